@@ -1,0 +1,72 @@
+package io.kmsjca.spi;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A storage backend for master keys. Backends are trusted for durability only: every payload
+ * they see is sealed by the key service, which detects any change it did not make.
+ *
+ * <p>Rules every backend follows (the TCK in this module's test-jar checks each one):
+ * <ul>
+ *   <li>A change is durable when the method returns; a failed call changes nothing.</li>
+ *   <li>{@link #put} and {@link #delete} are compare-and-set on the record's revision; a lost
+ *       race throws {@link StaleRecordException} and writes nothing.</li>
+ *   <li>The header (the store's protected root key, opaque to the backend) is compare-and-set
+ *       too, on its bytes.</li>
+ *   <li>Listeners registered with {@link #subscribe} hear the id of every key that changed,
+ *       at least once, after the change is durable.</li>
+ *   <li>All methods are safe to call from several threads.</li>
+ * </ul>
+ */
+public interface KeyRecordStore extends AutoCloseable {
+
+    /** The largest header a backend must accept. */
+    int MAX_HEADER_BYTES = 64 * 1024;
+
+    /** The store header written by {@link #putHeader}, or empty for a store never initialised. */
+    Optional<byte[]> header() throws IOException;
+
+    /**
+     * Replaces the header if it is still {@code expected} (null: no header yet).
+     *
+     * @throws StaleRecordException the header is not {@code expected}
+     */
+    void putHeader(byte[] expected, byte[] next) throws IOException, StaleRecordException;
+
+    /** The record of one key, or empty. */
+    Optional<KeyRecord> get(String keyId) throws IOException;
+
+    /** Every record, in no particular order. */
+    List<KeyRecord> list() throws IOException;
+
+    /**
+     * Writes {@code next} if the stored record of {@code next.keyId()} is at
+     * {@code next.revision() - 1} (revision 1: no record yet).
+     *
+     * @throws StaleRecordException the stored revision is another one
+     */
+    void put(KeyRecord next) throws IOException, StaleRecordException;
+
+    /**
+     * Removes a record if it is still at {@code expectedRevision}.
+     *
+     * @throws StaleRecordException the record is absent or at another revision
+     */
+    void delete(String keyId, long expectedRevision) throws IOException, StaleRecordException;
+
+    /** Registers a listener for changed key ids; closing the returned handle removes it. */
+    Subscription subscribe(Consumer<String> changedKeyId);
+
+    /** Releases the backend's resources. Further calls fail with {@link IllegalStateException}. */
+    @Override
+    void close() throws IOException;
+
+    /** A registered change listener; close to remove it. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,114 @@
+package io.kmsjca.spi.file;
+
+import io.kmsjca.spi.CorruptStoreException;
+import io.kmsjca.spi.KeyRecordStore;
+import io.kmsjca.spi.tck.KeyRecordStoreContract;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.stream.Stream;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.*;
+
+class FileKeyRecordStoreTest extends KeyRecordStoreContract {
+
+    @TempDir
+    Path dir;
+    private int generation;
+
+    /** HMAC-SHA256 under a fixed test key: the provider supplies one keyed from the root key. */
+    static ImageAuthenticator hmac(String key) {
+        return (data, off, len) -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key.getBytes(UTF_8), "HmacSHA256"));
+                mac.update(data, off, len);
+                return mac.doFinal();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    private Path file() {
+        return dir.resolve("store" + generation + ".kms");
+    }
+
+    @Override
+    protected KeyRecordStore newStore() throws Exception {
+        generation++;
+        // the contract starts from a store with no header; a file store is always created with
+        // one, so a view presents its placeholder header as "none"
+        return new NoHeaderView(FileKeyRecordStore.create(file(), new byte[] {0}, hmac("k")));
+    }
+
+    @Override
+    protected KeyRecordStore reopen(KeyRecordStore current) throws Exception {
+        current.close();
+        return FileKeyRecordStore.open(file(), header -> hmac("k"));
+    }
+
+    @Test
+    void everyFlippedByte_isRejected() throws Exception {
+        store.put(record("k1", 1, "payload"));
+        byte[] good = Files.readAllBytes(file());
+        for (int i = 0; i < good.length; i++) {
+            byte[] bad = good.clone();
+            bad[i] ^= 0x01;
+            Files.write(file(), bad);
+            int at = i;
+            assertThrows(CorruptStoreException.class,
+                    () -> FileKeyRecordStore.open(file(), header -> hmac("k")), "flip at " + at);
+        }
+    }
+
+    @Test
+    void everyTruncation_isRejected() throws Exception {
+        store.put(record("k1", 1, "payload"));
+        byte[] good = Files.readAllBytes(file());
+        for (int len = 0; len < good.length; len++) {
+            Files.write(file(), Arrays.copyOf(good, len));
+            int at = len;
+            assertThrows(CorruptStoreException.class,
+                    () -> FileKeyRecordStore.open(file(), header -> hmac("k")), "cut at " + at);
+        }
+    }
+
+    @Test
+    void wrongAuthenticationKey_isRejected() throws Exception {
+        store.put(record("k1", 1, "payload"));
+        assertThrows(CorruptStoreException.class, () -> FileKeyRecordStore.open(file(), header -> hmac("other")));
+    }
+
+    @Test
+    void garbageFile_isRejected() throws Exception {
+        Path garbage = dir.resolve("garbage.kms");
+        Files.write(garbage, "this is not a key store, just a text file of some length".getBytes(UTF_8));
+        var e = assertThrows(CorruptStoreException.class, () -> FileKeyRecordStore.open(garbage, header -> hmac("k")));
+        assertTrue(e.getMessage().contains("magic"), e.getMessage());
+    }
+
+    @Test
+    void create_refusesToOverwrite() {
+        assertThrows(FileAlreadyExistsException.class,
+                () -> FileKeyRecordStore.create(file(), new byte[] {1}, hmac("k")));
+    }
+
+    @Test
+    void writes_leaveNoTemporaryFiles() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            store.put(record("k1", i, "v" + i));
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(1, files.count());
+        }
+    }
+}

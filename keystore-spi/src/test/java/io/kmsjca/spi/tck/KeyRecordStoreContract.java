@@ -1,0 +1,168 @@
+package io.kmsjca.spi.tck;
+
+import io.kmsjca.spi.KeyRecord;
+import io.kmsjca.spi.KeyRecordStore;
+import io.kmsjca.spi.StaleRecordException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The technology compatibility kit of {@link KeyRecordStore}: every backend extends this class
+ * and passes every test. A backend that can be reopened over the same storage overrides
+ * {@link #reopen} so durability is checked too.
+ */
+public abstract class KeyRecordStoreContract {
+
+    protected KeyRecordStore store;
+
+    /** A new, empty store. */
+    protected abstract KeyRecordStore newStore() throws Exception;
+
+    /** Closes {@code current} and opens the same storage again; in-memory backends return null. */
+    protected KeyRecordStore reopen(KeyRecordStore current) throws Exception {
+        return null;
+    }
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = newStore();
+    }
+
+    @AfterEach
+    void closeStore() throws Exception {
+        store.close();
+    }
+
+    protected static KeyRecord record(String id, long revision, String payload) {
+        return new KeyRecord(id, revision, payload.getBytes(UTF_8));
+    }
+
+    @Test
+    void newStore_isEmpty() throws Exception {
+        assertTrue(store.list().isEmpty());
+        assertTrue(store.get("k1").isEmpty());
+    }
+
+    @Test
+    void putThenGet_returnsTheRecord() throws Exception {
+        store.put(record("k1", 1, "one"));
+        assertEquals(record("k1", 1, "one"), store.get("k1").orElseThrow());
+        assertEquals(List.of(record("k1", 1, "one")), store.list());
+    }
+
+    @Test
+    void putOfARevisionThatIsNotNext_isRejected() throws Exception {
+        assertThrows(StaleRecordException.class, () -> store.put(record("k1", 2, "two")));
+        store.put(record("k1", 1, "one"));
+        assertThrows(StaleRecordException.class, () -> store.put(record("k1", 1, "again")));
+        assertThrows(StaleRecordException.class, () -> store.put(record("k1", 3, "three")));
+        assertEquals(record("k1", 1, "one"), store.get("k1").orElseThrow(), "a lost race changes nothing");
+        store.put(record("k1", 2, "two"));
+        assertEquals(2, store.get("k1").orElseThrow().revision());
+    }
+
+    @Test
+    void deleteAtTheWrongRevision_isRejected() throws Exception {
+        store.put(record("k1", 1, "one"));
+        assertThrows(StaleRecordException.class, () -> store.delete("k1", 2));
+        assertThrows(StaleRecordException.class, () -> store.delete("absent", 1));
+        assertTrue(store.get("k1").isPresent());
+        store.delete("k1", 1);
+        assertTrue(store.get("k1").isEmpty());
+    }
+
+    @Test
+    void header_isCompareAndSet() throws Exception {
+        assertTrue(store.header().isEmpty());
+        byte[] h1 = "header-1".getBytes(UTF_8);
+        byte[] h2 = "header-2".getBytes(UTF_8);
+        store.putHeader(null, h1);
+        assertArrayEquals(h1, store.header().orElseThrow());
+        assertThrows(StaleRecordException.class, () -> store.putHeader(null, h2));
+        assertThrows(StaleRecordException.class, () -> store.putHeader(h2, h2));
+        store.putHeader(h1, h2);
+        assertArrayEquals(h2, store.header().orElseThrow());
+    }
+
+    @Test
+    void listeners_hearEveryChangedKey_untilClosed() throws Exception {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        KeyRecordStore.Subscription sub = store.subscribe(heard::add);
+        store.put(record("k1", 1, "one"));
+        store.put(record("k2", 1, "two"));
+        store.delete("k1", 1);
+        assertEquals(List.of("k1", "k2", "k1"), heard);
+        sub.close();
+        store.put(record("k3", 1, "three"));
+        assertEquals(3, heard.size());
+    }
+
+    @Test
+    void changes_areDurable() throws Exception {
+        store.putHeader(null, "h".getBytes(UTF_8));
+        store.put(record("k1", 1, "one"));
+        store.put(record("k1", 2, "two"));
+        store.put(record("k2", 1, "other"));
+        store.delete("k2", 1);
+        KeyRecordStore reopened = reopen(store);
+        if (reopened == null) {
+            return; // an in-memory backend has nothing to reopen; its contract ends at close
+        }
+        store = reopened;
+        assertArrayEquals("h".getBytes(UTF_8), store.header().orElseThrow());
+        assertEquals(List.of(record("k1", 2, "two")), store.list());
+    }
+
+    @Test
+    void concurrentWriters_eachRevisionHasExactlyOneWinner() throws Exception {
+        int threads = 2;
+        int rounds = 50;
+        AtomicInteger wins = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String name = "w" + t;
+            Thread worker = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < rounds; i++) {
+                        long next = store.get("k").map(KeyRecord::revision).orElse(0L) + 1;
+                        try {
+                            store.put(record("k", next, name + i));
+                            wins.incrementAndGet();
+                        } catch (StaleRecordException lost) {
+                            // the other writer took this revision
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        start.countDown();
+        for (Thread w : workers) {
+            w.join();
+        }
+        assertEquals(wins.get(), store.get("k").orElseThrow().revision(),
+                "every successful put advanced the revision by exactly one");
+    }
+
+    @Test
+    void closedStore_refusesCalls() throws Exception {
+        store.close();
+        assertThrows(IllegalStateException.class, () -> store.list());
+        store = newStore();
+    }
+}
