@@ -1,0 +1,116 @@
+package io.kmsjca.format;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An encryption context (AWS KMS's name): non-secret key/value pairs bound to a ciphertext as
+ * additional authenticated data. Decrypting needs the same pairs, in any order.
+ *
+ * <p>Canonical encoding (docs/FORMAT.md, "Encryption context"): u16 pair count, then for each
+ * pair in ascending unsigned-byte order of its UTF-8 key: u16 key length, key, u16 value length,
+ * value. An empty context encodes as the two bytes 00 00.
+ */
+public final class EncryptionContext {
+
+    public static final int MAX_PAIRS = 64;
+    /** The most bytes of the canonical encoding. */
+    public static final int MAX_ENCODED_BYTES = 8192;
+
+    public static final EncryptionContext EMPTY = new EncryptionContext(List.of(), new byte[2]);
+
+    private final List<String> keys;
+    private final byte[] encoded;
+
+    private EncryptionContext(List<String> keys, byte[] encoded) {
+        this.keys = keys;
+        this.encoded = encoded;
+    }
+
+    /**
+     * Validates and encodes {@code pairs}.
+     *
+     * @throws IllegalArgumentException an empty key, a null key or value, too many pairs, or an
+     *                                  encoding over {@link #MAX_ENCODED_BYTES}
+     */
+    public static EncryptionContext of(Map<String, String> pairs) {
+        if (pairs.isEmpty()) {
+            return EMPTY;
+        }
+        if (pairs.size() > MAX_PAIRS) {
+            throw new IllegalArgumentException("encryption context has " + pairs.size() + " pairs, more than " + MAX_PAIRS);
+        }
+        var sorted = new TreeMap<byte[], byte[]>(Arrays::compareUnsigned);
+        for (Map.Entry<String, String> e : pairs.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null || e.getKey().isEmpty()) {
+                throw new IllegalArgumentException("encryption context keys must be non-empty and values non-null");
+            }
+            sorted.put(e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue().getBytes(StandardCharsets.UTF_8));
+        }
+        var out = new ByteArrayOutputStream();
+        writeU16(out, sorted.size());
+        List<String> keys = new ArrayList<>(sorted.size());
+        for (Map.Entry<byte[], byte[]> e : sorted.entrySet()) {
+            writeField(out, e.getKey());
+            writeField(out, e.getValue());
+            keys.add(new String(e.getKey(), StandardCharsets.UTF_8));
+            if (out.size() > MAX_ENCODED_BYTES) {
+                throw new IllegalArgumentException("encryption context encodes to more than " + MAX_ENCODED_BYTES + " bytes");
+            }
+        }
+        return new EncryptionContext(Collections.unmodifiableList(keys), out.toByteArray());
+    }
+
+    /** The canonical encoding (a copy). */
+    public byte[] encoded() {
+        return encoded.clone();
+    }
+
+    /** Feeds the canonical encoding to {@code cipher} as AAD, without copying it. */
+    public void updateAad(javax.crypto.Cipher cipher) {
+        cipher.updateAAD(encoded);
+    }
+
+    /** The keys, in canonical order; audit events carry these, never the values. */
+    public List<String> keys() {
+        return keys;
+    }
+
+    public boolean isEmpty() {
+        return keys.isEmpty();
+    }
+
+    private static void writeField(ByteArrayOutputStream out, byte[] field) {
+        if (field.length > 0xFFFF) {
+            throw new IllegalArgumentException("encryption context entry longer than 65535 bytes");
+        }
+        writeU16(out, field.length);
+        out.write(field, 0, field.length);
+    }
+
+    private static void writeU16(ByteArrayOutputStream out, int v) {
+        out.write(v >>> 8);
+        out.write(v);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EncryptionContext other && Arrays.equals(encoded, other.encoded);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(encoded);
+    }
+
+    @Override
+    public String toString() {
+        return "EncryptionContext" + keys; // values may be sensitive: never printed
+    }
+}

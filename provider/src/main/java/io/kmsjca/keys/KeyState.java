@@ -1,0 +1,22 @@
+package io.kmsjca.keys;
+
+/** The lifecycle state of a master key, with the names AWS KMS uses. */
+public enum KeyState {
+    /** Every operation is allowed. */
+    ENABLED("Enabled"),
+    /** No wrap, unwrap or data key; describe still works; enabling restores everything. */
+    DISABLED("Disabled"),
+    /** Like Disabled, and the material is destroyed when the waiting period ends. */
+    PENDING_DELETION("PendingDeletion");
+
+    private final String displayName;
+
+    KeyState(String displayName) {
+        this.displayName = displayName;
+    }
+
+    /** The KMS name: Enabled, Disabled, PendingDeletion. */
+    public String displayName() {
+        return displayName;
+    }
+}

@@ -1,0 +1,129 @@
+package io.kmsjca.keys;
+
+import io.kmsjca.format.RootKeyHeader;
+import io.kmsjca.spi.CorruptStoreException;
+import io.kmsjca.spi.KeyRecordStore;
+import io.kmsjca.spi.MemoryKeyRecordStore;
+import io.kmsjca.spi.StaleRecordException;
+import io.kmsjca.spi.audit.AuditOperation;
+import io.kmsjca.spi.file.FileKeyRecordStore;
+import io.kmsjca.spi.file.StoreImage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.UnrecoverableKeyException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Opening and writing key stores: a live file, a stream image, or a new in-memory store. Every
+ * way in checks the password against the sealed root key and authenticates the whole image
+ * before any key is read.
+ */
+public final class KeyStores {
+
+    private KeyStores() {
+    }
+
+    /** A new, empty store in memory, written out with {@link #write}. */
+    public static KeyService newInMemory(KeyServiceOptions options) {
+        try {
+            return audited(new KeyService(new MemoryKeyRecordStore(), RootKey.generate(options.random()), options));
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // an empty memory store has nothing to read
+        }
+    }
+
+    /**
+     * Reads a whole store image (what {@link #write} produced) into memory.
+     *
+     * @throws IOException with an {@link UnrecoverableKeyException} cause for a wrong password,
+     *                     or a {@link CorruptStoreException} for a damaged or foreign stream
+     */
+    public static KeyService read(InputStream in, char[] password, KeyServiceOptions options) throws IOException {
+        byte[] image = readBounded(in);
+        RootKey root = unwrapRoot(StoreImage.readHeader(image), password);
+        StoreImage decoded = StoreImage.decode(image, root.imageAuthenticator());
+        return audited(new KeyService(new MemoryKeyRecordStore(decoded.header(), decoded.records()), root, options));
+    }
+
+    /**
+     * Writes the whole store as one authenticated image whose root key is wrapped under
+     * {@code password} (a new password re-wraps the root key; no record changes).
+     */
+    public static void write(KeyService service, OutputStream out, char[] password) throws IOException {
+        Objects.requireNonNull(password, "a KMS key store is always written with a password");
+        KeyServiceOptions options = service.options();
+        RootKeyHeader header = service.root().wrap(password, options.kdf(), options.random());
+        var image = new StoreImage(header.encode(), service.backend().list());
+        out.write(image.encode(service.root().imageAuthenticator()));
+        out.flush();
+        service.audit().record(AuditOperation.STORE_KEY_STORE, null, 0, null, null, List.of());
+    }
+
+    /**
+     * Opens the live store in {@code file}, creating it when there is none. Every later change
+     * is durable when its call returns.
+     */
+    public static KeyService openFile(Path file, char[] password, KeyServiceOptions options) throws IOException {
+        Objects.requireNonNull(password, "a KMS key store file needs a password");
+        if (Files.notExists(file)) {
+            RootKey root = RootKey.generate(options.random());
+            byte[] header = root.wrap(password, options.kdf(), options.random()).encode();
+            return audited(new KeyService(FileKeyRecordStore.create(file, header, root.imageAuthenticator()), root, options));
+        }
+        RootKey[] root = new RootKey[1];
+        FileKeyRecordStore store = FileKeyRecordStore.open(file, header -> {
+            root[0] = unwrapRoot(header, password);
+            return root[0].imageAuthenticator();
+        });
+        return audited(new KeyService(store, root[0], options));
+    }
+
+    /** Re-wraps the root key of a store under a new password, durably (keytool -storepasswd). */
+    public static void changePassword(KeyService service, char[] newPassword) throws IOException {
+        KeyRecordStore backend = service.backend();
+        byte[] current = backend.header().orElse(null);
+        byte[] next = service.root().wrap(newPassword, service.options().kdf(), service.options().random()).encode();
+        try {
+            backend.putHeader(current, next);
+        } catch (StaleRecordException e) {
+            throw new IOException("the key store password was changed by another writer", e);
+        }
+        service.audit().record(AuditOperation.STORE_KEY_STORE, null, 0, null, null, List.of());
+    }
+
+    private static KeyService audited(KeyService service) {
+        service.audit().record(AuditOperation.LOAD_KEY_STORE, null, 0, null, null, List.of());
+        return service;
+    }
+
+    private static RootKey unwrapRoot(byte[] headerBytes, char[] password) throws IOException {
+        if (password == null) {
+            throw new IOException("a password is needed to open a KMS key store",
+                    new UnrecoverableKeyException("no password given"));
+        }
+        RootKeyHeader header;
+        try {
+            header = RootKeyHeader.decode(headerBytes);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptStoreException("key store header is invalid: " + e.getMessage(), e);
+        }
+        try {
+            return RootKey.unwrap(header, password);
+        } catch (UnrecoverableKeyException e) {
+            throw new IOException("keystore password was incorrect", e);
+        }
+    }
+
+    private static byte[] readBounded(InputStream in) throws IOException {
+        byte[] image = in.readNBytes(StoreImage.MAX_IMAGE_BYTES + 1);
+        if (image.length > StoreImage.MAX_IMAGE_BYTES) {
+            throw new CorruptStoreException("key store stream is longer than " + StoreImage.MAX_IMAGE_BYTES + " bytes");
+        }
+        return image;
+    }
+}

@@ -1,0 +1,158 @@
+package io.kmsjca.keys;
+
+import io.kmsjca.crypto.AesGcm;
+import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.crypto.Hkdf;
+import io.kmsjca.crypto.Primitives;
+import io.kmsjca.crypto.SecretBytes;
+import io.kmsjca.format.RootKeyHeader;
+import io.kmsjca.spi.CorruptStoreException;
+import io.kmsjca.spi.KeyRecord;
+import io.kmsjca.spi.file.ImageAuthenticator;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Mac;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.UnrecoverableKeyException;
+import java.util.Arrays;
+
+/**
+ * The store's root key: a random AES-256 key that seals every key record, kept wrapped under a
+ * key derived from the store password ({@link RootKeyHeader}). Two subkeys are derived from it
+ * with HKDF-Expand-SHA256, one per purpose: sealing records (AES-256-GCM, the record's key id
+ * and revision as AAD) and authenticating whole store images (HMAC-SHA256).
+ */
+final class RootKey {
+
+    private static final byte[] RECORD_LABEL = "kms-jca/v1/record-seal".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] IMAGE_LABEL = "kms-jca/v1/image-mac".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RECORD_AAD = "kms-jca/v1/record".getBytes(StandardCharsets.US_ASCII);
+
+    private final SecretBytes root;
+    private final SecretBytes recordKey;
+    private final SecretBytes imageKey;
+
+    private RootKey(byte[] rootBytes) throws GeneralSecurityException {
+        this.root = new SecretBytes(rootBytes, "HmacSHA256");
+        Mac mac = Primitives.mac("HmacSHA256");
+        mac.init(root);
+        byte[] r = Hkdf.expand(mac, RECORD_LABEL, 32);
+        byte[] i = Hkdf.expand(mac, IMAGE_LABEL, 32);
+        this.recordKey = new SecretBytes(r, "AES");
+        this.imageKey = new SecretBytes(i, "HmacSHA256");
+        Arrays.fill(r, (byte) 0);
+        Arrays.fill(i, (byte) 0);
+    }
+
+    static RootKey generate(SecureRandom random) {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        try {
+            return new RootKey(bytes);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /**
+     * Recovers the root key from a header and the store password.
+     *
+     * @throws UnrecoverableKeyException the password is wrong (or the header was altered)
+     */
+    static RootKey unwrap(RootKeyHeader header, char[] password) throws UnrecoverableKeyException {
+        byte[] kek = header.kdf().derive(password, header.salt(), 32);
+        SecretBytes kekKey = new SecretBytes(kek, "AES");
+        Arrays.fill(kek, (byte) 0);
+        byte[] rootBytes = null;
+        try {
+            rootBytes = AesGcm.decrypt(kekKey, header.nonce(), header.aad(), header.wrappedRootKey());
+            return new RootKey(rootBytes);
+        } catch (AEADBadTagException e) {
+            var wrong = new UnrecoverableKeyException("key store password was incorrect");
+            wrong.initCause(e);
+            throw wrong;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM failed", e);
+        } finally {
+            kekKey.destroy();
+            if (rootBytes != null) {
+                Arrays.fill(rootBytes, (byte) 0);
+            }
+        }
+    }
+
+    /** Wraps this root key under {@code password} with fresh salt and nonce. */
+    RootKeyHeader wrap(char[] password, Argon2Params kdf, SecureRandom random) {
+        byte[] salt = new byte[RootKeyHeader.SALT_BYTES];
+        byte[] nonce = new byte[AesGcm.NONCE_BYTES];
+        random.nextBytes(salt);
+        random.nextBytes(nonce);
+        byte[] kek = kdf.derive(password, salt, 32);
+        SecretBytes kekKey = new SecretBytes(kek, "AES");
+        Arrays.fill(kek, (byte) 0);
+        byte[] rootBytes = root.getEncoded();
+        try {
+            byte[] wrapped = AesGcm.encrypt(kekKey, nonce, RootKeyHeader.aad(kdf, salt), rootBytes);
+            return new RootKeyHeader(kdf, salt, nonce, wrapped);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM failed", e);
+        } finally {
+            kekKey.destroy();
+            Arrays.fill(rootBytes, (byte) 0);
+        }
+    }
+
+    /** Seals a record payload for {@code keyId} at {@code revision}. */
+    byte[] seal(String keyId, long revision, byte[] payload, SecureRandom random) {
+        try {
+            return AesGcm.seal(recordKey, recordAad(keyId, revision), payload, random);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM failed", e);
+        }
+    }
+
+    /**
+     * Opens a record; a record altered, moved to another key id or revision, or sealed under
+     * another root key fails here.
+     */
+    byte[] open(KeyRecord record) throws CorruptStoreException {
+        try {
+            return AesGcm.open(recordKey, recordAad(record.keyId(), record.revision()), record.sealed());
+        } catch (AEADBadTagException e) {
+            throw new CorruptStoreException("record of key " + record.keyId() + " failed authentication", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM failed", e);
+        }
+    }
+
+    /** HMAC-SHA256 of whole store images under the image subkey. */
+    ImageAuthenticator imageAuthenticator() {
+        return (data, offset, length) -> {
+            try {
+                Mac mac = Primitives.mac("HmacSHA256");
+                mac.init(imageKey);
+                mac.update(data, offset, length);
+                return mac.doFinal();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 failed", e);
+            }
+        };
+    }
+
+    private static byte[] recordAad(String keyId, long revision) {
+        byte[] id = keyId.getBytes(StandardCharsets.US_ASCII);
+        return ByteBuffer.allocate(RECORD_AAD.length + 2 + id.length + 8)
+                .put(RECORD_AAD).putShort((short) id.length).put(id).putLong(revision).array();
+    }
+
+    void destroy() {
+        root.destroy();
+        recordKey.destroy();
+        imageKey.destroy();
+    }
+}

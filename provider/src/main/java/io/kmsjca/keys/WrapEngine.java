@@ -1,0 +1,141 @@
+package io.kmsjca.keys;
+
+import io.kmsjca.crypto.ConstantTime;
+import io.kmsjca.crypto.Primitives;
+import io.kmsjca.format.EncryptionContext;
+import io.kmsjca.format.WrappedKeyBlob;
+import io.kmsjca.spi.audit.AuditOperation;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.BadPaddingException;
+import javax.crypto.Cipher;
+import javax.crypto.IllegalBlockSizeException;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.SecureRandom;
+import java.util.UUID;
+
+/**
+ * The hot path of KMSWrap: seal and open one blob. One engine per {@code Cipher} or
+ * {@code KeyGenerator} instance, holding its own JDK AES-GCM and HMAC, so a call takes no lock,
+ * does no I/O and looks up no provider. Not thread-safe, like the JCA objects that own it.
+ */
+public final class WrapEngine {
+
+    private static final int TAG_BITS = WrappedKeyBlob.TAG_BYTES * 8;
+
+    private final Cipher gcm = Primitives.aesGcm();
+    private final Mac mac = Primitives.mac("HmacSHA256");
+
+    /**
+     * Fails, audited, if {@code handle}'s key may not be used now: lets {@code Cipher.init}
+     * refuse a disabled key with the {@code InvalidKeyException} the JCA expects there.
+     */
+    public void checkUsable(KmsKeyHandle handle, EncryptionContext context, AuditOperation op) throws InvalidKeyException {
+        try {
+            handle.service().usableKey(handle);
+        } catch (InvalidKeyException e) {
+            recordFailure(handle, null, null, op, e, context);
+            throw e;
+        }
+    }
+
+    /**
+     * Seals {@code plaintext[off, off+len)} under the current version of {@code handle}'s key.
+     *
+     * @param aad    the caller's extra AAD ({@code Cipher.updateAAD}), first {@code aadLen} bytes
+     * @param random draws the salt when a new derived key is needed
+     */
+    public byte[] seal(KmsKeyHandle handle, byte[] plaintext, int off, int len, EncryptionContext context,
+                       byte[] aad, int aadLen, SecureRandom random, AuditOperation op) throws InvalidKeyException {
+        KeyService service = handle.service();
+        MasterKey key = null;
+        KeyVersion version = null;
+        try {
+            if (len > WrappedKeyBlob.MAX_PLAINTEXT_BYTES) {
+                throw new IllegalArgumentException("KMSWrap protects at most " + WrappedKeyBlob.MAX_PLAINTEXT_BYTES
+                        + " bytes, got " + len);
+            }
+            key = service.usableKey(handle);
+            version = key.current();
+            KeyVersion.Lease lease = version.lease(key.id(), mac, random);
+            byte[] nonce = ByteBuffer.allocate(WrappedKeyBlob.NONCE_BYTES).putLong(4, lease.counter()).array();
+            byte[] blob = WrappedKeyBlob.newBlob(key.id(), version.number(), lease.key().salt,
+                    lease.key().commitment, nonce, len);
+            gcm.init(Cipher.ENCRYPT_MODE, lease.key().gcmKey, new GCMParameterSpec(TAG_BITS, nonce));
+            authenticate(blob, context, aad, aadLen);
+            gcm.doFinal(plaintext, off, len, blob, WrappedKeyBlob.HEADER_BYTES);
+            service.audit().record(op, key.id(), version.number(), handle.alias(), null, context.keys());
+            return blob;
+        } catch (InvalidKeyException e) {
+            recordFailure(handle, key, version, op, e, context);
+            throw e;
+        } catch (GeneralSecurityException e) {
+            var failure = new IllegalStateException("AES-256-GCM encryption failed", e);
+            recordFailure(handle, key, version, op, failure, context);
+            throw failure;
+        } catch (RuntimeException e) {
+            recordFailure(handle, key, version, op, e, context);
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a blob made under {@code handle}'s key.
+     *
+     * @throws InvalidKeyException       the blob names another key or a version the key lacks,
+     *                                   or the key may not be used now
+     * @throws AEADBadTagException       the blob, the context or the AAD differ from sealing time
+     * @throws IllegalBlockSizeException the blob is shorter or longer than any blob can be
+     * @throws BadPaddingException       the blob is not a KMSWrap blob this code can read
+     */
+    public byte[] open(KmsKeyHandle handle, byte[] blob, EncryptionContext context, byte[] aad, int aadLen,
+                       AuditOperation op) throws GeneralSecurityException {
+        KeyService service = handle.service();
+        MasterKey key = null;
+        KeyVersion version = null;
+        try {
+            WrappedKeyBlob.check(blob);
+            UUID blobKey = WrappedKeyBlob.keyId(blob);
+            if (!blobKey.equals(handle.keyId())) {
+                throw new InvalidKeyException("blob was wrapped under key " + blobKey + ", not under key "
+                        + handle.keyId() + "; unwrap it with the handle of key " + blobKey);
+            }
+            key = service.usableKey(handle);
+            int number = WrappedKeyBlob.keyVersion(blob);
+            version = key.version(number).orElseThrow(() -> new InvalidKeyException(
+                    "key " + handle.keyId() + " has no version " + number));
+            DerivedKey derived = version.forBlob(key.id(), blob, mac);
+            if (!ConstantTime.equals(derived.commitment, 0, blob, WrappedKeyBlob.COMMITMENT_OFFSET,
+                    WrappedKeyBlob.COMMITMENT_BYTES)) {
+                throw new AEADBadTagException("key commitment does not match: the blob was altered");
+            }
+            gcm.init(Cipher.DECRYPT_MODE, derived.gcmKey,
+                    new GCMParameterSpec(TAG_BITS, blob, WrappedKeyBlob.NONCE_OFFSET, WrappedKeyBlob.NONCE_BYTES));
+            authenticate(blob, context, aad, aadLen);
+            byte[] plaintext = gcm.doFinal(blob, WrappedKeyBlob.HEADER_BYTES, blob.length - WrappedKeyBlob.HEADER_BYTES);
+            service.audit().record(op, key.id(), number, handle.alias(), null, context.keys());
+            return plaintext;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            recordFailure(handle, key, version, op, e, context);
+            throw e;
+        }
+    }
+
+    private void authenticate(byte[] blob, EncryptionContext context, byte[] aad, int aadLen) {
+        gcm.updateAAD(blob, 0, WrappedKeyBlob.HEADER_BYTES);
+        context.updateAad(gcm);
+        if (aadLen > 0) {
+            gcm.updateAAD(aad, 0, aadLen);
+        }
+    }
+
+    private static void recordFailure(KmsKeyHandle handle, MasterKey key, KeyVersion version, AuditOperation op,
+                                      Exception error, EncryptionContext context) {
+        handle.service().audit().record(op, key == null ? handle.keyId() : key.id(),
+                version == null ? 0 : version.number(), handle.alias(), error, context.keys());
+    }
+}

@@ -1,0 +1,152 @@
+package io.kmsjca.provider;
+
+import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.keys.KeyServiceOptions;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.InvalidParameterException;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The provider configuration file named by {@code security.provider.N=KMS /path/kms.conf} or
+ * {@code Provider.configure(path)}: Java properties, every key listed below, any other key an
+ * error (a typo must not silently weaken a store).
+ * <pre>
+ *   store.file              the live key store file; relative paths are against the config's folder
+ *   store.password.file     a file whose first line is the store password
+ *   store.password.env      an environment variable holding the store password
+ *   kdf.memoryKiB           Argon2id memory for new passwords (default 65536)
+ *   kdf.iterations          Argon2id passes (default 3)
+ *   kdf.parallelism         Argon2id lanes (default 1)
+ *   deletion.pendingWindowDays  waiting period of a scheduled deletion, 7..30 (default 30)
+ * </pre>
+ */
+public final class KmsConfig {
+
+    static final KmsConfig DEFAULTS = new KmsConfig(null, null, null, KeyServiceOptions.defaults(), "");
+
+    private static final Set<String> KEYS = Set.of("store.file", "store.password.file", "store.password.env",
+            "kdf.memoryKiB", "kdf.iterations", "kdf.parallelism", "deletion.pendingWindowDays");
+    private static final int MAX_CONFIG_BYTES = 64 * 1024;
+
+    private final Path storeFile;
+    private final Path passwordFile;
+    private final String passwordEnv;
+    private final KeyServiceOptions options;
+    private final String source;
+
+    private KmsConfig(Path storeFile, Path passwordFile, String passwordEnv, KeyServiceOptions options, String source) {
+        this.storeFile = storeFile;
+        this.passwordFile = passwordFile;
+        this.passwordEnv = passwordEnv;
+        this.options = options;
+        this.source = source;
+    }
+
+    /**
+     * Reads a configuration file.
+     *
+     * @throws InvalidParameterException (as {@code Provider.configure} documents) the file cannot
+     *                                   be read, has an unknown key or a value out of range
+     */
+    static KmsConfig load(Path file) {
+        try {
+            if (Files.size(file) > MAX_CONFIG_BYTES) {
+                throw new InvalidParameterException("KMS configuration " + file + " is larger than 64 KiB");
+            }
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
+            var unknown = new TreeSet<>(p.stringPropertyNames());
+            unknown.removeAll(KEYS);
+            if (!unknown.isEmpty()) {
+                throw new InvalidParameterException("KMS configuration " + file + ": unknown key(s) " + unknown
+                        + "; known keys are " + new TreeSet<>(KEYS));
+            }
+            Path dir = file.toAbsolutePath().getParent();
+            KeyServiceOptions defaults = KeyServiceOptions.defaults();
+            Argon2Params kdf = Argon2Params.of(
+                    intValue(p, "kdf.memoryKiB", defaults.kdf().memoryKiB()),
+                    intValue(p, "kdf.iterations", defaults.kdf().iterations()),
+                    intValue(p, "kdf.parallelism", defaults.kdf().parallelism()));
+            KeyServiceOptions options = defaults.withKdf(kdf)
+                    .withPendingWindowDays(intValue(p, "deletion.pendingWindowDays", defaults.pendingWindowDays()));
+            return new KmsConfig(path(dir, p.getProperty("store.file")), path(dir, p.getProperty("store.password.file")),
+                    p.getProperty("store.password.env"), options, file.toString());
+        } catch (IOException e) {
+            var ex = new InvalidParameterException("cannot read KMS configuration " + file + ": " + e.getMessage());
+            ex.initCause(e);
+            throw ex;
+        } catch (IllegalArgumentException e) {
+            if (e instanceof InvalidParameterException ipe) {
+                throw ipe;
+            }
+            var ex = new InvalidParameterException("KMS configuration " + file + ": " + e.getMessage());
+            ex.initCause(e);
+            throw ex;
+        }
+    }
+
+    /** The live store this configuration names, if any. */
+    Optional<Path> storeFile() {
+        return Optional.ofNullable(storeFile);
+    }
+
+    KeyServiceOptions options() {
+        return options;
+    }
+
+    /** Where this configuration came from, for messages. */
+    String source() {
+        return source;
+    }
+
+    /** The store password from the configured file or environment variable, if one is configured. */
+    Optional<char[]> password() throws IOException {
+        if (passwordFile != null) {
+            byte[] bytes = Files.readAllBytes(passwordFile);
+            try {
+                String content = new String(bytes, StandardCharsets.UTF_8);
+                int eol = content.indexOf('\n');
+                String line = eol < 0 ? content : content.substring(0, eol);
+                return Optional.of(line.strip().toCharArray());
+            } finally {
+                Arrays.fill(bytes, (byte) 0);
+            }
+        }
+        if (passwordEnv != null) {
+            String value = System.getenv(passwordEnv);
+            if (value == null) {
+                throw new IOException("environment variable " + passwordEnv + " (store.password.env in " + source
+                        + ") is not set");
+            }
+            return Optional.of(value.toCharArray());
+        }
+        return Optional.empty();
+    }
+
+    private static Path path(Path dir, String value) {
+        return value == null ? null : dir.resolve(value.strip());
+    }
+
+    private static int intValue(Properties p, String key, int defaultValue) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidParameterException(key + " must be a whole number, was '" + v.strip() + "'");
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package io.kmsjca.provider;
+
+import io.kmsjca.keys.KeyMetadata;
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyStores;
+import io.kmsjca.keys.KmsKeyHandle;
+
+import javax.crypto.SecretKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.KeyStoreSpi;
+import java.security.cert.Certificate;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Date;
+import java.util.Enumeration;
+import java.util.Optional;
+
+/**
+ * {@code KeyStore "KMS"}: the JCA view of a {@link KeyService}. Entries are secret-key entries
+ * named by alias; {@code getKey} returns a {@link KmsKeyHandle}, never material. Per-entry
+ * passwords are accepted and ignored: every key is sealed under the store's root key.
+ * This class only adapts; the rules live in the key service.
+ */
+public final class KmsKeyStoreSpi extends KeyStoreSpi {
+
+    private static final byte[] IMAGE_MAGIC = "KMSJCAKS".getBytes(StandardCharsets.US_ASCII);
+
+    private final KmsProvider provider;
+    private KeyService service;
+    private boolean live;
+
+    public KmsKeyStoreSpi(KmsProvider provider) {
+        this.provider = provider;
+    }
+
+    // ---------------------------------------------------------------- load and store
+
+    /**
+     * With a stream: reads a store image. Without one: opens the store the provider's
+     * configuration names, or else starts a new, empty store in memory.
+     */
+    @Override
+    public void engineLoad(InputStream stream, char[] password) throws IOException {
+        if (stream != null) {
+            use(KeyStores.read(stream, password, provider.config().options()), false);
+            return;
+        }
+        Optional<KeyService> configured = provider.configuredStore(password);
+        if (configured.isPresent()) {
+            use(configured.get(), true);
+        } else {
+            use(KeyStores.newInMemory(provider.config().options()), false);
+        }
+    }
+
+    @Override
+    public void engineLoad(KeyStore.LoadStoreParameter param) throws IOException {
+        if (param == null) {
+            engineLoad(null, null);
+        } else if (param instanceof KmsLoadParameter kms && kms.service() != null) {
+            use(kms.service(), true);
+        } else if (param instanceof KmsLoadParameter kms) {
+            char[] password = ((KeyStore.PasswordProtection) kms.getProtectionParameter()).getPassword();
+            use(KeyStores.openFile(kms.path(), password, provider.config().options()), true);
+        } else {
+            throw new IllegalArgumentException("KMS key stores load from a KmsLoadParameter, not "
+                    + param.getClass().getName());
+        }
+    }
+
+    /** Writes the whole store as one authenticated image, its root key wrapped under {@code password}. */
+    @Override
+    public void engineStore(OutputStream stream, char[] password) throws IOException {
+        if (password == null) {
+            throw new IOException("a KMS key store is always written with a password");
+        }
+        KeyStores.write(service, stream, password);
+    }
+
+    /** A live store is already durable; an in-memory one is written with {@code store(OutputStream, char[])}. */
+    @Override
+    public void engineStore(KeyStore.LoadStoreParameter param) throws IOException {
+        if (!live) {
+            throw new UnsupportedOperationException("this KMS key store lives in memory: write it with "
+                    + "store(OutputStream, char[])");
+        }
+    }
+
+    /** Recognizes a KMS store image, so {@code KeyStore.getInstance(File, char[])} finds this type. */
+    @Override
+    public boolean engineProbe(InputStream stream) throws IOException {
+        return Arrays.equals(stream.readNBytes(IMAGE_MAGIC.length), IMAGE_MAGIC);
+    }
+
+    private void use(KeyService next, boolean isLive) {
+        this.service = next;
+        this.live = isLive;
+    }
+
+    // ---------------------------------------------------------------- entries
+
+    @Override
+    public Key engineGetKey(String alias, char[] password) {
+        return handle(alias).orElse(null);
+    }
+
+    @Override
+    public KeyStore.Entry engineGetEntry(String alias, KeyStore.ProtectionParameter protParam) {
+        return handle(alias).map(KeyStore.SecretKeyEntry::new).orElse(null);
+    }
+
+    /**
+     * Imports AES-256 material: a new master key under a new alias, or a new version of the key
+     * an existing alias names (older versions are kept, never overwritten).
+     */
+    @Override
+    public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain)
+            throws KeyStoreException {
+        if (chain != null && chain.length > 0) {
+            throw new KeyStoreException("a KMS key store holds secret keys only, not certificate chains");
+        }
+        if (key instanceof KmsKeyHandle) {
+            throw new KeyStoreException("key is a KMS master-key handle; its material cannot be copied");
+        }
+        if (!(key instanceof SecretKey) || !"AES".equalsIgnoreCase(key.getAlgorithm())) {
+            throw new KeyStoreException("a KMS key store imports AES-256 secret keys only, not "
+                    + (key == null ? "null" : key.getAlgorithm() + " " + key.getClass().getSimpleName()));
+        }
+        byte[] material = key.getEncoded();
+        if (material == null) {
+            throw new KeyStoreException("key is not extractable (getEncoded() is null), so it cannot be imported");
+        }
+        try {
+            service.importKeyMaterial(alias, material);
+        } finally {
+            Arrays.fill(material, (byte) 0);
+        }
+    }
+
+    @Override
+    public void engineSetKeyEntry(String alias, byte[] key, Certificate[] chain) throws KeyStoreException {
+        throw new KeyStoreException("a KMS key store cannot import protected key bytes; "
+                + "import a SecretKey with setKeyEntry(alias, key, password, chain)");
+    }
+
+    @Override
+    public void engineSetEntry(String alias, KeyStore.Entry entry, KeyStore.ProtectionParameter protParam)
+            throws KeyStoreException {
+        if (!(entry instanceof KeyStore.SecretKeyEntry secret)) {
+            throw new KeyStoreException("a KMS key store holds secret-key entries only, not "
+                    + (entry == null ? "null" : entry.getClass().getSimpleName()));
+        }
+        engineSetKeyEntry(alias, secret.getSecretKey(), null, null);
+    }
+
+    @Override
+    public void engineSetCertificateEntry(String alias, Certificate cert) throws KeyStoreException {
+        throw new KeyStoreException("a KMS key store holds secret keys only, not certificates");
+    }
+
+    /**
+     * Removes the alias. A key left with no alias is scheduled for deletion after the
+     * configured waiting period (30 days by default), not destroyed.
+     */
+    @Override
+    public void engineDeleteEntry(String alias) throws KeyStoreException {
+        if (isAlias(alias)) {
+            service.deleteAlias(alias);
+        }
+    }
+
+    @Override
+    public Enumeration<String> engineAliases() {
+        return Collections.enumeration(service.aliases());
+    }
+
+    @Override
+    public boolean engineContainsAlias(String alias) {
+        return isAlias(alias);
+    }
+
+    @Override
+    public int engineSize() {
+        return service.aliases().size();
+    }
+
+    @Override
+    public boolean engineIsKeyEntry(String alias) {
+        return isAlias(alias);
+    }
+
+    @Override
+    public boolean engineIsCertificateEntry(String alias) {
+        return false;
+    }
+
+    @Override
+    public boolean engineEntryInstanceOf(String alias, Class<? extends KeyStore.Entry> entryClass) {
+        return isAlias(alias) && entryClass.isAssignableFrom(KeyStore.SecretKeyEntry.class);
+    }
+
+    @Override
+    public Date engineGetCreationDate(String alias) {
+        return handle(alias).map(h -> metadata(h).creationDate()).map(Date::from).orElse(null);
+    }
+
+    /** Null: a KMS key store holds no certificates. */
+    @Override
+    public Certificate[] engineGetCertificateChain(String alias) {
+        return null;
+    }
+
+    /** Null: a KMS key store holds no certificates. */
+    @Override
+    public Certificate engineGetCertificate(String alias) {
+        return null;
+    }
+
+    /** Null: a KMS key store holds no certificates. */
+    @Override
+    public String engineGetCertificateAlias(Certificate cert) {
+        return null;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Entries are named by alias only, so {@code aliases()} and {@code containsAlias} agree. */
+    private Optional<KmsKeyHandle> handle(String alias) {
+        return isAlias(alias) ? service.findKey(alias) : Optional.empty();
+    }
+
+    private boolean isAlias(String alias) {
+        return service.hasAlias(alias);
+    }
+
+    private KeyMetadata metadata(KmsKeyHandle h) {
+        try {
+            return service.describeKey(h.keyId().toString());
+        } catch (KeyStoreException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
