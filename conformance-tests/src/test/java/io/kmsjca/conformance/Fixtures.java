@@ -1,4 +1,6 @@
-package io.kmsjca.provider;
+package io.kmsjca.conformance;
+
+import io.kmsjca.provider.*;
 
 import io.kmsjca.crypto.Argon2Params;
 import io.kmsjca.keys.KeyServiceOptions;
@@ -11,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Shared test set-up: a provider instance, cheap KDF parameters, a captured audit trail. */
-final class Fixtures {
+public final class Fixtures {
 
     /** Argon2id at its cheapest allowed cost, so tests do not spend seconds per load. */
     static final Argon2Params CHEAP_KDF = Argon2Params.of(64, 1, 1);

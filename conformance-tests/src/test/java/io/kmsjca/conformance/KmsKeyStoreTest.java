@@ -1,4 +1,6 @@
-package io.kmsjca.provider;
+package io.kmsjca.conformance;
+
+import io.kmsjca.provider.*;
 
 import io.kmsjca.crypto.Argon2Params;
 import io.kmsjca.keys.KeyState;

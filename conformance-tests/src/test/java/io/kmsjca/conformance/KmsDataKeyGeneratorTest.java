@@ -1,4 +1,6 @@
-package io.kmsjca.provider;
+package io.kmsjca.conformance;
+
+import io.kmsjca.provider.*;
 
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.spi.audit.AuditOperation;
