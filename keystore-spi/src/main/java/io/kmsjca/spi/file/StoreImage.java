@@ -87,12 +87,12 @@ public record StoreImage(byte[] header, List<KeyRecord> records) {
     public static byte[] readHeader(byte[] image) throws CorruptStoreException {
         try {
             ByteBuffer in = ByteBuffer.wrap(image);
-            checkSize(image.length);
-            byte[] magic = new byte[MAGIC.length];
-            in.get(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
+            // the magic first: a foreign file is named as such, not as a truncated store
+            if (image.length >= MAGIC.length && !Arrays.equals(image, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
                 throw new CorruptStoreException("not a kms-jca key store (bad magic)");
             }
+            checkSize(image.length);
+            in.position(MAGIC.length);
             int version = in.get() & 0xFF;
             if (version != VERSION) {
                 throw new CorruptStoreException("unsupported key store format version " + version);
