@@ -1,0 +1,48 @@
+package io.kmsjca.conformance;
+
+import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyStores;
+import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.provider.KmsEncryptionContextSpec;
+import io.kmsjca.provider.KmsProvider;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Writes one format version's golden files, once, when that version is introduced:
+ * {@code java -cp <test class path> io.kmsjca.conformance.GoldenFileWriter conformance-tests/src/test/resources/golden/v1}.
+ * Never rerun for an existing version: {@link GoldenFilesTest} must keep reading the committed bytes.
+ */
+public final class GoldenFileWriter {
+
+    static final String PASSWORD = "golden-password";
+    static final String ALIAS = "golden";
+    static final Map<String, String> CONTEXT = Map.of("purpose", "golden-file");
+    static final byte[] DATA_KEY = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    static final String PAYLOAD = "kms-jca golden payload";
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        Files.createDirectories(dir);
+        KeyService service = KeyStores.newInMemory(KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1)));
+        KmsKeyHandle key = service.createKey(ALIAS, "golden file key");
+        Cipher c = Cipher.getInstance("KMSWrap", new KmsProvider());
+        c.init(Cipher.WRAP_MODE, key, new KmsEncryptionContextSpec(CONTEXT));
+        Files.write(dir.resolve("wrapped-key.bin"), c.wrap(new SecretKeySpec(DATA_KEY, "AES")));
+        c.init(Cipher.ENCRYPT_MODE, key);
+        Files.write(dir.resolve("encrypted.bin"), c.doFinal(PAYLOAD.getBytes(StandardCharsets.UTF_8)));
+        try (OutputStream out = Files.newOutputStream(dir.resolve("store.kms"))) {
+            KeyStores.write(service, out, PASSWORD.toCharArray());
+        }
+        Files.writeString(dir.resolve("key-id.txt"), key.keyId() + "\n");
+    }
+}
