@@ -72,9 +72,15 @@ public final class EncryptionContext {
         return encoded.clone();
     }
 
-    /** Feeds the canonical encoding to {@code cipher} as AAD, without copying it. */
-    public void updateAad(javax.crypto.Cipher cipher) {
-        cipher.updateAAD(encoded);
+    /** Length of the canonical encoding. */
+    public int encodedLength() {
+        return encoded.length;
+    }
+
+    /** Copies the canonical encoding into {@code dest} at {@code offset}; returns the offset after it. */
+    public int copyEncodedTo(byte[] dest, int offset) {
+        System.arraycopy(encoded, 0, dest, offset, encoded.length);
+        return offset + encoded.length;
     }
 
     /** The keys, in canonical order; audit events carry these, never the values. */

@@ -29,6 +29,8 @@ public final class WrapEngine {
 
     private final Cipher gcm = Primitives.aesGcm();
     private final Mac mac = Primitives.mac("HmacSHA256");
+    /** Header and context as one AAD update: the JDK's GCM buffers each update separately. */
+    private byte[] aadScratch = new byte[WrappedKeyBlob.HEADER_BYTES + 2];
 
     /**
      * Fails, audited, if {@code handle}'s key may not be used now: lets {@code Cipher.init}
@@ -125,12 +127,18 @@ public final class WrapEngine {
         }
     }
 
+    /** GCM AAD = blob header | canonical encryption context | caller's AAD (docs/FORMAT.md). */
     private void authenticate(byte[] blob, EncryptionContext context, byte[] aad, int aadLen) {
-        gcm.updateAAD(blob, 0, WrappedKeyBlob.HEADER_BYTES);
-        context.updateAad(gcm);
-        if (aadLen > 0) {
-            gcm.updateAAD(aad, 0, aadLen);
+        int n = WrappedKeyBlob.HEADER_BYTES + context.encodedLength() + aadLen;
+        if (aadScratch.length < n) {
+            aadScratch = new byte[n];
         }
+        System.arraycopy(blob, 0, aadScratch, 0, WrappedKeyBlob.HEADER_BYTES);
+        int end = context.copyEncodedTo(aadScratch, WrappedKeyBlob.HEADER_BYTES);
+        if (aadLen > 0) {
+            System.arraycopy(aad, 0, aadScratch, end, aadLen);
+        }
+        gcm.updateAAD(aadScratch, 0, n);
     }
 
     private static void recordFailure(KmsKeyHandle handle, MasterKey key, KeyVersion version, AuditOperation op,
