@@ -1,6 +1,5 @@
 package io.kmsjca.audit;
 
-import io.kmsjca.keys.KeyUnavailableException;
 import io.kmsjca.spi.audit.AuditEvent;
 import io.kmsjca.spi.audit.AuditListener;
 import io.kmsjca.spi.audit.AuditOperation;
@@ -49,20 +48,26 @@ public final class AuditDispatcher {
     /**
      * Records one request.
      *
-     * @param error null for success; a {@link KeyUnavailableException} is DENIED, anything else FAILED
+     * @param error null for success; a {@link Denial} is DENIED, anything else FAILED
      * @throws ProviderException a listener failed, so the request must not go on
      */
     public void record(AuditOperation operation, UUID keyId, int keyVersion, String alias, Throwable error,
                        List<String> contextKeys) {
+        record(operation, keyId, keyVersion, alias, error, contextKeys, null, 0);
+    }
+
+    /** Records a request that involved a second key (RE_ENCRYPT's destination). */
+    public void record(AuditOperation operation, UUID keyId, int keyVersion, String alias, Throwable error,
+                       List<String> contextKeys, UUID destinationKeyId, int destinationKeyVersion) {
         if (listeners.isEmpty()) {
             return;
         }
         AuditOutcome outcome = error == null ? AuditOutcome.SUCCESS
-                : error instanceof KeyUnavailableException ? AuditOutcome.DENIED : AuditOutcome.FAILED;
+                : error instanceof Denial ? AuditOutcome.DENIED : AuditOutcome.FAILED;
         var event = new AuditEvent(new UUID(idPrefix, sequence.incrementAndGet()), clock.instant(), operation,
                 keyId == null ? null : keyId.toString(), keyVersion, alias, principal, outcome,
                 error == null ? null : error.getClass().getName(), error == null ? null : error.getMessage(),
-                contextKeys);
+                contextKeys, destinationKeyId == null ? null : destinationKeyId.toString(), destinationKeyVersion);
         for (AuditListener l : listeners) {
             try {
                 l.onEvent(event);

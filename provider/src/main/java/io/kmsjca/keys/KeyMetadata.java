@@ -2,17 +2,24 @@ package io.kmsjca.keys;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * Everything about a master key but its material (KMS DescribeKey's KeyMetadata).
  *
- * @param deletionDate when the material will be destroyed, or null unless PendingDeletion
+ * @param deletionDate         when the material is (or was) destroyed; null unless
+ *                             PendingDeletion or Destroyed
+ * @param rotationPeriodDays   days between automatic rotations, 0 when off
+ * @param nextRotationDate     when automatic rotation next falls due, or null when off
+ * @param minDecryptionVersion blobs of older versions no longer decrypt
  */
 public record KeyMetadata(UUID keyId, List<String> aliases, String description, KeyState state, KeyOrigin origin,
-                          KeyManagerType manager, Instant creationDate, Instant deletionDate,
-                          int currentVersion, int versionCount) {
+                          KeyManagerType manager, KeySpec keySpec, KeyUsage keyUsage, Instant creationDate,
+                          Instant deletionDate, int currentVersion, int versionCount, int rotationPeriodDays,
+                          Instant nextRotationDate, int minDecryptionVersion, Map<String, String> tags) {
     public KeyMetadata {
         aliases = List.copyOf(aliases);
+        tags = Map.copyOf(tags);
     }
 }

@@ -1,19 +1,24 @@
 package io.kmsjca.keys;
 
 import io.kmsjca.audit.AuditDispatcher;
-import io.kmsjca.spi.KeyRecord;
+import io.kmsjca.format.EncryptionContext;
+import io.kmsjca.format.RootKeyHeader;
+import io.kmsjca.format.WrappedKeyBlob;
 import io.kmsjca.spi.KeyRecordStore;
-import io.kmsjca.spi.StaleRecordException;
 import io.kmsjca.spi.audit.AuditListener;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyStoreException;
+import java.security.UnrecoverableKeyException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -23,69 +28,53 @@ import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
- * The one place that knows key state: the public management API of a key store (the API the
- * JCA classes and the CLI call) over a storage backend.
+ * The management API of a key store, the one the JCA classes and the CLI call: create, describe
+ * and list keys; aliases; enable, disable, schedule and cancel deletion; rotation (automatic,
+ * on demand, by usage); re-encryption; retirement and revocation of versions. Every call is
+ * audited, and every change is durable before the call returns.
  *
- * <p>State lives in an immutable {@link Snapshot} swapped atomically: wraps and unwraps read it
- * without a lock, changes are serialized, sealed under the root key, made durable by the
- * backend, and only then published. Obtain one through {@link KeyStores}.
+ * <p>The lifecycle rules live in {@link MasterKey}; this class looks keys up, applies a rule,
+ * commits the result through the {@link KeyRegistry} and records it. Wraps and unwraps read the
+ * registry's snapshot without a lock. Obtain a service through {@link KeyStores}, or from a
+ * loaded {@code KeyStore} with {@code KmsKeyStores.keyService(keyStore, password)}.
+ *
+ * <p>Methods that name a key take a key id or an alias ({@code orders} or {@code alias/orders}).
+ * A request the key's state or manager does not allow fails with {@link KeyStateException};
+ * an unknown key or a backend failure with {@link KeyStoreException}.
  */
 public final class KeyService implements AutoCloseable {
 
-    private final KeyRecordStore backend;
-    private final RootKey root;
+    /** Aliases under this prefix belong to the provider. */
+    static final String RESERVED_ALIAS_PREFIX = "kms/";
+    static final String MANAGED_ALIAS_PREFIX = "kms/managed/";
+    static final String OWNED_PURPOSE_TAG = "kms:purpose";
+    private static final int MAX_TAGS = MasterKeyCodec.MAX_TAGS;
+    private static final int MAX_PAGE = 1000;
+
+    private final KeyRegistry registry;
     private final KeyServiceOptions options;
     private final AuditDispatcher audit;
-    private volatile Snapshot snapshot;
-
-    /** Every key by id, and every alias to its key's id. */
-    record Snapshot(Map<UUID, MasterKey> byId, Map<String, UUID> byAlias) {
-        static Snapshot of(Iterable<MasterKey> keys) {
-            var byId = new HashMap<UUID, MasterKey>();
-            var byAlias = new HashMap<String, UUID>();
-            for (MasterKey k : keys) {
-                byId.put(k.id(), k);
-                k.aliases().forEach(a -> byAlias.put(a, k.id()));
-            }
-            return new Snapshot(Map.copyOf(byId), Map.copyOf(byAlias));
-        }
-
-        Snapshot with(MasterKey changed) {
-            var keys = new HashMap<>(byId);
-            keys.put(changed.id(), changed);
-            return of(keys.values());
-        }
-    }
+    private final KeyMaintenance maintenance;
 
     KeyService(KeyRecordStore backend, RootKey root, KeyServiceOptions options) throws IOException {
-        this.backend = backend;
-        this.root = root;
+        this.registry = new KeyRegistry(backend, root, options.random());
         this.options = options;
         this.audit = new AuditDispatcher(options.clock(), options.auditListeners());
-        List<MasterKey> keys = new ArrayList<>();
-        for (KeyRecord r : backend.list()) {
-            keys.add(unseal(r));
-        }
-        this.snapshot = Snapshot.of(keys);
+        this.maintenance = new KeyMaintenance(this, options.maintenanceInterval());
     }
 
-    // ---------------------------------------------------------------- management API
+    // ---------------------------------------------------------------- creating keys
 
-    /**
-     * Creates a master key whose AES-256 material is generated inside the provider and never
-     * seen by the caller (KMS CreateKey).
-     *
-     * @param alias       an alias for it, or null
-     * @param description free text, at most 8 KiB of UTF-8
-     */
+    /** KMS CreateKey with an alias (or null) and a description; material generated inside the provider. */
     public KmsKeyHandle createKey(String alias, String description) throws KeyStoreException {
-        byte[] material = new byte[32];
-        options.random().nextBytes(material);
-        try {
-            return addKey(AuditOperation.CREATE_KEY, alias, description, KeyOrigin.GENERATED, material);
-        } finally {
-            Arrays.fill(material, (byte) 0);
-        }
+        return createKey(CreateKeyRequest.withAlias(alias).description(description));
+    }
+
+    /** KMS CreateKey: AES-256 material generated inside the provider and never seen by the caller. */
+    public KmsKeyHandle createKey(CreateKeyRequest request) throws KeyStoreException {
+        String alias = request.alias() == null ? null : customerAlias(request.alias(), AuditOperation.CREATE_KEY);
+        return newKey(AuditOperation.CREATE_KEY, alias, request.description(), checkTags(request.tags()),
+                KeyManagerType.CUSTOMER, request.rotationPeriodDays(), RotationReason.CREATED, null);
     }
 
     /**
@@ -94,43 +83,93 @@ public final class KeyService implements AutoCloseable {
      * and the older versions stay, so nothing is ever overwritten. The caller wipes its copy.
      */
     public KmsKeyHandle importKeyMaterial(String alias, byte[] material) throws KeyStoreException {
+        AuditOperation op = AuditOperation.IMPORT_KEY_MATERIAL;
         if (material == null || material.length != 32) {
-            throw new KeyStoreException("master keys are AES-256: key material must be 32 bytes, was "
-                    + (material == null ? "null" : material.length));
+            throw audited(op, null, alias, new KeyStoreException("master keys are AES-256: key material must be 32 bytes, was "
+                    + (material == null ? "null" : material.length)));
         }
-        String name = alias == null ? null : normalize(alias);
-        synchronized (this) {
-            UUID existing = name == null ? null : snapshot.byAlias.get(name);
-            if (existing == null) {
-                return addKey(AuditOperation.IMPORT_KEY_MATERIAL, name, "", KeyOrigin.IMPORTED, material);
+        String name = alias == null ? null : normalize(alias, op);
+        synchronized (registry) {
+            Optional<MasterKey> existing = name == null ? Optional.empty() : registry.lookup(name);
+            if (existing.isEmpty()) {
+                return newKey(op, name == null ? null : customerAlias(name, op), "", Map.of(), KeyManagerType.CUSTOMER,
+                        0, RotationReason.IMPORTED, material);
             }
-            MasterKey key = snapshot.byId.get(existing);
-            MasterKey next = change(AuditOperation.IMPORT_KEY_MATERIAL, key, name, k -> k.withVersion(
-                    new KeyVersion(k.versions().size() + 1, now(), KeyOrigin.IMPORTED, material)));
-            return new KmsKeyHandle(this, next.id(), name);
+            MasterKey key = apply(op, existing.get(), name, k -> {
+                k.requireCustomerManaged("given imported material");
+                return k.withVersion(newVersion(k, RotationReason.IMPORTED, material));
+            });
+            return new KmsKeyHandle(this, key.id(), name);
         }
     }
+
+    /**
+     * The provider-managed key of a named service (alias {@code kms/managed/NAME}), created on
+     * first use and rotated every year by the provider. Its users cannot disable or delete it,
+     * nor change its rotation.
+     */
+    public KmsKeyHandle managedKey(String serviceName) throws KeyStoreException {
+        String alias = normalize(MANAGED_ALIAS_PREFIX + serviceName, AuditOperation.CREATE_KEY);
+        synchronized (registry) {
+            Optional<MasterKey> existing = registry.lookup(alias);
+            if (existing.isPresent()) {
+                return new KmsKeyHandle(this, existing.get().id(), alias);
+            }
+            return newKey(AuditOperation.CREATE_KEY, alias, "provider-managed key of " + serviceName, Map.of(),
+                    KeyManagerType.PROVIDER, MasterKey.DEFAULT_ROTATION_DAYS, RotationReason.CREATED, null);
+        }
+    }
+
+    /** The provider-owned key for an internal purpose, created on first use; never listed or returned. */
+    MasterKey ownedKey(String purpose) throws KeyStoreException {
+        synchronized (registry) {
+            for (MasterKey k : registry.snapshot().byId().values()) {
+                if (k.manager() == KeyManagerType.PROVIDER_OWNED && purpose.equals(k.tags().get(OWNED_PURPOSE_TAG))) {
+                    return k;
+                }
+            }
+            KmsKeyHandle h = newKey(AuditOperation.CREATE_KEY, null, "provider-owned", Map.of(OWNED_PURPOSE_TAG, purpose),
+                    KeyManagerType.PROVIDER_OWNED, MasterKey.DEFAULT_ROTATION_DAYS, RotationReason.CREATED, null);
+            return registry.snapshot().byId().get(h.keyId());
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
 
     /** A handle on the key an alias (or {@code alias/NAME}) or a key id names, if there is one. */
     public Optional<KmsKeyHandle> findKey(String aliasOrKeyId) {
-        return lookup(aliasOrKeyId).map(k -> new KmsKeyHandle(this, k.id(), aliasIn(k, aliasOrKeyId)));
+        return registry.lookup(aliasOrKeyId).map(k -> new KmsKeyHandle(this, k.id(), aliasIn(k, aliasOrKeyId)));
     }
 
     /** KMS DescribeKey: everything about a key but its material. */
-    public KeyMetadata describeKey(String aliasOrKeyId) throws KeyStoreException {
-        return lookup(aliasOrKeyId).orElseThrow(() -> unknown(aliasOrKeyId)).metadata();
+    public KeyMetadata describeKey(String key) throws KeyStoreException {
+        return find(key).metadata();
     }
 
-    /** Every key, oldest first. */
+    /** Every key that is not destroyed, ordered by id. */
     public List<KeyMetadata> listKeys() {
-        return snapshot.byId.values().stream().sorted(Comparator.comparing(MasterKey::created)
-                .thenComparing(MasterKey::id)).map(MasterKey::metadata).toList();
+        return visibleKeys().stream().map(MasterKey::metadata).toList();
+    }
+
+    /**
+     * KMS ListKeys with paging: up to {@code limit} (1..1000) keys after {@code marker} (null
+     * for the first page), ordered by id.
+     */
+    public KeyPage listKeys(int limit, String marker) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE + ", was " + limit);
+        }
+        List<MasterKey> all = visibleKeys();
+        List<KeyMetadata> page = all.stream().filter(k -> marker == null || k.id().toString().compareTo(marker) > 0)
+                .limit(limit).map(MasterKey::metadata).toList();
+        boolean more = !page.isEmpty() && !page.get(page.size() - 1).keyId().equals(all.get(all.size() - 1).id());
+        return new KeyPage(page, more ? page.get(page.size() - 1).keyId().toString() : null);
     }
 
     /** Whether {@code alias} (in any spelling {@link Aliases#normalize} accepts) names a key. */
     public boolean hasAlias(String alias) {
         try {
-            return alias != null && snapshot.byAlias.containsKey(Aliases.normalize(alias));
+            return alias != null && registry.snapshot().byAlias().containsKey(Aliases.normalize(alias));
         } catch (IllegalArgumentException notAnAlias) {
             return false;
         }
@@ -138,31 +177,91 @@ public final class KeyService implements AutoCloseable {
 
     /** Every alias, sorted. */
     public List<String> aliases() {
-        return snapshot.byAlias.keySet().stream().sorted().toList();
+        return registry.snapshot().byAlias().keySet().stream().sorted().toList();
+    }
+
+    /** KMS ListAliases: every alias with its key, sorted by alias. */
+    public List<KeyAlias> listAliases() {
+        return registry.snapshot().byAlias().entrySet().stream().map(e -> new KeyAlias(e.getKey(), e.getValue()))
+                .sorted(Comparator.comparing(KeyAlias::alias)).toList();
+    }
+
+    /** KMS ListKeyRotations: the versions after the first, each with its date and reason. */
+    public List<KeyRotation> listKeyRotations(String key) throws KeyStoreException {
+        return find(key).versions().stream().skip(1)
+                .map(v -> new KeyRotation(v.number(), v.created(), v.reason(), v.state(), v.wraps())).toList();
+    }
+
+    // ---------------------------------------------------------------- aliases
+
+    /** KMS CreateAlias: a further alias for a key. */
+    public void createAlias(String alias, String key) throws KeyStoreException {
+        String name = customerAlias(alias, AuditOperation.CREATE_ALIAS);
+        synchronized (registry) {
+            if (registry.snapshot().byAlias().containsKey(name)) {
+                throw audited(AuditOperation.CREATE_ALIAS, null, name, new KeyStoreException("alias " + name
+                        + " already names key " + registry.snapshot().byAlias().get(name) + "; use updateAlias to move it"));
+            }
+            change(AuditOperation.CREATE_ALIAS, key, name, k -> k.withAliases(plus(k.aliases(), name)));
+        }
+    }
+
+    /** KMS UpdateAlias: points an existing alias at another key. */
+    public void updateAlias(String alias, String targetKey) throws KeyStoreException {
+        AuditOperation op = AuditOperation.UPDATE_ALIAS;
+        String name = customerAlias(alias, op);
+        synchronized (registry) {
+            MasterKey from = find(name, op);
+            MasterKey to = find(targetKey, op);
+            if (from.id().equals(to.id())) {
+                return;
+            }
+            apply(op, to, name, k -> k.withAliases(plus(k.aliases(), name)));
+            apply(op, registry.snapshot().byId().get(from.id()), name, k -> k.withAliases(minus(k.aliases(), name)));
+        }
     }
 
     /**
-     * Removes an alias (KMS DeleteAlias). A key whose last alias goes is scheduled for deletion
-     * after the configured waiting period, so {@code KeyStore.deleteEntry} never destroys
-     * material at once; until then the key can still be found by id and recovered.
+     * KMS DeleteAlias. A customer key whose last alias goes is scheduled for deletion after the
+     * configured waiting period, so {@code KeyStore.deleteEntry} never destroys material at once;
+     * until then the key can still be found by id and recovered with {@link #cancelKeyDeletion}.
      *
      * @return whether the alias existed
      */
-    public synchronized boolean deleteAlias(String alias) throws KeyStoreException {
-        String name = normalize(alias);
-        UUID id = snapshot.byAlias.get(name);
-        if (id == null) {
-            return false;
+    public boolean deleteAlias(String alias) throws KeyStoreException {
+        AuditOperation op = AuditOperation.DELETE_ALIAS;
+        String name = normalize(alias, op);
+        synchronized (registry) {
+            Optional<MasterKey> key = registry.lookup(name).filter(k -> k.aliases().contains(name));
+            if (key.isEmpty()) {
+                return false;
+            }
+            MasterKey next = apply(op, key.get(), name, k -> {
+                k.requireCustomerManaged("stripped of its alias");
+                return k.withAliases(minus(k.aliases(), name));
+            });
+            if (next.aliases().isEmpty() && next.state() != KeyState.PENDING_DELETION) {
+                scheduleDeletion(next, options.pendingWindowDays());
+            }
+            return true;
         }
-        MasterKey key = change(AuditOperation.DELETE_ALIAS, snapshot.byId.get(id), name, k -> {
-            var rest = new ArrayList<>(k.aliases());
-            rest.remove(name);
-            return k.withAliases(rest);
-        });
-        if (key.aliases().isEmpty() && key.state() != KeyState.PENDING_DELETION) {
-            scheduleDeletion(key, options.pendingWindowDays());
-        }
-        return true;
+    }
+
+    // ---------------------------------------------------------------- states
+
+    /** KMS EnableKey. */
+    public void enableKey(String key) throws KeyStoreException {
+        change(AuditOperation.ENABLE_KEY, key, null, MasterKey::enabled);
+    }
+
+    /** KMS DisableKey: no cryptographic use until enabled again; describe still works. */
+    public void disableKey(String key) throws KeyStoreException {
+        change(AuditOperation.DISABLE_KEY, key, null, MasterKey::disabled);
+    }
+
+    /** KMS ScheduleKeyDeletion with the configured waiting period. */
+    public Instant scheduleKeyDeletion(String key) throws KeyStoreException {
+        return scheduleKeyDeletion(key, options.pendingWindowDays());
     }
 
     /**
@@ -171,15 +270,164 @@ public final class KeyService implements AutoCloseable {
      *
      * @return the deletion date
      */
-    public synchronized Instant scheduleKeyDeletion(String aliasOrKeyId, int pendingWindowDays)
-            throws KeyStoreException {
-        try {
-            KeyServiceOptions.checkPendingWindow(pendingWindowDays);
-        } catch (IllegalArgumentException e) {
-            throw new KeyStoreException(e.getMessage(), e);
+    public Instant scheduleKeyDeletion(String key, int pendingWindowDays) throws KeyStoreException {
+        if (pendingWindowDays < KeyServiceOptions.MIN_PENDING_WINDOW_DAYS
+                || pendingWindowDays > KeyServiceOptions.MAX_PENDING_WINDOW_DAYS) {
+            throw audited(AuditOperation.SCHEDULE_KEY_DELETION, null, null, new KeyStoreException(
+                    "the deletion waiting period must be 7 to 30 days, not " + pendingWindowDays));
         }
-        MasterKey key = lookup(aliasOrKeyId).orElseThrow(() -> unknown(aliasOrKeyId));
-        return scheduleDeletion(key, pendingWindowDays).deletionDate().orElseThrow();
+        synchronized (registry) {
+            return scheduleDeletion(find(key, AuditOperation.SCHEDULE_KEY_DELETION), pendingWindowDays)
+                    .deletionDate().orElseThrow();
+        }
+    }
+
+    /** KMS CancelKeyDeletion: the key comes back Disabled, as in KMS; enable it to use it. */
+    public void cancelKeyDeletion(String key) throws KeyStoreException {
+        change(AuditOperation.CANCEL_KEY_DELETION, key, null, MasterKey::deletionCancelled);
+    }
+
+    // ---------------------------------------------------------------- rotation and versions
+
+    /** KMS EnableKeyRotation: rotate automatically every {@code periodDays} (90..2560). */
+    public void enableKeyRotation(String key, int periodDays) throws KeyStoreException {
+        change(AuditOperation.ENABLE_KEY_ROTATION, key, null, k -> k.withRotationPeriod(periodDays));
+    }
+
+    /** KMS DisableKeyRotation. */
+    public void disableKeyRotation(String key) throws KeyStoreException {
+        change(AuditOperation.DISABLE_KEY_ROTATION, key, null, k -> k.withRotationPeriod(0));
+    }
+
+    /**
+     * KMS RotateKeyOnDemand: a new current version generated inside the provider. New wraps use
+     * it; blobs of the older versions keep unwrapping.
+     *
+     * @return the new version's number
+     */
+    public int rotateKeyOnDemand(String key) throws KeyStoreException {
+        return change(AuditOperation.ROTATE_KEY, key, null, k -> {
+            k.requireCustomerManaged("rotated on demand");
+            return k.rotated(newVersion(k, RotationReason.ON_DEMAND, null));
+        }).current().number();
+    }
+
+    /**
+     * Vault's {@code min_decryption_version}: blobs of versions below {@code version} no longer
+     * decrypt. Re-wrap them first ({@link #reEncrypt}); the material stays, so lowering the
+     * minimum again restores them.
+     */
+    public void setMinDecryptionVersion(String key, int version) throws KeyStoreException {
+        change(AuditOperation.SET_MIN_DECRYPTION_VERSION, key, null, k -> k.withMinDecryptionVersion(version));
+    }
+
+    /**
+     * Revokes a compromised version: its material is wiped at once and its blobs fail with a
+     * message saying so. Revoking the current version rotates the key first. Cannot be undone.
+     */
+    public void revokeKeyVersion(String key, int version) throws KeyStoreException {
+        synchronized (registry) {
+            MasterKey k = find(key, AuditOperation.REVOKE_KEY_VERSION);
+            if (version == k.current().number() && k.manager() == KeyManagerType.CUSTOMER) {
+                k = apply(AuditOperation.ROTATE_KEY, k, null, m -> m.rotated(newVersion(m, RotationReason.REVOCATION, null)));
+            }
+            apply(AuditOperation.REVOKE_KEY_VERSION, k, null, m -> m.versionRevoked(version, now()));
+        }
+    }
+
+    /** KMS TagResource: adds or replaces tags (at most 50; keys 1..128 characters, values up to 256). */
+    public void tagKey(String key, Map<String, String> tags) throws KeyStoreException {
+        Map<String, String> checked = checkTags(tags);
+        change(AuditOperation.TAG_KEY, key, null, k -> {
+            var next = new HashMap<>(k.tags());
+            next.putAll(checked);
+            return k.withTags(checkTagCount(next));
+        });
+    }
+
+    /** KMS UntagResource. */
+    public void untagKey(String key, Collection<String> tagKeys) throws KeyStoreException {
+        change(AuditOperation.UNTAG_KEY, key, null, k -> {
+            var next = new HashMap<>(k.tags());
+            tagKeys.forEach(next::remove);
+            return k.withTags(next);
+        });
+    }
+
+    // ---------------------------------------------------------------- re-encryption
+
+    /**
+     * KMS ReEncrypt (Vault rewrap): the data key inside {@code blob} is wrapped again under the
+     * current version of {@code destinationKey} (null: the blob's own key, to move it to the
+     * newest version), without ever reaching the caller.
+     *
+     * @throws InvalidKeyException a key is unknown or unusable, or the blob names a version that
+     *                             may not decrypt
+     * @throws GeneralSecurityException the blob or the source context does not authenticate
+     *                                  ({@code AEADBadTagException}) or is malformed
+     */
+    public byte[] reEncrypt(byte[] blob, Map<String, String> sourceContext, String destinationKey,
+                            Map<String, String> destinationContext) throws GeneralSecurityException {
+        return reEncrypt(new WrapEngine(), blob, EncryptionContext.of(sourceContext), destinationKey,
+                EncryptionContext.of(destinationContext));
+    }
+
+    /** The batch form of {@link #reEncrypt(byte[], Map, String, Map)}: each blob succeeds or fails on its own. */
+    public List<ReEncryptResult> reEncrypt(List<byte[]> blobs, Map<String, String> sourceContext, String destinationKey,
+                                           Map<String, String> destinationContext) {
+        WrapEngine engine = new WrapEngine();
+        EncryptionContext source = EncryptionContext.of(sourceContext);
+        EncryptionContext destination = EncryptionContext.of(destinationContext);
+        List<ReEncryptResult> results = new ArrayList<>(blobs.size());
+        for (byte[] blob : blobs) {
+            try {
+                results.add(new ReEncryptResult(reEncrypt(engine, blob, source, destinationKey, destination), null));
+            } catch (GeneralSecurityException e) {
+                results.add(new ReEncryptResult(null, e));
+            }
+        }
+        return results;
+    }
+
+    private byte[] reEncrypt(WrapEngine engine, byte[] blob, EncryptionContext source, String destinationKey,
+                             EncryptionContext destination) throws GeneralSecurityException {
+        UUID sourceId = null;
+        int sourceVersion = 0;
+        MasterKey target = null;
+        try {
+            WrappedKeyBlob.check(blob);
+            sourceId = WrappedKeyBlob.keyId(blob);
+            sourceVersion = WrappedKeyBlob.keyVersion(blob);
+            MasterKey from = usableKey(sourceId);
+            target = destinationKey == null ? from : usableKey(registry.lookup(destinationKey)
+                    .orElseThrow(() -> new InvalidKeyException("no key with alias or id '" + destinationKey + "'")).id());
+            byte[] dataKey = engine.openUnaudited(from, blob, source, null, 0);
+            try {
+                byte[] moved = engine.sealUnaudited(this, target, dataKey, 0, dataKey.length, destination, null, 0,
+                        options.random());
+                audit.record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, null, source.keys(),
+                        target.id(), target.current().number());
+                return moved;
+            } finally {
+                Arrays.fill(dataKey, (byte) 0);
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            audit.record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, e, source.keys(),
+                    target == null ? null : target.id(), 0);
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- maintenance, audit, password
+
+    /**
+     * Does now what the background maintenance does on its schedule: rotates keys whose
+     * rotation period has passed or whose current version reached the usage threshold,
+     * destroys the material of keys whose deletion waiting period ended, and persists usage
+     * counts. Tests call this after moving the injected clock.
+     */
+    public MaintenanceReport runMaintenance() {
+        return maintenance.run();
     }
 
     /** The audit listeners of this store: add and remove them here. */
@@ -192,7 +440,35 @@ public final class KeyService implements AutoCloseable {
         audit.addListener(listener);
     }
 
-    // ---------------------------------------------------------------- used by the JCA classes
+    /**
+     * Whether {@code password} opens this store's root key (true for a store never written with
+     * a password). Costs one password derivation.
+     */
+    public boolean verifyPassword(char[] password) throws IOException {
+        Optional<byte[]> header = registry.backend().header();
+        if (header.isEmpty()) {
+            return true;
+        }
+        try {
+            RootKey candidate = RootKey.unwrap(RootKeyHeader.decode(header.get()), password);
+            boolean same = candidate.sameAs(registry.root());
+            candidate.destroy();
+            return same;
+        } catch (UnrecoverableKeyException e) {
+            return false;
+        } catch (IllegalArgumentException e) {
+            throw new IOException("key store header is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        maintenance.stop();
+        maintenance.flushUsage();
+        registry.backend().close();
+    }
+
+    // ---------------------------------------------------------------- package: crypto, maintenance, stores
 
     /** The key a handle names, if it may be used for cryptography now. Lock-free. */
     MasterKey usableKey(KmsKeyHandle handle) throws InvalidKeyException {
@@ -202,14 +478,63 @@ public final class KeyService implements AutoCloseable {
         if (handle.isDestroyed()) {
             throw new InvalidKeyException("key handle " + handle.keyId() + " was destroyed");
         }
-        MasterKey key = snapshot.byId.get(handle.keyId());
+        return usableKey(handle.keyId());
+    }
+
+    private MasterKey usableKey(UUID id) throws InvalidKeyException {
+        MasterKey key = registry.snapshot().byId().get(id);
         if (key == null) {
-            throw new InvalidKeyException("key " + handle.keyId() + " no longer exists");
+            throw new InvalidKeyException("key " + id + " does not exist in this key store");
         }
         if (key.state() != KeyState.ENABLED) {
-            throw new KeyUnavailableException("key " + key.displayName() + " is " + key.state().displayName());
+            String why = key.state() == KeyState.DESTROYED ? "; its material was destroyed on "
+                    + key.deletionDate().orElseThrow() + " and its blobs can no longer be decrypted" : "";
+            throw new KeyUnavailableException("key " + key.displayName() + " is " + key.state().displayName() + why);
         }
         return key;
+    }
+
+    /** Called after each wrap under {@code version}: starts rotation when usage reaches the threshold. */
+    void wrapped(MasterKey key, KeyVersion version) {
+        long count = version.countWrap();
+        long threshold = options.usageRotationThreshold();
+        if (count >= threshold && (count == threshold || count >= 2 * threshold)) {
+            maintenance.usageThresholdReached(key.id(), version.number(), count >= 2 * threshold);
+        }
+    }
+
+    /** Rotates {@code key} for the provider (schedule, usage) if it is still at {@code fromVersion}. */
+    void rotateForProvider(UUID keyId, int fromVersion, RotationReason reason) throws KeyStoreException {
+        synchronized (registry) {
+            MasterKey key = registry.snapshot().byId().get(keyId);
+            if (key != null && key.current().number() == fromVersion && key.state() == KeyState.ENABLED) {
+                apply(AuditOperation.ROTATE_KEY, key, null, k -> k.rotated(newVersion(k, reason, null)));
+            }
+        }
+    }
+
+    /** Destroys the material of a key whose waiting period has ended. */
+    void destroyIfDue(UUID keyId) throws KeyStoreException {
+        synchronized (registry) {
+            MasterKey key = registry.snapshot().byId().get(keyId);
+            if (key != null && key.destructionDue(now())) {
+                apply(AuditOperation.DESTROY_KEY_MATERIAL, key, null, k -> k.destroyed(now()));
+            }
+        }
+    }
+
+    /** Persists a key unchanged, so its usage counts reach the backend. */
+    void persistUsage(UUID keyId) throws KeyStoreException {
+        synchronized (registry) {
+            MasterKey key = registry.snapshot().byId().get(keyId);
+            if (key != null) {
+                registry.commit(key);
+            }
+        }
+    }
+
+    KeyRegistry registry() {
+        return registry;
     }
 
     KeyServiceOptions options() {
@@ -217,109 +542,165 @@ public final class KeyService implements AutoCloseable {
     }
 
     KeyRecordStore backend() {
-        return backend;
+        return registry.backend();
     }
 
     RootKey root() {
-        return root;
+        return registry.root();
     }
 
-    @Override
-    public void close() throws IOException {
-        backend.close();
+    Instant now() {
+        return options.clock().instant();
     }
 
     // ---------------------------------------------------------------- changes, in one place
 
-    private synchronized KmsKeyHandle addKey(AuditOperation op, String alias, String description, KeyOrigin origin,
-                                             byte[] material) throws KeyStoreException {
-        String name = alias == null ? null : normalize(alias);
+    private KmsKeyHandle newKey(AuditOperation op, String alias, String description, Map<String, String> tags,
+                                KeyManagerType manager, int rotationDays, RotationReason reason, byte[] material)
+            throws KeyStoreException {
         UUID id = UUID.randomUUID();
-        try {
-            if (name != null && snapshot.byAlias.containsKey(name)) {
-                throw new KeyStoreException("alias " + name + " already names key " + snapshot.byAlias.get(name));
+        synchronized (registry) {
+            try {
+                if (alias != null && registry.snapshot().byAlias().containsKey(alias)) {
+                    throw new KeyStoreException("alias " + alias + " already names key " + registry.snapshot().byAlias().get(alias));
+                }
+                if (description.getBytes(StandardCharsets.UTF_8).length > MasterKeyCodec.MAX_DESCRIPTION_BYTES) {
+                    throw new KeyStoreException("description is longer than " + MasterKeyCodec.MAX_DESCRIPTION_BYTES + " bytes");
+                }
+                Instant now = now();
+                KeyVersion first = material != null ? new KeyVersion(1, now, KeyOrigin.IMPORTED, reason, material, 0)
+                        : generatedVersion(1, now, reason);
+                MasterKey key = registry.commit(MasterKey.create(id, description, manager, now,
+                        alias == null ? List.of() : List.of(alias), tags, rotationDays, first));
+                audit.record(op, id, 1, alias, null, List.of());
+                return new KmsKeyHandle(this, key.id(), alias);
+            } catch (IllegalArgumentException e) {
+                throw audited(op, id, alias, new KeyStoreException(e.getMessage(), e));
+            } catch (KeyStoreException e) {
+                throw audited(op, id, alias, e);
             }
-            if (description.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MasterKeyCodec.MAX_DESCRIPTION_BYTES) {
-                throw new KeyStoreException("description is longer than " + MasterKeyCodec.MAX_DESCRIPTION_BYTES + " bytes");
-            }
-            Instant now = now();
-            MasterKey key = new MasterKey(id, 1, description, KeyState.ENABLED, KeyManagerType.CUSTOMER, now, null,
-                    name == null ? List.of() : List.of(name), List.of(new KeyVersion(1, now, origin, material)));
-            persist(key);
-            audit.record(op, id, 1, name, null, List.of());
-            return new KmsKeyHandle(this, id, name);
-        } catch (KeyStoreException e) {
-            audit.record(op, id, 0, name, e, List.of());
-            throw e;
         }
     }
 
     private MasterKey scheduleDeletion(MasterKey key, int days) throws KeyStoreException {
         Instant when = now().plus(Duration.ofDays(days));
-        return change(AuditOperation.SCHEDULE_KEY_DELETION, key, null,
-                k -> k.withState(KeyState.PENDING_DELETION, when));
+        return apply(AuditOperation.SCHEDULE_KEY_DELETION, key, null, k -> k.deletionScheduled(when));
     }
 
-    /** Applies {@code edit} to {@code key} at its next revision, durably, audited. */
-    private synchronized MasterKey change(AuditOperation op, MasterKey key, String alias, UnaryOperator<MasterKey> edit)
+    /** Looks a key up and applies a transition to it. */
+    private MasterKey change(AuditOperation op, String keyRef, String alias, UnaryOperator<MasterKey> transition)
             throws KeyStoreException {
-        try {
-            MasterKey next = edit.apply(key).atRevision(key.revision() + 1);
-            persist(next);
-            audit.record(op, next.id(), next.current().number(), alias, null, List.of());
-            return next;
-        } catch (KeyStoreException | RuntimeException e) {
-            audit.record(op, key.id(), key.current().number(), alias, e, List.of());
-            throw e;
+        synchronized (registry) {
+            return apply(op, find(keyRef, op), alias, transition);
         }
     }
 
-    private void persist(MasterKey key) throws KeyStoreException {
-        byte[] payload = MasterKeyCodec.encode(key);
-        try {
-            String id = key.id().toString();
-            backend.put(new KeyRecord(id, key.revision(), root.seal(id, key.revision(), payload, options.random())));
-            snapshot = snapshot.with(key);
-        } catch (StaleRecordException e) {
-            throw new KeyStoreException("key " + key.id() + " was changed by another writer; read it again and retry", e);
-        } catch (IOException e) {
-            throw new KeyStoreException("could not store key " + key.id() + ": " + e.getMessage(), e);
-        } finally {
-            Arrays.fill(payload, (byte) 0);
-        }
-    }
-
-    private MasterKey unseal(KeyRecord record) throws IOException {
-        byte[] payload = root.open(record);
-        try {
-            return MasterKeyCodec.decode(UUID.fromString(record.keyId()), record.revision(), payload);
-        } catch (IllegalArgumentException e) {
-            throw new io.kmsjca.spi.CorruptStoreException("record of key " + record.keyId() + " is malformed: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    // ---------------------------------------------------------------- lookups
-
-    private Optional<MasterKey> lookup(String aliasOrKeyId) {
-        if (aliasOrKeyId == null) {
-            return Optional.empty();
-        }
-        Snapshot s = snapshot;
-        try {
-            MasterKey byId = s.byId.get(UUID.fromString(aliasOrKeyId));
-            if (byId != null) {
-                return Optional.of(byId);
+    /** Applies a transition, commits it and audits the outcome: the one path of every change. */
+    private MasterKey apply(AuditOperation op, MasterKey key, String alias, UnaryOperator<MasterKey> transition)
+            throws KeyStoreException {
+        synchronized (registry) {
+            try {
+                MasterKey next = registry.commit(transition.apply(key));
+                audit.record(op, next.id(), next.current().number(), alias, null, List.of());
+                return next;
+            } catch (IllegalStateException e) {
+                throw audited(op, key.id(), alias, new KeyStateException(e.getMessage(), e));
+            } catch (KeyStoreException e) {
+                throw audited(op, key.id(), alias, e);
             }
-        } catch (IllegalArgumentException notAnId) {
-            // fall through to aliases
         }
+    }
+
+    private KeyVersion newVersion(MasterKey key, RotationReason reason, byte[] material) {
+        int number = key.current().number() + 1;
+        return material != null ? new KeyVersion(number, now(), KeyOrigin.IMPORTED, reason, material, 0)
+                : generatedVersion(number, now(), reason);
+    }
+
+    private KeyVersion generatedVersion(int number, Instant now, RotationReason reason) {
+        byte[] material = new byte[32];
+        options.random().nextBytes(material);
         try {
-            UUID id = s.byAlias.get(Aliases.normalize(aliasOrKeyId));
-            return Optional.ofNullable(id == null ? null : s.byId.get(id));
-        } catch (IllegalArgumentException notAnAlias) {
-            return Optional.empty();
+            return new KeyVersion(number, now, KeyOrigin.GENERATED, reason, material, 0);
+        } finally {
+            Arrays.fill(material, (byte) 0);
         }
+    }
+
+    private <E extends KeyStoreException> E audited(AuditOperation op, UUID keyId, String alias, E error) {
+        audit.record(op, keyId, 0, alias, error, List.of());
+        return error;
+    }
+
+    // ---------------------------------------------------------------- lookups and checks
+
+    private MasterKey find(String key) throws KeyStoreException {
+        return registry.lookup(key).orElseThrow(() -> new KeyStoreException("no key with alias or id '" + key + "'"));
+    }
+
+    private MasterKey find(String key, AuditOperation op) throws KeyStoreException {
+        Optional<MasterKey> found = registry.lookup(key);
+        if (found.isEmpty()) {
+            throw audited(op, null, null, new KeyStoreException("no key with alias or id '" + key + "'"));
+        }
+        return found.get();
+    }
+
+    private List<MasterKey> visibleKeys() {
+        return registry.snapshot().byId().values().stream()
+                .filter(k -> k.manager() != KeyManagerType.PROVIDER_OWNED && k.state() != KeyState.DESTROYED)
+                .sorted(Comparator.comparing(k -> k.id().toString())).toList();
+    }
+
+    private String normalize(String alias, AuditOperation op) throws KeyStoreException {
+        try {
+            return Aliases.normalize(alias);
+        } catch (IllegalArgumentException e) {
+            throw audited(op, null, alias, new KeyStoreException(e.getMessage(), e));
+        }
+    }
+
+    /** An alias a customer may set: valid, and not under the provider's {@code kms/} prefix. */
+    private String customerAlias(String alias, AuditOperation op) throws KeyStoreException {
+        String name = normalize(alias, op);
+        if (name.startsWith(RESERVED_ALIAS_PREFIX)) {
+            throw audited(op, null, name, new KeyStoreException("aliases under " + RESERVED_ALIAS_PREFIX
+                    + " are reserved for provider-managed keys"));
+        }
+        return name;
+    }
+
+    private static Map<String, String> checkTags(Map<String, String> tags) throws KeyStoreException {
+        for (Map.Entry<String, String> t : tags.entrySet()) {
+            String k = t.getKey();
+            String v = t.getValue();
+            if (k == null || k.isEmpty() || k.length() > 128 || v == null || v.length() > 256 || k.startsWith("kms:")) {
+                throw new KeyStoreException("tag keys must be 1..128 characters not starting with kms:, values 0..256");
+            }
+        }
+        if (tags.size() > MAX_TAGS) {
+            throw new KeyStoreException("a key has at most " + MAX_TAGS + " tags");
+        }
+        return tags;
+    }
+
+    private static Map<String, String> checkTagCount(Map<String, String> tags) {
+        if (tags.size() > MAX_TAGS) {
+            throw new IllegalStateException("a key has at most " + MAX_TAGS + " tags");
+        }
+        return tags;
+    }
+
+    private static List<String> plus(List<String> list, String item) {
+        var next = new ArrayList<>(list);
+        next.add(item);
+        return next;
+    }
+
+    private static List<String> minus(List<String> list, String item) {
+        var next = new ArrayList<>(list);
+        next.remove(item);
+        return next;
     }
 
     private static String aliasIn(MasterKey key, String aliasOrKeyId) {
@@ -329,21 +710,5 @@ public final class KeyService implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    private static String normalize(String alias) throws KeyStoreException {
-        try {
-            return Aliases.normalize(alias);
-        } catch (IllegalArgumentException e) {
-            throw new KeyStoreException(e.getMessage(), e);
-        }
-    }
-
-    private static KeyStoreException unknown(String aliasOrKeyId) {
-        return new KeyStoreException("no key with alias or id '" + aliasOrKeyId + "'");
-    }
-
-    private Instant now() {
-        return options.clock().instant();
     }
 }

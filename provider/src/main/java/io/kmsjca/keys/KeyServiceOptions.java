@@ -5,49 +5,80 @@ import io.kmsjca.spi.audit.AuditListener;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * How a key service behaves: the KDF for new passwords, the deletion waiting period, the
- * clock (injected so tests move time instead of sleeping), randomness and audit listeners.
+ * usage limit that triggers rotation, how often maintenance runs, the clock (injected so tests
+ * move time instead of sleeping), randomness and audit listeners.
  *
- * @param pendingWindowDays days between scheduling a deletion and destroying the material, 7..30
+ * @param pendingWindowDays      days between scheduling a deletion and destroying the material, 7..30
+ * @param usageRotationThreshold wraps under one version after which the key rotates (docs/decisions.md:
+ *                               half the 2^32 limit by default); at twice this a wrap rotates at once
+ * @param maintenanceInterval    how often scheduled rotations, destructions and usage counts are
+ *                               handled in the background; zero for none (call
+ *                               {@link KeyService#runMaintenance()} instead)
  */
-public record KeyServiceOptions(Argon2Params kdf, int pendingWindowDays, Clock clock, SecureRandom random,
+public record KeyServiceOptions(Argon2Params kdf, int pendingWindowDays, long usageRotationThreshold,
+                                Duration maintenanceInterval, Clock clock, SecureRandom random,
                                 List<AuditListener> auditListeners) {
 
     public static final int MIN_PENDING_WINDOW_DAYS = 7;
     public static final int MAX_PENDING_WINDOW_DAYS = 30;
+    /** Half of 2^32: rotation starts with the whole second half as margin. */
+    public static final long DEFAULT_USAGE_ROTATION_THRESHOLD = 1L << 31;
 
     public KeyServiceOptions {
         Objects.requireNonNull(kdf, "kdf");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(maintenanceInterval, "maintenanceInterval");
         auditListeners = List.copyOf(auditListeners);
         checkPendingWindow(pendingWindowDays);
+        if (usageRotationThreshold < 1 || usageRotationThreshold > DEFAULT_USAGE_ROTATION_THRESHOLD) {
+            throw new IllegalArgumentException("usage rotation threshold must be 1.." + DEFAULT_USAGE_ROTATION_THRESHOLD);
+        }
+        if (maintenanceInterval.isNegative()) {
+            throw new IllegalArgumentException("maintenance interval must not be negative");
+        }
     }
 
-    /** Argon2id at its default cost, a 30-day deletion window, the system clock. */
+    /** Argon2id at its default cost, a 30-day deletion window, rotation at 2^31 wraps, maintenance every minute. */
     public static KeyServiceOptions defaults() {
-        return new KeyServiceOptions(Argon2Params.DEFAULT, MAX_PENDING_WINDOW_DAYS, Clock.systemUTC(),
-                new SecureRandom(), List.of());
+        return new KeyServiceOptions(Argon2Params.DEFAULT, MAX_PENDING_WINDOW_DAYS, DEFAULT_USAGE_ROTATION_THRESHOLD,
+                Duration.ofMinutes(1), Clock.systemUTC(), new SecureRandom(), List.of());
     }
 
     public KeyServiceOptions withKdf(Argon2Params next) {
-        return new KeyServiceOptions(next, pendingWindowDays, clock, random, auditListeners);
+        return new KeyServiceOptions(next, pendingWindowDays, usageRotationThreshold, maintenanceInterval, clock,
+                random, auditListeners);
     }
 
     public KeyServiceOptions withClock(Clock next) {
-        return new KeyServiceOptions(kdf, pendingWindowDays, next, random, auditListeners);
+        return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, maintenanceInterval, next,
+                random, auditListeners);
     }
 
     public KeyServiceOptions withPendingWindowDays(int days) {
-        return new KeyServiceOptions(kdf, days, clock, random, auditListeners);
+        return new KeyServiceOptions(kdf, days, usageRotationThreshold, maintenanceInterval, clock, random,
+                auditListeners);
+    }
+
+    public KeyServiceOptions withUsageRotationThreshold(long wraps) {
+        return new KeyServiceOptions(kdf, pendingWindowDays, wraps, maintenanceInterval, clock, random,
+                auditListeners);
+    }
+
+    public KeyServiceOptions withMaintenanceInterval(Duration interval) {
+        return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, interval, clock, random,
+                auditListeners);
     }
 
     public KeyServiceOptions withAuditListeners(List<AuditListener> listeners) {
-        return new KeyServiceOptions(kdf, pendingWindowDays, clock, random, listeners);
+        return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, maintenanceInterval, clock,
+                random, listeners);
     }
 
     static void checkPendingWindow(int days) {

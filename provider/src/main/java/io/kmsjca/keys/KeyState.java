@@ -7,7 +7,13 @@ public enum KeyState {
     /** No wrap, unwrap or data key; describe still works; enabling restores everything. */
     DISABLED("Disabled"),
     /** Like Disabled, and the material is destroyed when the waiting period ends. */
-    PENDING_DELETION("PendingDeletion");
+    PENDING_DELETION("PendingDeletion"),
+    /**
+     * The waiting period ended and every version's material was wiped. kms-jca keeps the
+     * record as a tombstone so that unwrapping an old blob says what happened, where AWS KMS
+     * forgets the key.
+     */
+    DESTROYED("Destroyed");
 
     private final String displayName;
 

@@ -1,12 +1,15 @@
 package io.kmsjca.keys;
 
+import io.kmsjca.audit.Denial;
+
 import java.security.InvalidKeyException;
 
 /**
- * A master key exists but its state refuses the operation (Disabled, PendingDeletion). The
- * message names the key and its state; audit records these as DENIED.
+ * A master key (or the key version a blob names) exists but its state refuses a cryptographic
+ * operation: Disabled, PendingDeletion, Destroyed, a revoked or retired version. The message
+ * names the key and its state; audit records these as DENIED.
  */
-public final class KeyUnavailableException extends InvalidKeyException {
+public final class KeyUnavailableException extends InvalidKeyException implements Denial {
     private static final long serialVersionUID = 1L;
 
     public KeyUnavailableException(String message) {

@@ -8,14 +8,16 @@ import java.security.InvalidKeyException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * One version of a master key: its material and the derived keys in use. Shared, unchanged,
- * by every snapshot that holds the key, so its caches survive rotations and alias changes.
+ * One version of a master key: its material, why it exists, and the derived keys in use.
+ * Shared, unchanged, by every snapshot that holds the key, so its caches and usage count
+ * survive rotations and alias changes; a change of its own state makes a new object.
  * Lock-free: wraps and unwraps on many threads only read and compare-and-set.
  */
 public final class KeyVersion {
@@ -30,21 +32,50 @@ public final class KeyVersion {
     private final int number;
     private final Instant created;
     private final KeyOrigin origin;
+    private final RotationReason reason;
+    private final VersionState state;
+    private final Instant stateDate;
     private final SecretBytes material;
+    private final AtomicLong wraps;
+    private volatile long persistedWraps;
     private final AtomicReference<WrapSession> session = new AtomicReference<>();
     private final AtomicReferenceArray<DerivedKey> unwrapCache = new AtomicReferenceArray<>(UNWRAP_CACHE_SLOTS);
 
-    KeyVersion(int number, Instant created, KeyOrigin origin, byte[] material) {
+    /** An active version holding {@code material} (copied; the caller wipes its own). */
+    KeyVersion(int number, Instant created, KeyOrigin origin, RotationReason reason, byte[] material, long wraps) {
+        this(number, created, origin, reason, VersionState.ACTIVE, null, checkMaterial(material), wraps);
+    }
+
+    private KeyVersion(int number, Instant created, KeyOrigin origin, RotationReason reason, VersionState state,
+                       Instant stateDate, SecretBytes material, long wraps) {
         if (number < 1) {
             throw new IllegalArgumentException("key version must be 1 or more, was " + number);
         }
-        if (material.length != 32) {
-            throw new IllegalArgumentException("master key material must be 32 bytes (AES-256), was " + material.length);
+        if ((state == VersionState.ACTIVE) != (material != null) || (state == VersionState.ACTIVE) != (stateDate == null)) {
+            throw new IllegalArgumentException("an active version has material and no state date; others neither");
         }
         this.number = number;
-        this.created = created;
-        this.origin = origin;
-        this.material = new SecretBytes(material, "HmacSHA256");
+        this.created = Objects.requireNonNull(created);
+        this.origin = Objects.requireNonNull(origin);
+        this.reason = Objects.requireNonNull(reason);
+        this.state = state;
+        this.stateDate = stateDate;
+        this.material = material;
+        this.wraps = new AtomicLong(wraps);
+        this.persistedWraps = wraps;
+    }
+
+    /** A version read back without material (revoked or destroyed). */
+    static KeyVersion withoutMaterial(int number, Instant created, KeyOrigin origin, RotationReason reason,
+                                      VersionState state, Instant stateDate, long wraps) {
+        return new KeyVersion(number, created, origin, reason, state, stateDate, null, wraps);
+    }
+
+    private static SecretBytes checkMaterial(byte[] material) {
+        if (material == null || material.length != 32) {
+            throw new IllegalArgumentException("master key material must be 32 bytes (AES-256)");
+        }
+        return new SecretBytes(material, "HmacSHA256");
     }
 
     public int number() {
@@ -59,9 +90,51 @@ public final class KeyVersion {
         return origin;
     }
 
-    /** The material, for sealing into a record only; the caller wipes it. */
+    public RotationReason reason() {
+        return reason;
+    }
+
+    public VersionState state() {
+        return state;
+    }
+
+    /** When the version was revoked or destroyed, else null. */
+    public Instant stateDate() {
+        return stateDate;
+    }
+
+    /** Wraps made under this version (persisted from time to time, so a crash may lose the latest). */
+    public long wraps() {
+        return wraps.get();
+    }
+
+    /** Wraps counted since the count was last written to a record. */
+    long unpersistedWraps() {
+        return wraps.get() - persistedWraps;
+    }
+
+    /** The count to write into a record now; remembered as persisted. */
+    long wrapsForRecord() {
+        long n = wraps.get();
+        persistedWraps = n;
+        return n;
+    }
+
+    /** Counts one more wrap and returns the new count. */
+    long countWrap() {
+        return wraps.incrementAndGet();
+    }
+
+    /** The material, for sealing into a record only; null unless active. The caller wipes it. */
     byte[] materialCopy() {
-        return material.getEncoded();
+        return material == null ? null : material.getEncoded();
+    }
+
+    /** This version in state {@code next} as of {@code when}; the material of this object is wiped. */
+    KeyVersion ended(VersionState next, Instant when) {
+        KeyVersion ended = new KeyVersion(number, created, origin, reason, next, when, null, wraps.get());
+        wipe();
+        return ended;
     }
 
     /** A derived key and the unique counter value one wrap may use with it. */
@@ -80,7 +153,7 @@ public final class KeyVersion {
             }
             byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
             random.nextBytes(salt);
-            WrapSession fresh = new WrapSession(DerivedKey.derive(material, keyId, number, salt, mac));
+            WrapSession fresh = new WrapSession(DerivedKey.derive(liveMaterial(), keyId, number, salt, mac));
             if (session.compareAndSet(s, fresh)) {
                 remember(fresh.key);
             }
@@ -96,22 +169,34 @@ public final class KeyVersion {
         }
         byte[] salt = Arrays.copyOfRange(blob, WrappedKeyBlob.SALT_OFFSET,
                 WrappedKeyBlob.SALT_OFFSET + WrappedKeyBlob.SALT_BYTES);
-        DerivedKey derived = DerivedKey.derive(material, keyId, number, salt, mac);
+        DerivedKey derived = DerivedKey.derive(liveMaterial(), keyId, number, salt, mac);
         unwrapCache.set(slot, derived);
         return derived;
+    }
+
+    private SecretBytes liveMaterial() throws InvalidKeyException {
+        if (material == null || material.isDestroyed()) {
+            throw new InvalidKeyException("key version " + number + " has no material (" + state.name().toLowerCase() + ")");
+        }
+        return material;
     }
 
     private void remember(DerivedKey key) {
         unwrapCache.set(key.salt[0] & (UNWRAP_CACHE_SLOTS - 1), key);
     }
 
-    /** Wipes the material. Derived keys still referenced by a running wrap are left to it. */
-    void destroy() {
-        material.destroy();
-    }
-
-    boolean isDestroyed() {
-        return material.isDestroyed();
+    /**
+     * Wipes the material and forgets the derived keys. A wrap or unwrap already past its state
+     * check may still finish with a derived key it holds; nothing new starts.
+     */
+    private void wipe() {
+        if (material != null) {
+            material.destroy();
+        }
+        session.set(null);
+        for (int i = 0; i < UNWRAP_CACHE_SLOTS; i++) {
+            unwrapCache.set(i, null);
+        }
     }
 
     private static final class WrapSession {

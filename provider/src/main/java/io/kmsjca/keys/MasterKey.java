@@ -1,18 +1,35 @@
 package io.kmsjca.keys;
 
+import java.security.InvalidKeyException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * A master key at one revision: immutable. A change makes a new {@code MasterKey} that shares
- * the unchanged {@link KeyVersion}s, and the key service swaps it in atomically.
+ * A master key at one revision: immutable. Every lifecycle rule lives here, as a transition
+ * that returns the changed key or refuses with an {@link IllegalStateException} whose message
+ * names the key, its state and what to do. The key service only applies transitions.
+ *
+ * <pre>
+ *   state            enable    disable   schedule deletion   cancel deletion   crypto
+ *   Enabled          (stays)   Disabled  PendingDeletion     refused           yes
+ *   Disabled         Enabled   (stays)   PendingDeletion     refused           no
+ *   PendingDeletion  refused   refused   refused             Disabled          no
+ *   Destroyed        refused   refused   refused             refused           no
+ * </pre>
  */
 public final class MasterKey {
+
+    public static final int MIN_ROTATION_DAYS = 90;
+    public static final int MAX_ROTATION_DAYS = 2560;
+    public static final int DEFAULT_ROTATION_DAYS = 365;
 
     private final UUID id;
     private final long revision;
@@ -22,10 +39,14 @@ public final class MasterKey {
     private final Instant created;
     private final Instant deletionDate;
     private final List<String> aliases;
+    private final Map<String, String> tags;
+    private final int rotationPeriodDays;
+    private final int minDecryptionVersion;
     private final List<KeyVersion> versions;
 
     MasterKey(UUID id, long revision, String description, KeyState state, KeyManagerType manager, Instant created,
-              Instant deletionDate, List<String> aliases, List<KeyVersion> versions) {
+              Instant deletionDate, List<String> aliases, Map<String, String> tags, int rotationPeriodDays,
+              int minDecryptionVersion, List<KeyVersion> versions) {
         this.id = Objects.requireNonNull(id);
         this.revision = revision;
         this.description = Objects.requireNonNull(description);
@@ -33,20 +54,40 @@ public final class MasterKey {
         this.manager = Objects.requireNonNull(manager);
         this.created = Objects.requireNonNull(created);
         this.deletionDate = deletionDate;
-        if ((state == KeyState.PENDING_DELETION) != (deletionDate != null)) {
-            throw new IllegalArgumentException("a deletion date is set exactly when the key is PendingDeletion");
-        }
         this.aliases = List.copyOf(new TreeSet<>(aliases));
+        this.tags = Map.copyOf(new TreeMap<>(tags));
+        this.rotationPeriodDays = rotationPeriodDays;
+        this.minDecryptionVersion = minDecryptionVersion;
         this.versions = List.copyOf(versions);
+        if ((state == KeyState.PENDING_DELETION || state == KeyState.DESTROYED) != (deletionDate != null)) {
+            throw new IllegalArgumentException("a deletion date is set exactly when the key is PendingDeletion or Destroyed");
+        }
+        if (this.versions.isEmpty()) {
+            throw new IllegalArgumentException("a master key has at least one version");
+        }
         for (int i = 0; i < this.versions.size(); i++) {
             if (this.versions.get(i).number() != i + 1) {
                 throw new IllegalArgumentException("key versions must be numbered 1, 2, 3, ...");
             }
         }
-        if (this.versions.isEmpty()) {
-            throw new IllegalArgumentException("a master key has at least one version");
+        if (rotationPeriodDays != 0 && (rotationPeriodDays < MIN_ROTATION_DAYS || rotationPeriodDays > MAX_ROTATION_DAYS)) {
+            throw new IllegalArgumentException("rotation period must be " + MIN_ROTATION_DAYS + ".." + MAX_ROTATION_DAYS
+                    + " days, was " + rotationPeriodDays);
+        }
+        if (minDecryptionVersion < 1 || minDecryptionVersion > this.versions.size()) {
+            throw new IllegalArgumentException("minimum decryption version must be 1.." + this.versions.size()
+                    + ", was " + minDecryptionVersion);
         }
     }
+
+    /** A new key with one version, at revision 0: its first commit stores it as revision 1. */
+    static MasterKey create(UUID id, String description, KeyManagerType manager, Instant now, List<String> aliases,
+                            Map<String, String> tags, int rotationPeriodDays, KeyVersion first) {
+        return new MasterKey(id, 0, description, KeyState.ENABLED, manager, now, null, aliases, tags,
+                rotationPeriodDays, 1, List.of(first));
+    }
+
+    // ---------------------------------------------------------------- reading
 
     public UUID id() {
         return id;
@@ -80,6 +121,19 @@ public final class MasterKey {
         return aliases;
     }
 
+    public Map<String, String> tags() {
+        return tags;
+    }
+
+    /** Days between automatic rotations, or 0 when automatic rotation is off. */
+    public int rotationPeriodDays() {
+        return rotationPeriodDays;
+    }
+
+    public int minDecryptionVersion() {
+        return minDecryptionVersion;
+    }
+
     List<KeyVersion> versions() {
         return versions;
     }
@@ -89,42 +143,183 @@ public final class MasterKey {
         return versions.get(versions.size() - 1);
     }
 
-    /** The version a blob names, if this key has it. */
-    Optional<KeyVersion> version(int number) {
-        return number >= 1 && number <= versions.size() ? Optional.of(versions.get(number - 1)) : Optional.empty();
-    }
-
     /** The origin of the key: that of its first version. */
     public KeyOrigin origin() {
         return versions.get(0).origin();
     }
 
-    /** How the key is named in messages: its alias if it has one, and its id. */
+    /** How the key is named in messages: its first alias if it has one, and its id. */
     public String displayName() {
         return aliases.isEmpty() ? id.toString() : "alias/" + aliases.get(0) + " (" + id + ")";
     }
 
-    MasterKey atRevision(long next) {
-        return new MasterKey(id, next, description, state, manager, created, deletionDate, aliases, versions);
+    /** When automatic rotation next falls due, if it is on. */
+    public Optional<Instant> nextRotationDate() {
+        return rotationPeriodDays == 0 ? Optional.empty()
+                : Optional.of(current().created().plus(Duration.ofDays(rotationPeriodDays)));
     }
 
-    MasterKey withVersion(KeyVersion added) {
-        var all = new ArrayList<>(versions);
-        all.add(added);
-        return new MasterKey(id, revision, description, state, manager, created, deletionDate, aliases, all);
+    boolean rotationDue(Instant now) {
+        return state == KeyState.ENABLED && nextRotationDate().map(d -> !now.isBefore(d)).orElse(false);
     }
 
-    MasterKey withAliases(List<String> next) {
-        return new MasterKey(id, revision, description, state, manager, created, deletionDate, next, versions);
+    boolean destructionDue(Instant now) {
+        return state == KeyState.PENDING_DELETION && !now.isBefore(deletionDate);
     }
 
-    MasterKey withState(KeyState next, Instant nextDeletionDate) {
-        return new MasterKey(id, revision, description, next, manager, created, nextDeletionDate, aliases, versions);
+    /**
+     * The version a blob names, if it may decrypt now.
+     *
+     * @throws InvalidKeyException the version does not exist, is retired below the minimum
+     *                             decryption version, was revoked, or was destroyed
+     */
+    KeyVersion versionForUnwrap(int number) throws InvalidKeyException {
+        if (number < 1 || number > versions.size()) {
+            throw new InvalidKeyException("key " + displayName() + " has no version " + number);
+        }
+        KeyVersion v = versions.get(number - 1);
+        if (v.state() == VersionState.REVOKED) {
+            throw new KeyUnavailableException("key " + displayName() + " version " + number + " was revoked on "
+                    + v.stateDate() + "; its blobs can no longer be decrypted");
+        }
+        if (v.state() == VersionState.DESTROYED) {
+            throw new KeyUnavailableException("key " + displayName() + " version " + number + " was destroyed on "
+                    + v.stateDate() + "; its blobs can no longer be decrypted");
+        }
+        if (number < minDecryptionVersion) {
+            throw new KeyUnavailableException("key " + displayName() + " version " + number
+                    + " is retired (minimum decryption version is " + minDecryptionVersion + "); re-wrap its blobs "
+                    + "under a current version before retiring it, or lower the minimum");
+        }
+        return v;
     }
 
     /** What callers may see: everything but the material. */
     public KeyMetadata metadata() {
-        return new KeyMetadata(id, aliases, description, state, origin(), manager, created, deletionDate,
-                current().number(), versions.size());
+        return new KeyMetadata(id, aliases, description, state, origin(), manager, KeySpec.SYMMETRIC_DEFAULT,
+                KeyUsage.ENCRYPT_DECRYPT, created, deletionDate, current().number(), versions.size(),
+                rotationPeriodDays, nextRotationDate().orElse(null), minDecryptionVersion, tags);
+    }
+
+    // ---------------------------------------------------------------- transitions
+
+    MasterKey atRevision(long next) {
+        return new MasterKey(id, next, description, state, manager, created, deletionDate, aliases, tags,
+                rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    private MasterKey with(KeyState s, Instant deletion, List<String> a, Map<String, String> t, int rotation,
+                           int minVersion, List<KeyVersion> v) {
+        return new MasterKey(id, revision, description, s, manager, created, deletion, a, t, rotation, minVersion, v);
+    }
+
+    MasterKey enabled() {
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "enabled",
+                state == KeyState.PENDING_DELETION ? "cancel the deletion first" : "its material is gone");
+        return with(KeyState.ENABLED, null, aliases, tags, rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    MasterKey disabled() {
+        requireCustomerManaged("disabled");
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "disabled", "it is already unusable");
+        return with(KeyState.DISABLED, null, aliases, tags, rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    MasterKey deletionScheduled(Instant when) {
+        requireCustomerManaged("scheduled for deletion");
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "scheduled for deletion",
+                state == KeyState.PENDING_DELETION ? "it already is, until " + deletionDate : "its material is gone");
+        return with(KeyState.PENDING_DELETION, when, aliases, tags, rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    MasterKey deletionCancelled() {
+        refuseUnless(state == KeyState.PENDING_DELETION, "taken out of deletion", "it is not pending deletion");
+        return with(KeyState.DISABLED, null, aliases, tags, rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    /** End of the waiting period: every version's material wiped; the record stays as a tombstone. */
+    MasterKey destroyed(Instant now) {
+        refuseUnless(destructionDue(now), "destroyed", "its waiting period has not ended");
+        List<KeyVersion> ended = new ArrayList<>();
+        for (KeyVersion v : versions) {
+            ended.add(v.state() == VersionState.ACTIVE ? v.ended(VersionState.DESTROYED, now) : v);
+        }
+        return with(KeyState.DESTROYED, deletionDate, List.of(), tags, 0, minDecryptionVersion, ended);
+    }
+
+    /** A new current version. Rotation needs an enabled key, as in KMS. */
+    MasterKey rotated(KeyVersion next) {
+        refuseUnless(state == KeyState.ENABLED, "rotated", "enable it first");
+        return withVersion(next);
+    }
+
+    /** A version appended whatever the state (imported material). */
+    MasterKey withVersion(KeyVersion next) {
+        refuseUnless(state != KeyState.DESTROYED, "given new material", "it was destroyed");
+        var all = new ArrayList<>(versions);
+        all.add(next);
+        return with(state, deletionDate, aliases, tags, rotationPeriodDays, minDecryptionVersion, all);
+    }
+
+    MasterKey withRotationPeriod(int days) {
+        requireCustomerManaged("given another rotation period");
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "given a rotation period", "");
+        if (days != 0 && (days < MIN_ROTATION_DAYS || days > MAX_ROTATION_DAYS)) {
+            throw new IllegalStateException("rotation period must be " + MIN_ROTATION_DAYS + " to " + MAX_ROTATION_DAYS
+                    + " days, not " + days);
+        }
+        return with(state, deletionDate, aliases, tags, days, minDecryptionVersion, versions);
+    }
+
+    MasterKey withMinDecryptionVersion(int min) {
+        requireCustomerManaged("given a minimum decryption version");
+        if (min < 1 || min > current().number()) {
+            throw new IllegalStateException("minimum decryption version of " + displayName() + " must be 1 to "
+                    + current().number() + ", not " + min);
+        }
+        return with(state, deletionDate, aliases, tags, rotationPeriodDays, min, versions);
+    }
+
+    /** Revokes a version that is not current (rotate first): its material is wiped now. */
+    MasterKey versionRevoked(int number, Instant now) {
+        requireCustomerManaged("revoked");
+        if (number < 1 || number > versions.size()) {
+            throw new IllegalStateException("key " + displayName() + " has no version " + number);
+        }
+        if (number == current().number()) {
+            throw new IllegalStateException("version " + number + " of " + displayName() + " is current: rotate first");
+        }
+        KeyVersion v = versions.get(number - 1);
+        if (v.state() != VersionState.ACTIVE) {
+            throw new IllegalStateException("version " + number + " of " + displayName() + " is already "
+                    + v.state().name().toLowerCase());
+        }
+        var all = new ArrayList<>(versions);
+        all.set(number - 1, v.ended(VersionState.REVOKED, now));
+        return with(state, deletionDate, aliases, tags, rotationPeriodDays, minDecryptionVersion, all);
+    }
+
+    MasterKey withAliases(List<String> next) {
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED || next.size() < aliases.size(),
+                "given an alias", "it is " + state.displayName());
+        return with(state, deletionDate, next, tags, rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    MasterKey withTags(Map<String, String> next) {
+        return with(state, deletionDate, aliases, next, rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    /** Provider-managed keys belong to the provider: their users cannot change their life. */
+    void requireCustomerManaged(String what) {
+        if (manager != KeyManagerType.CUSTOMER) {
+            throw new IllegalStateException("key " + displayName() + " is provider-managed: it cannot be " + what);
+        }
+    }
+
+    private void refuseUnless(boolean allowed, String what, String hint) {
+        if (!allowed) {
+            throw new IllegalStateException("key " + displayName() + " is " + state.displayName() + ": it cannot be "
+                    + what + (hint.isEmpty() ? "" : "; " + hint));
+        }
     }
 }

@@ -10,50 +10,65 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * The plaintext of a sealed key record (docs/FORMAT.md, "Key record payload"). Big-endian:
- * <pre>
- *   version 0x01 | state u8 | manager u8 | created (epoch ms, i64) | deletion date (i64, -1 none)
- *   description (u16 length, UTF-8) | alias count u16, each (u16 length, ASCII)
- *   version count u32, each: number u32 | created i64 | origin u8 | material (32)
- * </pre>
- * Only ever read after the record authenticated; lengths are still bounded.
+ * The plaintext of a sealed key record (docs/FORMAT.md, "Key record payload"). Writes version 2;
+ * reads versions 1 and 2. Only ever read after the record authenticated; every count and length
+ * is still bounded.
  */
 final class MasterKeyCodec {
 
-    private static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int MAX_DESCRIPTION_BYTES = 8192;
     static final int MAX_ALIASES = 256;
+    static final int MAX_TAGS = 50;
     static final int MAX_VERSIONS = 20_000;
+    private static final byte[] NO_MATERIAL = new byte[32];
 
     private MasterKeyCodec() {
     }
 
     /** The payload; the caller wipes it after sealing (it holds material). */
     static byte[] encode(MasterKey key) {
-        var bytes = new ByteArrayOutputStream(128 + key.versions().size() * 48);
+        var bytes = new ByteArrayOutputStream(160 + key.versions().size() * 64);
         try (var out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             out.writeByte(key.state().ordinal());
             out.writeByte(key.manager().ordinal());
+            out.writeByte(KeySpec.SYMMETRIC_DEFAULT.ordinal());
+            out.writeByte(KeyUsage.ENCRYPT_DECRYPT.ordinal());
             out.writeLong(key.created().toEpochMilli());
             out.writeLong(key.deletionDate().map(Instant::toEpochMilli).orElse(-1L));
+            out.writeShort(key.rotationPeriodDays());
+            out.writeInt(key.minDecryptionVersion());
             writeString(out, key.description());
             out.writeShort(key.aliases().size());
             for (String a : key.aliases()) {
                 writeString(out, a);
+            }
+            out.writeShort(key.tags().size());
+            for (Map.Entry<String, String> t : key.tags().entrySet()) {
+                writeString(out, t.getKey());
+                writeString(out, t.getValue());
             }
             out.writeInt(key.versions().size());
             for (KeyVersion v : key.versions()) {
                 out.writeInt(v.number());
                 out.writeLong(v.created().toEpochMilli());
                 out.writeByte(v.origin().ordinal());
+                out.writeByte(v.reason().ordinal());
+                out.writeByte(v.state().ordinal());
+                out.writeLong(v.stateDate() == null ? -1L : v.stateDate().toEpochMilli());
+                out.writeLong(v.wrapsForRecord());
                 byte[] m = v.materialCopy();
-                out.write(m);
-                Arrays.fill(m, (byte) 0);
+                out.write(m == null ? NO_MATERIAL : m);
+                if (m != null) {
+                    Arrays.fill(m, (byte) 0);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -61,47 +76,83 @@ final class MasterKeyCodec {
         return bytes.toByteArray();
     }
 
-    /** Parses a payload; {@code payload} is wiped before returning. */
+    /** Parses a payload of version 1 or 2; {@code payload} is wiped before returning. */
     static MasterKey decode(UUID id, long revision, byte[] payload) {
         try {
             ByteBuffer in = ByteBuffer.wrap(payload);
             int version = in.get() & 0xFF;
-            if (version != VERSION) {
+            if (version != 1 && version != 2) {
                 throw new IllegalArgumentException("unsupported key record version " + version);
             }
             KeyState state = pick(KeyState.values(), in.get());
             KeyManagerType manager = pick(KeyManagerType.values(), in.get());
+            if (version >= 2) {
+                pick(KeySpec.values(), in.get());
+                pick(KeyUsage.values(), in.get());
+            }
             Instant created = Instant.ofEpochMilli(in.getLong());
-            long deletion = in.getLong();
+            Instant deletion = optionalInstant(in.getLong());
+            int rotationDays = version >= 2 ? in.getShort() & 0xFFFF : 0;
+            int minDecryption = version >= 2 ? in.getInt() : 1;
             String description = readString(in, MAX_DESCRIPTION_BYTES);
-            int aliasCount = in.getShort() & 0xFFFF;
-            bound(aliasCount, MAX_ALIASES, "alias count");
+            int aliasCount = bound(in.getShort() & 0xFFFF, MAX_ALIASES, "alias count");
             List<String> aliases = new ArrayList<>(aliasCount);
             for (int i = 0; i < aliasCount; i++) {
                 aliases.add(Aliases.normalize(readString(in, Aliases.MAX_LENGTH)));
             }
-            int versionCount = in.getInt();
-            bound(versionCount, MAX_VERSIONS, "version count");
+            Map<String, String> tags = new LinkedHashMap<>();
+            int tagCount = version >= 2 ? bound(in.getShort() & 0xFFFF, MAX_TAGS, "tag count") : 0;
+            for (int i = 0; i < tagCount; i++) {
+                tags.put(readString(in, 128), readString(in, 256));
+            }
+            int versionCount = bound(in.getInt(), MAX_VERSIONS, "version count");
             List<KeyVersion> versions = new ArrayList<>(versionCount);
             byte[] material = new byte[32];
-            for (int i = 0; i < versionCount; i++) {
-                int number = in.getInt();
-                Instant vCreated = Instant.ofEpochMilli(in.getLong());
-                KeyOrigin origin = pick(KeyOrigin.values(), in.get());
-                in.get(material);
-                versions.add(new KeyVersion(number, vCreated, origin, material));
+            try {
+                for (int i = 0; i < versionCount; i++) {
+                    versions.add(version >= 2 ? readVersion(in, material) : readVersionV1(in, material));
+                }
+            } finally {
+                Arrays.fill(material, (byte) 0);
             }
-            Arrays.fill(material, (byte) 0);
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException("key record has trailing bytes");
             }
-            return new MasterKey(id, revision, description, state, manager, created,
-                    deletion < 0 ? null : Instant.ofEpochMilli(deletion), aliases, versions);
+            return new MasterKey(id, revision, description, state, manager, created, deletion, aliases, tags,
+                    rotationDays, minDecryption, versions);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("key record is truncated", e);
         } finally {
             Arrays.fill(payload, (byte) 0);
         }
+    }
+
+    private static KeyVersion readVersion(ByteBuffer in, byte[] material) {
+        int number = in.getInt();
+        Instant created = Instant.ofEpochMilli(in.getLong());
+        KeyOrigin origin = pick(KeyOrigin.values(), in.get());
+        RotationReason reason = pick(RotationReason.values(), in.get());
+        VersionState state = pick(VersionState.values(), in.get());
+        Instant stateDate = optionalInstant(in.getLong());
+        long wraps = in.getLong();
+        in.get(material);
+        return state == VersionState.ACTIVE ? new KeyVersion(number, created, origin, reason, material, wraps)
+                : KeyVersion.withoutMaterial(number, created, origin, reason, state, stateDate, wraps);
+    }
+
+    /** Version 1 payloads: number, created, origin, material; every version active. */
+    private static KeyVersion readVersionV1(ByteBuffer in, byte[] material) {
+        int number = in.getInt();
+        Instant created = Instant.ofEpochMilli(in.getLong());
+        KeyOrigin origin = pick(KeyOrigin.values(), in.get());
+        in.get(material);
+        RotationReason reason = number > 1 || origin == KeyOrigin.IMPORTED
+                ? (origin == KeyOrigin.IMPORTED ? RotationReason.IMPORTED : RotationReason.ON_DEMAND) : RotationReason.CREATED;
+        return new KeyVersion(number, created, origin, reason, material, 0);
+    }
+
+    private static Instant optionalInstant(long millis) {
+        return millis < 0 ? null : Instant.ofEpochMilli(millis);
     }
 
     private static <E> E pick(E[] values, byte b) {
@@ -119,16 +170,15 @@ final class MasterKeyCodec {
     }
 
     private static String readString(ByteBuffer in, int max) {
-        int n = in.getShort() & 0xFFFF;
-        bound(n, max, "string length");
-        byte[] b = new byte[n];
+        byte[] b = new byte[bound(in.getShort() & 0xFFFF, max, "string length")];
         in.get(b);
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    private static void bound(int n, int max, String what) {
+    private static int bound(int n, int max, String what) {
         if (n < 0 || n > max) {
             throw new IllegalArgumentException(what + " " + n + " out of range");
         }
+        return n;
     }
 }

@@ -150,6 +150,18 @@ final class RootKey {
                 .put(RECORD_AAD).putShort((short) id.length).put(id).putLong(revision).array();
     }
 
+    /** Whether {@code other} holds the same root key (constant time). */
+    boolean sameAs(RootKey other) {
+        byte[] a = root.getEncoded();
+        byte[] b = other.root.getEncoded();
+        try {
+            return java.security.MessageDigest.isEqual(a, b);
+        } finally {
+            Arrays.fill(a, (byte) 0);
+            Arrays.fill(b, (byte) 0);
+        }
+    }
+
     void destroy() {
         root.destroy();
         recordKey.destroy();

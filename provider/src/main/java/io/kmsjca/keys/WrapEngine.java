@@ -40,7 +40,7 @@ public final class WrapEngine {
         try {
             handle.service().usableKey(handle);
         } catch (InvalidKeyException e) {
-            recordFailure(handle, null, null, op, e, context);
+            recordFailure(handle, null, 0, op, e, context);
             throw e;
         }
     }
@@ -55,32 +55,13 @@ public final class WrapEngine {
                        byte[] aad, int aadLen, SecureRandom random, AuditOperation op) throws InvalidKeyException {
         KeyService service = handle.service();
         MasterKey key = null;
-        KeyVersion version = null;
         try {
-            if (len > WrappedKeyBlob.MAX_PLAINTEXT_BYTES) {
-                throw new IllegalArgumentException("KMSWrap protects at most " + WrappedKeyBlob.MAX_PLAINTEXT_BYTES
-                        + " bytes, got " + len);
-            }
             key = service.usableKey(handle);
-            version = key.current();
-            KeyVersion.Lease lease = version.lease(key.id(), mac, random);
-            byte[] nonce = ByteBuffer.allocate(WrappedKeyBlob.NONCE_BYTES).putLong(4, lease.counter()).array();
-            byte[] blob = WrappedKeyBlob.newBlob(key.id(), version.number(), lease.key().salt,
-                    lease.key().commitment, nonce, len);
-            gcm.init(Cipher.ENCRYPT_MODE, lease.key().gcmKey, new GCMParameterSpec(TAG_BITS, nonce));
-            authenticate(blob, context, aad, aadLen);
-            gcm.doFinal(plaintext, off, len, blob, WrappedKeyBlob.HEADER_BYTES);
-            service.audit().record(op, key.id(), version.number(), handle.alias(), null, context.keys());
+            byte[] blob = sealUnaudited(service, key, plaintext, off, len, context, aad, aadLen, random);
+            service.audit().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context.keys());
             return blob;
-        } catch (InvalidKeyException e) {
-            recordFailure(handle, key, version, op, e, context);
-            throw e;
-        } catch (GeneralSecurityException e) {
-            var failure = new IllegalStateException("AES-256-GCM encryption failed", e);
-            recordFailure(handle, key, version, op, failure, context);
-            throw failure;
-        } catch (RuntimeException e) {
-            recordFailure(handle, key, version, op, e, context);
+        } catch (InvalidKeyException | RuntimeException e) {
+            recordFailure(handle, key, 0, op, e, context);
             throw e;
         }
     }
@@ -88,8 +69,8 @@ public final class WrapEngine {
     /**
      * Opens a blob made under {@code handle}'s key.
      *
-     * @throws InvalidKeyException       the blob names another key or a version the key lacks,
-     *                                   or the key may not be used now
+     * @throws InvalidKeyException       the blob names another key, or a version that does not
+     *                                   exist or may not decrypt, or the key may not be used now
      * @throws AEADBadTagException       the blob, the context or the AAD differ from sealing time
      * @throws IllegalBlockSizeException the blob is shorter or longer than any blob can be
      * @throws BadPaddingException       the blob is not a KMSWrap blob this code can read
@@ -98,7 +79,6 @@ public final class WrapEngine {
                        AuditOperation op) throws GeneralSecurityException {
         KeyService service = handle.service();
         MasterKey key = null;
-        KeyVersion version = null;
         try {
             WrappedKeyBlob.check(blob);
             UUID blobKey = WrappedKeyBlob.keyId(blob);
@@ -107,24 +87,54 @@ public final class WrapEngine {
                         + handle.keyId() + "; unwrap it with the handle of key " + blobKey);
             }
             key = service.usableKey(handle);
-            int number = WrappedKeyBlob.keyVersion(blob);
-            version = key.version(number).orElseThrow(() -> new InvalidKeyException(
-                    "key " + handle.keyId() + " has no version " + number));
-            DerivedKey derived = version.forBlob(key.id(), blob, mac);
-            if (!ConstantTime.equals(derived.commitment, 0, blob, WrappedKeyBlob.COMMITMENT_OFFSET,
-                    WrappedKeyBlob.COMMITMENT_BYTES)) {
-                throw new AEADBadTagException("key commitment does not match: the blob was altered");
-            }
-            gcm.init(Cipher.DECRYPT_MODE, derived.gcmKey,
-                    new GCMParameterSpec(TAG_BITS, blob, WrappedKeyBlob.NONCE_OFFSET, WrappedKeyBlob.NONCE_BYTES));
-            authenticate(blob, context, aad, aadLen);
-            byte[] plaintext = gcm.doFinal(blob, WrappedKeyBlob.HEADER_BYTES, blob.length - WrappedKeyBlob.HEADER_BYTES);
-            service.audit().record(op, key.id(), number, handle.alias(), null, context.keys());
+            byte[] plaintext = openUnaudited(key, blob, context, aad, aadLen);
+            service.audit().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context.keys());
             return plaintext;
         } catch (GeneralSecurityException | RuntimeException e) {
-            recordFailure(handle, key, version, op, e, context);
+            recordFailure(handle, key, blob.length >= WrappedKeyBlob.OVERHEAD ? WrappedKeyBlob.keyVersion(blob) : 0,
+                    op, e, context);
             throw e;
         }
+    }
+
+    /** Seals under {@code key}'s current version, already checked usable; counts the wrap. */
+    byte[] sealUnaudited(KeyService service, MasterKey key, byte[] plaintext, int off, int len, EncryptionContext context,
+                         byte[] aad, int aadLen, SecureRandom random) throws InvalidKeyException {
+        if (len > WrappedKeyBlob.MAX_PLAINTEXT_BYTES) {
+            throw new IllegalArgumentException("KMSWrap protects at most " + WrappedKeyBlob.MAX_PLAINTEXT_BYTES
+                    + " bytes, got " + len);
+        }
+        KeyVersion version = key.current();
+        KeyVersion.Lease lease = version.lease(key.id(), mac, random);
+        byte[] nonce = ByteBuffer.allocate(WrappedKeyBlob.NONCE_BYTES).putLong(4, lease.counter()).array();
+        byte[] blob = WrappedKeyBlob.newBlob(key.id(), version.number(), lease.key().salt,
+                lease.key().commitment, nonce, len);
+        try {
+            gcm.init(Cipher.ENCRYPT_MODE, lease.key().gcmKey, new GCMParameterSpec(TAG_BITS, nonce));
+            authenticate(blob, context, aad, aadLen);
+            gcm.doFinal(plaintext, off, len, blob, WrappedKeyBlob.HEADER_BYTES);
+        } catch (InvalidKeyException e) {
+            throw e;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM encryption failed", e);
+        }
+        service.wrapped(key, version);
+        return blob;
+    }
+
+    /** Opens a checked blob of {@code key}, already checked usable. */
+    byte[] openUnaudited(MasterKey key, byte[] blob, EncryptionContext context, byte[] aad, int aadLen)
+            throws GeneralSecurityException {
+        KeyVersion version = key.versionForUnwrap(WrappedKeyBlob.keyVersion(blob));
+        DerivedKey derived = version.forBlob(key.id(), blob, mac);
+        if (!ConstantTime.equals(derived.commitment, 0, blob, WrappedKeyBlob.COMMITMENT_OFFSET,
+                WrappedKeyBlob.COMMITMENT_BYTES)) {
+            throw new AEADBadTagException("key commitment does not match: the blob was altered");
+        }
+        gcm.init(Cipher.DECRYPT_MODE, derived.gcmKey,
+                new GCMParameterSpec(TAG_BITS, blob, WrappedKeyBlob.NONCE_OFFSET, WrappedKeyBlob.NONCE_BYTES));
+        authenticate(blob, context, aad, aadLen);
+        return gcm.doFinal(blob, WrappedKeyBlob.HEADER_BYTES, blob.length - WrappedKeyBlob.HEADER_BYTES);
     }
 
     /** GCM AAD = blob header | canonical encryption context | caller's AAD (docs/FORMAT.md). */
@@ -141,9 +151,9 @@ public final class WrapEngine {
         gcm.updateAAD(aadScratch, 0, n);
     }
 
-    private static void recordFailure(KmsKeyHandle handle, MasterKey key, KeyVersion version, AuditOperation op,
+    private static void recordFailure(KmsKeyHandle handle, MasterKey key, int version, AuditOperation op,
                                       Exception error, EncryptionContext context) {
-        handle.service().audit().record(op, key == null ? handle.keyId() : key.id(),
-                version == null ? 0 : version.number(), handle.alias(), error, context.keys());
+        handle.service().audit().record(op, key == null ? handle.keyId() : key.id(), version, handle.alias(), error,
+                context.keys());
     }
 }

@@ -14,6 +14,7 @@ import java.security.Key;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.KeyStoreSpi;
+import java.security.UnrecoverableEntryException;
 import java.security.cert.Certificate;
 import java.util.Arrays;
 import java.util.Collections;
@@ -110,8 +111,23 @@ public final class KmsKeyStoreSpi extends KeyStoreSpi {
         return handle(alias).orElse(null);
     }
 
+    /** A key's entry; or, under {@link KmsKeyStores#MANAGEMENT_ENTRY} and the store password, the key service. */
     @Override
-    public KeyStore.Entry engineGetEntry(String alias, KeyStore.ProtectionParameter protParam) {
+    public KeyStore.Entry engineGetEntry(String alias, KeyStore.ProtectionParameter protParam)
+            throws UnrecoverableEntryException {
+        if (KmsKeyStores.MANAGEMENT_ENTRY.equals(alias)) {
+            char[] password = protParam instanceof KeyStore.PasswordProtection p ? p.getPassword() : null;
+            try {
+                if (password == null || !service.verifyPassword(password)) {
+                    throw new UnrecoverableEntryException("key store password was incorrect");
+                }
+            } catch (IOException e) {
+                var ex = new UnrecoverableEntryException("cannot check the key store password: " + e.getMessage());
+                ex.initCause(e);
+                throw ex;
+            }
+            return new KmsKeyStores.ManagementEntry(service);
+        }
         return handle(alias).map(KeyStore.SecretKeyEntry::new).orElse(null);
     }
 

@@ -20,10 +20,13 @@ import java.util.UUID;
  * @param errorClass   the exception's class name on DENIED/FAILED, else null
  * @param errorMessage the exception's message on DENIED/FAILED, else null
  * @param contextKeys  the encryption context's keys, sorted; never its values
+ * @param destinationKeyId      for RE_ENCRYPT, the key the blob moved to; else null
+ * @param destinationKeyVersion for RE_ENCRYPT, that key's version; else 0
  */
 public record AuditEvent(UUID eventId, Instant time, AuditOperation operation, String keyId, int keyVersion,
                          String alias, String principal, AuditOutcome outcome, String errorClass,
-                         String errorMessage, List<String> contextKeys) {
+                         String errorMessage, List<String> contextKeys, String destinationKeyId,
+                         int destinationKeyVersion) {
 
     public AuditEvent {
         Objects.requireNonNull(eventId, "eventId");

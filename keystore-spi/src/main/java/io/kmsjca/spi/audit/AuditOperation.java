@@ -18,10 +18,38 @@ public enum AuditOperation {
     GENERATE_DATA_KEY,
     /** A data key generated and returned only wrapped (KMS GenerateDataKeyWithoutPlaintext). */
     GENERATE_DATA_KEY_WITHOUT_PLAINTEXT,
+    /** A blob moved to another key or version without revealing its data key (KMS ReEncrypt). */
+    RE_ENCRYPT,
+    /** An alias added to a key (KMS CreateAlias). */
+    CREATE_ALIAS,
+    /** An alias moved to another key (KMS UpdateAlias). */
+    UPDATE_ALIAS,
     /** An alias removed from a key (KMS DeleteAlias). */
     DELETE_ALIAS,
+    /** A key enabled (KMS EnableKey). */
+    ENABLE_KEY,
+    /** A key disabled (KMS DisableKey). */
+    DISABLE_KEY,
     /** A key scheduled for deletion (KMS ScheduleKeyDeletion). */
     SCHEDULE_KEY_DELETION,
+    /** A scheduled deletion cancelled (KMS CancelKeyDeletion). */
+    CANCEL_KEY_DELETION,
+    /** A key's material destroyed at the end of its deletion waiting period. */
+    DESTROY_KEY_MATERIAL,
+    /** Automatic rotation turned on or its period changed (KMS EnableKeyRotation). */
+    ENABLE_KEY_ROTATION,
+    /** Automatic rotation turned off (KMS DisableKeyRotation). */
+    DISABLE_KEY_ROTATION,
+    /** A new key version, on demand, on schedule or by usage (KMS RotateKeyOnDemand). */
+    ROTATE_KEY,
+    /** Versions below a minimum retired from decryption (Vault min_decryption_version). */
+    SET_MIN_DECRYPTION_VERSION,
+    /** One compromised key version revoked and its material wiped. */
+    REVOKE_KEY_VERSION,
+    /** Tags added or changed (KMS TagResource). */
+    TAG_KEY,
+    /** Tags removed (KMS UntagResource). */
+    UNTAG_KEY,
     /** A key store opened. */
     LOAD_KEY_STORE,
     /** A key store written out or its password changed. */

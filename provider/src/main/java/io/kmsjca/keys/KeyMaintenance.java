@@ -1,0 +1,128 @@
+package io.kmsjca.keys;
+
+import java.lang.ref.WeakReference;
+import java.security.KeyStoreException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The work a key store does on its own: scheduled rotation, rotation by usage, destruction at
+ * the end of a deletion waiting period, and persisting usage counts. One daemon thread serves
+ * every key service of the JVM; a service that is no longer referenced drops out by itself.
+ * None of this runs on a wrap or unwrap: a wrap that reaches the usage threshold only hands the
+ * rotation to this thread (or, with no background maintenance, does it at once).
+ */
+final class KeyMaintenance {
+
+    /** Usage counts are persisted once this many wraps are unpersisted (and always on close). */
+    static final long USAGE_PERSIST_STEP = 1 << 16;
+    private static final System.Logger LOG = System.getLogger(KeyMaintenance.class.getName());
+
+    private static final class Scheduler {
+        static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kms-jca-maintenance");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private final KeyService service;
+    private final ScheduledFuture<?> task;
+
+    KeyMaintenance(KeyService service, Duration interval) {
+        this.service = service;
+        this.task = interval.isZero() ? null : schedule(this, interval);
+    }
+
+    private static ScheduledFuture<?> schedule(KeyMaintenance maintenance, Duration interval) {
+        WeakReference<KeyMaintenance> ref = new WeakReference<>(maintenance);
+        long millis = interval.toMillis();
+        return Scheduler.INSTANCE.scheduleWithFixedDelay(() -> {
+            KeyMaintenance m = ref.get();
+            if (m == null) {
+                throw new IllegalStateException("key service collected"); // cancels this task
+            }
+            m.run();
+        }, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    MaintenanceReport run() {
+        int rotated = 0;
+        int destroyed = 0;
+        int persisted = 0;
+        List<String> failures = new ArrayList<>();
+        Instant now = service.now();
+        long threshold = service.options().usageRotationThreshold();
+        for (MasterKey key : service.registry().snapshot().byId().values()) {
+            try {
+                if (key.destructionDue(now)) {
+                    service.destroyIfDue(key.id());
+                    destroyed++;
+                } else if (key.rotationDue(now)) {
+                    service.rotateForProvider(key.id(), key.current().number(), RotationReason.SCHEDULED);
+                    rotated++;
+                } else if (key.state() == KeyState.ENABLED && key.current().wraps() >= threshold) {
+                    service.rotateForProvider(key.id(), key.current().number(), RotationReason.USAGE);
+                    rotated++;
+                } else if (unpersistedWraps(key) >= USAGE_PERSIST_STEP) {
+                    service.persistUsage(key.id());
+                    persisted++;
+                }
+            } catch (KeyStoreException | RuntimeException e) {
+                failures.add(key.id() + ": " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "kms-jca maintenance of key " + key.id() + " failed: " + e.getMessage());
+            }
+        }
+        return new MaintenanceReport(rotated, destroyed, persisted, failures);
+    }
+
+    /**
+     * A wrap made the count of {@code version} reach the threshold: rotate in the background,
+     * or at once when {@code urgent} (twice the threshold: the background did not keep up) or
+     * when there is no background maintenance.
+     */
+    void usageThresholdReached(UUID keyId, int version, boolean urgent) {
+        Runnable rotate = () -> {
+            try {
+                service.rotateForProvider(keyId, version, RotationReason.USAGE);
+            } catch (KeyStoreException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "kms-jca usage rotation of key " + keyId + " failed: " + e.getMessage());
+            }
+        };
+        if (urgent || task == null) {
+            rotate.run();
+        } else {
+            Scheduler.INSTANCE.execute(rotate);
+        }
+    }
+
+    /** Persists every usage count that changed since it was last written. */
+    void flushUsage() {
+        for (MasterKey key : service.registry().snapshot().byId().values()) {
+            if (unpersistedWraps(key) > 0) {
+                try {
+                    service.persistUsage(key.id());
+                } catch (KeyStoreException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "kms-jca could not persist usage of key " + key.id() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static long unpersistedWraps(MasterKey key) {
+        return key.versions().stream().mapToLong(KeyVersion::unpersistedWraps).sum();
+    }
+
+    void stop() {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+}

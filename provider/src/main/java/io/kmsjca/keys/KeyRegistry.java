@@ -1,0 +1,124 @@
+package io.kmsjca.keys;
+
+import io.kmsjca.spi.CorruptStoreException;
+import io.kmsjca.spi.KeyRecord;
+import io.kmsjca.spi.KeyRecordStore;
+import io.kmsjca.spi.StaleRecordException;
+
+import java.io.IOException;
+import java.security.KeyStoreException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The keys of one store: an immutable {@link Snapshot} that readers take without a lock, and
+ * the one path by which a change reaches the backend (sealed under the root key, compare-and-set
+ * on the record's revision, durable before it is published).
+ */
+final class KeyRegistry {
+
+    /** Every key by id, and every alias to its key's id. */
+    record Snapshot(Map<UUID, MasterKey> byId, Map<String, UUID> byAlias) {
+        static Snapshot of(Iterable<MasterKey> keys) {
+            var byId = new HashMap<UUID, MasterKey>();
+            var byAlias = new HashMap<String, UUID>();
+            for (MasterKey k : keys) {
+                byId.put(k.id(), k);
+                k.aliases().forEach(a -> byAlias.put(a, k.id()));
+            }
+            return new Snapshot(Map.copyOf(byId), Map.copyOf(byAlias));
+        }
+
+        Snapshot with(MasterKey changed) {
+            var keys = new HashMap<>(byId);
+            keys.put(changed.id(), changed);
+            return of(keys.values());
+        }
+    }
+
+    private final KeyRecordStore backend;
+    private final RootKey root;
+    private final SecureRandom random;
+    private volatile Snapshot snapshot;
+
+    KeyRegistry(KeyRecordStore backend, RootKey root, SecureRandom random) throws IOException {
+        this.backend = backend;
+        this.root = root;
+        this.random = random;
+        List<MasterKey> keys = new ArrayList<>();
+        for (KeyRecord r : backend.list()) {
+            keys.add(unseal(r));
+        }
+        this.snapshot = Snapshot.of(keys);
+    }
+
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
+    KeyRecordStore backend() {
+        return backend;
+    }
+
+    RootKey root() {
+        return root;
+    }
+
+    /** A key by id or alias, as callers may see it: provider-owned keys are never found. */
+    Optional<MasterKey> lookup(String aliasOrKeyId) {
+        if (aliasOrKeyId == null) {
+            return Optional.empty();
+        }
+        Snapshot s = snapshot;
+        MasterKey found = null;
+        try {
+            found = s.byId.get(UUID.fromString(aliasOrKeyId));
+        } catch (IllegalArgumentException notAnId) {
+            try {
+                UUID id = s.byAlias.get(Aliases.normalize(aliasOrKeyId));
+                found = id == null ? null : s.byId.get(id);
+            } catch (IllegalArgumentException notAnAlias) {
+                // neither: not found
+            }
+        }
+        return Optional.ofNullable(found).filter(k -> k.manager() != KeyManagerType.PROVIDER_OWNED);
+    }
+
+    /**
+     * Writes {@code next} as the successor of the stored {@code next.revision()} (0 for a new
+     * key) and publishes it. Callers hold the registry's lock.
+     *
+     * @return the key at its new revision
+     */
+    MasterKey commit(MasterKey next) throws KeyStoreException {
+        MasterKey stored = next.atRevision(next.revision() + 1);
+        String id = stored.id().toString();
+        byte[] payload = MasterKeyCodec.encode(stored);
+        try {
+            backend.put(new KeyRecord(id, stored.revision(), root.seal(id, stored.revision(), payload, random)));
+            snapshot = snapshot.with(stored);
+            return stored;
+        } catch (StaleRecordException e) {
+            throw new KeyStoreException("key " + id + " was changed by another writer; read it again and retry", e);
+        } catch (IOException e) {
+            throw new KeyStoreException("could not store key " + id + ": " + e.getMessage(), e);
+        } finally {
+            Arrays.fill(payload, (byte) 0);
+        }
+    }
+
+    private MasterKey unseal(KeyRecord record) throws IOException {
+        byte[] payload = root.open(record);
+        try {
+            return MasterKeyCodec.decode(UUID.fromString(record.keyId()), record.revision(), payload);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptStoreException("record of key " + record.keyId() + " is malformed: " + e.getMessage(), e);
+        }
+    }
+}

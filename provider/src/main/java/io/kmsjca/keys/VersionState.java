@@ -1,0 +1,11 @@
+package io.kmsjca.keys;
+
+/** What a key version may still do. */
+public enum VersionState {
+    /** Unwraps its blobs; wraps too if it is the current version. */
+    ACTIVE,
+    /** Revoked as compromised: its material was wiped at once, its blobs fail with a message saying so. */
+    REVOKED,
+    /** Destroyed with its key at the end of the deletion waiting period. */
+    DESTROYED
+}

@@ -1,0 +1,168 @@
+package io.kmsjca.keys;
+
+import io.kmsjca.format.WrappedKeyBlob;
+import io.kmsjca.spi.audit.AuditEvent;
+import io.kmsjca.spi.audit.AuditOperation;
+import io.kmsjca.spi.audit.AuditOutcome;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.crypto.AEADBadTagException;
+import java.nio.file.Path;
+import java.security.InvalidKeyException;
+import java.security.KeyStoreException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Rotation on demand, on schedule and by usage; re-encryption; retirement; revocation. */
+class RotationTest {
+
+    @TempDir
+    Path dir;
+    LifecycleFixture f;
+    String id;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new LifecycleFixture(dir);
+        id = f.keys.createKey("orders", "").keyId().toString();
+    }
+
+    private List<RotationReason> reasons() throws Exception {
+        return f.keys.listKeyRotations(id).stream().map(KeyRotation::reason).toList();
+    }
+
+    @Test
+    void onDemandRotation_newWrapsUseTheNewVersion_oldBlobsKeepUnwrapping() throws Exception {
+        byte[] v1 = f.wrap("orders");
+        assertEquals(2, f.keys.rotateKeyOnDemand("orders"));
+        byte[] v2 = f.wrap("orders");
+        assertEquals(1, WrappedKeyBlob.keyVersion(v1));
+        assertEquals(2, WrappedKeyBlob.keyVersion(v2));
+        f.reopen();
+        assertArrayEquals(LifecycleFixture.DATA_KEY.getEncoded(), f.unwrap("orders", v1));
+        assertArrayEquals(LifecycleFixture.DATA_KEY.getEncoded(), f.unwrap("orders", v2));
+        assertEquals(List.of(RotationReason.ON_DEMAND), reasons());
+        KeyRotation r = f.keys.listKeyRotations(id).get(0);
+        assertEquals(2, r.version());
+        assertEquals(f.clock.instant(), r.date());
+        assertEquals(2, f.last(AuditOperation.ROTATE_KEY).keyVersion());
+    }
+
+    @Test
+    void scheduledRotation_happensWhenThePeriodHasPassed_andNotBefore() throws Exception {
+        assertThrows(KeyStateException.class, () -> f.keys.enableKeyRotation(id, 89));
+        assertThrows(KeyStateException.class, () -> f.keys.enableKeyRotation(id, 2561));
+        f.keys.enableKeyRotation(id, 90);
+        assertEquals(f.clock.instant().plus(Duration.ofDays(90)), f.keys.describeKey(id).nextRotationDate());
+        f.clock.advance(Duration.ofDays(90).minusMinutes(1));
+        assertEquals(0, f.keys.runMaintenance().rotated());
+        f.clock.advance(Duration.ofMinutes(1));
+        assertEquals(1, f.keys.runMaintenance().rotated());
+        assertEquals(List.of(RotationReason.SCHEDULED), reasons());
+        assertEquals(f.clock.instant().plus(Duration.ofDays(90)), f.reopen().describeKey(id).nextRotationDate());
+        f.keys.disableKeyRotation(id);
+        f.clock.advance(Duration.ofDays(400));
+        assertEquals(0, f.keys.runMaintenance().rotated());
+        assertNull(f.keys.describeKey(id).nextRotationDate());
+    }
+
+    @Test
+    void usageRotation_rotatesBeforeAVersionExceedsTheThreshold_andCountsSurviveARestart() throws Exception {
+        f.keys.close();
+        f = new LifecycleFixture(java.nio.file.Files.createDirectories(dir.resolve("usage")), 10);
+        String key = f.keys.createKey("busy", "").keyId().toString();
+        for (int i = 0; i < 35; i++) {
+            f.wrap("busy");
+        }
+        List<KeyRotation> rotations = f.keys.listKeyRotations(key);
+        assertEquals(3, rotations.size(), "35 wraps at a threshold of 10: versions 2, 3 and 4");
+        assertTrue(rotations.stream().allMatch(r -> r.reason() == RotationReason.USAGE));
+        assertTrue(rotations.subList(0, 2).stream().allMatch(r -> r.wraps() == 10), rotations.toString());
+        f.reopen();
+        assertEquals(5, f.keys.listKeyRotations(key).get(2).wraps(), "the current version's count was persisted on close");
+        for (int i = 0; i < 5; i++) {
+            f.wrap("busy");
+        }
+        assertEquals(4, f.keys.listKeyRotations(key).size(), "the count went on from 5 after the restart");
+    }
+
+    @Test
+    void reEncrypt_movesABlobToTheNewestVersion_orToAnotherKey_withoutRevealingTheDataKey() throws Exception {
+        byte[] old = f.wrap("orders", Map.of("tenant", "a"));
+        f.keys.rotateKeyOnDemand(id);
+        byte[] moved = f.keys.reEncrypt(old, Map.of("tenant", "a"), null, Map.of("tenant", "a"));
+        assertEquals(2, WrappedKeyBlob.keyVersion(moved));
+        assertArrayEquals(LifecycleFixture.DATA_KEY.getEncoded(), f.unwrap("orders", moved, Map.of("tenant", "a")));
+
+        String other = f.keys.createKey("billing", "").keyId().toString();
+        byte[] elsewhere = f.keys.reEncrypt(old, Map.of("tenant", "a"), "billing", Map.of("tenant", "b"));
+        assertEquals(other, WrappedKeyBlob.keyId(elsewhere).toString());
+        assertArrayEquals(LifecycleFixture.DATA_KEY.getEncoded(), f.unwrap("billing", elsewhere, Map.of("tenant", "b")));
+
+        AuditEvent e = f.last(AuditOperation.RE_ENCRYPT);
+        assertEquals(id, e.keyId());
+        assertEquals(1, e.keyVersion());
+        assertEquals(other, e.destinationKeyId());
+        assertEquals(1, e.destinationKeyVersion());
+
+        assertThrows(AEADBadTagException.class, () -> f.keys.reEncrypt(old, Map.of("tenant", "x"), null, Map.of()));
+        assertEquals(AuditOutcome.FAILED, f.last(AuditOperation.RE_ENCRYPT).outcome());
+        assertThrows(InvalidKeyException.class, () -> f.keys.reEncrypt(old, Map.of("tenant", "a"), "absent", Map.of()));
+    }
+
+    @Test
+    void batchReEncrypt_reportsEachBlobOnItsOwn() throws Exception {
+        byte[] good = f.wrap("orders");
+        byte[] bad = f.wrap("orders");
+        bad[bad.length - 1] ^= 1;
+        f.keys.rotateKeyOnDemand(id);
+        List<ReEncryptResult> results = f.keys.reEncrypt(List.of(good, bad, new byte[3]), Map.of(), null, Map.of());
+        assertTrue(results.get(0).succeeded());
+        assertEquals(2, WrappedKeyBlob.keyVersion(results.get(0).blob()));
+        assertInstanceOf(AEADBadTagException.class, results.get(1).error());
+        assertInstanceOf(javax.crypto.IllegalBlockSizeException.class, results.get(2).error());
+    }
+
+    @Test
+    void minimumDecryptionVersion_retiresOldBlobs_andLoweringItRestoresThem() throws Exception {
+        byte[] v1 = f.wrap("orders");
+        assertThrows(KeyStateException.class, () -> f.keys.setMinDecryptionVersion(id, 2), "there is no version 2 yet");
+        f.keys.rotateKeyOnDemand(id);
+        byte[] v2 = f.wrap("orders");
+        f.keys.setMinDecryptionVersion(id, 2);
+        f.reopen();
+        var e = assertThrows(InvalidKeyException.class, () -> f.unwrap("orders", v1));
+        assertTrue(e.getMessage().contains("retired") && e.getMessage().contains("minimum decryption version is 2"),
+                e.getMessage());
+        assertEquals(AuditOutcome.DENIED, f.last(AuditOperation.UNWRAP_KEY).outcome());
+        assertArrayEquals(LifecycleFixture.DATA_KEY.getEncoded(), f.unwrap("orders", v2));
+        f.keys.setMinDecryptionVersion(id, 1);
+        assertArrayEquals(LifecycleFixture.DATA_KEY.getEncoded(), f.unwrap("orders", v1));
+    }
+
+    @Test
+    void revocation_wipesOneVersion_andRevokingTheCurrentOneRotatesFirst() throws Exception {
+        byte[] v1 = f.wrap("orders");
+        f.keys.rotateKeyOnDemand(id);
+        byte[] v2 = f.wrap("orders");
+        f.keys.revokeKeyVersion(id, 1);
+        f.reopen();
+        var e = assertThrows(InvalidKeyException.class, () -> f.unwrap("orders", v1));
+        assertTrue(e.getMessage().contains("version 1 was revoked"), e.getMessage());
+        assertArrayEquals(LifecycleFixture.DATA_KEY.getEncoded(), f.unwrap("orders", v2));
+        assertThrows(KeyStateException.class, () -> f.keys.revokeKeyVersion(id, 1), "already revoked");
+
+        f.keys.revokeKeyVersion(id, 2);
+        assertEquals(3, f.keys.describeKey(id).currentVersion(), "revoking the current version rotated first");
+        assertEquals(RotationReason.REVOCATION, f.keys.listKeyRotations(id).get(1).reason());
+        assertThrows(InvalidKeyException.class, () -> f.unwrap("orders", v2));
+        assertEquals(3, WrappedKeyBlob.keyVersion(f.wrap("orders")));
+        assertEquals(VersionState.REVOKED, f.keys.listKeyRotations(id).get(0).state());
+        assertThrows(KeyStoreException.class, () -> f.keys.revokeKeyVersion(id, 9));
+    }
+}
