@@ -4,7 +4,6 @@ import io.kmsjca.format.WrappedKeyBlob;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.provider.KmsProvider;
-import org.junit.jupiter.api.Test;
 
 import javax.crypto.Cipher;
 import java.io.InputStream;
@@ -18,26 +17,33 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Frozen files of format version 1 (store, wrapped key, KMSWrap ciphertext), written once by
- * {@link GoldenFileWriter}. Every later release must still read them, byte for byte.
+ * Frozen files of every format generation (store, wrapped key, KMSWrap ciphertext), each written
+ * once by {@link GoldenFileWriter}. Every later release must still read them, byte for byte.
+ * <ul>
+ *   <li>{@code v1}: store image v1, record payload v1, blob v1;</li>
+ *   <li>{@code v1-payload2}: store image v1, record payload v2 (rotation, tags, version states), blob v1.</li>
+ * </ul>
  */
 class GoldenFilesTest {
 
-    private static final Path V1 = Path.of("src/test/resources/golden/v1");
+    static java.util.stream.Stream<Path> generations() {
+        return java.util.stream.Stream.of("v1", "v1-payload2").map(g -> Path.of("src/test/resources/golden", g));
+    }
 
-    private static KeyStore store() throws Exception {
+    private static KeyStore store(Path dir) throws Exception {
         KeyStore ks = KeyStore.getInstance("KMS", new KmsProvider());
-        try (InputStream in = Files.newInputStream(V1.resolve("store.kms"))) {
+        try (InputStream in = Files.newInputStream(dir.resolve("store.kms"))) {
             ks.load(in, GoldenFileWriter.PASSWORD.toCharArray());
         }
         return ks;
     }
 
-    @Test
-    void v1WrappedKey_unwrapsFromTheV1Store() throws Exception {
-        KmsKeyHandle key = (KmsKeyHandle) store().getKey(GoldenFileWriter.ALIAS, null);
-        assertEquals(UUID.fromString(Files.readString(V1.resolve("key-id.txt")).strip()), key.keyId());
-        byte[] blob = Files.readAllBytes(V1.resolve("wrapped-key.bin"));
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("generations")
+    void wrappedKey_unwrapsFromItsStore(Path dir) throws Exception {
+        KmsKeyHandle key = (KmsKeyHandle) store(dir).getKey(GoldenFileWriter.ALIAS, null);
+        assertEquals(UUID.fromString(Files.readString(dir.resolve("key-id.txt")).strip()), key.keyId());
+        byte[] blob = Files.readAllBytes(dir.resolve("wrapped-key.bin"));
         assertEquals(key.keyId(), WrappedKeyBlob.keyId(blob));
         assertEquals(1, WrappedKeyBlob.keyVersion(blob));
         assertEquals(WrappedKeyBlob.VERSION, blob[4]);
@@ -46,18 +52,20 @@ class GoldenFilesTest {
         assertArrayEquals(GoldenFileWriter.DATA_KEY, c.unwrap(blob, "AES", Cipher.SECRET_KEY).getEncoded());
     }
 
-    @Test
-    void v1Ciphertext_decrypts() throws Exception {
-        KmsKeyHandle key = (KmsKeyHandle) store().getKey(GoldenFileWriter.ALIAS, null);
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("generations")
+    void ciphertext_decrypts(Path dir) throws Exception {
+        KmsKeyHandle key = (KmsKeyHandle) store(dir).getKey(GoldenFileWriter.ALIAS, null);
         Cipher c = Cipher.getInstance("KMSWrap", new KmsProvider());
         c.init(Cipher.DECRYPT_MODE, key);
-        byte[] plaintext = c.doFinal(Files.readAllBytes(V1.resolve("encrypted.bin")));
+        byte[] plaintext = c.doFinal(Files.readAllBytes(dir.resolve("encrypted.bin")));
         assertEquals(GoldenFileWriter.PAYLOAD, new String(plaintext, StandardCharsets.UTF_8));
     }
 
-    @Test
-    void v1Store_startsWithTheDocumentedMagicAndVersion() throws Exception {
-        byte[] image = Files.readAllBytes(V1.resolve("store.kms"));
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("generations")
+    void store_startsWithTheDocumentedMagicAndVersion(Path dir) throws Exception {
+        byte[] image = Files.readAllBytes(dir.resolve("store.kms"));
         assertArrayEquals("KMSJCAKS".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(image, 8));
         assertEquals(1, image[8]);
     }
