@@ -23,12 +23,14 @@ public final class EncryptionContext {
     /** The most bytes of the canonical encoding. */
     public static final int MAX_ENCODED_BYTES = 8192;
 
-    public static final EncryptionContext EMPTY = new EncryptionContext(List.of(), new byte[2]);
+    public static final EncryptionContext EMPTY = new EncryptionContext(Map.of(), List.of(), new byte[2]);
 
+    private final Map<String, String> pairs;
     private final List<String> keys;
     private final byte[] encoded;
 
-    private EncryptionContext(List<String> keys, byte[] encoded) {
+    private EncryptionContext(Map<String, String> pairs, List<String> keys, byte[] encoded) {
+        this.pairs = pairs;
         this.keys = keys;
         this.encoded = encoded;
     }
@@ -64,7 +66,10 @@ public final class EncryptionContext {
                 throw new IllegalArgumentException("encryption context encodes to more than " + MAX_ENCODED_BYTES + " bytes");
             }
         }
-        return new EncryptionContext(Collections.unmodifiableList(keys), out.toByteArray());
+        var ordered = new java.util.LinkedHashMap<String, String>();
+        keys.forEach(k -> ordered.put(k, pairs.get(k)));
+        return new EncryptionContext(Collections.unmodifiableMap(ordered), Collections.unmodifiableList(keys),
+                out.toByteArray());
     }
 
     /** The canonical encoding (a copy). */
@@ -86,6 +91,11 @@ public final class EncryptionContext {
     /** The keys, in canonical order; audit events carry these, never the values. */
     public List<String> keys() {
         return keys;
+    }
+
+    /** The pairs, in canonical order. Values may be sensitive: audit hashes them by default. */
+    public Map<String, String> pairs() {
+        return pairs;
     }
 
     public boolean isEmpty() {

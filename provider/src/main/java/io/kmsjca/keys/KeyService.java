@@ -1,6 +1,10 @@
 package io.kmsjca.keys;
 
 import io.kmsjca.audit.AuditDispatcher;
+import io.kmsjca.audit.AuditLogVerifier;
+import io.kmsjca.audit.AuditOptions;
+import io.kmsjca.audit.ContextHasher;
+import io.kmsjca.audit.JsonLinesAuditSink;
 import io.kmsjca.format.EncryptionContext;
 import io.kmsjca.format.RootKeyHeader;
 import io.kmsjca.format.WrappedKeyBlob;
@@ -53,13 +57,34 @@ public final class KeyService implements AutoCloseable {
 
     private final KeyRegistry registry;
     private final KeyServiceOptions options;
+    private final AuditKeys auditKeys;
     private final AuditDispatcher audit;
     private final KeyMaintenance maintenance;
 
     KeyService(KeyRecordStore backend, RootKey root, KeyServiceOptions options) throws IOException {
         this.registry = new KeyRegistry(backend, root, options.random());
         this.options = options;
-        this.audit = new AuditDispatcher(options.clock(), options.auditListeners());
+        MasterKey owned = findOwned(AuditKeys.PURPOSE);
+        boolean created = owned == null;
+        if (created) {
+            try {
+                owned = registry.commit(newOwnedKey(AuditKeys.PURPOSE));
+            } catch (KeyStoreException e) {
+                throw new IOException("cannot create the store's audit key: " + e.getMessage(), e);
+            }
+        }
+        this.auditKeys = AuditKeys.derive(owned);
+        AuditOptions ao = options.audit();
+        List<AuditListener> listeners = new ArrayList<>(options.auditListeners());
+        if (ao.file() != null) {
+            listeners.add(new JsonLinesAuditSink(ao.file(), auditKeys.logMac, ao.fileFsync(), ao.fileMaxBytes()));
+        }
+        this.audit = new AuditDispatcher(options.clock(), ao, listeners,
+                ao.contextValues() == AuditOptions.ContextValues.HMAC ? ContextHasher.hmac(auditKeys.contextHmac)
+                        : ContextHasher.PLAIN);
+        if (created) {
+            audit.record(AuditOperation.CREATE_KEY, owned.id(), 1, null, null, EncryptionContext.EMPTY);
+        }
         this.maintenance = new KeyMaintenance(this, options.maintenanceInterval());
     }
 
@@ -123,15 +148,34 @@ public final class KeyService implements AutoCloseable {
     /** The provider-owned key for an internal purpose, created on first use; never listed or returned. */
     MasterKey ownedKey(String purpose) throws KeyStoreException {
         synchronized (registry) {
-            for (MasterKey k : registry.snapshot().byId().values()) {
-                if (k.manager() == KeyManagerType.PROVIDER_OWNED && purpose.equals(k.tags().get(OWNED_PURPOSE_TAG))) {
-                    return k;
-                }
+            MasterKey found = findOwned(purpose);
+            if (found != null) {
+                return found;
             }
-            KmsKeyHandle h = newKey(AuditOperation.CREATE_KEY, null, "provider-owned", Map.of(OWNED_PURPOSE_TAG, purpose),
-                    KeyManagerType.PROVIDER_OWNED, MasterKey.DEFAULT_ROTATION_DAYS, RotationReason.CREATED, null);
-            return registry.snapshot().byId().get(h.keyId());
+            MasterKey created = registry.commit(newOwnedKey(purpose));
+            audit.record(AuditOperation.CREATE_KEY, created.id(), 1, null, null, EncryptionContext.EMPTY);
+            return created;
         }
+    }
+
+    private MasterKey findOwned(String purpose) {
+        for (MasterKey k : registry.snapshot().byId().values()) {
+            if (k.manager() == KeyManagerType.PROVIDER_OWNED && purpose.equals(k.tags().get(OWNED_PURPOSE_TAG))) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    /** Provider-owned keys are not rotated: what they protect records which version it used. */
+    private MasterKey newOwnedKey(String purpose) {
+        return MasterKey.create(UUID.randomUUID(), "provider-owned", KeyManagerType.PROVIDER_OWNED, now(), List.of(),
+                Map.of(OWNED_PURPOSE_TAG, purpose), 0, generatedVersion(1, now(), RotationReason.CREATED));
+    }
+
+    /** A verifier for this store's audit log (the key comes from the store). */
+    public AuditLogVerifier auditLogVerifier() {
+        return new AuditLogVerifier(auditKeys.logMac);
     }
 
     // ---------------------------------------------------------------- reading
@@ -405,14 +449,14 @@ public final class KeyService implements AutoCloseable {
             try {
                 byte[] moved = engine.sealUnaudited(this, target, dataKey, 0, dataKey.length, destination, null, 0,
                         options.random());
-                audit.record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, null, source.keys(),
+                audit.record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, null, source,
                         target.id(), target.current().number());
                 return moved;
             } finally {
                 Arrays.fill(dataKey, (byte) 0);
             }
         } catch (GeneralSecurityException | RuntimeException e) {
-            audit.record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, e, source.keys(),
+            audit.record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, e, source,
                     target == null ? null : target.id(), 0);
             throw e;
         }
@@ -461,10 +505,12 @@ public final class KeyService implements AutoCloseable {
         }
     }
 
+    /** Stops maintenance, persists usage counts, delivers and closes the audit trail, closes the backend. */
     @Override
     public void close() throws IOException {
         maintenance.stop();
         maintenance.flushUsage();
+        audit.close();
         registry.backend().close();
     }
 
@@ -572,7 +618,7 @@ public final class KeyService implements AutoCloseable {
                         : generatedVersion(1, now, reason);
                 MasterKey key = registry.commit(MasterKey.create(id, description, manager, now,
                         alias == null ? List.of() : List.of(alias), tags, rotationDays, first));
-                audit.record(op, id, 1, alias, null, List.of());
+                audit.record(op, id, 1, alias, null, EncryptionContext.EMPTY);
                 return new KmsKeyHandle(this, key.id(), alias);
             } catch (IllegalArgumentException e) {
                 throw audited(op, id, alias, new KeyStoreException(e.getMessage(), e));
@@ -601,7 +647,7 @@ public final class KeyService implements AutoCloseable {
         synchronized (registry) {
             try {
                 MasterKey next = registry.commit(transition.apply(key));
-                audit.record(op, next.id(), next.current().number(), alias, null, List.of());
+                audit.record(op, next.id(), next.current().number(), alias, null, EncryptionContext.EMPTY);
                 return next;
             } catch (IllegalStateException e) {
                 throw audited(op, key.id(), alias, new KeyStateException(e.getMessage(), e));
@@ -628,7 +674,7 @@ public final class KeyService implements AutoCloseable {
     }
 
     private <E extends KeyStoreException> E audited(AuditOperation op, UUID keyId, String alias, E error) {
-        audit.record(op, keyId, 0, alias, error, List.of());
+        audit.record(op, keyId, 0, alias, error, EncryptionContext.EMPTY);
         return error;
     }
 

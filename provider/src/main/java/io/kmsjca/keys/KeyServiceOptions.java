@@ -1,5 +1,6 @@
 package io.kmsjca.keys;
 
+import io.kmsjca.audit.AuditOptions;
 import io.kmsjca.crypto.Argon2Params;
 import io.kmsjca.spi.audit.AuditListener;
 
@@ -20,10 +21,12 @@ import java.util.Objects;
  * @param maintenanceInterval    how often scheduled rotations, destructions and usage counts are
  *                               handled in the background; zero for none (call
  *                               {@link KeyService#runMaintenance()} instead)
+ * @param auditListeners         listeners added in code
+ * @param audit                  how audit events are delivered, and the built-in sinks
  */
 public record KeyServiceOptions(Argon2Params kdf, int pendingWindowDays, long usageRotationThreshold,
                                 Duration maintenanceInterval, Clock clock, SecureRandom random,
-                                List<AuditListener> auditListeners) {
+                                List<AuditListener> auditListeners, AuditOptions audit) {
 
     public static final int MIN_PENDING_WINDOW_DAYS = 7;
     public static final int MAX_PENDING_WINDOW_DAYS = 30;
@@ -35,6 +38,7 @@ public record KeyServiceOptions(Argon2Params kdf, int pendingWindowDays, long us
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(maintenanceInterval, "maintenanceInterval");
+        Objects.requireNonNull(audit, "audit");
         auditListeners = List.copyOf(auditListeners);
         checkPendingWindow(pendingWindowDays);
         if (usageRotationThreshold < 1 || usageRotationThreshold > DEFAULT_USAGE_ROTATION_THRESHOLD) {
@@ -48,37 +52,42 @@ public record KeyServiceOptions(Argon2Params kdf, int pendingWindowDays, long us
     /** Argon2id at its default cost, a 30-day deletion window, rotation at 2^31 wraps, maintenance every minute. */
     public static KeyServiceOptions defaults() {
         return new KeyServiceOptions(Argon2Params.DEFAULT, MAX_PENDING_WINDOW_DAYS, DEFAULT_USAGE_ROTATION_THRESHOLD,
-                Duration.ofMinutes(1), Clock.systemUTC(), new SecureRandom(), List.of());
+                Duration.ofMinutes(1), Clock.systemUTC(), new SecureRandom(), List.of(), AuditOptions.DEFAULTS);
     }
 
     public KeyServiceOptions withKdf(Argon2Params next) {
         return new KeyServiceOptions(next, pendingWindowDays, usageRotationThreshold, maintenanceInterval, clock,
-                random, auditListeners);
+                random, auditListeners, audit);
     }
 
     public KeyServiceOptions withClock(Clock next) {
         return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, maintenanceInterval, next,
-                random, auditListeners);
+                random, auditListeners, audit);
     }
 
     public KeyServiceOptions withPendingWindowDays(int days) {
         return new KeyServiceOptions(kdf, days, usageRotationThreshold, maintenanceInterval, clock, random,
-                auditListeners);
+                auditListeners, audit);
     }
 
     public KeyServiceOptions withUsageRotationThreshold(long wraps) {
         return new KeyServiceOptions(kdf, pendingWindowDays, wraps, maintenanceInterval, clock, random,
-                auditListeners);
+                auditListeners, audit);
     }
 
     public KeyServiceOptions withMaintenanceInterval(Duration interval) {
         return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, interval, clock, random,
-                auditListeners);
+                auditListeners, audit);
     }
 
     public KeyServiceOptions withAuditListeners(List<AuditListener> listeners) {
         return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, maintenanceInterval, clock,
-                random, listeners);
+                random, listeners, audit);
+    }
+
+    public KeyServiceOptions withAudit(AuditOptions next) {
+        return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, maintenanceInterval, clock, random,
+                auditListeners, next);
     }
 
     static void checkPendingWindow(int days) {

@@ -1,5 +1,7 @@
 package io.kmsjca.keys;
 
+import io.kmsjca.audit.AuditDispatcher;
+import io.kmsjca.audit.ContextHasher;
 import io.kmsjca.format.RootKeyHeader;
 import io.kmsjca.spi.CorruptStoreException;
 import io.kmsjca.spi.KeyRecordStore;
@@ -15,7 +17,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.UnrecoverableKeyException;
-import java.util.List;
+import io.kmsjca.format.EncryptionContext;
 import java.util.Objects;
 
 /**
@@ -44,10 +46,14 @@ public final class KeyStores {
      *                     or a {@link CorruptStoreException} for a damaged or foreign stream
      */
     public static KeyService read(InputStream in, char[] password, KeyServiceOptions options) throws IOException {
-        byte[] image = readBounded(in);
-        RootKey root = unwrapRoot(StoreImage.readHeader(image), password);
-        StoreImage decoded = StoreImage.decode(image, root.imageAuthenticator());
-        return audited(new KeyService(new MemoryKeyRecordStore(decoded.header(), decoded.records()), root, options));
+        try {
+            byte[] image = readBounded(in);
+            RootKey root = unwrapRoot(StoreImage.readHeader(image), password);
+            StoreImage decoded = StoreImage.decode(image, root.imageAuthenticator());
+            return audited(new KeyService(new MemoryKeyRecordStore(decoded.header(), decoded.records()), root, options));
+        } catch (IOException e) {
+            throw failedLoad(options, e);
+        }
     }
 
     /**
@@ -61,7 +67,7 @@ public final class KeyStores {
         var image = new StoreImage(header.encode(), service.backend().list());
         out.write(image.encode(service.root().imageAuthenticator()));
         out.flush();
-        service.audit().record(AuditOperation.STORE_KEY_STORE, null, 0, null, null, List.of());
+        service.audit().record(AuditOperation.STORE_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
     }
 
     /**
@@ -69,6 +75,14 @@ public final class KeyStores {
      * is durable when its call returns.
      */
     public static KeyService openFile(Path file, char[] password, KeyServiceOptions options) throws IOException {
+        try {
+            return open(file, password, options);
+        } catch (IOException e) {
+            throw failedLoad(options, e);
+        }
+    }
+
+    private static KeyService open(Path file, char[] password, KeyServiceOptions options) throws IOException {
         Objects.requireNonNull(password, "a KMS key store file needs a password");
         if (Files.notExists(file)) {
             RootKey root = RootKey.generate(options.random());
@@ -93,11 +107,27 @@ public final class KeyStores {
         } catch (StaleRecordException e) {
             throw new IOException("the key store password was changed by another writer", e);
         }
-        service.audit().record(AuditOperation.STORE_KEY_STORE, null, 0, null, null, List.of());
+        service.audit().record(AuditOperation.STORE_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
+    }
+
+    /**
+     * A store that did not open (a wrong password, a damaged file) has no audit trail of its own
+     * yet: the attempt goes to the listeners that exist without it (in code, ServiceLoader,
+     * configured classes, System.Logger). The file sink needs the store's key, so it cannot
+     * take this event (docs/audit.md).
+     */
+    private static IOException failedLoad(KeyServiceOptions options, IOException failure) {
+        try (AuditDispatcher standalone = new AuditDispatcher(options.clock(), options.audit().withFile(null, false, 4096),
+                options.auditListeners(), ContextHasher.PLAIN)) {
+            standalone.record(AuditOperation.LOAD_KEY_STORE, null, 0, null, failure, EncryptionContext.EMPTY);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     private static KeyService audited(KeyService service) {
-        service.audit().record(AuditOperation.LOAD_KEY_STORE, null, 0, null, null, List.of());
+        service.audit().record(AuditOperation.LOAD_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
         return service;
     }
 

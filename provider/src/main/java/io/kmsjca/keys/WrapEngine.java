@@ -58,7 +58,7 @@ public final class WrapEngine {
         try {
             key = service.usableKey(handle);
             byte[] blob = sealUnaudited(service, key, plaintext, off, len, context, aad, aadLen, random);
-            service.audit().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context.keys());
+            service.audit().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
             return blob;
         } catch (InvalidKeyException | RuntimeException e) {
             recordFailure(handle, key, 0, op, e, context);
@@ -88,7 +88,7 @@ public final class WrapEngine {
             }
             key = service.usableKey(handle);
             byte[] plaintext = openUnaudited(key, blob, context, aad, aadLen);
-            service.audit().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context.keys());
+            service.audit().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
             return plaintext;
         } catch (GeneralSecurityException | RuntimeException e) {
             recordFailure(handle, key, blob.length >= WrappedKeyBlob.OVERHEAD ? WrappedKeyBlob.keyVersion(blob) : 0,
@@ -154,6 +154,6 @@ public final class WrapEngine {
     private static void recordFailure(KmsKeyHandle handle, MasterKey key, int version, AuditOperation op,
                                       Exception error, EncryptionContext context) {
         handle.service().audit().record(op, key == null ? handle.keyId() : key.id(), version, handle.alias(), error,
-                context.keys());
+                context);
     }
 }

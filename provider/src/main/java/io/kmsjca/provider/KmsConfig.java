@@ -1,5 +1,6 @@
 package io.kmsjca.provider;
 
+import io.kmsjca.audit.AuditOptions;
 import io.kmsjca.crypto.Argon2Params;
 import io.kmsjca.keys.KeyServiceOptions;
 
@@ -10,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidParameterException;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -27,6 +30,17 @@ import java.util.TreeSet;
  *   kdf.iterations          Argon2id passes (default 3)
  *   kdf.parallelism         Argon2id lanes (default 1)
  *   deletion.pendingWindowDays  waiting period of a scheduled deletion, 7..30 (default 30)
+ *   audit.delivery          sync (default) or async
+ *   audit.failurePolicy     closed (default: a failing listener fails the request) or open
+ *   audit.queue.capacity    bound of the async queue (default 8192)
+ *   audit.queue.whenFull    block (default: back-pressure) or drop (counted and reported)
+ *   audit.contextValues     hmac (default) or plain
+ *   audit.serviceLoader     true (default) or false: listeners found through ServiceLoader
+ *   audit.listeners         listener classes, comma-separated
+ *   audit.file              the JSON Lines audit log; relative paths are against the config's folder
+ *   audit.file.fsync        true (default: durable before the request returns) or false
+ *   audit.file.maxBytes     size at which the audit log rotates (default 67108864)
+ *   audit.systemLogger      true or false (default): events to System.Logger "io.kmsjca.audit"
  * </pre>
  */
 public final class KmsConfig {
@@ -34,7 +48,10 @@ public final class KmsConfig {
     static final KmsConfig DEFAULTS = new KmsConfig(null, null, null, KeyServiceOptions.defaults(), "");
 
     private static final Set<String> KEYS = Set.of("store.file", "store.password.file", "store.password.env",
-            "kdf.memoryKiB", "kdf.iterations", "kdf.parallelism", "deletion.pendingWindowDays");
+            "kdf.memoryKiB", "kdf.iterations", "kdf.parallelism", "deletion.pendingWindowDays",
+            "audit.delivery", "audit.failurePolicy", "audit.queue.capacity", "audit.queue.whenFull",
+            "audit.contextValues", "audit.serviceLoader", "audit.listeners", "audit.file", "audit.file.fsync",
+            "audit.file.maxBytes", "audit.systemLogger");
     private static final int MAX_CONFIG_BYTES = 64 * 1024;
 
     private final Path storeFile;
@@ -79,7 +96,8 @@ public final class KmsConfig {
                     intValue(p, "kdf.iterations", defaults.kdf().iterations()),
                     intValue(p, "kdf.parallelism", defaults.kdf().parallelism()));
             KeyServiceOptions options = defaults.withKdf(kdf)
-                    .withPendingWindowDays(intValue(p, "deletion.pendingWindowDays", defaults.pendingWindowDays()));
+                    .withPendingWindowDays(intValue(p, "deletion.pendingWindowDays", defaults.pendingWindowDays()))
+                    .withAudit(audit(p, dir));
             return new KmsConfig(path(dir, p.getProperty("store.file")), path(dir, p.getProperty("store.password.file")),
                     p.getProperty("store.password.env"), options, file.toString());
         } catch (IOException e) {
@@ -132,6 +150,63 @@ public final class KmsConfig {
             return Optional.of(value.toCharArray());
         }
         return Optional.empty();
+    }
+
+    private static AuditOptions audit(Properties p, Path dir) {
+        AuditOptions d = AuditOptions.DEFAULTS;
+        String listeners = p.getProperty("audit.listeners", "").strip();
+        return d.withDelivery(
+                        choice(p, "audit.delivery", AuditOptions.Delivery.class, Map.of("sync", AuditOptions.Delivery.SYNC,
+                                "async", AuditOptions.Delivery.ASYNC), d.delivery()),
+                        intValue(p, "audit.queue.capacity", d.queueCapacity()),
+                        choice(p, "audit.queue.whenFull", AuditOptions.WhenFull.class, Map.of("block",
+                                AuditOptions.WhenFull.BLOCK, "drop", AuditOptions.WhenFull.DROP), d.whenFull()))
+                .withFailurePolicy(choice(p, "audit.failurePolicy", AuditOptions.FailurePolicy.class, Map.of("closed",
+                        AuditOptions.FailurePolicy.FAIL_CLOSED, "open", AuditOptions.FailurePolicy.FAIL_OPEN), d.failurePolicy()))
+                .withContextValues(choice(p, "audit.contextValues", AuditOptions.ContextValues.class, Map.of("hmac",
+                        AuditOptions.ContextValues.HMAC, "plain", AuditOptions.ContextValues.PLAIN), d.contextValues()))
+                .withFile(path(dir, p.getProperty("audit.file")), bool(p, "audit.file.fsync", d.fileFsync()),
+                        longValue(p, "audit.file.maxBytes", d.fileMaxBytes()))
+                .withListeners(bool(p, "audit.serviceLoader", d.serviceLoader()),
+                        listeners.isEmpty() ? List.of() : Arrays.stream(listeners.split(",")).map(String::strip).toList(),
+                        bool(p, "audit.systemLogger", d.systemLogger()));
+    }
+
+    private static <E> E choice(Properties p, String key, Class<E> type, Map<String, E> values, E defaultValue) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        E e = values.get(v.strip().toLowerCase(java.util.Locale.ROOT));
+        if (e == null) {
+            throw new InvalidParameterException(key + " must be one of " + new TreeSet<>(values.keySet()) + ", was '"
+                    + v.strip() + "'");
+        }
+        return e;
+    }
+
+    private static boolean bool(Properties p, String key, boolean defaultValue) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidParameterException(key + " must be true or false, was '" + v.strip() + "'");
+        };
+    }
+
+    private static long longValue(Properties p, String key, long defaultValue) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidParameterException(key + " must be a whole number, was '" + v.strip() + "'");
+        }
     }
 
     private static Path path(Path dir, String value) {

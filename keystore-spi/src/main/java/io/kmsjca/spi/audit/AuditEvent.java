@@ -2,30 +2,41 @@ package io.kmsjca.spi.audit;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * One audited request. It never carries key material, plaintext, passwords or
- * encryption-context values: only the context's keys.
+ * One audited request, after the model of an AWS KMS CloudTrail record. It never carries key
+ * material, plaintext or passwords; encryption-context values are either hashed (salted
+ * HMAC-SHA256, the default) or, if configured, in plain.
  *
- * @param eventId      unique per event
- * @param time         when the request was decided
- * @param operation    what was asked
- * @param keyId        the master key's id, or null where none was resolved (a store load)
- * @param keyVersion   the key version used, or 0 where none applies
- * @param alias        the alias the caller named, or null
- * @param principal    who asked
- * @param outcome      how it ended
- * @param errorClass   the exception's class name on DENIED/FAILED, else null
- * @param errorMessage the exception's message on DENIED/FAILED, else null
- * @param contextKeys  the encryption context's keys, sorted; never its values
+ * @param eventId               unique per event
+ * @param time                  when the request was decided
+ * @param operation             what was asked
+ * @param keyId                 the master key's id, or null where none was resolved (a store load)
+ * @param keyVersion            the key version used, or 0 where none applies
+ * @param alias                 the alias the caller named, or null
+ * @param principal             who asked
+ * @param principalSource       where {@code principal} came from: {@code subject} (the caller's
+ *                              {@code javax.security.auth.Subject}), {@code run-as} (the scoped
+ *                              API), or {@code os-user}
+ * @param outcome               how it ended
+ * @param errorClass            the exception's class name on DENIED/FAILED, else null
+ * @param errorMessage          the exception's message on DENIED/FAILED, else null
+ * @param encryptionContext     the encryption context: keys in plain, values as
+ *                              {@code hmac-sha256:HEX} (or in plain if so configured); sorted
+ * @param requestId             groups the events of one request: the caller's (scoped API) or a new one
+ * @param providerInstance      the key store instance that decided (random per open store)
+ * @param host                  the host it ran on
  * @param destinationKeyId      for RE_ENCRYPT, the key the blob moved to; else null
  * @param destinationKeyVersion for RE_ENCRYPT, that key's version; else 0
  */
 public record AuditEvent(UUID eventId, Instant time, AuditOperation operation, String keyId, int keyVersion,
-                         String alias, String principal, AuditOutcome outcome, String errorClass,
-                         String errorMessage, List<String> contextKeys, String destinationKeyId,
+                         String alias, String principal, String principalSource, AuditOutcome outcome,
+                         String errorClass, String errorMessage, Map<String, String> encryptionContext,
+                         String requestId, String providerInstance, String host, String destinationKeyId,
                          int destinationKeyVersion) {
 
     public AuditEvent {
@@ -33,10 +44,17 @@ public record AuditEvent(UUID eventId, Instant time, AuditOperation operation, S
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(principal, "principal");
+        Objects.requireNonNull(principalSource, "principalSource");
         Objects.requireNonNull(outcome, "outcome");
-        contextKeys = List.copyOf(contextKeys);
+        Objects.requireNonNull(requestId, "requestId");
+        encryptionContext = java.util.Collections.unmodifiableMap(new TreeMap<>(encryptionContext));
         if ((outcome == AuditOutcome.SUCCESS) != (errorClass == null)) {
             throw new IllegalArgumentException("errorClass is set exactly when the outcome is not SUCCESS");
         }
+    }
+
+    /** The encryption context's keys, sorted. */
+    public List<String> contextKeys() {
+        return List.copyOf(encryptionContext.keySet());
     }
 }

@@ -50,8 +50,12 @@ public enum AuditOperation {
     TAG_KEY,
     /** Tags removed (KMS UntagResource). */
     UNTAG_KEY,
-    /** A key store opened. */
+    /** A key store opened, or an attempt that failed (a wrong password). */
     LOAD_KEY_STORE,
     /** A key store written out or its password changed. */
-    STORE_KEY_STORE
+    STORE_KEY_STORE,
+    /** Asynchronous delivery dropped events because its queue was full; the message gives the count. */
+    AUDIT_EVENTS_DROPPED,
+    /** A listener failed under the fail-open policy; the message gives the listener and the count. */
+    AUDIT_DELIVERY_FAILED
 }

@@ -1,0 +1,110 @@
+package io.kmsjca.audit;
+
+import io.kmsjca.crypto.SecretBytes;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads an audit log written by {@link JsonLinesAuditSink} (the current file and its rotated
+ * predecessors) and reports the first record that was altered, removed, inserted or reordered,
+ * or that the log is intact. A torn last line (a crash while writing) is reported but accepted:
+ * it was never acknowledged. Removal of records from the very end cannot be told from a log that
+ * ends there; compare the last sequence number with an external copy to detect it.
+ * Obtain one from {@code KeyService.auditLogVerifier()}: the key comes from the store.
+ */
+public final class AuditLogVerifier {
+
+    private final AuditRecords records;
+
+    public AuditLogVerifier(SecretBytes macKey) {
+        this.records = new AuditRecords(macKey);
+    }
+
+    /** What is wrong with a log. */
+    public enum Problem { ALTERED, REMOVED, INSERTED, REORDERED }
+
+    /**
+     * @param intact      whether every record verified and the chain is unbroken
+     * @param records     records that verified before the first problem (all of them when intact)
+     * @param lastSeq     sequence number of the last verified record
+     * @param problem     the first problem, or null
+     * @param file        the file of the first problem, or null
+     * @param line        its line number in that file (1-based), or 0
+     * @param detail      what was found, for people
+     * @param tornTail    whether the log ends in an incomplete line (a crash while writing)
+     */
+    public record Report(boolean intact, long records, long lastSeq, Problem problem, Path file, int line,
+                         String detail, boolean tornTail) {
+    }
+
+    private record Line(Path file, int number, String text, AuditRecords.Parsed parsed) {
+    }
+
+    public Report verify(Path log) throws IOException {
+        List<Line> lines = new ArrayList<>();
+        boolean tornTail = false;
+        List<Path> files = AuditLogFiles.inOrder(log);
+        for (int f = 0; f < files.size(); f++) {
+            String content = Files.readString(files.get(f), StandardCharsets.UTF_8);
+            String[] parts = content.split("\n", -1);
+            for (int i = 0; i < parts.length; i++) {
+                boolean last = i == parts.length - 1;
+                if (last && parts[i].isEmpty()) {
+                    continue;
+                }
+                if (last && f == files.size() - 1) {
+                    tornTail = true; // no newline after it: a write cut short
+                    continue;
+                }
+                lines.add(new Line(files.get(f), i + 1, parts[i], records.parse(parts[i])));
+            }
+        }
+        Set<Long> seen = new HashSet<>();
+        Set<Long> later = new HashSet<>();
+        lines.stream().filter(l -> l.parsed != null).forEach(l -> later.add(l.parsed.seq()));
+        long expected = 1;
+        String prev = AuditRecords.GENESIS;
+        long verified = 0;
+        for (Line l : lines) {
+            if (l.parsed == null) {
+                return problem(Problem.ALTERED, l, verified, expected - 1, "record fails its HMAC: altered or forged", tornTail);
+            }
+            long seq = l.parsed.seq();
+            if (seq != expected) {
+                if (seen.contains(seq)) {
+                    return problem(Problem.INSERTED, l, verified, expected - 1, "record " + seq + " appears twice", tornTail);
+                }
+                if (seq > expected && !later.contains(expected)) {
+                    return problem(Problem.REMOVED, l, verified, expected - 1, "records " + expected + ".." + (seq - 1)
+                            + " are missing", tornTail);
+                }
+                return problem(Problem.REORDERED, l, verified, expected - 1, "record " + seq + " found where "
+                        + expected + " belongs", tornTail);
+            }
+            if (!l.parsed.prev().equals(prev)) {
+                return problem(Problem.ALTERED, l, verified, expected - 1, "record " + seq
+                        + " does not follow the record before it (hash chain broken)", tornTail);
+            }
+            seen.add(seq);
+            later.remove(seq);
+            prev = AuditRecords.hash(l.text);
+            expected++;
+            verified++;
+        }
+        return new Report(true, verified, expected - 1, null, null, 0,
+                verified + " records verified" + (tornTail ? "; the last line is incomplete (a crash while writing)" : ""),
+                tornTail);
+    }
+
+    private static Report problem(Problem p, Line l, long verified, long lastSeq, String detail, boolean torn) {
+        return new Report(false, verified, lastSeq, p, l.file, l.number, detail + " (" + l.file.getFileName() + " line "
+                + l.number + ")", torn);
+    }
+}
