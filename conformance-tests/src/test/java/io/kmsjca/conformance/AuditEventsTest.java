@@ -110,6 +110,69 @@ class AuditEventsTest {
                 AuditOperation.WRAP_KEY, id, 0, AuditOutcome.DENIED);
     }
 
+    record Row(String name, ThrowingRunnable action, AuditOperation op, AuditOutcome outcome) {
+    }
+
+    @Test
+    void everyManagementOperation_producesExactlyOneEvent() throws Exception {
+        KmsKeyHandle key = service.createKey("orders", "");
+        String id = key.keyId().toString();
+        service.createKey("billing", "");
+        byte[][] blob = new byte[1][];
+        Cipher c = Cipher.getInstance("KMSWrap", provider);
+        c.init(Cipher.WRAP_MODE, key);
+        blob[0] = c.wrap(new SecretKeySpec(new byte[16], "AES"));
+        List<Row> table = List.of(
+                new Row("disable", () -> service.disableKey(id), AuditOperation.DISABLE_KEY, AuditOutcome.SUCCESS),
+                new Row("disable again", () -> service.disableKey(id), AuditOperation.DISABLE_KEY, AuditOutcome.SUCCESS),
+                new Row("rotate while disabled", () -> assertThrows(java.security.KeyStoreException.class,
+                        () -> service.rotateKeyOnDemand(id)), AuditOperation.ROTATE_KEY, AuditOutcome.DENIED),
+                new Row("enable", () -> service.enableKey(id), AuditOperation.ENABLE_KEY, AuditOutcome.SUCCESS),
+                new Row("rotate", () -> service.rotateKeyOnDemand(id), AuditOperation.ROTATE_KEY, AuditOutcome.SUCCESS),
+                new Row("enable rotation", () -> service.enableKeyRotation(id, 180), AuditOperation.ENABLE_KEY_ROTATION, AuditOutcome.SUCCESS),
+                new Row("disable rotation", () -> service.disableKeyRotation(id), AuditOperation.DISABLE_KEY_ROTATION, AuditOutcome.SUCCESS),
+                new Row("re-encrypt", () -> service.reEncrypt(blob[0], java.util.Map.of(), null, java.util.Map.of()),
+                        AuditOperation.RE_ENCRYPT, AuditOutcome.SUCCESS),
+                new Row("minimum version", () -> service.setMinDecryptionVersion(id, 2), AuditOperation.SET_MIN_DECRYPTION_VERSION, AuditOutcome.SUCCESS),
+                new Row("revoke", () -> service.revokeKeyVersion(id, 1), AuditOperation.REVOKE_KEY_VERSION, AuditOutcome.SUCCESS),
+                new Row("tag", () -> service.tagKey(id, java.util.Map.of("team", "shop")), AuditOperation.TAG_KEY, AuditOutcome.SUCCESS),
+                new Row("untag", () -> service.untagKey(id, List.of("team")), AuditOperation.UNTAG_KEY, AuditOutcome.SUCCESS),
+                new Row("create alias", () -> service.createAlias("orders-2", id), AuditOperation.CREATE_ALIAS, AuditOutcome.SUCCESS),
+                // two keys change, one request: one event, for the key the alias now names
+                new Row("update alias", () -> service.updateAlias("orders-2", "billing"), AuditOperation.UPDATE_ALIAS,
+                        AuditOutcome.SUCCESS),
+                new Row("schedule deletion", () -> service.scheduleKeyDeletion(id, 7), AuditOperation.SCHEDULE_KEY_DELETION, AuditOutcome.SUCCESS),
+                new Row("cancel deletion", () -> service.cancelKeyDeletion(id), AuditOperation.CANCEL_KEY_DELETION, AuditOutcome.SUCCESS),
+                new Row("unknown key", () -> assertThrows(java.security.KeyStoreException.class, () -> service.enableKey("nope")),
+                        AuditOperation.ENABLE_KEY, AuditOutcome.FAILED),
+                new Row("managed key", () -> service.managedKey("svc"), AuditOperation.CREATE_KEY, AuditOutcome.SUCCESS));
+        for (Row row : table) {
+            AuditEvent e = only(row.action);
+            assertEquals(row.op, e.operation(), row.name);
+            assertEquals(row.outcome, e.outcome(), row.name);
+        }
+    }
+
+    @Test
+    void loadStoreAndAFailedPassword_areAudited() throws Exception {
+        List<AuditEvent> seen = new CopyOnWriteArrayList<>();
+        var options = Fixtures.cheapOptions().withAuditListeners(List.of(seen::add));
+        KeyService keys = KeyStores.newInMemory(options);
+        var out = new ByteArrayOutputStream();
+        KeyStores.write(keys, out, "pw".toCharArray());
+        KeyStores.read(new java.io.ByteArrayInputStream(out.toByteArray()), "pw".toCharArray(), options);
+        assertThrows(java.io.IOException.class,
+                () -> KeyStores.read(new java.io.ByteArrayInputStream(out.toByteArray()), "wrong".toCharArray(), options));
+        List<AuditOperation> ops = seen.stream().map(AuditEvent::operation)
+                .filter(o -> o != AuditOperation.CREATE_KEY).toList(); // each new store creates its audit key
+        assertEquals(List.of(AuditOperation.LOAD_KEY_STORE, AuditOperation.STORE_KEY_STORE, AuditOperation.LOAD_KEY_STORE,
+                AuditOperation.LOAD_KEY_STORE), ops);
+        AuditEvent failed = seen.get(seen.size() - 1);
+        assertEquals(AuditOutcome.FAILED, failed.outcome());
+        assertTrue(failed.errorMessage().contains("password was incorrect"), failed.errorMessage());
+        assertFalse(failed.toString().contains("wrong"), "the attempted password never appears");
+    }
+
     @Test
     void refusedImport_isAuditedAsFailed() throws Exception {
         service.createKey("taken", "");

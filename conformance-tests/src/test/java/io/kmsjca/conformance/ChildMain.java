@@ -48,6 +48,19 @@ public final class ChildMain {
                 byte[] key = unwrap(ks.getKey(args[1], null), Base64.getDecoder().decode(args[2]));
                 System.out.println("key=" + HexFormat.of().formatHex(key));
             }
+            case "wrap-forever" -> {
+                // until killed: the configured store, with its configured audit log
+                KeyStore ks = KeyStore.getInstance("KMS");
+                ks.load(null);
+                if (!ks.containsAlias(args[1])) {
+                    ks.setKeyEntry(args[1], aes256(), null, null);
+                }
+                Key master = ks.getKey(args[1], null);
+                SecretKey dataKey = aes256();
+                while (true) {
+                    wrap(master, dataKey);
+                }
+            }
             default -> throw new IllegalArgumentException(args[0]);
         }
     }

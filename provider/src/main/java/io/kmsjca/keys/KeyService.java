@@ -260,8 +260,24 @@ public final class KeyService implements AutoCloseable {
             if (from.id().equals(to.id())) {
                 return;
             }
-            apply(op, to, name, k -> k.withAliases(plus(k.aliases(), name)));
-            apply(op, registry.snapshot().byId().get(from.id()), name, k -> k.withAliases(minus(k.aliases(), name)));
+            // two records, one request, one audit event. Removing first means a crash in between
+            // leaves the alias on no key rather than on two.
+            MasterKey fromNext;
+            try {
+                fromNext = registry.commit(from.withAliases(minus(from.aliases(), name)));
+            } catch (KeyStoreException e) {
+                throw audited(op, to.id(), name, e);
+            }
+            try {
+                apply(op, to, name, k -> k.withAliases(plus(k.aliases(), name)));
+            } catch (KeyStoreException e) {
+                try {
+                    registry.commit(fromNext.withAliases(plus(fromNext.aliases(), name)));
+                } catch (KeyStoreException restore) {
+                    e.addSuppressed(restore);
+                }
+                throw e;
+            }
         }
     }
 

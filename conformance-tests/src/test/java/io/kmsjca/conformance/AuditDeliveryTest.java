@@ -1,0 +1,194 @@
+package io.kmsjca.conformance;
+
+import io.kmsjca.audit.AuditOptions;
+import io.kmsjca.audit.KmsAuditContext;
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyStores;
+import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.provider.KmsEncryptionContextSpec;
+import io.kmsjca.provider.KmsProvider;
+import io.kmsjca.spi.audit.AuditEvent;
+import io.kmsjca.spi.audit.AuditOperation;
+import org.junit.jupiter.api.Test;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
+import javax.security.auth.Subject;
+import java.security.Principal;
+import java.security.PrivilegedExceptionAction;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Principals, request ids, context values, failure policies and asynchronous delivery. */
+class AuditDeliveryTest {
+
+    private static final KmsProvider PROVIDER = new KmsProvider();
+
+    private static KeyService service(AuditOptions audit, List<AuditEvent> sink) {
+        KeyService keys = KeyStores.newInMemory(Fixtures.cheapOptions().withMaintenanceInterval(Duration.ZERO).withAudit(audit));
+        keys.addAuditListener(sink::add);
+        return keys;
+    }
+
+    private static byte[] wrap(KmsKeyHandle key, Map<String, String> context) throws Exception {
+        Cipher c = Cipher.getInstance("KMSWrap", PROVIDER);
+        c.init(Cipher.WRAP_MODE, key, new KmsEncryptionContextSpec(context));
+        return c.wrap(new SecretKeySpec(new byte[32], "AES"));
+    }
+
+    private static AuditEvent lastWrap(List<AuditEvent> events) {
+        return events.stream().filter(e -> e.operation() == AuditOperation.WRAP_KEY).reduce((a, b) -> b).orElseThrow();
+    }
+
+    record Named(String name) implements Principal {
+        @Override
+        public String getName() {
+            return name;
+        }
+    }
+
+    @Test
+    void principal_isTheSubjectThenRunAsThenTheOsUser() throws Exception {
+        List<AuditEvent> events = new CopyOnWriteArrayList<>();
+        KmsKeyHandle key = service(AuditOptions.DEFAULTS, events).createKey("k", "");
+
+        wrap(key, Map.of());
+        assertEquals(System.getProperty("user.name"), lastWrap(events).principal());
+        assertEquals("os-user", lastWrap(events).principalSource());
+
+        try (var as = KmsAuditContext.runAs("orders-service")) {
+            wrap(key, Map.of());
+            assertEquals("orders-service", lastWrap(events).principal());
+            assertEquals("run-as", lastWrap(events).principalSource());
+
+            Subject alice = new Subject(true, Set.of(new Named("alice")), Set.of(), Set.of());
+            @SuppressWarnings("removal")
+            Object unused = Subject.doAs(alice, (PrivilegedExceptionAction<Object>) () -> wrap(key, Map.of()));
+            assertNotNull(unused);
+            assertEquals("alice", lastWrap(events).principal(), "a Subject wins over run-as");
+            assertEquals("subject", lastWrap(events).principalSource());
+        }
+        wrap(key, Map.of());
+        assertEquals("os-user", lastWrap(events).principalSource(), "the scope restored the default");
+    }
+
+    @Test
+    void requestId_comesFromTheScope_orIsNew() throws Exception {
+        List<AuditEvent> events = new CopyOnWriteArrayList<>();
+        KmsKeyHandle key = service(AuditOptions.DEFAULTS, events).createKey("k", "");
+        try (var r = KmsAuditContext.withRequestId("req-42")) {
+            wrap(key, Map.of());
+        }
+        assertEquals("req-42", lastWrap(events).requestId());
+        wrap(key, Map.of());
+        assertEquals(lastWrap(events).eventId().toString(), lastWrap(events).requestId());
+        assertNotNull(lastWrap(events).providerInstance());
+        assertNotNull(lastWrap(events).host());
+    }
+
+    @Test
+    void contextValues_areHashedByDefault_andPlainWhenConfigured() throws Exception {
+        List<AuditEvent> hashed = new CopyOnWriteArrayList<>();
+        KmsKeyHandle key = service(AuditOptions.DEFAULTS, hashed).createKey("k", "");
+        wrap(key, Map.of("tenant", "acme"));
+        wrap(key, Map.of("tenant", "acme"));
+        String value = lastWrap(hashed).encryptionContext().get("tenant");
+        assertTrue(value.matches("hmac-sha256:[0-9a-f]{64}"), value);
+        assertEquals(value, hashed.get(hashed.size() - 2).encryptionContext().get("tenant"), "equal values correlate");
+
+        List<AuditEvent> otherStore = new CopyOnWriteArrayList<>();
+        wrap(service(AuditOptions.DEFAULTS, otherStore).createKey("k", ""), Map.of("tenant", "acme"));
+        assertNotEquals(value, lastWrap(otherStore).encryptionContext().get("tenant"), "the hash is salted per store");
+
+        List<AuditEvent> plain = new CopyOnWriteArrayList<>();
+        KmsKeyHandle k2 = service(AuditOptions.DEFAULTS.withContextValues(AuditOptions.ContextValues.PLAIN), plain)
+                .createKey("k", "");
+        wrap(k2, Map.of("tenant", "acme"));
+        assertEquals(Map.of("tenant", "acme"), lastWrap(plain).encryptionContext());
+    }
+
+    @Test
+    void failOpen_letsTheRequestGoOn_countsAndReportsTheFailure() throws Exception {
+        List<AuditEvent> events = new CopyOnWriteArrayList<>();
+        KeyService keys = service(AuditOptions.DEFAULTS.withFailurePolicy(AuditOptions.FailurePolicy.FAIL_OPEN), events);
+        KmsKeyHandle key = keys.createKey("k", "");
+        keys.addAuditListener(e -> {
+            throw new IllegalStateException("sink down");
+        });
+        assertNotNull(wrap(key, Map.of()), "the wrap succeeds");
+        assertEquals(1, keys.audit().stats().failed());
+        AuditEvent report = events.get(events.size() - 1);
+        assertEquals(AuditOperation.AUDIT_DELIVERY_FAILED, report.operation());
+        assertTrue(report.errorMessage().contains("sink down"), report.errorMessage());
+        assertEquals(AuditOperation.WRAP_KEY, events.get(events.size() - 2).operation(), "the healthy listener got the event");
+    }
+
+    @Test
+    void asyncWithBackPressure_deliversEveryEventOfABurst_inOrder_toASlowListener() throws Exception {
+        List<AuditEvent> events = new CopyOnWriteArrayList<>();
+        KeyService keys = service(AuditOptions.DEFAULTS.withDelivery(AuditOptions.Delivery.ASYNC, 8,
+                AuditOptions.WhenFull.BLOCK), events);
+        KmsKeyHandle key = keys.createKey("k", "");
+        keys.addAuditListener(e -> sleep(1));
+        int burst = 200;
+        for (int i = 0; i < burst; i++) {
+            wrap(key, Map.of("i", Integer.toString(i)));
+        }
+        keys.audit().flush();
+        List<AuditEvent> wraps = events.stream().filter(e -> e.operation() == AuditOperation.WRAP_KEY).toList();
+        assertEquals(burst, wraps.size(), "nothing lost");
+        for (int i = 1; i < wraps.size(); i++) {
+            assertTrue(wraps.get(i).time().compareTo(wraps.get(i - 1).time()) >= 0);
+            assertTrue(wraps.get(i).eventId().getLeastSignificantBits() > wraps.get(i - 1).eventId().getLeastSignificantBits(),
+                    "delivered in the order recorded");
+        }
+        assertEquals(0, keys.audit().stats().dropped());
+    }
+
+    @Test
+    void asyncWithDrop_countsEveryDroppedEvent_andReportsTheCount() throws Exception {
+        List<AuditEvent> events = new CopyOnWriteArrayList<>();
+        KeyService keys = service(AuditOptions.DEFAULTS.withDelivery(AuditOptions.Delivery.ASYNC, 2,
+                AuditOptions.WhenFull.DROP), events);
+        KmsKeyHandle key = keys.createKey("k", "");
+        events.clear();
+        keys.addAuditListener(e -> sleep(5));
+        int burst = 100;
+        for (int i = 0; i < burst; i++) {
+            wrap(key, Map.of());
+        }
+        keys.audit().flush();
+        long delivered = events.stream().filter(e -> e.operation() == AuditOperation.WRAP_KEY).count();
+        long dropped = keys.audit().stats().dropped();
+        assertTrue(dropped > 0, "a 2-slot queue behind a 5 ms listener drops");
+        assertEquals(burst, delivered + dropped, "every event is either delivered or counted as dropped");
+        long reported = events.stream().filter(e -> e.operation() == AuditOperation.AUDIT_EVENTS_DROPPED)
+                .mapToLong(e -> Long.parseLong(e.errorMessage().split(" ")[0])).sum();
+        assertEquals(dropped, reported, "every drop is reported in an AUDIT_EVENTS_DROPPED event");
+    }
+
+    @Test
+    void listenersNamedInTheConfiguration_areCreated_andServiceLoaderListenersFound() throws Exception {
+        RecordingListener.EVENTS.clear();
+        KeyService keys = KeyStores.newInMemory(Fixtures.cheapOptions().withAudit(AuditOptions.DEFAULTS
+                .withListeners(false, List.of(RecordingListener.class.getName()), false)));
+        wrap(keys.createKey("k", ""), Map.of());
+        assertTrue(RecordingListener.EVENTS.stream().anyMatch(e -> e.operation() == AuditOperation.WRAP_KEY));
+        assertThrows(IllegalArgumentException.class, () -> KeyStores.newInMemory(Fixtures.cheapOptions()
+                .withAudit(AuditOptions.DEFAULTS.withListeners(false, List.of("no.such.Listener"), false))));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.kmsjca.conformance;
+
+import io.kmsjca.audit.AuditLogVerifier;
+import io.kmsjca.audit.AuditOptions;
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyStores;
+import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.provider.KmsEncryptionContextSpec;
+import io.kmsjca.provider.KmsProvider;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The tamper-evident JSON Lines audit log on real files, and its verifier. */
+class AuditLogTest {
+
+    private static final char[] PASSWORD = "audit-log".toCharArray();
+    private static final byte[] DATA_KEY = HexFormat.of().parseHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+
+    @TempDir
+    Path dir;
+    Path log;
+    Path store;
+
+    @BeforeEach
+    void setUp() {
+        log = dir.resolve("audit.jsonl");
+        store = dir.resolve("keys.kms");
+    }
+
+    private KeyService open(long maxBytes) throws Exception {
+        return KeyStores.openFile(store, PASSWORD, Fixtures.cheapOptions().withMaintenanceInterval(Duration.ZERO)
+                .withAudit(AuditOptions.DEFAULTS.withFile(log, true, maxBytes)));
+    }
+
+    /** Twenty audited requests. */
+    private KeyService writeLog(long maxBytes) throws Exception {
+        KeyService keys = open(maxBytes);
+        KmsKeyHandle key = keys.createKey("orders", "");
+        Cipher c = Cipher.getInstance("KMSWrap", new KmsProvider());
+        for (int i = 0; i < 17; i++) {
+            c.init(Cipher.WRAP_MODE, key, new KmsEncryptionContextSpec(Map.of("tenant", "t" + i)));
+            c.wrap(new SecretKeySpec(DATA_KEY, "AES"));
+        }
+        keys.disableKey("orders");
+        return keys;
+    }
+
+    private AuditLogVerifier.Report verify(KeyService keys) throws Exception {
+        return keys.auditLogVerifier().verify(log);
+    }
+
+    private List<String> lines() throws Exception {
+        return new ArrayList<>(Files.readAllLines(log, StandardCharsets.UTF_8));
+    }
+
+    private void write(List<String> lines) throws Exception {
+        Files.writeString(log, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void intactLog_verifies_andHoldsNoSecrets() throws Exception {
+        KeyService keys = writeLog(1 << 20);
+        var report = verify(keys);
+        assertTrue(report.intact(), report.detail());
+        assertEquals(lines().size(), report.records());
+        String all = Files.readString(log);
+        assertFalse(all.contains(HexFormat.of().formatHex(DATA_KEY)), "no data key");
+        assertFalse(all.contains("audit-log"), "no password");
+        assertFalse(all.contains("\"t3\""), "context values are hashed");
+        assertTrue(all.contains("\"operation\":\"WRAP_KEY\""), all.substring(0, 300));
+    }
+
+    @Test
+    void alteredRecord_isFound() throws Exception {
+        KeyService keys = writeLog(1 << 20);
+        List<String> lines = lines();
+        lines.set(5, lines.get(5).replace("\"SUCCESS\"", "\"DENIED\""));
+        write(lines);
+        var report = verify(keys);
+        assertFalse(report.intact());
+        assertEquals(AuditLogVerifier.Problem.ALTERED, report.problem());
+        assertEquals(6, report.line());
+        assertEquals(5, report.records());
+    }
+
+    @Test
+    void removedRecord_isFound() throws Exception {
+        KeyService keys = writeLog(1 << 20);
+        List<String> lines = lines();
+        lines.remove(7);
+        write(lines);
+        var report = verify(keys);
+        assertEquals(AuditLogVerifier.Problem.REMOVED, report.problem(), report.detail());
+        assertEquals(8, report.line());
+    }
+
+    @Test
+    void insertedRecord_isFound() throws Exception {
+        KeyService keys = writeLog(1 << 20);
+        List<String> lines = lines();
+        lines.add(9, lines.get(3));
+        write(lines);
+        var report = verify(keys);
+        assertEquals(AuditLogVerifier.Problem.INSERTED, report.problem(), report.detail());
+        assertEquals(10, report.line());
+    }
+
+    @Test
+    void forgedRecord_isFound() throws Exception {
+        KeyService keys = writeLog(1 << 20);
+        List<String> lines = lines();
+        lines.add(4, "{\"seq\":5,\"prev\":\"" + "0".repeat(64) + "\",\"operation\":\"WRAP_KEY\",\"mac\":\"" + "ab".repeat(32) + "\"}");
+        write(lines);
+        assertEquals(AuditLogVerifier.Problem.ALTERED, verify(keys).problem());
+    }
+
+    @Test
+    void reorderedRecords_areFound() throws Exception {
+        KeyService keys = writeLog(1 << 20);
+        List<String> lines = lines();
+        Collections.swap(lines, 10, 11);
+        write(lines);
+        var report = verify(keys);
+        assertEquals(AuditLogVerifier.Problem.REORDERED, report.problem(), report.detail());
+        assertEquals(11, report.line());
+    }
+
+    @Test
+    void rotation_splitsTheLogAcrossFiles_withoutLosingOrDuplicatingARecord() throws Exception {
+        KeyService keys = writeLog(4096);
+        long files;
+        try (var s = Files.list(dir)) {
+            files = s.filter(p -> p.getFileName().toString().startsWith("audit.jsonl")).count();
+        }
+        assertTrue(files >= 3, "a 4 KiB limit rotates a 20-record log: " + files + " files");
+        var report = verify(keys);
+        assertTrue(report.intact(), report.detail());
+        assertEquals(report.lastSeq(), report.records(), "records 1..n, each once");
+
+        Files.delete(dir.resolve("audit.jsonl.000002"));
+        assertEquals(AuditLogVerifier.Problem.REMOVED, verify(keys).problem(), "a missing rotated file is a removal");
+    }
+
+    @Test
+    void restart_continuesTheChain() throws Exception {
+        KeyService keys = writeLog(1 << 20);
+        long before = verify(keys).records();
+        keys.close();
+        KeyService again = open(1 << 20);
+        again.enableKey("orders");
+        var report = verify(again);
+        assertTrue(report.intact(), report.detail());
+        assertTrue(report.records() > before);
+    }
+
+    @Test
+    void killedWhileLogging_leavesALogVerifiedUpToTheLastCompleteRecord() throws Exception {
+        Path conf = dir.resolve("kms.conf");
+        Files.writeString(dir.resolve("password"), new String(PASSWORD) + "\n");
+        Files.writeString(conf, String.join("\n", "store.file=keys.kms", "store.password.file=password",
+                "kdf.memoryKiB=64", "kdf.iterations=1", "audit.file=audit.jsonl", "audit.file.fsync=false", ""));
+        Path security = dir.resolve("java.security");
+        Files.writeString(security, "security.provider.13=KMS " + conf + "\n");
+        List<String> cmd = List.of(ChildJvm.javaHomeTool("java").toString(), "-Djava.security.properties=" + security,
+                "-cp", ChildJvm.classPath(), ChildMain.class.getName(), "wrap-forever", "orders");
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.out").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((!Files.exists(log) || Files.size(log) < 64 * 1024) && System.nanoTime() < deadline && child.isAlive()) {
+                Thread.sleep(20);
+            }
+            assertTrue(child.isAlive(), () -> "child died early: " + read(dir.resolve("child.out")));
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
+            child.waitFor(10, TimeUnit.SECONDS);
+        }
+        KeyService keys = KeyStores.openFile(store, PASSWORD, Fixtures.cheapOptions());
+        var report = keys.auditLogVerifier().verify(log);
+        assertTrue(report.intact(), report.detail());
+        assertTrue(report.records() > 100, report.detail());
+
+        KeyService resumed = open(1 << 20);
+        resumed.disableKey("orders");
+        var after = resumed.auditLogVerifier().verify(log);
+        assertTrue(after.intact(), after.detail());
+        assertFalse(after.tornTail(), "reopening cut off the torn line and went on");
+        assertEquals(report.records() + 2, after.records(),
+                "every complete record kept, then the reopen's LOAD_KEY_STORE and the DISABLE_KEY appended");
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+}
