@@ -54,6 +54,9 @@ final class AuditJson {
     /** A JSON string (RFC 8259 §7): quotes, backslashes and control characters escaped. */
     static StringBuilder string(StringBuilder sb, String s) {
         sb.append('"');
+        if (plain(s)) {
+            return sb.append(s).append('"'); // the common case: ids, names, enum values
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
@@ -72,5 +75,15 @@ final class AuditJson {
             }
         }
         return sb.append('"');
+    }
+
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c == 0x2028 || c == 0x2029) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -21,8 +21,11 @@ import java.util.List;
  * record altered, removed, inserted or reordered.
  *
  * <ul>
- *   <li>Group commit: with {@code fsync} on, a request returns only once its line is on disk, and
- *       one fsync covers every line written by concurrent requests since the last one.</li>
+ *   <li>Synchronous delivery ({@code batched} false): each line is written before the request
+ *       returns; with {@code fsync} on it is on disk, and one fsync covers every line written by
+ *       concurrent requests since the last one (group commit).</li>
+ *   <li>Asynchronous delivery ({@code batched} true): lines collect in memory and {@link #flush()},
+ *       called after each batch, writes them in one write and one fsync.</li>
  *   <li>Rotation: past {@code maxBytes} the file is fsync'ed and renamed to {@code NAME.000001},
  *       {@code .000002}, ... atomically, so each record lives in exactly one file; the chain goes on.</li>
  *   <li>Restart: the sink continues the chain from the last complete line; a torn last line left by
@@ -34,7 +37,9 @@ public final class JsonLinesAuditSink implements AuditListener {
     private final Path file;
     private final AuditRecords records;
     private final boolean fsync;
+    private final boolean batched;
     private final long maxBytes;
+    private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(64 * 1024);
     private final Object syncLock = new Object();
     private FileChannel channel;
     private long seq;
@@ -42,10 +47,12 @@ public final class JsonLinesAuditSink implements AuditListener {
     private long written;
     private long synced;
 
-    public JsonLinesAuditSink(Path file, SecretBytes macKey, boolean fsync, long maxBytes) throws IOException {
+    public JsonLinesAuditSink(Path file, SecretBytes macKey, boolean fsync, boolean batched, long maxBytes)
+            throws IOException {
         this.file = file.toAbsolutePath();
         this.records = new AuditRecords(macKey);
         this.fsync = fsync;
+        this.batched = batched;
         this.maxBytes = maxBytes;
         Files.createDirectories(this.file.getParent());
         resume();
@@ -101,23 +108,34 @@ public final class JsonLinesAuditSink implements AuditListener {
         long mine;
         synchronized (this) {
             String line = records.line(seq + 1, prevHash, fields.toString());
-            try {
-                ByteBuffer buf = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-                while (buf.hasRemaining()) {
-                    channel.write(buf);
-                }
-                seq++;
-                prevHash = AuditRecords.hash(line);
-                mine = ++written;
-                if (channel.size() >= maxBytes) {
-                    rotate();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot append to audit log " + file, e);
+            byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+            seq++;
+            prevHash = AuditRecords.hash(line);
+            mine = ++written;
+            pending.write(bytes, 0, bytes.length);
+            if (batched) {
+                return; // written by flush(), after the batch
             }
+            writePending();
         }
         if (fsync) {
             syncUpTo(mine);
+        }
+    }
+
+    /** Writes what is pending (one write call), rotating when the file is full. Holds the monitor. */
+    private void writePending() {
+        try {
+            ByteBuffer buf = ByteBuffer.wrap(pending.toByteArray());
+            pending.reset();
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            if (channel.size() >= maxBytes) {
+                rotate();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to audit log " + file, e);
         }
     }
 
@@ -156,11 +174,16 @@ public final class JsonLinesAuditSink implements AuditListener {
         channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     }
 
+    /** Writes the pending batch and, with fsync on, makes it durable: the group commit of asynchronous delivery. */
     @Override
     public void flush() {
         try {
             synchronized (this) {
-                channel.force(false);
+                writePending();
+                if (fsync) {
+                    channel.force(false);
+                }
+                synced = written;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot fsync audit log " + file, e);
@@ -171,6 +194,7 @@ public final class JsonLinesAuditSink implements AuditListener {
     public void close() {
         synchronized (this) {
             try {
+                writePending();
                 channel.force(true);
                 channel.close();
             } catch (IOException e) {

@@ -77,7 +77,8 @@ public final class KeyService implements AutoCloseable {
         AuditOptions ao = options.audit();
         List<AuditListener> listeners = new ArrayList<>(options.auditListeners());
         if (ao.file() != null) {
-            listeners.add(new JsonLinesAuditSink(ao.file(), auditKeys.logMac, ao.fileFsync(), ao.fileMaxBytes()));
+            listeners.add(new JsonLinesAuditSink(ao.file(), auditKeys.logMac, ao.fileFsync(),
+                    ao.delivery() == AuditOptions.Delivery.ASYNC, ao.fileMaxBytes()));
         }
         this.audit = new AuditDispatcher(options.clock(), ao, listeners,
                 ao.contextValues() == AuditOptions.ContextValues.HMAC ? ContextHasher.hmac(auditKeys.contextHmac)
