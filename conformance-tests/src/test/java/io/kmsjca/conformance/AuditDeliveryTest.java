@@ -184,6 +184,24 @@ class AuditDeliveryTest {
                 .withAudit(AuditOptions.DEFAULTS.withListeners(false, List.of("no.such.Listener"), false))));
     }
 
+    @Test
+    void listenersRegisteredForServiceLoader_areFound_unlessTurnedOff() throws Exception {
+        // META-INF/services/io.kmsjca.spi.audit.AuditListener in this module's test resources
+        KeyService found = KeyStores.newInMemory(Fixtures.cheapOptions());
+        KmsKeyHandle key = found.createKey("sl", "");
+        RecordingListener.EVENTS.clear();
+        wrap(key, Map.of());
+        assertTrue(RecordingListener.EVENTS.stream().anyMatch(e -> e.operation() == AuditOperation.WRAP_KEY
+                && e.keyId().equals(key.keyId().toString())));
+
+        KeyService off = KeyStores.newInMemory(Fixtures.cheapOptions()
+                .withAudit(AuditOptions.DEFAULTS.withListeners(false, List.of(), false)));
+        KmsKeyHandle quiet = off.createKey("sl", "");
+        RecordingListener.EVENTS.clear();
+        wrap(quiet, Map.of());
+        assertTrue(RecordingListener.EVENTS.isEmpty(), "audit.serviceLoader=false leaves it out");
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
