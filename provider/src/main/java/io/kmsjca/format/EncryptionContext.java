@@ -72,6 +72,40 @@ public final class EncryptionContext {
                 out.toByteArray());
     }
 
+    /**
+     * Decodes a canonical encoding read from a message.
+     *
+     * @throws IllegalArgumentException not a canonical encoding (bad lengths, pairs out of order,
+     *                                  trailing bytes, over the caps)
+     */
+    public static EncryptionContext decode(byte[] encoding) {
+        if (encoding.length < 2 || encoding.length > MAX_ENCODED_BYTES) {
+            throw new IllegalArgumentException("encryption context encoding of " + encoding.length + " bytes");
+        }
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(encoding);
+        int count = in.getShort() & 0xFFFF;
+        if (count > MAX_PAIRS) {
+            throw new IllegalArgumentException("encryption context has " + count + " pairs");
+        }
+        var pairs = new java.util.LinkedHashMap<String, String>();
+        try {
+            for (int i = 0; i < count; i++) {
+                byte[] k = new byte[in.getShort() & 0xFFFF];
+                in.get(k);
+                byte[] v = new byte[in.getShort() & 0xFFFF];
+                in.get(v);
+                pairs.put(new String(k, StandardCharsets.UTF_8), new String(v, StandardCharsets.UTF_8));
+            }
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new IllegalArgumentException("encryption context encoding is truncated", e);
+        }
+        EncryptionContext decoded = of(pairs);
+        if (in.hasRemaining() || !Arrays.equals(decoded.encoded, encoding)) {
+            throw new IllegalArgumentException("encryption context encoding is not canonical");
+        }
+        return decoded;
+    }
+
     /** The canonical encoding (a copy). */
     public byte[] encoded() {
         return encoded.clone();

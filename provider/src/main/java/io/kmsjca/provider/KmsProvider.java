@@ -25,6 +25,7 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code KeyStore KMS}: master keys as non-exportable handles;</li>
  *   <li>{@code Cipher KMSWrap}: wraps data keys and small payloads under a master key;</li>
+ *   <li>{@code Cipher KMSEnvelope}: messages of any size, streamed, under one or several master keys;</li>
  *   <li>{@code KeyGenerator KMSDataKey}: data keys with their wrapped form (KMS GenerateDataKey).</li>
  * </ul>
  */
@@ -52,6 +53,8 @@ public final class KmsProvider extends Provider {
         Map<String, String> handleOnly = Map.of("SupportedKeyClasses", "io.kmsjca.keys.KmsKeyHandle");
         putService(new KmsService(this, "KeyStore", "KMS", PACKAGE + "KmsKeyStoreSpi", Map.of()));
         putService(new KmsService(this, "Cipher", "KMSWrap", PACKAGE + "KmsWrapCipherSpi", handleOnly));
+        putService(new KmsService(this, "Cipher", "KMSEnvelope", PACKAGE + "KmsEnvelopeCipherSpi",
+                Map.of("SupportedKeyClasses", "io.kmsjca.keys.KmsKeyHandle|io.kmsjca.keys.KmsKeyRing")));
         putService(new KmsService(this, "KeyGenerator", "KMSDataKey", PACKAGE + "KmsDataKeyGeneratorSpi", Map.of()));
     }
 

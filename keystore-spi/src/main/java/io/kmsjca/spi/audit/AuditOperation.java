@@ -18,6 +18,8 @@ public enum AuditOperation {
     GENERATE_DATA_KEY,
     /** A data key generated and returned only wrapped (KMS GenerateDataKeyWithoutPlaintext). */
     GENERATE_DATA_KEY_WITHOUT_PLAINTEXT,
+    /** An envelope message encrypted with a cached data key instead of a new one (data-key caching). */
+    REUSE_CACHED_DATA_KEY,
     /** A blob moved to another key or version without revealing its data key (KMS ReEncrypt). */
     RE_ENCRYPT,
     /** An alias added to a key (KMS CreateAlias). */

@@ -1,0 +1,312 @@
+package io.kmsjca.crypto;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.IllegalBlockSizeException;
+import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
+import javax.crypto.spec.GCMParameterSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.util.Arrays;
+
+/**
+ * C2SP chunked encryption (https://c2sp.org/chunked-encryption, "Cobblestone"): a message of any
+ * length as 16 KiB AES-GCM chunks under a key, base nonce and key commitment derived per message
+ * with HKDF-Expand-SHA-512. Streaming in constant memory both ways; a chunk's plaintext is
+ * released only after its tag verified; truncation, extension and reordering are detected.
+ */
+public final class ChunkedAead {
+
+    /** "The message is split into chunks of 16 KiB" (spec: Message chunking). */
+    public static final int CHUNK = 16 * 1024;
+    public static final int TAG = 16;
+    public static final int NONCE = 12;
+    public static final int SALT = 24;
+    public static final int COMMITMENT = 32;
+    /** Salt and commitment: the 56 bytes before the first chunk. */
+    public static final int HEADER = SALT + COMMITMENT;
+    public static final int SEALED_CHUNK = CHUNK + TAG;
+    /** "the message MUST NOT exceed 2^38 chunks" (spec: Message chunking). */
+    static final long MAX_CHUNKS = 1L << 38;
+    private static final byte[] LABEL = "c2sp.org/chunked-encryption@v1+".getBytes(StandardCharsets.US_ASCII);
+
+    /** An instantiation: the AEAD by its IANA name and its key size; HKDF with SHA-512 for both. */
+    public enum Suite {
+        /** Cobblestone-256. */
+        AES_256_GCM("AEAD_AES_256_GCM", 32),
+        /** Cobblestone-128. */
+        AES_128_GCM("AEAD_AES_128_GCM", 16);
+
+        final String aeadName;
+        final int keyBytes;
+
+        Suite(String aeadName, int keyBytes) {
+            this.aeadName = aeadName;
+            this.keyBytes = keyBytes;
+        }
+
+        public int keyBytes() {
+            return keyBytes;
+        }
+    }
+
+    /** The per-message key, base nonce and commitment (spec: Key derivation). */
+    public record Material(byte[] key, byte[] baseNonce, byte[] commitment) {
+        void wipe() {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    private ChunkedAead() {
+    }
+
+    /**
+     * key || base nonce || commitment = HKDF-Expand-SHA-512(prk = input key,
+     * info = "c2sp.org/chunked-encryption@v1+" || aead || 0x00 || salt || context).
+     *
+     * @throws InvalidKeyException the input key is not the AEAD's key size
+     */
+    public static Material derive(Suite suite, byte[] inputKey, byte[] salt, byte[] context) throws InvalidKeyException {
+        if (inputKey.length != suite.keyBytes) {
+            throw new InvalidKeyException(suite.aeadName + " needs a " + suite.keyBytes + "-byte input key, got "
+                    + inputKey.length);
+        }
+        if (salt.length != SALT) {
+            throw new IllegalArgumentException("salt must be " + SALT + " bytes");
+        }
+        byte[] name = suite.aeadName.getBytes(StandardCharsets.US_ASCII);
+        byte[] info = new byte[LABEL.length + name.length + 1 + SALT + context.length];
+        System.arraycopy(LABEL, 0, info, 0, LABEL.length);
+        System.arraycopy(name, 0, info, LABEL.length, name.length);
+        System.arraycopy(salt, 0, info, LABEL.length + name.length + 1, SALT);
+        System.arraycopy(context, 0, info, LABEL.length + name.length + 1 + SALT, context.length);
+        SecretBytes prk = new SecretBytes(inputKey, "HmacSHA512");
+        byte[] okm = null;
+        try {
+            Mac mac = Primitives.mac("HmacSHA512");
+            mac.init(prk);
+            okm = Hkdf.expand(mac, info, suite.keyBytes + NONCE + COMMITMENT);
+            return new Material(Arrays.copyOf(okm, suite.keyBytes),
+                    Arrays.copyOfRange(okm, suite.keyBytes, suite.keyBytes + NONCE),
+                    Arrays.copyOfRange(okm, suite.keyBytes + NONCE, okm.length));
+        } finally {
+            prk.destroy();
+            if (okm != null) {
+                Arrays.fill(okm, (byte) 0);
+            }
+        }
+    }
+
+    /** Nonce of chunk {@code index}: the base nonce XOR the index, big-endian (spec: AEAD usage). */
+    static void chunkNonce(byte[] baseNonce, long index, byte[] out) {
+        System.arraycopy(baseNonce, 0, out, 0, NONCE);
+        for (int i = 0; i < 8; i++) {
+            out[NONCE - 1 - i] ^= (byte) (index >>> (8 * i));
+        }
+    }
+
+    /** The parts shared by both directions: one JDK AES-GCM cipher and the chunk counter. */
+    abstract static class Chunks {
+        final Cipher gcm = Primitives.aesGcm();
+        final SecretBytes key;
+        final byte[] baseNonce;
+        final byte[] nonce = new byte[NONCE];
+        long index;
+
+        Chunks(byte[] key, byte[] baseNonce) {
+            this.key = new SecretBytes(key, "AES");
+            this.baseNonce = baseNonce.clone();
+            if (baseNonce.length != NONCE) {
+                throw new IllegalArgumentException("base nonce must be 12 bytes");
+            }
+        }
+
+        void init(int mode) throws GeneralSecurityException {
+            if (index >= MAX_CHUNKS) {
+                throw new IllegalBlockSizeException("message exceeds 2^38 chunks (4 PiB)");
+            }
+            chunkNonce(baseNonce, index, nonce);
+            gcm.init(mode, key, new GCMParameterSpec(TAG * 8, nonce));
+        }
+
+        /** Wipes the chunk key. */
+        public void destroy() {
+            key.destroy();
+        }
+    }
+
+    /** Encrypts a message pushed in pieces; output is the chunks (the caller writes the 56-byte header first). */
+    public static final class Encryptor extends Chunks {
+        private final byte[] buffer = new byte[CHUNK];
+        private int buffered;
+
+        /** Raw mode: a key and base nonce used for exactly one message (spec: Appendix). */
+        public Encryptor(byte[] key, byte[] baseNonce) {
+            super(key, baseNonce);
+        }
+
+        /** An upper bound of what {@link #update} returns for {@code len} more bytes. */
+        public int updateOutputSize(int len) {
+            return (int) Math.min(Integer.MAX_VALUE, (long) (buffered + len) / CHUNK * SEALED_CHUNK);
+        }
+
+        /** What {@link #doFinal} returns after {@code len} more bytes at most. */
+        public int finalOutputSize(int len) {
+            return updateOutputSize(len) + SEALED_CHUNK;
+        }
+
+        /** Encrypts every chunk that fills; returns the bytes written to {@code out}. */
+        public int update(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
+            int written = 0;
+            while (len > 0) {
+                int n = Math.min(len, CHUNK - buffered);
+                if (buffered == 0 && n == CHUNK) {
+                    written += seal(in, off, CHUNK, out, outOff + written); // a whole chunk: no copy
+                } else {
+                    System.arraycopy(in, off, buffer, buffered, n);
+                    buffered += n;
+                    if (buffered == CHUNK) {
+                        // a full chunk is never the final one (the final chunk is always short)
+                        written += seal(buffer, 0, CHUNK, out, outOff + written);
+                        buffered = 0;
+                    }
+                }
+                off += n;
+                len -= n;
+            }
+            return written;
+        }
+
+        /** Encrypts the final, short (possibly empty) chunk. */
+        public int doFinal(byte[] out, int outOff) throws GeneralSecurityException {
+            int n = seal(buffer, 0, buffered, out, outOff);
+            Arrays.fill(buffer, 0, buffered, (byte) 0);
+            buffered = 0;
+            destroy();
+            return n;
+        }
+
+        private int seal(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
+            init(Cipher.ENCRYPT_MODE);
+            index++;
+            try {
+                return gcm.doFinal(in, off, len, out, outOff);
+            } catch (ShortBufferException e) {
+                throw new IllegalStateException("output buffer sized by updateOutputSize was too small", e);
+            }
+        }
+    }
+
+    /**
+     * Decrypts a message pushed in pieces. A full-size sealed chunk is decrypted and released as
+     * soon as it is complete (it cannot be the final one); {@link #doFinal} requires a valid short
+     * final chunk. After any failure every call fails again.
+     */
+    public static final class Decryptor extends Chunks {
+        private final byte[] buffer = new byte[SEALED_CHUNK];
+        private int buffered;
+        private GeneralSecurityException failure;
+
+        /** Raw mode: the key and base nonce of one message. */
+        public Decryptor(byte[] key, byte[] baseNonce) {
+            super(key, baseNonce);
+        }
+
+        /**
+         * Checks a message's 56-byte header (salt, commitment) against {@code inputKey} and
+         * {@code context}, then decrypts its chunks.
+         *
+         * @throws AEADBadTagException the commitment does not match: wrong key, wrong context, or
+         *                             an altered salt or commitment
+         */
+        public static Decryptor forMessage(Suite suite, byte[] inputKey, byte[] context, byte[] header, int off)
+                throws GeneralSecurityException {
+            Material m = derive(suite, inputKey, Arrays.copyOfRange(header, off, off + SALT), context);
+            try {
+                if (!ConstantTime.equals(m.commitment(), 0, header, off + SALT, COMMITMENT)) {
+                    throw new AEADBadTagException("key commitment does not match: wrong key or context, or altered header");
+                }
+                return new Decryptor(m.key(), m.baseNonce());
+            } finally {
+                m.wipe();
+            }
+        }
+
+        /** An upper bound of the plaintext {@link #update} releases for {@code len} more bytes. */
+        public int updateOutputSize(int len) {
+            return (int) Math.min(Integer.MAX_VALUE, (long) (buffered + len) / SEALED_CHUNK * CHUNK);
+        }
+
+        public int finalOutputSize(int len) {
+            return updateOutputSize(len) + CHUNK;
+        }
+
+        /** Releases the plaintext of every chunk completed and authenticated by this input. */
+        public int update(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
+            checkNotFailed();
+            int written = 0;
+            while (len > 0) {
+                int n = Math.min(len, SEALED_CHUNK - buffered);
+                if (buffered == 0 && n == SEALED_CHUNK) {
+                    written += open(in, off, SEALED_CHUNK, out, outOff + written);
+                } else {
+                    System.arraycopy(in, off, buffer, buffered, n);
+                    buffered += n;
+                    if (buffered == SEALED_CHUNK) {
+                        written += open(buffer, 0, SEALED_CHUNK, out, outOff + written);
+                        buffered = 0;
+                    }
+                }
+                off += n;
+                len -= n;
+            }
+            return written;
+        }
+
+        /**
+         * Decrypts the final chunk, which must be short: its sealed length is 16 .. 16 KiB + 15
+         * (spec: Implementation notes). Anything else is a truncated message.
+         */
+        public int doFinal(byte[] out, int outOff) throws GeneralSecurityException {
+            checkNotFailed();
+            if (buffered < TAG) {
+                throw fail(new AEADBadTagException("message is truncated: its final chunk is missing"));
+            }
+            int n = open(buffer, 0, buffered, out, outOff);
+            buffered = 0;
+            destroy();
+            return n;
+        }
+
+        private int open(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
+            try {
+                init(Cipher.DECRYPT_MODE);
+                index++;
+                return gcm.doFinal(in, off, len, out, outOff);
+            } catch (ShortBufferException e) {
+                throw new IllegalStateException("output buffer sized by updateOutputSize was too small", e);
+            } catch (AEADBadTagException e) {
+                throw fail(new AEADBadTagException("chunk " + (index - 1) + " does not authenticate: the message was "
+                        + "altered, reordered, truncated or extended"));
+            } catch (GeneralSecurityException e) {
+                throw fail(e);
+            }
+        }
+
+        private GeneralSecurityException fail(GeneralSecurityException e) {
+            failure = e;
+            destroy();
+            return e;
+        }
+
+        private void checkNotFailed() throws GeneralSecurityException {
+            if (failure != null) {
+                var again = new AEADBadTagException("message failed to decrypt earlier: " + failure.getMessage());
+                again.initCause(failure);
+                throw again;
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.kmsjca.format;
+
+import javax.crypto.BadPaddingException;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The header of a KMSEnvelope message, version 1 (docs/FORMAT.md, "Envelope message").
+ * Big-endian:
+ * <pre>
+ *   magic "KMSE" (4) | version 0x01 | suite 0x01 (Cobblestone-256: AES-256-GCM, HKDF-SHA-512, 16 KiB chunks)
+ *   context length u16 (0..8192) | encryption context (canonical encoding)
+ *   wrapped data key count u8 (1..10)
+ *   per data key: length u16 (117..4213) | KMSWrap blob of the 32-byte data key, under one master key
+ *   header tag (32): HMAC-SHA256 of every header byte before it, under a key derived from the data key
+ * </pre>
+ * The body that follows is C2SP chunked encryption with the data key as input key and the
+ * whole header (tag included) as context, so the body's key commitment also binds the header.
+ * Every length is checked against its cap before anything is allocated; the whole header is at
+ * most 64 KiB.
+ */
+public final class EnvelopeHeader {
+
+    public static final byte[] MAGIC = {'K', 'M', 'S', 'E'};
+    public static final int VERSION = 1;
+    public static final int SUITE_COBBLESTONE_256 = 1;
+    public static final int MAX_WRAPPED_KEYS = 10;
+    public static final int MAX_HEADER_BYTES = 64 * 1024;
+    public static final int TAG_BYTES = 32;
+    private static final int FIXED = 4 + 1 + 1 + 2;
+
+    private final byte[] context;
+    private final List<byte[]> wrappedKeys;
+    private final int tagOffset;
+    private final byte[] bytes;
+
+    private EnvelopeHeader(byte[] context, List<byte[]> wrappedKeys, byte[] bytes) {
+        this.context = context;
+        this.wrappedKeys = wrappedKeys;
+        this.bytes = bytes;
+        this.tagOffset = bytes.length - TAG_BYTES;
+    }
+
+    /** The header bytes before the tag, for a new message; the caller appends the tag. */
+    public static byte[] body(EncryptionContext context, List<byte[]> wrappedKeys) {
+        if (wrappedKeys.isEmpty() || wrappedKeys.size() > MAX_WRAPPED_KEYS) {
+            throw new IllegalArgumentException("a message holds 1.." + MAX_WRAPPED_KEYS + " wrapped data keys, not "
+                    + wrappedKeys.size());
+        }
+        var out = new ByteArrayOutputStream();
+        out.writeBytes(MAGIC);
+        out.write(VERSION);
+        out.write(SUITE_COBBLESTONE_256);
+        byte[] ctx = context.encoded();
+        out.write(ctx.length >>> 8);
+        out.write(ctx.length);
+        out.writeBytes(ctx);
+        out.write(wrappedKeys.size());
+        for (byte[] blob : wrappedKeys) {
+            out.write(blob.length >>> 8);
+            out.write(blob.length);
+            out.writeBytes(blob);
+        }
+        if (out.size() + TAG_BYTES > MAX_HEADER_BYTES) {
+            throw new IllegalArgumentException("envelope header exceeds " + MAX_HEADER_BYTES + " bytes");
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * How long the header at the start of {@code buf[0, len)} is, reading only as far as needed.
+     *
+     * @return the header length, or -1 if more bytes are needed to know it
+     * @throws BadPaddingException not a KMSEnvelope message, or a length beyond its cap
+     */
+    public static int length(byte[] buf, int len) throws BadPaddingException {
+        if (len < FIXED) {
+            return -1;
+        }
+        if (!Arrays.equals(buf, 0, 4, MAGIC, 0, 4)) {
+            throw new BadPaddingException("not a KMSEnvelope message (bad magic)");
+        }
+        if (buf[4] != VERSION) {
+            throw new BadPaddingException("unsupported KMSEnvelope version " + (buf[4] & 0xFF));
+        }
+        if (buf[5] != SUITE_COBBLESTONE_256) {
+            throw new BadPaddingException("unsupported KMSEnvelope suite " + (buf[5] & 0xFF));
+        }
+        int ctxLen = u16(buf, 6);
+        if (ctxLen < 2 || ctxLen > EncryptionContext.MAX_ENCODED_BYTES) {
+            throw new BadPaddingException("KMSEnvelope context length " + ctxLen + " out of range");
+        }
+        int pos = FIXED + ctxLen;
+        if (len < pos + 1) {
+            return -1;
+        }
+        int count = buf[pos] & 0xFF;
+        if (count < 1 || count > MAX_WRAPPED_KEYS) {
+            throw new BadPaddingException("KMSEnvelope names " + count + " wrapped data keys, not 1.." + MAX_WRAPPED_KEYS);
+        }
+        pos++;
+        for (int i = 0; i < count; i++) {
+            if (len < pos + 2) {
+                return -1;
+            }
+            int w = u16(buf, pos);
+            if (w < WrappedKeyBlob.OVERHEAD || w > WrappedKeyBlob.MAX_BLOB_BYTES) {
+                throw new BadPaddingException("KMSEnvelope wrapped data key of " + w + " bytes is out of range");
+            }
+            pos += 2 + w;
+            if (pos + TAG_BYTES > MAX_HEADER_BYTES) {
+                throw new BadPaddingException("KMSEnvelope header exceeds " + MAX_HEADER_BYTES + " bytes");
+            }
+        }
+        return pos + TAG_BYTES;
+    }
+
+    /** Parses a complete header of {@code length(buf, len)} bytes. */
+    public static EnvelopeHeader parse(byte[] buf, int headerLength) throws BadPaddingException {
+        if (length(buf, headerLength) != headerLength) {
+            throw new BadPaddingException("KMSEnvelope header is malformed");
+        }
+        ByteBuffer in = ByteBuffer.wrap(buf, 0, headerLength);
+        in.position(6);
+        byte[] ctx = new byte[u16(buf, 6)];
+        in.position(FIXED);
+        in.get(ctx);
+        int count = in.get() & 0xFF;
+        List<byte[]> keys = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] blob = new byte[in.getShort() & 0xFFFF];
+            in.get(blob);
+            keys.add(blob);
+        }
+        return new EnvelopeHeader(ctx, List.copyOf(keys), Arrays.copyOf(buf, headerLength));
+    }
+
+    /** The canonical encryption-context encoding stored in the header. */
+    public byte[] contextEncoding() {
+        return context.clone();
+    }
+
+    public List<byte[]> wrappedKeys() {
+        return wrappedKeys.stream().map(byte[]::clone).toList();
+    }
+
+    /** All header bytes, tag included: the body's chunked-encryption context. */
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    /** The header bytes the tag covers. */
+    public int tagOffset() {
+        return tagOffset;
+    }
+
+    public int length() {
+        return bytes.length;
+    }
+
+    private static int u16(byte[] b, int off) {
+        return ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);
+    }
+}

@@ -1,0 +1,291 @@
+package io.kmsjca.provider;
+
+import io.kmsjca.crypto.ChunkedAead;
+import io.kmsjca.format.EncryptionContext;
+import io.kmsjca.format.EnvelopeHeader;
+import io.kmsjca.keys.DataKeyCache;
+import io.kmsjca.keys.EnvelopeEngine;
+import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.KmsKeyRing;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.BadPaddingException;
+import javax.crypto.Cipher;
+import javax.crypto.CipherSpi;
+import javax.crypto.IllegalBlockSizeException;
+import javax.crypto.NoSuchPaddingException;
+import javax.crypto.ShortBufferException;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.InvalidKeyException;
+import java.security.InvalidParameterException;
+import java.security.Key;
+import java.security.NoSuchAlgorithmException;
+import java.security.ProviderException;
+import java.security.SecureRandom;
+import java.security.spec.AlgorithmParameterSpec;
+import java.util.Arrays;
+
+/**
+ * {@code Cipher "KMSEnvelope"}: a message of any size in constant memory, with a data key per
+ * message wrapped under one master key ({@link KmsKeyHandle}) or several ({@link KmsKeyRing}).
+ * {@code update} returns plaintext as each 16 KiB chunk authenticates, so
+ * {@code CipherInputStream} and {@code CipherOutputStream} stream it. A failure found during
+ * {@code update} (which may throw no checked exception) stops all further output and is thrown
+ * by {@code doFinal}: no byte past the last authenticated chunk is ever released.
+ */
+public final class KmsEnvelopeCipherSpi extends CipherSpi {
+
+    private final EnvelopeEngine engine = new EnvelopeEngine();
+    private int mode;
+    private KmsKeyRing ring;
+    private EncryptionContext context;
+    private DataKeyCache cache;
+    private SecureRandom random;
+
+    private EnvelopeEngine.Sealing sealing;
+    private int prefixSent;
+
+    private byte[] head = new byte[512];
+    private int headLen;
+    private ChunkedAead.Decryptor body;
+    private GeneralSecurityException failure;
+
+    @Override
+    protected void engineSetMode(String m) throws NoSuchAlgorithmException {
+        throw new NoSuchAlgorithmException("KMSEnvelope has no modes; use Cipher.getInstance(\"KMSEnvelope\")");
+    }
+
+    @Override
+    protected void engineSetPadding(String padding) throws NoSuchPaddingException {
+        throw new NoSuchPaddingException("KMSEnvelope has no padding; use Cipher.getInstance(\"KMSEnvelope\")");
+    }
+
+    @Override
+    protected int engineGetBlockSize() {
+        return 0;
+    }
+
+    @Override
+    protected byte[] engineGetIV() {
+        return null;
+    }
+
+    @Override
+    protected AlgorithmParameters engineGetParameters() {
+        return null;
+    }
+
+    /** An upper bound of what update or doFinal returns for {@code len} more input bytes. */
+    @Override
+    protected int engineGetOutputSize(int len) {
+        long bound;
+        if (mode == Cipher.ENCRYPT_MODE) {
+            long prefix = sealing == null ? EnvelopeEngine.prefixLength(context, ring.encryptionKeys().size())
+                    : sealing.prefix().length - prefixSent;
+            long chunks = sealing == null ? (long) len / ChunkedAead.CHUNK * ChunkedAead.SEALED_CHUNK + ChunkedAead.SEALED_CHUNK
+                    : sealing.body().finalOutputSize(len);
+            bound = prefix + chunks;
+        } else {
+            bound = body == null ? (long) headLen + len : body.finalOutputSize(len);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, bound);
+    }
+
+    @Override
+    protected void engineInit(int opmode, Key key, SecureRandom rnd) throws InvalidKeyException {
+        try {
+            engineInit(opmode, key, (AlgorithmParameterSpec) null, rnd);
+        } catch (InvalidAlgorithmParameterException e) {
+            throw new IllegalStateException(e); // null parameters are always accepted
+        }
+    }
+
+    @Override
+    protected void engineInit(int opmode, Key key, AlgorithmParameterSpec params, SecureRandom rnd)
+            throws InvalidKeyException, InvalidAlgorithmParameterException {
+        if (opmode != Cipher.ENCRYPT_MODE && opmode != Cipher.DECRYPT_MODE) {
+            throw new InvalidParameterException("KMSEnvelope encrypts and decrypts messages; wrap keys with KMSWrap");
+        }
+        KmsKeyRing keys = key instanceof KmsKeyHandle h ? KmsKeyRing.of(h) : key instanceof KmsKeyRing r ? r : null;
+        if (keys == null) {
+            throw new InvalidKeyException("KMSEnvelope needs a KMS master-key handle or a KmsKeyRing, not "
+                    + (key == null ? "null" : key.getClass().getName()));
+        }
+        EncryptionContext ctx;
+        DataKeyCache dataKeyCache = null;
+        if (params == null) {
+            ctx = opmode == Cipher.ENCRYPT_MODE ? EncryptionContext.EMPTY : null;
+        } else if (params instanceof KmsEnvelopeSpec spec) {
+            ctx = spec.context();
+            dataKeyCache = spec.cache();
+        } else if (params instanceof KmsEncryptionContextSpec spec) {
+            ctx = spec.encoded();
+        } else {
+            throw new InvalidAlgorithmParameterException("KMSEnvelope takes a KmsEnvelopeSpec or KmsEncryptionContextSpec, not "
+                    + params.getClass().getName());
+        }
+        if (opmode == Cipher.ENCRYPT_MODE) {
+            engine.checkUsable(keys, ctx);
+        }
+        this.mode = opmode;
+        this.ring = keys;
+        this.context = ctx;
+        this.cache = dataKeyCache;
+        this.random = rnd != null ? rnd : new SecureRandom();
+        reset();
+    }
+
+    @Override
+    protected void engineInit(int opmode, Key key, AlgorithmParameters params, SecureRandom rnd)
+            throws InvalidKeyException, InvalidAlgorithmParameterException {
+        if (params != null) {
+            throw new InvalidAlgorithmParameterException("KMSEnvelope takes a KmsEnvelopeSpec, not AlgorithmParameters");
+        }
+        engineInit(opmode, key, (AlgorithmParameterSpec) null, rnd);
+    }
+
+    @Override
+    protected byte[] engineUpdate(byte[] in, int off, int len) {
+        byte[] out = new byte[engineGetOutputSize(len)];
+        try {
+            return Arrays.copyOf(out, engineUpdate(in, off, len, out, 0));
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException(e); // sized by engineGetOutputSize
+        }
+    }
+
+    @Override
+    protected int engineUpdate(byte[] in, int off, int len, byte[] out, int outOff) throws ShortBufferException {
+        requireInitialized();
+        if (out.length - outOff < engineGetOutputSize(len)) {
+            throw new ShortBufferException("output needs " + engineGetOutputSize(len) + " bytes");
+        }
+        return mode == Cipher.ENCRYPT_MODE ? encrypt(in, off, len, out, outOff) : decrypt(in, off, len, out, outOff);
+    }
+
+    @Override
+    protected byte[] engineDoFinal(byte[] in, int off, int len) throws IllegalBlockSizeException, BadPaddingException {
+        byte[] out = new byte[engineGetOutputSize(len)];
+        try {
+            return Arrays.copyOf(out, engineDoFinal(in, off, len, out, 0));
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    protected int engineDoFinal(byte[] in, int off, int len, byte[] out, int outOff)
+            throws ShortBufferException, IllegalBlockSizeException, BadPaddingException {
+        requireInitialized();
+        if (out.length - outOff < engineGetOutputSize(len)) {
+            throw new ShortBufferException("output needs " + engineGetOutputSize(len) + " bytes");
+        }
+        try {
+            if (mode == Cipher.ENCRYPT_MODE) {
+                int n = encrypt(in, off, len, out, outOff);
+                return n + sealing.body().doFinal(out, outOff + n);
+            }
+            int n = decrypt(in, off, len, out, outOff);
+            if (failure == null && body == null) {
+                fail(new AEADBadTagException("message is truncated: it ends inside its header"));
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return n + body.doFinal(out, outOff + n);
+        } catch (IllegalBlockSizeException | BadPaddingException e) {
+            throw e;
+        } catch (GeneralSecurityException e) {
+            var wrapped = new BadPaddingException("cannot decrypt: " + e.getMessage());
+            wrapped.initCause(e);
+            throw wrapped;
+        } finally {
+            reset();
+        }
+    }
+
+    private int encrypt(byte[] in, int off, int len, byte[] out, int outOff) {
+        try {
+            if (sealing == null) {
+                sealing = engine.seal(ring, context, cache, random);
+                prefixSent = 0;
+            }
+            byte[] prefix = sealing.prefix();
+            int n = prefix.length - prefixSent;
+            System.arraycopy(prefix, prefixSent, out, outOff, n);
+            prefixSent = prefix.length;
+            sealing.countBytes(len);
+            return n + (len > 0 ? sealing.body().update(in, off, len, out, outOff + n) : 0);
+        } catch (GeneralSecurityException e) {
+            // a recipient key became unusable after init; update declares no checked exception for it
+            throw new ProviderException("cannot encrypt: " + e.getMessage(), e);
+        }
+    }
+
+    /** Header first (bounded, parsed as soon as complete), then chunks; a failure stops all output. */
+    private int decrypt(byte[] in, int off, int len, byte[] out, int outOff) {
+        if (failure != null || len <= 0) {
+            return 0;
+        }
+        try {
+            if (body != null) {
+                return body.update(in, off, len, out, outOff);
+            }
+            if (head.length < headLen + len) {
+                head = Arrays.copyOf(head, Math.max(head.length * 2, headLen + len));
+            }
+            System.arraycopy(in, off, head, headLen, len);
+            headLen += len;
+            int headerLength = EnvelopeHeader.length(head, headLen);
+            if (headerLength < 0 || headLen < headerLength + ChunkedAead.HEADER) {
+                return 0;
+            }
+            EnvelopeHeader header = EnvelopeHeader.parse(head, headerLength);
+            byte[] dataKey = engine.openDataKey(header, ring, context);
+            try {
+                body = EnvelopeEngine.body(dataKey, header, head, headerLength);
+            } finally {
+                Arrays.fill(dataKey, (byte) 0);
+            }
+            int rest = headLen - headerLength - ChunkedAead.HEADER;
+            int n = body.update(head, headerLength + ChunkedAead.HEADER, rest, out, outOff);
+            Arrays.fill(head, 0, headLen, (byte) 0);
+            headLen = 0;
+            return n;
+        } catch (GeneralSecurityException e) {
+            fail(e);
+            return 0;
+        }
+    }
+
+    private void fail(GeneralSecurityException e) {
+        failure = e;
+        if (body != null) {
+            body.destroy();
+        }
+    }
+
+    private void requireInitialized() {
+        if (mode == 0) {
+            throw new IllegalStateException("Cipher not initialized");
+        }
+    }
+
+    /** After each message: a new message gets a new data key (or the cache's) and a new salt. */
+    private void reset() {
+        if (sealing != null) {
+            sealing.body().destroy();
+        }
+        sealing = null;
+        prefixSent = 0;
+        if (body != null) {
+            body.destroy();
+        }
+        body = null;
+        Arrays.fill(head, 0, headLen, (byte) 0);
+        headLen = 0;
+        failure = null;
+    }
+}

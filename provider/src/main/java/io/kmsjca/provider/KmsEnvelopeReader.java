@@ -1,0 +1,158 @@
+package io.kmsjca.provider;
+
+import io.kmsjca.crypto.ChunkedAead;
+import io.kmsjca.crypto.ChunkedReader;
+import io.kmsjca.format.EncryptionContext;
+import io.kmsjca.format.EnvelopeHeader;
+import io.kmsjca.keys.EnvelopeEngine;
+import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.KmsKeyRing;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.Key;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Random access into a KMSEnvelope message: a read-only {@link SeekableByteChannel} of its
+ * plaintext over a channel of its ciphertext (a {@code FileChannel}, say). A read decrypts only
+ * the 16 KiB chunks it touches, each authenticated first; {@link #size()} authenticates the
+ * length by decrypting the final chunk, and reading up to the end does the same, so a truncated
+ * message never looks complete. Failures are {@code IOException}s whose cause is the
+ * {@code GeneralSecurityException}.
+ *
+ * <pre>{@code
+ * try (var plain = KmsEnvelopeReader.open(FileChannel.open(path), masterKey, Map.of("file", "x"))) {
+ *     plain.position(1_000_000_000L).read(buffer);
+ * }
+ * }</pre>
+ */
+public final class KmsEnvelopeReader implements SeekableByteChannel {
+
+    private final SeekableByteChannel ciphertext;
+    private final ChunkedReader reader;
+    private long position;
+    private boolean open = true;
+
+    private KmsEnvelopeReader(SeekableByteChannel ciphertext, ChunkedReader reader) {
+        this.ciphertext = ciphertext;
+        this.reader = reader;
+    }
+
+    /**
+     * Opens the message in {@code ciphertext} with a master-key handle or a {@link KmsKeyRing}.
+     *
+     * @param expectedContext the encryption context the message must carry, or null to accept its own
+     * @throws GeneralSecurityException the message is not one this key opens, or its header or
+     *                                  context does not authenticate
+     */
+    public static KmsEnvelopeReader open(SeekableByteChannel ciphertext, Key key, Map<String, String> expectedContext)
+            throws IOException, GeneralSecurityException {
+        KmsKeyRing ring = key instanceof KmsKeyHandle h ? KmsKeyRing.of(h) : key instanceof KmsKeyRing r ? r : null;
+        if (ring == null) {
+            throw new InvalidKeyException("KMSEnvelope needs a KMS master-key handle or a KmsKeyRing");
+        }
+        int max = (int) Math.min(ciphertext.size(), EnvelopeHeader.MAX_HEADER_BYTES);
+        byte[] head = new byte[max];
+        ByteBuffer buf = ByteBuffer.wrap(head);
+        ciphertext.position(0);
+        while (buf.hasRemaining() && ciphertext.read(buf) >= 0) {
+            // read the header's longest possible span, or the whole message if shorter
+        }
+        int headerLength = EnvelopeHeader.length(head, buf.position());
+        if (headerLength < 0) {
+            throw new javax.crypto.AEADBadTagException("message is truncated: it ends inside its header");
+        }
+        EnvelopeHeader header = EnvelopeHeader.parse(head, headerLength);
+        EnvelopeEngine engine = new EnvelopeEngine();
+        byte[] dataKey = engine.openDataKey(header, ring, expectedContext == null ? null : EncryptionContext.of(expectedContext));
+        try {
+            return new KmsEnvelopeReader(ciphertext, ChunkedReader.open(ChunkedAead.Suite.AES_256_GCM, dataKey,
+                    header.bytes(), ciphertext, headerLength));
+        } finally {
+            Arrays.fill(dataKey, (byte) 0);
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        ensureOpen();
+        byte[] tmp = new byte[Math.min(dst.remaining(), ChunkedAead.CHUNK)];
+        try {
+            int n = reader.read(position, tmp, 0, tmp.length);
+            if (n > 0) {
+                dst.put(tmp, 0, n);
+                position += n;
+            }
+            return n;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("KMSEnvelope message does not authenticate: " + e.getMessage(), e);
+        } finally {
+            Arrays.fill(tmp, (byte) 0);
+        }
+    }
+
+    /** The plaintext length, authenticated through the final chunk. */
+    @Override
+    public long size() throws IOException {
+        ensureOpen();
+        try {
+            return reader.size();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("KMSEnvelope message length does not authenticate: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long position() throws IOException {
+        ensureOpen();
+        return position;
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) throws IOException {
+        ensureOpen();
+        if (newPosition < 0) {
+            throw new IllegalArgumentException("negative position");
+        }
+        position = newPosition;
+        return this;
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+        throw new NonWritableChannelException();
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) {
+        throw new NonWritableChannelException();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** Wipes the chunk key and closes the ciphertext channel. */
+    @Override
+    public void close() throws IOException {
+        if (open) {
+            open = false;
+            reader.destroy();
+            ciphertext.close();
+        }
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (!open) {
+            throw new ClosedChannelException();
+        }
+    }
+}
