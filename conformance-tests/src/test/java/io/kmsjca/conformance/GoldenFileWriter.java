@@ -30,6 +30,15 @@ public final class GoldenFileWriter {
     static final byte[] DATA_KEY = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
     static final String PAYLOAD = "kms-jca golden payload";
 
+    /** 40,000 bytes (two full chunks and a short one) of a fixed pattern. */
+    static byte[] envelopePayload() {
+        byte[] p = new byte[40_000];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (byte) (i * 7 + (i >>> 8));
+        }
+        return p;
+    }
+
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
@@ -40,6 +49,9 @@ public final class GoldenFileWriter {
         Files.write(dir.resolve("wrapped-key.bin"), c.wrap(new SecretKeySpec(DATA_KEY, "AES")));
         c.init(Cipher.ENCRYPT_MODE, key);
         Files.write(dir.resolve("encrypted.bin"), c.doFinal(PAYLOAD.getBytes(StandardCharsets.UTF_8)));
+        Cipher envelope = Cipher.getInstance("KMSEnvelope", new KmsProvider());
+        envelope.init(Cipher.ENCRYPT_MODE, key, io.kmsjca.provider.KmsEnvelopeSpec.withContext(CONTEXT));
+        Files.write(dir.resolve("envelope.bin"), envelope.doFinal(envelopePayload()));
         try (OutputStream out = Files.newOutputStream(dir.resolve("store.kms"))) {
             KeyStores.write(service, out, PASSWORD.toCharArray());
         }

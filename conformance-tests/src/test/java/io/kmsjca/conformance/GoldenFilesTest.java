@@ -21,13 +21,14 @@ import static org.junit.jupiter.api.Assertions.*;
  * once by {@link GoldenFileWriter}. Every later release must still read them, byte for byte.
  * <ul>
  *   <li>{@code v1}: store image v1, record payload v1, blob v1;</li>
- *   <li>{@code v1-payload2}: store image v1, record payload v2 (rotation, tags, version states), blob v1.</li>
+ *   <li>{@code v1-payload2}: store image v1, record payload v2 (rotation, tags, version states), blob v1;</li>
+ *   <li>{@code envelope-v1}: as v1-payload2, plus a KMSEnvelope v1 message.</li>
  * </ul>
  */
 class GoldenFilesTest {
 
     static java.util.stream.Stream<Path> generations() {
-        return java.util.stream.Stream.of("v1", "v1-payload2").map(g -> Path.of("src/test/resources/golden", g));
+        return java.util.stream.Stream.of("v1", "v1-payload2", "envelope-v1").map(g -> Path.of("src/test/resources/golden", g));
     }
 
     private static KeyStore store(Path dir) throws Exception {
@@ -60,6 +61,17 @@ class GoldenFilesTest {
         c.init(Cipher.DECRYPT_MODE, key);
         byte[] plaintext = c.doFinal(Files.readAllBytes(dir.resolve("encrypted.bin")));
         assertEquals(GoldenFileWriter.PAYLOAD, new String(plaintext, StandardCharsets.UTF_8));
+    }
+
+    @org.junit.jupiter.api.Test
+    void envelopeV1_decrypts() throws Exception {
+        Path dir = Path.of("src/test/resources/golden/envelope-v1");
+        KmsKeyHandle key = (KmsKeyHandle) store(dir).getKey(GoldenFileWriter.ALIAS, null);
+        Cipher c = Cipher.getInstance("KMSEnvelope", new KmsProvider());
+        c.init(Cipher.DECRYPT_MODE, key, io.kmsjca.provider.KmsEnvelopeSpec.withContext(GoldenFileWriter.CONTEXT));
+        byte[] message = Files.readAllBytes(dir.resolve("envelope.bin"));
+        assertArrayEquals("KMSE".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(message, 4));
+        assertArrayEquals(GoldenFileWriter.envelopePayload(), c.doFinal(message));
     }
 
     @org.junit.jupiter.params.ParameterizedTest

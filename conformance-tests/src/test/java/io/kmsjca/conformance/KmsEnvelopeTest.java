@@ -264,6 +264,44 @@ class KmsEnvelopeTest {
         assertFalse(Arrays.equals(wrappedKey(m1), wrappedKey(m2)), "a stream that crossed the byte limit retired its key");
     }
 
+    @Test
+    void dataKeyCache_retiresAKeyAfterItsMaximumAge() throws Exception {
+        var clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        var cache = new DataKeyCache(100, 1 << 20, Duration.ofSeconds(60), clock);
+        KmsEnvelopeSpec spec = KmsEnvelopeSpec.withContext(CTX).withDataKeyCache(cache);
+        byte[] first = cipher(Cipher.ENCRYPT_MODE, a, spec).doFinal(new byte[1]);
+        clock.now = clock.now.plusSeconds(59);
+        byte[] second = cipher(Cipher.ENCRYPT_MODE, a, spec).doFinal(new byte[1]);
+        clock.now = clock.now.plusSeconds(1);
+        byte[] third = cipher(Cipher.ENCRYPT_MODE, a, spec).doFinal(new byte[1]);
+        assertArrayEquals(wrappedKey(first), wrappedKey(second));
+        assertFalse(Arrays.equals(wrappedKey(first), wrappedKey(third)), "60 seconds later the key retired");
+    }
+
+    /** A clock the test sets: the only fake allowed. */
+    static final class MutableClock extends java.time.Clock {
+        java.time.Instant now;
+
+        MutableClock(java.time.Instant start) {
+            now = start;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
     /** The first wrapped data key of a message. */
     private static byte[] wrappedKey(byte[] ct) {
         int ctxLen = ((ct[6] & 0xFF) << 8) | (ct[7] & 0xFF);

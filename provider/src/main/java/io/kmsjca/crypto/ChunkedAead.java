@@ -69,6 +69,12 @@ public final class ChunkedAead {
      * @throws InvalidKeyException the input key is not the AEAD's key size
      */
     public static Material derive(Suite suite, byte[] inputKey, byte[] salt, byte[] context) throws InvalidKeyException {
+        return derive(suite, inputKey, salt, context, Primitives.mac("HmacSHA512"));
+    }
+
+    /** {@link #derive(Suite, byte[], byte[], byte[])} with the caller's HmacSHA512 instance. */
+    public static Material derive(Suite suite, byte[] inputKey, byte[] salt, byte[] context, Mac mac)
+            throws InvalidKeyException {
         if (inputKey.length != suite.keyBytes) {
             throw new InvalidKeyException(suite.aeadName + " needs a " + suite.keyBytes + "-byte input key, got "
                     + inputKey.length);
@@ -85,7 +91,6 @@ public final class ChunkedAead {
         SecretBytes prk = new SecretBytes(inputKey, "HmacSHA512");
         byte[] okm = null;
         try {
-            Mac mac = Primitives.mac("HmacSHA512");
             mac.init(prk);
             okm = Hkdf.expand(mac, info, suite.keyBytes + NONCE + COMMITMENT);
             return new Material(Arrays.copyOf(okm, suite.keyBytes),
@@ -109,13 +114,14 @@ public final class ChunkedAead {
 
     /** The parts shared by both directions: one JDK AES-GCM cipher and the chunk counter. */
     abstract static class Chunks {
-        final Cipher gcm = Primitives.aesGcm();
+        final Cipher gcm;
         final SecretBytes key;
         final byte[] baseNonce;
         final byte[] nonce = new byte[NONCE];
         long index;
 
-        Chunks(byte[] key, byte[] baseNonce) {
+        Chunks(Cipher gcm, byte[] key, byte[] baseNonce) {
+            this.gcm = gcm;
             this.key = new SecretBytes(key, "AES");
             this.baseNonce = baseNonce.clone();
             if (baseNonce.length != NONCE) {
@@ -144,17 +150,22 @@ public final class ChunkedAead {
 
         /** Raw mode: a key and base nonce used for exactly one message (spec: Appendix). */
         public Encryptor(byte[] key, byte[] baseNonce) {
-            super(key, baseNonce);
+            this(Primitives.aesGcm(), key, baseNonce);
         }
 
-        /** An upper bound of what {@link #update} returns for {@code len} more bytes. */
+        /** The same with the caller's AES/GCM cipher, reused from message to message. */
+        public Encryptor(Cipher gcm, byte[] key, byte[] baseNonce) {
+            super(gcm, key, baseNonce);
+        }
+
+        /** Exactly what {@link #update} returns for {@code len} more bytes. */
         public int updateOutputSize(int len) {
             return (int) Math.min(Integer.MAX_VALUE, (long) (buffered + len) / CHUNK * SEALED_CHUNK);
         }
 
-        /** What {@link #doFinal} returns after {@code len} more bytes at most. */
+        /** Exactly what {@link #update} and {@link #doFinal} return together for {@code len} more bytes. */
         public int finalOutputSize(int len) {
-            return updateOutputSize(len) + SEALED_CHUNK;
+            return (int) Math.min(Integer.MAX_VALUE, (long) updateOutputSize(len) + (buffered + len) % CHUNK + TAG);
         }
 
         /** Encrypts every chunk that fills; returns the bytes written to {@code out}. */
@@ -211,7 +222,12 @@ public final class ChunkedAead {
 
         /** Raw mode: the key and base nonce of one message. */
         public Decryptor(byte[] key, byte[] baseNonce) {
-            super(key, baseNonce);
+            this(Primitives.aesGcm(), key, baseNonce);
+        }
+
+        /** The same with the caller's AES/GCM cipher, reused from message to message. */
+        public Decryptor(Cipher gcm, byte[] key, byte[] baseNonce) {
+            super(gcm, key, baseNonce);
         }
 
         /**
@@ -223,12 +239,18 @@ public final class ChunkedAead {
          */
         public static Decryptor forMessage(Suite suite, byte[] inputKey, byte[] context, byte[] header, int off)
                 throws GeneralSecurityException {
-            Material m = derive(suite, inputKey, Arrays.copyOfRange(header, off, off + SALT), context);
+            return forMessage(suite, inputKey, context, header, off, Primitives.aesGcm(), Primitives.mac("HmacSHA512"));
+        }
+
+        /** The same with the caller's cipher and HmacSHA512, reused from message to message. */
+        public static Decryptor forMessage(Suite suite, byte[] inputKey, byte[] context, byte[] header, int off,
+                                           Cipher gcm, Mac sha512) throws GeneralSecurityException {
+            Material m = derive(suite, inputKey, Arrays.copyOfRange(header, off, off + SALT), context, sha512);
             try {
                 if (!ConstantTime.equals(m.commitment(), 0, header, off + SALT, COMMITMENT)) {
                     throw new AEADBadTagException("key commitment does not match: wrong key or context, or altered header");
                 }
-                return new Decryptor(m.key(), m.baseNonce());
+                return new Decryptor(gcm, m.key(), m.baseNonce());
             } finally {
                 m.wipe();
             }
@@ -239,8 +261,9 @@ public final class ChunkedAead {
             return (int) Math.min(Integer.MAX_VALUE, (long) (buffered + len) / SEALED_CHUNK * CHUNK);
         }
 
+        /** An upper bound of what {@link #update} and {@link #doFinal} release together: never more than came in. */
         public int finalOutputSize(int len) {
-            return updateOutputSize(len) + CHUNK;
+            return (int) Math.min(Integer.MAX_VALUE, (long) buffered + len);
         }
 
         /** Releases the plaintext of every chunk completed and authenticated by this input. */

@@ -77,8 +77,23 @@ public final class EnvelopeHeader {
      * @throws BadPaddingException not a KMSEnvelope message, or a length beyond its cap
      */
     public static int length(byte[] buf, int len) throws BadPaddingException {
+        int[] scan = scan(buf, len);
+        return scan[1] == 1 ? scan[0] : -1;
+    }
+
+    /**
+     * How many bytes {@code buf} must hold before parsing can go further: the header length once
+     * it is known, else the end of the next length field. A streaming reader copies exactly
+     * this many, never bytes of the body.
+     */
+    public static int needed(byte[] buf, int len) throws BadPaddingException {
+        return scan(buf, len)[0];
+    }
+
+    /** {bytes needed or header length, 1 if that is the header length}. */
+    private static int[] scan(byte[] buf, int len) throws BadPaddingException {
         if (len < FIXED) {
-            return -1;
+            return new int[] {FIXED, 0};
         }
         if (!Arrays.equals(buf, 0, 4, MAGIC, 0, 4)) {
             throw new BadPaddingException("not a KMSEnvelope message (bad magic)");
@@ -95,7 +110,7 @@ public final class EnvelopeHeader {
         }
         int pos = FIXED + ctxLen;
         if (len < pos + 1) {
-            return -1;
+            return new int[] {pos + 1, 0};
         }
         int count = buf[pos] & 0xFF;
         if (count < 1 || count > MAX_WRAPPED_KEYS) {
@@ -104,7 +119,7 @@ public final class EnvelopeHeader {
         pos++;
         for (int i = 0; i < count; i++) {
             if (len < pos + 2) {
-                return -1;
+                return new int[] {pos + 2, 0};
             }
             int w = u16(buf, pos);
             if (w < WrappedKeyBlob.OVERHEAD || w > WrappedKeyBlob.MAX_BLOB_BYTES) {
@@ -115,7 +130,7 @@ public final class EnvelopeHeader {
                 throw new BadPaddingException("KMSEnvelope header exceeds " + MAX_HEADER_BYTES + " bytes");
             }
         }
-        return pos + TAG_BYTES;
+        return new int[] {pos + TAG_BYTES, 1};
     }
 
     /** Parses a complete header of {@code length(buf, len)} bytes. */

@@ -34,6 +34,10 @@ public final class EnvelopeEngine {
     private static final byte[] HEADER_TAG_LABEL = "kms-jca/KMSEnvelope/v1/header-tag".getBytes(StandardCharsets.US_ASCII);
 
     private final WrapEngine wrap = new WrapEngine();
+    // one message at a time per engine, so one of each primitive, looked up once
+    private final javax.crypto.Cipher chunkGcm = Primitives.aesGcm();
+    private final Mac sha512 = Primitives.mac("HmacSHA512");
+    private final Mac sha256 = Primitives.mac("HmacSHA256");
 
     /** A message being written: the bytes before the first chunk, and the chunk encryptor. */
     public record Sealing(byte[] prefix, ChunkedAead.Encryptor body, DataKeyCache.Entry cached) {
@@ -99,12 +103,12 @@ public final class EnvelopeEngine {
         }
         byte[] salt = new byte[ChunkedAead.SALT];
         random.nextBytes(salt);
-        ChunkedAead.Material m = ChunkedAead.derive(SUITE, dataKey, salt, header);
+        ChunkedAead.Material m = ChunkedAead.derive(SUITE, dataKey, salt, header, sha512);
         try {
             byte[] prefix = Arrays.copyOf(header, header.length + ChunkedAead.HEADER);
             System.arraycopy(salt, 0, prefix, header.length, ChunkedAead.SALT);
             System.arraycopy(m.commitment(), 0, prefix, header.length + ChunkedAead.SALT, ChunkedAead.COMMITMENT);
-            return new Sealing(prefix, new ChunkedAead.Encryptor(m.key(), m.baseNonce()), entry);
+            return new Sealing(prefix, new ChunkedAead.Encryptor(chunkGcm, m.key(), m.baseNonce()), entry);
         } finally {
             Arrays.fill(m.key(), (byte) 0);
             Arrays.fill(dataKey, (byte) 0);
@@ -152,9 +156,9 @@ public final class EnvelopeEngine {
     }
 
     /** The chunk decryptor of a message whose data key is known: checks the body's commitment. */
-    public static ChunkedAead.Decryptor body(byte[] dataKey, EnvelopeHeader header, byte[] chunkHeader, int off)
+    public ChunkedAead.Decryptor body(byte[] dataKey, EnvelopeHeader header, byte[] chunkHeader, int off)
             throws GeneralSecurityException {
-        return ChunkedAead.Decryptor.forMessage(SUITE, dataKey, header.bytes(), chunkHeader, off);
+        return ChunkedAead.Decryptor.forMessage(SUITE, dataKey, header.bytes(), chunkHeader, off, chunkGcm, sha512);
     }
 
     static ChunkedAead.Suite suite() {
@@ -162,11 +166,11 @@ public final class EnvelopeEngine {
     }
 
     /** HMAC-SHA256 over the header under HKDF-Expand-SHA256(data key, "kms-jca/KMSEnvelope/v1/header-tag"). */
-    private static byte[] headerTag(byte[] dataKey, byte[] header, int len) throws InvalidKeyException {
+    private byte[] headerTag(byte[] dataKey, byte[] header, int len) throws InvalidKeyException {
         SecretBytes prk = new SecretBytes(dataKey, "HmacSHA256");
         byte[] k = null;
         try {
-            Mac mac = Primitives.mac("HmacSHA256");
+            Mac mac = sha256;
             mac.init(prk);
             k = Hkdf.expand(mac, HEADER_TAG_LABEL, 32);
             SecretBytes tagKey = new SecretBytes(k, "HmacSHA256");

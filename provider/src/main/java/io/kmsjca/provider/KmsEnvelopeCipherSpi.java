@@ -84,7 +84,8 @@ public final class KmsEnvelopeCipherSpi extends CipherSpi {
         if (mode == Cipher.ENCRYPT_MODE) {
             long prefix = sealing == null ? EnvelopeEngine.prefixLength(context, ring.encryptionKeys().size())
                     : sealing.prefix().length - prefixSent;
-            long chunks = sealing == null ? (long) len / ChunkedAead.CHUNK * ChunkedAead.SEALED_CHUNK + ChunkedAead.SEALED_CHUNK
+            long chunks = sealing == null
+                    ? (long) len / ChunkedAead.CHUNK * ChunkedAead.SEALED_CHUNK + len % ChunkedAead.CHUNK + ChunkedAead.TAG
                     : sealing.body().finalOutputSize(len);
             bound = prefix + chunks;
         } else {
@@ -230,34 +231,55 @@ public final class KmsEnvelopeCipherSpi extends CipherSpi {
             return 0;
         }
         try {
-            if (body != null) {
-                return body.update(in, off, len, out, outOff);
+            if (body == null) {
+                // copy only the header's bytes; the chunks after it are decrypted from the input in place
+                int taken = takeHeader(in, off, len);
+                if (body == null) {
+                    return 0;
+                }
+                off += taken;
+                len -= taken;
             }
-            if (head.length < headLen + len) {
-                head = Arrays.copyOf(head, Math.max(head.length * 2, headLen + len));
-            }
-            System.arraycopy(in, off, head, headLen, len);
-            headLen += len;
-            int headerLength = EnvelopeHeader.length(head, headLen);
-            if (headerLength < 0 || headLen < headerLength + ChunkedAead.HEADER) {
-                return 0;
-            }
-            EnvelopeHeader header = EnvelopeHeader.parse(head, headerLength);
-            byte[] dataKey = engine.openDataKey(header, ring, context);
-            try {
-                body = EnvelopeEngine.body(dataKey, header, head, headerLength);
-            } finally {
-                Arrays.fill(dataKey, (byte) 0);
-            }
-            int rest = headLen - headerLength - ChunkedAead.HEADER;
-            int n = body.update(head, headerLength + ChunkedAead.HEADER, rest, out, outOff);
-            Arrays.fill(head, 0, headLen, (byte) 0);
-            headLen = 0;
-            return n;
+            return len > 0 ? body.update(in, off, len, out, outOff) : 0;
         } catch (GeneralSecurityException e) {
             fail(e);
             return 0;
         }
+    }
+
+    /**
+     * Moves header bytes from the input into {@code head}, no more than the header (and the
+     * 56-byte chunk header) needs, and opens the body once they are all there.
+     *
+     * @return how many input bytes were taken
+     */
+    private int takeHeader(byte[] in, int off, int len) throws GeneralSecurityException {
+        int taken = 0;
+        while (taken < len && body == null) {
+            int headerLength = EnvelopeHeader.length(head, headLen);
+            int want = headerLength < 0 ? EnvelopeHeader.needed(head, headLen) - headLen
+                    : headerLength + ChunkedAead.HEADER - headLen;
+            int n = Math.min(want, len - taken);
+            if (head.length < headLen + n) {
+                head = Arrays.copyOf(head, Math.max(head.length * 2, headLen + n));
+            }
+            System.arraycopy(in, off + taken, head, headLen, n);
+            headLen += n;
+            taken += n;
+            headerLength = EnvelopeHeader.length(head, headLen);
+            if (headerLength >= 0 && headLen >= headerLength + ChunkedAead.HEADER) {
+                EnvelopeHeader header = EnvelopeHeader.parse(head, headerLength);
+                byte[] dataKey = engine.openDataKey(header, ring, context);
+                try {
+                    body = engine.body(dataKey, header, head, headerLength);
+                } finally {
+                    Arrays.fill(dataKey, (byte) 0);
+                }
+                Arrays.fill(head, 0, headLen, (byte) 0);
+                headLen = 0;
+            }
+        }
+        return taken;
     }
 
     private void fail(GeneralSecurityException e) {

@@ -1,0 +1,110 @@
+package io.kmsjca.benchmarks;
+
+import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyStores;
+import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.provider.KmsEnvelopeSpec;
+import io.kmsjca.provider.KmsProvider;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * KMSEnvelope encrypt and decrypt against a single-shot JDK AES-256-GCM of the same size, in the
+ * same run. The envelope pays per message for a new data key (wrapped with KMSWrap), the header
+ * and the chunk keys; the chunks themselves run on the same JDK GCM. Warm-up is long because the
+ * GCM intrinsics take seconds to reach full speed on large buffers.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 4, time = 3)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@State(Scope.Thread)
+public class EnvelopeBenchmark {
+
+    @Param({"1024", "65536", "1048576", "67108864"})
+    public int size;
+
+    private byte[] plaintext;
+    private byte[] out;
+    private byte[] rawCiphertext;
+    private byte[] envelope;
+    private int envelopeLength;
+    private final byte[] iv = new byte[12];
+    private long counter;
+    private SecretKey rawKey;
+    private Cipher rawEncrypt;
+    private Cipher rawDecrypt;
+    private GCMParameterSpec rawSpec;
+    private Cipher encrypt;
+    private Cipher decrypt;
+
+    @Setup
+    public void setUp() throws Exception {
+        plaintext = new byte[size];
+        new SecureRandom().nextBytes(plaintext);
+        byte[] k = new byte[32];
+        new SecureRandom().nextBytes(k);
+        rawKey = new SecretKeySpec(k, "AES");
+        rawEncrypt = Cipher.getInstance("AES/GCM/NoPadding");
+        rawDecrypt = Cipher.getInstance("AES/GCM/NoPadding");
+        rawSpec = new GCMParameterSpec(128, new byte[12]);
+        rawEncrypt.init(Cipher.ENCRYPT_MODE, rawKey, rawSpec);
+        rawCiphertext = rawEncrypt.doFinal(plaintext);
+
+        KmsKeyHandle master = KeyStores.newInMemory(KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))
+                .withMaintenanceInterval(Duration.ZERO)).createKey("bench", "");
+        KmsProvider provider = new KmsProvider();
+        KmsEnvelopeSpec spec = KmsEnvelopeSpec.withContext(Map.of("purpose", "benchmark"));
+        encrypt = Cipher.getInstance("KMSEnvelope", provider);
+        encrypt.init(Cipher.ENCRYPT_MODE, master, spec);
+        decrypt = Cipher.getInstance("KMSEnvelope", provider);
+        decrypt.init(Cipher.DECRYPT_MODE, master, spec);
+        out = new byte[size + size / 1000 + 1024];
+        envelope = encrypt.doFinal(plaintext);
+        envelopeLength = envelope.length;
+    }
+
+    @Benchmark
+    public int jdkAesGcm256Encrypt() throws Exception {
+        ByteBuffer.wrap(iv).putLong(4, ++counter);
+        rawEncrypt.init(Cipher.ENCRYPT_MODE, rawKey, new GCMParameterSpec(128, iv));
+        return rawEncrypt.doFinal(plaintext, 0, size, out, 0);
+    }
+
+    @Benchmark
+    public int jdkAesGcm256Decrypt() throws Exception {
+        rawDecrypt.init(Cipher.DECRYPT_MODE, rawKey, rawSpec);
+        return rawDecrypt.doFinal(rawCiphertext, 0, rawCiphertext.length, out, 0);
+    }
+
+    @Benchmark
+    public int kmsEnvelopeEncrypt() throws Exception {
+        return encrypt.doFinal(plaintext, 0, size, out, 0);
+    }
+
+    @Benchmark
+    public int kmsEnvelopeDecrypt() throws Exception {
+        return decrypt.doFinal(envelope, 0, envelopeLength, out, 0);
+    }
+}
