@@ -40,6 +40,53 @@ public abstract class SnapshotKeyRecordStore implements KeyRecordStore {
     /** Makes {@code next} durable before it becomes visible; throw to leave the store unchanged. */
     protected abstract void persist(Snapshot next) throws IOException;
 
+    /**
+     * Called under the write lock before each change is checked: a backend shared with other
+     * processes returns what they wrote since (null if nothing), so compare-and-set runs against
+     * the newest state. Listeners hear the ids that changed.
+     */
+    protected Snapshot refresh(Snapshot current) throws IOException {
+        return null;
+    }
+
+    /** Runs {@code change} under the backend's cross-process lock, if it has one. */
+    protected <T> T exclusively(IoSupplier<T> change) throws IOException, StaleRecordException {
+        return change.get();
+    }
+
+    /** A change that may fail with I/O or a lost compare-and-set. */
+    @FunctionalInterface
+    protected interface IoSupplier<T> {
+        T get() throws IOException, StaleRecordException;
+    }
+
+    private Snapshot fresh() throws IOException {
+        Snapshot current = snapshot();
+        Snapshot newer = refresh(current);
+        if (newer == null) {
+            return current;
+        }
+        snapshot = newer;
+        var changed = new java.util.HashSet<String>();
+        newer.records.forEach((id, r) -> {
+            if (!r.equals(current.records.get(id))) {
+                changed.add(id);
+            }
+        });
+        current.records.keySet().stream().filter(id -> !newer.records.containsKey(id)).forEach(changed::add);
+        changed.forEach(id -> listeners.forEach(l -> l.accept(id)));
+        return newer;
+    }
+
+    /** Re-reads what other writers changed; the ids of changed records reach the listeners. */
+    public synchronized void reload() throws IOException {
+        try {
+            exclusively(() -> fresh());
+        } catch (StaleRecordException e) {
+            throw new IllegalStateException(e); // a reload compares nothing
+        }
+    }
+
     protected final Snapshot snapshot() {
         ensureOpen();
         return snapshot;
@@ -55,11 +102,14 @@ public abstract class SnapshotKeyRecordStore implements KeyRecordStore {
         if (next == null || next.length == 0 || next.length > MAX_HEADER_BYTES) {
             throw new IllegalArgumentException("header must be 1.." + MAX_HEADER_BYTES + " bytes");
         }
-        Snapshot current = snapshot();
-        if (!Arrays.equals(current.header, expected)) {
-            throw new StaleRecordException("store header changed since it was read");
-        }
-        commit(new Snapshot(next, current.records), null);
+        exclusively(() -> {
+            Snapshot current = fresh();
+            if (!Arrays.equals(current.header, expected)) {
+                throw new StaleRecordException("store header changed since it was read");
+            }
+            commit(new Snapshot(next, current.records), null);
+            return null;
+        });
     }
 
     @Override
@@ -74,28 +124,34 @@ public abstract class SnapshotKeyRecordStore implements KeyRecordStore {
 
     @Override
     public synchronized void put(KeyRecord next) throws IOException, StaleRecordException {
-        Snapshot current = snapshot();
-        KeyRecord stored = current.records.get(next.keyId());
-        long storedRevision = stored == null ? 0 : stored.revision();
-        if (storedRevision != next.revision() - 1) {
-            throw new StaleRecordException("key " + next.keyId() + " is at revision " + storedRevision
-                    + ", not " + (next.revision() - 1));
-        }
-        Map<String, KeyRecord> records = new HashMap<>(current.records);
-        records.put(next.keyId(), next);
-        commit(new Snapshot(current.header, records), next.keyId());
+        exclusively(() -> {
+            Snapshot current = fresh();
+            KeyRecord stored = current.records.get(next.keyId());
+            long storedRevision = stored == null ? 0 : stored.revision();
+            if (storedRevision != next.revision() - 1) {
+                throw new StaleRecordException("key " + next.keyId() + " is at revision " + storedRevision
+                        + ", not " + (next.revision() - 1));
+            }
+            Map<String, KeyRecord> records = new HashMap<>(current.records);
+            records.put(next.keyId(), next);
+            commit(new Snapshot(current.header, records), next.keyId());
+            return null;
+        });
     }
 
     @Override
     public synchronized void delete(String keyId, long expectedRevision) throws IOException, StaleRecordException {
-        Snapshot current = snapshot();
-        KeyRecord stored = current.records.get(keyId);
-        if (stored == null || stored.revision() != expectedRevision) {
-            throw new StaleRecordException("key " + keyId + " is not at revision " + expectedRevision);
-        }
-        Map<String, KeyRecord> records = new HashMap<>(current.records);
-        records.remove(keyId);
-        commit(new Snapshot(current.header, records), keyId);
+        exclusively(() -> {
+            Snapshot current = fresh();
+            KeyRecord stored = current.records.get(keyId);
+            if (stored == null || stored.revision() != expectedRevision) {
+                throw new StaleRecordException("key " + keyId + " is not at revision " + expectedRevision);
+            }
+            Map<String, KeyRecord> records = new HashMap<>(current.records);
+            records.remove(keyId);
+            commit(new Snapshot(current.header, records), keyId);
+            return null;
+        });
     }
 
     private void commit(Snapshot next, String changedKeyId) throws IOException {

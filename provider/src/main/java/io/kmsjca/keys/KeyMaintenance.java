@@ -1,5 +1,6 @@
 package io.kmsjca.keys;
 
+import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.security.KeyStoreException;
 import java.time.Duration;
@@ -54,6 +55,11 @@ final class KeyMaintenance {
     }
 
     MaintenanceReport run() {
+        try {
+            service.refresh();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "kms-jca could not re-read the key store: " + e.getMessage());
+        }
         int rotated = 0;
         int destroyed = 0;
         int persisted = 0;

@@ -113,6 +113,40 @@ final class KeyRegistry {
         }
     }
 
+    /**
+     * Picks up what other writers (other processes on a shared store) changed: every record
+     * whose revision differs from ours is unsealed again and published. Versions whose
+     * material is unchanged keep their objects, so their caches and counts survive.
+     *
+     * @return how many keys changed
+     */
+    synchronized int refresh() throws IOException {
+        if (backend instanceof io.kmsjca.spi.SnapshotKeyRecordStore s) {
+            s.reload();
+        }
+        Snapshot current = snapshot;
+        var byId = new HashMap<>(current.byId());
+        int changed = 0;
+        for (KeyRecord r : backend.list()) {
+            UUID id = UUID.fromString(r.keyId());
+            MasterKey mine = byId.get(id);
+            if (mine == null || mine.revision() != r.revision()) {
+                byId.put(id, unseal(r));
+                changed++;
+            }
+        }
+        if (changed > 0) {
+            snapshot = Snapshot.of(byId.values());
+        }
+        return changed;
+    }
+
+    /** Re-reads one key after a lost compare-and-set. */
+    synchronized MasterKey reread(UUID id) throws IOException {
+        refresh();
+        return snapshot.byId().get(id);
+    }
+
     private MasterKey unseal(KeyRecord record) throws IOException {
         byte[] payload = root.open(record);
         try {

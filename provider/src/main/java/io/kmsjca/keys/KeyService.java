@@ -54,6 +54,8 @@ public final class KeyService implements AutoCloseable {
     static final String OWNED_PURPOSE_TAG = "kms:purpose";
     private static final int MAX_TAGS = MasterKeyCodec.MAX_TAGS;
     private static final int MAX_PAGE = 1000;
+    /** Attempts of a change that keeps losing its compare-and-set to other processes. */
+    private static final int MAX_ATTEMPTS = 5;
 
     private final KeyRegistry registry;
     private final KeyServiceOptions options;
@@ -600,6 +602,30 @@ public final class KeyService implements AutoCloseable {
         return registry;
     }
 
+    private MasterKey reread(UUID id) throws KeyStoreException {
+        try {
+            MasterKey k = registry.reread(id);
+            if (k == null) {
+                throw new KeyStoreException("key " + id + " was removed by another writer");
+            }
+            return k;
+        } catch (IOException e) {
+            throw new KeyStoreException("could not re-read key " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Picks up changes other processes made to a shared store (a file opened by several JVMs):
+     * maintenance does this on its schedule.
+     *
+     * @return how many keys changed
+     */
+    public int refresh() throws IOException {
+        synchronized (registry) {
+            return registry.refresh();
+        }
+    }
+
     KeyServiceOptions options() {
         return options;
     }
@@ -658,14 +684,28 @@ public final class KeyService implements AutoCloseable {
         }
     }
 
-    /** Applies a transition, commits it and audits the outcome: the one path of every change. */
+    /**
+     * Applies a transition, commits it and audits the outcome: the one path of every change.
+     * If another process changed the key in between (a lost compare-and-set), the key is read
+     * again and the transition applied to what is there now, so no writer's change is lost.
+     */
     private MasterKey apply(AuditOperation op, MasterKey key, String alias, UnaryOperator<MasterKey> transition)
             throws KeyStoreException {
         synchronized (registry) {
             try {
-                MasterKey next = registry.commit(transition.apply(key));
-                audit.record(op, next.id(), next.current().number(), alias, null, EncryptionContext.EMPTY);
-                return next;
+                MasterKey current = key;
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        MasterKey next = registry.commit(transition.apply(current));
+                        audit.record(op, next.id(), next.current().number(), alias, null, EncryptionContext.EMPTY);
+                        return next;
+                    } catch (KeyStoreException e) {
+                        if (!(e.getCause() instanceof io.kmsjca.spi.StaleRecordException) || attempt == MAX_ATTEMPTS) {
+                            throw e;
+                        }
+                        current = reread(key.id());
+                    }
+                }
             } catch (IllegalStateException e) {
                 throw audited(op, key.id(), alias, new KeyStateException(e.getMessage(), e));
             } catch (KeyStoreException e) {

@@ -51,7 +51,7 @@ final class MasterKeyCodec {
                 writeString(out, a);
             }
             out.writeShort(key.tags().size());
-            for (Map.Entry<String, String> t : key.tags().entrySet()) {
+            for (Map.Entry<String, String> t : new java.util.TreeMap<>(key.tags()).entrySet()) { // canonical order
                 writeString(out, t.getKey());
                 writeString(out, t.getValue());
             }

@@ -3,12 +3,18 @@ package io.kmsjca.spi.file;
 import io.kmsjca.spi.CorruptStoreException;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.SnapshotKeyRecordStore;
+import io.kmsjca.spi.StaleRecordException;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,26 +22,35 @@ import java.util.Objects;
  * The embedded default backend: the whole store in one authenticated file
  * ({@link StoreImage}), replaced atomically on every change ({@link AtomicFiles}), so the file
  * on disk is always the last change that returned, or the one before it.
+ *
+ * <ul>
+ *   <li>Several processes may share the file: every change takes an exclusive lock on
+ *       {@code NAME.lock}, re-reads what others wrote, checks its compare-and-set against that,
+ *       and writes. Readers never lock: a rename is atomic, so they see whole snapshots.</li>
+ *   <li>The generation before each change is kept as {@code NAME.prev}; {@link #restorePrevious}
+ *       puts it back when the current file was damaged outside kms-jca.</li>
+ * </ul>
  */
 public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
 
     private final Path file;
+    private final Path lockFile;
     private final ImageAuthenticator authenticator;
+    private byte[] lastImage;
 
-    private FileKeyRecordStore(Path file, ImageAuthenticator authenticator, Snapshot initial) {
+    private FileKeyRecordStore(Path file, ImageAuthenticator authenticator, Snapshot initial, byte[] image) {
         super(initial);
-        this.file = file;
+        this.file = file.toAbsolutePath();
+        this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
         this.authenticator = authenticator;
+        this.lastImage = image;
     }
 
     /** Opens an existing store; {@code factory} turns its header into the authenticator. */
     public static FileKeyRecordStore open(Path file, ImageAuthenticator.Factory factory) throws IOException {
         byte[] image = read(file);
         ImageAuthenticator authenticator = Objects.requireNonNull(factory.forHeader(StoreImage.readHeader(image)));
-        StoreImage decoded = StoreImage.decode(image, authenticator);
-        var records = new java.util.HashMap<String, KeyRecord>();
-        decoded.records().forEach(r -> records.put(r.keyId(), r));
-        return new FileKeyRecordStore(file, authenticator, new Snapshot(decoded.header(), records));
+        return new FileKeyRecordStore(file, authenticator, snapshotOf(StoreImage.decode(image, authenticator)), image);
     }
 
     /** Creates a new store holding only {@code header}; fails if {@code file} exists. */
@@ -44,8 +59,18 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
         if (Files.exists(file)) {
             throw new FileAlreadyExistsException(file.toString());
         }
-        var store = new FileKeyRecordStore(file, authenticator, new Snapshot(header, Map.of()));
-        store.persist(new Snapshot(header, Map.of()));
+        var store = new FileKeyRecordStore(file, authenticator, new Snapshot(header, Map.of()), null);
+        try {
+            store.exclusively(() -> {
+                if (Files.exists(file)) {
+                    throw new FileAlreadyExistsException(file.toString()); // another process won the race
+                }
+                store.persist(new Snapshot(header, Map.of()));
+                return null;
+            });
+        } catch (StaleRecordException e) {
+            throw new IllegalStateException(e);
+        }
         return store;
     }
 
@@ -54,15 +79,78 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
         return StoreImage.readHeader(read(file));
     }
 
+    /** Where the generation before the last change is kept. */
+    public static Path previousGeneration(Path file) {
+        return file.toAbsolutePath().resolveSibling(file.getFileName() + ".prev");
+    }
+
+    /**
+     * Replaces a damaged store file with the previous generation, after checking that the
+     * previous generation opens with {@code factory}. The damaged file is kept as
+     * {@code NAME.damaged} for inspection.
+     *
+     * @throws CorruptStoreException the previous generation does not open either
+     */
+    public static void restorePrevious(Path file, ImageAuthenticator.Factory factory) throws IOException {
+        Path prev = previousGeneration(file);
+        byte[] image = read(prev);
+        StoreImage.decode(image, Objects.requireNonNull(factory.forHeader(StoreImage.readHeader(image))));
+        if (Files.exists(file)) {
+            Files.copy(file, file.resolveSibling(file.getFileName() + ".damaged"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        AtomicFiles.replace(file, image);
+    }
+
     /** The file this store lives in. */
     public Path file() {
         return file;
     }
 
+    /** File locks are held per JVM: stores of this JVM on one file also queue on this lock first. */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    protected <T> T exclusively(IoSupplier<T> change) throws IOException, StaleRecordException {
+        var local = IN_PROCESS.computeIfAbsent(lockFile, p -> new java.util.concurrent.locks.ReentrantLock());
+        local.lock();
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = ch.lock()) {
+            return change.get();
+        } finally {
+            local.unlock();
+        }
+    }
+
+    /** What other processes wrote since this one last read or wrote the file. */
+    @Override
+    protected Snapshot refresh(Snapshot current) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        byte[] image = read(file);
+        if (Arrays.equals(image, lastImage)) {
+            return null;
+        }
+        lastImage = image;
+        return snapshotOf(StoreImage.decode(image, authenticator));
+    }
+
     @Override
     protected void persist(Snapshot next) throws IOException {
-        var image = new StoreImage(next.header(), new ArrayList<>(next.records().values()));
-        AtomicFiles.replace(file, image.encode(authenticator));
+        byte[] image = new StoreImage(next.header(), new ArrayList<>(next.records().values())).encode(authenticator);
+        if (lastImage != null) {
+            AtomicFiles.replace(previousGeneration(file), lastImage);
+        }
+        AtomicFiles.replace(file, image);
+        lastImage = image;
+    }
+
+    private static Snapshot snapshotOf(StoreImage decoded) {
+        var records = new HashMap<String, KeyRecord>();
+        decoded.records().forEach(r -> records.put(r.keyId(), r));
+        return new Snapshot(decoded.header(), records);
     }
 
     private static byte[] read(Path file) throws IOException {

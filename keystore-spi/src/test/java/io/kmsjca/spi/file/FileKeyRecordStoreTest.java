@@ -108,7 +108,39 @@ class FileKeyRecordStoreTest extends KeyRecordStoreContract {
             store.put(record("k1", i, "v" + i));
         }
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(1, files.count());
+            assertEquals(java.util.Set.of("store1.kms", "store1.kms.prev", "store1.kms.lock"),
+                    files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
+                    "the store, its previous generation and its lock file; no temporary file");
         }
+    }
+
+    @Test
+    void previousGeneration_isKept_andRestoresADamagedFile() throws Exception {
+        store.put(record("k1", 1, "one"));
+        store.put(record("k1", 2, "two"));
+        byte[] damaged = Files.readAllBytes(file());
+        damaged[damaged.length / 2] ^= 1;
+        Files.write(file(), damaged);
+        assertThrows(CorruptStoreException.class, () -> FileKeyRecordStore.open(file(), header -> hmac("k")));
+        FileKeyRecordStore.restorePrevious(file(), header -> hmac("k"));
+        var restored = FileKeyRecordStore.open(file(), header -> hmac("k"));
+        assertEquals(record("k1", 1, "one"), restored.get("k1").orElseThrow(), "the generation before the last change");
+        assertTrue(Files.exists(dir.resolve("store1.kms.damaged")), "the damaged file is kept for inspection");
+    }
+
+    @Test
+    void twoStoresOnOneFile_seeEachOthersWrites_andCompareAndSetAcrossThem() throws Exception {
+        store.put(record("k1", 1, "one"));
+        var other = FileKeyRecordStore.open(file(), header -> hmac("k"));
+        other.put(record("k2", 1, "from the other"));
+        assertThrows(io.kmsjca.spi.StaleRecordException.class, () -> other.put(record("k1", 1, "again")));
+        store.put(record("k1", 2, "two")); // sees k2 first, keeps it
+        var third = FileKeyRecordStore.open(file(), header -> hmac("k"));
+        assertEquals(2, third.list().size());
+        assertEquals(record("k2", 1, "from the other"), third.get("k2").orElseThrow());
+        java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        other.subscribe(heard::add);
+        ((FileKeyRecordStore) other).reload();
+        assertEquals(java.util.List.of("k1"), heard, "a reload reports what other writers changed");
     }
 }

@@ -1,0 +1,91 @@
+package io.kmsjca.conformance;
+
+import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyStores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * SIGKILL a child JVM that changes a live file store, at random moments, at least
+ * {@code kms.crash.kills} times (default 200, bounded by {@code kms.crash.seconds}, default 240):
+ * after every kill the store opens, authenticates, and holds every key version whose creating
+ * call had returned. Nothing acknowledged is lost; nothing half-written is ever read.
+ */
+class CrashSafetyTest {
+
+    @TempDir
+    Path dir;
+
+    private static KeyService open(Path file) throws Exception {
+        return KeyStores.openFile(file, "torture".toCharArray(), KeyServiceOptions.defaults()
+                .withKdf(Argon2Params.of(64, 1, 1)).withMaintenanceInterval(Duration.ZERO));
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
+    void sigkillAtRandomMoments_losesNothingAcknowledged() throws Exception {
+        int kills = Integer.getInteger("kms.crash.kills", 200);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("kms.crash.seconds", 240));
+        Path file = dir.resolve("torture.kms");
+        open(file).close();
+        Map<String, Integer> acknowledged = new HashMap<>();
+        Random random = new Random(42);
+        int done = 0;
+        long acks = 0;
+        while (done < kills && System.nanoTime() < deadline) {
+            Path out = dir.resolve("child.out");
+            Process child = new ProcessBuilder(ChildJvm.javaHomeTool("java").toString(), "-XX:TieredStopAtLevel=1",
+                    "-cp", ChildJvm.classPath(), StoreTortureMain.class.getName(), file.toString(), Long.toString(random.nextLong()))
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            // stdout goes to a file: every line the child flushed before SIGKILL survives it
+            long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(out).contains("READY") && child.isAlive() && System.nanoTime() < ready) {
+                Thread.sleep(5);
+            }
+            assertTrue(Files.readString(out).contains("READY"), () -> "the child did not open the store: " + read(out));
+            Thread.sleep(random.nextInt(120));
+            child.destroyForcibly(); // SIGKILL
+            assertTrue(child.waitFor(10, TimeUnit.SECONDS));
+            for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+                String[] p = line.split(" ");
+                if (p.length == 3 && p[0].equals("ACK")) {
+                    acknowledged.merge(p[1], Integer.parseInt(p[2]), Math::max);
+                    acks++;
+                }
+            }
+            done++;
+            try (KeyService after = open(file)) {
+                for (Map.Entry<String, Integer> e : acknowledged.entrySet()) {
+                    int versions = after.describeKey(e.getKey()).versionCount();
+                    assertTrue(versions >= e.getValue(), "kill " + done + ": key " + e.getKey() + " has " + versions
+                            + " versions, but version " + e.getValue() + " had been acknowledged");
+                }
+            }
+        }
+        assertTrue(done >= kills, "only " + done + " kills fitted in the time budget");
+        assertTrue(acks > kills, "the children got work done between kills: " + acks + " acknowledged changes");
+        System.out.println("crash-safety: " + done + " kills, " + acks + " acknowledged changes, "
+                + acknowledged.size() + " keys, all present");
+    }
+}

@@ -1,0 +1,101 @@
+package io.kmsjca.keys;
+
+import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.crypto.Primitives;
+import io.kmsjca.crypto.SecretBytes;
+import io.kmsjca.format.EncryptionContext;
+import io.kmsjca.format.EnvelopeHeader;
+import io.kmsjca.format.RootKeyHeader;
+import io.kmsjca.format.WrappedKeyBlob;
+import io.kmsjca.spi.KeyRecord;
+import io.kmsjca.spi.file.StoreImage;
+import org.junit.jupiter.api.Test;
+
+import javax.crypto.Mac;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Every format's encoding of fixed inputs, fingerprinted together with its version number. If
+ * an encoding changes, this fails until the format gets a new version number (and a new golden
+ * file in conformance-tests) and the fingerprint below is updated with it: a format never
+ * changes silently. The golden files prove old versions still read.
+ */
+class FormatFingerprintTest {
+
+    private static final UUID ID = UUID.fromString("00112233-4455-6677-8899-aabbccddeeff");
+    private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
+    private static final byte[] MATERIAL = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+
+    /** format -> "version:sha256 of the fixed encoding" */
+    private static final Map<String, String> EXPECTED = Map.of(
+            "wrapped-key", "1:19f9c5725a681774510b37d60f3769e9b50c77a9ecee08973499756ca8fbb8ff",
+            "store-image", "1:3e196d6bddc0c0c616484645e68cf488fc6358a50d7b852f2f9ba7bd1ebd2b37",
+            "root-key-header", "1:e1472f97bcdea1f33d5607a5a8c24d7d6f72f5feed1d5a28a4124aa7898430d3",
+            "record-payload", "2:1f3a1ec6de6c196dcc76188fc0aabbd94f8d0586ec8994c1435ab1c19cc2e0ac",
+            "encryption-context", "1:963abe4725519766d26eea706d6868465b5df0846e995de422d043e666f4d68f",
+            "envelope-header", "1:2723fd0165398376f0d387f133ff8279aa66d90df4db0cdde62b29c61dc91115");
+
+    private static String sha(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    private static Map<String, String> actual() throws Exception {
+        var ctx = EncryptionContext.of(Map.of("tenant", "acme", "file", "a.txt"));
+        // wrapped key: the layout and the derivation of its GCM key and commitment
+        Mac mac = Primitives.mac("HmacSHA256");
+        DerivedKey d = DerivedKey.derive(new SecretBytes(MATERIAL, "HmacSHA256"), ID, 3, new byte[32], mac);
+        byte[] blob = WrappedKeyBlob.newBlob(ID, 3, d.salt, d.commitment, new byte[12], 0);
+        byte[] wrapped = concat(blob, d.gcmKey.getEncoded());
+
+        var record = new KeyRecord(ID.toString(), 7, new byte[] {1, 2, 3});
+        byte[] image = new StoreImage(new byte[] {9, 9}, List.of(record)).encode((data, off, len) -> {
+            try {
+                Mac h = Primitives.mac("HmacSHA256");
+                h.init(new SecretBytes(MATERIAL, "HmacSHA256"));
+                h.update(data, off, len);
+                return h.doFinal();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        byte[] root = new RootKeyHeader(Argon2Params.of(64, 1, 1), new byte[16], new byte[12], new byte[48]).encode();
+        MasterKey key = new MasterKey(ID, 1, "desc", KeyState.ENABLED, KeyManagerType.CUSTOMER, T, null, List.of("orders"),
+                Map.of("team", "shop", "cost-center", "42"), 365, 1, List.of(new KeyVersion(1, T, KeyOrigin.GENERATED, RotationReason.CREATED, MATERIAL, 5)));
+        byte[] payload = MasterKeyCodec.encode(key);
+        byte[] envelope = EnvelopeHeader.body(ctx, List.of(new byte[WrappedKeyBlob.OVERHEAD + 32]));
+        return Map.of(
+                "wrapped-key", WrappedKeyBlob.VERSION + ":" + sha(wrapped),
+                "store-image", "1:" + sha(image),
+                "root-key-header", "1:" + sha(root),
+                "record-payload", MasterKeyCodec.VERSION + ":" + sha(payload),
+                "encryption-context", "1:" + sha(ctx.encoded()),
+                "envelope-header", EnvelopeHeader.VERSION + ":" + sha(envelope));
+    }
+
+    @Test
+    void noFormatChangesWithoutANewVersionNumber() throws Exception {
+        Map<String, String> now = actual();
+        StringBuilder report = new StringBuilder();
+        for (var e : EXPECTED.entrySet()) {
+            if (!e.getValue().equals(now.get(e.getKey()))) {
+                report.append("\n  ").append(e.getKey()).append(": expected ").append(e.getValue()).append(", now ")
+                        .append(now.get(e.getKey()));
+            }
+        }
+        assertEquals("", report.toString(), "a format's bytes changed; if intended, raise its version number, add a "
+                + "golden file of the new version, and update the fingerprint here");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
