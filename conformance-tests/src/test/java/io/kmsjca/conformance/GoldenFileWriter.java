@@ -42,7 +42,10 @@ public final class GoldenFileWriter {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
-        KeyService service = KeyStores.newInMemory(KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1)));
+        // every operation below is also recorded in a signed audit log, frozen with the rest
+        KeyService service = KeyStores.newInMemory(KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))
+                .withAudit(io.kmsjca.audit.AuditOptions.DEFAULTS.withListeners(false, java.util.List.of(), false)
+                        .withFile(dir.resolve("audit.jsonl"), true, 1 << 20)));
         KmsKeyHandle key = service.createKey(ALIAS, "golden file key");
         Cipher c = Cipher.getInstance("KMSWrap", new KmsProvider());
         c.init(Cipher.WRAP_MODE, key, new KmsEncryptionContextSpec(CONTEXT));
@@ -56,5 +59,6 @@ public final class GoldenFileWriter {
             KeyStores.write(service, out, PASSWORD.toCharArray());
         }
         Files.writeString(dir.resolve("key-id.txt"), key.keyId() + "\n");
+        service.close();
     }
 }

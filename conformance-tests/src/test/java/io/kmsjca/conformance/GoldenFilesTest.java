@@ -22,13 +22,14 @@ import static org.junit.jupiter.api.Assertions.*;
  * <ul>
  *   <li>{@code v1}: store image v1, record payload v1, blob v1;</li>
  *   <li>{@code v1-payload2}: store image v1, record payload v2 (rotation, tags, version states), blob v1;</li>
- *   <li>{@code envelope-v1}: as v1-payload2, plus a KMSEnvelope v1 message.</li>
+ *   <li>{@code envelope-v1}: as v1-payload2, plus a KMSEnvelope v1 message;</li>
+ *   <li>{@code audit-v1}: as envelope-v1, plus the signed JSON Lines audit log of the writing.</li>
  * </ul>
  */
 class GoldenFilesTest {
 
     static java.util.stream.Stream<Path> generations() {
-        return java.util.stream.Stream.of("v1", "v1-payload2", "envelope-v1").map(g -> Path.of("src/test/resources/golden", g));
+        return java.util.stream.Stream.of("v1", "v1-payload2", "envelope-v1", "audit-v1").map(g -> Path.of("src/test/resources/golden", g));
     }
 
     private static KeyStore store(Path dir) throws Exception {
@@ -61,6 +62,16 @@ class GoldenFilesTest {
         c.init(Cipher.DECRYPT_MODE, key);
         byte[] plaintext = c.doFinal(Files.readAllBytes(dir.resolve("encrypted.bin")));
         assertEquals(GoldenFileWriter.PAYLOAD, new String(plaintext, StandardCharsets.UTF_8));
+    }
+
+    @org.junit.jupiter.api.Test
+    void auditLogV1_verifiesWithItsStoresKey() throws Exception {
+        Path dir = Path.of("src/test/resources/golden/audit-v1");
+        var keys = io.kmsjca.provider.KmsKeyStores.keyService(store(dir), GoldenFileWriter.PASSWORD.toCharArray());
+        var report = keys.auditLogVerifier().verify(dir.resolve("audit.jsonl"));
+        assertTrue(report.intact(), report.detail());
+        assertTrue(report.records() >= 5, report.detail());
+        assertTrue(Files.readString(dir.resolve("audit.jsonl")).contains("\"operation\":\"WRAP_KEY\""));
     }
 
     @org.junit.jupiter.api.Test

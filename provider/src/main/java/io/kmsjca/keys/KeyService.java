@@ -55,7 +55,7 @@ public final class KeyService implements AutoCloseable {
     private static final int MAX_TAGS = MasterKeyCodec.MAX_TAGS;
     private static final int MAX_PAGE = 1000;
     /** Attempts of a change that keeps losing its compare-and-set to other processes. */
-    private static final int MAX_ATTEMPTS = 5;
+    private static final int MAX_ATTEMPTS = 20;
 
     private final KeyRegistry registry;
     private final KeyServiceOptions options;

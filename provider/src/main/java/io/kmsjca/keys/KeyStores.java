@@ -97,6 +97,18 @@ public final class KeyStores {
         return audited(new KeyService(store, root[0], options));
     }
 
+    /**
+     * Puts the previous generation of a live store file back ({@code NAME.prev}, kept at every
+     * change), for a current file damaged outside kms-jca (a disk fault, an editor, a bad copy).
+     * The previous generation is checked with {@code password} first; the damaged file is kept as
+     * {@code NAME.damaged}. What the last change did is lost, nothing before it.
+     *
+     * @throws IOException the previous generation does not open either (wrong password, damaged too)
+     */
+    public static void restorePreviousGeneration(Path file, char[] password) throws IOException {
+        FileKeyRecordStore.restorePrevious(file, header -> unwrapRoot(header, password).imageAuthenticator());
+    }
+
     /** Re-wraps the root key of a store under a new password, durably (keytool -storepasswd). */
     public static void changePassword(KeyService service, char[] newPassword) throws IOException {
         KeyRecordStore backend = service.backend();

@@ -153,13 +153,21 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
         return new Snapshot(decoded.header(), records);
     }
 
+    /**
+     * Reads one whole generation: size and bytes come from one open channel, which keeps the file
+     * it opened even if a writer renames a newer generation over it meanwhile.
+     */
     private static byte[] read(Path file) throws IOException {
-        long size = Files.size(file);
-        StoreImage.checkSize(size);
-        byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length != size) {
-            throw new CorruptStoreException("key store changed size while it was read");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            StoreImage.checkSize(size);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) size);
+            while (buf.hasRemaining()) {
+                if (ch.read(buf) < 0) {
+                    throw new CorruptStoreException("key store ended before its " + size + " bytes were read");
+                }
+            }
+            return buf.array();
         }
-        return bytes;
     }
 }
