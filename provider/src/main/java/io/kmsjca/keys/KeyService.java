@@ -7,7 +7,6 @@ import io.kmsjca.audit.ContextHasher;
 import io.kmsjca.audit.JsonLinesAuditSink;
 import io.kmsjca.format.EncryptionContext;
 import io.kmsjca.format.RootKeyHeader;
-import io.kmsjca.format.WrappedKeyBlob;
 import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.audit.AuditListener;
 import io.kmsjca.spi.audit.AuditOperation;
@@ -52,7 +51,6 @@ public final class KeyService implements AutoCloseable {
     static final String RESERVED_ALIAS_PREFIX = "kms/";
     static final String MANAGED_ALIAS_PREFIX = "kms/managed/";
     static final String OWNED_PURPOSE_TAG = "kms:purpose";
-    private static final int MAX_TAGS = MasterKeyCodec.MAX_TAGS;
     private static final int MAX_PAGE = 1000;
     /** Attempts of a change that keeps losing its compare-and-set to other processes. */
     private static final int MAX_ATTEMPTS = 20;
@@ -62,6 +60,7 @@ public final class KeyService implements AutoCloseable {
     private final AuditKeys auditKeys;
     private final AuditDispatcher audit;
     private final KeyMaintenance maintenance;
+    private final ReEncryption reEncryption = new ReEncryption(this);
 
     KeyService(KeyRecordStore backend, RootKey root, KeyServiceOptions options) throws IOException {
         this.registry = new KeyRegistry(backend, root, options.random());
@@ -101,7 +100,7 @@ public final class KeyService implements AutoCloseable {
     /** KMS CreateKey: AES-256 material generated inside the provider and never seen by the caller. */
     public KmsKeyHandle createKey(CreateKeyRequest request) throws KeyStoreException {
         String alias = request.alias() == null ? null : customerAlias(request.alias(), AuditOperation.CREATE_KEY);
-        return newKey(AuditOperation.CREATE_KEY, alias, request.description(), checkTags(request.tags()),
+        return newKey(AuditOperation.CREATE_KEY, alias, request.description(), KeyNames.checkTags(request.tags()),
                 KeyManagerType.CUSTOMER, request.rotationPeriodDays(), RotationReason.CREATED, null);
     }
 
@@ -185,7 +184,7 @@ public final class KeyService implements AutoCloseable {
 
     /** A handle on the key an alias (or {@code alias/NAME}) or a key id names, if there is one. */
     public Optional<KmsKeyHandle> findKey(String aliasOrKeyId) {
-        return registry.lookup(aliasOrKeyId).map(k -> new KmsKeyHandle(this, k.id(), aliasIn(k, aliasOrKeyId)));
+        return registry.lookup(aliasOrKeyId).map(k -> new KmsKeyHandle(this, k.id(), KeyNames.aliasIn(k, aliasOrKeyId)));
     }
 
     /** KMS DescribeKey: everything about a key but its material. */
@@ -249,7 +248,7 @@ public final class KeyService implements AutoCloseable {
                 throw audited(AuditOperation.CREATE_ALIAS, null, name, new KeyStoreException("alias " + name
                         + " already names key " + registry.snapshot().byAlias().get(name) + "; use updateAlias to move it"));
             }
-            change(AuditOperation.CREATE_ALIAS, key, name, k -> k.withAliases(plus(k.aliases(), name)));
+            change(AuditOperation.CREATE_ALIAS, key, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));
         }
     }
 
@@ -267,15 +266,15 @@ public final class KeyService implements AutoCloseable {
             // leaves the alias on no key rather than on two.
             MasterKey fromNext;
             try {
-                fromNext = registry.commit(from.withAliases(minus(from.aliases(), name)));
+                fromNext = registry.commit(from.withAliases(KeyNames.minus(from.aliases(), name)));
             } catch (KeyStoreException e) {
                 throw audited(op, to.id(), name, e);
             }
             try {
-                apply(op, to, name, k -> k.withAliases(plus(k.aliases(), name)));
+                apply(op, to, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));
             } catch (KeyStoreException e) {
                 try {
-                    registry.commit(fromNext.withAliases(plus(fromNext.aliases(), name)));
+                    registry.commit(fromNext.withAliases(KeyNames.plus(fromNext.aliases(), name)));
                 } catch (KeyStoreException restore) {
                     e.addSuppressed(restore);
                 }
@@ -301,7 +300,7 @@ public final class KeyService implements AutoCloseable {
             }
             MasterKey next = apply(op, key.get(), name, k -> {
                 k.requireCustomerManaged("stripped of its alias");
-                return k.withAliases(minus(k.aliases(), name));
+                return k.withAliases(KeyNames.minus(k.aliases(), name));
             });
             if (next.aliases().isEmpty() && next.state() != KeyState.PENDING_DELETION) {
                 scheduleDeletion(next, options.pendingWindowDays());
@@ -400,11 +399,11 @@ public final class KeyService implements AutoCloseable {
 
     /** KMS TagResource: adds or replaces tags (at most 50; keys 1..128 characters, values up to 256). */
     public void tagKey(String key, Map<String, String> tags) throws KeyStoreException {
-        Map<String, String> checked = checkTags(tags);
+        Map<String, String> checked = KeyNames.checkTags(tags);
         change(AuditOperation.TAG_KEY, key, null, k -> {
             var next = new HashMap<>(k.tags());
             next.putAll(checked);
-            return k.withTags(checkTagCount(next));
+            return k.withTags(KeyNames.checkTagCount(next));
         });
     }
 
@@ -431,7 +430,7 @@ public final class KeyService implements AutoCloseable {
      */
     public byte[] reEncrypt(byte[] blob, Map<String, String> sourceContext, String destinationKey,
                             Map<String, String> destinationContext) throws GeneralSecurityException {
-        return reEncrypt(new WrapEngine(), blob, EncryptionContext.of(sourceContext), destinationKey,
+        return reEncryption.one(new WrapEngine(), blob, EncryptionContext.of(sourceContext), destinationKey,
                 EncryptionContext.of(destinationContext));
     }
 
@@ -444,41 +443,12 @@ public final class KeyService implements AutoCloseable {
         List<ReEncryptResult> results = new ArrayList<>(blobs.size());
         for (byte[] blob : blobs) {
             try {
-                results.add(new ReEncryptResult(reEncrypt(engine, blob, source, destinationKey, destination), null));
+                results.add(new ReEncryptResult(reEncryption.one(engine, blob, source, destinationKey, destination), null));
             } catch (GeneralSecurityException e) {
                 results.add(new ReEncryptResult(null, e));
             }
         }
         return results;
-    }
-
-    private byte[] reEncrypt(WrapEngine engine, byte[] blob, EncryptionContext source, String destinationKey,
-                             EncryptionContext destination) throws GeneralSecurityException {
-        UUID sourceId = null;
-        int sourceVersion = 0;
-        MasterKey target = null;
-        try {
-            WrappedKeyBlob.check(blob);
-            sourceId = WrappedKeyBlob.keyId(blob);
-            sourceVersion = WrappedKeyBlob.keyVersion(blob);
-            MasterKey from = usableKey(sourceId);
-            target = destinationKey == null ? from : usableKey(registry.lookup(destinationKey)
-                    .orElseThrow(() -> new InvalidKeyException("no key with alias or id '" + destinationKey + "'")).id());
-            byte[] dataKey = engine.openUnaudited(from, blob, source, null, 0);
-            try {
-                byte[] moved = engine.sealUnaudited(this, target, dataKey, 0, dataKey.length, destination, null, 0,
-                        options.random());
-                audit.record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, null, source,
-                        target.id(), target.current().number());
-                return moved;
-            } finally {
-                Arrays.fill(dataKey, (byte) 0);
-            }
-        } catch (GeneralSecurityException | RuntimeException e) {
-            audit.record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, e, source,
-                    target == null ? null : target.id(), 0);
-            throw e;
-        }
     }
 
     // ---------------------------------------------------------------- maintenance, audit, password
@@ -546,7 +516,7 @@ public final class KeyService implements AutoCloseable {
         return usableKey(handle.keyId());
     }
 
-    private MasterKey usableKey(UUID id) throws InvalidKeyException {
+    MasterKey usableKey(UUID id) throws InvalidKeyException {
         MasterKey key = registry.snapshot().byId().get(id);
         if (key == null) {
             throw new InvalidKeyException("key " + id + " does not exist in this key store");
@@ -773,45 +743,5 @@ public final class KeyService implements AutoCloseable {
         return name;
     }
 
-    private static Map<String, String> checkTags(Map<String, String> tags) throws KeyStoreException {
-        for (Map.Entry<String, String> t : tags.entrySet()) {
-            String k = t.getKey();
-            String v = t.getValue();
-            if (k == null || k.isEmpty() || k.length() > 128 || v == null || v.length() > 256 || k.startsWith("kms:")) {
-                throw new KeyStoreException("tag keys must be 1..128 characters not starting with kms:, values 0..256");
-            }
-        }
-        if (tags.size() > MAX_TAGS) {
-            throw new KeyStoreException("a key has at most " + MAX_TAGS + " tags");
-        }
-        return tags;
-    }
 
-    private static Map<String, String> checkTagCount(Map<String, String> tags) {
-        if (tags.size() > MAX_TAGS) {
-            throw new IllegalStateException("a key has at most " + MAX_TAGS + " tags");
-        }
-        return tags;
-    }
-
-    private static List<String> plus(List<String> list, String item) {
-        var next = new ArrayList<>(list);
-        next.add(item);
-        return next;
-    }
-
-    private static List<String> minus(List<String> list, String item) {
-        var next = new ArrayList<>(list);
-        next.remove(item);
-        return next;
-    }
-
-    private static String aliasIn(MasterKey key, String aliasOrKeyId) {
-        try {
-            String name = Aliases.normalize(aliasOrKeyId);
-            return key.aliases().contains(name) ? name : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
 }

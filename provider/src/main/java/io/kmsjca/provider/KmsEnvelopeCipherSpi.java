@@ -11,17 +11,13 @@ import io.kmsjca.keys.KmsKeyRing;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
-import javax.crypto.CipherSpi;
 import javax.crypto.IllegalBlockSizeException;
-import javax.crypto.NoSuchPaddingException;
 import javax.crypto.ShortBufferException;
-import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
 import java.security.InvalidParameterException;
 import java.security.Key;
-import java.security.NoSuchAlgorithmException;
 import java.security.ProviderException;
 import java.security.SecureRandom;
 import java.security.spec.AlgorithmParameterSpec;
@@ -35,7 +31,7 @@ import java.util.Arrays;
  * {@code update} (which may throw no checked exception) stops all further output and is thrown
  * by {@code doFinal}: no byte past the last authenticated chunk is ever released.
  */
-public final class KmsEnvelopeCipherSpi extends CipherSpi {
+public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
 
     private final EnvelopeEngine engine = new EnvelopeEngine();
     private int mode;
@@ -52,32 +48,11 @@ public final class KmsEnvelopeCipherSpi extends CipherSpi {
     private ChunkedAead.Decryptor body;
     private GeneralSecurityException failure;
 
-    @Override
-    protected void engineSetMode(String m) throws NoSuchAlgorithmException {
-        throw new NoSuchAlgorithmException("KMSEnvelope has no modes; use Cipher.getInstance(\"KMSEnvelope\")");
-    }
-
-    @Override
-    protected void engineSetPadding(String padding) throws NoSuchPaddingException {
-        throw new NoSuchPaddingException("KMSEnvelope has no padding; use Cipher.getInstance(\"KMSEnvelope\")");
-    }
-
-    @Override
-    protected int engineGetBlockSize() {
-        return 0;
-    }
-
-    @Override
-    protected byte[] engineGetIV() {
-        return null;
-    }
-
-    @Override
-    protected AlgorithmParameters engineGetParameters() {
-        return null;
-    }
-
     /** An upper bound of what update or doFinal returns for {@code len} more input bytes. */
+    public KmsEnvelopeCipherSpi() {
+        super("KMSEnvelope");
+    }
+
     @Override
     protected int engineGetOutputSize(int len) {
         long bound;
@@ -92,15 +67,6 @@ public final class KmsEnvelopeCipherSpi extends CipherSpi {
             bound = body == null ? (long) headLen + len : body.finalOutputSize(len);
         }
         return (int) Math.min(Integer.MAX_VALUE, bound);
-    }
-
-    @Override
-    protected void engineInit(int opmode, Key key, SecureRandom rnd) throws InvalidKeyException {
-        try {
-            engineInit(opmode, key, (AlgorithmParameterSpec) null, rnd);
-        } catch (InvalidAlgorithmParameterException e) {
-            throw new IllegalStateException(e); // null parameters are always accepted
-        }
     }
 
     @Override
@@ -134,17 +100,8 @@ public final class KmsEnvelopeCipherSpi extends CipherSpi {
         this.ring = keys;
         this.context = ctx;
         this.cache = dataKeyCache;
-        this.random = rnd != null ? rnd : new SecureRandom();
+        this.random = orDefault(rnd);
         reset();
-    }
-
-    @Override
-    protected void engineInit(int opmode, Key key, AlgorithmParameters params, SecureRandom rnd)
-            throws InvalidKeyException, InvalidAlgorithmParameterException {
-        if (params != null) {
-            throw new InvalidAlgorithmParameterException("KMSEnvelope takes a KmsEnvelopeSpec, not AlgorithmParameters");
-        }
-        engineInit(opmode, key, (AlgorithmParameterSpec) null, rnd);
     }
 
     @Override

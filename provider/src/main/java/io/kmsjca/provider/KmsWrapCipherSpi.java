@@ -8,12 +8,9 @@ import io.kmsjca.spi.audit.AuditOperation;
 
 import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
-import javax.crypto.CipherSpi;
 import javax.crypto.IllegalBlockSizeException;
-import javax.crypto.NoSuchPaddingException;
 import javax.crypto.ShortBufferException;
 import java.io.ByteArrayOutputStream;
-import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
@@ -34,7 +31,7 @@ import java.util.Arrays;
  * {@code doFinal}, and from {@code unwrap} an {@code InvalidKeyException} whose cause is that
  * {@code AEADBadTagException} ({@code unwrap} may only throw {@code InvalidKeyException}).
  */
-public final class KmsWrapCipherSpi extends CipherSpi {
+public final class KmsWrapCipherSpi extends KmsCipherSpi {
 
     /** The most {@code updateAAD} bytes one operation takes. */
     static final int MAX_AAD_BYTES = 64 * 1024;
@@ -48,19 +45,8 @@ public final class KmsWrapCipherSpi extends CipherSpi {
     private final SecretBuffer input = new SecretBuffer();
     private boolean inputTooLong;
 
-    @Override
-    protected void engineSetMode(String m) throws NoSuchAlgorithmException {
-        throw new NoSuchAlgorithmException("KMSWrap has no modes; use Cipher.getInstance(\"KMSWrap\")");
-    }
-
-    @Override
-    protected void engineSetPadding(String padding) throws NoSuchPaddingException {
-        throw new NoSuchPaddingException("KMSWrap has no padding; use Cipher.getInstance(\"KMSWrap\")");
-    }
-
-    @Override
-    protected int engineGetBlockSize() {
-        return 0;
+    public KmsWrapCipherSpi() {
+        super("KMSWrap");
     }
 
     @Override
@@ -68,27 +54,6 @@ public final class KmsWrapCipherSpi extends CipherSpi {
         int total = input.size() + Math.max(0, inputLen);
         return mode == Cipher.DECRYPT_MODE || mode == Cipher.UNWRAP_MODE
                 ? Math.max(0, total - WrappedKeyBlob.OVERHEAD) : total + WrappedKeyBlob.OVERHEAD;
-    }
-
-    /** Null: the nonce lives in each blob. */
-    @Override
-    protected byte[] engineGetIV() {
-        return null;
-    }
-
-    /** Null: the encryption context is given as a {@link KmsEncryptionContextSpec}, not as parameters. */
-    @Override
-    protected AlgorithmParameters engineGetParameters() {
-        return null;
-    }
-
-    @Override
-    protected void engineInit(int opmode, Key k, SecureRandom rnd) throws InvalidKeyException {
-        try {
-            engineInit(opmode, k, (AlgorithmParameterSpec) null, rnd);
-        } catch (InvalidAlgorithmParameterException e) {
-            throw new IllegalStateException(e); // null parameters are always accepted
-        }
     }
 
     @Override
@@ -105,7 +70,7 @@ public final class KmsWrapCipherSpi extends CipherSpi {
         this.mode = opmode;
         this.key = handle;
         this.context = params == null ? EncryptionContext.EMPTY : ((KmsEncryptionContextSpec) params).encoded();
-        this.random = rnd != null ? rnd : new SecureRandom();
+        this.random = orDefault(rnd);
         reset();
         engine.checkUsable(handle, context, operation(opmode));
     }
@@ -117,15 +82,6 @@ public final class KmsWrapCipherSpi extends CipherSpi {
             case Cipher.WRAP_MODE -> AuditOperation.WRAP_KEY;
             default -> AuditOperation.UNWRAP_KEY;
         };
-    }
-
-    @Override
-    protected void engineInit(int opmode, Key k, AlgorithmParameters params, SecureRandom rnd)
-            throws InvalidKeyException, InvalidAlgorithmParameterException {
-        if (params != null) {
-            throw new InvalidAlgorithmParameterException("KMSWrap takes a KmsEncryptionContextSpec, not AlgorithmParameters");
-        }
-        engineInit(opmode, k, (AlgorithmParameterSpec) null, rnd);
     }
 
     @Override
