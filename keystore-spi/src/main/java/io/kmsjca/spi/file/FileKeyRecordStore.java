@@ -46,11 +46,36 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
         this.lastImage = image;
     }
 
-    /** Opens an existing store; {@code factory} turns its header into the authenticator. */
+    /**
+     * Opens an existing store; {@code factory} turns its header into the authenticator. Temporary
+     * files left by a writer that was killed mid-write are removed first, under the lock.
+     */
     public static FileKeyRecordStore open(Path file, ImageAuthenticator.Factory factory) throws IOException {
         byte[] image = read(file);
         ImageAuthenticator authenticator = Objects.requireNonNull(factory.forHeader(StoreImage.readHeader(image)));
-        return new FileKeyRecordStore(file, authenticator, snapshotOf(StoreImage.decode(image, authenticator)), image);
+        var store = new FileKeyRecordStore(file, authenticator, snapshotOf(StoreImage.decode(image, authenticator)), image);
+        try {
+            store.exclusively(() -> {
+                store.removeOrphanTemporaryFiles();
+                return null;
+            });
+        } catch (StaleRecordException e) {
+            throw new IllegalStateException(e);
+        }
+        return store;
+    }
+
+    /** Removes {@code .NAME.*.tmp} files: never renamed, so never part of the store. Under the lock only. */
+    private void removeOrphanTemporaryFiles() throws IOException {
+        String prefix = "." + file.getFileName() + ".";
+        try (var files = Files.list(file.getParent())) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(prefix) && n.endsWith(".tmp")) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     /** Creates a new store holding only {@code header}; fails if {@code file} exists. */

@@ -115,6 +115,21 @@ class FileKeyRecordStoreTest extends KeyRecordStoreContract {
     }
 
     @Test
+    void temporaryFilesOfAKilledWriter_areRemovedOnOpen() throws Exception {
+        store.put(record("k1", 1, "one"));
+        Path orphan = dir.resolve(".store1.kms.123456.tmp");
+        Path orphanPrev = dir.resolve(".store1.kms.prev.789.tmp");
+        Path unrelated = dir.resolve(".other.kms.1.tmp");
+        Files.write(orphan, new byte[] {1});
+        Files.write(orphanPrev, new byte[] {2});
+        Files.write(unrelated, new byte[] {3});
+        FileKeyRecordStore.open(file(), header -> hmac("k"));
+        assertFalse(Files.exists(orphan));
+        assertFalse(Files.exists(orphanPrev));
+        assertTrue(Files.exists(unrelated), "only this store's temporary files");
+    }
+
+    @Test
     void previousGeneration_isKept_andRestoresADamagedFile() throws Exception {
         store.put(record("k1", 1, "one"));
         store.put(record("k1", 2, "two"));
