@@ -1,12 +1,8 @@
 package io.kmsjca.benchmarks;
 
 import io.kmsjca.audit.AuditOptions;
-import io.kmsjca.crypto.Argon2Params;
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
-import io.kmsjca.provider.KmsProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -26,7 +22,6 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Key;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,14 +58,10 @@ public class AuditBenchmark {
                     .withDelivery(AuditOptions.Delivery.ASYNC, 8192, AuditOptions.WhenFull.BLOCK);
             default -> throw new IllegalArgumentException(sink);
         };
-        keys = KeyStores.newInMemory(KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))
-                .withMaintenanceInterval(Duration.ZERO).withAudit(audit));
+        keys = BenchStores.service(audit);
         KmsKeyHandle master = keys.createKey("bench", "");
-        KmsProvider provider = new KmsProvider();
-        wrapper = Cipher.getInstance("KMSWrap", provider);
-        wrapper.init(Cipher.WRAP_MODE, master);
-        unwrapper = Cipher.getInstance("KMSWrap", provider);
-        unwrapper.init(Cipher.UNWRAP_MODE, master);
+        wrapper = BenchStores.cipher("KMSWrap", Cipher.WRAP_MODE, master);
+        unwrapper = BenchStores.cipher("KMSWrap", Cipher.UNWRAP_MODE, master);
     }
 
     @TearDown

@@ -1,8 +1,5 @@
 package io.kmsjca.benchmarks;
 
-import io.kmsjca.crypto.Argon2Params;
-import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.provider.KmsEnvelopeSpec;
 import io.kmsjca.provider.KmsProvider;
@@ -24,7 +21,6 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -72,9 +68,8 @@ public class EnvelopeBenchmark {
         rawEncrypt.init(Cipher.ENCRYPT_MODE, rawKey, rawSpec);
         rawCiphertext = rawEncrypt.doFinal(plaintext);
 
-        KmsKeyHandle master = KeyStores.newInMemory(KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))
-                .withMaintenanceInterval(Duration.ZERO)).createKey("bench", "");
-        KmsProvider provider = new KmsProvider();
+        KmsKeyHandle master = BenchStores.service().createKey("bench", "");
+        KmsProvider provider = BenchStores.PROVIDER;
         KmsEnvelopeSpec spec = KmsEnvelopeSpec.withContext(Map.of("purpose", "benchmark"));
         encrypt = Cipher.getInstance("KMSEnvelope", provider);
         encrypt.init(Cipher.ENCRYPT_MODE, master, spec);

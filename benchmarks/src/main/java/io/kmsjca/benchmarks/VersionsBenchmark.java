@@ -1,11 +1,7 @@
 package io.kmsjca.benchmarks;
 
-import io.kmsjca.crypto.Argon2Params;
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
-import io.kmsjca.provider.KmsProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,7 +18,6 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.Key;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,18 +42,14 @@ public class VersionsBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        KeyService keys = KeyStores.newInMemory(KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))
-                .withMaintenanceInterval(Duration.ZERO));
+        KeyService keys = BenchStores.service();
         KmsKeyHandle master = keys.createKey("bench", "");
-        KmsProvider provider = new KmsProvider();
-        wrapper = Cipher.getInstance("KMSWrap", provider);
-        wrapper.init(Cipher.WRAP_MODE, master);
+        wrapper = BenchStores.cipher("KMSWrap", Cipher.WRAP_MODE, master);
         oldestBlob = wrapper.wrap(dataKey);
         for (int v = 1; v < versions; v++) {
             keys.rotateKeyOnDemand("bench");
         }
-        unwrapper = Cipher.getInstance("KMSWrap", provider);
-        unwrapper.init(Cipher.UNWRAP_MODE, master);
+        unwrapper = BenchStores.cipher("KMSWrap", Cipher.UNWRAP_MODE, master);
     }
 
     @Benchmark

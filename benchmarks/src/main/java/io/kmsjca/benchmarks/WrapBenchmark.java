@@ -1,10 +1,6 @@
 package io.kmsjca.benchmarks;
 
-import io.kmsjca.crypto.Argon2Params;
-import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
-import io.kmsjca.provider.KmsProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -57,13 +53,9 @@ public class WrapBenchmark {
         rawEncrypt = Cipher.getInstance("AES/GCM/NoPadding");
         rawDecrypt = Cipher.getInstance("AES/GCM/NoPadding");
 
-        KmsKeyHandle master = KeyStores.newInMemory(KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1)))
-                .createKey("bench", "benchmark key");
-        KmsProvider provider = new KmsProvider();
-        wrapper = Cipher.getInstance("KMSWrap", provider);
-        wrapper.init(Cipher.WRAP_MODE, master);
-        unwrapper = Cipher.getInstance("KMSWrap", provider);
-        unwrapper.init(Cipher.UNWRAP_MODE, master);
+        KmsKeyHandle master = BenchStores.service().createKey("bench", "benchmark key");
+        wrapper = BenchStores.cipher("KMSWrap", Cipher.WRAP_MODE, master);
+        unwrapper = BenchStores.cipher("KMSWrap", Cipher.UNWRAP_MODE, master);
     }
 
     @Benchmark

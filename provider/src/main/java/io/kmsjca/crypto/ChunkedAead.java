@@ -118,15 +118,48 @@ public final class ChunkedAead {
         final SecretBytes key;
         final byte[] baseNonce;
         final byte[] nonce = new byte[NONCE];
+        /** One whole unit of input: a plaintext chunk when encrypting, a sealed chunk when decrypting. */
+        final byte[] buffer;
+        int buffered;
         long index;
 
-        Chunks(Cipher gcm, byte[] key, byte[] baseNonce) {
+        Chunks(Cipher gcm, byte[] key, byte[] baseNonce, int unit) {
             this.gcm = gcm;
+            this.buffer = new byte[unit];
             this.key = new SecretBytes(key, "AES");
             this.baseNonce = baseNonce.clone();
             if (baseNonce.length != NONCE) {
                 throw new IllegalArgumentException("base nonce must be 12 bytes");
             }
+        }
+
+        /** Encrypts or decrypts one whole unit, which is never the final one. */
+        abstract int process(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException;
+
+        /**
+         * Collects input into whole units and processes each as it completes. A unit that arrives
+         * whole in the input is processed in place, without a copy. A full unit is never the
+         * final chunk: the final chunk is always short (spec: Message chunking).
+         */
+        final int feed(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
+            int unit = buffer.length;
+            int written = 0;
+            while (len > 0) {
+                int n = Math.min(len, unit - buffered);
+                if (buffered == 0 && n == unit) {
+                    written += process(in, off, unit, out, outOff + written);
+                } else {
+                    System.arraycopy(in, off, buffer, buffered, n);
+                    buffered += n;
+                    if (buffered == unit) {
+                        written += process(buffer, 0, unit, out, outOff + written);
+                        buffered = 0;
+                    }
+                }
+                off += n;
+                len -= n;
+            }
+            return written;
         }
 
         void init(int mode) throws GeneralSecurityException {
@@ -145,8 +178,6 @@ public final class ChunkedAead {
 
     /** Encrypts a message pushed in pieces; output is the chunks (the caller writes the 56-byte header first). */
     public static final class Encryptor extends Chunks {
-        private final byte[] buffer = new byte[CHUNK];
-        private int buffered;
 
         /** Raw mode: a key and base nonce used for exactly one message (spec: Appendix). */
         public Encryptor(byte[] key, byte[] baseNonce) {
@@ -155,7 +186,7 @@ public final class ChunkedAead {
 
         /** The same with the caller's AES/GCM cipher, reused from message to message. */
         public Encryptor(Cipher gcm, byte[] key, byte[] baseNonce) {
-            super(gcm, key, baseNonce);
+            super(gcm, key, baseNonce, CHUNK);
         }
 
         /** Exactly what {@link #update} returns for {@code len} more bytes. */
@@ -170,24 +201,7 @@ public final class ChunkedAead {
 
         /** Encrypts every chunk that fills; returns the bytes written to {@code out}. */
         public int update(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
-            int written = 0;
-            while (len > 0) {
-                int n = Math.min(len, CHUNK - buffered);
-                if (buffered == 0 && n == CHUNK) {
-                    written += seal(in, off, CHUNK, out, outOff + written); // a whole chunk: no copy
-                } else {
-                    System.arraycopy(in, off, buffer, buffered, n);
-                    buffered += n;
-                    if (buffered == CHUNK) {
-                        // a full chunk is never the final one (the final chunk is always short)
-                        written += seal(buffer, 0, CHUNK, out, outOff + written);
-                        buffered = 0;
-                    }
-                }
-                off += n;
-                len -= n;
-            }
-            return written;
+            return feed(in, off, len, out, outOff);
         }
 
         /** Encrypts the final, short (possibly empty) chunk. */
@@ -197,6 +211,11 @@ public final class ChunkedAead {
             buffered = 0;
             destroy();
             return n;
+        }
+
+        @Override
+        int process(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
+            return seal(in, off, len, out, outOff);
         }
 
         private int seal(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
@@ -216,8 +235,6 @@ public final class ChunkedAead {
      * final chunk. After any failure every call fails again.
      */
     public static final class Decryptor extends Chunks {
-        private final byte[] buffer = new byte[SEALED_CHUNK];
-        private int buffered;
         private GeneralSecurityException failure;
 
         /** Raw mode: the key and base nonce of one message. */
@@ -227,7 +244,7 @@ public final class ChunkedAead {
 
         /** The same with the caller's AES/GCM cipher, reused from message to message. */
         public Decryptor(Cipher gcm, byte[] key, byte[] baseNonce) {
-            super(gcm, key, baseNonce);
+            super(gcm, key, baseNonce, SEALED_CHUNK);
         }
 
         /**
@@ -269,23 +286,7 @@ public final class ChunkedAead {
         /** Releases the plaintext of every chunk completed and authenticated by this input. */
         public int update(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
             checkNotFailed();
-            int written = 0;
-            while (len > 0) {
-                int n = Math.min(len, SEALED_CHUNK - buffered);
-                if (buffered == 0 && n == SEALED_CHUNK) {
-                    written += open(in, off, SEALED_CHUNK, out, outOff + written);
-                } else {
-                    System.arraycopy(in, off, buffer, buffered, n);
-                    buffered += n;
-                    if (buffered == SEALED_CHUNK) {
-                        written += open(buffer, 0, SEALED_CHUNK, out, outOff + written);
-                        buffered = 0;
-                    }
-                }
-                off += n;
-                len -= n;
-            }
-            return written;
+            return feed(in, off, len, out, outOff);
         }
 
         /**
@@ -301,6 +302,11 @@ public final class ChunkedAead {
             buffered = 0;
             destroy();
             return n;
+        }
+
+        @Override
+        int process(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
+            return open(in, off, len, out, outOff);
         }
 
         private int open(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {

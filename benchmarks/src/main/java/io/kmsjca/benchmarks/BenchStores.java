@@ -1,0 +1,42 @@
+package io.kmsjca.benchmarks;
+
+import io.kmsjca.audit.AuditOptions;
+import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyStores;
+import io.kmsjca.provider.KmsProvider;
+
+import javax.crypto.Cipher;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The set-up every benchmark shares: an in-memory store with a cheap KDF (opening is not what is
+ * measured), no background maintenance, and no audit listener unless the benchmark asks for one.
+ */
+final class BenchStores {
+
+    static final KmsProvider PROVIDER = new KmsProvider();
+
+    private BenchStores() {
+    }
+
+    static KeyService service() {
+        return service(AuditOptions.DEFAULTS.withListeners(false, List.of(), false));
+    }
+
+    static KeyService service(AuditOptions audit) {
+        return KeyStores.newInMemory(KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))
+                .withMaintenanceInterval(Duration.ZERO).withAudit(audit));
+    }
+
+    /** A cipher of this provider, initialised once, to be reused by every invocation as its documentation recommends. */
+    static Cipher cipher(String name, int mode, Key key) throws GeneralSecurityException {
+        Cipher c = Cipher.getInstance(name, PROVIDER);
+        c.init(mode, key);
+        return c;
+    }
+}
