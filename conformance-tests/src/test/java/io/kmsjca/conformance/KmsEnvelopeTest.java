@@ -265,6 +265,13 @@ class KmsEnvelopeTest {
     }
 
     @Test
+    void dataKeyCache_refusesLimitsThatAreNotPositive() {
+        assertThrows(IllegalArgumentException.class, () -> new DataKeyCache(0, 1, Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> new DataKeyCache(1, 0, Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> new DataKeyCache(1, 1, Duration.ZERO));
+    }
+
+    @Test
     void dataKeyCache_retiresAKeyAfterItsMaximumAge() throws Exception {
         var clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
         var cache = new DataKeyCache(100, 1 << 20, Duration.ofSeconds(60), clock);

@@ -83,6 +83,12 @@ class ProviderRegistrationTest {
         assertTrue(e.getMessage().contains("store.fiel"), e.getMessage());
         Files.writeString(conf, "kdf.memoryKiB=99999999\n");
         assertThrows(InvalidParameterException.class, () -> new KmsProvider().configure(conf.toString()));
+        for (String bad : List.of("audit.delivery=sideways", "audit.file.fsync=maybe", "audit.queue.capacity=0",
+                "audit.file.maxBytes=lots", "deletion.pendingWindowDays=3")) {
+            Files.writeString(conf, bad + "\n");
+            var x = assertThrows(InvalidParameterException.class, () -> new KmsProvider().configure(conf.toString()), bad);
+            assertTrue(x.getMessage().contains(bad.substring(0, bad.indexOf('=')).split("\\.")[0]), x.getMessage());
+        }
         assertThrows(InvalidParameterException.class, () -> new KmsProvider().configure(dir.resolve("absent.conf").toString()));
     }
 

@@ -64,6 +64,15 @@ class KeyManagementTest {
     }
 
     @Test
+    void createKey_withARotationPeriodOutOfRange_isRefusedAndCreatesNothing() {
+        var e = assertThrows(KeyStoreException.class,
+                () -> f.keys.createKey(CreateKeyRequest.withAlias("r").rotationPeriodDays(50)));
+        assertTrue(e.getMessage().contains("rotation period"), e.getMessage());
+        assertTrue(f.keys.listKeys().isEmpty());
+        assertEquals(AuditOutcome.FAILED, f.last(AuditOperation.CREATE_KEY).outcome());
+    }
+
+    @Test
     void reservedAliases_areRefusedToCustomers() {
         assertThrows(KeyStoreException.class, () -> f.keys.createKey("kms/managed/mine", ""));
         assertThrows(KeyStoreException.class, () -> f.keys.createKey("alias/kms/x", ""));
