@@ -14,7 +14,7 @@ import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,9 +36,9 @@ final class Demo {
     private static final char[] PASSWORD = "kms-demo-password".toCharArray();
     private static final Map<String, String> CONTEXT = Map.of("purpose", "kms-demo", "file", "report.txt");
 
-    private final PrintStream out;
+    private final PrintWriter out;
 
-    Demo(PrintStream out) {
+    Demo(PrintWriter out) {
         this.out = out;
     }
 

@@ -708,13 +708,13 @@ public final class KeyService implements AutoCloseable {
     // ---------------------------------------------------------------- lookups and checks
 
     private MasterKey find(String key) throws KeyStoreException {
-        return registry.lookup(key).orElseThrow(() -> new KeyStoreException("no key with alias or id '" + key + "'"));
+        return registry.lookup(key).orElseThrow(() -> new KeyNotFoundException(key));
     }
 
     private MasterKey find(String key, AuditOperation op) throws KeyStoreException {
         Optional<MasterKey> found = registry.lookup(key);
         if (found.isEmpty()) {
-            throw audited(op, null, null, new KeyStoreException("no key with alias or id '" + key + "'"));
+            throw audited(op, null, null, new KeyNotFoundException(key));
         }
         return found.get();
     }

@@ -1,0 +1,120 @@
+package io.kmsjca.cli;
+
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyStores;
+import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.KeyNotFoundException;
+import io.kmsjca.provider.KmsProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Provider;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The options every command takes: where the key store and its audit log are, how its password
+ * is given, and how the result is printed.
+ */
+final class Common {
+
+    /** The provider every command uses, through the standard JCA API. */
+    static final Provider PROVIDER = new KmsProvider();
+
+    static final String KEYSTORE_ENV = "KMS_KEYSTORE";
+    static final String AUDIT_LOG_ENV = "KMS_AUDIT_LOG";
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @Option(names = "--keystore", paramLabel = "FILE", description = "The key store file (default: $KMS_KEYSTORE).")
+    Path keystore;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "Read the key store password from the first line of FILE (default: $KMS_KEYSTORE_PASSWORD, "
+                    + "else a prompt on the terminal).")
+    Path passwordFile;
+
+    @Option(names = "--audit-log", paramLabel = "FILE",
+            description = "The audit log to append to (default: $KMS_AUDIT_LOG, else the key store file + .audit.jsonl).")
+    Path auditLog;
+
+    @Option(names = "--output", paramLabel = "FORMAT", description = "json (default), text or table.")
+    Output.Format output = Output.Format.json;
+
+    @Option(names = "--query", paramLabel = "FIELD",
+            description = "Print only this field of the result, e.g. Plaintext or KeyMetadata.KeyId.")
+    String query;
+
+    @Option(names = "--debug", description = "On failure, print the stack trace too.")
+    boolean debug;
+
+    Path keystoreFile() {
+        Path file = keystore != null ? keystore : envPath(KEYSTORE_ENV);
+        if (file == null) {
+            throw new CliException(ExitCode.USAGE, "no key store: pass --keystore FILE or set " + KEYSTORE_ENV);
+        }
+        return file;
+    }
+
+    Path auditLogFile() {
+        Path file = auditLog != null ? auditLog : envPath(AUDIT_LOG_ENV);
+        return file != null ? file : keystoreFile().resolveSibling(keystoreFile().getFileName() + ".audit.jsonl");
+    }
+
+    /** Opens the key store, which must exist. */
+    KeyService openStore() {
+        Path file = keystoreFile();
+        if (Files.notExists(file)) {
+            throw new CliException(ExitCode.KEY_STORE, "no key store at " + file + "; 'kms create-key' creates one");
+        }
+        return open(file, Passwords.read(this, false));
+    }
+
+    /** Opens the key store, creating it (and asking for a new password) when there is none yet. */
+    KeyService openOrCreateStore() {
+        Path file = keystoreFile();
+        return open(file, Passwords.read(this, Files.notExists(file)));
+    }
+
+    private KeyService open(Path file, char[] password) {
+        KeyServiceOptions defaults = KeyServiceOptions.defaults();
+        KeyServiceOptions options = defaults.withAudit(defaults.audit().withFile(auditLogFile(), true,
+                defaults.audit().fileMaxBytes()));
+        try {
+            return KeyStores.openFile(file, password, options);
+        } catch (IOException e) {
+            throw Failures.storeDoesNotOpen(file, e);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    /** The handle of an existing key named by alias or key id. */
+    static KmsKeyHandle key(KeyService keys, String aliasOrKeyId) throws KeyNotFoundException {
+        return keys.findKey(aliasOrKeyId).orElseThrow(() -> new KeyNotFoundException(aliasOrKeyId));
+    }
+
+    void print(Map<String, ?> result) {
+        Output.print(out(), output, query, command.name(), result);
+    }
+
+    PrintWriter out() {
+        return command.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return command.commandLine().getErr();
+    }
+
+    private static Path envPath(String name) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? null : Path.of(value);
+    }
+}

@@ -1,0 +1,128 @@
+package io.kmsjca.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** How the AWS CLI spells values on the command line, read into Java values. */
+final class Inputs {
+
+    /** Blobs (ciphertexts, small plaintexts, key material) are never larger than this. */
+    static final int MAX_BLOB_BYTES = 64 * 1024;
+    private static final String FILEB = "fileb://";
+
+    private Inputs() {
+    }
+
+    /** A binary value: {@code fileb://PATH} for the bytes of a file, else base64 (as AWS CLI v2). */
+    static final class Blob implements ITypeConverter<Bytes> {
+        @Override
+        public Bytes convert(String value) {
+            return new Bytes(read(value));
+        }
+
+        private static byte[] read(String value) {
+            if (value.startsWith(FILEB)) {
+                Path file = Path.of(value.substring(FILEB.length()));
+                try (InputStream in = Files.newInputStream(file)) {
+                    byte[] bytes = in.readNBytes(MAX_BLOB_BYTES + 1);
+                    if (bytes.length > MAX_BLOB_BYTES) {
+                        throw new TypeConversionException(file + " is larger than " + MAX_BLOB_BYTES
+                                + " bytes; for files use encrypt-file and decrypt-file");
+                    }
+                    return bytes;
+                } catch (IOException e) {
+                    throw new TypeConversionException("cannot read " + file + ": " + Failures.explain(e).getMessage());
+                }
+            }
+            if (value.length() > MAX_BLOB_BYTES * 4 / 3 + 4) {
+                throw new TypeConversionException("the value is larger than " + MAX_BLOB_BYTES + " bytes");
+            }
+            try {
+                return Base64.getDecoder().decode(value.strip());
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("not base64; give a file as fileb://PATH");
+            }
+        }
+    }
+
+    /** Binary input (a picocli option of type byte[] would be read as many byte values). */
+    record Bytes(byte[] value) {
+        void wipe() {
+            java.util.Arrays.fill(value, (byte) 0);
+        }
+    }
+
+    /** String pairs given on the command line (an encryption context, tags). */
+    record Pairs(Map<String, String> values) {
+        static final Pairs NONE = new Pairs(Map.of());
+
+        static Map<String, String> of(Pairs p) {
+            return p == null ? Map.of() : p.values;
+        }
+    }
+
+    /** {@code key=value,key2=value2}, or the JSON object {@code {"key":"value"}}. */
+    static final class Context implements ITypeConverter<Pairs> {
+        @Override
+        public Pairs convert(String value) {
+            return new Pairs(pairs(value, "encryption context"));
+        }
+    }
+
+    /** {@code TagKey=k,TagValue=v} (AWS shorthand, one tag per value) or {@code k=v,k2=v2}. */
+    static final class Tags implements ITypeConverter<Pairs> {
+        @Override
+        public Pairs convert(String value) {
+            Map<String, String> pairs = pairs(value, "tags");
+            if (pairs.keySet().equals(Set.of("TagKey", "TagValue"))) {
+                return new Pairs(Map.of(pairs.get("TagKey"), pairs.get("TagValue")));
+            }
+            return new Pairs(pairs);
+        }
+    }
+
+    /** All tags of repeated {@code --tags} options, in one map. */
+    static Map<String, String> merge(List<Pairs> all) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        if (all != null) {
+            all.forEach(p -> merged.putAll(p.values));
+        }
+        return merged;
+    }
+
+    private static Map<String, String> pairs(String value, String what) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        if (value.strip().startsWith("{")) {
+            try {
+                JsonObject object = JsonParser.parseString(value).getAsJsonObject();
+                object.entrySet().forEach(e -> pairs.put(e.getKey(), e.getValue().getAsString()));
+                return pairs;
+            } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
+                throw new TypeConversionException("bad JSON for " + what + "; write {\"key\":\"value\"}");
+            }
+        }
+        for (String pair : value.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new TypeConversionException("bad " + what + " '" + pair + "'; write key=value,key2=value2");
+            }
+            if (pairs.put(pair.substring(0, eq), pair.substring(eq + 1)) != null) {
+                throw new TypeConversionException(what + " names '" + pair.substring(0, eq) + "' twice");
+            }
+        }
+        return pairs;
+    }
+}

@@ -1,0 +1,62 @@
+package io.kmsjca.cli;
+
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The {@code kms} command: its subcommands, its help and its exit codes. */
+@Command(name = "kms", mixinStandardHelpOptions = true, versionProvider = KmsCommand.Version.class,
+        description = {"A key management service in your JVM: master keys that never leave kms-jca, data keys, envelope "
+                + "encryption, rotation and an audit trail, driven like the AWS CLI's 'aws kms'.", "",
+                "The key store: --keystore FILE or $KMS_KEYSTORE. Its password: $KMS_KEYSTORE_PASSWORD, "
+                        + "--password-file FILE, or a prompt; never on the command line."},
+        footer = {"", "Exit codes:",
+                "  0   success",
+                "  1   refused: key disabled or pending deletion, wrong encryption context, altered ciphertext",
+                "  2   usage: unknown command or flag, bad value, no password source",
+                "  3   the key store does not open: missing, wrong password, damaged",
+                "  4   no key or alias by that name",
+                "  5   a file cannot be read or written",
+                "  6   audit verify found the audit log altered",
+                "  70  internal error (rerun with --debug and report it)",
+                "", "Run 'kms COMMAND --help' for a command's flags and an example; docs/cli.md walks through them all."})
+final class KmsCommand {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+
+    /** The whole command tree. */
+    static CommandLine build() {
+        CommandLine root = new CommandLine(new KmsCommand());
+        for (Class<?> group : List.of(KeyCommands.class, DataCommands.class, FileCommands.class)) {
+            // static methods, so that picocli invokes them with no instance; straight under kms, as in 'aws kms'
+            CommandLine.getCommandMethods(group, null).forEach(method -> root.addSubcommand(new CommandLine(method)));
+        }
+        root.addSubcommand(new AuditCommands());
+        root.addSubcommand("generate-completion", new AutoComplete.GenerateCompletion());
+        root.getSubcommands().get("generate-completion").getCommandSpec().usageMessage()
+                .description("Print a bash/zsh completion script: source <(kms generate-completion)");
+        return root;
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "demo", description = "The four steps of envelope encryption on a new embedded file store: create a "
+            + "master key, generate a data key, encrypt a file with it, decrypt it from the stored wrapped key alone.",
+            footer = {"", "Example:", "  kms demo --dir /tmp/kms-demo"})
+    void demo(@Option(names = "--dir", paramLabel = "FOLDER",
+            description = "Where to put the store and files (default: a new temporary folder).") Path dir)
+            throws Exception {
+        new Demo(spec.commandLine().getOut()).run(dir);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"kms-jca " + Common.PROVIDER.getVersionStr() + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}

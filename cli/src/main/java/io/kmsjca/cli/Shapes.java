@@ -1,0 +1,90 @@
+package io.kmsjca.cli;
+
+import io.kmsjca.keys.KeyAlias;
+import io.kmsjca.keys.KeyManagerType;
+import io.kmsjca.keys.KeyMetadata;
+import io.kmsjca.keys.KeyOrigin;
+import io.kmsjca.keys.KeyRotation;
+import io.kmsjca.keys.KeyState;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The results of the commands, with the field names of the AWS CLI where one exists, and the
+ * fields kms-jca adds (key versions, aliases) named in the same style. Absent values are left out.
+ */
+final class Shapes {
+
+    static final String ALGORITHM = "SYMMETRIC_DEFAULT";
+
+    private Shapes() {
+    }
+
+    /** An ordered result that leaves out null values, as the AWS CLI leaves out absent fields. */
+    static final class Result extends LinkedHashMap<String, Object> {
+        private static final long serialVersionUID = 1L;
+
+        Result with(String name, Object value) {
+            if (value != null) {
+                put(name, value instanceof Instant i ? i.toString() : value);
+            }
+            return this;
+        }
+    }
+
+    static Result result() {
+        return new Result();
+    }
+
+    static Result keyMetadata(KeyMetadata m) {
+        return result().with("KeyId", m.keyId().toString())
+                .with("CreationDate", m.creationDate())
+                .with("Enabled", m.state() == KeyState.ENABLED)
+                .with("Description", m.description())
+                .with("KeyUsage", m.keyUsage().name())
+                .with("KeyState", m.state().displayName())
+                .with("DeletionDate", m.deletionDate())
+                .with("Origin", m.origin() == KeyOrigin.IMPORTED ? "EXTERNAL" : "AWS_KMS")
+                .with("KeyManager", m.manager() == KeyManagerType.CUSTOMER ? "CUSTOMER" : "AWS")
+                .with("KeySpec", m.keySpec().name())
+                .with("EncryptionAlgorithms", List.of(ALGORITHM))
+                .with("AliasNames", m.aliases().stream().map(Shapes::aliasName).toList())
+                .with("CurrentKeyVersion", m.currentVersion())
+                .with("KeyVersionCount", m.versionCount())
+                .with("KeyRotationEnabled", m.rotationPeriodDays() > 0)
+                .with("RotationPeriodInDays", m.rotationPeriodDays() > 0 ? m.rotationPeriodDays() : null)
+                .with("NextRotationDate", m.nextRotationDate())
+                .with("MinDecryptionVersion", m.minDecryptionVersion())
+                .with("Tags", tags(m.tags()));
+    }
+
+    static List<Result> tags(Map<String, String> tags) {
+        return new TreeMap<>(tags).entrySet().stream()
+                .map(t -> result().with("TagKey", t.getKey()).with("TagValue", t.getValue())).toList();
+    }
+
+    static Result alias(KeyAlias a) {
+        return result().with("AliasName", aliasName(a.alias())).with("TargetKeyId", a.keyId().toString());
+    }
+
+    static Result rotation(String keyId, KeyRotation r) {
+        return result().with("KeyId", keyId)
+                .with("KeyVersion", r.version())
+                .with("RotationDate", r.date())
+                .with("RotationType", switch (r.reason()) {
+                    case SCHEDULED -> "AUTOMATIC";
+                    default -> r.reason().name();
+                })
+                .with("VersionState", r.state().name())
+                .with("WrapCount", r.wraps());
+    }
+
+    /** Aliases print as the AWS CLI spells them: {@code alias/NAME}. */
+    static String aliasName(String alias) {
+        return "alias/" + alias;
+    }
+}

@@ -1,0 +1,117 @@
+package io.kmsjca.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyStores;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real shaded {@code kms.jar} run as a child process, with a key store and password in its
+ * environment as a user would set them, standard input closed (no terminal).
+ */
+final class Kms {
+
+    static final Path JAR = Path.of(System.getProperty("kms.jar", "target/kms.jar"));
+    static final String PASSWORD = "correct horse battery staple";
+
+    final Path dir;
+    final Path store;
+    final Map<String, String> env = new HashMap<>();
+
+    Kms(Path dir) {
+        this.dir = dir;
+        this.store = dir.resolve("keys.kms");
+        env.put("KMS_KEYSTORE", store.toString());
+        env.put("KMS_KEYSTORE_PASSWORD", PASSWORD);
+    }
+
+    record Result(int code, String out, String err) {
+        JsonObject json() {
+            return JsonParser.parseString(out).getAsJsonObject();
+        }
+
+        String field(String name) {
+            return json().get(name).getAsString();
+        }
+
+        byte[] blob(String name) {
+            return Base64.getDecoder().decode(field(name));
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + code + "\nstdout: " + out + "\nstderr: " + err;
+        }
+    }
+
+    Result run(String... args) throws IOException, InterruptedException {
+        return run(env, args);
+    }
+
+    Result run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        Process p = start(environment, args);
+        Path out = dir.resolve(".stdout");
+        Path err = dir.resolve(".stderr");
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("kms " + String.join(" ", args) + " did not finish in 120 s");
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** Starts kms without waiting (stdout and stderr go to dir/.stdout and dir/.stderr). */
+    Process start(Map<String, String> environment, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toAbsolutePath().toString())); // quicker start-up
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectInput(new File("/dev/null"))
+                .redirectOutput(dir.resolve(".stdout").toFile()).redirectError(dir.resolve(".stderr").toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("KMS_"));
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    Map<String, String> envWith(String key, String value) {
+        Map<String, String> copy = new HashMap<>(env);
+        if (value == null) {
+            copy.remove(key);
+        } else {
+            copy.put(key, value);
+        }
+        return copy;
+    }
+
+    /**
+     * A Kms whose key store already exists, made with a cheap Argon2id so that each of the many
+     * child processes opens it fast; the key store header carries the KDF cost, so the CLI uses
+     * it as it would any store's. Tests of store creation use {@code new Kms(dir)}.
+     */
+    static Kms withStore(Path dir) throws IOException {
+        Kms kms = new Kms(dir);
+        KeyStores.openFile(kms.store, PASSWORD.toCharArray(),
+                KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))).close();
+        return kms;
+    }
+
+    /** Creates a key under {@code alias} and returns its key id. */
+    String createKey(String alias) throws IOException, InterruptedException {
+        Result r = run("create-key", "--alias", alias, "--description", "test key " + alias);
+        if (r.code() != 0) {
+            throw new AssertionError(r.toString());
+        }
+        return r.json().getAsJsonObject("KeyMetadata").get("KeyId").getAsString();
+    }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every command docs/cli.md shows, in a new folder, printing each with its real output.
+# Usage: PATH=/path/to/kms-jca:$PATH docs/cli-walkthrough.sh
+set -uo pipefail
+cd "$(mktemp -d)"
+export KMS_KEYSTORE="$PWD/keys.kms" KMS_KEYSTORE_PASSWORD='correct horse battery staple'
+shown() { local a out=""; for a; do [[ $a =~ [[:space:]] ]] && out+="'$a' " || out+="$a "; done; echo "${out% }"; }
+run() { echo "\$ $(shown "$@")"; "$@"; echo "[exit $?]"; echo; }
+sh() { echo "\$ $1"; bash -c "$1"; echo "[exit $?]"; echo; }
+
+run kms create-key --description "orders service" --alias orders --tags TagKey=team,TagValue=payments
+run kms describe-key --key-id alias/orders --output table
+run kms list-keys --output text
+run kms create-alias --alias-name alias/invoices --target-key-id alias/orders
+run kms list-aliases --output table
+run kms generate-data-key --key-id alias/orders --key-spec AES_256 --encryption-context purpose=invoices
+sh "kms generate-data-key --key-id alias/orders --encryption-context file=report.pdf > datakey.json"
+sh "kms generate-data-key-without-plaintext --key-id alias/orders --query CiphertextBlob --output text | base64 --decode > later.key; wc -c later.key"
+sh "echo db-password-123 > secret.txt; kms encrypt --key-id alias/orders --plaintext fileb://secret.txt --encryption-context app=orders --query CiphertextBlob --output text | base64 --decode > secret.kms"
+sh "kms decrypt --ciphertext-blob fileb://secret.kms --encryption-context app=orders --query Plaintext --output text | base64 --decode"
+run kms decrypt --ciphertext-blob fileb://secret.kms --encryption-context app=billing
+run kms rotate-key-on-demand --key-id alias/orders
+run kms re-encrypt --ciphertext-blob fileb://secret.kms --source-encryption-context app=orders --destination-encryption-context app=orders --output text
+run kms enable-key-rotation --key-id alias/orders --rotation-period-in-days 180
+run kms get-key-rotation-status --key-id alias/orders
+run kms list-key-rotations --key-id alias/orders --output table
+sh "head -c 50000000 /dev/urandom > big.bin; kms encrypt-file --key-id alias/orders --in big.bin --out big.bin.kms --encryption-context dept=finance"
+run kms decrypt-file --in big.bin.kms --out big.out --encryption-context dept=finance --output text
+sh "printf 'X' | dd of=big.bin.kms bs=1 seek=30000000 conv=notrunc status=none"
+run kms decrypt-file --in big.bin.kms --out tampered.out
+sh "ls -a | grep -c -e tampered -e '\\.tmp' "
+run kms tag-resource --key-id alias/orders --tags TagKey=env,TagValue=prod
+run kms list-resource-tags --key-id alias/orders --output text
+run kms untag-resource --key-id alias/orders --tag-keys env
+sh "openssl rand -out material.bin 32; kms import-key-material --alias byok --key-material fileb://material.bin --query KeyMetadata.Origin --output text"
+run kms disable-key --key-id alias/orders
+run kms generate-data-key --key-id alias/orders
+run kms enable-key --key-id alias/orders
+run kms schedule-key-deletion --key-id alias/byok --pending-window-in-days 7
+run kms cancel-key-deletion --key-id alias/byok
+run kms update-alias --alias-name alias/invoices --target-key-id alias/byok
+run kms delete-alias --alias-name alias/invoices
+run kms describe-key --key-id alias/invoices
+sh "KMS_KEYSTORE_PASSWORD=wrong kms list-keys"
+run kms audit tail --lines 4 --output text
+run kms audit verify
+sh "sed -i 's/\"outcome\":\"DENIED\"/\"outcome\":\"SUCCESS\"/' keys.kms.audit.jsonl; kms audit verify --output text"
