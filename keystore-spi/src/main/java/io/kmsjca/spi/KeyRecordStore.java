@@ -1,5 +1,7 @@
 package io.kmsjca.spi;
 
+import io.kmsjca.spi.audit.AuditListener;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +27,13 @@ public interface KeyRecordStore extends AutoCloseable {
 
     /** The largest header a backend must accept. */
     int MAX_HEADER_BYTES = 64 * 1024;
+
+    /**
+     * What a listener hears instead of a key id when anything may have changed: a backend that
+     * may have missed changes (a lost connection to a shared database) says so, and the key
+     * service re-reads every record. Never a valid key id.
+     */
+    String ALL_KEYS = "*";
 
     /** The store header written by {@link #putHeader}, or empty for a store never initialised. */
     Optional<byte[]> header() throws IOException;
@@ -57,8 +66,19 @@ public interface KeyRecordStore extends AutoCloseable {
      */
     void delete(String keyId, long expectedRevision) throws IOException, StaleRecordException;
 
-    /** Registers a listener for changed key ids; closing the returned handle removes it. */
+    /**
+     * Registers a listener for changed key ids (or {@link #ALL_KEYS}); closing the returned handle
+     * removes it. A backend shared by several processes also reports their changes.
+     */
     Subscription subscribe(Consumer<String> changedKeyId);
+
+    /**
+     * An audit listener that keeps the trail in the backend itself (a database table), if the
+     * backend offers one and was configured to; the key service adds it to its listeners.
+     */
+    default Optional<AuditListener> auditListener() {
+        return Optional.empty();
+    }
 
     /** Releases the backend's resources. Further calls fail with {@link IllegalStateException}. */
     @Override

@@ -30,10 +30,22 @@ final class KeyRegistry {
             var byAlias = new HashMap<String, UUID>();
             for (MasterKey k : keys) {
                 byId.put(k.id(), k);
-                k.aliases().forEach(a -> byAlias.put(a, k.id()));
+            }
+            for (MasterKey k : byId.values()) {
+                k.aliases().forEach(a -> byAlias.merge(a, k.id(), (x, y) -> earlier(byId.get(x), byId.get(y))));
             }
             return new Snapshot(Map.copyOf(byId), Map.copyOf(byAlias));
         }
+
+        /**
+         * Two processes that created the same alias at the same moment on a shared store both
+         * wrote it; every process resolves it to the same key, the older (then the smaller id).
+         */
+        private static UUID earlier(MasterKey a, MasterKey b) {
+            int byDate = a.created().compareTo(b.created());
+            return byDate < 0 || byDate == 0 && a.id().compareTo(b.id()) < 0 ? a.id() : b.id();
+        }
+
 
         Snapshot with(MasterKey changed) {
             var keys = new HashMap<>(byId);
@@ -130,6 +142,10 @@ final class KeyRegistry {
         for (KeyRecord r : backend.list()) {
             UUID id = UUID.fromString(r.keyId());
             MasterKey mine = byId.get(id);
+            if (mine != null && r.revision() < mine.revision()) {
+                throw new CorruptStoreException("the record of key " + id + " went back from revision " + mine.revision()
+                        + " to " + r.revision() + ": it was rolled back outside kms-jca");
+            }
             if (mine == null || mine.revision() != r.revision()) {
                 byId.put(id, unseal(r));
                 changed++;
@@ -139,6 +155,35 @@ final class KeyRegistry {
             snapshot = Snapshot.of(byId.values());
         }
         return changed;
+    }
+
+    /**
+     * Re-reads one key another process changed (a change feed said so). A record whose revision
+     * went backwards was rolled back behind the key service's back (a restored database row): it
+     * is refused and the key keeps the newer state this process saw.
+     *
+     * @return whether the key changed
+     */
+    synchronized boolean refreshKey(UUID id) throws IOException {
+        Optional<KeyRecord> stored = backend.get(id.toString());
+        MasterKey mine = snapshot.byId().get(id);
+        if (stored.isEmpty()) {
+            if (mine != null) {
+                throw new CorruptStoreException("the record of key " + id + " disappeared from the store; keys are never "
+                        + "deleted, so it was removed outside kms-jca");
+            }
+            return false;
+        }
+        long revision = stored.get().revision();
+        if (mine != null && revision < mine.revision()) {
+            throw new CorruptStoreException("the record of key " + id + " went back from revision " + mine.revision()
+                    + " to " + revision + ": it was rolled back outside kms-jca");
+        }
+        if (mine != null && revision == mine.revision()) {
+            return false;
+        }
+        snapshot = snapshot.with(unseal(stored.get()));
+        return true;
     }
 
     /** Re-reads one key after a lost compare-and-set. */

@@ -8,6 +8,7 @@ import io.kmsjca.audit.JsonLinesAuditSink;
 import io.kmsjca.format.EncryptionContext;
 import io.kmsjca.format.RootKeyHeader;
 import io.kmsjca.spi.KeyRecordStore;
+import io.kmsjca.spi.StaleRecordException;
 import io.kmsjca.spi.audit.AuditListener;
 import io.kmsjca.spi.audit.AuditOperation;
 
@@ -54,12 +55,14 @@ public final class KeyService implements AutoCloseable {
     private static final int MAX_PAGE = 1000;
     /** Attempts of a change that keeps losing its compare-and-set to other processes. */
     private static final int MAX_ATTEMPTS = 20;
+    private static final System.Logger LOG = System.getLogger("io.kmsjca");
 
     private final KeyRegistry registry;
     private final KeyServiceOptions options;
     private final AuditKeys auditKeys;
     private final AuditDispatcher audit;
     private final KeyMaintenance maintenance;
+    private final KeyRecordStore.Subscription changeFeed;
     private final ReEncryption reEncryption = new ReEncryption(this);
 
     KeyService(KeyRecordStore backend, RootKey root, KeyServiceOptions options) throws IOException {
@@ -71,7 +74,11 @@ public final class KeyService implements AutoCloseable {
             try {
                 owned = registry.commit(newOwnedKey(AuditKeys.PURPOSE));
             } catch (KeyStoreException e) {
-                throw new IOException("cannot create the store's audit key: " + e.getMessage(), e);
+                if (!(e.getCause() instanceof StaleRecordException)) {
+                    throw new IOException("cannot create the store's audit key: " + e.getMessage(), e);
+                }
+                owned = registry.reread(ownedKeyId(AuditKeys.PURPOSE)); // another process created it first
+                created = false;
             }
         }
         this.auditKeys = AuditKeys.derive(owned);
@@ -88,6 +95,30 @@ public final class KeyService implements AutoCloseable {
             audit.record(AuditOperation.CREATE_KEY, owned.id(), 1, null, null, EncryptionContext.EMPTY);
         }
         this.maintenance = new KeyMaintenance(this, options.maintenanceInterval());
+        this.changeFeed = backend.subscribe(this::onBackendChange);
+    }
+
+    /**
+     * Another process changed a key of a shared store (the backend's change feed said so): the
+     * key is re-read now, so a rotation, a disable or a new key takes effect here without waiting
+     * for the periodic re-read. Our own changes are published by the commit that makes them.
+     */
+    private void onBackendChange(String keyId) {
+        if (Thread.holdsLock(registry)) {
+            return; // our own commit, or a refresh under way: either publishes the change itself
+        }
+        try {
+            synchronized (registry) {
+                if (KeyRecordStore.ALL_KEYS.equals(keyId)) {
+                    registry.refresh();
+                } else {
+                    registry.refreshKey(UUID.fromString(keyId));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "kms-jca could not re-read key " + keyId + " after a change elsewhere: "
+                    + e.getMessage() + "; the periodic re-read will try again");
+        }
     }
 
     // ---------------------------------------------------------------- creating keys
@@ -171,8 +202,16 @@ public final class KeyService implements AutoCloseable {
 
     /** Provider-owned keys are not rotated: what they protect records which version it used. */
     private MasterKey newOwnedKey(String purpose) {
-        return MasterKey.create(UUID.randomUUID(), "provider-owned", KeyManagerType.PROVIDER_OWNED, now(), List.of(),
+        return MasterKey.create(ownedKeyId(purpose), "provider-owned", KeyManagerType.PROVIDER_OWNED, now(), List.of(),
                 Map.of(OWNED_PURPOSE_TAG, purpose), 0, generatedVersion(1, now(), RotationReason.CREATED));
+    }
+
+    /**
+     * The id of the provider-owned key of a purpose, the same in every process: two processes
+     * opening a new shared store at once race on one record, and the loser reads the winner's.
+     */
+    private static UUID ownedKeyId(String purpose) {
+        return UUID.nameUUIDFromBytes(("kms-jca provider-owned key: " + purpose).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A verifier for this store's audit log (the key comes from the store). */
@@ -368,10 +407,24 @@ public final class KeyService implements AutoCloseable {
      * @return the new version's number
      */
     public int rotateKeyOnDemand(String key) throws KeyStoreException {
-        return change(AuditOperation.ROTATE_KEY, key, null, k -> {
-            k.requireCustomerManaged("rotated on demand");
-            return k.rotated(newVersion(k, RotationReason.ON_DEMAND, null));
-        }).current().number();
+        synchronized (registry) {
+            MasterKey found = find(key, AuditOperation.ROTATE_KEY);
+            MasterKey fresh = reread(found.id()); // rotate from what the store holds now, not from a stale copy
+            int from = fresh.current().number();
+            return apply(AuditOperation.ROTATE_KEY, fresh, null, k -> {
+                k.requireCustomerManaged("rotated on demand");
+                return rotatedFrom(k, from, RotationReason.ON_DEMAND);
+            }).current().number();
+        }
+    }
+
+    /**
+     * {@code k} rotated to a new version, unless another process rotated it since it was at
+     * version {@code from}: then that rotation stands for this one too, so two processes rotating
+     * at the same moment make one new version, and both see it.
+     */
+    private MasterKey rotatedFrom(MasterKey k, int from, RotationReason reason) {
+        return k.current().number() != from ? k : k.rotated(newVersion(k, reason, null));
     }
 
     /**
@@ -497,6 +550,7 @@ public final class KeyService implements AutoCloseable {
     /** Stops maintenance, persists usage counts, delivers and closes the audit trail, closes the backend. */
     @Override
     public void close() throws IOException {
+        changeFeed.close();
         maintenance.stop();
         maintenance.flushUsage();
         audit.close();
@@ -543,7 +597,7 @@ public final class KeyService implements AutoCloseable {
         synchronized (registry) {
             MasterKey key = registry.snapshot().byId().get(keyId);
             if (key != null && key.current().number() == fromVersion && key.state() == KeyState.ENABLED) {
-                apply(AuditOperation.ROTATE_KEY, key, null, k -> k.rotated(newVersion(k, reason, null)));
+                apply(AuditOperation.ROTATE_KEY, key, null, k -> rotatedFrom(k, fromVersion, reason));
             }
         }
     }
@@ -666,11 +720,12 @@ public final class KeyService implements AutoCloseable {
                 MasterKey current = key;
                 for (int attempt = 1; ; attempt++) {
                     try {
-                        MasterKey next = registry.commit(transition.apply(current));
+                        MasterKey changed = transition.apply(current);
+                        MasterKey next = changed == current ? current : registry.commit(changed);
                         audit.record(op, next.id(), next.current().number(), alias, null, EncryptionContext.EMPTY);
                         return next;
                     } catch (KeyStoreException e) {
-                        if (!(e.getCause() instanceof io.kmsjca.spi.StaleRecordException) || attempt == MAX_ATTEMPTS) {
+                        if (!(e.getCause() instanceof StaleRecordException) || attempt == MAX_ATTEMPTS) {
                             throw e;
                         }
                         current = reread(key.id());

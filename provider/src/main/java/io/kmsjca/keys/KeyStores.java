@@ -5,6 +5,9 @@ import io.kmsjca.audit.ContextHasher;
 import io.kmsjca.format.RootKeyHeader;
 import io.kmsjca.spi.CorruptStoreException;
 import io.kmsjca.spi.KeyRecordStore;
+import io.kmsjca.spi.StaleRecordException;
+import io.kmsjca.spi.audit.AuditListener;
+import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.MemoryKeyRecordStore;
 import io.kmsjca.spi.StaleRecordException;
 import io.kmsjca.spi.audit.AuditOperation;
@@ -18,7 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.UnrecoverableKeyException;
 import io.kmsjca.format.EncryptionContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Opening and writing key stores: a live file, a stream image, or a new in-memory store. Every
@@ -95,6 +101,53 @@ public final class KeyStores {
             return root[0].imageAuthenticator();
         });
         return audited(new KeyService(store, root[0], options));
+    }
+
+    /**
+     * Opens a store kept by a backend shared by many processes (a database, through
+     * {@code keystore-postgres}), initialising it on first use: of several processes opening a
+     * new store at once, one writes the header and the others read it. Changes other processes
+     * make reach this one through the backend's change feed.
+     *
+     * @throws IOException with an {@link UnrecoverableKeyException} cause for a wrong password,
+     *                     a {@link CorruptStoreException} for a damaged store, or the backend's failure
+     */
+    public static KeyService open(KeyRecordStore backend, char[] password, KeyServiceOptions options) throws IOException {
+        Objects.requireNonNull(password, "a KMS key store needs a password");
+        KeyServiceOptions withBackendAudit = backend.auditListener().map(l -> {
+            List<AuditListener> listeners = new ArrayList<>(options.auditListeners());
+            listeners.add(l);
+            return options.withAuditListeners(listeners);
+        }).orElse(options);
+        try {
+            RootKey root;
+            Optional<byte[]> header = backend.header();
+            if (header.isPresent()) {
+                root = unwrapRoot(header.get(), password);
+            } else {
+                root = RootKey.generate(options.random());
+                try {
+                    backend.putHeader(null, root.wrap(password, options.kdf(), options.random()).encode());
+                } catch (StaleRecordException initialisedElsewhere) {
+                    root = unwrapRoot(backend.header().orElseThrow(), password);
+                }
+            }
+            return audited(new KeyService(backend, root, withBackendAudit));
+        } catch (IOException e) {
+            closeQuietly(backend, e);
+            throw failedLoad(options, e);
+        } catch (RuntimeException e) {
+            closeQuietly(backend, e);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(KeyRecordStore backend, Exception failure) {
+        try {
+            backend.close();
+        } catch (IOException | RuntimeException closing) {
+            failure.addSuppressed(closing);
+        }
     }
 
     /**

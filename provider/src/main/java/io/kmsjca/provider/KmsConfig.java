@@ -2,7 +2,11 @@ package io.kmsjca.provider;
 
 import io.kmsjca.audit.AuditOptions;
 import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyStores;
+import io.kmsjca.spi.KeyRecordStore;
+import io.kmsjca.spi.KeyRecordStoreFactory;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -15,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -24,6 +30,9 @@ import java.util.TreeSet;
  * error (a typo must not silently weaken a store).
  * <pre>
  *   store.file              the live key store file; relative paths are against the config's folder
+ *   store.url               or a store shared by many JVMs, e.g. jdbc:postgresql://db/kms (needs the
+ *                           backend on the class path: keystore-postgres); its own store.* settings
+ *                           are listed by the backend (docs/scaling.md)
  *   store.password.file     a file whose first line is the store password
  *   store.password.env      an environment variable holding the store password
  *   kdf.memoryKiB           Argon2id memory for new passwords (default 65536)
@@ -45,9 +54,9 @@ import java.util.TreeSet;
  */
 public final class KmsConfig {
 
-    static final KmsConfig DEFAULTS = new KmsConfig(null, null, null, KeyServiceOptions.defaults(), "");
+    static final KmsConfig DEFAULTS = new KmsConfig(null, null, null, null, KeyServiceOptions.defaults(), "");
 
-    private static final Set<String> KEYS = Set.of("store.file", "store.password.file", "store.password.env",
+    private static final Set<String> KEYS = Set.of("store.file", "store.url", "store.password.file", "store.password.env",
             "kdf.memoryKiB", "kdf.iterations", "kdf.parallelism", "deletion.pendingWindowDays",
             "audit.delivery", "audit.failurePolicy", "audit.queue.capacity", "audit.queue.whenFull",
             "audit.contextValues", "audit.serviceLoader", "audit.listeners", "audit.file", "audit.file.fsync",
@@ -55,13 +64,23 @@ public final class KmsConfig {
     private static final int MAX_CONFIG_BYTES = 64 * 1024;
 
     private final Path storeFile;
+    private final SharedStore sharedStore;
     private final Path passwordFile;
     private final String passwordEnv;
     private final KeyServiceOptions options;
     private final String source;
 
-    private KmsConfig(Path storeFile, Path passwordFile, String passwordEnv, KeyServiceOptions options, String source) {
+    /** A store kept by a backend found through ServiceLoader, with the settings it takes. */
+    private record SharedStore(String url, KeyRecordStoreFactory factory, Map<String, String> settings, Path folder) {
+        KeyRecordStore open() throws IOException {
+            return factory.open(url, settings, folder);
+        }
+    }
+
+    private KmsConfig(Path storeFile, SharedStore sharedStore, Path passwordFile, String passwordEnv,
+                      KeyServiceOptions options, String source) {
         this.storeFile = storeFile;
+        this.sharedStore = sharedStore;
         this.passwordFile = passwordFile;
         this.passwordEnv = passwordEnv;
         this.options = options;
@@ -83,13 +102,15 @@ public final class KmsConfig {
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 p.load(r);
             }
+            Path dir = file.toAbsolutePath().getParent();
             var unknown = new TreeSet<>(p.stringPropertyNames());
             unknown.removeAll(KEYS);
+            SharedStore shared = sharedStore(p, unknown, dir);
             if (!unknown.isEmpty()) {
                 throw new InvalidParameterException("KMS configuration " + file + ": unknown key(s) " + unknown
-                        + "; known keys are " + new TreeSet<>(KEYS));
+                        + "; known keys are " + new TreeSet<>(KEYS)
+                        + (shared == null ? "" : " and the backend's " + new TreeSet<>(shared.factory.settingNames())));
             }
-            Path dir = file.toAbsolutePath().getParent();
             KeyServiceOptions defaults = KeyServiceOptions.defaults();
             Argon2Params kdf = Argon2Params.of(
                     intValue(p, "kdf.memoryKiB", defaults.kdf().memoryKiB()),
@@ -98,7 +119,7 @@ public final class KmsConfig {
             KeyServiceOptions options = defaults.withKdf(kdf)
                     .withPendingWindowDays(intValue(p, "deletion.pendingWindowDays", defaults.pendingWindowDays()))
                     .withAudit(audit(p, dir));
-            return new KmsConfig(path(dir, p.getProperty("store.file")), path(dir, p.getProperty("store.password.file")),
+            return new KmsConfig(path(dir, p.getProperty("store.file")), shared, path(dir, p.getProperty("store.password.file")),
                     p.getProperty("store.password.env"), options, file.toString());
         } catch (IOException e) {
             var ex = new InvalidParameterException("cannot read KMS configuration " + file + ": " + e.getMessage());
@@ -114,9 +135,42 @@ public final class KmsConfig {
         }
     }
 
-    /** The live store this configuration names, if any. */
-    Optional<Path> storeFile() {
-        return Optional.ofNullable(storeFile);
+    /** The backend that opens {@code store.url}; its settings leave {@code unknown}. */
+    private static SharedStore sharedStore(Properties p, Set<String> unknown, Path dir) {
+        String url = p.getProperty("store.url");
+        if (url == null) {
+            return null;
+        }
+        if (p.getProperty("store.file") != null) {
+            throw new IllegalArgumentException("store.file and store.url name two stores; keep one");
+        }
+        for (KeyRecordStoreFactory factory : ServiceLoader.load(KeyRecordStoreFactory.class, KmsConfig.class.getClassLoader())) {
+            if (factory.accepts(url)) {
+                Map<String, String> settings = new TreeMap<>();
+                for (String name : factory.settingNames()) {
+                    if (p.getProperty(name) != null) {
+                        settings.put(name, p.getProperty(name));
+                    }
+                }
+                unknown.removeAll(settings.keySet());
+                return new SharedStore(url, factory, Map.copyOf(settings), dir);
+            }
+        }
+        throw new IllegalArgumentException("no key store backend on the class path opens store.url "
+                + url.replaceAll("//[^/@]*@", "//") + "; for jdbc:postgresql add the keystore-postgres module");
+    }
+
+    /** Whether this configuration names a live store (a file or a shared backend). */
+    boolean namesStore() {
+        return storeFile != null || sharedStore != null;
+    }
+
+    /** Opens the live store this configuration names. */
+    KeyService openStore(char[] password) throws IOException {
+        if (storeFile != null) {
+            return KeyStores.openFile(storeFile, password, options);
+        }
+        return KeyStores.open(sharedStore.open(), password, options);
     }
 
     KeyServiceOptions options() {

@@ -2,7 +2,6 @@ package io.kmsjca.provider;
 
 import com.google.auto.service.AutoService;
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.keys.KeyStores;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -83,11 +82,10 @@ public final class KmsProvider extends Provider {
      * {@code KeyStore.load(null, ...)} of this provider instance.
      *
      * @param password the store password, or null to use the configured password source
-     * @return empty when no store file is configured
+     * @return empty when no store is configured
      */
     synchronized Optional<KeyService> configuredStore(char[] password) throws IOException {
-        Optional<Path> file = config.storeFile();
-        if (file.isEmpty()) {
+        if (!config.namesStore()) {
             return Optional.empty();
         }
         if (configuredStore == null) {
@@ -95,7 +93,7 @@ public final class KmsProvider extends Provider {
                     "no password: pass one to KeyStore.load or set store.password.file in " + config.source(),
                     new UnrecoverableKeyException("no password given")));
             try {
-                configuredStore = KeyStores.openFile(file.get(), pw, config.options());
+                configuredStore = config.openStore(pw);
             } finally {
                 Arrays.fill(pw, '\0');
             }
