@@ -4,9 +4,12 @@ import io.kmsjca.spi.KeyRecordStore;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -28,16 +31,34 @@ final class ChangeFeed implements AutoCloseable {
     private final String instanceId;
     private final Consumer<String> onChange;
     private final Thread thread;
+    private final CountDownLatch firstListen = new CountDownLatch(1);
     private volatile boolean closed;
     private volatile boolean connected;
 
-    ChangeFeed(PostgresSettings settings, String instanceId, Consumer<String> onChange) {
+    /**
+     * Starts listening and returns once the first {@code LISTEN} is in place, so that no change
+     * committed after the store opened can be missed.
+     *
+     * @throws IOException the feed did not connect within the connect timeout
+     */
+    ChangeFeed(PostgresSettings settings, String instanceId, Consumer<String> onChange) throws IOException {
         this.settings = settings;
         this.instanceId = instanceId;
         this.onChange = onChange;
         this.thread = new Thread(this::run, "kms-jca change feed (" + settings.storeName() + ")");
         thread.setDaemon(true);
         thread.start();
+        try {
+            if (!firstListen.await(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                close();
+                throw new IOException("the change feed of PostgreSQL store " + settings.storeName()
+                        + " did not connect within " + settings.connectTimeout().toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the change feed connected", e);
+        }
     }
 
     /** The payload of a change notification: store, key id, and the store instance that made it. */
@@ -58,6 +79,7 @@ final class ChangeFeed implements AutoCloseable {
                     s.execute("LISTEN " + CHANNEL);
                 }
                 connected = true;
+                firstListen.countDown();
                 if (wasConnected) {
                     LOG.log(System.Logger.Level.INFO, "kms-jca: change feed of store " + settings.storeName()
                             + " is back; re-reading every key");

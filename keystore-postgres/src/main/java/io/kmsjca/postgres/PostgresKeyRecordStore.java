@@ -55,7 +55,12 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
             throw failure("cannot prepare the kms-jca tables", e);
         }
         this.auditListener = settings.auditTable() ? new PostgresAuditListener(pool, settings.storeName()) : null;
-        this.feed = new ChangeFeed(settings, instanceId, this::tell);
+        try {
+            this.feed = new ChangeFeed(settings, instanceId, this::tell);
+        } catch (IOException e) {
+            pool.close();
+            throw e;
+        }
     }
 
     /**
