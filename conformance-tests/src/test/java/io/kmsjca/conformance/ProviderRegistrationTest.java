@@ -90,6 +90,11 @@ class ProviderRegistrationTest {
             assertTrue(x.getMessage().contains(bad.substring(0, bad.indexOf('=')).split("\\.")[0]), x.getMessage());
         }
         assertThrows(InvalidParameterException.class, () -> new KmsProvider().configure(dir.resolve("absent.conf").toString()));
+        // a store.url no backend on the class path opens (keystore-postgres is not on this one), password left out
+        Files.writeString(conf, "store.url=jdbc:postgresql://admin:secret@db/kms\n");
+        var noBackend = assertThrows(InvalidParameterException.class, () -> new KmsProvider().configure(conf.toString()));
+        assertTrue(noBackend.getMessage().contains("keystore-postgres") && !noBackend.getMessage().contains("secret"),
+                noBackend.getMessage());
     }
 
     private static String line(String output, String prefix) {

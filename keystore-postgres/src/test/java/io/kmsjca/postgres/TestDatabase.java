@@ -77,6 +77,11 @@ final class TestDatabase implements AutoCloseable {
         return url(name);
     }
 
+    /** The URL without credentials, for configuration files that name the user on its own. */
+    String jdbcUrl() {
+        return "jdbc:postgresql://localhost:" + server.getPort() + "/postgres";
+    }
+
     PostgresSettings settings(String storeName) {
         return PostgresSettings.of(url()).withStoreName(storeName);
     }
