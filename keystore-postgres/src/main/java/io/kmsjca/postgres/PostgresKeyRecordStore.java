@@ -13,7 +13,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -124,6 +126,22 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
     @Override
     public List<KeyRecord> list() throws IOException {
         return records("read the keys", "", null);
+    }
+
+    @Override
+    public Map<String, Long> revisions() throws IOException {
+        return query("read the key revisions", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT key_id, revision FROM kmsjca_key WHERE store = ?")) {
+                s.setString(1, settings.storeName());
+                Map<String, Long> out = new HashMap<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        out.put(r.getString(1), r.getLong(2));
+                    }
+                }
+                return out;
+            }
+        });
     }
 
     private List<KeyRecord> records(String what, String filter, String keyId) throws IOException {

@@ -3,7 +3,9 @@ package io.kmsjca.spi;
 import io.kmsjca.spi.audit.AuditListener;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -50,6 +52,17 @@ public interface KeyRecordStore extends AutoCloseable {
 
     /** Every record, in no particular order. */
     List<KeyRecord> list() throws IOException;
+
+    /**
+     * The revision of every record by key id: what a periodic re-read compares before it reads
+     * the few records that changed. A backend where reading is costly answers this without the
+     * payloads.
+     */
+    default Map<String, Long> revisions() throws IOException {
+        Map<String, Long> revisions = new HashMap<>();
+        list().forEach(r -> revisions.put(r.keyId(), r.revision()));
+        return revisions;
+    }
 
     /**
      * Writes {@code next} if the stored record of {@code next.keyId()} is at

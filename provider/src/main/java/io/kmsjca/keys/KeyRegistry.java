@@ -136,23 +136,12 @@ final class KeyRegistry {
         if (backend instanceof io.kmsjca.spi.SnapshotKeyRecordStore s) {
             s.reload();
         }
-        Snapshot current = snapshot;
-        var byId = new HashMap<>(current.byId());
         int changed = 0;
-        for (KeyRecord r : backend.list()) {
-            UUID id = UUID.fromString(r.keyId());
-            MasterKey mine = byId.get(id);
-            if (mine != null && r.revision() < mine.revision()) {
-                throw new CorruptStoreException("the record of key " + id + " went back from revision " + mine.revision()
-                        + " to " + r.revision() + ": it was rolled back outside kms-jca");
+        for (Map.Entry<String, Long> stored : backend.revisions().entrySet()) {
+            MasterKey mine = snapshot.byId().get(UUID.fromString(stored.getKey()));
+            if (mine == null || mine.revision() != stored.getValue()) {
+                changed += refreshKey(UUID.fromString(stored.getKey())) ? 1 : 0;
             }
-            if (mine == null || mine.revision() != r.revision()) {
-                byId.put(id, unseal(r));
-                changed++;
-            }
-        }
-        if (changed > 0) {
-            snapshot = Snapshot.of(byId.values());
         }
         return changed;
     }

@@ -95,6 +95,16 @@ public abstract class KeyRecordStoreContract {
     }
 
     @Test
+    void revisions_areThoseOfTheRecords() throws Exception {
+        store.put(record("k1", 1, "one"));
+        store.put(record("k1", 2, "two"));
+        store.put(record("k2", 1, "other"));
+        assertEquals(java.util.Map.of("k1", 2L, "k2", 1L), store.revisions());
+        store.delete("k2", 1);
+        assertEquals(java.util.Map.of("k1", 2L), store.revisions());
+    }
+
+    @Test
     void listeners_hearEveryChangedKey_untilClosed() throws Exception {
         List<String> heard = new CopyOnWriteArrayList<>();
         KeyRecordStore.Subscription sub = store.subscribe(heard::add);
