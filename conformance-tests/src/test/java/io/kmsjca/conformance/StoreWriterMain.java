@@ -35,7 +35,7 @@ public final class StoreWriterMain {
                             service.createKey(name + "-" + me + "-" + i, "");
                         }
                         if (i < rotations) {
-                            service.rotateKeyOnDemand("shared");
+                            System.out.println("ROTATED " + service.rotateKeyOnDemand("shared"));
                         }
                     }
                 } catch (Throwable e) {
