@@ -5,6 +5,7 @@ import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.keys.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KeyNotFoundException;
+import io.kmsjca.provider.KmsKeyStores;
 import io.kmsjca.provider.KmsProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,6 +15,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.InvalidParameterException;
+import java.security.KeyStore;
 import java.security.Provider;
 import java.util.Arrays;
 import java.util.Map;
@@ -29,12 +33,18 @@ final class Common {
 
     static final String KEYSTORE_ENV = "KMS_KEYSTORE";
     static final String AUDIT_LOG_ENV = "KMS_AUDIT_LOG";
+    static final String CONFIG_ENV = "KMS_CONFIG";
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
     @Option(names = "--keystore", paramLabel = "FILE", description = "The key store file (default: $KMS_KEYSTORE).")
     Path keystore;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A provider configuration (kms.conf) naming the store instead, e.g. a PostgreSQL store shared "
+                    + "by a fleet (default: $KMS_CONFIG).")
+    Path config;
 
     @Option(names = "--password-file", paramLabel = "FILE",
             description = "Read the key store password from the first line of FILE (default: $KMS_KEYSTORE_PASSWORD, "
@@ -65,11 +75,34 @@ final class Common {
 
     Path auditLogFile() {
         Path file = auditLog != null ? auditLog : envPath(AUDIT_LOG_ENV);
+        if (file == null && configFile() != null) {
+            throw new CliException(ExitCode.USAGE, "with --config, name the audit log (its audit.file) with --audit-log FILE");
+        }
         return file != null ? file : keystoreFile().resolveSibling(keystoreFile().getFileName() + ".audit.jsonl");
+    }
+
+    private Path configFile() {
+        return config != null ? config : envPath(CONFIG_ENV);
+    }
+
+    /** What a command does with the key store. */
+    @FunctionalInterface
+    interface StoreAction {
+        void run(KeyService keys) throws GeneralSecurityException, IOException;
+    }
+
+    /** Opens the key store, which must exist, runs {@code action} on it and closes it. */
+    void withStore(StoreAction action) throws GeneralSecurityException, IOException {
+        try (KeyService keys = openStore()) {
+            action.run(keys);
+        }
     }
 
     /** Opens the key store, which must exist. */
     KeyService openStore() {
+        if (configFile() != null) {
+            return openConfigured(Passwords.read(this, false));
+        }
         Path file = keystoreFile();
         if (Files.notExists(file)) {
             throw new CliException(ExitCode.KEY_STORE, "no key store at " + file + "; 'kms create-key' creates one");
@@ -79,6 +112,9 @@ final class Common {
 
     /** Opens the key store, creating it (and asking for a new password) when there is none yet. */
     KeyService openOrCreateStore() {
+        if (configFile() != null) {
+            return openConfigured(Passwords.read(this, false)); // a shared store is created by its first user
+        }
         Path file = keystoreFile();
         return open(file, Passwords.read(this, Files.notExists(file)));
     }
@@ -91,6 +127,28 @@ final class Common {
             return KeyStores.openFile(file, password, options);
         } catch (IOException e) {
             throw Failures.storeDoesNotOpen(file, e);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    /**
+     * The store a provider configuration names, opened through the standard KeyStore API as an
+     * application configured with it would. Its audit settings apply; the password comes from the
+     * command's sources, as for a file store.
+     */
+    private KeyService openConfigured(char[] password) {
+        Path file = configFile();
+        try {
+            KeyStore ks = KeyStore.getInstance("KMS", PROVIDER.configure(file.toString()));
+            ks.load(null, password);
+            return KmsKeyStores.keyService(ks, password);
+        } catch (InvalidParameterException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+        } catch (IOException e) {
+            throw Failures.storeDoesNotOpen(file, e);
+        } catch (GeneralSecurityException e) {
+            throw Failures.explain(e);
         } finally {
             Arrays.fill(password, '\0');
         }

@@ -64,7 +64,7 @@ final class DataCommands {
 
     private static void dataKey(Common common, String keyId, DataKeySpec spec, Pairs context, boolean withPlaintext)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
+        common.withStore(keys -> {
             KmsKeyHandle master = Common.key(keys, keyId);
             KmsDataKeySpec request = KmsDataKeySpec.of(master, spec.bits).withContext(Pairs.of(context));
             KeyGenerator generator = KeyGenerator.getInstance("KMSDataKey", Common.PROVIDER);
@@ -78,7 +78,7 @@ final class DataCommands {
             }
             dataKey.destroy();
             common.print(result.with("KeyId", master.keyId().toString()));
-        }
+        });
     }
 
     @Command(mixinStandardHelpOptions = true, name = "encrypt", description = "Encrypt up to 4096 bytes (a password, a data key) under a master key. "
@@ -113,7 +113,7 @@ final class DataCommands {
                  @Option(names = "--encryption-context", paramLabel = "CONTEXT", converter = Inputs.Context.class,
                          description = "The encryption context the blob was made with.") Pairs context)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
+        common.withStore(keys -> {
             KmsKeyHandle master = blobKey(keys, blob.value(), keyId);
             Cipher cipher = Cipher.getInstance("KMSWrap", Common.PROVIDER);
             cipher.init(Cipher.DECRYPT_MODE, master, new KmsEncryptionContextSpec(Pairs.of(context)));
@@ -124,7 +124,7 @@ final class DataCommands {
             } finally {
                 Arrays.fill(plaintext, (byte) 0);
             }
-        }
+        });
     }
 
     @Command(mixinStandardHelpOptions = true, name = "re-encrypt", description = "Wrap the key or data inside a CiphertextBlob again, under the newest version "
@@ -141,7 +141,7 @@ final class DataCommands {
                    @Option(names = "--destination-encryption-context", paramLabel = "CONTEXT", converter = Inputs.Context.class,
                            description = "The context of the new blob (default: none).") Pairs destinationContext)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
+        common.withStore(keys -> {
             KmsKeyHandle source = blobKey(keys, blob.value(), null);
             KmsKeyHandle destination = destinationKeyId == null ? source : Common.key(keys, destinationKeyId);
             byte[] next = keys.reEncrypt(blob.value(), Pairs.of(sourceContext), destination.keyId().toString(),
@@ -150,7 +150,7 @@ final class DataCommands {
                     .with("SourceKeyId", source.keyId().toString()).with("SourceKeyVersion", WrappedKeyBlob.keyVersion(blob.value()))
                     .with("KeyId", destination.keyId().toString()).with("KeyVersion", WrappedKeyBlob.keyVersion(next))
                     .with("SourceEncryptionAlgorithm", Shapes.ALGORITHM).with("DestinationEncryptionAlgorithm", Shapes.ALGORITHM));
-        }
+        });
     }
 
     /** The master key a blob names, after checking the blob is one; with {@code expected}, it must be that key. */

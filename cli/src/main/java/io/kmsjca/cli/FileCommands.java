@@ -1,7 +1,6 @@
 package io.kmsjca.cli;
 
 import io.kmsjca.cli.Inputs.Pairs;
-import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KmsKeyRing;
 import io.kmsjca.provider.KmsEnvelopeSpec;
@@ -39,13 +38,13 @@ final class FileCommands {
                              description = "key=value,...: bound to the file, needed again to decrypt.") Pairs context,
                      @Option(names = "--no-progress", description = "No progress bar, even on a terminal.") boolean noProgress)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
+        common.withStore(keys -> {
             KmsKeyHandle master = Common.key(keys, keyId);
             long[] sizes = transform(common, Cipher.ENCRYPT_MODE, master, KmsEnvelopeSpec.withContext(Pairs.of(context)),
                     in, out, noProgress);
             common.print(Shapes.result().with("KeyId", master.keyId().toString()).with("InputFile", in.toString())
                     .with("OutputFile", out.toString()).with("PlaintextBytes", sizes[0]).with("CiphertextBytes", sizes[1]));
-        }
+        });
     }
 
     @Command(mixinStandardHelpOptions = true, name = "decrypt-file", description = "Decrypt a file of encrypt-file. Its header names the master key. "
@@ -58,12 +57,12 @@ final class FileCommands {
                              description = "Refuse unless the file was encrypted with exactly this context.") Pairs context,
                      @Option(names = "--no-progress", description = "No progress bar, even on a terminal.") boolean noProgress)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
+        common.withStore(keys -> {
             AlgorithmParameterSpec expected = context == null ? null : KmsEnvelopeSpec.withContext(context.values());
             long[] sizes = transform(common, Cipher.DECRYPT_MODE, KmsKeyRing.anyKeyOf(keys), expected, in, out, noProgress);
             common.print(Shapes.result().with("InputFile", in.toString()).with("OutputFile", out.toString())
                     .with("CiphertextBytes", sizes[0]).with("PlaintextBytes", sizes[1]));
-        }
+        });
     }
 
     /** Streams {@code in} through the cipher into {@code out}, committed only after doFinal; returns bytes read and written. */

@@ -45,9 +45,7 @@ final class KeyCommands {
             footer = {"", "Example:", "  kms describe-key --key-id alias/orders"})
     static void describeKey(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
-            common.print(Shapes.result().with("KeyMetadata", Shapes.keyMetadata(keys.describeKey(keyId))));
-        }
+        common.withStore(keys -> common.print(Shapes.result().with("KeyMetadata", Shapes.keyMetadata(keys.describeKey(keyId)))));
     }
 
     @Command(mixinStandardHelpOptions = true, name = "list-keys", description = "The keys in the store, ordered by key id, a page at a time.",
@@ -55,8 +53,8 @@ final class KeyCommands {
     static void listKeys(@Mixin Common common,
                   @Option(names = "--limit", defaultValue = "100", description = "At most this many keys (1..1000).") int limit,
                   @Option(names = "--marker", description = "The NextMarker of the previous page.") String marker)
-            throws IOException {
-        try (KeyService keys = common.openStore()) {
+            throws GeneralSecurityException, IOException {
+        common.withStore(keys -> {
             KeyPage page = keys.listKeys(limit, marker);
             common.print(Shapes.result()
                     .with("Keys", page.keys().stream().map(m -> Shapes.result().with("KeyId", m.keyId().toString())
@@ -64,25 +62,21 @@ final class KeyCommands {
                             .with("AliasNames", m.aliases().stream().map(Shapes::aliasName).toList())).toList())
                     .with("NextMarker", page.nextMarker())
                     .with("Truncated", page.nextMarker() != null));
-        }
+        });
     }
 
     @Command(mixinStandardHelpOptions = true, name = "enable-key", description = "Allow a Disabled key to be used again.",
             footer = {"", "Example:", "  kms enable-key --key-id alias/orders"})
     static void enableKey(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
-            keys.enableKey(keyId);
-        }
+        common.withStore(keys -> keys.enableKey(keyId));
     }
 
     @Command(mixinStandardHelpOptions = true, name = "disable-key", description = "Refuse every use of a key until it is enabled again; nothing is deleted.",
             footer = {"", "Example:", "  kms disable-key --key-id alias/orders"})
     static void disableKey(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
-            keys.disableKey(keyId);
-        }
+        common.withStore(keys -> keys.disableKey(keyId));
     }
 
     @Command(mixinStandardHelpOptions = true, name = "schedule-key-deletion", description = "Destroy a key's material after a waiting period; until "
@@ -93,23 +87,23 @@ final class KeyCommands {
                              @Option(names = "--pending-window-in-days", paramLabel = "DAYS",
                                      description = "7..30 days (default 30).") Integer days)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
+        common.withStore(keys -> {
             Instant deletion = days == null ? keys.scheduleKeyDeletion(keyId) : keys.scheduleKeyDeletion(keyId, days);
             KeyMetadata m = keys.describeKey(keyId);
             common.print(Shapes.result().with("KeyId", m.keyId().toString()).with("DeletionDate", deletion)
                     .with("KeyState", m.state().displayName())
                     .with("PendingWindowInDays", days != null ? days : KeyServiceOptions.defaults().pendingWindowDays()));
-        }
+        });
     }
 
     @Command(mixinStandardHelpOptions = true, name = "cancel-key-deletion", description = "Cancel a scheduled deletion; the key comes back Disabled.",
             footer = {"", "Example:", "  kms cancel-key-deletion --key-id alias/orders && kms enable-key --key-id alias/orders"})
     static void cancelKeyDeletion(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
+        common.withStore(keys -> {
             keys.cancelKeyDeletion(keyId);
             common.print(Shapes.result().with("KeyId", keys.describeKey(keyId).keyId().toString()));
-        }
+        });
     }
 
     @Command(mixinStandardHelpOptions = true, name = "create-alias", description = "Give a key another name.",
@@ -118,9 +112,7 @@ final class KeyCommands {
                      @Option(names = "--alias-name", required = true, paramLabel = "NAME", description = "alias/NAME or NAME.") String alias,
                      @Option(names = "--target-key-id", paramLabel = "KEY", required = true, description = KEY_ID) String target)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
-            keys.createAlias(alias, target);
-        }
+        common.withStore(keys -> keys.createAlias(alias, target));
     }
 
     @Command(mixinStandardHelpOptions = true, name = "update-alias", description = "Point an existing alias at another key.",
@@ -129,9 +121,7 @@ final class KeyCommands {
                      @Option(names = "--alias-name", required = true, paramLabel = "NAME", description = "alias/NAME or NAME.") String alias,
                      @Option(names = "--target-key-id", paramLabel = "KEY", required = true, description = KEY_ID) String target)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
-            keys.updateAlias(alias, target);
-        }
+        common.withStore(keys -> keys.updateAlias(alias, target));
     }
 
     @Command(mixinStandardHelpOptions = true, name = "delete-alias", description = "Remove an alias; the key stays, under its key id and other aliases.",
@@ -139,22 +129,22 @@ final class KeyCommands {
     static void deleteAlias(@Mixin Common common,
                      @Option(names = "--alias-name", required = true, paramLabel = "NAME", description = "alias/NAME or NAME.") String alias)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
+        common.withStore(keys -> {
             if (!keys.deleteAlias(alias)) {
                 throw new KeyNotFoundException(alias);
             }
-        }
+        });
     }
 
     @Command(mixinStandardHelpOptions = true, name = "list-aliases", description = "Every alias and its key, or those of one key.",
             footer = {"", "Example:", "  kms list-aliases --output table"})
     static void listAliases(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", description = KEY_ID) String keyId)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
+        common.withStore(keys -> {
             String only = keyId == null ? null : keys.describeKey(keyId).keyId().toString();
             common.print(Shapes.result().with("Aliases", keys.listAliases().stream()
                     .filter(a -> only == null || a.keyId().toString().equals(only)).map(Shapes::alias).toList()));
-        }
+        });
     }
 
     @Command(mixinStandardHelpOptions = true, name = "enable-key-rotation", description = "Rotate the key automatically every period; old ciphertext keeps decrypting.",
@@ -163,53 +153,49 @@ final class KeyCommands {
                            @Option(names = "--rotation-period-in-days", paramLabel = "DAYS", defaultValue = "365",
                                    description = "90..2560 days (default 365).") int days)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
-            keys.enableKeyRotation(keyId, days);
-        }
+        common.withStore(keys -> keys.enableKeyRotation(keyId, days));
     }
 
     @Command(mixinStandardHelpOptions = true, name = "disable-key-rotation", description = "Stop automatic rotation; existing versions stay.",
             footer = {"", "Example:", "  kms disable-key-rotation --key-id alias/orders"})
     static void disableKeyRotation(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
-            keys.disableKeyRotation(keyId);
-        }
+        common.withStore(keys -> keys.disableKeyRotation(keyId));
     }
 
     @Command(mixinStandardHelpOptions = true, name = "get-key-rotation-status", description = "Whether the key rotates automatically, and when next.",
             footer = {"", "Example:", "  kms get-key-rotation-status --key-id alias/orders"})
     static void getKeyRotationStatus(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
+        common.withStore(keys -> {
             KeyMetadata m = keys.describeKey(keyId);
             common.print(Shapes.result().with("KeyId", m.keyId().toString())
                     .with("KeyRotationEnabled", m.rotationPeriodDays() > 0)
                     .with("RotationPeriodInDays", m.rotationPeriodDays() > 0 ? m.rotationPeriodDays() : null)
                     .with("NextRotationDate", m.nextRotationDate()));
-        }
+        });
     }
 
     @Command(mixinStandardHelpOptions = true, name = "rotate-key-on-demand", description = "Make a new current key version now; older versions keep decrypting.",
             footer = {"", "Example:", "  kms rotate-key-on-demand --key-id alias/orders"})
     static void rotateKeyOnDemand(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
+        common.withStore(keys -> {
             int version = keys.rotateKeyOnDemand(keyId);
             common.print(Shapes.result().with("KeyId", keys.describeKey(keyId).keyId().toString())
                     .with("CurrentKeyVersion", version));
-        }
+        });
     }
 
     @Command(mixinStandardHelpOptions = true, name = "list-key-rotations", description = "The key's versions after the first: when, why, and how much each was used.",
             footer = {"", "Example:", "  kms list-key-rotations --key-id alias/orders --output table"})
     static void listKeyRotations(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
+        common.withStore(keys -> {
             String id = keys.describeKey(keyId).keyId().toString();
             common.print(Shapes.result().with("Rotations",
                     keys.listKeyRotations(keyId).stream().map(r -> Shapes.rotation(id, r)).toList()));
-        }
+        });
     }
 
     @Command(mixinStandardHelpOptions = true, name = "tag-resource", description = "Add or replace tags on a key.",
@@ -218,9 +204,7 @@ final class KeyCommands {
                      @Option(names = "--tags", required = true, paramLabel = "TAGS", converter = Inputs.Tags.class,
                              description = "TagKey=k,TagValue=v (repeatable) or k=v,k2=v2.") List<Pairs> tags)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
-            keys.tagKey(keyId, Inputs.merge(tags));
-        }
+        common.withStore(keys -> keys.tagKey(keyId, Inputs.merge(tags)));
     }
 
     @Command(mixinStandardHelpOptions = true, name = "untag-resource", description = "Remove tags from a key.",
@@ -228,18 +212,14 @@ final class KeyCommands {
     static void untagResource(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId,
                        @Option(names = "--tag-keys", required = true, split = ",", paramLabel = "KEY") List<String> tagKeys)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
-            keys.untagKey(keyId, tagKeys);
-        }
+        common.withStore(keys -> keys.untagKey(keyId, tagKeys));
     }
 
     @Command(mixinStandardHelpOptions = true, name = "list-resource-tags", description = "The tags of a key.",
             footer = {"", "Example:", "  kms list-resource-tags --key-id alias/orders"})
     static void listResourceTags(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId)
             throws GeneralSecurityException, IOException {
-        try (KeyService keys = common.openStore()) {
-            common.print(Shapes.result().with("Tags", Shapes.tags(keys.describeKey(keyId).tags())));
-        }
+        common.withStore(keys -> common.print(Shapes.result().with("Tags", Shapes.tags(keys.describeKey(keyId).tags()))));
     }
 
     @Command(mixinStandardHelpOptions = true, name = "import-key-material", description = "Bring your own key: 32 bytes of AES-256 material become a new "
