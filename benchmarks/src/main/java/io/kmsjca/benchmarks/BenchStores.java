@@ -25,12 +25,17 @@ final class BenchStores {
     }
 
     static KeyService service() {
-        return service(AuditOptions.DEFAULTS.withListeners(false, List.of(), false));
+        return KeyStores.newInMemory(options());
     }
 
     static KeyService service(AuditOptions audit) {
-        return KeyStores.newInMemory(KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))
-                .withMaintenanceInterval(Duration.ZERO).withAudit(audit));
+        return KeyStores.newInMemory(options().withAudit(audit));
+    }
+
+    /** A cheap KDF, no background maintenance, no audit listener. */
+    static KeyServiceOptions options() {
+        return KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1)).withMaintenanceInterval(Duration.ZERO)
+                .withAudit(AuditOptions.DEFAULTS.withListeners(false, List.of(), false));
     }
 
     /** A cipher of this provider, initialised once, to be reused by every invocation as its documentation recommends. */

@@ -1,6 +1,5 @@
 package io.kmsjca.benchmarks;
 
-import io.kmsjca.crypto.Argon2Params;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.keys.KeyStores;
@@ -27,8 +26,6 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Key;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,9 +54,7 @@ public class StoreBackendBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        KeyServiceOptions options = KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))
-                .withMaintenanceInterval(Duration.ZERO)
-                .withAudit(KeyServiceOptions.defaults().audit().withListeners(false, List.of(), false));
+        KeyServiceOptions options = BenchStores.options();
         char[] password = "benchmark".toCharArray();
         if (backend.equals("postgres")) {
             server = EmbeddedPostgres.builder().start();

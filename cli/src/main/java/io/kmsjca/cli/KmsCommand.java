@@ -12,8 +12,9 @@ import java.util.List;
 @Command(name = "kms", mixinStandardHelpOptions = true, versionProvider = KmsCommand.Version.class,
         description = {"A key management service in your JVM: master keys that never leave kms-jca, data keys, envelope "
                 + "encryption, rotation and an audit trail, driven like the AWS CLI's 'aws kms'.", "",
-                "The key store: --keystore FILE or $KMS_KEYSTORE. Its password: $KMS_KEYSTORE_PASSWORD, "
-                        + "--password-file FILE, or a prompt; never on the command line."},
+                "The key store: --keystore FILE or $KMS_KEYSTORE (or --config kms.conf, e.g. for a PostgreSQL store "
+                        + "shared by a fleet). Its password: $KMS_KEYSTORE_PASSWORD, --password-file FILE, or a prompt; "
+                        + "never on the command line."},
         footer = {"", "Exit codes:",
                 "  0   success",
                 "  1   refused: key disabled or pending deletion, wrong encryption context, altered ciphertext",

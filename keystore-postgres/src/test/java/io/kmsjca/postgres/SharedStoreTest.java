@@ -165,16 +165,13 @@ class SharedStoreTest {
     void aRowRolledBackBehindTheServicesBack_isRefused() throws Exception {
         try (KeyService a = open(settings)) {
             String id = a.createKey("rolled", "").keyId().toString();
-            byte[] before;
-            long revision;
             try (Connection c = DriverManager.getConnection(TestDatabase.shared().url())) {
-                before = sealed(c, id);
-                revision = revision(c, id);
+                Row before = row(c, id);
                 a.disableKey("rolled");
                 try (PreparedStatement restore = c.prepareStatement(
                         "UPDATE kmsjca_key SET sealed = ?, revision = ? WHERE store = ? AND key_id = ?")) {
-                    restore.setBytes(1, before);
-                    restore.setLong(2, revision);
+                    restore.setBytes(1, before.sealed());
+                    restore.setLong(2, before.revision());
                     restore.setString(3, settings.storeName());
                     restore.setString(4, id);
                     assertEquals(1, restore.executeUpdate()); // a backup restored to re-enable the key
@@ -207,24 +204,17 @@ class SharedStoreTest {
         }
     }
 
-    private byte[] sealed(Connection c, String id) throws Exception {
-        try (PreparedStatement s = c.prepareStatement("SELECT sealed FROM kmsjca_key WHERE store = ? AND key_id = ?")) {
-            s.setString(1, settings.storeName());
-            s.setString(2, id);
-            try (ResultSet r = s.executeQuery()) {
-                assertTrue(r.next());
-                return r.getBytes(1);
-            }
-        }
+    /** The stored revision and sealed bytes of a key's row. */
+    private record Row(long revision, byte[] sealed) {
     }
 
-    private long revision(Connection c, String id) throws Exception {
-        try (PreparedStatement s = c.prepareStatement("SELECT revision FROM kmsjca_key WHERE store = ? AND key_id = ?")) {
+    private Row row(Connection c, String id) throws Exception {
+        try (PreparedStatement s = c.prepareStatement("SELECT revision, sealed FROM kmsjca_key WHERE store = ? AND key_id = ?")) {
             s.setString(1, settings.storeName());
             s.setString(2, id);
             try (ResultSet r = s.executeQuery()) {
                 assertTrue(r.next());
-                return r.getLong(1);
+                return new Row(r.getLong(1), r.getBytes(2));
             }
         }
     }
