@@ -54,6 +54,8 @@ final class KeyRegistry {
         }
     }
 
+    private static final System.Logger LOG = System.getLogger("io.kmsjca");
+
     private final KeyRecordStore backend;
     private final RootKey root;
     private final SecureRandom random;
@@ -173,6 +175,27 @@ final class KeyRegistry {
         }
         snapshot = snapshot.with(unseal(stored.get()));
         return true;
+    }
+
+    /**
+     * Another process changed a key of a shared store (the backend's change feed said so): the
+     * key is re-read now, so a rotation, a disable or a new key takes effect here without waiting
+     * for the periodic re-read. Our own changes are published by the commit that makes them.
+     */
+    void follow(String keyId) {
+        if (Thread.holdsLock(this)) {
+            return; // our own commit, or a refresh under way: either publishes the change itself
+        }
+        try {
+            if (KeyRecordStore.ALL_KEYS.equals(keyId)) {
+                refresh();
+            } else {
+                refreshKey(UUID.fromString(keyId));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "kms-jca could not re-read key " + keyId + " after a change elsewhere: "
+                    + e.getMessage() + "; the periodic re-read will try again");
+        }
     }
 
     /** Re-reads one key after a lost compare-and-set. */

@@ -55,7 +55,6 @@ public final class KeyService implements AutoCloseable {
     private static final int MAX_PAGE = 1000;
     /** Attempts of a change that keeps losing its compare-and-set to other processes. */
     private static final int MAX_ATTEMPTS = 20;
-    private static final System.Logger LOG = System.getLogger("io.kmsjca");
 
     private final KeyRegistry registry;
     private final KeyServiceOptions options;
@@ -95,30 +94,7 @@ public final class KeyService implements AutoCloseable {
             audit.record(AuditOperation.CREATE_KEY, owned.id(), 1, null, null, EncryptionContext.EMPTY);
         }
         this.maintenance = new KeyMaintenance(this, options.maintenanceInterval());
-        this.changeFeed = backend.subscribe(this::onBackendChange);
-    }
-
-    /**
-     * Another process changed a key of a shared store (the backend's change feed said so): the
-     * key is re-read now, so a rotation, a disable or a new key takes effect here without waiting
-     * for the periodic re-read. Our own changes are published by the commit that makes them.
-     */
-    private void onBackendChange(String keyId) {
-        if (Thread.holdsLock(registry)) {
-            return; // our own commit, or a refresh under way: either publishes the change itself
-        }
-        try {
-            synchronized (registry) {
-                if (KeyRecordStore.ALL_KEYS.equals(keyId)) {
-                    registry.refresh();
-                } else {
-                    registry.refreshKey(UUID.fromString(keyId));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "kms-jca could not re-read key " + keyId + " after a change elsewhere: "
-                    + e.getMessage() + "; the periodic re-read will try again");
-        }
+        this.changeFeed = backend.subscribe(registry::follow);
     }
 
     // ---------------------------------------------------------------- creating keys
