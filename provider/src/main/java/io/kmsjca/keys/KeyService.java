@@ -18,10 +18,8 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyStoreException;
 import java.security.UnrecoverableKeyException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 
 /**
  * The management API of a key store, the one the JCA classes and the CLI call: create, describe
@@ -37,14 +34,15 @@ import java.util.function.UnaryOperator;
  * on demand, by usage); re-encryption; retirement and revocation of versions. Every call is
  * audited, and every change is durable before the call returns.
  *
- * <p>The lifecycle rules live in {@link MasterKey}; this class looks keys up, applies a rule,
- * commits the result through the {@link KeyRegistry} and records it. Wraps and unwraps read the
- * registry's snapshot without a lock. Obtain a service through {@link KeyStores}, or from a
+ * <p>The lifecycle rules live in {@link MasterKey}; this class says which rule a request
+ * applies, and {@link KeyChanges} looks the key up, applies it, commits the result through the
+ * {@link KeyRegistry} and records it. Wraps and unwraps read the registry's snapshot without a
+ * lock. Obtain a service through {@link KeyStores}, or from a
  * loaded {@code KeyStore} with {@code KmsKeyStores.keyService(keyStore, password)}.
  *
  * <p>Methods that name a key take a key id or an alias ({@code orders} or {@code alias/orders}).
  * A request the key's state or manager does not allow fails with {@link KeyStateException};
- * an unknown key or a backend failure with {@link KeyStoreException}.
+ * an unknown key with {@link KeyNotFoundException}, a backend failure with {@link KeyStoreException}.
  */
 public final class KeyService implements AutoCloseable {
 
@@ -53,13 +51,12 @@ public final class KeyService implements AutoCloseable {
     static final String MANAGED_ALIAS_PREFIX = "kms/managed/";
     static final String OWNED_PURPOSE_TAG = "kms:purpose";
     private static final int MAX_PAGE = 1000;
-    /** Attempts of a change that keeps losing its compare-and-set to other processes. */
-    private static final int MAX_ATTEMPTS = 20;
 
     private final KeyRegistry registry;
     private final KeyServiceOptions options;
     private final AuditKeys auditKeys;
     private final AuditDispatcher audit;
+    private final KeyChanges changes;
     private final KeyMaintenance maintenance;
     private final KeyRecordStore.Subscription changeFeed;
     private final ReEncryption reEncryption = new ReEncryption(this);
@@ -93,6 +90,7 @@ public final class KeyService implements AutoCloseable {
         if (created) {
             audit.record(AuditOperation.CREATE_KEY, owned.id(), 1, null, null, EncryptionContext.EMPTY);
         }
+        this.changes = new KeyChanges(registry, audit, options);
         this.maintenance = new KeyMaintenance(this, options.maintenanceInterval());
         this.changeFeed = backend.subscribe(registry::follow);
     }
@@ -106,9 +104,9 @@ public final class KeyService implements AutoCloseable {
 
     /** KMS CreateKey: AES-256 material generated inside the provider and never seen by the caller. */
     public KmsKeyHandle createKey(CreateKeyRequest request) throws KeyStoreException {
-        String alias = request.alias() == null ? null : customerAlias(request.alias(), AuditOperation.CREATE_KEY);
-        return newKey(AuditOperation.CREATE_KEY, alias, request.description(), KeyNames.checkTags(request.tags()),
-                KeyManagerType.CUSTOMER, request.rotationPeriodDays(), RotationReason.CREATED, null);
+        String alias = request.alias() == null ? null : changes.customerAlias(request.alias(), AuditOperation.CREATE_KEY);
+        return handle(changes.newKey(AuditOperation.CREATE_KEY, alias, request.description(), KeyNames.checkTags(request.tags()),
+                KeyManagerType.CUSTOMER, request.rotationPeriodDays(), RotationReason.CREATED, null), alias);
     }
 
     /**
@@ -119,21 +117,22 @@ public final class KeyService implements AutoCloseable {
     public KmsKeyHandle importKeyMaterial(String alias, byte[] material) throws KeyStoreException {
         AuditOperation op = AuditOperation.IMPORT_KEY_MATERIAL;
         if (material == null || material.length != 32) {
-            throw audited(op, null, alias, new KeyStoreException("master keys are AES-256: key material must be 32 bytes, was "
+            throw changes.audited(op, null, alias, new KeyStoreException("master keys are AES-256: key material must be 32 bytes, was "
                     + (material == null ? "null" : material.length)));
         }
-        String name = alias == null ? null : normalize(alias, op);
+        String name = alias == null ? null : changes.normalize(alias, op);
         synchronized (registry) {
             Optional<MasterKey> existing = name == null ? Optional.empty() : registry.lookup(name);
             if (existing.isEmpty()) {
-                return newKey(op, name == null ? null : customerAlias(name, op), "", Map.of(), KeyManagerType.CUSTOMER,
-                        0, RotationReason.IMPORTED, material);
+                String newAlias = name == null ? null : changes.customerAlias(name, op);
+                return handle(changes.newKey(op, newAlias, "", Map.of(), KeyManagerType.CUSTOMER, 0, RotationReason.IMPORTED,
+                        material), newAlias);
             }
-            MasterKey key = apply(op, existing.get(), name, k -> {
+            MasterKey key = changes.apply(op, existing.get(), name, k -> {
                 k.requireCustomerManaged("given imported material");
-                return k.withVersion(newVersion(k, RotationReason.IMPORTED, material));
+                return k.withVersion(changes.newVersion(k, RotationReason.IMPORTED, material));
             });
-            return new KmsKeyHandle(this, key.id(), name);
+            return handle(key, name);
         }
     }
 
@@ -143,14 +142,14 @@ public final class KeyService implements AutoCloseable {
      * nor change its rotation.
      */
     public KmsKeyHandle managedKey(String serviceName) throws KeyStoreException {
-        String alias = normalize(MANAGED_ALIAS_PREFIX + serviceName, AuditOperation.CREATE_KEY);
+        String alias = changes.normalize(MANAGED_ALIAS_PREFIX + serviceName, AuditOperation.CREATE_KEY);
         synchronized (registry) {
             Optional<MasterKey> existing = registry.lookup(alias);
             if (existing.isPresent()) {
-                return new KmsKeyHandle(this, existing.get().id(), alias);
+                return handle(existing.get(), alias);
             }
-            return newKey(AuditOperation.CREATE_KEY, alias, "provider-managed key of " + serviceName, Map.of(),
-                    KeyManagerType.PROVIDER, MasterKey.DEFAULT_ROTATION_DAYS, RotationReason.CREATED, null);
+            return handle(changes.newKey(AuditOperation.CREATE_KEY, alias, "provider-managed key of " + serviceName, Map.of(),
+                    KeyManagerType.PROVIDER, MasterKey.DEFAULT_ROTATION_DAYS, RotationReason.CREATED, null), alias);
         }
     }
 
@@ -179,7 +178,8 @@ public final class KeyService implements AutoCloseable {
     /** Provider-owned keys are not rotated: what they protect records which version it used. */
     private MasterKey newOwnedKey(String purpose) {
         return MasterKey.create(ownedKeyId(purpose), "provider-owned", KeyManagerType.PROVIDER_OWNED, now(), List.of(),
-                Map.of(OWNED_PURPOSE_TAG, purpose), 0, generatedVersion(1, now(), RotationReason.CREATED));
+                Map.of(OWNED_PURPOSE_TAG, purpose), 0,
+                KeyChanges.generatedVersion(1, now(), RotationReason.CREATED, options.random()));
     }
 
     /**
@@ -204,7 +204,7 @@ public final class KeyService implements AutoCloseable {
 
     /** KMS DescribeKey: everything about a key but its material. */
     public KeyMetadata describeKey(String key) throws KeyStoreException {
-        return find(key).metadata();
+        return changes.find(key).metadata();
     }
 
     /** Every key that is not destroyed, ordered by id. */
@@ -249,7 +249,7 @@ public final class KeyService implements AutoCloseable {
 
     /** KMS ListKeyRotations: the versions after the first, each with its date and reason. */
     public List<KeyRotation> listKeyRotations(String key) throws KeyStoreException {
-        return find(key).versions().stream().skip(1)
+        return changes.find(key).versions().stream().skip(1)
                 .map(v -> new KeyRotation(v.number(), v.created(), v.reason(), v.state(), v.wraps())).toList();
     }
 
@@ -257,23 +257,23 @@ public final class KeyService implements AutoCloseable {
 
     /** KMS CreateAlias: a further alias for a key. */
     public void createAlias(String alias, String key) throws KeyStoreException {
-        String name = customerAlias(alias, AuditOperation.CREATE_ALIAS);
+        String name = changes.customerAlias(alias, AuditOperation.CREATE_ALIAS);
         synchronized (registry) {
             if (registry.snapshot().byAlias().containsKey(name)) {
-                throw audited(AuditOperation.CREATE_ALIAS, null, name, new KeyStoreException("alias " + name
+                throw changes.audited(AuditOperation.CREATE_ALIAS, null, name, new KeyStoreException("alias " + name
                         + " already names key " + registry.snapshot().byAlias().get(name) + "; use updateAlias to move it"));
             }
-            change(AuditOperation.CREATE_ALIAS, key, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));
+            changes.change(AuditOperation.CREATE_ALIAS, key, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));
         }
     }
 
     /** KMS UpdateAlias: points an existing alias at another key. */
     public void updateAlias(String alias, String targetKey) throws KeyStoreException {
         AuditOperation op = AuditOperation.UPDATE_ALIAS;
-        String name = customerAlias(alias, op);
+        String name = changes.customerAlias(alias, op);
         synchronized (registry) {
-            MasterKey from = find(name, op);
-            MasterKey to = find(targetKey, op);
+            MasterKey from = changes.find(name, op);
+            MasterKey to = changes.find(targetKey, op);
             if (from.id().equals(to.id())) {
                 return;
             }
@@ -283,10 +283,10 @@ public final class KeyService implements AutoCloseable {
             try {
                 fromNext = registry.commit(from.withAliases(KeyNames.minus(from.aliases(), name)));
             } catch (KeyStoreException e) {
-                throw audited(op, to.id(), name, e);
+                throw changes.audited(op, to.id(), name, e);
             }
             try {
-                apply(op, to, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));
+                changes.apply(op, to, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));
             } catch (KeyStoreException e) {
                 try {
                     registry.commit(fromNext.withAliases(KeyNames.plus(fromNext.aliases(), name)));
@@ -307,18 +307,18 @@ public final class KeyService implements AutoCloseable {
      */
     public boolean deleteAlias(String alias) throws KeyStoreException {
         AuditOperation op = AuditOperation.DELETE_ALIAS;
-        String name = normalize(alias, op);
+        String name = changes.normalize(alias, op);
         synchronized (registry) {
             Optional<MasterKey> key = registry.lookup(name).filter(k -> k.aliases().contains(name));
             if (key.isEmpty()) {
                 return false;
             }
-            MasterKey next = apply(op, key.get(), name, k -> {
+            MasterKey next = changes.apply(op, key.get(), name, k -> {
                 k.requireCustomerManaged("stripped of its alias");
                 return k.withAliases(KeyNames.minus(k.aliases(), name));
             });
             if (next.aliases().isEmpty() && next.state() != KeyState.PENDING_DELETION) {
-                scheduleDeletion(next, options.pendingWindowDays());
+                changes.scheduleDeletion(next, options.pendingWindowDays());
             }
             return true;
         }
@@ -328,12 +328,12 @@ public final class KeyService implements AutoCloseable {
 
     /** KMS EnableKey. */
     public void enableKey(String key) throws KeyStoreException {
-        change(AuditOperation.ENABLE_KEY, key, null, MasterKey::enabled);
+        changes.change(AuditOperation.ENABLE_KEY, key, null, MasterKey::enabled);
     }
 
     /** KMS DisableKey: no cryptographic use until enabled again; describe still works. */
     public void disableKey(String key) throws KeyStoreException {
-        change(AuditOperation.DISABLE_KEY, key, null, MasterKey::disabled);
+        changes.change(AuditOperation.DISABLE_KEY, key, null, MasterKey::disabled);
     }
 
     /** KMS ScheduleKeyDeletion with the configured waiting period. */
@@ -350,30 +350,30 @@ public final class KeyService implements AutoCloseable {
     public Instant scheduleKeyDeletion(String key, int pendingWindowDays) throws KeyStoreException {
         if (pendingWindowDays < KeyServiceOptions.MIN_PENDING_WINDOW_DAYS
                 || pendingWindowDays > KeyServiceOptions.MAX_PENDING_WINDOW_DAYS) {
-            throw audited(AuditOperation.SCHEDULE_KEY_DELETION, null, null, new KeyStoreException(
+            throw changes.audited(AuditOperation.SCHEDULE_KEY_DELETION, null, null, new KeyStoreException(
                     "the deletion waiting period must be 7 to 30 days, not " + pendingWindowDays));
         }
         synchronized (registry) {
-            return scheduleDeletion(find(key, AuditOperation.SCHEDULE_KEY_DELETION), pendingWindowDays)
+            return changes.scheduleDeletion(changes.find(key, AuditOperation.SCHEDULE_KEY_DELETION), pendingWindowDays)
                     .deletionDate().orElseThrow();
         }
     }
 
     /** KMS CancelKeyDeletion: the key comes back Disabled, as in KMS; enable it to use it. */
     public void cancelKeyDeletion(String key) throws KeyStoreException {
-        change(AuditOperation.CANCEL_KEY_DELETION, key, null, MasterKey::deletionCancelled);
+        changes.change(AuditOperation.CANCEL_KEY_DELETION, key, null, MasterKey::deletionCancelled);
     }
 
     // ---------------------------------------------------------------- rotation and versions
 
     /** KMS EnableKeyRotation: rotate automatically every {@code periodDays} (90..2560). */
     public void enableKeyRotation(String key, int periodDays) throws KeyStoreException {
-        change(AuditOperation.ENABLE_KEY_ROTATION, key, null, k -> k.withRotationPeriod(periodDays));
+        changes.change(AuditOperation.ENABLE_KEY_ROTATION, key, null, k -> k.withRotationPeriod(periodDays));
     }
 
     /** KMS DisableKeyRotation. */
     public void disableKeyRotation(String key) throws KeyStoreException {
-        change(AuditOperation.DISABLE_KEY_ROTATION, key, null, k -> k.withRotationPeriod(0));
+        changes.change(AuditOperation.DISABLE_KEY_ROTATION, key, null, k -> k.withRotationPeriod(0));
     }
 
     /**
@@ -384,23 +384,14 @@ public final class KeyService implements AutoCloseable {
      */
     public int rotateKeyOnDemand(String key) throws KeyStoreException {
         synchronized (registry) {
-            MasterKey found = find(key, AuditOperation.ROTATE_KEY);
-            MasterKey fresh = reread(found.id()); // rotate from what the store holds now, not from a stale copy
+            MasterKey found = changes.find(key, AuditOperation.ROTATE_KEY);
+            MasterKey fresh = changes.reread(found.id()); // rotate from what the store holds now, not from a stale copy
             int from = fresh.current().number();
-            return apply(AuditOperation.ROTATE_KEY, fresh, null, k -> {
+            return changes.apply(AuditOperation.ROTATE_KEY, fresh, null, k -> {
                 k.requireCustomerManaged("rotated on demand");
-                return rotatedFrom(k, from, RotationReason.ON_DEMAND);
+                return changes.rotatedFrom(k, from, RotationReason.ON_DEMAND);
             }).current().number();
         }
-    }
-
-    /**
-     * {@code k} rotated to a new version, unless another process rotated it since it was at
-     * version {@code from}: then that rotation stands for this one too, so two processes rotating
-     * at the same moment make one new version, and both see it.
-     */
-    private MasterKey rotatedFrom(MasterKey k, int from, RotationReason reason) {
-        return k.current().number() != from ? k : k.rotated(newVersion(k, reason, null));
     }
 
     /**
@@ -409,7 +400,7 @@ public final class KeyService implements AutoCloseable {
      * minimum again restores them.
      */
     public void setMinDecryptionVersion(String key, int version) throws KeyStoreException {
-        change(AuditOperation.SET_MIN_DECRYPTION_VERSION, key, null, k -> k.withMinDecryptionVersion(version));
+        changes.change(AuditOperation.SET_MIN_DECRYPTION_VERSION, key, null, k -> k.withMinDecryptionVersion(version));
     }
 
     /**
@@ -418,18 +409,18 @@ public final class KeyService implements AutoCloseable {
      */
     public void revokeKeyVersion(String key, int version) throws KeyStoreException {
         synchronized (registry) {
-            MasterKey k = find(key, AuditOperation.REVOKE_KEY_VERSION);
+            MasterKey k = changes.find(key, AuditOperation.REVOKE_KEY_VERSION);
             if (version == k.current().number() && k.manager() == KeyManagerType.CUSTOMER) {
-                k = apply(AuditOperation.ROTATE_KEY, k, null, m -> m.rotated(newVersion(m, RotationReason.REVOCATION, null)));
+                k = changes.apply(AuditOperation.ROTATE_KEY, k, null, m -> m.rotated(changes.newVersion(m, RotationReason.REVOCATION, null)));
             }
-            apply(AuditOperation.REVOKE_KEY_VERSION, k, null, m -> m.versionRevoked(version, now()));
+            changes.apply(AuditOperation.REVOKE_KEY_VERSION, k, null, m -> m.versionRevoked(version, now()));
         }
     }
 
     /** KMS TagResource: adds or replaces tags (at most 50; keys 1..128 characters, values up to 256). */
     public void tagKey(String key, Map<String, String> tags) throws KeyStoreException {
         Map<String, String> checked = KeyNames.checkTags(tags);
-        change(AuditOperation.TAG_KEY, key, null, k -> {
+        changes.change(AuditOperation.TAG_KEY, key, null, k -> {
             var next = new HashMap<>(k.tags());
             next.putAll(checked);
             return k.withTags(KeyNames.checkTagCount(next));
@@ -438,7 +429,7 @@ public final class KeyService implements AutoCloseable {
 
     /** KMS UntagResource. */
     public void untagKey(String key, Collection<String> tagKeys) throws KeyStoreException {
-        change(AuditOperation.UNTAG_KEY, key, null, k -> {
+        changes.change(AuditOperation.UNTAG_KEY, key, null, k -> {
             var next = new HashMap<>(k.tags());
             tagKeys.forEach(next::remove);
             return k.withTags(next);
@@ -573,7 +564,7 @@ public final class KeyService implements AutoCloseable {
         synchronized (registry) {
             MasterKey key = registry.snapshot().byId().get(keyId);
             if (key != null && key.current().number() == fromVersion && key.state() == KeyState.ENABLED) {
-                apply(AuditOperation.ROTATE_KEY, key, null, k -> rotatedFrom(k, fromVersion, reason));
+                changes.apply(AuditOperation.ROTATE_KEY, key, null, k -> changes.rotatedFrom(k, fromVersion, reason));
             }
         }
     }
@@ -583,7 +574,7 @@ public final class KeyService implements AutoCloseable {
         synchronized (registry) {
             MasterKey key = registry.snapshot().byId().get(keyId);
             if (key != null && key.destructionDue(now())) {
-                apply(AuditOperation.DESTROY_KEY_MATERIAL, key, null, k -> k.destroyed(now()));
+                changes.apply(AuditOperation.DESTROY_KEY_MATERIAL, key, null, k -> k.destroyed(now()));
             }
         }
     }
@@ -600,18 +591,6 @@ public final class KeyService implements AutoCloseable {
 
     KeyRegistry registry() {
         return registry;
-    }
-
-    private MasterKey reread(UUID id) throws KeyStoreException {
-        try {
-            MasterKey k = registry.reread(id);
-            if (k == null) {
-                throw new KeyStoreException("key " + id + " was removed by another writer");
-            }
-            return k;
-        } catch (IOException e) {
-            throw new KeyStoreException("could not re-read key " + id + ": " + e.getMessage(), e);
-        }
     }
 
     /**
@@ -642,112 +621,10 @@ public final class KeyService implements AutoCloseable {
         return options.clock().instant();
     }
 
-    // ---------------------------------------------------------------- changes, in one place
+    // ---------------------------------------------------------------- lookups
 
-    private KmsKeyHandle newKey(AuditOperation op, String alias, String description, Map<String, String> tags,
-                                KeyManagerType manager, int rotationDays, RotationReason reason, byte[] material)
-            throws KeyStoreException {
-        UUID id = UUID.randomUUID();
-        synchronized (registry) {
-            try {
-                if (alias != null && registry.snapshot().byAlias().containsKey(alias)) {
-                    throw new KeyStoreException("alias " + alias + " already names key " + registry.snapshot().byAlias().get(alias));
-                }
-                if (description.getBytes(StandardCharsets.UTF_8).length > MasterKeyCodec.MAX_DESCRIPTION_BYTES) {
-                    throw new KeyStoreException("description is longer than " + MasterKeyCodec.MAX_DESCRIPTION_BYTES + " bytes");
-                }
-                Instant now = now();
-                KeyVersion first = material != null ? new KeyVersion(1, now, KeyOrigin.IMPORTED, reason, material, 0)
-                        : generatedVersion(1, now, reason);
-                MasterKey key = registry.commit(MasterKey.create(id, description, manager, now,
-                        alias == null ? List.of() : List.of(alias), tags, rotationDays, first));
-                audit.record(op, id, 1, alias, null, EncryptionContext.EMPTY);
-                return new KmsKeyHandle(this, key.id(), alias);
-            } catch (IllegalArgumentException e) {
-                throw audited(op, id, alias, new KeyStoreException(e.getMessage(), e));
-            } catch (KeyStoreException e) {
-                throw audited(op, id, alias, e);
-            }
-        }
-    }
-
-    private MasterKey scheduleDeletion(MasterKey key, int days) throws KeyStoreException {
-        Instant when = now().plus(Duration.ofDays(days));
-        return apply(AuditOperation.SCHEDULE_KEY_DELETION, key, null, k -> k.deletionScheduled(when));
-    }
-
-    /** Looks a key up and applies a transition to it. */
-    private MasterKey change(AuditOperation op, String keyRef, String alias, UnaryOperator<MasterKey> transition)
-            throws KeyStoreException {
-        synchronized (registry) {
-            return apply(op, find(keyRef, op), alias, transition);
-        }
-    }
-
-    /**
-     * Applies a transition, commits it and audits the outcome: the one path of every change.
-     * If another process changed the key in between (a lost compare-and-set), the key is read
-     * again and the transition applied to what is there now, so no writer's change is lost.
-     */
-    private MasterKey apply(AuditOperation op, MasterKey key, String alias, UnaryOperator<MasterKey> transition)
-            throws KeyStoreException {
-        synchronized (registry) {
-            try {
-                MasterKey current = key;
-                for (int attempt = 1; ; attempt++) {
-                    try {
-                        MasterKey changed = transition.apply(current);
-                        MasterKey next = changed == current ? current : registry.commit(changed);
-                        audit.record(op, next.id(), next.current().number(), alias, null, EncryptionContext.EMPTY);
-                        return next;
-                    } catch (KeyStoreException e) {
-                        if (!(e.getCause() instanceof StaleRecordException) || attempt == MAX_ATTEMPTS) {
-                            throw e;
-                        }
-                        current = reread(key.id());
-                    }
-                }
-            } catch (IllegalStateException e) {
-                throw audited(op, key.id(), alias, new KeyStateException(e.getMessage(), e));
-            } catch (KeyStoreException e) {
-                throw audited(op, key.id(), alias, e);
-            }
-        }
-    }
-
-    private KeyVersion newVersion(MasterKey key, RotationReason reason, byte[] material) {
-        int number = key.current().number() + 1;
-        return material != null ? new KeyVersion(number, now(), KeyOrigin.IMPORTED, reason, material, 0)
-                : generatedVersion(number, now(), reason);
-    }
-
-    private KeyVersion generatedVersion(int number, Instant now, RotationReason reason) {
-        byte[] material = new byte[32];
-        options.random().nextBytes(material);
-        try {
-            return new KeyVersion(number, now, KeyOrigin.GENERATED, reason, material, 0);
-        } finally {
-            Arrays.fill(material, (byte) 0);
-        }
-    }
-
-    private <E extends KeyStoreException> E audited(AuditOperation op, UUID keyId, String alias, E error) {
-        audit.record(op, keyId, 0, alias, error, EncryptionContext.EMPTY);
-        return error;
-    }
-
-    // ---------------------------------------------------------------- lookups and checks
-
-    private MasterKey find(String key) throws KeyStoreException {
-        return registry.lookup(key).orElseThrow(() -> new KeyNotFoundException(key));
-    }
-
-    private MasterKey find(String key, AuditOperation op) throws KeyStoreException {
-        Optional<MasterKey> found = registry.lookup(key);
-        if (found.isEmpty()) {
-            throw audited(op, null, null, new KeyNotFoundException(key));
-        }
-        return found.get();
+    private KmsKeyHandle handle(MasterKey key, String alias) {
+        return new KmsKeyHandle(this, key.id(), alias);
     }
 
     private List<MasterKey> visibleKeys() {
@@ -755,24 +632,4 @@ public final class KeyService implements AutoCloseable {
                 .filter(k -> k.manager() != KeyManagerType.PROVIDER_OWNED && k.state() != KeyState.DESTROYED)
                 .sorted(Comparator.comparing(k -> k.id().toString())).toList();
     }
-
-    private String normalize(String alias, AuditOperation op) throws KeyStoreException {
-        try {
-            return Aliases.normalize(alias);
-        } catch (IllegalArgumentException e) {
-            throw audited(op, null, alias, new KeyStoreException(e.getMessage(), e));
-        }
-    }
-
-    /** An alias a customer may set: valid, and not under the provider's {@code kms/} prefix. */
-    private String customerAlias(String alias, AuditOperation op) throws KeyStoreException {
-        String name = normalize(alias, op);
-        if (name.startsWith(RESERVED_ALIAS_PREFIX)) {
-            throw audited(op, null, name, new KeyStoreException("aliases under " + RESERVED_ALIAS_PREFIX
-                    + " are reserved for provider-managed keys"));
-        }
-        return name;
-    }
-
-
 }
