@@ -534,10 +534,15 @@ public final class KeyService implements AutoCloseable {
         if (handle.isDestroyed()) {
             throw new InvalidKeyException("key handle " + handle.keyId() + " was destroyed");
         }
-        return usableKey(handle.keyId());
+        return usableKey(handle.keyId(), handle.alias());
     }
 
     MasterKey usableKey(UUID id) throws InvalidKeyException {
+        return usableKey(id, null);
+    }
+
+    /** {@code alias}: how the caller named the key, for the message (null: its first alias). */
+    private MasterKey usableKey(UUID id, String alias) throws InvalidKeyException {
         MasterKey key = registry.snapshot().byId().get(id);
         if (key == null) {
             throw new InvalidKeyException("key " + id + " does not exist in this key store");
@@ -545,7 +550,8 @@ public final class KeyService implements AutoCloseable {
         if (key.state() != KeyState.ENABLED) {
             String why = key.state() == KeyState.DESTROYED ? "; its material was destroyed on "
                     + key.deletionDate().orElseThrow() + " and its blobs can no longer be decrypted" : "";
-            throw new KeyUnavailableException("key " + key.displayName() + " is " + key.state().displayName() + why);
+            String name = alias != null ? "alias/" + alias + " (" + id + ")" : key.displayName();
+            throw new KeyUnavailableException("key " + name + " is " + key.state().displayName() + why);
         }
         return key;
     }
