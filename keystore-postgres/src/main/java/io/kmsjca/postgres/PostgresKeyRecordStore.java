@@ -82,10 +82,19 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
     @Override
     public Optional<byte[]> header() throws IOException {
         return query("read the store header", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT header FROM kmsjca_store WHERE store = ?")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT CASE WHEN octet_length(header) <= " + MAX_HEADER_BYTES
+                    + " THEN header END FROM kmsjca_store WHERE store = ?")) {
                 s.setString(1, settings.storeName());
                 try (ResultSet r = s.executeQuery()) {
-                    return r.next() ? Optional.of(r.getBytes(1)) : Optional.<byte[]>empty();
+                    if (!r.next()) {
+                        return Optional.<byte[]>empty();
+                    }
+                    byte[] header = r.getBytes(1);
+                    if (header == null) {
+                        throw new CorruptStoreException("the header of store " + settings.storeName() + " is larger than "
+                                + MAX_HEADER_BYTES + " bytes: it was written outside kms-jca");
+                    }
+                    return Optional.of(header);
                 }
             }
         });
@@ -235,7 +244,7 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
                 }
                 c.commit();
                 return null;
-            } catch (SQLException | RuntimeException e) {
+            } catch (Exception e) { // nothing half-done may be committed by the autocommit below
                 c.rollback();
                 throw e;
             } finally {

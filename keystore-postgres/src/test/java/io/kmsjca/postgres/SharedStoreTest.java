@@ -162,6 +162,30 @@ class SharedStoreTest {
     }
 
     @Test
+    void oversizedOrInvalidRows_areReportedBeforeTheyAreRead() throws Exception {
+        open(settings).close();
+        try (Connection c = DriverManager.getConnection(TestDatabase.shared().url()); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO kmsjca_key (store, key_id, revision, sealed) VALUES ('" + settings.storeName()
+                    + "', 'huge', 1, decode(repeat('00', 2 * 1024 * 1024), 'hex'))");
+            try (PostgresKeyRecordStore store = PostgresKeyRecordStore.open(settings)) {
+                var e = assertThrows(CorruptStoreException.class, store::list);
+                assertTrue(e.getMessage().contains("larger than"), e.getMessage());
+            }
+            s.executeUpdate("UPDATE kmsjca_key SET key_id = 'not a key id!', sealed = '\\x01' WHERE key_id = 'huge'");
+            try (PostgresKeyRecordStore store = PostgresKeyRecordStore.open(settings)) {
+                var e = assertThrows(CorruptStoreException.class, store::list);
+                assertTrue(e.getMessage().contains("outside kms-jca"), e.getMessage());
+            }
+            s.executeUpdate("UPDATE kmsjca_store SET header = decode(repeat('00', 100000), 'hex') WHERE store = '"
+                    + settings.storeName() + "'");
+            try (PostgresKeyRecordStore store = PostgresKeyRecordStore.open(settings)) {
+                var e = assertThrows(CorruptStoreException.class, store::header);
+                assertTrue(e.getMessage().contains("header"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void aRowRolledBackBehindTheServicesBack_isRefused() throws Exception {
         try (KeyService a = open(settings)) {
             String id = a.createKey("rolled", "").keyId().toString();
