@@ -108,10 +108,15 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
     protected byte[] engineUpdate(byte[] in, int off, int len) {
         byte[] out = new byte[engineGetOutputSize(len)];
         try {
-            return Arrays.copyOf(out, engineUpdate(in, off, len, out, 0));
+            return exactly(out, engineUpdate(in, off, len, out, 0));
         } catch (ShortBufferException e) {
             throw new IllegalStateException(e); // sized by engineGetOutputSize
         }
+    }
+
+    /** {@code out} when it was sized exactly (an encryption's output is known in advance): no second copy. */
+    private static byte[] exactly(byte[] out, int length) {
+        return length == out.length ? out : Arrays.copyOf(out, length);
     }
 
     @Override
@@ -127,7 +132,7 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
     protected byte[] engineDoFinal(byte[] in, int off, int len) throws IllegalBlockSizeException, BadPaddingException {
         byte[] out = new byte[engineGetOutputSize(len)];
         try {
-            return Arrays.copyOf(out, engineDoFinal(in, off, len, out, 0));
+            return exactly(out, engineDoFinal(in, off, len, out, 0));
         } catch (ShortBufferException e) {
             throw new IllegalStateException(e);
         }
