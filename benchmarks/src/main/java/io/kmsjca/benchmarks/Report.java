@@ -1,0 +1,176 @@
+package io.kmsjca.benchmarks;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Turns the JMH JSON of a {@code benchmarks/run} into {@code peers.md} (each result as a ratio to
+ * the JDK baseline and to the best peer, and the targets met or missed) and
+ * {@code throughput.png} (throughput by message size, one line per system).
+ * Usage: {@code Report RESULTS.json OUTPUT_FOLDER PROFILE}.
+ */
+public final class Report {
+
+    /** Systems of {@link PeerBenchmark} in report order, with what they are. */
+    static final Map<String, String> SYSTEMS = new LinkedHashMap<>();
+
+    static {
+        SYSTEMS.put("kmsEnvelope", "kms-jca KMSEnvelope (data key per message, chunked AES-256-GCM)");
+        SYSTEMS.put("jdk", "JDK AES-256-GCM, one key, no envelope (the floor)");
+        SYSTEMS.put("bc", "Bouncy Castle AES-256-GCM, one key, no envelope");
+        SYSTEMS.put("tinkAead", "Tink AEAD AES256_GCM, one key, no envelope");
+        SYSTEMS.put("tinkEnvelope", "Tink KmsEnvelopeAead, local KEK");
+        SYSTEMS.put("tinkStreaming", "Tink StreamingAead AES256_GCM_HKDF_1MB");
+        SYSTEMS.put("esdkCommitting", "AWS Encryption SDK 3, raw AES keyring, committing suite without signing");
+        SYSTEMS.put("esdkDefault", "AWS Encryption SDK 3, raw AES keyring, default suite (committing + ECDSA P-384)");
+    }
+
+    /** The envelope peers kms-jca is compared with ("best peer"). */
+    static final List<String> PEERS = List.of("tinkEnvelope", "tinkStreaming", "esdkCommitting", "esdkDefault");
+
+    /** One measured operation: microseconds per message (or per wrap + unwrap). */
+    record Result(String system, String direction, int size, double micros, double error) {
+        double megabytesPerSecond() {
+            return size / micros; // bytes per µs = MB/s
+        }
+    }
+
+    private Report() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        List<Result> results = parse(Files.readString(Path.of(args[0])));
+        Path out = Path.of(args[1]);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("peers.md"), markdown(results, args.length > 2 ? args[2] : "quick",
+                Path.of(args[0]).getFileName().toString()));
+        ThroughputChart.write(results, out.resolve("throughput.png"));
+    }
+
+    static List<Result> parse(String json) {
+        List<Result> results = new ArrayList<>();
+        for (JsonElement e : JsonParser.parseString(json).getAsJsonArray()) {
+            JsonObject run = e.getAsJsonObject();
+            String benchmark = run.get("benchmark").getAsString();
+            String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+            JsonObject metric = run.getAsJsonObject("primaryMetric");
+            double score = metric.get("score").getAsDouble();
+            double error = metric.get("scoreError").getAsDouble();
+            double scale = switch (metric.get("scoreUnit").getAsString()) {
+                case "ns/op" -> 0.001;
+                case "us/op" -> 1;
+                case "ms/op" -> 1000;
+                default -> throw new IllegalArgumentException("unexpected unit " + metric.get("scoreUnit"));
+            };
+            if (benchmark.contains(".PeerBenchmark.")) {
+                String direction = method.endsWith("Encrypt") ? "encrypt" : "decrypt";
+                String system = method.substring(0, method.length() - "Encrypt".length());
+                int size = run.getAsJsonObject("params").get("size").getAsInt();
+                results.add(new Result(system, direction, size, score * scale, error * scale));
+            } else if (benchmark.contains(".WrapBenchmark.")) {
+                results.add(new Result(method, "wrap", 32, score * scale, error * scale));
+            }
+        }
+        return results;
+    }
+
+    static Optional<Result> find(List<Result> results, String system, String direction, int size) {
+        return results.stream().filter(r -> r.system.equals(system) && r.direction.equals(direction) && r.size == size)
+                .findFirst();
+    }
+
+    static Optional<Result> bestPeer(List<Result> results, String direction, int size) {
+        return results.stream().filter(r -> PEERS.contains(r.system) && r.direction.equals(direction) && r.size == size)
+                .min((a, b) -> Double.compare(a.micros, b.micros));
+    }
+
+    static String markdown(List<Result> results, String profile, String source) {
+        StringBuilder md = new StringBuilder();
+        md.append("# kms-jca against its peers (").append(profile).append(" profile)\n\n");
+        md.append("Generated by `benchmarks/run ").append(profile).append("` from `").append(source)
+                .append("`: JMH, one thread, every system in the same run on the same machine (")
+                .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
+                .append(Runtime.version()).append("). How each peer is used: README.md.\n\n");
+        md.append("Cells: µs per message (MB/s); then the time as a ratio to the JDK floor and to the fastest ")
+                .append("envelope peer at that size (below 1 = faster).\n\n");
+        List<Integer> sizes = new ArrayList<>(new TreeSet<>(results.stream().filter(r -> r.size > 32).map(Result::size).toList()));
+        for (String direction : List.of("encrypt", "decrypt")) {
+            md.append("## ").append(direction.substring(0, 1).toUpperCase(Locale.ROOT)).append(direction.substring(1))
+                    .append("\n\n| system |");
+            sizes.forEach(s -> md.append(' ').append(sizeName(s)).append(" |"));
+            md.append("\n|---|").append("---|".repeat(sizes.size())).append('\n');
+            for (String system : SYSTEMS.keySet()) {
+                md.append("| ").append(system).append(" |");
+                for (int size : sizes) {
+                    Optional<Result> r = find(results, system, direction, size);
+                    Optional<Result> jdk = find(results, "jdk", direction, size);
+                    Optional<Result> peer = bestPeer(results, direction, size);
+                    md.append(r.map(x -> String.format(Locale.ROOT, " %s (%.0f)<br>%.2f× jdk, %.2f× %s |", micros(x.micros),
+                            x.megabytesPerSecond(), x.micros / jdk.map(Result::micros).orElse(Double.NaN),
+                            x.micros / peer.map(Result::micros).orElse(Double.NaN), peer.map(Result::system).orElse("-")))
+                            .orElse(" – |"));
+                }
+                md.append('\n');
+            }
+            md.append('\n');
+        }
+        md.append("## Targets\n\n").append(targets(results, sizes)).append('\n');
+        md.append("## Systems\n\n");
+        SYSTEMS.forEach((k, v) -> md.append("- `").append(k).append("`: ").append(v).append('\n'));
+        return md.toString();
+    }
+
+    static String targets(List<Result> results, List<Integer> sizes) {
+        StringBuilder t = new StringBuilder("| target | measured | |\n|---|---|---|\n");
+        Optional<Result> wrap = find(results, "kmsWrapUnwrap32", "wrap", 32);
+        Optional<Result> wrapFloor = find(results, "jdkAesGcm256EncryptDecrypt32", "wrap", 32);
+        if (wrap.isPresent() && wrapFloor.isPresent()) {
+            double ratio = wrap.get().micros / wrapFloor.get().micros;
+            t.append(String.format(Locale.ROOT, "| wrap + unwrap of 32 bytes within 2× of JDK GCM | %.2f× (%.2f vs %.2f µs) | %s |%n",
+                    ratio, wrap.get().micros, wrapFloor.get().micros, ratio <= 2 ? "met" : "**missed**"));
+        }
+        for (String direction : List.of("encrypt", "decrypt")) {
+            Optional<Result> kms = find(results, "kmsEnvelope", direction, 1 << 20);
+            Optional<Result> jdk = find(results, "jdk", direction, 1 << 20);
+            if (kms.isPresent() && jdk.isPresent()) {
+                double speed = jdk.get().micros / kms.get().micros;
+                t.append(String.format(Locale.ROOT, "| envelope %s of 1 MiB at ≥ 0.9× JDK GCM throughput | %.2f× | %s |%n",
+                        direction, speed, speed >= 0.9 ? "met" : "**missed**"));
+            }
+            for (int size : sizes) {
+                Optional<Result> mine = find(results, "kmsEnvelope", direction, size);
+                String tink = size < (1 << 20) ? "tinkEnvelope" : "tinkStreaming";
+                for (String peer : List.of(tink, "esdkCommitting", "esdkDefault")) {
+                    Optional<Result> other = find(results, peer, direction, size);
+                    if (mine.isPresent() && other.isPresent()) {
+                        boolean faster = mine.get().micros < other.get().micros;
+                        t.append(String.format(Locale.ROOT, "| %s %s faster than %s | %s vs %s µs | %s |%n", direction,
+                                sizeName(size), peer, micros(mine.get().micros), micros(other.get().micros),
+                                faster ? "met" : "**missed**"));
+                    }
+                }
+            }
+        }
+        return t.toString();
+    }
+
+    static String sizeName(int size) {
+        return size >= 1 << 20 ? (size >> 20) + " MiB" : size >= 1024 ? (size >> 10) + " KiB" : size + " B";
+    }
+
+    private static String micros(double us) {
+        return us >= 100 ? String.format(Locale.ROOT, "%.0f", us) : String.format(Locale.ROOT, "%.2f", us);
+    }
+}
