@@ -4,6 +4,7 @@ import io.kmsjca.cli.Inputs.Pairs;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KmsKeyRing;
 import io.kmsjca.provider.KmsEnvelopeSpec;
+import io.kmsjca.spi.file.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -11,7 +12,6 @@ import picocli.CommandLine.Option;
 import javax.crypto.Cipher;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -19,9 +19,10 @@ import java.security.Key;
 import java.security.spec.AlgorithmParameterSpec;
 
 /**
- * Files of any size in the KMSEnvelope format: streamed in constant memory, written to a
- * temporary file renamed into place only once the whole file encrypted (or authenticated), so a
- * failure or a tampered input never leaves a partial output.
+ * Files of any size in the KMSEnvelope format: streamed in constant memory through
+ * {@link AtomicFiles}, so the output appears only once the whole file encrypted (or
+ * authenticated), readable by its owner only; a failure or a tampered input never leaves a
+ * partial output.
  */
 final class FileCommands {
 
@@ -73,27 +74,26 @@ final class FileCommands {
         }
         Cipher cipher = Cipher.getInstance("KMSEnvelope", Common.PROVIDER);
         cipher.init(mode, key, spec);
-        long read = 0;
-        long written = 0;
-        try (InputStream source = Files.newInputStream(in); AtomicOutput target = new AtomicOutput(out)) {
+        long[] counts = new long[2]; // bytes read, bytes written
+        try (InputStream source = Files.newInputStream(in)) {
             Progress progress = Progress.forFile(common.err(), Files.size(in), noProgress);
-            OutputStream sink = target.stream();
-            byte[] buffer = new byte[BUFFER];
-            for (int n; (n = source.read(buffer)) > 0; ) {
-                byte[] chunk = cipher.update(buffer, 0, n);
-                read += n;
-                if (chunk != null) {
-                    sink.write(chunk);
-                    written += chunk.length;
+            AtomicFiles.replace(out, (AtomicFiles.Content<GeneralSecurityException>) sink -> {
+                byte[] buffer = new byte[BUFFER];
+                for (int n; (n = source.read(buffer)) > 0; ) {
+                    byte[] chunk = cipher.update(buffer, 0, n);
+                    counts[0] += n;
+                    if (chunk != null) {
+                        sink.write(chunk);
+                        counts[1] += chunk.length;
+                    }
+                    progress.advance(n);
                 }
-                progress.advance(n);
-            }
-            byte[] last = cipher.doFinal();
-            sink.write(last);
-            written += last.length;
-            target.commit();
+                byte[] last = cipher.doFinal(); // throws before anything is renamed into place
+                sink.write(last);
+                counts[1] += last.length;
+            });
             progress.finish();
         }
-        return new long[] {read, written};
+        return counts;
     }
 }

@@ -38,6 +38,8 @@ class FileCommandsIT {
         Kms.Result dec = kms.run("decrypt-file", "--in", "report.bin.kms", "--out", "report.out", "--encryption-context", "dept=finance");
         assertEquals(0, dec.code(), dec.toString());
         assertEquals(-1, Files.mismatch(plain, dir.resolve("report.out")));
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                Files.getPosixFilePermissions(dir.resolve("report.out")), "decrypted data is readable by its owner only");
         assertEquals(0, kms.run("decrypt-file", "--in", "report.bin.kms", "--out", "any-context.out").code(),
                 "without --encryption-context the header's context is accepted");
         assertNoTemporaryFiles();

@@ -1,7 +1,8 @@
 package io.kmsjca.spi.file;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,25 +15,36 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /**
-     * Replaces {@code target} with {@code bytes}: a temporary file in the same folder, written
-     * and fsync'ed, renamed over the target, then the folder fsync'ed so the rename survives a
-     * power cut.
-     */
+    /** What goes into the new file, written to a stream; a failure leaves the target as it was. */
+    @FunctionalInterface
+    public interface Content<E extends Exception> {
+        void writeTo(OutputStream out) throws IOException, E;
+    }
+
+    /** Replaces {@code target} with {@code bytes}, as {@link #replace(Path, Content)}. */
     public static void replace(Path target, byte[] bytes) throws IOException {
+        replace(target, out -> out.write(bytes));
+    }
+
+    /**
+     * Replaces {@code target} with what {@code content} writes: a temporary file in the same
+     * folder (readable by its owner only), written and fsync'ed, renamed over the target, then
+     * the folder fsync'ed so the rename survives a power cut. If {@code content} throws, the
+     * temporary file is deleted and the target is untouched.
+     */
+    public static <E extends Exception> void replace(Path target, Content<E> content) throws IOException, E {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
+                OutputStream out = Channels.newOutputStream(ch);
+                content.writeTo(out);
+                out.flush();
                 ch.force(true);
             }
             Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) {
             Files.deleteIfExists(temp);
             throw e;
         }
