@@ -138,12 +138,19 @@ final class KeyRegistry {
         if (backend instanceof io.kmsjca.spi.SnapshotKeyRecordStore s) {
             s.reload();
         }
+        var byId = new HashMap<>(snapshot.byId());
         int changed = 0;
         for (Map.Entry<String, Long> stored : backend.revisions().entrySet()) {
-            MasterKey mine = snapshot.byId().get(UUID.fromString(stored.getKey()));
-            if (mine == null || mine.revision() != stored.getValue()) {
-                changed += refreshKey(UUID.fromString(stored.getKey())) ? 1 : 0;
+            UUID id = UUID.fromString(stored.getKey());
+            MasterKey mine = byId.get(id);
+            MasterKey newer = mine == null || mine.revision() != stored.getValue() ? newer(id, mine) : null;
+            if (newer != null) {
+                byId.put(id, newer);
+                changed++;
             }
+        }
+        if (changed > 0) {
+            snapshot = Snapshot.of(byId.values()); // one new snapshot, however many keys changed
         }
         return changed;
     }
@@ -156,25 +163,33 @@ final class KeyRegistry {
      * @return whether the key changed
      */
     synchronized boolean refreshKey(UUID id) throws IOException {
+        MasterKey newer = newer(id, snapshot.byId().get(id));
+        if (newer == null) {
+            return false;
+        }
+        snapshot = snapshot.with(newer);
+        return true;
+    }
+
+    /**
+     * The stored key if it is newer than {@code mine}, else null. A record whose revision went
+     * back, or that disappeared, was changed outside kms-jca and is refused.
+     */
+    private MasterKey newer(UUID id, MasterKey mine) throws IOException {
         Optional<KeyRecord> stored = backend.get(id.toString());
-        MasterKey mine = snapshot.byId().get(id);
         if (stored.isEmpty()) {
             if (mine != null) {
                 throw new CorruptStoreException("the record of key " + id + " disappeared from the store; keys are never "
                         + "deleted, so it was removed outside kms-jca");
             }
-            return false;
+            return null;
         }
         long revision = stored.get().revision();
         if (mine != null && revision < mine.revision()) {
             throw new CorruptStoreException("the record of key " + id + " went back from revision " + mine.revision()
                     + " to " + revision + ": it was rolled back outside kms-jca");
         }
-        if (mine != null && revision == mine.revision()) {
-            return false;
-        }
-        snapshot = snapshot.with(unseal(stored.get()));
-        return true;
+        return mine != null && revision == mine.revision() ? null : unseal(stored.get());
     }
 
     /**
