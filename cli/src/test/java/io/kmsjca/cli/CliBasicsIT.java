@@ -85,6 +85,29 @@ class CliBasicsIT {
     }
 
     @Test
+    void boundedInputs_areRefusedWithOneLine() throws Exception {
+        var noEnv = kms.envWith("KMS_KEYSTORE_PASSWORD", null);
+        Path longPassword = Files.write(dir.resolve("long.txt"), new byte[5000]);
+        Kms.Result tooLong = kms.run(noEnv, "list-keys", "--password-file", longPassword.toString());
+        assertEquals(2, tooLong.code(), tooLong.toString());
+        assertTrue(tooLong.err().contains("longer than 4096 bytes"), tooLong.err());
+        Path notUtf8 = Files.write(dir.resolve("latin1.txt"), new byte[] {(byte) 0xff, (byte) 0xfe, 'x', '\n'});
+        Kms.Result badText = kms.run(noEnv, "list-keys", "--password-file", notUtf8.toString());
+        assertEquals(2, badText.code(), badText.toString());
+        assertTrue(badText.err().contains("not UTF-8"), badText.err());
+
+        Path big = Files.write(dir.resolve("big.bin"), new byte[64 * 1024 + 1]);
+        Kms.Result tooBig = kms.run("encrypt", "--key-id", "x", "--plaintext", "fileb://" + big);
+        assertEquals(2, tooBig.code(), tooBig.toString());
+        assertTrue(tooBig.err().contains("encrypt-file"), tooBig.err());
+        Kms.Result limit = kms.run("list-keys", "--limit", "0");
+        assertEquals(2, limit.code(), limit.toString());
+        assertTrue(limit.err().contains("1..1000"), limit.err());
+        Kms.Result lines = kms.run("audit", "tail", "--lines", "-1");
+        assertEquals(2, lines.code(), lines.toString());
+    }
+
+    @Test
     void debug_addsTheStackTrace() throws Exception {
         kms.createKey("k");
         Kms.Result plain = kms.run("describe-key", "--key-id", "missing");

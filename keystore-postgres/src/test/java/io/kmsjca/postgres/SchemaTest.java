@@ -97,4 +97,20 @@ class SchemaTest {
                 java.util.Map.of(PostgresSettings.AUDIT_TABLE, "yes"), java.nio.file.Path.of(".")));
         assertFalse(PostgresSettings.of(url + "?password=secret").toString().contains("secret"));
     }
+
+    @Test
+    void databasePasswordSources_areBoundedAndMustExist(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String url = "jdbc:postgresql://localhost/x";
+        java.nio.file.Files.write(dir.resolve("pw"), new byte[5000]);
+        var tooLong = assertThrows(IllegalArgumentException.class, () -> PostgresSettings.fromConfig(url,
+                java.util.Map.of(PostgresSettings.PASSWORD_FILE, "pw"), dir));
+        assertTrue(tooLong.getMessage().contains("4096"), tooLong.getMessage());
+        var unset = assertThrows(java.io.IOException.class, () -> PostgresSettings.fromConfig(url,
+                java.util.Map.of(PostgresSettings.PASSWORD_ENV, "KMSJCA_TEST_SURELY_UNSET"), dir));
+        assertTrue(unset.getMessage().contains("is not set"), unset.getMessage());
+        java.nio.file.Files.writeString(dir.resolve("pw"), "s3cret\nignored\n");
+        assertEquals("s3cret", PostgresSettings.fromConfig(url, java.util.Map.of(PostgresSettings.PASSWORD_FILE, "pw"), dir)
+                .password(), "the first line, relative to the configuration's folder");
+    }
 }
