@@ -1,24 +1,20 @@
 package io.kmsjca.cli;
 
+import io.kmsjca.spi.PasswordFiles;
+
 import java.io.Console;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.Arrays;
 
 /**
- * Where the key store password comes from, in this order: {@code --password-file}, the
+ * Where the key store password comes from, in this order: {@code --password-file} (read as
+ * {@link PasswordFiles} reads every password file), the
  * environment variable {@code KMS_KEYSTORE_PASSWORD}, a prompt without echo on the terminal.
  * Never from the command line, where other users and the shell history would see it.
  */
 final class Passwords {
 
     static final String ENV = "KMS_KEYSTORE_PASSWORD";
-    private static final int MAX_FILE_BYTES = 4096;
 
     private Passwords() {
     }
@@ -40,29 +36,12 @@ final class Passwords {
     }
 
     private static char[] fromFile(Common options) {
-        byte[] bytes = null;
-        try (InputStream in = Files.newInputStream(options.passwordFile)) {
-            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
-            if (bytes.length > MAX_FILE_BYTES) {
-                throw new CliException(ExitCode.USAGE, "password file " + options.passwordFile
-                        + " is longer than " + MAX_FILE_BYTES + " bytes; put the password alone on its first line");
-            }
-            int end = 0;
-            while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
-                end++;
-            }
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, 0, end));
-            char[] password = Arrays.copyOfRange(chars.array(), chars.position(), chars.limit());
-            Arrays.fill(chars.array(), '\0');
-            return password;
-        } catch (CharacterCodingException e) {
-            throw new CliException(ExitCode.USAGE, "password file " + options.passwordFile + " is not UTF-8 text");
+        try {
+            return PasswordFiles.firstLine(options.passwordFile);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
         } catch (IOException e) {
             throw Failures.explain(e);
-        } finally {
-            if (bytes != null) {
-                Arrays.fill(bytes, (byte) 0);
-            }
         }
     }
 

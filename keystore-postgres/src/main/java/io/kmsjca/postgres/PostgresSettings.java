@@ -1,10 +1,11 @@
 package io.kmsjca.postgres;
 
+import io.kmsjca.spi.PasswordFiles;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -85,11 +86,9 @@ public record PostgresSettings(String url, String user, String password, String 
     static PostgresSettings fromConfig(String url, Map<String, String> s, Path folder) throws IOException {
         String password = null;
         if (s.containsKey(PASSWORD_FILE)) {
-            Path file = folder.resolve(s.get(PASSWORD_FILE));
-            if (Files.size(file) > 4096) {
-                throw new IllegalArgumentException(PASSWORD_FILE + " " + file + " is larger than 4096 bytes");
-            }
-            password = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+            char[] line = PasswordFiles.firstLine(folder.resolve(s.get(PASSWORD_FILE)));
+            password = new String(line); // JDBC takes the password as a String
+            Arrays.fill(line, '\0');
         } else if (s.containsKey(PASSWORD_ENV)) {
             password = System.getenv(s.get(PASSWORD_ENV));
             if (password == null) {

@@ -7,6 +7,7 @@ import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.keys.KeyStores;
 import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.KeyRecordStoreFactory;
+import io.kmsjca.spi.PasswordFiles;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -185,14 +186,10 @@ public final class KmsConfig {
     /** The store password from the configured file or environment variable, if one is configured. */
     Optional<char[]> password() throws IOException {
         if (passwordFile != null) {
-            byte[] bytes = Files.readAllBytes(passwordFile);
             try {
-                String content = new String(bytes, StandardCharsets.UTF_8);
-                int eol = content.indexOf('\n');
-                String line = eol < 0 ? content : content.substring(0, eol);
-                return Optional.of(line.strip().toCharArray());
-            } finally {
-                Arrays.fill(bytes, (byte) 0);
+                return Optional.of(PasswordFiles.firstLine(passwordFile));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(e.getMessage() + " (store.password.file in " + source + ")", e);
             }
         }
         if (passwordEnv != null) {
