@@ -145,6 +145,16 @@ class KmsEnvelopeTest {
             byte[] cut = Arrays.copyOf(ct, len);
             assertThrows(GeneralSecurityException.class, () -> decrypt(a, cut), "cut at " + len);
         }
+        // around the end of the first chunk: a final chunk shorter than its tag, or none at all
+        int firstChunkEnd = EnvelopeHeader.length(ct, ct.length) + ChunkedAead.HEADER + ChunkedAead.SEALED_CHUNK;
+        for (int len = firstChunkEnd - 2; len <= firstChunkEnd + ChunkedAead.TAG + 1; len++) {
+            byte[] cut = Arrays.copyOf(ct, len);
+            assertThrows(AEADBadTagException.class, () -> decrypt(a, cut), "cut at " + len);
+            Cipher streaming = cipher(Cipher.DECRYPT_MODE, a, KmsEnvelopeSpec.withContext(CTX));
+            int half = len / 2;
+            streaming.update(cut, 0, half);
+            assertThrows(AEADBadTagException.class, () -> streaming.doFinal(cut, half, cut.length - half), "cut at " + len);
+        }
         byte[] longer = Arrays.copyOf(ct, ct.length + 1);
         assertThrows(AEADBadTagException.class, () -> decrypt(a, longer));
     }

@@ -30,6 +30,7 @@ public final class ChunkedAead {
     public static final int SEALED_CHUNK = CHUNK + TAG;
     /** "the message MUST NOT exceed 2^38 chunks" (spec: Message chunking). */
     static final long MAX_CHUNKS = 1L << 38;
+    private static final byte[] EMPTY = new byte[0];
     private static final byte[] LABEL = "c2sp.org/chunked-encryption@v1+".getBytes(StandardCharsets.US_ASCII);
 
     /** An instantiation: the AEAD by its IANA name and its key size; HKDF with SHA-512 for both. */
@@ -119,13 +120,15 @@ public final class ChunkedAead {
         final byte[] baseNonce;
         final byte[] nonce = new byte[NONCE];
         /** One whole unit of input: a plaintext chunk when encrypting, a sealed chunk when decrypting. */
-        final byte[] buffer;
+        final int unit;
+        /** Input collected towards a unit; allocated only when input arrives in pieces. */
+        byte[] buffer;
         int buffered;
         long index;
 
         Chunks(Cipher gcm, byte[] key, byte[] baseNonce, int unit) {
             this.gcm = gcm;
-            this.buffer = new byte[unit];
+            this.unit = unit;
             this.key = new SecretBytes(key, "AES");
             this.baseNonce = baseNonce.clone();
             if (baseNonce.length != NONCE) {
@@ -136,19 +139,24 @@ public final class ChunkedAead {
         /** Encrypts or decrypts one whole unit, which is never the final one. */
         abstract int process(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException;
 
+        /** Encrypts or decrypts the final, short unit. */
+        abstract int processFinal(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException;
+
         /**
          * Collects input into whole units and processes each as it completes. A unit that arrives
          * whole in the input is processed in place, without a copy. A full unit is never the
          * final chunk: the final chunk is always short (spec: Message chunking).
          */
         final int feed(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
-            int unit = buffer.length;
             int written = 0;
             while (len > 0) {
                 int n = Math.min(len, unit - buffered);
                 if (buffered == 0 && n == unit) {
                     written += process(in, off, unit, out, outOff + written);
                 } else {
+                    if (buffer == null) {
+                        buffer = new byte[unit];
+                    }
                     System.arraycopy(in, off, buffer, buffered, n);
                     buffered += n;
                     if (buffered == unit) {
@@ -160,6 +168,24 @@ public final class ChunkedAead {
                 len -= n;
             }
             return written;
+        }
+
+        /**
+         * The last input of the message: its whole units, then the final unit. When nothing is
+         * buffered the final unit is processed in place too, so a message given whole is never copied.
+         */
+        final int feedFinal(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
+            if (len == 0) {
+                in = EMPTY; // Cipher.doFinal() passes no array
+                off = 0;
+            }
+            if (buffered > 0) {
+                int n = feed(in, off, len, out, outOff);
+                return n + processFinal(buffer, 0, buffered, out, outOff + n);
+            }
+            int whole = len / unit * unit;
+            int n = feed(in, off, whole, out, outOff);
+            return n + processFinal(in, off + whole, len - whole, out, outOff + n);
         }
 
         void init(int mode) throws GeneralSecurityException {
@@ -206,15 +232,29 @@ public final class ChunkedAead {
 
         /** Encrypts the final, short (possibly empty) chunk. */
         public int doFinal(byte[] out, int outOff) throws GeneralSecurityException {
-            int n = seal(buffer, 0, buffered, out, outOff);
-            Arrays.fill(buffer, 0, buffered, (byte) 0);
-            buffered = 0;
-            destroy();
-            return n;
+            return doFinal(EMPTY, 0, 0, out, outOff);
+        }
+
+        /** Encrypts the last input of the message and its final chunk; returns the bytes written. */
+        public int doFinal(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
+            try {
+                return feedFinal(in, off, len, out, outOff);
+            } finally {
+                if (buffer != null) {
+                    Arrays.fill(buffer, 0, buffered, (byte) 0);
+                }
+                buffered = 0;
+                destroy();
+            }
         }
 
         @Override
         int process(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
+            return seal(in, off, len, out, outOff);
+        }
+
+        @Override
+        int processFinal(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
             return seal(in, off, len, out, outOff);
         }
 
@@ -273,14 +313,20 @@ public final class ChunkedAead {
             }
         }
 
-        /** An upper bound of the plaintext {@link #update} releases for {@code len} more bytes. */
+        /** Exactly the plaintext {@link #update} releases for {@code len} more bytes, if they authenticate. */
         public int updateOutputSize(int len) {
             return (int) Math.min(Integer.MAX_VALUE, (long) (buffered + len) / SEALED_CHUNK * CHUNK);
         }
 
-        /** An upper bound of what {@link #update} and {@link #doFinal} release together: never more than came in. */
+        /**
+         * Exactly what {@link #update} and {@link #doFinal} release together for {@code len} more
+         * bytes if the message authenticates, and never less than they write when it does not: a
+         * final chunk shorter than its tag releases nothing.
+         */
         public int finalOutputSize(int len) {
-            return (int) Math.min(Integer.MAX_VALUE, (long) buffered + len);
+            long total = (long) buffered + len;
+            long last = total % SEALED_CHUNK;
+            return (int) Math.min(Integer.MAX_VALUE, total / SEALED_CHUNK * CHUNK + Math.max(0, last - TAG));
         }
 
         /** Releases the plaintext of every chunk completed and authenticated by this input. */
@@ -294,11 +340,13 @@ public final class ChunkedAead {
          * (spec: Implementation notes). Anything else is a truncated message.
          */
         public int doFinal(byte[] out, int outOff) throws GeneralSecurityException {
+            return doFinal(EMPTY, 0, 0, out, outOff);
+        }
+
+        /** Decrypts the last input of the message, which must end with its short final chunk. */
+        public int doFinal(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
             checkNotFailed();
-            if (buffered < TAG) {
-                throw fail(new AEADBadTagException("message is truncated: its final chunk is missing"));
-            }
-            int n = open(buffer, 0, buffered, out, outOff);
+            int n = feedFinal(in, off, len, out, outOff);
             buffered = 0;
             destroy();
             return n;
@@ -306,6 +354,14 @@ public final class ChunkedAead {
 
         @Override
         int process(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
+            return open(in, off, len, out, outOff);
+        }
+
+        @Override
+        int processFinal(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
+            if (len < TAG) {
+                throw fail(new AEADBadTagException("message is truncated: its final chunk is missing"));
+            }
             return open(in, off, len, out, outOff);
         }
 

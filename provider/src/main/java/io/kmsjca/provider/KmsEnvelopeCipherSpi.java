@@ -106,15 +106,34 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
 
     @Override
     protected byte[] engineUpdate(byte[] in, int off, int len) {
-        byte[] out = new byte[engineGetOutputSize(len)];
+        int taken = takeHeaderFirst(in, off, len);
+        byte[] out = new byte[engineGetOutputSize(len - taken)];
         try {
-            return exactly(out, engineUpdate(in, off, len, out, 0));
+            return exactly(out, engineUpdate(in, off + taken, len - taken, out, 0));
         } catch (ShortBufferException e) {
             throw new IllegalStateException(e); // sized by engineGetOutputSize
         }
     }
 
-    /** {@code out} when it was sized exactly (an encryption's output is known in advance): no second copy. */
+    /**
+     * Before an allocating call decrypts, reads the header out of the input: then the output
+     * size is exact (the chunk layout gives it) and the result needs no second copy.
+     *
+     * @return the input bytes taken
+     */
+    private int takeHeaderFirst(byte[] in, int off, int len) {
+        if (mode != Cipher.DECRYPT_MODE || body != null || failure != null || len <= 0) {
+            return 0;
+        }
+        try {
+            return takeHeader(in, off, len);
+        } catch (GeneralSecurityException e) {
+            fail(e);
+            return len;
+        }
+    }
+
+    /** {@code out} when it was sized exactly, as it is unless a message fails: no second copy. */
     private static byte[] exactly(byte[] out, int length) {
         return length == out.length ? out : Arrays.copyOf(out, length);
     }
@@ -125,14 +144,16 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
         if (out.length - outOff < engineGetOutputSize(len)) {
             throw new ShortBufferException("output needs " + engineGetOutputSize(len) + " bytes");
         }
-        return mode == Cipher.ENCRYPT_MODE ? encrypt(in, off, len, out, outOff) : decrypt(in, off, len, out, outOff);
+        return mode == Cipher.ENCRYPT_MODE ? encrypt(in, off, len, out, outOff, false)
+                : decrypt(in, off, len, out, outOff, false);
     }
 
     @Override
     protected byte[] engineDoFinal(byte[] in, int off, int len) throws IllegalBlockSizeException, BadPaddingException {
-        byte[] out = new byte[engineGetOutputSize(len)];
+        int taken = takeHeaderFirst(in, off, len);
+        byte[] out = new byte[engineGetOutputSize(len - taken)];
         try {
-            return exactly(out, engineDoFinal(in, off, len, out, 0));
+            return exactly(out, engineDoFinal(in, off + taken, len - taken, out, 0));
         } catch (ShortBufferException e) {
             throw new IllegalStateException(e);
         }
@@ -147,17 +168,16 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
         }
         try {
             if (mode == Cipher.ENCRYPT_MODE) {
-                int n = encrypt(in, off, len, out, outOff);
-                return n + sealing.body().doFinal(out, outOff + n);
+                return encrypt(in, off, len, out, outOff, true);
             }
-            int n = decrypt(in, off, len, out, outOff);
+            int n = decrypt(in, off, len, out, outOff, true);
             if (failure == null && body == null) {
                 fail(new AEADBadTagException("message is truncated: it ends inside its header"));
             }
             if (failure != null) {
                 throw failure;
             }
-            return n + body.doFinal(out, outOff + n);
+            return n;
         } catch (IllegalBlockSizeException | BadPaddingException e) {
             throw e;
         } catch (GeneralSecurityException e) {
@@ -169,7 +189,8 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
         }
     }
 
-    private int encrypt(byte[] in, int off, int len, byte[] out, int outOff) {
+    /** The prefix once, then chunks; {@code last} also seals the final chunk. */
+    private int encrypt(byte[] in, int off, int len, byte[] out, int outOff, boolean last) {
         try {
             if (sealing == null) {
                 sealing = engine.seal(ring, context, cache, random);
@@ -180,16 +201,20 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
             System.arraycopy(prefix, prefixSent, out, outOff, n);
             prefixSent = prefix.length;
             sealing.countBytes(len);
-            return n + (len > 0 ? sealing.body().update(in, off, len, out, outOff + n) : 0);
+            ChunkedAead.Encryptor chunks = sealing.body();
+            return n + (last ? chunks.doFinal(in, off, len, out, outOff + n) : chunks.update(in, off, len, out, outOff + n));
         } catch (GeneralSecurityException e) {
             // a recipient key became unusable after init; update declares no checked exception for it
             throw new ProviderException("cannot encrypt: " + e.getMessage(), e);
         }
     }
 
-    /** Header first (bounded, parsed as soon as complete), then chunks; a failure stops all output. */
-    private int decrypt(byte[] in, int off, int len, byte[] out, int outOff) {
-        if (failure != null || len <= 0) {
+    /**
+     * Header first (bounded, parsed as soon as complete), then chunks; {@code last} also opens
+     * the final chunk. A failure stops all output.
+     */
+    private int decrypt(byte[] in, int off, int len, byte[] out, int outOff, boolean last) {
+        if (failure != null) {
             return 0;
         }
         try {
@@ -202,7 +227,7 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
                 off += taken;
                 len -= taken;
             }
-            return len > 0 ? body.update(in, off, len, out, outOff) : 0;
+            return last ? body.doFinal(in, off, len, out, outOff) : body.update(in, off, len, out, outOff);
         } catch (GeneralSecurityException e) {
             fail(e);
             return 0;
