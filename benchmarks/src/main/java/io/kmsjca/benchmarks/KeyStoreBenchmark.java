@@ -35,57 +35,65 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-@State(Scope.Thread)
 public class KeyStoreBenchmark {
 
     private static final char[] PASSWORD = "benchmark".toCharArray();
 
-    @Param({"10", "1000", "10000"})
-    public int keys;
+    /** The sealed image of a store of {@code keys} keys. */
+    @State(Scope.Thread)
+    public static class Image {
+        @Param({"10", "1000", "10000"})
+        public int keys;
 
-    private byte[] image;
-    private KeyService rotating;
+        byte[] bytes;
 
-    @Setup
-    public void setUp() throws Exception {
-        try (KeyService service = BenchStores.service()) {
-            for (int i = 0; i < keys; i++) {
-                service.createKey("key-" + i, "");
+        @Setup
+        public void setUp() throws Exception {
+            try (KeyService service = BenchStores.service()) {
+                for (int i = 0; i < keys; i++) {
+                    service.createKey("key-" + i, "");
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                KeyStores.write(service, out, PASSWORD);
+                bytes = out.toByteArray();
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            KeyStores.write(service, out, PASSWORD);
-            image = out.toByteArray();
         }
     }
 
-    @Setup(Level.Iteration)
-    public void newRotatingStore() throws Exception {
-        rotating = BenchStores.service();
-        rotating.createKey("rotated", "");
-    }
+    /** A live store with one key to rotate, new each iteration so versions do not pile up across iterations. */
+    @State(Scope.Thread)
+    public static class Rotating {
+        KeyService store;
 
-    @TearDown(Level.Iteration)
-    public void closeRotatingStore() throws Exception {
-        rotating.close();
+        @Setup(Level.Iteration)
+        public void open() throws Exception {
+            store = BenchStores.service();
+            store.createKey("rotated", "");
+        }
+
+        @TearDown(Level.Iteration)
+        public void close() throws Exception {
+            store.close();
+        }
     }
 
     @Benchmark
-    public KeyService openStore() throws Exception {
-        try (KeyService opened = KeyStores.read(new ByteArrayInputStream(image), PASSWORD, BenchStores.options())) {
+    public KeyService openStore(Image image) throws Exception {
+        try (KeyService opened = KeyStores.read(new ByteArrayInputStream(image.bytes), PASSWORD, BenchStores.options())) {
             return opened;
         }
     }
 
     @Benchmark
-    public byte[] openStoreAndFirstUseOfOneKey() throws Exception {
-        try (KeyService opened = KeyStores.read(new ByteArrayInputStream(image), PASSWORD, BenchStores.options())) {
-            KmsKeyHandle key = opened.findKey("key-" + (keys / 2)).orElseThrow();
+    public byte[] openStoreAndFirstUseOfOneKey(Image image) throws Exception {
+        try (KeyService opened = KeyStores.read(new ByteArrayInputStream(image.bytes), PASSWORD, BenchStores.options())) {
+            KmsKeyHandle key = opened.findKey("key-" + (image.keys / 2)).orElseThrow();
             return BenchStores.cipher("KMSWrap", Cipher.WRAP_MODE, key).wrap(new SecretKeySpec(new byte[32], "AES"));
         }
     }
 
     @Benchmark
-    public int rotateOnDemand() throws Exception {
-        return rotating.rotateKeyOnDemand("rotated");
+    public int rotateOnDemand(Rotating rotating) throws Exception {
+        return rotating.store.rotateKeyOnDemand("rotated");
     }
 }

@@ -3,6 +3,10 @@ package io.kmsjca.benchmarks;
 import com.amazonaws.encryptionsdk.AwsCrypto;
 import com.amazonaws.encryptionsdk.CommitmentPolicy;
 import com.amazonaws.encryptionsdk.CryptoAlgorithm;
+import com.amazonaws.encryptionsdk.CryptoMaterialsManager;
+import com.amazonaws.encryptionsdk.caching.CachingCryptoMaterialsManager;
+import com.amazonaws.encryptionsdk.caching.LocalCryptoMaterialsCache;
+import com.amazonaws.encryptionsdk.jce.JceMasterKey;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
@@ -12,6 +16,7 @@ import com.google.crypto.tink.aead.KmsEnvelopeAead;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
+import io.kmsjca.keys.DataKeyCache;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.provider.KmsEnvelopeSpec;
 import org.bouncycastle.crypto.engines.AESEngine;
@@ -46,6 +51,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -60,7 +66,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code tinkEnvelope}: Tink {@code KmsEnvelopeAead}, a data key per message wrapped by a local AEAD;</li>
  *   <li>{@code tinkStreaming}: Tink {@code StreamingAead} AES256_GCM_HKDF_1MB, for large data;</li>
  *   <li>{@code esdkCommitting}: the AWS Encryption SDK 3, raw AES keyring, key-committing suite without signing;</li>
- *   <li>{@code esdkDefault}: the same with the SDK's default suite (key commitment and ECDSA P-384 signatures).</li>
+ *   <li>{@code esdkDefault}: the same with the SDK's default suite (key commitment and ECDSA P-384 signatures);</li>
+ *   <li>{@code kmsEnvelopeCached} and {@code esdkCaching}: each with its data-key cache (the same limits:
+ *   {@value #CACHE_MESSAGES} messages or 5 minutes per data key), where one data key serves many messages.</li>
  * </ul>
  * Every system returns a new array, as the peers' APIs do. Each message carries the same
  * 1-pair encryption context (or associated data). Large single-shot GCM needs long warm-up on
@@ -79,6 +87,8 @@ public class PeerBenchmark {
 
     private static final Map<String, String> CONTEXT = Map.of("purpose", "benchmark");
     private static final byte[] AAD = "purpose=benchmark".getBytes(StandardCharsets.UTF_8);
+    static final int CACHE_MESSAGES = 1000;
+    private static final Duration CACHE_AGE = Duration.ofMinutes(5);
 
     private byte[] plaintext;
     private final byte[] iv = new byte[12];
@@ -95,6 +105,9 @@ public class PeerBenchmark {
     private Cipher kmsEncrypt;
     private Cipher kmsDecrypt;
     private byte[] kmsCiphertext;
+    private Cipher kmsCachedEncrypt;
+    private Cipher kmsCachedDecrypt;
+    private byte[] kmsCachedCiphertext;
     private Aead tinkAead;
     private byte[] tinkAeadCiphertext;
     private Aead tinkEnvelope;
@@ -106,6 +119,8 @@ public class PeerBenchmark {
     private AwsCrypto esdkDefault;
     private byte[] esdkCommittingCiphertext;
     private byte[] esdkDefaultCiphertext;
+    private CryptoMaterialsManager esdkCachingCmm;
+    private byte[] esdkCachingCiphertext;
 
     @Setup
     public void setUp() throws Exception {
@@ -131,6 +146,12 @@ public class PeerBenchmark {
         kmsDecrypt = Cipher.getInstance("KMSEnvelope", BenchStores.PROVIDER);
         kmsDecrypt.init(Cipher.DECRYPT_MODE, master, spec);
         kmsCiphertext = kmsEnvelopeEncrypt();
+        KmsEnvelopeSpec cached = spec.withDataKeyCache(new DataKeyCache(CACHE_MESSAGES, Long.MAX_VALUE, CACHE_AGE));
+        kmsCachedEncrypt = Cipher.getInstance("KMSEnvelope", BenchStores.PROVIDER);
+        kmsCachedEncrypt.init(Cipher.ENCRYPT_MODE, master, cached);
+        kmsCachedDecrypt = Cipher.getInstance("KMSEnvelope", BenchStores.PROVIDER);
+        kmsCachedDecrypt.init(Cipher.DECRYPT_MODE, master, cached);
+        kmsCachedCiphertext = kmsEnvelopeCachedEncrypt();
 
         AeadConfig.register();
         StreamingAeadConfig.register();
@@ -155,6 +176,15 @@ public class PeerBenchmark {
         esdkDefault = AwsCrypto.standard(); // ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384
         esdkCommittingCiphertext = esdkCommittingEncrypt();
         esdkDefaultCiphertext = esdkDefaultEncrypt();
+        // ESDK 3 keeps data-key caching in its (deprecated) caching CMM, which takes a master key
+        // provider: JceMasterKey is the raw AES key of the master-key API.
+        esdkCachingCmm = CachingCryptoMaterialsManager.newBuilder()
+                .withMasterKeyProvider(JceMasterKey.getInstance(rawKey, "kms-jca", "benchmark", "AES/GCM/NoPadding"))
+                .withCache(new LocalCryptoMaterialsCache(10))
+                .withMaxAge(CACHE_AGE.toSeconds(), TimeUnit.SECONDS)
+                .withMessageUseLimit(CACHE_MESSAGES)
+                .build();
+        esdkCachingCiphertext = esdkCachingEncrypt();
     }
 
     // ---------------------------------------------------------------- kms-jca
@@ -167,6 +197,16 @@ public class PeerBenchmark {
     @Benchmark
     public byte[] kmsEnvelopeDecrypt() throws Exception {
         return kmsDecrypt.doFinal(kmsCiphertext);
+    }
+
+    @Benchmark
+    public byte[] kmsEnvelopeCachedEncrypt() throws Exception {
+        return kmsCachedEncrypt.doFinal(plaintext);
+    }
+
+    @Benchmark
+    public byte[] kmsEnvelopeCachedDecrypt() throws Exception {
+        return kmsCachedDecrypt.doFinal(kmsCachedCiphertext);
     }
 
     // ---------------------------------------------------------------- the floor: JDK and Bouncy Castle AES-GCM
@@ -263,5 +303,15 @@ public class PeerBenchmark {
     @Benchmark
     public byte[] esdkDefaultDecrypt() {
         return esdkDefault.decryptData(esdkKeyring, esdkDefaultCiphertext, CONTEXT).getResult();
+    }
+
+    @Benchmark
+    public byte[] esdkCachingEncrypt() {
+        return esdkCommitting.encryptData(esdkCachingCmm, plaintext, CONTEXT).getResult();
+    }
+
+    @Benchmark
+    public byte[] esdkCachingDecrypt() {
+        return esdkCommitting.decryptData(esdkCachingCmm, esdkCachingCiphertext).getResult();
     }
 }

@@ -1,5 +1,7 @@
 package io.kmsjca.benchmarks;
 
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -17,9 +19,10 @@ import java.util.TreeSet;
 
 /**
  * Turns the JMH JSON of a {@code benchmarks/run} into {@code peers.md} (each result as a ratio to
- * the JDK baseline and to the best peer, and the targets met or missed) and
- * {@code throughput.png} (throughput by message size, one line per system).
- * Usage: {@code Report RESULTS.json OUTPUT_FOLDER PROFILE}.
+ * the JDK baseline and to the best peer, the targets met or missed, the other operations and the
+ * streaming heap) and {@code throughput.png} (throughput by message size, one line per system).
+ * Usage: {@code Report OUTPUT_FOLDER PROFILE PART.json...}: the parts are merged into
+ * {@code peers-PROFILE.json}; {@code heap-PROFILE.json}, if there, adds the heap table.
  */
 public final class Report {
 
@@ -28,6 +31,8 @@ public final class Report {
 
     static {
         SYSTEMS.put("kmsEnvelope", "kms-jca KMSEnvelope (data key per message, chunked AES-256-GCM)");
+        SYSTEMS.put("kmsEnvelopeCached", "kms-jca KMSEnvelope with a DataKeyCache (a data key per "
+                + PeerBenchmark.CACHE_MESSAGES + " messages)");
         SYSTEMS.put("jdk", "JDK AES-256-GCM, one key, no envelope (the floor)");
         SYSTEMS.put("bc", "Bouncy Castle AES-256-GCM, one key, no envelope");
         SYSTEMS.put("tinkAead", "Tink AEAD AES256_GCM, one key, no envelope");
@@ -35,9 +40,11 @@ public final class Report {
         SYSTEMS.put("tinkStreaming", "Tink StreamingAead AES256_GCM_HKDF_1MB");
         SYSTEMS.put("esdkCommitting", "AWS Encryption SDK 3, raw AES keyring, committing suite without signing");
         SYSTEMS.put("esdkDefault", "AWS Encryption SDK 3, raw AES keyring, default suite (committing + ECDSA P-384)");
+        SYSTEMS.put("esdkCaching", "AWS Encryption SDK 3, committing suite, caching CMM over a raw AES master key "
+                + "(a data key per " + PeerBenchmark.CACHE_MESSAGES + " messages)");
     }
 
-    /** The envelope peers kms-jca is compared with ("best peer"). */
+    /** The envelope peers kms-jca is compared with ("best peer"); each with a new data key per message. */
     static final List<String> PEERS = List.of("tinkEnvelope", "tinkStreaming", "esdkCommitting", "esdkDefault");
 
     /** One measured operation: microseconds per message (or per wrap + unwrap). */
@@ -51,11 +58,21 @@ public final class Report {
     }
 
     public static void main(String[] args) throws IOException {
-        List<Result> results = parse(Files.readString(Path.of(args[0])));
-        Path out = Path.of(args[1]);
+        Path out = Path.of(args[0]);
+        String profile = args[1];
+        JsonArray merged = new JsonArray();
+        for (int i = 2; i < args.length; i++) {
+            merged.addAll(JsonParser.parseString(Files.readString(Path.of(args[i]))).getAsJsonArray());
+        }
+        String json = new GsonBuilder().setPrettyPrinting().create().toJson(merged);
         Files.createDirectories(out);
-        Files.writeString(out.resolve("peers.md"), markdown(results, args.length > 2 ? args[2] : "quick",
-                Path.of(args[0]).getFileName().toString()));
+        String source = "peers-" + profile + ".json";
+        Files.writeString(out.resolve(source), json + "\n");
+        List<Result> results = parse(json);
+        Path heap = out.resolve("heap-" + profile + ".json");
+        String md = markdown(results, profile, source) + Operations.markdown(Operations.parse(json))
+                + (Files.exists(heap) ? Operations.heapMarkdown(Files.readString(heap)) : "");
+        Files.writeString(out.resolve("peers.md"), md);
         ThroughputChart.write(results, out.resolve("throughput.png"));
     }
 
@@ -150,20 +167,23 @@ public final class Report {
                         direction, speed, speed >= 0.9 ? "met" : "**missed**"));
             }
             for (int size : sizes) {
-                Optional<Result> mine = find(results, "kmsEnvelope", direction, size);
                 String tink = size < (1 << 20) ? "tinkEnvelope" : "tinkStreaming";
                 for (String peer : List.of(tink, "esdkCommitting", "esdkDefault")) {
-                    Optional<Result> other = find(results, peer, direction, size);
-                    if (mine.isPresent() && other.isPresent()) {
-                        boolean faster = mine.get().micros < other.get().micros;
-                        t.append(String.format(Locale.ROOT, "| %s %s faster than %s | %s vs %s µs | %s |%n", direction,
-                                sizeName(size), peer, micros(mine.get().micros), micros(other.get().micros),
-                                faster ? "met" : "**missed**"));
-                    }
+                    faster(t, find(results, "kmsEnvelope", direction, size), find(results, peer, direction, size));
                 }
+                faster(t, find(results, "kmsEnvelopeCached", direction, size), find(results, "esdkCaching", direction, size));
             }
         }
         return t.toString();
+    }
+
+    private static void faster(StringBuilder t, Optional<Result> mine, Optional<Result> other) {
+        if (mine.isPresent() && other.isPresent()) {
+            Result m = mine.get();
+            Result o = other.get();
+            t.append(String.format(Locale.ROOT, "| %s %s %s faster than %s | %s vs %s µs | %s |%n", m.system, m.direction,
+                    sizeName(m.size), o.system, micros(m.micros), micros(o.micros), m.micros < o.micros ? "met" : "**missed**"));
+        }
     }
 
     static String sizeName(int size) {
@@ -171,6 +191,6 @@ public final class Report {
     }
 
     private static String micros(double us) {
-        return us >= 100 ? String.format(Locale.ROOT, "%.0f", us) : String.format(Locale.ROOT, "%.2f", us);
+        return Operations.micros(us);
     }
 }

@@ -1,6 +1,7 @@
 package io.kmsjca.benchmarks;
 
 import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.provider.KmsDataKeySpec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -13,6 +14,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import javax.crypto.Cipher;
+import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -26,6 +28,10 @@ import java.util.concurrent.TimeUnit;
  * same run: the JDK's raw AES-256-GCM encrypt + decrypt of 32 bytes with one key (a fresh IV per
  * encryption, as GCM requires). Each side reuses its {@code Cipher} objects, as their documentation
  * recommends. Target: KMSWrap within 2x of the baseline.
+ * <p>
+ * Generating a data key ({@code KeyGenerator "KMSDataKey"}, KMS GenerateDataKey) against its
+ * floor: 32 random bytes from the same kind of {@code SecureRandom} and one JDK AES-256-GCM
+ * encryption of them.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -44,6 +50,8 @@ public class WrapBenchmark {
     private Cipher rawDecrypt;
     private Cipher wrapper;
     private Cipher unwrapper;
+    private KeyGenerator dataKeys;
+    private final SecureRandom random = new SecureRandom();
 
     @Setup
     public void setUp() throws Exception {
@@ -56,6 +64,8 @@ public class WrapBenchmark {
         KmsKeyHandle master = BenchStores.service().createKey("bench", "benchmark key");
         wrapper = BenchStores.cipher("KMSWrap", Cipher.WRAP_MODE, master);
         unwrapper = BenchStores.cipher("KMSWrap", Cipher.UNWRAP_MODE, master);
+        dataKeys = KeyGenerator.getInstance("KMSDataKey", BenchStores.PROVIDER);
+        dataKeys.init(KmsDataKeySpec.aes256(master));
     }
 
     @Benchmark
@@ -72,5 +82,19 @@ public class WrapBenchmark {
     public Key kmsWrapUnwrap32() throws Exception {
         byte[] blob = wrapper.wrap(dataKey);
         return unwrapper.unwrap(blob, "AES", Cipher.SECRET_KEY);
+    }
+
+    @Benchmark
+    public byte[] jdkRandomKeyAndEncrypt32() throws Exception {
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        ByteBuffer.wrap(iv).putLong(4, ++counter);
+        rawEncrypt.init(Cipher.ENCRYPT_MODE, rawKey, new GCMParameterSpec(128, iv));
+        return rawEncrypt.doFinal(key);
+    }
+
+    @Benchmark
+    public Key kmsGenerateDataKey() {
+        return dataKeys.generateKey();
     }
 }

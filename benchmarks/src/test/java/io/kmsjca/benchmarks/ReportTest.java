@@ -22,6 +22,8 @@ class ReportTest {
             run("tinkStreamingEncrypt", 1 << 20, 0.3, "ms/op"),
             run("esdkCommittingEncrypt", 1 << 20, 400, "us/op"),
             run("esdkDefaultEncrypt", 1 << 20, 5000, "us/op"),
+            run("kmsEnvelopeCachedEncrypt", 1 << 20, 260, "us/op"),
+            run("esdkCachingEncrypt", 1 << 20, 240, "us/op"),
             "{\"benchmark\":\"io.kmsjca.benchmarks.WrapBenchmark.kmsWrapUnwrap32\",\"primaryMetric\":"
                     + "{\"score\":1850,\"scoreError\":20,\"scoreUnit\":\"ns/op\"}}",
             "{\"benchmark\":\"io.kmsjca.benchmarks.WrapBenchmark.jdkAesGcm256EncryptDecrypt32\",\"primaryMetric\":"
@@ -30,7 +32,7 @@ class ReportTest {
     @Test
     void parse_readsSystemDirectionSizeAndConvertsUnitsToMicroseconds() {
         List<Report.Result> results = Report.parse(JSON);
-        assertEquals(7, results.size());
+        assertEquals(9, results.size());
         Report.Result tink = Report.find(results, "tinkStreaming", "encrypt", 1 << 20).orElseThrow();
         assertEquals(300, tink.micros(), 1e-9);
         assertEquals((1 << 20) / 300.0, tink.megabytesPerSecond(), 1e-9);
@@ -44,8 +46,54 @@ class ReportTest {
         assertTrue(md.contains("| kmsEnvelope | 250 (4194)<br>1.25× jdk, 0.83× tinkStreaming |"), md);
         assertTrue(md.contains("| wrap + unwrap of 32 bytes within 2× of JDK GCM | 1.80× (1.85 vs 1.03 µs) | met |"), md);
         assertTrue(md.contains("| envelope encrypt of 1 MiB at ≥ 0.9× JDK GCM throughput | 0.80× | **missed** |"), md);
-        assertTrue(md.contains("| encrypt 1 MiB faster than tinkStreaming | 250 vs 300 µs | met |"), md);
-        assertTrue(md.contains("| encrypt 1 MiB faster than esdkCommitting | 250 vs 400 µs | met |"), md);
+        assertTrue(md.contains("| kmsEnvelope encrypt 1 MiB faster than tinkStreaming | 250 vs 300 µs | met |"), md);
+        assertTrue(md.contains("| kmsEnvelope encrypt 1 MiB faster than esdkCommitting | 250 vs 400 µs | met |"), md);
+        assertTrue(md.contains("| kmsEnvelopeCached encrypt 1 MiB faster than esdkCaching | 260 vs 240 µs | **missed** |"), md);
+    }
+
+    private static String op(String benchmark, String params, int threads, double score, String unit) {
+        return "{\"benchmark\":\"io.kmsjca.benchmarks." + benchmark + "\",\"threads\":" + threads + ",\"params\":{" + params
+                + "},\"primaryMetric\":{\"score\":" + score + ",\"scoreError\":0.1,\"scoreUnit\":\"" + unit + "\"}}";
+    }
+
+    @Test
+    void otherOperations_standBesideTheirBaselines() {
+        String json = "[" + String.join(",",
+                op("WrapBenchmark.kmsGenerateDataKey", "", 1, 1500, "ns/op"),
+                op("WrapBenchmark.jdkRandomKeyAndEncrypt32", "", 1, 1000, "ns/op"),
+                op("KmsEncryptBenchmark.kmsWrapEncrypt", "\"size\":\"4096\"", 1, 3000, "ns/op"),
+                op("KmsEncryptBenchmark.jdkEncrypt", "\"size\":\"4096\"", 1, 2000, "ns/op"),
+                op("AuditBenchmark.wrapUnwrap32", "\"sink\":\"none\"", 1, 2000, "ns/op"),
+                op("AuditBenchmark.wrapUnwrap32", "\"sink\":\"file-async\"", 1, 5000, "ns/op"),
+                op("WrapThreadsBenchmark.wrapUnwrap32", "", 1, 500, "ops/ms"),
+                op("WrapThreadsBenchmark.wrapUnwrap32", "", 2, 950, "ops/ms"),
+                op("KeyStoreBenchmark.openStore", "\"keys\":\"1000\"", 1, 8.0, "ms/op"),
+                op("KeyStoreBenchmark.openStoreAndFirstUseOfOneKey", "\"keys\":\"1000\"", 1, 8.4, "ms/op")) + "]";
+        String md = Operations.markdown(Operations.parse(json));
+        assertTrue(md.contains("| generate a data key (KMSDataKey) | 1.50 µs | 32 random bytes + JDK GCM encrypt: 1.00 µs | 1.50× |"), md);
+        assertTrue(md.contains("| KMSWrap encrypt of 4 KiB | 3.00 µs | JDK GCM encrypt of 4 KiB: 2.00 µs | 1.50× |"), md);
+        assertTrue(md.contains("| wrap + unwrap, audited to file-async | 5.00 µs | no audit listener: 2.00 µs | 2.50× |"), md);
+        assertTrue(md.contains("| wrap + unwrap on 2 threads, one shared key | 950 ops/ms | 1 thread: 500 ops/ms | 1.90× the work |"), md);
+        assertTrue(md.contains("| open a store of 1000 keys | 8000 µs | – | – |"), md);
+        assertTrue(md.contains("| open it and use one key once | 8400 µs | open alone: 8000 µs | 1.05× |"), md);
+        assertFalse(md.contains("KMSWrap encrypt of 1 KiB"), "a result not measured gets no row");
+        assertEquals("", Operations.markdown(List.of()));
+    }
+
+    @Test
+    void main_mergesTheParts_andAddsTheHeapTable(@TempDir Path dir) throws Exception {
+        Path a = Files.writeString(dir.resolve("a.json"), JSON);
+        Path b = Files.writeString(dir.resolve("b.json"), "[" + op("WrapBenchmark.kmsGenerateDataKey", "", 1, 1500, "ns/op") + "]");
+        Path out = dir.resolve("out");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("heap-quick.json"), "{\"floor\": {\"smallestHeapKiB\": 4217, \"allocatedBytes\": 80416},"
+                + " \"kmsEnvelope\": {\"smallestHeapKiB\": 4608, \"allocatedBytes\": 8468152}}");
+        Report.main(new String[]{out.toString(), "quick", a.toString(), b.toString()});
+        assertEquals(Report.parse(JSON).size() + 1, Report.parse(Files.readString(out.resolve("peers-quick.json"))).size());
+        String md = Files.readString(out.resolve("peers.md"));
+        assertTrue(md.contains("| kmsEnvelope | 4.5 MiB | 8.5 MB |"), md);
+        assertTrue(md.contains("| generate a data key (KMSDataKey) | 1.50 µs |"), md);
+        assertTrue(Files.size(out.resolve("throughput.png")) > 5000);
     }
 
     @Test
