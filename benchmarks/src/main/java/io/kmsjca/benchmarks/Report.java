@@ -82,6 +82,9 @@ public final class Report {
             JsonObject run = e.getAsJsonObject();
             String benchmark = run.get("benchmark").getAsString();
             String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+            if (!benchmark.contains(".PeerBenchmark.") && !benchmark.contains(".WrapBenchmark.")) {
+                continue; // the other operations: Operations
+            }
             JsonObject metric = run.getAsJsonObject("primaryMetric");
             double score = metric.get("score").getAsDouble();
             double error = metric.get("scoreError").getAsDouble();
@@ -146,7 +149,7 @@ public final class Report {
         md.append("## Targets\n\n").append(targets(results, sizes)).append('\n');
         md.append("## Systems\n\n");
         SYSTEMS.forEach((k, v) -> md.append("- `").append(k).append("`: ").append(v).append('\n'));
-        return md.toString();
+        return md.append('\n').toString();
     }
 
     static String targets(List<Result> results, List<Integer> sizes) {

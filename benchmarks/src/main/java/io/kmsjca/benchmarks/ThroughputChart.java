@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -25,8 +26,18 @@ final class ThroughputChart {
     private static final int RIGHT = 20;
     private static final int TOP = 40;
     private static final int BOTTOM = 150;
-    private static final Color[] COLORS = {new Color(0xd62728), Color.BLACK, new Color(0x7f7f7f), new Color(0x17becf),
-        new Color(0x1f77b4), new Color(0x9467bd), new Color(0x2ca02c), new Color(0xff7f0e)};
+    /** One colour per system; a cached variant shares its system's colour, dashed. */
+    private static final Map<String, Color> COLORS = Map.of("kmsEnvelope", new Color(0xd62728),
+            "kmsEnvelopeCached", new Color(0xd62728), "jdk", new Color(0x7f7f7f), "bc", new Color(0x17becf),
+            "tinkAead", new Color(0x1f77b4), "tinkEnvelope", new Color(0x9467bd), "tinkStreaming", new Color(0x2ca02c),
+            "esdkCommitting", new Color(0xff7f0e), "esdkDefault", new Color(0x8c564b), "esdkCaching", new Color(0xff7f0e));
+
+    private static BasicStroke stroke(String system) {
+        float width = system.startsWith("kmsEnvelope") ? 3.5f : 1.8f;
+        return system.endsWith("Cached") || system.endsWith("Caching")
+                ? new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{8, 5}, 0)
+                : new BasicStroke(width);
+    }
 
     private ThroughputChart() {
     }
@@ -73,10 +84,9 @@ final class ThroughputChart {
         }
         g.setColor(Color.BLACK);
         g.drawRect(x0 + LEFT, TOP, plotW, plotH);
-        int c = 0;
         for (String system : Report.SYSTEMS.keySet()) {
-            g.setColor(COLORS[c++ % COLORS.length]);
-            g.setStroke(new BasicStroke(system.equals("kmsEnvelope") ? 3.5f : 1.8f));
+            g.setColor(COLORS.getOrDefault(system, Color.BLACK));
+            g.setStroke(stroke(system));
             int px = -1;
             int py = -1;
             for (int i = 0; i < sizes.size(); i++) {
@@ -100,13 +110,14 @@ final class ThroughputChart {
 
     private static void legend(Graphics2D g) {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        int c = 0;
         int row = 0;
         for (String system : Report.SYSTEMS.keySet()) { // what each system is: peers.md
             int x = LEFT + (row % 4) * (2 * PANEL_W - LEFT) / 4;
             int y = H - BOTTOM + 50 + (row / 4) * 22;
-            g.setColor(COLORS[c++ % COLORS.length]);
-            g.fillRect(x, y - 9, 18, 10);
+            g.setColor(COLORS.getOrDefault(system, Color.BLACK));
+            g.setStroke(stroke(system));
+            g.drawLine(x, y - 4, x + 20, y - 4);
+            g.setStroke(new BasicStroke(1));
             g.setColor(Color.BLACK);
             g.drawString(system, x + 24, y);
             row++;

@@ -83,7 +83,8 @@ class ReportTest {
     @Test
     void main_mergesTheParts_andAddsTheHeapTable(@TempDir Path dir) throws Exception {
         Path a = Files.writeString(dir.resolve("a.json"), JSON);
-        Path b = Files.writeString(dir.resolve("b.json"), "[" + op("WrapBenchmark.kmsGenerateDataKey", "", 1, 1500, "ns/op") + "]");
+        Path b = Files.writeString(dir.resolve("b.json"), "[" + op("WrapBenchmark.kmsGenerateDataKey", "", 1, 1500, "ns/op")
+                + "," + op("WrapThreadsBenchmark.wrapUnwrap32", "", 2, 950, "ops/ms") + "]");
         Path out = dir.resolve("out");
         Files.createDirectories(out);
         Files.writeString(out.resolve("heap-quick.json"), "{\"floor\": {\"smallestHeapKiB\": 4217, \"allocatedBytes\": 80416},"
@@ -93,6 +94,8 @@ class ReportTest {
         String md = Files.readString(out.resolve("peers.md"));
         assertTrue(md.contains("| kmsEnvelope | 4.5 MiB | 8.5 MB |"), md);
         assertTrue(md.contains("| generate a data key (KMSDataKey) | 1.50 µs |"), md);
+        assertEquals(1, Operations.parse(Files.readString(out.resolve("peers-quick.json"))).stream()
+                .filter(r -> r.name().startsWith("WrapThreadsBenchmark")).count(), "a throughput result is kept, not refused");
         assertTrue(Files.size(out.resolve("throughput.png")) > 5000);
     }
 
