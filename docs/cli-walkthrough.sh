@@ -2,7 +2,9 @@
 # Runs every command docs/cli.md shows, in a new folder, printing each with its real output.
 # Usage: PATH=/path/to/kms-jca:$PATH docs/cli-walkthrough.sh
 set -uo pipefail
-cd "$(mktemp -d)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
 export KMS_KEYSTORE="$PWD/keys.kms" KMS_KEYSTORE_PASSWORD='correct horse battery staple'
 shown() { local a out=""; for a; do [[ $a =~ [[:space:]] ]] && out+="'$a' " || out+="$a "; done; echo "${out% }"; }
 run() { echo "\$ $(shown "$@")"; "$@"; echo "[exit $?]"; echo; }

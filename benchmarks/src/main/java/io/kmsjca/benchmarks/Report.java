@@ -47,6 +47,9 @@ public final class Report {
     /** The envelope peers kms-jca is compared with ("best peer"); each with a new data key per message. */
     static final List<String> PEERS = List.of("tinkEnvelope", "tinkStreaming", "esdkCommitting", "esdkDefault");
 
+    /** Closer to a target than this, one run does not decide it: runs differ by 10-20 % here. */
+    static final double CLOSE = 0.10;
+
     /** One measured operation: microseconds per message (or per wrap + unwrap). */
     record Result(String system, String direction, int size, double micros, double error) {
         double megabytesPerSecond() {
@@ -159,7 +162,7 @@ public final class Report {
         if (wrap.isPresent() && wrapFloor.isPresent()) {
             double ratio = wrap.get().micros / wrapFloor.get().micros;
             t.append(String.format(Locale.ROOT, "| wrap + unwrap of 32 bytes within 2× of JDK GCM | %.2f× (%.2f vs %.2f µs) | %s |%n",
-                    ratio, wrap.get().micros, wrapFloor.get().micros, ratio <= 2 ? "met" : "**missed**"));
+                    ratio, wrap.get().micros, wrapFloor.get().micros, verdict(ratio, 2, true)));
         }
         for (String direction : List.of("encrypt", "decrypt")) {
             Optional<Result> kms = find(results, "kmsEnvelope", direction, 1 << 20);
@@ -167,7 +170,7 @@ public final class Report {
             if (kms.isPresent() && jdk.isPresent()) {
                 double speed = jdk.get().micros / kms.get().micros;
                 t.append(String.format(Locale.ROOT, "| envelope %s of 1 MiB at ≥ 0.9× JDK GCM throughput | %.2f× | %s |%n",
-                        direction, speed, speed >= 0.9 ? "met" : "**missed**"));
+                        direction, speed, verdict(speed, 0.9, false)));
             }
             for (int size : sizes) {
                 String tink = size < (1 << 20) ? "tinkEnvelope" : "tinkStreaming";
@@ -185,8 +188,18 @@ public final class Report {
             Result m = mine.get();
             Result o = other.get();
             t.append(String.format(Locale.ROOT, "| %s %s %s faster than %s | %s vs %s µs | %s |%n", m.system, m.direction,
-                    sizeName(m.size), o.system, micros(m.micros), micros(o.micros), m.micros < o.micros ? "met" : "**missed**"));
+                    sizeName(m.size), o.system, micros(m.micros), micros(o.micros), verdict(m.micros / o.micros, 1, true)));
         }
+    }
+
+    /**
+     * "met" or "missed" for a measured value against its threshold, flagged when it is within
+     * {@link #CLOSE} of it: closer than one run's variation on a shared machine decides.
+     */
+    static String verdict(double value, double threshold, boolean atMost) {
+        boolean met = atMost ? value <= threshold : value >= threshold;
+        String close = Math.abs(value - threshold) / threshold < CLOSE ? " (within 10 %)" : "";
+        return (met ? "met" : "**missed**") + close;
     }
 
     static String sizeName(int size) {

@@ -106,6 +106,11 @@ public final class EncryptionContext {
         return decoded;
     }
 
+    /** Whether {@code encoding} is this context's canonical encoding: equal contexts encode alike. */
+    public boolean isEncodedAs(byte[] encoding) {
+        return Arrays.equals(encoded, encoding);
+    }
+
     /** The canonical encoding (a copy). */
     public byte[] encoded() {
         return encoded.clone();

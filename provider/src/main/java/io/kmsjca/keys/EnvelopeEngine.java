@@ -79,6 +79,10 @@ public final class EnvelopeEngine {
         String recipients = cache == null ? null : DataKeyCache.recipients(ring, context.encoded());
         DataKeyCache.Reuse reuse = cache == null ? null : cache.take(recipients);
         DataKeyCache.Entry entry = reuse == null ? null : reuse.entry();
+        // one draw from the caller's SecureRandom per message: the data key (unless cached) and the salt
+        byte[] fresh = new byte[(reuse == null ? 32 : 0) + ChunkedAead.SALT];
+        random.nextBytes(fresh);
+        byte[] salt = Arrays.copyOfRange(fresh, fresh.length - ChunkedAead.SALT, fresh.length);
         byte[] dataKey;
         byte[] header;
         if (reuse != null) {
@@ -88,8 +92,8 @@ public final class EnvelopeEngine {
             first.service().audit().record(AuditOperation.REUSE_CACHED_DATA_KEY, first.keyId(), 0, first.alias(), null,
                     context);
         } else {
-            dataKey = new byte[32];
-            random.nextBytes(dataKey);
+            dataKey = Arrays.copyOf(fresh, 32);
+            Arrays.fill(fresh, (byte) 0);
             List<byte[]> blobs = new ArrayList<>();
             for (KmsKeyHandle k : ring.encryptionKeys()) {
                 blobs.add(wrap.seal(k, dataKey, 0, dataKey.length, context, null, 0, random, AuditOperation.WRAP_KEY));
@@ -101,8 +105,6 @@ public final class EnvelopeEngine {
                 entry = cache.put(recipients, dataKey, header);
             }
         }
-        byte[] salt = new byte[ChunkedAead.SALT];
-        random.nextBytes(salt);
         ChunkedAead.Material m = ChunkedAead.derive(SUITE, dataKey, salt, header, sha512);
         try {
             byte[] prefix = Arrays.copyOf(header, header.length + ChunkedAead.HEADER);
@@ -125,12 +127,9 @@ public final class EnvelopeEngine {
      */
     public byte[] openDataKey(EnvelopeHeader header, KmsKeyRing ring, EncryptionContext expected)
             throws GeneralSecurityException {
-        EncryptionContext stored;
-        try {
-            stored = EncryptionContext.decode(header.contextEncoding());
-        } catch (IllegalArgumentException e) {
-            throw new BadPaddingException("KMSEnvelope encryption context is malformed: " + e.getMessage());
-        }
+        byte[] encoding = header.contextEncoding();
+        // the encoding is canonical: the context the caller expects, if the bytes match, is the stored one
+        EncryptionContext stored = expected != null && expected.isEncodedAs(encoding) ? expected : decode(encoding);
         if (expected != null && !expected.equals(stored)) {
             throw new AEADBadTagException("the message was encrypted under another encryption context (its keys: "
                     + stored.keys() + ")");
@@ -153,6 +152,14 @@ public final class EnvelopeEngine {
             }
         }
         throw new InvalidKeyException("the message has no data key wrapped under " + ring + "; it names keys " + named);
+    }
+
+    private static EncryptionContext decode(byte[] encoding) throws BadPaddingException {
+        try {
+            return EncryptionContext.decode(encoding);
+        } catch (IllegalArgumentException e) {
+            throw new BadPaddingException("KMSEnvelope encryption context is malformed: " + e.getMessage());
+        }
     }
 
     /** The chunk decryptor of a message whose data key is known: checks the body's commitment. */
