@@ -1,5 +1,7 @@
 package io.kmsjca.keys;
 
+import io.kmsjca.spi.audit.AuditOperation;
+
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.security.KeyStoreException;
@@ -69,16 +71,16 @@ final class KeyMaintenance {
         for (MasterKey key : service.registry().snapshot().byId().values()) {
             try {
                 if (key.destructionDue(now)) {
-                    service.destroyIfDue(key.id());
+                    destroyIfDue(key.id());
                     destroyed++;
                 } else if (key.rotationDue(now)) {
-                    service.rotateForProvider(key.id(), key.current().number(), RotationReason.SCHEDULED);
+                    rotateForProvider(key.id(), key.current().number(), RotationReason.SCHEDULED);
                     rotated++;
                 } else if (key.state() == KeyState.ENABLED && key.current().wraps() >= threshold) {
-                    service.rotateForProvider(key.id(), key.current().number(), RotationReason.USAGE);
+                    rotateForProvider(key.id(), key.current().number(), RotationReason.USAGE);
                     rotated++;
                 } else if (unpersistedWraps(key) >= USAGE_PERSIST_STEP) {
-                    service.persistUsage(key.id());
+                    persistUsage(key.id());
                     persisted++;
                 }
             } catch (KeyStoreException | RuntimeException e) {
@@ -97,7 +99,7 @@ final class KeyMaintenance {
     void usageThresholdReached(UUID keyId, int version, boolean urgent) {
         Runnable rotate = () -> {
             try {
-                service.rotateForProvider(keyId, version, RotationReason.USAGE);
+                rotateForProvider(keyId, version, RotationReason.USAGE);
             } catch (KeyStoreException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "kms-jca usage rotation of key " + keyId + " failed: " + e.getMessage());
             }
@@ -114,7 +116,7 @@ final class KeyMaintenance {
         for (MasterKey key : service.registry().snapshot().byId().values()) {
             if (unpersistedWraps(key) > 0) {
                 try {
-                    service.persistUsage(key.id());
+                    persistUsage(key.id());
                 } catch (KeyStoreException | RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "kms-jca could not persist usage of key " + key.id() + ": " + e.getMessage());
                 }
@@ -129,6 +131,41 @@ final class KeyMaintenance {
     void stop() {
         if (task != null) {
             task.cancel(false);
+        }
+    }
+
+    /** Rotates a key for the provider (schedule, usage) if it is still at {@code fromVersion}. */
+    private void rotateForProvider(UUID keyId, int fromVersion, RotationReason reason) throws KeyStoreException {
+        KeyRegistry registry = service.registry();
+        KeyChanges changes = service.changes();
+        synchronized (registry) {
+            MasterKey key = registry.snapshot().byId().get(keyId);
+            if (key != null && key.current().number() == fromVersion && key.state() == KeyState.ENABLED) {
+                changes.apply(AuditOperation.ROTATE_KEY, key, null, k -> changes.rotatedFrom(k, fromVersion, reason));
+            }
+        }
+    }
+
+    /** Destroys the material of a key whose waiting period has ended. */
+    private void destroyIfDue(UUID keyId) throws KeyStoreException {
+        KeyRegistry registry = service.registry();
+        synchronized (registry) {
+            MasterKey key = registry.snapshot().byId().get(keyId);
+            Instant now = service.now();
+            if (key != null && key.destructionDue(now)) {
+                service.changes().apply(AuditOperation.DESTROY_KEY_MATERIAL, key, null, k -> k.destroyed(now));
+            }
+        }
+    }
+
+    /** Persists a key unchanged, so its usage counts reach the backend. */
+    private void persistUsage(UUID keyId) throws KeyStoreException {
+        KeyRegistry registry = service.registry();
+        synchronized (registry) {
+            MasterKey key = registry.snapshot().byId().get(keyId);
+            if (key != null) {
+                registry.commit(key);
+            }
         }
     }
 }

@@ -6,18 +6,14 @@ import io.kmsjca.audit.AuditOptions;
 import io.kmsjca.audit.ContextHasher;
 import io.kmsjca.audit.JsonLinesAuditSink;
 import io.kmsjca.format.EncryptionContext;
-import io.kmsjca.format.RootKeyHeader;
 import io.kmsjca.spi.KeyRecordStore;
-import io.kmsjca.spi.StaleRecordException;
 import io.kmsjca.spi.audit.AuditListener;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyStoreException;
-import java.security.UnrecoverableKeyException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,8 +32,10 @@ import java.util.UUID;
  *
  * <p>The lifecycle rules live in {@link MasterKey}; this class says which rule a request
  * applies, and {@link KeyChanges} looks the key up, applies it, commits the result through the
- * {@link KeyRegistry} and records it. Wraps and unwraps read the registry's snapshot without a
- * lock. Obtain a service through {@link KeyStores}, or from a
+ * {@link KeyRegistry} and records it. {@link KeyCreation} and {@link AliasChanges} carry out
+ * the requests that make keys and move aliases; {@link KeyMaintenance} the rotations and
+ * destructions the provider starts itself. Wraps and unwraps read the registry's snapshot
+ * without a lock. Obtain a service through {@link KeyStores}, or from a
  * loaded {@code KeyStore} with {@code KmsKeyStores.keyService(keyStore, password)}.
  *
  * <p>Methods that name a key take a key id or an alias ({@code orders} or {@code alias/orders}).
@@ -49,7 +47,6 @@ public final class KeyService implements AutoCloseable {
     /** Aliases under this prefix belong to the provider. */
     static final String RESERVED_ALIAS_PREFIX = "kms/";
     static final String MANAGED_ALIAS_PREFIX = "kms/managed/";
-    static final String OWNED_PURPOSE_TAG = "kms:purpose";
     private static final int MAX_PAGE = 1000;
 
     private final KeyRegistry registry;
@@ -57,6 +54,8 @@ public final class KeyService implements AutoCloseable {
     private final AuditKeys auditKeys;
     private final AuditDispatcher audit;
     private final KeyChanges changes;
+    private final AliasChanges aliasChanges;
+    private final KeyCreation creation;
     private final KeyMaintenance maintenance;
     private final KeyRecordStore.Subscription changeFeed;
     private final ReEncryption reEncryption = new ReEncryption(this);
@@ -64,20 +63,13 @@ public final class KeyService implements AutoCloseable {
     KeyService(KeyRecordStore backend, RootKey root, KeyServiceOptions options) throws IOException {
         this.registry = new KeyRegistry(backend, root, options.random());
         this.options = options;
-        MasterKey owned = findOwned(AuditKeys.PURPOSE);
-        boolean created = owned == null;
-        if (created) {
-            try {
-                owned = registry.commit(newOwnedKey(AuditKeys.PURPOSE));
-            } catch (KeyStoreException e) {
-                if (!(e.getCause() instanceof StaleRecordException)) {
-                    throw new IOException("cannot create the store's audit key: " + e.getMessage(), e);
-                }
-                owned = registry.reread(ownedKeyId(AuditKeys.PURPOSE)); // another process created it first
-                created = false;
-            }
+        OwnedKeys.Found owned;
+        try {
+            owned = OwnedKeys.findOrCreate(registry, AuditKeys.PURPOSE, options);
+        } catch (KeyStoreException e) {
+            throw new IOException("cannot create the store's audit key: " + e.getMessage(), e);
         }
-        this.auditKeys = AuditKeys.derive(owned);
+        this.auditKeys = AuditKeys.derive(owned.key());
         AuditOptions ao = options.audit();
         List<AuditListener> listeners = new ArrayList<>(options.auditListeners());
         if (ao.file() != null) {
@@ -87,10 +79,12 @@ public final class KeyService implements AutoCloseable {
         this.audit = new AuditDispatcher(options.clock(), ao, listeners,
                 ao.contextValues() == AuditOptions.ContextValues.HMAC ? ContextHasher.hmac(auditKeys.contextHmac)
                         : ContextHasher.PLAIN);
-        if (created) {
-            audit.record(AuditOperation.CREATE_KEY, owned.id(), 1, null, null, EncryptionContext.EMPTY);
+        if (owned.created()) {
+            audit.record(AuditOperation.CREATE_KEY, owned.key().id(), 1, null, null, EncryptionContext.EMPTY);
         }
         this.changes = new KeyChanges(registry, audit, options);
+        this.aliasChanges = new AliasChanges(registry, changes, options);
+        this.creation = new KeyCreation(this, registry, changes);
         this.maintenance = new KeyMaintenance(this, options.maintenanceInterval());
         this.changeFeed = backend.subscribe(registry::follow);
     }
@@ -104,9 +98,7 @@ public final class KeyService implements AutoCloseable {
 
     /** KMS CreateKey: AES-256 material generated inside the provider and never seen by the caller. */
     public KmsKeyHandle createKey(CreateKeyRequest request) throws KeyStoreException {
-        String alias = request.alias() == null ? null : changes.customerAlias(request.alias(), AuditOperation.CREATE_KEY);
-        return handle(changes.newKey(AuditOperation.CREATE_KEY, alias, request.description(), KeyNames.checkTags(request.tags()),
-                KeyManagerType.CUSTOMER, request.rotationPeriodDays(), RotationReason.CREATED, null), alias);
+        return creation.create(request);
     }
 
     /**
@@ -115,25 +107,7 @@ public final class KeyService implements AutoCloseable {
      * and the older versions stay, so nothing is ever overwritten. The caller wipes its copy.
      */
     public KmsKeyHandle importKeyMaterial(String alias, byte[] material) throws KeyStoreException {
-        AuditOperation op = AuditOperation.IMPORT_KEY_MATERIAL;
-        if (material == null || material.length != 32) {
-            throw changes.audited(op, null, alias, new KeyStoreException("master keys are AES-256: key material must be 32 bytes, was "
-                    + (material == null ? "null" : material.length)));
-        }
-        String name = alias == null ? null : changes.normalize(alias, op);
-        synchronized (registry) {
-            Optional<MasterKey> existing = name == null ? Optional.empty() : registry.lookup(name);
-            if (existing.isEmpty()) {
-                String newAlias = name == null ? null : changes.customerAlias(name, op);
-                return handle(changes.newKey(op, newAlias, "", Map.of(), KeyManagerType.CUSTOMER, 0, RotationReason.IMPORTED,
-                        material), newAlias);
-            }
-            MasterKey key = changes.apply(op, existing.get(), name, k -> {
-                k.requireCustomerManaged("given imported material");
-                return k.withVersion(changes.newVersion(k, RotationReason.IMPORTED, material));
-            });
-            return handle(key, name);
-        }
+        return creation.importMaterial(alias, material);
     }
 
     /**
@@ -142,52 +116,18 @@ public final class KeyService implements AutoCloseable {
      * nor change its rotation.
      */
     public KmsKeyHandle managedKey(String serviceName) throws KeyStoreException {
-        String alias = changes.normalize(MANAGED_ALIAS_PREFIX + serviceName, AuditOperation.CREATE_KEY);
-        synchronized (registry) {
-            Optional<MasterKey> existing = registry.lookup(alias);
-            if (existing.isPresent()) {
-                return handle(existing.get(), alias);
-            }
-            return handle(changes.newKey(AuditOperation.CREATE_KEY, alias, "provider-managed key of " + serviceName, Map.of(),
-                    KeyManagerType.PROVIDER, MasterKey.DEFAULT_ROTATION_DAYS, RotationReason.CREATED, null), alias);
-        }
+        return creation.managed(serviceName);
     }
 
     /** The provider-owned key for an internal purpose, created on first use; never listed or returned. */
     MasterKey ownedKey(String purpose) throws KeyStoreException {
         synchronized (registry) {
-            MasterKey found = findOwned(purpose);
-            if (found != null) {
-                return found;
+            OwnedKeys.Found owned = OwnedKeys.findOrCreate(registry, purpose, options);
+            if (owned.created()) {
+                audit.record(AuditOperation.CREATE_KEY, owned.key().id(), 1, null, null, EncryptionContext.EMPTY);
             }
-            MasterKey created = registry.commit(newOwnedKey(purpose));
-            audit.record(AuditOperation.CREATE_KEY, created.id(), 1, null, null, EncryptionContext.EMPTY);
-            return created;
+            return owned.key();
         }
-    }
-
-    private MasterKey findOwned(String purpose) {
-        for (MasterKey k : registry.snapshot().byId().values()) {
-            if (k.manager() == KeyManagerType.PROVIDER_OWNED && purpose.equals(k.tags().get(OWNED_PURPOSE_TAG))) {
-                return k;
-            }
-        }
-        return null;
-    }
-
-    /** Provider-owned keys are not rotated: what they protect records which version it used. */
-    private MasterKey newOwnedKey(String purpose) {
-        return MasterKey.create(ownedKeyId(purpose), "provider-owned", KeyManagerType.PROVIDER_OWNED, now(), List.of(),
-                Map.of(OWNED_PURPOSE_TAG, purpose), 0,
-                KeyChanges.generatedVersion(1, now(), RotationReason.CREATED, options.random()));
-    }
-
-    /**
-     * The id of the provider-owned key of a purpose, the same in every process: two processes
-     * opening a new shared store at once race on one record, and the loser reads the winner's.
-     */
-    private static UUID ownedKeyId(String purpose) {
-        return UUID.nameUUIDFromBytes(("kms-jca provider-owned key: " + purpose).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A verifier for this store's audit log (the key comes from the store). */
@@ -257,45 +197,12 @@ public final class KeyService implements AutoCloseable {
 
     /** KMS CreateAlias: a further alias for a key. */
     public void createAlias(String alias, String key) throws KeyStoreException {
-        String name = changes.customerAlias(alias, AuditOperation.CREATE_ALIAS);
-        synchronized (registry) {
-            if (registry.snapshot().byAlias().containsKey(name)) {
-                throw changes.audited(AuditOperation.CREATE_ALIAS, null, name, new KeyStoreException("alias " + name
-                        + " already names key " + registry.snapshot().byAlias().get(name) + "; use updateAlias to move it"));
-            }
-            changes.change(AuditOperation.CREATE_ALIAS, key, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));
-        }
+        aliasChanges.create(alias, key);
     }
 
     /** KMS UpdateAlias: points an existing alias at another key. */
     public void updateAlias(String alias, String targetKey) throws KeyStoreException {
-        AuditOperation op = AuditOperation.UPDATE_ALIAS;
-        String name = changes.customerAlias(alias, op);
-        synchronized (registry) {
-            MasterKey from = changes.find(name, op);
-            MasterKey to = changes.find(targetKey, op);
-            if (from.id().equals(to.id())) {
-                return;
-            }
-            // two records, one request, one audit event. Removing first means a crash in between
-            // leaves the alias on no key rather than on two.
-            MasterKey fromNext;
-            try {
-                fromNext = registry.commit(from.withAliases(KeyNames.minus(from.aliases(), name)));
-            } catch (KeyStoreException e) {
-                throw changes.audited(op, to.id(), name, e);
-            }
-            try {
-                changes.apply(op, to, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));
-            } catch (KeyStoreException e) {
-                try {
-                    registry.commit(fromNext.withAliases(KeyNames.plus(fromNext.aliases(), name)));
-                } catch (KeyStoreException restore) {
-                    e.addSuppressed(restore);
-                }
-                throw e;
-            }
-        }
+        aliasChanges.update(alias, targetKey);
     }
 
     /**
@@ -306,22 +213,7 @@ public final class KeyService implements AutoCloseable {
      * @return whether the alias existed
      */
     public boolean deleteAlias(String alias) throws KeyStoreException {
-        AuditOperation op = AuditOperation.DELETE_ALIAS;
-        String name = changes.normalize(alias, op);
-        synchronized (registry) {
-            Optional<MasterKey> key = registry.lookup(name).filter(k -> k.aliases().contains(name));
-            if (key.isEmpty()) {
-                return false;
-            }
-            MasterKey next = changes.apply(op, key.get(), name, k -> {
-                k.requireCustomerManaged("stripped of its alias");
-                return k.withAliases(KeyNames.minus(k.aliases(), name));
-            });
-            if (next.aliases().isEmpty() && next.state() != KeyState.PENDING_DELETION) {
-                changes.scheduleDeletion(next, options.pendingWindowDays());
-            }
-            return true;
-        }
+        return aliasChanges.delete(alias);
     }
 
     // ---------------------------------------------------------------- states
@@ -499,19 +391,7 @@ public final class KeyService implements AutoCloseable {
      */
     public boolean verifyPassword(char[] password) throws IOException {
         Optional<byte[]> header = registry.backend().header();
-        if (header.isEmpty()) {
-            return true;
-        }
-        try {
-            RootKey candidate = RootKey.unwrap(RootKeyHeader.decode(header.get()), password);
-            boolean same = candidate.sameAs(registry.root());
-            candidate.destroy();
-            return same;
-        } catch (UnrecoverableKeyException e) {
-            return false;
-        } catch (IllegalArgumentException e) {
-            throw new IOException("key store header is invalid: " + e.getMessage(), e);
-        }
+        return header.isEmpty() || registry.root().isUnlockedBy(header.get(), password);
     }
 
     /** Stops maintenance, persists usage counts, delivers and closes the audit trail, closes the backend. */
@@ -565,38 +445,12 @@ public final class KeyService implements AutoCloseable {
         }
     }
 
-    /** Rotates {@code key} for the provider (schedule, usage) if it is still at {@code fromVersion}. */
-    void rotateForProvider(UUID keyId, int fromVersion, RotationReason reason) throws KeyStoreException {
-        synchronized (registry) {
-            MasterKey key = registry.snapshot().byId().get(keyId);
-            if (key != null && key.current().number() == fromVersion && key.state() == KeyState.ENABLED) {
-                changes.apply(AuditOperation.ROTATE_KEY, key, null, k -> changes.rotatedFrom(k, fromVersion, reason));
-            }
-        }
-    }
-
-    /** Destroys the material of a key whose waiting period has ended. */
-    void destroyIfDue(UUID keyId) throws KeyStoreException {
-        synchronized (registry) {
-            MasterKey key = registry.snapshot().byId().get(keyId);
-            if (key != null && key.destructionDue(now())) {
-                changes.apply(AuditOperation.DESTROY_KEY_MATERIAL, key, null, k -> k.destroyed(now()));
-            }
-        }
-    }
-
-    /** Persists a key unchanged, so its usage counts reach the backend. */
-    void persistUsage(UUID keyId) throws KeyStoreException {
-        synchronized (registry) {
-            MasterKey key = registry.snapshot().byId().get(keyId);
-            if (key != null) {
-                registry.commit(key);
-            }
-        }
-    }
-
     KeyRegistry registry() {
         return registry;
+    }
+
+    KeyChanges changes() {
+        return changes;
     }
 
     /**
@@ -628,10 +482,6 @@ public final class KeyService implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- lookups
-
-    private KmsKeyHandle handle(MasterKey key, String alias) {
-        return new KmsKeyHandle(this, key.id(), alias);
-    }
 
     private List<MasterKey> visibleKeys() {
         return registry.snapshot().byId().values().stream()

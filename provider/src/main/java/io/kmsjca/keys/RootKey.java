@@ -12,6 +12,7 @@ import io.kmsjca.spi.file.ImageAuthenticator;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Mac;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -148,6 +149,23 @@ final class RootKey {
         byte[] id = keyId.getBytes(StandardCharsets.US_ASCII);
         return ByteBuffer.allocate(RECORD_AAD.length + 2 + id.length + 8)
                 .put(RECORD_AAD).putShort((short) id.length).put(id).putLong(revision).array();
+    }
+
+    /**
+     * Whether {@code password} unwraps this root key from the store header {@code header}: one
+     * password derivation. A wrong password is false; a header that does not parse is an error.
+     */
+    boolean isUnlockedBy(byte[] header, char[] password) throws IOException {
+        try {
+            RootKey candidate = unwrap(RootKeyHeader.decode(header), password);
+            boolean same = candidate.sameAs(this);
+            candidate.destroy();
+            return same;
+        } catch (UnrecoverableKeyException e) {
+            return false;
+        } catch (IllegalArgumentException e) {
+            throw new IOException("key store header is invalid: " + e.getMessage(), e);
+        }
     }
 
     /** Whether {@code other} holds the same root key (constant time). */
