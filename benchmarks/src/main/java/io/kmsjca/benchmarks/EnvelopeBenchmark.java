@@ -16,10 +16,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import javax.crypto.Cipher;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,12 +42,8 @@ public class EnvelopeBenchmark {
     private byte[] rawCiphertext;
     private byte[] envelope;
     private int envelopeLength;
-    private final byte[] iv = new byte[12];
-    private long counter;
-    private SecretKey rawKey;
-    private Cipher rawEncrypt;
-    private Cipher rawDecrypt;
-    private GCMParameterSpec rawSpec;
+    private JdkGcm jdk;
+    private byte[] rawNonce;
     private Cipher encrypt;
     private Cipher decrypt;
 
@@ -59,14 +51,9 @@ public class EnvelopeBenchmark {
     public void setUp() throws Exception {
         plaintext = new byte[size];
         new SecureRandom().nextBytes(plaintext);
-        byte[] k = new byte[32];
-        new SecureRandom().nextBytes(k);
-        rawKey = new SecretKeySpec(k, "AES");
-        rawEncrypt = Cipher.getInstance("AES/GCM/NoPadding");
-        rawDecrypt = Cipher.getInstance("AES/GCM/NoPadding");
-        rawSpec = new GCMParameterSpec(128, new byte[12]);
-        rawEncrypt.init(Cipher.ENCRYPT_MODE, rawKey, rawSpec);
-        rawCiphertext = rawEncrypt.doFinal(plaintext);
+        jdk = new JdkGcm();
+        rawCiphertext = jdk.encrypt(plaintext, null);
+        rawNonce = jdk.nonce().clone();
 
         KmsKeyHandle master = BenchStores.service().createKey("bench", "");
         KmsProvider provider = BenchStores.PROVIDER;
@@ -82,15 +69,12 @@ public class EnvelopeBenchmark {
 
     @Benchmark
     public int jdkAesGcm256Encrypt() throws Exception {
-        ByteBuffer.wrap(iv).putLong(4, ++counter);
-        rawEncrypt.init(Cipher.ENCRYPT_MODE, rawKey, new GCMParameterSpec(128, iv));
-        return rawEncrypt.doFinal(plaintext, 0, size, out, 0);
+        return jdk.encrypt(plaintext, null, out);
     }
 
     @Benchmark
     public int jdkAesGcm256Decrypt() throws Exception {
-        rawDecrypt.init(Cipher.DECRYPT_MODE, rawKey, rawSpec);
-        return rawDecrypt.doFinal(rawCiphertext, 0, rawCiphertext.length, out, 0);
+        return jdk.decrypt(rawNonce, rawCiphertext, null, out);
     }
 
     @Benchmark

@@ -14,9 +14,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -37,10 +34,7 @@ public class KmsEncryptBenchmark {
     public int size;
 
     private byte[] payload;
-    private final byte[] iv = new byte[12];
-    private long counter;
-    private SecretKeySpec rawKey;
-    private Cipher raw;
+    private JdkGcm jdk;
     private Cipher kms;
 
     @Setup
@@ -48,19 +42,14 @@ public class KmsEncryptBenchmark {
         SecureRandom random = new SecureRandom();
         payload = new byte[size];
         random.nextBytes(payload);
-        byte[] k = new byte[32];
-        random.nextBytes(k);
-        rawKey = new SecretKeySpec(k, "AES");
-        raw = Cipher.getInstance("AES/GCM/NoPadding");
+        jdk = new JdkGcm();
         KmsKeyHandle master = BenchStores.service().createKey("bench", "benchmark key");
         kms = BenchStores.cipher("KMSWrap", Cipher.ENCRYPT_MODE, master);
     }
 
     @Benchmark
     public byte[] jdkEncrypt() throws Exception {
-        ByteBuffer.wrap(iv).putLong(4, ++counter);
-        raw.init(Cipher.ENCRYPT_MODE, rawKey, new GCMParameterSpec(128, iv));
-        return raw.doFinal(payload);
+        return jdk.encrypt(payload, null);
     }
 
     @Benchmark

@@ -42,7 +42,6 @@ import software.amazon.cryptography.materialproviders.model.CreateRawAesKeyringI
 import software.amazon.cryptography.materialproviders.model.MaterialProvidersConfig;
 
 import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -95,8 +94,7 @@ public class PeerBenchmark {
     private long counter;
     private SecretKeySpec rawKey;
     private byte[] rawKeyBytes;
-    private Cipher jdkEncrypt;
-    private Cipher jdkDecrypt;
+    private JdkGcm jdk;
     private byte[] jdkCiphertext;
     private byte[] jdkIv;
     private GCMModeCipher bcGcm;
@@ -127,14 +125,12 @@ public class PeerBenchmark {
         SecureRandom random = new SecureRandom();
         plaintext = new byte[size];
         random.nextBytes(plaintext);
-        rawKeyBytes = new byte[32];
-        random.nextBytes(rawKeyBytes);
+        rawKeyBytes = JdkGcm.randomKey();
         rawKey = new SecretKeySpec(rawKeyBytes, "AES");
 
-        jdkEncrypt = Cipher.getInstance("AES/GCM/NoPadding");
-        jdkDecrypt = Cipher.getInstance("AES/GCM/NoPadding");
+        jdk = new JdkGcm(rawKeyBytes);
         jdkCiphertext = jdkEncrypt();
-        jdkIv = iv.clone();
+        jdkIv = jdk.nonce().clone();
         bcGcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
         bcCiphertext = bcEncrypt();
         bcIv = iv.clone();
@@ -213,17 +209,12 @@ public class PeerBenchmark {
 
     @Benchmark
     public byte[] jdkEncrypt() throws Exception {
-        ByteBuffer.wrap(iv).putLong(4, ++counter);
-        jdkEncrypt.init(Cipher.ENCRYPT_MODE, rawKey, new GCMParameterSpec(128, iv));
-        jdkEncrypt.updateAAD(AAD);
-        return jdkEncrypt.doFinal(plaintext);
+        return jdk.encrypt(plaintext, AAD);
     }
 
     @Benchmark
     public byte[] jdkDecrypt() throws Exception {
-        jdkDecrypt.init(Cipher.DECRYPT_MODE, rawKey, new GCMParameterSpec(128, jdkIv));
-        jdkDecrypt.updateAAD(AAD);
-        return jdkDecrypt.doFinal(jdkCiphertext);
+        return jdk.decrypt(jdkIv, jdkCiphertext, AAD);
     }
 
     @Benchmark

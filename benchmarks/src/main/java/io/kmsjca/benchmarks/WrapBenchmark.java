@@ -16,9 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import java.nio.ByteBuffer;
 import java.security.Key;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
@@ -43,11 +41,7 @@ public class WrapBenchmark {
 
     private final SecretKey dataKey = new SecretKeySpec(new byte[32], "AES");
     private final byte[] plaintext = new byte[32];
-    private final byte[] iv = new byte[12];
-    private long counter;
-    private SecretKey rawKey;
-    private Cipher rawEncrypt;
-    private Cipher rawDecrypt;
+    private JdkGcm jdk;
     private Cipher wrapper;
     private Cipher unwrapper;
     private KeyGenerator dataKeys;
@@ -55,11 +49,7 @@ public class WrapBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        byte[] k = new byte[32];
-        new SecureRandom().nextBytes(k);
-        rawKey = new SecretKeySpec(k, "AES");
-        rawEncrypt = Cipher.getInstance("AES/GCM/NoPadding");
-        rawDecrypt = Cipher.getInstance("AES/GCM/NoPadding");
+        jdk = new JdkGcm();
 
         KmsKeyHandle master = BenchStores.service().createKey("bench", "benchmark key");
         wrapper = BenchStores.cipher("KMSWrap", Cipher.WRAP_MODE, master);
@@ -70,12 +60,8 @@ public class WrapBenchmark {
 
     @Benchmark
     public byte[] jdkAesGcm256EncryptDecrypt32() throws Exception {
-        ByteBuffer.wrap(iv).putLong(4, ++counter);
-        GCMParameterSpec spec = new GCMParameterSpec(128, iv);
-        rawEncrypt.init(Cipher.ENCRYPT_MODE, rawKey, spec);
-        byte[] ct = rawEncrypt.doFinal(plaintext);
-        rawDecrypt.init(Cipher.DECRYPT_MODE, rawKey, spec);
-        return rawDecrypt.doFinal(ct);
+        byte[] ct = jdk.encrypt(plaintext, null);
+        return jdk.decrypt(jdk.nonce(), ct, null);
     }
 
     @Benchmark
@@ -88,9 +74,7 @@ public class WrapBenchmark {
     public byte[] jdkRandomKeyAndEncrypt32() throws Exception {
         byte[] key = new byte[32];
         random.nextBytes(key);
-        ByteBuffer.wrap(iv).putLong(4, ++counter);
-        rawEncrypt.init(Cipher.ENCRYPT_MODE, rawKey, new GCMParameterSpec(128, iv));
-        return rawEncrypt.doFinal(key);
+        return jdk.encrypt(key, null);
     }
 
     @Benchmark
