@@ -15,6 +15,10 @@ import org.junit.jupiter.api.Test;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 import javax.security.auth.Subject;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.Callable;
 import java.security.Principal;
 import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
@@ -72,6 +76,30 @@ class AuditDeliveryTest {
             Object unused = Subject.doAs(alice, (PrivilegedExceptionAction<Object>) () -> wrap(key, Map.of()));
             assertNotNull(unused);
             assertEquals("alice", lastWrap(events).principal(), "a Subject wins over run-as");
+            assertEquals("subject", lastWrap(events).principalSource());
+        }
+        wrap(key, Map.of());
+        assertEquals("os-user", lastWrap(events).principalSource(), "the scope restored the default");
+    }
+
+    /** Subject.callAs is how JDK 18+ (and the only way JDK 24+) passes a Subject: called by reflection to compile for 17. */
+    @Test
+    void principal_isTheSubjectOfCallAs_whereTheJdkHasIt() throws Throwable {
+        MethodHandle callAs;
+        try {
+            callAs = MethodHandles.publicLookup().findStatic(Subject.class, "callAs",
+                    MethodType.methodType(Object.class, Subject.class, Callable.class));
+        } catch (NoSuchMethodException e) {
+            assertEquals(17, Runtime.version().feature(), "only JDK 17 lacks Subject.callAs");
+            return;
+        }
+        List<AuditEvent> events = new CopyOnWriteArrayList<>();
+        KmsKeyHandle key = service(AuditOptions.DEFAULTS, events).createKey("k", "");
+        Subject bob = new Subject(true, Set.of(new Named("bob"), new Named("admins")), Set.of(), Set.of());
+        try (var as = KmsAuditContext.runAs("orders-service")) {
+            Object unused = callAs.invoke(bob, (Callable<Object>) () -> wrap(key, Map.of()));
+            assertNotNull(unused);
+            assertEquals("admins,bob", lastWrap(events).principal(), "every principal of the Subject, sorted");
             assertEquals("subject", lastWrap(events).principalSource());
         }
         wrap(key, Map.of());
