@@ -5,38 +5,34 @@ import com.google.gson.JsonParser;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
- * Reads the shared Wycheproof and C2SP vectors in place, from {@code ../shared/testvectors}
- * beside the repository (the build passes the folder as {@code kms.testvectors}).
+ * Reads the Wycheproof and C2SP vectors the tests use, vendored under
+ * {@code src/test/resources/testvectors} with their licence (Apache-2.0): the tests of a clone of
+ * this repository read nothing outside it.
  */
 final class Vectors {
 
     private Vectors() {
     }
 
-    static Path dir() {
-        String configured = System.getProperty("kms.testvectors");
-        if (configured != null && Files.isDirectory(Path.of(configured))) {
-            return Path.of(configured);
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolveSibling("shared").resolve("testvectors");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("test vectors not found: expected ../shared/testvectors beside the repository");
-    }
-
     static JsonObject wycheproof(String file) {
         try {
-            return JsonParser.parseString(Files.readString(dir().resolve("wycheproof").resolve(file))).getAsJsonObject();
+            return JsonParser.parseString(resource("wycheproof/" + file)).getAsJsonObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = Vectors.class.getResourceAsStream("/testvectors/" + name)) {
+            if (in == null) {
+                throw new IOException("test vector file not found on the test class path: testvectors/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
