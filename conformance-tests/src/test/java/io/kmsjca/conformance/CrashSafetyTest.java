@@ -1,5 +1,6 @@
 package io.kmsjca.conformance;
 
+import org.junit.jupiter.api.Tag;
 import io.kmsjca.crypto.Argon2Params;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * after every kill the store opens, authenticates, and holds every key version whose creating
  * call had returned. Nothing acknowledged is lost; nothing half-written is ever read.
  */
+@Tag(Tags.SAME_ON_EVERY_JDK)
 class CrashSafetyTest {
 
     @TempDir

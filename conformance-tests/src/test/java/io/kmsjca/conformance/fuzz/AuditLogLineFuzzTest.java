@@ -1,11 +1,14 @@
 package io.kmsjca.conformance.fuzz;
 
+import org.junit.jupiter.api.Tag;
+import io.kmsjca.conformance.Tags;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Audit log lines: the verifier reports, it never throws for content. See {@link FuzzFixtures} for how fuzzing runs. */
+@Tag(Tags.SAME_ON_EVERY_JDK)
 class AuditLogLineFuzzTest {
 
     @FuzzTest(maxDuration = "5s")

@@ -1,11 +1,14 @@
 package io.kmsjca.conformance.fuzz;
 
+import org.junit.jupiter.api.Tag;
+import io.kmsjca.conformance.Tags;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.kmsjca.keys.KeyStores;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 
 /** The key store image, raw and as mutations of a valid one: only IOException. See {@link FuzzFixtures} for how fuzzing runs. */
+@Tag(Tags.SAME_ON_EVERY_JDK)
 class KeyStoreImageFuzzTest {
 
     @FuzzTest(maxDuration = "8s")

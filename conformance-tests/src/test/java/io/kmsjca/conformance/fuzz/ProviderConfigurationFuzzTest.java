@@ -1,5 +1,7 @@
 package io.kmsjca.conformance.fuzz;
 
+import org.junit.jupiter.api.Tag;
+import io.kmsjca.conformance.Tags;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.kmsjca.provider.KmsProvider;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.security.InvalidParameterException;
 
 /** The provider configuration file: only InvalidParameterException. See {@link FuzzFixtures} for how fuzzing runs. */
+@Tag(Tags.SAME_ON_EVERY_JDK)
 class ProviderConfigurationFuzzTest {
 
     @FuzzTest(maxDuration = "5s")

@@ -1,10 +1,13 @@
 package io.kmsjca.conformance.fuzz;
 
+import org.junit.jupiter.api.Tag;
+import io.kmsjca.conformance.Tags;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.security.InvalidKeyException;
 import javax.crypto.Cipher;
 
 /** The KMSWrap blob parser, through unwrap and decrypt: only their declared exceptions. See {@link FuzzFixtures} for how fuzzing runs. */
+@Tag(Tags.SAME_ON_EVERY_JDK)
 class WrappedKeyBlobFuzzTest {
 
     @FuzzTest(maxDuration = "8s")
