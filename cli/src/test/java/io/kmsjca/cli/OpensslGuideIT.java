@@ -35,23 +35,25 @@ class OpensslGuideIT {
         Kms.Result dataKey = kms.run("generate-data-key", "--key-id", "alias/guide", "--key-spec", "AES_256",
                 "--encryption-context", "file=plain.bin");
         assertEquals(0, dataKey.code(), dataKey.toString());
-        String keyHex = HexFormat.of().formatHex(dataKey.blob("Plaintext"));
+        byte[] plaintextKey = dataKey.blob("Plaintext");
+        String keyHex = HexFormat.of().formatHex(plaintextKey);
         Files.write(dir.resolve("plain.bin.key"), dataKey.blob("CiphertextBlob"));
         byte[] iv = new byte[16];
         new SecureRandom().nextBytes(iv);
         String ivHex = HexFormat.of().formatHex(iv);
         openssl("enc", "-aes-256-cbc", "-K", keyHex, "-iv", ivHex, "-in", "plain.bin", "-out", "plain.bin.enc");
         Files.delete(dir.resolve("plain.bin"));
-        keyHex = null; // from here on only the CiphertextBlob and the encrypted file exist
+        // from here on only the CiphertextBlob and the encrypted file are used
 
         // 2. later: recover the data key from the blob alone, and decrypt with openssl
         Kms.Result recovered = kms.run("decrypt", "--ciphertext-blob", "fileb://plain.bin.key",
                 "--encryption-context", "file=plain.bin", "--query", "Plaintext", "--output", "text");
         assertEquals(0, recovered.code(), recovered.toString());
-        String recoveredHex = HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(recovered.out().strip()));
+        byte[] recoveredKey = java.util.Base64.getDecoder().decode(recovered.out().strip());
+        assertArrayEquals(plaintextKey, recoveredKey, "decrypt returns the data key generate-data-key gave");
+        String recoveredHex = HexFormat.of().formatHex(recoveredKey);
         openssl("enc", "-d", "-aes-256-cbc", "-K", recoveredHex, "-iv", ivHex, "-in", "plain.bin.enc", "-out", "plain.bin.dec");
         assertArrayEquals(original, Files.readAllBytes(dir.resolve("plain.bin.dec")));
-        assertNull(keyHex);
     }
 
     private void openssl(String... args) throws Exception {

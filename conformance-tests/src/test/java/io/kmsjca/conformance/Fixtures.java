@@ -35,7 +35,7 @@ public final class Fixtures {
     }
 
     /** A store with one generated master key under {@code alias}, and its audit trail. */
-    record StoreWithKey(KeyStore keyStore, KmsKeyHandle key, List<AuditEvent> audit) {
+    record StoreWithKey(KeyStore keyStore, KmsKeyHandle key, List<AuditEvent> audit, io.kmsjca.keys.KeyService service) {
     }
 
     static StoreWithKey storeWithKey(String alias) throws Exception {
@@ -46,6 +46,6 @@ public final class Fixtures {
         KeyStore ks = KeyStore.getInstance("KMS", PROVIDER);
         ks.load(KmsLoadParameter.of(service));
         audit.clear();
-        return new StoreWithKey(ks, key, audit);
+        return new StoreWithKey(ks, key, audit, service);
     }
 }

@@ -297,13 +297,25 @@ class KmsWrapCipherTest {
     }
 
     @Test
-    void blobsOfAnotherProcessSession_stillUnwrap() throws Exception {
-        // a blob whose salt this JVM has never derived: forces the uncached derivation path
-        byte[] blob = wrap(dataKey, Map.of());
-        var reopened = Fixtures.storeWithKey("x"); // unrelated store: warms nothing of ours
-        assertNotNull(reopened);
-        UUID id = WrappedKeyBlob.keyId(blob);
-        assertEquals(master.keyId(), id);
-        assertArrayEquals(dataKey.getEncoded(), unwrap(blob, Map.of()).getEncoded());
+    void blobsOfAnotherSession_unwrapThroughTheUncachedDerivation() throws Exception {
+        byte[] blob = wrap(dataKey, Map.of("tenant", "acme"));
+        // the same store read back from its image: a new key service whose versions have derived
+        // nothing yet, as in another process, so unwrapping must derive the blob's key from its salt
+        var image = new java.io.ByteArrayOutputStream();
+        char[] password = "image-password".toCharArray();
+        io.kmsjca.keys.KeyStores.write(store.service(), image, password);
+        var copy = io.kmsjca.keys.KeyStores.read(new java.io.ByteArrayInputStream(image.toByteArray()), password,
+                Fixtures.cheapOptions());
+        KmsKeyHandle sameKey = copy.findKey("orders").orElseThrow();
+        assertNotSame(store.service(), copy);
+
+        Cipher c = cipher();
+        c.init(Cipher.UNWRAP_MODE, sameKey, new KmsEncryptionContextSpec(Map.of("tenant", "acme")));
+        assertArrayEquals(dataKey.getEncoded(), c.unwrap(blob, "AES", Cipher.SECRET_KEY).getEncoded());
+
+        byte[] forged = blob.clone();
+        forged[WrappedKeyBlob.SALT_OFFSET] ^= 1;   // another salt derives another key: refused, not served from a cache
+        c.init(Cipher.UNWRAP_MODE, sameKey, new KmsEncryptionContextSpec(Map.of("tenant", "acme")));
+        assertThrows(InvalidKeyException.class, () -> c.unwrap(forged, "AES", Cipher.SECRET_KEY));
     }
 }

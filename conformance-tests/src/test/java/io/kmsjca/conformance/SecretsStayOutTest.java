@@ -57,7 +57,10 @@ class SecretsStayOutTest {
         Handler capture = new Handler() {
             @Override
             public void publish(LogRecord r) {
+                // the raw message, the message with its parameters filled in, and every parameter
                 logs.append(r.getLevel()).append(' ').append(r.getLoggerName()).append(' ').append(r.getMessage())
+                        .append(' ').append(new java.util.logging.SimpleFormatter().formatMessage(r))
+                        .append(' ').append(java.util.Arrays.deepToString(r.getParameters()))
                         .append(r.getThrown() == null ? "" : " " + r.getThrown()).append('\n');
             }
 
@@ -96,7 +99,7 @@ class SecretsStayOutTest {
         for (String secret : secrets) {
             assertFalse(everything.contains(secret), "a secret leaked: " + secret.substring(0, 6) + "...");
         }
-        assertTrue(seen.size() > 10, "the failing operations were exercised");
+        assertEquals(FAILING_CALLS, failures, "every failing operation was exercised and failed");
     }
 
     private static List<String> secrets() {
@@ -167,15 +170,21 @@ class SecretsStayOutTest {
         return generated;
     }
 
+    /** The calls {@link #exercise} makes that must fail: each is checked to have thrown. */
+    private static final int FAILING_CALLS = 10;
+    private int failures;
+
     interface Call {
         Object run() throws Exception;
     }
 
-    private static void record(List<String> seen, Call call) {
+    /** Runs a call that must fail, and records every message, toString and stack frame of its failure. */
+    private void record(List<String> seen, Call call) {
         try {
             Object result = call.run();
-            seen.add(String.valueOf(result));
+            fail("expected this call to fail, it returned " + result);
         } catch (Exception e) {
+            failures++;
             for (Throwable t = e; t != null; t = t.getCause()) {
                 seen.add(t.toString());
                 for (StackTraceElement el : t.getStackTrace()) {

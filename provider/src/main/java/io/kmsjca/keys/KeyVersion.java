@@ -130,6 +130,11 @@ public final class KeyVersion {
         return material == null ? null : material.getEncoded();
     }
 
+    /** Whether this object still holds live material in memory (tests of wiping). */
+    boolean holdsMaterial() {
+        return material != null && !material.isDestroyed();
+    }
+
     /** This version in state {@code next} as of {@code when}; the material of this object is wiped. */
     KeyVersion ended(VersionState next, Instant when) {
         KeyVersion ended = new KeyVersion(number, created, origin, reason, next, when, null, wraps.get());

@@ -125,9 +125,8 @@ public abstract class KeyRecordStoreContract {
         store.put(record("k2", 1, "other"));
         store.delete("k2", 1);
         KeyRecordStore reopened = reopen(store);
-        if (reopened == null) {
-            return; // an in-memory backend has nothing to reopen; its contract ends at close
-        }
+        // an in-memory backend has nothing to reopen: the test is reported as skipped for it, not passed
+        org.junit.jupiter.api.Assumptions.assumeTrue(reopened != null, "this backend keeps nothing across a reopen");
         store = reopened;
         assertArrayEquals("h".getBytes(UTF_8), store.header().orElseThrow());
         assertEquals(List.of(record("k1", 2, "two")), store.list());
@@ -139,11 +138,12 @@ public abstract class KeyRecordStoreContract {
         int rounds = 50;
         AtomicInteger wins = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            String name = "w" + t;
-            Thread worker = new Thread(() -> {
-                try {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String name = "w" + t;
+                workers.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < rounds; i++) {
                         long next = store.get("k").map(KeyRecord::revision).orElse(0L) + 1;
@@ -154,17 +154,17 @@ public abstract class KeyRecordStoreContract {
                             // the other writer took this revision
                         }
                     }
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            });
-            workers.add(worker);
-            worker.start();
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var w : workers) {
+                w.get();   // a worker's failure fails the test, with its cause
+            }
+        } finally {
+            pool.shutdownNow();
         }
-        start.countDown();
-        for (Thread w : workers) {
-            w.join();
-        }
+        assertTrue(wins.get() >= rounds, "a put is lost only to another writer's win, so at least half of the puts win");
         assertEquals(wins.get(), store.get("k").orElseThrow().revision(),
                 "every successful put advanced the revision by exactly one");
     }
