@@ -61,6 +61,12 @@ final class AuditCommands {
             position = end;
         }
         print(common, List.copyOf(last));
+        if (follow) {
+            // on standard error, so the records on standard output stay clean: tells a person (and a
+            // script waiting for it) that every record from here on will be printed
+            common.err().println("kms: following " + log + " (interrupt to stop)");
+            common.err().flush();
+        }
         while (follow) {
             Thread.sleep(POLL_MILLIS);
             long size = Files.exists(log) ? Files.size(log) : 0;

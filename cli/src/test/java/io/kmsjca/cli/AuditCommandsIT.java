@@ -68,17 +68,23 @@ class AuditCommandsIT {
         Kms follower = new Kms(followDir);
         Process p = follower.start(Map.of("KMS_AUDIT_LOG", log.toString()), "audit", "tail", "--lines", "0", "--follow");
         try {
-            Thread.sleep(1500); // the follower is running and has printed nothing
+            // wait for the follower to say it is following: from then on every record is printed
+            awaitFile(p, followDir.resolve(".stderr"), "kms: following");
             kms.run("enable-key", "--key-id", "audited");
             Path out = followDir.resolve(".stdout");
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (!Files.readString(out).contains("ENABLE_KEY") && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            awaitFile(p, out, "ENABLE_KEY");
             assertTrue(Files.readString(out).contains("\"operation\":\"ENABLE_KEY\""), Files.readString(out));
             assertFalse(Files.readString(out).contains("DISABLE_KEY"), "--lines 0 prints no earlier record");
         } finally {
             p.destroy();
+        }
+    }
+
+    /** Waits until {@code file} contains {@code text}, failing if {@code process} ends first. */
+    private static void awaitFile(Process process, Path file, String text) throws Exception {
+        while (!(Files.exists(file) && Files.readString(file).contains(text))) {
+            assertTrue(process.isAlive(), "kms ended before writing '" + text + "' to " + file.getFileName());
+            Thread.sleep(20);
         }
     }
 
