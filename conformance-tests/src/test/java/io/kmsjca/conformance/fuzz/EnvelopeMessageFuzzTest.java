@@ -1,16 +1,23 @@
 package io.kmsjca.conformance.fuzz;
 
-import org.junit.jupiter.api.Tag;
-import io.kmsjca.conformance.Tags;
+import org.junit.jupiter.api.AfterAll;
+import java.util.concurrent.atomic.AtomicLong;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import javax.crypto.Cipher;
 
 /** The KMSEnvelope header and body, streamed in two parts: only doFinal's declared exceptions. See {@link FuzzFixtures} for how fuzzing runs. */
-@Tag(Tags.SAME_ON_EVERY_JDK)
 class EnvelopeMessageFuzzTest {
+
+    private static final AtomicLong RUNS = new AtomicLong();
+
+    @AfterAll
+    static void ranEnough() {
+        FuzzFixtures.assertRanEnough("envelopeMessage", RUNS.get());
+    }
 
     @FuzzTest(maxDuration = "8s")
     void envelopeMessage(byte[] input) throws Exception {
+        RUNS.incrementAndGet();
         Cipher c = Cipher.getInstance("KMSEnvelope", FuzzFixtures.PROVIDER);
         c.init(Cipher.DECRYPT_MODE, FuzzFixtures.KEY);
         try {

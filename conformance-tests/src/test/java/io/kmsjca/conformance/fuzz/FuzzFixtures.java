@@ -17,7 +17,9 @@ import java.time.Duration;
  * {@code maxDuration} of each, and instrumentation of {@code io.kmsjca.**}. Longer runs:
  * {@code JAZZER_FUZZ=1 mvn -pl conformance-tests test -Dtest=KeyStoreImageFuzzTest
  * -Djazzer.max_duration=10m}. Crashers are saved under {@code src/test/resources/io/kmsjca/conformance/fuzz}
- * and run as regression tests in every build.
+ * and replayed, with every other saved input, in the default test run of every build (Jazzer's
+ * regression mode). A fuzzing run asserts that each target ran at least {@link #MIN_FUZZ_RUNS}
+ * times, so a target that stopped early or barely ran fails instead of passing.
  */
 final class FuzzFixtures {
 
@@ -39,7 +41,39 @@ final class FuzzFixtures {
         }
     }
 
+    /**
+     * Executions each target must reach in a fuzzing run. Far under what any target makes (3,800 to
+     * 500,000 on an idle 2-core machine, about 1,000 with the machine fully loaded), so it never
+     * fails for a slow machine, only for a target that stopped fuzzing or never started.
+     */
+    static final long MIN_FUZZ_RUNS = 100;
+
     private FuzzFixtures() {
+    }
+
+    /** Whether this JVM fuzzes (JAZZER_FUZZ set) rather than replaying the saved inputs. */
+    static boolean fuzzing() {
+        String mode = System.getenv("JAZZER_FUZZ");
+        return mode != null && !mode.isEmpty() && !mode.equals("0");
+    }
+
+    /** Reports a target's executions, and fails a fuzzing run that made fewer than the floor. */
+    static void assertRanEnough(String target, long runs) {
+        System.out.println("fuzz target " + target + ": " + runs + " executions" + (fuzzing() ? "" : " (saved inputs replayed)"));
+        if (fuzzing() && runs < MIN_FUZZ_RUNS) {
+            throw new AssertionError("fuzz target " + target + " ran " + runs + " times, under the floor of " + MIN_FUZZ_RUNS);
+        }
+        if (runs == 0) {
+            throw new AssertionError("fuzz target " + target + " never ran");
+        }
+    }
+
+    /** A decoded input must encode back to exactly its bytes (one encoding per value). */
+    static void assertReEncodes(byte[] input, byte[] reEncoded) {
+        if (!java.util.Arrays.equals(input, reEncoded)) {
+            throw new AssertionError("an input decoded, but re-encodes to other bytes (" + input.length + " in, "
+                    + reEncoded.length + " out)");
+        }
     }
 
     /** A valid input with bytes flipped where the fuzzer says, so parsers are reached past their first checks. */

@@ -1,7 +1,7 @@
 package io.kmsjca.conformance.fuzz;
 
-import org.junit.jupiter.api.Tag;
-import io.kmsjca.conformance.Tags;
+import org.junit.jupiter.api.AfterAll;
+import java.util.concurrent.atomic.AtomicLong;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.kmsjca.provider.KmsProvider;
 import java.io.IOException;
@@ -10,11 +10,18 @@ import java.nio.file.Path;
 import java.security.InvalidParameterException;
 
 /** The provider configuration file: only InvalidParameterException. See {@link FuzzFixtures} for how fuzzing runs. */
-@Tag(Tags.SAME_ON_EVERY_JDK)
 class ProviderConfigurationFuzzTest {
+
+    private static final AtomicLong RUNS = new AtomicLong();
+
+    @AfterAll
+    static void ranEnough() {
+        FuzzFixtures.assertRanEnough("providerConfiguration", RUNS.get());
+    }
 
     @FuzzTest(maxDuration = "5s")
     void providerConfiguration(byte[] input) throws IOException {
+        RUNS.incrementAndGet();
         Path conf = Files.createTempFile("fuzz", ".conf");
         try {
             Files.write(conf, input);
