@@ -76,7 +76,8 @@ public final class EnvelopeEngine {
         if (ring.encryptionKeys().isEmpty()) {
             throw new InvalidKeyException("a store-wide key ring decrypts only: encrypt to named master keys");
         }
-        String recipients = cache == null ? null : DataKeyCache.recipients(ring, context.encoded());
+        DataKeyCache.Recipients recipients = cache == null ? null : DataKeyCache.Recipients.of(ring, context);
+        // a reuse is checked against the recipient keys' state and current versions; refused, a fresh key is made
         DataKeyCache.Reuse reuse = cache == null ? null : cache.take(recipients);
         DataKeyCache.Entry entry = reuse == null ? null : reuse.entry();
         // one draw from the caller's SecureRandom per message: the data key (unless cached) and the salt
@@ -89,20 +90,28 @@ public final class EnvelopeEngine {
             dataKey = reuse.dataKey();
             header = entry.header;
             KmsKeyHandle first = ring.encryptionKeys().get(0);
-            first.service().audit().record(AuditOperation.REUSE_CACHED_DATA_KEY, first.keyId(), 0, first.alias(), null,
-                    context);
+            first.service().audit().record(AuditOperation.REUSE_CACHED_DATA_KEY, first.keyId(), entry.firstVersion(),
+                    first.alias(), null, context);
         } else {
             dataKey = Arrays.copyOf(fresh, 32);
             Arrays.fill(fresh, (byte) 0);
             List<byte[]> blobs = new ArrayList<>();
-            for (KmsKeyHandle k : ring.encryptionKeys()) {
-                blobs.add(wrap.seal(k, dataKey, 0, dataKey.length, context, null, 0, random, AuditOperation.WRAP_KEY));
+            int[] versions = new int[ring.encryptionKeys().size()];
+            try {
+                for (KmsKeyHandle k : ring.encryptionKeys()) {
+                    byte[] blob = wrap.seal(k, dataKey, 0, dataKey.length, context, null, 0, random, AuditOperation.WRAP_KEY);
+                    versions[blobs.size()] = WrappedKeyBlob.keyVersion(blob);
+                    blobs.add(blob);
+                }
+            } catch (InvalidKeyException | RuntimeException refused) {
+                Arrays.fill(dataKey, (byte) 0); // a recipient key may not encrypt (audited by the wrap)
+                throw refused;
             }
             byte[] body = EnvelopeHeader.body(context, blobs);
             header = Arrays.copyOf(body, body.length + EnvelopeHeader.TAG_BYTES);
             System.arraycopy(headerTag(dataKey, body, body.length), 0, header, body.length, EnvelopeHeader.TAG_BYTES);
             if (cache != null) {
-                entry = cache.put(recipients, dataKey, header);
+                entry = cache.put(recipients, dataKey, header, versions);
             }
         }
         ChunkedAead.Material m = ChunkedAead.derive(SUITE, dataKey, salt, header, sha512);
