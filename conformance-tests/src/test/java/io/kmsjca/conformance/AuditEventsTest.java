@@ -36,7 +36,7 @@ class AuditEventsTest {
         service = KeyStores.newInMemory(Fixtures.cheapOptions());
         service.addAuditListener(events::add);
         ks = KeyStore.getInstance("KMS", provider);
-        ks.load(KmsLoadParameter.of(service));
+        ks.load(KmsLoadParameter.managing(service));
     }
 
     /** Runs {@code action} and returns the one event it produced. */

@@ -178,7 +178,7 @@ class AuditLogTest {
         Path security = dir.resolve("java.security");
         Files.writeString(security, "security.provider.13=KMS " + conf + "\n");
         List<String> cmd = List.of(ChildJvm.javaHomeTool("java").toString(), "-Djava.security.properties=" + security,
-                "-cp", ChildJvm.classPath(), ChildMain.class.getName(), "wrap-forever", "orders");
+                "-cp", ChildJvm.classPath(), ChildMain.class.getName(), "wrap-forever", "orders", new String(PASSWORD));
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.out").toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

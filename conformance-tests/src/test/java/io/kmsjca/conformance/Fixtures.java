@@ -30,7 +30,7 @@ public final class Fixtures {
     /** A new in-memory KMS key store, through the JCA. */
     static KeyStore newKeyStore() throws Exception {
         KeyStore ks = KeyStore.getInstance("KMS", PROVIDER);
-        ks.load(KmsLoadParameter.of(io.kmsjca.keys.KeyStores.newInMemory(cheapOptions())));
+        ks.load(KmsLoadParameter.managing(io.kmsjca.keys.KeyStores.newInMemory(cheapOptions())));
         return ks;
     }
 
@@ -44,7 +44,7 @@ public final class Fixtures {
         service.addAuditListener(audit::add);
         KmsKeyHandle key = service.createKey(alias, "test key");
         KeyStore ks = KeyStore.getInstance("KMS", PROVIDER);
-        ks.load(KmsLoadParameter.of(service));
+        ks.load(KmsLoadParameter.managing(service));
         audit.clear();
         return new StoreWithKey(ks, key, audit, service);
     }

@@ -155,7 +155,7 @@ class KmsKeyStoreTest {
         var service = KeyStores.newInMemory(Fixtures.cheapOptions().withClock(Clock.fixed(now, ZoneOffset.UTC)));
         KmsKeyHandle h = service.createKey("orders", "");
         KeyStore ks = KeyStore.getInstance("KMS", Fixtures.PROVIDER);
-        ks.load(KmsLoadParameter.of(service));
+        ks.load(KmsLoadParameter.managing(service));
         ks.deleteEntry("orders");
         assertFalse(ks.containsAlias("orders"));
         assertEquals(0, ks.size());

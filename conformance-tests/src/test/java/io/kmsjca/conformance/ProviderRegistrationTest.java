@@ -64,7 +64,7 @@ class ProviderRegistrationTest {
         Path security = securityFile("KMS " + conf);
         List<String> jvm = List.of("-Djava.security.properties=" + security);
 
-        var first = ChildJvm.java(jvm, ChildMain.class, "configured-wrap", "orders");
+        var first = ChildJvm.java(jvm, ChildMain.class, "configured-wrap", "orders", "configured-password");
         assertEquals(0, first.exitCode(), first.all());
         assertTrue(Files.exists(dir.resolve("keys.kms")), "store.file is relative to the configuration's folder");
         String key = line(first.stdout(), "key=");

@@ -2,8 +2,11 @@ package io.kmsjca.provider;
 
 import io.kmsjca.keys.KeyMetadata;
 import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyStoreAccess;
 import io.kmsjca.keys.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.StorePasswordRequiredException;
+import io.kmsjca.spi.audit.AuditOperation;
 
 import javax.crypto.SecretKey;
 import java.io.IOException;
@@ -26,14 +29,16 @@ import java.util.Optional;
  * {@code KeyStore "KMS"}: the JCA view of a {@link KeyService}. Entries are secret-key entries
  * named by alias; {@code getKey} returns a {@link KmsKeyHandle}, never material. Per-entry
  * passwords are accepted and ignored: every key is sealed under the store's root key.
- * This class only adapts; the rules live in the key service.
+ * What this instance may do is decided when it is loaded ({@link KeyStoreAccess}): exporting,
+ * importing and deleting need a store loaded with its password. This class only adapts; the
+ * rules live in the key service.
  */
 public final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     private static final byte[] IMAGE_MAGIC = "KMSJCAKS".getBytes(StandardCharsets.US_ASCII);
 
     private final KmsProvider provider;
-    private KeyService service;
+    private KeyStoreAccess access;
     private boolean live;
 
     public KmsKeyStoreSpi(KmsProvider provider) {
@@ -49,14 +54,14 @@ public final class KmsKeyStoreSpi extends KeyStoreSpi {
     @Override
     public void engineLoad(InputStream stream, char[] password) throws IOException {
         if (stream != null) {
-            use(KeyStores.read(stream, password, provider.config().options()), false);
+            use(KeyStoreAccess.administrator(KeyStores.read(stream, password, provider.config().options())), false);
             return;
         }
-        Optional<KeyService> configured = provider.configuredStore(password);
+        Optional<KeyStoreAccess> configured = provider.configuredStore(password);
         if (configured.isPresent()) {
             use(configured.get(), true);
         } else {
-            use(KeyStores.newInMemory(provider.config().options()), false);
+            use(KeyStoreAccess.administrator(KeyStores.newInMemory(provider.config().options())), false);
         }
     }
 
@@ -65,21 +70,33 @@ public final class KmsKeyStoreSpi extends KeyStoreSpi {
         if (param == null) {
             engineLoad(null, null);
         } else if (param instanceof KmsLoadParameter kms && kms.service() != null) {
-            use(kms.service(), true);
+            use(kms.manages() ? KeyStoreAccess.administrator(kms.service())
+                    : KeyStoreAccess.keysOnly(kms.service(), "as a view of a KeyService (KmsLoadParameter.of)"), true);
         } else if (param instanceof KmsLoadParameter kms) {
             char[] password = ((KeyStore.PasswordProtection) kms.getProtectionParameter()).getPassword();
-            use(KeyStores.openFile(kms.path(), password, provider.config().options()), true);
+            use(KeyStoreAccess.administrator(KeyStores.openFile(kms.path(), password, provider.config().options())), true);
         } else {
             throw new IllegalArgumentException("KMS key stores load from a KmsLoadParameter, not "
                     + param.getClass().getName());
         }
     }
 
-    /** Writes the whole store as one authenticated image, its root key wrapped under {@code password}. */
+    /**
+     * Writes the whole store as one authenticated image, its root key wrapped under
+     * {@code password}: the same password or a new one ({@code keytool -storepasswd}). Only a
+     * store loaded with its password may do this; otherwise an {@code IOException} whose cause
+     * is a {@link StorePasswordRequiredException}.
+     */
     @Override
     public void engineStore(OutputStream stream, char[] password) throws IOException {
         if (password == null) {
             throw new IOException("a KMS key store is always written with a password");
+        }
+        KeyService service;
+        try {
+            service = access.administer(AuditOperation.STORE_KEY_STORE, null);
+        } catch (StorePasswordRequiredException e) {
+            throw new IOException(e.getMessage(), e); // store() declares no KeyStoreException for this
         }
         KeyStores.write(service, stream, password);
     }
@@ -99,9 +116,14 @@ public final class KmsKeyStoreSpi extends KeyStoreSpi {
         return Arrays.equals(stream.readNBytes(IMAGE_MAGIC.length), IMAGE_MAGIC);
     }
 
-    private void use(KeyService next, boolean isLive) {
-        this.service = next;
+    private void use(KeyStoreAccess next, boolean isLive) {
+        this.access = next;
         this.live = isLive;
+    }
+
+    /** The key service, for what any loaded store may do: use its keys. */
+    private KeyService keys() {
+        return access.keys();
     }
 
     // ---------------------------------------------------------------- entries
@@ -118,7 +140,7 @@ public final class KmsKeyStoreSpi extends KeyStoreSpi {
         if (KmsKeyStores.MANAGEMENT_ENTRY.equals(alias)) {
             char[] password = protParam instanceof KeyStore.PasswordProtection p ? p.getPassword() : null;
             try {
-                if (password == null || !service.verifyPassword(password)) {
+                if (password == null || !keys().verifyPassword(password)) {
                     throw new UnrecoverableEntryException("key store password was incorrect");
                 }
             } catch (IOException e) {
@@ -126,14 +148,15 @@ public final class KmsKeyStoreSpi extends KeyStoreSpi {
                 ex.initCause(e);
                 throw ex;
             }
-            return new KmsKeyStores.ManagementEntry(service);
+            return new KmsKeyStores.ManagementEntry(keys());
         }
         return handle(alias).map(KeyStore.SecretKeyEntry::new).orElse(null);
     }
 
     /**
      * Imports AES-256 material: a new master key under a new alias, or a new version of the key
-     * an existing alias names (older versions are kept, never overwritten).
+     * an existing alias names (older versions are kept, never overwritten). Needs a store loaded
+     * with its password ({@link StorePasswordRequiredException} otherwise).
      */
     @Override
     public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain)
@@ -153,7 +176,7 @@ public final class KmsKeyStoreSpi extends KeyStoreSpi {
             throw new KeyStoreException("key is not extractable (getEncoded() is null), so it cannot be imported");
         }
         try {
-            service.importKeyMaterial(alias, material);
+            access.administer(AuditOperation.IMPORT_KEY_MATERIAL, alias).importKeyMaterial(alias, material);
         } finally {
             Arrays.fill(material, (byte) 0);
         }
@@ -182,10 +205,12 @@ public final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     /**
      * Removes the alias. A key left with no alias is scheduled for deletion after the
-     * configured waiting period (30 days by default), not destroyed.
+     * configured waiting period (30 days by default), not destroyed. Needs a store loaded with
+     * its password ({@link StorePasswordRequiredException} otherwise), even for an absent alias.
      */
     @Override
     public void engineDeleteEntry(String alias) throws KeyStoreException {
+        KeyService service = access.administer(AuditOperation.DELETE_ALIAS, alias);
         if (isAlias(alias)) {
             service.deleteAlias(alias);
         }
@@ -193,7 +218,7 @@ public final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     @Override
     public Enumeration<String> engineAliases() {
-        return Collections.enumeration(service.aliases());
+        return Collections.enumeration(keys().aliases());
     }
 
     @Override
@@ -203,7 +228,7 @@ public final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     @Override
     public int engineSize() {
-        return service.aliases().size();
+        return keys().aliases().size();
     }
 
     @Override
@@ -248,16 +273,16 @@ public final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     /** Entries are named by alias only, so {@code aliases()} and {@code containsAlias} agree. */
     private Optional<KmsKeyHandle> handle(String alias) {
-        return isAlias(alias) ? service.findKey(alias) : Optional.empty();
+        return isAlias(alias) ? keys().findKey(alias) : Optional.empty();
     }
 
     private boolean isAlias(String alias) {
-        return service.hasAlias(alias);
+        return keys().hasAlias(alias);
     }
 
     private KeyMetadata metadata(KmsKeyHandle h) {
         try {
-            return service.describeKey(h.keyId().toString());
+            return keys().describeKey(h.keyId().toString());
         } catch (KeyStoreException e) {
             throw new IllegalStateException(e);
         }

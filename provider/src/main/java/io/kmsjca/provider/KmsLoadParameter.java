@@ -11,6 +11,11 @@ import java.util.Objects;
  * application already holds. With a file, every change through the {@code KeyStore} is durable
  * when the call returns; {@code store(OutputStream, char[])} still exports an image.
  *
+ * <p>What the loaded {@code KeyStore} may do follows from what it was loaded with: a file and its
+ * password, or {@link #managing}, allow everything; {@link #of} allows the use of the keys only,
+ * so the view can be handed to code that should wrap and unwrap but not export, import or delete
+ * (docs/decisions.md).
+ *
  * <pre>{@code
  * KeyStore ks = KeyStore.getInstance("KMS");
  * ks.load(KmsLoadParameter.file(Path.of("keys.kms"), password));
@@ -21,21 +26,35 @@ public final class KmsLoadParameter implements KeyStore.LoadStoreParameter {
     private final Path file;
     private final KeyStore.PasswordProtection protection;
     private final KeyService service;
+    private final boolean manages;
 
-    private KmsLoadParameter(Path file, KeyStore.PasswordProtection protection, KeyService service) {
+    private KmsLoadParameter(Path file, KeyStore.PasswordProtection protection, KeyService service, boolean manages) {
         this.file = file;
         this.protection = protection;
         this.service = service;
+        this.manages = manages;
     }
 
     /** The live store in {@code file}, created when absent. The password is copied. */
     public static KmsLoadParameter file(Path file, char[] password) {
-        return new KmsLoadParameter(Objects.requireNonNull(file), new KeyStore.PasswordProtection(password), null);
+        return new KmsLoadParameter(Objects.requireNonNull(file), new KeyStore.PasswordProtection(password), null, true);
     }
 
-    /** A {@code KeyStore} view of an open key service. */
+    /**
+     * A {@code KeyStore} view of an open key service that may use its keys only: {@code store},
+     * {@code setKeyEntry} and {@code deleteEntry} are refused ({@code StorePasswordRequiredException}).
+     */
     public static KmsLoadParameter of(KeyService service) {
-        return new KmsLoadParameter(null, null, Objects.requireNonNull(service));
+        return new KmsLoadParameter(null, null, Objects.requireNonNull(service), false);
+    }
+
+    /**
+     * A {@code KeyStore} view of an open key service that may also export the store, import
+     * material and delete entries: what the holder of the service can do already. Hand it only
+     * to code trusted with the keys' management.
+     */
+    public static KmsLoadParameter managing(KeyService service) {
+        return new KmsLoadParameter(null, null, Objects.requireNonNull(service), true);
     }
 
     Path path() {
@@ -44,6 +63,10 @@ public final class KmsLoadParameter implements KeyStore.LoadStoreParameter {
 
     KeyService service() {
         return service;
+    }
+
+    boolean manages() {
+        return manages;
     }
 
     @Override

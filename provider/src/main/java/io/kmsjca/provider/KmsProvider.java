@@ -2,6 +2,7 @@ package io.kmsjca.provider;
 
 import com.google.auto.service.AutoService;
 import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyStoreAccess;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -79,12 +80,15 @@ public final class KmsProvider extends Provider {
 
     /**
      * The live store the configuration names, opened once and shared by every
-     * {@code KeyStore.load(null, ...)} of this provider instance.
+     * {@code KeyStore.load(null, ...)} of this provider instance, with what that load may do: a
+     * password given to {@code load} is checked against the store every time (a wrong one is
+     * refused even when the store is already open) and allows everything; without one, the
+     * store opens from the configured password source and its keys may only be used.
      *
      * @param password the store password, or null to use the configured password source
      * @return empty when no store is configured
      */
-    synchronized Optional<KeyService> configuredStore(char[] password) throws IOException {
+    synchronized Optional<KeyStoreAccess> configuredStore(char[] password) throws IOException {
         if (!config.namesStore()) {
             return Optional.empty();
         }
@@ -97,8 +101,14 @@ public final class KmsProvider extends Provider {
             } finally {
                 Arrays.fill(pw, '\0');
             }
+            if (password != null) {
+                return Optional.of(KeyStoreAccess.administrator(configuredStore));
+            }
+        } else if (password != null) {
+            return Optional.of(KeyStoreAccess.checkPassword(configuredStore, password));
         }
-        return Optional.of(configuredStore);
+        return Optional.of(KeyStoreAccess.keysOnly(configuredStore, "without the store password (load(null, null): "
+                + "the configured password source, or the store already open)"));
     }
 
     /**

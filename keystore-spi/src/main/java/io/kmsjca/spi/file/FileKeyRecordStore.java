@@ -41,7 +41,7 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
     private FileKeyRecordStore(Path file, ImageAuthenticator authenticator, Snapshot initial, byte[] image) {
         super(initial);
         this.file = file.toAbsolutePath();
-        this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
+        this.lockFile = lockFileOf(this.file);
         this.authenticator = authenticator;
         this.lastImage = image;
     }
@@ -112,19 +112,29 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
     /**
      * Replaces a damaged store file with the previous generation, after checking that the
      * previous generation opens with {@code factory}. The damaged file is kept as
-     * {@code NAME.damaged} for inspection.
+     * {@code NAME.damaged} for inspection. Runs under the writers' lock, as every change does, so
+     * a writer in this or another process waits for it (and re-reads the restored file) instead
+     * of overwriting it with a change based on the damaged generation.
      *
      * @throws CorruptStoreException the previous generation does not open either
      */
     public static void restorePrevious(Path file, ImageAuthenticator.Factory factory) throws IOException {
-        Path prev = previousGeneration(file);
-        byte[] image = read(prev);
-        StoreImage.decode(image, Objects.requireNonNull(factory.forHeader(StoreImage.readHeader(image))));
-        if (Files.exists(file)) {
-            Files.copy(file, file.resolveSibling(file.getFileName() + ".damaged"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path absolute = file.toAbsolutePath();
+        try {
+            withWriterLock(lockFileOf(absolute), () -> {
+                Path prev = previousGeneration(absolute);
+                byte[] image = read(prev);
+                StoreImage.decode(image, Objects.requireNonNull(factory.forHeader(StoreImage.readHeader(image))));
+                if (Files.exists(absolute)) {
+                    Files.copy(absolute, absolute.resolveSibling(absolute.getFileName() + ".damaged"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                AtomicFiles.replace(absolute, image);
+                return null;
+            });
+        } catch (StaleRecordException e) {
+            throw new IllegalStateException(e); // a restore compares nothing
         }
-        AtomicFiles.replace(file, image);
     }
 
     /** The file this store lives in. */
@@ -138,6 +148,15 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
 
     @Override
     protected <T> T exclusively(IoSupplier<T> change) throws IOException, StaleRecordException {
+        return withWriterLock(lockFile, change);
+    }
+
+    private static Path lockFileOf(Path absoluteFile) {
+        return absoluteFile.resolveSibling(absoluteFile.getFileName() + ".lock");
+    }
+
+    /** The writers' lock of one store: this JVM's lock on the path first, then the file lock other processes see. */
+    private static <T> T withWriterLock(Path lockFile, IoSupplier<T> change) throws IOException, StaleRecordException {
         var local = IN_PROCESS.computeIfAbsent(lockFile, p -> new java.util.concurrent.locks.ReentrantLock());
         local.lock();
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -166,10 +185,22 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
     protected void persist(Snapshot next) throws IOException {
         byte[] image = new StoreImage(next.header(), new ArrayList<>(next.records().values())).encode(authenticator);
         if (lastImage != null) {
-            AtomicFiles.replace(previousGeneration(file), lastImage);
+            AtomicFiles.replace(previousGeneration(file), previousOf(lastImage, next.header()));
         }
         AtomicFiles.replace(file, image);
         lastImage = image;
+    }
+
+    /**
+     * What {@code NAME.prev} keeps of {@code last}: the generation itself, except after a header
+     * change (a new store password). Then its records go under the new header, so no file of
+     * this store opens with the old password once the change returned.
+     */
+    private byte[] previousOf(byte[] last, byte[] nextHeader) throws CorruptStoreException {
+        if (Arrays.equals(StoreImage.readHeader(last), nextHeader)) {
+            return last;
+        }
+        return new StoreImage(nextHeader, StoreImage.decode(last, authenticator).records()).encode(authenticator);
     }
 
     private static Snapshot snapshotOf(StoreImage decoded) {

@@ -144,6 +144,21 @@ class FileKeyRecordStoreTest extends KeyRecordStoreContract {
     }
 
     @Test
+    void aNewHeader_replacesTheOldOneInThePreviousGenerationToo() throws Exception {
+        Path f = dir.resolve("header.kms");
+        var s = FileKeyRecordStore.create(f, new byte[] {1}, hmac("k"));
+        s.put(record("k1", 1, "one"));
+        s.putHeader(new byte[] {1}, new byte[] {2}); // what a new store password does
+        byte[] prev = Files.readAllBytes(FileKeyRecordStore.previousGeneration(f));
+        assertArrayEquals(new byte[] {2}, StoreImage.readHeader(prev),
+                "a previous generation under the old header would still open with the old password");
+        assertEquals(java.util.List.of(record("k1", 1, "one")), StoreImage.decode(prev, hmac("k")).records(),
+                "the records before the change are kept");
+        s.put(record("k1", 2, "two"));
+        assertArrayEquals(new byte[] {2}, StoreImage.readHeader(Files.readAllBytes(FileKeyRecordStore.previousGeneration(f))));
+    }
+
+    @Test
     void twoStoresOnOneFile_seeEachOthersWrites_andCompareAndSetAcrossThem() throws Exception {
         store.put(record("k1", 1, "one"));
         var other = FileKeyRecordStore.open(file(), header -> hmac("k"));
