@@ -2,6 +2,7 @@ package io.kmsjca.crypto;
 
 import javax.crypto.AEADBadTagException;
 import java.math.BigInteger;
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyFactory;
@@ -35,7 +36,10 @@ public final class EcdsaP384 {
 
     static {
         try {
-            P384 = ((ECPublicKey) generator(new SecureRandom()).generateKeyPair().getPublic()).getParams();
+            AlgorithmParameters p = Primitives.ec() != null ? AlgorithmParameters.getInstance("EC", Primitives.ec())
+                    : AlgorithmParameters.getInstance("EC");
+            p.init(new ECGenParameterSpec("secp384r1"));
+            P384 = p.getParameterSpec(ECParameterSpec.class);
         } catch (GeneralSecurityException e) {
             throw new ExceptionInInitializerError(e);
         }

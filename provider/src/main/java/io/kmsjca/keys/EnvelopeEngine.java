@@ -107,7 +107,8 @@ public final class EnvelopeEngine {
             throw new InvalidAlgorithmParameterException("a signed KMSEnvelope message takes no data-key cache");
         }
         // the signing key pair comes from the provider's own generator, whatever the caller passed
-        KeyPair signing = signed ? EcdsaP384.generate(ring.encryptionKeys().get(0).service().options().random()) : null;
+        SecureRandom own = signed ? ring.encryptionKeys().get(0).service().options().random() : null;
+        KeyPair signing = signed ? EcdsaP384.generate(own) : null;
         byte[] verificationKey = signed ? EcdsaP384.encode(signing) : null;
         byte[] wrapAad = signed ? verificationKeyAad(verificationKey) : null;
         String recipients = cache == null ? null : DataKeyCache.recipients(ring, context.encoded());
@@ -149,7 +150,7 @@ public final class EnvelopeEngine {
             if (!signed) {
                 return new Sealing(prefix, chunks, entry);
             }
-            Signature signer = EcdsaP384.signer(signing.getPrivate(), ring.encryptionKeys().get(0).service().options().random());
+            Signature signer = EcdsaP384.signer(signing.getPrivate(), own);
             signer.update(prefix);
             return new Sealing(prefix, new SignedBody.Signing(chunks, signer), entry);
         } finally {
