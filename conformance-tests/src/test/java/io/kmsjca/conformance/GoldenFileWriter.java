@@ -26,6 +26,8 @@ public final class GoldenFileWriter {
 
     static final String PASSWORD = "golden-password";
     static final String ALIAS = "golden";
+    /** The second recipient of the signed envelope (from envelope-v2 on). */
+    static final String SECOND_ALIAS = "golden-2";
     static final Map<String, String> CONTEXT = Map.of("purpose", "golden-file");
     static final byte[] DATA_KEY = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
     static final String PAYLOAD = "kms-jca golden payload";
@@ -55,6 +57,11 @@ public final class GoldenFileWriter {
         Cipher envelope = Cipher.getInstance("KMSEnvelope", new KmsProvider());
         envelope.init(Cipher.ENCRYPT_MODE, key, io.kmsjca.provider.KmsEnvelopeSpec.withContext(CONTEXT));
         Files.write(dir.resolve("envelope.bin"), envelope.doFinal(envelopePayload()));
+        // envelope-v2: a signed KMSEnvelope v2 message to two master keys
+        KmsKeyHandle second = service.createKey(SECOND_ALIAS, "second golden file key");
+        envelope.init(Cipher.ENCRYPT_MODE, io.kmsjca.keys.KmsKeyRing.of(key, second),
+                io.kmsjca.provider.KmsEnvelopeSpec.withContext(CONTEXT).signed());
+        Files.write(dir.resolve("envelope-signed.bin"), envelope.doFinal(envelopePayload()));
         try (OutputStream out = Files.newOutputStream(dir.resolve("store.kms"))) {
             KeyStores.write(service, out, PASSWORD.toCharArray());
         }

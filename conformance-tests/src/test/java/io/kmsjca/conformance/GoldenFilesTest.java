@@ -23,13 +23,14 @@ import static org.junit.jupiter.api.Assertions.*;
  *   <li>{@code v1}: store image v1, record payload v1, blob v1;</li>
  *   <li>{@code v1-payload2}: store image v1, record payload v2 (rotation, tags, version states), blob v1;</li>
  *   <li>{@code envelope-v1}: as v1-payload2, plus a KMSEnvelope v1 message;</li>
- *   <li>{@code audit-v1}: as envelope-v1, plus the signed JSON Lines audit log of the writing.</li>
+ *   <li>{@code audit-v1}: as envelope-v1, plus the signed JSON Lines audit log of the writing;</li>
+ *   <li>{@code envelope-v2}: as audit-v1, plus a signed KMSEnvelope v2 message to two master keys.</li>
  * </ul>
  */
 class GoldenFilesTest {
 
     static java.util.stream.Stream<Path> generations() {
-        return java.util.stream.Stream.of("v1", "v1-payload2", "envelope-v1", "audit-v1").map(g -> Path.of("src/test/resources/golden", g));
+        return java.util.stream.Stream.of("v1", "v1-payload2", "envelope-v1", "audit-v1", "envelope-v2").map(g -> Path.of("src/test/resources/golden", g));
     }
 
     private static KeyStore store(Path dir) throws Exception {
@@ -83,6 +84,29 @@ class GoldenFilesTest {
         byte[] message = Files.readAllBytes(dir.resolve("envelope.bin"));
         assertArrayEquals("KMSE".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(message, 4));
         assertArrayEquals(GoldenFileWriter.envelopePayload(), c.doFinal(message));
+    }
+
+    @org.junit.jupiter.api.Test
+    void envelopeV2Signed_decryptsWithEitherRecipient_andVerifiesItsSigner() throws Exception {
+        Path dir = Path.of("src/test/resources/golden/envelope-v2");
+        KeyStore ks = store(dir);
+        byte[] message = Files.readAllBytes(dir.resolve("envelope-signed.bin"));
+        assertArrayEquals("KMSE".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(message, 4));
+        assertEquals(2, message[4], "version 2: signed");
+        for (String alias : new String[] {GoldenFileWriter.ALIAS, GoldenFileWriter.SECOND_ALIAS}) {
+            Cipher c = Cipher.getInstance("KMSEnvelope", new KmsProvider());
+            c.init(Cipher.DECRYPT_MODE, ks.getKey(alias, null),
+                    io.kmsjca.provider.KmsEnvelopeSpec.withContext(GoldenFileWriter.CONTEXT).signed());
+            assertArrayEquals(GoldenFileWriter.envelopePayload(), c.doFinal(message), alias);
+        }
+        byte[] altered = message.clone();
+        altered[altered.length - 1] ^= 1;
+        Cipher c = Cipher.getInstance("KMSEnvelope", new KmsProvider());
+        c.init(Cipher.DECRYPT_MODE, ks.getKey(GoldenFileWriter.SECOND_ALIAS, null));
+        assertThrows(javax.crypto.AEADBadTagException.class, () -> c.doFinal(altered));
+        // the unsigned message of the same generation still reads
+        c.init(Cipher.DECRYPT_MODE, ks.getKey(GoldenFileWriter.ALIAS, null));
+        assertArrayEquals(GoldenFileWriter.envelopePayload(), c.doFinal(Files.readAllBytes(dir.resolve("envelope.bin"))));
     }
 
     @org.junit.jupiter.params.ParameterizedTest

@@ -53,6 +53,24 @@ public final class ChunkedAead {
         }
     }
 
+    /**
+     * One direction of a message body pushed in pieces, as a cipher streams it: the chunks alone,
+     * or the chunks and a signature footer ({@link SignedBody}).
+     */
+    public interface Body {
+        /** Processes what completes; returns the bytes written to {@code out}. */
+        int update(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException;
+
+        /** Processes the last input of the message; returns the bytes written to {@code out}. */
+        int doFinal(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException;
+
+        /** What update and doFinal write together for {@code len} more bytes, at most. */
+        int finalOutputSize(int len);
+
+        /** Wipes the chunk key. */
+        void destroy();
+    }
+
     /** The per-message key, base nonce and commitment (spec: Key derivation). */
     public record Material(byte[] key, byte[] baseNonce, byte[] commitment) {
         void wipe() {
@@ -203,7 +221,7 @@ public final class ChunkedAead {
     }
 
     /** Encrypts a message pushed in pieces; output is the chunks (the caller writes the 56-byte header first). */
-    public static final class Encryptor extends Chunks {
+    public static final class Encryptor extends Chunks implements Body {
 
         /** Raw mode: a key and base nonce used for exactly one message (spec: Appendix). */
         public Encryptor(byte[] key, byte[] baseNonce) {
@@ -274,7 +292,7 @@ public final class ChunkedAead {
      * soon as it is complete (it cannot be the final one); {@link #doFinal} requires a valid short
      * final chunk. After any failure every call fails again.
      */
-    public static final class Decryptor extends Chunks {
+    public static final class Decryptor extends Chunks implements Body {
         private GeneralSecurityException failure;
 
         /** Raw mode: the key and base nonce of one message. */

@@ -48,7 +48,14 @@ public final class ChunkedReader {
      */
     public static ChunkedReader open(ChunkedAead.Suite suite, byte[] inputKey, byte[] context,
                                      SeekableByteChannel channel, long offset) throws IOException, GeneralSecurityException {
-        long total = channel.size() - offset;
+        return open(suite, inputKey, context, channel, offset, channel.size());
+    }
+
+    /** The same for a message that ends at {@code end}, before a footer that is not part of it. */
+    public static ChunkedReader open(ChunkedAead.Suite suite, byte[] inputKey, byte[] context,
+                                     SeekableByteChannel channel, long offset, long end)
+            throws IOException, GeneralSecurityException {
+        long total = end - offset;
         if (total < ChunkedAead.HEADER) {
             throw new AEADBadTagException("message is truncated: shorter than its 56-byte header");
         }

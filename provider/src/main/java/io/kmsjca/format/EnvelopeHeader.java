@@ -8,15 +8,18 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The header of a KMSEnvelope message, version 1 (docs/FORMAT.md, "Envelope message").
+ * The header of a KMSEnvelope message, version 1 or 2 (docs/FORMAT.md, "Envelope message").
  * Big-endian:
  * <pre>
  *   magic "KMSE" (4) | version 0x01 | suite 0x01 (Cobblestone-256: AES-256-GCM, HKDF-SHA-512, 16 KiB chunks)
+ *                    | version 0x02 | suite 0x02 (the same body, signed with ECDSA P-384 SHA-384)
  *   context length u16 (0..8192) | encryption context (canonical encoding)
  *   wrapped data key count u8 (1..10)
  *   per data key: length u16 (117..4213) | KMSWrap blob of the 32-byte data key, under one master key
+ *   version 2 only: the sender's verification key (97), a P-384 point, SEC 1 uncompressed
  *   header tag (32): HMAC-SHA256 of every header byte before it, under a key derived from the data key
  * </pre>
+ * A version 2 message ends with a 96-byte signature footer after its last chunk.
  * The body that follows is C2SP chunked encryption with the data key as input key and the
  * whole header (tag included) as context, so the body's key commitment also binds the header.
  * Every length is checked against its cap before anything is allocated; the whole header is at
@@ -27,6 +30,10 @@ public final class EnvelopeHeader {
     public static final byte[] MAGIC = {'K', 'M', 'S', 'E'};
     public static final int VERSION = 1;
     public static final int SUITE_COBBLESTONE_256 = 1;
+    /** A signed message: a verification key in the header, a signature footer after the body. */
+    public static final int VERSION_SIGNED = 2;
+    public static final int SUITE_COBBLESTONE_256_ECDSA_P384 = 2;
+    public static final int VERIFICATION_KEY_BYTES = 97;
     public static final int MAX_WRAPPED_KEYS = 10;
     public static final int MAX_HEADER_BYTES = 64 * 1024;
     public static final int TAG_BYTES = 32;
@@ -34,26 +41,41 @@ public final class EnvelopeHeader {
 
     private final byte[] context;
     private final List<byte[]> wrappedKeys;
+    private final byte[] verificationKey;
     private final int tagOffset;
     private final byte[] bytes;
 
-    private EnvelopeHeader(byte[] context, List<byte[]> wrappedKeys, byte[] bytes) {
+    private EnvelopeHeader(byte[] context, List<byte[]> wrappedKeys, byte[] verificationKey, byte[] bytes) {
         this.context = context;
         this.wrappedKeys = wrappedKeys;
+        this.verificationKey = verificationKey;
         this.bytes = bytes;
         this.tagOffset = bytes.length - TAG_BYTES;
     }
 
-    /** The header bytes before the tag, for a new message; the caller appends the tag. */
+    /** The header bytes before the tag, for a new unsigned (version 1) message; the caller appends the tag. */
     public static byte[] body(EncryptionContext context, List<byte[]> wrappedKeys) {
+        return body(context, wrappedKeys, null);
+    }
+
+    /**
+     * The same for a signed (version 2) message, or version 1 when {@code verificationKey} is null.
+     *
+     * @param verificationKey the sender's 97-byte public key
+     */
+    public static byte[] body(EncryptionContext context, List<byte[]> wrappedKeys, byte[] verificationKey) {
+        boolean signed = verificationKey != null;
+        if (signed && verificationKey.length != VERIFICATION_KEY_BYTES) {
+            throw new IllegalArgumentException("a verification key is " + VERIFICATION_KEY_BYTES + " bytes");
+        }
         if (wrappedKeys.isEmpty() || wrappedKeys.size() > MAX_WRAPPED_KEYS) {
             throw new IllegalArgumentException("a message holds 1.." + MAX_WRAPPED_KEYS + " wrapped data keys, not "
                     + wrappedKeys.size());
         }
         var out = new ByteArrayOutputStream();
         out.writeBytes(MAGIC);
-        out.write(VERSION);
-        out.write(SUITE_COBBLESTONE_256);
+        out.write(signed ? VERSION_SIGNED : VERSION);
+        out.write(signed ? SUITE_COBBLESTONE_256_ECDSA_P384 : SUITE_COBBLESTONE_256);
         byte[] ctx = context.encoded();
         out.write(ctx.length >>> 8);
         out.write(ctx.length);
@@ -63,6 +85,9 @@ public final class EnvelopeHeader {
             out.write(blob.length >>> 8);
             out.write(blob.length);
             out.writeBytes(blob);
+        }
+        if (signed) {
+            out.writeBytes(verificationKey);
         }
         if (out.size() + TAG_BYTES > MAX_HEADER_BYTES) {
             throw new IllegalArgumentException("envelope header exceeds " + MAX_HEADER_BYTES + " bytes");
@@ -98,11 +123,14 @@ public final class EnvelopeHeader {
         if (!Arrays.equals(buf, 0, 4, MAGIC, 0, 4)) {
             throw new BadPaddingException("not a KMSEnvelope message (bad magic)");
         }
-        if (buf[4] != VERSION) {
+        boolean signed = buf[4] == VERSION_SIGNED;
+        if (buf[4] != VERSION && !signed) {
             throw new BadPaddingException("unsupported KMSEnvelope version " + (buf[4] & 0xFF));
         }
-        if (buf[5] != SUITE_COBBLESTONE_256) {
-            throw new BadPaddingException("unsupported KMSEnvelope suite " + (buf[5] & 0xFF));
+        // each version has its one suite so far: a reader never guesses which layout a suite implies
+        if (buf[5] != (signed ? SUITE_COBBLESTONE_256_ECDSA_P384 : SUITE_COBBLESTONE_256)) {
+            throw new BadPaddingException("unsupported KMSEnvelope suite " + (buf[5] & 0xFF) + " in version "
+                    + (buf[4] & 0xFF));
         }
         int ctxLen = u16(buf, 6);
         if (ctxLen < 2 || ctxLen > EncryptionContext.MAX_ENCODED_BYTES) {
@@ -126,11 +154,11 @@ public final class EnvelopeHeader {
                 throw new BadPaddingException("KMSEnvelope wrapped data key of " + w + " bytes is out of range");
             }
             pos += 2 + w;
-            if (pos + TAG_BYTES > MAX_HEADER_BYTES) {
+            if (pos + (signed ? VERIFICATION_KEY_BYTES : 0) + TAG_BYTES > MAX_HEADER_BYTES) {
                 throw new BadPaddingException("KMSEnvelope header exceeds " + MAX_HEADER_BYTES + " bytes");
             }
         }
-        return new int[] {pos + TAG_BYTES, 1};
+        return new int[] {pos + (signed ? VERIFICATION_KEY_BYTES : 0) + TAG_BYTES, 1};
     }
 
     /** Parses a complete header of {@code length(buf, len)} bytes. */
@@ -150,7 +178,12 @@ public final class EnvelopeHeader {
             in.get(blob);
             keys.add(blob);
         }
-        return new EnvelopeHeader(ctx, List.copyOf(keys), Arrays.copyOf(buf, headerLength));
+        byte[] verificationKey = null;
+        if (buf[4] == VERSION_SIGNED) {
+            verificationKey = new byte[VERIFICATION_KEY_BYTES];
+            in.get(verificationKey);
+        }
+        return new EnvelopeHeader(ctx, List.copyOf(keys), verificationKey, Arrays.copyOf(buf, headerLength));
     }
 
     /** The canonical encryption-context encoding stored in the header. */
@@ -160,6 +193,16 @@ public final class EnvelopeHeader {
 
     public List<byte[]> wrappedKeys() {
         return wrappedKeys.stream().map(byte[]::clone).toList();
+    }
+
+    /** Whether the message is signed (version 2): it then ends with a signature footer. */
+    public boolean signed() {
+        return verificationKey != null;
+    }
+
+    /** The sender's 97-byte verification key of a signed message; null for an unsigned one. */
+    public byte[] verificationKey() {
+        return verificationKey == null ? null : verificationKey.clone();
     }
 
     /** All header bytes, tag included: the body's chunked-encryption context. */

@@ -2,9 +2,11 @@ package io.kmsjca.keys;
 
 import io.kmsjca.crypto.ChunkedAead;
 import io.kmsjca.crypto.ConstantTime;
+import io.kmsjca.crypto.EcdsaP384;
 import io.kmsjca.crypto.Hkdf;
 import io.kmsjca.crypto.Primitives;
 import io.kmsjca.crypto.SecretBytes;
+import io.kmsjca.crypto.SignedBody;
 import io.kmsjca.format.EncryptionContext;
 import io.kmsjca.format.EnvelopeHeader;
 import io.kmsjca.format.WrappedKeyBlob;
@@ -15,8 +17,11 @@ import javax.crypto.BadPaddingException;
 import javax.crypto.Mac;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
+import java.security.KeyPair;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,12 +31,18 @@ import java.util.UUID;
 /**
  * Starts and opens KMSEnvelope messages: a data key per message (or a cached one), wrapped with
  * KMSWrap under every recipient master key, an authenticated header, then a C2SP chunked body
- * whose context is that header. One engine per cipher or reader; not thread-safe.
+ * whose context is that header. A signed message (opt-in) also carries the verification key of a
+ * key pair made for it, bound into every wrapped data key, and ends with the sender's signature
+ * over all the bytes before it, so no recipient can write a message the others accept.
+ * One engine per cipher or reader; not thread-safe.
  */
 public final class EnvelopeEngine {
 
     private static final ChunkedAead.Suite SUITE = ChunkedAead.Suite.AES_256_GCM;
     private static final byte[] HEADER_TAG_LABEL = "kms-jca/KMSEnvelope/v1/header-tag".getBytes(StandardCharsets.US_ASCII);
+    /** Before the verification key in each wrapped data key's AAD: binds the key to every wrap. */
+    private static final byte[] VERIFICATION_KEY_LABEL =
+            "kms-jca/KMSEnvelope/v2/verification-key".getBytes(StandardCharsets.US_ASCII);
 
     private final WrapEngine wrap = new WrapEngine();
     // one message at a time per engine, so one of each primitive, looked up once
@@ -39,8 +50,8 @@ public final class EnvelopeEngine {
     private final Mac sha512 = Primitives.mac("HmacSHA512");
     private final Mac sha256 = Primitives.mac("HmacSHA256");
 
-    /** A message being written: the bytes before the first chunk, and the chunk encryptor. */
-    public record Sealing(byte[] prefix, ChunkedAead.Encryptor body, DataKeyCache.Entry cached) {
+    /** A message being written: the bytes before the first chunk, and the body (chunks, and a signature if signed). */
+    public record Sealing(byte[] prefix, ChunkedAead.Body body, DataKeyCache.Entry cached) {
         /** Counts encrypted bytes against the cached data key's limit, if one is in use. */
         public void countBytes(long n) {
             if (cached != null) {
@@ -49,8 +60,17 @@ public final class EnvelopeEngine {
         }
     }
 
-    /** Fails, audited, if a recipient key of {@code ring} may not be used now (Cipher.init's check). */
-    public void checkUsable(KmsKeyRing ring, EncryptionContext context) throws InvalidKeyException {
+    /**
+     * Fails, audited, if a recipient key of {@code ring} may not be used now (Cipher.init's check),
+     * and refuses a signed message with a data-key cache.
+     */
+    public void checkUsable(KmsKeyRing ring, EncryptionContext context, DataKeyCache cache, boolean signed)
+            throws InvalidKeyException, InvalidAlgorithmParameterException {
+        if (signed && cache != null) {
+            // a cached header would carry one verification key for many messages, so its private key
+            // would have to live in the cache too: a signed message gets a new data key and key pair
+            throw new InvalidAlgorithmParameterException("a signed KMSEnvelope message takes no data-key cache");
+        }
         if (ring.encryptionKeys().isEmpty()) {
             throw new InvalidKeyException("a store-wide key ring decrypts only: encrypt to named master keys");
         }
@@ -60,22 +80,37 @@ public final class EnvelopeEngine {
     }
 
     /** The exact size of a new message's prefix (header and chunk header) for {@code recipients} keys. */
-    public static int prefixLength(EncryptionContext context, int recipients) {
+    public static int prefixLength(EncryptionContext context, int recipients, boolean signed) {
         return 4 + 1 + 1 + 2 + context.encodedLength() + 1 + recipients * (2 + 32 + WrappedKeyBlob.OVERHEAD)
-                + EnvelopeHeader.TAG_BYTES + ChunkedAead.HEADER;
+                + (signed ? EnvelopeHeader.VERIFICATION_KEY_BYTES : 0) + EnvelopeHeader.TAG_BYTES + ChunkedAead.HEADER;
+    }
+
+    /** The bytes after the last chunk: a signature footer, or none. */
+    public static int footerLength(boolean signed) {
+        return signed ? SignedBody.FOOTER : 0;
     }
 
     /**
      * Starts a message to {@code ring}'s keys under {@code context}.
      *
-     * @param cache a data-key cache, or null for a new data key per message
+     * @param cache  a data-key cache, or null for a new data key per message
+     * @param signed whether the message is signed: a verification key in the header, bound into
+     *               every wrapped data key, and a signature footer (never with a cache)
      * @throws InvalidKeyException a recipient key cannot be used (audited for that key)
      */
-    public Sealing seal(KmsKeyRing ring, EncryptionContext context, DataKeyCache cache, SecureRandom random)
-            throws GeneralSecurityException {
+    public Sealing seal(KmsKeyRing ring, EncryptionContext context, DataKeyCache cache, SecureRandom random,
+                        boolean signed) throws GeneralSecurityException {
         if (ring.encryptionKeys().isEmpty()) {
             throw new InvalidKeyException("a store-wide key ring decrypts only: encrypt to named master keys");
         }
+        if (signed && cache != null) {
+            throw new InvalidAlgorithmParameterException("a signed KMSEnvelope message takes no data-key cache");
+        }
+        // the signing key pair comes from the provider's own generator, whatever the caller passed
+        SecureRandom own = signed ? ring.encryptionKeys().get(0).service().options().random() : null;
+        KeyPair signing = signed ? EcdsaP384.generate(own) : null;
+        byte[] verificationKey = signed ? EcdsaP384.encode(signing) : null;
+        byte[] wrapAad = signed ? verificationKeyAad(verificationKey) : null;
         DataKeyCache.Recipients recipients = cache == null ? null : DataKeyCache.Recipients.of(ring, context);
         // a reuse is checked against the recipient keys' state and current versions; refused, a fresh key is made
         DataKeyCache.Reuse reuse = cache == null ? null : cache.take(recipients);
@@ -99,7 +134,8 @@ public final class EnvelopeEngine {
             int[] versions = new int[ring.encryptionKeys().size()];
             try {
                 for (KmsKeyHandle k : ring.encryptionKeys()) {
-                    byte[] blob = wrap.seal(k, dataKey, 0, dataKey.length, context, null, 0, random, AuditOperation.WRAP_KEY);
+                    byte[] blob = wrap.seal(k, dataKey, 0, dataKey.length, context, wrapAad,
+                            wrapAad == null ? 0 : wrapAad.length, random, AuditOperation.WRAP_KEY);
                     versions[blobs.size()] = WrappedKeyBlob.keyVersion(blob);
                     blobs.add(blob);
                 }
@@ -107,7 +143,7 @@ public final class EnvelopeEngine {
                 Arrays.fill(dataKey, (byte) 0); // a recipient key may not encrypt (audited by the wrap)
                 throw refused;
             }
-            byte[] body = EnvelopeHeader.body(context, blobs);
+            byte[] body = EnvelopeHeader.body(context, blobs, verificationKey);
             header = Arrays.copyOf(body, body.length + EnvelopeHeader.TAG_BYTES);
             System.arraycopy(headerTag(dataKey, body, body.length), 0, header, body.length, EnvelopeHeader.TAG_BYTES);
             if (cache != null) {
@@ -119,7 +155,13 @@ public final class EnvelopeEngine {
             byte[] prefix = Arrays.copyOf(header, header.length + ChunkedAead.HEADER);
             System.arraycopy(salt, 0, prefix, header.length, ChunkedAead.SALT);
             System.arraycopy(m.commitment(), 0, prefix, header.length + ChunkedAead.SALT, ChunkedAead.COMMITMENT);
-            return new Sealing(prefix, new ChunkedAead.Encryptor(chunkGcm, m.key(), m.baseNonce()), entry);
+            var chunks = new ChunkedAead.Encryptor(chunkGcm, m.key(), m.baseNonce());
+            if (!signed) {
+                return new Sealing(prefix, chunks, entry);
+            }
+            Signature signer = EcdsaP384.signer(signing.getPrivate(), own);
+            signer.update(prefix);
+            return new Sealing(prefix, new SignedBody.Signing(chunks, signer), entry);
         } finally {
             Arrays.fill(m.key(), (byte) 0);
             Arrays.fill(dataKey, (byte) 0);
@@ -129,12 +171,14 @@ public final class EnvelopeEngine {
     /**
      * Recovers a message's data key with a key of {@code ring} and checks the header tag.
      *
-     * @param expected the encryption context the caller requires, or null to accept the stored one
+     * @param expected       the encryption context the caller requires, or null to accept the stored one
+     * @param requireSigned  refuse, audited, a message that is not signed
      * @return the data key; the caller wipes it
      * @throws InvalidKeyException no data key is wrapped under a key of the ring, or that key is unusable
-     * @throws AEADBadTagException the header, or the context, is not what was encrypted
+     * @throws AEADBadTagException the header, or the context, is not what was encrypted; or the
+     *                             message is unsigned and a signed one is required
      */
-    public byte[] openDataKey(EnvelopeHeader header, KmsKeyRing ring, EncryptionContext expected)
+    public byte[] openDataKey(EnvelopeHeader header, KmsKeyRing ring, EncryptionContext expected, boolean requireSigned)
             throws GeneralSecurityException {
         byte[] encoding = header.contextEncoding();
         // the encoding is canonical: the context the caller expects, if the bytes match, is the stored one
@@ -150,7 +194,17 @@ public final class EnvelopeEngine {
             named.add(id);
             Optional<KmsKeyHandle> handle = ring.handleFor(id);
             if (handle.isPresent()) {
-                byte[] dataKey = wrap.open(handle.get(), blob, stored, null, 0, AuditOperation.UNWRAP_KEY);
+                if (requireSigned && !header.signed()) {
+                    var e = new AEADBadTagException("the message is not signed, and a signed one is required: any "
+                            + "recipient of an unsigned message could have written it");
+                    handle.get().service().audit().record(AuditOperation.UNWRAP_KEY, id, WrappedKeyBlob.keyVersion(blob),
+                            handle.get().alias(), e, stored);
+                    throw e;
+                }
+                // a signed message's verification key is in each wrap's AAD: no recipient can swap in its own
+                byte[] aad = header.signed() ? verificationKeyAad(header.verificationKey()) : null;
+                byte[] dataKey = wrap.open(handle.get(), blob, stored, aad, aad == null ? 0 : aad.length,
+                        AuditOperation.UNWRAP_KEY);
                 byte[] bytes = header.bytes();
                 byte[] tag = headerTag(dataKey, bytes, header.tagOffset());
                 if (dataKey.length != 32 || !ConstantTime.equals(tag, 0, bytes, header.tagOffset(), EnvelopeHeader.TAG_BYTES)) {
@@ -171,10 +225,34 @@ public final class EnvelopeEngine {
         }
     }
 
-    /** The chunk decryptor of a message whose data key is known: checks the body's commitment. */
-    public ChunkedAead.Decryptor body(byte[] dataKey, EnvelopeHeader header, byte[] chunkHeader, int off)
+    /**
+     * The body decryptor of a message whose data key is known: checks the body's commitment; for a
+     * signed message it also verifies the footer before the final chunk comes out.
+     */
+    public ChunkedAead.Body body(byte[] dataKey, EnvelopeHeader header, byte[] chunkHeader, int off)
             throws GeneralSecurityException {
-        return ChunkedAead.Decryptor.forMessage(SUITE, dataKey, header.bytes(), chunkHeader, off, chunkGcm, sha512);
+        byte[] bytes = header.bytes();
+        var chunks = ChunkedAead.Decryptor.forMessage(SUITE, dataKey, bytes, chunkHeader, off, chunkGcm, sha512);
+        if (!header.signed()) {
+            return chunks;
+        }
+        Signature verifier = verifier(header);
+        verifier.update(chunkHeader, off, ChunkedAead.HEADER);
+        return new SignedBody.Verifying(chunks, verifier);
+    }
+
+    /** A verifier of a signed message's footer, already fed the message's header. */
+    public static Signature verifier(EnvelopeHeader header) throws GeneralSecurityException {
+        Signature verifier = EcdsaP384.verifier(header.verificationKey());
+        verifier.update(header.bytes());
+        return verifier;
+    }
+
+    /** The AAD each wrapped data key of a signed message carries: a label, then the verification key. */
+    private static byte[] verificationKeyAad(byte[] verificationKey) {
+        byte[] aad = Arrays.copyOf(VERIFICATION_KEY_LABEL, VERIFICATION_KEY_LABEL.length + verificationKey.length);
+        System.arraycopy(verificationKey, 0, aad, VERIFICATION_KEY_LABEL.length, verificationKey.length);
+        return aad;
     }
 
     static ChunkedAead.Suite suite() {

@@ -29,7 +29,9 @@ import java.util.Arrays;
  * {@code update} returns plaintext as each 16 KiB chunk authenticates, so
  * {@code CipherInputStream} and {@code CipherOutputStream} stream it. A failure found during
  * {@code update} (which may throw no checked exception) stops all further output and is thrown
- * by {@code doFinal}: no byte past the last authenticated chunk is ever released.
+ * by {@code doFinal}: no byte past the last authenticated chunk is ever released. A signed message
+ * ({@link KmsEnvelopeSpec#signed()}) ends with the sender's signature; its final chunk comes out
+ * of {@code doFinal} only after the signature verified.
  */
 public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
 
@@ -39,13 +41,15 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
     private EncryptionContext context;
     private DataKeyCache cache;
     private SecureRandom random;
+    /** Encryption: sign the message. Decryption: require a signed message. */
+    private boolean signed;
 
     private EnvelopeEngine.Sealing sealing;
     private int prefixSent;
 
     private byte[] head = new byte[512];
     private int headLen;
-    private ChunkedAead.Decryptor body;
+    private ChunkedAead.Body body;
     private GeneralSecurityException failure;
 
     /** An upper bound of what update or doFinal returns for {@code len} more input bytes. */
@@ -57,10 +61,11 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
     protected int engineGetOutputSize(int len) {
         long bound;
         if (mode == Cipher.ENCRYPT_MODE) {
-            long prefix = sealing == null ? EnvelopeEngine.prefixLength(context, ring.encryptionKeys().size())
+            long prefix = sealing == null ? EnvelopeEngine.prefixLength(context, ring.encryptionKeys().size(), signed)
                     : sealing.prefix().length - prefixSent;
             long chunks = sealing == null
                     ? (long) len / ChunkedAead.CHUNK * ChunkedAead.SEALED_CHUNK + len % ChunkedAead.CHUNK + ChunkedAead.TAG
+                    + EnvelopeEngine.footerLength(signed)
                     : sealing.body().finalOutputSize(len);
             bound = prefix + chunks;
         } else {
@@ -82,11 +87,13 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
         }
         EncryptionContext ctx;
         DataKeyCache dataKeyCache = null;
+        boolean sign = false;
         if (params == null) {
             ctx = opmode == Cipher.ENCRYPT_MODE ? EncryptionContext.EMPTY : null;
         } else if (params instanceof KmsEnvelopeSpec spec) {
             ctx = spec.context();
             dataKeyCache = spec.cache();
+            sign = spec.signs();
         } else if (params instanceof KmsEncryptionContextSpec spec) {
             ctx = spec.encoded();
         } else {
@@ -94,12 +101,13 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
                     + params.getClass().getName());
         }
         if (opmode == Cipher.ENCRYPT_MODE) {
-            engine.checkUsable(keys, ctx);
+            engine.checkUsable(keys, ctx, dataKeyCache, sign);
         }
         this.mode = opmode;
         this.ring = keys;
         this.context = ctx;
         this.cache = dataKeyCache;
+        this.signed = sign;
         this.random = orDefault(rnd);
         reset();
     }
@@ -193,7 +201,7 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
     private int encrypt(byte[] in, int off, int len, byte[] out, int outOff, boolean last) {
         try {
             if (sealing == null) {
-                sealing = engine.seal(ring, context, cache, random);
+                sealing = engine.seal(ring, context, cache, random, signed);
                 prefixSent = 0;
             }
             byte[] prefix = sealing.prefix();
@@ -201,7 +209,7 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
             System.arraycopy(prefix, prefixSent, out, outOff, n);
             prefixSent = prefix.length;
             sealing.countBytes(len);
-            ChunkedAead.Encryptor chunks = sealing.body();
+            ChunkedAead.Body chunks = sealing.body();
             return n + (last ? chunks.doFinal(in, off, len, out, outOff + n) : chunks.update(in, off, len, out, outOff + n));
         } catch (GeneralSecurityException e) {
             // a recipient key became unusable after init; update declares no checked exception for it
@@ -256,7 +264,7 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
             headerLength = EnvelopeHeader.length(head, headLen);
             if (headerLength >= 0 && headLen >= headerLength + ChunkedAead.HEADER) {
                 EnvelopeHeader header = EnvelopeHeader.parse(head, headerLength);
-                byte[] dataKey = engine.openDataKey(header, ring, context);
+                byte[] dataKey = engine.openDataKey(header, ring, context, signed);
                 try {
                     body = engine.body(dataKey, header, head, headerLength);
                 } finally {

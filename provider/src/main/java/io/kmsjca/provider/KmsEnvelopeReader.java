@@ -2,6 +2,7 @@ package io.kmsjca.provider;
 
 import io.kmsjca.crypto.ChunkedAead;
 import io.kmsjca.crypto.ChunkedReader;
+import io.kmsjca.crypto.SignedBody;
 import io.kmsjca.format.EncryptionContext;
 import io.kmsjca.format.EnvelopeHeader;
 import io.kmsjca.keys.EnvelopeEngine;
@@ -25,7 +26,8 @@ import java.util.Map;
  * the 16 KiB chunks it touches, each authenticated first; {@link #size()} authenticates the
  * length by decrypting the final chunk, and reading up to the end does the same, so a truncated
  * message never looks complete. Failures are {@code IOException}s whose cause is the
- * {@code GeneralSecurityException}.
+ * {@code GeneralSecurityException}. A signed message is verified whole when it is opened: one
+ * pass over the ciphertext, after which reads rely on the channel not changing.
  *
  * <pre>{@code
  * try (var plain = KmsEnvelopeReader.open(FileChannel.open(path), masterKey, Map.of("file", "x"))) {
@@ -71,10 +73,14 @@ public final class KmsEnvelopeReader implements SeekableByteChannel {
         }
         EnvelopeHeader header = EnvelopeHeader.parse(head, headerLength);
         EnvelopeEngine engine = new EnvelopeEngine();
-        byte[] dataKey = engine.openDataKey(header, ring, expectedContext == null ? null : EncryptionContext.of(expectedContext));
+        byte[] dataKey = engine.openDataKey(header, ring, expectedContext == null ? null : EncryptionContext.of(expectedContext),
+                false);
         try {
+            // a signed message is verified whole, once, before any of it can be read
+            long end = header.signed() ? SignedBody.verify(EnvelopeEngine.verifier(header), ciphertext, headerLength)
+                    : ciphertext.size();
             return new KmsEnvelopeReader(ciphertext, ChunkedReader.open(ChunkedAead.Suite.AES_256_GCM, dataKey,
-                    header.bytes(), ciphertext, headerLength));
+                    header.bytes(), ciphertext, headerLength, end));
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }

@@ -40,7 +40,8 @@ class FormatFingerprintTest {
             "root-key-header", "1:e1472f97bcdea1f33d5607a5a8c24d7d6f72f5feed1d5a28a4124aa7898430d3",
             "record-payload", "2:1f3a1ec6de6c196dcc76188fc0aabbd94f8d0586ec8994c1435ab1c19cc2e0ac",
             "encryption-context", "1:963abe4725519766d26eea706d6868465b5df0846e995de422d043e666f4d68f",
-            "envelope-header", "1:2723fd0165398376f0d387f133ff8279aa66d90df4db0cdde62b29c61dc91115");
+            "envelope-header", "1:2723fd0165398376f0d387f133ff8279aa66d90df4db0cdde62b29c61dc91115",
+            "envelope-header-signed", "2:048ecd1a180f1353bed817fb815b210d63ab5a7e37da627632925581970a2e31");
 
     private static String sha(byte[] b) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
@@ -70,13 +71,17 @@ class FormatFingerprintTest {
                 Map.of("team", "shop", "cost-center", "42"), 365, 1, List.of(new KeyVersion(1, T, KeyOrigin.GENERATED, RotationReason.CREATED, MATERIAL, 5)));
         byte[] payload = MasterKeyCodec.encode(key);
         byte[] envelope = EnvelopeHeader.body(ctx, List.of(new byte[WrappedKeyBlob.OVERHEAD + 32]));
+        byte[] verificationKey = new byte[EnvelopeHeader.VERIFICATION_KEY_BYTES];
+        verificationKey[0] = 4;
+        byte[] signedEnvelope = EnvelopeHeader.body(ctx, List.of(new byte[WrappedKeyBlob.OVERHEAD + 32]), verificationKey);
         return Map.of(
                 "wrapped-key", WrappedKeyBlob.VERSION + ":" + sha(wrapped),
                 "store-image", "1:" + sha(image),
                 "root-key-header", "1:" + sha(root),
                 "record-payload", MasterKeyCodec.VERSION + ":" + sha(payload),
                 "encryption-context", "1:" + sha(ctx.encoded()),
-                "envelope-header", EnvelopeHeader.VERSION + ":" + sha(envelope));
+                "envelope-header", EnvelopeHeader.VERSION + ":" + sha(envelope),
+                "envelope-header-signed", EnvelopeHeader.VERSION_SIGNED + ":" + sha(signedEnvelope));
     }
 
     @Test
