@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.kmsjca.spi.CorruptStoreException;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.KeyRecordStore;
+import io.kmsjca.spi.OutOfSyncException;
 import io.kmsjca.spi.StaleRecordException;
 import io.kmsjca.spi.audit.AuditListener;
 
@@ -32,6 +33,7 @@ import java.util.function.Consumer;
  */
 public final class PostgresKeyRecordStore implements KeyRecordStore {
 
+    private static final System.Logger LOG = System.getLogger("io.kmsjca.postgres");
     private static final String READ_SEALED = "CASE WHEN octet_length(sealed) <= " + KeyRecord.MAX_SEALED_BYTES
             + " THEN sealed END";
 
@@ -58,7 +60,7 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
         }
         this.auditListener = settings.auditTable() ? new PostgresAuditListener(pool, settings.storeName()) : null;
         try {
-            this.feed = new ChangeFeed(settings, instanceId, this::tell);
+            this.feed = new ChangeFeed(settings, instanceId, this::tell, this::dropPooledConnections);
         } catch (IOException e) {
             pool.close();
             throw e;
@@ -254,18 +256,58 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
         if (lost != null) {
             throw new StaleRecordException(lost);
         }
-        tell(keyId);
+        try {
+            tell(keyId);
+        } catch (RuntimeException e) { // the change is durable: a listener's trouble must not make it look failed
+            LOG.log(System.Logger.Level.WARNING, "kms-jca: a listener did not take in key " + keyId + ": " + e.getMessage());
+        }
     }
 
+    /**
+     * Tells every listener; if one throws, the others are still told and the first failure is
+     * rethrown, so the change feed knows the change was not taken in and catches up later.
+     */
     private void tell(String keyId) {
-        listeners.forEach(l -> l.accept(keyId));
+        RuntimeException failed = null;
+        for (Consumer<String> l : listeners) {
+            try {
+                l.accept(keyId);
+            } catch (RuntimeException e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     @Override
     public Subscription subscribe(Consumer<String> changedKeyId) {
         ensureOpen();
         listeners.add(changedKeyId);
+        feed.catchUp(); // what changed between the listener's first read and now reaches it
         return () -> listeners.remove(changedKeyId);
+    }
+
+    /** Fails once this JVM has gone {@code maxStaleness} without confirming it holds every change. */
+    @Override
+    public void checkInSync() throws OutOfSyncException {
+        feed.checkInSync();
+    }
+
+    /**
+     * The change feed lost its connection, so the server may have restarted: the pooled
+     * connections are closed (idle ones now, busy ones when returned) rather than handed out dead.
+     */
+    private void dropPooledConnections() {
+        var bean = pool.getHikariPoolMXBean();
+        if (bean != null) {
+            bean.softEvictConnections();
+        }
     }
 
     @Override
@@ -290,10 +332,21 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
         T run(Connection c) throws SQLException, IOException;
     }
 
+    /**
+     * Runs {@code sql} on a pooled connection; a listener reading what changed on the change
+     * feed's thread uses the feed's own connection, which answered a moment ago (after a server
+     * restart it is the first one known to work).
+     */
     private <T> T query(String what, Sql<T> sql) throws IOException {
         ensureOpen();
-        try (Connection c = pool.getConnection()) {
-            return sql.run(c);
+        try {
+            Connection listening = feed == null ? null : feed.connectionOfThisThread();
+            if (listening != null) {
+                return sql.run(listening);
+            }
+            try (Connection c = pool.getConnection()) {
+                return sql.run(c);
+            }
         } catch (SQLException e) {
             throw failure("cannot " + what, e);
         }

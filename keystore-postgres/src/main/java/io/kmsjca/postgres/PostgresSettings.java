@@ -22,9 +22,12 @@ import java.util.regex.Pattern;
  * @param reread         how often every record is re-read anyway, in case a notification was missed
  * @param connectTimeout how long a request waits for the database before failing
  * @param auditTable     whether audit events also go to the table {@code kmsjca_audit}
+ * @param maxStaleness   how long this JVM may go without confirming that it holds every change
+ *                       other JVMs made (through the change feed or a re-read) before it refuses
+ *                       key use: the longest a key disabled or rotated elsewhere stays usable here
  */
 public record PostgresSettings(String url, String user, String password, String storeName, int poolSize,
-                               Duration reread, Duration connectTimeout, boolean auditTable) {
+                               Duration reread, Duration connectTimeout, boolean auditTable, Duration maxStaleness) {
 
     static final String USER = "store.postgres.user";
     static final String PASSWORD_FILE = "store.postgres.password.file";
@@ -34,8 +37,11 @@ public record PostgresSettings(String url, String user, String password, String 
     static final String REREAD_SECONDS = "store.postgres.rereadSeconds";
     static final String CONNECT_TIMEOUT_SECONDS = "store.postgres.connectTimeoutSeconds";
     static final String AUDIT_TABLE = "store.postgres.auditTable";
+    static final String MAX_STALENESS_SECONDS = "store.postgres.maxStalenessSeconds";
     static final Set<String> NAMES = Set.of(USER, PASSWORD_FILE, PASSWORD_ENV, NAME, POOL_SIZE, REREAD_SECONDS,
-            CONNECT_TIMEOUT_SECONDS, AUDIT_TABLE);
+            CONNECT_TIMEOUT_SECONDS, AUDIT_TABLE, MAX_STALENESS_SECONDS);
+    /** The default bound: a database restart or a short failover passes unnoticed, a disable reaches every JVM within a minute. */
+    static final int DEFAULT_MAX_STALENESS_SECONDS = 60;
 
     private static final Pattern STORE_NAME = Pattern.compile("[a-z0-9_-]{1,64}");
 
@@ -55,31 +61,44 @@ public record PostgresSettings(String url, String user, String password, String 
         if (connectTimeout.compareTo(Duration.ofSeconds(1)) < 0 || connectTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
             throw new IllegalArgumentException(CONNECT_TIMEOUT_SECONDS + " must be 1..300");
         }
+        if (maxStaleness.compareTo(Duration.ofSeconds(1)) < 0 || maxStaleness.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException(MAX_STALENESS_SECONDS + " must be 1..86400");
+        }
     }
 
-    /** Settings for {@code url} with every default: store "default", 4 connections, re-read every 30 s. */
+    /**
+     * Settings for {@code url} with every default: store "default", 4 connections, re-read every
+     * 30 s, key use refused after 60 s without confirmation.
+     */
     public static PostgresSettings of(String url) {
-        return new PostgresSettings(url, null, null, "default", 4, Duration.ofSeconds(30), Duration.ofSeconds(5), false);
+        return new PostgresSettings(url, null, null, "default", 4, Duration.ofSeconds(30), Duration.ofSeconds(5), false,
+                Duration.ofSeconds(DEFAULT_MAX_STALENESS_SECONDS));
     }
 
     public PostgresSettings withCredentials(String nextUser, String nextPassword) {
-        return new PostgresSettings(url, nextUser, nextPassword, storeName, poolSize, reread, connectTimeout, auditTable);
+        return new PostgresSettings(url, nextUser, nextPassword, storeName, poolSize, reread, connectTimeout, auditTable,
+                maxStaleness);
     }
 
     public PostgresSettings withStoreName(String name) {
-        return new PostgresSettings(url, user, password, name, poolSize, reread, connectTimeout, auditTable);
+        return new PostgresSettings(url, user, password, name, poolSize, reread, connectTimeout, auditTable, maxStaleness);
     }
 
     public PostgresSettings withReread(Duration interval) {
-        return new PostgresSettings(url, user, password, storeName, poolSize, interval, connectTimeout, auditTable);
+        return new PostgresSettings(url, user, password, storeName, poolSize, interval, connectTimeout, auditTable,
+                maxStaleness);
     }
 
     public PostgresSettings withConnectTimeout(Duration timeout) {
-        return new PostgresSettings(url, user, password, storeName, poolSize, reread, timeout, auditTable);
+        return new PostgresSettings(url, user, password, storeName, poolSize, reread, timeout, auditTable, maxStaleness);
     }
 
     public PostgresSettings withAuditTable(boolean on) {
-        return new PostgresSettings(url, user, password, storeName, poolSize, reread, connectTimeout, on);
+        return new PostgresSettings(url, user, password, storeName, poolSize, reread, connectTimeout, on, maxStaleness);
+    }
+
+    public PostgresSettings withMaxStaleness(Duration bound) {
+        return new PostgresSettings(url, user, password, storeName, poolSize, reread, connectTimeout, auditTable, bound);
     }
 
     /** Reads the settings of a provider configuration file ({@code folder} resolves relative paths). */
@@ -97,7 +116,8 @@ public record PostgresSettings(String url, String user, String password, String 
         }
         return new PostgresSettings(url, s.get(USER), password, s.getOrDefault(NAME, "default"),
                 intSetting(s, POOL_SIZE, 4), Duration.ofSeconds(intSetting(s, REREAD_SECONDS, 30)),
-                Duration.ofSeconds(intSetting(s, CONNECT_TIMEOUT_SECONDS, 5)), boolSetting(s, AUDIT_TABLE));
+                Duration.ofSeconds(intSetting(s, CONNECT_TIMEOUT_SECONDS, 5)), boolSetting(s, AUDIT_TABLE),
+                Duration.ofSeconds(intSetting(s, MAX_STALENESS_SECONDS, DEFAULT_MAX_STALENESS_SECONDS)));
     }
 
     private static int intSetting(Map<String, String> s, String name, int defaultValue) {

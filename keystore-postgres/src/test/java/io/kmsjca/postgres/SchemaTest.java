@@ -99,6 +99,25 @@ class SchemaTest {
     }
 
     @Test
+    void maxStaleness_defaultsToOneMinute_andIsReadFromKmsConf() throws Exception {
+        String url = "jdbc:postgresql://localhost/x";
+        assertEquals(java.time.Duration.ofSeconds(60), PostgresSettings.of(url).maxStaleness());
+        assertEquals(java.time.Duration.ofSeconds(300), PostgresSettings.fromConfig(url,
+                java.util.Map.of(PostgresSettings.MAX_STALENESS_SECONDS, "300"), java.nio.file.Path.of(".")).maxStaleness());
+        assertTrue(new PostgresStoreFactory().settingNames().contains("store.postgres.maxStalenessSeconds"));
+    }
+
+    @Test
+    void maxStaleness_outsideOneSecondToOneDay_isRejected() {
+        String url = "jdbc:postgresql://localhost/x";
+        for (String outOfRange : new String[] {"0", "-1", "86401"}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> PostgresSettings.fromConfig(url,
+                    java.util.Map.of(PostgresSettings.MAX_STALENESS_SECONDS, outOfRange), java.nio.file.Path.of(".")));
+            assertTrue(e.getMessage().contains("store.postgres.maxStalenessSeconds must be 1..86400"), e.getMessage());
+        }
+    }
+
+    @Test
     void databasePasswordSources_areBoundedAndMustExist(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         String url = "jdbc:postgresql://localhost/x";

@@ -21,7 +21,11 @@ import java.util.function.Consumer;
  *   <li>The header (the store's protected root key, opaque to the backend) is compare-and-set
  *       too, on its bytes.</li>
  *   <li>Listeners registered with {@link #subscribe} hear the id of every key that changed,
- *       at least once, after the change is durable.</li>
+ *       at least once, after the change is durable. A listener that throws has not taken the
+ *       change in: a backend that reports other processes' changes tells it {@link #ALL_KEYS}
+ *       again, with backoff, until it returns normally.</li>
+ *   <li>A backend shared with other processes bounds how long they can be out of sync: past
+ *       its bound, {@link #checkInSync} throws until a re-read succeeds.</li>
  *   <li>All methods are safe to call from several threads.</li>
  * </ul>
  */
@@ -84,6 +88,18 @@ public interface KeyRecordStore extends AutoCloseable {
      * removes it. A backend shared by several processes also reports their changes.
      */
     Subscription subscribe(Consumer<String> changedKeyId);
+
+    /**
+     * Throws while this process may have missed changes other processes made for longer than
+     * the backend allows: neither its change feed nor a re-read has confirmed the records for
+     * that long. The key service calls this before every key use and refuses the use, so a key
+     * disabled or rotated elsewhere stops working here within the bound. It is on the hot path:
+     * no I/O, no lock. A backend no other process writes to is always in sync.
+     *
+     * @throws OutOfSyncException the records were last confirmed longer ago than the bound
+     */
+    default void checkInSync() throws OutOfSyncException {
+    }
 
     /**
      * An audit listener that keeps the trail in the backend itself (a database table), if the

@@ -6,6 +6,7 @@ import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.StaleRecordException;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.KeyStoreException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -130,9 +131,12 @@ final class KeyRegistry {
     /**
      * Picks up what other writers (other processes on a shared store) changed: every record
      * whose revision differs from ours is unsealed again and published. Versions whose
-     * material is unchanged keep their objects, so their caches and counts survive.
+     * material is unchanged keep their objects, so their caches and counts survive. A record
+     * changed outside kms-jca is refused after the others are published, so one bad row does
+     * not hide the legitimate changes of every other key.
      *
      * @return how many keys changed
+     * @throws CorruptStoreException a record was refused (the others were published)
      */
     synchronized int refresh() throws IOException {
         if (backend instanceof io.kmsjca.spi.SnapshotKeyRecordStore s) {
@@ -140,10 +144,21 @@ final class KeyRegistry {
         }
         var byId = new HashMap<>(snapshot.byId());
         int changed = 0;
+        CorruptStoreException refused = null;
         for (Map.Entry<String, Long> stored : backend.revisions().entrySet()) {
             UUID id = UUID.fromString(stored.getKey());
             MasterKey mine = byId.get(id);
-            MasterKey newer = mine == null || mine.revision() != stored.getValue() ? newer(id, mine) : null;
+            MasterKey newer;
+            try {
+                newer = mine == null || mine.revision() != stored.getValue() ? newer(id, mine) : null;
+            } catch (CorruptStoreException e) {
+                if (refused == null) {
+                    refused = e;
+                } else {
+                    refused.addSuppressed(e);
+                }
+                continue;
+            }
             if (newer != null) {
                 byId.put(id, newer);
                 changed++;
@@ -151,6 +166,9 @@ final class KeyRegistry {
         }
         if (changed > 0) {
             snapshot = Snapshot.of(byId.values()); // one new snapshot, however many keys changed
+        }
+        if (refused != null) {
+            throw refused;
         }
         return changed;
     }
@@ -196,6 +214,11 @@ final class KeyRegistry {
      * Another process changed a key of a shared store (the backend's change feed said so): the
      * key is re-read now, so a rotation, a disable or a new key takes effect here without waiting
      * for the periodic re-read. Our own changes are published by the commit that makes them.
+     *
+     * @throws UncheckedIOException the record could not be read: the change was not taken in, and
+     *                              the backend tells us again (KeyRecordStore's listener rule).
+     *                              A record refused as changed outside kms-jca is reported here
+     *                              instead, since reading it again cannot help
      */
     void follow(String keyId) {
         if (Thread.holdsLock(this)) {
@@ -207,9 +230,12 @@ final class KeyRegistry {
             } else {
                 refreshKey(UUID.fromString(keyId));
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "kms-jca could not re-read key " + keyId + " after a change elsewhere: "
-                    + e.getMessage() + "; the periodic re-read will try again");
+        } catch (CorruptStoreException e) {
+            LOG.log(System.Logger.Level.WARNING, "kms-jca refused a record changed elsewhere: " + e.getMessage()
+                    + "; the key keeps the state this process saw last");
+        } catch (IOException e) {
+            throw new UncheckedIOException("kms-jca could not re-read " + (KeyRecordStore.ALL_KEYS.equals(keyId)
+                    ? "the keys" : "key " + keyId) + " after a change elsewhere: " + e.getMessage(), e);
         }
     }
 

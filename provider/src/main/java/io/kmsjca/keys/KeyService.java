@@ -7,6 +7,7 @@ import io.kmsjca.audit.ContextHasher;
 import io.kmsjca.audit.JsonLinesAuditSink;
 import io.kmsjca.format.EncryptionContext;
 import io.kmsjca.spi.KeyRecordStore;
+import io.kmsjca.spi.OutOfSyncException;
 import io.kmsjca.spi.audit.AuditListener;
 import io.kmsjca.spi.audit.AuditOperation;
 
@@ -430,10 +431,18 @@ public final class KeyService implements AutoCloseable {
         if (key.state() != KeyState.ENABLED) {
             String why = key.state() == KeyState.DESTROYED ? "; its material was destroyed on "
                     + key.deletionDate().orElseThrow() + " and its blobs can no longer be decrypted" : "";
-            String name = alias != null ? "alias/" + alias + " (" + id + ")" : key.displayName();
-            throw new KeyUnavailableException("key " + name + " is " + key.state().displayName() + why);
+            throw new KeyUnavailableException("key " + nameOf(key, alias) + " is " + key.state().displayName() + why);
+        }
+        try {
+            registry.backend().checkInSync(); // a key disabled elsewhere must not stay usable here past the bound
+        } catch (OutOfSyncException e) {
+            throw new KeyUnavailableException("key " + nameOf(key, alias) + " cannot be used now: " + e.getMessage(), e);
         }
         return key;
+    }
+
+    private static String nameOf(MasterKey key, String alias) {
+        return alias != null ? "alias/" + alias + " (" + key.id() + ")" : key.displayName();
     }
 
     /** Called after each wrap under {@code version}: starts rotation when usage reaches the threshold. */

@@ -15,4 +15,8 @@ public final class KeyUnavailableException extends InvalidKeyException implement
     public KeyUnavailableException(String message) {
         super(message);
     }
+
+    public KeyUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -1,0 +1,124 @@
+package io.kmsjca.keys;
+
+import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.spi.CorruptStoreException;
+import io.kmsjca.spi.KeyRecord;
+import io.kmsjca.spi.KeyRecordStore;
+import io.kmsjca.spi.MemoryKeyRecordStore;
+import io.kmsjca.spi.StaleRecordException;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A re-read of a shared store that meets a record rolled back outside kms-jca (a restored row)
+ * refuses that record, and still publishes what changed in every other key: one bad row must not
+ * hide a disable made elsewhere, now that a re-read that reported it counts as confirmation.
+ */
+class RolledBackRecordTest {
+
+    private static final char[] PASSWORD = "rolled back".toCharArray();
+    private static final KeyServiceOptions OPTIONS = KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))
+            .withMaintenanceInterval(Duration.ZERO);
+
+    @Test
+    void aRolledBackRecord_isRefused_andTheOtherChangesOfTheReReadStillArrive() throws Exception {
+        MemoryKeyRecordStore shared = new MemoryKeyRecordStore();
+        RollingBackView view = new RollingBackView(shared);
+        KeyService writer = KeyStores.open(shared, PASSWORD, OPTIONS);
+        try (KeyService reader = KeyStores.open(view, PASSWORD, OPTIONS)) {
+            String rolled = writer.createKey("rolled", "").keyId().toString();
+            writer.createKey("other", "");
+            reader.refresh();
+            KeyRecord enabled = shared.get(rolled).orElseThrow();
+            writer.disableKey("rolled");
+            reader.refresh();
+
+            writer.disableKey("other");
+            view.rollBack(enabled); // listed first, so a re-read meets it before the other key
+            var refused = assertThrows(CorruptStoreException.class, reader::refresh);
+            assertTrue(refused.getMessage().contains("rolled back"), refused.getMessage());
+            assertEquals(KeyState.DISABLED, reader.describeKey("rolled").state(), "the newer state stands");
+            assertEquals(KeyState.DISABLED, reader.describeKey("other").state(), "the disable of the other key arrived");
+        } finally {
+            writer.close();
+        }
+    }
+
+    /**
+     * Another process's view of {@code shared}: it hears no change (its change feed is down) and,
+     * once told, serves one record at an older revision, as a restored database row would.
+     */
+    private static final class RollingBackView implements KeyRecordStore {
+        private final KeyRecordStore shared;
+        private volatile KeyRecord rolledBack;
+
+        RollingBackView(KeyRecordStore shared) {
+            this.shared = shared;
+        }
+
+        void rollBack(KeyRecord older) {
+            rolledBack = older;
+        }
+
+        @Override
+        public Optional<byte[]> header() throws IOException {
+            return shared.header();
+        }
+
+        @Override
+        public void putHeader(byte[] expected, byte[] next) throws IOException, StaleRecordException {
+            shared.putHeader(expected, next);
+        }
+
+        @Override
+        public Optional<KeyRecord> get(String keyId) throws IOException {
+            KeyRecord r = rolledBack;
+            return r != null && r.keyId().equals(keyId) ? Optional.of(r) : shared.get(keyId);
+        }
+
+        @Override
+        public List<KeyRecord> list() throws IOException {
+            return shared.list();
+        }
+
+        @Override
+        public Map<String, Long> revisions() throws IOException {
+            Map<String, Long> ordered = new LinkedHashMap<>();
+            KeyRecord r = rolledBack;
+            if (r != null) {
+                ordered.put(r.keyId(), r.revision());
+            }
+            shared.revisions().forEach(ordered::putIfAbsent);
+            return ordered;
+        }
+
+        @Override
+        public void put(KeyRecord next) throws IOException, StaleRecordException {
+            shared.put(next);
+        }
+
+        @Override
+        public void delete(String keyId, long expectedRevision) throws IOException, StaleRecordException {
+            shared.delete(keyId, expectedRevision);
+        }
+
+        @Override
+        public Subscription subscribe(Consumer<String> changedKeyId) {
+            return () -> { };
+        }
+
+        @Override
+        public void close() {
+            // the shared store belongs to the writer
+        }
+    }
+}
