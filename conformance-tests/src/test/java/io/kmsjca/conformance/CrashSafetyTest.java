@@ -16,13 +16,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * SIGKILL a child JVM that changes a live file store, at random moments, at least
- * {@code kms.crash.kills} times (default 200, bounded by {@code kms.crash.seconds}, default 240):
+ * {@code kms.crash.kills} times (default 200; no time budget, so a loaded machine is slower, never failed):
  * after every kill the store opens, authenticates, and holds every key version whose creating
  * call had returned. Nothing acknowledged is lost; nothing half-written is ever read.
  */
@@ -48,27 +47,25 @@ class CrashSafetyTest {
     @Test
     void sigkillAtRandomMoments_losesNothingAcknowledged() throws Exception {
         int kills = Integer.getInteger("kms.crash.kills", 200);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("kms.crash.seconds", 240));
         Path file = dir.resolve("torture.kms");
         open(file).close();
         Map<String, Integer> acknowledged = new HashMap<>();
         Random random = new Random(42);
         int done = 0;
         long acks = 0;
-        while (done < kills && System.nanoTime() < deadline) {
+        while (done < kills) {
             Path out = dir.resolve("child.out");
             Process child = new ProcessBuilder(ChildJvm.javaHomeTool("java").toString(), "-XX:TieredStopAtLevel=1",
                     "-cp", ChildJvm.classPath(), StoreTortureMain.class.getName(), file.toString(), Long.toString(random.nextLong()))
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start();
             // stdout goes to a file: every line the child flushed before SIGKILL survives it
-            long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.readString(out).contains("READY") && child.isAlive() && System.nanoTime() < ready) {
+            while (!Files.readString(out).contains("READY") && child.isAlive()) {
                 Thread.sleep(5);
             }
             assertTrue(Files.readString(out).contains("READY"), () -> "the child did not open the store: " + read(out));
             Thread.sleep(random.nextInt(120));
             child.destroyForcibly(); // SIGKILL
-            assertTrue(child.waitFor(10, TimeUnit.SECONDS));
+            child.waitFor();
             for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
                 String[] p = line.split(" ");
                 if (p.length == 3 && p[0].equals("ACK")) {
@@ -85,7 +82,6 @@ class CrashSafetyTest {
                 }
             }
         }
-        assertTrue(done >= kills, "only " + done + " kills fitted in the time budget");
         assertTrue(acks > kills, "the children got work done between kills: " + acks + " acknowledged changes");
         System.out.println("crash-safety: " + done + " kills, " + acks + " acknowledged changes, "
                 + acknowledged.size() + " keys, all present");
