@@ -180,6 +180,10 @@ final class RootKey {
         }
     }
 
+    boolean isDestroyed() {
+        return root.isDestroyed();
+    }
+
     void destroy() {
         root.destroy();
         recordKey.destroy();
