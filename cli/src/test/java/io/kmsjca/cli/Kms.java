@@ -115,7 +115,7 @@ final class Kms {
     static Kms withStore(Path dir) throws IOException {
         Kms kms = new Kms(dir);
         KeyStores.openFile(kms.store, PASSWORD.toCharArray(),
-                KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))).close();
+                KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests())).close();
         return kms;
     }
 

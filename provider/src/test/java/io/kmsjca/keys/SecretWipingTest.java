@@ -41,7 +41,7 @@ class SecretWipingTest {
 
     private KeyService open() throws IOException {
         KeyService keys = KeyStores.open(backend, PASSWORD, KeyServiceOptions.defaults()
-                .withKdf(Argon2Params.of(64, 1, 1)).withClock(clock).withMaintenanceInterval(Duration.ZERO));
+                .withKdf(Argon2Params.insecureForTests()).withClock(clock).withMaintenanceInterval(Duration.ZERO));
         keys.addAuditListener(audit::add);
         return keys;
     }
