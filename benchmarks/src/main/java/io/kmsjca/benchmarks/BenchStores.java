@@ -34,7 +34,7 @@ final class BenchStores {
 
     /** A cheap KDF, no background maintenance, no audit listener. */
     static KeyServiceOptions options() {
-        return KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1)).withMaintenanceInterval(Duration.ZERO)
+        return KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests()).withMaintenanceInterval(Duration.ZERO)
                 .withAudit(AuditOptions.DEFAULTS.withListeners(false, List.of(), false));
     }
 

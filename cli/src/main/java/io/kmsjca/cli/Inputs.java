@@ -35,17 +35,7 @@ final class Inputs {
 
         private static byte[] read(String value) {
             if (value.startsWith(FILEB)) {
-                Path file = Path.of(value.substring(FILEB.length()));
-                try (InputStream in = Files.newInputStream(file)) {
-                    byte[] bytes = in.readNBytes(MAX_BLOB_BYTES + 1);
-                    if (bytes.length > MAX_BLOB_BYTES) {
-                        throw new TypeConversionException(file + " is larger than " + MAX_BLOB_BYTES
-                                + " bytes; for files use encrypt-file and decrypt-file");
-                    }
-                    return bytes;
-                } catch (IOException e) {
-                    throw new TypeConversionException("cannot read " + file + ": " + Failures.explain(e).getMessage());
-                }
+                return readFile(value);
             }
             if (value.length() > MAX_BLOB_BYTES * 4 / 3 + 4) {
                 throw new TypeConversionException("the value is larger than " + MAX_BLOB_BYTES + " bytes");
@@ -56,6 +46,51 @@ final class Inputs {
                 throw new TypeConversionException("not base64; give a file as fileb://PATH");
             }
         }
+    }
+
+    /**
+     * Secret binary input (key material): {@code fileb://PATH}, or {@code -} for standard input.
+     * Never the value itself: an argument is seen by every user of the machine ({@code ps}) and
+     * kept in the shell history. The refusal does not repeat what was given.
+     */
+    static final class SecretBlob implements ITypeConverter<Bytes> {
+        static final String STDIN = "-";
+
+        @Override
+        public Bytes convert(String value) {
+            if (value.startsWith(FILEB)) {
+                return new Bytes(readFile(value));
+            }
+            if (value.equals(STDIN)) {
+                try {
+                    return new Bytes(readBounded(System.in, "standard input"));
+                } catch (IOException e) {
+                    throw new TypeConversionException("cannot read standard input: " + Failures.explain(e).getMessage());
+                }
+            }
+            throw new TypeConversionException("key material is read only from fileb://PATH or - (standard input), "
+                    + "never from the command line, where ps and the shell history would show it");
+        }
+    }
+
+    /** The bytes of the file {@code fileb://PATH} names, at most {@link #MAX_BLOB_BYTES}. */
+    private static byte[] readFile(String value) {
+        Path file = Path.of(value.substring(FILEB.length()));
+        try (InputStream in = Files.newInputStream(file)) {
+            return readBounded(in, file.toString());
+        } catch (IOException e) {
+            throw new TypeConversionException("cannot read " + file + ": " + Failures.explain(e).getMessage());
+        }
+    }
+
+    private static byte[] readBounded(InputStream in, String what) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_BLOB_BYTES + 1);
+        if (bytes.length > MAX_BLOB_BYTES) {
+            java.util.Arrays.fill(bytes, (byte) 0);
+            throw new TypeConversionException(what + " is larger than " + MAX_BLOB_BYTES
+                    + " bytes; for files use encrypt-file and decrypt-file");
+        }
+        return bytes;
     }
 
     /** Binary input (a picocli option of type byte[] would be read as many byte values). */

@@ -224,11 +224,13 @@ final class KeyCommands {
 
     @Command(mixinStandardHelpOptions = true, name = "import-key-material", description = "Bring your own key: 32 bytes of AES-256 material become a new "
             + "master key (origin EXTERNAL), or the next version of --key-id. Your copy of the file stays yours to wipe.",
-            footer = {"", "Example:", "  openssl rand -out material.bin 32",
-                    "  kms import-key-material --alias orders-byok --key-material fileb://material.bin"})
+            footer = {"", "Examples:", "  openssl rand -out material.bin 32",
+                    "  kms import-key-material --alias orders-byok --key-material fileb://material.bin",
+                    "  openssl rand 32 | kms import-key-material --alias orders-byok2 --key-material -"})
     static void importKeyMaterial(@Mixin Common common,
-                           @Option(names = "--key-material", required = true, paramLabel = "fileb://PATH",
-                                   converter = Inputs.Blob.class, description = "32 bytes of key material.") Inputs.Bytes material,
+                           @Option(names = "--key-material", required = true, paramLabel = "fileb://PATH|-",
+                                   converter = Inputs.SecretBlob.class, description = "32 bytes of key material, from a "
+                                   + "file or from standard input (-); never on the command line.") Inputs.Bytes material,
                            @Option(names = "--key-id", paramLabel = "KEY", description = "An existing key to give a new version; else a new key.") String keyId,
                            @Option(names = "--alias", paramLabel = "NAME", description = "An alias for the new key.") String alias)
             throws GeneralSecurityException, IOException {

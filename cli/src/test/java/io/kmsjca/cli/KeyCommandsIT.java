@@ -179,6 +179,32 @@ class KeyCommandsIT {
     }
 
     @Test
+    void importKeyMaterial_inBase64OnTheCommandLine_isRejected() throws Exception {
+        byte[] material = new byte[32];
+        new SecureRandom().nextBytes(material);
+        String base64 = java.util.Base64.getEncoder().encodeToString(material);
+        Kms.Result onCommandLine = kms.run("import-key-material", "--alias", "byok", "--key-material", base64);
+        assertEquals(2, onCommandLine.code(), onCommandLine.toString());
+        assertTrue(onCommandLine.err().contains("fileb://PATH or - (standard input)"), onCommandLine.err());
+        assertFalse((onCommandLine.out() + onCommandLine.err()).contains(base64), "the refusal does not repeat the material");
+        assertFalse(kms.run("list-aliases").out().contains("byok"), "no key was made");
+    }
+
+    @Test
+    void importKeyMaterial_fromStandardInput() throws Exception {
+        byte[] material = new byte[32];
+        new SecureRandom().nextBytes(material);
+        Path file = Files.write(dir.resolve("material.bin"), material);
+        Kms.Result imported = kms.runWithInput(file, "import-key-material", "--alias", "piped", "--key-material", "-");
+        assertEquals(0, imported.code(), imported.toString());
+        assertEquals("EXTERNAL", imported.json().getAsJsonObject("KeyMetadata").get("Origin").getAsString());
+        Kms.Result tooLong = kms.runWithInput(Files.write(dir.resolve("long.bin"), new byte[33]),
+                "import-key-material", "--key-id", "piped", "--key-material", "-");
+        assertEquals(1, tooLong.code(), tooLong.toString());
+        assertTrue(tooLong.err().contains("32 bytes"), tooLong.err());
+    }
+
+    @Test
     void errors_wrongPassword_unknownKey_missingStore_garbageStore() throws Exception {
         kms.createKey("orders");
         Kms.Result wrong = kms.run(kms.envWith("KMS_KEYSTORE_PASSWORD", "not the password"), "list-keys");

@@ -61,7 +61,16 @@ final class Kms {
     }
 
     Result run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
-        Process p = start(environment, args);
+        return run(environment, new File("/dev/null"), args);
+    }
+
+    /** Runs kms with {@code stdin} as its standard input. */
+    Result runWithInput(Path stdin, String... args) throws IOException, InterruptedException {
+        return run(env, stdin.toFile(), args);
+    }
+
+    private Result run(Map<String, String> environment, File stdin, String... args) throws IOException, InterruptedException {
+        Process p = start(environment, stdin, args);
         Path out = dir.resolve(".stdout");
         Path err = dir.resolve(".stderr");
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
@@ -73,11 +82,15 @@ final class Kms {
 
     /** Starts kms without waiting (stdout and stderr go to dir/.stdout and dir/.stderr). */
     Process start(Map<String, String> environment, String... args) throws IOException {
+        return start(environment, new File("/dev/null"), args);
+    }
+
+    private Process start(Map<String, String> environment, File stdin, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toAbsolutePath().toString())); // quicker start-up
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectInput(new File("/dev/null"))
+                .redirectInput(stdin)
                 .redirectOutput(dir.resolve(".stdout").toFile()).redirectError(dir.resolve(".stderr").toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("KMS_"));
         builder.environment().putAll(environment);
@@ -102,7 +115,7 @@ final class Kms {
     static Kms withStore(Path dir) throws IOException {
         Kms kms = new Kms(dir);
         KeyStores.openFile(kms.store, PASSWORD.toCharArray(),
-                KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))).close();
+                KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests())).close();
         return kms;
     }
 

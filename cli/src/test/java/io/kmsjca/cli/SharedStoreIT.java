@@ -22,7 +22,7 @@ class SharedStoreIT {
                     "store.url=jdbc:postgresql://localhost:" + db.getPort() + "/postgres",
                     "store.postgres.user=postgres",
                     "store.postgres.name=cli",
-                    "kdf.memoryKiB=64", "kdf.iterations=1", ""));
+                    "kdf.insecureForTests=true", ""));
             Kms kms = new Kms(dir);
             kms.env.remove("KMS_KEYSTORE");
             kms.env.put("KMS_CONFIG", conf.toString());

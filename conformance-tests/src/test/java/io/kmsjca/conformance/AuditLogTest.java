@@ -174,7 +174,7 @@ class AuditLogTest {
         Path conf = dir.resolve("kms.conf");
         Files.writeString(dir.resolve("password"), new String(PASSWORD) + "\n");
         Files.writeString(conf, String.join("\n", "store.file=keys.kms", "store.password.file=password",
-                "kdf.memoryKiB=64", "kdf.iterations=1", "audit.file=audit.jsonl", "audit.file.fsync=false", ""));
+                "kdf.insecureForTests=true", "audit.file=audit.jsonl", "audit.file.fsync=false", ""));
         Path security = dir.resolve("java.security");
         Files.writeString(security, "security.provider.13=KMS " + conf + "\n");
         List<String> cmd = List.of(ChildJvm.javaHomeTool("java").toString(), "-Djava.security.properties=" + security,

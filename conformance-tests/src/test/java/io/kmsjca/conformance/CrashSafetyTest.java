@@ -33,7 +33,7 @@ class CrashSafetyTest {
 
     private static KeyService open(Path file) throws Exception {
         return KeyStores.openFile(file, "torture".toCharArray(), KeyServiceOptions.defaults()
-                .withKdf(Argon2Params.of(64, 1, 1)).withMaintenanceInterval(Duration.ZERO));
+                .withKdf(Argon2Params.insecureForTests()).withMaintenanceInterval(Duration.ZERO));
     }
 
     private static String read(Path p) {

@@ -85,7 +85,7 @@ public final class EnvelopeStreamMain {
 
     public static void main(String[] args) throws Exception {
         long size = Long.parseLong(args[0]);
-        KmsKeyHandle key = KeyStores.newInMemory(KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))
+        KmsKeyHandle key = KeyStores.newInMemory(KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests())
                 .withMaintenanceInterval(Duration.ZERO)).createKey("big", "");
         KmsProvider provider = new KmsProvider();
         Cipher enc = Cipher.getInstance("KMSEnvelope", provider);

@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Fixtures {
 
     /** Argon2id at its cheapest allowed cost, so tests do not spend seconds per load. */
-    static final Argon2Params CHEAP_KDF = Argon2Params.of(64, 1, 1);
+    static final Argon2Params CHEAP_KDF = Argon2Params.insecureForTests();
 
     static final Provider PROVIDER = new KmsProvider();
 

@@ -45,7 +45,7 @@ public final class GoldenFileWriter {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
         // every operation below is also recorded in a signed audit log, frozen with the rest
-        KeyService service = KeyStores.newInMemory(KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))
+        KeyService service = KeyStores.newInMemory(KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests())
                 .withAudit(io.kmsjca.audit.AuditOptions.DEFAULTS.withListeners(false, java.util.List.of(), false)
                         .withFile(dir.resolve("audit.jsonl"), true, 1 << 20)));
         KmsKeyHandle key = service.createKey(ALIAS, "golden file key");

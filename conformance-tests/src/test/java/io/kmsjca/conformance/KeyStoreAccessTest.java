@@ -59,7 +59,7 @@ class KeyStoreAccessTest {
         conf = dir.resolve("kms.conf");
         Files.writeString(dir.resolve("password"), new String(PASSWORD) + "\n");
         Files.writeString(conf, String.join("\n",
-                "store.file=keys.kms", "store.password.file=password", "kdf.memoryKiB=64", "kdf.iterations=1", ""));
+                "store.file=keys.kms", "store.password.file=password", "kdf.insecureForTests=true", ""));
         provider = new KmsProvider().configure(conf.toString());
         user = KeyStore.getInstance("KMS", provider);
         user.load(null, null);
@@ -180,7 +180,7 @@ class KeyStoreAccessTest {
         Path childConf = childDir.resolve("kms.conf");
         Files.writeString(childDir.resolve("password"), new String(PASSWORD) + "\n");
         Files.writeString(childConf, String.join("\n", "store.file=keys.kms", "store.password.file=password",
-                "kdf.memoryKiB=64", "kdf.iterations=1", "audit.file=audit.jsonl", ""));
+                "kdf.insecureForTests=true", "audit.file=audit.jsonl", ""));
         Path security = childDir.resolve("kms.java.security");
         Files.writeString(security, "security.provider.13=KMS " + childConf + "\n");
         List<String> jvm = List.of("-Djava.security.properties=" + security);

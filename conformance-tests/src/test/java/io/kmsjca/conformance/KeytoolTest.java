@@ -30,7 +30,7 @@ class KeytoolTest {
     void setUp() throws Exception {
         store = dir.resolve("keytool.kms");
         conf = dir.resolve("kms.conf");
-        Files.writeString(conf, "kdf.memoryKiB=64\nkdf.iterations=1\n"); // cheap KDF for tests only
+        Files.writeString(conf, "kdf.insecureForTests=true\n"); // cheap KDF for tests only
     }
 
     private ChildJvm.Result keytool(String... args) throws Exception {

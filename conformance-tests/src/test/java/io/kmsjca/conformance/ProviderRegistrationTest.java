@@ -60,7 +60,7 @@ class ProviderRegistrationTest {
         Path conf = dir.resolve("kms.conf");
         Files.writeString(dir.resolve("password"), "configured-password\n");
         Files.writeString(conf, String.join("\n",
-                "store.file=keys.kms", "store.password.file=password", "kdf.memoryKiB=64", "kdf.iterations=1", ""));
+                "store.file=keys.kms", "store.password.file=password", "kdf.insecureForTests=true", ""));
         Path security = securityFile("KMS " + conf);
         List<String> jvm = List.of("-Djava.security.properties=" + security);
 
@@ -73,6 +73,19 @@ class ProviderRegistrationTest {
         var second = ChildJvm.java(jvm, ChildMain.class, "configured-unwrap", "orders", blob);
         assertEquals(0, second.exitCode(), second.all());
         assertEquals(key, line(second.stdout(), "key="), "a second JVM unwraps from the durable configured store");
+    }
+
+    @Test
+    void configuredKdf_belowTheFloorForNewPasswords_isRejected() throws Exception {
+        Path conf = dir.resolve("weak.conf");
+        Files.writeString(conf, "kdf.memoryKiB=64\nkdf.iterations=1\n");
+        var weak = assertThrows(InvalidParameterException.class, () -> new KmsProvider().configure(conf.toString()));
+        assertTrue(weak.getMessage().contains("19456 KiB"), weak.getMessage());
+        Files.writeString(conf, "kdf.insecureForTests=true\nkdf.memoryKiB=65536\n");
+        var mixed = assertThrows(InvalidParameterException.class, () -> new KmsProvider().configure(conf.toString()));
+        assertTrue(mixed.getMessage().contains("kdf.insecureForTests"), mixed.getMessage());
+        Files.writeString(conf, "kdf.memoryKiB=19456\nkdf.iterations=2\n");
+        new KmsProvider().configure(conf.toString()); // the floor itself is accepted
     }
 
     @Test

@@ -28,7 +28,7 @@ class SharedFileStoreTest {
     Path dir;
 
     private static KeyService open(Path file) throws Exception {
-        return KeyStores.openFile(file, PASSWORD, KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))
+        return KeyStores.openFile(file, PASSWORD, KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests())
                 .withMaintenanceInterval(Duration.ZERO));
     }
 

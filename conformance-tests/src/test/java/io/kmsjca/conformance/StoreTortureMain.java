@@ -22,7 +22,7 @@ public final class StoreTortureMain {
         Path file = Path.of(args[0]);
         Random random = new Random(Long.parseLong(args[1]));
         KeyService keys = KeyStores.openFile(file, "torture".toCharArray(), KeyServiceOptions.defaults()
-                .withKdf(Argon2Params.of(64, 1, 1)).withMaintenanceInterval(Duration.ZERO));
+                .withKdf(Argon2Params.insecureForTests()).withMaintenanceInterval(Duration.ZERO));
         List<String> aliases = new ArrayList<>(keys.aliases());
         System.out.println("READY");
         System.out.flush();

@@ -23,7 +23,7 @@ public final class StoreWriterMain {
         int keys = Integer.parseInt(args[3]);
         int rotations = Integer.parseInt(args[4]);
         KeyService service = KeyStores.openFile(file, "shared".toCharArray(), KeyServiceOptions.defaults()
-                .withKdf(Argon2Params.of(64, 1, 1)).withMaintenanceInterval(Duration.ZERO));
+                .withKdf(Argon2Params.insecureForTests()).withMaintenanceInterval(Duration.ZERO));
         List<Thread> workers = new ArrayList<>();
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         for (int t = 0; t < threads; t++) {

@@ -22,7 +22,7 @@ final class Fleet {
 
     static final char[] PASSWORD = "fleet password".toCharArray();
     /** A cheap KDF and no periodic maintenance: what reaches another service came through the change feed. */
-    static final KeyServiceOptions OPTIONS = KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))
+    static final KeyServiceOptions OPTIONS = KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests())
             .withMaintenanceInterval(Duration.ZERO);
     private static final Provider PROVIDER = new KmsProvider();
 

@@ -52,8 +52,7 @@ final class Member implements AutoCloseable {
                 "store.postgres.name=" + storeName,
                 "store.postgres.connectTimeoutSeconds=2",
                 "store.password.file=" + password.getFileName(),
-                "kdf.memoryKiB=64",
-                "kdf.iterations=1", ""));
+                "kdf.insecureForTests=true", ""));
         return Files.writeString(dir.resolve("java.security"), "security.provider.13=KMS " + conf + "\n");
     }
 

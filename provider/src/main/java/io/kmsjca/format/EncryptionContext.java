@@ -1,6 +1,9 @@
 package io.kmsjca.format;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +19,12 @@ import java.util.TreeMap;
  * <p>Canonical encoding (docs/FORMAT.md, "Encryption context"): u16 pair count, then for each
  * pair in ascending unsigned-byte order of its UTF-8 key: u16 key length, key, u16 value length,
  * value. An empty context encodes as the two bytes 00 00.
+ *
+ * <p>Encoding and decoding are strict: a string that is not valid Unicode (an unpaired
+ * surrogate) or bytes that are not valid UTF-8 are refused, never replaced by {@code ?} or
+ * U+FFFD, so two different contexts can never authenticate as one. What {@link #keys()} and
+ * {@link #pairs()} report (and so what audit shows) is decoded from the encoded bytes: exactly
+ * what is bound to the ciphertext.
  */
 public final class EncryptionContext {
 
@@ -38,8 +47,9 @@ public final class EncryptionContext {
     /**
      * Validates and encodes {@code pairs}.
      *
-     * @throws IllegalArgumentException an empty key, a null key or value, too many pairs, or an
-     *                                  encoding over {@link #MAX_ENCODED_BYTES}
+     * @throws IllegalArgumentException an empty key, a null key or value, a key or value that is
+     *                                  not valid Unicode, too many pairs, or an encoding over
+     *                                  {@link #MAX_ENCODED_BYTES}
      */
     public static EncryptionContext of(Map<String, String> pairs) {
         if (pairs.isEmpty()) {
@@ -53,21 +63,23 @@ public final class EncryptionContext {
             if (e.getKey() == null || e.getValue() == null || e.getKey().isEmpty()) {
                 throw new IllegalArgumentException("encryption context keys must be non-empty and values non-null");
             }
-            sorted.put(e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue().getBytes(StandardCharsets.UTF_8));
+            sorted.put(utf8(e.getKey(), "key"), utf8(e.getValue(), "value"));
         }
         var out = new ByteArrayOutputStream();
         writeU16(out, sorted.size());
         List<String> keys = new ArrayList<>(sorted.size());
+        var ordered = new java.util.LinkedHashMap<String, String>();
         for (Map.Entry<byte[], byte[]> e : sorted.entrySet()) {
             writeField(out, e.getKey());
             writeField(out, e.getValue());
-            keys.add(new String(e.getKey(), StandardCharsets.UTF_8));
+            // reported from the bytes that are bound, not from the caller's map
+            String key = new String(e.getKey(), StandardCharsets.UTF_8);
+            keys.add(key);
+            ordered.put(key, new String(e.getValue(), StandardCharsets.UTF_8));
             if (out.size() > MAX_ENCODED_BYTES) {
                 throw new IllegalArgumentException("encryption context encodes to more than " + MAX_ENCODED_BYTES + " bytes");
             }
         }
-        var ordered = new java.util.LinkedHashMap<String, String>();
-        keys.forEach(k -> ordered.put(k, pairs.get(k)));
         return new EncryptionContext(Collections.unmodifiableMap(ordered), Collections.unmodifiableList(keys),
                 out.toByteArray());
     }
@@ -82,7 +94,7 @@ public final class EncryptionContext {
         if (encoding.length < 2 || encoding.length > MAX_ENCODED_BYTES) {
             throw new IllegalArgumentException("encryption context encoding of " + encoding.length + " bytes");
         }
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(encoding);
+        ByteBuffer in = ByteBuffer.wrap(encoding);
         int count = in.getShort() & 0xFFFF;
         if (count > MAX_PAIRS) {
             throw new IllegalArgumentException("encryption context has " + count + " pairs");
@@ -94,7 +106,7 @@ public final class EncryptionContext {
                 in.get(k);
                 byte[] v = new byte[in.getShort() & 0xFFFF];
                 in.get(v);
-                pairs.put(new String(k, StandardCharsets.UTF_8), new String(v, StandardCharsets.UTF_8));
+                pairs.put(text(k), text(v));
             }
         } catch (java.nio.BufferUnderflowException e) {
             throw new IllegalArgumentException("encryption context encoding is truncated", e);
@@ -139,6 +151,28 @@ public final class EncryptionContext {
 
     public boolean isEmpty() {
         return keys.isEmpty();
+    }
+
+    /** Strict UTF-8: an unpaired surrogate is refused (String.getBytes would write '?'). */
+    private static byte[] utf8(String s, String what) {
+        try {
+            ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder().encode(CharBuffer.wrap(s));
+            byte[] bytes = new byte[encoded.remaining()];
+            encoded.get(bytes);
+            return bytes;
+        } catch (CharacterCodingException e) {
+            // the text itself stays out of the message: values may be sensitive
+            throw new IllegalArgumentException("encryption context " + what + " is not valid Unicode (an unpaired surrogate)", e);
+        }
+    }
+
+    /** Strict UTF-8 decoding: malformed bytes are refused (new String would write U+FFFD). */
+    private static String text(byte[] utf8) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(utf8)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("encryption context encoding is not valid UTF-8", e);
+        }
     }
 
     private static void writeField(ByteArrayOutputStream out, byte[] field) {

@@ -98,6 +98,7 @@ final class KeyChanges {
                     try {
                         MasterKey changed = transition.apply(current);
                         MasterKey next = changed == current ? current : registry.commit(changed);
+                        current.wipeEnded(next); // durable now: before, a failed write would have left it unusable
                         audit.record(op, next.id(), next.current().number(), alias, null, EncryptionContext.EMPTY);
                         return next;
                     } catch (KeyStoreException e) {

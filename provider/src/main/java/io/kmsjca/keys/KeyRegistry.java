@@ -239,6 +239,17 @@ final class KeyRegistry {
         }
     }
 
+    /**
+     * Wipes the root key and the material of every version (the key service is closing). Under
+     * the lock, so no commit seals with a half-wiped root key.
+     */
+    synchronized void wipe() {
+        for (MasterKey key : snapshot.byId().values()) {
+            key.versions().forEach(KeyVersion::wipe);
+        }
+        root.destroy();
+    }
+
     /** Re-reads one key after a lost compare-and-set. */
     synchronized MasterKey reread(UUID id) throws IOException {
         refresh();

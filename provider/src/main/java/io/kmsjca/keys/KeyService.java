@@ -60,6 +60,7 @@ public final class KeyService implements AutoCloseable {
     private final KeyMaintenance maintenance;
     private final KeyRecordStore.Subscription changeFeed;
     private final ReEncryption reEncryption = new ReEncryption(this);
+    private volatile boolean closed;
 
     KeyService(KeyRecordStore backend, RootKey root, KeyServiceOptions options) throws IOException {
         this.registry = new KeyRegistry(backend, root, options.random());
@@ -297,7 +298,7 @@ public final class KeyService implements AutoCloseable {
     }
 
     /**
-     * Revokes a compromised version: its material is wiped at once and its blobs fail with a
+     * Revokes a compromised version: its material is wiped once the revocation is durable, and its blobs fail with a
      * message saying so. Revoking the current version rotates the key first. Cannot be undone.
      */
     public void revokeKeyVersion(String key, int version) throws KeyStoreException {
@@ -395,14 +396,23 @@ public final class KeyService implements AutoCloseable {
         return header.isEmpty() || registry.root().isUnlockedBy(header.get(), password);
     }
 
-    /** Stops maintenance, persists usage counts, delivers and closes the audit trail, closes the backend. */
+    /**
+     * Stops maintenance, persists usage counts, delivers and closes the audit trail, closes the
+     * backend, and wipes the root key and every version's material: a closed service keeps no
+     * secret in memory, and its handles fail with {@link InvalidKeyException}.
+     */
     @Override
     public void close() throws IOException {
+        closed = true;
         changeFeed.close();
         maintenance.stop();
-        maintenance.flushUsage();
-        audit.close();
-        registry.backend().close();
+        try {
+            maintenance.flushUsage();
+            audit.close();
+            registry.backend().close();
+        } finally {
+            registry.wipe();
+        }
     }
 
     // ---------------------------------------------------------------- package: crypto, maintenance, stores
@@ -424,6 +434,9 @@ public final class KeyService implements AutoCloseable {
 
     /** {@code alias}: how the caller named the key, for the message (null: its first alias). */
     private MasterKey usableKey(UUID id, String alias) throws InvalidKeyException {
+        if (closed) {
+            throw new InvalidKeyException("the key store of key " + id + " was closed");
+        }
         MasterKey key = registry.snapshot().byId().get(id);
         if (key == null) {
             throw new InvalidKeyException("key " + id + " does not exist in this key store");

@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How a key service behaves: the KDF for new passwords, the deletion waiting period, the
+ * How a key service behaves: the KDF for new passwords (at least OWASP's 19 MiB and two passes,
+ * or {@link Argon2Params#insecureForTests()} in tests), the deletion waiting period, the
  * usage limit that triggers rotation, how often maintenance runs, the clock (injected so tests
  * move time instead of sleeping), randomness and audit listeners.
  *
@@ -34,7 +35,7 @@ public record KeyServiceOptions(Argon2Params kdf, int pendingWindowDays, long us
     public static final long DEFAULT_USAGE_ROTATION_THRESHOLD = 1L << 31;
 
     public KeyServiceOptions {
-        Objects.requireNonNull(kdf, "kdf");
+        Objects.requireNonNull(kdf, "kdf").requireFloorForNewPasswords();
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(random, "random");
         Objects.requireNonNull(maintenanceInterval, "maintenanceInterval");

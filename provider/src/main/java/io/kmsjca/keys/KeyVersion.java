@@ -135,11 +135,13 @@ public final class KeyVersion {
         return material != null && !material.isDestroyed();
     }
 
-    /** This version in state {@code next} as of {@code when}; the material of this object is wiped. */
+    /**
+     * This version in state {@code next} as of {@code when}, without material. This object keeps
+     * its material until {@link #wipe()}: the key service wipes it once the change is durable, so
+     * a failed write leaves a version the store still calls active usable here.
+     */
     KeyVersion ended(VersionState next, Instant when) {
-        KeyVersion ended = new KeyVersion(number, created, origin, reason, next, when, null, wraps.get());
-        wipe();
-        return ended;
+        return new KeyVersion(number, created, origin, reason, next, when, null, wraps.get());
     }
 
     /** A derived key and the unique counter value one wrap may use with it. */
@@ -194,7 +196,7 @@ public final class KeyVersion {
      * Wipes the material and forgets the derived keys. A wrap or unwrap already past its state
      * check may still finish with a derived key it holds; nothing new starts.
      */
-    private void wipe() {
+    void wipe() {
         if (material != null) {
             material.destroy();
         }

@@ -237,7 +237,10 @@ public final class MasterKey {
         return with(KeyState.DISABLED, null, aliases, tags, rotationPeriodDays, minDecryptionVersion, versions);
     }
 
-    /** End of the waiting period: every version's material wiped; the record stays as a tombstone. */
+    /**
+     * End of the waiting period: every version without material; the record stays as a
+     * tombstone. The old versions are wiped once this is committed ({@link #wipeEnded}).
+     */
     MasterKey destroyed(Instant now) {
         refuseUnless(destructionDue(now), "destroyed", "its waiting period has not ended");
         List<KeyVersion> ended = new ArrayList<>();
@@ -280,7 +283,7 @@ public final class MasterKey {
         return with(state, deletionDate, aliases, tags, rotationPeriodDays, min, versions);
     }
 
-    /** Revokes a version that is not current (rotate first): its material is wiped now. */
+    /** Revokes a version that is not current (rotate first): its material is wiped once this is committed. */
     MasterKey versionRevoked(int number, Instant now) {
         requireCustomerManaged("revoked");
         if (number < 1 || number > versions.size()) {
@@ -297,6 +300,20 @@ public final class MasterKey {
         var all = new ArrayList<>(versions);
         all.set(number - 1, v.ended(VersionState.REVOKED, now));
         return with(state, deletionDate, aliases, tags, rotationPeriodDays, minDecryptionVersion, all);
+    }
+
+    /**
+     * Wipes the material of every version that was active here and has ended in {@code committed}
+     * (revoked, destroyed). Called only after {@code committed} is durable: before that the store
+     * still calls those versions active, and this process must still unwrap their blobs.
+     */
+    void wipeEnded(MasterKey committed) {
+        for (int i = 0; i < versions.size(); i++) {
+            KeyVersion was = versions.get(i);
+            if (was.state() == VersionState.ACTIVE && committed.versions.get(i).state() != VersionState.ACTIVE) {
+                was.wipe();
+            }
+        }
     }
 
     MasterKey withAliases(List<String> next) {

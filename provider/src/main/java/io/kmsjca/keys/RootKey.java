@@ -3,6 +3,7 @@ package io.kmsjca.keys;
 import io.kmsjca.crypto.AesGcm;
 import io.kmsjca.crypto.Argon2Params;
 import io.kmsjca.crypto.Hkdf;
+import io.kmsjca.crypto.InsufficientHeapException;
 import io.kmsjca.crypto.Primitives;
 import io.kmsjca.crypto.SecretBytes;
 import io.kmsjca.format.RootKeyHeader;
@@ -64,8 +65,9 @@ final class RootKey {
      * Recovers the root key from a header and the store password.
      *
      * @throws UnrecoverableKeyException the password is wrong (or the header was altered)
+     * @throws InsufficientHeapException  the heap cannot hold the header's Argon2id memory
      */
-    static RootKey unwrap(RootKeyHeader header, char[] password) throws UnrecoverableKeyException {
+    static RootKey unwrap(RootKeyHeader header, char[] password) throws UnrecoverableKeyException, InsufficientHeapException {
         byte[] kek = header.kdf().derive(password, header.salt(), 32);
         SecretBytes kekKey = new SecretBytes(kek, "AES");
         Arrays.fill(kek, (byte) 0);
@@ -87,8 +89,11 @@ final class RootKey {
         }
     }
 
-    /** Wraps this root key under {@code password} with fresh salt and nonce. */
-    RootKeyHeader wrap(char[] password, Argon2Params kdf, SecureRandom random) {
+    /**
+     * Wraps this root key under {@code password} with fresh salt and nonce. {@code kdf} comes
+     * from {@link KeyServiceOptions}, which holds it to the floor for new passwords.
+     */
+    RootKeyHeader wrap(char[] password, Argon2Params kdf, SecureRandom random) throws InsufficientHeapException {
         byte[] salt = new byte[RootKeyHeader.SALT_BYTES];
         byte[] nonce = new byte[AesGcm.NONCE_BYTES];
         random.nextBytes(salt);
@@ -178,6 +183,10 @@ final class RootKey {
             Arrays.fill(a, (byte) 0);
             Arrays.fill(b, (byte) 0);
         }
+    }
+
+    boolean isDestroyed() {
+        return root.isDestroyed();
     }
 
     void destroy() {

@@ -36,9 +36,10 @@ import java.util.TreeSet;
  *                           are listed by the backend (docs/scaling.md)
  *   store.password.file     a file whose first line is the store password
  *   store.password.env      an environment variable holding the store password
- *   kdf.memoryKiB           Argon2id memory for new passwords (default 65536)
- *   kdf.iterations          Argon2id passes (default 3)
+ *   kdf.memoryKiB           Argon2id memory for new passwords (default 65536, at least 19456)
+ *   kdf.iterations          Argon2id passes (default 3, at least 2)
  *   kdf.parallelism         Argon2id lanes (default 1)
+ *   kdf.insecureForTests    true: 64 KiB and one pass, for test suites only (no other kdf.* key with it)
  *   deletion.pendingWindowDays  waiting period of a scheduled deletion, 7..30 (default 30)
  *   audit.delivery          sync (default) or async
  *   audit.failurePolicy     closed (default: a failing listener fails the request) or open
@@ -58,7 +59,7 @@ public final class KmsConfig {
     static final KmsConfig DEFAULTS = new KmsConfig(null, null, null, null, KeyServiceOptions.defaults(), "");
 
     private static final Set<String> KEYS = Set.of("store.file", "store.url", "store.password.file", "store.password.env",
-            "kdf.memoryKiB", "kdf.iterations", "kdf.parallelism", "deletion.pendingWindowDays",
+            "kdf.memoryKiB", "kdf.iterations", "kdf.parallelism", "kdf.insecureForTests", "deletion.pendingWindowDays",
             "audit.delivery", "audit.failurePolicy", "audit.queue.capacity", "audit.queue.whenFull",
             "audit.contextValues", "audit.serviceLoader", "audit.listeners", "audit.file", "audit.file.fsync",
             "audit.file.maxBytes", "audit.systemLogger");
@@ -113,11 +114,7 @@ public final class KmsConfig {
                         + (shared == null ? "" : " and the backend's " + new TreeSet<>(shared.factory.settingNames())));
             }
             KeyServiceOptions defaults = KeyServiceOptions.defaults();
-            Argon2Params kdf = Argon2Params.of(
-                    intValue(p, "kdf.memoryKiB", defaults.kdf().memoryKiB()),
-                    intValue(p, "kdf.iterations", defaults.kdf().iterations()),
-                    intValue(p, "kdf.parallelism", defaults.kdf().parallelism()));
-            KeyServiceOptions options = defaults.withKdf(kdf)
+            KeyServiceOptions options = defaults.withKdf(kdf(p, defaults.kdf()))
                     .withPendingWindowDays(intValue(p, "deletion.pendingWindowDays", defaults.pendingWindowDays()))
                     .withAudit(audit(p, dir));
             return new KmsConfig(path(dir, p.getProperty("store.file")), shared, path(dir, p.getProperty("store.password.file")),
@@ -134,6 +131,22 @@ public final class KmsConfig {
             ex.initCause(e);
             throw ex;
         }
+    }
+
+    /**
+     * The KDF for new passwords: {@code kdf.*}, held to the floor by {@link KeyServiceOptions},
+     * or the test setting, which must say so by name and cannot be mixed with costs.
+     */
+    private static Argon2Params kdf(Properties p, Argon2Params defaults) {
+        if (bool(p, "kdf.insecureForTests", false)) {
+            if (p.stringPropertyNames().stream().anyMatch(k -> k.startsWith("kdf.") && !k.equals("kdf.insecureForTests"))) {
+                throw new IllegalArgumentException("kdf.insecureForTests=true sets the KDF cost itself; remove the other kdf.* keys");
+            }
+            return Argon2Params.insecureForTests();
+        }
+        return Argon2Params.of(intValue(p, "kdf.memoryKiB", defaults.memoryKiB()),
+                intValue(p, "kdf.iterations", defaults.iterations()),
+                intValue(p, "kdf.parallelism", defaults.parallelism()));
     }
 
     /** The backend that opens {@code store.url}; its settings leave {@code unknown}. */

@@ -22,8 +22,9 @@ public final class KmsEncryptionContextSpec implements AlgorithmParameterSpec {
     private final EncryptionContext context;
 
     /**
-     * @throws IllegalArgumentException an empty key or null value, more than 64 pairs, or more
-     *                                  than 8 KiB encoded
+     * @throws IllegalArgumentException an empty key or null value, a key or value that is not
+     *                                  valid Unicode (an unpaired surrogate), more than 64 pairs,
+     *                                  or more than 8 KiB encoded
      */
     public KmsEncryptionContextSpec(Map<String, String> pairs) {
         this.context = EncryptionContext.of(pairs);

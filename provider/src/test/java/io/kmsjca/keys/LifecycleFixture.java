@@ -40,7 +40,7 @@ class LifecycleFixture {
     }
 
     KeyServiceOptions options(long usageThreshold) {
-        return KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1)).withClock(clock)
+        return KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests()).withClock(clock)
                 .withMaintenanceInterval(Duration.ZERO).withUsageRotationThreshold(usageThreshold);
     }
 

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class RolledBackRecordTest {
 
     private static final char[] PASSWORD = "rolled back".toCharArray();
-    private static final KeyServiceOptions OPTIONS = KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))
+    private static final KeyServiceOptions OPTIONS = KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests())
             .withMaintenanceInterval(Duration.ZERO);
 
     @Test

@@ -24,7 +24,7 @@ import java.time.Duration;
 final class FuzzFixtures {
 
     static final KmsProvider PROVIDER = new KmsProvider();
-    static final KeyServiceOptions OPTIONS = KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1))
+    static final KeyServiceOptions OPTIONS = KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests())
             .withMaintenanceInterval(Duration.ZERO);
     static final KeyService KEYS = KeyStores.newInMemory(OPTIONS);
     static final KmsKeyHandle KEY;
