@@ -109,6 +109,25 @@ public final class SimulatedDisk {
         return List.copyOf(cuts);
     }
 
+    /**
+     * The recorded cuts that differ from the one before them: a step that made nothing durable
+     * (a write, a create) leaves what the step before it left, so opening it again proves nothing.
+     */
+    public synchronized List<Cut> distinctCuts() {
+        List<Cut> distinct = new ArrayList<>();
+        for (Cut c : cuts) {
+            if (distinct.isEmpty() || !sameFiles(distinct.get(distinct.size() - 1), c)) {
+                distinct.add(c);
+            }
+        }
+        return distinct;
+    }
+
+    private static boolean sameFiles(Cut a, Cut b) {
+        return a.files().keySet().equals(b.files().keySet())
+                && a.files().entrySet().stream().allMatch(e -> java.util.Arrays.equals(e.getValue(), b.files().get(e.getKey())));
+    }
+
     public synchronized void forgetCuts() {
         cuts.clear();
     }
