@@ -138,6 +138,11 @@ class PowerLossTest {
         return service.auditLogVerifier().verify(logFile).records();
     }
 
+    /** The audit log of the cut opened last. */
+    private Path lastCutLog() {
+        return tmp.resolve("cut" + cutsOpened).resolve("audit.jsonl");
+    }
+
     @FunctionalInterface
     interface Change {
         void run() throws Exception;
@@ -155,8 +160,7 @@ class PowerLossTest {
         }
         Cut now = disk.now();
         assertEquals(after, openCut(now), "a power cut after the call returned keeps the change");
-        Path dir = tmp.resolve("cut" + cutsOpened);
-        assertEquals(auditRecords(disk.real(log)), auditRecords(dir.resolve("audit.jsonl")),
+        assertEquals(auditRecords(disk.real(log)), auditRecords(lastCutLog()),
                 "a power cut after the call returned keeps its audit record");
         return after;
     }
@@ -174,6 +178,20 @@ class PowerLossTest {
         assertTrue(Files.exists(disk.real(log).resolveSibling("audit.jsonl.000001")), "the audit log rotated");
         state[0] = everyCut(state[0], () -> KeyStores.changePassword(service, NEW_PASSWORD));
         state[0] = everyCut(state[0], () -> service.disableKey("orders"));
+    }
+
+    @Test
+    void asynchronousDelivery_afterFlush_everyRecordSurvivesAPowerCut() throws Exception {
+        service = KeyStores.openFile(store, PASSWORD, Fixtures.cheapOptions().withMaintenanceInterval(Duration.ZERO)
+                .withAudit(AuditOptions.DEFAULTS.withDelivery(AuditOptions.Delivery.ASYNC, 1024, AuditOptions.WhenFull.BLOCK)
+                        .withFile(log, true, 4096)));
+        KmsKeyHandle key = service.createKey("orders", "");
+        for (int i = 0; i < 10; i++) {
+            wrap(key);
+            service.audit().flush();
+            assertNotNull(openCut(disk.now()));
+            assertEquals(auditRecords(disk.real(log)), auditRecords(lastCutLog()), "flushed records are durable");
+        }
     }
 
     @Test
