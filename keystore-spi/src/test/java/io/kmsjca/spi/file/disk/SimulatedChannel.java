@@ -47,7 +47,15 @@ final class SimulatedChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        disk.check(Op.WRITE, file);
+        try {
+            disk.check(Op.WRITE, file);
+        } catch (SimulatedDisk.DiskFull full) {
+            ByteBuffer half = src.slice().limit(src.remaining() / 2);
+            real.write(half);
+            src.position(src.position() + half.position());
+            disk.step(Op.WRITE, file);
+            throw full;
+        }
         int n = real.write(src);
         disk.step(Op.WRITE, file);
         return n;

@@ -147,9 +147,16 @@ public final class SimulatedDisk {
         fault = (op, name) -> null;
     }
 
-    /** ENOSPC: every write to a file whose name matches fails. */
+    /** A disk that fills up during a write: half the bytes reach the file, then the write fails. */
+    public static final class DiskFull extends IOException {
+        DiskFull() {
+            super("No space left on device");
+        }
+    }
+
+    /** ENOSPC: every write to a file whose name matches fails part-way ({@link DiskFull}). */
     public static Fault noSpace(Predicate<String> name) {
-        return (op, n) -> op == Op.WRITE && name.test(n) ? new IOException("No space left on device") : null;
+        return (op, n) -> op == Op.WRITE && name.test(n) ? new DiskFull() : null;
     }
 
     /** EIO from fsync: forcing a file (or a folder, named "") whose name matches fails. */
