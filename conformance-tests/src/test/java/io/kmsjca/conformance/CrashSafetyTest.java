@@ -23,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * SIGKILL a child JVM that changes a live file store, at random moments, at least
  * {@code kms.crash.kills} times (default 200; no time budget, so a loaded machine is slower, never failed):
  * after every kill the store opens, authenticates, and holds every key version whose creating
- * call had returned. Nothing acknowledged is lost; nothing half-written is ever read.
+ * call had returned, under the aliases it was acknowledged with; data keys wrapped under imported
+ * material still unwrap; opening leaves no temporary file; the previous generation ({@code .prev})
+ * opens too. Nothing acknowledged is lost; nothing half-written is ever read.
  */
 @Tag(Tags.SAME_ON_EVERY_JDK)
 class CrashSafetyTest {
@@ -44,12 +46,20 @@ class CrashSafetyTest {
         }
     }
 
+    private static byte[] unwrap(KeyService keys, String keyId, byte[] blob) throws Exception {
+        javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("KMSWrap", Fixtures.PROVIDER);
+        c.init(javax.crypto.Cipher.UNWRAP_MODE, keys.findKey(keyId).orElseThrow());
+        return c.unwrap(blob, "AES", javax.crypto.Cipher.SECRET_KEY).getEncoded();
+    }
+
     @Test
     void sigkillAtRandomMoments_losesNothingAcknowledged() throws Exception {
         int kills = Integer.getInteger("kms.crash.kills", 200);
         Path file = dir.resolve("torture.kms");
         open(file).close();
         Map<String, Integer> acknowledged = new HashMap<>();
+        Map<String, String> aliases = new HashMap<>();
+        Map<byte[], String> importedBlobs = new HashMap<>(); // blob -> key id
         Random random = new Random(42);
         int done = 0;
         long acks = 0;
@@ -68,8 +78,12 @@ class CrashSafetyTest {
             child.waitFor();
             for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
                 String[] p = line.split(" ");
-                if (p.length == 3 && p[0].equals("ACK")) {
+                if ((p.length == 4 || p.length == 5) && p[0].equals("ACK")) {
                     acknowledged.merge(p[1], Integer.parseInt(p[2]), Math::max);
+                    aliases.put(p[3], p[1]);
+                    if (p.length == 5) {
+                        importedBlobs.put(java.util.HexFormat.of().parseHex(p[4]), p[1]);
+                    }
                     acks++;
                 }
             }
@@ -80,10 +94,26 @@ class CrashSafetyTest {
                     assertTrue(versions >= e.getValue(), "kill " + done + ": key " + e.getKey() + " has " + versions
                             + " versions, but version " + e.getValue() + " had been acknowledged");
                 }
+                for (Map.Entry<String, String> a : aliases.entrySet()) {
+                    assertEquals(a.getValue(), after.describeKey(a.getKey()).keyId().toString(),
+                            "kill " + done + ": alias " + a.getKey());
+                }
+                for (Map.Entry<byte[], String> b : importedBlobs.entrySet()) {
+                    assertArrayEquals(StoreTortureMain.DATA_KEY, unwrap(after, b.getValue(), b.getKey()),
+                            "kill " + done + ": imported material of key " + b.getValue());
+                }
+            }
+            try (var files = Files.list(dir)) {
+                assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList(),
+                        "kill " + done + ": opening the store removed the killed writer's temporary files");
+            }
+            Path prev = dir.resolve("torture.kms.prev");
+            if (Files.exists(prev)) {
+                open(prev).close();
             }
         }
         assertTrue(acks > kills, "the children got work done between kills: " + acks + " acknowledged changes");
         System.out.println("crash-safety: " + done + " kills, " + acks + " acknowledged changes, "
-                + acknowledged.size() + " keys, all present");
+                + acknowledged.size() + " keys, " + importedBlobs.size() + " imports, all present");
     }
 }

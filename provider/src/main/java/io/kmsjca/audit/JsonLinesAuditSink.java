@@ -75,7 +75,26 @@ public final class JsonLinesAuditSink implements AuditListener {
                 prevHash = AuditRecords.hash(last);
             }
         }
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        channel = openCurrent();
+    }
+
+    /**
+     * Opens the current file for appending, creating it if needed. A new file's name is made
+     * durable at once (the folder is fsync'ed): otherwise a power cut could take the file, and
+     * every fsync'ed line in it, away with its name.
+     */
+    private FileChannel openCurrent() throws IOException {
+        boolean created = Files.notExists(file);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        if (created) {
+            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                dir.force(true);
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
+        }
+        return ch;
     }
 
     /** The last newline-terminated line; a torn tail after it is cut off when {@code truncate}. */
@@ -109,6 +128,7 @@ public final class JsonLinesAuditSink implements AuditListener {
         synchronized (this) {
             String line = records.line(seq + 1, prevHash, fields.toString());
             byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+            String hashBefore = prevHash;
             seq++;
             prevHash = AuditRecords.hash(line);
             mine = ++written;
@@ -116,7 +136,17 @@ public final class JsonLinesAuditSink implements AuditListener {
             if (batched) {
                 return; // written by flush(), after the batch
             }
-            writePending();
+            try {
+                writePending();
+            } catch (UncheckedIOException e) {
+                // the line is not in the file: the chain goes on from the line before it, so the
+                // next record follows without a gap the verifier would report as a removal
+                pending.reset();
+                seq--;
+                prevHash = hashBefore;
+                written--;
+                throw e;
+            }
         }
         if (fsync) {
             syncUpTo(mine);
@@ -125,17 +155,35 @@ public final class JsonLinesAuditSink implements AuditListener {
 
     /** Writes what is pending (one write call), rotating when the file is full. Holds the monitor. */
     private void writePending() {
+        long sizeBefore = -1;
         try {
+            sizeBefore = channel.size();
             ByteBuffer buf = ByteBuffer.wrap(pending.toByteArray());
-            pending.reset();
             while (buf.hasRemaining()) {
                 channel.write(buf);
             }
+            pending.reset();
+        } catch (IOException e) {
+            cutBack(sizeBefore, e);
+            throw new UncheckedIOException("cannot append to audit log " + file, e);
+        }
+        try {
             if (channel.size() >= maxBytes) {
                 rotate();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to audit log " + file, e);
+            throw new UncheckedIOException("cannot rotate audit log " + file, e);
+        }
+    }
+
+    /** A write that failed part-way (no space) leaves no torn line in the middle of the log. */
+    private void cutBack(long size, IOException failure) {
+        try {
+            if (size >= 0 && channel.size() > size) {
+                channel.truncate(size);
+            }
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -168,10 +216,7 @@ public final class JsonLinesAuditSink implements AuditListener {
         channel.close();
         Path target = AuditLogFiles.nextRotated(file);
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        }
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        channel = openCurrent(); // its folder fsync makes the rename and the new file durable
     }
 
     /** Writes the pending batch and, with fsync on, makes it durable: the group commit of asynchronous delivery. */

@@ -45,7 +45,11 @@ public final class AtomicFiles {
             }
             Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (Exception e) {
-            Files.deleteIfExists(temp);
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup); // the first failure is the one to report
+            }
             throw e;
         }
         fsyncDirectory(dir);

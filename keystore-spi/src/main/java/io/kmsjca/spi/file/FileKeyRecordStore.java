@@ -159,11 +159,18 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
     private static <T> T withWriterLock(Path lockFile, IoSupplier<T> change) throws IOException, StaleRecordException {
         var local = IN_PROCESS.computeIfAbsent(lockFile, p -> new java.util.concurrent.locks.ReentrantLock());
         local.lock();
-        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = ch.lock()) {
+        try (FileChannel ch = openLockFile(lockFile); FileLock lock = ch.lock()) {
             return change.get();
         } finally {
             local.unlock();
+        }
+    }
+
+    private static FileChannel openLockFile(Path lockFile) throws IOException {
+        try {
+            return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new IOException("cannot lock key store: lock file " + lockFile + " (" + e + ")", e);
         }
     }
 
@@ -184,10 +191,16 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
     @Override
     protected void persist(Snapshot next) throws IOException {
         byte[] image = new StoreImage(next.header(), new ArrayList<>(next.records().values())).encode(authenticator);
-        if (lastImage != null) {
-            AtomicFiles.replace(previousGeneration(file), previousOf(lastImage, next.header()));
+        try {
+            if (lastImage != null) {
+                AtomicFiles.replace(previousGeneration(file), previousOf(lastImage, next.header()));
+            }
+            AtomicFiles.replace(file, image);
+        } catch (IOException e) {
+            IOException failure = new IOException("cannot write key store " + file + " (" + e + ")", e);
+            undoVisibleWrite(image, failure);
+            throw failure;
         }
-        AtomicFiles.replace(file, image);
         lastImage = image;
     }
 
@@ -201,6 +214,25 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
             return last;
         }
         return new StoreImage(nextHeader, StoreImage.decode(last, authenticator).records()).encode(authenticator);
+    }
+
+    /**
+     * A write whose rename happened but whose folder fsync failed left the new generation in the
+     * folder although the change failed: the last generation goes back, so that the file, this
+     * process and the others agree the change did not happen (a power cut may still keep either).
+     */
+    private void undoVisibleWrite(byte[] image, IOException failure) {
+        try {
+            if (Files.exists(file) && Arrays.equals(read(file), image)) {
+                if (lastImage == null) {
+                    Files.deleteIfExists(file);
+                } else {
+                    AtomicFiles.replace(file, lastImage);
+                }
+            }
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private static Snapshot snapshotOf(StoreImage decoded) {
