@@ -73,6 +73,11 @@ class CrashSafetyTest {
                 Thread.sleep(5);
             }
             assertTrue(Files.readString(out).contains("READY"), () -> "the child did not open the store: " + read(out));
+            // every child gets one change done before the kill, however loaded the machine: the kill
+            // then lands at a random moment of the changes after it
+            while (!Files.readString(out).contains("\nACK ") && child.isAlive()) {
+                Thread.sleep(5);
+            }
             Thread.sleep(random.nextInt(120));
             child.destroyForcibly(); // SIGKILL
             child.waitFor();
@@ -112,7 +117,7 @@ class CrashSafetyTest {
                 open(prev).close();
             }
         }
-        assertTrue(acks > kills, "the children got work done between kills: " + acks + " acknowledged changes");
+        assertTrue(acks >= kills, "every child got work done before its kill: " + acks + " acknowledged changes");
         System.out.println("crash-safety: " + done + " kills, " + acks + " acknowledged changes, "
                 + acknowledged.size() + " keys, " + importedBlobs.size() + " imports, all present");
     }
