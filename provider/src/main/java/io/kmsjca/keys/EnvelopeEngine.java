@@ -3,6 +3,7 @@ package io.kmsjca.keys;
 import io.kmsjca.crypto.ChunkedAead;
 import io.kmsjca.crypto.ConstantTime;
 import io.kmsjca.crypto.Hkdf;
+import io.kmsjca.crypto.KmsRandom;
 import io.kmsjca.crypto.Primitives;
 import io.kmsjca.crypto.SecretBytes;
 import io.kmsjca.format.EncryptionContext;
@@ -16,7 +17,6 @@ import javax.crypto.Mac;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -71,7 +71,7 @@ public final class EnvelopeEngine {
      * @param cache a data-key cache, or null for a new data key per message
      * @throws InvalidKeyException a recipient key cannot be used (audited for that key)
      */
-    public Sealing seal(KmsKeyRing ring, EncryptionContext context, DataKeyCache cache, SecureRandom random)
+    public Sealing seal(KmsKeyRing ring, EncryptionContext context, DataKeyCache cache)
             throws GeneralSecurityException {
         if (ring.encryptionKeys().isEmpty()) {
             throw new InvalidKeyException("a store-wide key ring decrypts only: encrypt to named master keys");
@@ -79,9 +79,9 @@ public final class EnvelopeEngine {
         String recipients = cache == null ? null : DataKeyCache.recipients(ring, context.encoded());
         DataKeyCache.Reuse reuse = cache == null ? null : cache.take(recipients);
         DataKeyCache.Entry entry = reuse == null ? null : reuse.entry();
-        // one draw from the caller's SecureRandom per message: the data key (unless cached) and the salt
+        // one draw from the provider's generator per message: the data key (unless cached) and the salt
         byte[] fresh = new byte[(reuse == null ? 32 : 0) + ChunkedAead.SALT];
-        random.nextBytes(fresh);
+        KmsRandom.nextBytes(fresh);
         byte[] salt = Arrays.copyOfRange(fresh, fresh.length - ChunkedAead.SALT, fresh.length);
         byte[] dataKey;
         byte[] header;
@@ -96,7 +96,7 @@ public final class EnvelopeEngine {
             Arrays.fill(fresh, (byte) 0);
             List<byte[]> blobs = new ArrayList<>();
             for (KmsKeyHandle k : ring.encryptionKeys()) {
-                blobs.add(wrap.seal(k, dataKey, 0, dataKey.length, context, null, 0, random, AuditOperation.WRAP_KEY));
+                blobs.add(wrap.seal(k, dataKey, 0, dataKey.length, context, null, 0, AuditOperation.WRAP_KEY));
             }
             byte[] body = EnvelopeHeader.body(context, blobs);
             header = Arrays.copyOf(body, body.length + EnvelopeHeader.TAG_BYTES);

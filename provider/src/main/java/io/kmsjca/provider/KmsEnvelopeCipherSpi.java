@@ -38,7 +38,6 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
     private KmsKeyRing ring;
     private EncryptionContext context;
     private DataKeyCache cache;
-    private SecureRandom random;
 
     private EnvelopeEngine.Sealing sealing;
     private int prefixSent;
@@ -100,7 +99,6 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
         this.ring = keys;
         this.context = ctx;
         this.cache = dataKeyCache;
-        this.random = orDefault(rnd);
         reset();
     }
 
@@ -193,7 +191,7 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
     private int encrypt(byte[] in, int off, int len, byte[] out, int outOff, boolean last) {
         try {
             if (sealing == null) {
-                sealing = engine.seal(ring, context, cache, random);
+                sealing = engine.seal(ring, context, cache);
                 prefixSent = 0;
             }
             byte[] prefix = sealing.prefix();
