@@ -14,8 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The provider's own random generator: every salt, nonce, data key, master key and root key
  * kms-jca makes comes from here, never from a {@code SecureRandom} a caller passes to
  * {@code Cipher.init} or {@code KeyGenerator.init} (docs/decisions.md, "The provider's own
- * random generator"). A JDK DRBG (Hash_DRBG, SHA-256, 256-bit strength), which never blocks
- * once seeded and is thread-safe.
+ * random generator"). The JDK's {@code NativePRNGNonBlocking} where there is one (Linux, macOS):
+ * the kernel's generator ({@code /dev/urandom}) mixed with the JDK's, thread-safe, never
+ * blocking, and ready at once; elsewhere a JDK DRBG (Hash_DRBG, SHA-256, 256-bit strength). The
+ * JDK's DRBG is not the first choice because seeding its first instance gathers system entropy
+ * for 0.1–0.3 s, which every JVM start (every {@code kms} command) would pay.
  *
  * <p>A JVM restored from a snapshot (CRaC, AWS Lambda SnapStart) would otherwise continue the
  * generator's state, and every wrap session, in each copy. So the provider registers a restore
@@ -26,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class KmsRandom {
 
+    private static final byte[] RESTORE_LABEL = "kms-jca/restore".getBytes(StandardCharsets.US_ASCII);
     private static final AtomicInteger EPOCH = new AtomicInteger();
     private static volatile SecureRandom generator = newGenerator();
     /** Held strongly: a checkpoint/restore context may keep only a weak reference to it. */
@@ -50,29 +54,29 @@ public final class KmsRandom {
     }
 
     /**
-     * Called after a restore from a snapshot (by the registered hook, or by tests): a freshly
-     * seeded generator first, then a new epoch, so whoever sees the new epoch draws from the new
-     * generator.
+     * Called after a restore from a snapshot (by the registered hook, or by tests): a new
+     * generator, seeded further with what differs between copies of one snapshot even where the
+     * entropy source did not (the clocks and the restore count; {@code setSeed} adds to a seed,
+     * never replaces it), then a new epoch, so whoever sees the new epoch draws from it.
      */
     static void afterRestore() {
-        generator = newGenerator();
+        SecureRandom fresh = newGenerator();
+        fresh.setSeed(ByteBuffer.allocate(RESTORE_LABEL.length + 8 + 8 + 4).put(RESTORE_LABEL)
+                .putLong(System.nanoTime()).putLong(System.currentTimeMillis()).putInt(EPOCH.get()).array());
+        generator = fresh;
         EPOCH.incrementAndGet();
     }
 
-    /**
-     * A new DRBG, personalised with what differs between copies of one snapshot even if its
-     * entropy source did not (the time since the epoch in nanoseconds and the restore count), so
-     * two copies never run the same generator.
-     */
     private static SecureRandom newGenerator() {
-        byte[] personalization = ByteBuffer.allocate(40)
-                .put("kms-jca/random".getBytes(StandardCharsets.US_ASCII))
-                .putLong(System.nanoTime()).putLong(System.currentTimeMillis()).putInt(EPOCH.get()).array();
         try {
-            return SecureRandom.getInstance("DRBG",
-                    DrbgParameters.instantiation(256, DrbgParameters.Capability.RESEED_ONLY, personalization));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no DRBG SecureRandom", e);
+            return SecureRandom.getInstance("NativePRNGNonBlocking");
+        } catch (NoSuchAlgorithmException noDevUrandom) {
+            try {
+                return SecureRandom.getInstance("DRBG", DrbgParameters.instantiation(256,
+                        DrbgParameters.Capability.RESEED_ONLY, "kms-jca/random".getBytes(StandardCharsets.US_ASCII)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("this JDK has neither NativePRNGNonBlocking nor DRBG", e);
+            }
         }
     }
 
