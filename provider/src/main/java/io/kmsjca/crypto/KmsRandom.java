@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.DrbgParameters;
 import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
 import java.security.SecureRandom;
+import java.security.Security;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -67,13 +69,17 @@ public final class KmsRandom {
         EPOCH.incrementAndGet();
     }
 
+    /** From the JDK's SUN provider itself, as {@link Primitives} does: not whatever claims the name first. */
     private static SecureRandom newGenerator() {
+        Provider sun = Security.getProvider("SUN");
         try {
-            return SecureRandom.getInstance("NativePRNGNonBlocking");
+            return sun != null ? SecureRandom.getInstance("NativePRNGNonBlocking", sun)
+                    : SecureRandom.getInstance("NativePRNGNonBlocking");
         } catch (NoSuchAlgorithmException noDevUrandom) {
+            var drbg = DrbgParameters.instantiation(256, DrbgParameters.Capability.RESEED_ONLY,
+                    "kms-jca/random".getBytes(StandardCharsets.US_ASCII));
             try {
-                return SecureRandom.getInstance("DRBG", DrbgParameters.instantiation(256,
-                        DrbgParameters.Capability.RESEED_ONLY, "kms-jca/random".getBytes(StandardCharsets.US_ASCII)));
+                return sun != null ? SecureRandom.getInstance("DRBG", drbg, sun) : SecureRandom.getInstance("DRBG", drbg);
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("this JDK has neither NativePRNGNonBlocking nor DRBG", e);
             }
