@@ -4,6 +4,7 @@ import io.kmsjca.format.WrappedKeyBlob;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.provider.KmsProvider;
+import io.kmsjca.spi.file.StoreImage;
 
 import javax.crypto.Cipher;
 import java.io.InputStream;
@@ -24,13 +25,15 @@ import static org.junit.jupiter.api.Assertions.*;
  *   <li>{@code v1-payload2}: store image v1, record payload v2 (rotation, tags, version states), blob v1;</li>
  *   <li>{@code envelope-v1}: as v1-payload2, plus a KMSEnvelope v1 message;</li>
  *   <li>{@code audit-v1}: as envelope-v1, plus the signed JSON Lines audit log of the writing;</li>
- *   <li>{@code envelope-v2}: as audit-v1, plus a signed KMSEnvelope v2 message to two master keys.</li>
+ *   <li>{@code envelope-v2}: as audit-v1, plus a signed KMSEnvelope v2 message to two master keys;</li>
+ *   <li>{@code record-v2}: as audit-v1, with every record sealed in version 2 (a key per record).</li>
  * </ul>
  */
 class GoldenFilesTest {
 
     static java.util.stream.Stream<Path> generations() {
-        return java.util.stream.Stream.of("v1", "v1-payload2", "envelope-v1", "audit-v1", "envelope-v2").map(g -> Path.of("src/test/resources/golden", g));
+        return java.util.stream.Stream.of("v1", "v1-payload2", "envelope-v1", "audit-v1", "envelope-v2", "record-v2")
+                .map(g -> Path.of("src/test/resources/golden", g));
     }
 
     private static KeyStore store(Path dir) throws Exception {
@@ -65,9 +68,10 @@ class GoldenFilesTest {
         assertEquals(GoldenFileWriter.PAYLOAD, new String(plaintext, StandardCharsets.UTF_8));
     }
 
-    @org.junit.jupiter.api.Test
-    void auditLogV1_verifiesWithItsStoresKey() throws Exception {
-        Path dir = Path.of("src/test/resources/golden/audit-v1");
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v1", "record-v2"})
+    void auditLog_verifiesWithItsStoresKey(String generation) throws Exception {
+        Path dir = Path.of("src/test/resources/golden", generation);
         var keys = io.kmsjca.provider.KmsKeyStores.keyService(store(dir), GoldenFileWriter.PASSWORD.toCharArray());
         var report = keys.auditLogVerifier().verify(dir.resolve("audit.jsonl"));
         assertTrue(report.intact(), report.detail());
@@ -75,9 +79,10 @@ class GoldenFilesTest {
         assertTrue(Files.readString(dir.resolve("audit.jsonl")).contains("\"operation\":\"WRAP_KEY\""));
     }
 
-    @org.junit.jupiter.api.Test
-    void envelopeV1_decrypts() throws Exception {
-        Path dir = Path.of("src/test/resources/golden/envelope-v1");
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"envelope-v1", "audit-v1", "record-v2"})
+    void envelope_decrypts(String generation) throws Exception {
+        Path dir = Path.of("src/test/resources/golden", generation);
         KmsKeyHandle key = (KmsKeyHandle) store(dir).getKey(GoldenFileWriter.ALIAS, null);
         Cipher c = Cipher.getInstance("KMSEnvelope", new KmsProvider());
         c.init(Cipher.DECRYPT_MODE, key, io.kmsjca.provider.KmsEnvelopeSpec.withContext(GoldenFileWriter.CONTEXT));
@@ -107,6 +112,21 @@ class GoldenFilesTest {
         // the unsigned message of the same generation still reads
         c.init(Cipher.DECRYPT_MODE, ks.getKey(GoldenFileWriter.ALIAS, null));
         assertArrayEquals(GoldenFileWriter.envelopePayload(), c.doFinal(Files.readAllBytes(dir.resolve("envelope.bin"))));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("generations")
+    void records_areSealedInTheirGenerationsVersion(Path dir) throws Exception {
+        byte[] image = Files.readAllBytes(dir.resolve("store.kms"));
+        // the records as stored, not yet authenticated: hand the image its own tag
+        var records = StoreImage.decode(image, (data, off, len) -> Arrays.copyOfRange(image, image.length - 32, image.length))
+                .records();
+        assertFalse(records.isEmpty());
+        boolean v2 = dir.endsWith("record-v2");
+        for (var r : records) {
+            boolean magic = Arrays.equals("KMSS".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(r.sealed(), 4));
+            assertEquals(v2, magic && r.sealed()[4] == 2, r.keyId() + " in " + dir);
+        }
     }
 
     @org.junit.jupiter.params.ParameterizedTest

@@ -6,13 +6,13 @@ import javax.crypto.spec.GCMParameterSpec;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
-import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
  * AES-256-GCM with a 96-bit nonce and a 128-bit tag, the one parameter set kms-jca uses, over
- * the JDK's cipher. Sealed form: nonce (12) | ciphertext | tag (16). For rare operations
- * (sealing records and the root key); the wrap hot path keeps its own cipher instance.
+ * the JDK's cipher. For rare operations (sealing records and the root key); the wrap hot path
+ * keeps its own cipher instance. {@link #open} reads the sealed form nonce (12) | ciphertext |
+ * tag (16) of version 1 key records.
  */
 public final class AesGcm {
 
@@ -21,17 +21,6 @@ public final class AesGcm {
     public static final int TAG_BYTES = 16;
 
     private AesGcm() {
-    }
-
-    /** Encrypts with a fresh random nonce and returns nonce | ciphertext | tag. */
-    public static byte[] seal(SecretBytes key, byte[] aad, byte[] plaintext, SecureRandom random)
-            throws GeneralSecurityException {
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
-        byte[] ct = encrypt(key, nonce, aad, plaintext);
-        byte[] out = Arrays.copyOf(nonce, NONCE_BYTES + ct.length);
-        System.arraycopy(ct, 0, out, NONCE_BYTES, ct.length);
-        return out;
     }
 
     /** Opens nonce | ciphertext | tag; any failure is an {@link AEADBadTagException}. */

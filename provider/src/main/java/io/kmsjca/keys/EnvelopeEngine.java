@@ -4,6 +4,7 @@ import io.kmsjca.crypto.ChunkedAead;
 import io.kmsjca.crypto.ConstantTime;
 import io.kmsjca.crypto.EcdsaP384;
 import io.kmsjca.crypto.Hkdf;
+import io.kmsjca.crypto.KmsRandom;
 import io.kmsjca.crypto.Primitives;
 import io.kmsjca.crypto.SecretBytes;
 import io.kmsjca.crypto.SignedBody;
@@ -20,7 +21,6 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
 import java.security.KeyPair;
-import java.security.SecureRandom;
 import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,26 +98,25 @@ public final class EnvelopeEngine {
      *               every wrapped data key, and a signature footer (never with a cache)
      * @throws InvalidKeyException a recipient key cannot be used (audited for that key)
      */
-    public Sealing seal(KmsKeyRing ring, EncryptionContext context, DataKeyCache cache, SecureRandom random,
-                        boolean signed) throws GeneralSecurityException {
+    public Sealing seal(KmsKeyRing ring, EncryptionContext context, DataKeyCache cache, boolean signed)
+            throws GeneralSecurityException {
         if (ring.encryptionKeys().isEmpty()) {
             throw new InvalidKeyException("a store-wide key ring decrypts only: encrypt to named master keys");
         }
         if (signed && cache != null) {
             throw new InvalidAlgorithmParameterException("a signed KMSEnvelope message takes no data-key cache");
         }
-        // the signing key pair comes from the provider's own generator, whatever the caller passed
-        SecureRandom own = signed ? ring.encryptionKeys().get(0).service().options().random() : null;
-        KeyPair signing = signed ? EcdsaP384.generate(own) : null;
+        // the signing key pair comes from the provider's own generator, as every secret does
+        KeyPair signing = signed ? EcdsaP384.generate(KmsRandom.generator()) : null;
         byte[] verificationKey = signed ? EcdsaP384.encode(signing) : null;
         byte[] wrapAad = signed ? verificationKeyAad(verificationKey) : null;
         DataKeyCache.Recipients recipients = cache == null ? null : DataKeyCache.Recipients.of(ring, context);
         // a reuse is checked against the recipient keys' state and current versions; refused, a fresh key is made
         DataKeyCache.Reuse reuse = cache == null ? null : cache.take(recipients);
         DataKeyCache.Entry entry = reuse == null ? null : reuse.entry();
-        // one draw from the caller's SecureRandom per message: the data key (unless cached) and the salt
+        // one draw from the provider's generator per message: the data key (unless cached) and the salt
         byte[] fresh = new byte[(reuse == null ? 32 : 0) + ChunkedAead.SALT];
-        random.nextBytes(fresh);
+        KmsRandom.nextBytes(fresh);
         byte[] salt = Arrays.copyOfRange(fresh, fresh.length - ChunkedAead.SALT, fresh.length);
         byte[] dataKey;
         byte[] header;
@@ -135,7 +134,7 @@ public final class EnvelopeEngine {
             try {
                 for (KmsKeyHandle k : ring.encryptionKeys()) {
                     byte[] blob = wrap.seal(k, dataKey, 0, dataKey.length, context, wrapAad,
-                            wrapAad == null ? 0 : wrapAad.length, random, AuditOperation.WRAP_KEY);
+                            wrapAad == null ? 0 : wrapAad.length, AuditOperation.WRAP_KEY);
                     versions[blobs.size()] = WrappedKeyBlob.keyVersion(blob);
                     blobs.add(blob);
                 }
@@ -159,7 +158,7 @@ public final class EnvelopeEngine {
             if (!signed) {
                 return new Sealing(prefix, chunks, entry);
             }
-            Signature signer = EcdsaP384.signer(signing.getPrivate(), own);
+            Signature signer = EcdsaP384.signer(signing.getPrivate(), KmsRandom.generator());
             signer.update(prefix);
             return new Sealing(prefix, new SignedBody.Signing(chunks, signer), entry);
         } finally {

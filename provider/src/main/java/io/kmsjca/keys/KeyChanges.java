@@ -1,6 +1,7 @@
 package io.kmsjca.keys;
 
 import io.kmsjca.audit.AuditDispatcher;
+import io.kmsjca.crypto.KmsRandom;
 import io.kmsjca.format.EncryptionContext;
 import io.kmsjca.spi.StaleRecordException;
 import io.kmsjca.spi.audit.AuditOperation;
@@ -8,7 +9,6 @@ import io.kmsjca.spi.audit.AuditOperation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStoreException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -57,7 +57,7 @@ final class KeyChanges {
                 }
                 Instant now = now();
                 KeyVersion first = material != null ? new KeyVersion(1, now, KeyOrigin.IMPORTED, reason, material, 0)
-                        : generatedVersion(1, now, reason, options.random());
+                        : generatedVersion(1, now, reason);
                 MasterKey key = registry.commit(MasterKey.create(id, description, manager, now,
                         alias == null ? List.of() : List.of(alias), tags, rotationDays, first));
                 audit.record(op, id, 1, alias, null, EncryptionContext.EMPTY);
@@ -119,12 +119,12 @@ final class KeyChanges {
     KeyVersion newVersion(MasterKey key, RotationReason reason, byte[] material) {
         int number = key.current().number() + 1;
         return material != null ? new KeyVersion(number, now(), KeyOrigin.IMPORTED, reason, material, 0)
-                : generatedVersion(number, now(), reason, options.random());
+                : generatedVersion(number, now(), reason);
     }
 
-    static KeyVersion generatedVersion(int number, Instant now, RotationReason reason, SecureRandom random) {
+    static KeyVersion generatedVersion(int number, Instant now, RotationReason reason) {
         byte[] material = new byte[32];
-        random.nextBytes(material);
+        KmsRandom.nextBytes(material);
         try {
             return new KeyVersion(number, now, KeyOrigin.GENERATED, reason, material, 0);
         } finally {

@@ -8,7 +8,6 @@ import io.kmsjca.spi.StaleRecordException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.KeyStoreException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -59,13 +58,11 @@ final class KeyRegistry {
 
     private final KeyRecordStore backend;
     private final RootKey root;
-    private final SecureRandom random;
     private volatile Snapshot snapshot;
 
-    KeyRegistry(KeyRecordStore backend, RootKey root, SecureRandom random) throws IOException {
+    KeyRegistry(KeyRecordStore backend, RootKey root) throws IOException {
         this.backend = backend;
         this.root = root;
-        this.random = random;
         List<MasterKey> keys = new ArrayList<>();
         for (KeyRecord r : backend.list()) {
             keys.add(unseal(r));
@@ -116,7 +113,7 @@ final class KeyRegistry {
         String id = stored.id().toString();
         byte[] payload = MasterKeyCodec.encode(stored);
         try {
-            backend.put(new KeyRecord(id, stored.revision(), root.seal(id, stored.revision(), payload, random)));
+            backend.put(new KeyRecord(id, stored.revision(), root.seal(id, stored.revision(), payload)));
             snapshot = snapshot.with(stored);
             return stored;
         } catch (StaleRecordException e) {

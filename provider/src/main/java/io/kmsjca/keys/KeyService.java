@@ -63,7 +63,7 @@ public final class KeyService implements AutoCloseable {
     private volatile boolean closed;
 
     KeyService(KeyRecordStore backend, RootKey root, KeyServiceOptions options) throws IOException {
-        this.registry = new KeyRegistry(backend, root, options.random());
+        this.registry = new KeyRegistry(backend, root);
         this.options = options;
         OwnedKeys.Found owned;
         try {

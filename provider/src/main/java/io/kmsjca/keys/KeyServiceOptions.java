@@ -4,7 +4,6 @@ import io.kmsjca.audit.AuditOptions;
 import io.kmsjca.crypto.Argon2Params;
 import io.kmsjca.spi.audit.AuditListener;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +13,8 @@ import java.util.Objects;
  * How a key service behaves: the KDF for new passwords (at least OWASP's 19 MiB and two passes,
  * or {@link Argon2Params#insecureForTests()} in tests), the deletion waiting period, the
  * usage limit that triggers rotation, how often maintenance runs, the clock (injected so tests
- * move time instead of sleeping), randomness and audit listeners.
+ * move time instead of sleeping) and audit listeners. Randomness is not an option: every key,
+ * salt and nonce comes from the provider's own generator ({@link io.kmsjca.crypto.KmsRandom}).
  *
  * @param pendingWindowDays      days between scheduling a deletion and destroying the material, 7..30
  * @param usageRotationThreshold wraps under one version after which the key rotates (docs/decisions.md:
@@ -26,7 +26,7 @@ import java.util.Objects;
  * @param audit                  how audit events are delivered, and the built-in sinks
  */
 public record KeyServiceOptions(Argon2Params kdf, int pendingWindowDays, long usageRotationThreshold,
-                                Duration maintenanceInterval, Clock clock, SecureRandom random,
+                                Duration maintenanceInterval, Clock clock,
                                 List<AuditListener> auditListeners, AuditOptions audit) {
 
     public static final int MIN_PENDING_WINDOW_DAYS = 7;
@@ -37,7 +37,6 @@ public record KeyServiceOptions(Argon2Params kdf, int pendingWindowDays, long us
     public KeyServiceOptions {
         Objects.requireNonNull(kdf, "kdf").requireFloorForNewPasswords();
         Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(random, "random");
         Objects.requireNonNull(maintenanceInterval, "maintenanceInterval");
         Objects.requireNonNull(audit, "audit");
         auditListeners = List.copyOf(auditListeners);
@@ -53,41 +52,41 @@ public record KeyServiceOptions(Argon2Params kdf, int pendingWindowDays, long us
     /** Argon2id at its default cost, a 30-day deletion window, rotation at 2^31 wraps, maintenance every minute. */
     public static KeyServiceOptions defaults() {
         return new KeyServiceOptions(Argon2Params.DEFAULT, MAX_PENDING_WINDOW_DAYS, DEFAULT_USAGE_ROTATION_THRESHOLD,
-                Duration.ofMinutes(1), Clock.systemUTC(), new SecureRandom(), List.of(), AuditOptions.DEFAULTS);
+                Duration.ofMinutes(1), Clock.systemUTC(), List.of(), AuditOptions.DEFAULTS);
     }
 
     public KeyServiceOptions withKdf(Argon2Params next) {
         return new KeyServiceOptions(next, pendingWindowDays, usageRotationThreshold, maintenanceInterval, clock,
-                random, auditListeners, audit);
+                auditListeners, audit);
     }
 
     public KeyServiceOptions withClock(Clock next) {
         return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, maintenanceInterval, next,
-                random, auditListeners, audit);
+                auditListeners, audit);
     }
 
     public KeyServiceOptions withPendingWindowDays(int days) {
-        return new KeyServiceOptions(kdf, days, usageRotationThreshold, maintenanceInterval, clock, random,
+        return new KeyServiceOptions(kdf, days, usageRotationThreshold, maintenanceInterval, clock,
                 auditListeners, audit);
     }
 
     public KeyServiceOptions withUsageRotationThreshold(long wraps) {
-        return new KeyServiceOptions(kdf, pendingWindowDays, wraps, maintenanceInterval, clock, random,
+        return new KeyServiceOptions(kdf, pendingWindowDays, wraps, maintenanceInterval, clock,
                 auditListeners, audit);
     }
 
     public KeyServiceOptions withMaintenanceInterval(Duration interval) {
-        return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, interval, clock, random,
+        return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, interval, clock,
                 auditListeners, audit);
     }
 
     public KeyServiceOptions withAuditListeners(List<AuditListener> listeners) {
         return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, maintenanceInterval, clock,
-                random, listeners, audit);
+                listeners, audit);
     }
 
     public KeyServiceOptions withAudit(AuditOptions next) {
-        return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, maintenanceInterval, clock, random,
+        return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, maintenanceInterval, clock,
                 auditListeners, next);
     }
 

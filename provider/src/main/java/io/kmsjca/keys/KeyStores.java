@@ -39,7 +39,7 @@ public final class KeyStores {
     /** A new, empty store in memory, written out with {@link #write}. */
     public static KeyService newInMemory(KeyServiceOptions options) {
         try {
-            return audited(new KeyService(new MemoryKeyRecordStore(), RootKey.generate(options.random()), options));
+            return audited(new KeyService(new MemoryKeyRecordStore(), RootKey.generate(), options));
         } catch (IOException e) {
             throw new IllegalStateException(e); // an empty memory store has nothing to read
         }
@@ -69,7 +69,7 @@ public final class KeyStores {
     public static void write(KeyService service, OutputStream out, char[] password) throws IOException {
         Objects.requireNonNull(password, "a KMS key store is always written with a password");
         KeyServiceOptions options = service.options();
-        RootKeyHeader header = service.root().wrap(password, options.kdf(), options.random());
+        RootKeyHeader header = service.root().wrap(password, options.kdf());
         var image = new StoreImage(header.encode(), service.backend().list());
         out.write(image.encode(service.root().imageAuthenticator()));
         out.flush();
@@ -91,8 +91,8 @@ public final class KeyStores {
     private static KeyService open(Path file, char[] password, KeyServiceOptions options) throws IOException {
         Objects.requireNonNull(password, "a KMS key store file needs a password");
         if (Files.notExists(file)) {
-            RootKey root = RootKey.generate(options.random());
-            byte[] header = root.wrap(password, options.kdf(), options.random()).encode();
+            RootKey root = RootKey.generate();
+            byte[] header = root.wrap(password, options.kdf()).encode();
             return audited(new KeyService(FileKeyRecordStore.create(file, header, root.imageAuthenticator()), root, options));
         }
         RootKey[] root = new RootKey[1];
@@ -125,9 +125,9 @@ public final class KeyStores {
             if (header.isPresent()) {
                 root = unwrapRoot(header.get(), password);
             } else {
-                root = RootKey.generate(options.random());
+                root = RootKey.generate();
                 try {
-                    backend.putHeader(null, root.wrap(password, options.kdf(), options.random()).encode());
+                    backend.putHeader(null, root.wrap(password, options.kdf()).encode());
                 } catch (StaleRecordException initialisedElsewhere) {
                     root = unwrapRoot(backend.header().orElseThrow(), password);
                 }
@@ -166,7 +166,7 @@ public final class KeyStores {
     public static void changePassword(KeyService service, char[] newPassword) throws IOException {
         KeyRecordStore backend = service.backend();
         byte[] current = backend.header().orElse(null);
-        byte[] next = service.root().wrap(newPassword, service.options().kdf(), service.options().random()).encode();
+        byte[] next = service.root().wrap(newPassword, service.options().kdf()).encode();
         try {
             backend.putHeader(current, next);
         } catch (StaleRecordException e) {

@@ -1,11 +1,11 @@
 package io.kmsjca.keys;
 
+import io.kmsjca.crypto.KmsRandom;
 import io.kmsjca.crypto.SecretBytes;
 import io.kmsjca.format.WrappedKeyBlob;
 
 import javax.crypto.Mac;
 import java.security.InvalidKeyException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
@@ -25,8 +25,12 @@ public final class KeyVersion {
     /**
      * Wraps per derived key before a fresh salt is drawn. Nonces are a per-session counter, so
      * they never repeat; the cap bounds what one derived key protects (docs/decisions.md).
+     * Salts come from the provider's generator, and a restore from a snapshot ends every session
+     * ({@link KmsRandom#epoch()}), so no two processes ever continue one session.
      */
     static final long MAX_WRAPS_PER_SESSION = 1L << 20;
+    /** The limit sessions opened from now on take; lowered only by tests, to reach rollovers quickly. */
+    private static volatile long sessionLimit = MAX_WRAPS_PER_SESSION;
     private static final int UNWRAP_CACHE_SLOTS = 16;
 
     private final int number;
@@ -144,23 +148,37 @@ public final class KeyVersion {
         return new KeyVersion(number, created, origin, reason, next, when, null, wraps.get());
     }
 
+    /** Tests only: sessions opened from now on end after {@code wraps} wraps (1 … {@link #MAX_WRAPS_PER_SESSION}). */
+    static void sessionLimitForTests(long wraps) {
+        if (wraps < 1 || wraps > MAX_WRAPS_PER_SESSION) {
+            throw new IllegalArgumentException("session limit must be 1.." + MAX_WRAPS_PER_SESSION);
+        }
+        sessionLimit = wraps;
+    }
+
     /** A derived key and the unique counter value one wrap may use with it. */
     record Lease(DerivedKey key, long counter) {
     }
 
-    /** Takes the next counter value of the current session, opening a new session when it is used up. */
-    Lease lease(UUID keyId, Mac mac, SecureRandom random) throws InvalidKeyException {
+    /**
+     * Takes the next counter value of the current session, opening a new session when it is used
+     * up or was opened before the last restore from a snapshot.
+     */
+    Lease lease(UUID keyId, Mac mac) throws InvalidKeyException {
         while (true) {
             WrapSession s = session.get();
-            if (s != null) {
+            if (s != null && s.epoch == KmsRandom.epoch()) {
                 long n = s.uses.getAndIncrement();
-                if (n < MAX_WRAPS_PER_SESSION) {
+                if (n < s.limit) {
                     return new Lease(s.key, n);
                 }
             }
+            // the epoch is read before the salt is drawn: a session opened across a restore is never used
+            int epoch = KmsRandom.epoch();
             byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
-            random.nextBytes(salt);
-            WrapSession fresh = new WrapSession(DerivedKey.derive(liveMaterial(), keyId, number, salt, mac));
+            KmsRandom.nextBytes(salt);
+            WrapSession fresh = new WrapSession(DerivedKey.derive(liveMaterial(), keyId, number, salt, mac), epoch,
+                    sessionLimit);
             if (session.compareAndSet(s, fresh)) {
                 remember(fresh.key);
             }
@@ -206,12 +224,17 @@ public final class KeyVersion {
         }
     }
 
+    /** One derived key, the epoch it was opened in, and its nonce counter up to its limit. */
     private static final class WrapSession {
         final DerivedKey key;
+        final int epoch;
+        final long limit;
         final AtomicLong uses = new AtomicLong();
 
-        WrapSession(DerivedKey key) {
+        WrapSession(DerivedKey key, int epoch, long limit) {
             this.key = key;
+            this.epoch = epoch;
+            this.limit = limit;
         }
     }
 }

@@ -39,7 +39,7 @@ final class OwnedKeys {
         }
         var now = options.clock().instant();
         MasterKey key = MasterKey.create(id(purpose), "provider-owned", KeyManagerType.PROVIDER_OWNED, now, List.of(),
-                Map.of(PURPOSE_TAG, purpose), 0, KeyChanges.generatedVersion(1, now, RotationReason.CREATED, options.random()));
+                Map.of(PURPOSE_TAG, purpose), 0, KeyChanges.generatedVersion(1, now, RotationReason.CREATED));
         try {
             return new Found(registry.commit(key), true);
         } catch (KeyStoreException e) {

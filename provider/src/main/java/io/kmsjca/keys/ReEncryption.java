@@ -36,8 +36,7 @@ final class ReEncryption {
                     .orElseThrow(() -> new InvalidKeyException("no key with alias or id '" + destinationKey + "'")).id());
             byte[] dataKey = engine.openUnaudited(from, blob, source, null, 0);
             try {
-                byte[] moved = engine.sealUnaudited(service, target, dataKey, 0, dataKey.length, destination, null, 0,
-                        service.options().random());
+                byte[] moved = engine.sealUnaudited(service, target, dataKey, 0, dataKey.length, destination, null, 0);
                 service.audit().record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, null, source,
                         target.id(), target.current().number());
                 return moved;

@@ -4,6 +4,7 @@ import io.kmsjca.crypto.AesGcm;
 import io.kmsjca.crypto.Argon2Params;
 import io.kmsjca.crypto.Hkdf;
 import io.kmsjca.crypto.InsufficientHeapException;
+import io.kmsjca.crypto.KmsRandom;
 import io.kmsjca.crypto.Primitives;
 import io.kmsjca.crypto.SecretBytes;
 import io.kmsjca.format.RootKeyHeader;
@@ -14,44 +15,38 @@ import io.kmsjca.spi.file.ImageAuthenticator;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Mac;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.security.UnrecoverableKeyException;
 import java.util.Arrays;
 
 /**
  * The store's root key: a random AES-256 key that seals every key record, kept wrapped under a
- * key derived from the store password ({@link RootKeyHeader}). Two subkeys are derived from it
- * with HKDF-Expand-SHA256, one per purpose: sealing records (AES-256-GCM, the record's key id
- * and revision as AAD) and authenticating whole store images (HMAC-SHA256).
+ * key derived from the store password ({@link RootKeyHeader}). Keys are derived from it with
+ * HKDF-Expand-SHA256, one per purpose: a key per sealed record ({@link RecordSeal}) and the key
+ * that authenticates whole store images (HMAC-SHA256).
  */
 final class RootKey {
 
-    private static final byte[] RECORD_LABEL = "kms-jca/v1/record-seal".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] IMAGE_LABEL = "kms-jca/v1/image-mac".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] RECORD_AAD = "kms-jca/v1/record".getBytes(StandardCharsets.US_ASCII);
 
     private final SecretBytes root;
-    private final SecretBytes recordKey;
+    private final RecordSeal records;
     private final SecretBytes imageKey;
 
     private RootKey(byte[] rootBytes) throws GeneralSecurityException {
         this.root = new SecretBytes(rootBytes, "HmacSHA256");
+        this.records = new RecordSeal(root);
         Mac mac = Primitives.mac("HmacSHA256");
         mac.init(root);
-        byte[] r = Hkdf.expand(mac, RECORD_LABEL, 32);
         byte[] i = Hkdf.expand(mac, IMAGE_LABEL, 32);
-        this.recordKey = new SecretBytes(r, "AES");
         this.imageKey = new SecretBytes(i, "HmacSHA256");
-        Arrays.fill(r, (byte) 0);
         Arrays.fill(i, (byte) 0);
     }
 
-    static RootKey generate(SecureRandom random) {
+    static RootKey generate() {
         byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
+        KmsRandom.nextBytes(bytes);
         try {
             return new RootKey(bytes);
         } catch (GeneralSecurityException e) {
@@ -93,11 +88,11 @@ final class RootKey {
      * Wraps this root key under {@code password} with fresh salt and nonce. {@code kdf} comes
      * from {@link KeyServiceOptions}, which holds it to the floor for new passwords.
      */
-    RootKeyHeader wrap(char[] password, Argon2Params kdf, SecureRandom random) throws InsufficientHeapException {
+    RootKeyHeader wrap(char[] password, Argon2Params kdf) throws InsufficientHeapException {
         byte[] salt = new byte[RootKeyHeader.SALT_BYTES];
         byte[] nonce = new byte[AesGcm.NONCE_BYTES];
-        random.nextBytes(salt);
-        random.nextBytes(nonce);
+        KmsRandom.nextBytes(salt);
+        KmsRandom.nextBytes(nonce);
         byte[] kek = kdf.derive(password, salt, 32);
         SecretBytes kekKey = new SecretBytes(kek, "AES");
         Arrays.fill(kek, (byte) 0);
@@ -113,10 +108,10 @@ final class RootKey {
         }
     }
 
-    /** Seals a record payload for {@code keyId} at {@code revision}. */
-    byte[] seal(String keyId, long revision, byte[] payload, SecureRandom random) {
+    /** Seals a record payload for {@code keyId} at {@code revision}, under a key of its own. */
+    byte[] seal(String keyId, long revision, byte[] payload) {
         try {
-            return AesGcm.seal(recordKey, recordAad(keyId, revision), payload, random);
+            return records.seal(keyId, revision, payload);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM failed", e);
         }
@@ -128,9 +123,10 @@ final class RootKey {
      */
     byte[] open(KeyRecord record) throws CorruptStoreException {
         try {
-            return AesGcm.open(recordKey, recordAad(record.keyId(), record.revision()), record.sealed());
+            return records.open(record.keyId(), record.revision(), record.sealed());
         } catch (AEADBadTagException e) {
-            throw new CorruptStoreException("record of key " + record.keyId() + " failed authentication", e);
+            throw new CorruptStoreException("record of key " + record.keyId() + " failed authentication: "
+                    + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM failed", e);
         }
@@ -148,12 +144,6 @@ final class RootKey {
                 throw new IllegalStateException("HmacSHA256 failed", e);
             }
         };
-    }
-
-    private static byte[] recordAad(String keyId, long revision) {
-        byte[] id = keyId.getBytes(StandardCharsets.US_ASCII);
-        return ByteBuffer.allocate(RECORD_AAD.length + 2 + id.length + 8)
-                .put(RECORD_AAD).putShort((short) id.length).put(id).putLong(revision).array();
     }
 
     /**
@@ -191,7 +181,7 @@ final class RootKey {
 
     void destroy() {
         root.destroy();
-        recordKey.destroy();
+        records.destroy();
         imageKey.destroy();
     }
 }

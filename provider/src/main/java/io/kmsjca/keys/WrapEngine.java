@@ -15,7 +15,6 @@ import javax.crypto.spec.GCMParameterSpec;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
-import java.security.SecureRandom;
 import java.util.UUID;
 
 /**
@@ -48,16 +47,15 @@ public final class WrapEngine {
     /**
      * Seals {@code plaintext[off, off+len)} under the current version of {@code handle}'s key.
      *
-     * @param aad    the caller's extra AAD ({@code Cipher.updateAAD}), first {@code aadLen} bytes
-     * @param random draws the salt when a new derived key is needed
+     * @param aad the caller's extra AAD ({@code Cipher.updateAAD}), first {@code aadLen} bytes
      */
     public byte[] seal(KmsKeyHandle handle, byte[] plaintext, int off, int len, EncryptionContext context,
-                       byte[] aad, int aadLen, SecureRandom random, AuditOperation op) throws InvalidKeyException {
+                       byte[] aad, int aadLen, AuditOperation op) throws InvalidKeyException {
         KeyService service = handle.service();
         MasterKey key = null;
         try {
             key = service.usableKey(handle);
-            byte[] blob = sealUnaudited(service, key, plaintext, off, len, context, aad, aadLen, random);
+            byte[] blob = sealUnaudited(service, key, plaintext, off, len, context, aad, aadLen);
             service.audit().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
             return blob;
         } catch (InvalidKeyException | RuntimeException e) {
@@ -99,13 +97,13 @@ public final class WrapEngine {
 
     /** Seals under {@code key}'s current version, already checked usable; counts the wrap. */
     byte[] sealUnaudited(KeyService service, MasterKey key, byte[] plaintext, int off, int len, EncryptionContext context,
-                         byte[] aad, int aadLen, SecureRandom random) throws InvalidKeyException {
+                         byte[] aad, int aadLen) throws InvalidKeyException {
         if (len > WrappedKeyBlob.MAX_PLAINTEXT_BYTES) {
             throw new IllegalArgumentException("KMSWrap protects at most " + WrappedKeyBlob.MAX_PLAINTEXT_BYTES
                     + " bytes, got " + len);
         }
         KeyVersion version = key.current();
-        KeyVersion.Lease lease = version.lease(key.id(), mac, random);
+        KeyVersion.Lease lease = version.lease(key.id(), mac);
         byte[] nonce = ByteBuffer.allocate(WrappedKeyBlob.NONCE_BYTES).putLong(4, lease.counter()).array();
         byte[] blob = WrappedKeyBlob.newBlob(key.id(), version.number(), lease.key().salt,
                 lease.key().commitment, nonce, len);

@@ -14,6 +14,12 @@ import java.security.spec.AlgorithmParameterSpec;
  * What the KMS ciphers answer alike to the JCA: no modes or paddings, no block size, no IV and
  * no AlgorithmParameters (their parameters are specs), and init without parameters meaning
  * init with null parameters. Subclasses implement the spec form of init and the operations.
+ *
+ * <p>The {@code SecureRandom} given to {@code init} is ignored, as providers whose keys live in a
+ * token ignore it for what the token generates (SunPKCS11's key generators, HSM providers): salts,
+ * nonces and data keys come from the provider's own generator
+ * ({@link io.kmsjca.crypto.KmsRandom}), so a caller-seeded generator or a cloned one cannot
+ * repeat them (docs/decisions.md).
  */
 abstract class KmsCipherSpi extends CipherSpi {
 
@@ -67,10 +73,5 @@ abstract class KmsCipherSpi extends CipherSpi {
             throw new InvalidAlgorithmParameterException(name + " takes a parameter spec, not AlgorithmParameters");
         }
         engineInit(opmode, key, (AlgorithmParameterSpec) null, random);
-    }
-
-    /** The caller's randomness, or a new SecureRandom when the JCA passed none. */
-    static SecureRandom orDefault(SecureRandom random) {
-        return random != null ? random : new SecureRandom();
     }
 }

@@ -1,5 +1,6 @@
 package io.kmsjca.provider;
 
+import io.kmsjca.crypto.KmsRandom;
 import io.kmsjca.keys.WrapEngine;
 import io.kmsjca.spi.audit.AuditOperation;
 
@@ -16,12 +17,13 @@ import java.util.Arrays;
 /**
  * {@code KeyGenerator "KMSDataKey"}: KMS GenerateDataKey. Initialised only with a
  * {@link KmsDataKeySpec}; generates a fresh AES key and wraps it under the spec's master key.
+ * The {@code SecureRandom} given to {@code init} is ignored: data keys come from the provider's
+ * own generator ({@link KmsRandom}), like every salt and nonce.
  */
 public final class KmsDataKeyGeneratorSpi extends KeyGeneratorSpi {
 
     private final WrapEngine engine = new WrapEngine();
     private KmsDataKeySpec spec;
-    private SecureRandom random;
 
     @Override
     protected void engineInit(SecureRandom rnd) {
@@ -40,7 +42,6 @@ public final class KmsDataKeyGeneratorSpi extends KeyGeneratorSpi {
                     + (params == null ? "null" : params.getClass().getName()));
         }
         this.spec = dataKeySpec;
-        this.random = rnd != null ? rnd : new SecureRandom();
     }
 
     /**
@@ -55,11 +56,11 @@ public final class KmsDataKeyGeneratorSpi extends KeyGeneratorSpi {
             throw new IllegalStateException("KMSDataKey not initialized: call init(KmsDataKeySpec)");
         }
         byte[] key = new byte[spec.keySizeBits() / 8];
-        random.nextBytes(key);
+        KmsRandom.nextBytes(key);
         AuditOperation op = spec.withPlaintext() ? AuditOperation.GENERATE_DATA_KEY
                 : AuditOperation.GENERATE_DATA_KEY_WITHOUT_PLAINTEXT;
         try {
-            byte[] blob = engine.seal(spec.masterKey(), key, 0, key.length, spec.encodedContext(), null, 0, random, op);
+            byte[] blob = engine.seal(spec.masterKey(), key, 0, key.length, spec.encodedContext(), null, 0, op);
             return new KmsDataKey(spec.withPlaintext() ? key : null, blob);
         } catch (InvalidKeyException e) {
             throw new ProviderException("cannot generate a data key: " + e.getMessage(), e);

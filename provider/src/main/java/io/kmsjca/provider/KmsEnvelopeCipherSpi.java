@@ -40,7 +40,6 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
     private KmsKeyRing ring;
     private EncryptionContext context;
     private DataKeyCache cache;
-    private SecureRandom random;
     /** Encryption: sign the message. Decryption: require a signed message. */
     private boolean signed;
 
@@ -108,7 +107,6 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
         this.context = ctx;
         this.cache = dataKeyCache;
         this.signed = sign;
-        this.random = orDefault(rnd);
         reset();
     }
 
@@ -201,7 +199,7 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
     private int encrypt(byte[] in, int off, int len, byte[] out, int outOff, boolean last) {
         try {
             if (sealing == null) {
-                sealing = engine.seal(ring, context, cache, random, signed);
+                sealing = engine.seal(ring, context, cache, signed);
                 prefixSent = 0;
             }
             byte[] prefix = sealing.prefix();

@@ -40,7 +40,6 @@ public final class KmsWrapCipherSpi extends KmsCipherSpi {
     private int mode;
     private KmsKeyHandle key;
     private EncryptionContext context = EncryptionContext.EMPTY;
-    private SecureRandom random;
     private final ByteArrayOutputStream aad = new ByteArrayOutputStream();
     private final SecretBuffer input = new SecretBuffer();
     private boolean inputTooLong;
@@ -70,7 +69,6 @@ public final class KmsWrapCipherSpi extends KmsCipherSpi {
         this.mode = opmode;
         this.key = handle;
         this.context = params == null ? EncryptionContext.EMPTY : ((KmsEncryptionContextSpec) params).encoded();
-        this.random = orDefault(rnd);
         reset();
         engine.checkUsable(handle, context, operation(opmode));
     }
@@ -197,7 +195,7 @@ public final class KmsWrapCipherSpi extends KmsCipherSpi {
     // ---------------------------------------------------------------- helpers
 
     private byte[] seal(byte[] plaintext, AuditOperation op) throws InvalidKeyException {
-        return engine.seal(key, plaintext, 0, plaintext.length, context, aadBytes(), aad.size(), random, op);
+        return engine.seal(key, plaintext, 0, plaintext.length, context, aadBytes(), aad.size(), op);
     }
 
     private byte[] encrypt(byte[] plaintext) {

@@ -79,8 +79,7 @@ class DataKeyCacheTest {
 
     /** Starts a message through the engine itself, to see the cache entry it used. */
     private DataKeyCache.Entry seal(DataKeyCache c, Map<String, String> context) throws Exception {
-        var sealing = new EnvelopeEngine().seal(KmsKeyRing.of(orders), EncryptionContext.of(context), c,
-                new SecureRandom(), false);
+        var sealing = new EnvelopeEngine().seal(KmsKeyRing.of(orders), EncryptionContext.of(context), c, false);
         sealing.body().destroy();
         return sealing.cached();
     }

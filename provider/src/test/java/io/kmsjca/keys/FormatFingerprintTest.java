@@ -41,7 +41,8 @@ class FormatFingerprintTest {
             "record-payload", "2:1f3a1ec6de6c196dcc76188fc0aabbd94f8d0586ec8994c1435ab1c19cc2e0ac",
             "encryption-context", "1:963abe4725519766d26eea706d6868465b5df0846e995de422d043e666f4d68f",
             "envelope-header", "1:2723fd0165398376f0d387f133ff8279aa66d90df4db0cdde62b29c61dc91115",
-            "envelope-header-signed", "2:048ecd1a180f1353bed817fb815b210d63ab5a7e37da627632925581970a2e31");
+            "envelope-header-signed", "2:048ecd1a180f1353bed817fb815b210d63ab5a7e37da627632925581970a2e31",
+            "sealed-record", "2:cafd667614fc366780c0d851eefa0fedaee9b5dc5e49ead99241c7877b8101b4");
 
     private static String sha(byte[] b) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
@@ -74,6 +75,9 @@ class FormatFingerprintTest {
         byte[] verificationKey = new byte[EnvelopeHeader.VERIFICATION_KEY_BYTES];
         verificationKey[0] = 4;
         byte[] signedEnvelope = EnvelopeHeader.body(ctx, List.of(new byte[WrappedKeyBlob.OVERHEAD + 32]), verificationKey);
+        // a sealed record with the generator's bytes fixed: the salt, key and nonce derivations and the layout
+        byte[] sealed = new RecordSeal(new SecretBytes(MATERIAL, "HmacSHA256")).seal(ID.toString(), 7, new byte[] {1, 2, 3},
+                new byte[RecordSeal.SALT_BYTES]);
         return Map.of(
                 "wrapped-key", WrappedKeyBlob.VERSION + ":" + sha(wrapped),
                 "store-image", "1:" + sha(image),
@@ -81,7 +85,8 @@ class FormatFingerprintTest {
                 "record-payload", MasterKeyCodec.VERSION + ":" + sha(payload),
                 "encryption-context", "1:" + sha(ctx.encoded()),
                 "envelope-header", EnvelopeHeader.VERSION + ":" + sha(envelope),
-                "envelope-header-signed", EnvelopeHeader.VERSION_SIGNED + ":" + sha(signedEnvelope));
+                "envelope-header-signed", EnvelopeHeader.VERSION_SIGNED + ":" + sha(signedEnvelope),
+                "sealed-record", RecordSeal.VERSION + ":" + sha(sealed));
     }
 
     @Test
