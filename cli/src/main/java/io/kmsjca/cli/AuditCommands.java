@@ -126,7 +126,8 @@ final class AuditCommands {
     }
 
     @Command(mixinStandardHelpOptions = true, name = "verify", description = "Check every record's HMAC and the hash chain of the whole log (rotated files "
-            + "included): exit 0 when intact, 6 with the first altered, removed, inserted or reordered record.",
+            + "included), and that the log still reaches the checkpoint the store keeps: exit 0 when intact, 6 with the "
+            + "first altered, removed, inserted or reordered record, or a log cut before its checkpoint.",
             footer = {"", "Example:", "  kms audit verify --output text"})
     void verify(@Mixin Common common) throws IOException {
         Path log = common.auditLogFile();
@@ -144,7 +145,8 @@ final class AuditCommands {
                 .with("Line", report.problem() == null ? null : report.line())
                 .with("Detail", report.detail()).with("TornTail", report.tornTail()));
         if (!report.intact()) {
-            throw new CliException(ExitCode.AUDIT_TAMPERED, "the audit log was altered: " + report.detail());
+            throw new CliException(ExitCode.AUDIT_TAMPERED, (report.problem() == AuditLogVerifier.Problem.TRUNCATED
+                    ? "the audit log was cut: " : "the audit log was altered: ") + report.detail());
         }
     }
 }

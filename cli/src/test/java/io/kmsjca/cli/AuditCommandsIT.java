@@ -63,6 +63,17 @@ class AuditCommandsIT {
     }
 
     @Test
+    void verify_logCutAtItsEnd_isRejected_exit6() throws Exception {
+        // every command above closed the store, which keeps the log's last record as its checkpoint
+        List<String> lines = Files.readAllLines(log);
+        Files.write(log, lines.subList(0, lines.size() - 2));
+        Kms.Result cut = kms.run("audit", "verify");
+        assertEquals(6, cut.code(), cut.toString());
+        assertEquals("TRUNCATED", cut.json().get("Problem").getAsString(), cut.out());
+        assertTrue(cut.err().contains("the store's checkpoint is at " + lines.size()), cut.err());
+    }
+
+    @Test
     void tail_follow_printsRecordsAsTheyAreWritten() throws Exception {
         Path followDir = Files.createDirectory(dir.resolve("follow"));
         Kms follower = new Kms(followDir);

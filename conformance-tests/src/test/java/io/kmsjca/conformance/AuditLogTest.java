@@ -204,6 +204,162 @@ class AuditLogTest {
                 "every complete record kept, then the reopen's LOAD_KEY_STORE and the DISABLE_KEY appended");
     }
 
+    // ---------------------------------------------------------------- several writers, cuts, permissions (issue #14)
+
+    private KeyService open(AuditOptions audit) throws Exception {
+        return KeyStores.openFile(store, PASSWORD, Fixtures.cheapOptions().withMaintenanceInterval(Duration.ZERO)
+                .withAudit(audit));
+    }
+
+    /** A key service that writes no log, to verify one: the checkpoint comes from the store. */
+    private AuditLogVerifier.Report verifyFromStore() throws Exception {
+        try (KeyService reader = KeyStores.openFile(store, PASSWORD, Fixtures.cheapOptions()
+                .withMaintenanceInterval(Duration.ZERO))) {
+            return reader.auditLogVerifier().verify(log);
+        }
+    }
+
+    private long count(String operation) throws Exception {
+        long n = 0;
+        for (Path f : logFiles()) {
+            n += Files.readAllLines(f).stream().filter(l -> l.contains("\"operation\":\"" + operation + "\"")).count();
+        }
+        return n;
+    }
+
+    private List<Path> logFiles() throws Exception {
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("audit\\.jsonl(\\.\\d{6})?")).sorted().toList();
+        }
+    }
+
+    private static void wrapMany(KeyService keys, String alias, int count) throws Exception {
+        KmsKeyHandle key = keys.findKey(alias).orElseThrow();
+        Cipher c = Cipher.getInstance("KMSWrap", new KmsProvider());
+        for (int i = 0; i < count; i++) {
+            c.init(Cipher.WRAP_MODE, key);
+            c.wrap(new SecretKeySpec(DATA_KEY, "AES"));
+        }
+    }
+
+    @Test
+    void twoKeyServicesOnOneLog_appendAtOnce_inOneChain() throws Exception {
+        try (KeyService setup = open(1 << 20)) {
+            setup.createKey("orders", "");
+        }
+        // one writes each event at once, the other in batches; a small file limit makes both rotate
+        AuditOptions sync = AuditOptions.DEFAULTS.withFile(log, false, 16 * 1024);
+        AuditOptions async = sync.withDelivery(AuditOptions.Delivery.ASYNC, 64, AuditOptions.WhenFull.BLOCK);
+        int perThread = 300;
+        try (KeyService a = open(sync); KeyService b = open(async)) {
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+            for (KeyService k : List.of(a, a, b, b)) {
+                Thread t = new Thread(() -> {
+                    try {
+                        wrapMany(k, "orders", perThread);
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                threads.add(t);
+                t.start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertEquals(List.of(), failures);
+        }
+        var report = verifyFromStore();
+        assertTrue(report.intact(), report.detail());
+        assertEquals(report.lastSeq(), report.records(), "records 1..n, each once: no sequence number repeats");
+        assertEquals(4 * perThread, count("WRAP_KEY"), "every wrap of both writers is in the log");
+        assertTrue(logFiles().size() > 2, "both writers rotated the shared log: " + logFiles());
+    }
+
+    @Test
+    void aChildJvmAndThisOne_appendAtOnce_inOneChain() throws Exception {
+        try (KeyService setup = open(1 << 20)) {
+            setup.createKey("orders", "");
+        }
+        int perWriter = 400;
+        List<Process> children = new ArrayList<>();
+        for (String mode : List.of("sync", "async")) {
+            children.add(new ProcessBuilder(ChildJvm.javaHomeTool("java").toString(), "-cp", ChildJvm.classPath(),
+                    AuditWriterMain.class.getName(), store.toString(), log.toString(), "orders", Integer.toString(perWriter), mode)
+                    .redirectError(dir.resolve(mode + ".err").toFile()).start());
+        }
+        try (KeyService here = open(AuditOptions.DEFAULTS.withFile(log, true, 1 << 20))) {
+            List<java.io.BufferedReader> outs = new ArrayList<>();
+            for (Process child : children) {
+                var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals("READY", out.readLine(), () -> read(dir.resolve("sync.err")) + read(dir.resolve("async.err")));
+                outs.add(out);
+            }
+            for (Process child : children) {
+                child.getOutputStream().write('\n'); // go: the children and this JVM write at once
+                child.getOutputStream().close();
+            }
+            wrapMany(here, "orders", perWriter);
+            for (int i = 0; i < children.size(); i++) {
+                assertEquals("DONE", outs.get(i).readLine());
+                assertTrue(children.get(i).waitFor(120, TimeUnit.SECONDS));
+                assertEquals(0, children.get(i).exitValue());
+            }
+        } finally {
+            children.forEach(Process::destroyForcibly);
+        }
+        var report = verifyFromStore();
+        assertTrue(report.intact(), report.detail());
+        assertEquals(report.lastSeq(), report.records(), "records 1..n, each once: no sequence number repeats");
+        assertEquals(3 * perWriter, count("WRAP_KEY"), "every wrap of the three writers is in the log");
+    }
+
+    @Test
+    void cutTail_thenReopenAndLogMore_isRejectedAsTruncated() throws Exception {
+        writeLog(1 << 20).close(); // close keeps the checkpoint: the last record
+        List<String> lines = lines();
+        write(lines.subList(0, lines.size() - 5));
+        try (KeyService again = open(1 << 20)) {
+            again.enableKey("orders"); // after the reopen's LOAD_KEY_STORE
+            wrapMany(again, "orders", 10); // the chain goes on past where the checkpoint was
+        }
+        var report = verifyFromStore();
+        assertFalse(report.intact(), report.detail());
+        assertEquals(AuditLogVerifier.Problem.TRUNCATED, report.problem(), report.detail());
+        assertTrue(report.detail().contains("record " + lines.size() + " is not the record the store's checkpoint names"),
+                report.detail());
+        assertEquals(lines.size(), report.line(), "the record now at the checkpoint's number");
+        assertEquals(1, count("AUDIT_LOG_CUT"), "the writer that found the cut recorded it once");
+    }
+
+    @Test
+    void cutTail_isRejectedAsTruncated_byTheLibraryAndTheVerifierOfAnotherProcess() throws Exception {
+        try (KeyService keys = writeLog(1 << 20)) {
+            keys.runMaintenance(); // maintenance keeps the checkpoint too, not only close
+            List<String> lines = lines();
+            write(lines.subList(0, lines.size() - 3));
+            var report = verifyFromStore();
+            assertEquals(AuditLogVerifier.Problem.TRUNCATED, report.problem(), report.detail());
+            assertTrue(report.detail().contains("the log ends at sequence " + (lines.size() - 3)
+                    + ", the store's checkpoint is at " + lines.size()), report.detail());
+            assertEquals(lines.size() - 3, report.records(), "every record left verified");
+        }
+    }
+
+    @Test
+    void logFiles_areCreatedOwnerOnly() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        writeLog(4096).close();
+        List<Path> files = new ArrayList<>(logFiles());
+        files.add(dir.resolve("audit.jsonl.lock"));
+        assertTrue(files.size() > 3, "rotated files too: " + files);
+        for (Path f : files) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(f)), f.toString());
+        }
+    }
+
     private static String read(Path p) {
         try {
             return Files.readString(p);

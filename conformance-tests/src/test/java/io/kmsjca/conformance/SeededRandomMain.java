@@ -31,7 +31,7 @@ public final class SeededRandomMain {
 
     public static void main(String[] args) throws Exception {
         KeyService service = KeyStores.openFile(Path.of(args[0]), "seeded".toCharArray(),
-                KeyServiceOptions.defaults().withKdf(Argon2Params.of(64, 1, 1)).withMaintenanceInterval(Duration.ZERO));
+                KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests()).withMaintenanceInterval(Duration.ZERO));
         KmsKeyHandle key = service.findKey(args[1]).orElseThrow();
         Provider provider = new KmsProvider();
         HexFormat hex = HexFormat.of();

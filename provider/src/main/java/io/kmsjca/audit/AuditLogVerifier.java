@@ -9,26 +9,39 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Reads an audit log written by {@link JsonLinesAuditSink} (the current file and its rotated
  * predecessors) and reports the first record that was altered, removed, inserted or reordered,
  * or that the log is intact. A torn last line (a crash while writing) is reported but accepted:
- * it was never acknowledged. Removal of records from the very end cannot be told from a log that
- * ends there; compare the last sequence number with an external copy to detect it.
- * Obtain one from {@code KeyService.auditLogVerifier()}: the key comes from the store.
+ * it was never acknowledged. Records cut from the end are found up to the store's checkpoint
+ * ({@link AuditCheckpoints}): a log that ends before it, or holds another record where it
+ * points, is reported {@link Problem#TRUNCATED}; records after the last checkpoint can be cut
+ * unseen. Obtain one from {@code KeyService.auditLogVerifier()}: the key and the checkpoint come
+ * from the store.
  */
 public final class AuditLogVerifier {
 
     private final AuditRecords records;
+    private final AuditCheckpoints checkpoints;
 
+    /** A verifier without checkpoints: it cannot tell a log cut at its end from one that ends there. */
     public AuditLogVerifier(SecretBytes macKey) {
-        this.records = new AuditRecords(macKey);
+        this(macKey, AuditCheckpoints.NONE);
     }
 
-    /** What is wrong with a log. */
-    public enum Problem { ALTERED, REMOVED, INSERTED, REORDERED }
+    public AuditLogVerifier(SecretBytes macKey, AuditCheckpoints checkpoints) {
+        this.records = new AuditRecords(macKey);
+        this.checkpoints = checkpoints;
+    }
+
+    /**
+     * What is wrong with a log. TRUNCATED: records were cut from its end, before the store's
+     * checkpoint (the log ends before it, or was written again after the cut).
+     */
+    public enum Problem { ALTERED, REMOVED, INSERTED, REORDERED, TRUNCATED }
 
     /**
      * @param intact      whether every record verified and the chain is unbroken
@@ -67,6 +80,10 @@ public final class AuditLogVerifier {
                 lines.add(new Line(files.get(f), i + 1, parts[i], records.parse(parts[i])));
             }
         }
+        Optional<AuditCheckpoints.Checkpoint> checkpoint = lines.isEmpty() || lines.get(0).parsed == null
+                ? Optional.empty() : checkpoints.read(AuditRecords.hash(lines.get(0).text));
+        String atCheckpoint = null;
+        Line checkpointLine = null;
         Set<Long> seen = new HashSet<>();
         Set<Long> later = new HashSet<>();
         lines.stream().filter(l -> l.parsed != null).forEach(l -> later.add(l.parsed.seq()));
@@ -96,8 +113,24 @@ public final class AuditLogVerifier {
             seen.add(seq);
             later.remove(seq);
             prev = AuditRecords.hash(l.text);
+            if (checkpoint.isPresent() && seq == checkpoint.get().seq()) {
+                atCheckpoint = prev;
+                checkpointLine = l;
+            }
             expected++;
             verified++;
+        }
+        if (checkpoint.isPresent()) {
+            long at = checkpoint.get().seq();
+            Line last = lines.get(lines.size() - 1);
+            if (atCheckpoint == null) {
+                return problem(Problem.TRUNCATED, last, verified, expected - 1, "the log ends at sequence " + (expected - 1)
+                        + ", the store's checkpoint is at " + at + ": records were cut from its end", tornTail);
+            }
+            if (!atCheckpoint.equals(checkpoint.get().hash())) {
+                return problem(Problem.TRUNCATED, checkpointLine, verified, expected - 1, "record " + at + " is not the record the "
+                        + "store's checkpoint names: the log was cut before it and written again", tornTail);
+            }
         }
         return new Report(true, verified, expected - 1, null, null, 0,
                 verified + " records verified" + (tornTail ? "; the last line is incomplete (a crash while writing)" : ""),

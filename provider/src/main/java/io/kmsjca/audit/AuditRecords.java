@@ -66,6 +66,16 @@ final class AuditRecords {
     record Parsed(long seq, String prev) {
     }
 
+    /** The sequence number a line claims, unverified (to find a record quickly), or -1 if it names none. */
+    static long seqOf(String line) {
+        Matcher m = PREFIX.matcher(line);
+        try {
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        } catch (NumberFormatException tooLarge) {
+            return -1;
+        }
+    }
+
     static String hash(String line) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));

@@ -4,16 +4,23 @@ import io.kmsjca.crypto.SecretBytes;
 import io.kmsjca.spi.audit.AuditEvent;
 import io.kmsjca.spi.audit.AuditListener;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The built-in audit log: one JSON object per line, each carrying a sequence number, the hash of
@@ -24,28 +31,46 @@ import java.util.List;
  *   <li>Synchronous delivery ({@code batched} false): each line is written before the request
  *       returns; with {@code fsync} on it is on disk, and one fsync covers every line written by
  *       concurrent requests since the last one (group commit).</li>
- *   <li>Asynchronous delivery ({@code batched} true): lines collect in memory and {@link #flush()},
+ *   <li>Asynchronous delivery ({@code batched} true): events collect in memory and {@link #flush()},
  *       called after each batch, writes them in one write and one fsync.</li>
+ *   <li>Several writers (other JVMs, other key services of this JVM) share one log and one chain:
+ *       each batch is appended under {@link AuditLogLock}, and a writer that finds the file changed
+ *       since its own last write re-reads the last line and continues its sequence number and
+ *       hash. Lines are numbered and chained only then, under the lock. Each line names its
+ *       writer ({@code providerInstance}).</li>
  *   <li>Rotation: past {@code maxBytes} the file is fsync'ed and renamed to {@code NAME.000001},
  *       {@code .000002}, ... atomically, so each record lives in exactly one file; the chain goes on.</li>
  *   <li>Restart: the sink continues the chain from the last complete line; a torn last line left by
  *       a crash (never acknowledged) is cut off first.</li>
+ *   <li>Checkpoints: {@link #checkpoint} keeps the last record's number and hash in the key store, so
+ *       records cut from the end are found; the key service calls it periodically and at close.</li>
  * </ul>
+ * New files are created owner-only ({@link OwnerOnlyFiles}).
  */
 public final class JsonLinesAuditSink implements AuditListener {
+
+    private static final Set<StandardOpenOption> APPEND_OPTIONS = Set.of(StandardOpenOption.CREATE,
+            StandardOpenOption.READ, StandardOpenOption.WRITE);
 
     private final Path file;
     private final AuditRecords records;
     private final boolean fsync;
     private final boolean batched;
     private final long maxBytes;
-    private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(64 * 1024);
+    private final AuditLogLock lock;
+    private final List<String> pending = new ArrayList<>(); // event fields, numbered and chained when written
     private final Object syncLock = new Object();
     private FileChannel channel;
+    private Object channelFile; // the file key of what channel has open: another writer may have rotated it away
+    private long knownSize = -1; // the size after this writer's last write; any other size means another writer wrote
     private long seq;
     private String prevHash;
+    private String chainId; // SHA-256 of record 1: names this log in the store's checkpoints
     private long written;
     private long synced;
+    private AuditCheckpoints.Checkpoint vouched; // a checkpoint known to lie on the chain as this writer sees it
+    private AuditCheckpoints.Checkpoint refused; // a stored checkpoint found missing from the log, already reported
+    private long rereads; // how often the tail was read again: a vouched checkpoint holds only within one generation
 
     public JsonLinesAuditSink(Path file, SecretBytes macKey, boolean fsync, boolean batched, long maxBytes)
             throws IOException {
@@ -55,69 +80,97 @@ public final class JsonLinesAuditSink implements AuditListener {
         this.batched = batched;
         this.maxBytes = maxBytes;
         Files.createDirectories(this.file.getParent());
-        resume();
-    }
-
-    /** Finds where the chain stands: the last complete line of the newest file. */
-    private void resume() throws IOException {
-        seq = 0;
-        prevHash = AuditRecords.GENESIS;
-        List<Path> files = AuditLogFiles.inOrder(file);
-        for (int i = files.size() - 1; i >= 0 && seq == 0; i--) {
-            String last = lastCompleteLine(files.get(i), i == files.size() - 1 && files.get(i).equals(file));
-            if (last != null) {
-                AuditRecords.Parsed p = records.parse(last);
-                if (p == null) {
-                    throw new IOException("audit log " + files.get(i) + " ends in a record that fails verification;"
-                            + " run the verifier before appending to it");
-                }
-                seq = p.seq();
-                prevHash = AuditRecords.hash(last);
+        this.lock = new AuditLogLock(this.file);
+        synchronized (this) {
+            try (AuditLogLock.Held held = lock.acquire()) {
+                catchUp(true);
             }
         }
-        channel = openCurrent();
     }
 
     /**
-     * Opens the current file for appending, creating it if needed. A new file's name is made
-     * durable at once (the folder is fsync'ed): otherwise a power cut could take the file, and
-     * every fsync'ed line in it, away with its name.
+     * Finds where the chain stands now, under the lock: opens the current file again if another
+     * writer rotated it away, and re-reads the last complete line if the file is not as this
+     * writer left it. A torn last line (a writer that crashed mid-write) is cut off first.
+     *
+     * @param thorough whether to check that the path still names the open file even when its size
+     *                 is as this writer left it
      */
-    private FileChannel openCurrent() throws IOException {
+    private void catchUp(boolean thorough) throws IOException {
+        if (channel == null || !channel.isOpen()) {
+            reopen();
+        }
+        long size = channel.size();
+        // A writer rotates only the file it has just appended to, under the lock, so a file another
+        // writer rotated away has grown since this writer's last write: an unchanged size needs no
+        // stat of the path (one system call less per event). Checkpoints look anyway, in case the
+        // file was moved or deleted from outside.
+        if (size == knownSize && !thorough) {
+            return;
+        }
+        if (!stillCurrent()) {
+            reopen();
+            size = channel.size();
+        }
+        if (size == knownSize) {
+            return; // nobody else wrote since this writer's last batch: the common case, no read
+        }
+        size = AuditLogTail.cutTornTail(channel, size);
+        String last = AuditLogTail.lastLine(channel, size);
+        List<Path> files = AuditLogFiles.inOrder(file);
+        for (int i = files.size() - 2; last == null && i >= 0; i--) {
+            last = AuditLogTail.lastLine(files.get(i)); // the current file is empty: the chain ends in a rotated one
+        }
+        vouched = null; // what was checked before may have been cut since
+        rereads++;
+        if (last == null) {
+            seq = 0;
+            prevHash = AuditRecords.GENESIS;
+            chainId = null;
+        } else {
+            AuditRecords.Parsed p = records.parse(last);
+            if (p == null) {
+                throw new IOException("audit log " + file + " ends in a record that fails verification;"
+                        + " run the verifier before appending to it");
+            }
+            seq = p.seq();
+            prevHash = AuditRecords.hash(last);
+            String first = AuditLogTail.firstLine(files.get(0));
+            chainId = first == null ? null : AuditRecords.hash(first);
+        }
+        knownSize = size;
+    }
+
+    private boolean stillCurrent() throws IOException {
+        try {
+            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            return key != null && key.equals(channelFile);
+        } catch (NoSuchFileException rotatedAway) {
+            return false;
+        }
+    }
+
+    private void reopen() throws IOException {
+        if (channel != null && channel.isOpen()) {
+            if (fsync) {
+                channel.force(false); // lines of this writer not yet covered by a group commit
+            }
+            channel.close();
+        }
         boolean created = Files.notExists(file);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        channel = OwnerOnlyFiles.open(file, APPEND_OPTIONS);
         if (created) {
+            // a new file's name is made durable at once: otherwise a power cut could take the file,
+            // and every fsync'ed line in it, away with its name (and, after a rotation, the rename too)
             try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
                 dir.force(true);
             } catch (IOException e) {
-                ch.close();
+                channel.close();
                 throw e;
             }
         }
-        return ch;
-    }
-
-    /** The last newline-terminated line; a torn tail after it is cut off when {@code truncate}. */
-    private static String lastCompleteLine(Path p, boolean truncate) throws IOException {
-        byte[] bytes = Files.readAllBytes(p);
-        int end = bytes.length;
-        while (end > 0 && bytes[end - 1] != '\n') {
-            end--;
-        }
-        if (truncate && end < bytes.length) {
-            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                ch.truncate(end);
-                ch.force(true);
-            }
-        }
-        if (end == 0) {
-            return null;
-        }
-        int start = end - 1;
-        while (start > 0 && bytes[start - 1] != '\n') {
-            start--;
-        }
-        return new String(bytes, start, end - 1 - start, StandardCharsets.UTF_8);
+        channelFile = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        knownSize = -1;
     }
 
     @Override
@@ -126,64 +179,50 @@ public final class JsonLinesAuditSink implements AuditListener {
         AuditJson.appendFields(fields, event);
         long mine;
         synchronized (this) {
-            String line = records.line(seq + 1, prevHash, fields.toString());
-            byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-            String hashBefore = prevHash;
-            seq++;
-            prevHash = AuditRecords.hash(line);
-            mine = ++written;
-            pending.write(bytes, 0, bytes.length);
             if (batched) {
+                pending.add(fields.toString());
                 return; // written by flush(), after the batch
             }
-            try {
-                writePending();
-            } catch (UncheckedIOException e) {
-                // the line is not in the file: the chain goes on from the line before it, so the
-                // next record follows without a gap the verifier would report as a removal
-                pending.reset();
-                seq--;
-                prevHash = hashBefore;
-                written--;
-                throw e;
-            }
+            writeBatch(List.of(fields.toString()));
+            mine = written;
         }
         if (fsync) {
             syncUpTo(mine);
         }
     }
 
-    /** Writes what is pending (one write call), rotating when the file is full. Holds the monitor. */
-    private void writePending() {
-        long sizeBefore = -1;
-        try {
-            sizeBefore = channel.size();
-            ByteBuffer buf = ByteBuffer.wrap(pending.toByteArray());
-            while (buf.hasRemaining()) {
-                channel.write(buf);
+    /**
+     * Numbers, chains and appends a batch under the log's lock (one write call), rotating when
+     * the file is full. Holds the monitor.
+     */
+    private void writeBatch(List<String> batch) {
+        try (AuditLogLock.Held held = lock.acquire()) {
+            catchUp(false);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(batch.size() * 768);
+            for (String fields : batch) {
+                String line = records.line(seq + 1, prevHash, fields);
+                String hash = AuditRecords.hash(line);
+                if (seq == 0) {
+                    chainId = hash;
+                }
+                seq++;
+                prevHash = hash;
+                out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
             }
-            pending.reset();
-        } catch (IOException e) {
-            cutBack(sizeBefore, e);
-            throw new UncheckedIOException("cannot append to audit log " + file, e);
-        }
-        try {
-            if (channel.size() >= maxBytes) {
+            ByteBuffer buf = ByteBuffer.wrap(out.toByteArray());
+            long at = knownSize;
+            knownSize = -1; // until the write completed: a failed write leaves the tail to be read again
+            while (buf.hasRemaining()) {
+                at += channel.write(buf, at);
+            }
+            knownSize = at;
+            written += batch.size();
+            if (knownSize >= maxBytes) {
                 rotate();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot rotate audit log " + file, e);
-        }
-    }
-
-    /** A write that failed part-way (no space) leaves no torn line in the middle of the log. */
-    private void cutBack(long size, IOException failure) {
-        try {
-            if (size >= 0 && channel.size() > size) {
-                channel.truncate(size);
-            }
-        } catch (IOException e) {
-            failure.addSuppressed(e);
+            knownSize = -1;
+            throw new UncheckedIOException("cannot append to audit log " + file, e);
         }
     }
 
@@ -203,7 +242,7 @@ public final class JsonLinesAuditSink implements AuditListener {
                 ch.force(false);
             } catch (IOException e) {
                 if (!ch.isOpen()) {
-                    return; // rotated meanwhile: the rotation fsync'ed it
+                    return; // rotated or reopened meanwhile: that fsync'ed it
                 }
                 throw new UncheckedIOException("cannot fsync audit log " + file, e);
             }
@@ -211,37 +250,125 @@ public final class JsonLinesAuditSink implements AuditListener {
         }
     }
 
+    /** Under the lock: the full file becomes NAME.00000N and a new, empty one takes its place. */
     private void rotate() throws IOException {
         channel.force(true);
         channel.close();
         Path target = AuditLogFiles.nextRotated(file);
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-        channel = openCurrent(); // its folder fsync makes the rename and the new file durable
+        reopen(); // creates the new current file and fsyncs the folder: the rename is durable with it
+        knownSize = channel.size();
     }
 
     /** Writes the pending batch and, with fsync on, makes it durable: the group commit of asynchronous delivery. */
     @Override
     public void flush() {
-        try {
-            synchronized (this) {
-                writePending();
+        synchronized (this) {
+            try {
+                if (!pending.isEmpty()) {
+                    writeBatch(pending);
+                }
                 if (fsync) {
                     channel.force(false);
                 }
                 synced = written;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot fsync audit log " + file, e);
+            } finally {
+                pending.clear();
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot fsync audit log " + file, e);
         }
+    }
+
+    /**
+     * Keeps the number and hash of the log's last record in the store, once the log is on disk up
+     * to it, so that a log later found shorter is reported as cut. The checkpoint moves forward
+     * only if the record the store's current checkpoint names is still in the log; if it is not,
+     * the log was cut, and the checkpoint stays where it is.
+     *
+     * <p>The store is called holding neither this sink's monitor nor the log's lock: a key change
+     * holds the store's lock while it records its event here, so the opposite order could deadlock.
+     *
+     * @throws AuditLogCutException the log no longer holds the store's checkpoint (reported once
+     *                              per checkpoint; later calls return quietly)
+     * @throws IOException          the log or the store could not be read or written
+     */
+    public void checkpoint(AuditCheckpoints store) throws IOException {
+        String chain;
+        AuditCheckpoints.Checkpoint here;
+        AuditCheckpoints.Checkpoint known;
+        AuditCheckpoints.Checkpoint reported;
+        long generation;
+        synchronized (this) {
+            try (AuditLogLock.Held held = lock.acquire()) {
+                catchUp(true);
+                if (seq == 0 || chainId == null) {
+                    return;
+                }
+                channel.force(false); // the store never vouches for a record that is not on disk
+                chain = chainId;
+                here = new AuditCheckpoints.Checkpoint(seq, prevHash);
+                known = vouched;
+                reported = refused;
+                generation = rereads;
+            }
+        }
+        Optional<AuditCheckpoints.Checkpoint> stored = store.read(chain);
+        if (stored.isPresent() && !stored.get().equals(known)) {
+            AuditCheckpoints.Checkpoint cp = stored.get();
+            if (cp.equals(reported)) {
+                return;
+            }
+            String problem = missing(cp, here);
+            if (problem != null) {
+                synchronized (this) {
+                    refused = cp;
+                }
+                throw new AuditLogCutException(problem);
+            }
+        }
+        if (stored.isEmpty() || stored.get().seq() < here.seq()) {
+            store.advance(chain, here);
+        }
+        synchronized (this) {
+            if (rereads == generation) {
+                vouched = here; // unless the log changed under another writer meanwhile: then check again next time
+            }
+        }
+    }
+
+    /** Why the log, which ends at {@code here}, does not hold the checkpointed record, or null if it does. */
+    private String missing(AuditCheckpoints.Checkpoint cp, AuditCheckpoints.Checkpoint here) throws IOException {
+        if (cp.seq() > here.seq()) {
+            return "the audit log " + file + " ends at sequence " + here.seq() + ", the store's checkpoint is at "
+                    + cp.seq() + ": records were cut from its end";
+        }
+        String found = null;
+        if (cp.seq() == here.seq()) {
+            found = here.hash();
+        } else {
+            synchronized (this) {
+                try (AuditLogLock.Held held = lock.acquire()) { // no rotation while the files are read
+                    List<Path> files = AuditLogFiles.inOrder(file);
+                    for (int i = files.size() - 1; found == null && i >= 0; i--) {
+                        String line = AuditLogTail.record(files.get(i), cp.seq());
+                        found = line == null ? null : AuditRecords.hash(line);
+                    }
+                }
+            }
+        }
+        return Objects.equals(found, cp.hash()) ? null : "record " + cp.seq() + " of the audit log " + file
+                + " is not the record the store's checkpoint names: the log was cut before it and written again";
     }
 
     @Override
     public void close() {
         synchronized (this) {
             try {
-                writePending();
+                flush();
                 channel.force(true);
                 channel.close();
+                lock.close();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot close audit log " + file, e);
             }

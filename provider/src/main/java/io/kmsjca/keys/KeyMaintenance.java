@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The work a key store does on its own: scheduled rotation, rotation by usage, destruction at
- * the end of a deletion waiting period, and persisting usage counts. One daemon thread serves
+ * the end of a deletion waiting period, persisting usage counts, and the audit log's checkpoint. One daemon thread serves
  * every key service of the JVM; a service that is no longer referenced drops out by itself.
  * None of this runs on a wrap or unwrap: a wrap that reaches the usage threshold only hands the
  * rotation to this thread (or, with no background maintenance, does it at once).
@@ -88,6 +88,7 @@ final class KeyMaintenance {
                 LOG.log(System.Logger.Level.WARNING, "kms-jca maintenance of key " + key.id() + " failed: " + e.getMessage());
             }
         }
+        service.checkpointAuditLog();
         return new MaintenanceReport(rotated, destroyed, persisted, failures);
     }
 

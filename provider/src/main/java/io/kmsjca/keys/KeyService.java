@@ -4,7 +4,6 @@ import io.kmsjca.audit.AuditDispatcher;
 import io.kmsjca.audit.AuditLogVerifier;
 import io.kmsjca.audit.AuditOptions;
 import io.kmsjca.audit.ContextHasher;
-import io.kmsjca.audit.JsonLinesAuditSink;
 import io.kmsjca.format.EncryptionContext;
 import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.OutOfSyncException;
@@ -52,7 +51,7 @@ public final class KeyService implements AutoCloseable {
 
     private final KeyRegistry registry;
     private final KeyServiceOptions options;
-    private final AuditKeys auditKeys;
+    private final AuditLogKeeper auditLog;
     private final AuditDispatcher audit;
     private final KeyChanges changes;
     private final AliasChanges aliasChanges;
@@ -71,12 +70,12 @@ public final class KeyService implements AutoCloseable {
         } catch (KeyStoreException e) {
             throw new IOException("cannot create the store's audit key: " + e.getMessage(), e);
         }
-        this.auditKeys = AuditKeys.derive(owned.key());
+        AuditKeys auditKeys = AuditKeys.derive(owned.key());
         AuditOptions ao = options.audit();
+        this.auditLog = new AuditLogKeeper(ao, auditKeys, registry, owned.key(), options);
         List<AuditListener> listeners = new ArrayList<>(options.auditListeners());
-        if (ao.file() != null) {
-            listeners.add(new JsonLinesAuditSink(ao.file(), auditKeys.logMac, ao.fileFsync(),
-                    ao.delivery() == AuditOptions.Delivery.ASYNC, ao.fileMaxBytes()));
+        if (auditLog.sink() != null) {
+            listeners.add(auditLog.sink());
         }
         this.audit = new AuditDispatcher(options.clock(), ao, listeners,
                 ao.contextValues() == AuditOptions.ContextValues.HMAC ? ContextHasher.hmac(auditKeys.contextHmac)
@@ -132,9 +131,14 @@ public final class KeyService implements AutoCloseable {
         }
     }
 
-    /** A verifier for this store's audit log (the key comes from the store). */
+    /** A verifier for this store's audit log (the key and the log's checkpoint come from the store). */
     public AuditLogVerifier auditLogVerifier() {
-        return new AuditLogVerifier(auditKeys.logMac);
+        return auditLog.verifier();
+    }
+
+    /** Keeps the audit log's checkpoint in the store: maintenance does this on its schedule, and close. */
+    void checkpointAuditLog() {
+        auditLog.checkpoint(audit);
     }
 
     // ---------------------------------------------------------------- reading
@@ -408,6 +412,8 @@ public final class KeyService implements AutoCloseable {
         maintenance.stop();
         try {
             maintenance.flushUsage();
+            audit.flush();
+            auditLog.checkpoint(audit);
             audit.close();
             registry.backend().close();
         } finally {

@@ -59,5 +59,10 @@ public enum AuditOperation {
     /** Asynchronous delivery dropped events because its queue was full; the message gives the count. */
     AUDIT_EVENTS_DROPPED,
     /** A listener failed under the fail-open policy; the message gives the listener and the count. */
-    AUDIT_DELIVERY_FAILED
+    AUDIT_DELIVERY_FAILED,
+    /**
+     * The audit log no longer holds the record the store's checkpoint names: records were cut
+     * from its end. Recorded once per checkpoint by the writer that finds it; the message says where.
+     */
+    AUDIT_LOG_CUT
 }

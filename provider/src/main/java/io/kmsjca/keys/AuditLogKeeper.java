@@ -1,0 +1,68 @@
+package io.kmsjca.keys;
+
+import io.kmsjca.audit.AuditDispatcher;
+import io.kmsjca.audit.AuditLogCutException;
+import io.kmsjca.audit.AuditLogVerifier;
+import io.kmsjca.audit.AuditOptions;
+import io.kmsjca.audit.JsonLinesAuditSink;
+import io.kmsjca.format.EncryptionContext;
+import io.kmsjca.spi.audit.AuditOperation;
+
+import java.io.IOException;
+import java.util.UUID;
+
+/**
+ * The store's side of the tamper-evident audit log: the file sink (if {@code audit.file} is
+ * set), its checkpoints kept in the store, and the verifier that reads them. Checkpoints are
+ * written by background maintenance and at close, never on a request's path.
+ */
+final class AuditLogKeeper {
+
+    private static final System.Logger LOG = System.getLogger("io.kmsjca.audit");
+
+    private final JsonLinesAuditSink sink;
+    private final AuditLogCheckpoints checkpoints;
+    private final AuditKeys keys;
+    private final UUID auditKey;
+
+    AuditLogKeeper(AuditOptions options, AuditKeys keys, KeyRegistry registry, MasterKey auditKey,
+                   KeyServiceOptions serviceOptions) throws IOException {
+        this.keys = keys;
+        this.auditKey = auditKey.id();
+        this.checkpoints = new AuditLogCheckpoints(registry, auditKey.id(), serviceOptions.clock());
+        this.sink = options.file() == null ? null : new JsonLinesAuditSink(options.file(), keys.logMac,
+                options.fileFsync(), options.delivery() == AuditOptions.Delivery.ASYNC, options.fileMaxBytes());
+    }
+
+    /** The file sink, or null when the store writes no audit log. */
+    JsonLinesAuditSink sink() {
+        return sink;
+    }
+
+    AuditLogVerifier verifier() {
+        return new AuditLogVerifier(keys.logMac, checkpoints);
+    }
+
+    /**
+     * Moves the log's checkpoint to its last record. A log found cut is reported (a warning and
+     * an AUDIT_LOG_CUT event, once per checkpoint) but never fails the caller: maintenance and
+     * close go on, and the verifier keeps reporting the cut.
+     */
+    void checkpoint(AuditDispatcher audit) {
+        if (sink == null) {
+            return;
+        }
+        try {
+            sink.checkpoint(checkpoints);
+        } catch (AuditLogCutException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
+            try {
+                audit.record(AuditOperation.AUDIT_LOG_CUT, auditKey, 1, null, e, EncryptionContext.EMPTY);
+            } catch (RuntimeException failed) {
+                LOG.log(System.Logger.Level.WARNING, "could not record that the audit log was cut: " + failed.getMessage());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "kms-jca could not keep the audit log's checkpoint: " + e.getMessage());
+        }
+    }
+}
