@@ -5,7 +5,7 @@ import io.kmsjca.spi.CorruptStoreException;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.MemoryKeyRecordStore;
-import io.kmsjca.spi.StaleRecordException;
+import io.kmsjca.spi.tck.ForwardingKeyRecordStore;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -57,12 +57,11 @@ class RolledBackRecordTest {
      * Another process's view of {@code shared}: it hears no change (its change feed is down) and,
      * once told, serves one record at an older revision, as a restored database row would.
      */
-    private static final class RollingBackView implements KeyRecordStore {
-        private final KeyRecordStore shared;
+    private static final class RollingBackView extends ForwardingKeyRecordStore {
         private volatile KeyRecord rolledBack;
 
         RollingBackView(KeyRecordStore shared) {
-            this.shared = shared;
+            super(shared);
         }
 
         void rollBack(KeyRecord older) {
@@ -70,24 +69,9 @@ class RolledBackRecordTest {
         }
 
         @Override
-        public Optional<byte[]> header() throws IOException {
-            return shared.header();
-        }
-
-        @Override
-        public void putHeader(byte[] expected, byte[] next) throws IOException, StaleRecordException {
-            shared.putHeader(expected, next);
-        }
-
-        @Override
         public Optional<KeyRecord> get(String keyId) throws IOException {
             KeyRecord r = rolledBack;
-            return r != null && r.keyId().equals(keyId) ? Optional.of(r) : shared.get(keyId);
-        }
-
-        @Override
-        public List<KeyRecord> list() throws IOException {
-            return shared.list();
+            return r != null && r.keyId().equals(keyId) ? Optional.of(r) : delegate.get(keyId);
         }
 
         @Override
@@ -97,18 +81,8 @@ class RolledBackRecordTest {
             if (r != null) {
                 ordered.put(r.keyId(), r.revision());
             }
-            shared.revisions().forEach(ordered::putIfAbsent);
+            delegate.revisions().forEach(ordered::putIfAbsent);
             return ordered;
-        }
-
-        @Override
-        public void put(KeyRecord next) throws IOException, StaleRecordException {
-            shared.put(next);
-        }
-
-        @Override
-        public void delete(String keyId, long expectedRevision) throws IOException, StaleRecordException {
-            shared.delete(keyId, expectedRevision);
         }
 
         @Override

@@ -4,7 +4,7 @@ import io.kmsjca.crypto.Argon2Params;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.provider.KmsProvider;
 import io.kmsjca.spi.KeyRecord;
-import io.kmsjca.spi.KeyRecordStore;
+import io.kmsjca.spi.tck.ForwardingKeyRecordStore;
 import io.kmsjca.spi.MemoryKeyRecordStore;
 import io.kmsjca.spi.StaleRecordException;
 import io.kmsjca.spi.audit.AuditEvent;
@@ -132,28 +132,11 @@ class SecretWipingTest {
     }
 
     /** A memory store whose record writes fail on demand: the injected I/O fault. */
-    private static final class FailingPuts implements KeyRecordStore {
-        private final MemoryKeyRecordStore delegate = new MemoryKeyRecordStore();
+    private static final class FailingPuts extends ForwardingKeyRecordStore {
         volatile boolean failPuts;
 
-        @Override
-        public Optional<byte[]> header() throws IOException {
-            return delegate.header();
-        }
-
-        @Override
-        public void putHeader(byte[] expected, byte[] next) throws IOException, StaleRecordException {
-            delegate.putHeader(expected, next);
-        }
-
-        @Override
-        public Optional<KeyRecord> get(String keyId) throws IOException {
-            return delegate.get(keyId);
-        }
-
-        @Override
-        public List<KeyRecord> list() throws IOException {
-            return delegate.list();
+        FailingPuts() {
+            super(new MemoryKeyRecordStore());
         }
 
         @Override
@@ -162,21 +145,6 @@ class SecretWipingTest {
                 throw new IOException("injected: disk full");
             }
             delegate.put(next);
-        }
-
-        @Override
-        public void delete(String keyId, long expectedRevision) throws IOException, StaleRecordException {
-            delegate.delete(keyId, expectedRevision);
-        }
-
-        @Override
-        public Subscription subscribe(Consumer<String> changedKeyId) {
-            return delegate.subscribe(changedKeyId);
-        }
-
-        @Override
-        public void close() throws IOException {
-            delegate.close();
         }
     }
 }
