@@ -400,6 +400,11 @@ public final class KeyService implements AutoCloseable {
         return header.isEmpty() || registry.root().isUnlockedBy(header.get(), password);
     }
 
+    /** Whether the store has a password (a header): false for a new in-memory store never written. */
+    boolean hasPassword() throws IOException {
+        return registry.backend().header().isPresent();
+    }
+
     /**
      * Stops maintenance, persists usage counts, delivers and closes the audit trail, closes the
      * backend, and wipes the root key and every version's material: a closed service keeps no

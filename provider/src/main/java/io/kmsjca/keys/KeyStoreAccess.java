@@ -4,6 +4,7 @@ import io.kmsjca.format.EncryptionContext;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import java.io.IOException;
+import java.security.UnrecoverableEntryException;
 import java.security.UnrecoverableKeyException;
 import java.util.Map;
 import java.util.UUID;
@@ -67,6 +68,35 @@ public final class KeyStoreAccess {
         }
         service.audit().record(AuditOperation.LOAD_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
         return administrator(service);
+    }
+
+    /**
+     * The key service for the management API ({@code KmsKeyStores.keyService}), given the store
+     * password. A store that has no password (a new in-memory one) admits only its administrator:
+     * a keys-only view of it has no password to show. A wrong password is refused and audited, as
+     * at {@link #checkPassword}, so guessing through the management API leaves a trace.
+     *
+     * @throws UnrecoverableEntryException the password is wrong or missing (its cause: why)
+     */
+    public KeyService management(char[] password) throws UnrecoverableEntryException {
+        boolean admitted;
+        IOException cannotCheck = null;
+        try {
+            admitted = password != null && (loadedWithout == null || service.hasPassword())
+                    && service.verifyPassword(password);
+        } catch (IOException e) {
+            admitted = false;
+            cannotCheck = e;
+        }
+        if (admitted) {
+            return service;
+        }
+        var refused = new UnrecoverableEntryException(cannotCheck != null
+                ? "cannot check the key store password: " + cannotCheck.getMessage()
+                : "key store password was incorrect");
+        refused.initCause(cannotCheck != null ? cannotCheck : new UnrecoverableKeyException("key store password was incorrect"));
+        service.audit().record(AuditOperation.LOAD_KEY_STORE, null, 0, null, refused, EncryptionContext.EMPTY);
+        throw refused;
     }
 
     /** The key service, for using keys: what every loaded store may do. */

@@ -171,7 +171,9 @@ public final class KmsConfig {
             }
         }
         throw new IllegalArgumentException("no key store backend on the class path opens store.url "
-                + url.replaceAll("//[^/@]*@", "//") + "; for jdbc:postgresql add the keystore-postgres module");
+                // credentials stay out of the message: user:password@ and any password= parameter
+                + url.replaceAll("//[^/@]*@", "//").replaceAll("(?i)password=[^&;]*", "password=***")
+                + "; for jdbc:postgresql add the keystore-postgres module");
     }
 
     /** Whether this configuration names a live store (a file or a shared backend). */

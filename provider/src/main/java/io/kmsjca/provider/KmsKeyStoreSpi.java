@@ -139,16 +139,7 @@ public final class KmsKeyStoreSpi extends KeyStoreSpi {
             throws UnrecoverableEntryException {
         if (KmsKeyStores.MANAGEMENT_ENTRY.equals(alias)) {
             char[] password = protParam instanceof KeyStore.PasswordProtection p ? p.getPassword() : null;
-            try {
-                if (password == null || !keys().verifyPassword(password)) {
-                    throw new UnrecoverableEntryException("key store password was incorrect");
-                }
-            } catch (IOException e) {
-                var ex = new UnrecoverableEntryException("cannot check the key store password: " + e.getMessage());
-                ex.initCause(e);
-                throw ex;
-            }
-            return new KmsKeyStores.ManagementEntry(keys());
+            return new KmsKeyStores.ManagementEntry(access.management(password));
         }
         return handle(alias).map(KeyStore.SecretKeyEntry::new).orElse(null);
     }
