@@ -86,8 +86,10 @@ final class DataCommands {
             footer = {"", "Example:", "  kms encrypt --key-id alias/orders --plaintext fileb://secret.txt --encryption-context app=orders \\",
                     "      --query CiphertextBlob --output text | base64 --decode > secret.txt.kms"})
     static void encrypt(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId,
-                 @Option(names = "--plaintext", required = true, paramLabel = "fileb://PATH|BASE64", converter = Inputs.Blob.class,
-                         description = "The bytes to encrypt: fileb://PATH, or base64.") Inputs.Bytes plaintext,
+                 @Option(names = "--plaintext", required = true, paramLabel = "fileb://PATH|-", converter = Inputs.SecretBlob.class,
+                         description = "The bytes to encrypt, from a file (fileb://PATH) or standard input (-); "
+                                 + "never on the command line, where ps and the shell history would show them.")
+                 Inputs.Bytes plaintext,
                  @Option(names = "--encryption-context", paramLabel = "CONTEXT", converter = Inputs.Context.class,
                          description = CONTEXT) Pairs context) throws GeneralSecurityException, IOException {
         try (KeyService keys = common.openStore()) {

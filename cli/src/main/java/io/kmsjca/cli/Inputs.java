@@ -68,8 +68,8 @@ final class Inputs {
                     throw new TypeConversionException("cannot read standard input: " + Failures.explain(e).getMessage());
                 }
             }
-            throw new TypeConversionException("key material is read only from fileb://PATH or - (standard input), "
-                    + "never from the command line, where ps and the shell history would show it");
+            throw new TypeConversionException("secrets (key material, plaintext) are read only from fileb://PATH or - "
+                    + "(standard input), never from the command line, where ps and the shell history would show them");
         }
     }
 

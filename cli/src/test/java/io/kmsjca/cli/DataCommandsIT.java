@@ -96,7 +96,8 @@ class DataCommandsIT {
     @Test
     void decrypt_withAnotherKeyId_isRefusedAsIncorrectKey() throws Exception {
         kms.createKey("other");
-        Kms.Result encrypted = kms.run("encrypt", "--key-id", "orders", "--plaintext", "aGVsbG8=");
+        Files.writeString(dir.resolve("hello.txt"), "hello");
+        Kms.Result encrypted = kms.run("encrypt", "--key-id", "orders", "--plaintext", "fileb://hello.txt");
         Kms.Result wrongKey = kms.run("decrypt", "--ciphertext-blob", encrypted.field("CiphertextBlob"), "--key-id", "other");
         assertEquals(1, wrongKey.code(), wrongKey.toString());
         assertTrue(wrongKey.err().contains("IncorrectKeyException"), wrongKey.err());

@@ -95,7 +95,8 @@ class KeyCommandsIT {
         assertEquals("PendingDeletion", scheduled.field("KeyState"));
         assertEquals(7, scheduled.json().get("PendingWindowInDays").getAsInt());
         assertNotNull(scheduled.field("DeletionDate"));
-        assertEquals(1, kms.run("encrypt", "--key-id", "doomed", "--plaintext", "aGVsbG8=").code());
+        Files.writeString(dir.resolve("hello.txt"), "hello");
+        assertEquals(1, kms.run("encrypt", "--key-id", "doomed", "--plaintext", "fileb://hello.txt").code());
         Kms.Result tooShort = kms.run("schedule-key-deletion", "--key-id", "doomed", "--pending-window-in-days", "3");
         assertNotEquals(0, tooShort.code());
         Kms.Result cancelled = kms.run("cancel-key-deletion", "--key-id", "doomed");

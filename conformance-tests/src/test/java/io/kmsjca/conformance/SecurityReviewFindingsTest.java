@@ -32,8 +32,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Proof programs of the security review of the issue #14 changes (helper R). Each test is an
- * attack that must fail; a test that fails here is a finding not fixed yet (see the review report).
+ * Proof programs of the security review of the issue #14 changes. Each test is an
+ * attack that must fail.
  */
 class SecurityReviewFindingsTest {
 
