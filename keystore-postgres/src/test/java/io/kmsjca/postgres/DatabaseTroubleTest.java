@@ -135,6 +135,67 @@ class DatabaseTroubleTest {
         }
     }
 
+    /**
+     * B's change feed is left half-open: its backend process is stopped (SIGSTOP), so the socket
+     * stays up and nothing answers. A disable made meanwhile is notified to that frozen backend
+     * only. B's feed must notice within its bound (a quarter of maxStaleness of heartbeat, the
+     * same again of socket timeout), reconnect, and re-read: B then refuses the key as disabled.
+     * With the pool's one-minute socket timeout B would instead refuse every key as out of sync.
+     */
+    @Test
+    void aFrozenFeedBackend_isLeftWithinTheStalenessBound_andTheDisableItMissedIsSeen() throws Exception {
+        String url = TestDatabase.shared().newDatabase();
+        String role = "kms_b_" + TestDatabase.uniqueStoreName();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + role + " LOGIN SUPERUSER");
+        }
+        PostgresSettings settingsA = PostgresSettings.of(url).withStoreName("frozen");
+        PostgresSettings settingsB = PostgresSettings.of(url.substring(0, url.indexOf('?'))).withCredentials(role, null)
+                .withStoreName("frozen").withReread(Duration.ofHours(1)).withMaxStaleness(Duration.ofSeconds(8));
+        try (KeyService a = open(settingsA); KeyService b = open(settingsB)) {
+            a.createKey("orders", "");
+            millisUntil(() -> b.findKey("orders").isPresent(), 30_000);
+            assertNotNull(wrap(b, "orders"));
+
+            List<Long> feeds = feedBackends(url, role);
+            assertEquals(1, feeds.size(), "B's change feed: " + feeds);
+            long frozen = feeds.get(0);
+            signal("STOP", frozen);
+            try {
+                a.disableKey("orders"); // notified to B's frozen backend, which never passes it on
+                long seen = millisUntil(quietly(() -> refusedAsDisabled(b)), 30_000);
+                System.out.printf("trouble: a frozen feed backend left and the missed disable seen after %d ms"
+                        + " (maxStaleness 8 s, feed socket timeout %d s)%n", seen, Connections.feedSocketTimeoutSeconds(settingsB));
+                feeds = feedBackends(url, role);
+                assertTrue(feeds.size() == 2 && feeds.contains(frozen), "B listens on a new connection beside the frozen one: " + feeds);
+            } finally {
+                signal("CONT", frozen); // it finds its client gone and exits
+            }
+        }
+    }
+
+    /** The process ids of the change feed backends of the stores opened by {@code role}. */
+    private static List<Long> feedBackends(String url, String role) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); PreparedStatement s = c.prepareStatement(
+                "SELECT pid FROM pg_stat_activity WHERE usename = ? AND application_name = ?"
+                        + " AND datname = current_database()")) {
+            s.setString(1, role);
+            s.setString(2, Connections.FEED_APPLICATION_NAME);
+            List<Long> pids = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    pids.add(r.getLong(1));
+                }
+            }
+            return pids;
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + name + " " + pid);
+    }
+
     private static boolean refusedAsDisabled(KeyService service) throws Exception {
         try {
             wrap(service, "orders");
