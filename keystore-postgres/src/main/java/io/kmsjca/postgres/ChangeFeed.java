@@ -127,7 +127,7 @@ final class ChangeFeed implements AutoCloseable {
         long backoff = FIRST_BACKOFF_MILLIS;
         boolean wasConnected = false;
         while (!closed) {
-            try (Connection c = Connections.open(settings)) {
+            try (Connection c = Connections.openFeed(settings)) {
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + CHANNEL);
                 }

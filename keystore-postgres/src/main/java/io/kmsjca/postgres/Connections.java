@@ -14,10 +14,15 @@ final class Connections {
     private Connections() {
     }
 
+    /** How long any request on a pooled connection may hear nothing from the server before it fails. */
+    static final int POOL_SOCKET_TIMEOUT_SECONDS = 60;
+    /** What {@code pg_stat_activity.application_name} shows for the change feed's connection. */
+    static final String FEED_APPLICATION_NAME = "kms-jca change feed";
+
     static HikariDataSource pool(PostgresSettings settings) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(settings.url());
-        config.setDataSourceProperties(driverProperties(settings));
+        config.setDataSourceProperties(driverProperties(settings, POOL_SOCKET_TIMEOUT_SECONDS, "kms-jca"));
         config.setPoolName("kms-jca " + settings.storeName());
         config.setMaximumPoolSize(settings.poolSize());
         config.setMinimumIdle(1);
@@ -27,11 +32,22 @@ final class Connections {
         return new HikariDataSource(config);
     }
 
-    static Connection open(PostgresSettings settings) throws SQLException {
-        return DriverManager.getConnection(settings.url(), driverProperties(settings));
+    /**
+     * The change feed's connection. Its socket timeout is a quarter of {@code maxStaleness}: a
+     * server that stops answering (a half-open connection, a frozen backend) fails the feed's next
+     * heartbeat and the feed reconnects and re-reads well within the bound, instead of the JVM
+     * refusing its keys while it waits out the pool's minute.
+     */
+    static Connection openFeed(PostgresSettings settings) throws SQLException {
+        return DriverManager.getConnection(settings.url(),
+                driverProperties(settings, feedSocketTimeoutSeconds(settings), FEED_APPLICATION_NAME));
     }
 
-    private static Properties driverProperties(PostgresSettings settings) {
+    static int feedSocketTimeoutSeconds(PostgresSettings settings) {
+        return (int) Math.max(1, Math.min(POOL_SOCKET_TIMEOUT_SECONDS, settings.maxStaleness().toSeconds() / 4));
+    }
+
+    private static Properties driverProperties(PostgresSettings settings, int socketTimeoutSeconds, String applicationName) {
         Properties p = new Properties();
         if (settings.user() != null) {
             p.setProperty("user", settings.user());
@@ -42,9 +58,9 @@ final class Connections {
         long seconds = settings.connectTimeout().toSeconds();
         p.setProperty("connectTimeout", Long.toString(seconds));
         p.setProperty("loginTimeout", Long.toString(seconds));
-        p.setProperty("socketTimeout", "60"); // no request waits forever on a half-dead connection
+        p.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds)); // no request waits forever on a half-dead connection
         p.setProperty("tcpKeepAlive", "true");
-        p.setProperty("ApplicationName", "kms-jca");
+        p.setProperty("ApplicationName", applicationName);
         return p;
     }
 }

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -231,7 +232,41 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
      * back and throws. Listeners here hear the change once it committed.
      */
     private void change(String what, String keyId, Sql<String> compareAndSet) throws IOException, StaleRecordException {
-        String lost = query(what, c -> {
+        String lost;
+        try {
+            lost = compareAndSetOnce(what, keyId, compareAndSet);
+        } catch (IOException e) {
+            if (e.getCause() instanceof SQLException sql && isConcurrentUpdate(sql)) {
+                // the server refused a transaction that raced another on this row: nothing was
+                // written, exactly as when the revision comparison loses, so the caller re-reads
+                StaleRecordException stale = new StaleRecordException("key " + keyId
+                        + " was changed by a concurrent transaction (SQLSTATE " + sql.getSQLState() + ")");
+                stale.initCause(sql);
+                throw stale;
+            }
+            throw e;
+        }
+        if (lost != null) {
+            throw new StaleRecordException(lost);
+        }
+        try {
+            tell(keyId);
+        } catch (RuntimeException e) { // the change is durable: a listener's trouble must not make it look failed
+            LOG.log(System.Logger.Level.WARNING, "kms-jca: a listener did not take in key " + keyId + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * serialization_failure (under a database or role whose default isolation is REPEATABLE READ
+     * or SERIALIZABLE) and deadlock_detected: PostgreSQL rolled the transaction back.
+     */
+    private static boolean isConcurrentUpdate(SQLException e) {
+        return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
+    }
+
+    /** The compare-and-set in its transaction: null when it won, else why it lost. */
+    private String compareAndSetOnce(String what, String keyId, Sql<String> compareAndSet) throws IOException {
+        return query(what, c -> {
             c.setAutoCommit(false);
             try {
                 String reason = compareAndSet.run(c);
@@ -253,14 +288,6 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
                 c.setAutoCommit(true);
             }
         });
-        if (lost != null) {
-            throw new StaleRecordException(lost);
-        }
-        try {
-            tell(keyId);
-        } catch (RuntimeException e) { // the change is durable: a listener's trouble must not make it look failed
-            LOG.log(System.Logger.Level.WARNING, "kms-jca: a listener did not take in key " + keyId + ": " + e.getMessage());
-        }
     }
 
     /**
@@ -344,11 +371,30 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
             if (listening != null) {
                 return sql.run(listening);
             }
-            try (Connection c = pool.getConnection()) {
+            try (Connection c = pooledConnection()) {
                 return sql.run(c);
             }
         } catch (SQLException e) {
             throw failure("cannot " + what, e);
+        }
+    }
+
+    /**
+     * A connection of the pool. When every one is busy for the whole connect timeout the failure
+     * says so, naming the settings to change: Hikari's own message reads like an outage.
+     */
+    Connection pooledConnection() throws SQLException {
+        try {
+            return pool.getConnection();
+        } catch (SQLTransientConnectionException e) {
+            var bean = pool.getHikariPoolMXBean();
+            if (bean != null && bean.getActiveConnections() >= settings.poolSize()) {
+                throw new SQLTransientConnectionException("all " + settings.poolSize() + " connections of the pool ("
+                        + PostgresSettings.POOL_SIZE + "=" + settings.poolSize() + ") stayed busy for "
+                        + PostgresSettings.CONNECT_TIMEOUT_SECONDS + "=" + settings.connectTimeout().toSeconds()
+                        + " s; wrap and unwrap do not need the pool and keep working", e.getSQLState(), e);
+            }
+            throw e;
         }
     }
 

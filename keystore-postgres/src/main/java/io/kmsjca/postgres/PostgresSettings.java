@@ -84,6 +84,11 @@ public record PostgresSettings(String url, String user, String password, String 
         return new PostgresSettings(url, user, password, name, poolSize, reread, connectTimeout, auditTable, maxStaleness);
     }
 
+    public PostgresSettings withPoolSize(int connections) {
+        return new PostgresSettings(url, user, password, storeName, connections, reread, connectTimeout, auditTable,
+                maxStaleness);
+    }
+
     public PostgresSettings withReread(Duration interval) {
         return new PostgresSettings(url, user, password, storeName, poolSize, interval, connectTimeout, auditTable,
                 maxStaleness);
