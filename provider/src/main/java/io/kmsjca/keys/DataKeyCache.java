@@ -178,14 +178,18 @@ public final class DataKeyCache {
         return e.messages < maxMessages && e.bytes.get() < maxBytes && !expired(e, now);
     }
 
+    /**
+     * Past {@code maxAge}, or made "after" now: the clock stepped back (NTP step, VM restore) and
+     * the entry's age is unknown, so it is not trusted to be younger than {@code maxAge}.
+     */
     private boolean expired(Entry e, Instant now) {
-        return !now.isBefore(e.created.plus(maxAge));
+        return now.isBefore(e.created) || !now.isBefore(e.created.plus(maxAge));
     }
 
     /**
      * Drops expired entries from the oldest on, stopping at the first live one: amortised, each
-     * entry is swept once. Should the clock step back, entries out of order wait for a later
-     * sweep or for their own recipients to ask.
+     * entry is swept once. Should the clock step back, the entries made "after" now count as
+     * expired; those the sweep does not reach are dropped when their own recipients ask.
      */
     private void sweep(Instant now) {
         for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {

@@ -10,9 +10,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,12 +27,28 @@ final class KeyMaintenance {
     static final long USAGE_PERSIST_STEP = 1 << 16;
     private static final System.Logger LOG = System.getLogger(KeyMaintenance.class.getName());
 
+    /** How long the thread outlives the last scheduled service (a service opened next reuses it). */
+    private static final long IDLE_MILLIS = 1000;
+
+    /**
+     * The JVM's one maintenance thread. A cancelled schedule leaves the queue at once, and the
+     * thread ends once nothing is scheduled: closing the last service leaves no thread behind
+     * (an application server undeploying us, a test counting threads); the next service starts it anew.
+     */
     private static final class Scheduler {
-        static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kms-jca-maintenance");
-            t.setDaemon(true);
-            return t;
-        });
+        static final ScheduledThreadPoolExecutor INSTANCE = create();
+
+        private static ScheduledThreadPoolExecutor create() {
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "kms-jca-maintenance");
+                t.setDaemon(true);
+                return t;
+            });
+            executor.setRemoveOnCancelPolicy(true);
+            executor.setKeepAliveTime(IDLE_MILLIS, TimeUnit.MILLISECONDS);
+            executor.allowCoreThreadTimeOut(true);
+            return executor;
+        }
     }
 
     private final KeyService service;

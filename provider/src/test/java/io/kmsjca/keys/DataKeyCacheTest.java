@@ -247,6 +247,20 @@ class DataKeyCacheTest {
     }
 
     @Test
+    void clockSteppedBack_theCachedKeyIsNotReused_itsAgeIsUnknown() throws Exception {
+        DataKeyCache.Entry before = seal(cache, CTX);
+        DataKeyCache.Entry other = seal(cache, Map.of("n", "2"));
+        f.clock.advance(Duration.ofDays(-1)); // NTP step or VM restore: both entries were made "tomorrow"
+
+        DataKeyCache.Entry after = seal(cache, CTX);
+
+        assertNotSame(before, after, "a key made 'after' now may be older than maxAge: it gets a fresh one");
+        assertTrue(before.dataKey.isDestroyed());
+        assertTrue(other.dataKey.isDestroyed(), "swept as well, though its recipients did not ask");
+        assertSame(after, seal(cache, CTX), "the fresh key is reused as usual on the stepped-back clock");
+    }
+
+    @Test
     void lastMessageOfAKey_wipesItAtOnce() throws Exception {
         var twice = new DataKeyCache(2, 1 << 20, AGE, f.clock);
         DataKeyCache.Entry e = seal(twice, CTX);
