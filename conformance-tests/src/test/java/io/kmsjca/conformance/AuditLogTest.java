@@ -334,6 +334,61 @@ class AuditLogTest {
     }
 
     @Test
+    void auditLogEmptied_thenReopenAndLogMore_isRejectedAsTruncated_andTheWriterRecordsTheCut() throws Exception {
+        writeLog(1 << 20).close();
+        int checkpointed = lines().size();
+        Files.write(log, new byte[0]); // emptied, not deleted: the writer starts a new chain in the same file
+        try (KeyService again = open(1 << 20)) {
+            again.enableKey("orders");
+        }
+        assertEquals(1, count("AUDIT_LOG_CUT"), "the writer that started the new chain recorded the cut once");
+        var report = verifyFromStore();
+        assertEquals(AuditLogVerifier.Problem.TRUNCATED, report.problem(), report.detail());
+        assertTrue(report.detail().contains("names another chain: records 1.." + checkpointed + " were deleted"), report.detail());
+        try (KeyService again = open(1 << 20)) {
+            again.disableKey("orders"); // a later writer reports it too (once, as for a cut tail) and does not let it go
+        }
+        assertEquals(2, count("AUDIT_LOG_CUT"));
+        assertEquals(AuditLogVerifier.Problem.TRUNCATED, verifyFromStore().problem());
+    }
+
+    @Test
+    void anotherLogOfTheSameStore_putInItsPlace_isRejectedAsTruncated() throws Exception {
+        Path other = Files.createDirectories(dir.resolve("host-a")).resolve("audit.jsonl");
+        try (KeyService a = KeyStores.openFile(store, PASSWORD, Fixtures.cheapOptions().withMaintenanceInterval(Duration.ZERO)
+                .withAudit(AuditOptions.DEFAULTS.withFile(other, true, 1 << 20)))) {
+            a.createKey("a", "");
+            wrapMany(a, "a", 3); // the other log, MAC'ed with the same audit key
+        }
+        writeLog(1 << 20).close();
+        assertTrue(verifyFromStore().intact(), "two logs of one store, each at its own place, each verifies");
+
+        Files.copy(other, log, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // the other host's log in place of this one
+
+        var report = verifyFromStore();
+        assertEquals(AuditLogVerifier.Problem.TRUNCATED, report.problem(), report.detail());
+        assertTrue(report.detail().contains("names another chain"), report.detail());
+    }
+
+    @Test
+    void archivedLog_retiredByTheAdministrator_letsANewLogStartInItsPlace() throws Exception {
+        writeLog(1 << 20).close();
+        Path archived = dir.resolve("archive-2026.jsonl");
+        Files.move(log, archived);
+        try (KeyService admin = KeyStores.openFile(store, PASSWORD, Fixtures.cheapOptions().withMaintenanceInterval(Duration.ZERO))) {
+            assertTrue(admin.retireAuditLog(log), "the store watched the log there");
+            assertFalse(admin.retireAuditLog(log), "and no longer does");
+            assertTrue(admin.auditLogVerifier().verify(archived).intact(), "the archive still verifies against its checkpoint");
+        }
+        try (KeyService again = open(1 << 20)) {
+            again.enableKey("orders");
+        }
+        assertEquals(0, count("AUDIT_LOG_CUT"));
+        var report = verifyFromStore();
+        assertTrue(report.intact(), report.detail());
+    }
+
+    @Test
     void cutTail_isRejectedAsTruncated_byTheLibraryAndTheVerifierOfAnotherProcess() throws Exception {
         try (KeyService keys = writeLog(1 << 20)) {
             keys.runMaintenance(); // maintenance keeps the checkpoint too, not only close

@@ -133,6 +133,11 @@ public final class AuditDispatcher implements AutoCloseable {
         }
     }
 
+    /** This host's name as audit records and audit log locations name it. */
+    public static String host() {
+        return HOST;
+    }
+
     private static String hostName() {
         String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) {

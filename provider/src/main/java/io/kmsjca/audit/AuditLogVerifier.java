@@ -60,7 +60,18 @@ public final class AuditLogVerifier {
     private record Line(Path file, int number, String text, AuditRecords.Parsed parsed) {
     }
 
+    /** Verifies {@code log} as this host's writers see it (its location names it in the store). */
     public Report verify(Path log) throws IOException {
+        return verify(log, AuditDispatcher.host());
+    }
+
+    /**
+     * Verifies {@code log} as written on {@code host}: the store's checkpoints are looked up by the
+     * log's chain id and by its location (that host and the log's absolute path), so a log deleted
+     * whole and started again, or replaced by another log, is reported {@link Problem#TRUNCATED}.
+     * Give the writer's host when verifying a copy elsewhere, at the same absolute path.
+     */
+    public Report verify(Path log, String host) throws IOException {
         List<Line> lines = new ArrayList<>();
         boolean tornTail = false;
         List<Path> files = AuditLogFiles.inOrder(log);
@@ -80,8 +91,8 @@ public final class AuditLogVerifier {
                 lines.add(new Line(files.get(f), i + 1, parts[i], records.parse(parts[i])));
             }
         }
-        Optional<AuditCheckpoints.Checkpoint> checkpoint = lines.isEmpty() || lines.get(0).parsed == null
-                ? Optional.empty() : checkpoints.read(AuditRecords.hash(lines.get(0).text));
+        String chain = lines.isEmpty() || lines.get(0).parsed == null ? null : AuditRecords.hash(lines.get(0).text);
+        Optional<AuditCheckpoints.Checkpoint> checkpoint = chain == null ? Optional.empty() : checkpoints.read(chain);
         String atCheckpoint = null;
         Line checkpointLine = null;
         Set<Long> seen = new HashSet<>();
@@ -119,6 +130,14 @@ public final class AuditLogVerifier {
             }
             expected++;
             verified++;
+        }
+        Optional<String> there = checkpoints.chainAt(AuditCheckpoints.location(host, log));
+        if (there.isPresent() && (chain == null || !chain.startsWith(there.get()))) {
+            long lost = checkpoints.read(there.get()).map(AuditCheckpoints.Checkpoint::seq).orElse(0L);
+            Line at = lines.isEmpty() ? new Line(log.toAbsolutePath(), 0, "", null) : lines.get(0);
+            return problem(Problem.TRUNCATED, at, verified, expected - 1, "the store's checkpoint for this log names "
+                    + "another chain: " + (lost > 0 ? "records 1.." + lost : "its records") + " were deleted or the log replaced",
+                    tornTail);
         }
         if (checkpoint.isPresent()) {
             long at = checkpoint.get().seq();

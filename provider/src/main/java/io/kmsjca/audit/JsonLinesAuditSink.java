@@ -70,6 +70,7 @@ public final class JsonLinesAuditSink implements AuditListener {
     private long synced;
     private AuditCheckpoints.Checkpoint vouched; // a checkpoint known to lie on the chain as this writer sees it
     private AuditCheckpoints.Checkpoint refused; // a stored checkpoint found missing from the log, already reported
+    private String replacedReported; // the other chain the store names for this log's location, already reported
     private long rereads; // how often the tail was read again: a vouched checkpoint holds only within one generation
 
     public JsonLinesAuditSink(Path file, SecretBytes macKey, boolean fsync, boolean batched, long maxBytes)
@@ -334,6 +335,30 @@ public final class JsonLinesAuditSink implements AuditListener {
             if (rereads == generation) {
                 vouched = here; // unless the log changed under another writer meanwhile: then check again next time
             }
+        }
+        checkLocation(store, chain);
+    }
+
+    /**
+     * Settles this log's chain as the one at its location, or, if the store names another chain
+     * there, reports that the log was deleted whole or replaced (once): the store keeps the other
+     * chain, so the verifier keeps reporting it until an administrator retires the location.
+     */
+    private void checkLocation(AuditCheckpoints store, String chain) throws IOException {
+        String location = AuditCheckpoints.location(file);
+        Optional<String> there = store.chainAt(location);
+        if (there.isEmpty()) {
+            store.settle(location, chain);
+        } else if (!chain.startsWith(there.get())) {
+            synchronized (this) {
+                if (there.get().equals(replacedReported)) {
+                    return;
+                }
+                replacedReported = there.get();
+            }
+            long lost = store.read(there.get()).map(AuditCheckpoints.Checkpoint::seq).orElse(0L);
+            throw new AuditLogCutException("the store's checkpoint for the audit log " + file + " names another chain"
+                    + (lost > 0 ? ": records 1.." + lost + " were deleted or the log replaced" : ": the log was deleted or replaced"));
         }
     }
 

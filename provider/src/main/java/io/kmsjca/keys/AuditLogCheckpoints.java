@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,12 +21,16 @@ import java.util.regex.Pattern;
  * {@code SEQ HASH EPOCH-SECOND}. The key's record is sealed under the root key and written by
  * compare-and-set like any key change, so every process sharing the store sees one checkpoint per
  * log, and whoever can cut the log cannot move it back. Customers cannot set {@code kms:} tags.
- * A key holds at most {@link MasterKeyCodec#MAX_TAGS} tags: past that, the checkpoint updated
- * longest ago (a log no longer written) gives way.
+ * Beside them, tag {@code kms:audit-at/LOCATION} (the first 32 hex digits of the location's hash),
+ * value {@code CHAIN EPOCH-SECOND}: the chain last checkpointed at that host and path, so a log
+ * deleted whole or replaced there is found. A key holds at most {@link MasterKeyCodec#MAX_TAGS}
+ * tags: past that, the audit tag updated longest ago (a log no longer written) gives way.
  */
 final class AuditLogCheckpoints implements AuditCheckpoints {
 
     static final String TAG_PREFIX = "kms:audit-log/";
+    static final String LOCATION_PREFIX = "kms:audit-at/";
+    private static final Pattern LOCATION_VALUE = Pattern.compile("([0-9a-f]{32}) (\\d{1,19})");
     private static final Pattern VALUE = Pattern.compile("(\\d{1,19}) ([0-9a-f]{64}) (\\d{1,19})");
     private static final int ATTEMPTS = 3;
 
@@ -46,22 +51,56 @@ final class AuditLogCheckpoints implements AuditCheckpoints {
 
     @Override
     public void advance(String chainId, Checkpoint checkpoint) throws IOException {
+        String value = checkpoint.seq() + " " + checkpoint.hash() + " " + clock.instant().getEpochSecond();
+        update(tag(chainId), stored -> parse(stored).map(cp -> cp.seq() < checkpoint.seq()).orElse(true), value);
+    }
+
+    @Override
+    public Optional<String> chainAt(String location) throws IOException {
+        return parseLocation(fresh().tags().get(locationTag(location)));
+    }
+
+    @Override
+    public void settle(String location, String chainId) throws IOException {
+        // the first chain checkpointed at a location stays until retired: a replacement never settles itself
+        update(locationTag(location), stored -> parseLocation(stored).isEmpty(),
+                chainId.substring(0, 32) + " " + clock.instant().getEpochSecond());
+    }
+
+    /**
+     * Forgets which chain lives at {@code location}: an administrator's act after archiving a log
+     * on purpose, so the next log written there is checkpointed as its own.
+     *
+     * @return whether the store held a chain for the location
+     */
+    boolean retire(String location) throws IOException {
+        return update(locationTag(location), stored -> stored != null, null);
+    }
+
+    /**
+     * Sets (or, with a null value, removes) one audit tag by compare-and-set, if {@code wanted}
+     * accepts the value the store holds now; retries when another process changed the key meanwhile.
+     */
+    private boolean update(String tag, Predicate<String> wanted, String value) throws IOException {
         synchronized (registry) {
             for (int attempt = 1; ; attempt++) {
                 MasterKey key = fresh();
-                Optional<Checkpoint> stored = parse(key.tags().get(tag(chainId)));
-                if (stored.isPresent() && stored.get().seq() >= checkpoint.seq()) {
-                    return; // another writer of the log is as far or further
+                if (!wanted.test(key.tags().get(tag))) {
+                    return false; // e.g. another writer of the log is as far or further
                 }
                 Map<String, String> tags = new TreeMap<>(key.tags());
-                tags.put(tag(chainId), checkpoint.seq() + " " + checkpoint.hash() + " " + clock.instant().getEpochSecond());
+                if (value == null) {
+                    tags.remove(tag);
+                } else {
+                    tags.put(tag, value);
+                }
                 while (tags.size() > MasterKeyCodec.MAX_TAGS) {
-                    tags.keySet().stream().filter(t -> t.startsWith(TAG_PREFIX))
+                    tags.keySet().stream().filter(t -> t.startsWith(TAG_PREFIX) || t.startsWith(LOCATION_PREFIX))
                             .min(Comparator.comparingLong(t -> updated(tags.get(t)))).ifPresent(tags::remove);
                 }
                 try {
                     registry.commit(key.withTags(tags));
-                    return;
+                    return true;
                 } catch (KeyStoreException e) {
                     if (!(e.getCause() instanceof StaleRecordException) || attempt == ATTEMPTS) {
                         throw new IOException("cannot keep the audit log's checkpoint in the store: " + e.getMessage(), e);
@@ -85,6 +124,15 @@ final class AuditLogCheckpoints implements AuditCheckpoints {
         return TAG_PREFIX + chainId.substring(0, 32);
     }
 
+    private static String locationTag(String location) {
+        return LOCATION_PREFIX + location.substring(0, 32);
+    }
+
+    private static Optional<String> parseLocation(String value) {
+        Matcher m = value == null ? null : LOCATION_VALUE.matcher(value);
+        return m != null && m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
     private static Optional<Checkpoint> parse(String value) {
         if (value == null) {
             return Optional.empty();
@@ -97,7 +145,14 @@ final class AuditLogCheckpoints implements AuditCheckpoints {
     }
 
     private static long updated(String value) {
-        Matcher m = value == null ? null : VALUE.matcher(value);
-        return m != null && m.matches() ? Long.parseLong(m.group(3)) : 0;
+        if (value == null) {
+            return 0;
+        }
+        Matcher m = VALUE.matcher(value);
+        if (m.matches()) {
+            return Long.parseLong(m.group(3));
+        }
+        m = LOCATION_VALUE.matcher(value);
+        return m.matches() ? Long.parseLong(m.group(2)) : 0;
     }
 }

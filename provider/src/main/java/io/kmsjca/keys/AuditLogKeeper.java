@@ -1,5 +1,6 @@
 package io.kmsjca.keys;
 
+import io.kmsjca.audit.AuditCheckpoints;
 import io.kmsjca.audit.AuditDispatcher;
 import io.kmsjca.audit.AuditLogCutException;
 import io.kmsjca.audit.AuditLogVerifier;
@@ -9,6 +10,7 @@ import io.kmsjca.format.EncryptionContext;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.UUID;
 
 /**
@@ -41,6 +43,18 @@ final class AuditLogKeeper {
 
     AuditLogVerifier verifier() {
         return new AuditLogVerifier(keys.logMac, checkpoints);
+    }
+
+    /**
+     * Forgets which chain the store checkpointed at {@code log} on {@code host}, recorded as an
+     * UNTAG_KEY of the audit key (that is what it is): the audit trail shows who ended a log's watch.
+     */
+    boolean retire(Path log, String host, AuditDispatcher audit) throws IOException {
+        boolean had = checkpoints.retire(AuditCheckpoints.location(host, log));
+        if (had) {
+            audit.record(AuditOperation.UNTAG_KEY, auditKey, 1, null, null, EncryptionContext.EMPTY);
+        }
+        return had;
     }
 
     /**

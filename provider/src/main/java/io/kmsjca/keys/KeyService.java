@@ -11,6 +11,7 @@ import io.kmsjca.spi.audit.AuditListener;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyStoreException;
@@ -134,6 +135,22 @@ public final class KeyService implements AutoCloseable {
     /** A verifier for this store's audit log (the key and the log's checkpoint come from the store). */
     public AuditLogVerifier auditLogVerifier() {
         return auditLog.verifier();
+    }
+
+    /**
+     * Retires the store's watch over the audit log at {@code log} on {@code host} (as its writers
+     * name them): after a log was archived and removed on purpose, so the next log written there is
+     * not reported as a log deleted or replaced (docs/audit.md). Audited as UNTAG_KEY of the audit key.
+     *
+     * @return whether the store watched a log there
+     */
+    public boolean retireAuditLog(Path log, String host) throws IOException {
+        return auditLog.retire(log, host, audit);
+    }
+
+    /** {@link #retireAuditLog(Path, String)} for a log written on this host. */
+    public boolean retireAuditLog(Path log) throws IOException {
+        return auditLog.retire(log, AuditDispatcher.host(), audit);
     }
 
     /** Keeps the audit log's checkpoint in the store: maintenance does this on its schedule, and close. */
