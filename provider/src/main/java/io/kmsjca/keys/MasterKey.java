@@ -259,6 +259,10 @@ public final class MasterKey {
     /** A version appended whatever the state (imported material). */
     MasterKey withVersion(KeyVersion next) {
         refuseUnless(state != KeyState.DESTROYED, "given new material", "it was destroyed");
+        if (versions.size() >= MasterKeyCodec.MAX_VERSIONS) {
+            throw new IllegalStateException("key " + displayName() + " has " + versions.size() + " versions, the most a key"
+                    + " may have (" + MasterKeyCodec.MAX_VERSIONS + "): create a new key and move its data to it");
+        }
         var all = new ArrayList<>(versions);
         all.add(next);
         return with(state, deletionDate, aliases, tags, rotationPeriodDays, minDecryptionVersion, all);

@@ -1,5 +1,7 @@
 package io.kmsjca.keys;
 
+import io.kmsjca.spi.KeyRecord;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -26,7 +28,20 @@ final class MasterKeyCodec {
     static final int MAX_DESCRIPTION_BYTES = 8192;
     static final int MAX_ALIASES = 256;
     static final int MAX_TAGS = 50;
-    static final int MAX_VERSIONS = 20_000;
+    /**
+     * The most versions a key may have. Chosen so that a key at this cap, with the longest
+     * description and the most, longest aliases and tags, still seals into one record of at most
+     * {@code KeyRecord.MAX_SEALED_BYTES} (about 720 KiB of 1 MiB): a rotation is refused here,
+     * clearly, rather than by the record cap half-way through a write.
+     */
+    static final int MAX_VERSIONS = 10_000;
+    /** Bytes of one version in a version 2 payload. */
+    static final int VERSION_BYTES = 4 + 8 + 1 + 1 + 1 + 8 + 8 + 32;
+    /**
+     * The read bound: as many versions as fit in a record. Higher than {@link #MAX_VERSIONS} so a
+     * key rotated past it before the cap existed still opens (it can take no new version).
+     */
+    static final int MAX_VERSIONS_READ = KeyRecord.MAX_SEALED_BYTES / VERSION_BYTES;
     private static final byte[] NO_MATERIAL = new byte[32];
 
     private MasterKeyCodec() {
@@ -105,7 +120,7 @@ final class MasterKeyCodec {
             for (int i = 0; i < tagCount; i++) {
                 tags.put(readString(in, 128), readString(in, 256));
             }
-            int versionCount = bound(in.getInt(), MAX_VERSIONS, "version count");
+            int versionCount = bound(in.getInt(), MAX_VERSIONS_READ, "version count");
             List<KeyVersion> versions = new ArrayList<>(versionCount);
             byte[] material = new byte[32];
             try {

@@ -4,6 +4,7 @@ import io.kmsjca.spi.CorruptStoreException;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.SnapshotKeyRecordStore;
 import io.kmsjca.spi.StaleRecordException;
+import io.kmsjca.spi.StoreFullException;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -190,7 +191,12 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
 
     @Override
     protected void persist(Snapshot next) throws IOException {
-        byte[] image = new StoreImage(next.header(), new ArrayList<>(next.records().values())).encode(authenticator);
+        byte[] image;
+        try {
+            image = new StoreImage(next.header(), new ArrayList<>(next.records().values())).encode(authenticator);
+        } catch (StoreFullException e) {
+            throw new StoreFullException("cannot write key store " + file + ": " + e.getMessage());
+        }
         try {
             if (lastImage != null) {
                 AtomicFiles.replace(previousGeneration(file), previousOf(lastImage, next.header()));
@@ -209,7 +215,7 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
      * change (a new store password). Then its records go under the new header, so no file of
      * this store opens with the old password once the change returned.
      */
-    private byte[] previousOf(byte[] last, byte[] nextHeader) throws CorruptStoreException {
+    private byte[] previousOf(byte[] last, byte[] nextHeader) throws IOException {
         if (Arrays.equals(StoreImage.readHeader(last), nextHeader)) {
             return last;
         }

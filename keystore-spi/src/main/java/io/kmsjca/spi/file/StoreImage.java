@@ -3,6 +3,7 @@ package io.kmsjca.spi.file;
 import io.kmsjca.spi.CorruptStoreException;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.KeyRecordStore;
+import io.kmsjca.spi.StoreFullException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -49,8 +50,17 @@ public record StoreImage(byte[] header, List<KeyRecord> records) {
         return header.clone();
     }
 
-    /** The image's bytes, tagged by {@code authenticator}. */
-    public byte[] encode(ImageAuthenticator authenticator) {
+    /**
+     * The image's bytes, tagged by {@code authenticator}.
+     *
+     * @throws StoreFullException the image would pass {@link #MAX_RECORDS} or {@link #MAX_IMAGE_BYTES}:
+     *                            it would not open again, so it is never written
+     */
+    public byte[] encode(ImageAuthenticator authenticator) throws StoreFullException {
+        if (records.size() > MAX_RECORDS) {
+            throw new StoreFullException("key store would hold " + records.size() + " records, more than the "
+                    + MAX_RECORDS + " allowed");
+        }
         try {
             var bytes = new ByteArrayOutputStream(64 + header.length + records.size() * 256);
             var out = new DataOutputStream(bytes);
@@ -75,9 +85,12 @@ public record StoreImage(byte[] header, List<KeyRecord> records) {
             }
             out.write(tag);
             if (bytes.size() > MAX_IMAGE_BYTES) {
-                throw new IllegalStateException("key store image exceeds " + MAX_IMAGE_BYTES + " bytes");
+                throw new StoreFullException("key store image would be " + bytes.size() + " bytes, more than the "
+                        + MAX_IMAGE_BYTES + " allowed");
             }
             return bytes.toByteArray();
+        } catch (StoreFullException e) {
+            throw e;
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }

@@ -1,0 +1,140 @@
+package io.kmsjca.conformance;
+
+import io.kmsjca.audit.AuditOptions;
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyStores;
+import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.provider.KmsEncryptionContextSpec;
+import io.kmsjca.provider.KmsEnvelopeSpec;
+import io.kmsjca.provider.KmsProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A soak (issue #15): several threads wrap, unwrap, encrypt and decrypt envelopes and rotate one
+ * live file store, with the signed audit log on (rotating its files), for a count of rounds.
+ * Between a checkpoint after the warm-up and the end, threads, open file descriptors and heap
+ * after GC must not grow (bounded tolerances); the audit log verifies afterwards.
+ *
+ * <p>The build runs {@code -Dkms.soak.rounds=300} rounds a thread (a few seconds); the hour-long
+ * run documented in docs/reliability.md is the same test with a larger count.
+ */
+class SoakTest {
+
+    private static final int THREADS = 4;
+    private static final int ROUNDS = Integer.getInteger("kms.soak.rounds", 300);
+    /** At most about 50 rotations a thread however long the run, so the key stays far below its version cap. */
+    private static final int ROTATE_EVERY = Math.max(50, ROUNDS / 50);
+    private static final char[] PASSWORD = "soak".toCharArray();
+    private static final KmsProvider PROVIDER = new KmsProvider();
+    /** GC noise and lazily loaded classes' data; a leak of one object per request passes it within a run. */
+    private static final long HEAP_TOLERANCE = 32L << 20;
+    private static final int FD_TOLERANCE = 4;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void wrapsEnvelopesRotationsAndAudit_onSeveralThreads_doNotGrowThreadsFilesOrHeap() throws Exception {
+        Path log = dir.resolve("audit.jsonl");
+        try (KeyService keys = KeyStores.openFile(dir.resolve("keys.kms"), PASSWORD, Fixtures.cheapOptions()
+                .withMaintenanceInterval(Duration.ZERO).withAudit(AuditOptions.DEFAULTS.withFile(log, false, 1 << 20)))) {
+            KmsKeyHandle key = keys.createKey("soak", "");
+            String id = key.keyId().toString();
+            int warmUp = ROUNDS / 3;
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            long[][] checkpoint = new long[1][];
+            CyclicBarrier warmedUp = new CyclicBarrier(THREADS, () -> checkpoint[0] = measure(log));
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                int me = t;
+                Thread thread = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < ROUNDS; i++) {
+                            if (i == warmUp) {
+                                warmedUp.await();
+                            }
+                            round(keys, id, me, i);
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                        warmedUp.reset();
+                    }
+                }, "soak-" + t);
+                threads.add(thread);
+                thread.start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertEquals(List.of(), failures);
+            long[] end = measure(log);
+            long[] start = checkpoint[0];
+            System.out.printf("[soak] %d threads x %d rounds (%d after the checkpoint), %d versions; threads %d -> %d,"
+                            + " fds %d -> %d, heap after GC %,d -> %,d KiB, audit files %d%n", THREADS, ROUNDS,
+                    ROUNDS - warmUp, keys.listKeyRotations(id).size() + 1, start[0], end[0], start[1], end[1],
+                    start[2] / 1024, end[2] / 1024, end[3]);
+            assertTrue(end[0] <= start[0], "threads grew from " + start[0] + " to " + end[0]);
+            assertTrue(end[1] <= start[1] + FD_TOLERANCE, "file descriptors grew from " + start[1] + " to " + end[1]);
+            assertTrue(end[2] <= start[2] + HEAP_TOLERANCE, "heap grew from " + start[2] + " to " + end[2]);
+            var report = keys.auditLogVerifier().verify(log);
+            assertTrue(report.intact(), report.detail());
+        }
+    }
+
+    /** A wrap and unwrap, an envelope encrypted and decrypted, and now and then a rotation. */
+    private static void round(KeyService keys, String id, int thread, int i) throws Exception {
+        if (i % ROTATE_EVERY == thread) {
+            keys.rotateKeyOnDemand(id);
+        }
+        KmsKeyHandle key = keys.findKey(id).orElseThrow();
+        var context = new KmsEncryptionContextSpec(Map.of("tenant", "t" + thread));
+        byte[] dataKey = new byte[32];
+        dataKey[0] = (byte) i;
+        Cipher wrap = Cipher.getInstance("KMSWrap", PROVIDER);
+        wrap.init(Cipher.WRAP_MODE, key, context);
+        byte[] blob = wrap.wrap(new SecretKeySpec(dataKey, "AES"));
+        wrap.init(Cipher.UNWRAP_MODE, key, context);
+        assertArrayEquals(dataKey, wrap.unwrap(blob, "AES", Cipher.SECRET_KEY).getEncoded());
+
+        byte[] message = new byte[4096 + i];
+        message[i] = 1;
+        Cipher envelope = Cipher.getInstance("KMSEnvelope", PROVIDER);
+        envelope.init(Cipher.ENCRYPT_MODE, key, KmsEnvelopeSpec.withContext(Map.of("round", "r" + i)));
+        byte[] sealed = envelope.doFinal(message);
+        envelope.init(Cipher.DECRYPT_MODE, key, KmsEnvelopeSpec.withContext(Map.of("round", "r" + i)));
+        assertArrayEquals(message, envelope.doFinal(sealed));
+    }
+
+    /** Live threads, open file descriptors, used heap after GC, audit log files. */
+    private static long[] measure(Path log) {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"));
+             Stream<Path> logs = Files.list(log.getParent())) {
+            return new long[] {
+                    ManagementFactory.getThreadMXBean().getThreadCount(),
+                    fds.count(),
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
+                    logs.filter(p -> p.getFileName().toString().startsWith("audit")).count()};
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
