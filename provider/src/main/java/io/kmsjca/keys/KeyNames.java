@@ -15,14 +15,24 @@ final class KeyNames {
         for (Map.Entry<String, String> t : tags.entrySet()) {
             String k = t.getKey();
             String v = t.getValue();
-            if (k == null || k.isEmpty() || k.length() > 128 || v == null || v.length() > 256 || k.startsWith("kms:")) {
-                throw new KeyStoreException("tag keys must be 1..128 characters not starting with kms:, values 0..256");
+            if (k == null || k.isEmpty() || k.length() > MasterKeyCodec.MAX_TAG_KEY_CHARS || v == null
+                    || v.length() > MasterKeyCodec.MAX_TAG_VALUE_CHARS || k.startsWith("kms:")) {
+                throw new KeyStoreException("tag keys must be 1.." + MasterKeyCodec.MAX_TAG_KEY_CHARS
+                        + " characters not starting with kms:, values 0.." + MasterKeyCodec.MAX_TAG_VALUE_CHARS);
+            }
+            if (!wellFormed(k) || !wellFormed(v)) {
+                throw new KeyStoreException("tag keys and values must be well-formed Unicode (no unpaired surrogate)");
             }
         }
         if (tags.size() > MasterKeyCodec.MAX_TAGS) {
             throw new KeyStoreException("a key has at most " + MasterKeyCodec.MAX_TAGS + " tags");
         }
         return tags;
+    }
+
+    /** Whether {@code s} encodes to UTF-8 as it is, with no unpaired surrogate silently replaced. */
+    private static boolean wellFormed(String s) {
+        return java.nio.charset.StandardCharsets.UTF_8.newEncoder().canEncode(s);
     }
 
     static Map<String, String> checkTagCount(Map<String, String> tags) {

@@ -28,6 +28,11 @@ final class MasterKeyCodec {
     static final int MAX_DESCRIPTION_BYTES = 8192;
     static final int MAX_ALIASES = 256;
     static final int MAX_TAGS = 50;
+    /** Tag lengths in characters, as AWS KMS counts them (UTF-16 units here). */
+    static final int MAX_TAG_KEY_CHARS = 128;
+    static final int MAX_TAG_VALUE_CHARS = 256;
+    /** What those characters can take in UTF-8: at most 3 bytes per UTF-16 unit (a surrogate pair: 4 for 2). */
+    private static final int UTF8_BYTES_PER_CHAR = 3;
     /**
      * The most versions a key may have. Chosen so that a key at this cap, with the longest
      * description and the most, longest aliases and tags, still seals into one record of at most
@@ -118,7 +123,8 @@ final class MasterKeyCodec {
             Map<String, String> tags = new LinkedHashMap<>();
             int tagCount = version >= 2 ? bound(in.getShort() & 0xFFFF, MAX_TAGS, "tag count") : 0;
             for (int i = 0; i < tagCount; i++) {
-                tags.put(readString(in, 128), readString(in, 256));
+                tags.put(readString(in, MAX_TAG_KEY_CHARS * UTF8_BYTES_PER_CHAR),
+                        readString(in, MAX_TAG_VALUE_CHARS * UTF8_BYTES_PER_CHAR));
             }
             int versionCount = bound(in.getInt(), MAX_VERSIONS_READ, "version count");
             List<KeyVersion> versions = new ArrayList<>(versionCount);

@@ -94,6 +94,18 @@ class KeyManagementTest {
     }
 
     @Test
+    void tagsOfNonAsciiCharacters_atTheirLongest_areKept_andTheStoreStillOpens() throws Exception {
+        String id = f.keys.createKey("orders", "").keyId().toString();
+        // 128 and 256 characters, as AWS KMS counts them: 3 UTF-8 bytes each, and 4 for a surrogate pair
+        String key = "\u20ac".repeat(127) + "k";
+        String value = "\ud83d\udd11".repeat(128);
+        f.keys.tagKey(id, Map.of(key, value));
+        assertEquals(Map.of(key, value), f.reopen().describeKey(id).tags(), "the record reads back");
+        assertThrows(KeyStoreException.class, () -> f.keys.tagKey(id, Map.of(key + "x", "v")), "129 characters");
+        assertThrows(KeyStoreException.class, () -> f.keys.tagKey(id, Map.of("k", "\ud800")), "an unpaired surrogate");
+    }
+
+    @Test
     void listKeys_pagesThroughEveryKeyOnce() throws Exception {
         for (int i = 0; i < 25; i++) {
             f.keys.createKey("k" + i, "");
