@@ -8,6 +8,7 @@ import io.kmsjca.spi.StaleRecordException;
 import io.kmsjca.spi.audit.AuditEvent;
 import io.kmsjca.spi.audit.AuditOperation;
 import io.kmsjca.spi.audit.AuditOutcome;
+import io.kmsjca.spi.tck.ForwardingKeyRecordStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,12 +16,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -97,32 +95,11 @@ class BackgroundMaintenanceTest {
     }
 
     /** A store whose next write fails once when armed: an injected I/O fault, the rest is real. */
-    private static final class FailingOnce implements KeyRecordStore {
+    private static final class FailingOnce extends ForwardingKeyRecordStore {
         final AtomicBoolean failNext = new AtomicBoolean();
-        private final KeyRecordStore store;
 
         FailingOnce(KeyRecordStore store) {
-            this.store = store;
-        }
-
-        @Override
-        public Optional<byte[]> header() throws IOException {
-            return store.header();
-        }
-
-        @Override
-        public void putHeader(byte[] expected, byte[] next) throws IOException, StaleRecordException {
-            store.putHeader(expected, next);
-        }
-
-        @Override
-        public Optional<KeyRecord> get(String keyId) throws IOException {
-            return store.get(keyId);
-        }
-
-        @Override
-        public List<KeyRecord> list() throws IOException {
-            return store.list();
+            super(store);
         }
 
         @Override
@@ -130,22 +107,7 @@ class BackgroundMaintenanceTest {
             if (failNext.compareAndSet(true, false)) {
                 throw new IOException("injected: disk full");
             }
-            store.put(next);
-        }
-
-        @Override
-        public void delete(String keyId, long expectedRevision) throws IOException, StaleRecordException {
-            store.delete(keyId, expectedRevision);
-        }
-
-        @Override
-        public Subscription subscribe(Consumer<String> changedKeyId) {
-            return store.subscribe(changedKeyId);
-        }
-
-        @Override
-        public void close() throws IOException {
-            store.close();
+            delegate.put(next);
         }
     }
 }
