@@ -2,10 +2,8 @@ package io.kmsjca.crypto;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.IllegalBlockSizeException;
 import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
-import javax.crypto.spec.GCMParameterSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -28,8 +26,6 @@ public final class ChunkedAead {
     /** Salt and commitment: the 56 bytes before the first chunk. */
     public static final int HEADER = SALT + COMMITMENT;
     public static final int SEALED_CHUNK = CHUNK + TAG;
-    /** "the message MUST NOT exceed 2^38 chunks" (spec: Message chunking). */
-    static final long MAX_CHUNKS = 1L << 38;
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] LABEL = "c2sp.org/chunked-encryption@v1+".getBytes(StandardCharsets.US_ASCII);
 
@@ -123,105 +119,8 @@ public final class ChunkedAead {
         }
     }
 
-    /** Nonce of chunk {@code index}: the base nonce XOR the index, big-endian (spec: AEAD usage). */
-    static void chunkNonce(byte[] baseNonce, long index, byte[] out) {
-        System.arraycopy(baseNonce, 0, out, 0, NONCE);
-        for (int i = 0; i < 8; i++) {
-            out[NONCE - 1 - i] ^= (byte) (index >>> (8 * i));
-        }
-    }
-
-    /** The parts shared by both directions: one JDK AES-GCM cipher and the chunk counter. */
-    abstract static class Chunks {
-        final Cipher gcm;
-        final SecretBytes key;
-        final byte[] baseNonce;
-        final byte[] nonce = new byte[NONCE];
-        /** One whole unit of input: a plaintext chunk when encrypting, a sealed chunk when decrypting. */
-        final int unit;
-        /** Input collected towards a unit; allocated only when input arrives in pieces. */
-        byte[] buffer;
-        int buffered;
-        long index;
-
-        Chunks(Cipher gcm, byte[] key, byte[] baseNonce, int unit) {
-            this.gcm = gcm;
-            this.unit = unit;
-            this.key = new SecretBytes(key, "AES");
-            this.baseNonce = baseNonce.clone();
-            if (baseNonce.length != NONCE) {
-                throw new IllegalArgumentException("base nonce must be 12 bytes");
-            }
-        }
-
-        /** Encrypts or decrypts one whole unit, which is never the final one. */
-        abstract int process(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException;
-
-        /** Encrypts or decrypts the final, short unit. */
-        abstract int processFinal(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException;
-
-        /**
-         * Collects input into whole units and processes each as it completes. A unit that arrives
-         * whole in the input is processed in place, without a copy. A full unit is never the
-         * final chunk: the final chunk is always short (spec: Message chunking).
-         */
-        final int feed(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
-            int written = 0;
-            while (len > 0) {
-                int n = Math.min(len, unit - buffered);
-                if (buffered == 0 && n == unit) {
-                    written += process(in, off, unit, out, outOff + written);
-                } else {
-                    if (buffer == null) {
-                        buffer = new byte[unit];
-                    }
-                    System.arraycopy(in, off, buffer, buffered, n);
-                    buffered += n;
-                    if (buffered == unit) {
-                        written += process(buffer, 0, unit, out, outOff + written);
-                        buffered = 0;
-                    }
-                }
-                off += n;
-                len -= n;
-            }
-            return written;
-        }
-
-        /**
-         * The last input of the message: its whole units, then the final unit. When nothing is
-         * buffered the final unit is processed in place too, so a message given whole is never copied.
-         */
-        final int feedFinal(byte[] in, int off, int len, byte[] out, int outOff) throws GeneralSecurityException {
-            if (len == 0) {
-                in = EMPTY; // Cipher.doFinal() passes no array
-                off = 0;
-            }
-            if (buffered > 0) {
-                int n = feed(in, off, len, out, outOff);
-                return n + processFinal(buffer, 0, buffered, out, outOff + n);
-            }
-            int whole = len / unit * unit;
-            int n = feed(in, off, whole, out, outOff);
-            return n + processFinal(in, off + whole, len - whole, out, outOff + n);
-        }
-
-        void init(int mode) throws GeneralSecurityException {
-            if (index >= MAX_CHUNKS) {
-                throw new IllegalBlockSizeException("message exceeds 2^38 chunks (4 PiB)");
-            }
-            chunkNonce(baseNonce, index, nonce);
-            gcm.init(mode, key, new GCMParameterSpec(TAG * 8, nonce));
-        }
-
-        /** Wipes the chunk key. */
-        public void destroy() {
-            key.destroy();
-        }
-    }
-
     /** Encrypts a message pushed in pieces; output is the chunks (the caller writes the 56-byte header first). */
-    public static final class Encryptor extends Chunks implements Body {
+    public static final class Encryptor extends ChunkSequence implements Body {
 
         /** Raw mode: a key and base nonce used for exactly one message (spec: Appendix). */
         public Encryptor(byte[] key, byte[] baseNonce) {
@@ -292,7 +191,7 @@ public final class ChunkedAead {
      * soon as it is complete (it cannot be the final one); {@link #doFinal} requires a valid short
      * final chunk. After any failure every call fails again.
      */
-    public static final class Decryptor extends Chunks implements Body {
+    public static final class Decryptor extends ChunkSequence implements Body {
         private GeneralSecurityException failure;
 
         /** Raw mode: the key and base nonce of one message. */

@@ -132,7 +132,7 @@ public final class ChunkedReader {
             throw new AEADBadTagException("message is truncated at chunk " + index);
         }
         readFully(channel, chunksStart + start, sealed, len);
-        ChunkedAead.chunkNonce(baseNonce, index, nonce);
+        ChunkSequence.chunkNonce(baseNonce, index, nonce);
         plainIndex = -1;
         gcm.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(ChunkedAead.TAG * 8, nonce));
         try {
