@@ -18,8 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -58,6 +56,7 @@ public final class JsonLinesAuditSink implements AuditListener {
     private final boolean batched;
     private final long maxBytes;
     private final AuditLogLock lock;
+    private final AuditLogCheckpointer checkpoints;
     private final List<String> pending = new ArrayList<>(); // event fields, numbered and chained when written
     private final Object syncLock = new Object();
     private FileChannel channel;
@@ -68,10 +67,7 @@ public final class JsonLinesAuditSink implements AuditListener {
     private String chainId; // SHA-256 of record 1: names this log in the store's checkpoints
     private long written;
     private long synced;
-    private AuditCheckpoints.Checkpoint vouched; // a checkpoint known to lie on the chain as this writer sees it
-    private AuditCheckpoints.Checkpoint refused; // a stored checkpoint found missing from the log, already reported
-    private String replacedReported; // the other chain the store names for this log's location, already reported
-    private long rereads; // how often the tail was read again: a vouched checkpoint holds only within one generation
+    private long rereads; // how often the tail was read again: a checkpoint vouched for holds only within one generation
 
     public JsonLinesAuditSink(Path file, SecretBytes macKey, boolean fsync, boolean batched, long maxBytes)
             throws IOException {
@@ -82,6 +78,7 @@ public final class JsonLinesAuditSink implements AuditListener {
         this.maxBytes = maxBytes;
         Files.createDirectories(this.file.getParent());
         this.lock = new AuditLogLock(this.file);
+        this.checkpoints = new AuditLogCheckpointer(this.file, new CheckedLog());
         synchronized (this) {
             try (AuditLogLock.Held held = lock.acquire()) {
                 catchUp(true);
@@ -122,8 +119,7 @@ public final class JsonLinesAuditSink implements AuditListener {
         for (int i = files.size() - 2; last == null && i >= 0; i--) {
             last = AuditLogTail.lastLine(files.get(i)); // the current file is empty: the chain ends in a rotated one
         }
-        vouched = null; // what was checked before may have been cut since
-        rereads++;
+        rereads++; // what the checkpointer checked before may have been cut since
         if (last == null) {
             seq = 0;
             prevHash = AuditRecords.GENESIS;
@@ -285,7 +281,7 @@ public final class JsonLinesAuditSink implements AuditListener {
      * Keeps the number and hash of the log's last record in the store, once the log is on disk up
      * to it, so that a log later found shorter is reported as cut. The checkpoint moves forward
      * only if the record the store's current checkpoint names is still in the log; if it is not,
-     * the log was cut, and the checkpoint stays where it is.
+     * the log was cut, and the checkpoint stays where it is ({@link AuditLogCheckpointer}).
      *
      * <p>The store is called holding neither this sink's monitor nor the log's lock: a key change
      * holds the store's lock while it records its event here, so the opposite order could deadlock.
@@ -295,95 +291,40 @@ public final class JsonLinesAuditSink implements AuditListener {
      * @throws IOException          the log or the store could not be read or written
      */
     public void checkpoint(AuditCheckpoints store) throws IOException {
-        String chain;
-        AuditCheckpoints.Checkpoint here;
-        AuditCheckpoints.Checkpoint known;
-        AuditCheckpoints.Checkpoint reported;
-        long generation;
-        synchronized (this) {
-            try (AuditLogLock.Held held = lock.acquire()) {
-                catchUp(true);
-                if (seq == 0 || chainId == null) {
-                    return;
-                }
-                channel.force(false); // the store never vouches for a record that is not on disk
-                chain = chainId;
-                here = new AuditCheckpoints.Checkpoint(seq, prevHash);
-                known = vouched;
-                reported = refused;
-                generation = rereads;
-            }
-        }
-        Optional<AuditCheckpoints.Checkpoint> stored = store.read(chain);
-        if (stored.isPresent() && !stored.get().equals(known)) {
-            AuditCheckpoints.Checkpoint cp = stored.get();
-            if (cp.equals(reported)) {
-                return;
-            }
-            String problem = missing(cp, here);
-            if (problem != null) {
-                synchronized (this) {
-                    refused = cp;
-                }
-                throw new AuditLogCutException(problem);
-            }
-        }
-        if (stored.isEmpty() || stored.get().seq() < here.seq()) {
-            store.advance(chain, here);
-        }
-        synchronized (this) {
-            if (rereads == generation) {
-                vouched = here; // unless the log changed under another writer meanwhile: then check again next time
-            }
-        }
-        checkLocation(store, chain);
+        checkpoints.checkpoint(store);
     }
 
-    /**
-     * Settles this log's chain as the one at its location, or, if the store names another chain
-     * there, reports that the log was deleted whole or replaced (once): the store keeps the other
-     * chain, so the verifier keeps reporting it until an administrator retires the location.
-     */
-    private void checkLocation(AuditCheckpoints store, String chain) throws IOException {
-        String location = AuditCheckpoints.location(file);
-        Optional<String> there = store.chainAt(location);
-        if (there.isEmpty()) {
-            store.settle(location, chain);
-        } else if (!chain.startsWith(there.get())) {
-            synchronized (this) {
-                if (there.get().equals(replacedReported)) {
-                    return;
+    /** The log as the checkpointer reads it: where the chain stands, on disk, and a record's hash by number. */
+    private final class CheckedLog implements AuditLogCheckpointer.Log {
+        @Override
+        public AuditLogCheckpointer.Position position() throws IOException {
+            synchronized (JsonLinesAuditSink.this) {
+                try (AuditLogLock.Held held = lock.acquire()) {
+                    catchUp(true);
+                    if (seq == 0 || chainId == null) {
+                        return null;
+                    }
+                    channel.force(false); // the store never vouches for a record that is not on disk
+                    return new AuditLogCheckpointer.Position(chainId, new AuditCheckpoints.Checkpoint(seq, prevHash), rereads);
                 }
-                replacedReported = there.get();
             }
-            long lost = store.read(there.get()).map(AuditCheckpoints.Checkpoint::seq).orElse(0L);
-            throw new AuditLogCutException("the store's checkpoint for the audit log " + file + " names another chain"
-                    + (lost > 0 ? ": records 1.." + lost + " were deleted or the log replaced" : ": the log was deleted or replaced"));
         }
-    }
 
-    /** Why the log, which ends at {@code here}, does not hold the checkpointed record, or null if it does. */
-    private String missing(AuditCheckpoints.Checkpoint cp, AuditCheckpoints.Checkpoint here) throws IOException {
-        if (cp.seq() > here.seq()) {
-            return "the audit log " + file + " ends at sequence " + here.seq() + ", the store's checkpoint is at "
-                    + cp.seq() + ": records were cut from its end";
-        }
-        String found = null;
-        if (cp.seq() == here.seq()) {
-            found = here.hash();
-        } else {
-            synchronized (this) {
+        @Override
+        public String hashOf(long recordSeq) throws IOException {
+            synchronized (JsonLinesAuditSink.this) {
                 try (AuditLogLock.Held held = lock.acquire()) { // no rotation while the files are read
                     List<Path> files = AuditLogFiles.inOrder(file);
-                    for (int i = files.size() - 1; found == null && i >= 0; i--) {
-                        String line = AuditLogTail.record(files.get(i), cp.seq());
-                        found = line == null ? null : AuditRecords.hash(line);
+                    for (int i = files.size() - 1; i >= 0; i--) {
+                        String line = AuditLogTail.record(files.get(i), recordSeq);
+                        if (line != null) {
+                            return AuditRecords.hash(line);
+                        }
                     }
+                    return null;
                 }
             }
         }
-        return Objects.equals(found, cp.hash()) ? null : "record " + cp.seq() + " of the audit log " + file
-                + " is not the record the store's checkpoint names: the log was cut before it and written again";
     }
 
     @Override
