@@ -115,7 +115,7 @@ final class ChangeFeed implements AutoCloseable {
         long unconfirmed = System.nanoTime() - confirmedAt;
         if (unconfirmed > settings.maxStaleness().toNanos()) {
             throw new OutOfSyncException("PostgreSQL store " + settings.storeName() + " at "
-                    + PostgresKeyRecordStore.redacted(settings.url()) + " has not confirmed for "
+                    + StoreQueries.redacted(settings.url()) + " has not confirmed for "
                     + TimeUnit.NANOSECONDS.toSeconds(unconfirmed) + " s that this JVM holds the changes other JVMs made"
                     + " (the limit is " + PostgresSettings.MAX_STALENESS_SECONDS + "=" + settings.maxStaleness().toSeconds()
                     + "); keys are refused until a re-read succeeds, " + (connected ? "which is being retried"

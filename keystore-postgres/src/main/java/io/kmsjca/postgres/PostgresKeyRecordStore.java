@@ -1,6 +1,5 @@
 package io.kmsjca.postgres;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.kmsjca.spi.CorruptStoreException;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.KeyRecordStore;
@@ -13,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,32 +38,22 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
 
     private final PostgresSettings settings;
     private final String instanceId = UUID.randomUUID().toString();
-    private final HikariDataSource pool;
+    private final StoreQueries queries;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final ChangeFeed feed;
     private final PostgresAuditListener auditListener;
-    private volatile boolean closed;
 
     private PostgresKeyRecordStore(PostgresSettings settings) throws IOException {
         this.settings = settings;
+        this.queries = StoreQueries.open(settings);
+        this.auditListener = settings.auditTable() ? new PostgresAuditListener(queries.pool(), settings.storeName()) : null;
         try {
-            this.pool = Connections.pool(settings);
-        } catch (RuntimeException e) { // Hikari reports an unreachable database unchecked
-            throw new IOException("cannot reach PostgreSQL at " + redacted(settings.url()) + ": " + rootMessage(e), e);
-        }
-        try (Connection c = pool.getConnection()) {
-            Schema.migrate(c);
-        } catch (SQLException e) {
-            pool.close();
-            throw failure("cannot prepare the kms-jca tables", e);
-        }
-        this.auditListener = settings.auditTable() ? new PostgresAuditListener(pool, settings.storeName()) : null;
-        try {
-            this.feed = new ChangeFeed(settings, instanceId, this::tell, this::dropPooledConnections);
+            this.feed = new ChangeFeed(settings, instanceId, this::tell, queries::dropPooledConnections);
         } catch (IOException e) {
-            pool.close();
+            queries.closePool();
             throw e;
         }
+        queries.runOnFeedThreadWith(feed);
     }
 
     /**
@@ -231,7 +219,7 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
      * Runs one compare-and-set and its notification in a transaction; a lost comparison rolls
      * back and throws. Listeners here hear the change once it committed.
      */
-    private void change(String what, String keyId, Sql<String> compareAndSet) throws IOException, StaleRecordException {
+    private void change(String what, String keyId, StoreQueries.Sql<String> compareAndSet) throws IOException, StaleRecordException {
         String lost;
         try {
             lost = compareAndSetOnce(what, keyId, compareAndSet);
@@ -265,7 +253,7 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
     }
 
     /** The compare-and-set in its transaction: null when it won, else why it lost. */
-    private String compareAndSetOnce(String what, String keyId, Sql<String> compareAndSet) throws IOException {
+    private String compareAndSetOnce(String what, String keyId, StoreQueries.Sql<String> compareAndSet) throws IOException {
         return query(what, c -> {
             c.setAutoCommit(false);
             try {
@@ -314,7 +302,7 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
 
     @Override
     public Subscription subscribe(Consumer<String> changedKeyId) {
-        ensureOpen();
+        queries.ensureOpen();
         listeners.add(changedKeyId);
         feed.catchUp(); // what changed between the listener's first read and now reaches it
         return () -> listeners.remove(changedKeyId);
@@ -326,17 +314,6 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
         feed.checkInSync();
     }
 
-    /**
-     * The change feed lost its connection, so the server may have restarted: the pooled
-     * connections are closed (idle ones now, busy ones when returned) rather than handed out dead.
-     */
-    private void dropPooledConnections() {
-        var bean = pool.getHikariPoolMXBean();
-        if (bean != null) {
-            bean.softEvictConnections();
-        }
-    }
-
     @Override
     public Optional<AuditListener> auditListener() {
         return Optional.ofNullable(auditListener);
@@ -344,80 +321,18 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        feed.close();
-        pool.close();
-    }
-
-    // ---------------------------------------------------------------- one place for SQL and its failures
-
-    @FunctionalInterface
-    private interface Sql<T> {
-        T run(Connection c) throws SQLException, IOException;
-    }
-
-    /**
-     * Runs {@code sql} on a pooled connection; a listener reading what changed on the change
-     * feed's thread uses the feed's own connection, which answered a moment ago (after a server
-     * restart it is the first one known to work).
-     */
-    private <T> T query(String what, Sql<T> sql) throws IOException {
-        ensureOpen();
-        try {
-            Connection listening = feed == null ? null : feed.connectionOfThisThread();
-            if (listening != null) {
-                return sql.run(listening);
-            }
-            try (Connection c = pooledConnection()) {
-                return sql.run(c);
-            }
-        } catch (SQLException e) {
-            throw failure("cannot " + what, e);
+        if (queries.markClosed()) {
+            feed.close();
+            queries.closePool();
         }
     }
 
-    /**
-     * A connection of the pool. When every one is busy for the whole connect timeout the failure
-     * says so, naming the settings to change: Hikari's own message reads like an outage.
-     */
+    /** A connection of the pool ({@link StoreQueries#pooledConnection}). */
     Connection pooledConnection() throws SQLException {
-        try {
-            return pool.getConnection();
-        } catch (SQLTransientConnectionException e) {
-            var bean = pool.getHikariPoolMXBean();
-            if (bean != null && bean.getActiveConnections() >= settings.poolSize()) {
-                throw new SQLTransientConnectionException("all " + settings.poolSize() + " connections of the pool ("
-                        + PostgresSettings.POOL_SIZE + "=" + settings.poolSize() + ") stayed busy for "
-                        + PostgresSettings.CONNECT_TIMEOUT_SECONDS + "=" + settings.connectTimeout().toSeconds()
-                        + " s; wrap and unwrap do not need the pool and keep working", e.getSQLState(), e);
-            }
-            throw e;
-        }
+        return queries.pooledConnection();
     }
 
-    private IOException failure(String what, SQLException e) {
-        return new IOException("kms-jca " + what + " in PostgreSQL store " + settings.storeName() + " at "
-                + redacted(settings.url()) + ": " + e.getMessage(), e);
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("the PostgreSQL key store " + settings.storeName() + " is closed");
-        }
-    }
-
-    static String redacted(String url) {
-        return url.replaceAll("(?i)password=[^&]*", "password=***");
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage();
+    private <T> T query(String what, StoreQueries.Sql<T> sql) throws IOException {
+        return queries.query(what, sql);
     }
 }
