@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * it to every listener, as {@link AuditOptions} configure. With no listener nothing is built, so
  * an unaudited wrap pays nothing.
  *
+ * <p>Only the key service that owns a dispatcher records through it: its users get the
+ * {@link #view()}, which cannot record, so nobody else appends a chained, MACed line to the log.
+ *
  * <p>Listeners: those given in code (here or in the options), those found through
  * {@code ServiceLoader}, those named in the configuration, and the built-in sinks configured.
  */
@@ -37,6 +40,7 @@ public final class AuditDispatcher implements AutoCloseable {
     // event ids: a random half per dispatcher and a counter, unique without a SecureRandom call per event
     private final long idPrefix;
     private final AtomicLong sequence = new AtomicLong();
+    private final AuditDelivery view = new AuditDelivery(this);
 
     public AuditDispatcher(Clock clock, AuditOptions options, List<AuditListener> initial, ContextHasher hasher) {
         this.clock = clock;
@@ -105,6 +109,11 @@ public final class AuditDispatcher implements AutoCloseable {
                 error == null ? null : error.getClass().getName(), error == null ? null : error.getMessage(),
                 hasher.apply(context), requestId != null ? requestId : eventId.toString(), instance, HOST,
                 destinationKeyId == null ? null : destinationKeyId.toString(), destinationKeyVersion));
+    }
+
+    /** What the key service's users may see and do of this dispatcher: listeners, counters, flush; never record. */
+    public AuditDelivery view() {
+        return view;
     }
 
     /** Delivery counters: delivered, failed listener calls, dropped events. */

@@ -124,7 +124,7 @@ public final class EnvelopeEngine {
             dataKey = reuse.dataKey();
             header = entry.header;
             KmsKeyHandle first = ring.encryptionKeys().get(0);
-            first.service().audit().record(AuditOperation.REUSE_CACHED_DATA_KEY, first.keyId(), entry.firstVersion(),
+            first.service().auditRecorder().record(AuditOperation.REUSE_CACHED_DATA_KEY, first.keyId(), entry.firstVersion(),
                     first.alias(), null, context);
         } else {
             dataKey = Arrays.copyOf(fresh, 32);
@@ -196,7 +196,7 @@ public final class EnvelopeEngine {
                 if (requireSigned && !header.signed()) {
                     var e = new AEADBadTagException("the message is not signed, and a signed one is required: any "
                             + "recipient of an unsigned message could have written it");
-                    handle.get().service().audit().record(AuditOperation.UNWRAP_KEY, id, WrappedKeyBlob.keyVersion(blob),
+                    handle.get().service().auditRecorder().record(AuditOperation.UNWRAP_KEY, id, WrappedKeyBlob.keyVersion(blob),
                             handle.get().alias(), e, stored);
                     throw e;
                 }

@@ -1,5 +1,6 @@
 package io.kmsjca.keys;
 
+import io.kmsjca.audit.AuditDelivery;
 import io.kmsjca.audit.AuditDispatcher;
 import io.kmsjca.audit.AuditLogVerifier;
 import io.kmsjca.audit.AuditOptions;
@@ -398,8 +399,13 @@ public final class KeyService implements AutoCloseable {
         return maintenance.run();
     }
 
-    /** The audit listeners of this store: add and remove them here. */
-    public AuditDispatcher audit() {
+    /** The audit listeners of this store (add and remove them here), its delivery counters and flush; records nothing. */
+    public AuditDelivery audit() {
+        return audit.view();
+    }
+
+    /** Where this store's own code records its events: never handed out of the package. */
+    AuditDispatcher auditRecorder() {
         return audit;
     }
 

@@ -63,10 +63,10 @@ public final class KeyStoreAccess {
         if (!service.verifyPassword(password)) {
             var wrong = new UnrecoverableKeyException("key store password was incorrect");
             var refused = new IOException("keystore password was incorrect", wrong);
-            service.audit().record(AuditOperation.LOAD_KEY_STORE, null, 0, null, refused, EncryptionContext.EMPTY);
+            service.auditRecorder().record(AuditOperation.LOAD_KEY_STORE, null, 0, null, refused, EncryptionContext.EMPTY);
             throw refused;
         }
-        service.audit().record(AuditOperation.LOAD_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
+        service.auditRecorder().record(AuditOperation.LOAD_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
         return administrator(service);
     }
 
@@ -95,7 +95,7 @@ public final class KeyStoreAccess {
                 ? "cannot check the key store password: " + cannotCheck.getMessage()
                 : "key store password was incorrect");
         refused.initCause(cannotCheck != null ? cannotCheck : new UnrecoverableKeyException("key store password was incorrect"));
-        service.audit().record(AuditOperation.LOAD_KEY_STORE, null, 0, null, refused, EncryptionContext.EMPTY);
+        service.auditRecorder().record(AuditOperation.LOAD_KEY_STORE, null, 0, null, refused, EncryptionContext.EMPTY);
         throw refused;
     }
 
@@ -123,7 +123,7 @@ public final class KeyStoreAccess {
                 + " needs the key store password, and this KeyStore was loaded " + loadedWithout
                 + ", which allows using its keys only: load it with the store password to change it");
         UUID keyId = alias != null && service.hasAlias(alias) ? service.findKey(alias).map(KmsKeyHandle::keyId).orElse(null) : null;
-        service.audit().record(operation, keyId, 0, alias, refused, EncryptionContext.EMPTY);
+        service.auditRecorder().record(operation, keyId, 0, alias, refused, EncryptionContext.EMPTY);
         throw refused;
     }
 }

@@ -73,7 +73,7 @@ public final class KeyStores {
         var image = new StoreImage(header.encode(), service.backend().list());
         out.write(image.encode(service.root().imageAuthenticator()));
         out.flush();
-        service.audit().record(AuditOperation.STORE_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
+        service.auditRecorder().record(AuditOperation.STORE_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
     }
 
     /**
@@ -172,7 +172,7 @@ public final class KeyStores {
         } catch (StaleRecordException e) {
             throw new IOException("the key store password was changed by another writer", e);
         }
-        service.audit().record(AuditOperation.STORE_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
+        service.auditRecorder().record(AuditOperation.STORE_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
     }
 
     /**
@@ -192,7 +192,7 @@ public final class KeyStores {
     }
 
     private static KeyService audited(KeyService service) {
-        service.audit().record(AuditOperation.LOAD_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
+        service.auditRecorder().record(AuditOperation.LOAD_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
         return service;
     }
 

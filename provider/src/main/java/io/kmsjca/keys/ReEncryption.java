@@ -37,14 +37,14 @@ final class ReEncryption {
             byte[] dataKey = engine.openUnaudited(from, blob, source, null, 0);
             try {
                 byte[] moved = engine.sealUnaudited(service, target, dataKey, 0, dataKey.length, destination, null, 0);
-                service.audit().record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, null, source,
+                service.auditRecorder().record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, null, source,
                         target.id(), target.current().number());
                 return moved;
             } finally {
                 Arrays.fill(dataKey, (byte) 0);
             }
         } catch (GeneralSecurityException | RuntimeException e) {
-            service.audit().record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, e, source,
+            service.auditRecorder().record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, e, source,
                     target == null ? null : target.id(), 0);
             throw e;
         }

@@ -56,7 +56,7 @@ public final class WrapEngine {
         try {
             key = service.usableKey(handle);
             byte[] blob = sealUnaudited(service, key, plaintext, off, len, context, aad, aadLen);
-            service.audit().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
+            service.auditRecorder().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
             return blob;
         } catch (InvalidKeyException | RuntimeException e) {
             recordFailure(handle, key, 0, op, e, context);
@@ -86,7 +86,7 @@ public final class WrapEngine {
             }
             key = service.usableKey(handle);
             byte[] plaintext = openUnaudited(key, blob, context, aad, aadLen);
-            service.audit().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
+            service.auditRecorder().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
             return plaintext;
         } catch (GeneralSecurityException | RuntimeException e) {
             recordFailure(handle, key, blob.length >= WrappedKeyBlob.OVERHEAD ? WrappedKeyBlob.keyVersion(blob) : 0,
@@ -151,7 +151,7 @@ public final class WrapEngine {
 
     private static void recordFailure(KmsKeyHandle handle, MasterKey key, int version, AuditOperation op,
                                       Exception error, EncryptionContext context) {
-        handle.service().audit().record(op, key == null ? handle.keyId() : key.id(), version, handle.alias(), error,
+        handle.service().auditRecorder().record(op, key == null ? handle.keyId() : key.id(), version, handle.alias(), error,
                 context);
     }
 }
