@@ -1,6 +1,7 @@
 package io.kmsjca.keys;
 
 import io.kmsjca.crypto.ChunkedAead;
+import io.kmsjca.crypto.ChunkedReader;
 import io.kmsjca.crypto.ConstantTime;
 import io.kmsjca.crypto.EcdsaP384;
 import io.kmsjca.crypto.Hkdf;
@@ -16,6 +17,9 @@ import io.kmsjca.spi.audit.AuditOperation;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.BadPaddingException;
 import javax.crypto.Mac;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
@@ -34,9 +38,13 @@ import java.util.UUID;
  * whose context is that header. A signed message (opt-in) also carries the verification key of a
  * key pair made for it, bound into every wrapped data key, and ends with the sender's signature
  * over all the bytes before it, so no recipient can write a message the others accept.
- * One engine per cipher or reader; not thread-safe.
+ * The envelope cipher and reader only adapt it to their APIs: the chunk layout, the data key and
+ * the body's keys stay here. One engine per cipher or reader; not thread-safe.
  */
 public final class EnvelopeEngine {
+
+    /** Plaintext bytes per chunk: the most a random-access read decrypts at once. */
+    public static final int CHUNK = ChunkedAead.CHUNK;
 
     private static final ChunkedAead.Suite SUITE = ChunkedAead.Suite.AES_256_GCM;
     private static final byte[] HEADER_TAG_LABEL = "kms-jca/KMSEnvelope/v1/header-tag".getBytes(StandardCharsets.US_ASCII);
@@ -80,14 +88,90 @@ public final class EnvelopeEngine {
     }
 
     /** The exact size of a new message's prefix (header and chunk header) for {@code recipients} keys. */
-    public static int prefixLength(EncryptionContext context, int recipients, boolean signed) {
+    static int prefixLength(EncryptionContext context, int recipients, boolean signed) {
         return 4 + 1 + 1 + 2 + context.encodedLength() + 1 + recipients * (2 + 32 + WrappedKeyBlob.OVERHEAD)
                 + (signed ? EnvelopeHeader.VERIFICATION_KEY_BYTES : 0) + EnvelopeHeader.TAG_BYTES + ChunkedAead.HEADER;
     }
 
     /** The bytes after the last chunk: a signature footer, or none. */
-    public static int footerLength(boolean signed) {
+    static int footerLength(boolean signed) {
         return signed ? SignedBody.FOOTER : 0;
+    }
+
+    /**
+     * The exact length of a new message of {@code plaintext} bytes to {@code recipients} keys: its
+     * prefix, its chunks and, if signed, the signature footer.
+     */
+    public static long messageLength(EncryptionContext context, int recipients, boolean signed, long plaintext) {
+        return prefixLength(context, recipients, signed) + plaintext / ChunkedAead.CHUNK * ChunkedAead.SEALED_CHUNK
+                + plaintext % ChunkedAead.CHUNK + ChunkedAead.TAG + footerLength(signed);
+    }
+
+    /**
+     * How many more bytes a message's prefix (its header, then the 56-byte chunk header) needs
+     * after the {@code len} bytes in {@code head}: 0 once it is complete. Never a byte of the body,
+     * so a streaming decryptor copies the prefix alone and decrypts the chunks in place.
+     *
+     * @throws BadPaddingException the bytes so far are not the start of a KMSEnvelope message
+     */
+    public static int prefixMissing(byte[] head, int len) throws BadPaddingException {
+        int headerLength = EnvelopeHeader.length(head, len);
+        return headerLength < 0 ? EnvelopeHeader.needed(head, len) - len
+                : Math.max(0, headerLength + ChunkedAead.HEADER - len);
+    }
+
+    /**
+     * Opens a message whose prefix is complete in {@code head[0..len)} ({@link #prefixMissing} is 0)
+     * with a key of {@code ring}: recovers its data key, checks the header, the context and the
+     * body's commitment, and returns the body's decryptor. The data key never leaves the engine.
+     *
+     * @param expected      the encryption context the caller requires, or null to accept the stored one
+     * @param requireSigned refuse, audited, a message that is not signed
+     */
+    public ChunkedAead.Body open(byte[] head, int len, KmsKeyRing ring, EncryptionContext expected, boolean requireSigned)
+            throws GeneralSecurityException {
+        int headerLength = EnvelopeHeader.length(head, len);
+        if (headerLength < 0 || len < headerLength + ChunkedAead.HEADER) {
+            throw new IllegalArgumentException("the message's prefix is not complete");
+        }
+        EnvelopeHeader header = EnvelopeHeader.parse(head, headerLength);
+        byte[] dataKey = openDataKey(header, ring, expected, requireSigned);
+        try {
+            return body(dataKey, header, head, headerLength);
+        } finally {
+            Arrays.fill(dataKey, (byte) 0);
+        }
+    }
+
+    /**
+     * Opens the message in {@code ciphertext} for random access with a key of {@code ring}: reads
+     * its header, recovers its data key, verifies a signed message whole (one pass over the
+     * channel), and checks the body's commitment. The data key never leaves the engine.
+     *
+     * @param expected the encryption context the caller requires, or null to accept the stored one
+     */
+    public ChunkedReader openForReading(SeekableByteChannel ciphertext, KmsKeyRing ring, EncryptionContext expected)
+            throws IOException, GeneralSecurityException {
+        int max = (int) Math.min(ciphertext.size(), EnvelopeHeader.MAX_HEADER_BYTES);
+        byte[] head = new byte[max];
+        ByteBuffer buf = ByteBuffer.wrap(head);
+        ciphertext.position(0);
+        while (buf.hasRemaining() && ciphertext.read(buf) >= 0) {
+            // read the header's longest possible span, or the whole message if shorter
+        }
+        int headerLength = EnvelopeHeader.length(head, buf.position());
+        if (headerLength < 0) {
+            throw new AEADBadTagException("message is truncated: it ends inside its header");
+        }
+        EnvelopeHeader header = EnvelopeHeader.parse(head, headerLength);
+        byte[] dataKey = openDataKey(header, ring, expected, false);
+        try {
+            // a signed message is verified whole, once, before any of it can be read
+            long end = header.signed() ? SignedBody.verify(verifier(header), ciphertext, headerLength) : ciphertext.size();
+            return ChunkedReader.open(SUITE, dataKey, header.bytes(), ciphertext, headerLength, end);
+        } finally {
+            Arrays.fill(dataKey, (byte) 0);
+        }
     }
 
     /**
@@ -177,7 +261,7 @@ public final class EnvelopeEngine {
      * @throws AEADBadTagException the header, or the context, is not what was encrypted; or the
      *                             message is unsigned and a signed one is required
      */
-    public byte[] openDataKey(EnvelopeHeader header, KmsKeyRing ring, EncryptionContext expected, boolean requireSigned)
+    private byte[] openDataKey(EnvelopeHeader header, KmsKeyRing ring, EncryptionContext expected, boolean requireSigned)
             throws GeneralSecurityException {
         byte[] encoding = header.contextEncoding();
         // the encoding is canonical: the context the caller expects, if the bytes match, is the stored one
@@ -228,7 +312,7 @@ public final class EnvelopeEngine {
      * The body decryptor of a message whose data key is known: checks the body's commitment; for a
      * signed message it also verifies the footer before the final chunk comes out.
      */
-    public ChunkedAead.Body body(byte[] dataKey, EnvelopeHeader header, byte[] chunkHeader, int off)
+    private ChunkedAead.Body body(byte[] dataKey, EnvelopeHeader header, byte[] chunkHeader, int off)
             throws GeneralSecurityException {
         byte[] bytes = header.bytes();
         var chunks = ChunkedAead.Decryptor.forMessage(SUITE, dataKey, bytes, chunkHeader, off, chunkGcm, sha512);
@@ -241,7 +325,7 @@ public final class EnvelopeEngine {
     }
 
     /** A verifier of a signed message's footer, already fed the message's header. */
-    public static Signature verifier(EnvelopeHeader header) throws GeneralSecurityException {
+    private static Signature verifier(EnvelopeHeader header) throws GeneralSecurityException {
         Signature verifier = EcdsaP384.verifier(header.verificationKey());
         verifier.update(header.bytes());
         return verifier;

@@ -2,7 +2,6 @@ package io.kmsjca.provider;
 
 import io.kmsjca.crypto.ChunkedAead;
 import io.kmsjca.format.EncryptionContext;
-import io.kmsjca.format.EnvelopeHeader;
 import io.kmsjca.keys.DataKeyCache;
 import io.kmsjca.keys.EnvelopeEngine;
 import io.kmsjca.keys.KmsKeyHandle;
@@ -60,13 +59,8 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
     protected int engineGetOutputSize(int len) {
         long bound;
         if (mode == Cipher.ENCRYPT_MODE) {
-            long prefix = sealing == null ? EnvelopeEngine.prefixLength(context, ring.encryptionKeys().size(), signed)
-                    : sealing.prefix().length - prefixSent;
-            long chunks = sealing == null
-                    ? (long) len / ChunkedAead.CHUNK * ChunkedAead.SEALED_CHUNK + len % ChunkedAead.CHUNK + ChunkedAead.TAG
-                    + EnvelopeEngine.footerLength(signed)
-                    : sealing.body().finalOutputSize(len);
-            bound = prefix + chunks;
+            bound = sealing == null ? EnvelopeEngine.messageLength(context, ring.encryptionKeys().size(), signed, len)
+                    : (long) sealing.prefix().length - prefixSent + sealing.body().finalOutputSize(len);
         } else {
             bound = body == null ? (long) headLen + len : body.finalOutputSize(len);
         }
@@ -249,25 +243,15 @@ public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
     private int takeHeader(byte[] in, int off, int len) throws GeneralSecurityException {
         int taken = 0;
         while (taken < len && body == null) {
-            int headerLength = EnvelopeHeader.length(head, headLen);
-            int want = headerLength < 0 ? EnvelopeHeader.needed(head, headLen) - headLen
-                    : headerLength + ChunkedAead.HEADER - headLen;
-            int n = Math.min(want, len - taken);
+            int n = Math.min(EnvelopeEngine.prefixMissing(head, headLen), len - taken);
             if (head.length < headLen + n) {
                 head = Arrays.copyOf(head, Math.max(head.length * 2, headLen + n));
             }
             System.arraycopy(in, off + taken, head, headLen, n);
             headLen += n;
             taken += n;
-            headerLength = EnvelopeHeader.length(head, headLen);
-            if (headerLength >= 0 && headLen >= headerLength + ChunkedAead.HEADER) {
-                EnvelopeHeader header = EnvelopeHeader.parse(head, headerLength);
-                byte[] dataKey = engine.openDataKey(header, ring, context, signed);
-                try {
-                    body = engine.body(dataKey, header, head, headerLength);
-                } finally {
-                    Arrays.fill(dataKey, (byte) 0);
-                }
+            if (EnvelopeEngine.prefixMissing(head, headLen) == 0) {
+                body = engine.open(head, headLen, ring, context, signed);
                 Arrays.fill(head, 0, headLen, (byte) 0);
                 headLen = 0;
             }

@@ -1,10 +1,7 @@
 package io.kmsjca.provider;
 
-import io.kmsjca.crypto.ChunkedAead;
 import io.kmsjca.crypto.ChunkedReader;
-import io.kmsjca.crypto.SignedBody;
 import io.kmsjca.format.EncryptionContext;
-import io.kmsjca.format.EnvelopeHeader;
 import io.kmsjca.keys.EnvelopeEngine;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KmsKeyRing;
@@ -60,36 +57,14 @@ public final class KmsEnvelopeReader implements SeekableByteChannel {
         if (ring == null) {
             throw new InvalidKeyException("KMSEnvelope needs a KMS master-key handle or a KmsKeyRing");
         }
-        int max = (int) Math.min(ciphertext.size(), EnvelopeHeader.MAX_HEADER_BYTES);
-        byte[] head = new byte[max];
-        ByteBuffer buf = ByteBuffer.wrap(head);
-        ciphertext.position(0);
-        while (buf.hasRemaining() && ciphertext.read(buf) >= 0) {
-            // read the header's longest possible span, or the whole message if shorter
-        }
-        int headerLength = EnvelopeHeader.length(head, buf.position());
-        if (headerLength < 0) {
-            throw new javax.crypto.AEADBadTagException("message is truncated: it ends inside its header");
-        }
-        EnvelopeHeader header = EnvelopeHeader.parse(head, headerLength);
-        EnvelopeEngine engine = new EnvelopeEngine();
-        byte[] dataKey = engine.openDataKey(header, ring, expectedContext == null ? null : EncryptionContext.of(expectedContext),
-                false);
-        try {
-            // a signed message is verified whole, once, before any of it can be read
-            long end = header.signed() ? SignedBody.verify(EnvelopeEngine.verifier(header), ciphertext, headerLength)
-                    : ciphertext.size();
-            return new KmsEnvelopeReader(ciphertext, ChunkedReader.open(ChunkedAead.Suite.AES_256_GCM, dataKey,
-                    header.bytes(), ciphertext, headerLength, end));
-        } finally {
-            Arrays.fill(dataKey, (byte) 0);
-        }
+        EncryptionContext expected = expectedContext == null ? null : EncryptionContext.of(expectedContext);
+        return new KmsEnvelopeReader(ciphertext, new EnvelopeEngine().openForReading(ciphertext, ring, expected));
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
         ensureOpen();
-        byte[] tmp = new byte[Math.min(dst.remaining(), ChunkedAead.CHUNK)];
+        byte[] tmp = new byte[Math.min(dst.remaining(), EnvelopeEngine.CHUNK)];
         try {
             int n = reader.read(position, tmp, 0, tmp.length);
             if (n > 0) {
