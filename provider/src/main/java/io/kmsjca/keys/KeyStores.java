@@ -30,6 +30,9 @@ import java.util.Optional;
  * Opening and writing key stores: a live file, a stream image, or a new in-memory store. Every
  * way in checks the password against the sealed root key and authenticates the whole image
  * before any key is read.
+ *
+ * <p>Applications open stores through {@code io.kmsjca.provider.KmsAdmin}, the one way in for
+ * administration; this class is what it and the KeyStore SPI build on.
  */
 public final class KeyStores {
 
