@@ -2,10 +2,9 @@ package io.kmsjca.cli;
 
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KeyNotFoundException;
-import io.kmsjca.provider.KmsKeyStores;
+import io.kmsjca.provider.KmsAdmin;
 import io.kmsjca.provider.KmsProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -124,7 +123,7 @@ final class Common {
         KeyServiceOptions options = defaults.withAudit(defaults.audit().withFile(auditLogFile(), true,
                 defaults.audit().fileMaxBytes()));
         try {
-            return KeyStores.openFile(file, password, options);
+            return KmsAdmin.open(file, password, options);
         } catch (IOException e) {
             throw Failures.storeDoesNotOpen(file, e);
         } finally {
@@ -142,7 +141,7 @@ final class Common {
         try {
             KeyStore ks = KeyStore.getInstance("KMS", PROVIDER.configure(file.toString()));
             ks.load(null, password);
-            return KmsKeyStores.keyService(ks, password);
+            return KmsAdmin.open(ks, password);
         } catch (InvalidParameterException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         } catch (IOException e) {

@@ -1,9 +1,8 @@
 package io.kmsjca.cli;
 
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.provider.KmsAdmin;
 import io.kmsjca.provider.KmsDataKey;
 import io.kmsjca.provider.KmsDataKeySpec;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
@@ -52,7 +51,7 @@ final class Demo {
 
         // 1. a master key, generated inside the provider; only a handle comes out
         KmsKeyHandle master;
-        try (KeyService keys = KeyStores.openFile(storeFile, PASSWORD, KeyServiceOptions.defaults())) {
+        try (KeyService keys = KmsAdmin.open(storeFile, PASSWORD)) {
             master = keys.createKey("demo", "kms-jca demo master key");
             out.println("1. created master key alias/demo (" + master.keyId() + ") in " + storeFile.getFileName()
                     + "; getEncoded() = " + Arrays.toString(master.getEncoded()));

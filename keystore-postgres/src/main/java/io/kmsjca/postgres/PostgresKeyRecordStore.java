@@ -308,6 +308,12 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
         return () -> listeners.remove(changedKeyId);
     }
 
+    /** Every read goes to the database, so there is nothing kept to renew. */
+    @Override
+    public void refresh() {
+        ensureOpen();
+    }
+
     /** Fails once this JVM has gone {@code maxStaleness} without confirming it holds every change. */
     @Override
     public void checkInSync() throws OutOfSyncException {

@@ -19,4 +19,9 @@ class PostgresKeyRecordStoreContractTest extends KeyRecordStoreContract {
         current.close();
         return PostgresKeyRecordStore.open(TestDatabase.shared().settings(storeName));
     }
+
+    @Override
+    protected KeyRecordStore openSecond(KeyRecordStore current) throws Exception {
+        return PostgresKeyRecordStore.open(TestDatabase.shared().settings(storeName));
+    }
 }

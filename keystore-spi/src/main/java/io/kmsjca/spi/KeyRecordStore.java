@@ -26,6 +26,7 @@ import java.util.function.Consumer;
  *       again, with backoff, until it returns normally.</li>
  *   <li>A backend shared with other processes bounds how long they can be out of sync: past
  *       its bound, {@link #checkInSync} throws until a re-read succeeds.</li>
+ *   <li>After {@link #refresh} returns, reads show what other processes wrote before it.</li>
  *   <li>All methods are safe to call from several threads.</li>
  * </ul>
  */
@@ -88,6 +89,19 @@ public interface KeyRecordStore extends AutoCloseable {
      * removes it. A backend shared by several processes also reports their changes.
      */
     Subscription subscribe(Consumer<String> changedKeyId);
+
+    /**
+     * Re-reads what other processes wrote: once it returns, {@link #header}, {@link #get},
+     * {@link #list} and {@link #revisions} show every change that was durable when it was called.
+     * The key service calls it before its periodic re-read and after a lost compare-and-set; a
+     * backend that keeps what it read (a snapshot, a cache) drops or renews it here. A no-op for
+     * stores that are always current: one that reads through on every call, or that no other
+     * process writes to. The TCK checks it with two stores over the same storage.
+     *
+     * @throws IOException the storage could not be read; what this store held before still stands
+     */
+    default void refresh() throws IOException {
+    }
 
     /**
      * Throws while this process may have missed changes other processes made for longer than

@@ -78,13 +78,27 @@ public abstract class SnapshotKeyRecordStore implements KeyRecordStore {
         return newer;
     }
 
-    /** Re-reads what other writers changed; the ids of changed records reach the listeners. */
-    public synchronized void reload() throws IOException {
+    /**
+     * Re-reads what other writers changed (through {@link #refresh(Snapshot)}, under the
+     * backend's lock); the ids of changed records reach the listeners.
+     */
+    @Override
+    public synchronized void refresh() throws IOException {
         try {
             exclusively(() -> fresh());
         } catch (StaleRecordException e) {
-            throw new IllegalStateException(e); // a reload compares nothing
+            throw new IllegalStateException(e); // a re-read compares nothing
         }
+    }
+
+    /**
+     * The same as {@link #refresh()}.
+     *
+     * @deprecated the storage SPI's {@link KeyRecordStore#refresh()} does this for every backend
+     */
+    @Deprecated
+    public void reload() throws IOException {
+        refresh();
     }
 
     protected final Snapshot snapshot() {

@@ -136,9 +136,7 @@ final class KeyRegistry {
      * @throws CorruptStoreException a record was refused (the others were published)
      */
     synchronized int refresh() throws IOException {
-        if (backend instanceof io.kmsjca.spi.SnapshotKeyRecordStore s) {
-            s.reload();
-        }
+        backend.refresh(); // a backend that keeps what it read renews it; others are always current
         var byId = new HashMap<>(snapshot.byId());
         int changed = 0;
         CorruptStoreException refused = null;

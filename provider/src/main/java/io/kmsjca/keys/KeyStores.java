@@ -12,7 +12,7 @@ import io.kmsjca.spi.MemoryKeyRecordStore;
 import io.kmsjca.spi.StaleRecordException;
 import io.kmsjca.spi.audit.AuditOperation;
 import io.kmsjca.spi.file.FileKeyRecordStore;
-import io.kmsjca.spi.file.StoreImage;
+import io.kmsjca.spi.file.StoreImageStreams;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +30,9 @@ import java.util.Optional;
  * Opening and writing key stores: a live file, a stream image, or a new in-memory store. Every
  * way in checks the password against the sealed root key and authenticates the whole image
  * before any key is read.
+ *
+ * <p>Applications open stores through {@code io.kmsjca.provider.KmsAdmin}, the one way in for
+ * administration; this class is what it and the KeyStore SPI build on.
  */
 public final class KeyStores {
 
@@ -53,10 +56,12 @@ public final class KeyStores {
      */
     public static KeyService read(InputStream in, char[] password, KeyServiceOptions options) throws IOException {
         try {
-            byte[] image = readBounded(in);
-            RootKey root = unwrapRoot(StoreImage.readHeader(image), password);
-            StoreImage decoded = StoreImage.decode(image, root.imageAuthenticator());
-            return audited(new KeyService(new MemoryKeyRecordStore(decoded.header(), decoded.records()), root, options));
+            RootKey[] root = new RootKey[1];
+            MemoryKeyRecordStore store = StoreImageStreams.read(in, header -> {
+                root[0] = unwrapRoot(header, password);
+                return root[0]::imageTag;
+            });
+            return audited(new KeyService(store, root[0], options));
         } catch (IOException e) {
             throw failedLoad(options, e);
         }
@@ -70,9 +75,7 @@ public final class KeyStores {
         Objects.requireNonNull(password, "a KMS key store is always written with a password");
         KeyServiceOptions options = service.options();
         RootKeyHeader header = service.root().wrap(password, options.kdf());
-        var image = new StoreImage(header.encode(), service.backend().list());
-        out.write(image.encode(service.root().imageAuthenticator()));
-        out.flush();
+        StoreImageStreams.write(out, header.encode(), service.backend().list(), service.root()::imageTag);
         service.auditRecorder().record(AuditOperation.STORE_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
     }
 
@@ -93,12 +96,12 @@ public final class KeyStores {
         if (Files.notExists(file)) {
             RootKey root = RootKey.generate();
             byte[] header = root.wrap(password, options.kdf()).encode();
-            return audited(new KeyService(FileKeyRecordStore.create(file, header, root.imageAuthenticator()), root, options));
+            return audited(new KeyService(FileKeyRecordStore.create(file, header, root::imageTag), root, options));
         }
         RootKey[] root = new RootKey[1];
         FileKeyRecordStore store = FileKeyRecordStore.open(file, header -> {
             root[0] = unwrapRoot(header, password);
-            return root[0].imageAuthenticator();
+            return root[0]::imageTag;
         });
         return audited(new KeyService(store, root[0], options));
     }
@@ -159,7 +162,7 @@ public final class KeyStores {
      * @throws IOException the previous generation does not open either (wrong password, damaged too)
      */
     public static void restorePreviousGeneration(Path file, char[] password) throws IOException {
-        FileKeyRecordStore.restorePrevious(file, header -> unwrapRoot(header, password).imageAuthenticator());
+        FileKeyRecordStore.restorePrevious(file, header -> unwrapRoot(header, password)::imageTag);
     }
 
     /** Re-wraps the root key of a store under a new password, durably (keytool -storepasswd). */
@@ -212,13 +215,5 @@ public final class KeyStores {
         } catch (UnrecoverableKeyException e) {
             throw new IOException("keystore password was incorrect", e);
         }
-    }
-
-    private static byte[] readBounded(InputStream in) throws IOException {
-        byte[] image = in.readNBytes(StoreImage.MAX_IMAGE_BYTES + 1);
-        if (image.length > StoreImage.MAX_IMAGE_BYTES) {
-            throw new CorruptStoreException("key store stream is longer than " + StoreImage.MAX_IMAGE_BYTES + " bytes");
-        }
-        return image;
     }
 }

@@ -10,7 +10,6 @@ import io.kmsjca.crypto.SecretBytes;
 import io.kmsjca.format.RootKeyHeader;
 import io.kmsjca.spi.CorruptStoreException;
 import io.kmsjca.spi.KeyRecord;
-import io.kmsjca.spi.file.ImageAuthenticator;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Mac;
@@ -132,18 +131,19 @@ final class RootKey {
         }
     }
 
-    /** HMAC-SHA256 of whole store images under the image subkey. */
-    ImageAuthenticator imageAuthenticator() {
-        return (data, offset, length) -> {
-            try {
-                Mac mac = Primitives.mac("HmacSHA256");
-                mac.init(imageKey);
-                mac.update(data, offset, length);
-                return mac.doFinal();
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 failed", e);
-            }
-        };
+    /**
+     * HMAC-SHA256 of {@code data[offset, offset + length)} under the image subkey: the tag of a
+     * whole store image (the file backend's {@code ImageAuthenticator} is {@code root::imageTag}).
+     */
+    byte[] imageTag(byte[] data, int offset, int length) {
+        try {
+            Mac mac = Primitives.mac("HmacSHA256");
+            mac.init(imageKey);
+            mac.update(data, offset, length);
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 failed", e);
+        }
     }
 
     /**

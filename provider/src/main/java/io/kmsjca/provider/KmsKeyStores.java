@@ -4,20 +4,12 @@ import io.kmsjca.keys.KeyService;
 
 import java.security.KeyStore;
 import java.security.KeyStoreException;
-import java.security.NoSuchAlgorithmException;
 import java.security.UnrecoverableEntryException;
-import java.util.Objects;
 
 /**
- * The management API of a loaded {@code KMS} key store:
- * <pre>{@code
- * KeyStore ks = KeyStore.getInstance("KMS");
- * ks.load(in, password);
- * KeyService keys = KmsKeyStores.keyService(ks, password);
- * keys.disableKey("orders");
- * }</pre>
- * The store password is checked again, so code that only holds a loaded {@code KeyStore} (and
- * can therefore wrap and unwrap) cannot manage its keys without the password.
+ * The key service behind a loaded {@code KMS} key store: now {@link KmsAdmin#open(KeyStore, char[])},
+ * the one way in for administration. This class keeps the old name working and the name of the
+ * management entry both use.
  */
 public final class KmsKeyStores {
 
@@ -28,20 +20,16 @@ public final class KmsKeyStores {
     }
 
     /**
+     * The same as {@link KmsAdmin#open(KeyStore, char[])}.
+     *
      * @throws KeyStoreException           {@code keyStore} is not a loaded KMS key store
      * @throws UnrecoverableEntryException the password is wrong
+     * @deprecated use {@link KmsAdmin#open(KeyStore, char[])}, the one way in for administration
      */
+    @Deprecated
     public static KeyService keyService(KeyStore keyStore, char[] password)
             throws KeyStoreException, UnrecoverableEntryException {
-        Objects.requireNonNull(password, "password");
-        if (!"KMS".equals(keyStore.getType())) {
-            throw new KeyStoreException("not a KMS key store: " + keyStore.getType());
-        }
-        try {
-            return ((ManagementEntry) keyStore.getEntry(MANAGEMENT_ENTRY, new KeyStore.PasswordProtection(password))).service();
-        } catch (NoSuchAlgorithmException e) {
-            throw new KeyStoreException(e);
-        }
+        return KmsAdmin.open(keyStore, password);
     }
 
     /** The entry {@code KeyStore.getEntry(MANAGEMENT_ENTRY, password)} returns. */

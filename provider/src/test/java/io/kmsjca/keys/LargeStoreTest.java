@@ -97,7 +97,7 @@ class LargeStoreTest {
             }
         }
         byte[] header = seed.root().wrap(PASSWORD, options.kdf()).encode();
-        return new StoreImage(header, records).encode(seed.root().imageAuthenticator());
+        return new StoreImage(header, records).encode(seed.root()::imageTag);
     }
 
     private static long usedHeapAfterGc() {

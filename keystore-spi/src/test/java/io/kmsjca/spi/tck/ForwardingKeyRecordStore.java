@@ -66,6 +66,11 @@ public abstract class ForwardingKeyRecordStore implements KeyRecordStore {
     }
 
     @Override
+    public void refresh() throws IOException {
+        delegate.refresh();
+    }
+
+    @Override
     public void checkInSync() throws OutOfSyncException {
         delegate.checkInSync();
     }

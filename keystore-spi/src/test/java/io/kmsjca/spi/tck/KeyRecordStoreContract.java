@@ -33,6 +33,14 @@ public abstract class KeyRecordStoreContract {
         return null;
     }
 
+    /**
+     * A second store over the same storage as {@code current}, as another process would open it
+     * (both stay open); null for a backend whose storage only one instance sees (in memory).
+     */
+    protected KeyRecordStore openSecond(KeyRecordStore current) throws Exception {
+        return null;
+    }
+
     @BeforeEach
     void openStore() throws Exception {
         store = newStore();
@@ -178,5 +186,43 @@ public abstract class KeyRecordStoreContract {
         store.close();
         assertThrows(IllegalStateException.class, () -> store.list());
         store = newStore();
+    }
+
+    @Test
+    void refresh_showsWhatAnotherStoreOverTheSameStorageWrote() throws Exception {
+        store.put(record("k1", 1, "one"));
+        store.put(record("gone", 1, "to be deleted"));
+        KeyRecordStore other = openSecond(store);
+        org.junit.jupiter.api.Assumptions.assumeTrue(other != null, "only one instance sees this backend's storage");
+        try {
+            assertEquals(java.util.Optional.of(record("k1", 1, "one")), other.get("k1"));
+            other.list(); // whatever the second store keeps, it has read it now
+            store.putHeader(null, "h".getBytes(UTF_8));
+            store.put(record("k1", 2, "two"));
+            store.put(record("k2", 1, "new"));
+            store.delete("gone", 1);
+
+            other.refresh();
+            assertArrayEquals("h".getBytes(UTF_8), other.header().orElse(null), "the header written elsewhere");
+            assertEquals(java.util.Optional.of(record("k1", 2, "two")), other.get("k1"), "a record changed elsewhere");
+            assertEquals(java.util.Optional.of(record("k2", 1, "new")), other.get("k2"), "a record added elsewhere");
+            assertTrue(other.get("gone").isEmpty(), "a record deleted elsewhere");
+            assertEquals(java.util.Map.of("k1", 2L, "k2", 1L), other.revisions());
+            assertEquals(2, other.list().size());
+            other.put(record("k1", 3, "three")); // compare-and-set against what the refresh read
+            store.refresh();
+            assertEquals(java.util.Optional.of(record("k1", 3, "three")), store.get("k1"), "and back the other way");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void refresh_keepsWhatThisStoreWrote() throws Exception {
+        store.put(record("k1", 1, "one"));
+        store.refresh();
+        assertEquals(List.of(record("k1", 1, "one")), store.list());
+        store.put(record("k1", 2, "two"));
+        assertEquals(record("k1", 2, "two"), store.get("k1").orElseThrow());
     }
 }

@@ -1,0 +1,99 @@
+package io.kmsjca.provider;
+
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyStores;
+import io.kmsjca.spi.KeyRecordStore;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.NoSuchAlgorithmException;
+import java.security.UnrecoverableEntryException;
+import java.security.UnrecoverableKeyException;
+import java.util.Objects;
+
+/**
+ * The one way in for administering KMS keys: every {@code open} returns the {@link KeyService}
+ * of a store, which creates, rotates, disables, imports and audits keys. Close it when done.
+ * <pre>{@code
+ * try (KeyService keys = KmsAdmin.open(Path.of("keys.kms"), password)) {   // a live file, created when absent
+ *     keys.createKey("orders", "order payloads");
+ * }
+ * KeyService keys = KmsAdmin.open(keyStore, password);            // behind a loaded KMS KeyStore
+ * KeyService keys = KmsAdmin.open(backend, password, options);    // a shared backend (keystore-postgres)
+ * }</pre>
+ * The other direction, a {@code KeyStore} view of a key service the application holds, is
+ * {@link KmsLoadParameter#of} (use of the keys only) or {@link KmsLoadParameter#managing}.
+ */
+public final class KmsAdmin {
+
+    private KmsAdmin() {
+    }
+
+    /**
+     * The live store in {@code file}, created when absent, with the default options. Every change
+     * is durable when its call returns.
+     *
+     * @throws IOException with an {@link UnrecoverableKeyException} cause for a wrong password, or
+     *                     an {@link io.kmsjca.spi.CorruptStoreException} for a damaged file
+     */
+    public static KeyService open(Path file, char[] password) throws IOException {
+        return open(file, password, KeyServiceOptions.defaults());
+    }
+
+    /** {@link #open(Path, char[])} with {@code options} (audit, key derivation, maintenance). */
+    public static KeyService open(Path file, char[] password, KeyServiceOptions options) throws IOException {
+        return KeyStores.openFile(Objects.requireNonNull(file, "file"), password, Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * A store kept by a backend shared by many processes ({@code PostgresKeyRecordStore}, or any
+     * {@link KeyRecordStore}), initialised on first use; the service owns {@code backend} and
+     * closes it, also when the open fails.
+     *
+     * @throws IOException with an {@link UnrecoverableKeyException} cause for a wrong password, a
+     *                     {@link io.kmsjca.spi.CorruptStoreException} for a damaged store, or the backend's failure
+     */
+    public static KeyService open(KeyRecordStore backend, char[] password, KeyServiceOptions options) throws IOException {
+        return KeyStores.open(Objects.requireNonNull(backend, "backend"), password, Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * The key service behind a loaded {@code KMS} key store. The store password is checked again,
+     * so code that only holds the loaded {@code KeyStore} (and can therefore wrap and unwrap)
+     * cannot manage its keys without it; a view loaded with {@link KmsLoadParameter#of} gives none.
+     *
+     * @throws KeyStoreException           {@code keyStore} is not a loaded KMS key store
+     * @throws UnrecoverableEntryException the password is wrong
+     */
+    public static KeyService open(KeyStore keyStore, char[] password) throws KeyStoreException, UnrecoverableEntryException {
+        Objects.requireNonNull(password, "password");
+        if (!"KMS".equals(keyStore.getType())) {
+            throw new KeyStoreException("not a KMS key store: " + keyStore.getType());
+        }
+        try {
+            var entry = keyStore.getEntry(KmsKeyStores.MANAGEMENT_ENTRY, new KeyStore.PasswordProtection(password));
+            return ((KmsKeyStores.ManagementEntry) entry).service();
+        } catch (NoSuchAlgorithmException e) {
+            throw new KeyStoreException(e);
+        }
+    }
+
+    /** Re-wraps the root key of {@code keys}' store under a new password, durably (keytool -storepasswd). */
+    public static void changePassword(KeyService keys, char[] newPassword) throws IOException {
+        KeyStores.changePassword(keys, Objects.requireNonNull(newPassword, "newPassword"));
+    }
+
+    /**
+     * Puts the previous generation of a live store file back ({@code NAME.prev}) after the current
+     * one was damaged outside kms-jca; the damaged file is kept as {@code NAME.damaged}. The
+     * previous generation must open with {@code password}.
+     *
+     * @throws IOException the previous generation does not open either
+     */
+    public static void restorePreviousGeneration(Path file, char[] password) throws IOException {
+        KeyStores.restorePreviousGeneration(Objects.requireNonNull(file, "file"), password);
+    }
+}
