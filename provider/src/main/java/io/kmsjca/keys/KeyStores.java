@@ -39,7 +39,7 @@ public final class KeyStores {
     /** A new, empty store in memory, written out with {@link #write}. */
     public static KeyService newInMemory(KeyServiceOptions options) {
         try {
-            return audited(new KeyService(new MemoryKeyRecordStore(), RootKey.generate(), options));
+            return audited(KeyServiceFactory.open(new MemoryKeyRecordStore(), RootKey.generate(), options));
         } catch (IOException e) {
             throw new IllegalStateException(e); // an empty memory store has nothing to read
         }
@@ -56,7 +56,7 @@ public final class KeyStores {
             byte[] image = readBounded(in);
             RootKey root = unwrapRoot(StoreImage.readHeader(image), password);
             StoreImage decoded = StoreImage.decode(image, root.imageAuthenticator());
-            return audited(new KeyService(new MemoryKeyRecordStore(decoded.header(), decoded.records()), root, options));
+            return audited(KeyServiceFactory.open(new MemoryKeyRecordStore(decoded.header(), decoded.records()), root, options));
         } catch (IOException e) {
             throw failedLoad(options, e);
         }
@@ -93,14 +93,14 @@ public final class KeyStores {
         if (Files.notExists(file)) {
             RootKey root = RootKey.generate();
             byte[] header = root.wrap(password, options.kdf()).encode();
-            return audited(new KeyService(FileKeyRecordStore.create(file, header, root.imageAuthenticator()), root, options));
+            return audited(KeyServiceFactory.open(FileKeyRecordStore.create(file, header, root.imageAuthenticator()), root, options));
         }
         RootKey[] root = new RootKey[1];
         FileKeyRecordStore store = FileKeyRecordStore.open(file, header -> {
             root[0] = unwrapRoot(header, password);
             return root[0].imageAuthenticator();
         });
-        return audited(new KeyService(store, root[0], options));
+        return audited(KeyServiceFactory.open(store, root[0], options));
     }
 
     /**
@@ -132,7 +132,7 @@ public final class KeyStores {
                     root = unwrapRoot(backend.header().orElseThrow(), password);
                 }
             }
-            return audited(new KeyService(backend, root, withBackendAudit));
+            return audited(KeyServiceFactory.open(backend, root, withBackendAudit));
         } catch (IOException e) {
             closeQuietly(backend, e);
             throw failedLoad(options, e);
