@@ -320,7 +320,9 @@ final class KeyRegistry {
         try {
             synchronized (lock) {
                 if (KeyRecordStore.ALL_KEYS.equals(keyId)) {
-                    refreshLocked();
+                    if (writing == null) { // during our own write the next refresh takes it in, as before
+                        refreshLocked();
+                    }
                 } else if (!isOwnWrite(keyId)) {
                     refreshKey(UUID.fromString(keyId));
                 }
