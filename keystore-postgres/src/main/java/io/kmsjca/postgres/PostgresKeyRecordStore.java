@@ -311,7 +311,7 @@ public final class PostgresKeyRecordStore implements KeyRecordStore {
     /** Every read goes to the database, so there is nothing kept to renew. */
     @Override
     public void refresh() {
-        ensureOpen();
+        queries.ensureOpen();
     }
 
     /** Fails once this JVM has gone {@code maxStaleness} without confirming it holds every change. */

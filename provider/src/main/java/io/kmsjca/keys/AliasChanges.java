@@ -6,8 +6,8 @@ import java.security.KeyStoreException;
 import java.util.Optional;
 
 /**
- * KMS CreateAlias, UpdateAlias and DeleteAlias: each one audited request, under the registry's
- * lock so that an alias names one key at a time.
+ * KMS CreateAlias, UpdateAlias and DeleteAlias: each one audited request, one transaction of the
+ * {@link KeyRegistry} so that an alias names one key at a time.
  */
 final class AliasChanges {
 
@@ -23,23 +23,23 @@ final class AliasChanges {
 
     void create(String alias, String key) throws KeyStoreException {
         String name = changes.customerAlias(alias, AuditOperation.CREATE_ALIAS);
-        synchronized (registry) {
+        registry.atomically(() -> {
             if (registry.snapshot().byAlias().containsKey(name)) {
                 throw changes.audited(AuditOperation.CREATE_ALIAS, null, name, new KeyStoreException("alias " + name
                         + " already names key " + registry.snapshot().byAlias().get(name) + "; use updateAlias to move it"));
             }
-            changes.change(AuditOperation.CREATE_ALIAS, key, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));
-        }
+            return changes.change(AuditOperation.CREATE_ALIAS, key, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));
+        });
     }
 
     void update(String alias, String targetKey) throws KeyStoreException {
         AuditOperation op = AuditOperation.UPDATE_ALIAS;
         String name = changes.customerAlias(alias, op);
-        synchronized (registry) {
+        registry.atomically(() -> {
             MasterKey from = changes.find(name, op);
             MasterKey to = changes.find(targetKey, op);
             if (from.id().equals(to.id())) {
-                return;
+                return null;
             }
             // two records, one request, one audit event. Removing first means a crash in between
             // leaves the alias on no key rather than on two.
@@ -59,14 +59,15 @@ final class AliasChanges {
                 }
                 throw e;
             }
-        }
+            return null;
+        });
     }
 
     /** A customer key whose last alias goes is scheduled for deletion; returns whether the alias existed. */
     boolean delete(String alias) throws KeyStoreException {
         AuditOperation op = AuditOperation.DELETE_ALIAS;
         String name = changes.normalize(alias, op);
-        synchronized (registry) {
+        return registry.atomically(() -> {
             Optional<MasterKey> key = registry.lookup(name).filter(k -> k.aliases().contains(name));
             if (key.isEmpty()) {
                 return false;
@@ -79,6 +80,6 @@ final class AliasChanges {
                 changes.scheduleDeletion(next, options.pendingWindowDays());
             }
             return true;
-        }
+        });
     }
 }

@@ -1,7 +1,6 @@
 package io.kmsjca.keys;
 
 import io.kmsjca.audit.AuditCheckpoints;
-import io.kmsjca.spi.StaleRecordException;
 
 import java.io.IOException;
 import java.security.KeyStoreException;
@@ -32,7 +31,6 @@ final class AuditLogCheckpoints implements AuditCheckpoints {
     static final String LOCATION_PREFIX = "kms:audit-at/";
     private static final Pattern LOCATION_VALUE = Pattern.compile("([0-9a-f]{32}) (\\d{1,19})");
     private static final Pattern VALUE = Pattern.compile("(\\d{1,19}) ([0-9a-f]{64}) (\\d{1,19})");
-    private static final int ATTEMPTS = 3;
 
     private final KeyRegistry registry;
     private final UUID auditKey;
@@ -79,36 +77,35 @@ final class AuditLogCheckpoints implements AuditCheckpoints {
 
     /**
      * Sets (or, with a null value, removes) one audit tag by compare-and-set, if {@code wanted}
-     * accepts the value the store holds now; retries when another process changed the key meanwhile.
+     * accepts the value the store holds now; the registry's transaction retries when another
+     * process changed the key meanwhile.
      */
     private boolean update(String tag, Predicate<String> wanted, String value) throws IOException {
-        synchronized (registry) {
-            for (int attempt = 1; ; attempt++) {
-                MasterKey key = fresh();
-                if (!wanted.test(key.tags().get(tag))) {
-                    return false; // e.g. another writer of the log is as far or further
-                }
-                Map<String, String> tags = new TreeMap<>(key.tags());
-                if (value == null) {
-                    tags.remove(tag);
-                } else {
-                    tags.put(tag, value);
-                }
-                while (tags.size() > MasterKeyCodec.MAX_TAGS) {
-                    tags.keySet().stream().filter(t -> t.startsWith(TAG_PREFIX) || t.startsWith(LOCATION_PREFIX))
-                            .min(Comparator.comparingLong(t -> updated(tags.get(t)))).ifPresent(tags::remove);
-                }
-                try {
-                    registry.commit(key.withTags(tags));
-                    return true;
-                } catch (KeyStoreException e) {
-                    if (!(e.getCause() instanceof StaleRecordException) || attempt == ATTEMPTS) {
-                        throw new IOException("cannot keep the audit log's checkpoint in the store: " + e.getMessage(), e);
-                    }
-                    // another process changed the audit key (its own checkpoint): read it again and retry
-                }
-            }
+        boolean[] applied = {false};
+        try {
+            MasterKey stored = fresh();
+            registry.change(stored, key -> {
+                applied[0] = wanted.test(key.tags().get(tag));
+                return applied[0] ? key.withTags(withTag(key.tags(), tag, value)) : key; // else e.g. another writer is further
+            });
+            return applied[0];
+        } catch (KeyStoreException e) {
+            throw new IOException("cannot keep the audit log's checkpoint in the store: " + e.getMessage(), e);
         }
+    }
+
+    private static Map<String, String> withTag(Map<String, String> current, String tag, String value) {
+        Map<String, String> tags = new TreeMap<>(current);
+        if (value == null) {
+            tags.remove(tag);
+        } else {
+            tags.put(tag, value);
+        }
+        while (tags.size() > MasterKeyCodec.MAX_TAGS) {
+            tags.keySet().stream().filter(t -> t.startsWith(TAG_PREFIX) || t.startsWith(LOCATION_PREFIX))
+                    .min(Comparator.comparingLong(t -> updated(tags.get(t)))).ifPresent(tags::remove);
+        }
+        return tags;
     }
 
     /** The audit key as the store holds it now: other processes move checkpoints too. */

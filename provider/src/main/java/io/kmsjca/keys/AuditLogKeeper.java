@@ -5,12 +5,16 @@ import io.kmsjca.audit.AuditDispatcher;
 import io.kmsjca.audit.AuditLogCutException;
 import io.kmsjca.audit.AuditLogVerifier;
 import io.kmsjca.audit.AuditOptions;
+import io.kmsjca.audit.ContextHasher;
 import io.kmsjca.audit.JsonLinesAuditSink;
 import io.kmsjca.format.EncryptionContext;
+import io.kmsjca.spi.audit.AuditListener;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -27,13 +31,31 @@ final class AuditLogKeeper {
     private final AuditKeys keys;
     private final UUID auditKey;
 
-    AuditLogKeeper(AuditOptions options, AuditKeys keys, KeyRegistry registry, MasterKey auditKey,
-                   KeyServiceOptions serviceOptions) throws IOException {
+    private AuditLogKeeper(JsonLinesAuditSink sink, AuditLogCheckpoints checkpoints, AuditKeys keys, UUID auditKey) {
+        this.sink = sink;
+        this.checkpoints = checkpoints;
         this.keys = keys;
-        this.auditKey = auditKey.id();
-        this.checkpoints = new AuditLogCheckpoints(registry, auditKey.id(), serviceOptions.clock());
-        this.sink = options.file() == null ? null : new JsonLinesAuditSink(options.file(), keys.logMac,
+        this.auditKey = auditKey;
+    }
+
+    /** The keeper of the store's audit log: opens the file sink if {@code audit.file} is set. */
+    static AuditLogKeeper open(AuditOptions options, AuditKeys keys, KeyRegistry registry, MasterKey auditKey,
+                               KeyServiceOptions serviceOptions) throws IOException {
+        JsonLinesAuditSink sink = options.file() == null ? null : new JsonLinesAuditSink(options.file(), keys.logMac,
                 options.fileFsync(), options.delivery() == AuditOptions.Delivery.ASYNC, options.fileMaxBytes());
+        return new AuditLogKeeper(sink, new AuditLogCheckpoints(registry, auditKey.id(), serviceOptions.clock()), keys,
+                auditKey.id());
+    }
+
+    /** The store's audit trail: the configured listeners, then the file sink if there is one. */
+    AuditDispatcher dispatcher(KeyServiceOptions options) {
+        AuditOptions ao = options.audit();
+        List<AuditListener> listeners = new ArrayList<>(options.auditListeners());
+        if (sink != null) {
+            listeners.add(sink);
+        }
+        return new AuditDispatcher(options.clock(), ao, listeners,
+                ao.contextValues() == AuditOptions.ContextValues.HMAC ? ContextHasher.hmac(keys.contextHmac) : ContextHasher.PLAIN);
     }
 
     /** The file sink, or null when the store writes no audit log. */

@@ -3,7 +3,6 @@ package io.kmsjca.keys;
 import io.kmsjca.audit.AuditDispatcher;
 import io.kmsjca.crypto.KmsRandom;
 import io.kmsjca.format.EncryptionContext;
-import io.kmsjca.spi.StaleRecordException;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import java.io.IOException;
@@ -19,14 +18,11 @@ import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
- * How a key changes, in one place: look it up, apply a transition, commit it through the
- * {@link KeyRegistry} (compare-and-set, re-applied after a lost race), and audit the outcome,
- * success or refusal. {@link KeyService} says which transition; this class makes it happen.
+ * How a key changes, in one place: look it up, apply a transition through the {@link KeyRegistry}'s
+ * transaction (compare-and-set, re-applied after a lost race), and audit the outcome, success or
+ * refusal. {@link KeyService} says which transition; this class makes it happen.
  */
 final class KeyChanges {
-
-    /** Attempts of a change that keeps losing its compare-and-set to other processes. */
-    private static final int MAX_ATTEMPTS = 20;
 
     private final KeyRegistry registry;
     private final AuditDispatcher audit;
@@ -47,7 +43,7 @@ final class KeyChanges {
                      KeyManagerType manager, int rotationDays, RotationReason reason, byte[] material)
             throws KeyStoreException {
         UUID id = UUID.randomUUID();
-        synchronized (registry) {
+        return registry.atomically(() -> {
             try {
                 if (alias != null && registry.snapshot().byAlias().containsKey(alias)) {
                     throw new KeyStoreException("alias " + alias + " already names key " + registry.snapshot().byAlias().get(alias));
@@ -67,7 +63,7 @@ final class KeyChanges {
             } catch (KeyStoreException e) {
                 throw audited(op, id, alias, e);
             }
-        }
+        });
     }
 
     /** Schedules the destruction of a key's material {@code days} from now. */
@@ -79,41 +75,27 @@ final class KeyChanges {
     /** Looks a key up and applies a transition to it. */
     MasterKey change(AuditOperation op, String keyRef, String alias, UnaryOperator<MasterKey> transition)
             throws KeyStoreException {
-        synchronized (registry) {
-            return apply(op, find(keyRef, op), alias, transition);
-        }
+        return registry.atomically(() -> apply(op, find(keyRef, op), alias, transition));
     }
 
     /**
      * Applies a transition, commits it and audits the outcome: the one path of every change.
-     * If another process changed the key in between (a lost compare-and-set), the key is read
-     * again and the transition applied to what is there now, so no writer's change is lost.
+     * If another process changed the key in between (a lost compare-and-set), the registry reads
+     * the key again and applies the transition to what is there now, so no writer's change is lost.
      */
     MasterKey apply(AuditOperation op, MasterKey key, String alias, UnaryOperator<MasterKey> transition)
             throws KeyStoreException {
-        synchronized (registry) {
+        return registry.atomically(() -> {
             try {
-                MasterKey current = key;
-                for (int attempt = 1; ; attempt++) {
-                    try {
-                        MasterKey changed = transition.apply(current);
-                        MasterKey next = changed == current ? current : registry.commit(changed);
-                        current.wipeEnded(next); // durable now: before, a failed write would have left it unusable
-                        audit.record(op, next.id(), next.current().number(), alias, null, EncryptionContext.EMPTY);
-                        return next;
-                    } catch (KeyStoreException e) {
-                        if (!(e.getCause() instanceof StaleRecordException) || attempt == MAX_ATTEMPTS) {
-                            throw e;
-                        }
-                        current = reread(key.id());
-                    }
-                }
+                MasterKey next = registry.change(key, transition);
+                audit.record(op, next.id(), next.current().number(), alias, null, EncryptionContext.EMPTY);
+                return next;
             } catch (IllegalStateException e) {
                 throw audited(op, key.id(), alias, new KeyStateException(e.getMessage(), e));
             } catch (KeyStoreException e) {
                 throw audited(op, key.id(), alias, e);
             }
-        }
+        });
     }
 
     KeyVersion newVersion(MasterKey key, RotationReason reason, byte[] material) {
@@ -163,8 +145,8 @@ final class KeyChanges {
     /** An alias a customer may set: valid, and not under the provider's {@code kms/} prefix. */
     String customerAlias(String alias, AuditOperation op) throws KeyStoreException {
         String name = normalize(alias, op);
-        if (name.startsWith(KeyService.RESERVED_ALIAS_PREFIX)) {
-            throw audited(op, null, name, new KeyStoreException("aliases under " + KeyService.RESERVED_ALIAS_PREFIX
+        if (name.startsWith(KeyNames.RESERVED_ALIAS_PREFIX)) {
+            throw audited(op, null, name, new KeyStoreException("aliases under " + KeyNames.RESERVED_ALIAS_PREFIX
                     + " are reserved for provider-managed keys"));
         }
         return name;

@@ -13,57 +13,59 @@ import java.util.Optional;
  */
 final class KeyCreation {
 
-    private final KeyService service;
+    /** A key made or found, and the alias the request named it by (or null). */
+    record Named(MasterKey key, String alias) {
+    }
+
     private final KeyRegistry registry;
     private final KeyChanges changes;
 
-    KeyCreation(KeyService service, KeyRegistry registry, KeyChanges changes) {
-        this.service = service;
+    KeyCreation(KeyRegistry registry, KeyChanges changes) {
         this.registry = registry;
         this.changes = changes;
     }
 
-    KmsKeyHandle create(CreateKeyRequest request) throws KeyStoreException {
+    Named create(CreateKeyRequest request) throws KeyStoreException {
         String alias = request.alias() == null ? null : changes.customerAlias(request.alias(), AuditOperation.CREATE_KEY);
-        return handle(changes.newKey(AuditOperation.CREATE_KEY, alias, request.description(), KeyNames.checkTags(request.tags()),
+        return named(changes.newKey(AuditOperation.CREATE_KEY, alias, request.description(), KeyNames.checkTags(request.tags()),
                 KeyManagerType.CUSTOMER, request.rotationPeriodDays(), RotationReason.CREATED, null), alias);
     }
 
-    KmsKeyHandle importMaterial(String alias, byte[] material) throws KeyStoreException {
+    Named importMaterial(String alias, byte[] material) throws KeyStoreException {
         AuditOperation op = AuditOperation.IMPORT_KEY_MATERIAL;
         if (material == null || material.length != 32) {
             throw changes.audited(op, null, alias, new KeyStoreException("master keys are AES-256: key material must be 32 bytes, was "
                     + (material == null ? "null" : material.length)));
         }
         String name = alias == null ? null : changes.normalize(alias, op);
-        synchronized (registry) {
+        return registry.atomically(() -> {
             Optional<MasterKey> existing = name == null ? Optional.empty() : registry.lookup(name);
             if (existing.isEmpty()) {
                 String newAlias = name == null ? null : changes.customerAlias(name, op);
-                return handle(changes.newKey(op, newAlias, "", Map.of(), KeyManagerType.CUSTOMER, 0, RotationReason.IMPORTED,
+                return named(changes.newKey(op, newAlias, "", Map.of(), KeyManagerType.CUSTOMER, 0, RotationReason.IMPORTED,
                         material), newAlias);
             }
             MasterKey key = changes.apply(op, existing.get(), name, k -> {
                 k.requireCustomerManaged("given imported material");
                 return k.withVersion(changes.newVersion(k, RotationReason.IMPORTED, material));
             });
-            return handle(key, name);
-        }
+            return named(key, name);
+        });
     }
 
-    KmsKeyHandle managed(String serviceName) throws KeyStoreException {
-        String alias = changes.normalize(KeyService.MANAGED_ALIAS_PREFIX + serviceName, AuditOperation.CREATE_KEY);
-        synchronized (registry) {
+    Named managed(String serviceName) throws KeyStoreException {
+        String alias = changes.normalize(KeyNames.MANAGED_ALIAS_PREFIX + serviceName, AuditOperation.CREATE_KEY);
+        return registry.atomically(() -> {
             Optional<MasterKey> existing = registry.lookup(alias);
             if (existing.isPresent()) {
-                return handle(existing.get(), alias);
+                return named(existing.get(), alias);
             }
-            return handle(changes.newKey(AuditOperation.CREATE_KEY, alias, "provider-managed key of " + serviceName, Map.of(),
+            return named(changes.newKey(AuditOperation.CREATE_KEY, alias, "provider-managed key of " + serviceName, Map.of(),
                     KeyManagerType.PROVIDER, MasterKey.DEFAULT_ROTATION_DAYS, RotationReason.CREATED, null), alias);
-        }
+        });
     }
 
-    private KmsKeyHandle handle(MasterKey key, String alias) {
-        return new KmsKeyHandle(service, key.id(), alias);
+    private static Named named(MasterKey key, String alias) {
+        return new Named(key, alias);
     }
 }

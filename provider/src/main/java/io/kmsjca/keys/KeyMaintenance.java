@@ -51,12 +51,26 @@ final class KeyMaintenance {
         }
     }
 
-    private final KeyService service;
-    private final ScheduledFuture<?> task;
+    private final KeyRegistry registry;
+    private final KeyChanges changes;
+    private final KeyServiceOptions options;
+    private final Runnable auditCheckpoint;
+    private volatile ScheduledFuture<?> task;
 
-    KeyMaintenance(KeyService service, Duration interval) {
-        this.service = service;
-        this.task = interval.isZero() ? null : schedule(this, interval);
+    /** {@code auditCheckpoint}: keeps the audit log's checkpoint in the store, once per run. */
+    KeyMaintenance(KeyRegistry registry, KeyChanges changes, KeyServiceOptions options, Runnable auditCheckpoint) {
+        this.registry = registry;
+        this.changes = changes;
+        this.options = options;
+        this.auditCheckpoint = auditCheckpoint;
+    }
+
+    /** Schedules the runs every {@code options.maintenanceInterval()} (none for a zero interval). */
+    void start() {
+        Duration interval = options.maintenanceInterval();
+        if (!interval.isZero() && task == null) {
+            task = schedule(this, interval);
+        }
     }
 
     private static ScheduledFuture<?> schedule(KeyMaintenance maintenance, Duration interval) {
@@ -73,7 +87,7 @@ final class KeyMaintenance {
 
     MaintenanceReport run() {
         try {
-            service.refresh();
+            registry.refresh();
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "kms-jca could not re-read the key store: " + e.getMessage());
         }
@@ -81,9 +95,9 @@ final class KeyMaintenance {
         int destroyed = 0;
         int persisted = 0;
         List<String> failures = new ArrayList<>();
-        Instant now = service.now();
-        long threshold = service.options().usageRotationThreshold();
-        for (MasterKey key : service.registry().snapshot().byId().values()) {
+        Instant now = options.clock().instant();
+        long threshold = options.usageRotationThreshold();
+        for (MasterKey key : registry.snapshot().byId().values()) {
             try {
                 if (key.destructionDue(now)) {
                     destroyIfDue(key.id());
@@ -103,7 +117,7 @@ final class KeyMaintenance {
                 LOG.log(System.Logger.Level.WARNING, "kms-jca maintenance of key " + key.id() + " failed: " + e.getMessage());
             }
         }
-        service.checkpointAuditLog();
+        auditCheckpoint.run();
         return new MaintenanceReport(rotated, destroyed, persisted, failures);
     }
 
@@ -129,7 +143,7 @@ final class KeyMaintenance {
 
     /** Persists every usage count that changed since it was last written. */
     void flushUsage() {
-        for (MasterKey key : service.registry().snapshot().byId().values()) {
+        for (MasterKey key : registry.snapshot().byId().values()) {
             if (unpersistedWraps(key) > 0) {
                 try {
                     persistUsage(key.id());
@@ -145,6 +159,7 @@ final class KeyMaintenance {
     }
 
     void stop() {
+        ScheduledFuture<?> task = this.task;
         if (task != null) {
             task.cancel(false);
         }
@@ -152,36 +167,32 @@ final class KeyMaintenance {
 
     /** Rotates a key for the provider (schedule, usage) if it is still at {@code fromVersion}. */
     private void rotateForProvider(UUID keyId, int fromVersion, RotationReason reason) throws KeyStoreException {
-        KeyRegistry registry = service.registry();
-        KeyChanges changes = service.changes();
-        synchronized (registry) {
+        registry.atomically(() -> {
             MasterKey key = registry.snapshot().byId().get(keyId);
             if (key != null && key.current().number() == fromVersion && key.state() == KeyState.ENABLED) {
                 changes.apply(AuditOperation.ROTATE_KEY, key, null, k -> changes.rotatedFrom(k, fromVersion, reason));
             }
-        }
+            return null;
+        });
     }
 
     /** Destroys the material of a key whose waiting period has ended. */
     private void destroyIfDue(UUID keyId) throws KeyStoreException {
-        KeyRegistry registry = service.registry();
-        synchronized (registry) {
+        registry.atomically(() -> {
             MasterKey key = registry.snapshot().byId().get(keyId);
-            Instant now = service.now();
+            Instant now = options.clock().instant();
             if (key != null && key.destructionDue(now)) {
-                service.changes().apply(AuditOperation.DESTROY_KEY_MATERIAL, key, null, k -> k.destroyed(now));
+                changes.apply(AuditOperation.DESTROY_KEY_MATERIAL, key, null, k -> k.destroyed(now));
             }
-        }
+            return null;
+        });
     }
 
     /** Persists a key unchanged, so its usage counts reach the backend. */
     private void persistUsage(UUID keyId) throws KeyStoreException {
-        KeyRegistry registry = service.registry();
-        synchronized (registry) {
+        registry.atomically(() -> {
             MasterKey key = registry.snapshot().byId().get(keyId);
-            if (key != null) {
-                registry.commit(key);
-            }
-        }
+            return key == null ? null : registry.commit(key);
+        });
     }
 }

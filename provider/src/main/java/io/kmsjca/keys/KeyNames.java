@@ -8,6 +8,11 @@ import java.util.Map;
 /** The rules for tags and the small list operations on aliases, apart from the service that applies them. */
 final class KeyNames {
 
+    /** Aliases under this prefix belong to the provider. */
+    static final String RESERVED_ALIAS_PREFIX = "kms/";
+    /** The alias prefix of provider-managed keys ({@code kms/managed/SERVICE}). */
+    static final String MANAGED_ALIAS_PREFIX = "kms/managed/";
+
     private KeyNames() {
     }
 

@@ -15,13 +15,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * The keys of one store: an immutable {@link Snapshot} that readers take without a lock, and
  * the one path by which a change reaches the backend (sealed under the root key, compare-and-set
  * on the record's revision, durable before it is published).
+ *
+ * <p>The registry is the only owner of the store's lock, and no caller sees it: every method
+ * that writes takes it itself, and {@link #atomically} runs several steps as one transaction
+ * (a lookup and the change it decides, an alias moved across two keys). {@link #change} is the
+ * usual transaction: read, apply a transition, commit, and on a stale revision read again and
+ * re-apply. A stale revision is a result ({@link #tryCommit}), not an exception to inspect.
  */
 final class KeyRegistry {
+
+    /** Attempts of a change that keeps losing its compare-and-set to other processes. */
+    static final int MAX_ATTEMPTS = 20;
+
+    /** Steps that must see no other change of this registry in between. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run() throws KeyStoreException;
+    }
+
+    /** The record this registry is writing now: a report of it from the backend is our own commit. */
+    private record Writing(UUID id, long revision) {
+    }
 
     /** Every key by id, and every alias to its key's id. */
     record Snapshot(Map<UUID, MasterKey> byId, Map<String, UUID> byAlias) {
@@ -58,16 +78,31 @@ final class KeyRegistry {
 
     private final KeyRecordStore backend;
     private final RootKey root;
-    private volatile Snapshot snapshot;
+    private final Object lock = new Object();
+    private volatile Snapshot snapshot = Snapshot.of(List.of());
+    private Writing writing; // guarded by lock
 
-    KeyRegistry(KeyRecordStore backend, RootKey root) throws IOException {
+    private KeyRegistry(KeyRecordStore backend, RootKey root) {
         this.backend = backend;
         this.root = root;
+    }
+
+    /** A registry holding every key the backend stores now (each record unsealed and checked). */
+    static KeyRegistry load(KeyRecordStore backend, RootKey root) throws IOException {
+        KeyRegistry registry = new KeyRegistry(backend, root);
         List<MasterKey> keys = new ArrayList<>();
         for (KeyRecord r : backend.list()) {
-            keys.add(unseal(r));
+            keys.add(registry.unseal(r));
         }
-        this.snapshot = Snapshot.of(keys);
+        registry.snapshot = Snapshot.of(keys);
+        return registry;
+    }
+
+    /** Runs {@code work} as one transaction: no other change of this registry comes in between. */
+    <T> T atomically(Work<T> work) throws KeyStoreException {
+        synchronized (lock) {
+            return work.run();
+        }
     }
 
     Snapshot snapshot() {
@@ -104,25 +139,78 @@ final class KeyRegistry {
 
     /**
      * Writes {@code next} as the successor of the stored {@code next.revision()} (0 for a new
-     * key) and publishes it. Callers hold the registry's lock.
+     * key) and publishes it. This is the one place where the backend's StaleRecordException
+     * becomes a result.
      *
-     * @return the key at its new revision
+     * @return the key at its new revision, or empty when another writer changed the key first
      */
-    MasterKey commit(MasterKey next) throws KeyStoreException {
+    Optional<MasterKey> tryCommit(MasterKey next) throws KeyStoreException {
         MasterKey stored = next.atRevision(next.revision() + 1);
         String id = stored.id().toString();
         byte[] payload = MasterKeyCodec.encode(stored);
-        try {
-            backend.put(new KeyRecord(id, stored.revision(), root.seal(id, stored.revision(), payload)));
-            snapshot = snapshot.with(stored);
-            return stored;
-        } catch (StaleRecordException e) {
-            throw new KeyStoreException("key " + id + " was changed by another writer; read it again and retry", e);
-        } catch (IOException e) {
-            throw new KeyStoreException("could not store key " + id + ": " + e.getMessage(), e);
-        } finally {
-            Arrays.fill(payload, (byte) 0);
+        synchronized (lock) {
+            writing = new Writing(stored.id(), stored.revision());
+            try {
+                backend.put(new KeyRecord(id, stored.revision(), root.seal(id, stored.revision(), payload)));
+                snapshot = snapshot.with(stored);
+                return Optional.of(stored);
+            } catch (StaleRecordException e) {
+                return Optional.empty();
+            } catch (IOException e) {
+                throw new KeyStoreException("could not store key " + id + ": " + e.getMessage(), e);
+            } finally {
+                writing = null;
+                Arrays.fill(payload, (byte) 0);
+            }
         }
+    }
+
+    /** {@link #tryCommit}, for a write that is not retried: a stale revision fails it. */
+    MasterKey commit(MasterKey next) throws KeyStoreException {
+        return tryCommit(next).orElseThrow(() -> stale(next.id()));
+    }
+
+    /**
+     * Applies {@code transition} to {@code key} and commits the result; after a lost
+     * compare-and-set the key is read again and the transition applied to what is there now, so
+     * no writer's change is lost. A transition that returns its argument writes nothing. The
+     * material of versions the change ended is wiped once the change is durable.
+     *
+     * @return the key as committed (or unchanged)
+     * @throws IllegalStateException from the transition: the key's state does not allow it
+     */
+    MasterKey change(MasterKey key, UnaryOperator<MasterKey> transition) throws KeyStoreException {
+        synchronized (lock) {
+            MasterKey current = key;
+            for (int attempt = 1; ; attempt++) {
+                MasterKey changed = transition.apply(current);
+                Optional<MasterKey> next = changed == current ? Optional.of(current) : tryCommit(changed);
+                if (next.isPresent()) {
+                    current.wipeEnded(next.get()); // durable now: before, a failed write would have left it unusable
+                    return next.get();
+                }
+                if (attempt == MAX_ATTEMPTS) {
+                    throw stale(key.id());
+                }
+                current = rereadForChange(key.id());
+            }
+        }
+    }
+
+    private MasterKey rereadForChange(UUID id) throws KeyStoreException {
+        try {
+            MasterKey k = reread(id);
+            if (k == null) {
+                throw new KeyStoreException("key " + id + " was removed by another writer");
+            }
+            return k;
+        } catch (IOException e) {
+            throw new KeyStoreException("could not re-read key " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStoreException stale(UUID id) {
+        return new KeyStoreException("key " + id + " was changed by another writer; read it again and retry");
     }
 
     /**
@@ -135,7 +223,13 @@ final class KeyRegistry {
      * @return how many keys changed
      * @throws CorruptStoreException a record was refused (the others were published)
      */
-    synchronized int refresh() throws IOException {
+    int refresh() throws IOException {
+        synchronized (lock) {
+            return refreshLocked();
+        }
+    }
+
+    private int refreshLocked() throws IOException {
         backend.refresh(); // a backend that keeps what it read renews it; others are always current
         var byId = new HashMap<>(snapshot.byId());
         int changed = 0;
@@ -175,13 +269,15 @@ final class KeyRegistry {
      *
      * @return whether the key changed
      */
-    synchronized boolean refreshKey(UUID id) throws IOException {
-        MasterKey newer = newer(id, snapshot.byId().get(id));
-        if (newer == null) {
-            return false;
+    boolean refreshKey(UUID id) throws IOException {
+        synchronized (lock) {
+            MasterKey newer = newer(id, snapshot.byId().get(id));
+            if (newer == null) {
+                return false;
+            }
+            snapshot = snapshot.with(newer);
+            return true;
         }
-        snapshot = snapshot.with(newer);
-        return true;
     }
 
     /**
@@ -208,7 +304,10 @@ final class KeyRegistry {
     /**
      * Another process changed a key of a shared store (the backend's change feed said so): the
      * key is re-read now, so a rotation, a disable or a new key takes effect here without waiting
-     * for the periodic re-read. Our own changes are published by the commit that makes them.
+     * for the periodic re-read. Our own changes are published by the commit that makes them: a
+     * report of the key and revision this registry is writing now is its own (the backend tells
+     * listeners from inside the write), and another thread's report waits for the lock, so it
+     * finds the write published and compares revisions.
      *
      * @throws UncheckedIOException the record could not be read: the change was not taken in, and
      *                              the backend tells us again (KeyRecordStore's listener rule).
@@ -216,14 +315,15 @@ final class KeyRegistry {
      *                              instead, since reading it again cannot help
      */
     void follow(String keyId) {
-        if (Thread.holdsLock(this)) {
-            return; // our own commit, or a refresh under way: either publishes the change itself
-        }
         try {
-            if (KeyRecordStore.ALL_KEYS.equals(keyId)) {
-                refresh();
-            } else {
-                refreshKey(UUID.fromString(keyId));
+            synchronized (lock) {
+                if (KeyRecordStore.ALL_KEYS.equals(keyId)) {
+                    if (writing == null) { // during our own write the next refresh takes it in, as before
+                        refreshLocked();
+                    }
+                } else if (!isOwnWrite(keyId)) {
+                    refreshKey(UUID.fromString(keyId));
+                }
             }
         } catch (CorruptStoreException e) {
             LOG.log(System.Logger.Level.WARNING, "kms-jca refused a record changed elsewhere: " + e.getMessage()
@@ -234,21 +334,31 @@ final class KeyRegistry {
         }
     }
 
+    /** Under the lock: whether {@code keyId} is the record this registry is writing. */
+    private boolean isOwnWrite(String keyId) {
+        Writing w = writing;
+        return w != null && w.id().toString().equals(keyId);
+    }
+
     /**
      * Wipes the root key and the material of every version (the key service is closing). Under
      * the lock, so no commit seals with a half-wiped root key.
      */
-    synchronized void wipe() {
-        for (MasterKey key : snapshot.byId().values()) {
-            key.versions().forEach(KeyVersion::wipe);
+    void wipe() {
+        synchronized (lock) {
+            for (MasterKey key : snapshot.byId().values()) {
+                key.versions().forEach(KeyVersion::wipe);
+            }
+            root.destroy();
         }
-        root.destroy();
     }
 
-    /** Re-reads one key after a lost compare-and-set. */
-    synchronized MasterKey reread(UUID id) throws IOException {
-        refresh();
-        return snapshot.byId().get(id);
+    /** The key as the store holds it now (every other writer's change read in), or null. */
+    MasterKey reread(UUID id) throws IOException {
+        synchronized (lock) {
+            refreshLocked();
+            return snapshot.byId().get(id);
+        }
     }
 
     private MasterKey unseal(KeyRecord record) throws IOException {

@@ -3,11 +3,8 @@ package io.kmsjca.keys;
 import io.kmsjca.audit.AuditDelivery;
 import io.kmsjca.audit.AuditDispatcher;
 import io.kmsjca.audit.AuditLogVerifier;
-import io.kmsjca.audit.AuditOptions;
-import io.kmsjca.audit.ContextHasher;
 import io.kmsjca.format.EncryptionContext;
 import io.kmsjca.spi.KeyRecordStore;
-import io.kmsjca.spi.OutOfSyncException;
 import io.kmsjca.spi.audit.AuditListener;
 import io.kmsjca.spi.audit.AuditOperation;
 
@@ -17,14 +14,10 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyStoreException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The management API of a key store, the one the JCA classes and the CLI call: create, describe
@@ -32,13 +25,14 @@ import java.util.UUID;
  * on demand, by usage); re-encryption; retirement and revocation of versions. Every call is
  * audited, and every change is durable before the call returns.
  *
- * <p>The lifecycle rules live in {@link MasterKey}; this class says which rule a request
- * applies, and {@link KeyChanges} looks the key up, applies it, commits the result through the
- * {@link KeyRegistry} and records it. {@link KeyCreation} and {@link AliasChanges} carry out
- * the requests that make keys and move aliases; {@link KeyMaintenance} the rotations and
- * destructions the provider starts itself. Wraps and unwraps read the registry's snapshot
- * without a lock. Obtain a service through {@link KeyStores}, or from a
- * loaded {@code KeyStore} with {@code KmsKeyStores.keyService(keyStore, password)}.
+ * <p>A thin facade: the lifecycle rules live in {@link MasterKey}; this class says which rule a
+ * request applies and delegates. {@link KeyChanges} applies and audits a transition through the
+ * {@link KeyRegistry}, the one owner of the store's lock and its transactions; {@link KeyCreation},
+ * {@link AliasChanges}, {@link KeyLifecycle}, {@link KeyQueries}, {@link ReEncryption} and
+ * {@link KeyMaintenance} carry out the requests and depend on the registry, never on this class.
+ * Wraps and unwraps ({@link KeyUse}) read the registry's snapshot without a lock. Obtain a
+ * service through {@link KeyStores}, or from a loaded {@code KeyStore} with
+ * {@code KmsKeyStores.keyService(keyStore, password)}.
  *
  * <p>Methods that name a key take a key id or an alias ({@code orders} or {@code alias/orders}).
  * A request the key's state or manager does not allow fails with {@link KeyStateException};
@@ -46,53 +40,41 @@ import java.util.UUID;
  */
 public final class KeyService implements AutoCloseable {
 
-    /** Aliases under this prefix belong to the provider. */
-    static final String RESERVED_ALIAS_PREFIX = "kms/";
-    static final String MANAGED_ALIAS_PREFIX = "kms/managed/";
-    private static final int MAX_PAGE = 1000;
-
     private final KeyRegistry registry;
     private final KeyServiceOptions options;
     private final AuditLogKeeper auditLog;
     private final AuditDispatcher audit;
     private final KeyChanges changes;
+    private final KeyQueries queries;
+    private final KeyLifecycle lifecycle;
     private final AliasChanges aliasChanges;
     private final KeyCreation creation;
     private final KeyMaintenance maintenance;
-    private final KeyRecordStore.Subscription changeFeed;
-    private final ReEncryption reEncryption = new ReEncryption(this);
-    private volatile boolean closed;
+    private final KeyUse use;
+    private final ReEncryption reEncryption;
+    private KeyRecordStore.Subscription changeFeed;
 
-    KeyService(KeyRecordStore backend, RootKey root, KeyServiceOptions options) throws IOException {
-        this.registry = new KeyRegistry(backend, root);
+    /** Wires the parts; no I/O. {@link KeyServiceFactory} reads the store, then {@link #start}s the service. */
+    KeyService(KeyRegistry registry, KeyServiceOptions options, AuditLogKeeper auditLog, AuditDispatcher audit) {
+        this.registry = registry;
         this.options = options;
-        OwnedKeys.Found owned;
-        try {
-            owned = OwnedKeys.findOrCreate(registry, AuditKeys.PURPOSE, options);
-        } catch (KeyStoreException e) {
-            throw new IOException("cannot create the store's audit key: " + e.getMessage(), e);
-        }
-        AuditKeys auditKeys = AuditKeys.derive(owned.key());
-        AuditOptions ao = options.audit();
-        this.auditLog = new AuditLogKeeper(ao, auditKeys, registry, owned.key(), options);
-        List<AuditListener> listeners = new ArrayList<>(options.auditListeners());
-        if (auditLog.sink() != null) {
-            listeners.add(auditLog.sink());
-        }
-        this.audit = new AuditDispatcher(options.clock(), ao, listeners,
-                ao.contextValues() == AuditOptions.ContextValues.HMAC ? ContextHasher.hmac(auditKeys.contextHmac)
-                        : ContextHasher.PLAIN);
-        if (owned.created()) {
-            audit.record(AuditOperation.CREATE_KEY, owned.key().id(), 1, null, null, EncryptionContext.EMPTY);
-        }
+        this.auditLog = auditLog;
+        this.audit = audit;
         this.changes = new KeyChanges(registry, audit, options);
+        this.queries = new KeyQueries(registry);
+        this.lifecycle = new KeyLifecycle(registry, changes);
         this.aliasChanges = new AliasChanges(registry, changes, options);
-        this.creation = new KeyCreation(this, registry, changes);
-        this.maintenance = new KeyMaintenance(this, options.maintenanceInterval());
-        this.changeFeed = backend.subscribe(registry::follow);
+        this.creation = new KeyCreation(registry, changes);
+        this.maintenance = new KeyMaintenance(registry, changes, options, () -> auditLog.checkpoint(audit));
+        this.use = new KeyUse(registry, options, maintenance);
+        this.reEncryption = new ReEncryption(registry, use, audit);
     }
 
-    // ---------------------------------------------------------------- creating keys
+    /** Follows the backend's change feed and schedules maintenance: the last step of opening. */
+    void start() {
+        changeFeed = registry.backend().subscribe(registry::follow);
+        maintenance.start();
+    }
 
     /** KMS CreateKey with an alias (or null) and a description; material generated inside the provider. */
     public KmsKeyHandle createKey(String alias, String description) throws KeyStoreException {
@@ -101,7 +83,7 @@ public final class KeyService implements AutoCloseable {
 
     /** KMS CreateKey: AES-256 material generated inside the provider and never seen by the caller. */
     public KmsKeyHandle createKey(CreateKeyRequest request) throws KeyStoreException {
-        return creation.create(request);
+        return handle(creation.create(request));
     }
 
     /**
@@ -110,7 +92,7 @@ public final class KeyService implements AutoCloseable {
      * and the older versions stay, so nothing is ever overwritten. The caller wipes its copy.
      */
     public KmsKeyHandle importKeyMaterial(String alias, byte[] material) throws KeyStoreException {
-        return creation.importMaterial(alias, material);
+        return handle(creation.importMaterial(alias, material));
     }
 
     /**
@@ -119,18 +101,20 @@ public final class KeyService implements AutoCloseable {
      * nor change its rotation.
      */
     public KmsKeyHandle managedKey(String serviceName) throws KeyStoreException {
-        return creation.managed(serviceName);
+        return handle(creation.managed(serviceName));
     }
 
     /** The provider-owned key for an internal purpose, created on first use; never listed or returned. */
     MasterKey ownedKey(String purpose) throws KeyStoreException {
-        synchronized (registry) {
-            OwnedKeys.Found owned = OwnedKeys.findOrCreate(registry, purpose, options);
-            if (owned.created()) {
-                audit.record(AuditOperation.CREATE_KEY, owned.key().id(), 1, null, null, EncryptionContext.EMPTY);
-            }
-            return owned.key();
+        OwnedKeys.Found owned = OwnedKeys.findOrCreate(registry, purpose, options);
+        if (owned.created()) {
+            audit.record(AuditOperation.CREATE_KEY, owned.key().id(), 1, null, null, EncryptionContext.EMPTY);
         }
+        return owned.key();
+    }
+
+    private KmsKeyHandle handle(KeyCreation.Named named) {
+        return new KmsKeyHandle(this, named.key().id(), named.alias());
     }
 
     /** A verifier for this store's audit log (the key and the log's checkpoint come from the store). */
@@ -159,8 +143,6 @@ public final class KeyService implements AutoCloseable {
         auditLog.checkpoint(audit);
     }
 
-    // ---------------------------------------------------------------- reading
-
     /** A handle on the key an alias (or {@code alias/NAME}) or a key id names, if there is one. */
     public Optional<KmsKeyHandle> findKey(String aliasOrKeyId) {
         return registry.lookup(aliasOrKeyId).map(k -> new KmsKeyHandle(this, k.id(), KeyNames.aliasIn(k, aliasOrKeyId)));
@@ -168,12 +150,12 @@ public final class KeyService implements AutoCloseable {
 
     /** KMS DescribeKey: everything about a key but its material. */
     public KeyMetadata describeKey(String key) throws KeyStoreException {
-        return changes.find(key).metadata();
+        return queries.find(key).metadata();
     }
 
     /** Every key that is not destroyed, ordered by id. */
     public List<KeyMetadata> listKeys() {
-        return visibleKeys().stream().map(MasterKey::metadata).toList();
+        return queries.listKeys();
     }
 
     /**
@@ -181,43 +163,28 @@ public final class KeyService implements AutoCloseable {
      * for the first page), ordered by id.
      */
     public KeyPage listKeys(int limit, String marker) {
-        if (limit < 1 || limit > MAX_PAGE) {
-            throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE + ", was " + limit);
-        }
-        List<MasterKey> all = visibleKeys();
-        List<KeyMetadata> page = all.stream().filter(k -> marker == null || k.id().toString().compareTo(marker) > 0)
-                .limit(limit).map(MasterKey::metadata).toList();
-        boolean more = !page.isEmpty() && !page.get(page.size() - 1).keyId().equals(all.get(all.size() - 1).id());
-        return new KeyPage(page, more ? page.get(page.size() - 1).keyId().toString() : null);
+        return queries.listKeys(limit, marker);
     }
 
     /** Whether {@code alias} (in any spelling {@link Aliases#normalize} accepts) names a key. */
     public boolean hasAlias(String alias) {
-        try {
-            return alias != null && registry.snapshot().byAlias().containsKey(Aliases.normalize(alias));
-        } catch (IllegalArgumentException notAnAlias) {
-            return false;
-        }
+        return queries.hasAlias(alias);
     }
 
     /** Every alias, sorted. */
     public List<String> aliases() {
-        return registry.snapshot().byAlias().keySet().stream().sorted().toList();
+        return queries.aliases();
     }
 
     /** KMS ListAliases: every alias with its key, sorted by alias. */
     public List<KeyAlias> listAliases() {
-        return registry.snapshot().byAlias().entrySet().stream().map(e -> new KeyAlias(e.getKey(), e.getValue()))
-                .sorted(Comparator.comparing(KeyAlias::alias)).toList();
+        return queries.listAliases();
     }
 
     /** KMS ListKeyRotations: the versions after the first, each with its date and reason. */
     public List<KeyRotation> listKeyRotations(String key) throws KeyStoreException {
-        return changes.find(key).versions().stream().skip(1)
-                .map(v -> new KeyRotation(v.number(), v.created(), v.reason(), v.state(), v.wraps())).toList();
+        return queries.listKeyRotations(key);
     }
-
-    // ---------------------------------------------------------------- aliases
 
     /** KMS CreateAlias: a further alias for a key. */
     public void createAlias(String alias, String key) throws KeyStoreException {
@@ -239,8 +206,6 @@ public final class KeyService implements AutoCloseable {
     public boolean deleteAlias(String alias) throws KeyStoreException {
         return aliasChanges.delete(alias);
     }
-
-    // ---------------------------------------------------------------- states
 
     /** KMS EnableKey. */
     public void enableKey(String key) throws KeyStoreException {
@@ -264,23 +229,13 @@ public final class KeyService implements AutoCloseable {
      * @return the deletion date
      */
     public Instant scheduleKeyDeletion(String key, int pendingWindowDays) throws KeyStoreException {
-        if (pendingWindowDays < KeyServiceOptions.MIN_PENDING_WINDOW_DAYS
-                || pendingWindowDays > KeyServiceOptions.MAX_PENDING_WINDOW_DAYS) {
-            throw changes.audited(AuditOperation.SCHEDULE_KEY_DELETION, null, null, new KeyStoreException(
-                    "the deletion waiting period must be 7 to 30 days, not " + pendingWindowDays));
-        }
-        synchronized (registry) {
-            return changes.scheduleDeletion(changes.find(key, AuditOperation.SCHEDULE_KEY_DELETION), pendingWindowDays)
-                    .deletionDate().orElseThrow();
-        }
+        return lifecycle.scheduleDeletion(key, pendingWindowDays);
     }
 
     /** KMS CancelKeyDeletion: the key comes back Disabled, as in KMS; enable it to use it. */
     public void cancelKeyDeletion(String key) throws KeyStoreException {
         changes.change(AuditOperation.CANCEL_KEY_DELETION, key, null, MasterKey::deletionCancelled);
     }
-
-    // ---------------------------------------------------------------- rotation and versions
 
     /** KMS EnableKeyRotation: rotate automatically every {@code periodDays} (90..2560). */
     public void enableKeyRotation(String key, int periodDays) throws KeyStoreException {
@@ -299,15 +254,7 @@ public final class KeyService implements AutoCloseable {
      * @return the new version's number
      */
     public int rotateKeyOnDemand(String key) throws KeyStoreException {
-        synchronized (registry) {
-            MasterKey found = changes.find(key, AuditOperation.ROTATE_KEY);
-            MasterKey fresh = changes.reread(found.id()); // rotate from what the store holds now, not from a stale copy
-            int from = fresh.current().number();
-            return changes.apply(AuditOperation.ROTATE_KEY, fresh, null, k -> {
-                k.requireCustomerManaged("rotated on demand");
-                return changes.rotatedFrom(k, from, RotationReason.ON_DEMAND);
-            }).current().number();
-        }
+        return lifecycle.rotateOnDemand(key);
     }
 
     /**
@@ -324,35 +271,18 @@ public final class KeyService implements AutoCloseable {
      * message saying so. Revoking the current version rotates the key first. Cannot be undone.
      */
     public void revokeKeyVersion(String key, int version) throws KeyStoreException {
-        synchronized (registry) {
-            MasterKey k = changes.find(key, AuditOperation.REVOKE_KEY_VERSION);
-            if (version == k.current().number() && k.manager() == KeyManagerType.CUSTOMER) {
-                k = changes.apply(AuditOperation.ROTATE_KEY, k, null, m -> m.rotated(changes.newVersion(m, RotationReason.REVOCATION, null)));
-            }
-            changes.apply(AuditOperation.REVOKE_KEY_VERSION, k, null, m -> m.versionRevoked(version, now()));
-        }
+        lifecycle.revokeVersion(key, version);
     }
 
     /** KMS TagResource: adds or replaces tags (at most 50; keys 1..128 characters, values up to 256). */
     public void tagKey(String key, Map<String, String> tags) throws KeyStoreException {
-        Map<String, String> checked = KeyNames.checkTags(tags);
-        changes.change(AuditOperation.TAG_KEY, key, null, k -> {
-            var next = new HashMap<>(k.tags());
-            next.putAll(checked);
-            return k.withTags(KeyNames.checkTagCount(next));
-        });
+        lifecycle.tag(key, tags);
     }
 
     /** KMS UntagResource. */
     public void untagKey(String key, Collection<String> tagKeys) throws KeyStoreException {
-        changes.change(AuditOperation.UNTAG_KEY, key, null, k -> {
-            var next = new HashMap<>(k.tags());
-            tagKeys.forEach(next::remove);
-            return k.withTags(next);
-        });
+        lifecycle.untag(key, tagKeys);
     }
-
-    // ---------------------------------------------------------------- re-encryption
 
     /**
      * KMS ReEncrypt (Vault rewrap): the data key inside {@code blob} is wrapped again under the
@@ -373,21 +303,9 @@ public final class KeyService implements AutoCloseable {
     /** The batch form of {@link #reEncrypt(byte[], Map, String, Map)}: each blob succeeds or fails on its own. */
     public List<ReEncryptResult> reEncrypt(List<byte[]> blobs, Map<String, String> sourceContext, String destinationKey,
                                            Map<String, String> destinationContext) {
-        WrapEngine engine = new WrapEngine();
-        EncryptionContext source = EncryptionContext.of(sourceContext);
-        EncryptionContext destination = EncryptionContext.of(destinationContext);
-        List<ReEncryptResult> results = new ArrayList<>(blobs.size());
-        for (byte[] blob : blobs) {
-            try {
-                results.add(new ReEncryptResult(reEncryption.one(engine, blob, source, destinationKey, destination), null));
-            } catch (GeneralSecurityException e) {
-                results.add(new ReEncryptResult(null, e));
-            }
-        }
-        return results;
+        return reEncryption.all(blobs, EncryptionContext.of(sourceContext), destinationKey,
+                EncryptionContext.of(destinationContext));
     }
-
-    // ---------------------------------------------------------------- maintenance, audit, password
 
     /**
      * Does now what the background maintenance does on its schedule: rotates keys whose
@@ -435,7 +353,7 @@ public final class KeyService implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        closed = true;
+        use.close();
         changeFeed.close();
         maintenance.stop();
         try {
@@ -449,64 +367,17 @@ public final class KeyService implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- package: crypto, maintenance, stores
-
     /** The key a handle names, if it may be used for cryptography now. Lock-free. */
     MasterKey usableKey(KmsKeyHandle handle) throws InvalidKeyException {
-        if (handle.service() != this) {
-            throw new InvalidKeyException("key handle " + handle.keyId() + " belongs to another key store");
-        }
-        if (handle.isDestroyed()) {
-            throw new InvalidKeyException("key handle " + handle.keyId() + " was destroyed");
-        }
-        return usableKey(handle.keyId(), handle.alias());
+        return use.usableKey(handle, this);
     }
 
-    MasterKey usableKey(UUID id) throws InvalidKeyException {
-        return usableKey(id, null);
-    }
-
-    /** {@code alias}: how the caller named the key, for the message (null: its first alias). */
-    private MasterKey usableKey(UUID id, String alias) throws InvalidKeyException {
-        if (closed) {
-            throw new InvalidKeyException("the key store of key " + id + " was closed");
-        }
-        MasterKey key = registry.snapshot().byId().get(id);
-        if (key == null) {
-            throw new InvalidKeyException("key " + id + " does not exist in this key store");
-        }
-        if (key.state() != KeyState.ENABLED) {
-            String why = key.state() == KeyState.DESTROYED ? "; its material was destroyed on "
-                    + key.deletionDate().orElseThrow() + " and its blobs can no longer be decrypted" : "";
-            throw new KeyUnavailableException("key " + nameOf(key, alias) + " is " + key.state().displayName() + why);
-        }
-        try {
-            registry.backend().checkInSync(); // a key disabled elsewhere must not stay usable here past the bound
-        } catch (OutOfSyncException e) {
-            throw new KeyUnavailableException("key " + nameOf(key, alias) + " cannot be used now: " + e.getMessage(), e);
-        }
-        return key;
-    }
-
-    private static String nameOf(MasterKey key, String alias) {
-        return alias != null ? "alias/" + alias + " (" + key.id() + ")" : key.displayName();
-    }
-
-    /** Called after each wrap under {@code version}: starts rotation when usage reaches the threshold. */
-    void wrapped(MasterKey key, KeyVersion version) {
-        long count = version.countWrap();
-        long threshold = options.usageRotationThreshold();
-        if (count >= threshold && (count == threshold || count >= 2 * threshold)) {
-            maintenance.usageThresholdReached(key.id(), version.number(), count >= 2 * threshold);
-        }
+    KeyUse keyUse() {
+        return use;
     }
 
     KeyRegistry registry() {
         return registry;
-    }
-
-    KeyChanges changes() {
-        return changes;
     }
 
     /**
@@ -516,9 +387,7 @@ public final class KeyService implements AutoCloseable {
      * @return how many keys changed
      */
     public int refresh() throws IOException {
-        synchronized (registry) {
-            return registry.refresh();
-        }
+        return registry.refresh();
     }
 
     KeyServiceOptions options() {
@@ -531,17 +400,5 @@ public final class KeyService implements AutoCloseable {
 
     RootKey root() {
         return registry.root();
-    }
-
-    Instant now() {
-        return options.clock().instant();
-    }
-
-    // ---------------------------------------------------------------- lookups
-
-    private List<MasterKey> visibleKeys() {
-        return registry.snapshot().byId().values().stream()
-                .filter(k -> k.manager() != KeyManagerType.PROVIDER_OWNED && k.state() != KeyState.DESTROYED)
-                .sorted(Comparator.comparing(k -> k.id().toString())).toList();
     }
 }

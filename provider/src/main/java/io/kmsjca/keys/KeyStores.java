@@ -42,7 +42,7 @@ public final class KeyStores {
     /** A new, empty store in memory, written out with {@link #write}. */
     public static KeyService newInMemory(KeyServiceOptions options) {
         try {
-            return audited(new KeyService(new MemoryKeyRecordStore(), RootKey.generate(), options));
+            return audited(KeyServiceFactory.open(new MemoryKeyRecordStore(), RootKey.generate(), options));
         } catch (IOException e) {
             throw new IllegalStateException(e); // an empty memory store has nothing to read
         }
@@ -61,7 +61,7 @@ public final class KeyStores {
                 root[0] = unwrapRoot(header, password);
                 return root[0]::imageTag;
             });
-            return audited(new KeyService(store, root[0], options));
+            return audited(KeyServiceFactory.open(store, root[0], options));
         } catch (IOException e) {
             throw failedLoad(options, e);
         }
@@ -96,14 +96,14 @@ public final class KeyStores {
         if (Files.notExists(file)) {
             RootKey root = RootKey.generate();
             byte[] header = root.wrap(password, options.kdf()).encode();
-            return audited(new KeyService(FileKeyRecordStore.create(file, header, root::imageTag), root, options));
+            return audited(KeyServiceFactory.open(FileKeyRecordStore.create(file, header, root::imageTag), root, options));
         }
         RootKey[] root = new RootKey[1];
         FileKeyRecordStore store = FileKeyRecordStore.open(file, header -> {
             root[0] = unwrapRoot(header, password);
             return root[0]::imageTag;
         });
-        return audited(new KeyService(store, root[0], options));
+        return audited(KeyServiceFactory.open(store, root[0], options));
     }
 
     /**
@@ -135,7 +135,7 @@ public final class KeyStores {
                     root = unwrapRoot(backend.header().orElseThrow(), password);
                 }
             }
-            return audited(new KeyService(backend, root, withBackendAudit));
+            return audited(KeyServiceFactory.open(backend, root, withBackendAudit));
         } catch (IOException e) {
             closeQuietly(backend, e);
             throw failedLoad(options, e);

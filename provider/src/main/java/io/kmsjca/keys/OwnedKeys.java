@@ -1,12 +1,11 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.spi.StaleRecordException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStoreException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -29,9 +28,13 @@ final class OwnedKeys {
 
     /**
      * The owned key of {@code purpose}, committed now if the store has none. Of two processes
-     * making it at once, the loser reads the winner's.
+     * making it at once, the loser reads the winner's. One transaction of the registry.
      */
     static Found findOrCreate(KeyRegistry registry, String purpose, KeyServiceOptions options) throws KeyStoreException {
+        return registry.atomically(() -> find(registry, purpose, options));
+    }
+
+    private static Found find(KeyRegistry registry, String purpose, KeyServiceOptions options) throws KeyStoreException {
         for (MasterKey k : registry.snapshot().byId().values()) {
             if (k.manager() == KeyManagerType.PROVIDER_OWNED && purpose.equals(k.tags().get(PURPOSE_TAG))) {
                 return new Found(k, false);
@@ -40,18 +43,15 @@ final class OwnedKeys {
         var now = options.clock().instant();
         MasterKey key = MasterKey.create(id(purpose), "provider-owned", KeyManagerType.PROVIDER_OWNED, now, List.of(),
                 Map.of(PURPOSE_TAG, purpose), 0, KeyChanges.generatedVersion(1, now, RotationReason.CREATED));
+        Optional<MasterKey> committed = registry.tryCommit(key);
+        if (committed.isPresent()) {
+            return new Found(committed.get(), true);
+        }
         try {
-            return new Found(registry.commit(key), true);
-        } catch (KeyStoreException e) {
-            if (!(e.getCause() instanceof StaleRecordException)) {
-                throw e;
-            }
-            try {
-                return new Found(registry.reread(key.id()), false);
-            } catch (IOException again) {
-                throw new KeyStoreException("cannot read the provider-owned key another process made: "
-                        + again.getMessage(), again);
-            }
+            return new Found(registry.reread(key.id()), false);
+        } catch (IOException again) {
+            throw new KeyStoreException("cannot read the provider-owned key another process made: "
+                    + again.getMessage(), again);
         }
     }
 

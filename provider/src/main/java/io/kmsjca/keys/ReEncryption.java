@@ -1,12 +1,15 @@
 package io.kmsjca.keys;
 
+import io.kmsjca.audit.AuditDispatcher;
 import io.kmsjca.format.EncryptionContext;
 import io.kmsjca.format.WrappedKeyBlob;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -16,10 +19,29 @@ import java.util.UUID;
  */
 final class ReEncryption {
 
-    private final KeyService service;
+    private final KeyRegistry registry;
+    private final KeyUse use;
+    private final AuditDispatcher audit;
 
-    ReEncryption(KeyService service) {
-        this.service = service;
+    ReEncryption(KeyRegistry registry, KeyUse use, AuditDispatcher audit) {
+        this.registry = registry;
+        this.use = use;
+        this.audit = audit;
+    }
+
+    /** Each blob succeeds or fails on its own. */
+    List<ReEncryptResult> all(List<byte[]> blobs, EncryptionContext source, String destinationKey,
+                              EncryptionContext destination) {
+        WrapEngine engine = new WrapEngine();
+        List<ReEncryptResult> results = new ArrayList<>(blobs.size());
+        for (byte[] blob : blobs) {
+            try {
+                results.add(new ReEncryptResult(one(engine, blob, source, destinationKey, destination), null));
+            } catch (GeneralSecurityException e) {
+                results.add(new ReEncryptResult(null, e));
+            }
+        }
+        return results;
     }
 
     byte[] one(WrapEngine engine, byte[] blob, EncryptionContext source, String destinationKey,
@@ -31,20 +53,20 @@ final class ReEncryption {
             WrappedKeyBlob.check(blob);
             sourceId = WrappedKeyBlob.keyId(blob);
             sourceVersion = WrappedKeyBlob.keyVersion(blob);
-            MasterKey from = service.usableKey(sourceId);
-            target = destinationKey == null ? from : service.usableKey(service.registry().lookup(destinationKey)
-                    .orElseThrow(() -> new InvalidKeyException("no key with alias or id '" + destinationKey + "'")).id());
+            MasterKey from = use.usableKey(sourceId, null);
+            target = destinationKey == null ? from : use.usableKey(registry.lookup(destinationKey)
+                    .orElseThrow(() -> new InvalidKeyException("no key with alias or id '" + destinationKey + "'")).id(), null);
             byte[] dataKey = engine.openUnaudited(from, blob, source, null, 0);
             try {
-                byte[] moved = engine.sealUnaudited(service, target, dataKey, 0, dataKey.length, destination, null, 0);
-                service.auditRecorder().record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, null, source,
+                byte[] moved = engine.sealUnaudited(use, target, dataKey, 0, dataKey.length, destination, null, 0);
+                audit.record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, null, source,
                         target.id(), target.current().number());
                 return moved;
             } finally {
                 Arrays.fill(dataKey, (byte) 0);
             }
         } catch (GeneralSecurityException | RuntimeException e) {
-            service.auditRecorder().record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, e, source,
+            audit.record(AuditOperation.RE_ENCRYPT, sourceId, sourceVersion, null, e, source,
                     target == null ? null : target.id(), 0);
             throw e;
         }

@@ -55,7 +55,7 @@ public final class WrapEngine {
         MasterKey key = null;
         try {
             key = service.usableKey(handle);
-            byte[] blob = sealUnaudited(service, key, plaintext, off, len, context, aad, aadLen);
+            byte[] blob = sealUnaudited(service.keyUse(), key, plaintext, off, len, context, aad, aadLen);
             service.auditRecorder().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
             return blob;
         } catch (InvalidKeyException | RuntimeException e) {
@@ -96,7 +96,7 @@ public final class WrapEngine {
     }
 
     /** Seals under {@code key}'s current version, already checked usable; counts the wrap. */
-    byte[] sealUnaudited(KeyService service, MasterKey key, byte[] plaintext, int off, int len, EncryptionContext context,
+    byte[] sealUnaudited(KeyUse use, MasterKey key, byte[] plaintext, int off, int len, EncryptionContext context,
                          byte[] aad, int aadLen) throws InvalidKeyException {
         if (len > WrappedKeyBlob.MAX_PLAINTEXT_BYTES) {
             throw new IllegalArgumentException("KMSWrap protects at most " + WrappedKeyBlob.MAX_PLAINTEXT_BYTES
@@ -116,7 +116,7 @@ public final class WrapEngine {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM encryption failed", e);
         }
-        service.wrapped(key, version);
+        use.wrapped(key, version);
         return blob;
     }
 

@@ -61,14 +61,12 @@ class VersionCapTest {
         var f = new LifecycleFixture(dir);
         String id = f.keys.createKey("big", "").keyId().toString();
         byte[] firstBlob = f.wrap(id);
-        KeyRegistry registry = f.keys.registry();
-        synchronized (registry) {
-            MasterKey k = registry.lookup(id).orElseThrow();
-            List<KeyVersion> all = new ArrayList<>(k.versions());
-            all.addAll(versions(2, MasterKeyCodec.MAX_VERSIONS - 1, f.clock.instant()));
-            registry.commit(new MasterKey(k.id(), k.revision(), k.description(), k.state(), k.manager(), k.created(),
-                    null, k.aliases(), k.tags(), k.rotationPeriodDays(), k.minDecryptionVersion(), all));
-        }
+        KeyRegistry registry = f.keys.registry(); // commit takes the registry's lock itself
+        MasterKey k = registry.lookup(id).orElseThrow();
+        List<KeyVersion> all = new ArrayList<>(k.versions());
+        all.addAll(versions(2, MasterKeyCodec.MAX_VERSIONS - 1, f.clock.instant()));
+        registry.commit(new MasterKey(k.id(), k.revision(), k.description(), k.state(), k.manager(), k.created(),
+                null, k.aliases(), k.tags(), k.rotationPeriodDays(), k.minDecryptionVersion(), all));
         f.reopen();
         assertEquals(MasterKeyCodec.MAX_VERSIONS - 1, f.keys.listKeyRotations(id).size(), "every version after the first");
         byte[] lastBlob = f.wrap(id);
