@@ -40,8 +40,10 @@ import java.util.UUID;
  * loaded {@code KeyStore} with {@code KmsKeyStores.keyService(keyStore, password)}.
  *
  * <p>Methods that name a key take a key id or an alias ({@code orders} or {@code alias/orders}).
- * A request the key's state or manager does not allow fails with {@link KeyStateException};
- * an unknown key with {@link KeyNotFoundException}, a backend failure with {@link KeyStoreException}.
+ * A request wrong in itself (a value out of range, an invalid or taken alias) fails with
+ * {@link InvalidKeyRequestException}, audited FAILED; one the key's state or manager does not
+ * allow with {@link KeyStateException}, audited DENIED; an unknown key with
+ * {@link KeyNotFoundException}; a backend failure with a plain {@link KeyStoreException} and its cause.
  */
 public final class KeyService implements AutoCloseable {
 
@@ -265,7 +267,7 @@ public final class KeyService implements AutoCloseable {
     public Instant scheduleKeyDeletion(String key, int pendingWindowDays) throws KeyStoreException {
         if (pendingWindowDays < KeyServiceOptions.MIN_PENDING_WINDOW_DAYS
                 || pendingWindowDays > KeyServiceOptions.MAX_PENDING_WINDOW_DAYS) {
-            throw changes.audited(AuditOperation.SCHEDULE_KEY_DELETION, null, null, new KeyStoreException(
+            throw changes.audited(AuditOperation.SCHEDULE_KEY_DELETION, null, null, new InvalidKeyRequestException(
                     "the deletion waiting period must be 7 to 30 days, not " + pendingWindowDays));
         }
         synchronized (registry) {
@@ -334,10 +336,9 @@ public final class KeyService implements AutoCloseable {
 
     /** KMS TagResource: adds or replaces tags (at most 50; keys 1..128 characters, values up to 256). */
     public void tagKey(String key, Map<String, String> tags) throws KeyStoreException {
-        Map<String, String> checked = KeyNames.checkTags(tags);
         changes.change(AuditOperation.TAG_KEY, key, null, k -> {
             var next = new HashMap<>(k.tags());
-            next.putAll(checked);
+            next.putAll(KeyNames.checkTags(tags));
             return k.withTags(KeyNames.checkTagCount(next));
         });
     }
