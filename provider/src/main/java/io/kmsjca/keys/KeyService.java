@@ -192,7 +192,10 @@ public final class KeyService implements AutoCloseable {
         return new KeyPage(page, more ? page.get(page.size() - 1).keyId().toString() : null);
     }
 
-    /** Whether {@code alias} (in any spelling {@link Aliases#normalize} accepts) names a key. */
+    /**
+     * Whether {@code alias} (in any spelling {@link Aliases#normalize} accepts) names a key. Unlike
+     * {@link #findKey}, never true for a key id: this is {@code KeyStore.containsAlias}.
+     */
     public boolean hasAlias(String alias) {
         try {
             return alias != null && registry.snapshot().byAlias().containsKey(Aliases.normalize(alias));
@@ -201,7 +204,13 @@ public final class KeyService implements AutoCloseable {
         }
     }
 
-    /** Every alias, sorted. */
+    /**
+     * Every alias, sorted.
+     *
+     * @deprecated the names of {@link #listAliases()}, which also says which key each names:
+     *             {@code listAliases().stream().map(KeyAlias::alias).toList()}
+     */
+    @Deprecated
     public List<String> aliases() {
         return registry.snapshot().byAlias().keySet().stream().sorted().toList();
     }
