@@ -1,5 +1,7 @@
 package io.kmsjca.cli;
 
+import io.kmsjca.audit.Denial;
+import io.kmsjca.keys.InvalidKeyRequestException;
 import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyStateException;
 import io.kmsjca.keys.KeyUnavailableException;
@@ -15,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.security.KeyStoreException;
 import java.security.ProviderException;
 import java.security.UnrecoverableKeyException;
 
@@ -42,6 +45,9 @@ final class Failures {
         if (t instanceof KeyNotFoundException) {
             return new CliException(ExitCode.NOT_FOUND, t.getMessage() + "; see 'kms list-aliases' and 'kms list-keys'", t);
         }
+        if (t instanceof InvalidKeyRequestException) {
+            return new CliException(ExitCode.USAGE, t.getMessage(), t); // wrong in any state: no hint about the key's
+        }
         if (t instanceof KeyStateException || t instanceof KeyUnavailableException) {
             return new CliException(ExitCode.REFUSED, t.getMessage() + "; 'kms describe-key' shows the key's state", t);
         }
@@ -65,6 +71,10 @@ final class Failures {
         }
         if (t instanceof IOException) {
             return new CliException(ExitCode.FILE, "I/O error: " + t.getMessage(), t);
+        }
+        if (t instanceof KeyStoreException && !(t instanceof Denial)) {
+            return new CliException(ExitCode.FAILED, "the key store failed: " + t.getMessage()
+                    + "; rerun with --debug for the cause, docs/reliability.md for what to do", t);
         }
         if (t instanceof GeneralSecurityException) {
             return new CliException(ExitCode.REFUSED, t.getMessage(), t);

@@ -18,11 +18,13 @@ import java.util.List;
         footer = {"", "Exit codes:",
                 "  0   success",
                 "  1   refused: key disabled or pending deletion, wrong encryption context, altered ciphertext",
-                "  2   usage: unknown command or flag, bad value, no password source",
+                "  2   usage or invalid request: unknown command or flag, bad value (e.g. a rotation period out of range), "
+                        + "no password source",
                 "  3   the key store does not open: missing, wrong password, damaged",
                 "  4   no key or alias by that name",
                 "  5   a file cannot be read or written",
                 "  6   audit verify found the audit log altered",
+                "  7   the key store failed: it could not be read or written, or it is full",
                 "  70  internal error (rerun with --debug and report it)",
                 "", "Run 'kms COMMAND --help' for a command's flags and an example; docs/cli.md walks through them all."})
 final class KmsCommand {

@@ -116,7 +116,7 @@ class KeyCommandsIT {
         assertEquals(two, kms.run("describe-key", "--key-id", "alias/current").json()
                 .getAsJsonObject("KeyMetadata").get("KeyId").getAsString());
         Kms.Result taken = kms.run("create-alias", "--alias-name", "current", "--target-key-id", one);
-        assertEquals(1, taken.code(), taken.toString());
+        assertEquals(2, taken.code(), "a taken alias is an invalid request, not a refusal: " + taken);
         assertEquals(0, kms.run("delete-alias", "--alias-name", "alias/current").code());
         Kms.Result gone = kms.run("delete-alias", "--alias-name", "alias/current");
         assertEquals(4, gone.code(), gone.toString());
@@ -146,6 +146,29 @@ class KeyCommandsIT {
     }
 
     @Test
+    void rotationPeriodOf89Days_isAnInvalidRequest_notARefusalByTheKeysState() throws Exception {
+        kms.createKey("rotating");
+        Kms.Result invalid = kms.run("enable-key-rotation", "--key-id", "rotating", "--rotation-period-in-days", "89");
+        assertEquals(2, invalid.code(), invalid.toString());
+        assertTrue(invalid.err().contains("90 to 2560 days, not 89"), invalid.err());
+        assertFalse(invalid.err().contains("describe-key"), "no hint about the key's state: " + invalid.err());
+        Kms.Result tail = kms.run("audit", "tail", "-n", "1");
+        assertTrue(tail.out().contains("\"ENABLE_KEY_ROTATION\"") && tail.out().contains("\"FAILED\"")
+                && tail.out().contains("InvalidKeyRequestException"), tail.out());
+
+        assertEquals(0, kms.run("schedule-key-deletion", "--key-id", "rotating", "--pending-window-in-days", "7").code());
+        Kms.Result refused = kms.run("enable-key-rotation", "--key-id", "rotating", "--rotation-period-in-days", "90");
+        assertEquals(1, refused.code(), refused.toString());
+        assertTrue(refused.err().contains("PendingDeletion") && refused.err().contains("describe-key"), refused.err());
+        Kms.Result denied = kms.run("audit", "tail", "-n", "1");
+        assertTrue(denied.out().contains("\"DENIED\"") && denied.out().contains("KeyStateException"), denied.out());
+
+        Kms.Result unknown = kms.run("enable-key-rotation", "--key-id", "nobody", "--rotation-period-in-days", "90");
+        assertEquals(4, unknown.code(), unknown.toString());
+        assertTrue(kms.run("audit", "tail", "-n", "1").out().contains("KeyNotFoundException"));
+    }
+
+    @Test
     void tags_addListRemove() throws Exception {
         kms.createKey("tagged");
         assertEquals(0, kms.run("tag-resource", "--key-id", "tagged", "--tags", "TagKey=team,TagValue=payments",
@@ -156,7 +179,7 @@ class KeyCommandsIT {
         assertEquals(0, kms.run("untag-resource", "--key-id", "tagged", "--tag-keys", "env").code());
         assertEquals(1, kms.run("list-resource-tags", "--key-id", "tagged").json().getAsJsonArray("Tags").size());
         Kms.Result reserved = kms.run("tag-resource", "--key-id", "tagged", "--tags", "kms:x=y");
-        assertEquals(1, reserved.code(), reserved.toString());
+        assertEquals(2, reserved.code(), reserved.toString());
         Kms.Result malformed = kms.run("tag-resource", "--key-id", "tagged", "--tags", "novalue");
         assertEquals(2, malformed.code(), malformed.toString());
     }
@@ -174,7 +197,7 @@ class KeyCommandsIT {
         assertEquals(2, again.json().getAsJsonObject("KeyMetadata").get("CurrentKeyVersion").getAsInt(), again.toString());
         Path shortFile = Files.write(dir.resolve("short.bin"), new byte[16]);
         Kms.Result wrong = kms.run("import-key-material", "--key-material", "fileb://" + shortFile);
-        assertEquals(1, wrong.code(), wrong.toString());
+        assertEquals(2, wrong.code(), wrong.toString());
         assertTrue(wrong.err().contains("32 bytes"), wrong.err());
         assertFalse(imported.out().contains(java.util.HexFormat.of().formatHex(material)));
     }
@@ -201,7 +224,7 @@ class KeyCommandsIT {
         assertEquals("EXTERNAL", imported.json().getAsJsonObject("KeyMetadata").get("Origin").getAsString());
         Kms.Result tooLong = kms.runWithInput(Files.write(dir.resolve("long.bin"), new byte[33]),
                 "import-key-material", "--key-id", "piped", "--key-material", "-");
-        assertEquals(1, tooLong.code(), tooLong.toString());
+        assertEquals(2, tooLong.code(), tooLong.toString());
         assertTrue(tooLong.err().contains("32 bytes"), tooLong.err());
     }
 

@@ -1,5 +1,6 @@
 package io.kmsjca.conformance;
 
+import io.kmsjca.keys.KeyAlias;
 import io.kmsjca.audit.AuditOptions;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyStores;
@@ -78,7 +79,7 @@ class PowerLossTest {
      * millisecond: the store keeps milliseconds, a running service the clock's nanoseconds.
      */
     private static String state(KeyService keys) {
-        return (keys.listKeys() + " " + keys.aliases()).replaceAll("(\\.\\d{3})\\d*Z", "$1Z");
+        return (keys.listKeys() + " " + keys.listAliases().stream().map(KeyAlias::alias).toList()).replaceAll("(\\.\\d{3})\\d*Z", "$1Z");
     }
 
     private static KeyService openReal(Path file) throws IOException {

@@ -1,5 +1,6 @@
 package io.kmsjca.conformance;
 
+import io.kmsjca.keys.KeyAlias;
 import io.kmsjca.crypto.Argon2Params;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
@@ -27,7 +28,7 @@ public final class StoreTortureMain {
         Random random = new Random(Long.parseLong(args[1]));
         KeyService keys = KeyStores.openFile(file, "torture".toCharArray(), KeyServiceOptions.defaults()
                 .withKdf(Argon2Params.insecureForTests()).withMaintenanceInterval(Duration.ZERO));
-        List<String> aliases = new ArrayList<>(keys.aliases());
+        List<String> aliases = new ArrayList<>(keys.listAliases().stream().map(KeyAlias::alias).toList());
         javax.crypto.Cipher wrapper = javax.crypto.Cipher.getInstance("KMSWrap", new io.kmsjca.provider.KmsProvider());
         System.out.println("READY"); // the provider is loaded first: the time between kills goes to changes
         System.out.flush();

@@ -25,7 +25,7 @@ final class AliasChanges {
         String name = changes.customerAlias(alias, AuditOperation.CREATE_ALIAS);
         registry.atomically(() -> {
             if (registry.snapshot().byAlias().containsKey(name)) {
-                throw changes.audited(AuditOperation.CREATE_ALIAS, null, name, new KeyStoreException("alias " + name
+                throw changes.audited(AuditOperation.CREATE_ALIAS, null, name, new InvalidKeyRequestException("alias " + name
                         + " already names key " + registry.snapshot().byAlias().get(name) + "; use updateAlias to move it"));
             }
             return changes.change(AuditOperation.CREATE_ALIAS, key, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));

@@ -46,11 +46,12 @@ final class KeyChanges {
         return registry.atomically(() -> {
             try {
                 if (alias != null && registry.snapshot().byAlias().containsKey(alias)) {
-                    throw new KeyStoreException("alias " + alias + " already names key " + registry.snapshot().byAlias().get(alias));
+                    throw new InvalidKeyRequestException("alias " + alias + " already names key " + registry.snapshot().byAlias().get(alias));
                 }
                 if (description.getBytes(StandardCharsets.UTF_8).length > MasterKeyCodec.MAX_DESCRIPTION_BYTES) {
-                    throw new KeyStoreException("description is longer than " + MasterKeyCodec.MAX_DESCRIPTION_BYTES + " bytes");
+                    throw new InvalidKeyRequestException("description is longer than " + MasterKeyCodec.MAX_DESCRIPTION_BYTES + " bytes");
                 }
+                KeyNames.checkTags(tags);
                 Instant now = now();
                 KeyVersion first = material != null ? new KeyVersion(1, now, KeyOrigin.IMPORTED, reason, material, 0)
                         : generatedVersion(1, now, reason);
@@ -58,6 +59,8 @@ final class KeyChanges {
                         alias == null ? List.of() : List.of(alias), tags, rotationDays, first));
                 audit.record(op, id, 1, alias, null, EncryptionContext.EMPTY);
                 return key;
+            } catch (TransitionArgumentInvalid e) {
+                throw audited(op, id, alias, new InvalidKeyRequestException(e.getMessage(), e));
             } catch (IllegalArgumentException e) {
                 throw audited(op, id, alias, new KeyStoreException(e.getMessage(), e));
             } catch (KeyStoreException e) {
@@ -90,8 +93,12 @@ final class KeyChanges {
                 MasterKey next = registry.change(key, transition);
                 audit.record(op, next.id(), next.current().number(), alias, null, EncryptionContext.EMPTY);
                 return next;
-            } catch (IllegalStateException e) {
+            } catch (TransitionRefused e) {
                 throw audited(op, key.id(), alias, new KeyStateException(e.getMessage(), e));
+            } catch (TransitionArgumentInvalid e) {
+                throw audited(op, key.id(), alias, new InvalidKeyRequestException(e.getMessage(), e));
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                throw audited(op, key.id(), alias, new KeyStoreException(e.getMessage(), e)); // a failure, not a rule
             } catch (KeyStoreException e) {
                 throw audited(op, key.id(), alias, e);
             }
@@ -138,7 +145,7 @@ final class KeyChanges {
         try {
             return Aliases.normalize(alias);
         } catch (IllegalArgumentException e) {
-            throw audited(op, null, alias, new KeyStoreException(e.getMessage(), e));
+            throw audited(op, null, alias, new InvalidKeyRequestException(e.getMessage(), e));
         }
     }
 
@@ -146,7 +153,7 @@ final class KeyChanges {
     String customerAlias(String alias, AuditOperation op) throws KeyStoreException {
         String name = normalize(alias, op);
         if (name.startsWith(KeyNames.RESERVED_ALIAS_PREFIX)) {
-            throw audited(op, null, name, new KeyStoreException("aliases under " + KeyNames.RESERVED_ALIAS_PREFIX
+            throw audited(op, null, name, new InvalidKeyRequestException("aliases under " + KeyNames.RESERVED_ALIAS_PREFIX
                     + " are reserved for provider-managed keys"));
         }
         return name;

@@ -27,14 +27,14 @@ final class KeyCreation {
 
     Named create(CreateKeyRequest request) throws KeyStoreException {
         String alias = request.alias() == null ? null : changes.customerAlias(request.alias(), AuditOperation.CREATE_KEY);
-        return named(changes.newKey(AuditOperation.CREATE_KEY, alias, request.description(), KeyNames.checkTags(request.tags()),
+        return named(changes.newKey(AuditOperation.CREATE_KEY, alias, request.description(), request.tags(),
                 KeyManagerType.CUSTOMER, request.rotationPeriodDays(), RotationReason.CREATED, null), alias);
     }
 
     Named importMaterial(String alias, byte[] material) throws KeyStoreException {
         AuditOperation op = AuditOperation.IMPORT_KEY_MATERIAL;
         if (material == null || material.length != 32) {
-            throw changes.audited(op, null, alias, new KeyStoreException("master keys are AES-256: key material must be 32 bytes, was "
+            throw changes.audited(op, null, alias, new InvalidKeyRequestException("master keys are AES-256: key material must be 32 bytes, was "
                     + (material == null ? "null" : material.length)));
         }
         String name = alias == null ? null : changes.normalize(alias, op);

@@ -26,7 +26,7 @@ final class KeyLifecycle {
     Instant scheduleDeletion(String key, int pendingWindowDays) throws KeyStoreException {
         if (pendingWindowDays < KeyServiceOptions.MIN_PENDING_WINDOW_DAYS
                 || pendingWindowDays > KeyServiceOptions.MAX_PENDING_WINDOW_DAYS) {
-            throw changes.audited(AuditOperation.SCHEDULE_KEY_DELETION, null, null, new KeyStoreException(
+            throw changes.audited(AuditOperation.SCHEDULE_KEY_DELETION, null, null, new InvalidKeyRequestException(
                     "the deletion waiting period must be 7 to 30 days, not " + pendingWindowDays));
         }
         return registry.atomically(() -> changes.scheduleDeletion(changes.find(key, AuditOperation.SCHEDULE_KEY_DELETION),
@@ -57,10 +57,9 @@ final class KeyLifecycle {
     }
 
     void tag(String key, Map<String, String> tags) throws KeyStoreException {
-        Map<String, String> checked = KeyNames.checkTags(tags);
         changes.change(AuditOperation.TAG_KEY, key, null, k -> {
             var next = new HashMap<>(k.tags());
-            next.putAll(checked);
+            next.putAll(KeyNames.checkTags(tags)); // inside the change, so a refused tag is audited
             return k.withTags(KeyNames.checkTagCount(next));
         });
     }

@@ -1,6 +1,5 @@
 package io.kmsjca.keys;
 
-import java.security.KeyStoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,21 +15,22 @@ final class KeyNames {
     private KeyNames() {
     }
 
-    static Map<String, String> checkTags(Map<String, String> tags) throws KeyStoreException {
+    /** The tags a request may set; called inside the audited change, which reports a violation as an invalid request. */
+    static Map<String, String> checkTags(Map<String, String> tags) {
         for (Map.Entry<String, String> t : tags.entrySet()) {
             String k = t.getKey();
             String v = t.getValue();
             if (k == null || k.isEmpty() || k.length() > MasterKeyCodec.MAX_TAG_KEY_CHARS || v == null
                     || v.length() > MasterKeyCodec.MAX_TAG_VALUE_CHARS || k.startsWith("kms:")) {
-                throw new KeyStoreException("tag keys must be 1.." + MasterKeyCodec.MAX_TAG_KEY_CHARS
+                throw new TransitionArgumentInvalid("tag keys must be 1.." + MasterKeyCodec.MAX_TAG_KEY_CHARS
                         + " characters not starting with kms:, values 0.." + MasterKeyCodec.MAX_TAG_VALUE_CHARS);
             }
             if (!wellFormed(k) || !wellFormed(v)) {
-                throw new KeyStoreException("tag keys and values must be well-formed Unicode (no unpaired surrogate)");
+                throw new TransitionArgumentInvalid("tag keys and values must be well-formed Unicode (no unpaired surrogate)");
             }
         }
         if (tags.size() > MasterKeyCodec.MAX_TAGS) {
-            throw new KeyStoreException("a key has at most " + MasterKeyCodec.MAX_TAGS + " tags");
+            throw new TransitionArgumentInvalid("a key has at most " + MasterKeyCodec.MAX_TAGS + " tags");
         }
         return tags;
     }
@@ -42,7 +42,7 @@ final class KeyNames {
 
     static Map<String, String> checkTagCount(Map<String, String> tags) {
         if (tags.size() > MasterKeyCodec.MAX_TAGS) {
-            throw new IllegalStateException("a key has at most " + MasterKeyCodec.MAX_TAGS + " tags");
+            throw new TransitionArgumentInvalid("a key has at most " + MasterKeyCodec.MAX_TAGS + " tags");
         }
         return tags;
     }

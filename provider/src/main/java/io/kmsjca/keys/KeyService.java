@@ -35,8 +35,10 @@ import java.util.Optional;
  * {@code KmsKeyStores.keyService(keyStore, password)}.
  *
  * <p>Methods that name a key take a key id or an alias ({@code orders} or {@code alias/orders}).
- * A request the key's state or manager does not allow fails with {@link KeyStateException};
- * an unknown key with {@link KeyNotFoundException}, a backend failure with {@link KeyStoreException}.
+ * A request wrong in itself (a value out of range, an invalid or taken alias) fails with
+ * {@link InvalidKeyRequestException}, audited FAILED; one the key's state or manager does not
+ * allow with {@link KeyStateException}, audited DENIED; an unknown key with
+ * {@link KeyNotFoundException}; a backend failure with a plain {@link KeyStoreException} and its cause.
  */
 public final class KeyService implements AutoCloseable {
 
@@ -166,12 +168,21 @@ public final class KeyService implements AutoCloseable {
         return queries.listKeys(limit, marker);
     }
 
-    /** Whether {@code alias} (in any spelling {@link Aliases#normalize} accepts) names a key. */
+    /**
+     * Whether {@code alias} (in any spelling {@link Aliases#normalize} accepts) names a key. Unlike
+     * {@link #findKey}, never true for a key id: this is {@code KeyStore.containsAlias}.
+     */
     public boolean hasAlias(String alias) {
         return queries.hasAlias(alias);
     }
 
-    /** Every alias, sorted. */
+    /**
+     * Every alias, sorted.
+     *
+     * @deprecated the names of {@link #listAliases()}, which also says which key each names:
+     *             {@code listAliases().stream().map(KeyAlias::alias).toList()}
+     */
+    @Deprecated
     public List<String> aliases() {
         return queries.aliases();
     }

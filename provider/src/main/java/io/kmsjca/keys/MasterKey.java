@@ -14,8 +14,10 @@ import java.util.UUID;
 
 /**
  * A master key at one revision: immutable. Every lifecycle rule lives here, as a transition
- * that returns the changed key or refuses with an {@link IllegalStateException} whose message
- * names the key, its state and what to do. The key service only applies transitions.
+ * that returns the changed key, or refuses with a {@link TransitionRefused} (the key's state or
+ * manager does not allow it) or a {@link TransitionArgumentInvalid} (the argument is wrong in any
+ * state), whose message names the key, its state or the allowed range, and what to do. The key
+ * service only applies transitions.
  *
  * <pre>
  *   state            enable    disable   schedule deletion   cancel deletion   crypto
@@ -83,8 +85,17 @@ public final class MasterKey {
     /** A new key with one version, at revision 0: its first commit stores it as revision 1. */
     static MasterKey create(UUID id, String description, KeyManagerType manager, Instant now, List<String> aliases,
                             Map<String, String> tags, int rotationPeriodDays, KeyVersion first) {
+        checkRotationPeriod(rotationPeriodDays);
         return new MasterKey(id, 0, description, KeyState.ENABLED, manager, now, null, aliases, tags,
                 rotationPeriodDays, 1, List.of(first));
+    }
+
+    /** A rotation period a request may set: 0 (off) or 90..2560 days. */
+    static void checkRotationPeriod(int days) {
+        if (days != 0 && (days < MIN_ROTATION_DAYS || days > MAX_ROTATION_DAYS)) {
+            throw new TransitionArgumentInvalid("rotation period must be " + MIN_ROTATION_DAYS + " to " + MAX_ROTATION_DAYS
+                    + " days, not " + days);
+        }
     }
 
     // ---------------------------------------------------------------- reading
@@ -260,7 +271,7 @@ public final class MasterKey {
     MasterKey withVersion(KeyVersion next) {
         refuseUnless(state != KeyState.DESTROYED, "given new material", "it was destroyed");
         if (versions.size() >= MasterKeyCodec.MAX_VERSIONS) {
-            throw new IllegalStateException("key " + displayName() + " has " + versions.size() + " versions, the most a key"
+            throw new TransitionRefused("key " + displayName() + " has " + versions.size() + " versions, the most a key"
                     + " may have (" + MasterKeyCodec.MAX_VERSIONS + "): create a new key and move its data to it");
         }
         var all = new ArrayList<>(versions);
@@ -270,18 +281,15 @@ public final class MasterKey {
 
     MasterKey withRotationPeriod(int days) {
         requireCustomerManaged("given another rotation period");
+        checkRotationPeriod(days);
         refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "given a rotation period", "");
-        if (days != 0 && (days < MIN_ROTATION_DAYS || days > MAX_ROTATION_DAYS)) {
-            throw new IllegalStateException("rotation period must be " + MIN_ROTATION_DAYS + " to " + MAX_ROTATION_DAYS
-                    + " days, not " + days);
-        }
         return with(state, deletionDate, aliases, tags, days, minDecryptionVersion, versions);
     }
 
     MasterKey withMinDecryptionVersion(int min) {
         requireCustomerManaged("given a minimum decryption version");
         if (min < 1 || min > current().number()) {
-            throw new IllegalStateException("minimum decryption version of " + displayName() + " must be 1 to "
+            throw new TransitionArgumentInvalid("minimum decryption version of " + displayName() + " must be 1 to "
                     + current().number() + ", not " + min);
         }
         return with(state, deletionDate, aliases, tags, rotationPeriodDays, min, versions);
@@ -291,14 +299,14 @@ public final class MasterKey {
     MasterKey versionRevoked(int number, Instant now) {
         requireCustomerManaged("revoked");
         if (number < 1 || number > versions.size()) {
-            throw new IllegalStateException("key " + displayName() + " has no version " + number);
+            throw new TransitionArgumentInvalid("key " + displayName() + " has no version " + number);
         }
         if (number == current().number()) {
-            throw new IllegalStateException("version " + number + " of " + displayName() + " is current: rotate first");
+            throw new TransitionRefused("version " + number + " of " + displayName() + " is current: rotate first");
         }
         KeyVersion v = versions.get(number - 1);
         if (v.state() != VersionState.ACTIVE) {
-            throw new IllegalStateException("version " + number + " of " + displayName() + " is already "
+            throw new TransitionRefused("version " + number + " of " + displayName() + " is already "
                     + v.state().name().toLowerCase());
         }
         var all = new ArrayList<>(versions);
@@ -333,13 +341,13 @@ public final class MasterKey {
     /** Provider-managed keys belong to the provider: their users cannot change their life. */
     void requireCustomerManaged(String what) {
         if (manager != KeyManagerType.CUSTOMER) {
-            throw new IllegalStateException("key " + displayName() + " is provider-managed: it cannot be " + what);
+            throw new TransitionRefused("key " + displayName() + " is provider-managed: it cannot be " + what);
         }
     }
 
     private void refuseUnless(boolean allowed, String what, String hint) {
         if (!allowed) {
-            throw new IllegalStateException("key " + displayName() + " is " + state.displayName() + ": it cannot be "
+            throw new TransitionRefused("key " + displayName() + " is " + state.displayName() + ": it cannot be "
                     + what + (hint.isEmpty() ? "" : "; " + hint));
         }
     }

@@ -1,5 +1,6 @@
 package io.kmsjca.provider;
 
+import io.kmsjca.keys.KeyAlias;
 import io.kmsjca.keys.KeyMetadata;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyStoreAccess;
@@ -209,7 +210,7 @@ public final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     @Override
     public Enumeration<String> engineAliases() {
-        return Collections.enumeration(keys().aliases());
+        return Collections.enumeration(keys().listAliases().stream().map(KeyAlias::alias).toList());
     }
 
     @Override
@@ -219,7 +220,7 @@ public final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     @Override
     public int engineSize() {
-        return keys().aliases().size();
+        return keys().listAliases().size();
     }
 
     @Override

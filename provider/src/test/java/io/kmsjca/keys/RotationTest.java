@@ -55,8 +55,8 @@ class RotationTest {
 
     @Test
     void scheduledRotation_happensWhenThePeriodHasPassed_andNotBefore() throws Exception {
-        assertThrows(KeyStateException.class, () -> f.keys.enableKeyRotation(id, 89));
-        assertThrows(KeyStateException.class, () -> f.keys.enableKeyRotation(id, 2561));
+        assertThrows(InvalidKeyRequestException.class, () -> f.keys.enableKeyRotation(id, 89));
+        assertThrows(InvalidKeyRequestException.class, () -> f.keys.enableKeyRotation(id, 2561));
         f.keys.enableKeyRotation(id, 90);
         assertEquals(f.clock.instant().plus(Duration.ofDays(90)), f.keys.describeKey(id).nextRotationDate());
         f.clock.advance(Duration.ofDays(90).minusMinutes(1));
@@ -131,7 +131,7 @@ class RotationTest {
     @Test
     void minimumDecryptionVersion_retiresOldBlobs_andLoweringItRestoresThem() throws Exception {
         byte[] v1 = f.wrap("orders");
-        assertThrows(KeyStateException.class, () -> f.keys.setMinDecryptionVersion(id, 2), "there is no version 2 yet");
+        assertThrows(InvalidKeyRequestException.class, () -> f.keys.setMinDecryptionVersion(id, 2), "there is no version 2 yet");
         f.keys.rotateKeyOnDemand(id);
         byte[] v2 = f.wrap("orders");
         f.keys.setMinDecryptionVersion(id, 2);
