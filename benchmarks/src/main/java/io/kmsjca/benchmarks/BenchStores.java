@@ -1,10 +1,10 @@
 package io.kmsjca.benchmarks;
 
 import io.kmsjca.audit.AuditOptions;
-import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.provider.KmsProvider;
 
 import javax.crypto.Cipher;

@@ -2,7 +2,7 @@ package io.kmsjca.benchmarks;
 
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.postgres.PostgresKeyRecordStore;
 import io.kmsjca.postgres.PostgresSettings;

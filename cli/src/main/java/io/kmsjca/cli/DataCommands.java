@@ -1,7 +1,7 @@
 package io.kmsjca.cli;
 
 import io.kmsjca.cli.Inputs.Pairs;
-import io.kmsjca.format.WrappedKeyBlob;
+import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KmsKeyHandle;

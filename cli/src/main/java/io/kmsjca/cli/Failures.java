@@ -1,6 +1,6 @@
 package io.kmsjca.cli;
 
-import io.kmsjca.audit.Denial;
+import io.kmsjca.internal.audit.Denial;
 import io.kmsjca.keys.InvalidKeyRequestException;
 import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyStateException;

@@ -4,7 +4,7 @@ import io.kmsjca.cli.Inputs.Pairs;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KmsKeyRing;
 import io.kmsjca.provider.KmsEnvelopeSpec;
-import io.kmsjca.spi.file.AtomicFiles;
+import io.kmsjca.spi.internal.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package io.kmsjca.cli;
 
-import io.kmsjca.spi.PasswordFiles;
+import io.kmsjca.spi.internal.PasswordFiles;
 
 import java.io.Console;
 import java.io.IOException;

@@ -2,9 +2,9 @@ package io.kmsjca.cli;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 
 import java.io.File;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import io.kmsjca.audit.AuditOptions;
 import io.kmsjca.audit.KmsAuditContext;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.provider.KmsProvider;

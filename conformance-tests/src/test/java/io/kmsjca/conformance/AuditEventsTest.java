@@ -1,7 +1,7 @@
 package io.kmsjca.conformance;
 
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.provider.KmsDataKeySpec;
 import io.kmsjca.provider.KmsLoadParameter;

@@ -3,7 +3,7 @@ package io.kmsjca.conformance;
 import io.kmsjca.audit.AuditLogVerifier;
 import io.kmsjca.audit.AuditOptions;
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.provider.KmsProvider;

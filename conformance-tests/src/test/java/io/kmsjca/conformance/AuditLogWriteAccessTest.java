@@ -1,9 +1,9 @@
 package io.kmsjca.conformance;
 
 import io.kmsjca.audit.AuditDelivery;
-import io.kmsjca.audit.AuditDispatcher;
+import io.kmsjca.internal.audit.AuditDispatcher;
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.provider.KmsProvider;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,8 @@ package io.kmsjca.conformance;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.kmsjca.crypto.ChunkedAead;
-import io.kmsjca.crypto.ChunkedReader;
+import io.kmsjca.internal.crypto.ChunkedAead;
+import io.kmsjca.internal.crypto.ChunkedReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

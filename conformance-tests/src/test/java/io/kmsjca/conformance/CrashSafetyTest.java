@@ -1,10 +1,10 @@
 package io.kmsjca.conformance;
 
 import org.junit.jupiter.api.Tag;
-import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package io.kmsjca.conformance;
 
-import io.kmsjca.crypto.ChunkedAead;
+import io.kmsjca.internal.crypto.ChunkedAead;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,8 +1,11 @@
 package io.kmsjca.conformance;
 
+import io.kmsjca.provider.KmsLoadParameter;
+import io.kmsjca.provider.KmsProvider;
+
 import io.kmsjca.provider.*;
 
-import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.spi.audit.AuditEvent;
@@ -30,7 +33,7 @@ public final class Fixtures {
     /** A new in-memory KMS key store, through the JCA. */
     static KeyStore newKeyStore() throws Exception {
         KeyStore ks = KeyStore.getInstance("KMS", PROVIDER);
-        ks.load(KmsLoadParameter.managing(io.kmsjca.keys.KeyStores.newInMemory(cheapOptions())));
+        ks.load(KmsLoadParameter.managing(io.kmsjca.internal.service.KeyStores.newInMemory(cheapOptions())));
         return ks;
     }
 
@@ -39,7 +42,7 @@ public final class Fixtures {
     }
 
     static StoreWithKey storeWithKey(String alias) throws Exception {
-        var service = io.kmsjca.keys.KeyStores.newInMemory(cheapOptions());
+        var service = io.kmsjca.internal.service.KeyStores.newInMemory(cheapOptions());
         List<AuditEvent> audit = new CopyOnWriteArrayList<>();
         service.addAuditListener(audit::add);
         KmsKeyHandle key = service.createKey(alias, "test key");

@@ -1,6 +1,6 @@
 package io.kmsjca.conformance;
 
-import io.kmsjca.format.WrappedKeyBlob;
+import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.provider.KmsProvider;

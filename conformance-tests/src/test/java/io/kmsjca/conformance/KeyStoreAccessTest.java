@@ -2,7 +2,7 @@ package io.kmsjca.conformance;
 
 import io.kmsjca.keys.KeyAlias;
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.keys.StorePasswordRequiredException;
 import io.kmsjca.provider.KmsKeyStores;
 import io.kmsjca.provider.KmsLoadParameter;

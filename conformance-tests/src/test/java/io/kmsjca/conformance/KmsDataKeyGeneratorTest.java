@@ -1,5 +1,9 @@
 package io.kmsjca.conformance;
 
+import io.kmsjca.provider.KmsDataKey;
+import io.kmsjca.provider.KmsDataKeySpec;
+import io.kmsjca.provider.KmsEncryptionContextSpec;
+
 import io.kmsjca.provider.*;
 
 import io.kmsjca.keys.KmsKeyHandle;
@@ -46,7 +50,7 @@ class KmsDataKeyGeneratorTest {
         KmsDataKey dk = (KmsDataKey) g.generateKey();
         assertNull(dk.getEncoded());
         assertFalse(dk.hasPlaintext());
-        assertEquals(32 + io.kmsjca.format.WrappedKeyBlob.OVERHEAD, dk.ciphertextBlob().length);
+        assertEquals(32 + io.kmsjca.internal.format.WrappedKeyBlob.OVERHEAD, dk.ciphertextBlob().length);
         assertEquals(AuditOperation.GENERATE_DATA_KEY_WITHOUT_PLAINTEXT, store.audit().get(0).operation());
     }
 

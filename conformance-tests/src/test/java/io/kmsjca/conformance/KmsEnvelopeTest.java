@@ -1,10 +1,10 @@
 package io.kmsjca.conformance;
 
-import io.kmsjca.crypto.ChunkedAead;
-import io.kmsjca.format.EnvelopeHeader;
-import io.kmsjca.keys.DataKeyCache;
+import io.kmsjca.internal.crypto.ChunkedAead;
+import io.kmsjca.internal.format.EnvelopeHeader;
+import io.kmsjca.internal.engine.DataKeyCache;
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KmsKeyRing;
 import io.kmsjca.provider.KmsEnvelopeReader;

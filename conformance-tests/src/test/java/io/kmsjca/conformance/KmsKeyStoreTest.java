@@ -1,11 +1,14 @@
 package io.kmsjca.conformance;
 
+import io.kmsjca.provider.KmsLoadParameter;
+import io.kmsjca.provider.KmsProvider;
+
 import io.kmsjca.keys.KeyAlias;
 import io.kmsjca.provider.*;
 
-import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.KeyState;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.spi.CorruptStoreException;
 import org.junit.jupiter.api.Test;
@@ -130,8 +133,8 @@ class KmsKeyStoreTest {
         byte[] v1Blob = wrap(ks, "orders", dataKey);
         ks.setKeyEntry("orders", aes256(2), null, null);
         byte[] v2Blob = wrap(ks, "orders", dataKey);
-        assertEquals(1, io.kmsjca.format.WrappedKeyBlob.keyVersion(v1Blob));
-        assertEquals(2, io.kmsjca.format.WrappedKeyBlob.keyVersion(v2Blob));
+        assertEquals(1, io.kmsjca.internal.format.WrappedKeyBlob.keyVersion(v1Blob));
+        assertEquals(2, io.kmsjca.internal.format.WrappedKeyBlob.keyVersion(v2Blob));
         assertArrayEquals(dataKey.getEncoded(), unwrap(ks, "orders", v1Blob));
         assertArrayEquals(dataKey.getEncoded(), unwrap(ks, "orders", v2Blob));
         assertEquals(1, ks.size());

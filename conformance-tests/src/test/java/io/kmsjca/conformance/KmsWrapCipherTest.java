@@ -1,8 +1,10 @@
 package io.kmsjca.conformance;
 
+import io.kmsjca.provider.KmsEncryptionContextSpec;
+
 import io.kmsjca.provider.*;
 
-import io.kmsjca.format.WrappedKeyBlob;
+import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.spi.audit.AuditOperation;
 import io.kmsjca.spi.audit.AuditOutcome;
@@ -157,7 +159,7 @@ class KmsWrapCipherTest {
     @Test
     void blobForAnotherKey_isRejectedNamingThatKey() throws Exception {
         byte[] blob = wrap(dataKey, Map.of());
-        KmsKeyHandle other = io.kmsjca.keys.KeyStores.newInMemory(Fixtures.cheapOptions()).createKey("other", "");
+        KmsKeyHandle other = io.kmsjca.internal.service.KeyStores.newInMemory(Fixtures.cheapOptions()).createKey("other", "");
         Cipher c = cipher();
         c.init(Cipher.UNWRAP_MODE, other);
         var e = assertThrows(InvalidKeyException.class, () -> c.unwrap(blob, "AES", Cipher.SECRET_KEY));
@@ -303,8 +305,8 @@ class KmsWrapCipherTest {
         // nothing yet, as in another process, so unwrapping must derive the blob's key from its salt
         var image = new java.io.ByteArrayOutputStream();
         char[] password = "image-password".toCharArray();
-        io.kmsjca.keys.KeyStores.write(store.service(), image, password);
-        var copy = io.kmsjca.keys.KeyStores.read(new java.io.ByteArrayInputStream(image.toByteArray()), password,
+        io.kmsjca.internal.service.KeyStores.write(store.service(), image, password);
+        var copy = io.kmsjca.internal.service.KeyStores.read(new java.io.ByteArrayInputStream(image.toByteArray()), password,
                 Fixtures.cheapOptions());
         KmsKeyHandle sameKey = copy.findKey("orders").orElseThrow();
         assertNotSame(store.service(), copy);

@@ -2,7 +2,7 @@ package io.kmsjca.conformance;
 
 import io.kmsjca.keys.KeyAlias;
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.spi.file.FileKeyRecordStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,11 +1,11 @@
 package io.kmsjca.conformance;
 
-import io.kmsjca.crypto.ChunkedAead;
-import io.kmsjca.crypto.EcdsaP384;
-import io.kmsjca.format.EnvelopeHeader;
-import io.kmsjca.keys.DataKeyCache;
+import io.kmsjca.internal.crypto.ChunkedAead;
+import io.kmsjca.internal.crypto.EcdsaP384;
+import io.kmsjca.internal.format.EnvelopeHeader;
+import io.kmsjca.internal.engine.DataKeyCache;
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KmsKeyRing;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
@@ -301,7 +301,7 @@ class SignedEnvelopeTest {
      * KMSWrap cipher, with the verification key as AAD (docs/FORMAT.md) or, failing that, without.
      */
     private byte[] unwrapWithA(EnvelopeHeader header, byte[] verificationKey) throws Exception {
-        byte[] blob = header.wrappedKeys().stream().filter(w -> io.kmsjca.format.WrappedKeyBlob.keyId(w).equals(a.keyId()))
+        byte[] blob = header.wrappedKeys().stream().filter(w -> io.kmsjca.internal.format.WrappedKeyBlob.keyId(w).equals(a.keyId()))
                 .findFirst().orElseThrow();
         Cipher c = Cipher.getInstance("KMSWrap", PROVIDER);
         if (verificationKey != null) {

@@ -1,8 +1,8 @@
 package io.kmsjca.conformance;
 
-import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +29,7 @@ class SmallHeapTest {
         var result = ChildJvm.java(List.of("-Xmx48m", "-XX:+UseSerialGC"), SmallHeapMain.class, store.toString(), PASSWORD);
         assertEquals(1, result.exitCode(), result.all());
         assertFalse(result.all().contains("OutOfMemoryError"), result.all());
-        assertTrue(result.stderr().contains("io.kmsjca.crypto.InsufficientHeapException"), result.all());
+        assertTrue(result.stderr().contains("io.kmsjca.keys.InsufficientHeapException"), result.all());
         long neededKiB = Argon2Params.DEFAULT.heapBytesNeeded() / 1024;
         assertTrue(result.stderr().contains(neededKiB + " KiB") && result.stderr().contains("-Xmx"), result.all());
         assertFalse(result.all().contains(PASSWORD));

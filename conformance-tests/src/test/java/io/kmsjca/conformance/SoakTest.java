@@ -2,7 +2,7 @@ package io.kmsjca.conformance;
 
 import io.kmsjca.audit.AuditOptions;
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.provider.KmsEnvelopeSpec;

@@ -1,9 +1,9 @@
 package io.kmsjca.conformance;
 
-import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,9 +2,9 @@ package io.kmsjca.conformance;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.kmsjca.crypto.AesGcm;
-import io.kmsjca.crypto.Primitives;
-import io.kmsjca.crypto.SecretBytes;
+import io.kmsjca.internal.crypto.AesGcm;
+import io.kmsjca.internal.crypto.Primitives;
+import io.kmsjca.internal.crypto.SecretBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -2,7 +2,7 @@ package io.kmsjca.conformance;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.kmsjca.crypto.Hkdf;
+import io.kmsjca.internal.crypto.Hkdf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,6 +1,6 @@
 package io.kmsjca.postgres;
 
-import io.kmsjca.spi.PasswordFiles;
+import io.kmsjca.spi.internal.PasswordFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.kmsjca.postgres;
 
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.keys.KeyUnavailableException;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.StaleRecordException;

@@ -1,10 +1,10 @@
 package io.kmsjca.postgres;
 
-import io.kmsjca.crypto.Argon2Params;
-import io.kmsjca.format.WrappedKeyBlob;
+import io.kmsjca.keys.Argon2Params;
+import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.provider.KmsProvider;
 

@@ -1,6 +1,6 @@
 package io.kmsjca.postgres;
 
-import io.kmsjca.format.WrappedKeyBlob;
+import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.provider.KmsKeyStores;
 

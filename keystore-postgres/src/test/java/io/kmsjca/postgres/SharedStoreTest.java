@@ -127,7 +127,7 @@ class SharedStoreTest {
     @Test
     void wrongPassword_isRefused() throws Exception {
         open(settings).close();
-        var e = assertThrows(java.io.IOException.class, () -> io.kmsjca.keys.KeyStores.open(
+        var e = assertThrows(java.io.IOException.class, () -> io.kmsjca.internal.service.KeyStores.open(
                 PostgresKeyRecordStore.open(settings), "wrong".toCharArray(), OPTIONS));
         assertInstanceOf(UnrecoverableKeyException.class, e.getCause());
     }

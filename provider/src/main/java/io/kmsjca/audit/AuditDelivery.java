@@ -1,5 +1,7 @@
 package io.kmsjca.audit;
 
+import io.kmsjca.internal.audit.AuditDispatcher;
+
 import io.kmsjca.spi.audit.AuditListener;
 
 /**
@@ -13,7 +15,7 @@ public final class AuditDelivery {
 
     private final AuditDispatcher dispatcher;
 
-    AuditDelivery(AuditDispatcher dispatcher) {
+    public AuditDelivery(AuditDispatcher dispatcher) {
         this.dispatcher = dispatcher;
     }
 

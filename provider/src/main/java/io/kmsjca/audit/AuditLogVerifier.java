@@ -1,6 +1,11 @@
 package io.kmsjca.audit;
 
-import io.kmsjca.crypto.SecretBytes;
+import io.kmsjca.internal.audit.AuditCheckpoints;
+import io.kmsjca.internal.audit.AuditDispatcher;
+import io.kmsjca.internal.audit.AuditLogFiles;
+import io.kmsjca.internal.audit.AuditRecords;
+
+import io.kmsjca.internal.crypto.SecretBytes;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package io.kmsjca.audit;
 
+import io.kmsjca.internal.audit.Delivery;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,15 @@
 package io.kmsjca.audit;
 
-import io.kmsjca.crypto.SecretBytes;
+import io.kmsjca.internal.audit.AuditCheckpoints;
+import io.kmsjca.internal.audit.AuditJson;
+import io.kmsjca.internal.audit.AuditLogCheckpointer;
+import io.kmsjca.internal.audit.AuditLogFiles;
+import io.kmsjca.internal.audit.AuditLogLock;
+import io.kmsjca.internal.audit.AuditLogTail;
+import io.kmsjca.internal.audit.AuditRecords;
+import io.kmsjca.internal.audit.OwnerOnlyFiles;
+
+import io.kmsjca.internal.crypto.SecretBytes;
 import io.kmsjca.spi.audit.AuditEvent;
 import io.kmsjca.spi.audit.AuditListener;
 

@@ -39,11 +39,11 @@ public final class KmsAuditContext {
         return set(REQUEST_ID, Objects.requireNonNull(requestId, "requestId"));
     }
 
-    static String runAsPrincipal() {
+    public static String runAsPrincipal() {
         return RUN_AS.get();
     }
 
-    static String requestId() {
+    public static String requestId() {
         return REQUEST_ID.get();
     }
 

@@ -1,5 +1,7 @@
 package io.kmsjca.audit;
 
+import io.kmsjca.internal.audit.AuditJson;
+
 import io.kmsjca.spi.audit.AuditEvent;
 import io.kmsjca.spi.audit.AuditListener;
 

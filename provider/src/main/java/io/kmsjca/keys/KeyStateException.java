@@ -1,6 +1,6 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.audit.Denial;
+import io.kmsjca.internal.audit.Denial;
 
 import java.security.KeyStoreException;
 

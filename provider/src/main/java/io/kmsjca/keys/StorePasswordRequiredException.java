@@ -1,6 +1,6 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.audit.Denial;
+import io.kmsjca.internal.audit.Denial;
 
 import java.security.KeyStoreException;
 
@@ -13,7 +13,7 @@ import java.security.KeyStoreException;
 public final class StorePasswordRequiredException extends KeyStoreException implements Denial {
     private static final long serialVersionUID = 1L;
 
-    StorePasswordRequiredException(String message) {
+    public StorePasswordRequiredException(String message) {
         super(message);
     }
 }

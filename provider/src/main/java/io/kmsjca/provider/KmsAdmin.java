@@ -1,8 +1,9 @@
 package io.kmsjca.provider;
 
+import io.kmsjca.internal.service.EmbeddedKeyService;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.spi.KeyRecordStore;
 
 import java.io.IOException;
@@ -83,7 +84,7 @@ public final class KmsAdmin {
 
     /** Re-wraps the root key of {@code keys}' store under a new password, durably (keytool -storepasswd). */
     public static void changePassword(KeyService keys, char[] newPassword) throws IOException {
-        KeyStores.changePassword(keys, Objects.requireNonNull(newPassword, "newPassword"));
+        KeyStores.changePassword(EmbeddedKeyService.of(keys), Objects.requireNonNull(newPassword, "newPassword"));
     }
 
     /**

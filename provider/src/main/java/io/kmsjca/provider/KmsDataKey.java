@@ -19,7 +19,7 @@ public final class KmsDataKey implements SecretKey {
     private final byte[] ciphertextBlob;
     private volatile boolean destroyed;
 
-    KmsDataKey(byte[] plaintext, byte[] ciphertextBlob) {
+    public KmsDataKey(byte[] plaintext, byte[] ciphertextBlob) {
         this.plaintext = plaintext == null ? null : plaintext.clone();
         this.ciphertextBlob = ciphertextBlob.clone();
     }

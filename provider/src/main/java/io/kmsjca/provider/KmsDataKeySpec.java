@@ -1,6 +1,6 @@
 package io.kmsjca.provider;
 
-import io.kmsjca.format.EncryptionContext;
+import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.keys.KmsKeyHandle;
 
 import java.security.spec.AlgorithmParameterSpec;
@@ -71,7 +71,7 @@ public final class KmsDataKeySpec implements AlgorithmParameterSpec {
         return withPlaintext;
     }
 
-    EncryptionContext encodedContext() {
+    public EncryptionContext encodedContext() {
         return context.encoded();
     }
 }

@@ -1,6 +1,6 @@
 package io.kmsjca.provider;
 
-import io.kmsjca.format.EncryptionContext;
+import io.kmsjca.internal.format.EncryptionContext;
 
 import java.security.spec.AlgorithmParameterSpec;
 import java.util.Collections;
@@ -35,7 +35,7 @@ public final class KmsEncryptionContextSpec implements AlgorithmParameterSpec {
         return pairs;
     }
 
-    EncryptionContext encoded() {
+    public EncryptionContext encoded() {
         return context;
     }
 

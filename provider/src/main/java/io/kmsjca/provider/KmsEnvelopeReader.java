@@ -1,8 +1,8 @@
 package io.kmsjca.provider;
 
-import io.kmsjca.crypto.ChunkedReader;
-import io.kmsjca.format.EncryptionContext;
-import io.kmsjca.keys.EnvelopeEngine;
+import io.kmsjca.internal.crypto.ChunkedReader;
+import io.kmsjca.internal.format.EncryptionContext;
+import io.kmsjca.internal.engine.EnvelopeEngine;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KmsKeyRing;
 

@@ -1,7 +1,7 @@
 package io.kmsjca.provider;
 
-import io.kmsjca.format.EncryptionContext;
-import io.kmsjca.keys.DataKeyCache;
+import io.kmsjca.internal.format.EncryptionContext;
+import io.kmsjca.internal.engine.DataKeyCache;
 
 import java.security.spec.AlgorithmParameterSpec;
 import java.util.Map;
@@ -45,15 +45,15 @@ public final class KmsEnvelopeSpec implements AlgorithmParameterSpec {
         return new KmsEnvelopeSpec(context, cache, true);
     }
 
-    EncryptionContext context() {
+    public EncryptionContext context() {
         return context;
     }
 
-    DataKeyCache cache() {
+    public DataKeyCache cache() {
         return cache;
     }
 
-    boolean signs() {
+    public boolean signs() {
         return signed;
     }
 }

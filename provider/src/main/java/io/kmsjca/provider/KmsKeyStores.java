@@ -14,7 +14,7 @@ import java.security.UnrecoverableEntryException;
 public final class KmsKeyStores {
 
     /** The entry name behind which the service is reached; not a valid alias, so never a key's. */
-    static final String MANAGEMENT_ENTRY = "#kms-management";
+    public static final String MANAGEMENT_ENTRY = "#kms-management";
 
     private KmsKeyStores() {
     }
@@ -33,6 +33,6 @@ public final class KmsKeyStores {
     }
 
     /** The entry {@code KeyStore.getEntry(MANAGEMENT_ENTRY, password)} returns. */
-    record ManagementEntry(KeyService service) implements KeyStore.Entry {
+    public record ManagementEntry(KeyService service) implements KeyStore.Entry {
     }
 }

@@ -57,15 +57,15 @@ public final class KmsLoadParameter implements KeyStore.LoadStoreParameter {
         return new KmsLoadParameter(null, null, Objects.requireNonNull(service), true);
     }
 
-    Path path() {
+    public Path path() {
         return file;
     }
 
-    KeyService service() {
+    public KeyService service() {
         return service;
     }
 
-    boolean manages() {
+    public boolean manages() {
         return manages;
     }
 

@@ -1,8 +1,10 @@
 package io.kmsjca.provider;
 
+import io.kmsjca.internal.jca.KmsConfig;
+
 import com.google.auto.service.AutoService;
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.keys.KeyStoreAccess;
+import io.kmsjca.internal.jca.KeyStoreAccess;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -74,7 +76,7 @@ public final class KmsProvider extends Provider {
         return true;
     }
 
-    KmsConfig config() {
+    public KmsConfig config() {
         return config;
     }
 
@@ -88,7 +90,7 @@ public final class KmsProvider extends Provider {
      * @param password the store password, or null to use the configured password source
      * @return empty when no store is configured
      */
-    synchronized Optional<KeyStoreAccess> configuredStore(char[] password) throws IOException {
+    public synchronized Optional<KeyStoreAccess> configuredStore(char[] password) throws IOException {
         if (!config.namesStore()) {
             return Optional.empty();
         }

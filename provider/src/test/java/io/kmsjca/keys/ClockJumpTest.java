@@ -1,8 +1,10 @@
 package io.kmsjca.keys;
 
+import io.kmsjca.internal.service.KeyStores;
+
 import io.kmsjca.audit.AuditLogVerifier;
 import io.kmsjca.audit.AuditOptions;
-import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.spi.audit.AuditEvent;
 import io.kmsjca.spi.audit.AuditOperation;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.format.WrappedKeyBlob;
+import io.kmsjca.internal.format.WrappedKeyBlob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,12 +1,18 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.crypto.Argon2Params;
-import io.kmsjca.crypto.Primitives;
-import io.kmsjca.crypto.SecretBytes;
-import io.kmsjca.format.EncryptionContext;
-import io.kmsjca.format.EnvelopeHeader;
-import io.kmsjca.format.RootKeyHeader;
-import io.kmsjca.format.WrappedKeyBlob;
+import io.kmsjca.internal.engine.DerivedKey;
+import io.kmsjca.internal.model.KeyVersion;
+import io.kmsjca.internal.model.MasterKey;
+import io.kmsjca.internal.store.MasterKeyCodec;
+import io.kmsjca.internal.store.RecordSeal;
+
+import io.kmsjca.keys.Argon2Params;
+import io.kmsjca.internal.crypto.Primitives;
+import io.kmsjca.internal.crypto.SecretBytes;
+import io.kmsjca.internal.format.EncryptionContext;
+import io.kmsjca.internal.format.EnvelopeHeader;
+import io.kmsjca.internal.format.RootKeyHeader;
+import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.file.StoreImage;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package io.kmsjca.keys;
 
+import io.kmsjca.internal.model.MasterKey;
+
 import io.kmsjca.spi.audit.AuditOperation;
 import io.kmsjca.spi.audit.AuditOutcome;
 import org.junit.jupiter.api.BeforeEach;

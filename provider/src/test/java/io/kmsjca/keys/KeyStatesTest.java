@@ -1,5 +1,7 @@
 package io.kmsjca.keys;
 
+import io.kmsjca.internal.model.KeyVersion;
+
 import io.kmsjca.provider.KmsDataKeySpec;
 import io.kmsjca.spi.audit.AuditOperation;
 import io.kmsjca.spi.audit.AuditOutcome;

@@ -1,6 +1,9 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.internal.model.MasterKey;
+import io.kmsjca.internal.service.KeyStores;
+
+import io.kmsjca.keys.Argon2Params;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,11 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.internal.model.MasterKey;
+import io.kmsjca.internal.service.KeyChanges;
+import io.kmsjca.internal.service.KeyStores;
+import io.kmsjca.internal.store.MasterKeyCodec;
+
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.file.StoreImage;
 import org.junit.jupiter.api.Test;

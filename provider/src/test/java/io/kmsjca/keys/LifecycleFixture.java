@@ -1,6 +1,8 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.internal.service.KeyStores;
+
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.provider.KmsProvider;
 import io.kmsjca.spi.audit.AuditEvent;

@@ -1,6 +1,8 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.crypto.Argon2Params;
+import io.kmsjca.internal.service.KeyStores;
+
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.MemoryKeyRecordStore;
 import io.kmsjca.spi.StaleRecordException;

@@ -1,6 +1,8 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.format.WrappedKeyBlob;
+import io.kmsjca.internal.service.KeyStores;
+
+import io.kmsjca.internal.format.WrappedKeyBlob;
 import org.junit.jupiter.api.Test;
 
 import javax.crypto.Cipher;
@@ -19,7 +21,7 @@ class RestoreHookTest {
     @Test
     void afterRestore_theNextWrapUsesANewSalt() throws Exception {
         KeyService keys = KeyStores.newInMemory(KeyServiceOptions.defaults()
-                .withKdf(io.kmsjca.crypto.Argon2Params.insecureForTests()));
+                .withKdf(io.kmsjca.keys.Argon2Params.insecureForTests()));
         var key = keys.createKey("restored", "");
         Cipher c = Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
         c.init(Cipher.WRAP_MODE, key);

@@ -1,6 +1,6 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.format.WrappedKeyBlob;
+import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.spi.audit.AuditEvent;
 import io.kmsjca.spi.audit.AuditOperation;
 import io.kmsjca.spi.audit.AuditOutcome;

@@ -1,6 +1,14 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.format.WrappedKeyBlob;
+import io.kmsjca.internal.model.Aliases;
+import io.kmsjca.internal.model.KeyVersion;
+import io.kmsjca.internal.model.MasterKey;
+import io.kmsjca.internal.service.KeyChanges;
+import io.kmsjca.internal.service.KeyRegistry;
+import io.kmsjca.internal.store.MasterKeyCodec;
+import io.kmsjca.internal.store.RootKey;
+
+import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.audit.AuditOperation;
 import io.kmsjca.spi.audit.AuditOutcome;

@@ -1,6 +1,8 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.format.WrappedKeyBlob;
+import io.kmsjca.internal.model.KeyVersion;
+
+import io.kmsjca.internal.format.WrappedKeyBlob;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,7 +3,7 @@ package io.kmsjca.conformance.fuzz;
 import org.junit.jupiter.api.AfterAll;
 import java.util.concurrent.atomic.AtomicLong;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.kmsjca.format.EncryptionContext;
+import io.kmsjca.internal.format.EncryptionContext;
 
 /** The canonical encryption-context encoding: only IllegalArgumentException. See {@link FuzzFixtures} for how fuzzing runs. */
 class EncryptionContextFuzzTest {

@@ -3,7 +3,7 @@ package io.kmsjca.conformance.fuzz;
 import org.junit.jupiter.api.AfterAll;
 import java.util.concurrent.atomic.AtomicLong;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.kmsjca.keys.KeyStores;
+import io.kmsjca.internal.service.KeyStores;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 

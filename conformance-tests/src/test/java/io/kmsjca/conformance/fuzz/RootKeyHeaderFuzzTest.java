@@ -3,7 +3,7 @@ package io.kmsjca.conformance.fuzz;
 import org.junit.jupiter.api.AfterAll;
 import java.util.concurrent.atomic.AtomicLong;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.kmsjca.format.RootKeyHeader;
+import io.kmsjca.internal.format.RootKeyHeader;
 
 /** The root key header, whose KDF bounds are checked here: only IllegalArgumentException. See {@link FuzzFixtures} for how fuzzing runs. */
 class RootKeyHeaderFuzzTest {

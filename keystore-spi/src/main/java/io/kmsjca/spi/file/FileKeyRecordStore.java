@@ -1,5 +1,7 @@
 package io.kmsjca.spi.file;
 
+import io.kmsjca.spi.internal.AtomicFiles;
+
 import io.kmsjca.spi.CorruptStoreException;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.SnapshotKeyRecordStore;

@@ -1,0 +1,167 @@
+package io.kmsjca.internal.audit;
+
+import io.kmsjca.audit.AuditDelivery;
+import io.kmsjca.audit.AuditOptions;
+import io.kmsjca.audit.AuditStats;
+import io.kmsjca.audit.KmsAuditContext;
+import io.kmsjca.audit.SystemLoggerAuditSink;
+
+import io.kmsjca.internal.format.EncryptionContext;
+import io.kmsjca.spi.audit.AuditEvent;
+import io.kmsjca.spi.audit.AuditListener;
+import io.kmsjca.spi.audit.AuditOperation;
+import io.kmsjca.spi.audit.AuditOutcome;
+
+import java.net.InetAddress;
+import java.security.ProviderException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Turns each decided request of one key store into exactly one {@link AuditEvent} and delivers
+ * it to every listener, as {@link AuditOptions} configure. With no listener nothing is built, so
+ * an unaudited wrap pays nothing.
+ *
+ * <p>Only the key service that owns a dispatcher records through it: its users get the
+ * {@link #view()}, which cannot record, so nobody else appends a chained, MACed line to the log.
+ *
+ * <p>Listeners: those given in code (here or in the options), those found through
+ * {@code ServiceLoader}, those named in the configuration, and the built-in sinks configured.
+ */
+public final class AuditDispatcher implements AutoCloseable {
+
+    private static final String HOST = hostName();
+
+    private final List<AuditListener> listeners = new CopyOnWriteArrayList<>();
+    private final Clock clock;
+    private final ContextHasher hasher;
+    private final Delivery delivery;
+    private final String instance;
+    // event ids: a random half per dispatcher and a counter, unique without a SecureRandom call per event
+    private final long idPrefix;
+    private final AtomicLong sequence = new AtomicLong();
+    private final AuditDelivery view = new AuditDelivery(this);
+
+    public AuditDispatcher(Clock clock, AuditOptions options, List<AuditListener> initial, ContextHasher hasher) {
+        this.clock = clock;
+        this.hasher = hasher;
+        SecureRandom random = new SecureRandom();
+        this.idPrefix = random.nextLong();
+        this.instance = HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(8).putLong(random.nextLong()).array());
+        listeners.addAll(initial);
+        if (options.serviceLoader()) {
+            ServiceLoader.load(AuditListener.class).forEach(listeners::add);
+        }
+        for (String name : options.listenerClasses()) {
+            listeners.add(instantiate(name));
+        }
+        if (options.systemLogger()) {
+            listeners.add(new SystemLoggerAuditSink());
+        }
+        this.delivery = options.delivery() == AuditOptions.Delivery.ASYNC
+                ? new AsyncDelivery(listeners, options.queueCapacity(), options.whenFull() == AuditOptions.WhenFull.DROP)
+                : new Delivery.Sync(listeners, options.failurePolicy() == AuditOptions.FailurePolicy.FAIL_CLOSED);
+    }
+
+    public void addListener(AuditListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(AuditListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Whether anyone listens; callers skip building events when not. */
+    public boolean active() {
+        return !listeners.isEmpty();
+    }
+
+    /** This store instance's id in events (random per open store). */
+    public String instance() {
+        return instance;
+    }
+
+    /**
+     * Records one request.
+     *
+     * @param error null for success; a {@link Denial} is DENIED, anything else FAILED
+     * @throws ProviderException under the fail-closed policy, a listener failed, so the request
+     *                           must not go on
+     */
+    public void record(AuditOperation operation, UUID keyId, int keyVersion, String alias, Throwable error,
+                       EncryptionContext context) {
+        record(operation, keyId, keyVersion, alias, error, context, null, 0);
+    }
+
+    /** Records a request that involved a second key (RE_ENCRYPT's destination). */
+    public void record(AuditOperation operation, UUID keyId, int keyVersion, String alias, Throwable error,
+                       EncryptionContext context, UUID destinationKeyId, int destinationKeyVersion) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        AuditOutcome outcome = error == null ? AuditOutcome.SUCCESS
+                : error instanceof Denial ? AuditOutcome.DENIED : AuditOutcome.FAILED;
+        UUID eventId = new UUID(idPrefix, sequence.incrementAndGet());
+        Principals.Resolved who = Principals.current();
+        String requestId = KmsAuditContext.requestId();
+        delivery.deliver(new AuditEvent(eventId, clock.instant(), operation,
+                keyId == null ? null : keyId.toString(), keyVersion, alias, who.name(), who.source(), outcome,
+                error == null ? null : error.getClass().getName(), error == null ? null : error.getMessage(),
+                hasher.apply(context), requestId != null ? requestId : eventId.toString(), instance, HOST,
+                destinationKeyId == null ? null : destinationKeyId.toString(), destinationKeyVersion));
+    }
+
+    /** What the key service's users may see and do of this dispatcher: listeners, counters, flush; never record. */
+    public AuditDelivery view() {
+        return view;
+    }
+
+    /** Delivery counters: delivered, failed listener calls, dropped events. */
+    public AuditStats stats() {
+        return delivery.stats();
+    }
+
+    /** Returns once every event recorded so far has reached every listener and been made durable. */
+    public void flush() {
+        delivery.flush();
+    }
+
+    /** Flushes, then closes every listener. */
+    @Override
+    public void close() {
+        delivery.close();
+    }
+
+    private static AuditListener instantiate(String className) {
+        try {
+            Class<?> c = Class.forName(className.strip(), true, AuditDispatcher.class.getClassLoader());
+            return (AuditListener) c.getConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+            throw new IllegalArgumentException("cannot create audit listener " + className
+                    + ": it must implement io.kmsjca.spi.audit.AuditListener with a public no-argument constructor", e);
+        }
+    }
+
+    /** This host's name as audit records and audit log locations name it. */
+    public static String host() {
+        return HOST;
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.kmsjca.internal.audit;
+
+import io.kmsjca.spi.audit.AuditEvent;
+
+import java.util.Map;
+
+/** One audit event as a JSON object (docs/audit.md shows one), fields in a fixed order. */
+public final class AuditJson {
+
+    private AuditJson() {
+    }
+
+    public static String toJson(AuditEvent e) {
+        StringBuilder sb = new StringBuilder(512).append('{');
+        appendFields(sb, e);
+        return sb.append('}').toString();
+    }
+
+    /** The event's fields, without braces, for a caller that adds fields of its own around them. */
+    public static void appendFields(StringBuilder sb, AuditEvent e) {
+        field(sb, "eventId", e.eventId().toString()).append(',');
+        field(sb, "time", e.time().toString()).append(',');
+        field(sb, "operation", e.operation().name()).append(',');
+        field(sb, "keyId", e.keyId()).append(',');
+        sb.append("\"keyVersion\":").append(e.keyVersion()).append(',');
+        field(sb, "alias", e.alias()).append(',');
+        field(sb, "principal", e.principal()).append(',');
+        field(sb, "principalSource", e.principalSource()).append(',');
+        field(sb, "outcome", e.outcome().name()).append(',');
+        field(sb, "errorClass", e.errorClass()).append(',');
+        field(sb, "errorMessage", e.errorMessage()).append(',');
+        sb.append("\"encryptionContext\":{");
+        boolean first = true;
+        for (Map.Entry<String, String> c : e.encryptionContext().entrySet()) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            field(sb, c.getKey(), c.getValue());
+        }
+        sb.append("},");
+        field(sb, "requestId", e.requestId()).append(',');
+        field(sb, "providerInstance", e.providerInstance()).append(',');
+        field(sb, "host", e.host()).append(',');
+        field(sb, "destinationKeyId", e.destinationKeyId()).append(',');
+        sb.append("\"destinationKeyVersion\":").append(e.destinationKeyVersion());
+    }
+
+    private static StringBuilder field(StringBuilder sb, String name, String value) {
+        string(sb, name).append(':');
+        return value == null ? sb.append("null") : string(sb, value);
+    }
+
+    /** A JSON string (RFC 8259 §7): quotes, backslashes and control characters escaped. */
+    static StringBuilder string(StringBuilder sb, String s) {
+        sb.append('"');
+        if (plain(s)) {
+            return sb.append(s).append('"'); // the common case: ids, names, enum values
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"');
+    }
+
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c == 0x2028 || c == 0x2029) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

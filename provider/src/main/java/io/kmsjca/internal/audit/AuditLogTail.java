@@ -1,0 +1,147 @@
+package io.kmsjca.internal.audit;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Predicate;
+
+/**
+ * Reads an audit log file from its end, a chunk at a time, so a writer finds where the chain
+ * stands (the last line) or a record near the end (a checkpoint's) without reading the whole
+ * file.
+ */
+public final class AuditLogTail {
+
+    private static final int CHUNK = 64 * 1024;
+
+    private AuditLogTail() {
+    }
+
+    /**
+     * Cuts a torn last line (no newline after it) off a file being appended to: a writer that
+     * crashed mid-write left it, and it was never acknowledged. Call only under the log's lock.
+     *
+     * @return the file's new size
+     */
+    public static long cutTornTail(FileChannel ch, long size) throws IOException {
+        long end = size;
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        while (end > 0) {
+            int n = (int) Math.min(CHUNK, end);
+            buf.clear().limit(n);
+            readFully(ch, buf, end - n);
+            int i = n - 1;
+            while (i >= 0 && buf.get(i) != '\n') {
+                i--;
+            }
+            if (i >= 0) {
+                end = end - n + i + 1;
+                break;
+            }
+            end -= n;
+        }
+        if (end < size) {
+            ch.truncate(end);
+            ch.force(true);
+        }
+        return end;
+    }
+
+    /** The last line of a file that ends in a newline, or null if it has none. */
+    public static String lastLine(FileChannel ch, long size) throws IOException {
+        return scanBackward(ch, size, line -> true);
+    }
+
+    /** The last line of the file at {@code p}, or null if it has none. */
+    public static String lastLine(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            return lastLine(ch, ch.size());
+        }
+    }
+
+    /**
+     * The record numbered {@code seq} in the file at {@code p}, searched from the end; null if
+     * the file holds none (the search stops at the first record numbered lower).
+     */
+    public static String record(Path p, long seq) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            String found = scanBackward(ch, ch.size(), line -> {
+                long at = AuditRecords.seqOf(line);
+                return at >= 0 && at <= seq; // a line that names no record is skipped: the verifier reports it
+            });
+            return found != null && AuditRecords.seqOf(found) == seq ? found : null;
+        }
+    }
+
+    /** The first line of the file at {@code p}, or null if it has no complete line. */
+    public static String firstLine(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+            long pos = 0;
+            while (ch.read(buf.clear(), pos) > 0) {
+                buf.flip();
+                pos += buf.remaining();
+                while (buf.hasRemaining()) {
+                    byte b = buf.get();
+                    if (b == '\n') {
+                        return line.toString(StandardCharsets.UTF_8);
+                    }
+                    line.write(b);
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Walks the complete, non-empty lines of the first {@code size} bytes from the last to the
+     * first, and returns the first one {@code stop} accepts, or null.
+     */
+    private static String scanBackward(FileChannel ch, long size, Predicate<String> stop) throws IOException {
+        long pos = size;
+        byte[] carry = new byte[0]; // the start of a line whose beginning lies in an earlier chunk
+        boolean first = true;
+        while (pos > 0) {
+            int n = (int) Math.min(CHUNK, pos);
+            pos -= n;
+            byte[] buf = new byte[n + carry.length];
+            readFully(ch, ByteBuffer.wrap(buf, 0, n), pos);
+            System.arraycopy(carry, 0, buf, n, carry.length);
+            int lineEnd = buf.length;
+            for (int i = buf.length - 1; i >= 0; i--) {
+                if (buf[i] == '\n') {
+                    if (first) {
+                        first = false; // the newline that ends the last line
+                    } else if (i + 1 < lineEnd) {
+                        String line = new String(buf, i + 1, lineEnd - i - 1, StandardCharsets.UTF_8);
+                        if (stop.test(line)) {
+                            return line;
+                        }
+                    }
+                    lineEnd = i;
+                }
+            }
+            carry = java.util.Arrays.copyOf(buf, lineEnd);
+        }
+        if (carry.length > 0 && !first) {
+            String line = new String(carry, StandardCharsets.UTF_8);
+            return stop.test(line) ? line : null;
+        }
+        return null;
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long at) throws IOException {
+        long pos = at;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw new IOException("audit log shrank while being read");
+            }
+            pos += n;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.kmsjca.internal.audit;
+
+import io.kmsjca.internal.crypto.Primitives;
+import io.kmsjca.internal.crypto.SecretBytes;
+
+import javax.crypto.Mac;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The tamper-evident line format of the audit log (docs/audit.md):
+ * <pre>
+ *   {"seq":N,"prev":"SHA-256 of the previous line, hex",EVENT FIELDS,"mac":"HMAC-SHA256 of everything before ,"mac", hex"}
+ * </pre>
+ * The first record of a log has {@code prev} of 64 zeros. The MAC key is derived from a
+ * provider-owned key of the store, so only a holder of the store password can verify or forge.
+ */
+public final class AuditRecords {
+
+    public static final String GENESIS = "0".repeat(64);
+    private static final String MAC_FIELD = ",\"mac\":\"";
+    private static final Pattern PREFIX = Pattern.compile("^\\{\"seq\":(\\d{1,19}),\"prev\":\"([0-9a-f]{64})\",");
+
+    private final Mac mac;
+
+    public AuditRecords(SecretBytes macKey) {
+        this.mac = Primitives.mac("HmacSHA256");
+        try {
+            mac.init(macKey);
+        } catch (InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A complete line (no newline) for {@code eventJsonFields}. */
+    public String line(long seq, String prev, String eventJsonFields) {
+        String body = "{\"seq\":" + seq + ",\"prev\":\"" + prev + "\"," + eventJsonFields;
+        return body + MAC_FIELD + HexFormat.of().formatHex(mac(body)) + "\"}";
+    }
+
+    /** A parsed line whose MAC checked out, or null if it does not. */
+    public Parsed parse(String line) {
+        int at = line.lastIndexOf(MAC_FIELD);
+        if (at < 0 || !line.endsWith("\"}") || line.length() - at != MAC_FIELD.length() + 64 + 2) {
+            return null;
+        }
+        String body = line.substring(0, at);
+        byte[] claimed;
+        try {
+            claimed = HexFormat.of().parseHex(line, at + MAC_FIELD.length(), at + MAC_FIELD.length() + 64);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (!MessageDigest.isEqual(claimed, mac(body))) {
+            return null;
+        }
+        Matcher m = PREFIX.matcher(body);
+        return m.find() ? new Parsed(Long.parseLong(m.group(1)), m.group(2)) : null;
+    }
+
+    public record Parsed(long seq, String prev) {
+    }
+
+    /** The sequence number a line claims, unverified (to find a record quickly), or -1 if it names none. */
+    static long seqOf(String line) {
+        Matcher m = PREFIX.matcher(line);
+        try {
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        } catch (NumberFormatException tooLarge) {
+            return -1;
+        }
+    }
+
+    public static String hash(String line) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private synchronized byte[] mac(String body) {
+        return mac.doFinal(body.getBytes(StandardCharsets.UTF_8));
+    }
+}

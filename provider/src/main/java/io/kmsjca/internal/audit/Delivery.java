@@ -1,0 +1,118 @@
+package io.kmsjca.internal.audit;
+
+import io.kmsjca.audit.AuditStats;
+
+import io.kmsjca.spi.audit.AuditEvent;
+import io.kmsjca.spi.audit.AuditListener;
+import io.kmsjca.spi.audit.AuditOperation;
+import io.kmsjca.spi.audit.AuditOutcome;
+
+import java.security.ProviderException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** How events reach the listeners: on the caller's thread, or through a bounded queue. */
+public abstract class Delivery {
+
+    static final System.Logger LOG = System.getLogger("io.kmsjca.audit");
+
+    final List<AuditListener> listeners;
+    final AtomicLong delivered = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final AtomicLong dropped = new AtomicLong();
+
+    Delivery(List<AuditListener> listeners) {
+        this.listeners = listeners;
+    }
+
+    abstract void deliver(AuditEvent event);
+
+    /** Returns once every event accepted so far has reached every listener and been flushed. */
+    abstract void flush();
+
+    void close() {
+        flush();
+        listeners.forEach(l -> {
+            try {
+                l.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "audit listener " + l.getClass().getName() + " failed to close", e);
+            }
+        });
+    }
+
+    AuditStats stats() {
+        return new AuditStats(delivered.get(), failed.get(), dropped.get());
+    }
+
+    /**
+     * Hands {@code event} to every listener.
+     *
+     * @param failClosed whether a throwing listener fails the request (it is rethrown) or is
+     *                   counted and reported to the other listeners
+     */
+    void toListeners(AuditEvent event, boolean failClosed) {
+        for (AuditListener l : listeners) {
+            try {
+                l.onEvent(event);
+            } catch (RuntimeException e) {
+                if (failClosed) {
+                    throw new ProviderException("audit listener " + l.getClass().getName()
+                            + " failed; the " + event.operation() + " request is refused", e);
+                }
+                long n = failed.incrementAndGet();
+                LOG.log(System.Logger.Level.WARNING, "audit listener " + l.getClass().getName() + " failed on "
+                        + event.operation() + " (" + n + " failures so far)", e);
+                report(event, AuditOperation.AUDIT_DELIVERY_FAILED, "listener " + l.getClass().getName()
+                        + " failed (" + n + " failures so far): " + e, l);
+            }
+        }
+        delivered.incrementAndGet();
+    }
+
+    /** Tells the listeners (but {@code except}) about a delivery problem, as an event of its own. */
+    void report(AuditEvent cause, AuditOperation what, String message, AuditListener except) {
+        AuditEvent notice = new AuditEvent(java.util.UUID.randomUUID(), cause.time(), what, null, 0, null,
+                cause.principal(), cause.principalSource(), AuditOutcome.FAILED, "io.kmsjca.audit.AuditDeliveryProblem",
+                message, java.util.Map.of(), cause.requestId(), cause.providerInstance(), cause.host(), null, 0);
+        for (AuditListener l : listeners) {
+            if (l != except) {
+                try {
+                    l.onEvent(notice);
+                } catch (RuntimeException ignored) {
+                    failed.incrementAndGet(); // already failing: counted, never recursed
+                }
+            }
+        }
+    }
+
+    static void flushAll(List<AuditListener> listeners) {
+        for (AuditListener l : listeners) {
+            try {
+                l.flush();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "audit listener " + l.getClass().getName() + " failed to flush", e);
+            }
+        }
+    }
+
+    /** On the caller's thread: the request returns after every listener had the event. */
+    static final class Sync extends Delivery {
+        private final boolean failClosed;
+
+        Sync(List<AuditListener> listeners, boolean failClosed) {
+            super(listeners);
+            this.failClosed = failClosed;
+        }
+
+        @Override
+        void deliver(AuditEvent event) {
+            toListeners(event, failClosed);
+        }
+
+        @Override
+        void flush() {
+            flushAll(listeners);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.kmsjca.internal.crypto;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.DrbgParameters;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.security.Security;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The provider's own random generator: every salt, nonce, data key, master key and root key
+ * kms-jca makes comes from here, never from a {@code SecureRandom} a caller passes to
+ * {@code Cipher.init} or {@code KeyGenerator.init} (docs/decisions.md, "The provider's own
+ * random generator"). The JDK's {@code NativePRNGNonBlocking} where there is one (Linux, macOS):
+ * the kernel's generator ({@code /dev/urandom}) mixed with the JDK's, thread-safe, never
+ * blocking, and ready at once; elsewhere a JDK DRBG (Hash_DRBG, SHA-256, 256-bit strength). The
+ * JDK's DRBG is not the first choice because seeding its first instance gathers system entropy
+ * for 0.1–0.3 s, which every JVM start (every {@code kms} command) would pay.
+ *
+ * <p>A JVM restored from a snapshot (CRaC, AWS Lambda SnapStart) would otherwise continue the
+ * generator's state, and every wrap session, in each copy. So the provider registers a restore
+ * hook with the checkpoint/restore runtime when one is on the class path ({@code org.crac}, else
+ * {@code jdk.crac}; found by reflection, no compile-time dependency): after a restore it replaces
+ * the generator with a freshly seeded one and starts a new {@linkplain #epoch() epoch}, which
+ * ends every wrap session opened before.
+ */
+public final class KmsRandom {
+
+    private static final byte[] RESTORE_LABEL = "kms-jca/restore".getBytes(StandardCharsets.US_ASCII);
+    private static final AtomicInteger EPOCH = new AtomicInteger();
+    private static volatile SecureRandom generator = newGenerator();
+    /** Held strongly: a checkpoint/restore context may keep only a weak reference to it. */
+    @SuppressWarnings("unused")
+    private static final Object RESTORE_HOOK = registerRestoreHook();
+
+    private KmsRandom() {
+    }
+
+    /** Fills {@code bytes} from the provider's generator. */
+    public static void nextBytes(byte[] bytes) {
+        generator.nextBytes(bytes);
+    }
+
+    /** The provider's generator, for JDK APIs that take a SecureRandom (key pairs, ECDSA nonces). */
+    public static SecureRandom generator() {
+        return generator;
+    }
+
+    /**
+     * The current epoch: a new one starts at each restore from a snapshot. Whatever was derived
+     * from random bytes drawn in an earlier epoch (a wrap session) may exist in several copies of
+     * the process and must not be used again. A volatile read, cheap enough for every wrap.
+     */
+    public static int epoch() {
+        return EPOCH.get();
+    }
+
+    /**
+     * Called after a restore from a snapshot (by the registered hook, or by tests): a new
+     * generator, seeded further with what differs between copies of one snapshot even where the
+     * entropy source did not (the clocks and the restore count; {@code setSeed} adds to a seed,
+     * never replaces it), then a new epoch, so whoever sees the new epoch draws from it.
+     */
+    static void afterRestore() {
+        SecureRandom fresh = newGenerator();
+        fresh.setSeed(ByteBuffer.allocate(RESTORE_LABEL.length + 8 + 8 + 4).put(RESTORE_LABEL)
+                .putLong(System.nanoTime()).putLong(System.currentTimeMillis()).putInt(EPOCH.get()).array());
+        generator = fresh;
+        EPOCH.incrementAndGet();
+    }
+
+    /** From the JDK's SUN provider itself, as {@link Primitives} does: not whatever claims the name first. */
+    private static SecureRandom newGenerator() {
+        Provider sun = Security.getProvider("SUN");
+        try {
+            return sun != null ? SecureRandom.getInstance("NativePRNGNonBlocking", sun)
+                    : SecureRandom.getInstance("NativePRNGNonBlocking");
+        } catch (NoSuchAlgorithmException noDevUrandom) {
+            var drbg = DrbgParameters.instantiation(256, DrbgParameters.Capability.RESEED_ONLY,
+                    "kms-jca/random".getBytes(StandardCharsets.US_ASCII));
+            try {
+                return sun != null ? SecureRandom.getInstance("DRBG", drbg, sun) : SecureRandom.getInstance("DRBG", drbg);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("this JDK has neither NativePRNGNonBlocking nor DRBG", e);
+            }
+        }
+    }
+
+    /** Registers {@link #afterRestore()} with {@code org.crac} or {@code jdk.crac}, if present; else null. */
+    private static Object registerRestoreHook() {
+        for (String api : new String[] {"org.crac", "jdk.crac"}) {
+            try {
+                Class<?> core = Class.forName(api + ".Core");
+                Class<?> resource = Class.forName(api + ".Resource");
+                Class<?> context = Class.forName(api + ".Context");
+                Object global = core.getMethod("getGlobalContext").invoke(null);
+                Object hook = Proxy.newProxyInstance(KmsRandom.class.getClassLoader(), new Class<?>[] {resource},
+                        new RestoreHook());
+                context.getMethod("register", resource).invoke(global, hook);
+                return hook;
+            } catch (ClassNotFoundException | LinkageError absent) {
+                // this runtime has no such checkpoint/restore API: try the next
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                System.getLogger("io.kmsjca").log(System.Logger.Level.WARNING,
+                        "could not register the kms-jca restore hook with " + api + ": " + e);
+            }
+        }
+        return null;
+    }
+
+    /** {@code Resource.afterRestore} starts a new epoch; {@code beforeCheckpoint} has nothing to do. */
+    private static final class RestoreHook implements InvocationHandler {
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) {
+            switch (method.getName()) {
+                case "afterRestore" -> afterRestore();
+                case "hashCode" -> {
+                    return System.identityHashCode(proxy);
+                }
+                case "equals" -> {
+                    return proxy == args[0];
+                }
+                case "toString" -> {
+                    return "kms-jca restore hook";
+                }
+                default -> {
+                    // beforeCheckpoint: nothing to release
+                }
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.kmsjca.internal.engine;
+
+import io.kmsjca.internal.service.ServiceKeyHandle;
+import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.KmsKeyRing;
+
+import io.kmsjca.internal.crypto.SecretBytes;
+import io.kmsjca.internal.format.EncryptionContext;
+
+import java.security.InvalidKeyException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reuse of envelope data keys, like the AWS Encryption SDK's caching materials manager: a data
+ * key (and its wrapped copies) serves further messages to the same master keys and context
+ * until it has served {@code maxMessages} messages, encrypted {@code maxBytes} bytes, or lived
+ * {@code maxAge}, whichever comes first. Streams of unknown size count their bytes as they are
+ * encrypted; a limit crossed during a message retires the key when that message ends.
+ *
+ * <p>Unlike the ESDK's cache, this one knows the keys' lifecycle: a cached data key is reused
+ * only while every recipient master key may encrypt now and its current version is still the
+ * one the cached copy was wrapped under. A disabled, pending-deletion or destroyed key, a
+ * rotation, an imported version or a revocation (which needs a rotation first) therefore ends
+ * the reuse; the entry is dropped, its key wiped, and the message gets a fresh data key or is
+ * refused as any new one would be (docs/decisions.md).
+ *
+ * <p>It holds at most {@code maxEntries} entries; beyond that the oldest is evicted. Expired
+ * entries are swept whenever the cache is used, whoever they were for. Every dropped key is
+ * wiped at once: messages under way derived their own chunk keys and no longer need it. Every
+ * reuse is audited (REUSE_CACHED_DATA_KEY). Off unless a cipher is given one. Thread-safe;
+ * share it between the ciphers that should reuse keys.
+ */
+public final class DataKeyCache {
+
+    /** Entries kept when the caller names no bound: ample for the recipient sets of one service. */
+    public static final int DEFAULT_MAX_ENTRIES = 1000;
+
+    private final int maxMessages;
+    private final long maxBytes;
+    private final Duration maxAge;
+    private final int maxEntries;
+    private final Clock clock;
+    /**
+     * In insertion order, which is creation order (a new key for known recipients is inserted
+     * anew) and so expiry order, as every entry lives {@code maxAge}: the oldest entries, the
+     * ones to sweep and to evict, come first.
+     */
+    private final LinkedHashMap<Recipients, Entry> entries = new LinkedHashMap<>();
+
+    /** Who a message is for: its recipient keys (handles compare by key store and key id) and context. */
+    record Recipients(List<KmsKeyHandle> keys, EncryptionContext context) {
+        static Recipients of(KmsKeyRing ring, EncryptionContext context) {
+            return new Recipients(ring.encryptionKeys(), context);
+        }
+    }
+
+    /** One cached data key, with what the message header needs and its usage so far. */
+    static final class Entry {
+        final SecretBytes dataKey;
+        final byte[] header;
+        /** The version of each recipient key, in ring order, that its wrapped copy in the header names. */
+        private final int[] versions;
+        final Instant created;
+        int messages;
+        final AtomicLong bytes = new AtomicLong();
+
+        Entry(byte[] dataKey, byte[] header, int[] versions, Instant created) {
+            this.dataKey = new SecretBytes(dataKey, "AES");
+            this.header = header.clone();
+            this.versions = versions.clone();
+            this.created = created;
+        }
+
+        /** The version of the first recipient key, for the audit event of a reuse. */
+        int firstVersion() {
+            return versions[0];
+        }
+    }
+
+    /** A cache of at most {@link #DEFAULT_MAX_ENTRIES} entries on the system clock. */
+    public DataKeyCache(int maxMessages, long maxBytes, Duration maxAge) {
+        this(maxMessages, maxBytes, maxAge, DEFAULT_MAX_ENTRIES, Clock.systemUTC());
+    }
+
+    public DataKeyCache(int maxMessages, long maxBytes, Duration maxAge, Clock clock) {
+        this(maxMessages, maxBytes, maxAge, DEFAULT_MAX_ENTRIES, clock);
+    }
+
+    /** @param maxEntries how many recipient sets (keys and context) it keeps a data key for */
+    public DataKeyCache(int maxMessages, long maxBytes, Duration maxAge, int maxEntries) {
+        this(maxMessages, maxBytes, maxAge, maxEntries, Clock.systemUTC());
+    }
+
+    public DataKeyCache(int maxMessages, long maxBytes, Duration maxAge, int maxEntries, Clock clock) {
+        if (maxMessages < 1 || maxBytes < 1 || maxAge.isNegative() || maxAge.isZero() || maxEntries < 1) {
+            throw new IllegalArgumentException("data key cache limits must be positive");
+        }
+        this.maxMessages = maxMessages;
+        this.maxBytes = maxBytes;
+        this.maxAge = maxAge;
+        this.maxEntries = maxEntries;
+        this.clock = clock;
+    }
+
+    /** A cached entry taken for one message, with its own copy of the data key (the caller wipes it). */
+    record Reuse(Entry entry, byte[] dataKey) {
+    }
+
+    /**
+     * The entry for {@code recipients} if it may serve one more message (counted), else null.
+     * An entry that may not is dropped and its key wiped.
+     */
+    synchronized Reuse take(Recipients recipients) {
+        Instant now = clock.instant();
+        sweep(now);
+        Entry e = entries.get(recipients);
+        if (e == null) {
+            return null;
+        }
+        if (!withinLimits(e, now) || !wrappedUnderCurrentVersions(recipients, e)) {
+            drop(recipients, e);
+            return null;
+        }
+        e.messages++;
+        Reuse reuse = new Reuse(e, e.dataKey.getEncoded());
+        if (e.messages >= maxMessages) {
+            drop(recipients, e); // its last message: the key need not stay in memory until the next one asks
+        }
+        return reuse;
+    }
+
+    /**
+     * Caches a fresh data key whose copy for each recipient key was wrapped under {@code versions};
+     * its first message is counted.
+     */
+    synchronized Entry put(Recipients recipients, byte[] dataKey, byte[] header, int[] versions) {
+        Instant now = clock.instant();
+        sweep(now);
+        Entry e = new Entry(dataKey, header, versions, now);
+        e.messages = 1;
+        Entry old = entries.remove(recipients); // removed, not replaced: the new entry goes last, as the newest
+        if (old != null) {
+            old.dataKey.destroy();
+        }
+        if (e.messages < maxMessages) {
+            entries.put(recipients, e);
+            evictBeyond(maxEntries);
+        } else {
+            e.dataKey.destroy(); // a limit of one message: never reused, so not kept
+        }
+        return e;
+    }
+
+    /**
+     * The rule of reuse: every recipient key may encrypt now, and its current version is the one
+     * its cached copy was wrapped under. A message must be readable by whoever may read a message
+     * written now: after a rotation that is the new version (and the old one may be revoked next).
+     * Lock-free and without I/O: it reads the key store's immutable snapshot.
+     */
+    private static boolean wrappedUnderCurrentVersions(Recipients recipients, Entry e) {
+        List<KmsKeyHandle> keys = recipients.keys();
+        for (int i = 0; i < keys.size(); i++) {
+            KmsKeyHandle k = keys.get(i);
+            try {
+                if (ServiceKeyHandle.serviceOf(k).usableKey(k).current().number() != e.versions[i]) {
+                    return false;
+                }
+            } catch (InvalidKeyException unusable) {
+                return false; // a fresh data key is refused for it, audited, with the reason
+            }
+        }
+        return true;
+    }
+
+    private boolean withinLimits(Entry e, Instant now) {
+        return e.messages < maxMessages && e.bytes.get() < maxBytes && !expired(e, now);
+    }
+
+    /**
+     * Past {@code maxAge}, or made "after" now: the clock stepped back (NTP step, VM restore) and
+     * the entry's age is unknown, so it is not trusted to be younger than {@code maxAge}.
+     */
+    private boolean expired(Entry e, Instant now) {
+        return now.isBefore(e.created) || !now.isBefore(e.created.plus(maxAge));
+    }
+
+    /**
+     * Drops expired entries from the oldest on, stopping at the first live one: amortised, each
+     * entry is swept once. Should the clock step back, the entries made "after" now count as
+     * expired; those the sweep does not reach are dropped when their own recipients ask.
+     */
+    private void sweep(Instant now) {
+        for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (!expired(e, now)) {
+                return;
+            }
+            it.remove();
+            e.dataKey.destroy();
+        }
+    }
+
+    /** Evicts the oldest entries, their keys wiped, until at most {@code bound} remain. */
+    private void evictBeyond(int bound) {
+        for (Iterator<Entry> it = entries.values().iterator(); entries.size() > bound && it.hasNext(); ) {
+            Entry e = it.next();
+            it.remove();
+            e.dataKey.destroy();
+        }
+    }
+
+    private void drop(Recipients recipients, Entry e) {
+        entries.remove(recipients);
+        e.dataKey.destroy();
+    }
+
+    /** How many recipient sets have a data key cached now (tests, diagnostics). */
+    synchronized int size() {
+        return entries.size();
+    }
+}

@@ -1,0 +1,59 @@
+package io.kmsjca.internal.engine;
+
+import io.kmsjca.internal.crypto.Hkdf;
+import io.kmsjca.internal.crypto.SecretBytes;
+import io.kmsjca.internal.format.WrappedKeyBlob;
+
+import javax.crypto.Mac;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.util.Arrays;
+import java.util.UUID;
+
+/**
+ * The AES-256-GCM key and key commitment that one salt selects under one master-key version:
+ * HKDF-Expand-SHA256(PRK = version material, info = "kms-jca/KMSWrap/v1" | key id | version |
+ * salt, L = 64) = GCM key (32) | commitment (32). The master key is uniformly random, so Extract
+ * is skipped (RFC 5869 §3.3). HMAC-SHA256 is collision resistant, so the commitment binds a
+ * blob to exactly one key (docs/decisions.md, "KMSWrap key derivation").
+ */
+public final class DerivedKey {
+
+    private static final byte[] LABEL = "kms-jca/KMSWrap/v1".getBytes(StandardCharsets.US_ASCII);
+
+    public final byte[] salt;
+    final SecretBytes gcmKey;
+    final byte[] commitment;
+
+    private DerivedKey(byte[] salt, SecretBytes gcmKey, byte[] commitment) {
+        this.salt = salt;
+        this.gcmKey = gcmKey;
+        this.commitment = commitment;
+    }
+
+    public static DerivedKey derive(SecretBytes material, UUID keyId, int version, byte[] salt, Mac mac)
+            throws InvalidKeyException {
+        byte[] info = ByteBuffer.allocate(LABEL.length + 16 + 4 + WrappedKeyBlob.SALT_BYTES)
+                .put(LABEL).putLong(keyId.getMostSignificantBits()).putLong(keyId.getLeastSignificantBits())
+                .putInt(version).put(salt).array();
+        mac.init(material);
+        byte[] okm = Hkdf.expand(mac, info, 64);
+        try {
+            return new DerivedKey(salt.clone(), new SecretBytes(Arrays.copyOf(okm, 32), "AES"),
+                    Arrays.copyOfRange(okm, 32, 64));
+        } finally {
+            Arrays.fill(okm, (byte) 0);
+        }
+    }
+
+    public boolean hasSalt(byte[] blob) {
+        return Arrays.equals(salt, 0, salt.length, blob, WrappedKeyBlob.SALT_OFFSET,
+                WrappedKeyBlob.SALT_OFFSET + WrappedKeyBlob.SALT_BYTES);
+    }
+
+    void destroy() {
+        gcmKey.destroy();
+        Arrays.fill(commitment, (byte) 0);
+    }
+}

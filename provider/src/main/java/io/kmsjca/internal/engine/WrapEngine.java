@@ -1,0 +1,165 @@
+package io.kmsjca.internal.engine;
+
+import io.kmsjca.internal.service.ServiceKeyHandle;
+import io.kmsjca.internal.service.EmbeddedKeyService;
+import io.kmsjca.internal.model.KeyVersion;
+import io.kmsjca.internal.model.MasterKey;
+import io.kmsjca.internal.service.KeyUse;
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KmsKeyHandle;
+
+import io.kmsjca.internal.crypto.ConstantTime;
+import io.kmsjca.internal.crypto.Primitives;
+import io.kmsjca.internal.format.EncryptionContext;
+import io.kmsjca.internal.format.WrappedKeyBlob;
+import io.kmsjca.spi.audit.AuditOperation;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.BadPaddingException;
+import javax.crypto.Cipher;
+import javax.crypto.IllegalBlockSizeException;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.util.UUID;
+
+/**
+ * The hot path of KMSWrap: seal and open one blob. One engine per {@code Cipher} or
+ * {@code KeyGenerator} instance, holding its own JDK AES-GCM and HMAC, so a call takes no lock,
+ * does no I/O and looks up no provider. Not thread-safe, like the JCA objects that own it.
+ */
+public final class WrapEngine {
+
+    private static final int TAG_BITS = WrappedKeyBlob.TAG_BYTES * 8;
+
+    private final Cipher gcm = Primitives.aesGcm();
+    private final Mac mac = Primitives.mac("HmacSHA256");
+    /** Header and context as one AAD update: the JDK's GCM buffers each update separately. */
+    private byte[] aadScratch = new byte[WrappedKeyBlob.HEADER_BYTES + 2];
+
+    /**
+     * Fails, audited, if {@code handle}'s key may not be used now: lets {@code Cipher.init}
+     * refuse a disabled key with the {@code InvalidKeyException} the JCA expects there.
+     */
+    public void checkUsable(KmsKeyHandle handle, EncryptionContext context, AuditOperation op) throws InvalidKeyException {
+        try {
+            ServiceKeyHandle.serviceOf(handle).usableKey(handle);
+        } catch (InvalidKeyException e) {
+            recordFailure(handle, null, 0, op, e, context);
+            throw e;
+        }
+    }
+
+    /**
+     * Seals {@code plaintext[off, off+len)} under the current version of {@code handle}'s key.
+     *
+     * @param aad the caller's extra AAD ({@code Cipher.updateAAD}), first {@code aadLen} bytes
+     */
+    public byte[] seal(KmsKeyHandle handle, byte[] plaintext, int off, int len, EncryptionContext context,
+                       byte[] aad, int aadLen, AuditOperation op) throws InvalidKeyException {
+        EmbeddedKeyService service = ServiceKeyHandle.serviceOf(handle);
+        MasterKey key = null;
+        try {
+            key = service.usableKey(handle);
+            byte[] blob = sealUnaudited(service.keyUse(), key, plaintext, off, len, context, aad, aadLen);
+            service.auditRecorder().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
+            return blob;
+        } catch (InvalidKeyException | RuntimeException e) {
+            recordFailure(handle, key, 0, op, e, context);
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a blob made under {@code handle}'s key.
+     *
+     * @throws InvalidKeyException       the blob names another key, or a version that does not
+     *                                   exist or may not decrypt, or the key may not be used now
+     * @throws AEADBadTagException       the blob, the context or the AAD differ from sealing time
+     * @throws IllegalBlockSizeException the blob is shorter or longer than any blob can be
+     * @throws BadPaddingException       the blob is not a KMSWrap blob this code can read
+     */
+    public byte[] open(KmsKeyHandle handle, byte[] blob, EncryptionContext context, byte[] aad, int aadLen,
+                       AuditOperation op) throws GeneralSecurityException {
+        EmbeddedKeyService service = ServiceKeyHandle.serviceOf(handle);
+        MasterKey key = null;
+        try {
+            WrappedKeyBlob.check(blob);
+            UUID blobKey = WrappedKeyBlob.keyId(blob);
+            if (!blobKey.equals(handle.keyId())) {
+                throw new InvalidKeyException("blob was wrapped under key " + blobKey + ", not under key "
+                        + handle.keyId() + "; unwrap it with the handle of key " + blobKey);
+            }
+            key = service.usableKey(handle);
+            byte[] plaintext = openUnaudited(key, blob, context, aad, aadLen);
+            service.auditRecorder().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
+            return plaintext;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            recordFailure(handle, key, blob.length >= WrappedKeyBlob.OVERHEAD ? WrappedKeyBlob.keyVersion(blob) : 0,
+                    op, e, context);
+            throw e;
+        }
+    }
+
+    /** Seals under {@code key}'s current version, already checked usable; counts the wrap. */
+    public byte[] sealUnaudited(KeyUse use, MasterKey key, byte[] plaintext, int off, int len, EncryptionContext context,
+                         byte[] aad, int aadLen) throws InvalidKeyException {
+        if (len > WrappedKeyBlob.MAX_PLAINTEXT_BYTES) {
+            throw new IllegalArgumentException("KMSWrap protects at most " + WrappedKeyBlob.MAX_PLAINTEXT_BYTES
+                    + " bytes, got " + len);
+        }
+        KeyVersion version = key.current();
+        KeyVersion.Lease lease = version.lease(key.id(), mac);
+        byte[] nonce = ByteBuffer.allocate(WrappedKeyBlob.NONCE_BYTES).putLong(4, lease.counter()).array();
+        byte[] blob = WrappedKeyBlob.newBlob(key.id(), version.number(), lease.key().salt,
+                lease.key().commitment, nonce, len);
+        try {
+            gcm.init(Cipher.ENCRYPT_MODE, lease.key().gcmKey, new GCMParameterSpec(TAG_BITS, nonce));
+            authenticate(blob, context, aad, aadLen);
+            gcm.doFinal(plaintext, off, len, blob, WrappedKeyBlob.HEADER_BYTES);
+        } catch (InvalidKeyException e) {
+            throw e;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM encryption failed", e);
+        }
+        use.wrapped(key, version);
+        return blob;
+    }
+
+    /** Opens a checked blob of {@code key}, already checked usable. */
+    public byte[] openUnaudited(MasterKey key, byte[] blob, EncryptionContext context, byte[] aad, int aadLen)
+            throws GeneralSecurityException {
+        KeyVersion version = key.versionForUnwrap(WrappedKeyBlob.keyVersion(blob));
+        DerivedKey derived = version.forBlob(key.id(), blob, mac);
+        if (!ConstantTime.equals(derived.commitment, 0, blob, WrappedKeyBlob.COMMITMENT_OFFSET,
+                WrappedKeyBlob.COMMITMENT_BYTES)) {
+            throw new AEADBadTagException("key commitment does not match: the blob was altered");
+        }
+        gcm.init(Cipher.DECRYPT_MODE, derived.gcmKey,
+                new GCMParameterSpec(TAG_BITS, blob, WrappedKeyBlob.NONCE_OFFSET, WrappedKeyBlob.NONCE_BYTES));
+        authenticate(blob, context, aad, aadLen);
+        return gcm.doFinal(blob, WrappedKeyBlob.HEADER_BYTES, blob.length - WrappedKeyBlob.HEADER_BYTES);
+    }
+
+    /** GCM AAD = blob header | canonical encryption context | caller's AAD (docs/FORMAT.md). */
+    private void authenticate(byte[] blob, EncryptionContext context, byte[] aad, int aadLen) {
+        int n = WrappedKeyBlob.HEADER_BYTES + context.encodedLength() + aadLen;
+        if (aadScratch.length < n) {
+            aadScratch = new byte[n];
+        }
+        System.arraycopy(blob, 0, aadScratch, 0, WrappedKeyBlob.HEADER_BYTES);
+        int end = context.copyEncodedTo(aadScratch, WrappedKeyBlob.HEADER_BYTES);
+        if (aadLen > 0) {
+            System.arraycopy(aad, 0, aadScratch, end, aadLen);
+        }
+        gcm.updateAAD(aadScratch, 0, n);
+    }
+
+    private static void recordFailure(KmsKeyHandle handle, MasterKey key, int version, AuditOperation op,
+                                      Exception error, EncryptionContext context) {
+        ServiceKeyHandle.serviceOf(handle).auditRecorder().record(op, key == null ? handle.keyId() : key.id(), version, handle.alias(), error,
+                context);
+    }
+}

@@ -1,0 +1,288 @@
+package io.kmsjca.internal.jca;
+
+import io.kmsjca.internal.service.EmbeddedKeyService;
+import io.kmsjca.provider.KmsKeyStores;
+import io.kmsjca.provider.KmsLoadParameter;
+import io.kmsjca.provider.KmsProvider;
+
+import io.kmsjca.keys.KeyAlias;
+import io.kmsjca.keys.KeyMetadata;
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.internal.jca.KeyStoreAccess;
+import io.kmsjca.internal.service.KeyStores;
+import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.StorePasswordRequiredException;
+import io.kmsjca.spi.audit.AuditOperation;
+
+import javax.crypto.SecretKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.KeyStoreSpi;
+import java.security.UnrecoverableEntryException;
+import java.security.cert.Certificate;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Date;
+import java.util.Enumeration;
+import java.util.Optional;
+
+/**
+ * {@code KeyStore "KMS"}: the JCA view of an {@link EmbeddedKeyService}. Entries are secret-key entries
+ * named by alias; {@code getKey} returns a {@link KmsKeyHandle}, never material. Per-entry
+ * passwords are accepted and ignored: every key is sealed under the store's root key.
+ * What this instance may do is decided when it is loaded ({@link KeyStoreAccess}): exporting,
+ * importing and deleting need a store loaded with its password. This class only adapts; the
+ * rules live in the key service.
+ */
+public final class KmsKeyStoreSpi extends KeyStoreSpi {
+
+    private static final byte[] IMAGE_MAGIC = "KMSJCAKS".getBytes(StandardCharsets.US_ASCII);
+
+    private final KmsProvider provider;
+    private KeyStoreAccess access;
+    private boolean live;
+
+    public KmsKeyStoreSpi(KmsProvider provider) {
+        this.provider = provider;
+    }
+
+    // ---------------------------------------------------------------- load and store
+
+    /**
+     * With a stream: reads a store image. Without one: opens the store the provider's
+     * configuration names, or else starts a new, empty store in memory.
+     */
+    @Override
+    public void engineLoad(InputStream stream, char[] password) throws IOException {
+        if (stream != null) {
+            use(KeyStoreAccess.administrator(KeyStores.read(stream, password, provider.config().options())), false);
+            return;
+        }
+        Optional<KeyStoreAccess> configured = provider.configuredStore(password);
+        if (configured.isPresent()) {
+            use(configured.get(), true);
+        } else {
+            use(KeyStoreAccess.administrator(KeyStores.newInMemory(provider.config().options())), false);
+        }
+    }
+
+    @Override
+    public void engineLoad(KeyStore.LoadStoreParameter param) throws IOException {
+        if (param == null) {
+            engineLoad(null, null);
+        } else if (param instanceof KmsLoadParameter kms && kms.service() != null) {
+            EmbeddedKeyService service = EmbeddedKeyService.of(kms.service());
+            use(kms.manages() ? KeyStoreAccess.administrator(service)
+                    : KeyStoreAccess.keysOnly(service, "as a view of a KeyService (KmsLoadParameter.of)"), true);
+        } else if (param instanceof KmsLoadParameter kms) {
+            char[] password = ((KeyStore.PasswordProtection) kms.getProtectionParameter()).getPassword();
+            use(KeyStoreAccess.administrator(KeyStores.openFile(kms.path(), password, provider.config().options())), true);
+        } else {
+            throw new IllegalArgumentException("KMS key stores load from a KmsLoadParameter, not "
+                    + param.getClass().getName());
+        }
+    }
+
+    /**
+     * Writes the whole store as one authenticated image, its root key wrapped under
+     * {@code password}: the same password or a new one ({@code keytool -storepasswd}). Only a
+     * store loaded with its password may do this; otherwise an {@code IOException} whose cause
+     * is a {@link StorePasswordRequiredException}.
+     */
+    @Override
+    public void engineStore(OutputStream stream, char[] password) throws IOException {
+        if (password == null) {
+            throw new IOException("a KMS key store is always written with a password");
+        }
+        EmbeddedKeyService service;
+        try {
+            service = access.administer(AuditOperation.STORE_KEY_STORE, null);
+        } catch (StorePasswordRequiredException e) {
+            throw new IOException(e.getMessage(), e); // store() declares no KeyStoreException for this
+        }
+        KeyStores.write(service, stream, password);
+    }
+
+    /** A live store is already durable; an in-memory one is written with {@code store(OutputStream, char[])}. */
+    @Override
+    public void engineStore(KeyStore.LoadStoreParameter param) throws IOException {
+        if (!live) {
+            throw new UnsupportedOperationException("this KMS key store lives in memory: write it with "
+                    + "store(OutputStream, char[])");
+        }
+    }
+
+    /** Recognizes a KMS store image, so {@code KeyStore.getInstance(File, char[])} finds this type. */
+    @Override
+    public boolean engineProbe(InputStream stream) throws IOException {
+        return Arrays.equals(stream.readNBytes(IMAGE_MAGIC.length), IMAGE_MAGIC);
+    }
+
+    private void use(KeyStoreAccess next, boolean isLive) {
+        this.access = next;
+        this.live = isLive;
+    }
+
+    /** The key service, for what any loaded store may do: use its keys. */
+    private EmbeddedKeyService keys() {
+        return access.keys();
+    }
+
+    // ---------------------------------------------------------------- entries
+
+    @Override
+    public Key engineGetKey(String alias, char[] password) {
+        return handle(alias).orElse(null);
+    }
+
+    /** A key's entry; or, under {@link KmsKeyStores#MANAGEMENT_ENTRY} and the store password, the key service. */
+    @Override
+    public KeyStore.Entry engineGetEntry(String alias, KeyStore.ProtectionParameter protParam)
+            throws UnrecoverableEntryException {
+        if (KmsKeyStores.MANAGEMENT_ENTRY.equals(alias)) {
+            char[] password = protParam instanceof KeyStore.PasswordProtection p ? p.getPassword() : null;
+            return new KmsKeyStores.ManagementEntry(access.management(password));
+        }
+        return handle(alias).map(KeyStore.SecretKeyEntry::new).orElse(null);
+    }
+
+    /**
+     * Imports AES-256 material: a new master key under a new alias, or a new version of the key
+     * an existing alias names (older versions are kept, never overwritten). Needs a store loaded
+     * with its password ({@link StorePasswordRequiredException} otherwise).
+     */
+    @Override
+    public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain)
+            throws KeyStoreException {
+        if (chain != null && chain.length > 0) {
+            throw new KeyStoreException("a KMS key store holds secret keys only, not certificate chains");
+        }
+        if (key instanceof KmsKeyHandle) {
+            throw new KeyStoreException("key is a KMS master-key handle; its material cannot be copied");
+        }
+        if (!(key instanceof SecretKey) || !"AES".equalsIgnoreCase(key.getAlgorithm())) {
+            throw new KeyStoreException("a KMS key store imports AES-256 secret keys only, not "
+                    + (key == null ? "null" : key.getAlgorithm() + " " + key.getClass().getSimpleName()));
+        }
+        byte[] material = key.getEncoded();
+        if (material == null) {
+            throw new KeyStoreException("key is not extractable (getEncoded() is null), so it cannot be imported");
+        }
+        try {
+            access.administer(AuditOperation.IMPORT_KEY_MATERIAL, alias).importKeyMaterial(alias, material);
+        } finally {
+            Arrays.fill(material, (byte) 0);
+        }
+    }
+
+    @Override
+    public void engineSetKeyEntry(String alias, byte[] key, Certificate[] chain) throws KeyStoreException {
+        throw new KeyStoreException("a KMS key store cannot import protected key bytes; "
+                + "import a SecretKey with setKeyEntry(alias, key, password, chain)");
+    }
+
+    @Override
+    public void engineSetEntry(String alias, KeyStore.Entry entry, KeyStore.ProtectionParameter protParam)
+            throws KeyStoreException {
+        if (!(entry instanceof KeyStore.SecretKeyEntry secret)) {
+            throw new KeyStoreException("a KMS key store holds secret-key entries only, not "
+                    + (entry == null ? "null" : entry.getClass().getSimpleName()));
+        }
+        engineSetKeyEntry(alias, secret.getSecretKey(), null, null);
+    }
+
+    @Override
+    public void engineSetCertificateEntry(String alias, Certificate cert) throws KeyStoreException {
+        throw new KeyStoreException("a KMS key store holds secret keys only, not certificates");
+    }
+
+    /**
+     * Removes the alias. A key left with no alias is scheduled for deletion after the
+     * configured waiting period (30 days by default), not destroyed. Needs a store loaded with
+     * its password ({@link StorePasswordRequiredException} otherwise), even for an absent alias.
+     */
+    @Override
+    public void engineDeleteEntry(String alias) throws KeyStoreException {
+        EmbeddedKeyService service = access.administer(AuditOperation.DELETE_ALIAS, alias);
+        if (isAlias(alias)) {
+            service.deleteAlias(alias);
+        }
+    }
+
+    @Override
+    public Enumeration<String> engineAliases() {
+        return Collections.enumeration(keys().listAliases().stream().map(KeyAlias::alias).toList());
+    }
+
+    @Override
+    public boolean engineContainsAlias(String alias) {
+        return isAlias(alias);
+    }
+
+    @Override
+    public int engineSize() {
+        return keys().listAliases().size();
+    }
+
+    @Override
+    public boolean engineIsKeyEntry(String alias) {
+        return isAlias(alias);
+    }
+
+    @Override
+    public boolean engineIsCertificateEntry(String alias) {
+        return false;
+    }
+
+    @Override
+    public boolean engineEntryInstanceOf(String alias, Class<? extends KeyStore.Entry> entryClass) {
+        return isAlias(alias) && entryClass.isAssignableFrom(KeyStore.SecretKeyEntry.class);
+    }
+
+    @Override
+    public Date engineGetCreationDate(String alias) {
+        return handle(alias).map(h -> metadata(h).creationDate()).map(Date::from).orElse(null);
+    }
+
+    /** Null: a KMS key store holds no certificates. */
+    @Override
+    public Certificate[] engineGetCertificateChain(String alias) {
+        return null;
+    }
+
+    /** Null: a KMS key store holds no certificates. */
+    @Override
+    public Certificate engineGetCertificate(String alias) {
+        return null;
+    }
+
+    /** Null: a KMS key store holds no certificates. */
+    @Override
+    public String engineGetCertificateAlias(Certificate cert) {
+        return null;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Entries are named by alias only, so {@code aliases()} and {@code containsAlias} agree. */
+    private Optional<KmsKeyHandle> handle(String alias) {
+        return isAlias(alias) ? keys().findKey(alias) : Optional.empty();
+    }
+
+    private boolean isAlias(String alias) {
+        return keys().hasAlias(alias);
+    }
+
+    private KeyMetadata metadata(KmsKeyHandle h) {
+        try {
+            return keys().describeKey(h.keyId().toString());
+        } catch (KeyStoreException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.kmsjca.internal.model;
+
+import io.kmsjca.internal.engine.DerivedKey;
+import io.kmsjca.keys.KeyOrigin;
+import io.kmsjca.keys.RotationReason;
+import io.kmsjca.keys.VersionState;
+
+import io.kmsjca.internal.crypto.KmsRandom;
+import io.kmsjca.internal.crypto.SecretBytes;
+import io.kmsjca.internal.format.WrappedKeyBlob;
+
+import javax.crypto.Mac;
+import java.security.InvalidKeyException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * One version of a master key: its material, why it exists, and the derived keys in use.
+ * Shared, unchanged, by every snapshot that holds the key, so its caches and usage count
+ * survive rotations and alias changes; a change of its own state makes a new object.
+ * Lock-free: wraps and unwraps on many threads only read and compare-and-set.
+ */
+public final class KeyVersion {
+
+    /**
+     * Wraps per derived key before a fresh salt is drawn. Nonces are a per-session counter, so
+     * they never repeat; the cap bounds what one derived key protects (docs/decisions.md).
+     * Salts come from the provider's generator, and a restore from a snapshot ends every session
+     * ({@link KmsRandom#epoch()}), so no two processes ever continue one session.
+     */
+    static final long MAX_WRAPS_PER_SESSION = 1L << 20;
+    /** The limit sessions opened from now on take; lowered only by tests, to reach rollovers quickly. */
+    private static volatile long sessionLimit = MAX_WRAPS_PER_SESSION;
+    private static final int UNWRAP_CACHE_SLOTS = 16;
+
+    private final int number;
+    private final Instant created;
+    private final KeyOrigin origin;
+    private final RotationReason reason;
+    private final VersionState state;
+    private final Instant stateDate;
+    private final SecretBytes material;
+    private final AtomicLong wraps;
+    private volatile long persistedWraps;
+    private final AtomicReference<WrapSession> session = new AtomicReference<>();
+    private final AtomicReferenceArray<DerivedKey> unwrapCache = new AtomicReferenceArray<>(UNWRAP_CACHE_SLOTS);
+
+    /** An active version holding {@code material} (copied; the caller wipes its own). */
+    public KeyVersion(int number, Instant created, KeyOrigin origin, RotationReason reason, byte[] material, long wraps) {
+        this(number, created, origin, reason, VersionState.ACTIVE, null, checkMaterial(material), wraps);
+    }
+
+    private KeyVersion(int number, Instant created, KeyOrigin origin, RotationReason reason, VersionState state,
+                       Instant stateDate, SecretBytes material, long wraps) {
+        if (number < 1) {
+            throw new IllegalArgumentException("key version must be 1 or more, was " + number);
+        }
+        if ((state == VersionState.ACTIVE) != (material != null) || (state == VersionState.ACTIVE) != (stateDate == null)) {
+            throw new IllegalArgumentException("an active version has material and no state date; others neither");
+        }
+        this.number = number;
+        this.created = Objects.requireNonNull(created);
+        this.origin = Objects.requireNonNull(origin);
+        this.reason = Objects.requireNonNull(reason);
+        this.state = state;
+        this.stateDate = stateDate;
+        this.material = material;
+        this.wraps = new AtomicLong(wraps);
+        this.persistedWraps = wraps;
+    }
+
+    /** A version read back without material (revoked or destroyed). */
+    public static KeyVersion withoutMaterial(int number, Instant created, KeyOrigin origin, RotationReason reason,
+                                      VersionState state, Instant stateDate, long wraps) {
+        return new KeyVersion(number, created, origin, reason, state, stateDate, null, wraps);
+    }
+
+    private static SecretBytes checkMaterial(byte[] material) {
+        if (material == null || material.length != 32) {
+            throw new IllegalArgumentException("master key material must be 32 bytes (AES-256)");
+        }
+        return new SecretBytes(material, "HmacSHA256");
+    }
+
+    public int number() {
+        return number;
+    }
+
+    public Instant created() {
+        return created;
+    }
+
+    public KeyOrigin origin() {
+        return origin;
+    }
+
+    public RotationReason reason() {
+        return reason;
+    }
+
+    public VersionState state() {
+        return state;
+    }
+
+    /** When the version was revoked or destroyed, else null. */
+    public Instant stateDate() {
+        return stateDate;
+    }
+
+    /** Wraps made under this version (persisted from time to time, so a crash may lose the latest). */
+    public long wraps() {
+        return wraps.get();
+    }
+
+    /** Wraps counted since the count was last written to a record. */
+    public long unpersistedWraps() {
+        return wraps.get() - persistedWraps;
+    }
+
+    /** The count to write into a record now; remembered as persisted. */
+    public long wrapsForRecord() {
+        long n = wraps.get();
+        persistedWraps = n;
+        return n;
+    }
+
+    /** Counts one more wrap and returns the new count. */
+    public long countWrap() {
+        return wraps.incrementAndGet();
+    }
+
+    /** The material, for sealing into a record only; null unless active. The caller wipes it. */
+    public byte[] materialCopy() {
+        return material == null ? null : material.getEncoded();
+    }
+
+    /** Whether this object still holds live material in memory (tests of wiping). */
+    boolean holdsMaterial() {
+        return material != null && !material.isDestroyed();
+    }
+
+    /**
+     * This version in state {@code next} as of {@code when}, without material. This object keeps
+     * its material until {@link #wipe()}: the key service wipes it once the change is durable, so
+     * a failed write leaves a version the store still calls active usable here.
+     */
+    KeyVersion ended(VersionState next, Instant when) {
+        return new KeyVersion(number, created, origin, reason, next, when, null, wraps.get());
+    }
+
+    /** Tests only: sessions opened from now on end after {@code wraps} wraps (1 … {@link #MAX_WRAPS_PER_SESSION}). */
+    static void sessionLimitForTests(long wraps) {
+        if (wraps < 1 || wraps > MAX_WRAPS_PER_SESSION) {
+            throw new IllegalArgumentException("session limit must be 1.." + MAX_WRAPS_PER_SESSION);
+        }
+        sessionLimit = wraps;
+    }
+
+    /** A derived key and the unique counter value one wrap may use with it. */
+    public record Lease(DerivedKey key, long counter) {
+    }
+
+    /**
+     * Takes the next counter value of the current session, opening a new session when it is used
+     * up or was opened before the last restore from a snapshot.
+     */
+    public Lease lease(UUID keyId, Mac mac) throws InvalidKeyException {
+        while (true) {
+            WrapSession s = session.get();
+            if (s != null && s.epoch == KmsRandom.epoch()) {
+                long n = s.uses.getAndIncrement();
+                if (n < s.limit) {
+                    return new Lease(s.key, n);
+                }
+            }
+            // the epoch is read before the salt is drawn: a session opened across a restore is never used
+            int epoch = KmsRandom.epoch();
+            byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
+            KmsRandom.nextBytes(salt);
+            WrapSession fresh = new WrapSession(DerivedKey.derive(liveMaterial(), keyId, number, salt, mac), epoch,
+                    sessionLimit);
+            if (session.compareAndSet(s, fresh)) {
+                remember(fresh.key);
+            }
+        }
+    }
+
+    /** The derived key a blob's salt selects, from the cache or derived now. */
+    public DerivedKey forBlob(UUID keyId, byte[] blob, Mac mac) throws InvalidKeyException {
+        int slot = blob[WrappedKeyBlob.SALT_OFFSET] & (UNWRAP_CACHE_SLOTS - 1);
+        DerivedKey cached = unwrapCache.get(slot);
+        if (cached != null && cached.hasSalt(blob)) {
+            return cached;
+        }
+        byte[] salt = Arrays.copyOfRange(blob, WrappedKeyBlob.SALT_OFFSET,
+                WrappedKeyBlob.SALT_OFFSET + WrappedKeyBlob.SALT_BYTES);
+        DerivedKey derived = DerivedKey.derive(liveMaterial(), keyId, number, salt, mac);
+        unwrapCache.set(slot, derived);
+        return derived;
+    }
+
+    private SecretBytes liveMaterial() throws InvalidKeyException {
+        if (material == null || material.isDestroyed()) {
+            throw new InvalidKeyException("key version " + number + " has no material (" + state.name().toLowerCase() + ")");
+        }
+        return material;
+    }
+
+    private void remember(DerivedKey key) {
+        unwrapCache.set(key.salt[0] & (UNWRAP_CACHE_SLOTS - 1), key);
+    }
+
+    /**
+     * Wipes the material and forgets the derived keys. A wrap or unwrap already past its state
+     * check may still finish with a derived key it holds; nothing new starts.
+     */
+    public void wipe() {
+        if (material != null) {
+            material.destroy();
+        }
+        session.set(null);
+        for (int i = 0; i < UNWRAP_CACHE_SLOTS; i++) {
+            unwrapCache.set(i, null);
+        }
+    }
+
+    /** One derived key, the epoch it was opened in, and its nonce counter up to its limit. */
+    private static final class WrapSession {
+        final DerivedKey key;
+        final int epoch;
+        final long limit;
+        final AtomicLong uses = new AtomicLong();
+
+        WrapSession(DerivedKey key, int epoch, long limit) {
+            this.key = key;
+            this.epoch = epoch;
+            this.limit = limit;
+        }
+    }
+}

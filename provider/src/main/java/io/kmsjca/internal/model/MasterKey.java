@@ -1,0 +1,364 @@
+package io.kmsjca.internal.model;
+
+import io.kmsjca.internal.store.MasterKeyCodec;
+import io.kmsjca.keys.KeyManagerType;
+import io.kmsjca.keys.KeyMetadata;
+import io.kmsjca.keys.KeyOrigin;
+import io.kmsjca.keys.KeySpec;
+import io.kmsjca.keys.KeyState;
+import io.kmsjca.keys.KeyUnavailableException;
+import io.kmsjca.keys.KeyUsage;
+import io.kmsjca.keys.VersionState;
+
+import java.security.InvalidKeyException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * A master key at one revision: immutable. Every lifecycle rule lives here, as a transition
+ * that returns the changed key, or refuses with a {@link TransitionRefused} (the key's state or
+ * manager does not allow it) or a {@link TransitionArgumentInvalid} (the argument is wrong in any
+ * state), whose message names the key, its state or the allowed range, and what to do. The key
+ * service only applies transitions.
+ *
+ * <pre>
+ *   state            enable    disable   schedule deletion   cancel deletion   crypto
+ *   Enabled          (stays)   Disabled  PendingDeletion     refused           yes
+ *   Disabled         Enabled   (stays)   PendingDeletion     refused           no
+ *   PendingDeletion  refused   refused   refused             Disabled          no
+ *   Destroyed        refused   refused   refused             refused           no
+ * </pre>
+ */
+public final class MasterKey {
+
+    public static final int MIN_ROTATION_DAYS = 90;
+    public static final int MAX_ROTATION_DAYS = 2560;
+    public static final int DEFAULT_ROTATION_DAYS = 365;
+
+    private final UUID id;
+    private final long revision;
+    private final String description;
+    private final KeyState state;
+    private final KeyManagerType manager;
+    private final Instant created;
+    private final Instant deletionDate;
+    private final List<String> aliases;
+    private final Map<String, String> tags;
+    private final int rotationPeriodDays;
+    private final int minDecryptionVersion;
+    private final List<KeyVersion> versions;
+
+    public MasterKey(UUID id, long revision, String description, KeyState state, KeyManagerType manager, Instant created,
+              Instant deletionDate, List<String> aliases, Map<String, String> tags, int rotationPeriodDays,
+              int minDecryptionVersion, List<KeyVersion> versions) {
+        this.id = Objects.requireNonNull(id);
+        this.revision = revision;
+        this.description = Objects.requireNonNull(description);
+        this.state = Objects.requireNonNull(state);
+        this.manager = Objects.requireNonNull(manager);
+        this.created = Objects.requireNonNull(created);
+        this.deletionDate = deletionDate;
+        this.aliases = List.copyOf(new TreeSet<>(aliases));
+        this.tags = Map.copyOf(new TreeMap<>(tags));
+        this.rotationPeriodDays = rotationPeriodDays;
+        this.minDecryptionVersion = minDecryptionVersion;
+        this.versions = List.copyOf(versions);
+        if ((state == KeyState.PENDING_DELETION || state == KeyState.DESTROYED) != (deletionDate != null)) {
+            throw new IllegalArgumentException("a deletion date is set exactly when the key is PendingDeletion or Destroyed");
+        }
+        if (this.versions.isEmpty()) {
+            throw new IllegalArgumentException("a master key has at least one version");
+        }
+        for (int i = 0; i < this.versions.size(); i++) {
+            if (this.versions.get(i).number() != i + 1) {
+                throw new IllegalArgumentException("key versions must be numbered 1, 2, 3, ...");
+            }
+        }
+        if (rotationPeriodDays != 0 && (rotationPeriodDays < MIN_ROTATION_DAYS || rotationPeriodDays > MAX_ROTATION_DAYS)) {
+            throw new IllegalArgumentException("rotation period must be " + MIN_ROTATION_DAYS + ".." + MAX_ROTATION_DAYS
+                    + " days, was " + rotationPeriodDays);
+        }
+        if (minDecryptionVersion < 1 || minDecryptionVersion > this.versions.size()) {
+            throw new IllegalArgumentException("minimum decryption version must be 1.." + this.versions.size()
+                    + ", was " + minDecryptionVersion);
+        }
+    }
+
+    /** A new key with one version, at revision 0: its first commit stores it as revision 1. */
+    public static MasterKey create(UUID id, String description, KeyManagerType manager, Instant now, List<String> aliases,
+                            Map<String, String> tags, int rotationPeriodDays, KeyVersion first) {
+        checkRotationPeriod(rotationPeriodDays);
+        return new MasterKey(id, 0, description, KeyState.ENABLED, manager, now, null, aliases, tags,
+                rotationPeriodDays, 1, List.of(first));
+    }
+
+    /** A rotation period a request may set: 0 (off) or 90..2560 days. */
+    static void checkRotationPeriod(int days) {
+        if (days != 0 && (days < MIN_ROTATION_DAYS || days > MAX_ROTATION_DAYS)) {
+            throw new TransitionArgumentInvalid("rotation period must be " + MIN_ROTATION_DAYS + " to " + MAX_ROTATION_DAYS
+                    + " days, not " + days);
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    public UUID id() {
+        return id;
+    }
+
+    public long revision() {
+        return revision;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public KeyState state() {
+        return state;
+    }
+
+    public KeyManagerType manager() {
+        return manager;
+    }
+
+    public Instant created() {
+        return created;
+    }
+
+    public Optional<Instant> deletionDate() {
+        return Optional.ofNullable(deletionDate);
+    }
+
+    public List<String> aliases() {
+        return aliases;
+    }
+
+    public Map<String, String> tags() {
+        return tags;
+    }
+
+    /** Days between automatic rotations, or 0 when automatic rotation is off. */
+    public int rotationPeriodDays() {
+        return rotationPeriodDays;
+    }
+
+    public int minDecryptionVersion() {
+        return minDecryptionVersion;
+    }
+
+    public List<KeyVersion> versions() {
+        return versions;
+    }
+
+    /** The version every new wrap uses. */
+    public KeyVersion current() {
+        return versions.get(versions.size() - 1);
+    }
+
+    /** The origin of the key: that of its first version. */
+    public KeyOrigin origin() {
+        return versions.get(0).origin();
+    }
+
+    /** How the key is named in messages: its first alias if it has one, and its id. */
+    public String displayName() {
+        return aliases.isEmpty() ? id.toString() : "alias/" + aliases.get(0) + " (" + id + ")";
+    }
+
+    /** When automatic rotation next falls due, if it is on. */
+    public Optional<Instant> nextRotationDate() {
+        return rotationPeriodDays == 0 ? Optional.empty()
+                : Optional.of(current().created().plus(Duration.ofDays(rotationPeriodDays)));
+    }
+
+    public boolean rotationDue(Instant now) {
+        return state == KeyState.ENABLED && nextRotationDate().map(d -> !now.isBefore(d)).orElse(false);
+    }
+
+    public boolean destructionDue(Instant now) {
+        return state == KeyState.PENDING_DELETION && !now.isBefore(deletionDate);
+    }
+
+    /**
+     * The version a blob names, if it may decrypt now.
+     *
+     * @throws InvalidKeyException the version does not exist, is retired below the minimum
+     *                             decryption version, was revoked, or was destroyed
+     */
+    public KeyVersion versionForUnwrap(int number) throws InvalidKeyException {
+        if (number < 1 || number > versions.size()) {
+            throw new InvalidKeyException("key " + displayName() + " has no version " + number);
+        }
+        KeyVersion v = versions.get(number - 1);
+        if (v.state() == VersionState.REVOKED) {
+            throw new KeyUnavailableException("key " + displayName() + " version " + number + " was revoked on "
+                    + v.stateDate() + "; its blobs can no longer be decrypted");
+        }
+        if (v.state() == VersionState.DESTROYED) {
+            throw new KeyUnavailableException("key " + displayName() + " version " + number + " was destroyed on "
+                    + v.stateDate() + "; its blobs can no longer be decrypted");
+        }
+        if (number < minDecryptionVersion) {
+            throw new KeyUnavailableException("key " + displayName() + " version " + number
+                    + " is retired (minimum decryption version is " + minDecryptionVersion + "); re-wrap its blobs "
+                    + "under a current version before retiring it, or lower the minimum");
+        }
+        return v;
+    }
+
+    /** What callers may see: everything but the material. */
+    public KeyMetadata metadata() {
+        return new KeyMetadata(id, aliases, description, state, origin(), manager, KeySpec.SYMMETRIC_DEFAULT,
+                KeyUsage.ENCRYPT_DECRYPT, created, deletionDate, current().number(), versions.size(),
+                rotationPeriodDays, nextRotationDate().orElse(null), minDecryptionVersion, tags);
+    }
+
+    // ---------------------------------------------------------------- transitions
+
+    public MasterKey atRevision(long next) {
+        return new MasterKey(id, next, description, state, manager, created, deletionDate, aliases, tags,
+                rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    private MasterKey with(KeyState s, Instant deletion, List<String> a, Map<String, String> t, int rotation,
+                           int minVersion, List<KeyVersion> v) {
+        return new MasterKey(id, revision, description, s, manager, created, deletion, a, t, rotation, minVersion, v);
+    }
+
+    public MasterKey enabled() {
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "enabled",
+                state == KeyState.PENDING_DELETION ? "cancel the deletion first" : "its material is gone");
+        return with(KeyState.ENABLED, null, aliases, tags, rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    public MasterKey disabled() {
+        requireCustomerManaged("disabled");
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "disabled", "it is already unusable");
+        return with(KeyState.DISABLED, null, aliases, tags, rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    public MasterKey deletionScheduled(Instant when) {
+        requireCustomerManaged("scheduled for deletion");
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "scheduled for deletion",
+                state == KeyState.PENDING_DELETION ? "it already is, until " + deletionDate : "its material is gone");
+        return with(KeyState.PENDING_DELETION, when, aliases, tags, rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    public MasterKey deletionCancelled() {
+        refuseUnless(state == KeyState.PENDING_DELETION, "taken out of deletion", "it is not pending deletion");
+        return with(KeyState.DISABLED, null, aliases, tags, rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    /**
+     * End of the waiting period: every version without material; the record stays as a
+     * tombstone. The old versions are wiped once this is committed ({@link #wipeEnded}).
+     */
+    public MasterKey destroyed(Instant now) {
+        refuseUnless(destructionDue(now), "destroyed", "its waiting period has not ended");
+        List<KeyVersion> ended = new ArrayList<>();
+        for (KeyVersion v : versions) {
+            ended.add(v.state() == VersionState.ACTIVE ? v.ended(VersionState.DESTROYED, now) : v);
+        }
+        return with(KeyState.DESTROYED, deletionDate, List.of(), tags, 0, minDecryptionVersion, ended);
+    }
+
+    /** A new current version. Rotation needs an enabled key, as in KMS. */
+    public MasterKey rotated(KeyVersion next) {
+        refuseUnless(state == KeyState.ENABLED, "rotated", "enable it first");
+        return withVersion(next);
+    }
+
+    /** A version appended whatever the state (imported material). */
+    public MasterKey withVersion(KeyVersion next) {
+        refuseUnless(state != KeyState.DESTROYED, "given new material", "it was destroyed");
+        if (versions.size() >= MasterKeyCodec.MAX_VERSIONS) {
+            throw new TransitionRefused("key " + displayName() + " has " + versions.size() + " versions, the most a key"
+                    + " may have (" + MasterKeyCodec.MAX_VERSIONS + "): create a new key and move its data to it");
+        }
+        var all = new ArrayList<>(versions);
+        all.add(next);
+        return with(state, deletionDate, aliases, tags, rotationPeriodDays, minDecryptionVersion, all);
+    }
+
+    public MasterKey withRotationPeriod(int days) {
+        requireCustomerManaged("given another rotation period");
+        checkRotationPeriod(days);
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "given a rotation period", "");
+        return with(state, deletionDate, aliases, tags, days, minDecryptionVersion, versions);
+    }
+
+    public MasterKey withMinDecryptionVersion(int min) {
+        requireCustomerManaged("given a minimum decryption version");
+        if (min < 1 || min > current().number()) {
+            throw new TransitionArgumentInvalid("minimum decryption version of " + displayName() + " must be 1 to "
+                    + current().number() + ", not " + min);
+        }
+        return with(state, deletionDate, aliases, tags, rotationPeriodDays, min, versions);
+    }
+
+    /** Revokes a version that is not current (rotate first): its material is wiped once this is committed. */
+    public MasterKey versionRevoked(int number, Instant now) {
+        requireCustomerManaged("revoked");
+        if (number < 1 || number > versions.size()) {
+            throw new TransitionArgumentInvalid("key " + displayName() + " has no version " + number);
+        }
+        if (number == current().number()) {
+            throw new TransitionRefused("version " + number + " of " + displayName() + " is current: rotate first");
+        }
+        KeyVersion v = versions.get(number - 1);
+        if (v.state() != VersionState.ACTIVE) {
+            throw new TransitionRefused("version " + number + " of " + displayName() + " is already "
+                    + v.state().name().toLowerCase());
+        }
+        var all = new ArrayList<>(versions);
+        all.set(number - 1, v.ended(VersionState.REVOKED, now));
+        return with(state, deletionDate, aliases, tags, rotationPeriodDays, minDecryptionVersion, all);
+    }
+
+    /**
+     * Wipes the material of every version that was active here and has ended in {@code committed}
+     * (revoked, destroyed). Called only after {@code committed} is durable: before that the store
+     * still calls those versions active, and this process must still unwrap their blobs.
+     */
+    public void wipeEnded(MasterKey committed) {
+        for (int i = 0; i < versions.size(); i++) {
+            KeyVersion was = versions.get(i);
+            if (was.state() == VersionState.ACTIVE && committed.versions.get(i).state() != VersionState.ACTIVE) {
+                was.wipe();
+            }
+        }
+    }
+
+    public MasterKey withAliases(List<String> next) {
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED || next.size() < aliases.size(),
+                "given an alias", "it is " + state.displayName());
+        return with(state, deletionDate, next, tags, rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    public MasterKey withTags(Map<String, String> next) {
+        return with(state, deletionDate, aliases, next, rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    /** Provider-managed keys belong to the provider: their users cannot change their life. */
+    public void requireCustomerManaged(String what) {
+        if (manager != KeyManagerType.CUSTOMER) {
+            throw new TransitionRefused("key " + displayName() + " is provider-managed: it cannot be " + what);
+        }
+    }
+
+    private void refuseUnless(boolean allowed, String what, String hint) {
+        if (!allowed) {
+            throw new TransitionRefused("key " + displayName() + " is " + state.displayName() + ": it cannot be "
+                    + what + (hint.isEmpty() ? "" : "; " + hint));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.kmsjca.internal.service;
+
+import io.kmsjca.internal.model.KeyNames;
+import io.kmsjca.internal.model.MasterKey;
+import io.kmsjca.keys.InvalidKeyRequestException;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyState;
+
+import io.kmsjca.spi.audit.AuditOperation;
+
+import java.security.KeyStoreException;
+import java.util.Optional;
+
+/**
+ * KMS CreateAlias, UpdateAlias and DeleteAlias: each one audited request, one transaction of the
+ * {@link KeyRegistry} so that an alias names one key at a time.
+ */
+public final class AliasChanges {
+
+    private final KeyRegistry registry;
+    private final KeyChanges changes;
+    private final KeyServiceOptions options;
+
+    AliasChanges(KeyRegistry registry, KeyChanges changes, KeyServiceOptions options) {
+        this.registry = registry;
+        this.changes = changes;
+        this.options = options;
+    }
+
+    void create(String alias, String key) throws KeyStoreException {
+        String name = changes.customerAlias(alias, AuditOperation.CREATE_ALIAS);
+        registry.atomically(() -> {
+            if (registry.snapshot().byAlias().containsKey(name)) {
+                throw changes.audited(AuditOperation.CREATE_ALIAS, null, name, new InvalidKeyRequestException("alias " + name
+                        + " already names key " + registry.snapshot().byAlias().get(name) + "; use updateAlias to move it"));
+            }
+            return changes.change(AuditOperation.CREATE_ALIAS, key, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));
+        });
+    }
+
+    void update(String alias, String targetKey) throws KeyStoreException {
+        AuditOperation op = AuditOperation.UPDATE_ALIAS;
+        String name = changes.customerAlias(alias, op);
+        registry.atomically(() -> {
+            MasterKey from = changes.find(name, op);
+            MasterKey to = changes.find(targetKey, op);
+            if (from.id().equals(to.id())) {
+                return null;
+            }
+            // two records, one request, one audit event. Removing first means a crash in between
+            // leaves the alias on no key rather than on two.
+            MasterKey fromNext;
+            try {
+                fromNext = registry.commit(from.withAliases(KeyNames.minus(from.aliases(), name)));
+            } catch (KeyStoreException e) {
+                throw changes.audited(op, to.id(), name, e);
+            }
+            try {
+                changes.apply(op, to, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));
+            } catch (KeyStoreException e) {
+                try {
+                    registry.commit(fromNext.withAliases(KeyNames.plus(fromNext.aliases(), name)));
+                } catch (KeyStoreException restore) {
+                    e.addSuppressed(restore);
+                }
+                throw e;
+            }
+            return null;
+        });
+    }
+
+    /** A customer key whose last alias goes is scheduled for deletion; returns whether the alias existed. */
+    boolean delete(String alias) throws KeyStoreException {
+        AuditOperation op = AuditOperation.DELETE_ALIAS;
+        String name = changes.normalize(alias, op);
+        return registry.atomically(() -> {
+            Optional<MasterKey> key = registry.lookup(name).filter(k -> k.aliases().contains(name));
+            if (key.isEmpty()) {
+                return false;
+            }
+            MasterKey next = changes.apply(op, key.get(), name, k -> {
+                k.requireCustomerManaged("stripped of its alias");
+                return k.withAliases(KeyNames.minus(k.aliases(), name));
+            });
+            if (next.aliases().isEmpty() && next.state() != KeyState.PENDING_DELETION) {
+                changes.scheduleDeletion(next, options.pendingWindowDays());
+            }
+            return true;
+        });
+    }
+}

@@ -1,0 +1,353 @@
+package io.kmsjca.internal.service;
+
+import io.kmsjca.internal.engine.WrapEngine;
+import io.kmsjca.internal.model.KeyNames;
+import io.kmsjca.internal.model.MasterKey;
+import io.kmsjca.internal.store.RootKey;
+import io.kmsjca.keys.CreateKeyRequest;
+import io.kmsjca.keys.KeyAlias;
+import io.kmsjca.keys.KeyMetadata;
+import io.kmsjca.keys.KeyPage;
+import io.kmsjca.keys.KeyRotation;
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.MaintenanceReport;
+import io.kmsjca.keys.ReEncryptResult;
+
+import io.kmsjca.audit.AuditDelivery;
+import io.kmsjca.internal.audit.AuditDispatcher;
+import io.kmsjca.audit.AuditLogVerifier;
+import io.kmsjca.internal.format.EncryptionContext;
+import io.kmsjca.spi.KeyRecordStore;
+import io.kmsjca.spi.audit.AuditListener;
+import io.kmsjca.spi.audit.AuditOperation;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.KeyStoreException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The embedded key service: keys kept by a storage backend in this JVM. */
+public final class EmbeddedKeyService implements KeyService {
+
+    private final KeyRegistry registry;
+    private final KeyServiceOptions options;
+    private final AuditLogKeeper auditLog;
+    private final AuditDispatcher audit;
+    private final KeyChanges changes;
+    private final KeyQueries queries;
+    private final KeyLifecycle lifecycle;
+    private final AliasChanges aliasChanges;
+    private final KeyCreation creation;
+    private final KeyMaintenance maintenance;
+    private final KeyUse use;
+    private final ReEncryption reEncryption;
+    private KeyRecordStore.Subscription changeFeed;
+
+    /** Wires the parts; no I/O. {@link KeyServiceFactory} reads the store, then {@link #start}s the service. */
+    EmbeddedKeyService(KeyRegistry registry, KeyServiceOptions options, AuditLogKeeper auditLog, AuditDispatcher audit) {
+        this.registry = registry;
+        this.options = options;
+        this.auditLog = auditLog;
+        this.audit = audit;
+        this.changes = new KeyChanges(registry, audit, options);
+        this.queries = new KeyQueries(registry);
+        this.lifecycle = new KeyLifecycle(registry, changes);
+        this.aliasChanges = new AliasChanges(registry, changes, options);
+        this.creation = new KeyCreation(registry, changes);
+        this.maintenance = new KeyMaintenance(registry, changes, options, () -> auditLog.checkpoint(audit));
+        this.use = new KeyUse(registry, options, maintenance);
+        this.reEncryption = new ReEncryption(registry, use, audit);
+    }
+
+    /** Follows the backend's change feed and schedules maintenance: the last step of opening. */
+    void start() {
+        changeFeed = registry.backend().subscribe(registry::follow);
+        maintenance.start();
+    }
+
+    /**
+     * The embedded service behind {@code service}.
+     *
+     * @throws IllegalArgumentException for a {@link KeyService} this provider did not make
+     */
+    public static EmbeddedKeyService of(KeyService service) {
+        if (service instanceof EmbeddedKeyService embedded) {
+            return embedded;
+        }
+        throw new IllegalArgumentException("not a key service of kms-jca: " + service.getClass().getName());
+    }
+
+    @Override
+    public KmsKeyHandle createKey(String alias, String description) throws KeyStoreException {
+        return createKey(CreateKeyRequest.withAlias(alias).description(description));
+    }
+
+    @Override
+    public KmsKeyHandle createKey(CreateKeyRequest request) throws KeyStoreException {
+        return handle(creation.create(request));
+    }
+
+    @Override
+    public KmsKeyHandle importKeyMaterial(String alias, byte[] material) throws KeyStoreException {
+        return handle(creation.importMaterial(alias, material));
+    }
+
+    @Override
+    public KmsKeyHandle managedKey(String serviceName) throws KeyStoreException {
+        return handle(creation.managed(serviceName));
+    }
+
+    /** The provider-owned key for an internal purpose, created on first use; never listed or returned. */
+    MasterKey ownedKey(String purpose) throws KeyStoreException {
+        OwnedKeys.Found owned = OwnedKeys.findOrCreate(registry, purpose, options);
+        if (owned.created()) {
+            audit.record(AuditOperation.CREATE_KEY, owned.key().id(), 1, null, null, EncryptionContext.EMPTY);
+        }
+        return owned.key();
+    }
+
+    private KmsKeyHandle handle(KeyCreation.Named named) {
+        return new ServiceKeyHandle(this, named.key().id(), named.alias());
+    }
+
+    @Override
+    public AuditLogVerifier auditLogVerifier() {
+        return auditLog.verifier();
+    }
+
+    @Override
+    public boolean retireAuditLog(Path log, String host) throws IOException {
+        return auditLog.retire(log, host, audit);
+    }
+
+    @Override
+    public boolean retireAuditLog(Path log) throws IOException {
+        return auditLog.retire(log, AuditDispatcher.host(), audit);
+    }
+
+    /** Keeps the audit log's checkpoint in the store: maintenance does this on its schedule, and close. */
+    void checkpointAuditLog() {
+        auditLog.checkpoint(audit);
+    }
+
+    @Override
+    public Optional<KmsKeyHandle> findKey(String aliasOrKeyId) {
+        return registry.lookup(aliasOrKeyId).map(k -> new ServiceKeyHandle(this, k.id(), KeyNames.aliasIn(k, aliasOrKeyId)));
+    }
+
+    @Override
+    public KeyMetadata describeKey(String key) throws KeyStoreException {
+        return queries.find(key).metadata();
+    }
+
+    @Override
+    public List<KeyMetadata> listKeys() {
+        return queries.listKeys();
+    }
+
+    @Override
+    public KeyPage listKeys(int limit, String marker) {
+        return queries.listKeys(limit, marker);
+    }
+
+    @Override
+    public boolean hasAlias(String alias) {
+        return queries.hasAlias(alias);
+    }
+
+    /**
+     * Every alias, sorted.
+     *
+     * @deprecated the names of {@link #listAliases()}, which also says which key each names:
+     *             {@code listAliases().stream().map(KeyAlias::alias).toList()}
+     */
+    @Deprecated
+    @Override
+    public List<String> aliases() {
+        return queries.aliases();
+    }
+
+    @Override
+    public List<KeyAlias> listAliases() {
+        return queries.listAliases();
+    }
+
+    @Override
+    public List<KeyRotation> listKeyRotations(String key) throws KeyStoreException {
+        return queries.listKeyRotations(key);
+    }
+
+    @Override
+    public void createAlias(String alias, String key) throws KeyStoreException {
+        aliasChanges.create(alias, key);
+    }
+
+    @Override
+    public void updateAlias(String alias, String targetKey) throws KeyStoreException {
+        aliasChanges.update(alias, targetKey);
+    }
+
+    @Override
+    public boolean deleteAlias(String alias) throws KeyStoreException {
+        return aliasChanges.delete(alias);
+    }
+
+    @Override
+    public void enableKey(String key) throws KeyStoreException {
+        changes.change(AuditOperation.ENABLE_KEY, key, null, MasterKey::enabled);
+    }
+
+    @Override
+    public void disableKey(String key) throws KeyStoreException {
+        changes.change(AuditOperation.DISABLE_KEY, key, null, MasterKey::disabled);
+    }
+
+    @Override
+    public Instant scheduleKeyDeletion(String key) throws KeyStoreException {
+        return scheduleKeyDeletion(key, options.pendingWindowDays());
+    }
+
+    @Override
+    public Instant scheduleKeyDeletion(String key, int pendingWindowDays) throws KeyStoreException {
+        return lifecycle.scheduleDeletion(key, pendingWindowDays);
+    }
+
+    @Override
+    public void cancelKeyDeletion(String key) throws KeyStoreException {
+        changes.change(AuditOperation.CANCEL_KEY_DELETION, key, null, MasterKey::deletionCancelled);
+    }
+
+    @Override
+    public void enableKeyRotation(String key, int periodDays) throws KeyStoreException {
+        changes.change(AuditOperation.ENABLE_KEY_ROTATION, key, null, k -> k.withRotationPeriod(periodDays));
+    }
+
+    @Override
+    public void disableKeyRotation(String key) throws KeyStoreException {
+        changes.change(AuditOperation.DISABLE_KEY_ROTATION, key, null, k -> k.withRotationPeriod(0));
+    }
+
+    @Override
+    public int rotateKeyOnDemand(String key) throws KeyStoreException {
+        return lifecycle.rotateOnDemand(key);
+    }
+
+    @Override
+    public void setMinDecryptionVersion(String key, int version) throws KeyStoreException {
+        changes.change(AuditOperation.SET_MIN_DECRYPTION_VERSION, key, null, k -> k.withMinDecryptionVersion(version));
+    }
+
+    @Override
+    public void revokeKeyVersion(String key, int version) throws KeyStoreException {
+        lifecycle.revokeVersion(key, version);
+    }
+
+    @Override
+    public void tagKey(String key, Map<String, String> tags) throws KeyStoreException {
+        lifecycle.tag(key, tags);
+    }
+
+    @Override
+    public void untagKey(String key, Collection<String> tagKeys) throws KeyStoreException {
+        lifecycle.untag(key, tagKeys);
+    }
+
+    @Override
+    public byte[] reEncrypt(byte[] blob, Map<String, String> sourceContext, String destinationKey,
+                            Map<String, String> destinationContext) throws GeneralSecurityException {
+        return reEncryption.one(new WrapEngine(), blob, EncryptionContext.of(sourceContext), destinationKey,
+                EncryptionContext.of(destinationContext));
+    }
+
+    @Override
+    public List<ReEncryptResult> reEncrypt(List<byte[]> blobs, Map<String, String> sourceContext, String destinationKey,
+                                           Map<String, String> destinationContext) {
+        return reEncryption.all(blobs, EncryptionContext.of(sourceContext), destinationKey,
+                EncryptionContext.of(destinationContext));
+    }
+
+    @Override
+    public MaintenanceReport runMaintenance() {
+        return maintenance.run();
+    }
+
+    @Override
+    public AuditDelivery audit() {
+        return audit.view();
+    }
+
+    /** Where this store's own code records its events: never handed out of the package. */
+    public AuditDispatcher auditRecorder() {
+        return audit;
+    }
+
+    @Override
+    public void addAuditListener(AuditListener listener) {
+        audit.addListener(listener);
+    }
+
+    @Override
+    public boolean verifyPassword(char[] password) throws IOException {
+        Optional<byte[]> header = registry.backend().header();
+        return header.isEmpty() || registry.root().isUnlockedBy(header.get(), password);
+    }
+
+    /** Whether the store has a password (a header): false for a new in-memory store never written. */
+    public boolean hasPassword() throws IOException {
+        return registry.backend().header().isPresent();
+    }
+
+    @Override
+    public void close() throws IOException {
+        use.close();
+        changeFeed.close();
+        maintenance.stop();
+        try {
+            maintenance.flushUsage();
+            audit.flush();
+            auditLog.checkpoint(audit);
+            audit.close();
+            registry.backend().close();
+        } finally {
+            registry.wipe();
+        }
+    }
+
+    /** The key a handle names, if it may be used for cryptography now. Lock-free. */
+    public MasterKey usableKey(KmsKeyHandle handle) throws InvalidKeyException {
+        return use.usableKey(handle, this);
+    }
+
+    public KeyUse keyUse() {
+        return use;
+    }
+
+    KeyRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public int refresh() throws IOException {
+        return registry.refresh();
+    }
+
+    KeyServiceOptions options() {
+        return options;
+    }
+
+    KeyRecordStore backend() {
+        return registry.backend();
+    }
+
+    RootKey root() {
+        return registry.root();
+    }
+}

@@ -1,0 +1,199 @@
+package io.kmsjca.internal.service;
+
+import io.kmsjca.internal.model.Aliases;
+import io.kmsjca.internal.model.KeyNames;
+import io.kmsjca.internal.model.KeyVersion;
+import io.kmsjca.internal.model.MasterKey;
+import io.kmsjca.internal.model.TransitionArgumentInvalid;
+import io.kmsjca.internal.model.TransitionRefused;
+import io.kmsjca.internal.store.MasterKeyCodec;
+import io.kmsjca.keys.InvalidKeyRequestException;
+import io.kmsjca.keys.KeyManagerType;
+import io.kmsjca.keys.KeyNotFoundException;
+import io.kmsjca.keys.KeyOrigin;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyStateException;
+import io.kmsjca.keys.RotationReason;
+
+import io.kmsjca.internal.audit.AuditDispatcher;
+import io.kmsjca.internal.crypto.KmsRandom;
+import io.kmsjca.internal.format.EncryptionContext;
+import io.kmsjca.spi.audit.AuditOperation;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStoreException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * How a key changes, in one place: look it up, apply a transition through the {@link KeyRegistry}'s
+ * transaction (compare-and-set, re-applied after a lost race), and audit the outcome, success or
+ * refusal. {@link EmbeddedKeyService} says which transition; this class makes it happen.
+ */
+public final class KeyChanges {
+
+    private final KeyRegistry registry;
+    private final AuditDispatcher audit;
+    private final KeyServiceOptions options;
+
+    KeyChanges(KeyRegistry registry, AuditDispatcher audit, KeyServiceOptions options) {
+        this.registry = registry;
+        this.audit = audit;
+        this.options = options;
+    }
+
+    Instant now() {
+        return options.clock().instant();
+    }
+
+    /** Creates a key (generated material, or {@code material} imported) and audits it. */
+    MasterKey newKey(AuditOperation op, String alias, String description, Map<String, String> tags,
+                     KeyManagerType manager, int rotationDays, RotationReason reason, byte[] material)
+            throws KeyStoreException {
+        UUID id = UUID.randomUUID();
+        return registry.atomically(() -> {
+            try {
+                if (alias != null && registry.snapshot().byAlias().containsKey(alias)) {
+                    throw new InvalidKeyRequestException("alias " + alias + " already names key " + registry.snapshot().byAlias().get(alias));
+                }
+                if (description.getBytes(StandardCharsets.UTF_8).length > MasterKeyCodec.MAX_DESCRIPTION_BYTES) {
+                    throw new InvalidKeyRequestException("description is longer than " + MasterKeyCodec.MAX_DESCRIPTION_BYTES + " bytes");
+                }
+                KeyNames.checkTags(tags);
+                Instant now = now();
+                KeyVersion first = material != null ? new KeyVersion(1, now, KeyOrigin.IMPORTED, reason, material, 0)
+                        : generatedVersion(1, now, reason);
+                MasterKey key = registry.commit(MasterKey.create(id, description, manager, now,
+                        alias == null ? List.of() : List.of(alias), tags, rotationDays, first));
+                audit.record(op, id, 1, alias, null, EncryptionContext.EMPTY);
+                return key;
+            } catch (TransitionArgumentInvalid e) {
+                throw audited(op, id, alias, new InvalidKeyRequestException(e.getMessage(), e));
+            } catch (IllegalArgumentException e) {
+                throw audited(op, id, alias, new KeyStoreException(e.getMessage(), e));
+            } catch (KeyStoreException e) {
+                throw audited(op, id, alias, e);
+            }
+        });
+    }
+
+    /** Schedules the destruction of a key's material {@code days} from now. */
+    MasterKey scheduleDeletion(MasterKey key, int days) throws KeyStoreException {
+        Instant when = now().plus(Duration.ofDays(days));
+        return apply(AuditOperation.SCHEDULE_KEY_DELETION, key, null, k -> k.deletionScheduled(when));
+    }
+
+    /** Looks a key up and applies a transition to it. */
+    MasterKey change(AuditOperation op, String keyRef, String alias, UnaryOperator<MasterKey> transition)
+            throws KeyStoreException {
+        return registry.atomically(() -> apply(op, find(keyRef, op), alias, transition));
+    }
+
+    /**
+     * Applies a transition, commits it and audits the outcome: the one path of every change.
+     * If another process changed the key in between (a lost compare-and-set), the registry reads
+     * the key again and applies the transition to what is there now, so no writer's change is lost.
+     */
+    MasterKey apply(AuditOperation op, MasterKey key, String alias, UnaryOperator<MasterKey> transition)
+            throws KeyStoreException {
+        return registry.atomically(() -> {
+            try {
+                MasterKey next = registry.change(key, transition);
+                audit.record(op, next.id(), next.current().number(), alias, null, EncryptionContext.EMPTY);
+                return next;
+            } catch (TransitionRefused e) {
+                throw audited(op, key.id(), alias, new KeyStateException(e.getMessage(), e));
+            } catch (TransitionArgumentInvalid e) {
+                throw audited(op, key.id(), alias, new InvalidKeyRequestException(e.getMessage(), e));
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                throw audited(op, key.id(), alias, new KeyStoreException(e.getMessage(), e)); // a failure, not a rule
+            } catch (KeyStoreException e) {
+                throw audited(op, key.id(), alias, e);
+            }
+        });
+    }
+
+    KeyVersion newVersion(MasterKey key, RotationReason reason, byte[] material) {
+        int number = key.current().number() + 1;
+        return material != null ? new KeyVersion(number, now(), KeyOrigin.IMPORTED, reason, material, 0)
+                : generatedVersion(number, now(), reason);
+    }
+
+    static KeyVersion generatedVersion(int number, Instant now, RotationReason reason) {
+        byte[] material = new byte[32];
+        KmsRandom.nextBytes(material);
+        try {
+            return new KeyVersion(number, now, KeyOrigin.GENERATED, reason, material, 0);
+        } finally {
+            Arrays.fill(material, (byte) 0);
+        }
+    }
+
+    <E extends KeyStoreException> E audited(AuditOperation op, UUID keyId, String alias, E error) {
+        audit.record(op, keyId, 0, alias, error, EncryptionContext.EMPTY);
+        return error;
+    }
+
+    // ---------------------------------------------------------------- lookups and checks
+
+    MasterKey find(String key) throws KeyStoreException {
+        return registry.lookup(key).orElseThrow(() -> new KeyNotFoundException(key));
+    }
+
+    MasterKey find(String key, AuditOperation op) throws KeyStoreException {
+        Optional<MasterKey> found = registry.lookup(key);
+        if (found.isEmpty()) {
+            throw audited(op, null, null, new KeyNotFoundException(key));
+        }
+        return found.get();
+    }
+
+
+    String normalize(String alias, AuditOperation op) throws KeyStoreException {
+        try {
+            return Aliases.normalize(alias);
+        } catch (IllegalArgumentException e) {
+            throw audited(op, null, alias, new InvalidKeyRequestException(e.getMessage(), e));
+        }
+    }
+
+    /** An alias a customer may set: valid, and not under the provider's {@code kms/} prefix. */
+    String customerAlias(String alias, AuditOperation op) throws KeyStoreException {
+        String name = normalize(alias, op);
+        if (name.startsWith(KeyNames.RESERVED_ALIAS_PREFIX)) {
+            throw audited(op, null, name, new InvalidKeyRequestException("aliases under " + KeyNames.RESERVED_ALIAS_PREFIX
+                    + " are reserved for provider-managed keys"));
+        }
+        return name;
+    }
+
+
+
+    MasterKey reread(UUID id) throws KeyStoreException {
+        try {
+            MasterKey k = registry.reread(id);
+            if (k == null) {
+                throw new KeyStoreException("key " + id + " was removed by another writer");
+            }
+            return k;
+        } catch (IOException e) {
+            throw new KeyStoreException("could not re-read key " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code k} rotated to a new version, unless another process rotated it since it was at
+     * version {@code from}: then that rotation stands for this one too, so two processes rotating
+     * at the same moment make one new version, and both see it.
+     */
+    MasterKey rotatedFrom(MasterKey k, int from, RotationReason reason) {
+        return k.current().number() != from ? k : k.rotated(newVersion(k, reason, null));
+    }
+}

@@ -1,0 +1,379 @@
+package io.kmsjca.internal.service;
+
+import io.kmsjca.internal.model.Aliases;
+import io.kmsjca.internal.model.KeyVersion;
+import io.kmsjca.internal.model.MasterKey;
+import io.kmsjca.internal.store.MasterKeyCodec;
+import io.kmsjca.internal.store.RootKey;
+import io.kmsjca.keys.KeyManagerType;
+
+import io.kmsjca.spi.CorruptStoreException;
+import io.kmsjca.spi.KeyRecord;
+import io.kmsjca.spi.KeyRecordStore;
+import io.kmsjca.spi.StaleRecordException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.KeyStoreException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * The keys of one store: an immutable {@link Snapshot} that readers take without a lock, and
+ * the one path by which a change reaches the backend (sealed under the root key, compare-and-set
+ * on the record's revision, durable before it is published).
+ *
+ * <p>The registry is the only owner of the store's lock, and no caller sees it: every method
+ * that writes takes it itself, and {@link #atomically} runs several steps as one transaction
+ * (a lookup and the change it decides, an alias moved across two keys). {@link #change} is the
+ * usual transaction: read, apply a transition, commit, and on a stale revision read again and
+ * re-apply. A stale revision is a result ({@link #tryCommit}), not an exception to inspect.
+ */
+public final class KeyRegistry {
+
+    /** Attempts of a change that keeps losing its compare-and-set to other processes. */
+    static final int MAX_ATTEMPTS = 20;
+
+    /** Steps that must see no other change of this registry in between. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run() throws KeyStoreException;
+    }
+
+    /** The record this registry is writing now: a report of it from the backend is our own commit. */
+    private record Writing(UUID id, long revision) {
+    }
+
+    /** Every key by id, and every alias to its key's id. */
+    record Snapshot(Map<UUID, MasterKey> byId, Map<String, UUID> byAlias) {
+        static Snapshot of(Iterable<MasterKey> keys) {
+            var byId = new HashMap<UUID, MasterKey>();
+            var byAlias = new HashMap<String, UUID>();
+            for (MasterKey k : keys) {
+                byId.put(k.id(), k);
+            }
+            for (MasterKey k : byId.values()) {
+                k.aliases().forEach(a -> byAlias.merge(a, k.id(), (x, y) -> earlier(byId.get(x), byId.get(y))));
+            }
+            return new Snapshot(Map.copyOf(byId), Map.copyOf(byAlias));
+        }
+
+        /**
+         * Two processes that created the same alias at the same moment on a shared store both
+         * wrote it; every process resolves it to the same key, the older (then the smaller id).
+         */
+        private static UUID earlier(MasterKey a, MasterKey b) {
+            int byDate = a.created().compareTo(b.created());
+            return byDate < 0 || byDate == 0 && a.id().compareTo(b.id()) < 0 ? a.id() : b.id();
+        }
+
+
+        Snapshot with(MasterKey changed) {
+            var keys = new HashMap<>(byId);
+            keys.put(changed.id(), changed);
+            return of(keys.values());
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger("io.kmsjca");
+
+    private final KeyRecordStore backend;
+    private final RootKey root;
+    private final Object lock = new Object();
+    private volatile Snapshot snapshot = Snapshot.of(List.of());
+    private Writing writing; // guarded by lock
+
+    private KeyRegistry(KeyRecordStore backend, RootKey root) {
+        this.backend = backend;
+        this.root = root;
+    }
+
+    /** A registry holding every key the backend stores now (each record unsealed and checked). */
+    static KeyRegistry load(KeyRecordStore backend, RootKey root) throws IOException {
+        KeyRegistry registry = new KeyRegistry(backend, root);
+        List<MasterKey> keys = new ArrayList<>();
+        for (KeyRecord r : backend.list()) {
+            keys.add(registry.unseal(r));
+        }
+        registry.snapshot = Snapshot.of(keys);
+        return registry;
+    }
+
+    /** Runs {@code work} as one transaction: no other change of this registry comes in between. */
+    <T> T atomically(Work<T> work) throws KeyStoreException {
+        synchronized (lock) {
+            return work.run();
+        }
+    }
+
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
+    KeyRecordStore backend() {
+        return backend;
+    }
+
+    RootKey root() {
+        return root;
+    }
+
+    /** A key by id or alias, as callers may see it: provider-owned keys are never found. */
+    Optional<MasterKey> lookup(String aliasOrKeyId) {
+        if (aliasOrKeyId == null) {
+            return Optional.empty();
+        }
+        Snapshot s = snapshot;
+        MasterKey found = null;
+        try {
+            found = s.byId.get(UUID.fromString(aliasOrKeyId));
+        } catch (IllegalArgumentException notAnId) {
+            try {
+                UUID id = s.byAlias.get(Aliases.normalize(aliasOrKeyId));
+                found = id == null ? null : s.byId.get(id);
+            } catch (IllegalArgumentException notAnAlias) {
+                // neither: not found
+            }
+        }
+        return Optional.ofNullable(found).filter(k -> k.manager() != KeyManagerType.PROVIDER_OWNED);
+    }
+
+    /**
+     * Writes {@code next} as the successor of the stored {@code next.revision()} (0 for a new
+     * key) and publishes it. This is the one place where the backend's StaleRecordException
+     * becomes a result.
+     *
+     * @return the key at its new revision, or empty when another writer changed the key first
+     */
+    Optional<MasterKey> tryCommit(MasterKey next) throws KeyStoreException {
+        MasterKey stored = next.atRevision(next.revision() + 1);
+        String id = stored.id().toString();
+        byte[] payload = MasterKeyCodec.encode(stored);
+        synchronized (lock) {
+            writing = new Writing(stored.id(), stored.revision());
+            try {
+                backend.put(new KeyRecord(id, stored.revision(), root.seal(id, stored.revision(), payload)));
+                snapshot = snapshot.with(stored);
+                return Optional.of(stored);
+            } catch (StaleRecordException e) {
+                return Optional.empty();
+            } catch (IOException e) {
+                throw new KeyStoreException("could not store key " + id + ": " + e.getMessage(), e);
+            } finally {
+                writing = null;
+                Arrays.fill(payload, (byte) 0);
+            }
+        }
+    }
+
+    /** {@link #tryCommit}, for a write that is not retried: a stale revision fails it. */
+    MasterKey commit(MasterKey next) throws KeyStoreException {
+        return tryCommit(next).orElseThrow(() -> stale(next.id()));
+    }
+
+    /**
+     * Applies {@code transition} to {@code key} and commits the result; after a lost
+     * compare-and-set the key is read again and the transition applied to what is there now, so
+     * no writer's change is lost. A transition that returns its argument writes nothing. The
+     * material of versions the change ended is wiped once the change is durable.
+     *
+     * @return the key as committed (or unchanged)
+     * @throws IllegalStateException from the transition: the key's state does not allow it
+     */
+    MasterKey change(MasterKey key, UnaryOperator<MasterKey> transition) throws KeyStoreException {
+        synchronized (lock) {
+            MasterKey current = key;
+            for (int attempt = 1; ; attempt++) {
+                MasterKey changed = transition.apply(current);
+                Optional<MasterKey> next = changed == current ? Optional.of(current) : tryCommit(changed);
+                if (next.isPresent()) {
+                    current.wipeEnded(next.get()); // durable now: before, a failed write would have left it unusable
+                    return next.get();
+                }
+                if (attempt == MAX_ATTEMPTS) {
+                    throw stale(key.id());
+                }
+                current = rereadForChange(key.id());
+            }
+        }
+    }
+
+    private MasterKey rereadForChange(UUID id) throws KeyStoreException {
+        try {
+            MasterKey k = reread(id);
+            if (k == null) {
+                throw new KeyStoreException("key " + id + " was removed by another writer");
+            }
+            return k;
+        } catch (IOException e) {
+            throw new KeyStoreException("could not re-read key " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStoreException stale(UUID id) {
+        return new KeyStoreException("key " + id + " was changed by another writer; read it again and retry");
+    }
+
+    /**
+     * Picks up what other writers (other processes on a shared store) changed: every record
+     * whose revision differs from ours is unsealed again and published. Versions whose
+     * material is unchanged keep their objects, so their caches and counts survive. A record
+     * changed outside kms-jca is refused after the others are published, so one bad row does
+     * not hide the legitimate changes of every other key.
+     *
+     * @return how many keys changed
+     * @throws CorruptStoreException a record was refused (the others were published)
+     */
+    int refresh() throws IOException {
+        synchronized (lock) {
+            return refreshLocked();
+        }
+    }
+
+    private int refreshLocked() throws IOException {
+        backend.refresh(); // a backend that keeps what it read renews it; others are always current
+        var byId = new HashMap<>(snapshot.byId());
+        int changed = 0;
+        CorruptStoreException refused = null;
+        for (Map.Entry<String, Long> stored : backend.revisions().entrySet()) {
+            UUID id = UUID.fromString(stored.getKey());
+            MasterKey mine = byId.get(id);
+            MasterKey newer;
+            try {
+                newer = mine == null || mine.revision() != stored.getValue() ? newer(id, mine) : null;
+            } catch (CorruptStoreException e) {
+                if (refused == null) {
+                    refused = e;
+                } else {
+                    refused.addSuppressed(e);
+                }
+                continue;
+            }
+            if (newer != null) {
+                byId.put(id, newer);
+                changed++;
+            }
+        }
+        if (changed > 0) {
+            snapshot = Snapshot.of(byId.values()); // one new snapshot, however many keys changed
+        }
+        if (refused != null) {
+            throw refused;
+        }
+        return changed;
+    }
+
+    /**
+     * Re-reads one key another process changed (a change feed said so). A record whose revision
+     * went backwards was rolled back behind the key service's back (a restored database row): it
+     * is refused and the key keeps the newer state this process saw.
+     *
+     * @return whether the key changed
+     */
+    boolean refreshKey(UUID id) throws IOException {
+        synchronized (lock) {
+            MasterKey newer = newer(id, snapshot.byId().get(id));
+            if (newer == null) {
+                return false;
+            }
+            snapshot = snapshot.with(newer);
+            return true;
+        }
+    }
+
+    /**
+     * The stored key if it is newer than {@code mine}, else null. A record whose revision went
+     * back, or that disappeared, was changed outside kms-jca and is refused.
+     */
+    private MasterKey newer(UUID id, MasterKey mine) throws IOException {
+        Optional<KeyRecord> stored = backend.get(id.toString());
+        if (stored.isEmpty()) {
+            if (mine != null) {
+                throw new CorruptStoreException("the record of key " + id + " disappeared from the store; keys are never "
+                        + "deleted, so it was removed outside kms-jca");
+            }
+            return null;
+        }
+        long revision = stored.get().revision();
+        if (mine != null && revision < mine.revision()) {
+            throw new CorruptStoreException("the record of key " + id + " went back from revision " + mine.revision()
+                    + " to " + revision + ": it was rolled back outside kms-jca");
+        }
+        return mine != null && revision == mine.revision() ? null : unseal(stored.get());
+    }
+
+    /**
+     * Another process changed a key of a shared store (the backend's change feed said so): the
+     * key is re-read now, so a rotation, a disable or a new key takes effect here without waiting
+     * for the periodic re-read. Our own changes are published by the commit that makes them: a
+     * report of the key and revision this registry is writing now is its own (the backend tells
+     * listeners from inside the write), and another thread's report waits for the lock, so it
+     * finds the write published and compares revisions.
+     *
+     * @throws UncheckedIOException the record could not be read: the change was not taken in, and
+     *                              the backend tells us again (KeyRecordStore's listener rule).
+     *                              A record refused as changed outside kms-jca is reported here
+     *                              instead, since reading it again cannot help
+     */
+    void follow(String keyId) {
+        try {
+            synchronized (lock) {
+                if (KeyRecordStore.ALL_KEYS.equals(keyId)) {
+                    if (writing == null) { // during our own write the next refresh takes it in, as before
+                        refreshLocked();
+                    }
+                } else if (!isOwnWrite(keyId)) {
+                    refreshKey(UUID.fromString(keyId));
+                }
+            }
+        } catch (CorruptStoreException e) {
+            LOG.log(System.Logger.Level.WARNING, "kms-jca refused a record changed elsewhere: " + e.getMessage()
+                    + "; the key keeps the state this process saw last");
+        } catch (IOException e) {
+            throw new UncheckedIOException("kms-jca could not re-read " + (KeyRecordStore.ALL_KEYS.equals(keyId)
+                    ? "the keys" : "key " + keyId) + " after a change elsewhere: " + e.getMessage(), e);
+        }
+    }
+
+    /** Under the lock: whether {@code keyId} is the record this registry is writing. */
+    private boolean isOwnWrite(String keyId) {
+        Writing w = writing;
+        return w != null && w.id().toString().equals(keyId);
+    }
+
+    /**
+     * Wipes the root key and the material of every version (the key service is closing). Under
+     * the lock, so no commit seals with a half-wiped root key.
+     */
+    void wipe() {
+        synchronized (lock) {
+            for (MasterKey key : snapshot.byId().values()) {
+                key.versions().forEach(KeyVersion::wipe);
+            }
+            root.destroy();
+        }
+    }
+
+    /** The key as the store holds it now (every other writer's change read in), or null. */
+    MasterKey reread(UUID id) throws IOException {
+        synchronized (lock) {
+            refreshLocked();
+            return snapshot.byId().get(id);
+        }
+    }
+
+    private MasterKey unseal(KeyRecord record) throws IOException {
+        byte[] payload = root.open(record);
+        try {
+            return MasterKeyCodec.decode(UUID.fromString(record.keyId()), record.revision(), payload);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptStoreException("record of key " + record.keyId() + " is malformed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.kmsjca.internal.service;
+
+import io.kmsjca.internal.model.KeyVersion;
+import io.kmsjca.internal.model.MasterKey;
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyState;
+import io.kmsjca.keys.KeyUnavailableException;
+import io.kmsjca.keys.KmsKeyHandle;
+
+import io.kmsjca.spi.OutOfSyncException;
+
+import java.security.InvalidKeyException;
+import java.util.UUID;
+
+/**
+ * The cryptographic use of keys: which key may wrap or unwrap now, and the usage count that
+ * starts a rotation at the threshold. Lock-free: it reads the {@link KeyRegistry}'s snapshot.
+ */
+public final class KeyUse {
+
+    private final KeyRegistry registry;
+    private final KeyServiceOptions options;
+    private final KeyMaintenance maintenance;
+    private volatile boolean closed;
+
+    KeyUse(KeyRegistry registry, KeyServiceOptions options, KeyMaintenance maintenance) {
+        this.registry = registry;
+        this.options = options;
+        this.maintenance = maintenance;
+    }
+
+    /** From now on no key may be used (the key service is closing). */
+    void close() {
+        closed = true;
+    }
+
+    /** The key {@code handle} names, if it is a live handle of {@code owner} and the key may be used now. */
+    MasterKey usableKey(KmsKeyHandle handle, EmbeddedKeyService owner) throws InvalidKeyException {
+        if (ServiceKeyHandle.serviceOf(handle) != owner) {
+            throw new InvalidKeyException("key handle " + handle.keyId() + " belongs to another key store");
+        }
+        if (handle.isDestroyed()) {
+            throw new InvalidKeyException("key handle " + handle.keyId() + " was destroyed");
+        }
+        return usableKey(handle.keyId(), handle.alias());
+    }
+
+    /**
+     * The key {@code id}, if it may be used for cryptography now.
+     *
+     * @param alias how the caller named the key, for the message (null: its first alias)
+     */
+    MasterKey usableKey(UUID id, String alias) throws InvalidKeyException {
+        if (closed) {
+            throw new InvalidKeyException("the key store of key " + id + " was closed");
+        }
+        MasterKey key = registry.snapshot().byId().get(id);
+        if (key == null) {
+            throw new InvalidKeyException("key " + id + " does not exist in this key store");
+        }
+        if (key.state() != KeyState.ENABLED) {
+            String why = key.state() == KeyState.DESTROYED ? "; its material was destroyed on "
+                    + key.deletionDate().orElseThrow() + " and its blobs can no longer be decrypted" : "";
+            throw new KeyUnavailableException("key " + nameOf(key, alias) + " is " + key.state().displayName() + why);
+        }
+        try {
+            registry.backend().checkInSync(); // a key disabled elsewhere must not stay usable here past the bound
+        } catch (OutOfSyncException e) {
+            throw new KeyUnavailableException("key " + nameOf(key, alias) + " cannot be used now: " + e.getMessage(), e);
+        }
+        return key;
+    }
+
+    private static String nameOf(MasterKey key, String alias) {
+        return alias != null ? "alias/" + alias + " (" + key.id() + ")" : key.displayName();
+    }
+
+    /** Called after each wrap under {@code version}: starts rotation when usage reaches the threshold. */
+    public void wrapped(MasterKey key, KeyVersion version) {
+        long count = version.countWrap();
+        long threshold = options.usageRotationThreshold();
+        if (count >= threshold && (count == threshold || count >= 2 * threshold)) {
+            maintenance.usageThresholdReached(key.id(), version.number(), count >= 2 * threshold);
+        }
+    }
+}

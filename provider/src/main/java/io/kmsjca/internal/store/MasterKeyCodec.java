@@ -1,0 +1,216 @@
+package io.kmsjca.internal.store;
+
+import io.kmsjca.internal.model.Aliases;
+import io.kmsjca.internal.model.KeyVersion;
+import io.kmsjca.internal.model.MasterKey;
+import io.kmsjca.keys.KeyManagerType;
+import io.kmsjca.keys.KeyOrigin;
+import io.kmsjca.keys.KeySpec;
+import io.kmsjca.keys.KeyState;
+import io.kmsjca.keys.KeyUsage;
+import io.kmsjca.keys.RotationReason;
+import io.kmsjca.keys.VersionState;
+
+import io.kmsjca.spi.KeyRecord;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The plaintext of a sealed key record (docs/FORMAT.md, "Key record payload"). Writes version 2;
+ * reads versions 1 and 2. Only ever read after the record authenticated; every count and length
+ * is still bounded.
+ */
+public final class MasterKeyCodec {
+
+    static final int VERSION = 2;
+    public static final int MAX_DESCRIPTION_BYTES = 8192;
+    static final int MAX_ALIASES = 256;
+    public static final int MAX_TAGS = 50;
+    /** Tag lengths in characters, as AWS KMS counts them (UTF-16 units here). */
+    public static final int MAX_TAG_KEY_CHARS = 128;
+    public static final int MAX_TAG_VALUE_CHARS = 256;
+    /** What those characters can take in UTF-8: at most 3 bytes per UTF-16 unit (a surrogate pair: 4 for 2). */
+    private static final int UTF8_BYTES_PER_CHAR = 3;
+    /**
+     * The most versions a key may have. Chosen so that a key at this cap, with the longest
+     * description and the most, longest aliases and tags, still seals into one record of at most
+     * {@code KeyRecord.MAX_SEALED_BYTES} (about 720 KiB of 1 MiB): a rotation is refused here,
+     * clearly, rather than by the record cap half-way through a write.
+     */
+    public static final int MAX_VERSIONS = 10_000;
+    /** Bytes of one version in a version 2 payload. */
+    static final int VERSION_BYTES = 4 + 8 + 1 + 1 + 1 + 8 + 8 + 32;
+    /**
+     * The read bound: as many versions as fit in a record. Higher than {@link #MAX_VERSIONS} so a
+     * key rotated past it before the cap existed still opens (it can take no new version).
+     */
+    static final int MAX_VERSIONS_READ = KeyRecord.MAX_SEALED_BYTES / VERSION_BYTES;
+    private static final byte[] NO_MATERIAL = new byte[32];
+
+    private MasterKeyCodec() {
+    }
+
+    /** The payload; the caller wipes it after sealing (it holds material). */
+    public static byte[] encode(MasterKey key) {
+        var bytes = new ByteArrayOutputStream(160 + key.versions().size() * 64);
+        try (var out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            out.writeByte(key.state().ordinal());
+            out.writeByte(key.manager().ordinal());
+            out.writeByte(KeySpec.SYMMETRIC_DEFAULT.ordinal());
+            out.writeByte(KeyUsage.ENCRYPT_DECRYPT.ordinal());
+            out.writeLong(key.created().toEpochMilli());
+            out.writeLong(key.deletionDate().map(Instant::toEpochMilli).orElse(-1L));
+            out.writeShort(key.rotationPeriodDays());
+            out.writeInt(key.minDecryptionVersion());
+            writeString(out, key.description());
+            out.writeShort(key.aliases().size());
+            for (String a : key.aliases()) {
+                writeString(out, a);
+            }
+            out.writeShort(key.tags().size());
+            for (Map.Entry<String, String> t : new java.util.TreeMap<>(key.tags()).entrySet()) { // canonical order
+                writeString(out, t.getKey());
+                writeString(out, t.getValue());
+            }
+            out.writeInt(key.versions().size());
+            for (KeyVersion v : key.versions()) {
+                out.writeInt(v.number());
+                out.writeLong(v.created().toEpochMilli());
+                out.writeByte(v.origin().ordinal());
+                out.writeByte(v.reason().ordinal());
+                out.writeByte(v.state().ordinal());
+                out.writeLong(v.stateDate() == null ? -1L : v.stateDate().toEpochMilli());
+                out.writeLong(v.wrapsForRecord());
+                byte[] m = v.materialCopy();
+                out.write(m == null ? NO_MATERIAL : m);
+                if (m != null) {
+                    Arrays.fill(m, (byte) 0);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Parses a payload of version 1 or 2; {@code payload} is wiped before returning. */
+    public static MasterKey decode(UUID id, long revision, byte[] payload) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(payload);
+            int version = in.get() & 0xFF;
+            if (version != 1 && version != 2) {
+                throw new IllegalArgumentException("unsupported key record version " + version);
+            }
+            KeyState state = pick(KeyState.values(), in.get());
+            KeyManagerType manager = pick(KeyManagerType.values(), in.get());
+            if (version >= 2) {
+                pick(KeySpec.values(), in.get());
+                pick(KeyUsage.values(), in.get());
+            }
+            Instant created = Instant.ofEpochMilli(in.getLong());
+            Instant deletion = optionalInstant(in.getLong());
+            int rotationDays = version >= 2 ? in.getShort() & 0xFFFF : 0;
+            int minDecryption = version >= 2 ? in.getInt() : 1;
+            String description = readString(in, MAX_DESCRIPTION_BYTES);
+            int aliasCount = bound(in.getShort() & 0xFFFF, MAX_ALIASES, "alias count");
+            List<String> aliases = new ArrayList<>(aliasCount);
+            for (int i = 0; i < aliasCount; i++) {
+                aliases.add(Aliases.normalize(readString(in, Aliases.MAX_LENGTH)));
+            }
+            Map<String, String> tags = new LinkedHashMap<>();
+            int tagCount = version >= 2 ? bound(in.getShort() & 0xFFFF, MAX_TAGS, "tag count") : 0;
+            for (int i = 0; i < tagCount; i++) {
+                tags.put(readString(in, MAX_TAG_KEY_CHARS * UTF8_BYTES_PER_CHAR),
+                        readString(in, MAX_TAG_VALUE_CHARS * UTF8_BYTES_PER_CHAR));
+            }
+            int versionCount = bound(in.getInt(), MAX_VERSIONS_READ, "version count");
+            List<KeyVersion> versions = new ArrayList<>(versionCount);
+            byte[] material = new byte[32];
+            try {
+                for (int i = 0; i < versionCount; i++) {
+                    versions.add(version >= 2 ? readVersion(in, material) : readVersionV1(in, material));
+                }
+            } finally {
+                Arrays.fill(material, (byte) 0);
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException("key record has trailing bytes");
+            }
+            return new MasterKey(id, revision, description, state, manager, created, deletion, aliases, tags,
+                    rotationDays, minDecryption, versions);
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("key record is truncated", e);
+        } finally {
+            Arrays.fill(payload, (byte) 0);
+        }
+    }
+
+    private static KeyVersion readVersion(ByteBuffer in, byte[] material) {
+        int number = in.getInt();
+        Instant created = Instant.ofEpochMilli(in.getLong());
+        KeyOrigin origin = pick(KeyOrigin.values(), in.get());
+        RotationReason reason = pick(RotationReason.values(), in.get());
+        VersionState state = pick(VersionState.values(), in.get());
+        Instant stateDate = optionalInstant(in.getLong());
+        long wraps = in.getLong();
+        in.get(material);
+        return state == VersionState.ACTIVE ? new KeyVersion(number, created, origin, reason, material, wraps)
+                : KeyVersion.withoutMaterial(number, created, origin, reason, state, stateDate, wraps);
+    }
+
+    /** Version 1 payloads: number, created, origin, material; every version active. */
+    private static KeyVersion readVersionV1(ByteBuffer in, byte[] material) {
+        int number = in.getInt();
+        Instant created = Instant.ofEpochMilli(in.getLong());
+        KeyOrigin origin = pick(KeyOrigin.values(), in.get());
+        in.get(material);
+        RotationReason reason = number > 1 || origin == KeyOrigin.IMPORTED
+                ? (origin == KeyOrigin.IMPORTED ? RotationReason.IMPORTED : RotationReason.ON_DEMAND) : RotationReason.CREATED;
+        return new KeyVersion(number, created, origin, reason, material, 0);
+    }
+
+    private static Instant optionalInstant(long millis) {
+        return millis < 0 ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static <E> E pick(E[] values, byte b) {
+        int i = b & 0xFF;
+        if (i >= values.length) {
+            throw new IllegalArgumentException("unknown " + values[0].getClass().getSimpleName() + " " + i);
+        }
+        return values[i];
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeShort(b.length);
+        out.write(b);
+    }
+
+    private static String readString(ByteBuffer in, int max) {
+        byte[] b = new byte[bound(in.getShort() & 0xFFFF, max, "string length")];
+        in.get(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static int bound(int n, int max, String what) {
+        if (n < 0 || n > max) {
+            throw new IllegalArgumentException(what + " " + n + " out of range");
+        }
+        return n;
+    }
+}

@@ -1,0 +1,187 @@
+package io.kmsjca.internal.store;
+
+import io.kmsjca.internal.crypto.AesGcm;
+import io.kmsjca.keys.Argon2Params;
+import io.kmsjca.internal.crypto.Hkdf;
+import io.kmsjca.keys.InsufficientHeapException;
+import io.kmsjca.internal.crypto.KmsRandom;
+import io.kmsjca.internal.crypto.Primitives;
+import io.kmsjca.internal.crypto.SecretBytes;
+import io.kmsjca.internal.format.RootKeyHeader;
+import io.kmsjca.spi.CorruptStoreException;
+import io.kmsjca.spi.KeyRecord;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Mac;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.UnrecoverableKeyException;
+import java.util.Arrays;
+
+/**
+ * The store's root key: a random AES-256 key that seals every key record, kept wrapped under a
+ * key derived from the store password ({@link RootKeyHeader}). Keys are derived from it with
+ * HKDF-Expand-SHA256, one per purpose: a key per sealed record ({@link RecordSeal}) and the key
+ * that authenticates whole store images (HMAC-SHA256).
+ */
+public final class RootKey {
+
+    private static final byte[] IMAGE_LABEL = "kms-jca/v1/image-mac".getBytes(StandardCharsets.US_ASCII);
+
+    private final SecretBytes root;
+    private final RecordSeal records;
+    private final SecretBytes imageKey;
+
+    private RootKey(byte[] rootBytes) throws GeneralSecurityException {
+        this.root = new SecretBytes(rootBytes, "HmacSHA256");
+        this.records = new RecordSeal(root);
+        Mac mac = Primitives.mac("HmacSHA256");
+        mac.init(root);
+        byte[] i = Hkdf.expand(mac, IMAGE_LABEL, 32);
+        this.imageKey = new SecretBytes(i, "HmacSHA256");
+        Arrays.fill(i, (byte) 0);
+    }
+
+    public static RootKey generate() {
+        byte[] bytes = new byte[32];
+        KmsRandom.nextBytes(bytes);
+        try {
+            return new RootKey(bytes);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /**
+     * Recovers the root key from a header and the store password.
+     *
+     * @throws UnrecoverableKeyException the password is wrong (or the header was altered)
+     * @throws InsufficientHeapException  the heap cannot hold the header's Argon2id memory
+     */
+    public static RootKey unwrap(RootKeyHeader header, char[] password) throws UnrecoverableKeyException, InsufficientHeapException {
+        byte[] kek = header.kdf().derive(password, header.salt(), 32);
+        SecretBytes kekKey = new SecretBytes(kek, "AES");
+        Arrays.fill(kek, (byte) 0);
+        byte[] rootBytes = null;
+        try {
+            rootBytes = AesGcm.decrypt(kekKey, header.nonce(), header.aad(), header.wrappedRootKey());
+            return new RootKey(rootBytes);
+        } catch (AEADBadTagException e) {
+            var wrong = new UnrecoverableKeyException("key store password was incorrect");
+            wrong.initCause(e);
+            throw wrong;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM failed", e);
+        } finally {
+            kekKey.destroy();
+            if (rootBytes != null) {
+                Arrays.fill(rootBytes, (byte) 0);
+            }
+        }
+    }
+
+    /**
+     * Wraps this root key under {@code password} with fresh salt and nonce. {@code kdf} comes
+     * from {@link KeyServiceOptions}, which holds it to the floor for new passwords.
+     */
+    public RootKeyHeader wrap(char[] password, Argon2Params kdf) throws InsufficientHeapException {
+        byte[] salt = new byte[RootKeyHeader.SALT_BYTES];
+        byte[] nonce = new byte[AesGcm.NONCE_BYTES];
+        KmsRandom.nextBytes(salt);
+        KmsRandom.nextBytes(nonce);
+        byte[] kek = kdf.derive(password, salt, 32);
+        SecretBytes kekKey = new SecretBytes(kek, "AES");
+        Arrays.fill(kek, (byte) 0);
+        byte[] rootBytes = root.getEncoded();
+        try {
+            byte[] wrapped = AesGcm.encrypt(kekKey, nonce, RootKeyHeader.aad(kdf, salt), rootBytes);
+            return new RootKeyHeader(kdf, salt, nonce, wrapped);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM failed", e);
+        } finally {
+            kekKey.destroy();
+            Arrays.fill(rootBytes, (byte) 0);
+        }
+    }
+
+    /** Seals a record payload for {@code keyId} at {@code revision}, under a key of its own. */
+    public byte[] seal(String keyId, long revision, byte[] payload) {
+        try {
+            return records.seal(keyId, revision, payload);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM failed", e);
+        }
+    }
+
+    /**
+     * Opens a record; a record altered, moved to another key id or revision, or sealed under
+     * another root key fails here.
+     */
+    public byte[] open(KeyRecord record) throws CorruptStoreException {
+        try {
+            return records.open(record.keyId(), record.revision(), record.sealed());
+        } catch (AEADBadTagException e) {
+            throw new CorruptStoreException("record of key " + record.keyId() + " failed authentication: "
+                    + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM failed", e);
+        }
+    }
+
+    /**
+     * HMAC-SHA256 of {@code data[offset, offset + length)} under the image subkey: the tag of a
+     * whole store image (the file backend's {@code ImageAuthenticator} is {@code root::imageTag}).
+     */
+    public byte[] imageTag(byte[] data, int offset, int length) {
+        try {
+            Mac mac = Primitives.mac("HmacSHA256");
+            mac.init(imageKey);
+            mac.update(data, offset, length);
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 failed", e);
+        }
+    }
+
+    /**
+     * Whether {@code password} unwraps this root key from the store header {@code header}: one
+     * password derivation. A wrong password is false; a header that does not parse is an error.
+     */
+    public boolean isUnlockedBy(byte[] header, char[] password) throws IOException {
+        try {
+            RootKey candidate = unwrap(RootKeyHeader.decode(header), password);
+            boolean same = candidate.sameAs(this);
+            candidate.destroy();
+            return same;
+        } catch (UnrecoverableKeyException e) {
+            return false;
+        } catch (IllegalArgumentException e) {
+            throw new IOException("key store header is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code other} holds the same root key (constant time). */
+    boolean sameAs(RootKey other) {
+        byte[] a = root.getEncoded();
+        byte[] b = other.root.getEncoded();
+        try {
+            return java.security.MessageDigest.isEqual(a, b);
+        } finally {
+            Arrays.fill(a, (byte) 0);
+            Arrays.fill(b, (byte) 0);
+        }
+    }
+
+    boolean isDestroyed() {
+        return root.isDestroyed();
+    }
+
+    public void destroy() {
+        root.destroy();
+        records.destroy();
+        imageKey.destroy();
+    }
+}
