@@ -3,19 +3,15 @@ package io.kmsjca.provider;
 import io.kmsjca.internal.jca.KmsConfig;
 
 import com.google.auto.service.AutoService;
-import io.kmsjca.keys.KeyService;
-import io.kmsjca.internal.jca.KeyStoreAccess;
+import io.kmsjca.internal.jca.ConfiguredStore;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
-import java.security.UnrecoverableKeyException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The {@code KMS} provider. Install it in code ({@code Security.addProvider(new KmsProvider())}),
@@ -37,10 +33,10 @@ public final class KmsProvider extends Provider {
 
     public static final String NAME = "KMS";
     static final String VERSION = "0.1";
-    private static final String PACKAGE = "io.kmsjca.provider.";
+    private static final String PACKAGE = "io.kmsjca.internal.jca.";
 
-    private final transient KmsConfig config;
-    private transient KeyService configuredStore;
+    /** The store the configuration names, shared by every {@code KeyStore "KMS"} of this provider. */
+    private final transient ConfiguredStore store;
 
     /** An unconfigured provider: {@code KeyStore.load(null, null)} makes a new in-memory store. */
     public KmsProvider() {
@@ -49,7 +45,7 @@ public final class KmsProvider extends Provider {
 
     private KmsProvider(KmsConfig config) {
         super(NAME, VERSION, "kms-jca: KMS-style master keys, key wrapping and data keys, with no cloud");
-        this.config = config;
+        this.store = new ConfiguredStore(config);
         // Only a KMS key handle can key KMSWrap: the attribute lets the JCA's delayed provider
         // selection route such a handle here even when no provider is named.
         Map<String, String> handleOnly = Map.of("SupportedKeyClasses", "io.kmsjca.keys.KmsKeyHandle");
@@ -76,46 +72,10 @@ public final class KmsProvider extends Provider {
         return true;
     }
 
-    public KmsConfig config() {
-        return config;
-    }
-
     /**
-     * The live store the configuration names, opened once and shared by every
-     * {@code KeyStore.load(null, ...)} of this provider instance, with what that load may do: a
-     * password given to {@code load} is checked against the store every time (a wrong one is
-     * refused even when the store is already open) and allows everything; without one, the
-     * store opens from the configured password source and its keys may only be used.
-     *
-     * @param password the store password, or null to use the configured password source
-     * @return empty when no store is configured
-     */
-    public synchronized Optional<KeyStoreAccess> configuredStore(char[] password) throws IOException {
-        if (!config.namesStore()) {
-            return Optional.empty();
-        }
-        if (configuredStore == null) {
-            char[] pw = password != null ? password.clone() : config.password().orElseThrow(() -> new IOException(
-                    "no password: pass one to KeyStore.load or set store.password.file in " + config.source(),
-                    new UnrecoverableKeyException("no password given")));
-            try {
-                configuredStore = config.openStore(pw);
-            } finally {
-                Arrays.fill(pw, '\0');
-            }
-            if (password != null) {
-                return Optional.of(KeyStoreAccess.administrator(configuredStore));
-            }
-        } else if (password != null) {
-            return Optional.of(KeyStoreAccess.checkPassword(configuredStore, password));
-        }
-        return Optional.of(KeyStoreAccess.keysOnly(configuredStore, "without the store password (load(null, null): "
-                + "the configured password source, or the store already open)"));
-    }
-
-    /**
-     * A service whose KeyStore implementation receives this provider, so that
-     * {@code load(null, ...)} can open the configured store; other SPIs have no-argument
+     * A service created by this module, not by reflection from {@code java.base}: its classes
+     * live in a package the module does not export. The KeyStore implementation receives the
+     * configured store, so that {@code load(null, ...)} can open it; other SPIs have no-argument
      * constructors.
      */
     private static final class KmsService extends Service {
@@ -125,11 +85,12 @@ public final class KmsProvider extends Provider {
 
         @Override
         public Object newInstance(Object constructorParameter) throws NoSuchAlgorithmException {
-            if (!getType().equals("KeyStore")) {
-                return super.newInstance(constructorParameter);
-            }
             try {
-                return Class.forName(getClassName()).getConstructor(KmsProvider.class).newInstance(getProvider());
+                Class<?> spi = Class.forName(getClassName());
+                if (getType().equals("KeyStore")) {
+                    return spi.getConstructor(ConfiguredStore.class).newInstance(((KmsProvider) getProvider()).store);
+                }
+                return spi.getConstructor().newInstance();
             } catch (ReflectiveOperationException | LinkageError e) {
                 Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
                 throw new NoSuchAlgorithmException("cannot create " + getClassName(), cause);

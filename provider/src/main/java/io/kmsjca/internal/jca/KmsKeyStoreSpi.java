@@ -3,7 +3,6 @@ package io.kmsjca.internal.jca;
 import io.kmsjca.internal.service.EmbeddedKeyService;
 import io.kmsjca.provider.KmsKeyStores;
 import io.kmsjca.provider.KmsLoadParameter;
-import io.kmsjca.provider.KmsProvider;
 
 import io.kmsjca.keys.KeyAlias;
 import io.kmsjca.keys.KeyMetadata;
@@ -43,11 +42,11 @@ public final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     private static final byte[] IMAGE_MAGIC = "KMSJCAKS".getBytes(StandardCharsets.US_ASCII);
 
-    private final KmsProvider provider;
+    private final ConfiguredStore provider;
     private KeyStoreAccess access;
     private boolean live;
 
-    public KmsKeyStoreSpi(KmsProvider provider) {
+    public KmsKeyStoreSpi(ConfiguredStore provider) {
         this.provider = provider;
     }
 
