@@ -1,6 +1,6 @@
 package io.kmsjca.internal.jca;
 
-import io.kmsjca.keys.KeyService;
+import io.kmsjca.internal.service.EmbeddedKeyService;
 
 import java.io.IOException;
 import java.security.UnrecoverableKeyException;
@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public final class ConfiguredStore {
     private final KmsConfig config;
-    private KeyService configuredStore;
+    private EmbeddedKeyService configuredStore;
 
     public ConfiguredStore(KmsConfig config) {
         this.config = config;
