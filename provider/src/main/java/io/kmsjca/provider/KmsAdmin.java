@@ -1,6 +1,6 @@
 package io.kmsjca.provider;
 
-import io.kmsjca.internal.service.EmbeddedKeyService;
+
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.internal.service.KeyStores;
@@ -84,7 +84,7 @@ public final class KmsAdmin {
 
     /** Re-wraps the root key of {@code keys}' store under a new password, durably (keytool -storepasswd). */
     public static void changePassword(KeyService keys, char[] newPassword) throws IOException {
-        KeyStores.changePassword(EmbeddedKeyService.of(keys), Objects.requireNonNull(newPassword, "newPassword"));
+        KeyStores.changePassword(keys, Objects.requireNonNull(newPassword, "newPassword"));
     }
 
     /**

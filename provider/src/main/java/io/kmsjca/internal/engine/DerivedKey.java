@@ -23,8 +23,8 @@ public final class DerivedKey {
     private static final byte[] LABEL = "kms-jca/KMSWrap/v1".getBytes(StandardCharsets.US_ASCII);
 
     public final byte[] salt;
-    final SecretBytes gcmKey;
-    final byte[] commitment;
+    public final SecretBytes gcmKey;
+    public final byte[] commitment;
 
     private DerivedKey(byte[] salt, SecretBytes gcmKey, byte[] commitment) {
         this.salt = salt;

@@ -2,7 +2,7 @@ package io.kmsjca.internal.jca;
 
 import io.kmsjca.internal.service.EmbeddedKeyService;
 import io.kmsjca.audit.AuditOptions;
-import io.kmsjca.keys.Argon2Params;
+import io.kmsjca.internal.service.Argon2Params;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.internal.service.KeyStores;

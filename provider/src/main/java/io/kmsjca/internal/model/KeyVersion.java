@@ -33,7 +33,7 @@ public final class KeyVersion {
      * Salts come from the provider's generator, and a restore from a snapshot ends every session
      * ({@link KmsRandom#epoch()}), so no two processes ever continue one session.
      */
-    static final long MAX_WRAPS_PER_SESSION = 1L << 20;
+    public static final long MAX_WRAPS_PER_SESSION = 1L << 20;
     /** The limit sessions opened from now on take; lowered only by tests, to reach rollovers quickly. */
     private static volatile long sessionLimit = MAX_WRAPS_PER_SESSION;
     private static final int UNWRAP_CACHE_SLOTS = 16;
@@ -140,7 +140,7 @@ public final class KeyVersion {
     }
 
     /** Whether this object still holds live material in memory (tests of wiping). */
-    boolean holdsMaterial() {
+    public boolean holdsMaterial() {
         return material != null && !material.isDestroyed();
     }
 
@@ -154,7 +154,7 @@ public final class KeyVersion {
     }
 
     /** Tests only: sessions opened from now on end after {@code wraps} wraps (1 … {@link #MAX_WRAPS_PER_SESSION}). */
-    static void sessionLimitForTests(long wraps) {
+    public static void sessionLimitForTests(long wraps) {
         if (wraps < 1 || wraps > MAX_WRAPS_PER_SESSION) {
             throw new IllegalArgumentException("session limit must be 1.." + MAX_WRAPS_PER_SESSION);
         }

@@ -343,7 +343,7 @@ public final class EmbeddedKeyService implements KeyService {
         return options;
     }
 
-    KeyRecordStore backend() {
+    public KeyRecordStore backend() {
         return registry.backend();
     }
 

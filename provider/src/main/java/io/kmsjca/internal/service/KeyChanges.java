@@ -126,7 +126,7 @@ public final class KeyChanges {
                 : generatedVersion(number, now(), reason);
     }
 
-    static KeyVersion generatedVersion(int number, Instant now, RotationReason reason) {
+    public static KeyVersion generatedVersion(int number, Instant now, RotationReason reason) {
         byte[] material = new byte[32];
         KmsRandom.nextBytes(material);
         try {

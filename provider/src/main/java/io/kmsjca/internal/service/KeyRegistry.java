@@ -125,7 +125,7 @@ public final class KeyRegistry {
     }
 
     /** A key by id or alias, as callers may see it: provider-owned keys are never found. */
-    Optional<MasterKey> lookup(String aliasOrKeyId) {
+    public Optional<MasterKey> lookup(String aliasOrKeyId) {
         if (aliasOrKeyId == null) {
             return Optional.empty();
         }
@@ -173,7 +173,7 @@ public final class KeyRegistry {
     }
 
     /** {@link #tryCommit}, for a write that is not retried: a stale revision fails it. */
-    MasterKey commit(MasterKey next) throws KeyStoreException {
+    public MasterKey commit(MasterKey next) throws KeyStoreException {
         return tryCommit(next).orElseThrow(() -> stale(next.id()));
     }
 

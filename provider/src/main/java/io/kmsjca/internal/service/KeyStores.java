@@ -75,7 +75,8 @@ public final class KeyStores {
      * Writes the whole store as one authenticated image whose root key is wrapped under
      * {@code password} (a new password re-wraps the root key; no record changes).
      */
-    public static void write(EmbeddedKeyService service, OutputStream out, char[] password) throws IOException {
+    public static void write(KeyService keys, OutputStream out, char[] password) throws IOException {
+        EmbeddedKeyService service = EmbeddedKeyService.of(keys);
         Objects.requireNonNull(password, "a KMS key store is always written with a password");
         KeyServiceOptions options = service.options();
         RootKeyHeader header = service.root().wrap(password, options.kdf());
@@ -170,7 +171,8 @@ public final class KeyStores {
     }
 
     /** Re-wraps the root key of a store under a new password, durably (keytool -storepasswd). */
-    public static void changePassword(EmbeddedKeyService service, char[] newPassword) throws IOException {
+    public static void changePassword(KeyService keys, char[] newPassword) throws IOException {
+        EmbeddedKeyService service = EmbeddedKeyService.of(keys);
         KeyRecordStore backend = service.backend();
         byte[] current = backend.header().orElse(null);
         byte[] next = service.root().wrap(newPassword, service.options().kdf()).encode();

@@ -35,9 +35,9 @@ import java.util.UUID;
  */
 public final class MasterKeyCodec {
 
-    static final int VERSION = 2;
+    public static final int VERSION = 2;
     public static final int MAX_DESCRIPTION_BYTES = 8192;
-    static final int MAX_ALIASES = 256;
+    public static final int MAX_ALIASES = 256;
     public static final int MAX_TAGS = 50;
     /** Tag lengths in characters, as AWS KMS counts them (UTF-16 units here). */
     public static final int MAX_TAG_KEY_CHARS = 128;

@@ -23,8 +23,8 @@ import java.util.Arrays;
 public final class RecordSeal {
 
     static final byte[] MAGIC = "KMSS".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 2;
-    static final int SALT_BYTES = 32;
+    public static final int VERSION = 2;
+    public static final int SALT_BYTES = 32;
     static final int HEADER_BYTES = MAGIC.length + 1 + SALT_BYTES;
     private static final byte[] KEY_LABEL = "kms-jca/v2/record-key".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SALT_LABEL = "kms-jca/v2/record-salt".getBytes(StandardCharsets.US_ASCII);
@@ -37,7 +37,7 @@ public final class RecordSeal {
     private final SecretBytes v1Key;
 
     /** Seals under {@code root} (kept, not copied: the root key's owner destroys it). */
-    RecordSeal(SecretBytes root) throws GeneralSecurityException {
+    public RecordSeal(SecretBytes root) throws GeneralSecurityException {
         this.root = root;
         byte[] k = Hkdf.expand(keyed(root), V1_KEY_LABEL, 32);
         this.v1Key = new SecretBytes(k, "AES");
@@ -45,7 +45,7 @@ public final class RecordSeal {
     }
 
     /** A version 2 sealed record of {@code payload}, for {@code keyId} at {@code revision}. */
-    byte[] seal(String keyId, long revision, byte[] payload) throws GeneralSecurityException {
+    public byte[] seal(String keyId, long revision, byte[] payload) throws GeneralSecurityException {
         byte[] random = new byte[SALT_BYTES];
         KmsRandom.nextBytes(random);
         return seal(keyId, revision, payload, random);
@@ -57,7 +57,7 @@ public final class RecordSeal {
      * ever repeat, two different payloads still get different salts, hence different keys, and
      * the same payload seals to the same bytes, which reveals nothing more.
      */
-    byte[] seal(String keyId, long revision, byte[] payload, byte[] random) throws GeneralSecurityException {
+    public byte[] seal(String keyId, long revision, byte[] payload, byte[] random) throws GeneralSecurityException {
         Mac mac = keyed(root);
         mac.update(SALT_LABEL);
         mac.update(random);

@@ -5,7 +5,7 @@ import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KmsKeyRing;
-import io.kmsjca.keys.LifecycleFixture;
+import io.kmsjca.internal.service.LifecycleFixture;
 
 import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.internal.format.EnvelopeHeader;

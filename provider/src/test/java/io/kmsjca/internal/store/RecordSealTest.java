@@ -1,7 +1,7 @@
 package io.kmsjca.internal.store;
 
 import io.kmsjca.internal.service.KeyStores;
-import io.kmsjca.keys.KeyService;
+import io.kmsjca.internal.service.EmbeddedKeyService;
 import io.kmsjca.keys.KeyServiceOptions;
 
 import io.kmsjca.internal.crypto.AesGcm;
@@ -37,8 +37,8 @@ class RecordSealTest {
 
     @Test
     void newStores_sealEveryRecordInVersion2() throws Exception {
-        KeyService keys = KeyStores.newInMemory(KeyServiceOptions.defaults()
-                .withKdf(io.kmsjca.keys.Argon2Params.insecureForTests()));
+        EmbeddedKeyService keys = KeyStores.newInMemory(KeyServiceOptions.defaults()
+                .withKdf(io.kmsjca.internal.service.Argon2Params.insecureForTests()));
         keys.createKey("sealed", "");
         assertFalse(keys.backend().list().isEmpty());
         for (KeyRecord r : keys.backend().list()) {

@@ -1,4 +1,7 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.KeyState;
+import io.kmsjca.keys.KeyStateException;
 
 import io.kmsjca.internal.model.KeyVersion;
 

@@ -1,10 +1,17 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.KeyRotation;
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyState;
+import io.kmsjca.keys.MaintenanceReport;
+import io.kmsjca.keys.RotationReason;
 
 import io.kmsjca.internal.service.KeyStores;
 
 import io.kmsjca.audit.AuditLogVerifier;
 import io.kmsjca.audit.AuditOptions;
-import io.kmsjca.keys.Argon2Params;
+import io.kmsjca.internal.service.Argon2Params;
 import io.kmsjca.spi.audit.AuditEvent;
 import io.kmsjca.spi.audit.AuditOperation;
 import org.junit.jupiter.api.Test;
@@ -95,7 +102,7 @@ class ClockJumpTest {
         KeyServiceOptions options = KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests())
                 .withClock(clock).withMaintenanceInterval(Duration.ZERO)
                 .withAudit(AuditOptions.DEFAULTS.withFile(log, true, 1 << 20));
-        try (KeyService keys = KeyStores.openFile(dir.resolve("keys.kms"), LifecycleFixture.PASSWORD, options)) {
+        try (EmbeddedKeyService keys = KeyStores.openFile(dir.resolve("keys.kms"), LifecycleFixture.PASSWORD, options)) {
             keys.addAuditListener(events::add);
             keys.createKey("before", "");
             clock.advance(Duration.ofDays(-1));

@@ -1,4 +1,7 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
 
 import io.kmsjca.internal.service.KeyStores;
 
@@ -20,8 +23,8 @@ class RestoreHookTest {
 
     @Test
     void afterRestore_theNextWrapUsesANewSalt() throws Exception {
-        KeyService keys = KeyStores.newInMemory(KeyServiceOptions.defaults()
-                .withKdf(io.kmsjca.keys.Argon2Params.insecureForTests()));
+        EmbeddedKeyService keys = KeyStores.newInMemory(KeyServiceOptions.defaults()
+                .withKdf(io.kmsjca.internal.service.Argon2Params.insecureForTests()));
         var key = keys.createKey("restored", "");
         Cipher c = Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
         c.init(Cipher.WRAP_MODE, key);

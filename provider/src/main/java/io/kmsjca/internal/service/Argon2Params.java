@@ -1,4 +1,4 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
 
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;

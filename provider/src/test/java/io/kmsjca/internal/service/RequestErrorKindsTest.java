@@ -1,8 +1,16 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.CreateKeyRequest;
+import io.kmsjca.keys.InvalidKeyRequestException;
+import io.kmsjca.keys.KeyAlias;
+import io.kmsjca.keys.KeyNotFoundException;
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyStateException;
 
 import io.kmsjca.internal.service.KeyStores;
 
-import io.kmsjca.keys.Argon2Params;
+import io.kmsjca.internal.service.Argon2Params;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.MemoryKeyRecordStore;
 import io.kmsjca.spi.StaleRecordException;
@@ -86,7 +94,7 @@ class RequestErrorKindsTest {
     void backendFailure_isAPlainKeyStoreExceptionWithItsCause_auditedFailed() throws Exception {
         var store = new FailingPuts();
         List<AuditEvent> events = new CopyOnWriteArrayList<>();
-        try (KeyService keys = KeyStores.open(store, "pw".toCharArray(), KeyServiceOptions.defaults()
+        try (EmbeddedKeyService keys = KeyStores.open(store, "pw".toCharArray(), KeyServiceOptions.defaults()
                 .withKdf(Argon2Params.insecureForTests()).withMaintenanceInterval(Duration.ZERO))) {
             keys.addAuditListener(events::add);
             String key = keys.createKey("a", "").keyId().toString();

@@ -1,4 +1,4 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
 
 import java.io.IOException;
 

@@ -1,8 +1,12 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyState;
 
 import io.kmsjca.internal.service.KeyStores;
 
-import io.kmsjca.keys.Argon2Params;
+import io.kmsjca.internal.service.Argon2Params;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.MemoryKeyRecordStore;
@@ -21,7 +25,7 @@ import java.util.function.Consumer;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * KeyService.refresh reaches every backend through the SPI's refresh(), not only the first-party
+ * EmbeddedKeyService.refresh reaches every backend through the SPI's refresh(), not only the first-party
  * snapshot stores: a third-party backend that keeps what it read renews it there, and the key
  * service then sees what another process wrote.
  */
@@ -34,9 +38,9 @@ class ThirdPartyBackendRefreshTest {
     @Test
     void keyServiceRefresh_callsTheBackendsRefresh_andSeesWhatAnotherProcessWrote() throws Exception {
         MemoryKeyRecordStore shared = new MemoryKeyRecordStore();
-        KeyService writer = KeyStores.open(shared, PASSWORD, OPTIONS);
+        EmbeddedKeyService writer = KeyStores.open(shared, PASSWORD, OPTIONS);
         CachingBackend backend = new CachingBackend(shared);
-        try (KeyService reader = KeyStores.open(backend, PASSWORD, OPTIONS)) {
+        try (EmbeddedKeyService reader = KeyStores.open(backend, PASSWORD, OPTIONS)) {
             writer.createKey("orders", "");
             assertTrue(reader.findKey("orders").isEmpty(), "the backend has no change feed: nothing arrived yet");
 

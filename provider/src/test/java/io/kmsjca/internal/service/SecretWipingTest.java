@@ -1,10 +1,16 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.MaintenanceReport;
+import io.kmsjca.keys.VersionState;
 
 import io.kmsjca.internal.model.KeyVersion;
 import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.internal.store.RootKey;
 
-import io.kmsjca.keys.Argon2Params;
+import io.kmsjca.internal.service.Argon2Params;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.provider.KmsProvider;
 import io.kmsjca.spi.KeyRecord;
@@ -43,8 +49,8 @@ class SecretWipingTest {
     private final FailingPuts backend = new FailingPuts();
     private final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
 
-    private KeyService open() throws IOException {
-        KeyService keys = KeyStores.open(backend, PASSWORD, KeyServiceOptions.defaults()
+    private EmbeddedKeyService open() throws IOException {
+        EmbeddedKeyService keys = KeyStores.open(backend, PASSWORD, KeyServiceOptions.defaults()
                 .withKdf(Argon2Params.insecureForTests()).withClock(clock).withMaintenanceInterval(Duration.ZERO));
         keys.addAuditListener(audit::add);
         return keys;
@@ -52,7 +58,7 @@ class SecretWipingTest {
 
     @Test
     void close_wipesTheRootKeyAndEveryVersion_andHandlesAreRefused() throws Exception {
-        KeyService keys = open();
+        EmbeddedKeyService keys = open();
         KmsKeyHandle orders = keys.createKey("orders", "");
         keys.rotateKeyOnDemand("orders");
         wrap(orders);
@@ -73,7 +79,7 @@ class SecretWipingTest {
 
     @Test
     void revocation_whoseWriteFails_leavesTheVersionUsable_untilItIsDurable() throws Exception {
-        KeyService keys = open();
+        EmbeddedKeyService keys = open();
         KmsKeyHandle orders = keys.createKey("orders", "");
         byte[] blob = wrap(orders);
         keys.rotateKeyOnDemand("orders");
@@ -96,7 +102,7 @@ class SecretWipingTest {
 
     @Test
     void destruction_whoseWriteFails_leavesTheMaterial_soCancellingRestoresTheKey() throws Exception {
-        KeyService keys = open();
+        EmbeddedKeyService keys = open();
         KmsKeyHandle orders = keys.createKey("orders", "");
         byte[] blob = wrap(orders);
         keys.scheduleKeyDeletion("orders", 7);

@@ -1,8 +1,11 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
 
 import io.kmsjca.internal.service.KeyStores;
 
-import io.kmsjca.keys.Argon2Params;
+import io.kmsjca.internal.service.Argon2Params;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.provider.KmsProvider;
 import io.kmsjca.spi.audit.AuditEvent;
@@ -20,34 +23,34 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A live file store with a test clock, no background maintenance and a captured audit trail. */
-class LifecycleFixture {
+public class LifecycleFixture {
 
-    static final char[] PASSWORD = "lifecycle".toCharArray();
-    static final Provider PROVIDER = new KmsProvider();
+    public static final char[] PASSWORD = "lifecycle".toCharArray();
+    public static final Provider PROVIDER = new KmsProvider();
     static final Key DATA_KEY = new SecretKeySpec(new byte[32], "AES");
 
-    final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
-    final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
-    final Path file;
-    KeyService keys;
+    public final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    public final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
+    public final Path file;
+    public EmbeddedKeyService keys;
 
-    LifecycleFixture(Path dir) throws Exception {
+    public LifecycleFixture(Path dir) throws Exception {
         this(dir, KeyServiceOptions.DEFAULT_USAGE_ROTATION_THRESHOLD);
     }
 
-    LifecycleFixture(Path dir, long usageThreshold) throws Exception {
+    public LifecycleFixture(Path dir, long usageThreshold) throws Exception {
         this.file = dir.resolve("keys.kms");
         this.keys = KeyStores.openFile(file, PASSWORD, options(usageThreshold));
         keys.addAuditListener(audit::add);
     }
 
-    KeyServiceOptions options(long usageThreshold) {
+    public KeyServiceOptions options(long usageThreshold) {
         return KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests()).withClock(clock)
                 .withMaintenanceInterval(Duration.ZERO).withUsageRotationThreshold(usageThreshold);
     }
 
     /** Closes the service and opens the file again: what a restarted process would see. */
-    KeyService reopen() throws Exception {
+    EmbeddedKeyService reopen() throws Exception {
         long threshold = keys.options().usageRotationThreshold();
         keys.close();
         keys = KeyStores.openFile(file, PASSWORD, options(threshold));
@@ -75,7 +78,7 @@ class LifecycleFixture {
         return c.unwrap(blob, "AES", Cipher.SECRET_KEY).getEncoded();
     }
 
-    AuditEvent last(AuditOperation op) {
+    public AuditEvent last(AuditOperation op) {
         for (int i = audit.size() - 1; i >= 0; i--) {
             if (audit.get(i).operation() == op) {
                 return audit.get(i);

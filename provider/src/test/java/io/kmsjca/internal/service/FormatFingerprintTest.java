@@ -1,4 +1,9 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.KeyManagerType;
+import io.kmsjca.keys.KeyOrigin;
+import io.kmsjca.keys.KeyState;
+import io.kmsjca.keys.RotationReason;
 
 import io.kmsjca.internal.engine.DerivedKey;
 import io.kmsjca.internal.model.KeyVersion;
@@ -6,7 +11,7 @@ import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.store.MasterKeyCodec;
 import io.kmsjca.internal.store.RecordSeal;
 
-import io.kmsjca.keys.Argon2Params;
+import io.kmsjca.internal.service.Argon2Params;
 import io.kmsjca.internal.crypto.Primitives;
 import io.kmsjca.internal.crypto.SecretBytes;
 import io.kmsjca.internal.format.EncryptionContext;

@@ -1,8 +1,12 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyState;
 
 import io.kmsjca.internal.service.KeyStores;
 
-import io.kmsjca.keys.Argon2Params;
+import io.kmsjca.internal.service.Argon2Params;
 import io.kmsjca.spi.CorruptStoreException;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.KeyRecordStore;
@@ -34,8 +38,8 @@ class RolledBackRecordTest {
     void aRolledBackRecord_isRefused_andTheOtherChangesOfTheReReadStillArrive() throws Exception {
         MemoryKeyRecordStore shared = new MemoryKeyRecordStore();
         RollingBackView view = new RollingBackView(shared);
-        KeyService writer = KeyStores.open(shared, PASSWORD, OPTIONS);
-        try (KeyService reader = KeyStores.open(view, PASSWORD, OPTIONS)) {
+        EmbeddedKeyService writer = KeyStores.open(shared, PASSWORD, OPTIONS);
+        try (EmbeddedKeyService reader = KeyStores.open(view, PASSWORD, OPTIONS)) {
             String rolled = writer.createKey("rolled", "").keyId().toString();
             writer.createKey("other", "");
             reader.refresh();

@@ -1,8 +1,11 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
 
 import io.kmsjca.internal.service.KeyStores;
 
-import io.kmsjca.keys.Argon2Params;
+import io.kmsjca.internal.service.Argon2Params;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.MemoryKeyRecordStore;
@@ -43,7 +46,7 @@ class BackgroundMaintenanceTest {
     }
 
     /** Counts down when {@code keys} audits a successful rotation of {@code keyId}. */
-    private static CountDownLatch rotationOf(KeyService keys, UUID keyId) {
+    private static CountDownLatch rotationOf(EmbeddedKeyService keys, UUID keyId) {
         CountDownLatch rotated = new CountDownLatch(1);
         keys.addAuditListener((AuditEvent e) -> {
             if (e.operation() == AuditOperation.ROTATE_KEY && e.outcome() == AuditOutcome.SUCCESS
@@ -56,7 +59,7 @@ class BackgroundMaintenanceTest {
 
     @Test
     void aRotationFallingDue_isDoneByTheThread_withoutACall() throws Exception {
-        try (KeyService keys = KeyStores.openFile(dir.resolve("keys.kms"), LifecycleFixture.PASSWORD, options(INTERVAL))) {
+        try (EmbeddedKeyService keys = KeyStores.openFile(dir.resolve("keys.kms"), LifecycleFixture.PASSWORD, options(INTERVAL))) {
             UUID id = keys.createKey("orders", "").keyId();
             keys.enableKeyRotation(id.toString(), 90);
             CountDownLatch rotated = rotationOf(keys, id);
@@ -69,7 +72,7 @@ class BackgroundMaintenanceTest {
     @Test
     void aRunThatFails_doesNotStopTheSchedule() throws Exception {
         FailingOnce backend = new FailingOnce(new MemoryKeyRecordStore());
-        try (KeyService keys = KeyStores.open(backend, LifecycleFixture.PASSWORD, options(INTERVAL))) {
+        try (EmbeddedKeyService keys = KeyStores.open(backend, LifecycleFixture.PASSWORD, options(INTERVAL))) {
             UUID id = keys.createKey("orders", "").keyId();
             keys.enableKeyRotation(id.toString(), 90);
             CountDownLatch rotated = rotationOf(keys, id);
@@ -84,8 +87,8 @@ class BackgroundMaintenanceTest {
     @Test
     void aKeyAnotherServiceAddedToTheFile_isPickedUpByTheRefresh() throws Exception {
         Path file = dir.resolve("shared.kms");
-        try (KeyService writer = KeyStores.openFile(file, LifecycleFixture.PASSWORD, options(Duration.ZERO));
-             KeyService reader = KeyStores.openFile(file, LifecycleFixture.PASSWORD, options(INTERVAL))) {
+        try (EmbeddedKeyService writer = KeyStores.openFile(file, LifecycleFixture.PASSWORD, options(Duration.ZERO));
+             EmbeddedKeyService reader = KeyStores.openFile(file, LifecycleFixture.PASSWORD, options(INTERVAL))) {
             UUID id = writer.createKey("orders", "").keyId(); // after the reader loaded the file
             writer.enableKeyRotation(id.toString(), 90);
             CountDownLatch rotated = rotationOf(reader, id);

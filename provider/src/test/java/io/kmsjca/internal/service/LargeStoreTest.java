@@ -1,11 +1,17 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.KeyManagerType;
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.RotationReason;
 
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.service.KeyChanges;
 import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.internal.store.MasterKeyCodec;
 
-import io.kmsjca.keys.Argon2Params;
+import io.kmsjca.internal.service.Argon2Params;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.file.StoreImage;
 import org.junit.jupiter.api.Test;
@@ -49,7 +55,7 @@ class LargeStoreTest {
                 .withMaintenanceInterval(Duration.ZERO);
         Path file = dir.resolve("large.kms");
         long built = System.nanoTime();
-        try (KeyService seed = KeyStores.newInMemory(options)) {
+        try (EmbeddedKeyService seed = KeyStores.newInMemory(options)) {
             Files.write(file, image(seed, options));
         }
         System.out.printf("[scale] %,d keys: image of %,d bytes built in %d ms%n", KEYS, Files.size(file),
@@ -57,7 +63,7 @@ class LargeStoreTest {
 
         long before = usedHeapAfterGc();
         long opening = System.nanoTime();
-        KeyService store = KeyStores.openFile(file, PASSWORD, options);
+        EmbeddedKeyService store = KeyStores.openFile(file, PASSWORD, options);
         long openMs = ms(opening);
         long held = usedHeapAfterGc() - before;
         try {
@@ -87,7 +93,7 @@ class LargeStoreTest {
     }
 
     /** The image of {@code seed}'s records (its audit key) and {@link #KEYS} new keys, under {@link #PASSWORD}. */
-    private static byte[] image(KeyService seed, KeyServiceOptions options) throws Exception {
+    private static byte[] image(EmbeddedKeyService seed, KeyServiceOptions options) throws Exception {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         List<KeyRecord> records = new ArrayList<>(seed.backend().list());
         for (int i = 0; i < KEYS; i++) {

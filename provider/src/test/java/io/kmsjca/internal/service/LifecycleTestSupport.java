@@ -1,4 +1,4 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
 
 /** Small helpers for the lifecycle tests. */
 final class LifecycleTestSupport {

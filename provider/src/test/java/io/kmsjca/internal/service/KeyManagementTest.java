@@ -1,4 +1,17 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.CreateKeyRequest;
+import io.kmsjca.keys.KeyAlias;
+import io.kmsjca.keys.KeyManagerType;
+import io.kmsjca.keys.KeyMetadata;
+import io.kmsjca.keys.KeyOrigin;
+import io.kmsjca.keys.KeyPage;
+import io.kmsjca.keys.KeyRotation;
+import io.kmsjca.keys.KeySpec;
+import io.kmsjca.keys.KeyState;
+import io.kmsjca.keys.KeyStateException;
+import io.kmsjca.keys.KeyUsage;
+import io.kmsjca.keys.RotationReason;
 
 import io.kmsjca.internal.model.MasterKey;
 

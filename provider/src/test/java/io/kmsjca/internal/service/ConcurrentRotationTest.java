@@ -1,4 +1,7 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.KeyMetadata;
+import io.kmsjca.keys.KeyRotation;
 
 import io.kmsjca.internal.format.WrappedKeyBlob;
 import org.junit.jupiter.api.Test;

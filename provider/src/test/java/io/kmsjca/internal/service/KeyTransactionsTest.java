@@ -1,9 +1,12 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
 
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.service.KeyStores;
 
-import io.kmsjca.keys.Argon2Params;
+import io.kmsjca.internal.service.Argon2Params;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +33,7 @@ class KeyTransactionsTest {
     @TempDir
     Path dir;
 
-    private KeyService open(Path file) throws Exception {
+    private EmbeddedKeyService open(Path file) throws Exception {
         return KeyStores.openFile(file, PASSWORD, KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests())
                 .withMaintenanceInterval(Duration.ZERO));
     }
@@ -38,7 +41,7 @@ class KeyTransactionsTest {
     @Test
     void aStaleCommit_isAResult_andLeavesTheSnapshot() throws Exception {
         Path file = dir.resolve("keys.kms");
-        try (KeyService a = open(file); KeyService b = open(file)) {
+        try (EmbeddedKeyService a = open(file); EmbeddedKeyService b = open(file)) {
             UUID id = a.createKey("orders", "").keyId();
             b.refresh();
             MasterKey seenByB = b.registry().snapshot().byId().get(id);
@@ -56,7 +59,7 @@ class KeyTransactionsTest {
     @Test
     void twoServicesOnOneStore_racingChangesOfOneKey_bothLand() throws Exception {
         Path file = dir.resolve("keys.kms");
-        try (KeyService a = open(file); KeyService b = open(file)) {
+        try (EmbeddedKeyService a = open(file); EmbeddedKeyService b = open(file)) {
             a.createKey("shared", "");
             b.refresh();
             List<Throwable> failures = new CopyOnWriteArrayList<>();
@@ -78,7 +81,7 @@ class KeyTransactionsTest {
             }
             assertEquals(List.of(), failures);
         }
-        try (KeyService after = open(file)) {
+        try (EmbeddedKeyService after = open(file)) {
             Map<String, String> tags = after.describeKey("shared").tags();
             assertEquals(2 * TAGS_PER_WRITER, tags.size(), "no writer's change was lost: " + tags.keySet());
         }

@@ -1,4 +1,9 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.KeyManagerType;
+import io.kmsjca.keys.KeyState;
+import io.kmsjca.keys.KeyStateException;
+import io.kmsjca.keys.RotationReason;
 
 import io.kmsjca.internal.model.Aliases;
 import io.kmsjca.internal.model.KeyVersion;

@@ -1,4 +1,4 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
 
 import io.kmsjca.internal.model.KeyVersion;
 

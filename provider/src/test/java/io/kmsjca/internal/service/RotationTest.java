@@ -1,4 +1,11 @@
-package io.kmsjca.keys;
+package io.kmsjca.internal.service;
+
+import io.kmsjca.keys.InvalidKeyRequestException;
+import io.kmsjca.keys.KeyRotation;
+import io.kmsjca.keys.KeyStateException;
+import io.kmsjca.keys.ReEncryptResult;
+import io.kmsjca.keys.RotationReason;
+import io.kmsjca.keys.VersionState;
 
 import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.spi.audit.AuditEvent;
