@@ -2,7 +2,7 @@ package io.kmsjca.cli;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.internal.service.KeyStores;
 

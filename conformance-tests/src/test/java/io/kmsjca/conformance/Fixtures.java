@@ -5,7 +5,7 @@ import io.kmsjca.provider.KmsProvider;
 
 import io.kmsjca.provider.*;
 
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.spi.audit.AuditEvent;

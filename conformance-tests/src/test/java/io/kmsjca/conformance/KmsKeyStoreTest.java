@@ -6,7 +6,7 @@ import io.kmsjca.provider.KmsProvider;
 import io.kmsjca.keys.KeyAlias;
 import io.kmsjca.provider.*;
 
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.KeyState;
 import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;

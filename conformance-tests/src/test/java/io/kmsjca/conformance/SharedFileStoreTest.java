@@ -1,7 +1,7 @@
 package io.kmsjca.conformance;
 
 import io.kmsjca.keys.KeyAlias;
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.internal.service.KeyStores;

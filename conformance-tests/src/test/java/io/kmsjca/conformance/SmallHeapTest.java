@@ -1,6 +1,6 @@
 package io.kmsjca.conformance;
 
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.internal.service.KeyStores;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ class SmallHeapTest {
         var result = ChildJvm.java(List.of("-Xmx48m", "-XX:+UseSerialGC"), SmallHeapMain.class, store.toString(), PASSWORD);
         assertEquals(1, result.exitCode(), result.all());
         assertFalse(result.all().contains("OutOfMemoryError"), result.all());
-        assertTrue(result.stderr().contains("io.kmsjca.internal.service.InsufficientHeapException"), result.all());
+        assertTrue(result.stderr().contains("io.kmsjca.keys.InsufficientHeapException"), result.all());
         long neededKiB = Argon2Params.DEFAULT.heapBytesNeeded() / 1024;
         assertTrue(result.stderr().contains(neededKiB + " KiB") && result.stderr().contains("-Xmx"), result.all());
         assertFalse(result.all().contains(PASSWORD));

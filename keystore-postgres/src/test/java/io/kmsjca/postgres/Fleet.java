@@ -1,6 +1,6 @@
 package io.kmsjca.postgres;
 
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;

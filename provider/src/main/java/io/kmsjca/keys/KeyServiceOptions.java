@@ -1,7 +1,7 @@
 package io.kmsjca.keys;
 
 import io.kmsjca.audit.AuditOptions;
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.spi.audit.AuditListener;
 
 import java.time.Clock;

@@ -71,7 +71,7 @@ public final class KmsDataKeySpec implements AlgorithmParameterSpec {
         return withPlaintext;
     }
 
-    public EncryptionContext encodedContext() {
+    EncryptionContext encodedContext() {
         return context.encoded();
     }
 }

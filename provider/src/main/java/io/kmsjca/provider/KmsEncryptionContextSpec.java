@@ -35,7 +35,7 @@ public final class KmsEncryptionContextSpec implements AlgorithmParameterSpec {
         return pairs;
     }
 
-    public EncryptionContext encoded() {
+    EncryptionContext encoded() {
         return context;
     }
 

@@ -45,11 +45,11 @@ public final class KmsEnvelopeSpec implements AlgorithmParameterSpec {
         return new KmsEnvelopeSpec(context, cache, true);
     }
 
-    public EncryptionContext context() {
+    EncryptionContext context() {
         return context;
     }
 
-    public DataKeyCache cache() {
+    DataKeyCache cache() {
         return cache;
     }
 

@@ -1,9 +1,9 @@
 package io.kmsjca.provider;
 
-import io.kmsjca.internal.jca.KmsConfig;
+import io.kmsjca.provider.KmsConfig;
 
 import com.google.auto.service.AutoService;
-import io.kmsjca.internal.jca.ConfiguredStore;
+import io.kmsjca.provider.ConfiguredStore;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -33,7 +33,7 @@ public final class KmsProvider extends Provider {
 
     public static final String NAME = "KMS";
     static final String VERSION = "0.1";
-    private static final String PACKAGE = "io.kmsjca.internal.jca.";
+    private static final String PACKAGE = "io.kmsjca.provider.";
 
     /** The store the configuration names, shared by every {@code KeyStore "KMS"} of this provider. */
     private final transient ConfiguredStore store;
@@ -73,8 +73,8 @@ public final class KmsProvider extends Provider {
     }
 
     /**
-     * A service created by this module, not by reflection from {@code java.base}: its classes
-     * live in a package the module does not export. The KeyStore implementation receives the
+     * A service created by this class, not by reflection from {@code java.base}: its classes are
+     * not public (they only adapt the JCA to the engines and are no part of the API). The KeyStore implementation receives the
      * configured store, so that {@code load(null, ...)} can open it; other SPIs have no-argument
      * constructors.
      */
@@ -87,10 +87,11 @@ public final class KmsProvider extends Provider {
         public Object newInstance(Object constructorParameter) throws NoSuchAlgorithmException {
             try {
                 Class<?> spi = Class.forName(getClassName());
-                if (getType().equals("KeyStore")) {
-                    return spi.getConstructor(ConfiguredStore.class).newInstance(((KmsProvider) getProvider()).store);
-                }
-                return spi.getConstructor().newInstance();
+                var constructor = getType().equals("KeyStore") ? spi.getDeclaredConstructor(ConfiguredStore.class)
+                        : spi.getDeclaredConstructor();
+                constructor.setAccessible(true); // a class of this package, not public
+                return getType().equals("KeyStore") ? constructor.newInstance(((KmsProvider) getProvider()).store)
+                        : constructor.newInstance();
             } catch (ReflectiveOperationException | LinkageError e) {
                 Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
                 throw new NoSuchAlgorithmException("cannot create " + getClassName(), cause);

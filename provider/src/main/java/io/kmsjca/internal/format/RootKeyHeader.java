@@ -1,6 +1,6 @@
 package io.kmsjca.internal.format;
 
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -9,7 +9,7 @@ import io.kmsjca.audit.AuditLogCutException;
 import io.kmsjca.audit.AuditLogVerifier;
 import io.kmsjca.audit.AuditOptions;
 import io.kmsjca.internal.audit.ContextHasher;
-import io.kmsjca.audit.JsonLinesAuditSink;
+import io.kmsjca.internal.audit.JsonLinesAuditSink;
 import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.spi.audit.AuditListener;
 import io.kmsjca.spi.audit.AuditOperation;

@@ -1,9 +1,9 @@
 package io.kmsjca.internal.store;
 
 import io.kmsjca.internal.crypto.AesGcm;
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.internal.crypto.Hkdf;
-import io.kmsjca.internal.service.InsufficientHeapException;
+import io.kmsjca.keys.InsufficientHeapException;
 import io.kmsjca.internal.crypto.KmsRandom;
 import io.kmsjca.internal.crypto.Primitives;
 import io.kmsjca.internal.crypto.SecretBytes;

@@ -5,7 +5,7 @@ import io.kmsjca.keys.KeyServiceOptions;
 
 import io.kmsjca.internal.service.KeyStores;
 
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.MemoryKeyRecordStore;

@@ -11,7 +11,7 @@ import io.kmsjca.internal.service.KeyStores;
 
 import io.kmsjca.audit.AuditLogVerifier;
 import io.kmsjca.audit.AuditOptions;
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.spi.audit.AuditEvent;
 import io.kmsjca.spi.audit.AuditOperation;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.store.MasterKeyCodec;
 import io.kmsjca.internal.store.RecordSeal;
 
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.internal.crypto.Primitives;
 import io.kmsjca.internal.crypto.SecretBytes;
 import io.kmsjca.internal.format.EncryptionContext;

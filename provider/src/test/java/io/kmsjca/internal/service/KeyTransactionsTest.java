@@ -6,7 +6,7 @@ import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.service.KeyStores;
 
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

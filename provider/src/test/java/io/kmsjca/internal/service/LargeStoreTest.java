@@ -11,7 +11,7 @@ import io.kmsjca.internal.service.KeyChanges;
 import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.internal.store.MasterKeyCodec;
 
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.file.StoreImage;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import io.kmsjca.keys.KeyServiceOptions;
 
 import io.kmsjca.internal.service.KeyStores;
 
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.provider.KmsProvider;
 import io.kmsjca.spi.audit.AuditEvent;

@@ -10,7 +10,7 @@ import io.kmsjca.keys.KeyStateException;
 
 import io.kmsjca.internal.service.KeyStores;
 
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.MemoryKeyRecordStore;
 import io.kmsjca.spi.StaleRecordException;

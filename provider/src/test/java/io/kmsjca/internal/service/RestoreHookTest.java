@@ -24,7 +24,7 @@ class RestoreHookTest {
     @Test
     void afterRestore_theNextWrapUsesANewSalt() throws Exception {
         EmbeddedKeyService keys = KeyStores.newInMemory(KeyServiceOptions.defaults()
-                .withKdf(io.kmsjca.internal.service.Argon2Params.insecureForTests()));
+                .withKdf(io.kmsjca.keys.Argon2Params.insecureForTests()));
         var key = keys.createKey("restored", "");
         Cipher c = Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
         c.init(Cipher.WRAP_MODE, key);

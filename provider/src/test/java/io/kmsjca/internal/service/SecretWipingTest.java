@@ -10,7 +10,7 @@ import io.kmsjca.internal.model.KeyVersion;
 import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.internal.store.RootKey;
 
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.provider.KmsProvider;
 import io.kmsjca.spi.KeyRecord;

@@ -38,7 +38,7 @@ class RecordSealTest {
     @Test
     void newStores_sealEveryRecordInVersion2() throws Exception {
         EmbeddedKeyService keys = KeyStores.newInMemory(KeyServiceOptions.defaults()
-                .withKdf(io.kmsjca.internal.service.Argon2Params.insecureForTests()));
+                .withKdf(io.kmsjca.keys.Argon2Params.insecureForTests()));
         keys.createKey("sealed", "");
         assertFalse(keys.backend().list().isEmpty());
         for (KeyRecord r : keys.backend().list()) {

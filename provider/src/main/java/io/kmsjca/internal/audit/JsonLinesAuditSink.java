@@ -1,4 +1,4 @@
-package io.kmsjca.audit;
+package io.kmsjca.internal.audit;
 
 import io.kmsjca.internal.audit.AuditCheckpoints;
 import io.kmsjca.internal.audit.AuditJson;

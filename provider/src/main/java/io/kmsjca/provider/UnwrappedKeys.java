@@ -1,4 +1,4 @@
-package io.kmsjca.internal.jca;
+package io.kmsjca.provider;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
@@ -11,7 +11,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 
 /** Turns unwrapped bytes into the key type {@code Cipher.unwrap} asked for, as the JDK's ConstructKeys does. */
-public final class UnwrappedKeys {
+final class UnwrappedKeys {
 
     private UnwrappedKeys() {
     }

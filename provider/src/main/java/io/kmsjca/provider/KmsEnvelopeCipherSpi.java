@@ -1,4 +1,4 @@
-package io.kmsjca.internal.jca;
+package io.kmsjca.provider;
 
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.provider.KmsEnvelopeSpec;
@@ -35,7 +35,7 @@ import java.util.Arrays;
  * ({@link KmsEnvelopeSpec#signed()}) ends with the sender's signature; its final chunk comes out
  * of {@code doFinal} only after the signature verified.
  */
-public final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
+final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
 
     private final EnvelopeEngine engine = new EnvelopeEngine();
     private int mode;

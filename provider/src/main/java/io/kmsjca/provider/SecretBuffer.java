@@ -1,9 +1,9 @@
-package io.kmsjca.internal.jca;
+package io.kmsjca.provider;
 
 import java.util.Arrays;
 
 /** A growable byte buffer, capped, whose contents are wiped whenever they are dropped. */
-public final class SecretBuffer {
+final class SecretBuffer {
 
     private byte[] bytes = new byte[64];
     private int size;

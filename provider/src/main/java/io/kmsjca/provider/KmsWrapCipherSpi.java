@@ -1,4 +1,4 @@
-package io.kmsjca.internal.jca;
+package io.kmsjca.provider;
 
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 
@@ -33,7 +33,7 @@ import java.util.Arrays;
  * {@code doFinal}, and from {@code unwrap} an {@code InvalidKeyException} whose cause is that
  * {@code AEADBadTagException} ({@code unwrap} may only throw {@code InvalidKeyException}).
  */
-public final class KmsWrapCipherSpi extends KmsCipherSpi {
+final class KmsWrapCipherSpi extends KmsCipherSpi {
 
     /** The most {@code updateAAD} bytes one operation takes. */
     static final int MAX_AAD_BYTES = 64 * 1024;

@@ -1,4 +1,4 @@
-package io.kmsjca.internal.jca;
+package io.kmsjca.provider;
 
 import io.kmsjca.provider.KmsDataKey;
 import io.kmsjca.provider.KmsDataKeySpec;
@@ -23,7 +23,7 @@ import java.util.Arrays;
  * The {@code SecureRandom} given to {@code init} is ignored: data keys come from the provider's
  * own generator ({@link KmsRandom}), like every salt and nonce.
  */
-public final class KmsDataKeyGeneratorSpi extends KeyGeneratorSpi {
+final class KmsDataKeyGeneratorSpi extends KeyGeneratorSpi {
 
     private final WrapEngine engine = new WrapEngine();
     private KmsDataKeySpec spec;

@@ -1,4 +1,4 @@
-package io.kmsjca.internal.jca;
+package io.kmsjca.provider;
 
 import javax.crypto.CipherSpi;
 import javax.crypto.NoSuchPaddingException;
@@ -21,7 +21,7 @@ import java.security.spec.AlgorithmParameterSpec;
  * ({@link io.kmsjca.internal.crypto.KmsRandom}), so a caller-seeded generator or a cloned one cannot
  * repeat them (docs/decisions.md).
  */
-public abstract class KmsCipherSpi extends CipherSpi {
+abstract class KmsCipherSpi extends CipherSpi {
 
     private final String name;
 

@@ -1,4 +1,4 @@
-package io.kmsjca.internal.jca;
+package io.kmsjca.provider;
 
 import io.kmsjca.internal.service.EmbeddedKeyService;
 import io.kmsjca.provider.KmsKeyStores;
@@ -7,7 +7,7 @@ import io.kmsjca.provider.KmsLoadParameter;
 import io.kmsjca.keys.KeyAlias;
 import io.kmsjca.keys.KeyMetadata;
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.internal.jca.KeyStoreAccess;
+import io.kmsjca.provider.KeyStoreAccess;
 import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.StorePasswordRequiredException;
@@ -38,7 +38,7 @@ import java.util.Optional;
  * importing and deleting need a store loaded with its password. This class only adapts; the
  * rules live in the key service.
  */
-public final class KmsKeyStoreSpi extends KeyStoreSpi {
+final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     private static final byte[] IMAGE_MAGIC = "KMSJCAKS".getBytes(StandardCharsets.US_ASCII);
 

@@ -1,8 +1,8 @@
-package io.kmsjca.internal.jca;
+package io.kmsjca.provider;
 
 import io.kmsjca.internal.service.EmbeddedKeyService;
 import io.kmsjca.audit.AuditOptions;
-import io.kmsjca.internal.service.Argon2Params;
+import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.internal.service.KeyStores;
@@ -55,7 +55,7 @@ import java.util.TreeSet;
  *   audit.systemLogger      true or false (default): events to System.Logger "io.kmsjca.audit"
  * </pre>
  */
-public final class KmsConfig {
+final class KmsConfig {
 
     public static final KmsConfig DEFAULTS = new KmsConfig(null, null, null, null, KeyServiceOptions.defaults(), "");
 

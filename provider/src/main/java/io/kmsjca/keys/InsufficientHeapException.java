@@ -1,4 +1,4 @@
-package io.kmsjca.internal.service;
+package io.kmsjca.keys;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package io.kmsjca.internal.service;
+package io.kmsjca.keys;
 
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;

@@ -1,4 +1,4 @@
-package io.kmsjca.internal.jca;
+package io.kmsjca.provider;
 
 import io.kmsjca.internal.service.EmbeddedKeyService;
 import io.kmsjca.keys.KeyService;
@@ -30,7 +30,7 @@ import java.util.UUID;
  * Exporting the store, adding key material, deleting entries and changing the password all ask
  * {@link #administer}, the one place that refuses them; each refusal is audited as DENIED.
  */
-public final class KeyStoreAccess {
+final class KeyStoreAccess {
 
     /** What each change needs the password for, in the words of the refusal. */
     private static final Map<AuditOperation, String> CHANGES = Map.of(

@@ -1,4 +1,4 @@
-package io.kmsjca.internal.jca;
+package io.kmsjca.provider;
 
 import io.kmsjca.internal.service.EmbeddedKeyService;
 
@@ -11,7 +11,7 @@ import java.util.Optional;
  * The key store a provider's configuration names, opened on the first {@code KeyStore.load(null, ...)}
  * and shared by every {@code KeyStore "KMS"} of that provider instance.
  */
-public final class ConfiguredStore {
+final class ConfiguredStore {
     private final KmsConfig config;
     private EmbeddedKeyService configuredStore;
 
