@@ -16,7 +16,7 @@ import com.google.crypto.tink.aead.KmsEnvelopeAead;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
-import io.kmsjca.internal.engine.DataKeyCache;
+import io.kmsjca.keys.DataKeyCache;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.provider.KmsEnvelopeSpec;
 import org.bouncycastle.crypto.engines.AESEngine;

@@ -3,7 +3,7 @@ package io.kmsjca.conformance;
 import io.kmsjca.internal.crypto.ChunkedAead;
 import io.kmsjca.internal.crypto.EcdsaP384;
 import io.kmsjca.internal.format.EnvelopeHeader;
-import io.kmsjca.internal.engine.DataKeyCache;
+import io.kmsjca.keys.DataKeyCache;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.keys.KmsKeyHandle;

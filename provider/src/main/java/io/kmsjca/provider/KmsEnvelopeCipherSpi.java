@@ -5,7 +5,7 @@ import io.kmsjca.provider.KmsEnvelopeSpec;
 
 import io.kmsjca.internal.crypto.ChunkedAead;
 import io.kmsjca.internal.format.EncryptionContext;
-import io.kmsjca.internal.engine.DataKeyCache;
+import io.kmsjca.internal.engine.CachedDataKeys;
 import io.kmsjca.internal.engine.EnvelopeEngine;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KmsKeyRing;
@@ -41,7 +41,7 @@ final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
     private int mode;
     private KmsKeyRing ring;
     private EncryptionContext context;
-    private DataKeyCache cache;
+    private CachedDataKeys cache;
     /** Encryption: sign the message. Decryption: require a signed message. */
     private boolean signed;
 
@@ -82,13 +82,13 @@ final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
                     + (key == null ? "null" : key.getClass().getName()));
         }
         EncryptionContext ctx;
-        DataKeyCache dataKeyCache = null;
+        CachedDataKeys dataKeyCache = null;
         boolean sign = false;
         if (params == null) {
             ctx = opmode == Cipher.ENCRYPT_MODE ? EncryptionContext.EMPTY : null;
         } else if (params instanceof KmsEnvelopeSpec spec) {
             ctx = spec.context();
-            dataKeyCache = spec.cache();
+            dataKeyCache = spec.cache() == null ? null : CachedDataKeys.of(spec.cache());
             sign = spec.signs();
         } else if (params instanceof KmsEncryptionContextSpec spec) {
             ctx = spec.encoded();

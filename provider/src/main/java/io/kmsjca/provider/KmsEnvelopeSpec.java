@@ -1,7 +1,7 @@
 package io.kmsjca.provider;
 
 import io.kmsjca.internal.format.EncryptionContext;
-import io.kmsjca.internal.engine.DataKeyCache;
+import io.kmsjca.keys.DataKeyCache;
 
 import java.security.spec.AlgorithmParameterSpec;
 import java.util.Map;

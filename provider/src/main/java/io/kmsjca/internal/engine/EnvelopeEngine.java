@@ -63,7 +63,7 @@ public final class EnvelopeEngine {
     private final Mac sha256 = Primitives.mac("HmacSHA256");
 
     /** A message being written: the bytes before the first chunk, and the body (chunks, and a signature if signed). */
-    public record Sealing(byte[] prefix, ChunkedAead.Body body, DataKeyCache.Entry cached) {
+    public record Sealing(byte[] prefix, ChunkedAead.Body body, CachedDataKeys.Entry cached) {
         /** Counts encrypted bytes against the cached data key's limit, if one is in use. */
         public void countBytes(long n) {
             if (cached != null) {
@@ -76,7 +76,7 @@ public final class EnvelopeEngine {
      * Fails, audited, if a recipient key of {@code ring} may not be used now (Cipher.init's check),
      * and refuses a signed message with a data-key cache.
      */
-    public void checkUsable(KmsKeyRing ring, EncryptionContext context, DataKeyCache cache, boolean signed)
+    public void checkUsable(KmsKeyRing ring, EncryptionContext context, CachedDataKeys cache, boolean signed)
             throws InvalidKeyException, InvalidAlgorithmParameterException {
         if (signed && cache != null) {
             // a cached header would carry one verification key for many messages, so its private key
@@ -186,7 +186,7 @@ public final class EnvelopeEngine {
      *               every wrapped data key, and a signature footer (never with a cache)
      * @throws InvalidKeyException a recipient key cannot be used (audited for that key)
      */
-    public Sealing seal(KmsKeyRing ring, EncryptionContext context, DataKeyCache cache, boolean signed)
+    public Sealing seal(KmsKeyRing ring, EncryptionContext context, CachedDataKeys cache, boolean signed)
             throws GeneralSecurityException {
         if (ring.encryptionKeys().isEmpty()) {
             throw new InvalidKeyException("a store-wide key ring decrypts only: encrypt to named master keys");
@@ -198,10 +198,10 @@ public final class EnvelopeEngine {
         KeyPair signing = signed ? EcdsaP384.generate(KmsRandom.generator()) : null;
         byte[] verificationKey = signed ? EcdsaP384.encode(signing) : null;
         byte[] wrapAad = signed ? verificationKeyAad(verificationKey) : null;
-        DataKeyCache.Recipients recipients = cache == null ? null : DataKeyCache.Recipients.of(ring, context);
+        CachedDataKeys.Recipients recipients = cache == null ? null : CachedDataKeys.Recipients.of(ring, context);
         // a reuse is checked against the recipient keys' state and current versions; refused, a fresh key is made
-        DataKeyCache.Reuse reuse = cache == null ? null : cache.take(recipients);
-        DataKeyCache.Entry entry = reuse == null ? null : reuse.entry();
+        CachedDataKeys.Reuse reuse = cache == null ? null : cache.take(recipients);
+        CachedDataKeys.Entry entry = reuse == null ? null : reuse.entry();
         // one draw from the provider's generator per message: the data key (unless cached) and the salt
         byte[] fresh = new byte[(reuse == null ? 32 : 0) + ChunkedAead.SALT];
         KmsRandom.nextBytes(fresh);

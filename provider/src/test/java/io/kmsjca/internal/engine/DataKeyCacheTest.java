@@ -1,5 +1,6 @@
 package io.kmsjca.internal.engine;
 
+import io.kmsjca.keys.DataKeyCache;
 import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
@@ -85,8 +86,8 @@ class DataKeyCacheTest {
     }
 
     /** Starts a message through the engine itself, to see the cache entry it used. */
-    private DataKeyCache.Entry seal(DataKeyCache c, Map<String, String> context) throws Exception {
-        var sealing = new EnvelopeEngine().seal(KmsKeyRing.of(orders), EncryptionContext.of(context), c, false);
+    private CachedDataKeys.Entry seal(DataKeyCache c, Map<String, String> context) throws Exception {
+        var sealing = new EnvelopeEngine().seal(KmsKeyRing.of(orders), EncryptionContext.of(context), CachedDataKeys.of(c), false);
         sealing.body().destroy();
         return sealing.cached();
     }
@@ -145,7 +146,7 @@ class DataKeyCacheTest {
     void unusableKey_encryptionWithAWarmCache_isRejected(String how) throws Exception {
         Cipher enc = encryptor(orders);
         enc.doFinal(new byte[1]);
-        DataKeyCache.Entry warm = seal(cache, CTX);
+        CachedDataKeys.Entry warm = seal(cache, CTX);
         assertFalse(warm.dataKey.isDestroyed(), "the cache is warm");
         switch (how) {
             case "disabled" -> f.keys.disableKey("orders");
@@ -211,11 +212,11 @@ class DataKeyCacheTest {
     @Test
     void bound_evictsTheOldestEntries_andWipesTheirKeys() throws Exception {
         var bounded = new DataKeyCache(100, 1 << 20, AGE, 2, f.clock);
-        DataKeyCache.Entry first = seal(bounded, Map.of("n", "1"));
-        DataKeyCache.Entry second = seal(bounded, Map.of("n", "2"));
-        DataKeyCache.Entry third = seal(bounded, Map.of("n", "3"));
+        CachedDataKeys.Entry first = seal(bounded, Map.of("n", "1"));
+        CachedDataKeys.Entry second = seal(bounded, Map.of("n", "2"));
+        CachedDataKeys.Entry third = seal(bounded, Map.of("n", "3"));
 
-        assertEquals(2, bounded.size());
+        assertEquals(2, CachedDataKeys.of(bounded).size());
         assertTrue(first.dataKey.isDestroyed(), "the oldest entry was evicted and its key wiped");
         assertFalse(second.dataKey.isDestroyed());
         assertFalse(third.dataKey.isDestroyed());
@@ -226,7 +227,7 @@ class DataKeyCacheTest {
 
     @Test
     void defaultBound_evictsBeyondItsEntries() throws Exception {
-        List<DataKeyCache.Entry> made = new ArrayList<>();
+        List<CachedDataKeys.Entry> made = new ArrayList<>();
         for (int i = 0; i <= DataKeyCache.DEFAULT_MAX_ENTRIES; i++) {
             made.add(seal(cache, Map.of("n", Integer.toString(i))));
         }
@@ -237,12 +238,12 @@ class DataKeyCacheTest {
 
     @Test
     void sweep_dropsExpiredEntriesOfOtherRecipients() throws Exception {
-        DataKeyCache.Entry old = seal(cache, Map.of("n", "1"));
+        CachedDataKeys.Entry old = seal(cache, Map.of("n", "1"));
         f.clock.advance(AGE.minusSeconds(1));
-        DataKeyCache.Entry younger = seal(cache, Map.of("n", "2"));
+        CachedDataKeys.Entry younger = seal(cache, Map.of("n", "2"));
         f.clock.advance(Duration.ofSeconds(1));
 
-        DataKeyCache.Entry other = seal(cache, Map.of("n", "3"));
+        CachedDataKeys.Entry other = seal(cache, Map.of("n", "3"));
 
         assertTrue(old.dataKey.isDestroyed(), "expired, it was swept although its recipients never asked again");
         assertFalse(younger.dataKey.isDestroyed(), "not expired yet");
@@ -255,11 +256,11 @@ class DataKeyCacheTest {
 
     @Test
     void clockSteppedBack_theCachedKeyIsNotReused_itsAgeIsUnknown() throws Exception {
-        DataKeyCache.Entry before = seal(cache, CTX);
-        DataKeyCache.Entry other = seal(cache, Map.of("n", "2"));
+        CachedDataKeys.Entry before = seal(cache, CTX);
+        CachedDataKeys.Entry other = seal(cache, Map.of("n", "2"));
         f.clock.advance(Duration.ofDays(-1)); // NTP step or VM restore: both entries were made "tomorrow"
 
-        DataKeyCache.Entry after = seal(cache, CTX);
+        CachedDataKeys.Entry after = seal(cache, CTX);
 
         assertNotSame(before, after, "a key made 'after' now may be older than maxAge: it gets a fresh one");
         assertTrue(before.dataKey.isDestroyed());
@@ -270,7 +271,7 @@ class DataKeyCacheTest {
     @Test
     void lastMessageOfAKey_wipesItAtOnce() throws Exception {
         var twice = new DataKeyCache(2, 1 << 20, AGE, f.clock);
-        DataKeyCache.Entry e = seal(twice, CTX);
+        CachedDataKeys.Entry e = seal(twice, CTX);
         assertSame(e, seal(twice, CTX));
         assertTrue(e.dataKey.isDestroyed(), "it served its last message: nothing needs it in memory any more");
     }

@@ -8,7 +8,9 @@ import io.kmsjca.internal.crypto.SecretBytes;
 import io.kmsjca.internal.format.EncryptionContext;
 
 import java.security.InvalidKeyException;
+import io.kmsjca.keys.DataKeyCache;
 import java.time.Clock;
+import java.util.function.Function;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -16,30 +18,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/**
- * Reuse of envelope data keys, like the AWS Encryption SDK's caching materials manager: a data
- * key (and its wrapped copies) serves further messages to the same master keys and context
- * until it has served {@code maxMessages} messages, encrypted {@code maxBytes} bytes, or lived
- * {@code maxAge}, whichever comes first. Streams of unknown size count their bytes as they are
- * encrypted; a limit crossed during a message retires the key when that message ends.
- *
- * <p>Unlike the ESDK's cache, this one knows the keys' lifecycle: a cached data key is reused
- * only while every recipient master key may encrypt now and its current version is still the
- * one the cached copy was wrapped under. A disabled, pending-deletion or destroyed key, a
- * rotation, an imported version or a revocation (which needs a rotation first) therefore ends
- * the reuse; the entry is dropped, its key wiped, and the message gets a fresh data key or is
- * refused as any new one would be (docs/decisions.md).
- *
- * <p>It holds at most {@code maxEntries} entries; beyond that the oldest is evicted. Expired
- * entries are swept whenever the cache is used, whoever they were for. Every dropped key is
- * wiped at once: messages under way derived their own chunk keys and no longer need it. Every
- * reuse is audited (REUSE_CACHED_DATA_KEY). Off unless a cipher is given one. Thread-safe;
- * share it between the ciphers that should reuse keys.
- */
-public final class DataKeyCache {
+/** The entries of one {@link DataKeyCache} and the rules for reusing them (see that class). */
+public final class CachedDataKeys {
 
-    /** Entries kept when the caller names no bound: ample for the recipient sets of one service. */
-    public static final int DEFAULT_MAX_ENTRIES = 1000;
+    /** How the engine reaches the cache behind the public {@link DataKeyCache}, set by that class. */
+    private static volatile Function<DataKeyCache, CachedDataKeys> ofPublic;
+
+    /** Called once, by {@link DataKeyCache}'s initializer. */
+    public static void bridge(Function<DataKeyCache, CachedDataKeys> accessor) {
+        ofPublic = accessor;
+    }
+
+    /** The cache behind {@code cache} (its class is initialized: an instance exists). */
+    public static CachedDataKeys of(DataKeyCache cache) {
+        return ofPublic.apply(cache);
+    }
+
 
     private final int maxMessages;
     private final long maxBytes;
@@ -83,21 +77,7 @@ public final class DataKeyCache {
         }
     }
 
-    /** A cache of at most {@link #DEFAULT_MAX_ENTRIES} entries on the system clock. */
-    public DataKeyCache(int maxMessages, long maxBytes, Duration maxAge) {
-        this(maxMessages, maxBytes, maxAge, DEFAULT_MAX_ENTRIES, Clock.systemUTC());
-    }
-
-    public DataKeyCache(int maxMessages, long maxBytes, Duration maxAge, Clock clock) {
-        this(maxMessages, maxBytes, maxAge, DEFAULT_MAX_ENTRIES, clock);
-    }
-
-    /** @param maxEntries how many recipient sets (keys and context) it keeps a data key for */
-    public DataKeyCache(int maxMessages, long maxBytes, Duration maxAge, int maxEntries) {
-        this(maxMessages, maxBytes, maxAge, maxEntries, Clock.systemUTC());
-    }
-
-    public DataKeyCache(int maxMessages, long maxBytes, Duration maxAge, int maxEntries, Clock clock) {
+    public CachedDataKeys(int maxMessages, long maxBytes, Duration maxAge, int maxEntries, Clock clock) {
         if (maxMessages < 1 || maxBytes < 1 || maxAge.isNegative() || maxAge.isZero() || maxEntries < 1) {
             throw new IllegalArgumentException("data key cache limits must be positive");
         }
