@@ -1,6 +1,6 @@
 package io.kmsjca.cli;
 
-import io.kmsjca.internal.audit.Denial;
+import io.kmsjca.keys.StorePasswordRequiredException;
 import io.kmsjca.keys.InvalidKeyRequestException;
 import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyStateException;
@@ -72,7 +72,7 @@ final class Failures {
         if (t instanceof IOException) {
             return new CliException(ExitCode.FILE, "I/O error: " + t.getMessage(), t);
         }
-        if (t instanceof KeyStoreException && !(t instanceof Denial)) {
+        if (t instanceof KeyStoreException && !(t instanceof KeyStateException || t instanceof StorePasswordRequiredException)) {
             return new CliException(ExitCode.FAILED, "the key store failed: " + t.getMessage()
                     + "; rerun with --debug for the cause, docs/reliability.md for what to do", t);
         }

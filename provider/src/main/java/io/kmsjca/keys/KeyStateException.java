@@ -1,6 +1,5 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.internal.audit.Denial;
 
 import java.security.KeyStoreException;
 
@@ -9,7 +8,7 @@ import java.security.KeyStoreException;
  * key is provider-managed. The message names the key, its state and what to do; audit records
  * these as DENIED. Nothing was changed.
  */
-public final class KeyStateException extends KeyStoreException implements Denial {
+public final class KeyStateException extends KeyStoreException {
     private static final long serialVersionUID = 1L;
 
     public KeyStateException(String message, Throwable cause) {

@@ -1,6 +1,5 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.internal.audit.Denial;
 
 import java.security.InvalidKeyException;
 
@@ -9,7 +8,7 @@ import java.security.InvalidKeyException;
  * operation: Disabled, PendingDeletion, Destroyed, a revoked or retired version. The message
  * names the key and its state; audit records these as DENIED.
  */
-public final class KeyUnavailableException extends InvalidKeyException implements Denial {
+public final class KeyUnavailableException extends InvalidKeyException {
     private static final long serialVersionUID = 1L;
 
     public KeyUnavailableException(String message) {

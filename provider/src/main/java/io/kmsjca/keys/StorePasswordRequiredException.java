@@ -1,6 +1,5 @@
 package io.kmsjca.keys;
 
-import io.kmsjca.internal.audit.Denial;
 
 import java.security.KeyStoreException;
 
@@ -10,7 +9,7 @@ import java.security.KeyStoreException;
  * The message says how the store was loaded and how to load it with the password; audit records
  * these as DENIED. Nothing was changed.
  */
-public final class StorePasswordRequiredException extends KeyStoreException implements Denial {
+public final class StorePasswordRequiredException extends KeyStoreException {
     private static final long serialVersionUID = 1L;
 
     public StorePasswordRequiredException(String message) {

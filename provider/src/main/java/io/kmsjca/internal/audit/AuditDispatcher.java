@@ -5,6 +5,9 @@ import io.kmsjca.audit.AuditOptions;
 import io.kmsjca.audit.AuditStats;
 import io.kmsjca.audit.KmsAuditContext;
 import io.kmsjca.audit.SystemLoggerAuditSink;
+import io.kmsjca.keys.KeyStateException;
+import io.kmsjca.keys.KeyUnavailableException;
+import io.kmsjca.keys.StorePasswordRequiredException;
 
 import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.spi.audit.AuditEvent;
@@ -46,7 +49,7 @@ public final class AuditDispatcher implements AutoCloseable {
     // event ids: a random half per dispatcher and a counter, unique without a SecureRandom call per event
     private final long idPrefix;
     private final AtomicLong sequence = new AtomicLong();
-    private final AuditDelivery view = new AuditDelivery(this);
+    private final AuditDelivery view = new ReadOnlyView(this);
 
     public AuditDispatcher(Clock clock, AuditOptions options, List<AuditListener> initial, ContextHasher hasher) {
         this.clock = clock;
@@ -90,7 +93,8 @@ public final class AuditDispatcher implements AutoCloseable {
     /**
      * Records one request.
      *
-     * @param error null for success; a {@link Denial} is DENIED, anything else FAILED
+     * @param error null for success; a refusal by rule (a key's state, who manages it, a store loaded
+     *              without its password) is DENIED, anything else FAILED
      * @throws ProviderException under the fail-closed policy, a listener failed, so the request
      *                           must not go on
      */
@@ -106,7 +110,7 @@ public final class AuditDispatcher implements AutoCloseable {
             return;
         }
         AuditOutcome outcome = error == null ? AuditOutcome.SUCCESS
-                : error instanceof Denial ? AuditOutcome.DENIED : AuditOutcome.FAILED;
+                : isDenial(error) ? AuditOutcome.DENIED : AuditOutcome.FAILED;
         UUID eventId = new UUID(idPrefix, sequence.incrementAndGet());
         Principals.Resolved who = Principals.current();
         String requestId = KmsAuditContext.requestId();
@@ -162,6 +166,41 @@ public final class AuditDispatcher implements AutoCloseable {
             return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {
             return "unknown";
+        }
+    }
+
+    /** The refusals by rule, as opposed to failures; every other error is audited FAILED. */
+    private static boolean isDenial(Throwable error) {
+        return error instanceof KeyStateException || error instanceof KeyUnavailableException
+                || error instanceof StorePasswordRequiredException;
+    }
+
+    /** What {@link #view()} hands out: delegates everything but {@code record}, which it lacks. */
+    private static final class ReadOnlyView implements AuditDelivery {
+        private final AuditDispatcher dispatcher;
+
+        ReadOnlyView(AuditDispatcher dispatcher) {
+            this.dispatcher = dispatcher;
+        }
+
+        @Override
+        public void addListener(AuditListener listener) {
+            dispatcher.addListener(listener);
+        }
+
+        @Override
+        public void removeListener(AuditListener listener) {
+            dispatcher.removeListener(listener);
+        }
+
+        @Override
+        public AuditStats stats() {
+            return dispatcher.stats();
+        }
+
+        @Override
+        public void flush() {
+            dispatcher.flush();
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.kmsjca.internal.service;
 
+import io.kmsjca.internal.audit.ChainedLogVerifier;
+
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.keys.KeyServiceOptions;
 
@@ -67,7 +69,7 @@ public final class AuditLogKeeper {
     }
 
     AuditLogVerifier verifier() {
-        return new AuditLogVerifier(keys.logMac, checkpoints);
+        return new ChainedLogVerifier(keys.logMac, checkpoints);
     }
 
     /**
