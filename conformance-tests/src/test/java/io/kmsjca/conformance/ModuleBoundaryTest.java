@@ -45,7 +45,8 @@ class ModuleBoundaryTest {
         assertEquals(List.of(
                 "module=io.kmsjca.provider",
                 "exports=[io.kmsjca.audit, io.kmsjca.keys, io.kmsjca.provider]",
-                "spi-exports=[io.kmsjca.spi, io.kmsjca.spi.audit, io.kmsjca.spi.file to [io.kmsjca.cli, io.kmsjca.provider]]",
+                "spi-exports=[io.kmsjca.spi, io.kmsjca.spi.audit, io.kmsjca.spi.file to [io.kmsjca.cli, io.kmsjca.provider], "
+                        + "io.kmsjca.spi.internal to [io.kmsjca.cli, io.kmsjca.postgres, io.kmsjca.provider]]",
                 "roundtrip=true cipher-provider=KMS",
                 "internal-module=io.kmsjca.provider",
                 "internal=refused",
