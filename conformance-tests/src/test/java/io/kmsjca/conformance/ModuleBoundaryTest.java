@@ -40,7 +40,7 @@ class ModuleBoundaryTest {
         var result = ChildJvm.run(List.of(ChildJvm.javaHomeTool("java").toString(),
                 "--module-path", String.join(File.pathSeparator, modulePath), "--add-modules", "io.kmsjca.provider",
                 "-cp", classPath.get(0), ModuleBoundaryMain.class.getName()), null);
-        assertEquals(0, result.exitCode(), result.all());
+        assertEquals(0, result.exitCode(), "module path " + modulePath + ": " + result.all());
         List<String> lines = Arrays.asList(result.stdout().split("\n"));
         assertEquals(List.of(
                 "module=io.kmsjca.provider",

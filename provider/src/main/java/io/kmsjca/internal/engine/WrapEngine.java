@@ -159,7 +159,9 @@ public final class WrapEngine {
 
     private static void recordFailure(KmsKeyHandle handle, MasterKey key, int version, AuditOperation op,
                                       Exception error, EncryptionContext context) {
-        ServiceKeyHandle.serviceOf(handle).auditRecorder().record(op, key == null ? handle.keyId() : key.id(), version, handle.alias(), error,
-                context);
+        if (handle instanceof ServiceKeyHandle ours) { // a handle made elsewhere names no store to audit in
+            ours.service().auditRecorder().record(op, key == null ? handle.keyId() : key.id(), version, handle.alias(),
+                    error, context);
+        }
     }
 }

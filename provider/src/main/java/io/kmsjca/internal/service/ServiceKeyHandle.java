@@ -5,6 +5,7 @@ import io.kmsjca.keys.KmsKeyHandle;
 
 import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
+import java.security.InvalidKeyException;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -40,13 +41,14 @@ public final class ServiceKeyHandle implements KmsKeyHandle {
     /**
      * The service behind a handle this provider gave out.
      *
-     * @throws IllegalArgumentException for a {@link KmsKeyHandle} made elsewhere
+     * @throws InvalidKeyException for a {@link KmsKeyHandle} made elsewhere: only a handle this
+     *                             provider gave out names a key of one of its stores
      */
-    public static EmbeddedKeyService serviceOf(KmsKeyHandle handle) {
+    public static EmbeddedKeyService serviceOf(KmsKeyHandle handle) throws InvalidKeyException {
         if (handle instanceof ServiceKeyHandle h) {
             return h.service;
         }
-        throw new IllegalArgumentException("not a handle of a kms-jca key store: " + handle.getClass().getName());
+        throw new InvalidKeyException("not a handle a KMS key store gave out: " + handle.getClass().getName());
     }
 
     /** AES: master keys are AES-256 keys. */
