@@ -13,6 +13,7 @@ import java.security.KeyStore;
 import java.security.Provider;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -69,19 +70,35 @@ final class KmsStoreOpener {
     private static KeyRecordStore backend(String url, Map<String, String> settings) throws IOException {
         for (KeyRecordStoreFactory f : ServiceLoader.load(KeyRecordStoreFactory.class)) {
             if (f.accepts(url)) {
-                Map<String, String> named = new TreeMap<>();
-                settings.forEach((k, v) -> named.put("store." + k, v));
-                var unknown = new TreeSet<>(named.keySet());
-                unknown.removeAll(f.settingNames());
-                if (!unknown.isEmpty()) {
-                    throw new IllegalStateException("kms.store.settings: unknown setting(s) " + unknown
-                            + "; this backend takes " + new TreeSet<>(f.settingNames()) + " (named without store.)");
-                }
-                return f.open(url, named, Path.of("").toAbsolutePath());
+                return f.open(url, backendSettings(f, settings), Path.of("").toAbsolutePath());
             }
         }
         throw new IllegalStateException("kms.store.url: no backend on the class path opens " + redacted(url)
                 + " (add keystore-postgres for jdbc:postgresql URLs)");
+    }
+
+    /**
+     * {@code settings} under the backend's own names ({@code store.} and the name it spells):
+     * Spring may have lower-cased a key ({@code postgres.poolsize} for {@code postgres.poolSize}).
+     */
+    private static Map<String, String> backendSettings(KeyRecordStoreFactory f, Map<String, String> settings) {
+        Map<String, String> byLowerCase = new TreeMap<>();
+        f.settingNames().forEach(n -> byLowerCase.put(n.toLowerCase(Locale.ROOT), n));
+        Map<String, String> named = new TreeMap<>();
+        var unknown = new TreeSet<String>();
+        settings.forEach((k, v) -> {
+            String name = byLowerCase.get(("store." + k).toLowerCase(Locale.ROOT));
+            if (name == null) {
+                unknown.add("store." + k);
+            } else {
+                named.put(name, v);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new IllegalStateException("kms.store.settings: unknown setting(s) " + unknown
+                    + "; this backend takes " + new TreeSet<>(f.settingNames()) + " (named without store.)");
+        }
+        return named;
     }
 
     /** A URL without what may be credentials in it (user:password@, query parameters). */

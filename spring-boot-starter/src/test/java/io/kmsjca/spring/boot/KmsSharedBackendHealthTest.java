@@ -14,7 +14,7 @@ class KmsSharedBackendHealthTest {
 
     private final ApplicationContextRunner app = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(KmsAutoConfiguration.class, KmsHealthAutoConfiguration.class))
-            .withPropertyValues("kms.store.url=test-lagging:one", "kms.store.settings.lag=30s",
+            .withPropertyValues("kms.store.url=test-lagging:one", "kms.store.settings.lag.maxSeconds=30",
                     "kms.password.value=correct horse battery staple", "kms.kdf.insecure-for-tests=true",
                     "kms.maintenance-interval=0s");
 
@@ -23,7 +23,7 @@ class KmsSharedBackendHealthTest {
         app.run(context -> {
             assertThat(context).hasSingleBean(KeyService.class);
             LaggingStoreFactory.Store backend = LaggingStoreFactory.last;
-            assertThat(backend.lagSetting).isEqualTo("30s");
+            assertThat(backend.lagSetting).isEqualTo("30");
             HealthIndicator health = context.getBean("kmsHealthIndicator", HealthIndicator.class);
             assertThat(health.health().getStatus()).isEqualTo(Status.UP);
             assertThat(health.health().getDetails()).containsEntry("changeFeed", "in sync");

@@ -30,12 +30,12 @@ public final class LaggingStoreFactory implements KeyRecordStoreFactory {
 
     @Override
     public Set<String> settingNames() {
-        return Set.of("store.lag");
+        return Set.of("store.lag.maxSeconds");
     }
 
     @Override
     public KeyRecordStore open(String url, Map<String, String> settings, Path configFolder) {
-        last = new Store(settings.get("store.lag"));
+        last = new Store(settings.get("store.lag.maxSeconds"));
         return last;
     }
 
