@@ -1,7 +1,9 @@
 package io.kmsjca.spring.boot;
 
 import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.DataKeyCache;
 import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.provider.KmsEnvelopeSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,7 +29,9 @@ import java.security.KeyStore;
 import java.security.Provider;
 import java.security.Security;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,13 +102,22 @@ class KmsAutoConfigurationTest {
         Cipher wrap = Cipher.getInstance("KMSWrap");
         wrap.init(Cipher.WRAP_MODE, handle);
         wrap.wrap(KeyGenerator.getInstance("AES").generateKey());
+        keys.audit().flush();
+        assertThat(count("kms.operations", "operation", "wrap_key", "outcome", "success")).isEqualTo(wrapsBefore + 1);
+
+        var cache = new DataKeyCache(10, 1 << 20, Duration.ofMinutes(5));
+        for (int i = 0; i < 3; i++) {
+            Cipher envelope = Cipher.getInstance("KMSEnvelope");
+            envelope.init(Cipher.ENCRYPT_MODE, handle, KmsEnvelopeSpec.withContext(Map.of("tenant", "t1")).withDataKeyCache(cache));
+            envelope.doFinal(new byte[16]);
+        }
         keys.rotateKeyOnDemand("counted");
         keys.disableKey("counted");
         assertThatThrownBy(() -> keys.rotateKeyOnDemand("counted")).isInstanceOf(Exception.class);
         keys.audit().flush();
 
-        assertThat(count("kms.operations", "operation", "wrap_key", "outcome", "success")).isEqualTo(wrapsBefore + 1);
         assertThat(count("kms.rotations")).isEqualTo(1);
+        assertThat(count("kms.datakey.cache.reuses")).isEqualTo(2);
         assertThat(count("kms.denials", "operation", "rotate_key")).isEqualTo(1);
         assertThat(count("kms.operations", "operation", "rotate_key", "outcome", "denied")).isEqualTo(1);
         assertThat(meters.get("kms.audit.events.delivered").functionCounter().count()).isPositive();
