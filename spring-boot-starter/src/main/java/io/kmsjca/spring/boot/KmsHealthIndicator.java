@@ -35,7 +35,7 @@ final class KmsHealthIndicator extends AbstractHealthIndicator {
             keys.refresh(); // reads the store: open and reachable
             health.withDetail("store", "open");
         } catch (Exception e) {
-            health.down().withDetail("store", "unavailable: " + e.getMessage());
+            health.down().withDetail("store", "unavailable: " + e);
             return;
         }
         if (sharedBackend != null) {

@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code kms.config-file}, {@code kms.store.file} and {@code kms.store.url}.
  *
  * @param configFile          a provider configuration file (the format of {@code security.provider.N=KMS FILE},
- *                            docs/configuration in the README); it names the store and its options itself,
+ *                            the README's "Configuration file" section); it names the store and its options itself,
  *                            so only {@code kms.password.*} is read beside it
  * @param store               the store: a live file, or a backend shared by many processes
  * @param password            where the store password comes from
