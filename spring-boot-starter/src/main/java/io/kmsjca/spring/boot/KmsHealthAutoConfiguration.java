@@ -9,19 +9,26 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
-/** The Actuator health indicator {@code kms} ({@code management.health.kms.enabled=false} turns it off). */
+/**
+ * The Actuator health indicator {@code kms} ({@code management.health.kms.enabled=false} turns it
+ * off). Actuator's types appear only in the nested class, read once the outer condition found them.
+ */
 @AutoConfiguration(after = KmsAutoConfiguration.class)
-@ConditionalOnClass(HealthIndicator.class)
-@ConditionalOnBean(KeyService.class)
-@ConditionalOnEnabledHealthIndicator("kms")
+@ConditionalOnClass(name = "org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator")
 public class KmsHealthAutoConfiguration {
 
-    @Bean
-    @ConditionalOnMissingBean(name = "kmsHealthIndicator")
-    public HealthIndicator kmsHealthIndicator(KeyService keyService,
-                                              ObjectProvider<KmsStoreOpener.OpenedStore> opened) {
-        var store = opened.getIfAvailable();
-        return new KmsHealthIndicator(keyService, store == null ? null : store.backend());
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBean(KeyService.class)
+    @ConditionalOnEnabledHealthIndicator("kms")
+    static class Indicator {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "kmsHealthIndicator")
+        HealthIndicator kmsHealthIndicator(KeyService keyService, ObjectProvider<KmsStoreOpener.OpenedStore> opened) {
+            var store = opened.getIfAvailable();
+            return new KmsHealthIndicator(keyService, store == null ? null : store.backend());
+        }
     }
 }

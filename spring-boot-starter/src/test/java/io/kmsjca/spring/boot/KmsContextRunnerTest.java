@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import java.nio.file.Files;
@@ -36,6 +37,20 @@ class KmsContextRunnerTest {
             assertThat(Files.exists(dir.resolve("keys.kms"))).isTrue();
             assertThat(context.getBean(java.security.KeyStore.class).containsAlias("configured")).isTrue();
         });
+    }
+
+    @Test
+    void withoutActuatorAndMicrometerTheKeyServiceStillStarts() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(KmsAutoConfiguration.class, KmsHealthAutoConfiguration.class,
+                        KmsMetricsAutoConfiguration.class))
+                .withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate", "io.micrometer"))
+                .withPropertyValues("kms.password.value=correct horse battery staple", "kms.maintenance-interval=0s",
+                        "kms.store.file=" + dir.resolve("keys.kms"), "kms.kdf.insecure-for-tests=true")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(KeyService.class);
+                    assertThat(context).doesNotHaveBean("kmsHealthIndicator").doesNotHaveBean(KmsMetricsListener.class);
+                });
     }
 
     @Test
