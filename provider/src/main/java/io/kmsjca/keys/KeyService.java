@@ -1,12 +1,9 @@
 package io.kmsjca.keys;
 
 import io.kmsjca.audit.AuditDelivery;
-import io.kmsjca.internal.audit.AuditDispatcher;
 import io.kmsjca.audit.AuditLogVerifier;
-import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.audit.AuditListener;
-import io.kmsjca.spi.audit.AuditOperation;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,14 +22,9 @@ import java.util.Optional;
  * on demand, by usage); re-encryption; retirement and revocation of versions. Every call is
  * audited, and every change is durable before the call returns.
  *
- * <p>A thin facade: the lifecycle rules live in {@link MasterKey}; this class says which rule a
- * request applies and delegates. {@link KeyChanges} applies and audits a transition through the
- * {@link KeyRegistry}, the one owner of the store's lock and its transactions; {@link KeyCreation},
- * {@link AliasChanges}, {@link KeyLifecycle}, {@link KeyQueries}, {@link ReEncryption} and
- * {@link KeyMaintenance} carry out the requests and depend on the registry, never on this class.
- * Wraps and unwraps ({@link KeyUse}) read the registry's snapshot without a lock. Obtain a
- * service through {@link KeyStores}, or from a loaded {@code KeyStore} with
- * {@code KmsKeyStores.keyService(keyStore, password)}.
+ * <p>Obtain one with {@link io.kmsjca.provider.KmsAdmin#open(java.nio.file.Path, char[])} (or the
+ * other {@code KmsAdmin.open} methods). The provider gives out its own implementation only; how
+ * it is built is in docs/architecture.md.
  *
  * <p>Methods that name a key take a key id or an alias ({@code orders} or {@code alias/orders}).
  * A request wrong in itself (a value out of range, an invalid or taken alias) fails with
@@ -93,7 +85,7 @@ public interface KeyService extends AutoCloseable {
     KeyPage listKeys(int limit, String marker);
 
     /**
-     * Whether {@code alias} (in any spelling {@link Aliases#normalize} accepts) names a key. Unlike
+     * Whether {@code alias} (in any spelling: case-insensitive, with or without {@code alias/}) names a key. Unlike
      * {@link #findKey}, never true for a key id: this is {@code KeyStore.containsAlias}.
      */
     boolean hasAlias(String alias);

@@ -14,7 +14,7 @@ import java.util.Objects;
  * or {@link Argon2Params#insecureForTests()} in tests), the deletion waiting period, the
  * usage limit that triggers rotation, how often maintenance runs, the clock (injected so tests
  * move time instead of sleeping) and audit listeners. Randomness is not an option: every key,
- * salt and nonce comes from the provider's own generator ({@link io.kmsjca.internal.crypto.KmsRandom}).
+ * salt and nonce comes from the provider's own generator.
  *
  * @param pendingWindowDays      days between scheduling a deletion and destroying the material, 7..30
  * @param usageRotationThreshold wraps under one version after which the key rotates (docs/decisions.md:

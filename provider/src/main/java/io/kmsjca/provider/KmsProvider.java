@@ -17,7 +17,7 @@ import java.util.Map;
  * The {@code KMS} provider. Install it in code ({@code Security.addProvider(new KmsProvider())}),
  * by name in {@code java.security} ({@code security.provider.N=KMS}, found through
  * {@code ServiceLoader}), or with a configuration file
- * ({@code security.provider.N=KMS /etc/kms/kms.conf}, see {@link KmsConfig}).
+ * ({@code security.provider.N=KMS /etc/kms/kms.conf}; the keys are in the README).
  *
  * <p>Services, registered as in the JDK's SunJCE: class names as strings, loaded on first use.
  * <ul>

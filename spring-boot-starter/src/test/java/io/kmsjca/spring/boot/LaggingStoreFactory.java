@@ -1,5 +1,6 @@
 package io.kmsjca.spring.boot;
 
+import io.kmsjca.spi.tck.ForwardingKeyRecordStore;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.KeyRecordStoreFactory;
@@ -40,12 +41,12 @@ public final class LaggingStoreFactory implements KeyRecordStoreFactory {
     }
 
     /** A memory store whose {@link #checkInSync} fails while {@link #behind} is set. */
-    static final class Store implements KeyRecordStore {
+    static final class Store extends ForwardingKeyRecordStore {
         final String lagSetting;
-        final MemoryKeyRecordStore records = new MemoryKeyRecordStore();
         volatile boolean behind;
 
         Store(String lagSetting) {
+            super(new MemoryKeyRecordStore());
             this.lagSetting = lagSetting;
         }
 
@@ -54,51 +55,6 @@ public final class LaggingStoreFactory implements KeyRecordStoreFactory {
             if (behind) {
                 throw new OutOfSyncException("no change confirmed for 31 s (bound 30 s)");
             }
-        }
-
-        @Override
-        public Optional<byte[]> header() throws IOException {
-            return records.header();
-        }
-
-        @Override
-        public void putHeader(byte[] expected, byte[] next) throws IOException, StaleRecordException {
-            records.putHeader(expected, next);
-        }
-
-        @Override
-        public Optional<KeyRecord> get(String keyId) throws IOException {
-            return records.get(keyId);
-        }
-
-        @Override
-        public List<KeyRecord> list() throws IOException {
-            return records.list();
-        }
-
-        @Override
-        public void put(KeyRecord next) throws IOException, StaleRecordException {
-            records.put(next);
-        }
-
-        @Override
-        public void delete(String keyId, long expectedRevision) throws IOException, StaleRecordException {
-            records.delete(keyId, expectedRevision);
-        }
-
-        @Override
-        public Subscription subscribe(Consumer<String> changedKeyId) {
-            return records.subscribe(changedKeyId);
-        }
-
-        @Override
-        public void refresh() throws IOException {
-            records.refresh();
-        }
-
-        @Override
-        public void close() throws IOException {
-            records.close();
         }
     }
 }
