@@ -85,6 +85,22 @@ class KeyStoreLoadingTest {
     }
 
     @Test
+    void theLoadParameterBuilder_opensTheLiveFile_once() throws Exception {
+        Path other = dir.resolve("other.kms");
+        KeyStore.Builder builder = KmsLoadParameter.file(other, PASSWORD).builder(configured);
+        assertThrows(IllegalStateException.class, () -> builder.getProtectionParameter("orders"));
+        KeyStore ks = builder.getKeyStore();
+        assertSame(ks, builder.getKeyStore());
+        ks.setKeyEntry("orders", aes256(1), null, null);
+        assertEquals(List.of("orders"), aliases(imageOf(other)), "in the file without store()");
+        var protection = (KeyStore.PasswordProtection) builder.getProtectionParameter("orders");
+        assertArrayEquals(PASSWORD, protection.getPassword());
+
+        var wrong = KmsLoadParameter.file(other, "wrong-password".toCharArray()).builder(configured);
+        assertThrows(KeyStoreException.class, wrong::getKeyStore);
+    }
+
+    @Test
     void getInstanceOfAFile_detectsTheKmsType_andReadsItsImage() throws Exception {
         KeyStore.Builder.newInstance("KMS", configured, PROTECTION).getKeyStore().setKeyEntry("orders", aes256(1), null, null);
         Security.addProvider(new KmsProvider());

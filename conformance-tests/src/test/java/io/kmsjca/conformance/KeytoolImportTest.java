@@ -170,6 +170,28 @@ class KeytoolImportTest {
         assertArrayEquals(before, Files.readAllBytes(store), "the store is unchanged");
     }
 
+    @Test
+    void intoTheConfiguredLiveStore_withKeystoreNONE_isDurableAtOnce() throws Exception {
+        Path p12 = sourceStore("PKCS12");
+        Files.writeString(conf, "store.file=live.kms\nkdf.insecureForTests=true\n");
+        var result = keytool("-importkeystore", "-noprompt",
+                "-srckeystore", p12.toString(), "-srcstoretype", "PKCS12", "-srcstorepass", PASS,
+                "-destkeystore", "NONE", "-deststoretype", "KMS", "-deststorepass", PASS);
+        assertEquals(0, result.exitCode(), result.all());
+        assertTrue(result.all().contains("2 entries successfully imported, 0 entries failed"), result.all());
+        store = dir.resolve("live.kms");
+        KeyStore kms = loadKms();
+        assertEquals(List.of("billing", "orders"), aliases(kms));
+        assertImportedMaterial(kms, "orders", ORDERS);
+
+        // store(null, password) writes nothing, so a new password is refused, not ignored
+        var passwd = keytool("-storepasswd", "-keystore", "NONE", "-storetype", "KMS",
+                "-storepass", PASS, "-new", "another-password");
+        assertNotEquals(0, passwd.exitCode(), passwd.all());
+        assertTrue(passwd.all().contains("KmsAdmin.changePassword"), passwd.all());
+        assertEquals(2, loadKms().size(), "still opens with its password");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static void assertRefused(String out, String alias, String why) {

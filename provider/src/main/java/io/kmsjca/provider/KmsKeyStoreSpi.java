@@ -106,6 +106,10 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
      */
     @Override
     public void engineStore(OutputStream stream, char[] password) throws IOException {
+        if (stream == null && live) {
+            confirmDurable(password);
+            return;
+        }
         if (password == null) {
             throw new IOException("a KMS key store is always written with a password");
         }
@@ -116,6 +120,18 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
             throw new IOException(e.getMessage(), e); // store() declares no KeyStoreException for this
         }
         KeyStores.write(service, stream, password);
+    }
+
+    /**
+     * {@code store(null, password)} of a live store, as {@code keytool -keystore NONE} ends: the
+     * store is durable already, so nothing is written. A password that is not the store's is
+     * refused rather than ignored, since keytool would report {@code -storepasswd} as done.
+     */
+    private void confirmDurable(char[] password) throws IOException {
+        if (password != null && !keys().verifyPassword(password)) {
+            throw new IOException("a live KMS key store writes nothing on store(null, password), and this password "
+                    + "is not its password: change the password with KmsAdmin.changePassword");
+        }
     }
 
     /** A live store is already durable; an in-memory one is written with {@code store(OutputStream, char[])}. */
