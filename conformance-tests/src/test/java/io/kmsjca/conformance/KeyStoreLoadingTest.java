@@ -85,6 +85,22 @@ class KeyStoreLoadingTest {
     }
 
     @Test
+    void storeWithoutAStream_ofALiveStore_writesNothing_andRefusesAnotherPassword() throws Exception {
+        KeyStore ks = KeyStore.Builder.newInstance("KMS", configured, PROTECTION).getKeyStore();
+        ks.setKeyEntry("orders", aes256(1), null, null);
+        var audit = new java.util.concurrent.CopyOnWriteArrayList<io.kmsjca.spi.audit.AuditEvent>();
+        io.kmsjca.provider.KmsAdmin.open(ks, PASSWORD).addAuditListener(audit::add);
+
+        ks.store(null, PASSWORD); // keytool -keystore NONE: durable already
+        var e = assertThrows(java.io.IOException.class, () -> ks.store(null, "another-password".toCharArray()));
+        assertTrue(e.getMessage().contains("KmsAdmin.changePassword"), e.getMessage());
+        assertEquals(List.of(io.kmsjca.spi.audit.AuditOutcome.FAILED), audit.stream()
+                .filter(ev -> ev.operation() == io.kmsjca.spi.audit.AuditOperation.STORE_KEY_STORE)
+                .map(io.kmsjca.spi.audit.AuditEvent::outcome).toList(), "a wrong password leaves a trace");
+        assertEquals(List.of("orders"), aliases(imageOf(file)), "the password is unchanged");
+    }
+
+    @Test
     void theLoadParameterBuilder_opensTheLiveFile_once() throws Exception {
         Path other = dir.resolve("other.kms");
         KeyStore.Builder builder = KmsLoadParameter.file(other, PASSWORD).builder(configured);

@@ -24,6 +24,7 @@ import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.KeyStoreSpi;
 import java.security.UnrecoverableEntryException;
+import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
 import java.util.Arrays;
 import java.util.Collections;
@@ -125,12 +126,16 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
     /**
      * {@code store(null, password)} of a live store, as {@code keytool -keystore NONE} ends: the
      * store is durable already, so nothing is written. A password that is not the store's is
-     * refused rather than ignored, since keytool would report {@code -storepasswd} as done.
+     * refused rather than ignored, since keytool would report {@code -storepasswd} as done; the
+     * refusal is audited, so this is no silent way to guess the password.
      */
     private void confirmDurable(char[] password) throws IOException {
         if (password != null && !keys().verifyPassword(password)) {
-            throw new IOException("a live KMS key store writes nothing on store(null, password), and this password "
-                    + "is not its password: change the password with KmsAdmin.changePassword");
+            var refused = new IOException("a live KMS key store writes nothing on store(null, password), and this "
+                    + "password is not its password: change the password with KmsAdmin.changePassword",
+                    new UnrecoverableKeyException("key store password was incorrect"));
+            keys().auditRecorder().record(AuditOperation.STORE_KEY_STORE, null, 0, null, refused, EncryptionContext.EMPTY);
+            throw refused;
         }
     }
 
