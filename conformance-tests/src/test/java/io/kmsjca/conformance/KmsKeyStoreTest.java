@@ -154,6 +154,27 @@ class KmsKeyStoreTest {
     }
 
     @Test
+    void eachRefusedImport_isAuditedFailed_andNamesWhatWasOffered() throws Exception {
+        var store = Fixtures.storeWithKey("orders");
+        KeyStore ks = store.keyStore();
+        byte[] hmac = new byte[32];
+        Arrays.fill(hmac, (byte) 0x5a);
+        var e1 = assertThrows(KeyStoreException.class, () -> ks.setKeyEntry("mac", new SecretKeySpec(hmac, "HmacSHA256"), null, null));
+        assertEquals("a KMS key store imports AES-256 secret keys only, not HmacSHA256 secret key", e1.getMessage());
+        var e2 = assertThrows(KeyStoreException.class, () -> ks.setEntry("copy",
+                new KeyStore.SecretKeyEntry((SecretKey) ks.getKey("orders", null)), null));
+        assertTrue(e2.getMessage().contains("its material cannot be copied"), e2.getMessage());
+        assertThrows(KeyStoreException.class, () -> ks.setKeyEntry("raw", new byte[32], null));
+        assertThrows(KeyStoreException.class, () -> ks.setCertificateEntry("cert", null));
+
+        var failed = store.audit().stream().filter(ev -> ev.operation() == io.kmsjca.spi.audit.AuditOperation.IMPORT_KEY_MATERIAL)
+                .toList();
+        assertEquals(List.of("mac", "copy", "raw", "cert"), failed.stream().map(ev -> ev.alias()).toList());
+        assertTrue(failed.stream().allMatch(ev -> ev.outcome() == io.kmsjca.spi.audit.AuditOutcome.FAILED), failed.toString());
+        assertEquals(List.of("orders"), Collections.list(ks.aliases()), "nothing imported");
+    }
+
+    @Test
     void deleteEntry_removesTheAlias_andSchedulesDeletionAfterTheWindow() throws Exception {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         var service = KeyStores.newInMemory(Fixtures.cheapOptions().withClock(Clock.fixed(now, ZoneOffset.UTC)));

@@ -4,7 +4,9 @@ import io.kmsjca.internal.service.EmbeddedKeyService;
 import io.kmsjca.provider.KmsKeyStores;
 import io.kmsjca.provider.KmsLoadParameter;
 
+import io.kmsjca.keys.InvalidKeyRequestException;
 import io.kmsjca.keys.KeyAlias;
+import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.keys.KeyMetadata;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.provider.KeyStoreAccess;
@@ -13,7 +15,6 @@ import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.StorePasswordRequiredException;
 import io.kmsjca.spi.audit.AuditOperation;
 
-import javax.crypto.SecretKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +24,7 @@ import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.KeyStoreSpi;
 import java.security.UnrecoverableEntryException;
+import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
 import java.util.Arrays;
 import java.util.Collections;
@@ -70,6 +72,12 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
         }
     }
 
+    /**
+     * A {@link KmsLoadParameter}: its live file, or its view of a key service. Any other
+     * parameter with a {@code PasswordProtection} (what {@code KeyStore.Builder.newInstance("KMS",
+     * provider, protection)} passes) loads as {@code load(null, password)} does: the live store
+     * the provider's configuration names, or else a new, empty store in memory.
+     */
     @Override
     public void engineLoad(KeyStore.LoadStoreParameter param) throws IOException {
         if (param == null) {
@@ -81,8 +89,12 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
         } else if (param instanceof KmsLoadParameter kms) {
             char[] password = ((KeyStore.PasswordProtection) kms.getProtectionParameter()).getPassword();
             use(KeyStoreAccess.administrator(KeyStores.openFile(kms.path(), password, provider.config().options())), true);
+        } else if (param.getProtectionParameter() instanceof KeyStore.PasswordProtection protection) {
+            // KeyStore.Builder.newInstance("KMS", provider, protection): the configured live store
+            engineLoad(null, protection.getPassword());
         } else {
-            throw new IllegalArgumentException("KMS key stores load from a KmsLoadParameter, not "
+            throw new IllegalArgumentException("KMS key stores load from a KmsLoadParameter, or from a "
+                    + "LoadStoreParameter with a PasswordProtection (the configured store), not "
                     + param.getClass().getName());
         }
     }
@@ -95,6 +107,10 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
      */
     @Override
     public void engineStore(OutputStream stream, char[] password) throws IOException {
+        if (stream == null && live) {
+            confirmDurable(password);
+            return;
+        }
         if (password == null) {
             throw new IOException("a KMS key store is always written with a password");
         }
@@ -107,6 +123,22 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
         KeyStores.write(service, stream, password);
     }
 
+    /**
+     * {@code store(null, password)} of a live store, as {@code keytool -keystore NONE} ends: the
+     * store is durable already, so nothing is written. A password that is not the store's is
+     * refused rather than ignored, since keytool would report {@code -storepasswd} as done; the
+     * refusal is audited, so this is no silent way to guess the password.
+     */
+    private void confirmDurable(char[] password) throws IOException {
+        if (password != null && !keys().verifyPassword(password)) {
+            var refused = new IOException("a live KMS key store writes nothing on store(null, password), and this "
+                    + "password is not its password: change the password with KmsAdmin.changePassword",
+                    new UnrecoverableKeyException("key store password was incorrect"));
+            keys().auditRecorder().record(AuditOperation.STORE_KEY_STORE, null, 0, null, refused, EncryptionContext.EMPTY);
+            throw refused;
+        }
+    }
+
     /** A live store is already durable; an in-memory one is written with {@code store(OutputStream, char[])}. */
     @Override
     public void engineStore(KeyStore.LoadStoreParameter param) throws IOException {
@@ -116,7 +148,12 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
         }
     }
 
-    /** Recognizes a KMS store image, so {@code KeyStore.getInstance(File, char[])} finds this type. */
+    /**
+     * Recognizes a KMS store image (its magic, docs/FORMAT.md), so {@code KeyStore.getInstance(File,
+     * char[])} finds this type. The JDK then loads the file through a stream, so what it returns
+     * is an image read into memory, as {@code load(InputStream, char[])} makes: the provider never
+     * learns the file's path (docs/keytool.md, "KeyStore.getInstance(File)").
+     */
     @Override
     public boolean engineProbe(InputStream stream) throws IOException {
         return Arrays.equals(stream.readNBytes(IMAGE_MAGIC.length), IMAGE_MAGIC);
@@ -153,27 +190,25 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
     /**
      * Imports AES-256 material: a new master key under a new alias, or a new version of the key
      * an existing alias names (older versions are kept, never overwritten). Needs a store loaded
-     * with its password ({@link StorePasswordRequiredException} otherwise).
+     * with its password ({@link StorePasswordRequiredException} otherwise). Anything else (a
+     * certificate chain, a private key, an HMAC or AES-128 key, a KMS handle) is refused with a
+     * {@code KeyStoreException} naming what it was, and the refusal is audited FAILED, so
+     * {@code keytool -importkeystore} prints one refusal per entry and imports the rest.
      */
     @Override
     public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain)
             throws KeyStoreException {
-        if (chain != null && chain.length > 0) {
-            throw new KeyStoreException("a KMS key store holds secret keys only, not certificate chains");
-        }
-        if (key instanceof KmsKeyHandle) {
-            throw new KeyStoreException("key is a KMS master-key handle; its material cannot be copied");
-        }
-        if (!(key instanceof SecretKey) || !"AES".equalsIgnoreCase(key.getAlgorithm())) {
-            throw new KeyStoreException("a KMS key store imports AES-256 secret keys only, not "
-                    + (key == null ? "null" : key.getAlgorithm() + " " + key.getClass().getSimpleName()));
+        EmbeddedKeyService service = access.administer(AuditOperation.IMPORT_KEY_MATERIAL, alias);
+        String refusal = ImportRefusal.of(key, chain);
+        if (refusal != null) {
+            throw refused(service, alias, refusal);
         }
         byte[] material = key.getEncoded();
         if (material == null) {
-            throw new KeyStoreException("key is not extractable (getEncoded() is null), so it cannot be imported");
+            throw refused(service, alias, "key is not extractable (getEncoded() is null), so it cannot be imported");
         }
         try {
-            access.administer(AuditOperation.IMPORT_KEY_MATERIAL, alias).importKeyMaterial(alias, material);
+            service.importKeyMaterial(alias, material);
         } finally {
             Arrays.fill(material, (byte) 0);
         }
@@ -181,23 +216,31 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     @Override
     public void engineSetKeyEntry(String alias, byte[] key, Certificate[] chain) throws KeyStoreException {
-        throw new KeyStoreException("a KMS key store cannot import protected key bytes; "
-                + "import a SecretKey with setKeyEntry(alias, key, password, chain)");
+        throw refused(access.administer(AuditOperation.IMPORT_KEY_MATERIAL, alias), alias,
+                "a KMS key store cannot import protected key bytes; import a SecretKey with setKeyEntry(alias, key, password, chain)");
     }
 
     @Override
     public void engineSetEntry(String alias, KeyStore.Entry entry, KeyStore.ProtectionParameter protParam)
             throws KeyStoreException {
         if (!(entry instanceof KeyStore.SecretKeyEntry secret)) {
-            throw new KeyStoreException("a KMS key store holds secret-key entries only, not "
-                    + (entry == null ? "null" : entry.getClass().getSimpleName()));
+            throw refused(access.administer(AuditOperation.IMPORT_KEY_MATERIAL, alias), alias,
+                    ImportRefusal.ofEntry(entry));
         }
         engineSetKeyEntry(alias, secret.getSecretKey(), null, null);
     }
 
+    /** An import refused for what was offered, audited FAILED as the key service audits a bad argument. */
+    private static KeyStoreException refused(EmbeddedKeyService service, String alias, String why) {
+        var refusal = new InvalidKeyRequestException(why);
+        service.auditRecorder().record(AuditOperation.IMPORT_KEY_MATERIAL, null, 0, alias, refusal, EncryptionContext.EMPTY);
+        return refusal;
+    }
+
     @Override
     public void engineSetCertificateEntry(String alias, Certificate cert) throws KeyStoreException {
-        throw new KeyStoreException("a KMS key store holds secret keys only, not certificates");
+        throw refused(access.administer(AuditOperation.IMPORT_KEY_MATERIAL, alias), alias,
+                "a KMS key store holds secret keys only, not certificates");
     }
 
     /**

@@ -4,6 +4,7 @@ import io.kmsjca.keys.KeyService;
 
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.Provider;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,7 @@ import java.util.Objects;
  * <pre>{@code
  * KeyStore ks = KeyStore.getInstance("KMS");
  * ks.load(KmsLoadParameter.file(Path.of("keys.kms"), password));
+ * KeyStore.Builder live = KmsLoadParameter.file(Path.of("keys.kms"), password).builder(null);
  * }</pre>
  */
 public final class KmsLoadParameter implements KeyStore.LoadStoreParameter {
@@ -55,6 +57,18 @@ public final class KmsLoadParameter implements KeyStore.LoadStoreParameter {
      */
     public static KmsLoadParameter managing(KeyService service) {
         return new KmsLoadParameter(null, null, Objects.requireNonNull(service), true);
+    }
+
+    /**
+     * A {@code KeyStore.Builder} that loads a {@code KeyStore "KMS"} with this parameter when
+     * first asked: for APIs that take a builder and should get the live store. The JDK's own
+     * builders for a file ({@code KeyStore.Builder.newInstance(File, ...)}) read the file through
+     * a stream, so they give an image in memory instead (docs/keystore-api.md).
+     *
+     * @param provider the KMS provider to load with, or null for the one installed as "KMS"
+     */
+    public KeyStore.Builder builder(Provider provider) {
+        return new LoadingBuilder(this, provider);
     }
 
     public Path path() {
