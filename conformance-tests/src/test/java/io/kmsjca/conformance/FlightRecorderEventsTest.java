@@ -108,4 +108,12 @@ class FlightRecorderEventsTest {
         }
         service.close();
     }
+
+    @Test
+    void withoutTheJfrModule_theProviderStillRuns() throws Exception {
+        var result = ChildJvm.java(List.of("--limit-modules", "java.base,java.logging,java.naming"),
+                NoFlightRecorderMain.class);
+        assertEquals(0, result.exitCode(), result::all);
+        assertEquals("jfr=false wrap=true envelope=true", result.stdout().strip(), result::all);
+    }
 }
