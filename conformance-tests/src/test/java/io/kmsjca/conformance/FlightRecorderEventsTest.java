@@ -91,6 +91,7 @@ class FlightRecorderEventsTest {
         assertEquals("Key Operation", wrapped.getEventType().getLabel());
 
         assertTrue(events.get(3).getDuration().compareTo(Duration.ZERO) > 0, "the envelope's unwrap is timed");
+        assertEquals(Duration.ZERO, events.get(4).getDuration(), "a request no engine timed has no duration");
         RecordedEvent denied = events.get(5);
         assertEquals("io.kmsjca.keys.KeyUnavailableException", denied.getString("errorClass"));
         assertEquals(0, denied.getInt("keyVersion"));

@@ -27,7 +27,14 @@ public final class KeyOperationEvents {
      * Pass it to {@link #commit}; null there means "not timed".
      */
     public static KeyOperationEvent begin() {
-        return AVAILABLE ? Jfr.beginIfEnabled() : null;
+        if (!AVAILABLE) {
+            return null;
+        }
+        KeyOperationEvent event = Jfr.newIfEnabled();
+        if (event != null) {
+            event.begin();
+        }
+        return event;
     }
 
     /**
@@ -39,7 +46,8 @@ public final class KeyOperationEvents {
         if (!AVAILABLE) {
             return;
         }
-        KeyOperationEvent event = started != null ? started : Jfr.beginIfEnabled();
+        // not begun: JFR stamps it at commit, with no duration
+        KeyOperationEvent event = started != null ? started : Jfr.newIfEnabled();
         if (event == null || !event.shouldCommit()) {
             return;
         }
@@ -58,13 +66,8 @@ public final class KeyOperationEvents {
     private static final class Jfr {
         private static final EventType TYPE = EventType.getEventType(KeyOperationEvent.class);
 
-        static KeyOperationEvent beginIfEnabled() {
-            if (!TYPE.isEnabled()) {
-                return null;
-            }
-            KeyOperationEvent event = new KeyOperationEvent();
-            event.begin();
-            return event;
+        static KeyOperationEvent newIfEnabled() {
+            return TYPE.isEnabled() ? new KeyOperationEvent() : null;
         }
     }
 }
