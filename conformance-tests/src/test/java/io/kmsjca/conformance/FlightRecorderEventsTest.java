@@ -117,4 +117,17 @@ class FlightRecorderEventsTest {
         assertEquals(0, result.exitCode(), result::all);
         assertEquals("jfr=false wrap=true envelope=true", result.stdout().strip(), result::all);
     }
+
+    /** Waking JFR (its metadata, its classes) costs the first wrap of a JVM up to seconds. */
+    @Test
+    void withNoRecording_theProviderDoesNotStartFlightRecorder(@TempDir Path dir) throws Exception {
+        Path loaded = dir.resolve("classes.log");
+        var result = ChildJvm.java(List.of("-Xlog:class+load=info:file=" + loaded), NoFlightRecorderMain.class);
+        assertEquals(0, result.exitCode(), result::all);
+        assertEquals("jfr=true wrap=true envelope=true jfr-initialized=false", result.stdout().strip(), result::all);
+        List<String> jfrClasses = java.nio.file.Files.readAllLines(loaded).stream()
+                .filter(l -> l.contains(" jdk.jfr.internal.") || l.contains(" io.kmsjca.internal.jfr.KeyOperationEvent "))
+                .toList();
+        assertEquals(List.of(), jfrClasses);
+    }
 }

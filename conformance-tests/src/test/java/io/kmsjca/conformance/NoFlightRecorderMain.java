@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * What a child JVM without the {@code jdk.jfr} module runs ({@link FlightRecorderEventsTest}):
  * kms-jca on the class path wraps, unwraps and runs an envelope, so the JFR events cost it
- * nothing when the runtime image has no Flight Recorder.
+ * nothing when the runtime image has no Flight Recorder; with one but no recording, the provider
+ * leaves JFR asleep.
  */
 public final class NoFlightRecorderMain {
 
@@ -37,6 +38,8 @@ public final class NoFlightRecorderMain {
         byte[] message = envelope.doFinal(dataKey);
         envelope.init(Cipher.DECRYPT_MODE, master, KmsEnvelopeSpec.withContext(Map.of("k", "v")));
         boolean enveloped = Arrays.equals(dataKey, envelope.doFinal(message));
-        System.out.println("jfr=" + jfr + " wrap=" + wrapped + " envelope=" + enveloped);
+        // with the module but no recording, the provider must not have started JFR itself
+        String woken = jfr ? " jfr-initialized=" + Class.forName("jdk.jfr.FlightRecorder").getMethod("isInitialized").invoke(null) : "";
+        System.out.println("jfr=" + jfr + " wrap=" + wrapped + " envelope=" + enveloped + woken);
     }
 }

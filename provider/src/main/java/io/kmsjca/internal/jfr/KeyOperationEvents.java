@@ -5,6 +5,7 @@ import io.kmsjca.spi.audit.AuditOperation;
 import io.kmsjca.spi.audit.AuditOutcome;
 
 import jdk.jfr.EventType;
+import jdk.jfr.FlightRecorder;
 
 import java.util.UUID;
 
@@ -12,7 +13,7 @@ import java.util.UUID;
  * Emits {@link KeyOperationEvent}s, at no cost when no recording wants them: with JFR off,
  * {@link #begin()} and {@link #commit} read two flags and allocate nothing. On a runtime image
  * without the {@code jdk.jfr} module (a jlink image on the class path) they do nothing and the
- * event class is never loaded.
+ * event class is never loaded; until a recording starts, JFR itself is not woken.
  */
 public final class KeyOperationEvents {
 
@@ -64,10 +65,19 @@ public final class KeyOperationEvents {
 
     /** Loaded only where JFR is present (the first {@code begin} or {@code commit}). */
     private static final class Jfr {
-        private static final EventType TYPE = EventType.getEventType(KeyOperationEvent.class);
 
+        /**
+         * Until a recording has started in this JVM, none can want the event: this reads one
+         * flag, where asking the event type would first start JFR's machinery (seconds on a
+         * loaded machine) on the first wrap of every JVM.
+         */
         static KeyOperationEvent newIfEnabled() {
-            return TYPE.isEnabled() ? new KeyOperationEvent() : null;
+            return FlightRecorder.isInitialized() && Type.TYPE.isEnabled() ? new KeyOperationEvent() : null;
         }
+    }
+
+    /** The registered event type, looked up once JFR is running. */
+    private static final class Type {
+        private static final EventType TYPE = EventType.getEventType(KeyOperationEvent.class);
     }
 }
