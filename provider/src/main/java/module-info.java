@@ -6,6 +6,7 @@ module io.kmsjca.provider {
     requires transitive io.kmsjca.spi;
     requires org.bouncycastle.provider;
     requires static com.google.auto.service;
+    requires static jdk.jfr; // Flight Recorder events when the runtime has JFR (docs/audit.md)
 
     exports io.kmsjca.provider;
     exports io.kmsjca.keys;

@@ -10,6 +10,8 @@ import io.kmsjca.keys.KeyUnavailableException;
 import io.kmsjca.keys.StorePasswordRequiredException;
 
 import io.kmsjca.internal.format.EncryptionContext;
+import io.kmsjca.internal.jfr.KeyOperationEvent;
+import io.kmsjca.internal.jfr.KeyOperationEvents;
 import io.kmsjca.spi.audit.AuditEvent;
 import io.kmsjca.spi.audit.AuditListener;
 import io.kmsjca.spi.audit.AuditOperation;
@@ -29,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Turns each decided request of one key store into exactly one {@link AuditEvent} and delivers
  * it to every listener, as {@link AuditOptions} configure. With no listener nothing is built, so
- * an unaudited wrap pays nothing.
+ * an unaudited wrap pays nothing. Each request is also a JFR event ({@link KeyOperationEvents}),
+ * whether or not anyone listens, at no cost when no recording wants it.
  *
  * <p>Only the key service that owns a dispatcher records through it: its users get the
  * {@link #view()}, which cannot record, so nobody else appends a chained, MACed line to the log.
@@ -103,14 +106,29 @@ public final class AuditDispatcher implements AutoCloseable {
         record(operation, keyId, keyVersion, alias, error, context, null, 0);
     }
 
+    /**
+     * Records one request an engine timed: {@code timed} (from {@link KeyOperationEvents#begin()},
+     * null when no recording wants it) gives its JFR event a duration.
+     */
+    public void record(KeyOperationEvent timed, AuditOperation operation, UUID keyId, int keyVersion, String alias,
+                       Throwable error, EncryptionContext context) {
+        KeyOperationEvents.commit(timed, instance, operation, keyId, keyVersion, alias, outcomeOf(error), error);
+        deliver(operation, keyId, keyVersion, alias, error, context, null, 0);
+    }
+
     /** Records a request that involved a second key (RE_ENCRYPT's destination). */
     public void record(AuditOperation operation, UUID keyId, int keyVersion, String alias, Throwable error,
                        EncryptionContext context, UUID destinationKeyId, int destinationKeyVersion) {
+        KeyOperationEvents.commit(null, instance, operation, keyId, keyVersion, alias, outcomeOf(error), error);
+        deliver(operation, keyId, keyVersion, alias, error, context, destinationKeyId, destinationKeyVersion);
+    }
+
+    private void deliver(AuditOperation operation, UUID keyId, int keyVersion, String alias, Throwable error,
+                         EncryptionContext context, UUID destinationKeyId, int destinationKeyVersion) {
         if (listeners.isEmpty()) {
             return;
         }
-        AuditOutcome outcome = error == null ? AuditOutcome.SUCCESS
-                : isDenial(error) ? AuditOutcome.DENIED : AuditOutcome.FAILED;
+        AuditOutcome outcome = outcomeOf(error);
         UUID eventId = new UUID(idPrefix, sequence.incrementAndGet());
         Principals.Resolved who = Principals.current();
         String requestId = KmsAuditContext.requestId();
@@ -167,6 +185,10 @@ public final class AuditDispatcher implements AutoCloseable {
         } catch (Exception e) {
             return "unknown";
         }
+    }
+
+    private static AuditOutcome outcomeOf(Throwable error) {
+        return error == null ? AuditOutcome.SUCCESS : isDenial(error) ? AuditOutcome.DENIED : AuditOutcome.FAILED;
     }
 
     /** The refusals by rule, as opposed to failures; every other error is audited FAILED. */

@@ -12,6 +12,8 @@ import io.kmsjca.internal.crypto.ConstantTime;
 import io.kmsjca.internal.crypto.Primitives;
 import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.internal.format.WrappedKeyBlob;
+import io.kmsjca.internal.jfr.KeyOperationEvent;
+import io.kmsjca.internal.jfr.KeyOperationEvents;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import javax.crypto.AEADBadTagException;
@@ -47,7 +49,7 @@ public final class WrapEngine {
         try {
             ServiceKeyHandle.serviceOf(handle).usableKey(handle);
         } catch (InvalidKeyException e) {
-            recordFailure(handle, null, 0, op, e, context);
+            recordFailure(null, handle, null, 0, op, e, context);
             throw e;
         }
     }
@@ -59,15 +61,16 @@ public final class WrapEngine {
      */
     public byte[] seal(KmsKeyHandle handle, byte[] plaintext, int off, int len, EncryptionContext context,
                        byte[] aad, int aadLen, AuditOperation op) throws InvalidKeyException {
+        KeyOperationEvent timed = KeyOperationEvents.begin();
         EmbeddedKeyService service = ServiceKeyHandle.serviceOf(handle);
         MasterKey key = null;
         try {
             key = service.usableKey(handle);
             byte[] blob = sealUnaudited(service.keyUse(), key, plaintext, off, len, context, aad, aadLen);
-            service.auditRecorder().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
+            service.auditRecorder().record(timed, op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
             return blob;
         } catch (InvalidKeyException | RuntimeException e) {
-            recordFailure(handle, key, 0, op, e, context);
+            recordFailure(timed, handle, key, 0, op, e, context);
             throw e;
         }
     }
@@ -83,6 +86,7 @@ public final class WrapEngine {
      */
     public byte[] open(KmsKeyHandle handle, byte[] blob, EncryptionContext context, byte[] aad, int aadLen,
                        AuditOperation op) throws GeneralSecurityException {
+        KeyOperationEvent timed = KeyOperationEvents.begin();
         EmbeddedKeyService service = ServiceKeyHandle.serviceOf(handle);
         MasterKey key = null;
         try {
@@ -94,10 +98,10 @@ public final class WrapEngine {
             }
             key = service.usableKey(handle);
             byte[] plaintext = openUnaudited(key, blob, context, aad, aadLen);
-            service.auditRecorder().record(op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
+            service.auditRecorder().record(timed, op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
             return plaintext;
         } catch (GeneralSecurityException | RuntimeException e) {
-            recordFailure(handle, key, blob.length >= WrappedKeyBlob.OVERHEAD ? WrappedKeyBlob.keyVersion(blob) : 0,
+            recordFailure(timed, handle, key, blob.length >= WrappedKeyBlob.OVERHEAD ? WrappedKeyBlob.keyVersion(blob) : 0,
                     op, e, context);
             throw e;
         }
@@ -157,11 +161,11 @@ public final class WrapEngine {
         gcm.updateAAD(aadScratch, 0, n);
     }
 
-    private static void recordFailure(KmsKeyHandle handle, MasterKey key, int version, AuditOperation op,
-                                      Exception error, EncryptionContext context) {
+    private static void recordFailure(KeyOperationEvent timed, KmsKeyHandle handle, MasterKey key, int version,
+                                      AuditOperation op, Exception error, EncryptionContext context) {
         if (handle instanceof ServiceKeyHandle ours) { // a handle made elsewhere names no store to audit in
-            ours.service().auditRecorder().record(op, key == null ? handle.keyId() : key.id(), version, handle.alias(),
-                    error, context);
+            ours.service().auditRecorder().record(timed, op, key == null ? handle.keyId() : key.id(), version,
+                    handle.alias(), error, context);
         }
     }
 }
