@@ -14,6 +14,7 @@ import io.kmsjca.internal.store.MasterKeyCodec;
 import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.file.StoreImage;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * <p>The image is built directly, each record sealed as {@link KeyRegistry#commit} seals it:
  * creating 100,000 keys one by one through the service would rewrite the file 100,000 times.
  */
+// file sizes and record counts, not the JDK: CI runs it on JDK 17 only (README, "Supported JDKs")
+@Tag("same-on-every-jdk")
 class LargeStoreTest {
 
     static final int KEYS = Integer.getInteger("kms.scale.keys", 100_000);
