@@ -11,13 +11,9 @@ import io.kmsjca.keys.KeyStateException;
 import io.kmsjca.internal.service.KeyStores;
 
 import io.kmsjca.keys.Argon2Params;
-import io.kmsjca.spi.KeyRecord;
-import io.kmsjca.spi.MemoryKeyRecordStore;
-import io.kmsjca.spi.StaleRecordException;
 import io.kmsjca.spi.audit.AuditEvent;
 import io.kmsjca.spi.audit.AuditOperation;
 import io.kmsjca.spi.audit.AuditOutcome;
-import io.kmsjca.spi.tck.ForwardingKeyRecordStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,22 +114,5 @@ class RequestErrorKindsTest {
         AuditEvent event = f.last(op);
         assertEquals(AuditOutcome.FAILED, event.outcome(), op.name());
         assertEquals(errorClass.getName(), event.errorClass(), op.name());
-    }
-
-    /** A memory store whose record writes fail on demand: the injected I/O fault. */
-    private static final class FailingPuts extends ForwardingKeyRecordStore {
-        volatile boolean failPuts;
-
-        FailingPuts() {
-            super(new MemoryKeyRecordStore());
-        }
-
-        @Override
-        public void put(KeyRecord next) throws IOException, StaleRecordException {
-            if (failPuts) {
-                throw new IOException("injected: disk full");
-            }
-            delegate.put(next);
-        }
     }
 }

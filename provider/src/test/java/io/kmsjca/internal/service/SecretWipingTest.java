@@ -13,10 +13,6 @@ import io.kmsjca.internal.store.RootKey;
 import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.provider.KmsProvider;
-import io.kmsjca.spi.KeyRecord;
-import io.kmsjca.spi.tck.ForwardingKeyRecordStore;
-import io.kmsjca.spi.MemoryKeyRecordStore;
-import io.kmsjca.spi.StaleRecordException;
 import io.kmsjca.spi.audit.AuditEvent;
 import io.kmsjca.spi.audit.AuditOperation;
 import io.kmsjca.spi.audit.AuditOutcome;
@@ -139,22 +135,5 @@ class SecretWipingTest {
         Cipher c = Cipher.getInstance("KMSWrap", PROVIDER);
         c.init(Cipher.UNWRAP_MODE, key, new KmsEncryptionContextSpec(Map.of()));
         return c.unwrap(blob, "AES", Cipher.SECRET_KEY).getEncoded();
-    }
-
-    /** A memory store whose record writes fail on demand: the injected I/O fault. */
-    private static final class FailingPuts extends ForwardingKeyRecordStore {
-        volatile boolean failPuts;
-
-        FailingPuts() {
-            super(new MemoryKeyRecordStore());
-        }
-
-        @Override
-        public void put(KeyRecord next) throws IOException, StaleRecordException {
-            if (failPuts) {
-                throw new IOException("injected: disk full");
-            }
-            delegate.put(next);
-        }
     }
 }
