@@ -76,7 +76,7 @@ final class KeyStoreAccess {
     }
 
     /**
-     * The key service for the management API ({@code KmsKeyStores.keyService}), given the store
+     * The key service for the management API ({@code KmsAdmin.open(KeyStore, password)}), given the store
      * password. A store that has no password (a new in-memory one) admits only its administrator:
      * a keys-only view of it has no password to show. A wrong password is refused and audited, as
      * at {@link #checkPassword}, so guessing through the management API leaves a trace.
