@@ -2,7 +2,9 @@ package io.kmsjca.cli;
 
 import io.kmsjca.keys.StorePasswordRequiredException;
 import io.kmsjca.keys.InvalidKeyRequestException;
+import io.kmsjca.keys.KeyAccessDeniedException;
 import io.kmsjca.keys.KeyNotFoundException;
+import io.kmsjca.keys.KeyUseDeniedException;
 import io.kmsjca.keys.KeyStateException;
 import io.kmsjca.keys.KeyUnavailableException;
 
@@ -47,6 +49,10 @@ final class Failures {
         }
         if (t instanceof InvalidKeyRequestException) {
             return new CliException(ExitCode.USAGE, t.getMessage(), t); // wrong in any state: no hint about the key's
+        }
+        if (t instanceof KeyAccessDeniedException || t instanceof KeyUseDeniedException) {
+            return new CliException(ExitCode.REFUSED, t.getMessage() + "; 'kms get-key-policy' and 'kms list-grants'"
+                    + " show who may do what", t);
         }
         if (t instanceof KeyStateException || t instanceof KeyUnavailableException) {
             return new CliException(ExitCode.REFUSED, t.getMessage() + "; 'kms describe-key' shows the key's state", t);

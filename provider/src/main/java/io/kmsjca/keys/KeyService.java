@@ -75,14 +75,18 @@ public interface KeyService extends AutoCloseable {
     /** KMS DescribeKey: everything about a key but its material. */
     KeyMetadata describeKey(String key) throws KeyStoreException;
 
-    /** Every key that is not destroyed, ordered by id. */
-    List<KeyMetadata> listKeys();
+    /**
+     * Every key that is not destroyed, ordered by id.
+     *
+     * @throws KeyAccessDeniedException the store policy does not allow {@code kms:ListKeys}
+     */
+    List<KeyMetadata> listKeys() throws KeyStoreException;
 
     /**
      * KMS ListKeys with paging: up to {@code limit} (1..1000) keys after {@code marker} (null
      * for the first page), ordered by id.
      */
-    KeyPage listKeys(int limit, String marker);
+    KeyPage listKeys(int limit, String marker) throws KeyStoreException;
 
     /**
      * Whether {@code alias} (in any spelling: case-insensitive, with or without {@code alias/}) names a key. Unlike
@@ -99,8 +103,12 @@ public interface KeyService extends AutoCloseable {
     @Deprecated
     List<String> aliases();
 
-    /** KMS ListAliases: every alias with its key, sorted by alias. */
-    List<KeyAlias> listAliases();
+    /**
+     * KMS ListAliases: every alias with its key, sorted by alias.
+     *
+     * @throws KeyAccessDeniedException the store policy does not allow {@code kms:ListAliases}
+     */
+    List<KeyAlias> listAliases() throws KeyStoreException;
 
     /** KMS ListKeyRotations: the versions after the first, each with its date and reason. */
     List<KeyRotation> listKeyRotations(String key) throws KeyStoreException;
@@ -172,6 +180,55 @@ public interface KeyService extends AutoCloseable {
 
     /** KMS UntagResource. */
     void untagKey(String key, Collection<String> tagKeys) throws KeyStoreException;
+
+    // ---------------------------------------------------------------- who may do what (docs/authorization.md)
+
+    /**
+     * KMS GetKeyPolicy: the key's policy as it was put, or AWS's default key policy (which lets
+     * the store policy decide) if none was.
+     */
+    String getKeyPolicy(String key) throws KeyStoreException;
+
+    /**
+     * KMS PutKeyPolicy. The document is parsed and validated: an element, operator, condition key
+     * or action this provider does not support is refused, named, never ignored.
+     *
+     * @param bypassPolicyLockoutSafetyCheck put it even if it will not let the caller put a
+     *                                       policy again (AWS's lockout safety check)
+     * @throws InvalidKeyRequestException the document is malformed, or would lock the caller out
+     */
+    void putKeyPolicy(String key, String policy, boolean bypassPolicyLockoutSafetyCheck) throws KeyStoreException;
+
+    /** KMS ListKeyPolicies: a key has one policy, named {@code default}. */
+    List<String> listKeyPolicies(String key) throws KeyStoreException;
+
+    /**
+     * The store policy, which decides operations on the store itself (CreateKey, ListKeys,
+     * ListAliases, ...) and whatever a key policy delegates to the store's account; empty when
+     * the store has none, and then everything is allowed that key policies delegate.
+     */
+    Optional<String> getStorePolicy() throws KeyStoreException;
+
+    /** Puts the store policy, with the same validation and lockout check as {@link #putKeyPolicy}. */
+    void putStorePolicy(String policy, boolean bypassPolicyLockoutSafetyCheck) throws KeyStoreException;
+
+    /**
+     * KMS CreateGrant: takes effect at once. With a name, a request equal to an existing grant's
+     * returns that grant.
+     */
+    KeyGrant createGrant(String key, GrantRequest request) throws KeyStoreException;
+
+    /** KMS ListGrants. */
+    List<KeyGrant> listGrants(String key) throws KeyStoreException;
+
+    /** KMS ListRetirableGrants: the grants, on any key, that name {@code retiringPrincipal}. */
+    List<KeyGrant> listRetirableGrants(String retiringPrincipal) throws KeyStoreException;
+
+    /** KMS RetireGrant: by its retiring principal, its grantee if it allows RetireGrant, or whom the policy allows. */
+    void retireGrant(String key, String grantId) throws KeyStoreException;
+
+    /** KMS RevokeGrant. */
+    void revokeGrant(String key, String grantId) throws KeyStoreException;
 
     /**
      * KMS ReEncrypt (Vault rewrap): the data key inside {@code blob} is wrapped again under the

@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Date;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -258,7 +259,16 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     @Override
     public Enumeration<String> engineAliases() {
-        return Collections.enumeration(keys().listAliases().stream().map(KeyAlias::alias).toList());
+        return Collections.enumeration(visibleAliases().stream().map(KeyAlias::alias).toList());
+    }
+
+    /** The aliases the caller may list: none when the store policy refuses it {@code kms:ListAliases} (audited). */
+    private List<KeyAlias> visibleAliases() {
+        try {
+            return keys().listAliases();
+        } catch (KeyStoreException refused) {
+            return List.of();
+        }
     }
 
     @Override
@@ -268,7 +278,7 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     @Override
     public int engineSize() {
-        return keys().listAliases().size();
+        return visibleAliases().size();
     }
 
     @Override

@@ -64,5 +64,23 @@ public enum AuditOperation {
      * The audit log no longer holds the record the store's checkpoint names: records were cut
      * from its end. Recorded once per checkpoint by the writer that finds it; the message says where.
      */
-    AUDIT_LOG_CUT
+    AUDIT_LOG_CUT,
+    /** A key policy put (AWS KMS PutKeyPolicy). */
+    PUT_KEY_POLICY,
+    /** The store policy put: who may create keys, list them, and manage credentials. */
+    PUT_STORE_POLICY,
+    /** A grant created on a key (CreateGrant); the message-free event names the key. */
+    CREATE_GRANT,
+    /** A grant retired by its grantee or retiring principal (RetireGrant). */
+    RETIRE_GRANT,
+    /** A grant revoked (RevokeGrant). */
+    REVOKE_GRANT,
+    /** A key described; reads are audited when refused. */
+    DESCRIBE_KEY,
+    /** A key policy read (GetKeyPolicy, ListKeyPolicies); audited when refused. */
+    GET_KEY_POLICY,
+    /** A key's grants listed (ListGrants); audited when refused. */
+    LIST_GRANTS,
+    /** The store policy read; audited when refused. */
+    GET_STORE_POLICY
 }

@@ -5,7 +5,9 @@ import io.kmsjca.audit.AuditOptions;
 import io.kmsjca.audit.AuditStats;
 import io.kmsjca.audit.KmsAuditContext;
 import io.kmsjca.audit.SystemLoggerAuditSink;
+import io.kmsjca.keys.KeyAccessDeniedException;
 import io.kmsjca.keys.KeyStateException;
+import io.kmsjca.keys.KeyUseDeniedException;
 import io.kmsjca.keys.KeyUnavailableException;
 import io.kmsjca.keys.StorePasswordRequiredException;
 
@@ -194,7 +196,8 @@ public final class AuditDispatcher implements AutoCloseable {
     /** The refusals by rule, as opposed to failures; every other error is audited FAILED. */
     private static boolean isDenial(Throwable error) {
         return error instanceof KeyStateException || error instanceof KeyUnavailableException
-                || error instanceof StorePasswordRequiredException;
+                || error instanceof StorePasswordRequiredException || error instanceof KeyAccessDeniedException
+                || error instanceof KeyUseDeniedException;
     }
 
     /** What {@link #view()} hands out: delegates everything but {@code record}, which it lacks. */

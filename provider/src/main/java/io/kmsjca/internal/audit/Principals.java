@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 /** Resolves who made a request, in the order {@link KmsAuditContext} documents. */
 public final class Principals {
 
-    record Resolved(String name, String source) {
+    /** A principal's name and where it came from: {@code subject}, {@code run-as} or {@code os-user}. */
+    public record Resolved(String name, String source) {
     }
 
     private static final String OS_USER = System.getProperty("user.name", "unknown");
@@ -30,7 +31,8 @@ public final class Principals {
     private Principals() {
     }
 
-    static Resolved current() {
+    /** Who is asking, on this thread. */
+    public static Resolved current() {
         String subject = subjectNames();
         if (subject != null) {
             return new Resolved(subject, "subject");

@@ -7,6 +7,8 @@ import io.kmsjca.keys.KmsKeyRing;
 import io.kmsjca.internal.crypto.SecretBytes;
 import io.kmsjca.internal.format.EncryptionContext;
 
+import io.kmsjca.spi.audit.AuditOperation;
+
 import java.security.InvalidKeyException;
 import io.kmsjca.keys.DataKeyCache;
 import java.time.Clock;
@@ -148,11 +150,12 @@ public final class CachedDataKeys {
         for (int i = 0; i < keys.size(); i++) {
             KmsKeyHandle k = keys.get(i);
             try {
-                if (ServiceKeyHandle.serviceOf(k).usableKey(k).current().number() != e.versions[i]) {
+                if (ServiceKeyHandle.serviceOf(k).usableKey(k, AuditOperation.REUSE_CACHED_DATA_KEY, recipients.context())
+                        .current().number() != e.versions[i]) {
                     return false;
                 }
             } catch (InvalidKeyException unusable) {
-                return false; // a fresh data key is refused for it, audited, with the reason
+                return false; // a fresh data key is refused for it, audited, with the reason (its state, or the caller's rights)
             }
         }
         return true;

@@ -47,7 +47,7 @@ public final class WrapEngine {
      */
     public void checkUsable(KmsKeyHandle handle, EncryptionContext context, AuditOperation op) throws InvalidKeyException {
         try {
-            ServiceKeyHandle.serviceOf(handle).usableKey(handle);
+            ServiceKeyHandle.serviceOf(handle).usableKey(handle, op, context);
         } catch (InvalidKeyException e) {
             recordFailure(null, handle, null, 0, op, e, context);
             throw e;
@@ -65,7 +65,7 @@ public final class WrapEngine {
         EmbeddedKeyService service = ServiceKeyHandle.serviceOf(handle);
         MasterKey key = null;
         try {
-            key = service.usableKey(handle);
+            key = service.usableKey(handle, op, context);
             byte[] blob = sealUnaudited(service.keyUse(), key, plaintext, off, len, context, aad, aadLen);
             service.auditRecorder().record(timed, op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
             return blob;
@@ -96,7 +96,7 @@ public final class WrapEngine {
                 throw new InvalidKeyException("blob was wrapped under key " + blobKey + ", not under key "
                         + handle.keyId() + "; unwrap it with the handle of key " + blobKey);
             }
-            key = service.usableKey(handle);
+            key = service.usableKey(handle, op, context);
             byte[] plaintext = openUnaudited(key, blob, context, aad, aadLen);
             service.auditRecorder().record(timed, op, key.id(), WrappedKeyBlob.keyVersion(blob), handle.alias(), null, context);
             return plaintext;

@@ -1,6 +1,7 @@
 package io.kmsjca.internal.model;
 
 import io.kmsjca.internal.store.MasterKeyCodec;
+import io.kmsjca.keys.KeyGrant;
 import io.kmsjca.keys.KeyManagerType;
 import io.kmsjca.keys.KeyMetadata;
 import io.kmsjca.keys.KeyOrigin;
@@ -55,10 +56,18 @@ public final class MasterKey {
     private final int rotationPeriodDays;
     private final int minDecryptionVersion;
     private final List<KeyVersion> versions;
+    private final AccessRules access;
 
     public MasterKey(UUID id, long revision, String description, KeyState state, KeyManagerType manager, Instant created,
               Instant deletionDate, List<String> aliases, Map<String, String> tags, int rotationPeriodDays,
               int minDecryptionVersion, List<KeyVersion> versions) {
+        this(id, revision, description, state, manager, created, deletionDate, aliases, tags, rotationPeriodDays,
+                minDecryptionVersion, versions, AccessRules.DEFAULT);
+    }
+
+    public MasterKey(UUID id, long revision, String description, KeyState state, KeyManagerType manager, Instant created,
+              Instant deletionDate, List<String> aliases, Map<String, String> tags, int rotationPeriodDays,
+              int minDecryptionVersion, List<KeyVersion> versions, AccessRules access) {
         this.id = Objects.requireNonNull(id);
         this.revision = revision;
         this.description = Objects.requireNonNull(description);
@@ -71,6 +80,7 @@ public final class MasterKey {
         this.rotationPeriodDays = rotationPeriodDays;
         this.minDecryptionVersion = minDecryptionVersion;
         this.versions = List.copyOf(versions);
+        this.access = Objects.requireNonNull(access);
         if ((state == KeyState.PENDING_DELETION || state == KeyState.DESTROYED) != (deletionDate != null)) {
             throw new IllegalArgumentException("a deletion date is set exactly when the key is PendingDeletion or Destroyed");
         }
@@ -95,9 +105,15 @@ public final class MasterKey {
     /** A new key with one version, at revision 0: its first commit stores it as revision 1. */
     public static MasterKey create(UUID id, String description, KeyManagerType manager, Instant now, List<String> aliases,
                             Map<String, String> tags, int rotationPeriodDays, KeyVersion first) {
+        return create(id, description, manager, now, aliases, tags, rotationPeriodDays, first, AccessRules.DEFAULT);
+    }
+
+    /** {@link #create} with a key policy and grants of its own. */
+    public static MasterKey create(UUID id, String description, KeyManagerType manager, Instant now, List<String> aliases,
+                            Map<String, String> tags, int rotationPeriodDays, KeyVersion first, AccessRules access) {
         checkRotationPeriod(rotationPeriodDays);
         return new MasterKey(id, 0, description, KeyState.ENABLED, manager, now, null, aliases, tags,
-                rotationPeriodDays, 1, List.of(first));
+                rotationPeriodDays, 1, List.of(first), access);
     }
 
     /** A rotation period a request may set: 0 (off) or 90..2560 days. */
@@ -157,6 +173,11 @@ public final class MasterKey {
 
     public List<KeyVersion> versions() {
         return versions;
+    }
+
+    /** Its key policy and grants. */
+    public AccessRules access() {
+        return access;
     }
 
     /** The version every new wrap uses. */
@@ -226,12 +247,22 @@ public final class MasterKey {
 
     public MasterKey atRevision(long next) {
         return new MasterKey(id, next, description, state, manager, created, deletionDate, aliases, tags,
-                rotationPeriodDays, minDecryptionVersion, versions);
+                rotationPeriodDays, minDecryptionVersion, versions, access);
     }
 
     private MasterKey with(KeyState s, Instant deletion, List<String> a, Map<String, String> t, int rotation,
                            int minVersion, List<KeyVersion> v) {
-        return new MasterKey(id, revision, description, s, manager, created, deletion, a, t, rotation, minVersion, v);
+        return new MasterKey(id, revision, description, s, manager, created, deletion, a, t, rotation, minVersion, v, access);
+    }
+
+    /**
+     * A new key policy or new grants; refused once the key is destroyed. (Provider-managed keys
+     * take no customer policy: the key service calls {@link #requireCustomerManaged} first.)
+     */
+    public MasterKey withAccess(AccessRules next, String what) {
+        refuseUnless(state != KeyState.DESTROYED, what, "its material is gone");
+        return new MasterKey(id, revision, description, state, manager, created, deletionDate, aliases, tags,
+                rotationPeriodDays, minDecryptionVersion, versions, next);
     }
 
     public MasterKey enabled() {
@@ -346,6 +377,15 @@ public final class MasterKey {
 
     public MasterKey withTags(Map<String, String> next) {
         return with(state, deletionDate, aliases, next, rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    /** A new grant: only on a customer key that is Enabled or Disabled. */
+    public MasterKey withGrant(KeyGrant grant) {
+        requireCustomerManaged("given a grant");
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "given a grant", "");
+        var next = new ArrayList<>(access.grants());
+        next.add(grant);
+        return withAccess(access.withGrants(next), "given a grant");
     }
 
     /** Provider-managed keys belong to the provider: their users cannot change their life. */

@@ -78,6 +78,11 @@ public final class AliasChanges {
             if (key.isEmpty()) {
                 return false;
             }
+            changes.authorize(op, key.get(), name);
+            if (key.get().aliases().size() == 1 && key.get().state() != KeyState.PENDING_DELETION) {
+                // its last alias: the key goes into deletion too, which the caller must also be allowed
+                changes.authorize(AuditOperation.SCHEDULE_KEY_DELETION, key.get(), name);
+            }
             MasterKey next = changes.apply(op, key.get(), name, k -> {
                 k.requireCustomerManaged("stripped of its alias");
                 return k.withAliases(KeyNames.minus(k.aliases(), name));

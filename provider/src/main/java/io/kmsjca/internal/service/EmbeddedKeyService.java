@@ -5,6 +5,8 @@ import io.kmsjca.internal.model.KeyNames;
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.store.RootKey;
 import io.kmsjca.keys.CreateKeyRequest;
+import io.kmsjca.keys.GrantRequest;
+import io.kmsjca.keys.KeyGrant;
 import io.kmsjca.keys.KeyAlias;
 import io.kmsjca.keys.KeyMetadata;
 import io.kmsjca.keys.KeyPage;
@@ -41,6 +43,7 @@ public final class EmbeddedKeyService implements KeyService {
     private final KeyServiceOptions options;
     private final AuditLogKeeper auditLog;
     private final AuditDispatcher audit;
+    private final KeyAccess access;
     private final KeyChanges changes;
     private final KeyQueries queries;
     private final KeyLifecycle lifecycle;
@@ -49,6 +52,7 @@ public final class EmbeddedKeyService implements KeyService {
     private final KeyMaintenance maintenance;
     private final KeyUse use;
     private final ReEncryption reEncryption;
+    private final AccessChanges accessChanges;
     private KeyRecordStore.Subscription changeFeed;
 
     /** Wires the parts; no I/O. {@link KeyServiceFactory} reads the store, then {@link #start}s the service. */
@@ -57,14 +61,16 @@ public final class EmbeddedKeyService implements KeyService {
         this.options = options;
         this.auditLog = auditLog;
         this.audit = audit;
-        this.changes = new KeyChanges(registry, audit, options);
+        this.access = new KeyAccess(registry, options.clock());
+        this.changes = new KeyChanges(registry, audit, options, access);
         this.queries = new KeyQueries(registry);
         this.lifecycle = new KeyLifecycle(registry, changes);
         this.aliasChanges = new AliasChanges(registry, changes, options);
         this.creation = new KeyCreation(registry, changes);
         this.maintenance = new KeyMaintenance(registry, changes, options, () -> auditLog.checkpoint(audit));
-        this.use = new KeyUse(registry, options, maintenance);
+        this.use = new KeyUse(registry, options, maintenance, access);
         this.reEncryption = new ReEncryption(registry, use, audit);
+        this.accessChanges = new AccessChanges(registry, changes, access, this);
     }
 
     /** Follows the backend's change feed and schedules maintenance: the last step of opening. */
@@ -145,16 +151,18 @@ public final class EmbeddedKeyService implements KeyService {
 
     @Override
     public KeyMetadata describeKey(String key) throws KeyStoreException {
-        return queries.find(key).metadata();
+        return changes.find(key, AuditOperation.DESCRIBE_KEY).metadata();
     }
 
     @Override
-    public List<KeyMetadata> listKeys() {
+    public List<KeyMetadata> listKeys() throws KeyStoreException {
+        changes.authorize(AuditOperation.DESCRIBE_KEY, "kms:ListKeys", null, null, Map.of());
         return queries.listKeys();
     }
 
     @Override
-    public KeyPage listKeys(int limit, String marker) {
+    public KeyPage listKeys(int limit, String marker) throws KeyStoreException {
+        changes.authorize(AuditOperation.DESCRIBE_KEY, "kms:ListKeys", null, null, Map.of());
         return queries.listKeys(limit, marker);
     }
 
@@ -176,7 +184,8 @@ public final class EmbeddedKeyService implements KeyService {
     }
 
     @Override
-    public List<KeyAlias> listAliases() {
+    public List<KeyAlias> listAliases() throws KeyStoreException {
+        changes.authorize(AuditOperation.DESCRIBE_KEY, "kms:ListAliases", null, null, Map.of());
         return queries.listAliases();
     }
 
@@ -261,6 +270,57 @@ public final class EmbeddedKeyService implements KeyService {
     }
 
     @Override
+    public String getKeyPolicy(String key) throws KeyStoreException {
+        return accessChanges.keyPolicy(key);
+    }
+
+    @Override
+    public void putKeyPolicy(String key, String policy, boolean bypassPolicyLockoutSafetyCheck) throws KeyStoreException {
+        accessChanges.putKeyPolicy(key, policy, bypassPolicyLockoutSafetyCheck);
+    }
+
+    @Override
+    public List<String> listKeyPolicies(String key) throws KeyStoreException {
+        changes.find(key, AuditOperation.GET_KEY_POLICY);
+        return List.of("default");
+    }
+
+    @Override
+    public Optional<String> getStorePolicy() throws KeyStoreException {
+        return Optional.ofNullable(accessChanges.storePolicy());
+    }
+
+    @Override
+    public void putStorePolicy(String policy, boolean bypassPolicyLockoutSafetyCheck) throws KeyStoreException {
+        accessChanges.putStorePolicy(policy, bypassPolicyLockoutSafetyCheck);
+    }
+
+    @Override
+    public KeyGrant createGrant(String key, GrantRequest request) throws KeyStoreException {
+        return accessChanges.createGrant(key, request);
+    }
+
+    @Override
+    public List<KeyGrant> listGrants(String key) throws KeyStoreException {
+        return accessChanges.listGrants(key);
+    }
+
+    @Override
+    public List<KeyGrant> listRetirableGrants(String retiringPrincipal) throws KeyStoreException {
+        return accessChanges.listRetirableGrants(retiringPrincipal);
+    }
+
+    @Override
+    public void retireGrant(String key, String grantId) throws KeyStoreException {
+        accessChanges.retireGrant(key, grantId);
+    }
+
+    @Override
+    public void revokeGrant(String key, String grantId) throws KeyStoreException {
+        accessChanges.revokeGrant(key, grantId);
+    }
+
+    @Override
     public byte[] reEncrypt(byte[] blob, Map<String, String> sourceContext, String destinationKey,
                             Map<String, String> destinationContext) throws GeneralSecurityException {
         return reEncryption.one(new WrapEngine(), blob, EncryptionContext.of(sourceContext), destinationKey,
@@ -321,9 +381,12 @@ public final class EmbeddedKeyService implements KeyService {
         }
     }
 
-    /** The key a handle names, if it may be used for cryptography now. Lock-free. */
-    public MasterKey usableKey(KmsKeyHandle handle) throws InvalidKeyException {
-        return use.usableKey(handle, this);
+    /**
+     * The key a handle names, if it may be used for cryptography now and the policies or grants
+     * let the caller perform {@code op} with {@code context}. Lock-free.
+     */
+    public MasterKey usableKey(KmsKeyHandle handle, AuditOperation op, EncryptionContext context) throws InvalidKeyException {
+        return use.usableKey(handle, this, op, context);
     }
 
     public KeyUse keyUse() {

@@ -8,6 +8,7 @@ import io.kmsjca.internal.model.TransitionArgumentInvalid;
 import io.kmsjca.internal.model.TransitionRefused;
 import io.kmsjca.internal.store.MasterKeyCodec;
 import io.kmsjca.keys.InvalidKeyRequestException;
+import io.kmsjca.keys.KeyAccessDeniedException;
 import io.kmsjca.keys.KeyManagerType;
 import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyOrigin;
@@ -42,11 +43,13 @@ public final class KeyChanges {
     private final KeyRegistry registry;
     private final AuditDispatcher audit;
     private final KeyServiceOptions options;
+    private final KeyAccess access;
 
-    KeyChanges(KeyRegistry registry, AuditDispatcher audit, KeyServiceOptions options) {
+    KeyChanges(KeyRegistry registry, AuditDispatcher audit, KeyServiceOptions options, KeyAccess access) {
         this.registry = registry;
         this.audit = audit;
         this.options = options;
+        this.access = access;
     }
 
     Instant now() {
@@ -147,12 +150,41 @@ public final class KeyChanges {
         return registry.lookup(key).orElseThrow(() -> new KeyNotFoundException(key));
     }
 
-    MasterKey find(String key, AuditOperation op) throws KeyStoreException {
+    /** The key a request names, not yet authorized (the caller decides how); not found is audited. */
+    MasterKey lookup(String key, AuditOperation op) throws KeyStoreException {
         Optional<MasterKey> found = registry.lookup(key);
         if (found.isEmpty()) {
             throw audited(op, null, null, new KeyNotFoundException(key));
         }
         return found.get();
+    }
+
+    /** The key a request names, if the caller may perform {@code op} on it; refusals audited. */
+    MasterKey find(String key, AuditOperation op) throws KeyStoreException {
+        MasterKey found = lookup(key, op);
+        authorize(op, found, null);
+        return found;
+    }
+
+    /**
+     * Refuses, audited, unless the policies or grants let the caller perform {@code op} on
+     * {@code key} (null: on the store itself, which the store policy decides).
+     */
+    void authorize(AuditOperation op, MasterKey key, String alias) throws KeyAccessDeniedException {
+        authorize(op, KeyAccess.action(op), key, alias, Map.of());
+    }
+
+    void authorize(AuditOperation op, String action, MasterKey key, String alias, Map<String, List<String>> otherKeys)
+            throws KeyAccessDeniedException {
+        if (access.unrestricted(key)) {
+            return;
+        }
+        String principal = KeyAccess.principal();
+        KeyAccess.Decision decision = access.decide(principal, action, key, Map.of(), otherKeys);
+        if (!decision.allowed()) {
+            throw audited(op, key == null ? null : key.id(), alias,
+                    new KeyAccessDeniedException(decision.denial(principal, action, key == null ? null : key.id())));
+        }
     }
 
 

@@ -33,6 +33,7 @@ public final class KeyCreation {
     }
 
     Named create(CreateKeyRequest request) throws KeyStoreException {
+        changes.authorize(AuditOperation.CREATE_KEY, null, request.alias());
         String alias = request.alias() == null ? null : changes.customerAlias(request.alias(), AuditOperation.CREATE_KEY);
         return named(changes.newKey(AuditOperation.CREATE_KEY, alias, request.description(), request.tags(),
                 KeyManagerType.CUSTOMER, request.rotationPeriodDays(), RotationReason.CREATED, null), alias);
@@ -48,10 +49,12 @@ public final class KeyCreation {
         return registry.atomically(() -> {
             Optional<MasterKey> existing = name == null ? Optional.empty() : registry.lookup(name);
             if (existing.isEmpty()) {
+                changes.authorize(AuditOperation.CREATE_KEY, null, name);
                 String newAlias = name == null ? null : changes.customerAlias(name, op);
                 return named(changes.newKey(op, newAlias, "", Map.of(), KeyManagerType.CUSTOMER, 0, RotationReason.IMPORTED,
                         material), newAlias);
             }
+            changes.authorize(op, existing.get(), name);
             MasterKey key = changes.apply(op, existing.get(), name, k -> {
                 k.requireCustomerManaged("given imported material");
                 return k.withVersion(changes.newVersion(k, RotationReason.IMPORTED, material));

@@ -8,9 +8,13 @@ import io.kmsjca.keys.KeyState;
 import io.kmsjca.keys.KeyUnavailableException;
 import io.kmsjca.keys.KmsKeyHandle;
 
+import io.kmsjca.internal.format.EncryptionContext;
+import io.kmsjca.keys.KeyUseDeniedException;
 import io.kmsjca.spi.OutOfSyncException;
+import io.kmsjca.spi.audit.AuditOperation;
 
 import java.security.InvalidKeyException;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -22,12 +26,14 @@ public final class KeyUse {
     private final KeyRegistry registry;
     private final KeyServiceOptions options;
     private final KeyMaintenance maintenance;
+    private final KeyAccess access;
     private volatile boolean closed;
 
-    KeyUse(KeyRegistry registry, KeyServiceOptions options, KeyMaintenance maintenance) {
+    KeyUse(KeyRegistry registry, KeyServiceOptions options, KeyMaintenance maintenance, KeyAccess access) {
         this.registry = registry;
         this.options = options;
         this.maintenance = maintenance;
+        this.access = access;
     }
 
     /** From now on no key may be used (the key service is closing). */
@@ -35,15 +41,41 @@ public final class KeyUse {
         closed = true;
     }
 
-    /** The key {@code handle} names, if it is a live handle of {@code owner} and the key may be used now. */
-    MasterKey usableKey(KmsKeyHandle handle, EmbeddedKeyService owner) throws InvalidKeyException {
+    /**
+     * The key {@code handle} names, if it is a live handle of {@code owner}, the key may be used
+     * now, and the policies or grants let the caller perform {@code op} with {@code context}.
+     */
+    MasterKey usableKey(KmsKeyHandle handle, EmbeddedKeyService owner, AuditOperation op, EncryptionContext context)
+            throws InvalidKeyException {
         if (ServiceKeyHandle.serviceOf(handle) != owner) {
             throw new InvalidKeyException("key handle " + handle.keyId() + " belongs to another key store");
         }
         if (handle.isDestroyed()) {
             throw new InvalidKeyException("key handle " + handle.keyId() + " was destroyed");
         }
-        return usableKey(handle.keyId(), handle.alias());
+        return usableKey(handle.keyId(), handle.alias(), op, context);
+    }
+
+    /** {@link #usableState}, and the policies or grants let the caller perform {@code op}. */
+    MasterKey usableKey(UUID id, String alias, AuditOperation op, EncryptionContext context) throws InvalidKeyException {
+        MasterKey key = usableState(id, alias);
+        authorize(key, KeyAccess.action(op), context);
+        return key;
+    }
+
+    /**
+     * Refuses, unless the policies or grants let the caller perform {@code action} on {@code key}.
+     * Without a store policy and with the default key policy nothing is evaluated.
+     */
+    void authorize(MasterKey key, String action, EncryptionContext context) throws KeyUseDeniedException {
+        if (access.unrestricted(key)) {
+            return;
+        }
+        String principal = KeyAccess.principal();
+        KeyAccess.Decision decision = access.decide(principal, action, key, context.pairs(), Map.of());
+        if (!decision.allowed()) {
+            throw new KeyUseDeniedException(decision.denial(principal, action, key.id()));
+        }
     }
 
     /**
@@ -51,7 +83,7 @@ public final class KeyUse {
      *
      * @param alias how the caller named the key, for the message (null: its first alias)
      */
-    MasterKey usableKey(UUID id, String alias) throws InvalidKeyException {
+    MasterKey usableState(UUID id, String alias) throws InvalidKeyException {
         if (closed) {
             throw new InvalidKeyException("the key store of key " + id + " was closed");
         }

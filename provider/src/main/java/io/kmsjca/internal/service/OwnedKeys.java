@@ -61,7 +61,7 @@ public final class OwnedKeys {
     }
 
     /** The id of the owned key of a purpose, the same in every process. */
-    private static UUID id(String purpose) {
+    static UUID id(String purpose) {
         return UUID.nameUUIDFromBytes(("kms-jca provider-owned key: " + purpose).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -57,9 +57,11 @@ public final class ReEncryption {
             WrappedKeyBlob.check(blob);
             sourceId = WrappedKeyBlob.keyId(blob);
             sourceVersion = WrappedKeyBlob.keyVersion(blob);
-            MasterKey from = use.usableKey(sourceId, null);
-            target = destinationKey == null ? from : use.usableKey(registry.lookup(destinationKey)
-                    .orElseThrow(() -> new InvalidKeyException("no key with alias or id '" + destinationKey + "'")).id(), null);
+            MasterKey from = use.usableKey(sourceId, null, AuditOperation.RE_ENCRYPT, source);
+            target = destinationKey == null ? from : registry.lookup(destinationKey)
+                    .orElseThrow(() -> new InvalidKeyException("no key with alias or id '" + destinationKey + "'"));
+            target = use.usableState(target.id(), null);
+            use.authorize(target, "kms:ReEncryptTo", destination);
             byte[] dataKey = engine.openUnaudited(from, blob, source, null, 0);
             try {
                 byte[] moved = engine.sealUnaudited(use, target, dataKey, 0, dataKey.length, destination, null, 0);

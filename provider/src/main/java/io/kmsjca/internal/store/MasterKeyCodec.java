@@ -1,6 +1,10 @@
 package io.kmsjca.internal.store;
 
+import io.kmsjca.internal.model.AccessRules;
 import io.kmsjca.internal.model.Aliases;
+import io.kmsjca.internal.policy.PolicyDocument;
+import io.kmsjca.keys.GrantOperation;
+import io.kmsjca.keys.KeyGrant;
 import io.kmsjca.internal.model.KeyVersion;
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.keys.KeyManagerType;
@@ -29,13 +33,23 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The plaintext of a sealed key record (docs/FORMAT.md, "Key record payload"). Writes version 2;
- * reads versions 1 and 2. Only ever read after the record authenticated; every count and length
+ * The plaintext of a sealed key record (docs/FORMAT.md, "Key record payload"). Writes version 2
+ * for a key with the default policy and no grants (so a store without policies stays readable by
+ * the previous release), version 3 otherwise; reads versions 1, 2 and 3. Only ever read after the record authenticated; every count and length
  * is still bounded.
  */
 public final class MasterKeyCodec {
 
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
+    /** The version written for a key with the default access rules: byte for byte what the previous release wrote. */
+    static final int VERSION_WITHOUT_ACCESS = 2;
+    /** Bounds of a grant's names and constraints in UTF-8 bytes: 50 grants at these fit a record beside the most versions. */
+    public static final int MAX_PRINCIPAL_BYTES = 256;
+    public static final int MAX_GRANT_NAME_BYTES = 256;
+    public static final int MAX_GRANT_CONSTRAINT_BYTES = 1024;
+    private static final int GRANT_ID_CHARS = 64;
+    /** A policy of the most characters, each taking 3 UTF-8 bytes at most. */
+    private static final int MAX_POLICY_BYTES = PolicyDocument.MAX_CHARS * 3;
     public static final int MAX_DESCRIPTION_BYTES = 8192;
     public static final int MAX_ALIASES = 256;
     public static final int MAX_TAGS = 50;
@@ -66,8 +80,9 @@ public final class MasterKeyCodec {
     /** The payload; the caller wipes it after sealing (it holds material). */
     public static byte[] encode(MasterKey key) {
         var bytes = new ByteArrayOutputStream(160 + key.versions().size() * 64);
+        boolean withAccess = !key.access().equals(AccessRules.DEFAULT);
         try (var out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
+            out.writeByte(withAccess ? VERSION : VERSION_WITHOUT_ACCESS);
             out.writeByte(key.state().ordinal());
             out.writeByte(key.manager().ordinal());
             out.writeByte(KeySpec.SYMMETRIC_DEFAULT.ordinal());
@@ -101,6 +116,9 @@ public final class MasterKeyCodec {
                     Arrays.fill(m, (byte) 0);
                 }
             }
+            if (withAccess) {
+                writeAccess(out, key.access());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -112,7 +130,7 @@ public final class MasterKeyCodec {
         try {
             ByteBuffer in = ByteBuffer.wrap(payload);
             int version = in.get() & 0xFF;
-            if (version != 1 && version != 2) {
+            if (version < 1 || version > VERSION) {
                 throw new IllegalArgumentException("unsupported key record version " + version);
             }
             KeyState state = pick(KeyState.values(), in.get());
@@ -147,16 +165,95 @@ public final class MasterKeyCodec {
             } finally {
                 Arrays.fill(material, (byte) 0);
             }
+            AccessRules access = version >= 3 ? readAccess(in, id) : AccessRules.DEFAULT;
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException("key record has trailing bytes");
             }
             return new MasterKey(id, revision, description, state, manager, created, deletion, aliases, tags,
-                    rotationDays, minDecryption, versions);
+                    rotationDays, minDecryption, versions, access);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("key record is truncated", e);
         } finally {
             Arrays.fill(payload, (byte) 0);
         }
+    }
+
+    /** Version 3: the key policy (absent: the default) and the grants. */
+    private static void writeAccess(DataOutputStream out, AccessRules access) throws IOException {
+        out.writeBoolean(access.policy() != null);
+        if (access.policy() != null) {
+            byte[] p = access.policy().getBytes(StandardCharsets.UTF_8);
+            out.writeInt(p.length);
+            out.write(p);
+        }
+        out.writeShort(access.grants().size());
+        for (KeyGrant g : access.grants()) {
+            writeString(out, g.grantId());
+            writeString(out, g.name());
+            writeString(out, g.granteePrincipal());
+            writeString(out, g.retiringPrincipal() == null ? "" : g.retiringPrincipal());
+            writeString(out, g.issuingPrincipal());
+            int ops = 0;
+            for (GrantOperation op : g.operations()) {
+                ops |= 1 << op.ordinal();
+            }
+            out.writeInt(ops);
+            writeContext(out, g.encryptionContextEquals());
+            writeContext(out, g.encryptionContextSubset());
+            out.writeLong(g.creationDate().toEpochMilli());
+        }
+    }
+
+    private static AccessRules readAccess(ByteBuffer in, UUID keyId) {
+        String policy = null;
+        if (in.get() != 0) {
+            byte[] p = new byte[bound(in.getInt(), MAX_POLICY_BYTES, "key policy length")];
+            in.get(p);
+            policy = new String(p, StandardCharsets.UTF_8);
+        }
+        int count = bound(in.getShort() & 0xFFFF, AccessRules.MAX_GRANTS, "grant count");
+        List<KeyGrant> grants = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String grantId = readString(in, GRANT_ID_CHARS);
+            String name = readString(in, MAX_GRANT_NAME_BYTES);
+            String grantee = readString(in, MAX_PRINCIPAL_BYTES);
+            String retiring = readString(in, MAX_PRINCIPAL_BYTES);
+            String issuer = readString(in, MAX_PRINCIPAL_BYTES);
+            int bits = in.getInt();
+            GrantOperation[] all = GrantOperation.values();
+            if (bits == 0 || (bits >>> all.length) != 0) {
+                throw new IllegalArgumentException("grant operations " + Integer.toHexString(bits) + " out of range");
+            }
+            var ops = java.util.EnumSet.noneOf(GrantOperation.class);
+            for (GrantOperation op : all) {
+                if ((bits & (1 << op.ordinal())) != 0) {
+                    ops.add(op);
+                }
+            }
+            Map<String, String> equals = readContext(in);
+            Map<String, String> subset = readContext(in);
+            Instant created = Instant.ofEpochMilli(in.getLong());
+            grants.add(new KeyGrant(grantId, keyId, name, grantee, retiring.isEmpty() ? null : retiring, issuer, ops,
+                    equals, subset, created));
+        }
+        return new AccessRules(policy, grants);
+    }
+
+    private static void writeContext(DataOutputStream out, Map<String, String> context) throws IOException {
+        out.writeShort(context.size());
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(context).entrySet()) {
+            writeString(out, e.getKey());
+            writeString(out, e.getValue());
+        }
+    }
+
+    private static Map<String, String> readContext(ByteBuffer in) {
+        int pairs = bound(in.getShort() & 0xFFFF, MAX_GRANT_CONSTRAINT_BYTES / 2, "constraint pair count");
+        Map<String, String> context = new LinkedHashMap<>();
+        for (int i = 0; i < pairs; i++) {
+            context.put(readString(in, MAX_GRANT_CONSTRAINT_BYTES), readString(in, MAX_GRANT_CONSTRAINT_BYTES));
+        }
+        return context;
     }
 
     private static KeyVersion readVersion(ByteBuffer in, byte[] material) {

@@ -1,0 +1,208 @@
+package io.kmsjca.internal.service;
+
+import io.kmsjca.internal.audit.Principals;
+import io.kmsjca.internal.model.MasterKey;
+import io.kmsjca.internal.policy.AccessRequest;
+import io.kmsjca.internal.policy.MalformedPolicyException;
+import io.kmsjca.internal.policy.PolicyDocument;
+import io.kmsjca.internal.policy.PolicyEvaluation;
+import io.kmsjca.keys.AccessDenial;
+import io.kmsjca.keys.GrantOperation;
+import io.kmsjca.keys.KeyGrant;
+
+import io.kmsjca.spi.audit.AuditOperation;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Who may do what: the one place a request is decided against the key policy, the store policy
+ * and the key's grants, as AWS KMS decides (docs/authorization.md):
+ * <ol>
+ *   <li>an explicit Deny in the key policy or the store policy refuses;</li>
+ *   <li>else a key-policy Allow naming the principal allows;</li>
+ *   <li>else a key-policy Allow naming the store's account allows if the store policy allows
+ *       (the default key policy is exactly that);</li>
+ *   <li>else a grant to the principal for the operation, within its constraints, allows;</li>
+ *   <li>else refused.</li>
+ * </ol>
+ * A store without a store policy allows everything a key policy delegates to it: every store
+ * made before policies existed behaves as it did. Lock-free: it reads the registry's snapshot.
+ */
+public final class KeyAccess {
+
+    /** The store's account, as policies name it ({@code arn:aws:iam::ACCOUNT:root}) and key ARNs carry it. */
+    public static final String ACCOUNT = "000000000000";
+    /** The region key ARNs carry. */
+    public static final String REGION = "local";
+    /** The provider-owned key whose policy is the store policy. */
+    static final String STORE_POLICY_PURPOSE = "store-policy";
+    static final UUID STORE_POLICY_KEY = OwnedKeys.id(STORE_POLICY_PURPOSE);
+
+    /** Why a request was allowed or refused. */
+    record Decision(boolean allowed, String statementId, String policy) {
+        static final Decision ALLOWED = new Decision(true, null, null);
+
+        AccessDenial denial(String principal, String action, UUID keyId) {
+            return new AccessDenial(principal, action, keyId == null ? null : keyId.toString(), statementId, policy);
+        }
+    }
+
+    private static final PolicyEvaluation DEFAULT_KEY_POLICY =
+            new PolicyEvaluation(PolicyEvaluation.Outcome.ALLOW_IF_STORE_ALLOWS, "Enable IAM User Permissions");
+    private static final PolicyEvaluation NO_STORE_POLICY = new PolicyEvaluation(PolicyEvaluation.Outcome.ALLOW, null);
+
+    private final KeyRegistry registry;
+    private final Clock clock;
+
+    KeyAccess(KeyRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    /**
+     * The action of an audited operation, by AWS KMS's names; null for what only the provider
+     * itself does (scheduled rotation, destruction at the end of the waiting period, audit).
+     * Local operations AWS lacks have names of their own, listed as extensions in
+     * docs/authorization.md.
+     */
+    static String action(AuditOperation op) {
+        return switch (op) {
+            case CREATE_KEY -> "kms:CreateKey";
+            case IMPORT_KEY_MATERIAL -> "kms:ImportKeyMaterial";
+            case WRAP_KEY, GENERATE_DATA_KEY, REUSE_CACHED_DATA_KEY -> "kms:GenerateDataKey";
+            case GENERATE_DATA_KEY_WITHOUT_PLAINTEXT -> "kms:GenerateDataKeyWithoutPlaintext";
+            case ENCRYPT -> "kms:Encrypt";
+            case UNWRAP_KEY, DECRYPT -> "kms:Decrypt";
+            case RE_ENCRYPT -> "kms:ReEncryptFrom";
+            case CREATE_ALIAS -> "kms:CreateAlias";
+            case UPDATE_ALIAS -> "kms:UpdateAlias";
+            case DELETE_ALIAS -> "kms:DeleteAlias";
+            case ENABLE_KEY -> "kms:EnableKey";
+            case DISABLE_KEY -> "kms:DisableKey";
+            case SCHEDULE_KEY_DELETION -> "kms:ScheduleKeyDeletion";
+            case CANCEL_KEY_DELETION -> "kms:CancelKeyDeletion";
+            case ENABLE_KEY_ROTATION -> "kms:EnableKeyRotation";
+            case DISABLE_KEY_ROTATION -> "kms:DisableKeyRotation";
+            case ROTATE_KEY -> "kms:RotateKeyOnDemand";
+            case SET_MIN_DECRYPTION_VERSION -> "kms:SetMinDecryptionVersion";
+            case REVOKE_KEY_VERSION -> "kms:RevokeKeyVersion";
+            case TAG_KEY -> "kms:TagResource";
+            case UNTAG_KEY -> "kms:UntagResource";
+            case PUT_KEY_POLICY -> "kms:PutKeyPolicy";
+            case PUT_STORE_POLICY -> "kms:PutStorePolicy";
+            case CREATE_GRANT -> "kms:CreateGrant";
+            case RETIRE_GRANT -> "kms:RetireGrant";
+            case REVOKE_GRANT -> "kms:RevokeGrant";
+            case DESCRIBE_KEY -> "kms:DescribeKey";
+            case GET_KEY_POLICY -> "kms:GetKeyPolicy";
+            case LIST_GRANTS -> "kms:ListGrants";
+            case GET_STORE_POLICY -> "kms:GetStorePolicy";
+            case DESTROY_KEY_MATERIAL, LOAD_KEY_STORE, STORE_KEY_STORE, AUDIT_EVENTS_DROPPED, AUDIT_DELIVERY_FAILED,
+                 AUDIT_LOG_CUT -> null;
+        };
+    }
+
+    /** The key's ARN, as policies' {@code Resource} names it. */
+    public static String arn(UUID keyId) {
+        return "arn:aws:kms:" + REGION + ":" + ACCOUNT + ":key/" + keyId;
+    }
+
+    /** The principal of the request on this thread. */
+    static String principal() {
+        return Principals.current().name();
+    }
+
+    /**
+     * Whether nothing restricts anyone: no store policy and {@code key} (null: a store operation)
+     * with the default key policy. The hot path's shortcut: it needs no principal.
+     */
+    boolean unrestricted(MasterKey key) {
+        return storePolicyKey() == null && (key == null || !key.access().hasOwnPolicy());
+    }
+
+    /** Decides {@code action} by {@code principal} on {@code key} (null: the store itself). */
+    Decision decide(String principal, String action, MasterKey key, Map<String, String> context,
+                    Map<String, List<String>> otherKeys) {
+        PolicyDocument store;
+        try {
+            store = storePolicy();
+        } catch (MalformedPolicyException e) {
+            // validated when put: a store policy this code cannot read (a newer writer's grammar) refuses all
+            return new Decision(false, "unreadable policy: " + e.getMessage(), "store policy");
+        }
+        return decide(principal, action, key, context, otherKeys, store, true);
+    }
+
+    /**
+     * {@link #decide}, with the store policy given (null: none) for the lockout check of a new
+     * store policy, and the key's grants considered or not.
+     */
+    Decision decide(String principal, String action, MasterKey key, Map<String, String> context,
+                    Map<String, List<String>> otherKeys, PolicyDocument storePolicy, boolean useGrants) {
+        AccessRequest request = new AccessRequest(principal, action, key == null ? "*" : arn(key.id()), ACCOUNT,
+                context, clock.instant(), otherKeys);
+        PolicyEvaluation byKey = key == null ? null : evaluate(key, request);
+        if (byKey != null && byKey.isExplicitDeny()) {
+            return new Decision(false, byKey.statementId(), "key policy");
+        }
+        PolicyEvaluation byStore = storePolicy == null ? NO_STORE_POLICY : storePolicy.evaluate(request);
+        if (byStore.isExplicitDeny()) {
+            return new Decision(false, byStore.statementId(), "store policy");
+        }
+        boolean storeAllows = byStore.outcome() != PolicyEvaluation.Outcome.NO_MATCH;
+        if (key == null) {
+            return storeAllows ? Decision.ALLOWED : new Decision(false, null, "store policy");
+        }
+        if (byKey.outcome() == PolicyEvaluation.Outcome.ALLOW
+                || byKey.outcome() == PolicyEvaluation.Outcome.ALLOW_IF_STORE_ALLOWS && storeAllows) {
+            return Decision.ALLOWED;
+        }
+        if (useGrants && grantAllowing(principal, action, key, context) != null) {
+            return Decision.ALLOWED;
+        }
+        return new Decision(false, null, "key policy");
+    }
+
+    /** The first of {@code key}'s grants that lets {@code principal} perform {@code action} with {@code context}, or null. */
+    static KeyGrant grantAllowing(String principal, String action, MasterKey key, Map<String, String> context) {
+        GrantOperation operation = GrantOperation.ofAction(action);
+        if (operation != null) {
+            for (KeyGrant grant : key.access().grants()) {
+                if (grant.allows(principal, operation, context)) {
+                    return grant;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static PolicyEvaluation evaluate(MasterKey key, AccessRequest request) {
+        try {
+            PolicyDocument policy = key.access().compiled();
+            return policy == null ? DEFAULT_KEY_POLICY : policy.evaluate(request);
+        } catch (MalformedPolicyException e) {
+            // validated when put: a policy this code cannot read (a newer writer's grammar) refuses all
+            return new PolicyEvaluation(PolicyEvaluation.Outcome.EXPLICIT_DENY, "unreadable policy: " + e.getMessage());
+        }
+    }
+
+    /** The store policy, or null when the store has none. */
+    PolicyDocument storePolicy() throws MalformedPolicyException {
+        MasterKey holder = storePolicyKey();
+        return holder == null ? null : holder.access().compiled();
+    }
+
+    /** The store policy as put, or null when the store has none. */
+    String storePolicyJson() {
+        MasterKey holder = storePolicyKey();
+        return holder == null ? null : holder.access().policy();
+    }
+
+    private MasterKey storePolicyKey() {
+        MasterKey holder = registry.snapshot().byId().get(STORE_POLICY_KEY);
+        return holder == null || !holder.access().hasOwnPolicy() ? null : holder;
+    }
+}

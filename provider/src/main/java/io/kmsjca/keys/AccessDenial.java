@@ -1,0 +1,25 @@
+package io.kmsjca.keys;
+
+/**
+ * Who was refused what, on which key, and which policy statement decided (if one did): what a
+ * {@link KeyAccessDeniedException} or {@link KeyUseDeniedException} carries. Names only; no
+ * secret.
+ *
+ * @param principal   the principal of the request
+ * @param action      the AWS action name, {@code kms:Decrypt}, {@code kms:PutKeyPolicy}, ...
+ * @param keyId       the key's id, or null for an operation on the store itself
+ * @param statementId the {@code Sid} (or {@code #N}) of the Deny statement that refused, or null
+ *                    when nothing allowed the request (implicit deny)
+ * @param policy      which policy decided: {@code key policy} or {@code store policy}
+ */
+public record AccessDenial(String principal, String action, String keyId, String statementId, String policy) {
+
+    /** The sentence every refusal starts with. */
+    public String describe() {
+        String what = keyId == null ? "the key store" : "key " + keyId;
+        String why = statementId != null
+                ? "statement '" + statementId + "' of the " + policy + " denies it"
+                : "neither the key policy nor a grant allows it";
+        return "principal '" + principal + "' may not " + action + " on " + what + ": " + why;
+    }
+}
