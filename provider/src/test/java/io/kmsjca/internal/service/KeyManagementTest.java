@@ -79,7 +79,7 @@ class KeyManagementTest {
     }
 
     @Test
-    void createKey_withARotationPeriodOutOfRange_isRefusedAndCreatesNothing() {
+    void createKey_withARotationPeriodOutOfRange_isRefusedAndCreatesNothing() throws Exception {
         var e = assertThrows(KeyStoreException.class,
                 () -> f.keys.createKey(CreateKeyRequest.withAlias("r").rotationPeriodDays(50)));
         assertTrue(e.getMessage().contains("rotation period"), e.getMessage());

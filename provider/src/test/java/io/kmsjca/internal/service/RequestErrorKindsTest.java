@@ -47,7 +47,7 @@ class RequestErrorKindsTest {
     }
 
     @Test
-    void rotationPeriodOf89Days_isAnInvalidRequest_auditedFailed_andChangesNothing() {
+    void rotationPeriodOf89Days_isAnInvalidRequest_auditedFailed_andChangesNothing() throws Exception {
         var e = assertThrows(InvalidKeyRequestException.class, () -> f.keys.enableKeyRotation(id, 89));
         assertTrue(e.getMessage().contains("90 to 2560 days, not 89"), e.getMessage());
         assertFailed(AuditOperation.ENABLE_KEY_ROTATION, InvalidKeyRequestException.class);

@@ -1,0 +1,364 @@
+package io.kmsjca.internal.service;
+
+import io.kmsjca.audit.KmsAuditContext;
+import io.kmsjca.keys.DataKeyCache;
+import io.kmsjca.keys.GrantOperation;
+import io.kmsjca.keys.GrantRequest;
+import io.kmsjca.keys.InvalidKeyRequestException;
+import io.kmsjca.keys.KeyAccessDeniedException;
+import io.kmsjca.keys.KeyGrant;
+import io.kmsjca.keys.KeyState;
+import io.kmsjca.keys.KeyUseDeniedException;
+import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.provider.KmsEnvelopeSpec;
+import io.kmsjca.spi.audit.AuditEvent;
+import io.kmsjca.spi.audit.AuditOperation;
+import io.kmsjca.spi.audit.AuditOutcome;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.crypto.Cipher;
+import java.nio.file.Path;
+import java.security.KeyStoreException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Key policies, the store policy and grants decide every request (issue #17): on the JCA ciphers,
+ * on the key service, and for a data key taken from a cache another principal filled. Real file
+ * stores, real ciphers; the principal is named with {@link KmsAuditContext#runAs}.
+ */
+class AuthorizationTest {
+
+    /** Shaped like the AWS KMS developer guide's default console policy: administrators manage, users use. */
+    static final String ADMINS_AND_USERS = """
+            {
+              "Version": "2012-10-17",
+              "Id": "key-consolepolicy-3",
+              "Statement": [
+                {
+                  "Sid": "Allow access for Key Administrators",
+                  "Effect": "Allow",
+                  "Principal": {"AWS": ["alice"]},
+                  "Action": ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+                             "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
+                             "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+                             "kms:RotateKeyOnDemand"],
+                  "Resource": "*"
+                },
+                {
+                  "Sid": "Allow use of the key",
+                  "Effect": "Allow",
+                  "Principal": {"AWS": "app"},
+                  "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                  "Resource": "*"
+                }
+              ]
+            }""";
+
+    @TempDir
+    Path dir;
+    LifecycleFixture f;
+    KmsKeyHandle orders;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new LifecycleFixture(dir);
+        orders = f.keys.createKey("orders", "");
+    }
+
+    private void as(String principal, ThrowingRunnable action) throws Exception {
+        try (var scope = KmsAuditContext.runAs(principal)) {
+            action.run();
+        }
+    }
+
+    private <T> T as(String principal, ThrowingSupplier<T> action) throws Exception {
+        try (var scope = KmsAuditContext.runAs(principal)) {
+            return action.get();
+        }
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    interface ThrowingSupplier<T> {
+        T get() throws Exception;
+    }
+
+    private AuditEvent lastEvent(AuditOperation op) {
+        f.keys.auditRecorder().flush();
+        List<AuditEvent> events = f.audit.stream().filter(e -> e.operation() == op).toList();
+        assertFalse(events.isEmpty(), "no " + op + " event");
+        return events.get(events.size() - 1);
+    }
+
+    @Test
+    void aStoreWithoutPoliciesLetsEveryoneDoEverythingAsBefore() throws Exception {
+        byte[] blob = as("anyone", () -> f.wrap("orders"));
+        assertEquals(32, as("someone-else", () -> f.unwrap("orders", blob)).length);
+        as("someone-else", () -> f.keys.disableKey("orders"));
+        assertEquals(KeyState.DISABLED, f.keys.describeKey("orders").state());
+        assertEquals(List.of("default"), f.keys.listKeyPolicies("orders"));
+        assertTrue(f.keys.getStorePolicy().isEmpty());
+    }
+
+    @Test
+    void theDefaultKeyPolicyIsAwssAndDefersToTheStore() throws Exception {
+        String policy = f.keys.getKeyPolicy("orders");
+        assertTrue(policy.contains("\"Enable IAM User Permissions\""), policy);
+        assertTrue(policy.contains("arn:aws:iam::" + KeyAccess.ACCOUNT + ":root"), policy);
+        assertTrue(policy.contains("\"kms:*\""), policy);
+    }
+
+    @Test
+    void keyUsersUseAndKeyAdministratorsManageButNotTheOtherWayRound() throws Exception {
+        f.keys.putKeyPolicy("orders", ADMINS_AND_USERS, true);
+        byte[] blob = as("app", () -> f.wrap("orders"));
+        assertEquals(32, as("app", () -> f.unwrap("orders", blob)).length);
+
+        var refused = assertThrows(KeyUseDeniedException.class, () -> as("alice", () -> f.unwrap("orders", blob)));
+        assertEquals("alice", refused.denial().principal());
+        assertEquals("kms:Decrypt", refused.denial().action());
+        assertEquals(orders.keyId().toString(), refused.denial().keyId());
+        assertTrue(refused.getMessage().contains("'alice' may not kms:Decrypt on key " + orders.keyId()), refused.getMessage());
+        AuditEvent denied = lastEvent(AuditOperation.DECRYPT);
+        assertEquals(AuditOutcome.DENIED, denied.outcome());
+        assertEquals("alice", denied.principal());
+
+        var notAdmin = assertThrows(KeyAccessDeniedException.class, () -> as("app", () -> f.keys.disableKey("orders")));
+        assertEquals("kms:DisableKey", notAdmin.denial().action());
+        assertEquals(AuditOutcome.DENIED, lastEvent(AuditOperation.DISABLE_KEY).outcome());
+        assertEquals(KeyState.ENABLED, f.keys.describeKey("orders").state(), "nothing changed");
+
+        as("alice", () -> f.keys.disableKey("orders"));
+        assertEquals(KeyState.DISABLED, f.keys.describeKey("orders").state());
+        assertThrows(KeyAccessDeniedException.class, () -> as("mallory", () -> f.keys.describeKey("orders")));
+    }
+
+    @Test
+    void anEncryptionContextConditionAllowsOnlyThatContext() throws Exception {
+        f.keys.putKeyPolicy("orders", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"},
+                  {"Sid": "Tenant42", "Effect": "Allow", "Principal": {"AWS": "app"},
+                   "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*",
+                   "Condition": {"StringEquals": {"kms:EncryptionContext:tenant": "42"}}}]}""", false);
+        byte[] mine = as("app", () -> f.wrap("orders", Map.of("tenant", "42")));
+        assertEquals(32, as("app", () -> f.unwrap("orders", mine, Map.of("tenant", "42"))).length);
+        byte[] other = as("alice", () -> f.wrap("orders", Map.of("tenant", "7")));
+        assertThrows(KeyUseDeniedException.class, () -> as("app", () -> f.unwrap("orders", other, Map.of("tenant", "7"))));
+        assertThrows(KeyUseDeniedException.class, () -> as("app", () -> f.wrap("orders")), "no context: the condition is not met");
+    }
+
+    @Test
+    void anExplicitDenyWinsAndIsNamedInTheRefusalAndTheAudit() throws Exception {
+        f.keys.putKeyPolicy("orders", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Sid": "Everyone", "Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"},
+                  {"Sid": "NoDecryptForMallory", "Effect": "Deny", "Principal": {"AWS": "mallory"},
+                   "Action": "kms:Decrypt", "Resource": "*"}]}""", false);
+        byte[] blob = as("mallory", () -> f.wrap("orders"));
+        var refused = assertThrows(KeyUseDeniedException.class, () -> as("mallory", () -> f.unwrap("orders", blob)));
+        assertEquals("NoDecryptForMallory", refused.denial().statementId());
+        assertTrue(lastEvent(AuditOperation.DECRYPT).errorMessage().contains("NoDecryptForMallory"));
+        f.keys.createGrant("orders", GrantRequest.to("mallory", Set.of(GrantOperation.Decrypt)));
+        assertThrows(KeyUseDeniedException.class, () -> as("mallory", () -> f.unwrap("orders", blob)),
+                "a grant does not override an explicit deny");
+    }
+
+    @Test
+    void theLockoutSafetyCheckRefusesAPolicyThatLocksTheCallerOutUnlessBypassed() throws Exception {
+        String usersOnly = """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"AWS": "app"}, "Action": "kms:Decrypt", "Resource": "*"}]}""";
+        var locked = assertThrows(InvalidKeyRequestException.class,
+                () -> as("alice", () -> f.keys.putKeyPolicy("orders", usersOnly, false)));
+        assertTrue(locked.getMessage().contains("'alice'"), locked.getMessage());
+        assertTrue(f.keys.getKeyPolicy("orders").contains("Enable IAM User Permissions"), "nothing changed");
+
+        as("alice", () -> f.keys.putKeyPolicy("orders", usersOnly, true));
+        assertThrows(KeyAccessDeniedException.class, () -> as("alice", () -> f.keys.putKeyPolicy("orders", ADMINS_AND_USERS, true)));
+    }
+
+    @Test
+    void aPolicyWithAnUnsupportedOperatorIsRefusedByName() throws Exception {
+        var bad = assertThrows(InvalidKeyRequestException.class, () -> f.keys.putKeyPolicy("orders", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*",
+                   "Condition": {"NumericLessThan": {"kms:EncryptionContext:n": "3"}}}]}""", false));
+        assertTrue(bad.getMessage().contains("NumericLessThan"), bad.getMessage());
+        assertEquals(AuditOutcome.FAILED, lastEvent(AuditOperation.PUT_KEY_POLICY).outcome());
+    }
+
+    @Test
+    void theStorePolicyDecidesStoreOperationsAndWhatDefaultKeyPoliciesDelegate() throws Exception {
+        f.keys.putStorePolicy("""
+                {"Version": "2012-10-17", "Statement": [
+                  {"Sid": "AliceRunsTheStore", "Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"}]}""",
+                true);
+        assertThrows(KeyAccessDeniedException.class, () -> as("bob", () -> f.keys.createKey("bobs", "")));
+        assertThrows(KeyAccessDeniedException.class, () -> as("bob", () -> f.keys.listKeys()));
+        assertThrows(KeyUseDeniedException.class, () -> as("bob", () -> f.wrap("orders")),
+                "the default key policy defers to the store policy, which does not name bob");
+        as("alice", () -> f.keys.createKey("alices", ""));
+        as("alice", () -> f.wrap("orders"));
+        as("alice", () -> f.keys.putKeyPolicy("alices", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": "alice", "Action": "kms:*", "Resource": "*"},
+                  {"Effect": "Allow", "Principal": "bob", "Action": "kms:Encrypt", "Resource": "*"}]}""", false));
+        assertNotNull(as("bob", () -> f.wrap("alices")), "a key policy naming bob allows him whatever the store policy");
+        assertTrue(f.keys.getStorePolicy().orElseThrow().contains("AliceRunsTheStore"));
+        assertFalse(f.keys.listKeys().stream().anyMatch(k -> k.keyId().equals(KeyAccess.STORE_POLICY_KEY)),
+                "the key that holds the store policy is the provider's: never listed");
+    }
+
+    @Test
+    void aGrantLetsItsGranteeUseTheKeyWithinItsConstraintsUntilRetired() throws Exception {
+        f.keys.putKeyPolicy("orders", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"}]}""", false);
+        assertThrows(KeyUseDeniedException.class, () -> as("app", () -> f.wrap("orders", Map.of("tenant", "42"))));
+        KeyGrant grant = as("alice", () -> f.keys.createGrant("orders",
+                GrantRequest.to("app", Set.of(GrantOperation.Encrypt, GrantOperation.Decrypt))
+                        .retiringPrincipal("ops").contextSubset(Map.of("tenant", "42")).name("app-42")));
+        assertEquals("alice", grant.issuingPrincipal());
+        byte[] blob = as("app", () -> f.wrap("orders", Map.of("tenant", "42", "file", "a")));
+        assertEquals(32, as("app", () -> f.unwrap("orders", blob, Map.of("tenant", "42", "file", "a"))).length);
+        assertThrows(KeyUseDeniedException.class, () -> as("app", () -> f.wrap("orders", Map.of("tenant", "7"))));
+        assertEquals(grant, as("alice", () -> f.keys.createGrant("orders",
+                GrantRequest.to("app", Set.of(GrantOperation.Encrypt, GrantOperation.Decrypt))
+                        .retiringPrincipal("ops").contextSubset(Map.of("tenant", "42")).name("app-42"))),
+                "the same named grant again is the same grant");
+        assertEquals(List.of(grant), f.keys.listGrants("orders"));
+        assertEquals(List.of(grant), f.keys.listRetirableGrants("ops"));
+
+        f.reopen();
+        assertEquals(List.of(grant), f.keys.listGrants("orders"), "grants are kept in the key's record");
+        assertEquals(32, as("app", () -> f.unwrap("orders", blob, Map.of("tenant", "42", "file", "a"))).length);
+
+        assertThrows(KeyAccessDeniedException.class, () -> as("mallory", () -> f.keys.retireGrant("orders", grant.grantId())));
+        as("ops", () -> f.keys.retireGrant("orders", grant.grantId()));
+        assertEquals(List.of(), f.keys.listGrants("orders"));
+        assertThrows(KeyUseDeniedException.class, () -> as("app", () -> f.unwrap("orders", blob, Map.of("tenant", "42", "file", "a"))));
+        assertEquals(AuditOutcome.SUCCESS, lastEvent(AuditOperation.RETIRE_GRANT).outcome());
+    }
+
+    @Test
+    void aGranteeMayPassOnNoMoreThanItsGrantHolds() throws Exception {
+        f.keys.putKeyPolicy("orders", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"}]}""", false);
+        as("alice", () -> f.keys.createGrant("orders", GrantRequest.to("svc",
+                Set.of(GrantOperation.Decrypt, GrantOperation.CreateGrant)).contextSubset(Map.of("tenant", "42"))));
+        as("svc", () -> f.keys.createGrant("orders", GrantRequest.to("worker", Set.of(GrantOperation.Decrypt))
+                .contextSubset(Map.of("tenant", "42", "job", "7"))));
+        assertThrows(KeyAccessDeniedException.class, () -> as("svc", () -> f.keys.createGrant("orders",
+                GrantRequest.to("worker", Set.of(GrantOperation.Encrypt)).contextSubset(Map.of("tenant", "42")))),
+                "an operation the parent grant lacks");
+        assertThrows(KeyAccessDeniedException.class, () -> as("svc", () -> f.keys.createGrant("orders",
+                GrantRequest.to("worker", Set.of(GrantOperation.Decrypt)))), "without the parent's constraint");
+        assertEquals(2, f.keys.listGrants("orders").size());
+    }
+
+    @Test
+    void revokingAGrantNeedsThePolicyAndAnUnknownGrantIsNotFound() throws Exception {
+        KeyGrant grant = f.keys.createGrant("orders", GrantRequest.to("app", Set.of(GrantOperation.Decrypt)));
+        f.keys.putKeyPolicy("orders", ADMINS_AND_USERS, true);
+        assertThrows(KeyAccessDeniedException.class, () -> as("app", () -> f.keys.revokeGrant("orders", grant.grantId())));
+        as("alice", () -> f.keys.revokeGrant("orders", grant.grantId()));
+        assertEquals(List.of(), f.keys.listGrants("orders"));
+        assertThrows(io.kmsjca.keys.KeyNotFoundException.class, () -> as("alice", () -> f.keys.revokeGrant("orders", grant.grantId())));
+    }
+
+    @Test
+    void grantRequestsOutsideTheLimitsAreRefusedAndChangeNothing() throws Exception {
+        assertThrows(InvalidKeyRequestException.class, () -> f.keys.createGrant("orders",
+                GrantRequest.to("", Set.of(GrantOperation.Decrypt))));
+        assertThrows(InvalidKeyRequestException.class, () -> f.keys.createGrant("orders",
+                GrantRequest.to("app", Set.of())));
+        assertThrows(InvalidKeyRequestException.class, () -> f.keys.createGrant("orders",
+                GrantRequest.to("app", Set.of(GrantOperation.DescribeKey)).contextSubset(Map.of("a", "b"))));
+        assertThrows(InvalidKeyRequestException.class, () -> f.keys.createGrant("orders",
+                GrantRequest.to("app", Set.of(GrantOperation.Decrypt)).name("no spaces")));
+        for (int i = 0; i < io.kmsjca.internal.model.AccessRules.MAX_GRANTS; i++) {
+            f.keys.createGrant("orders", GrantRequest.to("app" + i, Set.of(GrantOperation.Decrypt)));
+        }
+        var full = assertThrows(InvalidKeyRequestException.class, () -> f.keys.createGrant("orders",
+                GrantRequest.to("one-more", Set.of(GrantOperation.Decrypt))));
+        assertTrue(full.getMessage().contains("LimitExceeded"), full.getMessage());
+        assertEquals(io.kmsjca.internal.model.AccessRules.MAX_GRANTS, f.keys.listGrants("orders").size());
+    }
+
+    @Test
+    void aCachedDataKeyIsNotReusedForAPrincipalThePolicyRefuses() throws Exception {
+        f.keys.putKeyPolicy("orders", ADMINS_AND_USERS, true);
+        DataKeyCache cache = new DataKeyCache(10, 1 << 20, Duration.ofMinutes(5), f.clock);
+        KmsEnvelopeSpec spec = KmsEnvelopeSpec.withContext(Map.of("file", "x")).withDataKeyCache(cache);
+        byte[] first = as("app", () -> {
+            Cipher c = Cipher.getInstance("KMSEnvelope", LifecycleFixture.PROVIDER);
+            c.init(Cipher.ENCRYPT_MODE, orders, spec);
+            return c.doFinal(new byte[]{1, 2, 3});
+        });
+        assertNotNull(first);
+        Cipher mallorys = Cipher.getInstance("KMSEnvelope", LifecycleFixture.PROVIDER);
+        assertThrows(KeyUseDeniedException.class, () -> as("mallory", () -> mallorys.init(Cipher.ENCRYPT_MODE, orders, spec)));
+        // a cipher initialised by the key user, then used by another principal: the reuse is decided at use
+        Cipher shared = as("app", () -> {
+            Cipher c = Cipher.getInstance("KMSEnvelope", LifecycleFixture.PROVIDER);
+            c.init(Cipher.ENCRYPT_MODE, orders, spec);
+            return c;
+        });
+        long reusesBefore = f.audit.stream().filter(e -> e.operation() == AuditOperation.REUSE_CACHED_DATA_KEY).count();
+        assertThrows(Exception.class, () -> as("mallory", () -> shared.doFinal(new byte[]{4})));
+        f.keys.auditRecorder().flush();
+        assertEquals(reusesBefore, f.audit.stream().filter(e -> e.operation() == AuditOperation.REUSE_CACHED_DATA_KEY
+                && e.outcome() == AuditOutcome.SUCCESS).count(), "no data key reused for mallory");
+    }
+
+    @Test
+    void deletingAKeysLastAliasNeedsTheRightToScheduleItsDeletion() throws Exception {
+        f.keys.putKeyPolicy("orders", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": "alice", "Action": "kms:*", "Resource": "*"},
+                  {"Effect": "Allow", "Principal": "bob", "Action": "kms:DeleteAlias", "Resource": "*"}]}""", false);
+        var refused = assertThrows(KeyAccessDeniedException.class, () -> as("bob", () -> f.keys.deleteAlias("orders")));
+        assertEquals("kms:ScheduleKeyDeletion", refused.denial().action());
+        assertEquals(KeyState.ENABLED, f.keys.describeKey("orders").state());
+        assertTrue(f.keys.hasAlias("orders"));
+    }
+
+    @Test
+    void reEncryptNeedsReEncryptFromOnTheSourceAndReEncryptToOnTheDestination() throws Exception {
+        f.keys.createKey("archive", "");
+        byte[] blob = f.wrap("orders");
+        f.keys.putKeyPolicy("archive", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": "alice", "Action": "kms:*", "Resource": "*"},
+                  {"Effect": "Allow", "Principal": "mover", "Action": "kms:ReEncryptFrom", "Resource": "*"}]}""", false);
+        assertThrows(KeyUseDeniedException.class, () -> as("mover", () -> f.keys.reEncrypt(blob, Map.of(), "archive", Map.of())),
+                "ReEncryptFrom on the destination is not ReEncryptTo");
+        byte[] moved = as("alice", () -> f.keys.reEncrypt(blob, Map.of(), "archive", Map.of()));
+        assertArrayEquals(f.unwrap("orders", blob), f.unwrap("archive", moved));
+    }
+
+    @Test
+    void aKeyWithoutPoliciesIsWrittenAsBeforeAndOneWithThemRoundTrips() throws Exception {
+        assertNull(f.keys.registry().snapshot().byId().get(orders.keyId()).access().policy());
+        f.keys.putKeyPolicy("orders", ADMINS_AND_USERS, true);
+        f.reopen();
+        assertEquals(ADMINS_AND_USERS, f.keys.getKeyPolicy("orders"), "a key policy is returned as it was put");
+    }
+}
