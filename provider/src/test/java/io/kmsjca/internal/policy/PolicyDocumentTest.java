@@ -4,6 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -27,6 +30,24 @@ class PolicyDocumentTest {
             assertEquals(PolicyEvaluation.Outcome.ALLOW_IF_STORE_ALLOWS, e.outcome(), action);
             assertEquals("Enable IAM User Permissions", e.statementId());
         }
+    }
+
+    @Test
+    void theExamplesOfTheGrammarSection_parse_andTheDefaultIsTheOneWeWrite() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "authorization.md"));
+        int start = doc.indexOf("## Key policy grammar");
+        int end = doc.indexOf("\n## ", start + 1);
+        String section = doc.substring(start, end < 0 ? doc.length() : end);
+        List<String> examples = new ArrayList<>();
+        for (int at = section.indexOf("```json\n"); at >= 0; at = section.indexOf("```json\n", at + 1)) {
+            examples.add(section.substring(at + 8, section.indexOf("```", at + 8)));
+        }
+        assertEquals(2, examples.size());
+        assertEquals(PolicyJson.parse(PolicyDocument.defaultKeyPolicy(ACCOUNT)), PolicyJson.parse(examples.get(0)));
+        PolicyDocument separated = PolicyDocument.parse(examples.get(1));
+        assertEquals("NO_MATCH", show(separated.evaluate(req("arn:aws:iam::" + ACCOUNT + ":role/KMSKeyAdmin", "kms:Decrypt").build())));
+        assertEquals("ALLOW Allow use of the key", show(separated.evaluate(req("arn:aws:iam::" + ACCOUNT + ":role/KMSKeyUser", "kms:Decrypt")
+                .ec("AppName", "ExampleApp").build())));
     }
 
     @Test
