@@ -1,8 +1,6 @@
 package io.kmsjca.internal.policy;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,23 +22,6 @@ abstract class ConditionKey {
 
     /** The prefix of the per-pair encryption-context key, as AWS spells it. */
     static final String ENCRYPTION_CONTEXT_PREFIX = "kms:EncryptionContext:";
-
-    /**
-     * Keys whose values come from {@link AccessRequest#otherKeys()}, under exactly these names
-     * (AWS's spelling); true marks a multi-valued key.
-     */
-    private static final Map<String, Boolean> OTHER_STRING_KEYS = Map.of(
-            "kms:GrantOperations", true,
-            "kms:GranteePrincipal", false,
-            "kms:RetiringPrincipal", false,
-            "kms:GrantConstraintType", false,
-            "kms:KeySpec", false,
-            "kms:KeyUsage", false,
-            "kms:KeyOrigin", false,
-            "kms:EncryptionAlgorithm", false);
-    /** Boolean keys from {@link AccessRequest#otherKeys()} (values "true" / "false"). */
-    private static final List<String> OTHER_BOOL_KEYS = List.of(
-            "kms:BypassPolicyLockoutSafetyCheck", "kms:GrantIsForAWSResource");
 
     /** Keys AWS defines that name AWS services or networks: no local meaning, refused by name. */
     private static final List<String> UNSUPPORTED_KEYS = List.of(
@@ -88,14 +69,19 @@ abstract class ConditionKey {
             default:
                 break;
         }
-        for (String bool : OTHER_BOOL_KEYS) {
-            if (bool.toLowerCase(Locale.ROOT).equals(lower)) {
-                return new OtherKey(bool, Type.BOOL, false);
+        for (String name : ConditionKeys.BOOLEANS) {
+            if (name.toLowerCase(Locale.ROOT).equals(lower)) {
+                return new OtherKey(name, Type.BOOL, false);
             }
         }
-        for (Map.Entry<String, Boolean> e : OTHER_STRING_KEYS.entrySet()) {
-            if (e.getKey().toLowerCase(Locale.ROOT).equals(lower)) {
-                return new OtherKey(e.getKey(), Type.STRING, e.getValue());
+        for (String name : ConditionKeys.STRINGS) {
+            if (name.toLowerCase(Locale.ROOT).equals(lower)) {
+                return new OtherKey(name, Type.STRING, false);
+            }
+        }
+        for (String name : ConditionKeys.MULTI_VALUED_STRINGS) {
+            if (name.toLowerCase(Locale.ROOT).equals(lower)) {
+                return new OtherKey(name, Type.STRING, true);
             }
         }
         for (String unsupported : UNSUPPORTED_KEYS) {
@@ -105,14 +91,6 @@ abstract class ConditionKey {
             }
         }
         throw new MalformedPolicyException("condition key " + written + " is not supported");
-    }
-
-    /** The names under which {@link AccessRequest#otherKeys()} supplies values (AWS's spelling). */
-    static List<String> otherKeyNames() {
-        var names = new ArrayList<>(OTHER_STRING_KEYS.keySet());
-        names.addAll(OTHER_BOOL_KEYS);
-        Collections.sort(names);
-        return List.copyOf(names);
     }
 
     private static final ConditionKey CALLER_PRINCIPAL = new ConditionKey("kms:CallerPrincipal", Type.STRING, false) {

@@ -183,6 +183,8 @@ final class PolicyCompiler {
             }
             if (name.equals("*")) {
                 any = true;
+            } else if (name.indexOf('*') >= 0) {
+                throw refuse("Principal " + name + ": a principal name has no wildcards (only \"*\" alone, everyone)");
             } else {
                 names.add(name);
             }

@@ -55,6 +55,7 @@ class PolicyRefusalTest {
                 refused(policy("{'Effect':'Allow','Principal':{'Bogus':'x'},'Action':'kms:Decrypt','Resource':'*'}"), "Bogus"),
                 refused(policy("{'Effect':'Allow','Principal':{'AWS':''},'Action':'kms:Decrypt','Resource':'*'}"), "empty"),
                 refused(policy("{'Effect':'Allow','Principal':{'AWS':[]},'Action':'kms:Decrypt','Resource':'*'}"), "empty"),
+                refused(policy("{'Effect':'Allow','Principal':{'AWS':'arn:aws:iam::111122223333:role/*'},'Action':'kms:Decrypt','Resource':'*'}"), "role/*"),
                 refused(policy("{'Effect':'Allow','Principal':'alice','Action':'kms:Decrpyt','Resource':'*'}"), "kms:Decrpyt"),
                 refused(policy("{'Effect':'Allow','Principal':'alice','Action':'s3:GetObject','Resource':'*'}"), "s3:GetObject"),
                 refused(policy("{'Effect':'Allow','Principal':'alice','Action':['kms:Decrypt','kms:Frobnicate*'],'Resource':'*'}"), "kms:Frobnicate*"),
