@@ -77,6 +77,9 @@ final class PolicyCompiler {
         if (st.containsKey("Sid")) {
             String sid = string(st.get("Sid"), "Sid");
             if (!sid.isEmpty()) {
+                if (sid.matches("#[0-9]+")) {
+                    throw refuse("Sid \"" + sid + "\" would read as the index of another statement");
+                }
                 if (!sids.add(sid)) {
                     throw refuse("Sid \"" + sid + "\" is not unique");
                 }

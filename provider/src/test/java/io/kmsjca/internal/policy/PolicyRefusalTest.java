@@ -43,6 +43,7 @@ class PolicyRefusalTest {
                 refused(j("{'Version':'2012-10-17','Id':7,'Statement':[" + OK_STATEMENT + "]}"), "Id"),
                 refused(j("[" + OK_STATEMENT + "]"), "object"),
                 refused(policy(OK_STATEMENT, OK_STATEMENT), "\"S\""),
+                refused(policy("{'Sid':'#1','Effect':'Allow','Principal':'alice','Action':'kms:Decrypt','Resource':'*'}"), "#1"),
                 // statement elements
                 refused(policy("{'Effect':'Allow','Effects':'Allow','Principal':'alice','Action':'kms:Decrypt','Resource':'*'}"), "Effects"),
                 refused(policy("{'Effect':'allow','Principal':'alice','Action':'kms:Decrypt','Resource':'*'}"), "allow"),
