@@ -2,7 +2,6 @@ package io.kmsjca.cli;
 
 import io.kmsjca.cli.GrantInputs.Constraints;
 import io.kmsjca.cli.GrantInputs.GrantRef;
-import io.kmsjca.keys.GrantOperation;
 import io.kmsjca.keys.GrantRequest;
 import io.kmsjca.keys.KeyGrant;
 import picocli.CommandLine.Command;
@@ -11,7 +10,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -38,10 +36,10 @@ final class GrantCommands {
                             @Option(names = "--grantee-principal", paramLabel = "PRINCIPAL", required = true,
                                     description = "Who the grant lets act.") String grantee,
                             @Option(names = "--operations", paramLabel = "OPERATION", required = true, arity = "1..*",
-                                    split = ",", converter = GrantInputs.Operation.class,
+                                    split = ",",
                                     description = "What it allows, by AWS's names: Decrypt Encrypt GenerateDataKey "
                                             + "GenerateDataKeyWithoutPlaintext ReEncryptFrom ReEncryptTo CreateGrant "
-                                            + "RetireGrant DescribeKey ...") List<GrantOperation> operations,
+                                            + "RetireGrant DescribeKey ...") List<String> operations,
                             @Option(names = "--retiring-principal", paramLabel = "PRINCIPAL",
                                     description = "Who may retire the grant besides its grantee.") String retiring,
                             @Option(names = "--name", paramLabel = "NAME", description = "A name that makes the request "
@@ -52,7 +50,7 @@ final class GrantCommands {
                                             + "or the JSON {\"EncryptionContextSubset\":{\"k\":\"v\"}}.") Constraints constraints)
             throws GeneralSecurityException, IOException {
         Constraints c = constraints == null ? Constraints.NONE : constraints;
-        GrantRequest request = new GrantRequest(grantee, new LinkedHashSet<>(operations), retiring, name, c.equals(), c.subset());
+        GrantRequest request = new GrantRequest(grantee, GrantInputs.operations(operations), retiring, name, c.equals(), c.subset());
         common.withStore(keys -> {
             KeyGrant grant = keys.createGrant(Inputs.keyRef(keyId), request);
             common.print(Shapes.result().with("GrantToken", GrantInputs.token(grant.keyId().toString(), grant.grantId()))

@@ -9,8 +9,11 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -43,6 +46,23 @@ final class GrantInputs {
             throw new TypeConversionException("unknown grant operation '" + bounded(value) + "'" + hint
                     + "; the operations are " + known);
         }
+    }
+
+    /**
+     * The operations {@code --operations} names. Converted here rather than by picocli, which
+     * would take an unknown name after a known one for a stray argument instead of naming it.
+     */
+    static Set<GrantOperation> operations(List<String> names) {
+        Set<GrantOperation> ops = EnumSet.noneOf(GrantOperation.class);
+        Operation converter = new Operation();
+        for (String name : names) {
+            try {
+                ops.add(converter.convert(name));
+            } catch (TypeConversionException e) {
+                throw new CliException(ExitCode.USAGE, "--operations: " + e.getMessage());
+            }
+        }
+        return ops;
     }
 
     /** A grant's encryption-context constraints: at most one of the two maps is non-empty once the key service has checked it. */
