@@ -29,8 +29,9 @@ final class GrantCommands {
             + "operations with a key, whatever the key policy says (an explicit Deny still wins). Takes effect at once, "
             + "so the GrantToken printed is never needed to use the grant; it names the grant for retire-grant. With "
             + "--name, creating the same grant again returns the existing one.",
-            footer = {"", "Example:", "  kms create-grant --key-id alias/orders --grantee-principal app --operations Decrypt "
-                    + "GenerateDataKey --retiring-principal admin --constraints EncryptionContextSubset={dept=IT}"})
+            footer = {"", "Example:", "  kms create-grant --key-id alias/orders --grantee-principal app \\",
+                    "      --operations Decrypt GenerateDataKey --retiring-principal admin \\",
+                    "      --constraints EncryptionContextSubset={dept=IT}"})
     static void createGrant(@Mixin Common common,
                             @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId,
                             @Option(names = "--grantee-principal", paramLabel = "PRINCIPAL", required = true,
@@ -91,7 +92,7 @@ final class GrantCommands {
             + "principal, as its grantee when it allows RetireGrant, or as whom the key policy allows. Name it by "
             + "--grant-token alone, or by --key-id and --grant-id.",
             footer = {"", "Examples:", "  kms retire-grant --grant-token \"$TOKEN\"",
-                    "  kms retire-grant --key-id alias/orders --grant-id 0c237476b39f8bc44e45212e08498fbe3151305030726c0590dd8d3e9f3d6a60"})
+                    "  kms retire-grant --key-id alias/orders --grant-id \"$GRANT_ID\""})
     static void retireGrant(@Mixin Common common,
                             @Option(names = "--key-id", paramLabel = "KEY", description = KEY_ID) String keyId,
                             @Option(names = "--grant-id", paramLabel = "ID", description = "The grant's id.") String grantId,
@@ -105,7 +106,7 @@ final class GrantCommands {
 
     @Command(mixinStandardHelpOptions = true, name = "revoke-grant", description = "Delete a grant, as whom the key "
             + "policy allows to revoke grants.",
-            footer = {"", "Example:", "  kms revoke-grant --key-id alias/orders --grant-id 0c237476b39f8bc44e45212e08498fbe3151305030726c0590dd8d3e9f3d6a60"})
+            footer = {"", "Example:", "  kms revoke-grant --key-id alias/orders --grant-id \"$GRANT_ID\""})
     static void revokeGrant(@Mixin Common common,
                             @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId,
                             @Option(names = "--grant-id", paramLabel = "ID", required = true, description = "The grant's id.") String grantId)
