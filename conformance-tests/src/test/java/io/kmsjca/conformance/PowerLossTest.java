@@ -78,7 +78,7 @@ class PowerLossTest {
      * Keys, aliases, versions and states, as one comparable string. Times are compared to the
      * millisecond: the store keeps milliseconds, a running service the clock's nanoseconds.
      */
-    private static String state(KeyService keys) {
+    private static String state(KeyService keys) throws Exception {
         return (keys.listKeys() + " " + keys.listAliases().stream().map(KeyAlias::alias).toList()).replaceAll("(\\.\\d{3})\\d*Z", "$1Z");
     }
 
