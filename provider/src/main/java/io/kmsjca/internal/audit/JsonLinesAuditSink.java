@@ -51,6 +51,11 @@ import java.util.Set;
  *       a crash (never acknowledged) is cut off first.</li>
  *   <li>Checkpoints: {@link #checkpoint} keeps the last record's number and hash in the key store, so
  *       records cut from the end are found; the key service calls it periodically and at close.</li>
+ *   <li>Signatures: with an {@link AuditLogSigner}, a signature record ({@link AuditSignatureRecords})
+ *       follows every {@code N} records of this writer and ends each file before it is rotated; the
+ *       key service adds one when the time has come ({@link #signIfDue}) and at close
+ *       ({@link #signAtClose}). They are appended with the batch, on the thread that writes it: the
+ *       audit thread under asynchronous delivery.</li>
  * </ul>
  * New files are created owner-only ({@link OwnerOnlyFiles}).
  */
@@ -77,9 +82,23 @@ public final class JsonLinesAuditSink implements AuditListener {
     private long written;
     private long synced;
     private long rereads; // how often the tail was read again: a checkpoint vouched for holds only within one generation
+    private final AuditLogSigner signer; // null: this writer appends no signature records
+    private long unsigned; // records this writer appended since its last signature record
+    private boolean tailSigned = true; // whether the log ends in a signature record (or is empty)
 
+    /** A writer that appends no signature records: only the store's MAC and checkpoints protect the log. */
     public JsonLinesAuditSink(Path file, SecretBytes macKey, boolean fsync, boolean batched, long maxBytes)
             throws IOException {
+        this(file, macKey, fsync, batched, maxBytes, null);
+    }
+
+    /**
+     * A writer that signs the log's hash chain with {@code signer} (null: none), which every
+     * holder of its public key can check without any secret.
+     */
+    public JsonLinesAuditSink(Path file, SecretBytes macKey, boolean fsync, boolean batched, long maxBytes,
+                              AuditLogSigner signer) throws IOException {
+        this.signer = signer;
         this.file = file.toAbsolutePath();
         this.records = new AuditRecords(macKey);
         this.fsync = fsync;
@@ -129,6 +148,7 @@ public final class JsonLinesAuditSink implements AuditListener {
             last = AuditLogTail.lastLine(files.get(i)); // the current file is empty: the chain ends in a rotated one
         }
         rereads++; // what the checkpointer checked before may have been cut since
+        tailSigned = last == null || AuditSignatureRecords.claims(last);
         if (last == null) {
             seq = 0;
             prevHash = AuditRecords.GENESIS;
@@ -206,22 +226,18 @@ public final class JsonLinesAuditSink implements AuditListener {
             catchUp(false);
             ByteArrayOutputStream out = new ByteArrayOutputStream(batch.size() * 768);
             for (String fields : batch) {
-                String line = records.line(seq + 1, prevHash, fields);
-                String hash = AuditRecords.hash(line);
-                if (seq == 0) {
-                    chainId = hash;
+                chain(out, fields);
+                unsigned++;
+            }
+            tailSigned = false;
+            if (signer != null) {
+                // a file about to be rotated ends in a signature, so each rotated file is signed to its end
+                String reason = knownSize + out.size() >= maxBytes ? "rotate" : signer.due(unsigned, true);
+                if (reason != null) {
+                    sign(out, reason);
                 }
-                seq++;
-                prevHash = hash;
-                out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
             }
-            ByteBuffer buf = ByteBuffer.wrap(out.toByteArray());
-            long at = knownSize;
-            knownSize = -1; // until the write completed: a failed write leaves the tail to be read again
-            while (buf.hasRemaining()) {
-                at += channel.write(buf, at);
-            }
-            knownSize = at;
+            append(out.toByteArray());
             written += batch.size();
             if (knownSize >= maxBytes) {
                 rotate();
@@ -229,6 +245,80 @@ public final class JsonLinesAuditSink implements AuditListener {
         } catch (IOException e) {
             knownSize = -1;
             throw new UncheckedIOException("cannot append to audit log " + file, e);
+        }
+    }
+
+    /** Numbers and chains one record and adds its line to {@code out}. */
+    private void chain(ByteArrayOutputStream out, String fields) {
+        String line = records.line(seq + 1, prevHash, fields);
+        String hash = AuditRecords.hash(line);
+        if (seq == 0) {
+            chainId = hash;
+        }
+        seq++;
+        prevHash = hash;
+        out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Adds a signature record over the chain as it stands to {@code out}. */
+    private void sign(ByteArrayOutputStream out, String reason) {
+        chain(out, signer.fields(chainId, seq, prevHash, reason));
+        unsigned = 0;
+        tailSigned = true;
+    }
+
+    /** Appends {@code bytes} at the end of the file as this writer knows it. Under the lock. */
+    private void append(byte[] bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        long at = knownSize;
+        knownSize = -1; // until the write completed: a failed write leaves the tail to be read again
+        while (buf.hasRemaining()) {
+            at += channel.write(buf, at);
+        }
+        knownSize = at;
+    }
+
+    /**
+     * Appends a signature record if one is due by time (the log ends in unsigned records and the
+     * signing interval has passed): the key service's maintenance calls this, so a quiet log's
+     * last records are signed too. Does nothing without a signer.
+     */
+    public void signIfDue() {
+        signNow(null);
+    }
+
+    /** Appends a signature record (reason "close") unless the log already ends in one. */
+    public void signAtClose() {
+        signNow("close");
+    }
+
+    private void signNow(String forced) {
+        if (signer == null) {
+            return;
+        }
+        synchronized (this) {
+            try (AuditLogLock.Held held = lock.acquire()) {
+                catchUp(false);
+                if (seq == 0 || chainId == null || tailSigned) {
+                    return;
+                }
+                String reason = forced != null ? forced : signer.due(unsigned, true);
+                if (reason == null) {
+                    return;
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+                sign(out, reason);
+                append(out.toByteArray());
+                if (fsync) {
+                    channel.force(false);
+                }
+                if (knownSize >= maxBytes) {
+                    rotate();
+                }
+            } catch (IOException e) {
+                knownSize = -1;
+                throw new UncheckedIOException("cannot sign audit log " + file, e);
+            }
         }
     }
 
@@ -341,6 +431,7 @@ public final class JsonLinesAuditSink implements AuditListener {
         synchronized (this) {
             try {
                 flush();
+                signAtClose();
                 channel.force(true);
                 channel.close();
                 lock.close();
