@@ -347,4 +347,28 @@ class SignedAuditLogTest {
         String joined = lines().stream().collect(Collectors.joining("\n"));
         assertFalse(joined.contains(pem.lines().skip(1).findFirst().orElseThrow()), "the log names the key by fingerprint only");
     }
+
+    @Test
+    void underAsynchronousDelivery_theAuditThreadSignsItsBatches() throws Exception {
+        Path store = dir.resolve("keys.kms");
+        KeyServiceOptions async = KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests()).withClock(clock)
+                .withMaintenanceInterval(Duration.ZERO).withAudit(AuditOptions.DEFAULTS.withFile(log(), true, 1 << 20)
+                        .withSigning(3, 60).withDelivery(AuditOptions.Delivery.ASYNC, 64, AuditOptions.WhenFull.BLOCK));
+        String pem;
+        try (EmbeddedKeyService keys = KeyStores.openFile(store, LifecycleFixture.PASSWORD, async)) {
+            for (int i = 0; i < 7; i++) {
+                keys.createKey("async-" + i, "");
+            }
+            keys.audit().flush();
+            pem = keys.auditLogVerificationKey().toPem();
+            Report live = auditor(pem, log());
+            assertTrue(live.intact(), live.detail());
+            // 9 records, a signature at the end of each batch that brings 3 or more: how many depends on how the
+            // audit thread batched them, at least one
+            assertTrue(live.signatures() >= 1, live.toString());
+        }
+        Report closed = auditor(pem, log());
+        assertTrue(closed.intact(), closed.detail());
+        assertEquals(0, closed.unsignedRecords());
+    }
 }
