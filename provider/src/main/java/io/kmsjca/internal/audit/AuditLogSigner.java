@@ -3,6 +3,10 @@ package io.kmsjca.internal.audit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * When the audit log's writer appends a signature record, and what it holds: after
@@ -11,6 +15,14 @@ import java.time.Instant;
  * ({@link JsonLinesAuditSink}). Used under the sink's monitor.
  */
 public final class AuditLogSigner {
+
+    /** Makes the signatures that fall due under synchronous delivery; it ends when idle, and is made again on demand. */
+    private static final ThreadPoolExecutor BACKGROUND = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "kms-jca-audit-signer");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final AuditSigningKey key;
     private final int everyRecords;
@@ -32,6 +44,11 @@ public final class AuditLogSigner {
         this.every = every;
         this.clock = clock;
         this.lastSigned = clock.instant();
+    }
+
+    /** The JVM's one thread that signs audit logs off the requests' threads (synchronous delivery). */
+    public static Executor backgroundThread() {
+        return BACKGROUND;
     }
 
     /**

@@ -28,6 +28,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The built-in audit log: one JSON object per line, each carrying a sequence number, the hash of
@@ -54,8 +56,11 @@ import java.util.Set;
  *   <li>Signatures: with an {@link AuditLogSigner}, a signature record ({@link AuditSignatureRecords})
  *       follows every {@code N} records of this writer and ends each file before it is rotated; the
  *       key service adds one when the time has come ({@link #signIfDue}) and at close
- *       ({@link #signAtClose}). They are appended with the batch, on the thread that writes it: the
- *       audit thread under asynchronous delivery.</li>
+ *       ({@link #signAtClose}). Under asynchronous delivery they are appended with the batch, on
+ *       the audit thread; under synchronous delivery a request never signs: the one that finds a
+ *       signature due hands it to a background thread ({@link AuditLogSigner#backgroundThread()}),
+ *       which appends it after whatever was written by then. Only the signature before a rotation
+ *       is made by the writer that rotates (once per file).</li>
  * </ul>
  * New files are created owner-only ({@link OwnerOnlyFiles}).
  */
@@ -85,6 +90,9 @@ public final class JsonLinesAuditSink implements AuditListener {
     private final AuditLogSigner signer; // null: this writer appends no signature records
     private long unsigned; // records this writer appended since its last signature record
     private boolean tailSigned = true; // whether the log ends in a signature record (or is empty)
+    private final Executor signingThread; // where a due signature is made when requests write: null, inline
+    private boolean signQueued; // a signature was handed to signingThread and not made yet
+    private boolean closed;
 
     /** A writer that appends no signature records: only the store's MAC and checkpoints protect the log. */
     public JsonLinesAuditSink(Path file, SecretBytes macKey, boolean fsync, boolean batched, long maxBytes)
@@ -98,7 +106,17 @@ public final class JsonLinesAuditSink implements AuditListener {
      */
     public JsonLinesAuditSink(Path file, SecretBytes macKey, boolean fsync, boolean batched, long maxBytes,
                               AuditLogSigner signer) throws IOException {
+        this(file, macKey, fsync, batched, maxBytes, signer, null);
+    }
+
+    /**
+     * As above; {@code signingThread}, if not null, makes the signatures that fall due while
+     * requests write (synchronous delivery), so that no request signs.
+     */
+    public JsonLinesAuditSink(Path file, SecretBytes macKey, boolean fsync, boolean batched, long maxBytes,
+                              AuditLogSigner signer, Executor signingThread) throws IOException {
         this.signer = signer;
+        this.signingThread = signingThread;
         this.file = file.toAbsolutePath();
         this.records = new AuditRecords(macKey);
         this.fsync = fsync;
@@ -233,8 +251,10 @@ public final class JsonLinesAuditSink implements AuditListener {
             if (signer != null) {
                 // a file about to be rotated ends in a signature, so each rotated file is signed to its end
                 String reason = knownSize + out.size() >= maxBytes ? "rotate" : signer.due(unsigned, true);
-                if (reason != null) {
+                if ("rotate".equals(reason) || reason != null && signingThread == null) {
                     sign(out, reason);
+                } else if (reason != null) {
+                    handOver();
                 }
             }
             append(out.toByteArray());
@@ -267,6 +287,32 @@ public final class JsonLinesAuditSink implements AuditListener {
         tailSigned = true;
     }
 
+    /** Has the background thread make the signature now due, unless it was handed one already. Holds the monitor. */
+    private void handOver() {
+        if (signQueued) {
+            return;
+        }
+        signQueued = true;
+        try {
+            signingThread.execute(this::signHandedOver);
+        } catch (RejectedExecutionException e) {
+            signQueued = false; // the next batch, maintenance or close signs instead
+        }
+    }
+
+    private void signHandedOver() {
+        synchronized (this) {
+            signQueued = false;
+        }
+        try {
+            signIfDue();
+        } catch (RuntimeException e) {
+            // maintenance and close sign what is left; the log stays verifiable with the store meanwhile
+            System.getLogger("io.kmsjca.audit").log(System.Logger.Level.WARNING,
+                    "kms-jca could not sign the audit log: " + e.getMessage());
+        }
+    }
+
     /** Appends {@code bytes} at the end of the file as this writer knows it. Under the lock. */
     private void append(byte[] bytes) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -297,6 +343,9 @@ public final class JsonLinesAuditSink implements AuditListener {
             return;
         }
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             try (AuditLogLock.Held held = lock.acquire()) {
                 catchUp(false);
                 if (seq == 0 || chainId == null || tailSigned) {
@@ -432,6 +481,7 @@ public final class JsonLinesAuditSink implements AuditListener {
             try {
                 flush();
                 signAtClose();
+                closed = true;
                 channel.force(true);
                 channel.close();
                 lock.close();

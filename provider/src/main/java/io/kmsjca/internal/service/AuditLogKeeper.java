@@ -52,7 +52,8 @@ public final class AuditLogKeeper {
         AuditLogSigner signer = new AuditLogSigner(keys.logSigning, options.signEveryRecords(),
                 Duration.ofSeconds(options.signEverySeconds()), serviceOptions.clock());
         JsonLinesAuditSink sink = options.file() == null ? null : new JsonLinesAuditSink(options.file(), keys.logMac,
-                options.fileFsync(), options.delivery() == AuditOptions.Delivery.ASYNC, options.fileMaxBytes(), signer);
+                options.fileFsync(), options.delivery() == AuditOptions.Delivery.ASYNC, options.fileMaxBytes(), signer,
+                options.delivery() == AuditOptions.Delivery.ASYNC ? null : AuditLogSigner.backgroundThread());
         return new AuditLogKeeper(sink, new AuditLogCheckpoints(registry, auditKey.id(), serviceOptions.clock()), keys,
                 auditKey.id());
     }

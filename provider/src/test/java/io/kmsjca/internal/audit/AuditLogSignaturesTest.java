@@ -60,11 +60,15 @@ class AuditLogSignaturesTest {
         assertThrows(IllegalArgumentException.class, () -> AuditVerificationKey.fromPem("no block here"));
     }
 
+    private static AuditEvent event(int i) {
+        return new AuditEvent(new UUID(1, i), Instant.parse("2026-03-01T10:00:00Z"), AuditOperation.CREATE_KEY,
+                "k", 1, "k" + i, "alice", "os-user", AuditOutcome.SUCCESS, null, null, Map.of(), "req", "inst", "host",
+                null, 0);
+    }
+
     private Path writeLog(JsonLinesAuditSink sink, int events) {
         for (int i = 0; i < events; i++) {
-            sink.onEvent(new AuditEvent(new UUID(1, i), Instant.parse("2026-03-01T10:00:00Z"), AuditOperation.CREATE_KEY,
-                    "k", 1, "k" + i, "alice", "os-user", AuditOutcome.SUCCESS, null, null, Map.of(), "req", "inst", "host",
-                    null, 0));
+            sink.onEvent(event(i));
         }
         sink.close();
         return dir.resolve("audit.jsonl");
@@ -100,5 +104,73 @@ class AuditLogSignaturesTest {
         assertEquals(3, report.line());
         Report unchecked = new ChainedLogVerifier(mac).verify(log);
         assertTrue(unchecked.intact(), "without the verification key, signature records are records: " + unchecked.detail());
+    }
+
+    /** A clock the test moves. */
+    private static final class MovingClock extends Clock {
+        private Instant now = Instant.parse("2026-03-01T10:00:00Z");
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    private static List<String> reasons(Path log) throws Exception {
+        return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(AuditSignatureRecords::claims)
+                .map(l -> AuditSignatureRecords.parse(l).reason()).toList();
+    }
+
+    @Test
+    void underSynchronousDelivery_aRequestNeverSigns_itHandsTheSignatureToTheBackgroundThread() throws Exception {
+        List<Runnable> background = new java.util.ArrayList<>();
+        Path file = dir.resolve("audit.jsonl");
+        JsonLinesAuditSink sink = new JsonLinesAuditSink(file, mac, false, false, 1 << 20,
+                new AuditLogSigner(AuditSigningKey.fromSeed(SEED.clone()), 2, Duration.ofSeconds(60), clock), background::add);
+        for (int i = 0; i < 3; i++) {
+            sink.onEvent(event(i));
+        }
+        assertEquals(List.of(), reasons(file), "the requests wrote their records and signed nothing");
+        assertEquals(1, background.size(), "one signature handed over, not one per request past the count");
+
+        background.get(0).run(); // the background thread's turn
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertEquals(4, lines.size());
+        AuditSignatureRecords.Parsed sig = AuditSignatureRecords.parse(lines.get(3));
+        assertEquals("count", sig.reason());
+        assertEquals(3, sig.signedSeq(), "it signs whatever was written by then");
+        sink.close();
+        assertEquals(List.of("count"), reasons(file), "the log ended in a signature already: close adds none");
+    }
+
+    @Test
+    void aBatchWrittenOnceTheIntervalHasPassed_isSignedWithIt_onTheAuditThread() throws Exception {
+        MovingClock moving = new MovingClock();
+        Path file = dir.resolve("audit.jsonl");
+        JsonLinesAuditSink sink = new JsonLinesAuditSink(file, mac, false, true, 1 << 20,
+                new AuditLogSigner(AuditSigningKey.fromSeed(SEED.clone()), 1000, Duration.ofSeconds(60), moving));
+        sink.onEvent(event(0));
+        moving.now = moving.now.plusSeconds(59);
+        sink.onEvent(event(1));
+        sink.flush(); // the audit thread's batch
+        assertEquals(List.of(), reasons(file), "59 s: not yet");
+        moving.now = moving.now.plusSeconds(1);
+        sink.onEvent(event(2));
+        sink.flush();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertEquals(4, lines.size());
+        assertEquals("time", AuditSignatureRecords.parse(lines.get(3)).reason());
+        assertEquals(moving.now.toString(), AuditSignatureRecords.parse(lines.get(3)).time());
+        sink.close();
     }
 }
