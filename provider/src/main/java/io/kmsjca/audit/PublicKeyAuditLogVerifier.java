@@ -28,6 +28,7 @@ public final class PublicKeyAuditLogVerifier implements AuditLogVerifier {
         this.verifier = new SignedChainVerifier(Objects.requireNonNull(key, "key"));
     }
 
+    /** @throws java.nio.file.NoSuchFileException neither {@code log} nor a rotated file of it exists */
     @Override
     public Report verify(Path log) throws IOException {
         return verifier.verify(log);

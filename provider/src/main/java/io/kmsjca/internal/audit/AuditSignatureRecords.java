@@ -24,7 +24,8 @@ public final class AuditSignatureRecords {
     /** Why a signature record was written. */
     public static final Pattern REASONS = Pattern.compile("count|time|rotate|close");
     private static final String MESSAGE_HEADER = "kms-jca audit log signature v1\n";
-    private static final Pattern CLAIM = Pattern.compile("^\\{\"seq\":\\d{1,19},\"prev\":\"[0-9a-f]{64}\",\"record\":\"signature\"");
+    private static final Pattern CLAIM = Pattern.compile(
+            "^\\{\"seq\":\\d{1,19},\"prev\":\"[0-9a-f]{64}\",\"record\":\"signature\"");
     private static final Pattern RECORD = Pattern.compile("^\\{\"seq\":(\\d{1,19}),\"prev\":\"([0-9a-f]{64})\","
             + "\"record\":\"signature\",\"chain\":\"([0-9a-f]{64})\",\"signedSeq\":(\\d{1,19}),\"signedHash\":\"([0-9a-f]{64})\","
             + "\"time\":\"([0-9A-Za-z:.+-]{1,40})\",\"reason\":\"(count|time|rotate|close)\",\"signer\":\"([0-9a-f]{64})\","

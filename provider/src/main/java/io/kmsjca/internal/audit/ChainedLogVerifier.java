@@ -90,12 +90,14 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
         long lastSigned = 0;
         for (Line l : lines) {
             if (l.parsed == null) {
-                return problem(Problem.ALTERED, l, verified, expected - 1, "record fails its HMAC: altered or forged", tornTail, signatures, lastSigned);
+                return problem(Problem.ALTERED, l, verified, expected - 1, "record fails its HMAC: altered or forged",
+                        tornTail, signatures, lastSigned);
             }
             long seq = l.parsed.seq();
             if (seq != expected) {
                 if (seen.contains(seq)) {
-                    return problem(Problem.INSERTED, l, verified, expected - 1, "record " + seq + " appears twice", tornTail, signatures, lastSigned);
+                    return problem(Problem.INSERTED, l, verified, expected - 1, "record " + seq + " appears twice",
+                            tornTail, signatures, lastSigned);
                 }
                 if (seq > expected && !later.contains(expected)) {
                     return problem(Problem.REMOVED, l, verified, expected - 1, "records " + expected + ".." + (seq - 1)
@@ -114,7 +116,8 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
                         ? new AuditSignatureRecords.Failure(Problem.ALTERED, "signature record " + seq + " is not well formed")
                         : AuditSignatureRecords.check(sig, chain, signer);
                 if (failure != null) {
-                    return problem(failure.problem(), l, verified, expected - 1, failure.detail(), tornTail, signatures, lastSigned);
+                    return problem(failure.problem(), l, verified, expected - 1, failure.detail(),
+                            tornTail, signatures, lastSigned);
                 }
                 signatures++;
                 lastSigned = seq;
@@ -142,11 +145,13 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
             Line last = lines.get(lines.size() - 1);
             if (atCheckpoint == null) {
                 return problem(Problem.TRUNCATED, last, verified, expected - 1, "the log ends at sequence " + (expected - 1)
-                        + ", the store's checkpoint is at " + at + ": records were cut from its end", tornTail, signatures, lastSigned);
+                        + ", the store's checkpoint is at " + at + ": records were cut from its end",
+                        tornTail, signatures, lastSigned);
             }
             if (!atCheckpoint.equals(checkpoint.get().hash())) {
                 return problem(Problem.TRUNCATED, checkpointLine, verified, expected - 1, "record " + at + " is not the record the "
-                        + "store's checkpoint names: the log was cut before it and written again", tornTail, signatures, lastSigned);
+                        + "store's checkpoint names: the log was cut before it and written again",
+                        tornTail, signatures, lastSigned);
             }
         }
         return new Report(true, verified, expected - 1, null, null, 0,

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,6 +49,9 @@ public final class SignedChainVerifier {
     public Report verify(Path log) throws IOException {
         List<Line> lines = new ArrayList<>();
         List<Path> files = AuditLogFiles.inOrder(log);
+        if (files.isEmpty()) {
+            throw new NoSuchFileException(log.toString(), null, "no audit log, current or rotated");
+        }
         boolean torn = false;
         for (int f = 0; f < files.size(); f++) {
             torn = read(files.get(f), lines, f == files.size() - 1);

@@ -117,6 +117,10 @@ public final class AuditLogKeeper {
         }
         try {
             sink.signIfDue(); // a quiet log's last records are signed within the interval and a maintenance run
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "kms-jca could not sign the audit log: " + e.getMessage());
+        }
+        try {
             sink.checkpoint(checkpoints);
         } catch (AuditLogCutException e) {
             LOG.log(System.Logger.Level.WARNING, e.getMessage());

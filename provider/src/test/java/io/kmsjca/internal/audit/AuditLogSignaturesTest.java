@@ -51,6 +51,13 @@ class AuditLogSignaturesTest {
     }
 
     @Test
+    void aMissingLog_isAnError_notAnEmptyIntactLog() {
+        AuditVerificationKey key = AuditSigningKey.fromSeed(SEED.clone()).verificationKey();
+        assertThrows(java.nio.file.NoSuchFileException.class,
+                () -> new PublicKeyAuditLogVerifier(key).verify(dir.resolve("none.jsonl")));
+    }
+
+    @Test
     void onlyAnEd25519PublicKeyIsAccepted() throws Exception {
         byte[] p256 = KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic().getEncoded();
         assertThrows(IllegalArgumentException.class, () -> AuditVerificationKey.fromEncoded(p256));
