@@ -78,6 +78,8 @@ public final class GoldenFileWriter {
             KeyStores.write(service, out, PASSWORD.toCharArray());
         }
         Files.writeString(dir.resolve("key-id.txt"), key.keyId() + "\n");
-        service.close();
+        // audit-v2: the log's Ed25519 signature records, and the public key an auditor verifies them with
+        Files.writeString(dir.resolve("audit-key.pem"), service.auditLogVerificationKey().toPem());
+        service.close(); // signs the end of the log
     }
 }
