@@ -29,13 +29,14 @@ import static org.junit.jupiter.api.Assertions.*;
  *   <li>{@code record-v2}: as audit-v1, with every record sealed in version 2 (a key per record);</li>
  *   <li>{@code audit-v2}: as envelope-v2 and record-v2, with the audit log's Ed25519 signature records and
  *       the public key ({@code audit-key.pem}) that verifies them.</li>
+ *   <li>{@code access-v3}: as audit-v2, with a key policy and a grant on the golden key (record payload v3).</li>
  * </ul>
  */
 class GoldenFilesTest {
 
     static java.util.stream.Stream<Path> generations() {
         return java.util.stream.Stream.of("v1", "v1-payload2", "envelope-v1", "audit-v1", "envelope-v2", "record-v2",
-                        "audit-v2")
+                        "audit-v2", "access-v3")
                 .map(g -> Path.of("src/test/resources/golden", g));
     }
 
@@ -151,7 +152,7 @@ class GoldenFilesTest {
         var records = StoreImage.decode(image, (data, off, len) -> Arrays.copyOfRange(image, image.length - 32, image.length))
                 .records();
         assertFalse(records.isEmpty());
-        boolean v2 = dir.endsWith("record-v2") || dir.endsWith("audit-v2"); // record v2 is written from record-v2 on
+        boolean v2 = dir.endsWith("record-v2") || dir.endsWith("audit-v2") || dir.endsWith("access-v3"); // from record-v2 on
         for (var r : records) {
             boolean magic = Arrays.equals("KMSS".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(r.sealed(), 4));
             assertEquals(v2, magic && r.sealed()[4] == 2, r.keyId() + " in " + dir);
@@ -164,5 +165,25 @@ class GoldenFilesTest {
         byte[] image = Files.readAllBytes(dir.resolve("store.kms"));
         assertArrayEquals("KMSJCAKS".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(image, 8));
         assertEquals(1, image[8]);
+    }
+
+    @org.junit.jupiter.api.Test
+    void accessV3_keepsItsKeyPolicyAndGrant_andTheyStillDecide() throws Exception {
+        Path dir = Path.of("src/test/resources/golden", "access-v3");
+        KeyStore ks = store(dir);
+        io.kmsjca.keys.KeyService keys = io.kmsjca.provider.KmsAdmin.open(ks, GoldenFileWriter.PASSWORD.toCharArray());
+        assertEquals(GoldenFileWriter.POLICY, keys.getKeyPolicy(GoldenFileWriter.ALIAS));
+        var grants = keys.listGrants(GoldenFileWriter.ALIAS);
+        assertEquals(1, grants.size());
+        assertEquals(GoldenFileWriter.GRANTEE, grants.get(0).granteePrincipal());
+        assertEquals(java.util.Set.of(io.kmsjca.keys.GrantOperation.Decrypt), grants.get(0).operations());
+        assertEquals(GoldenFileWriter.CONTEXT, grants.get(0).encryptionContextSubset());
+        KmsKeyHandle key = (KmsKeyHandle) ks.getKey(GoldenFileWriter.ALIAS, null);
+        Cipher c = Cipher.getInstance("KMSWrap", new KmsProvider());
+        try (var as = io.kmsjca.audit.KmsAuditContext.runAs("mallory")) {
+            var refused = assertThrows(io.kmsjca.keys.KeyUseDeniedException.class,
+                    () -> c.init(Cipher.UNWRAP_MODE, key, new KmsEncryptionContextSpec(GoldenFileWriter.CONTEXT)));
+            assertEquals("NotMallory", refused.denial().statementId());
+        }
     }
 }
