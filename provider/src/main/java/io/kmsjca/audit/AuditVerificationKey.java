@@ -1,12 +1,12 @@
 package io.kmsjca.audit;
 
 import io.kmsjca.internal.crypto.Primitives;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
@@ -28,15 +28,14 @@ public final class AuditVerificationKey {
     private static final String END = "-----END PUBLIC KEY-----";
 
     private final byte[] encoded;
-    private final PublicKey publicKey;
+    private final byte[] raw;
     private final String fingerprint;
 
     private AuditVerificationKey(byte[] encoded) {
         this.encoded = encoded;
-        try {
-            this.publicKey = Primitives.keyFactory("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("not an Ed25519 public key: " + e.getMessage(), e);
+        this.raw = Arrays.copyOfRange(encoded, SPKI_PREFIX.length, encoded.length);
+        if (!Ed25519.validatePublicKeyFull(raw, 0)) {
+            throw new IllegalArgumentException("not an Ed25519 public key: not a point of the curve's prime-order subgroup");
         }
         this.fingerprint = HexFormat.of().formatHex(sha256(encoded));
     }
@@ -77,9 +76,16 @@ public final class AuditVerificationKey {
         }
     }
 
-    /** The key as a JCA {@link PublicKey} (algorithm EdDSA/Ed25519). */
+    /**
+     * The key as a JCA {@link PublicKey} (algorithm EdDSA/Ed25519), from the JDK's provider (on
+     * JDK 17, module {@code jdk.crypto.ec}); verifying needs no JCA provider.
+     */
     public PublicKey publicKey() {
-        return publicKey;
+        try {
+            return Primitives.keyFactory("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this runtime has no Ed25519 key factory", e);
+        }
     }
 
     /** The X.509 SubjectPublicKeyInfo, DER. */
@@ -99,16 +105,7 @@ public final class AuditVerificationKey {
 
     /** Whether {@code signature} is this key's Ed25519 signature of {@code message}. */
     public boolean verify(byte[] message, byte[] signature) {
-        try {
-            Signature s = Primitives.signature("Ed25519");
-            s.initVerify(publicKey);
-            s.update(message);
-            return s.verify(signature);
-        } catch (java.security.SignatureException malformed) {
-            return false;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot verify Ed25519", e);
-        }
+        return signature.length == Ed25519.SIGNATURE_SIZE && Ed25519.verify(signature, 0, raw, 0, message, 0, message.length);
     }
 
     private static byte[] sha256(byte[] bytes) {

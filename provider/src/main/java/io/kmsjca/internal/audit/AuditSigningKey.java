@@ -1,14 +1,8 @@
 package io.kmsjca.internal.audit;
 
 import io.kmsjca.audit.AuditVerificationKey;
-import io.kmsjca.internal.crypto.Primitives;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
-import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.spec.EdECPrivateKeySpec;
-import java.security.spec.NamedParameterSpec;
 import java.util.Arrays;
 
 /**
@@ -20,11 +14,12 @@ import java.util.Arrays;
  */
 public final class AuditSigningKey {
 
-    private final PrivateKey privateKey;
+    /** The RFC 8032 private key (the seed); Bouncy Castle's Ed25519 signs with it, so no JDK module is needed. */
+    private final byte[] seed;
     private final AuditVerificationKey verificationKey;
 
-    private AuditSigningKey(PrivateKey privateKey, AuditVerificationKey verificationKey) {
-        this.privateKey = privateKey;
+    private AuditSigningKey(byte[] seed, AuditVerificationKey verificationKey) {
+        this.seed = seed;
         this.verificationKey = verificationKey;
     }
 
@@ -37,16 +32,8 @@ public final class AuditSigningKey {
             throw new IllegalArgumentException("an Ed25519 seed is 32 bytes");
         }
         byte[] raw = new byte[Ed25519.PUBLIC_KEY_SIZE];
-        Ed25519.generatePublicKey(seed, 0, raw, 0); // the JDK derives it only inside KeyPairGenerator
-        try {
-            PrivateKey priv = Primitives.keyFactory("Ed25519")
-                    .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed));
-            return new AuditSigningKey(priv, AuditVerificationKey.fromRaw(raw));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK has no Ed25519", e);
-        } finally {
-            Arrays.fill(raw, (byte) 0);
-        }
+        Ed25519.generatePublicKey(seed, 0, raw, 0);
+        return new AuditSigningKey(seed.clone(), AuditVerificationKey.fromRaw(raw));
     }
 
     /** The public half, for auditors. */
@@ -54,15 +41,19 @@ public final class AuditSigningKey {
         return verificationKey;
     }
 
-    /** The Ed25519 signature (64 bytes) of {@code message}. */
+    /**
+     * The Ed25519 signature (64 bytes) of {@code message}. Bouncy Castle's RFC 8032 code, not a
+     * JCA provider: the JDK's Ed25519 lives in {@code jdk.crypto.ec} on JDK 17, which a runtime
+     * image may leave out, and a store must open there.
+     */
     byte[] sign(byte[] message) {
-        try {
-            Signature s = Primitives.signature("Ed25519");
-            s.initSign(privateKey);
-            s.update(message);
-            return s.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign the audit log's checkpoint", e);
-        }
+        byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+        Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
+        return signature;
+    }
+
+    /** Wipes the private key: called when the store closes. */
+    public void destroy() {
+        Arrays.fill(seed, (byte) 0);
     }
 }
