@@ -71,7 +71,7 @@ public final class KeyUse {
         if (access.unrestricted(key)) {
             return;
         }
-        String principal = KeyAccess.principal();
+        String principal = access.principal();
         KeyAccess.Decision decision = access.decide(principal, action, key, context.pairs(), Map.of());
         if (!decision.allowed()) {
             throw new KeyUseDeniedException(decision.denial(principal, action, key.id()));
