@@ -22,7 +22,7 @@ import java.util.Arrays;
 
 /**
  * The store's root key: a random AES-256 key that seals every key record, kept wrapped under a
- * key derived from the store password ({@link RootKeyHeader}). Keys are derived from it with
+ * key derived from each of the store's credentials ({@link RootKeyHeader}, {@link SlotKeys}). Keys are derived from it with
  * HKDF-Expand-SHA256, one per purpose: a key per sealed record ({@link RecordSeal}) and the key
  * that authenticates whole store images (HMAC-SHA256).
  */
@@ -53,6 +53,31 @@ public final class RootKey {
             throw new IllegalStateException(e);
         } finally {
             Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /**
+     * Wraps this root key under {@code password} with fresh salt and nonce: a version-1 header,
+     * what a new store and a stream image are written with. {@code kdf} comes from
+     * {@link io.kmsjca.keys.KeyServiceOptions}, which holds it to the floor for new passwords.
+     */
+    public RootKeyHeader wrap(char[] password, Argon2Params kdf) throws InsufficientHeapException {
+        byte[] salt = new byte[RootKeyHeader.SALT_BYTES];
+        byte[] nonce = new byte[AesGcm.NONCE_BYTES];
+        KmsRandom.nextBytes(salt);
+        KmsRandom.nextBytes(nonce);
+        byte[] kek = kdf.derive(password, salt, 32);
+        SecretBytes kekKey = new SecretBytes(kek, "AES");
+        Arrays.fill(kek, (byte) 0);
+        byte[] rootBytes = root.getEncoded();
+        try {
+            byte[] wrapped = AesGcm.encrypt(kekKey, nonce, RootKeyHeader.aad(kdf, salt), rootBytes);
+            return new RootKeyHeader(kdf, salt, nonce, wrapped);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM failed", e);
+        } finally {
+            kekKey.destroy();
+            Arrays.fill(rootBytes, (byte) 0);
         }
     }
 
