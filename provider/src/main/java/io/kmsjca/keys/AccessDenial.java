@@ -24,7 +24,7 @@ public record AccessDenial(String principal, String action, String keyId, String
         }
         String why = statementId != null
                 ? "statement '" + statementId + "' of the " + policy + " denies it"
-                : "neither the key policy nor a grant allows it";
+                : keyId == null ? "the store policy does not allow it" : "neither the key policy nor a grant allows it";
         return "principal '" + principal + "' may not " + action + " on " + what + ": " + why;
     }
 }

@@ -3,7 +3,8 @@ package io.kmsjca.internal.policy;
 /**
  * A key policy (or the store policy) in the JSON grammar of AWS KMS key policies, parsed,
  * validated and compiled once: {@link #evaluate} is lock-free and allocates little, as it runs
- * on every cryptographic request. Immutable.
+ * on every cryptographic request. Immutable. The grammar supported, the case rules and the local
+ * meaning of principals are in docs/authorization.md, "Key policy grammar".
  */
 public final class PolicyDocument {
 
@@ -11,9 +12,11 @@ public final class PolicyDocument {
     public static final int MAX_CHARS = 32_768;
 
     private final String json;
+    private final Statement[] statements;
 
-    private PolicyDocument(String json) {
+    private PolicyDocument(String json, Statement[] statements) {
         this.json = json;
+        this.statements = statements;
     }
 
     /**
@@ -23,16 +26,35 @@ public final class PolicyDocument {
      *                                  that is invalid or not supported
      */
     public static PolicyDocument parse(String json) throws MalformedPolicyException {
-        throw new UnsupportedOperationException("skeleton: implemented by the policy work");
+        return new PolicyDocument(json, PolicyCompiler.compile(PolicyJson.parse(json)));
     }
 
     /**
      * The default key policy of a new key, as AWS KMS writes it: one statement,
      * {@code "Sid": "Enable IAM User Permissions"}, allowing {@code kms:*} to the store's account
      * ({@code arn:aws:iam::ACCOUNT:root}), so the store policy decides who may do what.
+     *
+     * @throws IllegalArgumentException if {@code account} is not 12 digits
      */
     public static String defaultKeyPolicy(String account) {
-        throw new UnsupportedOperationException("skeleton: implemented by the policy work");
+        if (account == null || !account.matches("[0-9]{12}")) {
+            throw new IllegalArgumentException("an account id is 12 digits");
+        }
+        return "{\n"
+                + "  \"Version\": \"2012-10-17\",\n"
+                + "  \"Id\": \"key-default-1\",\n"
+                + "  \"Statement\": [\n"
+                + "    {\n"
+                + "      \"Sid\": \"Enable IAM User Permissions\",\n"
+                + "      \"Effect\": \"Allow\",\n"
+                + "      \"Principal\": {\n"
+                + "        \"AWS\": \"arn:aws:iam::" + account + ":root\"\n"
+                + "      },\n"
+                + "      \"Action\": \"kms:*\",\n"
+                + "      \"Resource\": \"*\"\n"
+                + "    }\n"
+                + "  ]\n"
+                + "}\n";
     }
 
     /** The document as it was put (AWS returns a key policy as written). */
@@ -40,8 +62,47 @@ public final class PolicyDocument {
         return json;
     }
 
-    /** What this document says about {@code request}: explicit deny, then allow, else no match. */
+    /**
+     * What this document says about {@code request}: explicit deny, then allow, else no match.
+     * A Deny naming the store's account applies to every principal; an Allow that names the
+     * principal (or {@code *}) gives {@link PolicyEvaluation.Outcome#ALLOW}, one that names only
+     * the account {@link PolicyEvaluation.Outcome#ALLOW_IF_STORE_ALLOWS}. Among statements of the
+     * same outcome, the first in the document is reported.
+     */
     public PolicyEvaluation evaluate(AccessRequest request) {
-        throw new UnsupportedOperationException("skeleton: implemented by the policy work");
+        String action = request.action();
+        int actionIndex = KmsActions.index(action);
+        PolicyEvaluation allow = null;
+        PolicyEvaluation delegated = null;
+        for (Statement st : statements) {
+            if (!st.deny && allow != null) {
+                continue; // an allow is already decided; only a deny can change the answer
+            }
+            if (!st.actionMatches(actionIndex, action) || !st.resourceMatches(request.resource())) {
+                continue;
+            }
+            int who = st.principalMatch(request);
+            if (who == Statement.NO_PRINCIPAL) {
+                continue;
+            }
+            if (!st.deny && who == Statement.VIA_ACCOUNT && delegated != null) {
+                continue;
+            }
+            if (!st.conditionsHold(request)) {
+                continue;
+            }
+            if (st.deny) {
+                return st.decided;
+            }
+            if (who == Statement.DIRECT) {
+                allow = st.decided;
+            } else {
+                delegated = st.delegated;
+            }
+        }
+        if (allow != null) {
+            return allow;
+        }
+        return delegated != null ? delegated : PolicyEvaluation.NO_MATCH;
     }
 }

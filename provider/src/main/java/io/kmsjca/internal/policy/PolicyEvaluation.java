@@ -26,4 +26,14 @@ public record PolicyEvaluation(Outcome outcome, String statementId) {
     public boolean isExplicitDeny() {
         return outcome == Outcome.EXPLICIT_DENY;
     }
+
+    /**
+     * Whether the request is allowed, given what the store policy says ({@code storeAllows}, asked
+     * only when this outcome delegates to it): {@link Outcome#ALLOW} yes,
+     * {@link Outcome#ALLOW_IF_STORE_ALLOWS} as the store policy says, otherwise no. The lockout
+     * safety check asks this of a new key policy for {@code kms:PutKeyPolicy} by the caller.
+     */
+    public boolean allows(boolean storeAllows) {
+        return outcome == Outcome.ALLOW || (outcome == Outcome.ALLOW_IF_STORE_ALLOWS && storeAllows);
+    }
 }

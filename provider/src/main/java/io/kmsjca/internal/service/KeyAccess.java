@@ -80,9 +80,9 @@ public final class KeyAccess {
         return switch (op) {
             case CREATE_KEY -> "kms:CreateKey";
             case IMPORT_KEY_MATERIAL -> "kms:ImportKeyMaterial";
-            case WRAP_KEY, GENERATE_DATA_KEY, REUSE_CACHED_DATA_KEY -> "kms:GenerateDataKey";
+            case ENCRYPT, WRAP_KEY, REUSE_CACHED_DATA_KEY -> "kms:Encrypt";
+            case GENERATE_DATA_KEY -> "kms:GenerateDataKey";
             case GENERATE_DATA_KEY_WITHOUT_PLAINTEXT -> "kms:GenerateDataKeyWithoutPlaintext";
-            case ENCRYPT -> "kms:Encrypt";
             case UNWRAP_KEY, DECRYPT -> "kms:Decrypt";
             case RE_ENCRYPT -> "kms:ReEncryptFrom";
             case CREATE_ALIAS -> "kms:CreateAlias";

@@ -78,6 +78,16 @@ class AuthorizationTest {
         orders = f.keys.createKey("orders", "");
     }
 
+    /** Only alice may do anything with the key. */
+    static final String ALICE_ONLY = """
+            {"Version": "2012-10-17", "Statement": [
+              {"Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"}]}""";
+
+    /** Puts a policy as {@code principal}, with the lockout check: the policy must let that principal put it again. */
+    private void putKeyPolicyAs(String principal, String key, String policy) throws Exception {
+        as(principal, () -> f.keys.putKeyPolicy(key, policy, false));
+    }
+
     private void as(String principal, ThrowingRunnable action) throws Exception {
         try (var scope = KmsAuditContext.runAs(principal)) {
             action.run();
@@ -134,28 +144,28 @@ class AuthorizationTest {
         assertEquals("kms:Decrypt", refused.denial().action());
         assertEquals(orders.keyId().toString(), refused.denial().keyId());
         assertTrue(refused.getMessage().contains("'alice' may not kms:Decrypt on key " + orders.keyId()), refused.getMessage());
-        AuditEvent denied = lastEvent(AuditOperation.DECRYPT);
+        AuditEvent denied = lastEvent(AuditOperation.UNWRAP_KEY);
         assertEquals(AuditOutcome.DENIED, denied.outcome());
         assertEquals("alice", denied.principal());
 
         var notAdmin = assertThrows(KeyAccessDeniedException.class, () -> as("app", () -> f.keys.disableKey("orders")));
         assertEquals("kms:DisableKey", notAdmin.denial().action());
         assertEquals(AuditOutcome.DENIED, lastEvent(AuditOperation.DISABLE_KEY).outcome());
-        assertEquals(KeyState.ENABLED, f.keys.describeKey("orders").state(), "nothing changed");
+        assertEquals(KeyState.ENABLED, as("alice", () -> f.keys.describeKey("orders")).state(), "nothing changed");
 
         as("alice", () -> f.keys.disableKey("orders"));
-        assertEquals(KeyState.DISABLED, f.keys.describeKey("orders").state());
+        assertEquals(KeyState.DISABLED, as("app", () -> f.keys.describeKey("orders")).state());
         assertThrows(KeyAccessDeniedException.class, () -> as("mallory", () -> f.keys.describeKey("orders")));
     }
 
     @Test
     void anEncryptionContextConditionAllowsOnlyThatContext() throws Exception {
-        f.keys.putKeyPolicy("orders", """
+        putKeyPolicyAs("alice", "orders", """
                 {"Version": "2012-10-17", "Statement": [
                   {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"},
                   {"Sid": "Tenant42", "Effect": "Allow", "Principal": {"AWS": "app"},
                    "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*",
-                   "Condition": {"StringEquals": {"kms:EncryptionContext:tenant": "42"}}}]}""", false);
+                   "Condition": {"StringEquals": {"kms:EncryptionContext:tenant": "42"}}}]}""");
         byte[] mine = as("app", () -> f.wrap("orders", Map.of("tenant", "42")));
         assertEquals(32, as("app", () -> f.unwrap("orders", mine, Map.of("tenant", "42"))).length);
         byte[] other = as("alice", () -> f.wrap("orders", Map.of("tenant", "7")));
@@ -173,7 +183,7 @@ class AuthorizationTest {
         byte[] blob = as("mallory", () -> f.wrap("orders"));
         var refused = assertThrows(KeyUseDeniedException.class, () -> as("mallory", () -> f.unwrap("orders", blob)));
         assertEquals("NoDecryptForMallory", refused.denial().statementId());
-        assertTrue(lastEvent(AuditOperation.DECRYPT).errorMessage().contains("NoDecryptForMallory"));
+        assertTrue(lastEvent(AuditOperation.UNWRAP_KEY).errorMessage().contains("NoDecryptForMallory"));
         f.keys.createGrant("orders", GrantRequest.to("mallory", Set.of(GrantOperation.Decrypt)));
         assertThrows(KeyUseDeniedException.class, () -> as("mallory", () -> f.unwrap("orders", blob)),
                 "a grant does not override an explicit deny");
@@ -220,16 +230,16 @@ class AuthorizationTest {
                   {"Effect": "Allow", "Principal": "alice", "Action": "kms:*", "Resource": "*"},
                   {"Effect": "Allow", "Principal": "bob", "Action": "kms:Encrypt", "Resource": "*"}]}""", false));
         assertNotNull(as("bob", () -> f.wrap("alices")), "a key policy naming bob allows him whatever the store policy");
-        assertTrue(f.keys.getStorePolicy().orElseThrow().contains("AliceRunsTheStore"));
-        assertFalse(f.keys.listKeys().stream().anyMatch(k -> k.keyId().equals(KeyAccess.STORE_POLICY_KEY)),
+        var refused = assertThrows(KeyAccessDeniedException.class, () -> f.keys.getStorePolicy());
+        assertTrue(refused.getMessage().endsWith("on the key store: the store policy does not allow it"), refused.getMessage());
+        assertTrue(as("alice", () -> f.keys.getStorePolicy()).orElseThrow().contains("AliceRunsTheStore"));
+        assertFalse(as("alice", () -> f.keys.listKeys()).stream().anyMatch(k -> k.keyId().equals(KeyAccess.STORE_POLICY_KEY)),
                 "the key that holds the store policy is the provider's: never listed");
     }
 
     @Test
     void aGrantLetsItsGranteeUseTheKeyWithinItsConstraintsUntilRetired() throws Exception {
-        f.keys.putKeyPolicy("orders", """
-                {"Version": "2012-10-17", "Statement": [
-                  {"Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"}]}""", false);
+        putKeyPolicyAs("alice", "orders", ALICE_ONLY);
         assertThrows(KeyUseDeniedException.class, () -> as("app", () -> f.wrap("orders", Map.of("tenant", "42"))));
         KeyGrant grant = as("alice", () -> f.keys.createGrant("orders",
                 GrantRequest.to("app", Set.of(GrantOperation.Encrypt, GrantOperation.Decrypt))
@@ -242,25 +252,23 @@ class AuthorizationTest {
                 GrantRequest.to("app", Set.of(GrantOperation.Encrypt, GrantOperation.Decrypt))
                         .retiringPrincipal("ops").contextSubset(Map.of("tenant", "42")).name("app-42"))),
                 "the same named grant again is the same grant");
-        assertEquals(List.of(grant), f.keys.listGrants("orders"));
+        assertEquals(List.of(grant), as("alice", () -> f.keys.listGrants("orders")));
         assertEquals(List.of(grant), f.keys.listRetirableGrants("ops"));
 
         f.reopen();
-        assertEquals(List.of(grant), f.keys.listGrants("orders"), "grants are kept in the key's record");
+        assertEquals(List.of(grant), as("alice", () -> f.keys.listGrants("orders")), "grants are kept in the key's record");
         assertEquals(32, as("app", () -> f.unwrap("orders", blob, Map.of("tenant", "42", "file", "a"))).length);
 
         assertThrows(KeyAccessDeniedException.class, () -> as("mallory", () -> f.keys.retireGrant("orders", grant.grantId())));
         as("ops", () -> f.keys.retireGrant("orders", grant.grantId()));
-        assertEquals(List.of(), f.keys.listGrants("orders"));
+        assertEquals(List.of(), as("alice", () -> f.keys.listGrants("orders")));
         assertThrows(KeyUseDeniedException.class, () -> as("app", () -> f.unwrap("orders", blob, Map.of("tenant", "42", "file", "a"))));
         assertEquals(AuditOutcome.SUCCESS, lastEvent(AuditOperation.RETIRE_GRANT).outcome());
     }
 
     @Test
     void aGranteeMayPassOnNoMoreThanItsGrantHolds() throws Exception {
-        f.keys.putKeyPolicy("orders", """
-                {"Version": "2012-10-17", "Statement": [
-                  {"Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"}]}""", false);
+        putKeyPolicyAs("alice", "orders", ALICE_ONLY);
         as("alice", () -> f.keys.createGrant("orders", GrantRequest.to("svc",
                 Set.of(GrantOperation.Decrypt, GrantOperation.CreateGrant)).contextSubset(Map.of("tenant", "42"))));
         as("svc", () -> f.keys.createGrant("orders", GrantRequest.to("worker", Set.of(GrantOperation.Decrypt))
@@ -270,16 +278,16 @@ class AuthorizationTest {
                 "an operation the parent grant lacks");
         assertThrows(KeyAccessDeniedException.class, () -> as("svc", () -> f.keys.createGrant("orders",
                 GrantRequest.to("worker", Set.of(GrantOperation.Decrypt)))), "without the parent's constraint");
-        assertEquals(2, f.keys.listGrants("orders").size());
+        assertEquals(2, as("alice", () -> f.keys.listGrants("orders")).size());
     }
 
     @Test
     void revokingAGrantNeedsThePolicyAndAnUnknownGrantIsNotFound() throws Exception {
         KeyGrant grant = f.keys.createGrant("orders", GrantRequest.to("app", Set.of(GrantOperation.Decrypt)));
-        f.keys.putKeyPolicy("orders", ADMINS_AND_USERS, true);
+        putKeyPolicyAs("alice", "orders", ADMINS_AND_USERS);
         assertThrows(KeyAccessDeniedException.class, () -> as("app", () -> f.keys.revokeGrant("orders", grant.grantId())));
         as("alice", () -> f.keys.revokeGrant("orders", grant.grantId()));
-        assertEquals(List.of(), f.keys.listGrants("orders"));
+        assertEquals(List.of(), as("alice", () -> f.keys.listGrants("orders")));
         assertThrows(io.kmsjca.keys.KeyNotFoundException.class, () -> as("alice", () -> f.keys.revokeGrant("orders", grant.grantId())));
     }
 
@@ -330,13 +338,13 @@ class AuthorizationTest {
 
     @Test
     void deletingAKeysLastAliasNeedsTheRightToScheduleItsDeletion() throws Exception {
-        f.keys.putKeyPolicy("orders", """
+        putKeyPolicyAs("alice", "orders", """
                 {"Version": "2012-10-17", "Statement": [
                   {"Effect": "Allow", "Principal": "alice", "Action": "kms:*", "Resource": "*"},
-                  {"Effect": "Allow", "Principal": "bob", "Action": "kms:DeleteAlias", "Resource": "*"}]}""", false);
+                  {"Effect": "Allow", "Principal": "bob", "Action": "kms:DeleteAlias", "Resource": "*"}]}""");
         var refused = assertThrows(KeyAccessDeniedException.class, () -> as("bob", () -> f.keys.deleteAlias("orders")));
         assertEquals("kms:ScheduleKeyDeletion", refused.denial().action());
-        assertEquals(KeyState.ENABLED, f.keys.describeKey("orders").state());
+        assertEquals(KeyState.ENABLED, as("alice", () -> f.keys.describeKey("orders")).state());
         assertTrue(f.keys.hasAlias("orders"));
     }
 
@@ -344,14 +352,14 @@ class AuthorizationTest {
     void reEncryptNeedsReEncryptFromOnTheSourceAndReEncryptToOnTheDestination() throws Exception {
         f.keys.createKey("archive", "");
         byte[] blob = f.wrap("orders");
-        f.keys.putKeyPolicy("archive", """
+        putKeyPolicyAs("alice", "archive", """
                 {"Version": "2012-10-17", "Statement": [
                   {"Effect": "Allow", "Principal": "alice", "Action": "kms:*", "Resource": "*"},
-                  {"Effect": "Allow", "Principal": "mover", "Action": "kms:ReEncryptFrom", "Resource": "*"}]}""", false);
+                  {"Effect": "Allow", "Principal": "mover", "Action": "kms:ReEncryptFrom", "Resource": "*"}]}""");
         assertThrows(KeyUseDeniedException.class, () -> as("mover", () -> f.keys.reEncrypt(blob, Map.of(), "archive", Map.of())),
                 "ReEncryptFrom on the destination is not ReEncryptTo");
         byte[] moved = as("alice", () -> f.keys.reEncrypt(blob, Map.of(), "archive", Map.of()));
-        assertArrayEquals(f.unwrap("orders", blob), f.unwrap("archive", moved));
+        assertArrayEquals(f.unwrap("orders", blob), as("alice", () -> f.unwrap("archive", moved)));
     }
 
     @Test
@@ -359,6 +367,6 @@ class AuthorizationTest {
         assertNull(f.keys.registry().snapshot().byId().get(orders.keyId()).access().policy());
         f.keys.putKeyPolicy("orders", ADMINS_AND_USERS, true);
         f.reopen();
-        assertEquals(ADMINS_AND_USERS, f.keys.getKeyPolicy("orders"), "a key policy is returned as it was put");
+        assertEquals(ADMINS_AND_USERS, as("alice", () -> f.keys.getKeyPolicy("orders")), "a key policy is returned as it was put");
     }
 }
