@@ -41,11 +41,21 @@ public record CredentialIdentity(String principal, CredentialKind kind, boolean 
     }
 
     /**
-     * Whether the request on this thread is made as an administrator credential itself: an
-     * administrator that does not act for others, or one that does while its caller names nobody
-     * (no Subject, no {@code runAs}). Such requests may do every store operation.
+     * Whether this credential is the store's root: an administrator that does not act for
+     * others, whose requests are always its own. Its store operations are allowed whatever the
+     * store policy. An administrator that acts for others (a version-1 store's password) is
+     * decided by the policies as the principal its caller names, as before credentials existed.
      */
     boolean administersStore() {
+        return administrator && !actsForOthers;
+    }
+
+    /**
+     * Whether the request on this thread may manage credentials: made with an administrator
+     * credential as itself, so not naming another principal (no Subject, no {@code runAs}) when
+     * the credential acts for others. No policy decides this.
+     */
+    boolean managesCredentials() {
         return administrator && (!actsForOthers || "os-user".equals(Principals.current().source()));
     }
 }

@@ -129,10 +129,11 @@ public final class KeyAccess {
     }
 
     /**
-     * Whether nothing restricts this request: a store operation by an administrator credential
-     * itself ({@link CredentialIdentity#administersStore()}), or an administrator credential's
-     * request with no store policy and {@code key} (null: a store operation) with the default key
-     * policy. The hot path's shortcut: it needs no principal. Other credentials are always decided.
+     * Whether nothing restricts this request: a store operation by the store's root (an
+     * administrator credential that does not act for others, {@link CredentialIdentity#administersStore()}),
+     * or an administrator credential's request with no store policy and {@code key} (null: a store
+     * operation) with the default key policy. The hot path's shortcut: it needs no principal.
+     * Other credentials' requests are always decided.
      */
     boolean unrestricted(MasterKey key) {
         if (!caller.administrator()) {
