@@ -91,6 +91,42 @@ class GoldenStoreCredentialsTest {
         }
     }
 
+    /**
+     * The frozen {@code golden/credentials-v2} store ({@link GoldenCredentialsWriter}): a version-2
+     * header with the version-1 administrator slot, a key-file slot and a password slot. Each
+     * opens it as its own principal, and the key file's principal uses what the key policy gives it.
+     */
+    @Test
+    void theFrozenV2StoreOpensWithEachOfItsCredentials() throws Exception {
+        Path golden = Path.of(GoldenCredentialsWriter.DIR);
+        Path file = dir.resolve("store.kms");
+        Files.copy(golden.resolve("store.kms"), file);
+        Path keyFile = dir.resolve("service.key");
+        Files.copy(golden.resolve(GoldenCredentialsWriter.SERVICE + ".key"), keyFile);
+        Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        byte[] image = Files.readAllBytes(file);
+        assertEquals(2, image[FileImageOffsets.headerVersion(image)], "a version-2 header");
+
+        try (KeyService admin = KmsAdmin.open(file, KmsCredential.password(GoldenFileWriter.PASSWORD.toCharArray()), options())) {
+            assertEquals(new CredentialInfo("admin", CredentialKind.PASSWORD, true, true), admin.credential());
+            assertEquals(java.util.List.of(new CredentialInfo("admin", CredentialKind.PASSWORD, true, true),
+                    new CredentialInfo(GoldenCredentialsWriter.SERVICE, CredentialKind.KEY_FILE, false, false),
+                    new CredentialInfo(GoldenCredentialsWriter.ROOT, CredentialKind.PASSWORD, true, false)),
+                    admin.listCredentials());
+        }
+        try (KeyService root = KmsAdmin.open(file, KmsCredential.password(GoldenCredentialsWriter.ROOT,
+                GoldenCredentialsWriter.ROOT_PASSWORD.toCharArray()), options())) {
+            assertEquals(GoldenFileWriter.PAYLOAD, decrypt(root, golden));
+        }
+        try (KeyService service = KmsAdmin.open(file, KmsCredential.keyFile(keyFile), options())) {
+            assertEquals(GoldenCredentialsWriter.SERVICE, service.credential().principal());
+            assertEquals(GoldenFileWriter.PAYLOAD, decrypt(service, golden));
+            Cipher c = Cipher.getInstance("KMSWrap", new KmsProvider());
+            assertThrows(KeyUseDeniedException.class, () -> c.init(Cipher.ENCRYPT_MODE,
+                    service.findKey("golden-unnamed").orElseThrow()));
+        }
+    }
+
     @Test
     void keyFilesAreOfNoUseOnAStoreThatHasNone() throws Exception {
         Path file = dir.resolve("store.kms");
