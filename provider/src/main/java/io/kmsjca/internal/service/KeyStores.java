@@ -181,8 +181,9 @@ public final class KeyStores {
             } else {
                 RootKey root = RootKey.generate();
                 try {
-                    backend.putHeader(null, firstHeader(root, credential, options, "the shared backend"));
-                    unlocked = new SlotKeys.Unlocked(root, KeySlots.decode(backend.header().orElseThrow()).slots().get(0));
+                    byte[] first = firstHeader(root, credential, options, "the shared backend");
+                    backend.putHeader(null, first);
+                    unlocked = new SlotKeys.Unlocked(root, KeySlots.decode(first).slots().get(0));
                 } catch (StaleRecordException initialisedElsewhere) {
                     root.destroy();
                     unlocked = unlock(backend.header().orElseThrow(), credential);
