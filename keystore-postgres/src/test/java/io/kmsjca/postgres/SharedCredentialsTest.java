@@ -89,6 +89,38 @@ class SharedCredentialsTest {
         }
     }
 
+    @Test
+    void twoJvmsWithKeyFilesOfTheirOwnEachUseOnlyTheirOwnKeys() throws Exception {
+        String storeName = TestDatabase.uniqueStoreName();
+        PostgresSettings shared = TestDatabase.shared().settings(storeName);
+        Path ordersDir = java.nio.file.Files.createDirectory(dir.resolve("orders"));
+        Path payrollDir = java.nio.file.Files.createDirectory(dir.resolve("payroll"));
+        try (KeyService admin = KeyStores.open(PostgresKeyRecordStore.open(shared), PASSWORD, OPTIONS)) {
+            admin.createKey("orders", "");
+            admin.createKey("payroll", "");
+            try (var as = KmsAuditContext.runAs("alice")) {
+                admin.putKeyPolicy("orders", POLICY.formatted("orders-service"), false);
+                admin.putKeyPolicy("payroll", POLICY.formatted("payroll-service"), false);
+            }
+            for (String service : new String[] {"orders", "payroll"}) {
+                CreatedCredential c = admin.createCredential(CredentialRequest.withKeyFile(service + "-service"));
+                c.writeKeyFile(dir.resolve(service).resolve("service.key"));
+                c.wipe();
+            }
+        }
+        String url = TestDatabase.shared().jdbcUrl();
+        Member.configureWithKeyFile(ordersDir, url, storeName, ordersDir.resolve("service.key"));
+        Member.configureWithKeyFile(payrollDir, url, storeName, payrollDir.resolve("service.key"));
+        try (Member orders = Member.startWithKeyFile(ordersDir); Member payroll = Member.startWithKeyFile(payrollDir)) {
+            orders.ask("wrap orders");
+            payroll.ask("wrap payroll");
+            String refused = orders.send("wrap payroll");
+            assertTrue(refused.startsWith("error KeyUseDeniedException") && refused.contains("'orders-service'"), refused);
+            refused = payroll.send("wrap orders");
+            assertTrue(refused.startsWith("error KeyUseDeniedException") && refused.contains("'payroll-service'"), refused);
+        }
+    }
+
     private String openWithAndClose(Path keyFile) throws IOException {
         try (KeyService s = openWith(keyFile)) {
             return s.credential().principal();
