@@ -35,6 +35,31 @@ run kms tag-resource --key-id alias/orders --tags TagKey=env,TagValue=prod
 run kms list-resource-tags --key-id alias/orders --output text
 run kms untag-resource --key-id alias/orders --tag-keys env
 sh "openssl rand -out material.bin 32; kms import-key-material --alias byok --key-material fileb://material.bin --query KeyMetadata.Origin --output text"
+me="$(id -un)"
+sh "cat > policy.json <<'JSON'
+{
+  \"Version\": \"2012-10-17\",
+  \"Id\": \"orders-policy\",
+  \"Statement\": [
+    {\"Sid\": \"Administrators\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"$me\"}, \"Action\": \"kms:*\", \"Resource\": \"*\"},
+    {\"Sid\": \"OrdersServiceUse\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"orders-svc\"},
+     \"Action\": [\"kms:Decrypt\", \"kms:GenerateDataKey*\"], \"Resource\": \"*\",
+     \"Condition\": {\"StringEquals\": {\"kms:EncryptionContext:app\": \"orders\"}}}
+  ]
+}
+JSON"
+run kms get-key-policy --key-id alias/orders
+run kms put-key-policy --key-id alias/orders --policy-name default --policy file://policy.json
+run kms get-key-policy --key-id alias/orders --query Policy --output text
+run kms list-key-policies --key-id alias/orders
+sh "sed 's/GenerateDataKey\\*/GenerateDataKeys/' policy.json > typo.json; kms put-key-policy --key-id alias/orders --policy file://typo.json"
+sh "sed 's/\"$me\"/\"alice\"/' policy.json > lockout.json; kms put-key-policy --key-id alias/orders --policy file://lockout.json"
+run kms create-grant --key-id alias/orders --grantee-principal batch-job --operations Decrypt GenerateDataKey --retiring-principal "$me" --name nightly --constraints "EncryptionContextSubset={app=orders}"
+run kms list-grants --key-id alias/orders
+run kms list-retirable-grants --retiring-principal "$me" --output text
+sh "TOKEN=\$(kms create-grant --key-id alias/orders --grantee-principal report --operations Decrypt --query GrantToken --output text); kms retire-grant --grant-token \"\$TOKEN\"; kms list-grants --key-id alias/orders --query Grants --output json | jq length"
+sh "kms revoke-grant --key-id alias/orders --grant-id \$(kms list-grants --key-id alias/orders --grantee-principal batch-job --query Grants --output json | jq -r '.[0].GrantId')"
+run kms get-store-policy
 run kms disable-key --key-id alias/orders
 run kms generate-data-key --key-id alias/orders
 run kms enable-key --key-id alias/orders

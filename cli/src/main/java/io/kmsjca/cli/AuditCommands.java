@@ -5,10 +5,14 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.kmsjca.audit.AuditLogVerifier;
+import io.kmsjca.audit.AuditVerificationKey;
+import io.kmsjca.audit.PublicKeyAuditLogVerifier;
+import io.kmsjca.internal.audit.AuditSignatureRecords;
 import io.kmsjca.keys.KeyService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,9 +26,14 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 
-/** {@code kms audit tail} and {@code kms audit verify}: reading the audit log kms-jca writes beside the store. */
+/**
+ * {@code kms audit tail}, {@code kms audit verify} and {@code kms audit public-key}: reading the
+ * audit log kms-jca writes beside the store, and verifying it with the store or, as an auditor,
+ * with the store's public key alone.
+ */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Read and verify the audit log.",
-        footer = {"", "Examples:", "  kms audit tail --lines 20 --output table", "  kms audit verify"})
+        footer = {"", "Examples:", "  kms audit tail --lines 20 --output table", "  kms audit verify",
+                "  kms audit public-key --out audit-key.pem", "  kms audit verify --public-key audit-key.pem keys.kms.audit.jsonl"})
 final class AuditCommands {
 
     private static final List<String> COLUMNS = List.of("time", "operation", "outcome", "keyId", "keyVersion", "alias",
@@ -32,7 +41,7 @@ final class AuditCommands {
     private static final long POLL_MILLIS = 200;
 
     @Command(mixinStandardHelpOptions = true, name = "tail", description = "The last records of the audit log (JSON Lines as written; text and table "
-            + "show the main fields). Needs no password.",
+            + "show the main fields). Signature records are left out. Needs no password.",
             footer = {"", "Example:", "  kms audit tail --lines 5 --output text", "  kms audit tail --follow"})
     void tail(@Mixin Common common,
               @Option(names = {"-n", "--lines"}, defaultValue = "10", description = "How many records (default 10).") int lines,
@@ -51,7 +60,7 @@ final class AuditCommands {
             byte[] all = Files.readAllBytes(log);
             int end = completeLength(all, all.length);
             for (String line : new String(all, 0, end, StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isEmpty()) {
+                if (!line.isEmpty() && !AuditSignatureRecords.claims(line)) {
                     last.addLast(line);
                     if (last.size() > lines) {
                         last.removeFirst();
@@ -82,7 +91,7 @@ final class AuditCommands {
                 int end = completeLength(fresh, fresh.length);
                 position += end;
                 print(common, Arrays.stream(new String(fresh, 0, end, StandardCharsets.UTF_8).split("\n"))
-                        .filter(l -> !l.isEmpty()).toList());
+                        .filter(l -> !l.isEmpty() && !AuditSignatureRecords.claims(l)).toList());
             }
         }
     }
@@ -126,27 +135,85 @@ final class AuditCommands {
     }
 
     @Command(mixinStandardHelpOptions = true, name = "verify", description = "Check every record's HMAC and the hash chain of the whole log (rotated files "
-            + "included), and that the log still reaches the checkpoint the store keeps: exit 0 when intact, 6 with the "
-            + "first altered, removed, inserted or reordered record, or a log cut before its checkpoint.",
-            footer = {"", "Example:", "  kms audit verify --output text"})
-    void verify(@Mixin Common common) throws IOException {
-        Path log = common.auditLogFile();
+            + "included), every signature record, and that the log still reaches the checkpoint the store keeps: exit 0 when "
+            + "intact, 6 with the first altered, removed, inserted or reordered record, a forged or foreign signature, or a log "
+            + "cut before its checkpoint. With --public-key, an auditor's check: no store and no password, the chain and the "
+            + "signatures only (records after the last signature are reported as not signed yet; a log without any "
+            + "signature exits 6).",
+            footer = {"", "Examples:", "  kms audit verify --output text",
+                    "  kms audit verify --public-key audit-key.pem /var/log/kms/keys.kms.audit.jsonl"})
+    void verify(@Mixin Common common,
+                @Option(names = "--public-key", paramLabel = "FILE", description = "The store's audit log public key (PEM, "
+                        + "from 'kms audit public-key'): verify with it alone, without the store.") Path publicKey,
+                @Parameters(index = "0", arity = "0..1", paramLabel = "LOG", description = "The audit log (default: "
+                        + "--audit-log, $KMS_AUDIT_LOG, or the key store file + .audit.jsonl).") Path logArgument)
+            throws IOException {
+        Path log = logArgument != null ? logArgument : common.auditLogFile();
         if (Files.notExists(log)) {
             throw new CliException(ExitCode.FILE, "no audit log at " + log + " (pass --audit-log)");
         }
         AuditLogVerifier.Report report;
-        try (KeyService keys = common.openStore()) {
-            report = keys.auditLogVerifier().verify(log);
+        if (publicKey != null) {
+            report = new PublicKeyAuditLogVerifier(readKey(publicKey)).verify(log);
+        } else {
+            try (KeyService keys = common.openStore()) {
+                report = keys.auditLogVerifier().verify(log);
+            }
         }
         common.print(Shapes.result().with("Intact", report.intact()).with("Records", report.records())
                 .with("LastSequenceNumber", report.lastSeq())
+                .with("Signatures", report.signatures())
+                .with("LastSignedSequenceNumber", report.lastSignedSeq())
+                .with("UnsignedRecords", report.unsignedRecords())
                 .with("Problem", report.problem() == null ? null : report.problem().name())
                 .with("File", report.file() == null ? null : report.file().toString())
                 .with("Line", report.problem() == null ? null : report.line())
                 .with("Detail", report.detail()).with("TornTail", report.tornTail()));
         if (!report.intact()) {
-            throw new CliException(ExitCode.AUDIT_TAMPERED, (report.problem() == AuditLogVerifier.Problem.TRUNCATED
-                    ? "the audit log was cut: " : "the audit log was altered: ") + report.detail());
+            throw new CliException(ExitCode.AUDIT_TAMPERED, switch (report.problem()) {
+                case TRUNCATED -> "the audit log was cut: ";
+                case UNSIGNED -> "the audit log is not signed: ";
+                case FORGED, WRONG_SIGNER -> "the audit log's signature does not hold: ";
+                default -> "the audit log was altered: ";
+            } + report.detail());
         }
+        if (publicKey != null && report.unsignedRecords() > 0) {
+            common.err().println("kms: the last " + report.unsignedRecords() + " records are not signed yet (after record "
+                    + report.lastSignedSeq() + "): the public key does not vouch for them");
+            common.err().flush();
+        }
+    }
+
+    private static AuditVerificationKey readKey(Path file) throws IOException {
+        if (Files.notExists(file)) {
+            throw new CliException(ExitCode.FILE, "no public key at " + file);
+        }
+        if (Files.size(file) > 16 * 1024) {
+            throw new CliException(ExitCode.USAGE, file + " is too large to be a PEM public key");
+        }
+        try {
+            return AuditVerificationKey.fromPem(Files.readString(file, StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
+            throw new CliException(ExitCode.USAGE, file + " is not the audit log's public key: " + e.getMessage());
+        }
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "public-key", description = "The store's audit log public key "
+            + "(Ed25519, PEM 'PUBLIC KEY', X.509 SubjectPublicKeyInfo) and its SHA-256 fingerprint: hand it to auditors, "
+            + "who verify the log with 'kms audit verify --public-key FILE' without the store or its password. Not a "
+            + "secret; reading it needs the store's password.",
+            footer = {"", "Example:", "  kms audit public-key --out audit-key.pem"})
+    void publicKey(@Mixin Common common,
+                   @Option(names = "--out", paramLabel = "FILE", description = "Write the PEM to FILE (replacing it) instead "
+                           + "of printing it.") Path out) throws IOException {
+        AuditVerificationKey key;
+        try (KeyService keys = common.openStore()) {
+            key = keys.auditLogVerificationKey();
+        }
+        if (out != null) {
+            Files.writeString(out, key.toPem(), StandardCharsets.US_ASCII);
+        }
+        common.print(Shapes.result().with("Algorithm", "Ed25519").with("Fingerprint", key.fingerprint())
+                .with(out != null ? "File" : "PublicKey", out != null ? out.toString() : key.toPem()));
     }
 }

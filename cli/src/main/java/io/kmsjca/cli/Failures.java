@@ -44,6 +44,10 @@ final class Failures {
         if (t instanceof CliException c) {
             return c;
         }
+        if (t instanceof KeyNotFoundException && t.getMessage().contains(" has no grant '")) {
+            return new CliException(ExitCode.NOT_FOUND, t.getMessage() + "; 'kms list-grants --key-id KEY' lists the key's"
+                    + " grants", t); // KeyNotFoundException.grant: the key was found, the grant was not
+        }
         if (t instanceof KeyNotFoundException) {
             return new CliException(ExitCode.NOT_FOUND, t.getMessage() + "; see 'kms list-aliases' and 'kms list-keys'", t);
         }

@@ -8,6 +8,10 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -73,6 +77,39 @@ final class Inputs {
         }
     }
 
+    /** Text values (a policy document) are never larger than this; the key service bounds them further. */
+    static final int MAX_TEXT_BYTES = 128 * 1024;
+    private static final String FILE = "file://";
+
+    /**
+     * A text value, such as a policy document: the text itself, or {@code file://PATH} for the
+     * contents of a UTF-8 file (as the AWS CLI reads JSON parameters).
+     */
+    static final class Text implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!value.startsWith(FILE)) {
+                return value;
+            }
+            Path file = Path.of(value.substring(FILE.length()));
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_TEXT_BYTES + 1);
+            } catch (IOException e) {
+                throw new TypeConversionException("cannot read " + file + ": " + Failures.explain(e).getMessage());
+            }
+            if (bytes.length > MAX_TEXT_BYTES) {
+                throw new TypeConversionException(file + " is larger than " + MAX_TEXT_BYTES + " bytes");
+            }
+            try {
+                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                throw new TypeConversionException(file + " is not UTF-8 text");
+            }
+        }
+    }
+
     /** The bytes of the file {@code fileb://PATH} names, at most {@link #MAX_BLOB_BYTES}. */
     private static byte[] readFile(String value) {
         Path file = Path.of(value.substring(FILEB.length()));
@@ -127,6 +164,25 @@ final class Inputs {
             }
             return new Pairs(pairs);
         }
+    }
+
+    /**
+     * What a {@code --key-id} names, for the key service: a key id or alias as given, or the key id
+     * or alias inside a KMS ARN ({@code arn:aws:kms:REGION:ACCOUNT:key/ID}, as {@code list-grants}
+     * prints a grant's key, or {@code ...:alias/NAME}).
+     */
+    static String keyRef(String given) {
+        if (given.startsWith("arn:aws:kms:")) {
+            int key = given.indexOf(":key/");
+            if (key > 0) {
+                return given.substring(key + ":key/".length());
+            }
+            int alias = given.indexOf(":alias/");
+            if (alias > 0) {
+                return given.substring(alias + 1);
+            }
+        }
+        return given;
     }
 
     /** All tags of repeated {@code --tags} options, in one map. */

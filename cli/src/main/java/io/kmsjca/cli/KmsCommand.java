@@ -17,7 +17,8 @@ import java.util.List;
                         + "never on the command line. Or a key file: --credential-file FILE or $KMS_CREDENTIAL_FILE."},
         footer = {"", "Exit codes:",
                 "  0   success",
-                "  1   refused: key disabled or pending deletion, wrong encryption context, altered ciphertext",
+                "  1   refused: key disabled or pending deletion, not allowed by the key policy or grants, wrong encryption "
+                        + "context, altered ciphertext",
                 "  2   usage or invalid request: unknown command or flag, bad value (e.g. a rotation period out of range), "
                         + "no password source",
                 "  3   the key store does not open: missing, wrong password, damaged",
@@ -36,7 +37,8 @@ final class KmsCommand {
     /** The whole command tree. */
     static CommandLine build() {
         CommandLine root = new CommandLine(new KmsCommand());
-        for (Class<?> group : List.of(KeyCommands.class, CredentialCommands.class, DataCommands.class, FileCommands.class)) {
+        for (Class<?> group : List.of(KeyCommands.class, PolicyCommands.class, GrantCommands.class, CredentialCommands.class,
+                DataCommands.class, FileCommands.class)) {
             // static methods, so that picocli invokes them with no instance; straight under kms, as in 'aws kms'
             CommandLine.getCommandMethods(group, null).forEach(method -> root.addSubcommand(new CommandLine(method)));
         }

@@ -1,6 +1,9 @@
 package io.kmsjca.cli;
 
+import io.kmsjca.internal.service.KeyAccess;
+import io.kmsjca.keys.GrantOperation;
 import io.kmsjca.keys.KeyAlias;
+import io.kmsjca.keys.KeyGrant;
 import io.kmsjca.keys.KeyManagerType;
 import io.kmsjca.keys.KeyMetadata;
 import io.kmsjca.keys.KeyOrigin;
@@ -12,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The results of the commands, with the field names of the AWS CLI where one exists, and the
@@ -81,6 +85,33 @@ final class Shapes {
                 })
                 .with("VersionState", r.state().name())
                 .with("WrapCount", r.wraps());
+    }
+
+    /**
+     * A grant as AWS's {@code GrantListEntry}: the key by its ARN, the operations in AWS's order,
+     * the constraints (left out when there are none); {@code IssuingPrincipal}, who created it, is
+     * kms-jca's addition beside AWS's {@code IssuingAccount}.
+     */
+    static Result grant(KeyGrant g) {
+        return result().with("KeyId", KeyAccess.arn(g.keyId()))
+                .with("GrantId", g.grantId())
+                .with("Name", g.name().isEmpty() ? null : g.name())
+                .with("CreationDate", g.creationDate())
+                .with("GranteePrincipal", g.granteePrincipal())
+                .with("RetiringPrincipal", g.retiringPrincipal())
+                .with("IssuingAccount", "arn:aws:iam::" + KeyAccess.ACCOUNT + ":root")
+                .with("IssuingPrincipal", g.issuingPrincipal())
+                .with("Operations", new TreeSet<>(g.operations()).stream().map(GrantOperation::name).toList())
+                .with("Constraints", constraints(g));
+    }
+
+    private static Result constraints(KeyGrant g) {
+        if (g.encryptionContextEquals().isEmpty() && g.encryptionContextSubset().isEmpty()) {
+            return null;
+        }
+        return result()
+                .with("EncryptionContextEquals", g.encryptionContextEquals().isEmpty() ? null : new TreeMap<>(g.encryptionContextEquals()))
+                .with("EncryptionContextSubset", g.encryptionContextSubset().isEmpty() ? null : new TreeMap<>(g.encryptionContextSubset()));
     }
 
     /** Aliases print as the AWS CLI spells them: {@code alias/NAME}. */

@@ -105,4 +105,64 @@ class AuditCommandsIT {
         assertEquals(5, r.code(), r.toString());
         assertTrue(r.err().contains("no audit log"), r.err());
     }
+
+    @Test
+    void publicKey_letsAnAuditorVerify_withoutTheStoreOrItsPassword() throws Exception {
+        Path pem = dir.resolve("audit-key.pem");
+        Kms.Result exported = kms.run("audit", "public-key", "--out", pem.toString());
+        assertEquals(0, exported.code(), exported.toString());
+        String fingerprint = exported.field("Fingerprint");
+        assertTrue(fingerprint.matches("[0-9a-f]{64}"), fingerprint);
+        assertEquals(pem.toString(), exported.field("File"));
+        assertTrue(Files.readString(pem).startsWith("-----BEGIN PUBLIC KEY-----\n"), Files.readString(pem));
+        Kms.Result printed = kms.run("audit", "public-key");
+        assertEquals(Files.readString(pem), printed.field("PublicKey"), "printed and written: the same key");
+
+        Path auditorDir = Files.createDirectory(dir.resolve("auditor"));
+        Path copy = Files.copy(log, auditorDir.resolve("copy.jsonl"));
+        Files.delete(kms.store); // the auditor has no store and no password: the PEM and the log only
+        Kms auditor = new Kms(auditorDir);
+        Map<String, String> noSecrets = new java.util.HashMap<>(auditor.envWith("KMS_KEYSTORE_PASSWORD", null));
+        noSecrets.remove("KMS_KEYSTORE");
+        Kms.Result verified = auditor.run(noSecrets, "audit", "verify", "--public-key", pem.toString(), copy.toString());
+        assertEquals(0, verified.code(), verified.toString());
+        assertTrue(verified.json().get("Intact").getAsBoolean());
+        long lines = Files.readAllLines(copy).size();
+        assertEquals(lines, verified.json().get("Records").getAsLong());
+        assertEquals(lines, verified.json().get("LastSignedSequenceNumber").getAsLong(), "every command signs at close");
+        assertEquals(0, verified.json().get("UnsignedRecords").getAsLong());
+        assertTrue(verified.field("Detail").contains(fingerprint), verified.out());
+
+        String content = Files.readString(copy);
+        Files.writeString(copy, content.replaceFirst("\"outcome\":\"DENIED\"", "\"outcome\":\"SUCCESS\""));
+        Kms.Result altered = auditor.run(noSecrets, "audit", "verify", "--public-key", pem.toString(), copy.toString());
+        assertEquals(6, altered.code(), altered.toString());
+        assertEquals("ALTERED", altered.field("Problem"));
+        assertTrue(altered.err().contains("hash chain broken"), altered.err());
+    }
+
+    @Test
+    void verifyWithAnotherStoresPublicKey_exit6_wrongSigner() throws Exception {
+        Path otherDir = Files.createDirectory(dir.resolve("other"));
+        Kms other = Kms.withStore(otherDir);
+        other.createKey("elsewhere");
+        Path otherPem = otherDir.resolve("other.pem");
+        assertEquals(0, other.run("audit", "public-key", "--out", otherPem.toString()).code());
+
+        Kms.Result r = kms.run(kms.envWith("KMS_KEYSTORE_PASSWORD", null), "audit", "verify", "--public-key",
+                otherPem.toString(), log.toString());
+        assertEquals(6, r.code(), r.toString());
+        assertEquals("WRONG_SIGNER", r.field("Problem"));
+        assertTrue(r.err().contains("the audit log's signature does not hold: signature record"), r.err());
+    }
+
+    @Test
+    void verifyWithTheStore_checksSignaturesToo_andTailLeavesThemOut() throws Exception {
+        Kms.Result withStore = kms.run("audit", "verify");
+        assertEquals(0, withStore.code(), withStore.toString());
+        assertTrue(withStore.json().get("Signatures").getAsLong() >= 4, "one per command that wrote: " + withStore.out());
+        Kms.Result tail = kms.run("audit", "tail", "--lines", "100");
+        assertTrue(tail.out().lines().noneMatch(l -> l.contains("\"record\":\"signature\"")), tail.out());
+        assertTrue(Files.readString(log).contains("\"record\":\"signature\""));
+    }
 }

@@ -18,7 +18,9 @@ class CliBasicsIT {
             "enable-key-rotation", "disable-key-rotation", "get-key-rotation-status", "rotate-key-on-demand",
             "list-key-rotations", "tag-resource", "untag-resource", "list-resource-tags", "import-key-material",
             "generate-data-key", "generate-data-key-without-plaintext", "encrypt", "decrypt", "re-encrypt",
-            "encrypt-file", "decrypt-file", "audit", "demo");
+            "encrypt-file", "decrypt-file", "audit", "demo",
+            "put-key-policy", "get-key-policy", "list-key-policies", "put-store-policy", "get-store-policy",
+            "create-grant", "list-grants", "list-retirable-grants", "retire-grant", "revoke-grant");
 
     @TempDir
     Path dir;

@@ -31,6 +31,13 @@ public final class GoldenFileWriter {
     static final Map<String, String> CONTEXT = Map.of("purpose", "golden-file");
     static final byte[] DATA_KEY = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
     static final String PAYLOAD = "kms-jca golden payload";
+    /** The key policy of the golden key from access-v3 on: everyone may, but mallory may not decrypt. */
+    static final String POLICY = """
+            {"Version": "2012-10-17", "Statement": [
+              {"Sid": "Everyone", "Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"},
+              {"Sid": "NotMallory", "Effect": "Deny", "Principal": {"AWS": "mallory"}, "Action": "kms:Decrypt", "Resource": "*"}]}""";
+    /** The grantee of the golden key's grant from access-v3 on. */
+    static final String GRANTEE = "golden-grantee";
 
     /** 40,000 bytes (two full chunks and a short one) of a fixed pattern. */
     static byte[] envelopePayload() {
@@ -62,10 +69,17 @@ public final class GoldenFileWriter {
         envelope.init(Cipher.ENCRYPT_MODE, io.kmsjca.keys.KmsKeyRing.of(key, second),
                 io.kmsjca.provider.KmsEnvelopeSpec.withContext(CONTEXT).signed());
         Files.write(dir.resolve("envelope-signed.bin"), envelope.doFinal(envelopePayload()));
+        if (dir.endsWith("access-v3")) { // record payload v3: a key policy and a grant in the key's record
+            service.putKeyPolicy(ALIAS, POLICY, false);
+            service.createGrant(ALIAS, io.kmsjca.keys.GrantRequest.to(GRANTEE,
+                    java.util.Set.of(io.kmsjca.keys.GrantOperation.Decrypt)).contextSubset(CONTEXT).name("golden"));
+        }
         try (OutputStream out = Files.newOutputStream(dir.resolve("store.kms"))) {
             KeyStores.write(service, out, PASSWORD.toCharArray());
         }
         Files.writeString(dir.resolve("key-id.txt"), key.keyId() + "\n");
-        service.close();
+        // audit-v2: the log's Ed25519 signature records, and the public key an auditor verifies them with
+        Files.writeString(dir.resolve("audit-key.pem"), service.auditLogVerificationKey().toPem());
+        service.close(); // signs the end of the log
     }
 }

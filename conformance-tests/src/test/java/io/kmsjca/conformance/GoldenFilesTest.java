@@ -26,13 +26,17 @@ import static org.junit.jupiter.api.Assertions.*;
  *   <li>{@code envelope-v1}: as v1-payload2, plus a KMSEnvelope v1 message;</li>
  *   <li>{@code audit-v1}: as envelope-v1, plus the signed JSON Lines audit log of the writing;</li>
  *   <li>{@code envelope-v2}: as audit-v1, plus a signed KMSEnvelope v2 message to two master keys;</li>
- *   <li>{@code record-v2}: as audit-v1, with every record sealed in version 2 (a key per record).</li>
+ *   <li>{@code record-v2}: as audit-v1, with every record sealed in version 2 (a key per record);</li>
+ *   <li>{@code audit-v2}: as envelope-v2 and record-v2, with the audit log's Ed25519 signature records and
+ *       the public key ({@code audit-key.pem}) that verifies them.</li>
+ *   <li>{@code access-v3}: as audit-v2, with a key policy and a grant on the golden key (record payload v3).</li>
  * </ul>
  */
 class GoldenFilesTest {
 
     static java.util.stream.Stream<Path> generations() {
-        return java.util.stream.Stream.of("v1", "v1-payload2", "envelope-v1", "audit-v1", "envelope-v2", "record-v2")
+        return java.util.stream.Stream.of("v1", "v1-payload2", "envelope-v1", "audit-v1", "envelope-v2", "record-v2",
+                        "audit-v2", "access-v3")
                 .map(g -> Path.of("src/test/resources/golden", g));
     }
 
@@ -69,7 +73,7 @@ class GoldenFilesTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v1", "record-v2"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v1", "record-v2", "audit-v2"})
     void auditLog_verifiesWithItsStoresKey(String generation) throws Exception {
         Path dir = Path.of("src/test/resources/golden", generation);
         var keys = io.kmsjca.provider.KmsKeyStores.keyService(store(dir), GoldenFileWriter.PASSWORD.toCharArray());
@@ -80,7 +84,33 @@ class GoldenFilesTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"envelope-v1", "audit-v1", "record-v2"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v1", "record-v2"})
+    void auditLogFromBeforeSignatures_verifiesWithTheStore_andIsUnsignedToThePublicKey(String generation) throws Exception {
+        Path dir = Path.of("src/test/resources/golden", generation);
+        var keys = io.kmsjca.provider.KmsKeyStores.keyService(store(dir), GoldenFileWriter.PASSWORD.toCharArray());
+        var withStore = keys.auditLogVerifier().verify(dir.resolve("audit.jsonl"));
+        assertTrue(withStore.intact(), withStore.detail());
+        assertEquals(0, withStore.signatures());
+        var auditor = new io.kmsjca.audit.PublicKeyAuditLogVerifier(keys.auditLogVerificationKey())
+                .verify(dir.resolve("audit.jsonl"));
+        assertEquals(io.kmsjca.audit.AuditLogVerifier.Problem.UNSIGNED, auditor.problem(), auditor.detail());
+        assertEquals(withStore.records(), auditor.records(), "the chain itself holds");
+    }
+
+    @org.junit.jupiter.api.Test
+    void signedAuditLog_verifiesWithTheFrozenPublicKeyAlone() throws Exception {
+        Path dir = Path.of("src/test/resources/golden", "audit-v2");
+        var key = io.kmsjca.audit.AuditVerificationKey.fromPem(Files.readString(dir.resolve("audit-key.pem")));
+        var report = new io.kmsjca.audit.PublicKeyAuditLogVerifier(key).verify(dir.resolve("audit.jsonl"));
+        assertTrue(report.intact(), report.detail());
+        assertTrue(report.signatures() >= 1, report.detail());
+        assertEquals(report.lastSeq(), report.lastSignedSeq(), "the writer's close signed the end");
+        var keys = io.kmsjca.provider.KmsKeyStores.keyService(store(dir), GoldenFileWriter.PASSWORD.toCharArray());
+        assertEquals(key, keys.auditLogVerificationKey(), "the store derives the same key as when it was frozen");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"envelope-v1", "audit-v1", "record-v2", "audit-v2"})
     void envelope_decrypts(String generation) throws Exception {
         Path dir = Path.of("src/test/resources/golden", generation);
         KmsKeyHandle key = (KmsKeyHandle) store(dir).getKey(GoldenFileWriter.ALIAS, null);
@@ -122,7 +152,7 @@ class GoldenFilesTest {
         var records = StoreImage.decode(image, (data, off, len) -> Arrays.copyOfRange(image, image.length - 32, image.length))
                 .records();
         assertFalse(records.isEmpty());
-        boolean v2 = dir.endsWith("record-v2");
+        boolean v2 = dir.endsWith("record-v2") || dir.endsWith("audit-v2") || dir.endsWith("access-v3"); // from record-v2 on
         for (var r : records) {
             boolean magic = Arrays.equals("KMSS".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(r.sealed(), 4));
             assertEquals(v2, magic && r.sealed()[4] == 2, r.keyId() + " in " + dir);
@@ -135,5 +165,25 @@ class GoldenFilesTest {
         byte[] image = Files.readAllBytes(dir.resolve("store.kms"));
         assertArrayEquals("KMSJCAKS".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(image, 8));
         assertEquals(1, image[8]);
+    }
+
+    @org.junit.jupiter.api.Test
+    void accessV3_keepsItsKeyPolicyAndGrant_andTheyStillDecide() throws Exception {
+        Path dir = Path.of("src/test/resources/golden", "access-v3");
+        KeyStore ks = store(dir);
+        io.kmsjca.keys.KeyService keys = io.kmsjca.provider.KmsAdmin.open(ks, GoldenFileWriter.PASSWORD.toCharArray());
+        assertEquals(GoldenFileWriter.POLICY, keys.getKeyPolicy(GoldenFileWriter.ALIAS));
+        var grants = keys.listGrants(GoldenFileWriter.ALIAS);
+        assertEquals(1, grants.size());
+        assertEquals(GoldenFileWriter.GRANTEE, grants.get(0).granteePrincipal());
+        assertEquals(java.util.Set.of(io.kmsjca.keys.GrantOperation.Decrypt), grants.get(0).operations());
+        assertEquals(GoldenFileWriter.CONTEXT, grants.get(0).encryptionContextSubset());
+        KmsKeyHandle key = (KmsKeyHandle) ks.getKey(GoldenFileWriter.ALIAS, null);
+        Cipher c = Cipher.getInstance("KMSWrap", new KmsProvider());
+        try (var as = io.kmsjca.audit.KmsAuditContext.runAs("mallory")) {
+            var refused = assertThrows(io.kmsjca.keys.KeyUseDeniedException.class,
+                    () -> c.init(Cipher.UNWRAP_MODE, key, new KmsEncryptionContextSpec(GoldenFileWriter.CONTEXT)));
+            assertEquals("NotMallory", refused.denial().statementId());
+        }
     }
 }

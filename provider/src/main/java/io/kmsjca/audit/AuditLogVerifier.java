@@ -11,15 +11,24 @@ import java.nio.file.Path;
  * (its checkpoints): a log that ends before it, or holds another record where it
  * points, is reported {@link Problem#TRUNCATED}; records after the last checkpoint can be cut
  * unseen. Obtain one from {@code KeyService.auditLogVerifier()}: the key and the checkpoint come
- * from the store.
+ * from the store. It also checks the log's signature records (Ed25519, signed by the store).
+ *
+ * <p>An auditor without the store uses {@link PublicKeyAuditLogVerifier}, made from the store's
+ * {@link AuditVerificationKey} alone: it checks the hash chain and every signature, and reports
+ * the records after the last signature, which no signature covers yet (docs/audit.md,
+ * "Verifying without a secret").
  */
 public interface AuditLogVerifier {
 
     /**
      * What is wrong with a log. TRUNCATED: records were cut from its end, before the store's
-     * checkpoint (the log ends before it, or was written again after the cut).
+     * checkpoint (the log ends before it, or was written again after the cut). FORGED: a signature
+     * record does not verify under the verification key. WRONG_SIGNER: a signature record names
+     * another key as its signer. UNSIGNED: verified with a public key alone, the log holds no
+     * signature at all, so nothing in it is authenticated (a log written before signatures
+     * existed, or one younger than its first signature).
      */
-    enum Problem { ALTERED, REMOVED, INSERTED, REORDERED, TRUNCATED }
+    enum Problem { ALTERED, REMOVED, INSERTED, REORDERED, TRUNCATED, FORGED, WRONG_SIGNER, UNSIGNED }
 
     /**
      * @param intact      whether every record verified and the chain is unbroken
@@ -30,9 +39,26 @@ public interface AuditLogVerifier {
      * @param line        its line number in that file (1-based), or 0
      * @param detail      what was found, for people
      * @param tornTail    whether the log ends in an incomplete line (a crash while writing)
+     * @param signatures  signature records verified
+     * @param lastSignedSeq sequence number of the last verified signature record (it and every
+     *                    record before it are covered by its signature), or 0 if none
      */
     record Report(boolean intact, long records, long lastSeq, Problem problem, Path file, int line,
-                         String detail, boolean tornTail) {
+                         String detail, boolean tornTail, long signatures, long lastSignedSeq) {
+
+        /** A report on a log without signatures. */
+        public Report(boolean intact, long records, long lastSeq, Problem problem, Path file, int line, String detail,
+                      boolean tornTail) {
+            this(intact, records, lastSeq, problem, file, line, detail, tornTail, 0, 0);
+        }
+
+        /**
+         * Records after the last signature (all of them when there is none): chained, but not yet
+         * covered by any signature, so only the store's MAC or checkpoint can vouch for them.
+         */
+        public long unsignedRecords() {
+            return lastSeq - lastSignedSeq;
+        }
     }
 
     /** Verifies {@code log} as this host's writers see it (its location names it in the store). */

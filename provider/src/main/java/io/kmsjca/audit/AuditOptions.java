@@ -23,10 +23,15 @@ import java.util.Objects;
  * @param fileFsync      whether the file sink makes each event durable before the request returns
  * @param fileMaxBytes   size at which the file sink rotates to a new file
  * @param systemLogger   whether events also go to {@code System.Logger} "io.kmsjca.audit"
+ * @param signEveryRecords the file sink appends a signature record after this many records of its
+ *                       own (1..1000000, default 1000)
+ * @param signEverySeconds and, at a batch or a maintenance run, when this many seconds have passed
+ *                       since its last signature and records are unsigned (1..86400, default 60)
  */
 public record AuditOptions(Delivery delivery, FailurePolicy failurePolicy, int queueCapacity, WhenFull whenFull,
                            ContextValues contextValues, boolean serviceLoader, List<String> listenerClasses, Path file,
-                           boolean fileFsync, long fileMaxBytes, boolean systemLogger) {
+                           boolean fileFsync, long fileMaxBytes, boolean systemLogger, int signEveryRecords,
+                           long signEverySeconds) {
 
     public enum Delivery { SYNC, ASYNC }
 
@@ -37,7 +42,7 @@ public record AuditOptions(Delivery delivery, FailurePolicy failurePolicy, int q
     public enum ContextValues { HMAC, PLAIN }
 
     public static final AuditOptions DEFAULTS = new AuditOptions(Delivery.SYNC, FailurePolicy.FAIL_CLOSED, 8192,
-            WhenFull.BLOCK, ContextValues.HMAC, true, List.of(), null, true, 64L << 20, false);
+            WhenFull.BLOCK, ContextValues.HMAC, true, List.of(), null, true, 64L << 20, false, 1000, 60);
 
     public AuditOptions {
         Objects.requireNonNull(delivery);
@@ -51,30 +56,44 @@ public record AuditOptions(Delivery delivery, FailurePolicy failurePolicy, int q
         if (fileMaxBytes < 4096) {
             throw new IllegalArgumentException("audit file size limit must be at least 4096 bytes, was " + fileMaxBytes);
         }
+        if (signEveryRecords < 1 || signEveryRecords > 1_000_000) {
+            throw new IllegalArgumentException("records between audit log signatures must be 1..1000000, was "
+                    + signEveryRecords);
+        }
+        if (signEverySeconds < 1 || signEverySeconds > 86_400) {
+            throw new IllegalArgumentException("seconds between audit log signatures must be 1..86400, was "
+                    + signEverySeconds);
+        }
+    }
+
+    /** Signs the file sink's log after {@code records} records, or after {@code seconds} with records unsigned. */
+    public AuditOptions withSigning(int records, long seconds) {
+        return new AuditOptions(delivery, failurePolicy, queueCapacity, whenFull, contextValues, serviceLoader,
+                listenerClasses, file, fileFsync, fileMaxBytes, systemLogger, records, seconds);
     }
 
     public AuditOptions withDelivery(Delivery d, int capacity, WhenFull full) {
         return new AuditOptions(d, failurePolicy, capacity, full, contextValues, serviceLoader, listenerClasses, file,
-                fileFsync, fileMaxBytes, systemLogger);
+                fileFsync, fileMaxBytes, systemLogger, signEveryRecords, signEverySeconds);
     }
 
     public AuditOptions withFailurePolicy(FailurePolicy p) {
         return new AuditOptions(delivery, p, queueCapacity, whenFull, contextValues, serviceLoader, listenerClasses, file,
-                fileFsync, fileMaxBytes, systemLogger);
+                fileFsync, fileMaxBytes, systemLogger, signEveryRecords, signEverySeconds);
     }
 
     public AuditOptions withContextValues(ContextValues v) {
         return new AuditOptions(delivery, failurePolicy, queueCapacity, whenFull, v, serviceLoader, listenerClasses, file,
-                fileFsync, fileMaxBytes, systemLogger);
+                fileFsync, fileMaxBytes, systemLogger, signEveryRecords, signEverySeconds);
     }
 
     public AuditOptions withFile(Path f, boolean fsync, long maxBytes) {
         return new AuditOptions(delivery, failurePolicy, queueCapacity, whenFull, contextValues, serviceLoader,
-                listenerClasses, f, fsync, maxBytes, systemLogger);
+                listenerClasses, f, fsync, maxBytes, systemLogger, signEveryRecords, signEverySeconds);
     }
 
     public AuditOptions withListeners(boolean useServiceLoader, List<String> classes, boolean toSystemLogger) {
         return new AuditOptions(delivery, failurePolicy, queueCapacity, whenFull, contextValues, useServiceLoader,
-                classes, file, fileFsync, fileMaxBytes, toSystemLogger);
+                classes, file, fileFsync, fileMaxBytes, toSystemLogger, signEveryRecords, signEverySeconds);
     }
 }

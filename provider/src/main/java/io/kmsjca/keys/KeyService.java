@@ -2,6 +2,7 @@ package io.kmsjca.keys;
 
 import io.kmsjca.audit.AuditDelivery;
 import io.kmsjca.audit.AuditLogVerifier;
+import io.kmsjca.audit.AuditVerificationKey;
 import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.audit.AuditListener;
 
@@ -54,8 +55,18 @@ public interface KeyService extends AutoCloseable {
      */
     KmsKeyHandle managedKey(String serviceName) throws KeyStoreException;
 
-    /** A verifier for this store's audit log (the key and the log's checkpoint come from the store). */
+    /**
+     * A verifier for this store's audit log (the key and the log's checkpoint come from the
+     * store); it checks the log's signature records too.
+     */
     AuditLogVerifier auditLogVerifier();
+
+    /**
+     * The public key that verifies the signatures this store writes into its audit log: not a
+     * secret, to be handed to auditors, who verify the log with it alone
+     * ({@link io.kmsjca.audit.PublicKeyAuditLogVerifier}). The same for every process sharing the store.
+     */
+    AuditVerificationKey auditLogVerificationKey();
 
     /**
      * Retires the store's watch over the audit log at {@code log} on {@code host} (as its writers

@@ -55,6 +55,8 @@ import java.util.TreeSet;
  *   audit.file              the JSON Lines audit log; relative paths are against the config's folder
  *   audit.file.fsync        true (default: durable before the request returns) or false
  *   audit.file.maxBytes     size at which the audit log rotates (default 67108864)
+ *   audit.file.signEveryRecords  a signature record after this many records (default 1000)
+ *   audit.file.signEverySeconds  and after this many seconds with records unsigned (default 60)
  *   audit.systemLogger      true or false (default): events to System.Logger "io.kmsjca.audit"
  * </pre>
  */
@@ -66,7 +68,7 @@ final class KmsConfig {
             "credential.file", "kdf.memoryKiB", "kdf.iterations", "kdf.parallelism", "kdf.insecureForTests", "deletion.pendingWindowDays",
             "audit.delivery", "audit.failurePolicy", "audit.queue.capacity", "audit.queue.whenFull",
             "audit.contextValues", "audit.serviceLoader", "audit.listeners", "audit.file", "audit.file.fsync",
-            "audit.file.maxBytes", "audit.systemLogger");
+            "audit.file.maxBytes", "audit.file.signEveryRecords", "audit.file.signEverySeconds", "audit.systemLogger");
     private static final int MAX_CONFIG_BYTES = 64 * 1024;
 
     private final Path storeFile;
@@ -257,6 +259,8 @@ final class KmsConfig {
                         AuditOptions.ContextValues.HMAC, "plain", AuditOptions.ContextValues.PLAIN), d.contextValues()))
                 .withFile(path(dir, p.getProperty("audit.file")), bool(p, "audit.file.fsync", d.fileFsync()),
                         longValue(p, "audit.file.maxBytes", d.fileMaxBytes()))
+                .withSigning(intValue(p, "audit.file.signEveryRecords", d.signEveryRecords()),
+                        longValue(p, "audit.file.signEverySeconds", d.signEverySeconds()))
                 .withListeners(bool(p, "audit.serviceLoader", d.serviceLoader()),
                         listeners.isEmpty() ? List.of() : Arrays.stream(listeners.split(",")).map(String::strip).toList(),
                         bool(p, "audit.systemLogger", d.systemLogger()));

@@ -28,6 +28,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The built-in audit log: one JSON object per line, each carrying a sequence number, the hash of
@@ -51,6 +53,14 @@ import java.util.Set;
  *       a crash (never acknowledged) is cut off first.</li>
  *   <li>Checkpoints: {@link #checkpoint} keeps the last record's number and hash in the key store, so
  *       records cut from the end are found; the key service calls it periodically and at close.</li>
+ *   <li>Signatures: with an {@link AuditLogSigner}, a signature record ({@link AuditSignatureRecords})
+ *       follows every {@code N} records of this writer and ends each file before it is rotated; the
+ *       key service adds one when the time has come ({@link #signIfDue}) and at close
+ *       ({@link #signAtClose}). Under asynchronous delivery they are appended with the batch, on
+ *       the audit thread; under synchronous delivery a request never signs: the one that finds a
+ *       signature due hands it to a background thread ({@link AuditLogSigner#backgroundThread()}),
+ *       which appends it after whatever was written by then. Only the signature before a rotation
+ *       is made by the writer that rotates (once per file).</li>
  * </ul>
  * New files are created owner-only ({@link OwnerOnlyFiles}).
  */
@@ -77,9 +87,36 @@ public final class JsonLinesAuditSink implements AuditListener {
     private long written;
     private long synced;
     private long rereads; // how often the tail was read again: a checkpoint vouched for holds only within one generation
+    private final AuditLogSigner signer; // null: this writer appends no signature records
+    private long unsigned; // records this writer appended since its last signature record
+    private boolean tailSigned = true; // whether the log ends in a signature record (or is empty)
+    private final Executor signingThread; // where a due signature is made when requests write: null, inline
+    private boolean signQueued; // a signature was handed to signingThread and not made yet
+    private boolean closed;
 
+    /** A writer that appends no signature records: only the store's MAC and checkpoints protect the log. */
     public JsonLinesAuditSink(Path file, SecretBytes macKey, boolean fsync, boolean batched, long maxBytes)
             throws IOException {
+        this(file, macKey, fsync, batched, maxBytes, null);
+    }
+
+    /**
+     * A writer that signs the log's hash chain with {@code signer} (null: none), which every
+     * holder of its public key can check without any secret.
+     */
+    public JsonLinesAuditSink(Path file, SecretBytes macKey, boolean fsync, boolean batched, long maxBytes,
+                              AuditLogSigner signer) throws IOException {
+        this(file, macKey, fsync, batched, maxBytes, signer, null);
+    }
+
+    /**
+     * As above; {@code signingThread}, if not null, makes the signatures that fall due while
+     * requests write (synchronous delivery), so that no request signs.
+     */
+    public JsonLinesAuditSink(Path file, SecretBytes macKey, boolean fsync, boolean batched, long maxBytes,
+                              AuditLogSigner signer, Executor signingThread) throws IOException {
+        this.signer = signer;
+        this.signingThread = signingThread;
         this.file = file.toAbsolutePath();
         this.records = new AuditRecords(macKey);
         this.fsync = fsync;
@@ -129,6 +166,7 @@ public final class JsonLinesAuditSink implements AuditListener {
             last = AuditLogTail.lastLine(files.get(i)); // the current file is empty: the chain ends in a rotated one
         }
         rereads++; // what the checkpointer checked before may have been cut since
+        tailSigned = last == null || AuditSignatureRecords.claims(last);
         if (last == null) {
             seq = 0;
             prevHash = AuditRecords.GENESIS;
@@ -206,22 +244,20 @@ public final class JsonLinesAuditSink implements AuditListener {
             catchUp(false);
             ByteArrayOutputStream out = new ByteArrayOutputStream(batch.size() * 768);
             for (String fields : batch) {
-                String line = records.line(seq + 1, prevHash, fields);
-                String hash = AuditRecords.hash(line);
-                if (seq == 0) {
-                    chainId = hash;
+                chain(out, fields);
+                unsigned++;
+            }
+            tailSigned = false;
+            if (signer != null) {
+                // a file about to be rotated ends in a signature, so each rotated file is signed to its end
+                String reason = knownSize + out.size() >= maxBytes ? "rotate" : signer.due(unsigned, true);
+                if ("rotate".equals(reason) || reason != null && signingThread == null) {
+                    sign(out, reason);
+                } else if (reason != null) {
+                    handOver();
                 }
-                seq++;
-                prevHash = hash;
-                out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
             }
-            ByteBuffer buf = ByteBuffer.wrap(out.toByteArray());
-            long at = knownSize;
-            knownSize = -1; // until the write completed: a failed write leaves the tail to be read again
-            while (buf.hasRemaining()) {
-                at += channel.write(buf, at);
-            }
-            knownSize = at;
+            append(out.toByteArray());
             written += batch.size();
             if (knownSize >= maxBytes) {
                 rotate();
@@ -229,6 +265,109 @@ public final class JsonLinesAuditSink implements AuditListener {
         } catch (IOException e) {
             knownSize = -1;
             throw new UncheckedIOException("cannot append to audit log " + file, e);
+        }
+    }
+
+    /** Numbers and chains one record and adds its line to {@code out}. */
+    private void chain(ByteArrayOutputStream out, String fields) {
+        String line = records.line(seq + 1, prevHash, fields);
+        String hash = AuditRecords.hash(line);
+        if (seq == 0) {
+            chainId = hash;
+        }
+        seq++;
+        prevHash = hash;
+        out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Adds a signature record over the chain as it stands to {@code out}. */
+    private void sign(ByteArrayOutputStream out, String reason) {
+        chain(out, signer.fields(chainId, seq, prevHash, reason));
+        unsigned = 0;
+        tailSigned = true;
+    }
+
+    /** Has the background thread make the signature now due, unless it was handed one already. Holds the monitor. */
+    private void handOver() {
+        if (signQueued) {
+            return;
+        }
+        signQueued = true;
+        try {
+            signingThread.execute(this::signHandedOver);
+        } catch (RejectedExecutionException e) {
+            signQueued = false; // the next batch, maintenance or close signs instead
+        }
+    }
+
+    private void signHandedOver() {
+        synchronized (this) {
+            signQueued = false;
+        }
+        try {
+            signIfDue();
+        } catch (RuntimeException e) {
+            // maintenance and close sign what is left; the log stays verifiable with the store meanwhile
+            System.getLogger("io.kmsjca.audit").log(System.Logger.Level.WARNING,
+                    "kms-jca could not sign the audit log: " + e.getMessage());
+        }
+    }
+
+    /** Appends {@code bytes} at the end of the file as this writer knows it. Under the lock. */
+    private void append(byte[] bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        long at = knownSize;
+        knownSize = -1; // until the write completed: a failed write leaves the tail to be read again
+        while (buf.hasRemaining()) {
+            at += channel.write(buf, at);
+        }
+        knownSize = at;
+    }
+
+    /**
+     * Appends a signature record if one is due by time (the log ends in unsigned records and the
+     * signing interval has passed): the key service's maintenance calls this, so a quiet log's
+     * last records are signed too. Does nothing without a signer.
+     */
+    public void signIfDue() {
+        signNow(null);
+    }
+
+    /** Appends a signature record (reason "close") unless the log already ends in one. */
+    public void signAtClose() {
+        signNow("close");
+    }
+
+    private void signNow(String forced) {
+        if (signer == null) {
+            return;
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            try (AuditLogLock.Held held = lock.acquire()) {
+                catchUp(false);
+                if (seq == 0 || chainId == null || tailSigned) {
+                    return;
+                }
+                String reason = forced != null ? forced : signer.due(unsigned, true);
+                if (reason == null) {
+                    return;
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+                sign(out, reason);
+                append(out.toByteArray());
+                if (fsync) {
+                    channel.force(false);
+                }
+                if (knownSize >= maxBytes) {
+                    rotate();
+                }
+            } catch (IOException e) {
+                knownSize = -1;
+                throw new UncheckedIOException("cannot sign audit log " + file, e);
+            }
         }
     }
 
@@ -341,6 +480,8 @@ public final class JsonLinesAuditSink implements AuditListener {
         synchronized (this) {
             try {
                 flush();
+                signAtClose();
+                closed = true;
                 channel.force(true);
                 channel.close();
                 lock.close();

@@ -3,6 +3,7 @@ package io.kmsjca.internal.crypto;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.NoSuchPaddingException;
+import java.security.KeyFactory;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.Security;
@@ -45,6 +46,15 @@ public final class Primitives {
     public static Signature signature(String algorithm) {
         try {
             return SUN_EC != null ? Signature.getInstance(algorithm, SUN_EC) : Signature.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no " + algorithm, e);
+        }
+    }
+
+    /** A new KeyFactory for {@code algorithm} (Ed25519), from SunEC when it is there. */
+    public static KeyFactory keyFactory(String algorithm) {
+        try {
+            return SUN_EC != null ? KeyFactory.getInstance(algorithm, SUN_EC) : KeyFactory.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JDK has no " + algorithm, e);
         }

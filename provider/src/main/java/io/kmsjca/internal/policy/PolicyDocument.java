@@ -13,10 +13,12 @@ public final class PolicyDocument {
 
     private final String json;
     private final Statement[] statements;
+    private final boolean dependsOnTime;
 
     private PolicyDocument(String json, Statement[] statements) {
         this.json = json;
         this.statements = statements;
+        this.dependsOnTime = json.toLowerCase(java.util.Locale.ROOT).contains("aws:currenttime");
     }
 
     /**
@@ -55,6 +57,14 @@ public final class PolicyDocument {
                 + "    }\n"
                 + "  ]\n"
                 + "}\n";
+    }
+
+    /**
+     * Whether a decision under this document can change with time alone (it names
+     * {@code aws:CurrentTime}): then no decision may be remembered. Conservative: any mention counts.
+     */
+    public boolean dependsOnTime() {
+        return dependsOnTime;
     }
 
     /** The document as it was put (AWS returns a key policy as written). */

@@ -1,6 +1,8 @@
 package io.kmsjca.internal.service;
 
+import io.kmsjca.internal.audit.AuditLogSigner;
 import io.kmsjca.internal.audit.ChainedLogVerifier;
+import io.kmsjca.audit.AuditVerificationKey;
 
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.keys.KeyServiceOptions;
@@ -18,6 +20,7 @@ import io.kmsjca.spi.audit.AuditOperation;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -46,8 +49,11 @@ public final class AuditLogKeeper {
     /** The keeper of the store's audit log: opens the file sink if {@code audit.file} is set. */
     static AuditLogKeeper open(AuditOptions options, AuditKeys keys, KeyRegistry registry, MasterKey auditKey,
                                KeyServiceOptions serviceOptions) throws IOException {
+        AuditLogSigner signer = new AuditLogSigner(keys.logSigning, options.signEveryRecords(),
+                Duration.ofSeconds(options.signEverySeconds()), serviceOptions.clock());
         JsonLinesAuditSink sink = options.file() == null ? null : new JsonLinesAuditSink(options.file(), keys.logMac,
-                options.fileFsync(), options.delivery() == AuditOptions.Delivery.ASYNC, options.fileMaxBytes());
+                options.fileFsync(), options.delivery() == AuditOptions.Delivery.ASYNC, options.fileMaxBytes(), signer,
+                options.delivery() == AuditOptions.Delivery.ASYNC ? null : AuditLogSigner.backgroundThread());
         return new AuditLogKeeper(sink, new AuditLogCheckpoints(registry, auditKey.id(), serviceOptions.clock()), keys,
                 auditKey.id());
     }
@@ -70,7 +76,23 @@ public final class AuditLogKeeper {
     }
 
     AuditLogVerifier verifier() {
-        return new ChainedLogVerifier(keys.logMac, checkpoints);
+        return new ChainedLogVerifier(keys.logMac, checkpoints, keys.logSigning.verificationKey());
+    }
+
+    AuditVerificationKey verificationKey() {
+        return keys.logSigning.verificationKey();
+    }
+
+    /** Signs the end of the log (reason "close") unless it ends in a signature already. */
+    void signAtClose() {
+        if (sink == null) {
+            return;
+        }
+        try {
+            sink.signAtClose();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "kms-jca could not sign the audit log: " + e.getMessage());
+        }
     }
 
     /**
@@ -93,6 +115,11 @@ public final class AuditLogKeeper {
     void checkpoint(AuditDispatcher audit) {
         if (sink == null) {
             return;
+        }
+        try {
+            sink.signIfDue(); // a quiet log's last records are signed within the interval and a maintenance run
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "kms-jca could not sign the audit log: " + e.getMessage());
         }
         try {
             sink.checkpoint(checkpoints);

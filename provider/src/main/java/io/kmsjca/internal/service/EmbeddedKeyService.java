@@ -27,6 +27,7 @@ import io.kmsjca.keys.ReEncryptResult;
 import io.kmsjca.audit.AuditDelivery;
 import io.kmsjca.internal.audit.AuditDispatcher;
 import io.kmsjca.audit.AuditLogVerifier;
+import io.kmsjca.audit.AuditVerificationKey;
 import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.audit.AuditListener;
@@ -137,6 +138,11 @@ public final class EmbeddedKeyService implements KeyService {
     @Override
     public AuditLogVerifier auditLogVerifier() {
         return auditLog.verifier();
+    }
+
+    @Override
+    public AuditVerificationKey auditLogVerificationKey() {
+        return auditLog.verificationKey();
     }
 
     @Override
@@ -419,6 +425,7 @@ public final class EmbeddedKeyService implements KeyService {
         try {
             maintenance.flushUsage();
             audit.flush();
+            auditLog.signAtClose(); // before the checkpoint, so the store's checkpoint covers the closing signature
             auditLog.checkpoint(audit);
             audit.close();
             registry.backend().close();

@@ -215,6 +215,23 @@ public final class KeyAccess {
         }
     }
 
+    /** The revision of the store policy in force (-1: none): a remembered decision is valid while it stays. */
+    long storePolicyRevision() {
+        MasterKey holder = storePolicyKey();
+        return holder == null ? -1 : holder.revision();
+    }
+
+    /** Whether a decision on {@code key} could change with time alone, so must not be remembered. */
+    boolean dependsOnTime(MasterKey key) {
+        try {
+            PolicyDocument own = key.access().compiled();
+            PolicyDocument store = storePolicy();
+            return own != null && own.dependsOnTime() || store != null && store.dependsOnTime();
+        } catch (MalformedPolicyException e) {
+            return true;
+        }
+    }
+
     /** The store policy, or null when the store has none. */
     PolicyDocument storePolicy() throws MalformedPolicyException {
         MasterKey holder = storePolicyKey();

@@ -72,11 +72,39 @@ public final class KeyUse {
             return;
         }
         String principal = access.principal();
+        long storeRevision = access.storePolicyRevision();
+        Allowed[] remembered = lastAllowed.get();
+        for (Allowed a : remembered) {
+            if (a != null && a.permits(key, storeRevision, principal, action, context)) {
+                return;
+            }
+        }
         KeyAccess.Decision decision = access.decide(principal, action, key, context.pairs(), Map.of());
         if (!decision.allowed()) {
             throw new KeyUseDeniedException(decision.denial(principal, action, key.id()));
         }
+        if (!access.dependsOnTime(key)) { // the oldest of the few remembered gives way
+            System.arraycopy(remembered, 0, remembered, 1, remembered.length - 1);
+            remembered[0] = new Allowed(key.id(), key.revision(), storeRevision, principal, action, context);
+        }
     }
+
+    /**
+     * The last few requests this thread was allowed (a wrap and an unwrap alternate), each remembered while nothing it rests on changes: the
+     * key's record (its policy and grants, at that revision), the store policy's revision, the
+     * principal, the action and the very context object a cipher reuses. A decision a policy makes
+     * with {@code aws:CurrentTime} is never remembered. Per thread, so the hot path shares nothing.
+     */
+    private record Allowed(UUID keyId, long keyRevision, long storeRevision, String principal, String action,
+                           EncryptionContext context) {
+        boolean permits(MasterKey key, long store, String who, String what, EncryptionContext ctx) {
+            return keyRevision == key.revision() && storeRevision == store && context == ctx && action.equals(what)
+                    && keyId.equals(key.id()) && principal.equals(who);
+        }
+    }
+
+    private static final int REMEMBERED = 4;
+    private final ThreadLocal<Allowed[]> lastAllowed = ThreadLocal.withInitial(() -> new Allowed[REMEMBERED]);
 
     /**
      * The key {@code id}, if it may be used for cryptography now.

@@ -369,4 +369,45 @@ class AuthorizationTest {
         f.reopen();
         assertEquals(ADMINS_AND_USERS, as("alice", () -> f.keys.getKeyPolicy("orders")), "a key policy is returned as it was put");
     }
+
+    @Test
+    void aRememberedDecisionEndsWithTheGrantThePolicyOrThePrincipal() throws Exception {
+        putKeyPolicyAs("alice", "orders", ALICE_ONLY);
+        KeyGrant grant = as("alice", () -> f.keys.createGrant("orders", GrantRequest.to("app", Set.of(GrantOperation.Encrypt))));
+        Cipher wrapper = as("app", () -> {
+            Cipher c = Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
+            c.init(Cipher.WRAP_MODE, orders);
+            return c;
+        });
+        for (int i = 0; i < 3; i++) { // the same cipher, context and principal: decided once, then remembered
+            assertNotNull(as("app", () -> wrapper.wrap(LifecycleFixture.DATA_KEY)));
+        }
+        assertThrows(KeyUseDeniedException.class, () -> as("mallory", () -> wrapper.wrap(LifecycleFixture.DATA_KEY)),
+                "another principal on the same thread and cipher is decided anew");
+        as("alice", () -> f.keys.revokeGrant("orders", grant.grantId()));
+        assertThrows(KeyUseDeniedException.class, () -> as("app", () -> wrapper.wrap(LifecycleFixture.DATA_KEY)),
+                "a revoked grant ends the remembered decision");
+
+        as("alice", () -> f.keys.createGrant("orders", GrantRequest.to("app", Set.of(GrantOperation.Encrypt))));
+        assertNotNull(as("app", () -> wrapper.wrap(LifecycleFixture.DATA_KEY)));
+        putKeyPolicyAs("alice", "orders", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"},
+                  {"Effect": "Deny", "Principal": {"AWS": "app"}, "Action": "kms:*", "Resource": "*"}]}""");
+        assertThrows(KeyUseDeniedException.class, () -> as("app", () -> wrapper.wrap(LifecycleFixture.DATA_KEY)),
+                "a new key policy ends it");
+
+        f.keys.createKey("other", "");
+        Cipher other = as("app", () -> {
+            Cipher c = Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
+            c.init(Cipher.WRAP_MODE, f.keys.findKey("other").orElseThrow());
+            return c;
+        });
+        assertNotNull(as("app", () -> other.wrap(LifecycleFixture.DATA_KEY)));
+        f.keys.putStorePolicy("""
+                {"Version": "2012-10-17", "Statement": [
+                  {"Sid": "OnlyAlice", "Effect": "Allow", "Principal": "alice", "Action": "kms:*", "Resource": "*"}]}""", true);
+        assertThrows(KeyUseDeniedException.class, () -> as("app", () -> other.wrap(LifecycleFixture.DATA_KEY)),
+                "a new store policy ends it");
+    }
 }

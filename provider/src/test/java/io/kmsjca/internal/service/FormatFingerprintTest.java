@@ -57,6 +57,7 @@ class FormatFingerprintTest {
             "root-key-header", "1:e1472f97bcdea1f33d5607a5a8c24d7d6f72f5feed1d5a28a4124aa7898430d3",
             "root-key-header-slots", "2:bd92f1750b4ad6bf063084568e562d392a259f265cb3858884b516515be22a5b",
             "record-payload", "2:1f3a1ec6de6c196dcc76188fc0aabbd94f8d0586ec8994c1435ab1c19cc2e0ac",
+            "record-payload-with-access", "3:8607408171e2505bc26737acb830a9ecd337cc42244b95762f49b3e2242ffb58",
             "encryption-context", "1:963abe4725519766d26eea706d6868465b5df0846e995de422d043e666f4d68f",
             "envelope-header", "1:2723fd0165398376f0d387f133ff8279aa66d90df4db0cdde62b29c61dc91115",
             "envelope-header-signed", "2:048ecd1a180f1353bed817fb815b210d63ab5a7e37da627632925581970a2e31",
@@ -97,6 +98,14 @@ class FormatFingerprintTest {
         MasterKey key = new MasterKey(ID, 1, "desc", KeyState.ENABLED, KeyManagerType.CUSTOMER, T, null, List.of("orders"),
                 Map.of("team", "shop", "cost-center", "42"), 365, 1, List.of(new KeyVersion(1, T, KeyOrigin.GENERATED, RotationReason.CREATED, MATERIAL, 5)));
         byte[] payload = MasterKeyCodec.encode(key);
+        // version 3: the same key with a key policy and a grant
+        MasterKey guarded = new MasterKey(ID, 1, "desc", KeyState.ENABLED, KeyManagerType.CUSTOMER, T, null, List.of("orders"),
+                Map.of("team", "shop"), 365, 1, List.of(new KeyVersion(1, T, KeyOrigin.GENERATED, RotationReason.CREATED, MATERIAL, 5)),
+                new io.kmsjca.internal.model.AccessRules("{\"Statement\": []}", List.of(new io.kmsjca.keys.KeyGrant(
+                        "ab".repeat(32), ID, "g", "app", "ops", "alice",
+                        java.util.Set.of(io.kmsjca.keys.GrantOperation.Decrypt, io.kmsjca.keys.GrantOperation.Encrypt),
+                        Map.of(), Map.of("tenant", "42"), T))));
+        byte[] guardedPayload = MasterKeyCodec.encode(guarded);
         byte[] envelope = EnvelopeHeader.body(ctx, List.of(new byte[WrappedKeyBlob.OVERHEAD + 32]));
         byte[] verificationKey = new byte[EnvelopeHeader.VERIFICATION_KEY_BYTES];
         verificationKey[0] = 4;
@@ -109,7 +118,9 @@ class FormatFingerprintTest {
                 "store-image", image[STORE_IMAGE_VERSION_OFFSET] + ":" + sha(image),
                 "root-key-header", root[ROOT_KEY_HEADER_VERSION_OFFSET] + ":" + sha(root),
                 "root-key-header-slots", slotBytes[ROOT_KEY_HEADER_VERSION_OFFSET] + ":" + sha(concat(slotBytes, slotAads)),
-                "record-payload", MasterKeyCodec.VERSION + ":" + sha(payload),
+                // a key with the default access rules is written as version 2, byte for byte as before
+                "record-payload", payload[0] + ":" + sha(payload),
+                "record-payload-with-access", guardedPayload[0] + ":" + sha(guardedPayload),
                 // the context has no version byte of its own: it changes only with a new version of
                 // every format that carries it, so its fingerprint stays at 1 until then
                 "encryption-context", "1:" + sha(ctx.encoded()),
