@@ -217,6 +217,29 @@ class CredentialsTest {
         assertEquals("app", app().credential().principal(), "the unaltered slot opens again");
     }
 
+    /**
+     * What docs/authorization.md says a stolen credential reaches today: the separation is a check
+     * in the provider, not in the bytes. Reading the raw store with the key user's secret unwraps
+     * the root key and unseals the record of a key whose policy refuses it. When sealing per
+     * principal lands, this test must change with the documentation.
+     */
+    @Test
+    void aKeyUsersSecretStillUnsealsEveryRecordOfTheRawStore() throws Exception {
+        EmbeddedKeyService admin = EmbeddedKeyService.of(admin());
+        java.util.UUID orders = admin.findKey("orders").orElseThrow().keyId();
+        var header = io.kmsjca.internal.format.KeySlots.decode(admin.backend().header().orElseThrow());
+        var secret = io.kmsjca.internal.store.KeyFileFormat.read(appKeyFile);
+        var unlocked = io.kmsjca.internal.store.SlotKeys.unlock(header, secret);
+        secret.wipe();
+        assertEquals("app", unlocked.slot().principal());
+        var record = admin.backend().get(orders.toString()).orElseThrow();
+        byte[] payload = unlocked.root().open(record);
+        assertTrue(payload.length > 32, "the record of a key the policy refuses 'app' is unsealed");
+        java.util.Arrays.fill(payload, (byte) 0);
+        unlocked.root().destroy();
+        assertThrows(KeyUseDeniedException.class, () -> wrap(app(), "orders"), "while the provider refuses its use");
+    }
+
     @Test
     void aDeletedCredentialNoLongerOpensTheStore() throws Exception {
         KeyService admin = admin();
