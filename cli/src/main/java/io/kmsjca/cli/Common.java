@@ -2,6 +2,7 @@ package io.kmsjca.cli;
 
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KmsCredential;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.provider.KmsAdmin;
@@ -33,6 +34,7 @@ final class Common {
     static final String KEYSTORE_ENV = "KMS_KEYSTORE";
     static final String AUDIT_LOG_ENV = "KMS_AUDIT_LOG";
     static final String CONFIG_ENV = "KMS_CONFIG";
+    static final String CREDENTIAL_FILE_ENV = "KMS_CREDENTIAL_FILE";
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
@@ -49,6 +51,11 @@ final class Common {
             description = "Read the key store password from the first line of FILE (default: $KMS_KEYSTORE_PASSWORD, "
                     + "else a prompt on the terminal).")
     Path passwordFile;
+
+    @Option(names = "--credential-file", paramLabel = "FILE",
+            description = "Open the key store with this key file (made by create-credential) and act as its principal, "
+                    + "instead of a password (default: $KMS_CREDENTIAL_FILE).")
+    Path credentialFile;
 
     @Option(names = "--audit-log", paramLabel = "FILE",
             description = "The audit log to append to (default: $KMS_AUDIT_LOG, else the key store file + .audit.jsonl).")
@@ -99,6 +106,10 @@ final class Common {
 
     /** Opens the key store, which must exist. */
     KeyService openStore() {
+        Path keyFile = credentialFile();
+        if (keyFile != null) {
+            return openWithKeyFile(keyFile);
+        }
         if (configFile() != null) {
             return openConfigured(Passwords.read(this, false));
         }
@@ -111,6 +122,9 @@ final class Common {
 
     /** Opens the key store, creating it (and asking for a new password) when there is none yet. */
     KeyService openOrCreateStore() {
+        if (credentialFile() != null) {
+            return openStore(); // a key file opens an existing store only
+        }
         if (configFile() != null) {
             return openConfigured(Passwords.read(this, false)); // a shared store is created by its first user
         }
@@ -118,10 +132,37 @@ final class Common {
         return open(file, Passwords.read(this, Files.notExists(file)));
     }
 
-    private KeyService open(Path file, char[] password) {
+    private Path credentialFile() {
+        return credentialFile != null ? credentialFile : envPath(CREDENTIAL_FILE_ENV);
+    }
+
+    /** Opens the key store file, which must exist, as the principal of {@code keyFile}. */
+    private KeyService openWithKeyFile(Path keyFile) {
+        if (configFile() != null) {
+            throw new CliException(ExitCode.USAGE, "with --config, name the key file in the configuration (credential.file)");
+        }
+        Path file = keystoreFile();
+        if (Files.notExists(file)) {
+            throw new CliException(ExitCode.KEY_STORE, "no key store at " + file + "; a key file opens an existing store only");
+        }
+        try {
+            return KmsAdmin.open(file, KmsCredential.keyFile(keyFile), fileOptions());
+        } catch (IOException e) {
+            if (e.getCause() instanceof java.security.UnrecoverableKeyException) {
+                throw new CliException(ExitCode.KEY_STORE, "key file " + keyFile + " does not open key store " + file
+                        + " (deleted, or another store's?)", e);
+            }
+            throw Failures.storeDoesNotOpen(file, e);
+        }
+    }
+
+    private KeyServiceOptions fileOptions() {
         KeyServiceOptions defaults = KeyServiceOptions.defaults();
-        KeyServiceOptions options = defaults.withAudit(defaults.audit().withFile(auditLogFile(), true,
-                defaults.audit().fileMaxBytes()));
+        return defaults.withAudit(defaults.audit().withFile(auditLogFile(), true, defaults.audit().fileMaxBytes()));
+    }
+
+    private KeyService open(Path file, char[] password) {
+        KeyServiceOptions options = fileOptions();
         try {
             return KmsAdmin.open(file, password, options);
         } catch (IOException e) {

@@ -14,7 +14,7 @@ import java.util.List;
                 + "encryption, rotation and an audit trail, driven like the AWS CLI's 'aws kms'.", "",
                 "The key store: --keystore FILE or $KMS_KEYSTORE (or --config kms.conf, e.g. for a PostgreSQL store "
                         + "shared by a fleet). Its password: $KMS_KEYSTORE_PASSWORD, --password-file FILE, or a prompt; "
-                        + "never on the command line."},
+                        + "never on the command line. Or a key file: --credential-file FILE or $KMS_CREDENTIAL_FILE."},
         footer = {"", "Exit codes:",
                 "  0   success",
                 "  1   refused: key disabled or pending deletion, not allowed by the key policy or grants, wrong encryption "
@@ -37,8 +37,8 @@ final class KmsCommand {
     /** The whole command tree. */
     static CommandLine build() {
         CommandLine root = new CommandLine(new KmsCommand());
-        for (Class<?> group : List.of(KeyCommands.class, PolicyCommands.class, GrantCommands.class, DataCommands.class,
-                FileCommands.class)) {
+        for (Class<?> group : List.of(KeyCommands.class, PolicyCommands.class, GrantCommands.class, CredentialCommands.class,
+                DataCommands.class, FileCommands.class)) {
             // static methods, so that picocli invokes them with no instance; straight under kms, as in 'aws kms'
             CommandLine.getCommandMethods(group, null).forEach(method -> root.addSubcommand(new CommandLine(method)));
         }

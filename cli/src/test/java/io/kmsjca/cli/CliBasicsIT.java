@@ -20,7 +20,8 @@ class CliBasicsIT {
             "generate-data-key", "generate-data-key-without-plaintext", "encrypt", "decrypt", "re-encrypt",
             "encrypt-file", "decrypt-file", "audit", "demo",
             "put-key-policy", "get-key-policy", "list-key-policies", "put-store-policy", "get-store-policy",
-            "create-grant", "list-grants", "list-retirable-grants", "retire-grant", "revoke-grant");
+            "create-grant", "list-grants", "list-retirable-grants", "retire-grant", "revoke-grant",
+            "create-credential", "list-credentials", "delete-credential");
 
     @TempDir
     Path dir;

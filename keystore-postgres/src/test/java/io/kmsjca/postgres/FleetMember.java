@@ -18,7 +18,8 @@ import java.util.Base64;
 /**
  * One JVM of a fleet, configured only through a {@code java.security} file that names the KMS
  * provider with a configuration file pointing at PostgreSQL. It answers one line per command
- * read from standard input (see {@link FleetTest}); args: the store password file.
+ * read from standard input (see {@link FleetTest}); args: the store password file, or {@code -} when
+ * the configuration names a key file (then only the wrap and unwrap commands work).
  */
 public final class FleetMember {
 
@@ -26,10 +27,11 @@ public final class FleetMember {
     }
 
     public static void main(String[] args) throws Exception {
-        char[] password = Files.readString(Path.of(args[0])).strip().toCharArray();
         KeyStore ks = KeyStore.getInstance("KMS"); // the provider comes from java.security alone
-        ks.load(null, null); // the configured store, with the configured password file
-        KeyService keys = KmsKeyStores.keyService(ks, password);
+        ks.load(null, null); // the configured store, with the configured password file or key file
+        // with a key file (credential.file) the member only uses keys, as the key file's principal
+        KeyService keys = args[0].equals("-") ? null
+                : KmsKeyStores.keyService(ks, Files.readString(Path.of(args[0])).strip().toCharArray());
         System.out.println("ready " + ks.getProvider().getName());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null && !line.equals("quit"); ) {
@@ -42,7 +44,9 @@ public final class FleetMember {
             }
             System.out.println(reply);
         }
-        keys.close();
+        if (keys != null) {
+            keys.close();
+        }
     }
 
     private static String run(KeyStore ks, KeyService keys, String[] c) throws Exception {

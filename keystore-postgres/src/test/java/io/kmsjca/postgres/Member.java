@@ -56,12 +56,35 @@ final class Member implements AutoCloseable {
         return Files.writeString(dir.resolve("java.security"), "security.provider.13=KMS " + conf + "\n");
     }
 
+    /**
+     * As {@link #configure}, but the store opens with {@code keyFile} (a credential made by
+     * createCredential, {@code credential.file}) instead of the password: start with {@link #startWithKeyFile}.
+     */
+    static Path configureWithKeyFile(Path dir, String url, String storeName, Path keyFile) throws IOException {
+        Path conf = Files.writeString(dir.resolve("kms.conf"), String.join("\n",
+                "store.url=" + url,
+                "store.postgres.user=postgres",
+                "store.postgres.name=" + storeName,
+                "store.postgres.connectTimeoutSeconds=2",
+                "credential.file=" + keyFile,
+                "kdf.insecureForTests=true", ""));
+        return Files.writeString(dir.resolve("java.security"), "security.provider.13=KMS " + conf + "\n");
+    }
+
     static Member start(Path dir) throws Exception {
+        return start(dir, dir.resolve("store-password.txt").toString());
+    }
+
+    /** A member configured by {@link #configureWithKeyFile}: it uses keys only, as the key file's principal. */
+    static Member startWithKeyFile(Path dir) throws Exception {
+        return start(dir, "-");
+    }
+
+    private static Member start(Path dir, String passwordFile) throws Exception {
         Path stderr = Files.createTempFile(dir, "member", ".err");
         Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.security.properties=" + dir.resolve("java.security"),
-                "-cp", System.getProperty("java.class.path"), FleetMember.class.getName(),
-                dir.resolve("store-password.txt").toString()))
+                "-cp", System.getProperty("java.class.path"), FleetMember.class.getName(), passwordFile))
                 .redirectError(stderr.toFile()).start();
         Member m = new Member(p, stderr);
         String ready = m.reply(60);

@@ -13,7 +13,9 @@ import java.util.Objects;
  *
  * <p>The principal of an event is, in this order: the names of the caller's
  * {@code javax.security.auth.Subject} (from {@code Subject.doAs}); else the {@link #runAs}
- * principal; else the operating-system user.
+ * principal; else the operating-system user. A store opened with a credential that does not act
+ * for others ignores all three: its requests are the credential's principal's
+ * (docs/authorization.md, "Credentials").
  */
 public final class KmsAuditContext {
 

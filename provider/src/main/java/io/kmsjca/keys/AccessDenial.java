@@ -10,13 +10,18 @@ package io.kmsjca.keys;
  * @param keyId       the key's id, or null for an operation on the store itself
  * @param statementId the {@code Sid} (or {@code #N}) of the Deny statement that refused, or null
  *                    when nothing allowed the request (implicit deny)
- * @param policy      which policy decided: {@code key policy} or {@code store policy}
+ * @param policy      which policy decided: {@code key policy} or {@code store policy}; or
+ *                    {@code credential} for what only an administrator credential may do
  */
 public record AccessDenial(String principal, String action, String keyId, String statementId, String policy) {
 
     /** The sentence every refusal starts with. */
     public String describe() {
         String what = keyId == null ? "the key store" : "key " + keyId;
+        if ("credential".equals(policy)) {
+            return "principal '" + principal + "' may not " + action + " on " + what
+                    + ": only a request made with an administrator credential may";
+        }
         String why = statementId != null
                 ? "statement '" + statementId + "' of the " + policy + " denies it"
                 : keyId == null ? "the store policy does not allow it" : "neither the key policy nor a grant allows it";

@@ -271,8 +271,38 @@ public interface KeyService extends AutoCloseable {
     void addAuditListener(AuditListener listener);
 
     /**
-     * Whether {@code password} opens this store's root key (true for a store never written with
-     * a password). Costs one password derivation.
+     * Adds a credential to the store (a password, or a key file generated now and returned once),
+     * naming {@code request.principal()}: a store opened with it makes every request as that
+     * principal. Only a request made with an administrator credential itself may; audited
+     * CREATE_CREDENTIAL. Every credential unwraps the same root key: the separation between
+     * principals is a check inside the provider, not yet in the bytes (docs/authorization.md).
+     *
+     * @throws InvalidKeyRequestException the principal already has a credential, its name is
+     *                                    invalid, the store has 32 credentials, or it is not a live store
+     * @throws KeyAccessDeniedException   the store was not opened with an administrator credential
+     */
+    CreatedCredential createCredential(CredentialRequest request) throws KeyStoreException;
+
+    /** The store's credentials, never their secrets; for administrator credentials only. */
+    List<CredentialInfo> listCredentials() throws KeyStoreException;
+
+    /**
+     * Removes {@code principal}'s credential: it no longer opens the store (services already open
+     * with it keep working until closed). Refused for the last administrator credential and for
+     * the credential this store was opened with; audited DELETE_CREDENTIAL.
+     *
+     * @throws InvalidKeyRequestException no such credential, or one of the refusals above
+     * @throws KeyAccessDeniedException   the store was not opened with an administrator credential
+     */
+    void deleteCredential(String principal) throws KeyStoreException;
+
+    /** The credential this store was opened with (a version-1 store's password is the administrator {@code admin}). */
+    CredentialInfo credential();
+
+    /**
+     * Whether {@code password} opens the credential this store was opened with (true for a store
+     * never written with a password; false when that credential is a key file or was deleted).
+     * Another principal's password is false. Costs one password derivation.
      */
     boolean verifyPassword(char[] password) throws IOException;
 

@@ -28,7 +28,8 @@ final class ConfiguredStore {
      * {@code KeyStore.load(null, ...)} of this provider instance, with what that load may do: a
      * password given to {@code load} is checked against the store every time (a wrong one is
      * refused even when the store is already open) and allows everything; without one, the
-     * store opens from the configured password source and its keys may only be used.
+     * store opens from the configured password source (or {@code credential.file}, as its principal)
+     * and its keys may only be used.
      *
      * @param password the store password, or null to use the configured password source
      * @return empty when no store is configured
@@ -37,7 +38,9 @@ final class ConfiguredStore {
         if (!config.namesStore()) {
             return Optional.empty();
         }
-        if (configuredStore == null) {
+        if (configuredStore == null && password == null && config.hasKeyFile()) {
+            configuredStore = config.openStoreWithKeyFile();
+        } else if (configuredStore == null) {
             char[] pw = password != null ? password.clone() : config.password().orElseThrow(() -> new IOException(
                     "no password: pass one to KeyStore.load or set store.password.file in " + config.source(),
                     new UnrecoverableKeyException("no password given")));

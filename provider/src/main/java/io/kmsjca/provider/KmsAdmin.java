@@ -3,6 +3,7 @@ package io.kmsjca.provider;
 
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KmsCredential;
 import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.spi.KeyRecordStore;
 
@@ -24,6 +25,7 @@ import java.util.Objects;
  * }
  * KeyService keys = KmsAdmin.open(keyStore, password);            // behind a loaded KMS KeyStore
  * KeyService keys = KmsAdmin.open(backend, password, options);    // a shared backend (keystore-postgres)
+ * KeyService keys = KmsAdmin.open(file, KmsCredential.keyFile(keyFile), options);   // as the key file's principal
  * }</pre>
  * The other direction, a {@code KeyStore} view of a key service the application holds, is
  * {@link KmsLoadParameter#of} (use of the keys only) or {@link KmsLoadParameter#managing}.
@@ -47,6 +49,26 @@ public final class KmsAdmin {
     /** {@link #open(Path, char[])} with {@code options} (audit, key derivation, maintenance). */
     public static KeyService open(Path file, char[] password, KeyServiceOptions options) throws IOException {
         return KeyStores.openFile(Objects.requireNonNull(file, "file"), password, Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * The live store in {@code file}, opened with a credential: a password (of a named principal
+     * or not) or a key file. The credential names the principal of every request made through the
+     * returned service (docs/authorization.md, "Credentials"). A file that does not exist is
+     * created with a password credential as its administrator password.
+     *
+     * @throws IOException with an {@link UnrecoverableKeyException} cause for a wrong password or
+     *                     key file; a key file others may read is refused
+     */
+    public static KeyService open(Path file, KmsCredential credential, KeyServiceOptions options) throws IOException {
+        return KeyStores.openFile(Objects.requireNonNull(file, "file"), Objects.requireNonNull(credential, "credential"),
+                Objects.requireNonNull(options, "options"));
+    }
+
+    /** {@link #open(KeyRecordStore, char[], KeyServiceOptions)} with a credential, as {@link #open(Path, KmsCredential, KeyServiceOptions)}. */
+    public static KeyService open(KeyRecordStore backend, KmsCredential credential, KeyServiceOptions options) throws IOException {
+        return KeyStores.open(Objects.requireNonNull(backend, "backend"), Objects.requireNonNull(credential, "credential"),
+                Objects.requireNonNull(options, "options"));
     }
 
     /**

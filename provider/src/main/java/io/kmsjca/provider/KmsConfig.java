@@ -5,6 +5,7 @@ import io.kmsjca.audit.AuditOptions;
 import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KmsCredential;
 import io.kmsjca.internal.service.KeyStores;
 import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.KeyRecordStoreFactory;
@@ -37,6 +38,8 @@ import java.util.TreeSet;
  *                           are listed by the backend (docs/scaling.md)
  *   store.password.file     a file whose first line is the store password
  *   store.password.env      an environment variable holding the store password
+ *   credential.file         or a key file (a credential made by createCredential): the store opens
+ *                           as its principal; relative paths are against the config's folder
  *   kdf.memoryKiB           Argon2id memory for new passwords (default 65536, at least 19456)
  *   kdf.iterations          Argon2id passes (default 3, at least 2)
  *   kdf.parallelism         Argon2id lanes (default 1)
@@ -59,10 +62,10 @@ import java.util.TreeSet;
  */
 final class KmsConfig {
 
-    public static final KmsConfig DEFAULTS = new KmsConfig(null, null, null, null, KeyServiceOptions.defaults(), "");
+    public static final KmsConfig DEFAULTS = new KmsConfig(null, null, null, null, null, KeyServiceOptions.defaults(), "");
 
     private static final Set<String> KEYS = Set.of("store.file", "store.url", "store.password.file", "store.password.env",
-            "kdf.memoryKiB", "kdf.iterations", "kdf.parallelism", "kdf.insecureForTests", "deletion.pendingWindowDays",
+            "credential.file", "kdf.memoryKiB", "kdf.iterations", "kdf.parallelism", "kdf.insecureForTests", "deletion.pendingWindowDays",
             "audit.delivery", "audit.failurePolicy", "audit.queue.capacity", "audit.queue.whenFull",
             "audit.contextValues", "audit.serviceLoader", "audit.listeners", "audit.file", "audit.file.fsync",
             "audit.file.maxBytes", "audit.file.signEveryRecords", "audit.file.signEverySeconds", "audit.systemLogger");
@@ -72,6 +75,7 @@ final class KmsConfig {
     private final SharedStore sharedStore;
     private final Path passwordFile;
     private final String passwordEnv;
+    private final Path credentialFile;
     private final KeyServiceOptions options;
     private final String source;
 
@@ -82,8 +86,9 @@ final class KmsConfig {
         }
     }
 
-    private KmsConfig(Path storeFile, SharedStore sharedStore, Path passwordFile, String passwordEnv,
+    private KmsConfig(Path storeFile, SharedStore sharedStore, Path passwordFile, String passwordEnv, Path credentialFile,
                       KeyServiceOptions options, String source) {
+        this.credentialFile = credentialFile;
         this.storeFile = storeFile;
         this.sharedStore = sharedStore;
         this.passwordFile = passwordFile;
@@ -120,8 +125,12 @@ final class KmsConfig {
             KeyServiceOptions options = defaults.withKdf(kdf(p, defaults.kdf()))
                     .withPendingWindowDays(intValue(p, "deletion.pendingWindowDays", defaults.pendingWindowDays()))
                     .withAudit(audit(p, dir));
+            if (p.getProperty("credential.file") != null
+                    && (p.getProperty("store.password.file") != null || p.getProperty("store.password.env") != null)) {
+                throw new IllegalArgumentException("credential.file and store.password.* name two credentials; keep one");
+            }
             return new KmsConfig(path(dir, p.getProperty("store.file")), shared, path(dir, p.getProperty("store.password.file")),
-                    p.getProperty("store.password.env"), options, file.toString());
+                    p.getProperty("store.password.env"), path(dir, p.getProperty("credential.file")), options, file.toString());
         } catch (IOException e) {
             var ex = new InvalidParameterException("cannot read KMS configuration " + file + ": " + e.getMessage());
             ex.initCause(e);
@@ -190,6 +199,20 @@ final class KmsConfig {
             return KeyStores.openFile(storeFile, password, options);
         }
         return KeyStores.open(sharedStore.open(), password, options);
+    }
+
+    /** Opens the live store this configuration names with its {@code credential.file}. */
+    EmbeddedKeyService openStoreWithKeyFile() throws IOException {
+        KmsCredential credential = KmsCredential.keyFile(credentialFile);
+        if (storeFile != null) {
+            return KeyStores.openFile(storeFile, credential, options);
+        }
+        return KeyStores.open(sharedStore.open(), credential, options);
+    }
+
+    /** Whether {@code credential.file} is set. */
+    boolean hasKeyFile() {
+        return credentialFile != null;
     }
 
     KeyServiceOptions options() {

@@ -21,7 +21,8 @@ import java.util.UUID;
  * @param principal             who asked
  * @param principalSource       where {@code principal} came from: {@code subject} (the caller's
  *                              {@code javax.security.auth.Subject}), {@code run-as} (the scoped
- *                              API), or {@code os-user}
+ *                              API), {@code os-user}, or {@code credential} (the credential
+ *                              the store was opened with named it, whatever the caller asserted)
  * @param outcome               how it ended
  * @param errorClass            the exception's class name on DENIED/FAILED, else null
  * @param errorMessage          the exception's message on DENIED/FAILED, else null

@@ -82,5 +82,9 @@ public enum AuditOperation {
     /** A key's grants listed (ListGrants); audited when refused. */
     LIST_GRANTS,
     /** The store policy read; audited when refused. */
-    GET_STORE_POLICY
+    GET_STORE_POLICY,
+    /** A credential added to the store: a password or a key file naming a principal. */
+    CREATE_CREDENTIAL,
+    /** A credential removed from the store: it no longer opens it. */
+    DELETE_CREDENTIAL
 }

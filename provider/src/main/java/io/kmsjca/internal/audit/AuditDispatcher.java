@@ -29,6 +29,7 @@ import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Turns each decided request of one key store into exactly one {@link AuditEvent} and delivers
@@ -55,8 +56,20 @@ public final class AuditDispatcher implements AutoCloseable {
     private final long idPrefix;
     private final AtomicLong sequence = new AtomicLong();
     private final AuditDelivery view = new ReadOnlyView(this);
+    private final Supplier<Principals.Resolved> principals;
 
+    /** A dispatcher whose events name the caller's principal ({@link Principals#current()}). */
     public AuditDispatcher(Clock clock, AuditOptions options, List<AuditListener> initial, ContextHasher hasher) {
+        this(clock, options, initial, hasher, Principals::current);
+    }
+
+    /**
+     * A dispatcher whose events name the principal {@code principals} resolves: the key service's,
+     * which the credential it was opened with decides.
+     */
+    public AuditDispatcher(Clock clock, AuditOptions options, List<AuditListener> initial, ContextHasher hasher,
+                           Supplier<Principals.Resolved> principals) {
+        this.principals = principals;
         this.clock = clock;
         this.hasher = hasher;
         SecureRandom random = new SecureRandom();
@@ -132,7 +145,7 @@ public final class AuditDispatcher implements AutoCloseable {
         }
         AuditOutcome outcome = outcomeOf(error);
         UUID eventId = new UUID(idPrefix, sequence.incrementAndGet());
-        Principals.Resolved who = Principals.current();
+        Principals.Resolved who = principals.get();
         String requestId = KmsAuditContext.requestId();
         delivery.deliver(new AuditEvent(eventId, clock.instant(), operation,
                 keyId == null ? null : keyId.toString(), keyVersion, alias, who.name(), who.source(), outcome,

@@ -62,7 +62,7 @@ final class AccessChanges {
             MasterKey key = changes.find(keyRef, op);
             if (!bypassLockoutCheck) {
                 MasterKey after = key.withAccess(key.access().withPolicy(document.json()), "given a key policy");
-                String principal = KeyAccess.principal();
+                String principal = access.principal();
                 if (!access.decide(principal, "kms:PutKeyPolicy", after, Map.of(), Map.of()).allowed()) {
                     throw changes.audited(op, key.id(), null, new InvalidKeyRequestException(
                             "the new key policy will not allow principal '" + principal + "' to update the key policy"
@@ -87,7 +87,7 @@ final class AccessChanges {
         AuditOperation op = AuditOperation.PUT_STORE_POLICY;
         PolicyDocument document = parse(op, policy);
         changes.authorize(op, null, null);
-        String principal = KeyAccess.principal();
+        String principal = access.principal();
         if (!bypassLockoutCheck && !access.decide(principal, "kms:PutStorePolicy", null, Map.of(), Map.of(),
                 document, true).allowed()) {
             throw changes.audited(op, null, null, new InvalidKeyRequestException("the new store policy will not allow"
@@ -116,7 +116,7 @@ final class AccessChanges {
         check(op, request);
         return registry.atomically(() -> {
             MasterKey key = changes.lookup(keyRef, op);
-            String principal = KeyAccess.principal();
+            String principal = access.principal();
             authorizeCreateGrant(op, principal, key, request);
             for (KeyGrant g : key.access().grants()) {
                 if (sameGrant(g, request)) {
@@ -261,7 +261,7 @@ final class AccessChanges {
         registry.atomically(() -> {
             MasterKey key = changes.lookup(keyRef, op);
             KeyGrant grant = grant(op, key, grantId);
-            String principal = KeyAccess.principal();
+            String principal = access.principal();
             if (!grant.retirableBy(principal)) {
                 changes.authorize(op, key, null);
             }

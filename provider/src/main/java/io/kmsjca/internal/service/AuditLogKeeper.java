@@ -59,14 +59,15 @@ public final class AuditLogKeeper {
     }
 
     /** The store's audit trail: the configured listeners, then the file sink if there is one. */
-    AuditDispatcher dispatcher(KeyServiceOptions options) {
+    AuditDispatcher dispatcher(KeyServiceOptions options, CredentialIdentity caller) {
         AuditOptions ao = options.audit();
         List<AuditListener> listeners = new ArrayList<>(options.auditListeners());
         if (sink != null) {
             listeners.add(sink);
         }
         return new AuditDispatcher(options.clock(), ao, listeners,
-                ao.contextValues() == AuditOptions.ContextValues.HMAC ? ContextHasher.hmac(keys.contextHmac) : ContextHasher.PLAIN);
+                ao.contextValues() == AuditOptions.ContextValues.HMAC ? ContextHasher.hmac(keys.contextHmac) : ContextHasher.PLAIN,
+                caller::resolve);
     }
 
     /** The file sink, or null when the store writes no audit log. */

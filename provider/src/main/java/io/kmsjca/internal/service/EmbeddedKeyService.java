@@ -4,7 +4,14 @@ import io.kmsjca.internal.engine.WrapEngine;
 import io.kmsjca.internal.model.KeyNames;
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.store.RootKey;
+import io.kmsjca.internal.format.KeySlot;
+import io.kmsjca.internal.format.KeySlots;
+import io.kmsjca.internal.store.CredentialSecret;
+import io.kmsjca.internal.store.SlotKeys;
 import io.kmsjca.keys.CreateKeyRequest;
+import io.kmsjca.keys.CreatedCredential;
+import io.kmsjca.keys.CredentialInfo;
+import io.kmsjca.keys.CredentialRequest;
 import io.kmsjca.keys.GrantRequest;
 import io.kmsjca.keys.KeyGrant;
 import io.kmsjca.keys.KeyAlias;
@@ -54,15 +61,17 @@ public final class EmbeddedKeyService implements KeyService {
     private final KeyUse use;
     private final ReEncryption reEncryption;
     private final AccessChanges accessChanges;
+    private final CredentialChanges credentials;
     private KeyRecordStore.Subscription changeFeed;
 
     /** Wires the parts; no I/O. {@link KeyServiceFactory} reads the store, then {@link #start}s the service. */
-    EmbeddedKeyService(KeyRegistry registry, KeyServiceOptions options, AuditLogKeeper auditLog, AuditDispatcher audit) {
+    EmbeddedKeyService(KeyRegistry registry, KeyServiceOptions options, AuditLogKeeper auditLog, AuditDispatcher audit,
+                       CredentialIdentity caller) {
         this.registry = registry;
         this.options = options;
         this.auditLog = auditLog;
         this.audit = audit;
-        this.access = new KeyAccess(registry, options.clock());
+        this.access = new KeyAccess(registry, options.clock(), caller);
         this.changes = new KeyChanges(registry, audit, options, access);
         this.queries = new KeyQueries(registry);
         this.lifecycle = new KeyLifecycle(registry, changes);
@@ -72,6 +81,7 @@ public final class EmbeddedKeyService implements KeyService {
         this.use = new KeyUse(registry, options, maintenance, access);
         this.reEncryption = new ReEncryption(registry, use, audit);
         this.accessChanges = new AccessChanges(registry, changes, access, this);
+        this.credentials = new CredentialChanges(registry, changes, access, audit, options);
     }
 
     /** Follows the backend's change feed and schedules maintenance: the last step of opening. */
@@ -327,6 +337,32 @@ public final class EmbeddedKeyService implements KeyService {
     }
 
     @Override
+    public CreatedCredential createCredential(CredentialRequest request) throws KeyStoreException {
+        return credentials.create(java.util.Objects.requireNonNull(request, "request"));
+    }
+
+    @Override
+    public List<CredentialInfo> listCredentials() throws KeyStoreException {
+        return credentials.list();
+    }
+
+    @Override
+    public void deleteCredential(String principal) throws KeyStoreException {
+        credentials.delete(java.util.Objects.requireNonNull(principal, "principal"));
+    }
+
+    @Override
+    public CredentialInfo credential() {
+        CredentialIdentity c = access.caller();
+        return new CredentialInfo(c.principal(), c.kind(), c.administrator(), c.actsForOthers());
+    }
+
+    /** The credential this store was opened with. */
+    CredentialIdentity caller() {
+        return access.caller();
+    }
+
+    @Override
     public byte[] reEncrypt(byte[] blob, Map<String, String> sourceContext, String destinationKey,
                             Map<String, String> destinationContext) throws GeneralSecurityException {
         return reEncryption.one(new WrapEngine(), blob, EncryptionContext.of(sourceContext), destinationKey,
@@ -363,7 +399,17 @@ public final class EmbeddedKeyService implements KeyService {
     @Override
     public boolean verifyPassword(char[] password) throws IOException {
         Optional<byte[]> header = registry.backend().header();
-        return header.isEmpty() || registry.root().isUnlockedBy(header.get(), password);
+        if (header.isEmpty()) {
+            return true;
+        }
+        KeySlots slots;
+        try {
+            slots = KeySlots.decode(header.get());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("key store header is invalid: " + e.getMessage(), e);
+        }
+        Optional<KeySlot> own = slots.find(access.caller().principal());
+        return own.isPresent() && SlotKeys.opens(registry.root(), own.get(), CredentialSecret.password(null, password));
     }
 
     /** Whether the store has a password (a header): false for a new in-memory store never written. */

@@ -1,6 +1,5 @@
 package io.kmsjca.internal.service;
 
-import io.kmsjca.internal.audit.Principals;
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.policy.AccessRequest;
 import io.kmsjca.internal.policy.MalformedPolicyException;
@@ -54,12 +53,21 @@ public final class KeyAccess {
             new PolicyEvaluation(PolicyEvaluation.Outcome.ALLOW_IF_STORE_ALLOWS, "Enable IAM User Permissions");
     private static final PolicyEvaluation NO_STORE_POLICY = new PolicyEvaluation(PolicyEvaluation.Outcome.ALLOW, null);
 
+    private static final PolicyEvaluation NOTHING_ALLOWED = new PolicyEvaluation(PolicyEvaluation.Outcome.NO_MATCH, null);
+
     private final KeyRegistry registry;
     private final Clock clock;
+    private final CredentialIdentity caller;
 
-    KeyAccess(KeyRegistry registry, Clock clock) {
+    KeyAccess(KeyRegistry registry, Clock clock, CredentialIdentity caller) {
         this.registry = registry;
         this.clock = clock;
+        this.caller = caller;
+    }
+
+    /** The credential the store was opened with. */
+    CredentialIdentity caller() {
+        return caller;
     }
 
     /**
@@ -100,6 +108,8 @@ public final class KeyAccess {
             case GET_KEY_POLICY -> "kms:GetKeyPolicy";
             case LIST_GRANTS -> "kms:ListGrants";
             case GET_STORE_POLICY -> "kms:GetStorePolicy";
+            case CREATE_CREDENTIAL -> "kms:CreateCredential";
+            case DELETE_CREDENTIAL -> "kms:DeleteCredential";
             case DESTROY_KEY_MATERIAL, LOAD_KEY_STORE, STORE_KEY_STORE, AUDIT_EVENTS_DROPPED, AUDIT_DELIVERY_FAILED,
                  AUDIT_LOG_CUT -> null;
         };
@@ -110,17 +120,27 @@ public final class KeyAccess {
         return "arn:aws:kms:" + REGION + ":" + ACCOUNT + ":key/" + keyId;
     }
 
-    /** The principal of the request on this thread. */
-    static String principal() {
-        return Principals.current().name();
+    /**
+     * The principal of the request on this thread: the credential's, or for a credential that
+     * acts for others the caller's ({@link CredentialIdentity#resolve()}).
+     */
+    String principal() {
+        return caller.resolve().name();
     }
 
     /**
-     * Whether nothing restricts anyone: no store policy and {@code key} (null: a store operation)
-     * with the default key policy. The hot path's shortcut: it needs no principal.
+     * Whether nothing restricts this request: a store operation by the store's root (an
+     * administrator credential that does not act for others, {@link CredentialIdentity#administersStore()}),
+     * or an administrator credential's request with no store policy and {@code key} (null: a store
+     * operation) with the default key policy. The hot path's shortcut: it needs no principal.
+     * Other credentials' requests are always decided.
      */
     boolean unrestricted(MasterKey key) {
-        return storePolicyKey() == null && (key == null || !key.access().hasOwnPolicy());
+        if (!caller.administrator()) {
+            return false;
+        }
+        return storePolicyKey() == null && (key == null || !key.access().hasOwnPolicy())
+                || key == null && caller.administersStore();
     }
 
     /** Decides {@code action} by {@code principal} on {@code key} (null: the store itself). */
@@ -142,13 +162,19 @@ public final class KeyAccess {
      */
     Decision decide(String principal, String action, MasterKey key, Map<String, String> context,
                     Map<String, List<String>> otherKeys, PolicyDocument storePolicy, boolean useGrants) {
+        if (key == null && caller.administersStore()) {
+            return Decision.ALLOWED; // the store's root: whatever the store policy says
+        }
         AccessRequest request = new AccessRequest(principal, action, key == null ? "*" : arn(key.id()), ACCOUNT,
                 context, clock.instant(), otherKeys);
         PolicyEvaluation byKey = key == null ? null : evaluate(key, request);
         if (byKey != null && byKey.isExplicitDeny()) {
             return new Decision(false, byKey.statementId(), "key policy");
         }
-        PolicyEvaluation byStore = storePolicy == null ? NO_STORE_POLICY : storePolicy.evaluate(request);
+        // no store policy: an administrator credential's requests are allowed what it delegates (every store made
+        // before policies behaves as it did); another credential's are allowed nothing it does not name
+        PolicyEvaluation byStore = storePolicy != null ? storePolicy.evaluate(request)
+                : caller.administrator() ? NO_STORE_POLICY : NOTHING_ALLOWED;
         if (byStore.isExplicitDeny()) {
             return new Decision(false, byStore.statementId(), "store policy");
         }

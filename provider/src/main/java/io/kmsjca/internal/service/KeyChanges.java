@@ -179,7 +179,7 @@ public final class KeyChanges {
         if (access.unrestricted(key)) {
             return;
         }
-        String principal = KeyAccess.principal();
+        String principal = access.principal();
         KeyAccess.Decision decision = access.decide(principal, action, key, Map.of(), otherKeys);
         if (!decision.allowed()) {
             throw audited(op, key == null ? null : key.id(), alias,

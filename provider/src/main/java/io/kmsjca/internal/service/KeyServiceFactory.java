@@ -24,9 +24,10 @@ public final class KeyServiceFactory {
     /**
      * Opens the key service of {@code backend}: reads and unseals every record, makes the store's
      * audit key on first use, opens the audit trail, follows the backend's change feed and
-     * schedules maintenance. What {@link KeyStores} calls once it holds the root key.
+     * schedules maintenance; every request is made as {@code caller} names. What {@link KeyStores} calls once it holds the root key.
      */
-    static EmbeddedKeyService open(KeyRecordStore backend, RootKey root, KeyServiceOptions options) throws IOException {
+    static EmbeddedKeyService open(KeyRecordStore backend, RootKey root, KeyServiceOptions options,
+                                   CredentialIdentity caller) throws IOException {
         KeyRegistry registry = KeyRegistry.load(backend, root);
         OwnedKeys.Found owned;
         try {
@@ -36,11 +37,11 @@ public final class KeyServiceFactory {
         }
         AuditLogKeeper auditLog = AuditLogKeeper.open(options.audit(), AuditKeys.derive(owned.key()), registry,
                 owned.key(), options);
-        AuditDispatcher audit = auditLog.dispatcher(options);
+        AuditDispatcher audit = auditLog.dispatcher(options, caller);
         if (owned.created()) {
             audit.record(AuditOperation.CREATE_KEY, owned.key().id(), 1, null, null, EncryptionContext.EMPTY);
         }
-        EmbeddedKeyService service = new EmbeddedKeyService(registry, options, auditLog, audit);
+        EmbeddedKeyService service = new EmbeddedKeyService(registry, options, auditLog, audit, caller);
         service.start();
         return service;
     }

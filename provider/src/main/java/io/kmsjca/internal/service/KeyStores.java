@@ -8,8 +8,12 @@ import io.kmsjca.internal.audit.AuditDispatcher;
 import io.kmsjca.internal.audit.ContextHasher;
 import io.kmsjca.internal.format.RootKeyHeader;
 import io.kmsjca.spi.CorruptStoreException;
-import io.kmsjca.spi.KeyRecordStore;
-import io.kmsjca.spi.StaleRecordException;
+import io.kmsjca.internal.format.KeySlot;
+import io.kmsjca.internal.format.KeySlots;
+import io.kmsjca.internal.store.CredentialSecret;
+import io.kmsjca.internal.store.KeyFileFormat;
+import io.kmsjca.internal.store.SlotKeys;
+import io.kmsjca.keys.KmsCredential;
 import io.kmsjca.spi.audit.AuditListener;
 import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.MemoryKeyRecordStore;
@@ -46,7 +50,8 @@ public final class KeyStores {
     /** A new, empty store in memory, written out with {@link #write}. */
     public static EmbeddedKeyService newInMemory(KeyServiceOptions options) {
         try {
-            return audited(KeyServiceFactory.open(new MemoryKeyRecordStore(), RootKey.generate(), options));
+            return audited(KeyServiceFactory.open(new MemoryKeyRecordStore(), RootKey.generate(), options,
+                    CredentialIdentity.V1_ADMINISTRATOR));
         } catch (IOException e) {
             throw new IllegalStateException(e); // an empty memory store has nothing to read
         }
@@ -60,12 +65,13 @@ public final class KeyStores {
      */
     public static EmbeddedKeyService read(InputStream in, char[] password, KeyServiceOptions options) throws IOException {
         try {
-            RootKey[] root = new RootKey[1];
+            SlotKeys.Unlocked[] unlocked = new SlotKeys.Unlocked[1];
+            KmsCredential credential = password == null ? null : KmsCredential.password(password);
             MemoryKeyRecordStore store = StoreImageStreams.read(in, header -> {
-                root[0] = unwrapRoot(header, password);
-                return root[0]::imageTag;
+                unlocked[0] = unlock(header, credential);
+                return unlocked[0].root()::imageTag;
             });
-            return audited(KeyServiceFactory.open(store, root[0], options));
+            return opened(store, unlocked[0], options);
         } catch (IOException e) {
             throw failedLoad(options, e);
         }
@@ -89,26 +95,59 @@ public final class KeyStores {
      * is durable when its call returns.
      */
     public static EmbeddedKeyService openFile(Path file, char[] password, KeyServiceOptions options) throws IOException {
+        Objects.requireNonNull(password, "a KMS key store file needs a password");
+        return openFile(file, KmsCredential.password(password), options);
+    }
+
+    /**
+     * Opens the live store in {@code file} with a credential (a password, or a key file), which
+     * names the principal of every request; a file that does not exist yet is created with a
+     * password credential as its administrator password.
+     */
+    public static EmbeddedKeyService openFile(Path file, KmsCredential credential, KeyServiceOptions options) throws IOException {
+        Objects.requireNonNull(credential, "a KMS key store file needs a credential");
         try {
-            return open(file, password, options);
+            return open(file, credential, options);
         } catch (IOException e) {
             throw failedLoad(options, e);
         }
     }
 
-    private static EmbeddedKeyService open(Path file, char[] password, KeyServiceOptions options) throws IOException {
-        Objects.requireNonNull(password, "a KMS key store file needs a password");
+    private static EmbeddedKeyService open(Path file, KmsCredential credential, KeyServiceOptions options) throws IOException {
         if (Files.notExists(file)) {
             RootKey root = RootKey.generate();
-            byte[] header = root.wrap(password, options.kdf()).encode();
-            return audited(KeyServiceFactory.open(FileKeyRecordStore.create(file, header, root::imageTag), root, options));
+            byte[] header = firstHeader(root, credential, options, file.toString());
+            return audited(KeyServiceFactory.open(FileKeyRecordStore.create(file, header, root::imageTag), root, options,
+                    CredentialIdentity.V1_ADMINISTRATOR));
         }
-        RootKey[] root = new RootKey[1];
+        SlotKeys.Unlocked[] unlocked = new SlotKeys.Unlocked[1];
         FileKeyRecordStore store = FileKeyRecordStore.open(file, header -> {
-            root[0] = unwrapRoot(header, password);
-            return root[0]::imageTag;
+            unlocked[0] = unlock(header, credential);
+            return unlocked[0].root()::imageTag;
         });
-        return audited(KeyServiceFactory.open(store, root[0], options));
+        return opened(store, unlocked[0], options);
+    }
+
+    /**
+     * The header of a new store: its root key wrapped under the password of {@code credential},
+     * as a version-1 header whose one credential is the administrator {@value KeySlot#V1_PRINCIPAL}.
+     */
+    private static byte[] firstHeader(RootKey root, KmsCredential credential, KeyServiceOptions options, String where)
+            throws IOException {
+        if (credential.password().isEmpty()) {
+            throw new java.io.FileNotFoundException("no key store at " + where + " (a new store is created with a password,"
+                    + " not a key file)");
+        }
+        if (credential.principal().isPresent() && !credential.principal().get().equals(KeySlot.V1_PRINCIPAL)) {
+            throw new IOException("a new key store's first credential is its administrator password (principal '"
+                    + KeySlot.V1_PRINCIPAL + "'); add the credentials of other principals with createCredential");
+        }
+        return root.wrap(credential.password().get(), options.kdf()).encode();
+    }
+
+    private static EmbeddedKeyService opened(KeyRecordStore store, SlotKeys.Unlocked unlocked, KeyServiceOptions options)
+            throws IOException {
+        return audited(KeyServiceFactory.open(store, unlocked.root(), options, CredentialIdentity.of(unlocked.slot())));
     }
 
     /**
@@ -122,25 +161,35 @@ public final class KeyStores {
      */
     public static EmbeddedKeyService open(KeyRecordStore backend, char[] password, KeyServiceOptions options) throws IOException {
         Objects.requireNonNull(password, "a KMS key store needs a password");
+        return open(backend, KmsCredential.password(password), options);
+    }
+
+    /** {@link #open(KeyRecordStore, char[], KeyServiceOptions)} with a credential: a password or a key file. */
+    public static EmbeddedKeyService open(KeyRecordStore backend, KmsCredential credential, KeyServiceOptions options)
+            throws IOException {
+        Objects.requireNonNull(credential, "a KMS key store needs a credential");
         KeyServiceOptions withBackendAudit = backend.auditListener().map(l -> {
             List<AuditListener> listeners = new ArrayList<>(options.auditListeners());
             listeners.add(l);
             return options.withAuditListeners(listeners);
         }).orElse(options);
         try {
-            RootKey root;
+            SlotKeys.Unlocked unlocked;
             Optional<byte[]> header = backend.header();
             if (header.isPresent()) {
-                root = unwrapRoot(header.get(), password);
+                unlocked = unlock(header.get(), credential);
             } else {
-                root = RootKey.generate();
+                RootKey root = RootKey.generate();
                 try {
-                    backend.putHeader(null, root.wrap(password, options.kdf()).encode());
+                    byte[] first = firstHeader(root, credential, options, "the shared backend");
+                    backend.putHeader(null, first);
+                    unlocked = new SlotKeys.Unlocked(root, KeySlots.decode(first).slots().get(0));
                 } catch (StaleRecordException initialisedElsewhere) {
-                    root = unwrapRoot(backend.header().orElseThrow(), password);
+                    root.destroy();
+                    unlocked = unlock(backend.header().orElseThrow(), credential);
                 }
             }
-            return audited(KeyServiceFactory.open(backend, root, withBackendAudit));
+            return opened(backend, unlocked, withBackendAudit);
         } catch (IOException e) {
             closeQuietly(backend, e);
             throw failedLoad(options, e);
@@ -167,21 +216,43 @@ public final class KeyStores {
      * @throws IOException the previous generation does not open either (wrong password, damaged too)
      */
     public static void restorePreviousGeneration(Path file, char[] password) throws IOException {
-        FileKeyRecordStore.restorePrevious(file, header -> unwrapRoot(header, password)::imageTag);
+        KmsCredential credential = password == null ? null : KmsCredential.password(password);
+        FileKeyRecordStore.restorePrevious(file, header -> unlock(header, credential).root()::imageTag);
     }
 
-    /** Re-wraps the root key of a store under a new password, durably (keytool -storepasswd). */
+    /**
+     * Re-wraps the root key of a store under a new password, durably (keytool -storepasswd): the
+     * password of the credential the store was opened with. A version-1 header stays version 1.
+     *
+     * @throws IOException the store was opened with a key file, or its credential was deleted
+     */
     public static void changePassword(KeyService keys, char[] newPassword) throws IOException {
         EmbeddedKeyService service = EmbeddedKeyService.of(keys);
         KeyRecordStore backend = service.backend();
         byte[] current = backend.header().orElse(null);
-        byte[] next = service.root().wrap(newPassword, service.options().kdf()).encode();
+        byte[] next = current == null ? service.root().wrap(newPassword, service.options().kdf()).encode()
+                : rewrapped(service, KeySlots.decode(current), newPassword);
         try {
             backend.putHeader(current, next);
         } catch (StaleRecordException e) {
             throw new IOException("the key store password was changed by another writer", e);
         }
         service.auditRecorder().record(AuditOperation.STORE_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
+    }
+
+    private static byte[] rewrapped(EmbeddedKeyService service, KeySlots slots, char[] newPassword) throws IOException {
+        CredentialIdentity caller = service.caller();
+        KeySlot own = slots.find(caller.principal()).orElseThrow(() -> new IOException("the credential of principal '"
+                + caller.principal() + "' this store was opened with was deleted"));
+        if (!own.kind().isPassword()) {
+            throw new IOException("this store was opened with a key file: it has no password to change");
+        }
+        if (slots.isVersion1()) {
+            return service.root().wrap(newPassword, service.options().kdf()).encode();
+        }
+        KeySlot next = SlotKeys.seal(service.root(), own.principal(), own.flags(), service.options().kdf(),
+                CredentialSecret.password(own.principal(), newPassword));
+        return slots.replacing(own.principal(), next).encode();
     }
 
     /**
@@ -205,21 +276,34 @@ public final class KeyStores {
         return service;
     }
 
-    private static RootKey unwrapRoot(byte[] headerBytes, char[] password) throws IOException {
-        if (password == null) {
+    /** The root key, and the slot {@code credential} opened. */
+    private static SlotKeys.Unlocked unlock(byte[] headerBytes, KmsCredential credential) throws IOException {
+        if (credential == null) {
             throw new IOException("a password is needed to open a KMS key store",
                     new UnrecoverableKeyException("no password given"));
         }
-        RootKeyHeader header;
+        KeySlots header;
         try {
-            header = RootKeyHeader.decode(headerBytes);
+            header = KeySlots.decode(headerBytes);
         } catch (IllegalArgumentException e) {
             throw new CorruptStoreException("key store header is invalid: " + e.getMessage(), e);
         }
+        CredentialSecret secret = secret(credential);
         try {
-            return RootKey.unwrap(header, password);
+            return SlotKeys.unlock(header, secret);
         } catch (UnrecoverableKeyException e) {
-            throw new IOException("keystore password was incorrect", e);
+            throw new IOException(secret.isPassword() ? "keystore password was incorrect"
+                    : "key store credential was incorrect (key file " + credential.keyFile().orElseThrow() + ")", e);
+        } finally {
+            secret.wipe();
         }
+    }
+
+    /** What {@code credential} presents: its password, or its key file's principal and secret (read now). */
+    static CredentialSecret secret(KmsCredential credential) throws IOException {
+        if (credential.password().isPresent()) {
+            return CredentialSecret.password(credential.principal().orElse(null), credential.password().get());
+        }
+        return KeyFileFormat.read(credential.keyFile().orElseThrow());
     }
 }

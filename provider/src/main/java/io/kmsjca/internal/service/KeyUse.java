@@ -71,7 +71,7 @@ public final class KeyUse {
         if (access.unrestricted(key)) {
             return;
         }
-        String principal = KeyAccess.principal();
+        String principal = access.principal();
         long storeRevision = access.storePolicyRevision();
         Allowed[] remembered = lastAllowed.get();
         for (Allowed a : remembered) {

@@ -7,6 +7,7 @@ import io.kmsjca.keys.InsufficientHeapException;
 import io.kmsjca.internal.crypto.KmsRandom;
 import io.kmsjca.internal.crypto.Primitives;
 import io.kmsjca.internal.crypto.SecretBytes;
+import io.kmsjca.internal.format.KeySlot;
 import io.kmsjca.internal.format.RootKeyHeader;
 import io.kmsjca.spi.CorruptStoreException;
 import io.kmsjca.spi.KeyRecord;
@@ -21,7 +22,7 @@ import java.util.Arrays;
 
 /**
  * The store's root key: a random AES-256 key that seals every key record, kept wrapped under a
- * key derived from the store password ({@link RootKeyHeader}). Keys are derived from it with
+ * key derived from each of the store's credentials ({@link RootKeyHeader}, {@link SlotKeys}). Keys are derived from it with
  * HKDF-Expand-SHA256, one per purpose: a key per sealed record ({@link RecordSeal}) and the key
  * that authenticates whole store images (HMAC-SHA256).
  */
@@ -56,36 +57,9 @@ public final class RootKey {
     }
 
     /**
-     * Recovers the root key from a header and the store password.
-     *
-     * @throws UnrecoverableKeyException the password is wrong (or the header was altered)
-     * @throws InsufficientHeapException  the heap cannot hold the header's Argon2id memory
-     */
-    public static RootKey unwrap(RootKeyHeader header, char[] password) throws UnrecoverableKeyException, InsufficientHeapException {
-        byte[] kek = header.kdf().derive(password, header.salt(), 32);
-        SecretBytes kekKey = new SecretBytes(kek, "AES");
-        Arrays.fill(kek, (byte) 0);
-        byte[] rootBytes = null;
-        try {
-            rootBytes = AesGcm.decrypt(kekKey, header.nonce(), header.aad(), header.wrappedRootKey());
-            return new RootKey(rootBytes);
-        } catch (AEADBadTagException e) {
-            var wrong = new UnrecoverableKeyException("key store password was incorrect");
-            wrong.initCause(e);
-            throw wrong;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-256-GCM failed", e);
-        } finally {
-            kekKey.destroy();
-            if (rootBytes != null) {
-                Arrays.fill(rootBytes, (byte) 0);
-            }
-        }
-    }
-
-    /**
-     * Wraps this root key under {@code password} with fresh salt and nonce. {@code kdf} comes
-     * from {@link KeyServiceOptions}, which holds it to the floor for new passwords.
+     * Wraps this root key under {@code password} with fresh salt and nonce: a version-1 header,
+     * what a new store and a stream image are written with. {@code kdf} comes from
+     * {@link io.kmsjca.keys.KeyServiceOptions}, which holds it to the floor for new passwords.
      */
     public RootKeyHeader wrap(char[] password, Argon2Params kdf) throws InsufficientHeapException {
         byte[] salt = new byte[RootKeyHeader.SALT_BYTES];
@@ -99,6 +73,49 @@ public final class RootKey {
         try {
             byte[] wrapped = AesGcm.encrypt(kekKey, nonce, RootKeyHeader.aad(kdf, salt), rootBytes);
             return new RootKeyHeader(kdf, salt, nonce, wrapped);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM failed", e);
+        } finally {
+            kekKey.destroy();
+            Arrays.fill(rootBytes, (byte) 0);
+        }
+    }
+
+    /**
+     * Recovers the root key from one credential slot of a version-2 header, given the slot's
+     * key-encryption key ({@link SlotKeys#kek}).
+     *
+     * @throws UnrecoverableKeyException the secret is wrong, or the slot was altered
+     */
+    static RootKey unwrap(KeySlot slot, byte[] kek) throws UnrecoverableKeyException {
+        SecretBytes kekKey = new SecretBytes(kek, "AES");
+        byte[] rootBytes = null;
+        try {
+            rootBytes = AesGcm.decrypt(kekKey, slot.nonce(), slot.aad(), slot.wrappedRootKey());
+            return new RootKey(rootBytes);
+        } catch (AEADBadTagException e) {
+            var wrong = new UnrecoverableKeyException("credential was incorrect");
+            wrong.initCause(e);
+            throw wrong;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM failed", e);
+        } finally {
+            kekKey.destroy();
+            if (rootBytes != null) {
+                Arrays.fill(rootBytes, (byte) 0);
+            }
+        }
+    }
+
+    /** Wraps this root key into a new credential slot describing {@code kind, principal, flags, kdf, salt}. */
+    KeySlot wrap(KeySlot.Kind kind, String principal, int flags, Argon2Params kdf, byte[] salt, byte[] kek) {
+        byte[] nonce = new byte[AesGcm.NONCE_BYTES];
+        KmsRandom.nextBytes(nonce);
+        SecretBytes kekKey = new SecretBytes(kek, "AES");
+        byte[] rootBytes = root.getEncoded();
+        try {
+            byte[] wrapped = AesGcm.encrypt(kekKey, nonce, KeySlot.aad(kind, principal, flags, kdf, salt), rootBytes);
+            return new KeySlot(kind, principal, flags, kdf, salt, nonce, wrapped);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM failed", e);
         } finally {
@@ -143,23 +160,6 @@ public final class RootKey {
             return mac.doFinal();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 failed", e);
-        }
-    }
-
-    /**
-     * Whether {@code password} unwraps this root key from the store header {@code header}: one
-     * password derivation. A wrong password is false; a header that does not parse is an error.
-     */
-    public boolean isUnlockedBy(byte[] header, char[] password) throws IOException {
-        try {
-            RootKey candidate = unwrap(RootKeyHeader.decode(header), password);
-            boolean same = candidate.sameAs(this);
-            candidate.destroy();
-            return same;
-        } catch (UnrecoverableKeyException e) {
-            return false;
-        } catch (IllegalArgumentException e) {
-            throw new IOException("key store header is invalid: " + e.getMessage(), e);
         }
     }
 

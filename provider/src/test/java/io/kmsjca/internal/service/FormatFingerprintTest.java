@@ -16,6 +16,8 @@ import io.kmsjca.internal.crypto.Primitives;
 import io.kmsjca.internal.crypto.SecretBytes;
 import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.internal.format.EnvelopeHeader;
+import io.kmsjca.internal.format.KeySlot;
+import io.kmsjca.internal.format.KeySlots;
 import io.kmsjca.internal.format.RootKeyHeader;
 import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.spi.KeyRecord;
@@ -53,6 +55,7 @@ class FormatFingerprintTest {
             "wrapped-key", "1:19f9c5725a681774510b37d60f3769e9b50c77a9ecee08973499756ca8fbb8ff",
             "store-image", "1:3e196d6bddc0c0c616484645e68cf488fc6358a50d7b852f2f9ba7bd1ebd2b37",
             "root-key-header", "1:e1472f97bcdea1f33d5607a5a8c24d7d6f72f5feed1d5a28a4124aa7898430d3",
+            "root-key-header-slots", "2:bd92f1750b4ad6bf063084568e562d392a259f265cb3858884b516515be22a5b",
             "record-payload", "2:1f3a1ec6de6c196dcc76188fc0aabbd94f8d0586ec8994c1435ab1c19cc2e0ac",
             "record-payload-with-access", "3:8607408171e2505bc26737acb830a9ecd337cc42244b95762f49b3e2242ffb58",
             "encryption-context", "1:963abe4725519766d26eea706d6868465b5df0846e995de422d043e666f4d68f",
@@ -84,6 +87,14 @@ class FormatFingerprintTest {
             }
         });
         byte[] root = new RootKeyHeader(Argon2Params.of(64, 1, 1), new byte[16], new byte[12], new byte[48]).encode();
+        // version 2: the version-1 slot carried over, a password slot and a key-file slot, and the AAD of each kind
+        KeySlots slots = KeySlots.decode(root)
+                .with(new KeySlot(KeySlot.Kind.PASSWORD, "alice", KeySlot.ADMINISTRATOR, Argon2Params.of(64, 1, 1),
+                        new byte[16], new byte[12], new byte[48]))
+                .with(new KeySlot(KeySlot.Kind.KEY_FILE, "svc", KeySlot.ACTS_FOR_OTHERS, null, new byte[16], new byte[12],
+                        new byte[48]));
+        byte[] slotBytes = slots.encode();
+        byte[] slotAads = concat(concat(slots.slots().get(0).aad(), slots.slots().get(1).aad()), slots.slots().get(2).aad());
         MasterKey key = new MasterKey(ID, 1, "desc", KeyState.ENABLED, KeyManagerType.CUSTOMER, T, null, List.of("orders"),
                 Map.of("team", "shop", "cost-center", "42"), 365, 1, List.of(new KeyVersion(1, T, KeyOrigin.GENERATED, RotationReason.CREATED, MATERIAL, 5)));
         byte[] payload = MasterKeyCodec.encode(key);
@@ -106,6 +117,7 @@ class FormatFingerprintTest {
                 "wrapped-key", WrappedKeyBlob.VERSION + ":" + sha(wrapped),
                 "store-image", image[STORE_IMAGE_VERSION_OFFSET] + ":" + sha(image),
                 "root-key-header", root[ROOT_KEY_HEADER_VERSION_OFFSET] + ":" + sha(root),
+                "root-key-header-slots", slotBytes[ROOT_KEY_HEADER_VERSION_OFFSET] + ":" + sha(concat(slotBytes, slotAads)),
                 // a key with the default access rules is written as version 2, byte for byte as before
                 "record-payload", payload[0] + ":" + sha(payload),
                 "record-payload-with-access", guardedPayload[0] + ":" + sha(guardedPayload),
