@@ -18,13 +18,16 @@ import java.util.Map;
  *                            so only {@code kms.password.*} is read beside it
  * @param store               the store: a live file, or a backend shared by many processes
  * @param password            where the store password comes from
+ * @param credentialFile      or a key-file credential ({@code kms create-credential --key-file-out}): the store opens
+ *                            as that credential's principal (docs/authorization.md, "Credentials"); instead of
+ *                            {@code kms.password.*}, and not with {@code kms.config-file}, which names its own
  * @param kdf                 the Argon2id cost of new passwords
  * @param audit               how audit events are delivered, and the built-in sinks
  * @param maintenanceInterval how often scheduled rotations and deletions run (default one minute; 0 for never)
  */
 @ConfigurationProperties("kms")
 public record KmsProperties(Path configFile, @DefaultValue Store store, @DefaultValue Password password,
-                            @DefaultValue Kdf kdf, @DefaultValue Audit audit, Duration maintenanceInterval) {
+                            Path credentialFile, @DefaultValue Kdf kdf, @DefaultValue Audit audit, Duration maintenanceInterval) {
 
     /**
      * @param file     the live key store file, created when absent

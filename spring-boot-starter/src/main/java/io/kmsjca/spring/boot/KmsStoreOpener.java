@@ -1,6 +1,7 @@
 package io.kmsjca.spring.boot;
 
 import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KmsCredential;
 import io.kmsjca.provider.KmsAdmin;
 import io.kmsjca.spi.KeyRecordStore;
 import io.kmsjca.spi.KeyRecordStoreFactory;
@@ -38,6 +39,9 @@ final class KmsStoreOpener {
             throw new IllegalStateException("name exactly one of kms.config-file, kms.store.file and kms.store.url ("
                     + named + " given)");
         }
+        if (p.credentialFile() != null) {
+            return openWithKeyFile(p, listeners);
+        }
         char[] password = KmsPasswordSource.read(p.password());
         try {
             if (p.configFile() != null) {
@@ -54,6 +58,22 @@ final class KmsStoreOpener {
         } finally {
             Arrays.fill(password, '\0');
         }
+    }
+
+    /** The store opened as the principal of the key file {@code kms.credential-file}. */
+    private static OpenedStore openWithKeyFile(KmsProperties p, List<AuditListener> listeners) throws IOException {
+        var pw = p.password();
+        if (p.configFile() != null || pw.file() != null || pw.env() != null || pw.value() != null) {
+            throw new IllegalStateException("kms.credential-file opens the store by itself: set no kms.password.* beside it,"
+                    + " and use kms.store.file or kms.store.url (a kms.config-file names its own credential.file)");
+        }
+        KmsCredential credential = KmsCredential.keyFile(p.credentialFile());
+        var options = KmsOptions.of(p, listeners);
+        if (p.store().file() != null) {
+            return new OpenedStore(KmsAdmin.open(p.store().file(), credential, options), null);
+        }
+        KeyRecordStore backend = backend(p.store().url(), p.store().settings());
+        return new OpenedStore(KmsAdmin.open(backend, credential, options), backend);
     }
 
     /** The store of a provider configured by {@code kms.config-file}, opened once by that provider. */

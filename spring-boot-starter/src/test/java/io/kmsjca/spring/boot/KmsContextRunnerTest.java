@@ -88,4 +88,42 @@ class KmsContextRunnerTest {
                     assertThat(health.health().getStatus()).isEqualTo(Status.UP);
                 });
     }
+
+    @Test
+    void aKeyFileCredentialOpensTheStoreAsItsPrincipal() throws Exception {
+        Path store = dir.resolve("keys.kms");
+        Path keyFile = dir.resolve("orders.key");
+        var options = io.kmsjca.keys.KeyServiceOptions.defaults().withKdf(io.kmsjca.keys.Argon2Params.insecureForTests())
+                .withMaintenanceInterval(java.time.Duration.ZERO);
+        try (KeyService admin = io.kmsjca.provider.KmsAdmin.open(store, "correct horse battery staple".toCharArray(), options)) {
+            admin.createKey("orders", "");
+            admin.createKey("payroll", "");
+            admin.putKeyPolicy("orders", """
+                    {"Version": "2012-10-17", "Statement": [
+                      {"Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"}]}""", false);
+            var created = admin.createCredential(io.kmsjca.keys.CredentialRequest.withKeyFile("orders-service"));
+            created.writeKeyFile(keyFile);
+            created.wipe();
+        }
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(KmsAutoConfiguration.class))
+                .withPropertyValues("kms.store.file=" + store, "kms.credential-file=" + keyFile,
+                        "kms.kdf.insecure-for-tests=true", "kms.maintenance-interval=0s")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    KeyService keys = context.getBean(KeyService.class);
+                    assertThat(keys.credential().principal()).isEqualTo("orders-service");
+                    var cipher = javax.crypto.Cipher.getInstance("KMSWrap", new io.kmsjca.provider.KmsProvider());
+                    cipher.init(javax.crypto.Cipher.WRAP_MODE, keys.findKey("orders").orElseThrow());
+                    assertThat(cipher.wrap(new javax.crypto.spec.SecretKeySpec(new byte[32], "AES"))).isNotEmpty();
+                    org.junit.jupiter.api.Assertions.assertThrows(io.kmsjca.keys.KeyUseDeniedException.class, () ->
+                            cipher.init(javax.crypto.Cipher.WRAP_MODE, keys.findKey("payroll").orElseThrow()),
+                            "a key user gets only what a policy names it for");
+                });
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(KmsAutoConfiguration.class))
+                .withPropertyValues("kms.store.file=" + store, "kms.credential-file=" + keyFile,
+                        "kms.password.value=also", "kms.maintenance-interval=0s")
+                .run(context -> assertThat(context).hasFailed());
+    }
 }
