@@ -1,0 +1,213 @@
+package io.kmsjca.internal.service;
+
+import io.kmsjca.audit.KmsAuditContext;
+import io.kmsjca.keys.GrantOperation;
+import io.kmsjca.keys.GrantRequest;
+import io.kmsjca.keys.KeyAccessDeniedException;
+import io.kmsjca.keys.KeyGrant;
+import io.kmsjca.keys.KeyUseDeniedException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The security review of the access model (issue #17): each test is a request the documented
+ * model (docs/authorization.md) must refuse, which the code as reviewed allowed. Real file
+ * stores; principals named with {@link KmsAuditContext#runAs}.
+ */
+class AccessReviewFindingsTest {
+
+    /** Alice administers and uses the key; nobody else is named. */
+    static final String ALICE_ONLY = """
+            {"Version": "2012-10-17", "Statement": [
+              {"Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"}]}""";
+
+    /** Everyone may do everything, except what the given statement denies. */
+    static String everyoneExcept(String denyStatement) {
+        return """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Sid": "Everyone", "Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"},
+                  %s]}""".formatted(denyStatement);
+    }
+
+    @TempDir
+    Path dir;
+    LifecycleFixture f;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new LifecycleFixture(dir);
+        f.keys.createKey("orders", "");
+    }
+
+    private void as(String principal, ThrowingRunnable action) throws Exception {
+        try (var scope = KmsAuditContext.runAs(principal)) {
+            action.run();
+        }
+    }
+
+    private <T> T as(String principal, ThrowingSupplier<T> action) throws Exception {
+        try (var scope = KmsAuditContext.runAs(principal)) {
+            return action.get();
+        }
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    interface ThrowingSupplier<T> {
+        T get() throws Exception;
+    }
+
+    // ------------------------------------------------------------ grants
+
+    /**
+     * A grant allowing RetireGrant lets its grantee retire that grant (AWS's rule), not every
+     * other principal's grant on the key: the grant's RetireGrant is not kms:RetireGrant on the key.
+     */
+    @Test
+    void aGranteeWithRetireGrantCannotRetireAnotherPrincipalsGrant() throws Exception {
+        as("alice", () -> f.keys.putKeyPolicy("orders", ALICE_ONLY, false));
+        KeyGrant bobs = as("alice", () -> f.keys.createGrant("orders",
+                GrantRequest.to("bob", Set.of(GrantOperation.Decrypt, GrantOperation.RetireGrant))));
+        KeyGrant carols = as("alice", () -> f.keys.createGrant("orders",
+                GrantRequest.to("carol", Set.of(GrantOperation.Decrypt))));
+
+        KeyAccessDeniedException e = assertThrows(KeyAccessDeniedException.class,
+                () -> as("bob", () -> f.keys.retireGrant("orders", carols.grantId())));
+        assertEquals("kms:RetireGrant", e.denial().action());
+        assertEquals(List.of(bobs.grantId(), carols.grantId()),
+                as("alice", () -> f.keys.listGrants("orders")).stream().map(KeyGrant::grantId).toList());
+
+        as("bob", () -> f.keys.retireGrant("orders", bobs.grantId())); // its own grant: AWS's rule
+        assertEquals(List.of(carols.grantId()),
+                as("alice", () -> f.keys.listGrants("orders")).stream().map(KeyGrant::grantId).toList());
+    }
+
+    // ------------------------------------------------------------ condition keys the key service must supply
+
+    /** AWS's documented way to forbid bypassing the lockout check: a Deny on kms:BypassPolicyLockoutSafetyCheck. */
+    @Test
+    void aDenyOnBypassPolicyLockoutSafetyCheckStopsTheBypass() throws Exception {
+        as("admin", () -> f.keys.putStorePolicy(everyoneExcept("""
+                {"Sid": "NoBypass", "Effect": "Deny", "Principal": "*", "Action": ["kms:PutKeyPolicy", "kms:CreateKey"],
+                 "Resource": "*", "Condition": {"Bool": {"kms:BypassPolicyLockoutSafetyCheck": "true"}}}"""), false));
+
+        KeyAccessDeniedException e = assertThrows(KeyAccessDeniedException.class,
+                () -> as("bob", () -> f.keys.putKeyPolicy("orders", ALICE_ONLY, true)));
+        assertEquals("NoBypass", e.denial().statementId());
+        as("alice", () -> f.keys.putKeyPolicy("orders", ALICE_ONLY, false)); // without the bypass: allowed
+    }
+
+    /** The Deny form of AWS's "persistent resources" condition: grants only for AWS services, which here are none. */
+    @Test
+    void aDenyOnGrantIsForAwsResourceStopsCreateGrant() throws Exception {
+        as("admin", () -> f.keys.putStorePolicy(everyoneExcept("""
+                {"Sid": "GrantsOnlyForServices", "Effect": "Deny", "Principal": "*", "Action": "kms:CreateGrant",
+                 "Resource": "*", "Condition": {"Bool": {"kms:GrantIsForAWSResource": "false"}}}"""), false));
+
+        KeyAccessDeniedException e = assertThrows(KeyAccessDeniedException.class, () -> as("bob",
+                () -> f.keys.createGrant("orders", GrantRequest.to("mallory", Set.of(GrantOperation.Decrypt)))));
+        assertEquals("GrantsOnlyForServices", e.denial().statementId());
+        assertTrue(as("admin", () -> f.keys.listGrants("orders")).isEmpty());
+    }
+
+    /** Grants only with an encryption-context constraint: a Deny on kms:GrantConstraintType absent. */
+    @Test
+    void aDenyOnGrantConstraintTypeDecidesByTheRequestsConstraint() throws Exception {
+        as("admin", () -> f.keys.putStorePolicy(everyoneExcept("""
+                {"Sid": "SubsetOnly", "Effect": "Deny", "Principal": "*", "Action": "kms:CreateGrant",
+                 "Resource": "*", "Condition": {"StringNotEqualsIfExists":
+                   {"kms:GrantConstraintType": "EncryptionContextSubset"}}}"""), false));
+
+        assertThrows(KeyAccessDeniedException.class, () -> as("bob", () -> f.keys.createGrant("orders",
+                GrantRequest.to("mallory", Set.of(GrantOperation.Decrypt)).contextEquals(Map.of("tenant", "1")))));
+        KeyGrant subset = as("bob", () -> f.keys.createGrant("orders",
+                GrantRequest.to("carol", Set.of(GrantOperation.Decrypt)).contextSubset(Map.of("tenant", "1"))));
+        assertEquals(List.of(subset.grantId()),
+                as("admin", () -> f.keys.listGrants("orders")).stream().map(KeyGrant::grantId).toList());
+    }
+
+    /** No imported key material in this store: a Deny on kms:KeyOrigin EXTERNAL. */
+    @Test
+    void aDenyOnKeyOriginExternalStopsImportingKeyMaterial() throws Exception {
+        as("admin", () -> f.keys.putStorePolicy(everyoneExcept("""
+                {"Sid": "NoImport", "Effect": "Deny", "Principal": "*", "Action": ["kms:CreateKey", "kms:ImportKeyMaterial"],
+                 "Resource": "*", "Condition": {"StringEquals": {"kms:KeyOrigin": "EXTERNAL"}}}"""), false));
+
+        KeyAccessDeniedException e = assertThrows(KeyAccessDeniedException.class,
+                () -> as("bob", () -> f.keys.importKeyMaterial("imported", new byte[32])));
+        assertEquals("NoImport", e.denial().statementId());
+        assertFalse(f.keys.hasAlias("imported"));
+        as("bob", () -> f.keys.createKey("generated", "")); // a generated key's origin is AWS_KMS: allowed
+    }
+
+    /** A cryptographic request carries kms:EncryptionAlgorithm and kms:KeySpec, as in AWS. */
+    @Test
+    void aDenyOnTheKeySpecOrAlgorithmDecidesCryptographicRequests() throws Exception {
+        byte[] blob = f.wrap("orders");
+        as("admin", () -> f.keys.putStorePolicy(everyoneExcept("""
+                {"Sid": "NoSymmetricDecrypt", "Effect": "Deny", "Principal": {"AWS": "bob"}, "Action": "kms:Decrypt",
+                 "Resource": "*", "Condition": {"StringEquals": {"kms:KeySpec": "SYMMETRIC_DEFAULT",
+                                                                 "kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}}}"""),
+                false));
+
+        KeyUseDeniedException e = assertThrows(KeyUseDeniedException.class, () -> as("bob", () -> f.unwrap("orders", blob)));
+        assertEquals("NoSymmetricDecrypt", e.denial().statementId());
+        assertEquals(32, as("carol", () -> f.unwrap("orders", blob)).length);
+    }
+
+    // ------------------------------------------------------------ requests that reached no check
+
+    /** managedKey creates a key: kms:CreateKey, which the store policy decides. */
+    @Test
+    void managedKeyCreatesAKeyOnlyForWhomTheStorePolicyAllowsCreateKey() throws Exception {
+        as("alice", () -> f.keys.putStorePolicy("""
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"}]}""", false));
+
+        KeyAccessDeniedException e = assertThrows(KeyAccessDeniedException.class,
+                () -> as("bob", () -> f.keys.managedKey("billing")));
+        assertEquals("kms:CreateKey", e.denial().action());
+        assertFalse(f.keys.hasAlias("kms/billing"));
+
+        var made = as("alice", () -> f.keys.managedKey("billing"));
+        assertEquals(made.keyId(), as("bob", () -> f.keys.managedKey("billing")).keyId()); // an existing one: a handle, as findKey
+    }
+
+    /** ListKeyRotations reads a key's versions: kms:ListKeyRotations, as every other read. */
+    @Test
+    void listKeyRotationsNeedsItsPermission() throws Exception {
+        as("alice", () -> f.keys.putKeyPolicy("orders", ALICE_ONLY, false));
+        as("alice", () -> f.keys.rotateKeyOnDemand("orders"));
+
+        KeyAccessDeniedException e = assertThrows(KeyAccessDeniedException.class,
+                () -> as("bob", () -> f.keys.listKeyRotations("orders")));
+        assertEquals("kms:ListKeyRotations", e.denial().action());
+        assertEquals(1, as("alice", () -> f.keys.listKeyRotations("orders")).size());
+    }
+
+    /** The deprecated aliases() lists what listAliases() lists, so the store policy decides it too. */
+    @Test
+    @SuppressWarnings("deprecation")
+    void theDeprecatedAliasListNeedsListAliases() throws Exception {
+        as("alice", () -> f.keys.putStorePolicy("""
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"}]}""", false));
+
+        assertThrows(KeyAccessDeniedException.class, () -> as("bob", () -> f.keys.listAliases()));
+        assertEquals(List.of(), as("bob", () -> f.keys.aliases()));
+        assertEquals(List.of("orders"), as("alice", () -> f.keys.aliases()));
+    }
+}
