@@ -166,10 +166,16 @@ public final class KeyAccess {
         return new Decision(false, null, "key policy");
     }
 
-    /** The first of {@code key}'s grants that lets {@code principal} perform {@code action} with {@code context}, or null. */
+    /**
+     * The first of {@code key}'s grants that lets {@code principal} perform {@code action} with
+     * {@code context}, or null. A grant's {@code RetireGrant} lets its grantee retire that grant
+     * alone and its {@code CreateGrant} lets it pass on what it has (AccessChanges decides both by
+     * the grant's own terms): neither is {@code kms:RetireGrant} or {@code kms:CreateGrant} on the
+     * whole key, which would let a grantee retire every other principal's grant.
+     */
     static KeyGrant grantAllowing(String principal, String action, MasterKey key, Map<String, String> context) {
         GrantOperation operation = GrantOperation.ofAction(action);
-        if (operation != null) {
+        if (operation != null && operation != GrantOperation.RetireGrant && operation != GrantOperation.CreateGrant) {
             for (KeyGrant grant : key.access().grants()) {
                 if (grant.allows(principal, operation, context)) {
                     return grant;
