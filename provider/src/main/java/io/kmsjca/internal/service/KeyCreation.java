@@ -70,8 +70,10 @@ public final class KeyCreation {
         return registry.atomically(() -> {
             Optional<MasterKey> existing = registry.lookup(alias);
             if (existing.isPresent()) {
-                return named(existing.get(), alias);
+                return named(existing.get(), alias); // a handle, as findKey gives: each use is authorized
             }
+            changes.authorize(AuditOperation.CREATE_KEY, "kms:CreateKey", null, alias,
+                    RequestKeys.createKey(KeyOrigin.GENERATED));
             return named(changes.newKey(AuditOperation.CREATE_KEY, alias, "provider-managed key of " + serviceName, Map.of(),
                     KeyManagerType.PROVIDER, MasterKey.DEFAULT_ROTATION_DAYS, RotationReason.CREATED, null), alias);
         });
