@@ -142,6 +142,41 @@ public final class KeyAccess {
      */
     Decision decide(String principal, String action, MasterKey key, Map<String, String> context,
                     Map<String, List<String>> otherKeys, PolicyDocument storePolicy, boolean useGrants) {
+        List<String> names = namesOf(principal);
+        if (names.size() == 1) {
+            return decideFor(names.get(0), action, key, context, otherKeys, storePolicy, useGrants);
+        }
+        // a Subject with several principals (a user and its groups): a Deny of any refuses, an Allow of any allows
+        Decision allowed = null;
+        Decision refused = null;
+        for (String name : names) {
+            Decision d = decideFor(name, action, key, context, otherKeys, storePolicy, useGrants);
+            if (!d.allowed() && d.statementId() != null) {
+                return d; // an explicit Deny (or an unreadable policy)
+            }
+            if (d.allowed()) {
+                allowed = d;
+            } else if (refused == null) {
+                refused = d;
+            }
+        }
+        return allowed != null ? allowed : refused;
+    }
+
+    /**
+     * The names {@code principal} answers to: each principal's name when it is the joined names
+     * of the caller's JAAS Subject (Principals joins them), else itself.
+     */
+    private static List<String> namesOf(String principal) {
+        if (principal.indexOf(',') < 0) {
+            return List.of(principal);
+        }
+        List<String> names = Principals.subjectPrincipalNames();
+        return names.size() > 1 && String.join(",", names).equals(principal) ? names : List.of(principal);
+    }
+
+    private Decision decideFor(String principal, String action, MasterKey key, Map<String, String> context,
+                               Map<String, List<String>> otherKeys, PolicyDocument storePolicy, boolean useGrants) {
         AccessRequest request = new AccessRequest(principal, action, key == null ? "*" : arn(key.id()), ACCOUNT,
                 context, clock.instant(), otherKeys);
         PolicyEvaluation byKey = key == null ? null : evaluate(key, request);

@@ -7,7 +7,6 @@ import io.kmsjca.keys.KeyAccessDeniedException;
 import io.kmsjca.keys.KeyGrant;
 import io.kmsjca.keys.KeyUseDeniedException;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -220,12 +219,10 @@ class AccessReviewFindingsTest {
     /**
      * A JAAS login gives a Subject several principals (the user and its groups). The request's
      * principal is their names joined ("mallory,staff"), which no statement naming "mallory"
-     * matches: a Deny naming the user does not apply once the login adds a group. Not fixed: the
-     * decision needs a principal set (deny if any is denied), a change to AccessRequest and the
-     * engine; see the review report.
+     * matches: a Deny naming the user did not apply once the login added a group. A request is now
+     * decided for each name: a Deny of any refuses.
      */
     @Test
-    @Disabled("finding 6 of the access review, not fixed: a Subject's principals are joined into one name")
     void aDenyNamingAUserAppliesWhenItsSubjectAlsoHasAGroup() throws Exception {
         byte[] blob = f.wrap("orders");
         as("admin", () -> f.keys.putStorePolicy(everyoneExcept("""
