@@ -10,10 +10,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.kmsjca.provider.KmsEncryptionContextSpec;
+
+import javax.crypto.Cipher;
 import javax.security.auth.Subject;
 import java.nio.file.Path;
 import java.security.Principal;
 import java.security.PrivilegedExceptionAction;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -245,5 +249,30 @@ class AccessReviewFindingsTest {
         } catch (java.security.PrivilegedActionException e) {
             throw e.getException();
         }
+    }
+
+    // ------------------------------------------------------------ remembered decisions
+
+    /**
+     * A decision that rests on aws:CurrentTime is never remembered, however the policy spells the
+     * key: JSON lets a policy write it with an escape (a backslash-u escape of its last letter), which
+     * names the same key to the engine.
+     */
+    @Test
+    void anAllowUntilADateEndsOnACipherInUseWhateverTheKeysSpelling() throws Exception {
+        as("alice", () -> f.keys.putKeyPolicy("orders", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"},
+                  {"Sid": "UntilFebruary", "Effect": "Allow", "Principal": {"AWS": "bob"}, "Action": "kms:Encrypt",
+                   "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTim\\u0065": "2026-02-01T00:00:00Z"}}}]}""",
+                false));
+        Cipher c = Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
+        as("bob", () -> c.init(Cipher.WRAP_MODE, f.keys.findKey("orders").orElseThrow(),
+                new KmsEncryptionContextSpec(Map.of())));
+        as("bob", () -> c.wrap(LifecycleFixture.DATA_KEY)); // January: allowed, and (wrongly) remembered
+
+        f.clock.advance(Duration.ofDays(40));
+        KeyUseDeniedException e = assertThrows(KeyUseDeniedException.class, () -> as("bob", () -> c.wrap(LifecycleFixture.DATA_KEY)));
+        assertEquals("kms:Encrypt", e.denial().action());
     }
 }
