@@ -5,6 +5,7 @@ import io.kmsjca.keys.GrantOperation;
 import io.kmsjca.keys.GrantRequest;
 import io.kmsjca.keys.KeyAccessDeniedException;
 import io.kmsjca.keys.KeyGrant;
+import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyUseDeniedException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -274,5 +275,39 @@ class AccessReviewFindingsTest {
         f.clock.advance(Duration.ofDays(40));
         KeyUseDeniedException e = assertThrows(KeyUseDeniedException.class, () -> as("bob", () -> c.wrap(LifecycleFixture.DATA_KEY)));
         assertEquals("kms:Encrypt", e.denial().action());
+    }
+
+    // ------------------------------------------------------------ checked and sound: kept as regressions
+
+    /**
+     * The provider-owned keys (the store policy's holder, the audit key) are reachable by no
+     * customer API under their ids: not found, so nobody can describe, tag, disable, delete, alias,
+     * grant on or put a policy on the key that carries the store policy.
+     */
+    @Test
+    void theProviderOwnedKeysAreFoundByNoCustomerApi() throws Exception {
+        as("admin", () -> f.keys.putStorePolicy(everyoneExcept("""
+                {"Sid": "NobodyCreatesKeys", "Effect": "Deny", "Principal": "*", "Action": "kms:CreateKey", "Resource": "*"}"""),
+                false));
+        for (String id : List.of(KeyAccess.STORE_POLICY_KEY.toString(), OwnedKeys.id(AuditKeys.PURPOSE).toString())) {
+            assertTrue(f.keys.registry().snapshot().byId().containsKey(java.util.UUID.fromString(id)), id);
+            assertTrue(f.keys.findKey(id).isEmpty());
+            assertThrows(KeyNotFoundException.class, () -> f.keys.describeKey(id));
+            assertThrows(KeyNotFoundException.class, () -> f.keys.putKeyPolicy(id, ALICE_ONLY, true));
+            assertThrows(KeyNotFoundException.class, () -> f.keys.getKeyPolicy(id));
+            assertThrows(KeyNotFoundException.class, () -> f.keys.tagKey(id, Map.of("a", "b")));
+            assertThrows(KeyNotFoundException.class, () -> f.keys.untagKey(id, List.of("kms:purpose")));
+            assertThrows(KeyNotFoundException.class, () -> f.keys.disableKey(id));
+            assertThrows(KeyNotFoundException.class, () -> f.keys.scheduleKeyDeletion(id, 7));
+            assertThrows(KeyNotFoundException.class, () -> f.keys.createAlias("grab", id));
+            assertEquals("kms:CreateKey", assertThrows(KeyAccessDeniedException.class, // a new key, not the owned one
+                    () -> f.keys.importKeyMaterial(id, new byte[32])).denial().action());
+            assertThrows(KeyNotFoundException.class,
+                    () -> f.keys.createGrant(id, GrantRequest.to("bob", Set.of(GrantOperation.Decrypt))));
+            assertThrows(KeyNotFoundException.class, () -> f.keys.listKeyRotations(id));
+        }
+        assertEquals(List.of("orders"), f.keys.listKeys().stream().flatMap(k -> k.aliases().stream()).toList());
+        KeyAccessDeniedException e = assertThrows(KeyAccessDeniedException.class, () -> f.keys.createKey("other", ""));
+        assertEquals("NobodyCreatesKeys", e.denial().statementId()); // the store policy still in force
     }
 }
