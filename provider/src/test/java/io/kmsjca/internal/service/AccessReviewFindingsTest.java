@@ -219,6 +219,25 @@ class AccessReviewFindingsTest {
         assertEquals(List.of("orders"), as("alice", () -> f.keys.aliases()));
     }
 
+    /**
+     * CreateAlias with a taken alias said which key the alias names before it checked the caller
+     * may do anything: a principal with no rights learned alias-to-key mappings that ListAliases
+     * and DescribeKey refuse it.
+     */
+    @Test
+    void createAliasSaysWhichKeyAnAliasNamesOnlyToWhomMayCreateTheAlias() throws Exception {
+        java.util.UUID orders = f.keys.findKey("orders").orElseThrow().keyId();
+        as("alice", () -> f.keys.putKeyPolicy("orders", ALICE_ONLY, false));
+        as("alice", () -> f.keys.putStorePolicy("""
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"}]}""", false));
+
+        KeyAccessDeniedException e = assertThrows(KeyAccessDeniedException.class,
+                () -> as("bob", () -> f.keys.createAlias("orders", orders.toString())));
+        assertFalse(e.getMessage().contains("already names"), e.getMessage());
+        assertEquals("kms:CreateAlias", e.denial().action());
+    }
+
     // ------------------------------------------------------------ principals
 
     /**
