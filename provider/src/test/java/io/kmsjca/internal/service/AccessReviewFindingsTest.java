@@ -329,4 +329,18 @@ class AccessReviewFindingsTest {
         KeyAccessDeniedException e = assertThrows(KeyAccessDeniedException.class, () -> f.keys.createKey("other", ""));
         assertEquals("NobodyCreatesKeys", e.denial().statementId()); // the store policy still in force
     }
+
+    /** As docs/authorization.md now says: nothing stands behind the store policy, so its Allow naming the account allows all. */
+    @Test
+    void aStorePolicyAllowNamingTheAccountAllowsEveryPrincipal() throws Exception {
+        as("alice", () -> f.keys.putStorePolicy("""
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"}, "Action": "kms:*", "Resource": "*"},
+                  {"Sid": "NotMallory", "Effect": "Deny", "Principal": {"AWS": "mallory"}, "Action": "kms:CreateKey", "Resource": "*"}]}""",
+                false));
+        as("bob", () -> f.keys.createKey("bobs", ""));
+        assertTrue(f.keys.hasAlias("bobs"));
+        assertEquals("NotMallory", assertThrows(KeyAccessDeniedException.class,
+                () -> as("mallory", () -> f.keys.createKey("mallorys", ""))).denial().statementId());
+    }
 }
