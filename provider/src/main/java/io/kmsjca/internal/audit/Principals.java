@@ -8,7 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.security.AccessController;
 import java.security.Principal;
-import java.util.stream.Collectors;
+import java.util.List;
 
 /** Resolves who made a request, in the order {@link KmsAuditContext} documents. */
 public final class Principals {
@@ -46,11 +46,20 @@ public final class Principals {
 
     /** The principals of the caller's Subject, sorted and joined; null if there is none. */
     private static String subjectNames() {
+        List<String> names = subjectPrincipalNames();
+        return names.isEmpty() ? null : String.join(",", names);
+    }
+
+    /**
+     * The names of the caller's Subject's principals, sorted (empty: no Subject): each is a name
+     * a policy may name, so an authorization decides by each of them, not by their joined name.
+     */
+    public static List<String> subjectPrincipalNames() {
         Subject subject = SUBJECT.current();
         if (subject == null || subject.getPrincipals().isEmpty()) {
-            return null;
+            return List.of();
         }
-        return subject.getPrincipals().stream().map(Principal::getName).sorted().collect(Collectors.joining(","));
+        return subject.getPrincipals().stream().map(Principal::getName).sorted().toList();
     }
 
     /** The caller's Subject, or null; never throws, so resolving a principal never fails a request. */

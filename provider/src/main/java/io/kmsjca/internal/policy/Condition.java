@@ -91,6 +91,11 @@ final class Condition {
         return new Condition(key, test, op.negated, set, ifExists, false, false, false);
     }
 
+    /** Whether this condition reads the time of the request ({@code aws:CurrentTime}, however the policy spelled it). */
+    boolean dependsOnTime() {
+        return key.type == ConditionKey.Type.DATE;
+    }
+
     boolean holds(AccessRequest request) {
         if (isNull) {
             int bits = key.scan(request, ANY);

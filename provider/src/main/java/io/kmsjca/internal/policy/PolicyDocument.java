@@ -18,7 +18,11 @@ public final class PolicyDocument {
     private PolicyDocument(String json, Statement[] statements) {
         this.json = json;
         this.statements = statements;
-        this.dependsOnTime = json.toLowerCase(java.util.Locale.ROOT).contains("aws:currenttime");
+        boolean time = false;
+        for (Statement st : statements) {
+            time |= st.dependsOnTime();
+        }
+        this.dependsOnTime = time; // from the compiled keys: JSON may spell a key with escapes
     }
 
     /**
@@ -61,7 +65,7 @@ public final class PolicyDocument {
 
     /**
      * Whether a decision under this document can change with time alone (it names
-     * {@code aws:CurrentTime}): then no decision may be remembered. Conservative: any mention counts.
+     * {@code aws:CurrentTime} in a condition, however spelled): then no decision may be remembered.
      */
     public boolean dependsOnTime() {
         return dependsOnTime;

@@ -99,6 +99,16 @@ final class Statement {
         return accounts.contains(request.account()) ? VIA_ACCOUNT : NO_PRINCIPAL;
     }
 
+    /** Whether a condition of this statement reads the time of the request. */
+    boolean dependsOnTime() {
+        for (Condition c : conditions) {
+            if (c.dependsOnTime()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean conditionsHold(AccessRequest request) {
         for (Condition c : conditions) {
             if (!c.holds(request)) {

@@ -59,11 +59,13 @@ final class AccessChanges {
         AuditOperation op = AuditOperation.PUT_KEY_POLICY;
         PolicyDocument document = parse(op, policy);
         registry.atomically(() -> {
-            MasterKey key = changes.find(keyRef, op);
+            MasterKey key = changes.lookup(keyRef, op);
+            changes.authorize(op, KeyAccess.action(op), key, null, RequestKeys.bypass(bypassLockoutCheck));
             if (!bypassLockoutCheck) {
                 MasterKey after = key.withAccess(key.access().withPolicy(document.json()), "given a key policy");
                 String principal = access.principal();
-                if (!access.decide(principal, "kms:PutKeyPolicy", after, Map.of(), Map.of()).allowed()) {
+                if (!access.decide(principal, "kms:PutKeyPolicy", after, Map.of(),
+                        RequestKeys.plus(RequestKeys.onKey(after), RequestKeys.bypass(false))).allowed()) {
                     throw changes.audited(op, key.id(), null, new InvalidKeyRequestException(
                             "the new key policy will not allow principal '" + principal + "' to update the key policy"
                                     + " in the future (AWS's lockout safety check); to put it anyway, bypass the check"));
@@ -86,10 +88,10 @@ final class AccessChanges {
     void putStorePolicy(String policy, boolean bypassLockoutCheck) throws KeyStoreException {
         AuditOperation op = AuditOperation.PUT_STORE_POLICY;
         PolicyDocument document = parse(op, policy);
-        changes.authorize(op, null, null);
+        changes.authorize(op, KeyAccess.action(op), null, null, RequestKeys.bypass(bypassLockoutCheck));
         String principal = access.principal();
-        if (!bypassLockoutCheck && !access.decide(principal, "kms:PutStorePolicy", null, Map.of(), Map.of(),
-                document, true).allowed()) {
+        if (!bypassLockoutCheck && !access.decide(principal, "kms:PutStorePolicy", null, Map.of(),
+                RequestKeys.bypass(false), document, true).allowed()) {
             throw changes.audited(op, null, null, new InvalidKeyRequestException("the new store policy will not allow"
                     + " principal '" + principal + "' to update the store policy in the future (the lockout safety"
                     + " check); to put it anyway, bypass the check"));
@@ -145,13 +147,10 @@ final class AccessChanges {
      */
     private void authorizeCreateGrant(AuditOperation op, String principal, MasterKey key, GrantRequest request)
             throws KeyStoreException {
-        Map<String, List<String>> keys = Map.of(
-                "kms:GrantOperations", request.operations().stream().map(Enum::name).sorted().toList(),
-                "kms:GranteePrincipal", List.of(request.granteePrincipal()),
-                "kms:RetiringPrincipal", request.retiringPrincipal() == null ? List.of() : List.of(request.retiringPrincipal()));
         if (access.unrestricted(key)) {
             return;
         }
+        Map<String, List<String>> keys = RequestKeys.plus(RequestKeys.onKey(key), RequestKeys.createGrant(request));
         KeyAccess.Decision byPolicy;
         try {
             byPolicy = access.decide(principal, "kms:CreateGrant", key, Map.of(), keys, access.storePolicy(), false);

@@ -30,11 +30,13 @@ public final class AliasChanges {
     void create(String alias, String key) throws KeyStoreException {
         String name = changes.customerAlias(alias, AuditOperation.CREATE_ALIAS);
         registry.atomically(() -> {
+            // authorized first: which key a taken alias names is for whom may create aliases on this key
+            MasterKey target = changes.find(key, AuditOperation.CREATE_ALIAS);
             if (registry.snapshot().byAlias().containsKey(name)) {
                 throw changes.audited(AuditOperation.CREATE_ALIAS, null, name, new InvalidKeyRequestException("alias " + name
                         + " already names key " + registry.snapshot().byAlias().get(name) + "; use updateAlias to move it"));
             }
-            return changes.change(AuditOperation.CREATE_ALIAS, key, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));
+            return changes.apply(AuditOperation.CREATE_ALIAS, target, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));
         });
     }
 

@@ -196,6 +196,11 @@ public final class EmbeddedKeyService implements KeyService {
     @Deprecated
     @Override
     public List<String> aliases() {
+        try {
+            changes.authorize(AuditOperation.DESCRIBE_KEY, "kms:ListAliases", null, null, Map.of());
+        } catch (KeyStoreException refused) {
+            return List.of(); // as listAliases() refuses (audited); this method declares no exception
+        }
         return queries.aliases();
     }
 
@@ -207,7 +212,9 @@ public final class EmbeddedKeyService implements KeyService {
 
     @Override
     public List<KeyRotation> listKeyRotations(String key) throws KeyStoreException {
-        return queries.listKeyRotations(key);
+        MasterKey found = changes.lookup(key, AuditOperation.DESCRIBE_KEY);
+        changes.authorize(AuditOperation.DESCRIBE_KEY, "kms:ListKeyRotations", found, null, Map.of());
+        return queries.listKeyRotations(found.id().toString());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.kmsjca.internal.service;
 
+import io.kmsjca.internal.audit.Principals;
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.policy.AccessRequest;
 import io.kmsjca.internal.policy.MalformedPolicyException;
@@ -165,6 +166,41 @@ public final class KeyAccess {
         if (key == null && caller.administersStore()) {
             return Decision.ALLOWED; // the store's root: whatever the store policy says
         }
+        List<String> names = caller.actsForOthers() ? namesOf(principal) : List.of(principal);
+        if (names.size() == 1) {
+            return decideFor(names.get(0), action, key, context, otherKeys, storePolicy, useGrants);
+        }
+        // a Subject with several principals (a user and its groups): a Deny of any refuses, an Allow of any allows
+        Decision allowed = null;
+        Decision refused = null;
+        for (String name : names) {
+            Decision d = decideFor(name, action, key, context, otherKeys, storePolicy, useGrants);
+            if (!d.allowed() && d.statementId() != null) {
+                return d; // an explicit Deny (or an unreadable policy)
+            }
+            if (d.allowed()) {
+                allowed = d;
+            } else if (refused == null) {
+                refused = d;
+            }
+        }
+        return allowed != null ? allowed : refused;
+    }
+
+    /**
+     * The names {@code principal} answers to: each principal's name when it is the joined names
+     * of the caller's JAAS Subject (Principals joins them), else itself.
+     */
+    private static List<String> namesOf(String principal) {
+        if (principal.indexOf(',') < 0) {
+            return List.of(principal);
+        }
+        List<String> names = Principals.subjectPrincipalNames();
+        return names.size() > 1 && String.join(",", names).equals(principal) ? names : List.of(principal);
+    }
+
+    private Decision decideFor(String principal, String action, MasterKey key, Map<String, String> context,
+                               Map<String, List<String>> otherKeys, PolicyDocument storePolicy, boolean useGrants) {
         AccessRequest request = new AccessRequest(principal, action, key == null ? "*" : arn(key.id()), ACCOUNT,
                 context, clock.instant(), otherKeys);
         PolicyEvaluation byKey = key == null ? null : evaluate(key, request);
@@ -192,10 +228,16 @@ public final class KeyAccess {
         return new Decision(false, null, "key policy");
     }
 
-    /** The first of {@code key}'s grants that lets {@code principal} perform {@code action} with {@code context}, or null. */
+    /**
+     * The first of {@code key}'s grants that lets {@code principal} perform {@code action} with
+     * {@code context}, or null. A grant's {@code RetireGrant} lets its grantee retire that grant
+     * alone and its {@code CreateGrant} lets it pass on what it has (AccessChanges decides both by
+     * the grant's own terms): neither is {@code kms:RetireGrant} or {@code kms:CreateGrant} on the
+     * whole key, which would let a grantee retire every other principal's grant.
+     */
     static KeyGrant grantAllowing(String principal, String action, MasterKey key, Map<String, String> context) {
         GrantOperation operation = GrantOperation.ofAction(action);
-        if (operation != null) {
+        if (operation != null && operation != GrantOperation.RetireGrant && operation != GrantOperation.CreateGrant) {
             for (KeyGrant grant : key.access().grants()) {
                 if (grant.allows(principal, operation, context)) {
                     return grant;

@@ -180,7 +180,8 @@ public final class KeyChanges {
             return;
         }
         String principal = access.principal();
-        KeyAccess.Decision decision = access.decide(principal, action, key, Map.of(), otherKeys);
+        KeyAccess.Decision decision = access.decide(principal, action, key, Map.of(),
+                key == null ? otherKeys : RequestKeys.plus(RequestKeys.onKey(key), otherKeys));
         if (!decision.allowed()) {
             throw audited(op, key == null ? null : key.id(), alias,
                     new KeyAccessDeniedException(decision.denial(principal, action, key == null ? null : key.id())));

@@ -5,6 +5,7 @@ import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.keys.CreateKeyRequest;
 import io.kmsjca.keys.InvalidKeyRequestException;
 import io.kmsjca.keys.KeyManagerType;
+import io.kmsjca.keys.KeyOrigin;
 import io.kmsjca.keys.RotationReason;
 
 import io.kmsjca.spi.audit.AuditOperation;
@@ -33,7 +34,8 @@ public final class KeyCreation {
     }
 
     Named create(CreateKeyRequest request) throws KeyStoreException {
-        changes.authorize(AuditOperation.CREATE_KEY, null, request.alias());
+        changes.authorize(AuditOperation.CREATE_KEY, "kms:CreateKey", null, request.alias(),
+                RequestKeys.createKey(KeyOrigin.GENERATED));
         String alias = request.alias() == null ? null : changes.customerAlias(request.alias(), AuditOperation.CREATE_KEY);
         return named(changes.newKey(AuditOperation.CREATE_KEY, alias, request.description(), request.tags(),
                 KeyManagerType.CUSTOMER, request.rotationPeriodDays(), RotationReason.CREATED, null), alias);
@@ -49,7 +51,7 @@ public final class KeyCreation {
         return registry.atomically(() -> {
             Optional<MasterKey> existing = name == null ? Optional.empty() : registry.lookup(name);
             if (existing.isEmpty()) {
-                changes.authorize(AuditOperation.CREATE_KEY, null, name);
+                changes.authorize(AuditOperation.CREATE_KEY, "kms:CreateKey", null, name, RequestKeys.createKey(KeyOrigin.IMPORTED));
                 String newAlias = name == null ? null : changes.customerAlias(name, op);
                 return named(changes.newKey(op, newAlias, "", Map.of(), KeyManagerType.CUSTOMER, 0, RotationReason.IMPORTED,
                         material), newAlias);
@@ -68,8 +70,10 @@ public final class KeyCreation {
         return registry.atomically(() -> {
             Optional<MasterKey> existing = registry.lookup(alias);
             if (existing.isPresent()) {
-                return named(existing.get(), alias);
+                return named(existing.get(), alias); // a handle, as findKey gives: each use is authorized
             }
+            changes.authorize(AuditOperation.CREATE_KEY, "kms:CreateKey", null, alias,
+                    RequestKeys.createKey(KeyOrigin.GENERATED));
             return named(changes.newKey(AuditOperation.CREATE_KEY, alias, "provider-managed key of " + serviceName, Map.of(),
                     KeyManagerType.PROVIDER, MasterKey.DEFAULT_ROTATION_DAYS, RotationReason.CREATED, null), alias);
         });

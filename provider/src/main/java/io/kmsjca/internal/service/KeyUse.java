@@ -14,7 +14,6 @@ import io.kmsjca.spi.OutOfSyncException;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import java.security.InvalidKeyException;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -79,7 +78,7 @@ public final class KeyUse {
                 return;
             }
         }
-        KeyAccess.Decision decision = access.decide(principal, action, key, context.pairs(), Map.of());
+        KeyAccess.Decision decision = access.decide(principal, action, key, context.pairs(), RequestKeys.use(key));
         if (!decision.allowed()) {
             throw new KeyUseDeniedException(decision.denial(principal, action, key.id()));
         }
