@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.kmsjca.internal.service.AsPrincipal.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,25 +59,6 @@ class AccessReviewFindingsTest {
         f.keys.createKey("orders", "");
     }
 
-    private void as(String principal, ThrowingRunnable action) throws Exception {
-        try (var scope = KmsAuditContext.runAs(principal)) {
-            action.run();
-        }
-    }
-
-    private <T> T as(String principal, ThrowingSupplier<T> action) throws Exception {
-        try (var scope = KmsAuditContext.runAs(principal)) {
-            return action.get();
-        }
-    }
-
-    interface ThrowingRunnable {
-        void run() throws Exception;
-    }
-
-    interface ThrowingSupplier<T> {
-        T get() throws Exception;
-    }
 
     // ------------------------------------------------------------ grants
 

@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static io.kmsjca.internal.service.AsPrincipal.as;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -117,15 +118,6 @@ class CredentialsTest {
         return openWith(KmsCredential.keyFile(appKeyFile));
     }
 
-    static void as(String principal, ThrowingRunnable action) throws Exception {
-        try (var scope = KmsAuditContext.runAs(principal)) {
-            action.run();
-        }
-    }
-
-    interface ThrowingRunnable {
-        void run() throws Exception;
-    }
 
     static byte[] wrap(KeyService keys, String key) throws Exception {
         Cipher c = Cipher.getInstance("KMSWrap", PROVIDER);
