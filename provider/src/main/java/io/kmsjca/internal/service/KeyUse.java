@@ -89,9 +89,10 @@ public final class KeyUse {
     }
 
     /**
-     * The last few requests this thread was allowed (a wrap and an unwrap alternate), each remembered while nothing it rests on changes: the
-     * key's record (its policy and grants, at that revision), the store policy's revision, the
-     * principal, the action and the very context object a cipher reuses. A decision a policy makes
+     * The last few requests this thread was allowed (a wrap and an unwrap alternate), each
+     * remembered while nothing it rests on changes: the key's record (its policy and grants, at
+     * that revision), the store policy's revision, the principal, the action and the very context
+     * object a cipher reuses. A decision a policy makes
      * with {@code aws:CurrentTime} is never remembered. Per thread, so the hot path shares nothing.
      */
     private record Allowed(UUID keyId, long keyRevision, long storeRevision, String principal, String action,
