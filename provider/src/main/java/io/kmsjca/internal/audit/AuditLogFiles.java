@@ -19,14 +19,17 @@ public final class AuditLogFiles {
     private AuditLogFiles() {
     }
 
+    /** The number of a rotated file's name: six digits, more past 999,999. */
+    private static final Pattern NUMBER = Pattern.compile(".*\\.(\\d{6,9})");
+
     public static List<Path> inOrder(Path current) throws IOException {
         Path dir = current.toAbsolutePath().getParent();
         String name = current.getFileName().toString();
-        Pattern rotated = Pattern.compile(Pattern.quote(name) + "\\.(\\d{6})");
+        Pattern rotated = Pattern.compile(Pattern.quote(name) + "\\.(\\d{6,9})");
         List<Path> files = new ArrayList<>();
         try (Stream<Path> all = Files.list(dir)) {
             all.filter(p -> rotated.matcher(p.getFileName().toString()).matches())
-                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .sorted(Comparator.comparingInt(AuditLogFiles::number)) // by number: 1000000 after 999999
                     .forEach(files::add);
         }
         if (Files.exists(current)) {
@@ -35,16 +38,26 @@ public final class AuditLogFiles {
         return files;
     }
 
-    /** The name the current file gets when it is rotated away. */
+    /**
+     * The name the current file gets when it is rotated away: one past the highest rotated file.
+     * Lists the folder: a writer calls it once, then {@link #rotated} with the number it keeps.
+     */
     public static Path nextRotated(Path current) throws IOException {
-        List<Path> files = inOrder(current);
         int next = 1;
-        for (Path p : files) {
-            Matcher m = Pattern.compile(".*\\.(\\d{6})").matcher(p.getFileName().toString());
-            if (m.matches()) {
-                next = Math.max(next, Integer.parseInt(m.group(1)) + 1);
-            }
+        for (Path p : inOrder(current)) {
+            next = Math.max(next, number(p) + 1);
         }
-        return current.resolveSibling(current.getFileName() + String.format(".%06d", next));
+        return rotated(current, next);
+    }
+
+    /** The rotated file of number {@code n}: {@code NAME.00000n}. */
+    public static Path rotated(Path current, int n) {
+        return current.resolveSibling(current.getFileName() + String.format(".%06d", n));
+    }
+
+    /** The number of a rotated file ({@code NAME.000042}: 42), or 0 for the current file. */
+    public static int number(Path file) {
+        Matcher m = NUMBER.matcher(file.getFileName().toString());
+        return m.matches() ? Integer.parseInt(m.group(1)) : 0;
     }
 }

@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -395,12 +396,24 @@ public final class JsonLinesAuditSink implements AuditListener {
         }
     }
 
-    /** Under the lock: the full file becomes NAME.00000N and a new, empty one takes its place. */
+    /** The number the next rotated file takes, once known (0: look it up). Guarded by the log's lock. */
+    private int nextRotation;
+
+    /**
+     * Under the lock: the full file becomes NAME.00000N and a new, empty one takes its place. The
+     * next number is kept, so a rotation does not list a folder of thousands of rotated files; it
+     * is looked up again when that file exists (another writer of the log rotated meanwhile), as
+     * a rename must never replace a rotated file.
+     */
     private void rotate() throws IOException {
         channel.force(true);
         channel.close();
-        Path target = AuditLogFiles.nextRotated(file);
+        Path target = nextRotation > 0 ? AuditLogFiles.rotated(file, nextRotation) : null;
+        if (target == null || Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            target = AuditLogFiles.nextRotated(file);
+        }
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        nextRotation = AuditLogFiles.number(target) + 1;
         reopen(); // creates the new current file and fsyncs the folder: the rename is durable with it
         knownSize = channel.size();
     }
