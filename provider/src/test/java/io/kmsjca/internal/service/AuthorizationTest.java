@@ -283,6 +283,19 @@ class AuthorizationTest {
                 GrantRequest.to("app", Set.of(GrantOperation.DescribeKey)).contextSubset(Map.of("a", "b"))));
         assertThrows(InvalidKeyRequestException.class, () -> f.keys.createGrant("orders",
                 GrantRequest.to("app", Set.of(GrantOperation.Decrypt)).name("no spaces")));
+        var tooLong = assertThrows(InvalidKeyRequestException.class, () -> f.keys.createGrant("orders",
+                GrantRequest.to("a".repeat(257), Set.of(GrantOperation.Decrypt))));
+        assertTrue(tooLong.getMessage().contains("256 bytes"), tooLong.getMessage());
+        assertThrows(InvalidKeyRequestException.class, () -> f.keys.createGrant("orders",
+                GrantRequest.to("app", Set.of(GrantOperation.Decrypt)).retiringPrincipal("é".repeat(129))),
+                "257 characters' worth of UTF-8 bytes: bounded in bytes, as the record stores them");
+        var bigConstraint = assertThrows(InvalidKeyRequestException.class, () -> f.keys.createGrant("orders",
+                GrantRequest.to("app", Set.of(GrantOperation.Decrypt)).contextSubset(Map.of("k", "v".repeat(1024)))));
+        assertTrue(bigConstraint.getMessage().contains("1024 bytes"), bigConstraint.getMessage());
+        assertThrows(InvalidKeyRequestException.class, () -> f.keys.createGrant("orders",
+                GrantRequest.to("app", Set.of(GrantOperation.Decrypt)).contextEquals(Map.of("a", "b"))
+                        .contextSubset(Map.of("c", "d"))), "one kind of constraint, not both");
+        assertEquals(List.of(), f.keys.listGrants("orders"), "nothing was created by a refused request");
         for (int i = 0; i < io.kmsjca.internal.model.AccessRules.MAX_GRANTS; i++) {
             f.keys.createGrant("orders", GrantRequest.to("app" + i, Set.of(GrantOperation.Decrypt)));
         }
