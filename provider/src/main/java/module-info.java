@@ -11,6 +11,9 @@ module io.kmsjca.provider {
     exports io.kmsjca.provider;
     exports io.kmsjca.keys;
     exports io.kmsjca.audit;
+    // the server's adapter shares these with the provider's remote client (docs/server.md)
+    exports io.kmsjca.internal.json to io.kmsjca.server;
+    exports io.kmsjca.internal.sigv4 to io.kmsjca.server;
 
     uses io.kmsjca.spi.KeyRecordStoreFactory;
     uses io.kmsjca.spi.audit.AuditListener;

@@ -300,6 +300,39 @@ public interface KeyService extends AutoCloseable {
     CredentialInfo credential();
 
     /**
+     * Makes an access key for {@code principal}: an id and a secret that sign requests to a
+     * kms-jca server (AWS Signature Version 4), its requests made as {@code principal} and decided
+     * as an administrator's when {@code administrator}. The secret is sealed in the store and
+     * returned this once. Only a request made with an administrator credential may; audited
+     * CREATE_ACCESS_KEY.
+     *
+     * @throws InvalidKeyRequestException the principal's name is invalid, or the store has the most access keys it keeps
+     * @throws KeyAccessDeniedException   the store was not opened with an administrator credential
+     */
+    CreatedAccessKey createAccessKey(String principal, boolean administrator) throws KeyStoreException;
+
+    /** The store's access keys, never their secrets; for administrator credentials only. */
+    List<AccessKeyInfo> listAccessKeys() throws KeyStoreException;
+
+    /**
+     * Removes an access key: requests signed with it are refused from the next one each server
+     * checks (at once in this JVM; after {@link #refresh()} in another). Audited DELETE_ACCESS_KEY.
+     *
+     * @throws InvalidKeyRequestException no such access key
+     * @throws KeyAccessDeniedException   the store was not opened with an administrator credential
+     */
+    void deleteAccessKey(String accessKeyId) throws KeyStoreException;
+
+    /**
+     * The access key {@code accessKeyId}, to authenticate a signed request and make it as its
+     * principal; empty if the store has no such key. For a store opened with a credential that
+     * acts for others (a server's), since it lets the caller make requests as another principal.
+     *
+     * @throws KeyAccessDeniedException the store was not opened with a credential that acts for others
+     */
+    java.util.Optional<AccessKeySigner> accessKey(String accessKeyId) throws KeyStoreException;
+
+    /**
      * Whether {@code password} opens the credential this store was opened with (true for a store
      * never written with a password; false when that credential is a key file or was deleted).
      * Another principal's password is false. Costs one password derivation.

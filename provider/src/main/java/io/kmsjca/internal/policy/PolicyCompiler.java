@@ -223,7 +223,7 @@ final class PolicyCompiler {
         }
         List<String> out = new ArrayList<>(raw.size());
         for (Object v : raw) {
-            if (v instanceof String || v instanceof Boolean || v instanceof PolicyJson.Num) {
+            if (v instanceof String || v instanceof Boolean || v instanceof io.kmsjca.internal.json.StrictJson.Num) {
                 out.add(v.toString());
             } else {
                 throw refuse("condition " + operator + " on " + key + " takes strings, numbers or booleans");

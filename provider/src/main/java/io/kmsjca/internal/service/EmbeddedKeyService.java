@@ -364,6 +364,26 @@ public final class EmbeddedKeyService implements KeyService {
         return new CredentialInfo(c.principal(), c.kind(), c.administrator(), c.actsForOthers());
     }
 
+    @Override
+    public io.kmsjca.keys.CreatedAccessKey createAccessKey(String principal, boolean administrator) throws KeyStoreException {
+        throw new UnsupportedOperationException("access keys: not yet"); // TODO(wt-access)
+    }
+
+    @Override
+    public List<io.kmsjca.keys.AccessKeyInfo> listAccessKeys() throws KeyStoreException {
+        throw new UnsupportedOperationException("access keys: not yet"); // TODO(wt-access)
+    }
+
+    @Override
+    public void deleteAccessKey(String accessKeyId) throws KeyStoreException {
+        throw new UnsupportedOperationException("access keys: not yet"); // TODO(wt-access)
+    }
+
+    @Override
+    public java.util.Optional<io.kmsjca.keys.AccessKeySigner> accessKey(String accessKeyId) throws KeyStoreException {
+        throw new UnsupportedOperationException("access keys: not yet"); // TODO(wt-access)
+    }
+
     /** The credential this store was opened with. */
     CredentialIdentity caller() {
         return access.caller();
