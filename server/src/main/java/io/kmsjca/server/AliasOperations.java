@@ -1,5 +1,6 @@
 package io.kmsjca.server;
 
+import io.kmsjca.keys.InvalidKeyRequestException;
 import io.kmsjca.keys.KeyAlias;
 
 import java.util.ArrayList;
@@ -28,7 +29,17 @@ final class AliasOperations {
         table.put("ListAliases", this::listAliases);
         table.put("CreateAlias", r -> {
             String alias = KeyIds.requireAliasName(r.requiredString("AliasName", MAX_ALIAS_CHARS));
-            kms.service().createAlias(alias, kms.key(r, "TargetKeyId"));
+            String target = kms.key(r, "TargetKeyId");
+            try {
+                kms.service().createAlias(alias, target);
+            } catch (InvalidKeyRequestException e) {
+                // the service refuses a taken alias as an invalid request; AWS names it AlreadyExistsException
+                if (kms.service().hasAlias(alias)) {
+                    throw new KmsError("AlreadyExistsException", 400, "An alias with the name "
+                            + kms.ids().aliasArn(alias) + " already exists");
+                }
+                throw e;
+            }
             return Map.of();
         });
         table.put("UpdateAlias", r -> {
