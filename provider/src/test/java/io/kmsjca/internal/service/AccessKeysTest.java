@@ -200,6 +200,23 @@ class AccessKeysTest {
     }
 
     @Test
+    void theStoreKeepsAtMostAThousandAccessKeys() throws Exception {
+        try (KeyService store = KmsAdmin.open(new io.kmsjca.spi.MemoryKeyRecordStore(), ADMIN_PASSWORD, options())) {
+            String first = null;
+            for (int i = 0; i < AccessKeys.MAX_ACCESS_KEYS; i++) {
+                String id = store.createAccessKey("p" + i, false).info().accessKeyId();
+                first = first == null ? id : first;
+            }
+            assertEquals(1000, store.listAccessKeys().size());
+            var full = assertThrows(InvalidKeyRequestException.class, () -> store.createAccessKey("one-more", false));
+            assertTrue(full.getMessage().contains("1000"), full.getMessage());
+            store.deleteAccessKey(first);
+            store.createAccessKey("one-more", false);
+            assertEquals(1000, store.listAccessKeys().size());
+        }
+    }
+
+    @Test
     void badPrincipalsAreRefused() throws Exception {
         KeyService admin = admin();
         for (String bad : List.of("", " alice", "a\nb", "x".repeat(257))) {
