@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.model.AccessDeniedException;
 import software.amazon.awssdk.services.kms.model.AlreadyExistsException;
 import software.amazon.awssdk.services.kms.model.DisabledException;
 import software.amazon.awssdk.services.kms.model.IncorrectKeyException;
@@ -110,10 +109,12 @@ class KmsServerErrorsTest {
                   {"Effect": "Allow", "Principal": {"AWS": "app"}, "Action": "kms:Encrypt", "Resource": "*"}]}"""));
         KmsClient app = fixture.client(fixture.app);
         SdkBytes mine = app.encrypt(b -> b.keyId(key).plaintext(SdkBytes.fromUtf8String("allowed"))).ciphertextBlob();
-        var e = assertThrows(AccessDeniedException.class, () -> app.decrypt(b -> b.ciphertextBlob(mine)));
+        var e = assertThrows(KmsException.class, () -> app.decrypt(b -> b.ciphertextBlob(mine)));
+        assertEquals("AccessDeniedException", e.awsErrorDetails().errorCode());
         assertEquals(400, e.statusCode());
         assertTrue(e.getMessage().contains("'app'") && e.getMessage().contains("kms:Decrypt"), e.getMessage());
-        assertThrows(AccessDeniedException.class, () -> app.disableKey(b -> b.keyId(key)));
+        assertEquals("AccessDeniedException", assertThrows(KmsException.class, () -> app.disableKey(b -> b.keyId(key)))
+                .awsErrorDetails().errorCode());
         assertEquals("allowed", alice.decrypt(b -> b.ciphertextBlob(mine)).plaintext().asUtf8String());
     }
 

@@ -52,7 +52,7 @@ final class ServerFixture implements AutoCloseable {
         }
     }
 
-    ServerFixture(Path dir) throws IOException {
+    ServerFixture(Path dir) throws IOException, java.security.KeyStoreException {
         this.dir = dir;
         this.file = dir.resolve("keys.kms");
         this.serverKeyFile = dir.resolve("server.key");
