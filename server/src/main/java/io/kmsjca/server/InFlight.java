@@ -12,6 +12,7 @@ final class InFlight {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
+    private final java.util.concurrent.CountDownLatch closingBegan = new java.util.concurrent.CountDownLatch(1);
     private int count;
     private boolean closing;
 
@@ -58,6 +59,7 @@ final class InFlight {
         lock.lock();
         try {
             closing = true;
+            closingBegan.countDown();
             long nanos = grace.toNanos();
             while (count > 0 && nanos > 0) {
                 nanos = idle.awaitNanos(nanos);
@@ -66,6 +68,11 @@ final class InFlight {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Waits until closing began: new requests are refused from then on (for tests of the shutdown). */
+    void awaitClosing() throws InterruptedException {
+        closingBegan.await();
     }
 
     /** The requests being served now. */

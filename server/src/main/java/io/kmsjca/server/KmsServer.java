@@ -123,6 +123,11 @@ public final class KmsServer implements AutoCloseable {
         return URI.create((options.plainHttp() ? "http" : "https") + "://" + host + ":" + a.getPort());
     }
 
+    /** Waits until {@link #close()} began refusing new requests (tests of the shutdown wait on it). */
+    void awaitClosing() throws InterruptedException {
+        inFlight.awaitClosing();
+    }
+
     /** The options it was started with. */
     public ServerOptions options() {
         return options;

@@ -87,9 +87,14 @@ final class ServerFixture implements AutoCloseable {
     }
 
     ServerFixture start(UnaryOperator<ServerOptions.Builder> options) throws IOException {
+        return start(options, UnaryOperator.identity());
+    }
+
+    /** Serves {@code wrap} of the store's service (a test's delegate that pauses or counts calls). */
+    ServerFixture start(UnaryOperator<ServerOptions.Builder> options, UnaryOperator<KeyService> wrap) throws IOException {
         service = KmsAdmin.open(file, KmsCredential.keyFile(serverKeyFile), options());
         open.add(service);
-        server = KmsServer.start(service, options.apply(ServerOptions.builder().region(REGION)).build());
+        server = KmsServer.start(wrap.apply(service), options.apply(ServerOptions.builder().region(REGION)).build());
         open.add(0, server);
         return this;
     }
