@@ -88,7 +88,16 @@ final class AccessKeyRecord {
     }
 
     static UUID slotId(int n) {
-        return OwnedKeys.id(SLOT_PURPOSE + n);
+        return SLOT_IDS[n];
+    }
+
+    /** Every slot's id, derived once: scans of the snapshot check each provider-owned key against it. */
+    private static final UUID[] SLOT_IDS = new UUID[AccessKeys.MAX_ACCESS_KEYS];
+
+    static {
+        for (int n = 0; n < SLOT_IDS.length; n++) {
+            SLOT_IDS[n] = OwnedKeys.id(SLOT_PURPOSE + n);
+        }
     }
 
     /** The id of the access key a slot holds, or null when it is free. */
