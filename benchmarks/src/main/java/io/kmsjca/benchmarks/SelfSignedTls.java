@@ -1,0 +1,75 @@
+package io.kmsjca.benchmarks;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A server certificate for {@code localhost}/{@code 127.0.0.1} made by the JDK's own
+ * {@code keytool} (run as a process from this JVM's {@code java.home}), the server's
+ * {@link SSLContext} from it, and the trust managers a client needs to trust it.
+ */
+final class SelfSignedTls {
+
+    private static final char[] PASSWORD = "bench-only".toCharArray();
+
+    private final KeyStore keyStore;
+
+    private SelfSignedTls(KeyStore keyStore) {
+        this.keyStore = keyStore;
+    }
+
+    static SelfSignedTls create(Path dir) throws IOException, GeneralSecurityException, InterruptedException {
+        Path p12 = dir.resolve("server.p12");
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg", "EC",
+                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", p12.toString(),
+                "-storepass", new String(PASSWORD)).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException("keytool failed: " + output);
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(p12)) {
+            ks.load(in, PASSWORD);
+        }
+        return new SelfSignedTls(ks);
+    }
+
+    SSLContext serverContext() throws GeneralSecurityException {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keyStore, PASSWORD);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        return context;
+    }
+
+    TrustManager[] trustManagers() {
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(keyStore);
+            return tmf.getTrustManagers();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void delete(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+}
