@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.DisabledException;
+import software.amazon.awssdk.services.kms.model.KmsException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +81,17 @@ class KmsServerFleetTest {
         viaA.disableKey(r -> r.keyId(key));
         storeB.refresh();
         assertThrows(DisabledException.class, () -> viaB.decrypt(r -> r.ciphertextBlob(blob)));
+
+        // an access key deleted in any process of the fleet signs nothing more, on every server
+        try (KeyService admin = KmsAdmin.open(PostgresKeyRecordStore.open(settings), ServerFixture.ADMIN_PASSWORD, options)) {
+            admin.deleteAccessKey(alice.id());
+        }
+        storeA.refresh();
+        storeB.refresh();
+        for (KmsClient client : List.of(viaA, viaB)) {
+            KmsException refused = assertThrows(KmsException.class, client::listKeys);
+            assertEquals("UnrecognizedClientException", refused.awsErrorDetails().errorCode());
+        }
     }
 
     private static List<AutoCloseable> reversed(List<AutoCloseable> list) {
