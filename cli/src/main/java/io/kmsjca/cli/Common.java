@@ -39,6 +39,10 @@ final class Common {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
+    /** The region and account of the store's ARNs and account principal ({@link #useRegionAndAccount}). */
+    private String region = KeyServiceOptions.DEFAULT_REGION;
+    private String account = KeyServiceOptions.DEFAULT_ACCOUNT;
+
     @Option(names = "--keystore", paramLabel = "FILE", description = "The key store file (default: $KMS_KEYSTORE).")
     Path keystore;
 
@@ -156,8 +160,22 @@ final class Common {
         }
     }
 
+    /**
+     * Opens the store with this region and account instead of the defaults, so that its key ARNs
+     * and the account its policies name are those a server announces ({@code kms server --region --account}).
+     */
+    void useRegionAndAccount(String nextRegion, String nextAccount) {
+        try {
+            KeyServiceOptions.defaults().withRegionAndAccount(nextRegion, nextAccount);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
+        }
+        region = nextRegion;
+        account = nextAccount;
+    }
+
     private KeyServiceOptions fileOptions() {
-        KeyServiceOptions defaults = KeyServiceOptions.defaults();
+        KeyServiceOptions defaults = KeyServiceOptions.defaults().withRegionAndAccount(region, account);
         return defaults.withAudit(defaults.audit().withFile(auditLogFile(), true, defaults.audit().fileMaxBytes()));
     }
 
@@ -179,6 +197,11 @@ final class Common {
      */
     private KeyService openConfigured(char[] password) {
         Path file = configFile();
+        if (!region.equals(KeyServiceOptions.DEFAULT_REGION) || !account.equals(KeyServiceOptions.DEFAULT_ACCOUNT)) {
+            Arrays.fill(password, '\0');
+            throw new CliException(ExitCode.USAGE, "with --config, the store's region and account are the configuration's "
+                    + "(store.region, store.account), not --region/--account");
+        }
         try {
             KeyStore ks = KeyStore.getInstance("KMS", PROVIDER.configure(file.toString()));
             ks.load(null, password);

@@ -60,6 +60,7 @@ final class ServerCommand {
             throws GeneralSecurityException, IOException, InterruptedException {
         ServerOptions options = options(port, http, bind, tlsKeystore, tlsPasswordEnv, region, account, threads, graceSeconds);
         limitSlowClients();
+        common.useRegionAndAccount(options.region(), options.account()); // the ARNs policies name are the ones served
         KeyService keys = common.openStore();
         KmsServer server;
         try {

@@ -93,7 +93,7 @@ final class Shapes {
      * kms-jca's addition beside AWS's {@code IssuingAccount}.
      */
     static Result grant(KeyGrant g) {
-        return result().with("KeyId", KeyAccess.arn(g.keyId()))
+        return result().with("KeyId", KeyAccess.arn(KeyAccess.REGION, KeyAccess.ACCOUNT, g.keyId()))
                 .with("GrantId", g.grantId())
                 .with("Name", g.name().isEmpty() ? null : g.name())
                 .with("CreationDate", g.creationDate())

@@ -24,10 +24,21 @@ import java.util.Objects;
  *                               {@link KeyService#runMaintenance()} instead)
  * @param auditListeners         listeners added in code
  * @param audit                  how audit events are delivered, and the built-in sinks
+ * @param region                 the region of the store's key ARNs ({@code arn:aws:kms:REGION:ACCOUNT:key/ID}),
+ *                               as policies' {@code Resource} and a server's responses name them
+ * @param account                the store's 12-digit account: key ARNs carry it and policies name the
+ *                               store as {@code arn:aws:iam::ACCOUNT:root}
  */
 public record KeyServiceOptions(Argon2Params kdf, int pendingWindowDays, long usageRotationThreshold,
                                 Duration maintenanceInterval, Clock clock,
-                                List<AuditListener> auditListeners, AuditOptions audit) {
+                                List<AuditListener> auditListeners, AuditOptions audit, String region, String account) {
+
+    /** The region of key ARNs unless {@link #withRegionAndAccount} names another. */
+    public static final String DEFAULT_REGION = "local";
+    /** The account of key ARNs and policies unless {@link #withRegionAndAccount} names another. */
+    public static final String DEFAULT_ACCOUNT = "000000000000";
+    private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?");
+    private static final java.util.regex.Pattern ACCOUNT = java.util.regex.Pattern.compile("[0-9]{12}");
 
     public static final int MIN_PENDING_WINDOW_DAYS = 7;
     public static final int MAX_PENDING_WINDOW_DAYS = 30;
@@ -47,6 +58,19 @@ public record KeyServiceOptions(Argon2Params kdf, int pendingWindowDays, long us
         if (maintenanceInterval.isNegative()) {
             throw new IllegalArgumentException("maintenance interval must not be negative");
         }
+        if (region == null || !REGION.matcher(region).matches()) {
+            throw new IllegalArgumentException("a region is 1 to 32 lower-case letters, digits and inner hyphens");
+        }
+        if (account == null || !ACCOUNT.matcher(account).matches()) {
+            throw new IllegalArgumentException("an account is 12 digits");
+        }
+    }
+
+    /** The options before the region and account existed: {@link #DEFAULT_REGION}, {@link #DEFAULT_ACCOUNT}. */
+    public KeyServiceOptions(Argon2Params kdf, int pendingWindowDays, long usageRotationThreshold,
+                             Duration maintenanceInterval, Clock clock, List<AuditListener> auditListeners, AuditOptions audit) {
+        this(kdf, pendingWindowDays, usageRotationThreshold, maintenanceInterval, clock, auditListeners, audit,
+                DEFAULT_REGION, DEFAULT_ACCOUNT);
     }
 
     /** Argon2id at its default cost, a 30-day deletion window, rotation at 2^31 wraps, maintenance every minute. */
@@ -57,37 +81,46 @@ public record KeyServiceOptions(Argon2Params kdf, int pendingWindowDays, long us
 
     public KeyServiceOptions withKdf(Argon2Params next) {
         return new KeyServiceOptions(next, pendingWindowDays, usageRotationThreshold, maintenanceInterval, clock,
-                auditListeners, audit);
+                auditListeners, audit, region, account);
     }
 
     public KeyServiceOptions withClock(Clock next) {
         return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, maintenanceInterval, next,
-                auditListeners, audit);
+                auditListeners, audit, region, account);
     }
 
     public KeyServiceOptions withPendingWindowDays(int days) {
         return new KeyServiceOptions(kdf, days, usageRotationThreshold, maintenanceInterval, clock,
-                auditListeners, audit);
+                auditListeners, audit, region, account);
     }
 
     public KeyServiceOptions withUsageRotationThreshold(long wraps) {
         return new KeyServiceOptions(kdf, pendingWindowDays, wraps, maintenanceInterval, clock,
-                auditListeners, audit);
+                auditListeners, audit, region, account);
     }
 
     public KeyServiceOptions withMaintenanceInterval(Duration interval) {
         return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, interval, clock,
-                auditListeners, audit);
+                auditListeners, audit, region, account);
     }
 
     public KeyServiceOptions withAuditListeners(List<AuditListener> listeners) {
         return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, maintenanceInterval, clock,
-                listeners, audit);
+                listeners, audit, region, account);
     }
 
     public KeyServiceOptions withAudit(AuditOptions next) {
         return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, maintenanceInterval, clock,
-                auditListeners, next);
+                auditListeners, next, region, account);
+    }
+
+    /**
+     * The region and account of the store's key ARNs and of the account principal its policies
+     * name; a fleet of servers on one store opens it with the same pair (docs/server.md).
+     */
+    public KeyServiceOptions withRegionAndAccount(String nextRegion, String nextAccount) {
+        return new KeyServiceOptions(kdf, pendingWindowDays, usageRotationThreshold, maintenanceInterval, clock,
+                auditListeners, audit, nextRegion, nextAccount);
     }
 
     static void checkPendingWindow(int days) {

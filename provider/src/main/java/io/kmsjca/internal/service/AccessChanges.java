@@ -52,7 +52,7 @@ final class AccessChanges {
     String keyPolicy(String keyRef) throws KeyStoreException {
         MasterKey key = changes.find(keyRef, AuditOperation.GET_KEY_POLICY);
         String own = key.access().policy();
-        return own != null ? own : PolicyDocument.defaultKeyPolicy(KeyAccess.ACCOUNT);
+        return own != null ? own : PolicyDocument.defaultKeyPolicy(access.account());
     }
 
     void putKeyPolicy(String keyRef, String policy, boolean bypassLockoutCheck) throws KeyStoreException {

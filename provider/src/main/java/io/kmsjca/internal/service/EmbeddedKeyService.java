@@ -72,7 +72,7 @@ public final class EmbeddedKeyService implements KeyService {
         this.options = options;
         this.auditLog = auditLog;
         this.audit = audit;
-        this.access = new KeyAccess(registry, options.clock(), callers);
+        this.access = new KeyAccess(registry, options.clock(), callers, options.region(), options.account());
         this.changes = new KeyChanges(registry, audit, options, access);
         this.queries = new KeyQueries(registry);
         this.lifecycle = new KeyLifecycle(registry, changes);

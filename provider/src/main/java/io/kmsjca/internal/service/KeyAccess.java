@@ -9,6 +9,7 @@ import io.kmsjca.internal.policy.PolicyEvaluation;
 import io.kmsjca.keys.AccessDenial;
 import io.kmsjca.keys.GrantOperation;
 import io.kmsjca.keys.KeyGrant;
+import io.kmsjca.keys.KeyServiceOptions;
 
 import io.kmsjca.spi.audit.AuditOperation;
 
@@ -33,10 +34,10 @@ import java.util.UUID;
  */
 public final class KeyAccess {
 
-    /** The store's account, as policies name it ({@code arn:aws:iam::ACCOUNT:root}) and key ARNs carry it. */
-    public static final String ACCOUNT = "000000000000";
-    /** The region key ARNs carry. */
-    public static final String REGION = "local";
+    /** The account of a store opened with the default options ({@link KeyServiceOptions#DEFAULT_ACCOUNT}). */
+    public static final String ACCOUNT = KeyServiceOptions.DEFAULT_ACCOUNT;
+    /** The region of a store opened with the default options. */
+    public static final String REGION = KeyServiceOptions.DEFAULT_REGION;
     /** The provider-owned key whose policy is the store policy. */
     static final String STORE_POLICY_PURPOSE = "store-policy";
     static final UUID STORE_POLICY_KEY = OwnedKeys.id(STORE_POLICY_PURPOSE);
@@ -59,11 +60,20 @@ public final class KeyAccess {
     private final KeyRegistry registry;
     private final Clock clock;
     private final Callers callers;
+    private final String region;
+    private final String account;
 
-    KeyAccess(KeyRegistry registry, Clock clock, Callers callers) {
+    KeyAccess(KeyRegistry registry, Clock clock, Callers callers, String region, String account) {
         this.registry = registry;
         this.clock = clock;
         this.callers = callers;
+        this.region = region;
+        this.account = account;
+    }
+
+    /** The store's account, as policies name it ({@code arn:aws:iam::ACCOUNT:root}) and key ARNs carry it. */
+    String account() {
+        return account;
     }
 
     /** The credential the store was opened with. */
@@ -130,9 +140,14 @@ public final class KeyAccess {
         };
     }
 
-    /** The key's ARN, as policies' {@code Resource} names it. */
-    public static String arn(UUID keyId) {
-        return "arn:aws:kms:" + REGION + ":" + ACCOUNT + ":key/" + keyId;
+    /** The key's ARN in this store's region and account, as policies' {@code Resource} names it. */
+    String arn(UUID keyId) {
+        return arn(region, account, keyId);
+    }
+
+    /** {@code arn:aws:kms:REGION:ACCOUNT:key/ID}. */
+    public static String arn(String region, String account, UUID keyId) {
+        return "arn:aws:kms:" + region + ":" + account + ":key/" + keyId;
     }
 
     /**
@@ -219,7 +234,7 @@ public final class KeyAccess {
     private Decision decideFor(String principal, String action, MasterKey key, Map<String, String> context,
                                Map<String, List<String>> otherKeys, PolicyDocument storePolicy, boolean useGrants,
                                boolean administrator) {
-        AccessRequest request = new AccessRequest(principal, action, key == null ? "*" : arn(key.id()), ACCOUNT,
+        AccessRequest request = new AccessRequest(principal, action, key == null ? "*" : arn(key.id()), account,
                 context, clock.instant(), otherKeys);
         PolicyEvaluation byKey = key == null ? null : evaluate(key, request);
         if (byKey != null && byKey.isExplicitDeny()) {
