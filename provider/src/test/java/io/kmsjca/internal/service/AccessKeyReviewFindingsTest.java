@@ -208,4 +208,27 @@ class AccessKeyReviewFindingsTest {
         assertFalse(afterInner.principalSource().startsWith("access-key"),
                 "both scopes are closed, yet the request was made as " + afterInner.principal());
     }
+
+    // ------------------------------------------------------------------ F3: the audit trail cannot tell which key
+
+    /**
+     * F3. The audit events of making and deleting an access key say neither which access key nor
+     * for whom nor whether it is an administrator's: after an incident the trail shows that an
+     * administrator made "an access key", not that it made an administrator key for mallory, nor
+     * which one a later deletion removed (IAM's CloudTrail events carry the user name and the
+     * access key id). The requests made with a key name it; its birth and death do not.
+     */
+    @Test
+    void f3_theEventsOfMakingAndDeletingAnAccessKeyNameIt() throws Exception {
+        KeyService admin = admin();
+        String id = admin.createAccessKey("mallory", true).info().accessKeyId();
+        AuditEvent created = last(AuditOperation.CREATE_ACCESS_KEY);
+        admin.deleteAccessKey(id);
+        AuditEvent deleted = last(AuditOperation.DELETE_ACCESS_KEY);
+        assertEquals(AuditOutcome.SUCCESS, created.outcome());
+        assertEquals(AuditOutcome.SUCCESS, deleted.outcome());
+        assertTrue(created.toString().contains(id) && created.toString().contains("mallory"),
+                "CREATE_ACCESS_KEY names neither the key nor its principal: " + created);
+        assertTrue(deleted.toString().contains(id), "DELETE_ACCESS_KEY does not name the key: " + deleted);
+    }
 }
