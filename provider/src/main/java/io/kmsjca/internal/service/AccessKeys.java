@@ -13,6 +13,7 @@ import io.kmsjca.keys.InvalidKeyRequestException;
 import io.kmsjca.keys.KeyAccessDeniedException;
 import io.kmsjca.keys.KeyManagerType;
 import io.kmsjca.keys.RotationReason;
+import io.kmsjca.spi.OutOfSyncException;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import java.io.IOException;
@@ -223,14 +224,26 @@ final class AccessKeys {
      * The access key {@code accessKeyId}, for a store opened with a credential that acts for
      * others. The hot path of every server request: a volatile read and a map lookup, unless the
      * registry published a new snapshot since the last call (a key changed), which re-indexes.
+     * A store shared with other processes that is past its staleness bound
+     * ({@code KeyRecordStore.checkInSync}) refuses the lookup, as key use is refused: an access key
+     * deleted elsewhere meanwhile must not stay usable here.
+     *
+     * @throws KeyStoreException the store is out of sync past its bound (the cause is an
+     *                           {@code OutOfSyncException}), or the credential does not act for others
      */
-    Optional<AccessKeySigner> find(String accessKeyId) throws KeyAccessDeniedException {
+    Optional<AccessKeySigner> find(String accessKeyId) throws KeyStoreException {
         if (!access.caller().actsForOthers()) {
             throw new KeyAccessDeniedException(new AccessDenial(access.principal(), USE, null, null,
                     AccessDenial.ACTS_FOR_OTHERS));
         }
         if (accessKeyId == null || accessKeyId.length() != 20) {
             return Optional.empty();
+        }
+        try {
+            // a key deleted elsewhere must not stay usable here past the bound, as a key disabled elsewhere does not
+            registry.backend().checkInSync();
+        } catch (OutOfSyncException e) {
+            throw new KeyStoreException("access keys cannot be looked up now: " + e.getMessage(), e);
         }
         return Optional.ofNullable(current().byId().get(accessKeyId));
     }

@@ -12,8 +12,12 @@ import io.kmsjca.internal.audit.Principals;
  */
 final class Callers {
 
+    /** One open scope: its identity and the scope it was opened in (null: none). */
+    private record Frame(CredentialIdentity identity, Frame outer) {
+    }
+
     private final CredentialIdentity opened;
-    private final ThreadLocal<CredentialIdentity> acting = new ThreadLocal<>();
+    private final ThreadLocal<Frame> acting = new ThreadLocal<>();
 
     Callers(CredentialIdentity opened) {
         this.opened = opened;
@@ -26,8 +30,8 @@ final class Callers {
 
     /** The identity of the request on this thread. */
     CredentialIdentity current() {
-        CredentialIdentity a = acting.get();
-        return a != null ? a : opened;
+        Frame a = acting.get();
+        return a != null ? a.identity() : opened;
     }
 
     /** The principal of the request on this thread, and where it came from (for audit events). */
@@ -37,27 +41,31 @@ final class Callers {
 
     /**
      * Makes this thread's requests through this service with {@code identity} until the scope
-     * closes; scopes nest, and closing one restores the identity before it. The scope closes on the
-     * thread that opened it (elsewhere it would change another thread's identity), and once.
+     * closes; scopes nest, and closing one restores the identity of the scope it was opened in.
+     * Closing a scope also ends every scope opened inside it and still open (closed out of order,
+     * those restore nothing later: an identity never outlives the scope that set it). The scope
+     * closes on the thread that opened it (elsewhere it would change another thread's identity),
+     * and once.
      */
     KmsAuditContext.Scope actAs(CredentialIdentity identity) {
-        CredentialIdentity previous = acting.get();
+        Frame frame = new Frame(identity, acting.get());
         Thread owner = Thread.currentThread();
-        acting.set(identity);
-        boolean[] closed = {false};
+        acting.set(frame);
         return () -> {
             if (Thread.currentThread() != owner) {
                 throw new IllegalStateException("an access key's scope is closed by the thread that opened it");
             }
-            if (closed[0]) {
-                return;
+            for (Frame f = acting.get(); f != null; f = f.outer()) {
+                if (f == frame) { // still open: end it and every scope opened inside it
+                    if (frame.outer() == null) {
+                        acting.remove();
+                    } else {
+                        acting.set(frame.outer());
+                    }
+                    return;
+                }
             }
-            closed[0] = true;
-            if (previous == null) {
-                acting.remove();
-            } else {
-                acting.set(previous);
-            }
+            // already closed, or ended when a scope it was opened in closed: nothing to restore
         };
     }
 }
