@@ -55,7 +55,7 @@ class KmsServerFleetTest {
         Path serverKey = dir.resolve("server.key");
         ServerFixture.AccessKey alice;
         try (KeyService admin = KmsAdmin.open(PostgresKeyRecordStore.open(settings), ServerFixture.ADMIN_PASSWORD, options)) {
-            CreatedCredential c = admin.createCredential(CredentialRequest.withKeyFile("kms-server").actsForOthers(true));
+            CreatedCredential c = admin.createCredential(CredentialRequest.withKeyFile("kms-server").administrator(true).actsForOthers(true));
             c.writeKeyFile(serverKey);
             c.wipe();
             CreatedAccessKey k = admin.createAccessKey("alice", true);

@@ -57,7 +57,7 @@ final class ServerFixture implements AutoCloseable {
         this.file = dir.resolve("keys.kms");
         this.serverKeyFile = dir.resolve("server.key");
         try (KeyService admin = KmsAdmin.open(file, ADMIN_PASSWORD, options())) {
-            CreatedCredential credential = admin.createCredential(CredentialRequest.withKeyFile("kms-server").actsForOthers(true));
+            CreatedCredential credential = admin.createCredential(CredentialRequest.withKeyFile("kms-server").administrator(true).actsForOthers(true));
             credential.writeKeyFile(serverKeyFile);
             credential.wipe();
             alice = accessKey(admin, "alice", true);

@@ -93,7 +93,7 @@ final class AccessKeys {
                 throw changes.audited(op, null, null, e instanceof KeyStoreException k ? k
                         : new KeyStoreException("could not store the access key: " + e.getMessage(), e));
             }
-            audit.record(op, null, 0, null, null, EncryptionContext.EMPTY);
+            audit.record(op, null, 0, auditName(info), null, EncryptionContext.EMPTY);
             text = AccessKeyRecord.text(secret);
             char[] chars = new char[text.length];
             for (int i = 0; i < text.length; i++) {
@@ -185,6 +185,7 @@ final class AccessKeys {
     void delete(String accessKeyId) throws KeyStoreException {
         AuditOperation op = AuditOperation.DELETE_ACCESS_KEY;
         requireAdministrator(op, "kms:DeleteAccessKey");
+        AccessKeyInfo[] deleted = {null};
         registry.atomically(() -> {
             MasterKey slot = accessKeyId == null ? null : slotHolding(accessKeyId);
             if (slot == null) {
@@ -193,6 +194,7 @@ final class AccessKeys {
                         : "of that id (an access key id is KMSA and 16 of A-Z, 2-7)")));
             }
             boolean[] mine = {false};
+            deleted[0] = AccessKeyRecord.info(slot);
             try {
                 registry.change(slot, k -> {
                     mine[0] = accessKeyId.equals(AccessKeyRecord.idIn(k));
@@ -207,8 +209,17 @@ final class AccessKeys {
             }
             return null;
         });
-        audit.record(op, null, 0, null, null, EncryptionContext.EMPTY);
+        audit.record(op, null, 0, deleted[0] == null ? accessKeyId : auditName(deleted[0]), null, EncryptionContext.EMPTY);
         current(); // wipes the deleted key's secret now rather than at the next lookup
+    }
+
+    /**
+     * What an access-key event names in its {@code alias} field (it has no key):
+     * {@code ID:PRINCIPAL}, and {@code :administrator} for an administrator's, as IAM's trail
+     * names the user and the key; never the secret.
+     */
+    static String auditName(AccessKeyInfo info) {
+        return info.accessKeyId() + ":" + info.principal() + (info.administrator() ? ":administrator" : "");
     }
 
     private MasterKey slotHolding(String accessKeyId) {
@@ -245,7 +256,12 @@ final class AccessKeys {
         } catch (OutOfSyncException e) {
             throw new KeyStoreException("access keys cannot be looked up now: " + e.getMessage(), e);
         }
-        return Optional.ofNullable(current().byId().get(accessKeyId));
+        StoredAccessKey key = current().byId().get(accessKeyId);
+        // an access key never gives more than the credential serving it: an administrator's is served by an administrator
+        if (key == null || key.info().administrator() && !access.caller().administrator()) {
+            return Optional.empty();
+        }
+        return Optional.of(key);
     }
 
     /** Whether {@code key} is still a live access key of this store (not deleted, the store open). */

@@ -122,6 +122,18 @@ class AccessKeysTest {
         return openWith(KmsCredential.keyFile(serverKeyFile));
     }
 
+    /** A server's credential that is an administrator too: it serves administrators' access keys. */
+    KeyService administratorServer() throws Exception {
+        Path keyFile = dir.resolve("admin-server.key");
+        try (KeyService admin = KmsAdmin.open(file, ADMIN_PASSWORD, options())) {
+            CreatedCredential c = admin.createCredential(CredentialRequest.withKeyFile("admin-server")
+                    .administrator(true).actsForOthers(true));
+            c.writeKeyFile(keyFile);
+            c.wipe();
+        }
+        return openWith(KmsCredential.keyFile(keyFile));
+    }
+
     /** A key user's credential: neither. */
     KeyService app() throws IOException {
         return openWith(KmsCredential.keyFile(appKeyFile));
@@ -352,7 +364,9 @@ class AccessKeysTest {
         KeyService admin = admin();
         String ops = admin.createAccessKey("ops", true).info().accessKeyId();
         String bob = admin.createAccessKey("bob", false).info().accessKeyId();
-        KeyService server = server(); // not an administrator itself
+        assertTrue(server().accessKey(ops).isEmpty(), "an access key never gives more than the credential serving it");
+        assertTrue(server().accessKey(bob).isPresent());
+        KeyService server = administratorServer();
         try (var scope = server.accessKey(ops).orElseThrow().actAs("10.0.0.2")) {
             server.createKey("made-by-ops", "");
             wrap(server, "plain");
@@ -447,7 +461,7 @@ class AccessKeysTest {
     @Test
     void aDeletedAccessKeyNoLongerActsNorSigns() throws Exception {
         KeyService admin = admin();
-        String id = admin.createAccessKey("ops", true).info().accessKeyId();
+        String id = admin.createAccessKey("ops", false).info().accessKeyId();
         KeyService server = server();
         AccessKeySigner ops = server.accessKey(id).orElseThrow();
         byte[] sts = "string to sign".getBytes(StandardCharsets.US_ASCII);
