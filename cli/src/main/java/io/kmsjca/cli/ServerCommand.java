@@ -25,7 +25,6 @@ import java.util.concurrent.CountDownLatch;
 final class ServerCommand {
 
     static final String TLS_PASSWORD_ENV = "KMS_TLS_KEYSTORE_PASSWORD";
-    static final long SLOW_CLIENT_SECONDS = 60;
 
     private ServerCommand() {
     }
@@ -59,7 +58,6 @@ final class ServerCommand {
                                description = "How long SIGTERM waits for requests in flight (default: 30).") Integer graceSeconds)
             throws GeneralSecurityException, IOException, InterruptedException {
         ServerOptions options = options(port, http, bind, tlsKeystore, tlsPasswordEnv, region, account, threads, graceSeconds);
-        limitSlowClients();
         common.useRegionAndAccount(options.region(), options.account()); // the ARNs policies name are the ones served
         KeyService keys = common.openStore();
         KmsServer server;
@@ -88,19 +86,6 @@ final class ServerCommand {
         common.err().println("kms server: serving " + server.endpoint() + "; SIGTERM (or Ctrl-C) stops it");
         common.err().flush();
         new CountDownLatch(1).await(); // until the JVM shuts down; the hook above closes the server
-    }
-
-    /**
-     * A client that sends its request, or reads the response, slower than this is disconnected, so
-     * slow connections cannot hold the worker threads; read by the JDK's HTTP server when it first
-     * starts, and left alone when set with -D.
-     */
-    static void limitSlowClients() {
-        for (String property : new String[] {"sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime"}) {
-            if (System.getProperty(property) == null) {
-                System.setProperty(property, Long.toString(SLOW_CLIENT_SECONDS));
-            }
-        }
     }
 
     private static ServerOptions options(int port, boolean http, String bind, Path tlsKeystore, String tlsPasswordEnv,

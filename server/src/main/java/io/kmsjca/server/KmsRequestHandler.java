@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 
 /**
  * {@code POST /}: one AWS KMS request. The body is read within its limit, the SigV4 signature is
@@ -26,11 +27,17 @@ final class KmsRequestHandler implements HttpHandler {
     static final int MAX_JSON_DEPTH = 8;
 
     private final InFlight inFlight;
+    private final Semaphore running;
     private final SigV4Verifier verifier;
     private final Operations operations;
 
-    KmsRequestHandler(InFlight inFlight, SigV4Verifier verifier, Operations operations) {
+    /**
+     * @param running permits for operations at once: taken once the body is read and its signature
+     *                checked, so a slow or unauthenticated client holds a reading thread, never one of these
+     */
+    KmsRequestHandler(InFlight inFlight, Semaphore running, SigV4Verifier verifier, Operations operations) {
         this.inFlight = inFlight;
+        this.running = running;
         this.verifier = verifier;
         this.operations = operations;
     }
@@ -88,9 +95,12 @@ final class KmsRequestHandler implements HttpHandler {
         } catch (MalformedJsonException e) {
             throw new KmsError("SerializationException", 400, e.getMessage());
         }
+        running.acquire();
         try (KmsAuditContext.Scope as = actAs(signer, exchange.getRemoteAddress());
              KmsAuditContext.Scope id = KmsAuditContext.withRequestId(requestId)) {
             return operation.run(request);
+        } finally {
+            running.release();
         }
     }
 

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -43,10 +44,28 @@ public final class KmsServer implements AutoCloseable {
      * made, so it is set here, before that, unless the application chose a value (decisions.md).
      */
     static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+    /**
+     * A client that sends its request, or reads its response, slower than this many seconds is
+     * disconnected, so that slow connections release the threads reading them (slowloris);
+     * likewise read once by the JDK's server, and left alone when the application set it.
+     */
+    static final long SLOW_CLIENT_SECONDS = 30;
+    /**
+     * Threads that read requests and write responses, per thread that runs operations: a
+     * connection that sends its head and then stalls holds one of these, not an operation's
+     * (decisions.md, "Slow clients").
+     */
+    static final int IO_THREADS_PER_WORKER = 16;
 
     static {
-        if (System.getProperty(NODELAY_PROPERTY) == null) {
-            System.setProperty(NODELAY_PROPERTY, "true");
+        setUnlessSet(NODELAY_PROPERTY, "true");
+        setUnlessSet("sun.net.httpserver.maxReqTime", Long.toString(SLOW_CLIENT_SECONDS));
+        setUnlessSet("sun.net.httpserver.maxRspTime", Long.toString(SLOW_CLIENT_SECONDS));
+    }
+
+    private static void setUnlessSet(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
         }
     }
 
@@ -83,10 +102,10 @@ public final class KmsServer implements AutoCloseable {
         }
         InetSocketAddress bind = new InetSocketAddress(options.bindAddress(), options.port());
         HttpServer http = options.plainHttp() ? HttpServer.create(bind, 0) : https(bind, options.sslContext());
-        ExecutorService executor = executor(options.threads());
+        ExecutorService executor = executor(Math.min(options.threads() * IO_THREADS_PER_WORKER, 4096));
         InFlight inFlight = new InFlight();
         OperationContext context = new OperationContext(service, new KeyIds(options.region(), options.account()));
-        http.createContext("/", new KmsRequestHandler(inFlight,
+        http.createContext("/", new KmsRequestHandler(inFlight, new Semaphore(options.threads()),
                 new SigV4Verifier(service, options.region(), options.clock()),
                 new Operations(context, options.account())));
         http.createContext("/healthz", new HealthHandler(inFlight, service, false));
@@ -110,7 +129,10 @@ public final class KmsServer implements AutoCloseable {
         return server;
     }
 
-    /** A fixed pool of named worker threads; requests beyond them wait in the queue for one. */
+    /**
+     * A fixed pool of named threads reading requests and writing responses; at most
+     * {@link ServerOptions#threads()} of them run an operation at once (KmsRequestHandler).
+     */
     private static ExecutorService executor(int threads) {
         AtomicInteger n = new AtomicInteger();
         ThreadFactory factory = r -> {

@@ -86,6 +86,10 @@ public final class ServerOptions {
         return account;
     }
 
+    /**
+     * How many operations run at once; the threads reading requests and writing responses are
+     * {@value KmsServer#IO_THREADS_PER_WORKER} times as many, so slow clients do not take these.
+     */
     public int threads() {
         return threads;
     }

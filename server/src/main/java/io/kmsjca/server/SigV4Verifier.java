@@ -106,6 +106,10 @@ final class SigV4Verifier {
         try {
             signer = service.accessKey(accessKeyId);
         } catch (KeyStoreException e) {
+            KmsError mapped = ErrorMapping.of(e);
+            if (mapped.status() == 503) {
+                throw mapped; // a shared store out of sync: retryable, as key use is (the review's F4)
+            }
             // the store does not let this server act for others (refused at start) or failed: not the client's fault
             throw KmsError.internal("the server cannot authenticate requests now");
         }
