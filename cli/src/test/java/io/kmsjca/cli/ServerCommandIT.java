@@ -48,7 +48,7 @@ class ServerCommandIT {
         serverKey = dir.resolve("server.key");
         plainKey = dir.resolve("plain.key");
         try (KeyService admin = AccessKeyCommandsIT.open(kms)) {
-            CreatedCredential server = admin.createCredential(CredentialRequest.withKeyFile("kms-server").actsForOthers(true));
+            CreatedCredential server = admin.createCredential(CredentialRequest.withKeyFile("kms-server").administrator(true).actsForOthers(true));
             server.writeKeyFile(serverKey);
             server.wipe();
             CreatedCredential plain = admin.createCredential(CredentialRequest.withKeyFile("plain"));
