@@ -4,6 +4,7 @@ import io.kmsjca.provider.KmsDataKey;
 import io.kmsjca.provider.KmsDataKeySpec;
 
 import io.kmsjca.internal.crypto.KmsRandom;
+import io.kmsjca.internal.engine.MasterKeyOperations;
 import io.kmsjca.internal.engine.WrapEngine;
 import io.kmsjca.spi.audit.AuditOperation;
 
@@ -59,11 +60,12 @@ final class KmsDataKeyGeneratorSpi extends KeyGeneratorSpi {
             throw new IllegalStateException("KMSDataKey not initialized: call init(KmsDataKeySpec)");
         }
         byte[] key = new byte[spec.keySizeBits() / 8];
-        KmsRandom.nextBytes(key);
         AuditOperation op = spec.withPlaintext() ? AuditOperation.GENERATE_DATA_KEY
                 : AuditOperation.GENERATE_DATA_KEY_WITHOUT_PLAINTEXT;
         try {
-            byte[] blob = engine.seal(spec.masterKey(), key, 0, key.length, spec.encodedContext(), null, 0, op);
+            // the engine draws the key from the provider's generator; a server's key sends a request
+            byte[] blob = MasterKeyOperations.of(spec.masterKey(), engine)
+                    .generateDataKey(spec.masterKey(), key, spec.encodedContext(), op);
             return new KmsDataKey(spec.withPlaintext() ? key : null, blob);
         } catch (InvalidKeyException e) {
             throw new ProviderException("cannot generate a data key: " + e.getMessage(), e);
