@@ -1,5 +1,6 @@
 package io.kmsjca.provider;
 
+import io.kmsjca.internal.remote.RemoteKeyService;
 import io.kmsjca.internal.service.EmbeddedKeyService;
 import io.kmsjca.provider.KmsKeyStores;
 import io.kmsjca.provider.KmsLoadParameter;
@@ -83,6 +84,8 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
     public void engineLoad(KeyStore.LoadStoreParameter param) throws IOException {
         if (param == null) {
             engineLoad(null, null);
+        } else if (param instanceof KmsLoadParameter kms && kms.service() instanceof RemoteKeyService server) {
+            use(KeyStoreAccess.server(server), true);
         } else if (param instanceof KmsLoadParameter kms && kms.service() != null) {
             EmbeddedKeyService service = EmbeddedKeyService.of(kms.service());
             use(kms.manages() ? KeyStoreAccess.administrator(service)
@@ -115,13 +118,13 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
         if (password == null) {
             throw new IOException("a KMS key store is always written with a password");
         }
-        EmbeddedKeyService service;
+        KeyService service;
         try {
             service = access.administer(AuditOperation.STORE_KEY_STORE, null);
-        } catch (StorePasswordRequiredException e) {
+        } catch (KeyStoreException e) {
             throw new IOException(e.getMessage(), e); // store() declares no KeyStoreException for this
         }
-        KeyStores.write(service, stream, password);
+        KeyStores.write(EmbeddedKeyService.of(service), stream, password);
     }
 
     /**
@@ -131,11 +134,15 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
      * refusal is audited, so this is no silent way to guess the password.
      */
     private void confirmDurable(char[] password) throws IOException {
-        if (password != null && !keys().verifyPassword(password)) {
+        if (access.embedded().isEmpty()) {
+            return; // a server's store: nothing is kept here, and it has no password
+        }
+        EmbeddedKeyService keys = access.embedded().get();
+        if (password != null && !keys.verifyPassword(password)) {
             var refused = new IOException("a live KMS key store writes nothing on store(null, password), and this "
                     + "password is not its password: change the password with KmsAdmin.changePassword",
                     new UnrecoverableKeyException("key store password was incorrect"));
-            keys().auditRecorder().record(AuditOperation.STORE_KEY_STORE, null, 0, null, refused, EncryptionContext.EMPTY);
+            keys.auditRecorder().record(AuditOperation.STORE_KEY_STORE, null, 0, null, refused, EncryptionContext.EMPTY);
             throw refused;
         }
     }
@@ -166,7 +173,7 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
     }
 
     /** The key service, for what any loaded store may do: use its keys. */
-    private EmbeddedKeyService keys() {
+    private KeyService keys() {
         return access.keys();
     }
 
@@ -199,7 +206,7 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
     @Override
     public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain)
             throws KeyStoreException {
-        EmbeddedKeyService service = access.administer(AuditOperation.IMPORT_KEY_MATERIAL, alias);
+        KeyService service = access.administer(AuditOperation.IMPORT_KEY_MATERIAL, alias);
         String refusal = ImportRefusal.of(key, chain);
         if (refusal != null) {
             throw refused(service, alias, refusal);
@@ -232,9 +239,9 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
     }
 
     /** An import refused for what was offered, audited FAILED as the key service audits a bad argument. */
-    private static KeyStoreException refused(EmbeddedKeyService service, String alias, String why) {
+    private static KeyStoreException refused(KeyService service, String alias, String why) {
         var refusal = new InvalidKeyRequestException(why);
-        service.auditRecorder().record(AuditOperation.IMPORT_KEY_MATERIAL, null, 0, alias, refusal, EncryptionContext.EMPTY);
+        EmbeddedKeyService.of(service).auditRecorder().record(AuditOperation.IMPORT_KEY_MATERIAL, null, 0, alias, refusal, EncryptionContext.EMPTY);
         return refusal;
     }
 
@@ -251,7 +258,7 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
      */
     @Override
     public void engineDeleteEntry(String alias) throws KeyStoreException {
-        EmbeddedKeyService service = access.administer(AuditOperation.DELETE_ALIAS, alias);
+        KeyService service = access.administer(AuditOperation.DELETE_ALIAS, alias);
         if (isAlias(alias)) {
             service.deleteAlias(alias);
         }

@@ -56,10 +56,12 @@ public final class RemoteSettings {
      *                                  on loopback), or a value is empty
      */
     public static RemoteSettings of(String url, String region, String accessKeyId, byte[] secretAccessKey) {
-        URI uri = endpoint(url);
-        if (region == null || !region.matches("[a-z0-9-]{1,32}")) {
+        URI uri;
+        try {
+            uri = check(url, region);
+        } catch (IllegalArgumentException e) {
             Arrays.fill(secretAccessKey, (byte) 0);
-            throw new IllegalArgumentException("region must be 1..32 of a-z, 0-9 and '-' (e.g. us-east-1), was '" + region + "'");
+            throw e;
         }
         if (accessKeyId == null || !accessKeyId.matches("[A-Za-z0-9]{16,128}")) {
             Arrays.fill(secretAccessKey, (byte) 0);
@@ -71,6 +73,20 @@ public final class RemoteSettings {
         }
         return new RemoteSettings(uri, region, accessKeyId, secretAccessKey, List.of(), Duration.ofSeconds(5),
                 Duration.ofSeconds(30), 3, Duration.ofMillis(100), Clock.systemUTC());
+    }
+
+    /**
+     * Checks a server's URL and a region.
+     *
+     * @return the URL requests are posted to
+     * @throws IllegalArgumentException either is not valid (see {@link #of})
+     */
+    public static URI check(String url, String region) {
+        URI uri = endpoint(url);
+        if (region == null || !region.matches("[a-z0-9-]{1,32}")) {
+            throw new IllegalArgumentException("region must be 1..32 of a-z, 0-9 and '-' (e.g. us-east-1), was '" + region + "'");
+        }
+        return uri;
     }
 
     /** The server's URL: https, or http on loopback; no path, query or user part. */
