@@ -15,6 +15,9 @@ module io.kmsjca.provider {
     // the server's adapter shares these with the provider's remote client (docs/server.md)
     exports io.kmsjca.internal.json to io.kmsjca.server;
     exports io.kmsjca.internal.sigv4 to io.kmsjca.server;
+    // the server reads the key id a KMSWrap blob names (Decrypt without KeyId) and draws GenerateRandom's bytes
+    exports io.kmsjca.internal.format to io.kmsjca.server;
+    exports io.kmsjca.internal.crypto to io.kmsjca.server;
 
     uses io.kmsjca.spi.KeyRecordStoreFactory;
     uses io.kmsjca.spi.audit.AuditListener;

@@ -37,7 +37,7 @@ final class KmsCommand {
     /** The whole command tree. */
     static CommandLine build() {
         CommandLine root = new CommandLine(new KmsCommand());
-        for (Class<?> group : List.of(KeyCommands.class, PolicyCommands.class, GrantCommands.class, CredentialCommands.class,
+        for (Class<?> group : List.of(KeyCommands.class, PolicyCommands.class, GrantCommands.class, CredentialCommands.class, AccessKeyCommands.class,
                 DataCommands.class, FileCommands.class)) {
             // static methods, so that picocli invokes them with no instance; straight under kms, as in 'aws kms'
             CommandLine.getCommandMethods(group, null).forEach(method -> root.addSubcommand(new CommandLine(method)));

@@ -86,5 +86,9 @@ public enum AuditOperation {
     /** A credential added to the store: a password or a key file naming a principal. */
     CREATE_CREDENTIAL,
     /** A credential removed from the store: it no longer opens it. */
-    DELETE_CREDENTIAL
+    DELETE_CREDENTIAL,
+    /** An access key made for a principal (a kms-jca server's credentials, AWS Signature Version 4); never its secret. */
+    CREATE_ACCESS_KEY,
+    /** An access key removed: requests signed with it are refused. */
+    DELETE_ACCESS_KEY
 }

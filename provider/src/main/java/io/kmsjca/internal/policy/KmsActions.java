@@ -21,7 +21,7 @@ public final class KmsActions {
      */
     public static final List<String> EXTENSIONS = List.of("kms:SetMinDecryptionVersion", "kms:RevokeKeyVersion",
             "kms:PutStorePolicy", "kms:GetStorePolicy", "kms:CreateCredential", "kms:DeleteCredential",
-            "kms:ListCredentials");
+            "kms:ListCredentials", "kms:CreateAccessKey", "kms:DeleteAccessKey");
 
     /** Every action AWS KMS defines, in AWS's spelling, with its {@code kms:} prefix. */
     public static final List<String> AWS = List.of(

@@ -59,7 +59,7 @@ public final class AuditLogKeeper {
     }
 
     /** The store's audit trail: the configured listeners, then the file sink if there is one. */
-    AuditDispatcher dispatcher(KeyServiceOptions options, CredentialIdentity caller) {
+    AuditDispatcher dispatcher(KeyServiceOptions options, Callers callers) {
         AuditOptions ao = options.audit();
         List<AuditListener> listeners = new ArrayList<>(options.auditListeners());
         if (sink != null) {
@@ -67,7 +67,7 @@ public final class AuditLogKeeper {
         }
         return new AuditDispatcher(options.clock(), ao, listeners,
                 ao.contextValues() == AuditOptions.ContextValues.HMAC ? ContextHasher.hmac(keys.contextHmac) : ContextHasher.PLAIN,
-                caller::resolve);
+                callers::resolve);
     }
 
     /** The file sink, or null when the store writes no audit log. */

@@ -180,7 +180,7 @@ final class CredentialChanges {
 
     /** Refuses, audited, unless this request is made with an administrator credential itself. */
     void requireAdministrator(AuditOperation op, String action) throws KeyAccessDeniedException {
-        if (!access.caller().managesCredentials()) {
+        if (!access.requester().managesCredentials()) {
             throw changes.audited(op, null, null, new KeyAccessDeniedException(
                     new AccessDenial(access.principal(), action, null, null, "credential")));
         }

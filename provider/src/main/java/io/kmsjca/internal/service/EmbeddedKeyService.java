@@ -62,16 +62,17 @@ public final class EmbeddedKeyService implements KeyService {
     private final ReEncryption reEncryption;
     private final AccessChanges accessChanges;
     private final CredentialChanges credentials;
+    private final AccessKeys accessKeys;
     private KeyRecordStore.Subscription changeFeed;
 
     /** Wires the parts; no I/O. {@link KeyServiceFactory} reads the store, then {@link #start}s the service. */
     EmbeddedKeyService(KeyRegistry registry, KeyServiceOptions options, AuditLogKeeper auditLog, AuditDispatcher audit,
-                       CredentialIdentity caller) {
+                       Callers callers) {
         this.registry = registry;
         this.options = options;
         this.auditLog = auditLog;
         this.audit = audit;
-        this.access = new KeyAccess(registry, options.clock(), caller);
+        this.access = new KeyAccess(registry, options.clock(), callers);
         this.changes = new KeyChanges(registry, audit, options, access);
         this.queries = new KeyQueries(registry);
         this.lifecycle = new KeyLifecycle(registry, changes);
@@ -82,6 +83,7 @@ public final class EmbeddedKeyService implements KeyService {
         this.reEncryption = new ReEncryption(registry, use, audit);
         this.accessChanges = new AccessChanges(registry, changes, access, this);
         this.credentials = new CredentialChanges(registry, changes, access, audit, options);
+        this.accessKeys = new AccessKeys(registry, changes, access, audit);
     }
 
     /** Follows the backend's change feed and schedules maintenance: the last step of opening. */
@@ -366,22 +368,22 @@ public final class EmbeddedKeyService implements KeyService {
 
     @Override
     public io.kmsjca.keys.CreatedAccessKey createAccessKey(String principal, boolean administrator) throws KeyStoreException {
-        throw new UnsupportedOperationException("access keys: not yet"); // TODO(wt-access)
+        return accessKeys.create(principal, administrator);
     }
 
     @Override
     public List<io.kmsjca.keys.AccessKeyInfo> listAccessKeys() throws KeyStoreException {
-        throw new UnsupportedOperationException("access keys: not yet"); // TODO(wt-access)
+        return accessKeys.list();
     }
 
     @Override
     public void deleteAccessKey(String accessKeyId) throws KeyStoreException {
-        throw new UnsupportedOperationException("access keys: not yet"); // TODO(wt-access)
+        accessKeys.delete(accessKeyId);
     }
 
     @Override
     public java.util.Optional<io.kmsjca.keys.AccessKeySigner> accessKey(String accessKeyId) throws KeyStoreException {
-        throw new UnsupportedOperationException("access keys: not yet"); // TODO(wt-access)
+        return accessKeys.find(accessKeyId);
     }
 
     /** The credential this store was opened with. */
@@ -447,6 +449,7 @@ public final class EmbeddedKeyService implements KeyService {
     @Override
     public void close() throws IOException {
         use.close();
+        accessKeys.close();
         changeFeed.close();
         maintenance.stop();
         try {

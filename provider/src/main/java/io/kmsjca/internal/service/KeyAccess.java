@@ -58,17 +58,29 @@ public final class KeyAccess {
 
     private final KeyRegistry registry;
     private final Clock clock;
-    private final CredentialIdentity caller;
+    private final Callers callers;
 
-    KeyAccess(KeyRegistry registry, Clock clock, CredentialIdentity caller) {
+    KeyAccess(KeyRegistry registry, Clock clock, Callers callers) {
         this.registry = registry;
         this.clock = clock;
-        this.caller = caller;
+        this.callers = callers;
     }
 
     /** The credential the store was opened with. */
     CredentialIdentity caller() {
-        return caller;
+        return callers.opened();
+    }
+
+    /**
+     * The identity the request on this thread is decided with: the credential the store was opened
+     * with, or inside an access key's {@code actAs} scope that access key's ({@link Callers}).
+     */
+    CredentialIdentity requester() {
+        return callers.current();
+    }
+
+    Callers callers() {
+        return callers;
     }
 
     /**
@@ -111,6 +123,8 @@ public final class KeyAccess {
             case GET_STORE_POLICY -> "kms:GetStorePolicy";
             case CREATE_CREDENTIAL -> "kms:CreateCredential";
             case DELETE_CREDENTIAL -> "kms:DeleteCredential";
+            case CREATE_ACCESS_KEY -> "kms:CreateAccessKey";
+            case DELETE_ACCESS_KEY -> "kms:DeleteAccessKey";
             case DESTROY_KEY_MATERIAL, LOAD_KEY_STORE, STORE_KEY_STORE, AUDIT_EVENTS_DROPPED, AUDIT_DELIVERY_FAILED,
                  AUDIT_LOG_CUT -> null;
         };
@@ -126,7 +140,7 @@ public final class KeyAccess {
      * acts for others the caller's ({@link CredentialIdentity#resolve()}).
      */
     String principal() {
-        return caller.resolve().name();
+        return requester().resolve().name();
     }
 
     /**
@@ -137,6 +151,7 @@ public final class KeyAccess {
      * Other credentials' requests are always decided.
      */
     boolean unrestricted(MasterKey key) {
+        CredentialIdentity caller = requester();
         if (!caller.administrator()) {
             return false;
         }
@@ -163,18 +178,20 @@ public final class KeyAccess {
      */
     Decision decide(String principal, String action, MasterKey key, Map<String, String> context,
                     Map<String, List<String>> otherKeys, PolicyDocument storePolicy, boolean useGrants) {
+        CredentialIdentity caller = requester();
         if (key == null && caller.administersStore()) {
             return Decision.ALLOWED; // the store's root: whatever the store policy says
         }
         List<String> names = caller.actsForOthers() ? namesOf(principal) : List.of(principal);
+        boolean administrator = caller.administrator();
         if (names.size() == 1) {
-            return decideFor(names.get(0), action, key, context, otherKeys, storePolicy, useGrants);
+            return decideFor(names.get(0), action, key, context, otherKeys, storePolicy, useGrants, administrator);
         }
         // a Subject with several principals (a user and its groups): a Deny of any refuses, an Allow of any allows
         Decision allowed = null;
         Decision refused = null;
         for (String name : names) {
-            Decision d = decideFor(name, action, key, context, otherKeys, storePolicy, useGrants);
+            Decision d = decideFor(name, action, key, context, otherKeys, storePolicy, useGrants, administrator);
             if (!d.allowed() && d.statementId() != null) {
                 return d; // an explicit Deny (or an unreadable policy)
             }
@@ -200,7 +217,8 @@ public final class KeyAccess {
     }
 
     private Decision decideFor(String principal, String action, MasterKey key, Map<String, String> context,
-                               Map<String, List<String>> otherKeys, PolicyDocument storePolicy, boolean useGrants) {
+                               Map<String, List<String>> otherKeys, PolicyDocument storePolicy, boolean useGrants,
+                               boolean administrator) {
         AccessRequest request = new AccessRequest(principal, action, key == null ? "*" : arn(key.id()), ACCOUNT,
                 context, clock.instant(), otherKeys);
         PolicyEvaluation byKey = key == null ? null : evaluate(key, request);
@@ -210,7 +228,7 @@ public final class KeyAccess {
         // no store policy: an administrator credential's requests are allowed what it delegates (every store made
         // before policies behaves as it did); another credential's are allowed nothing it does not name
         PolicyEvaluation byStore = storePolicy != null ? storePolicy.evaluate(request)
-                : caller.administrator() ? NO_STORE_POLICY : NOTHING_ALLOWED;
+                : administrator ? NO_STORE_POLICY : NOTHING_ALLOWED;
         if (byStore.isExplicitDeny()) {
             return new Decision(false, byStore.statementId(), "store policy");
         }

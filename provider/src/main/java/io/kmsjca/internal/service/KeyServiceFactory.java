@@ -37,11 +37,12 @@ public final class KeyServiceFactory {
         }
         AuditLogKeeper auditLog = AuditLogKeeper.open(options.audit(), AuditKeys.derive(owned.key()), registry,
                 owned.key(), options);
-        AuditDispatcher audit = auditLog.dispatcher(options, caller);
+        Callers callers = new Callers(caller);
+        AuditDispatcher audit = auditLog.dispatcher(options, callers);
         if (owned.created()) {
             audit.record(AuditOperation.CREATE_KEY, owned.key().id(), 1, null, null, EncryptionContext.EMPTY);
         }
-        EmbeddedKeyService service = new EmbeddedKeyService(registry, options, auditLog, audit, caller);
+        EmbeddedKeyService service = new EmbeddedKeyService(registry, options, auditLog, audit, callers);
         service.start();
         return service;
     }

@@ -71,10 +71,11 @@ public final class KeyUse {
             return;
         }
         String principal = access.principal();
+        boolean administrator = access.requester().administrator();
         long storeRevision = access.storePolicyRevision();
         Allowed[] remembered = lastAllowed.get();
         for (Allowed a : remembered) {
-            if (a != null && a.permits(key, storeRevision, principal, action, context)) {
+            if (a != null && a.permits(key, storeRevision, principal, administrator, action, context)) {
                 return;
             }
         }
@@ -84,22 +85,23 @@ public final class KeyUse {
         }
         if (!access.dependsOnTime(key)) { // the oldest of the few remembered gives way
             System.arraycopy(remembered, 0, remembered, 1, remembered.length - 1);
-            remembered[0] = new Allowed(key.id(), key.revision(), storeRevision, principal, action, context);
+            remembered[0] = new Allowed(key.id(), key.revision(), storeRevision, principal, administrator, action, context);
         }
     }
 
     /**
      * The last few requests this thread was allowed (a wrap and an unwrap alternate), each
      * remembered while nothing it rests on changes: the key's record (its policy and grants, at
-     * that revision), the store policy's revision, the principal, the action and the very context
-     * object a cipher reuses. A decision a policy makes
+     * that revision), the store policy's revision, the principal and whether it is decided as an
+     * administrator's (an access key and the store's credential may share a name), the action and
+     * the very context object a cipher reuses. A decision a policy makes
      * with {@code aws:CurrentTime} is never remembered. Per thread, so the hot path shares nothing.
      */
-    private record Allowed(UUID keyId, long keyRevision, long storeRevision, String principal, String action,
-                           EncryptionContext context) {
-        boolean permits(MasterKey key, long store, String who, String what, EncryptionContext ctx) {
+    private record Allowed(UUID keyId, long keyRevision, long storeRevision, String principal, boolean administrator,
+                           String action, EncryptionContext context) {
+        boolean permits(MasterKey key, long store, String who, boolean admin, String what, EncryptionContext ctx) {
             return keyRevision == key.revision() && storeRevision == store && context == ctx && action.equals(what)
-                    && keyId.equals(key.id()) && principal.equals(who);
+                    && keyId.equals(key.id()) && principal.equals(who) && administrator == admin;
         }
     }
 

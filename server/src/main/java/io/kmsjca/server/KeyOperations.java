@@ -1,0 +1,142 @@
+package io.kmsjca.server;
+
+import io.kmsjca.keys.CreateKeyRequest;
+import io.kmsjca.keys.KeyAccessDeniedException;
+import io.kmsjca.keys.KeyManagerType;
+import io.kmsjca.keys.KeyOrigin;
+import io.kmsjca.keys.KeySpec;
+import io.kmsjca.keys.KeyState;
+import io.kmsjca.keys.KeyUsage;
+import io.kmsjca.keys.KeyMetadata;
+import io.kmsjca.keys.KeyPage;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KmsKeyHandle;
+
+import java.security.KeyStoreException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.kmsjca.server.Shapes.map;
+
+/** CreateKey, DescribeKey, ListKeys and the key states: EnableKey, DisableKey, ScheduleKeyDeletion, CancelKeyDeletion. */
+final class KeyOperations {
+
+    /** AWS's limits on a description and a policy document. */
+    static final int MAX_DESCRIPTION_CHARS = 8192;
+    static final int MAX_POLICY_CHARS = 32768;
+    /** AWS's default waiting period of ScheduleKeyDeletion. */
+    static final int DEFAULT_PENDING_WINDOW_DAYS = 30;
+
+    private final OperationContext kms;
+    private final String account;
+
+    KeyOperations(OperationContext kms, String account) {
+        this.kms = kms;
+        this.account = account;
+    }
+
+    void register(Map<String, Operation> table) {
+        table.put("CreateKey", this::createKey);
+        table.put("DescribeKey", this::describeKey);
+        table.put("ListKeys", this::listKeys);
+        table.put("EnableKey", r -> {
+            kms.service().enableKey(kms.key(r, "KeyId"));
+            return Map.of();
+        });
+        table.put("DisableKey", r -> {
+            kms.service().disableKey(kms.key(r, "KeyId"));
+            return Map.of();
+        });
+        table.put("ScheduleKeyDeletion", this::scheduleKeyDeletion);
+        table.put("CancelKeyDeletion", r -> {
+            String key = kms.key(r, "KeyId");
+            kms.service().cancelKeyDeletion(key);
+            return map("KeyId", arn(key));
+        });
+    }
+
+    private Map<String, Object> createKey(JsonInput r) throws Exception {
+        String spec = first(r.string("KeySpec", 64), r.string("CustomerMasterKeySpec", 64));
+        if (spec != null && !spec.equals("SYMMETRIC_DEFAULT")) {
+            throw KmsError.unsupported("KeySpec " + spec + " is not supported yet: only SYMMETRIC_DEFAULT");
+        }
+        String usage = r.string("KeyUsage", 64);
+        if (usage != null && !usage.equals("ENCRYPT_DECRYPT")) {
+            throw KmsError.unsupported("KeyUsage " + usage + " is not supported yet: only ENCRYPT_DECRYPT");
+        }
+        String origin = r.string("Origin", 64);
+        if (origin != null && !origin.equals("AWS_KMS")) {
+            throw KmsError.unsupported("Origin " + origin + " is not supported: only AWS_KMS");
+        }
+        r.refuse("CustomKeyStoreId", ": keys live in this server's store");
+        r.refuse("XksKeyId", ": keys live in this server's store");
+        if (r.bool("MultiRegion")) {
+            throw KmsError.unsupported("MultiRegion keys are not supported");
+        }
+        String description = r.string("Description", MAX_DESCRIPTION_CHARS);
+        String policy = r.string("Policy", MAX_POLICY_CHARS);
+        Map<String, String> tags = TagOperations.tagList(r);
+        KmsKeyHandle key = kms.service().createKey(CreateKeyRequest.withoutAlias()
+                .description(description == null ? "" : description).tags(tags));
+        String keyId = key.keyId().toString();
+        if (policy != null) {
+            try {
+                kms.service().putKeyPolicy(keyId, policy, r.bool("BypassPolicyLockoutSafetyCheck"));
+            } catch (KeyStoreException e) {
+                // CreateKey with a policy is one request: a key whose policy was refused must not stay usable
+                try {
+                    kms.service().scheduleKeyDeletion(keyId, KeyServiceOptions.MIN_PENDING_WINDOW_DAYS);
+                } catch (KeyStoreException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+        }
+        KeyMetadata created;
+        try {
+            created = kms.service().describeKey(keyId);
+        } catch (KeyAccessDeniedException e) {
+            // allowed to create but not to describe (a store policy granting kms:CreateKey alone): what the request said
+            created = new KeyMetadata(key.keyId(), List.of(), description == null ? "" : description, KeyState.ENABLED,
+                    KeyOrigin.GENERATED, KeyManagerType.CUSTOMER, KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
+                    Instant.now(), null, 1, 1, 0, null, 1, tags);
+        }
+        return map("KeyMetadata", Shapes.keyMetadata(created, kms.ids(), account));
+    }
+
+    private Map<String, Object> describeKey(JsonInput r) throws Exception {
+        return map("KeyMetadata", Shapes.keyMetadata(kms.service().describeKey(kms.key(r, "KeyId")), kms.ids(), account));
+    }
+
+    private Map<String, Object> listKeys(JsonInput r) throws Exception {
+        int limit = r.integer("Limit", 1, 1000, 100);
+        KeyPage page = kms.service().listKeys(limit, r.string("Marker", 1024));
+        List<Map<String, Object>> keys = page.keys().stream()
+                .map(m -> map("KeyId", m.keyId().toString(), "KeyArn", kms.ids().keyArn(m.keyId()))).toList();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("Keys", keys);
+        out.put("NextMarker", page.nextMarker());
+        out.put("Truncated", page.nextMarker() != null);
+        return out;
+    }
+
+    private Map<String, Object> scheduleKeyDeletion(JsonInput r) throws Exception {
+        String key = kms.key(r, "KeyId");
+        int days = r.integer("PendingWindowInDays", KeyServiceOptions.MIN_PENDING_WINDOW_DAYS,
+                KeyServiceOptions.MAX_PENDING_WINDOW_DAYS, DEFAULT_PENDING_WINDOW_DAYS);
+        Instant deletion = kms.service().scheduleKeyDeletion(key, days);
+        return map("KeyId", arn(key), "DeletionDate", deletion, "KeyState", KeyState.PENDING_DELETION.displayName(),
+                "PendingWindowInDays", days);
+    }
+
+    /** The ARN of the key {@code resolved} names (an alias is looked up). */
+    private String arn(String resolved) throws KeyStoreException {
+        return kms.ids().keyArn(kms.handle(resolved).keyId());
+    }
+
+    private static String first(String a, String b) {
+        return a != null ? a : b;
+    }
+}

@@ -1,0 +1,59 @@
+package io.kmsjca.server;
+
+/**
+ * A request refused with one of AWS KMS's error types ({@code __type}) and its HTTP status. The
+ * message is sent to the client: it names keys and principals, never key material or a secret.
+ * Carries no stack trace: it is an answer, not a fault.
+ */
+final class KmsError extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final String type;
+    private final int status;
+
+    KmsError(String type, int status, String message) {
+        super(message, null, false, false);
+        this.type = type;
+        this.status = status;
+    }
+
+    String type() {
+        return type;
+    }
+
+    int status() {
+        return status;
+    }
+
+    static KmsError validation(String message) {
+        return new KmsError("ValidationException", 400, message);
+    }
+
+    static KmsError notFound(String message) {
+        return new KmsError("NotFoundException", 400, message);
+    }
+
+    static KmsError unsupported(String message) {
+        return new KmsError("UnsupportedOperationException", 400, message);
+    }
+
+    static KmsError invalidCiphertext(String message) {
+        return new KmsError("InvalidCiphertextException", 400, message);
+    }
+
+    static KmsError incorrectKey(String message) {
+        return new KmsError("IncorrectKeyException", 400, message);
+    }
+
+    static KmsError invalidSignature(String message) {
+        return new KmsError("InvalidSignatureException", 400, message);
+    }
+
+    static KmsError incompleteSignature(String message) {
+        return new KmsError("IncompleteSignatureException", 400, message);
+    }
+
+    static KmsError internal(String message) {
+        return new KmsError("KMSInternalException", 500, message);
+    }
+}
