@@ -142,7 +142,21 @@ public final class RemoteKeyService implements KeyService {
             if (f.is("NotFoundException")) {
                 return Optional.empty();
             }
+            if (f.is("AccessDeniedException") && !isKeyId(aliasOrKeyId)) {
+                return aliasTarget(aliasOrKeyId, f); // the key exists, and the caller may not describe it
+            }
             throw unanswered(f);
+        }
+    }
+
+    /** The key an alias names, from ListAliases: for a caller that may list aliases but not describe that key. */
+    private Optional<KmsKeyHandle> aliasTarget(String alias, RemoteFailure describeRefused) {
+        String name = bareAlias(alias);
+        try {
+            return listAliases().stream().filter(a -> a.alias().equalsIgnoreCase(name)).findFirst()
+                    .map(a -> new RemoteKeyHandle(operations, a.keyId(), name));
+        } catch (KeyStoreException e) {
+            throw unanswered(describeRefused);
         }
     }
 
