@@ -283,4 +283,35 @@ class RemoteProviderTest {
         IOException load = assertThrows(IOException.class, () -> remoteStore(client(fixture.app)));
         assertTrue(load.getMessage().contains(url), load.getMessage());
     }
+
+    /**
+     * The client holds no master key material: a JVM of its own, configured by kms.conf, uses every
+     * JCA service on a server's key, and its class-loading log shows that none of the classes that
+     * hold or unseal master key material (a key and its versions, the root key, record sealing, the
+     * embedded service and its per-blob derived keys) was ever loaded, so none was instantiated;
+     * the remote client's classes were.
+     */
+    @Test
+    void theClientJvm_neverLoadsWhatHoldsMasterKeyMaterial() throws Exception {
+        client(fixture.app); // writes app's kms.conf
+        Path conf = dir.resolve(fixture.app.id() + ".conf");
+        Path log = dir.resolve("classes.log");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+load=info:file=" + log, "-cp", System.getProperty("java.class.path"),
+                RemoteClientMain.class.getName(), conf.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), out);
+        assertEquals("aliases=[billing, orders]\nunwrapped=true\ndataKey=32\nenvelope=hello\n", out);
+
+        List<String> loaded = Files.readAllLines(log).stream().map(l -> l.replaceAll("^.*\\] ([^ ]+) source:.*$", "$1")).toList();
+        assertTrue(loaded.contains("io.kmsjca.internal.remote.RemoteKeyOperations"), "the log lists the provider's classes");
+        assertTrue(loaded.contains("io.kmsjca.internal.engine.EnvelopeEngine"));
+        for (String holder : List.of("io.kmsjca.internal.model.MasterKey", "io.kmsjca.internal.model.KeyVersion",
+                "io.kmsjca.internal.store.RootKey", "io.kmsjca.internal.store.RecordSeal", "io.kmsjca.internal.store.SlotKeys",
+                "io.kmsjca.internal.service.EmbeddedKeyService", "io.kmsjca.internal.service.KeyRegistry",
+                "io.kmsjca.internal.engine.DerivedKey")) {
+            assertTrue(!loaded.contains(holder), holder + " was loaded in the client JVM");
+        }
+    }
 }
