@@ -314,4 +314,30 @@ class RemoteProviderTest {
             assertTrue(!loaded.contains(holder), holder + " was loaded in the client JVM");
         }
     }
+
+    @Test
+    void aSafeRequest_isSentAgainAfterAConnectionReset_anUnsafeOneIsNot() throws Exception {
+        try (ResettingProxy proxy = new ResettingProxy(fixture.server.address())) {
+            Provider p = client(fixture.alice, proxy.url());
+            KeyStore ks = remoteStore(p);
+            Key orders = ks.getKey("orders", null);
+            int from = fixture.audit.size();
+            proxy.resetNextRequest();
+            byte[] blob = wrap(orders, p, Map.of());
+            assertEquals(1, proxy.resets());
+            assertEquals(2, proxy.connections(), "the retry opened a new connection");
+            assertEquals(List.of(AuditOperation.ENCRYPT), fixture.eventsSince(from).stream().map(AuditEvent::operation).toList());
+            assertArrayEquals(DATA_KEY.getEncoded(), unwrap(orders, p, blob, Map.of()).getEncoded());
+
+            KeyService viaProxy = KmsAdmin.open(ks, "ignored".toCharArray());
+            int before = fixture.audit.size();
+            proxy.resetNextRequest();
+            java.security.KeyStoreException e = assertThrows(java.security.KeyStoreException.class,
+                    () -> viaProxy.createKey("reset", "never created twice"));
+            assertTrue(e.getMessage().contains(proxy.url() + " cannot be reached (CreateKey)"), e.getMessage());
+            assertEquals(2, proxy.resets());
+            assertEquals(List.of(), fixture.eventsSince(before), "sent once, and the reset kept it from the server");
+            assertTrue(fixture.service.findKey("reset").isEmpty());
+        }
+    }
 }
