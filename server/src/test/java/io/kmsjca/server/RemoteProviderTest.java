@@ -340,4 +340,53 @@ class RemoteProviderTest {
             assertTrue(fixture.service.findKey("reset").isEmpty());
         }
     }
+
+    /** A self-signed certificate for 127.0.0.1 made by keytool: the server's key store and the client's PEM. */
+    private static javax.net.ssl.SSLContext serverTls(Path dir, Path pem) throws Exception {
+        Path p12 = dir.resolve("server.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
+                "-ext", "san=ip:127.0.0.1", "-validity", "2", "-keystore", p12.toString(), "-storetype", "PKCS12",
+                "-storepass", "changeit");
+        run(keytool, "-exportcert", "-rfc", "-alias", "server", "-keystore", p12.toString(), "-storepass", "changeit",
+                "-file", pem.toString());
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(p12)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        var kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(ks, "changeit".toCharArray());
+        var ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+    }
+
+    @Test
+    void overHttps_theConfiguredTrustStoreDecides() throws Exception {
+        fixture.close();
+        Path pem = dir.resolve("server.pem");
+        javax.net.ssl.SSLContext tls = serverTls(dir, pem);
+        fixture = new ServerFixture(Files.createDirectories(dir.resolve("tls-store"))).start(b -> b.tls(tls));
+        String url = fixture.server.endpoint().toString();
+        assertTrue(url.startsWith("https://127.0.0.1:"), url);
+
+        // not trusted: the JDK's authorities do not know this certificate
+        IOException untrusted = assertThrows(IOException.class, () -> remoteStore(client(fixture.alice, url)));
+        assertTrue(untrusted.getMessage().contains("cannot be reached (ListAliases)"), untrusted.getMessage());
+        assertInstanceOf(javax.net.ssl.SSLHandshakeException.class, untrusted.getCause().getCause());
+
+        Path secret = Files.writeString(dir.resolve("alice-tls.secret"), fixture.alice.secret());
+        Path conf = Files.writeString(dir.resolve("tls.conf"), "store.url=" + url + "\naccess-key-id=" + fixture.alice.id()
+                + "\nsecret-access-key-file=" + secret + "\nregion=" + ServerFixture.REGION + "\ntrust-store=" + pem + "\n");
+        Provider p = new KmsProvider().configure(conf.toString());
+        KeyService tlsAdmin = KmsAdmin.open(remoteStore(p), "ignored".toCharArray());
+        KmsKeyHandle key = tlsAdmin.createKey("tls", "over https");
+        assertArrayEquals(DATA_KEY.getEncoded(), unwrap(key, p, wrap(key, p, Map.of("a", "b")), Map.of("a", "b")).getEncoded());
+    }
 }
