@@ -6,6 +6,7 @@ import io.kmsjca.provider.KmsKeyStores;
 import io.kmsjca.provider.KmsLoadParameter;
 
 import io.kmsjca.keys.InvalidKeyRequestException;
+import io.kmsjca.keys.KeyAccessDeniedException;
 import io.kmsjca.keys.KeyAlias;
 import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.keys.KeyMetadata;
@@ -24,6 +25,7 @@ import java.security.Key;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.KeyStoreSpi;
+import java.security.ProviderException;
 import java.security.UnrecoverableEntryException;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
@@ -269,12 +271,18 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
         return Collections.enumeration(visibleAliases().stream().map(KeyAlias::alias).toList());
     }
 
-    /** The aliases the caller may list: none when the store policy refuses it {@code kms:ListAliases} (audited). */
+    /**
+     * The aliases the caller may list: none when the store policy refuses it {@code kms:ListAliases}
+     * (audited). Any other failure (a kms-jca server that cannot be reached) is thrown, naming it:
+     * an empty list would say the store has no keys.
+     */
     private List<KeyAlias> visibleAliases() {
         try {
             return keys().listAliases();
-        } catch (KeyStoreException refused) {
+        } catch (KeyAccessDeniedException refused) {
             return List.of();
+        } catch (KeyStoreException e) {
+            throw new ProviderException(e.getMessage(), e);
         }
     }
 

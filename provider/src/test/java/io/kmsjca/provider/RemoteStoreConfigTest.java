@@ -149,6 +149,18 @@ class RemoteStoreConfigTest {
     }
 
     @Test
+    void aServerThatStopsAnswering_isNamed_notAnEmptyStore() throws Exception {
+        KeyStore ks = KeyStore.getInstance("KMS", provider(server.url(), "max-attempts=2\n"));
+        server.answer(200, "{\"Aliases\":[]}");
+        ks.load(null, null);
+        server.reset().reset();
+        java.security.ProviderException e = assertThrows(java.security.ProviderException.class, ks::aliases);
+        assertTrue(e.getMessage().contains(server.url() + " cannot be reached (ListAliases)"), e.getMessage());
+        server.error(400, "AccessDeniedException", "may not list aliases");
+        assertEquals(0, ks.size(), "a refusal by policy lists nothing, as embedded");
+    }
+
+    @Test
     void aRefusedAccessKey_failsTheLoad_asAWrongPasswordDoes() throws Exception {
         KeyStore ks = KeyStore.getInstance("KMS", provider(server.url(), ""));
         server.error(400, "UnrecognizedClientException", "The security token included in the request is invalid.");
