@@ -389,4 +389,44 @@ class RemoteProviderTest {
         KmsKeyHandle key = tlsAdmin.createKey("tls", "over https");
         assertArrayEquals(DATA_KEY.getEncoded(), unwrap(key, p, wrap(key, p, Map.of("a", "b")), Map.of("a", "b")).getEncoded());
     }
+
+    @Test
+    void management_describesListsGrantsAndReEncrypts_throughTheServer() throws Exception {
+        var orders = admin.describeKey("orders");
+        assertEquals(List.of("orders"), orders.aliases());
+        assertEquals("order payloads", orders.description());
+        assertEquals(io.kmsjca.keys.KeyState.ENABLED, orders.state());
+        assertEquals(fixture.service.describeKey("orders").creationDate().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                orders.creationDate()); // AWS dates travel in milliseconds
+        assertEquals(List.of(orders.keyId(), admin.describeKey("billing").keyId()).stream().sorted().toList(),
+                admin.listKeys().stream().map(io.kmsjca.keys.KeyMetadata::keyId).toList());
+        assertEquals(2, admin.rotateKeyOnDemand("orders"));
+        assertEquals(List.of(2), admin.listKeyRotations("orders").stream().map(io.kmsjca.keys.KeyRotation::version).toList());
+
+        // billing lets only alice use it; a grant lets app, until it is revoked
+        admin.putKeyPolicy("billing", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Principal\":{\"AWS\":\"alice\"},\"Action\":\"kms:*\",\"Resource\":\"*\"},{\"Effect\":\"Allow\","
+                + "\"Principal\":{\"AWS\":\"app\"},\"Action\":\"kms:DescribeKey\",\"Resource\":\"*\"}]}", false);
+        Provider app = client(fixture.app);
+        Key billing = remoteStore(app).getKey("billing", null);
+        assertThrows(KeyUseDeniedException.class, () -> wrap(billing, app, Map.of("tenant", "a")));
+        io.kmsjca.keys.KeyGrant grant = admin.createGrant("billing", io.kmsjca.keys.GrantRequest.to("app",
+                java.util.Set.of(io.kmsjca.keys.GrantOperation.Encrypt, io.kmsjca.keys.GrantOperation.Decrypt))
+                .contextSubset(Map.of("tenant", "a")).name("app-billing"));
+        assertEquals("app", grant.granteePrincipal());
+        assertEquals(Map.of("tenant", "a"), grant.encryptionContextSubset());
+        assertEquals(java.util.Set.of(io.kmsjca.keys.GrantOperation.Encrypt, io.kmsjca.keys.GrantOperation.Decrypt), grant.operations());
+        assertEquals(List.of(grant), admin.listGrants("billing"));
+        byte[] blob = wrap(billing, app, Map.of("tenant", "a"));
+        assertThrows(KeyUseDeniedException.class, () -> wrap(billing, app, Map.of("tenant", "b")), "outside the grant's constraint");
+
+        // ReEncrypt moves a blob to another key without its plaintext reaching the client
+        byte[] moved = admin.reEncrypt(blob, Map.of("tenant", "a"), "orders", Map.of("tenant", "c"));
+        Key ordersKey = remoteStore(app).getKey("orders", null);
+        assertArrayEquals(DATA_KEY.getEncoded(), unwrap(ordersKey, app, moved, Map.of("tenant", "c")).getEncoded());
+
+        admin.revokeGrant("billing", grant.grantId());
+        assertEquals(List.of(), admin.listGrants("billing"));
+        assertThrows(KeyUseDeniedException.class, () -> wrap(billing, app, Map.of("tenant", "a")));
+    }
 }

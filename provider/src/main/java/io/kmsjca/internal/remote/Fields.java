@@ -143,6 +143,30 @@ final class Fields {
         return list.stream().map(String.class::cast).toList();
     }
 
+    /** An object of strings (an encryption context); absent: empty. */
+    Map<String, String> stringMap(String name) throws RemoteFailure {
+        Object v = json.get(name);
+        if (v == null || v == StrictJson.NULL) {
+            return Map.of();
+        }
+        if (!(v instanceof Map<?, ?> m) || !m.values().stream().allMatch(String.class::isInstance)) {
+            throw missing(name, "an object of strings");
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        m.forEach((k, val) -> out.put((String) k, (String) val));
+        return out;
+    }
+
+    /** An optional object; absent: an empty one. */
+    @SuppressWarnings("unchecked")
+    Fields optionalObject(String name) throws RemoteFailure {
+        Object v = json.get(name);
+        if (v == null || v == StrictJson.NULL) {
+            return new Fields(Map.of(), url, operation);
+        }
+        return object(name);
+    }
+
     @SuppressWarnings("unchecked")
     Fields object(String name) throws RemoteFailure {
         Object v = json.get(name);

@@ -80,6 +80,20 @@ final class JsonBody {
         return this;
     }
 
+    /** A grant's {@code Constraints}: the two encryption-context maps, each left out when empty; nothing when both are. */
+    JsonBody constraints(String name, Map<String, String> equals, Map<String, String> subset) {
+        if (equals.isEmpty() && subset.isEmpty()) {
+            return this;
+        }
+        name(name);
+        JsonBody inner = new JsonBody().map("EncryptionContextEquals", equals).map("EncryptionContextSubset", subset);
+        byte[] object = inner.toBytes();
+        for (byte b : object) {
+            putByte(b);
+        }
+        return this;
+    }
+
     /** AWS tags: {@code [{"TagKey": k, "TagValue": v}, ...]}. */
     JsonBody tags(String name, Map<String, String> tags) {
         name(name);

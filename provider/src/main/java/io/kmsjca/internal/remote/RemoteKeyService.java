@@ -47,9 +47,9 @@ import java.util.UUID;
 /**
  * A kms-jca server's key store as a {@link KeyService}: the management calls the AWS KMS API has
  * (DescribeKey, ListKeys, ListAliases, CreateKey, aliases, EnableKey/DisableKey, deletion, rotation,
- * tags, key policies, ReEncrypt), each one signed request made as the configured access key's
+ * tags, key policies, grants, ReEncrypt), each one signed request made as the configured access key's
  * principal, decided and audited by the server. What the API has no operation for (importing
- * material, credentials, access keys, the audit log, maintenance, store policies, ...) throws a
+ * material, credentials, access keys, the audit log, maintenance, the store policy, ...) throws a
  * {@link KeyStoreException} (or {@link UnsupportedOperationException} where none is declared)
  * saying it is not available remotely. Its handles ({@link RemoteKeyHandle}) key KMSWrap,
  * KMSDataKey and KMSEnvelope; no master key material ever enters this JVM.
@@ -468,29 +468,82 @@ public final class RemoteKeyService implements KeyService {
         throw notAvailable("the store policy");
     }
 
+    /** KMS CreateGrant, then ListGrants for the grant it made (AWS returns only its id and token). */
     @Override
     public KeyGrant createGrant(String key, GrantRequest request) throws KeyStoreException {
-        throw notAvailable("grants");
+        String grantId;
+        try {
+            grantId = call("CreateGrant", new JsonBody().string("KeyId", keyRef(key))
+                    .string("GranteePrincipal", request.granteePrincipal())
+                    .strings("Operations", request.operations().stream().map(Enum::name).sorted().toList())
+                    .string("RetiringPrincipal", request.retiringPrincipal())
+                    .string("Name", request.name().isEmpty() ? null : request.name())
+                    .constraints("Constraints", request.encryptionContextEquals(), request.encryptionContextSubset()),
+                    "kms:CreateGrant", key).string("GrantId");
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, "kms:CreateGrant", key);
+        }
+        return grants("ListGrants", () -> new JsonBody().string("KeyId", keyRef(key)).string("GrantId", grantId), "kms:ListGrants", key)
+                .stream().filter(g -> g.grantId().equals(grantId)).findFirst()
+                .orElseThrow(() -> new KeyStoreException("kms-jca server " + settings.url() + " made grant " + grantId
+                        + " and does not list it"));
     }
 
     @Override
     public List<KeyGrant> listGrants(String key) throws KeyStoreException {
-        throw notAvailable("grants");
+        return grants("ListGrants", () -> new JsonBody().string("KeyId", keyRef(key)), "kms:ListGrants", key);
     }
 
     @Override
     public List<KeyGrant> listRetirableGrants(String retiringPrincipal) throws KeyStoreException {
-        throw notAvailable("grants");
+        return grants("ListRetirableGrants", () -> new JsonBody().string("RetiringPrincipal", retiringPrincipal),
+                "kms:ListRetirableGrants", null);
     }
 
     @Override
     public void retireGrant(String key, String grantId) throws KeyStoreException {
-        throw notAvailable("grants");
+        call("RetireGrant", new JsonBody().string("KeyId", keyRef(key)).string("GrantId", grantId), "kms:RetireGrant", key);
     }
 
     @Override
     public void revokeGrant(String key, String grantId) throws KeyStoreException {
-        throw notAvailable("grants");
+        call("RevokeGrant", new JsonBody().string("KeyId", keyRef(key)).string("GrantId", grantId), "kms:RevokeGrant", key);
+    }
+
+    /** Every page of a grant listing: {@code request} makes each page's body, paging members added here. */
+    private List<KeyGrant> grants(String operation, java.util.function.Supplier<JsonBody> request, String action, String key)
+            throws KeyStoreException {
+        List<KeyGrant> all = new ArrayList<>();
+        String marker = null;
+        try {
+            for (int page = 0; page < MAX_PAGES; page++) {
+                Fields r = client(operation, request.get().number("Limit", PAGE).string("Marker", marker));
+                for (Fields g : r.objects("Grants")) {
+                    Fields c = g.optionalObject("Constraints");
+                    java.util.Set<io.kmsjca.keys.GrantOperation> ops = java.util.EnumSet.noneOf(io.kmsjca.keys.GrantOperation.class);
+                    for (String op : g.strings("Operations")) {
+                        try {
+                            ops.add(io.kmsjca.keys.GrantOperation.valueOf(op));
+                        } catch (IllegalArgumentException e) {
+                            throw RemoteFailure.protocol(settings.url(), operation, "a grant operation " + op + " it does not know");
+                        }
+                    }
+                    String name = g.optionalString("Name");
+                    String issuer = g.optionalString("IssuingAccount");
+                    all.add(new KeyGrant(g.string("GrantId"), g.keyId("KeyId"), name == null ? "" : name,
+                            g.string("GranteePrincipal"), g.optionalString("RetiringPrincipal"), issuer == null ? "" : issuer,
+                            ops, c.stringMap("EncryptionContextEquals"), c.stringMap("EncryptionContextSubset"),
+                            g.date("CreationDate") == null ? Instant.EPOCH : g.date("CreationDate")));
+                }
+                marker = r.bool("Truncated", false) ? r.optionalString("NextMarker") : null;
+                if (marker == null) {
+                    break;
+                }
+            }
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, action, key);
+        }
+        return all;
     }
 
     @Override
