@@ -265,12 +265,14 @@ final class KmsConfig {
             }
             // the URL and region are checked now; the credential when the store is opened
             RemoteSettings.check(p.getProperty("store.url"), p.getProperty("region", "us-east-1").strip());
-            return new RemoteStore(p.getProperty("store.url").strip(), strip(p.getProperty("access-key-id")),
+            RemoteStore store = new RemoteStore(p.getProperty("store.url").strip(), strip(p.getProperty("access-key-id")),
                     path(dir, p.getProperty("secret-access-key-file")), p.getProperty("region", "us-east-1").strip(),
                     path(dir, p.getProperty("trust-store")),
                     Duration.ofMillis(longValue(p, "connect-timeout-ms", 5_000)),
                     Duration.ofMillis(longValue(p, "request-timeout-ms", 30_000)),
                     intValue(p, "max-attempts", 3), Duration.ofMillis(longValue(p, "retry-base-delay-ms", 100)));
+            RemoteSettings.checkTimeouts(store.connect, store.request, store.attempts, store.retryDelay);
+            return store;
         }
 
         RemoteSettings settings(String source) throws IOException {

@@ -181,7 +181,10 @@ class RemoteStoreConfigTest {
         InvalidParameterException http = assertThrows(InvalidParameterException.class,
                 () -> provider("http://kms.internal:8080", ""));
         assertTrue(http.getMessage().contains("loopback"), http.getMessage());
-        assertSame(InvalidParameterException.class, assertThrows(InvalidParameterException.class,
-                () -> provider(server.url(), "max-attempts=many\n")).getClass());
+        for (String bad : List.of("max-attempts=many", "max-attempts=0", "max-attempts=11", "connect-timeout-ms=0",
+                "request-timeout-ms=-5", "retry-base-delay-ms=-1", "region=US EAST")) {
+            assertSame(InvalidParameterException.class, assertThrows(InvalidParameterException.class,
+                    () -> provider(server.url(), bad + "\n"), bad).getClass());
+        }
     }
 }

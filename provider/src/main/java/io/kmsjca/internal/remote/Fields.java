@@ -72,6 +72,9 @@ final class Fields {
         if (!(v instanceof StrictJson.Num n)) {
             throw missing(name, "a number");
         }
+        if (n.text().length() > 40) {
+            throw missing(name, "a number of at most 40 characters");
+        }
         try {
             return new BigDecimal(n.text()).longValueExact();
         } catch (ArithmeticException | NumberFormatException e) {
@@ -87,6 +90,9 @@ final class Fields {
         }
         if (!(v instanceof StrictJson.Num n)) {
             throw missing(name, "a date in epoch seconds");
+        }
+        if (n.text().length() > 40) {
+            throw missing(name, "a date of at most 40 characters");
         }
         try {
             BigDecimal seconds = new BigDecimal(n.text());

@@ -121,12 +121,18 @@ public final class RemoteSettings {
 
     /** @param maxAttempts how many times a safe request is tried, 1..10 */
     public RemoteSettings withTimeouts(Duration connect, Duration request, int maxAttempts, Duration retryBaseDelay) {
-        if (connect.isNegative() || connect.isZero() || request.isNegative() || request.isZero()
-                || maxAttempts < 1 || maxAttempts > 10 || retryBaseDelay.isNegative()) {
-            throw new IllegalArgumentException("timeouts must be positive, attempts 1..10, the retry delay not negative");
-        }
+        checkTimeouts(connect, request, maxAttempts, retryBaseDelay);
         return new RemoteSettings(endpoint, region, accessKeyId, secretAccessKey, trusted, connect, request,
                 maxAttempts, retryBaseDelay, clock);
+    }
+
+    /** @throws IllegalArgumentException a timeout is not positive, attempts not 1..10, or the retry delay negative */
+    public static void checkTimeouts(Duration connect, Duration request, int maxAttempts, Duration retryBaseDelay) {
+        if (connect.isNegative() || connect.isZero() || request.isNegative() || request.isZero()
+                || maxAttempts < 1 || maxAttempts > 10 || retryBaseDelay.isNegative()) {
+            throw new IllegalArgumentException("connect-timeout-ms and request-timeout-ms must be positive, max-attempts "
+                    + "1..10, retry-base-delay-ms not negative");
+        }
     }
 
     /** For tests: the clock that dates requests. */
