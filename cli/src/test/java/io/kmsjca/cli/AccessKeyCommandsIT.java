@@ -108,6 +108,17 @@ class AccessKeyCommandsIT {
     }
 
     @Test
+    void helpListsTheAccessKeyCommands_eachWithAnExample() throws Exception {
+        Kms.Result help = kms.run("--help");
+        for (String command : List.of("create-access-key", "list-access-keys", "delete-access-key")) {
+            assertTrue(help.out().contains("  " + command + " "), command + " missing from:\n" + help.out());
+            Kms.Result one = kms.run(command, "--help");
+            assertEquals(0, one.code(), command + ": " + one);
+            assertTrue(one.out().startsWith("Usage: kms " + command) && one.out().contains("Example"), one.out());
+        }
+    }
+
+    @Test
     void aKeyUsersCredentialManagesNoAccessKey() throws Exception {
         Path keyFile = dir.resolve("svc.key");
         assertEquals(0, kms.run("create-credential", "--principal", "svc", "--key-file-out", keyFile.toString()).code());

@@ -21,7 +21,8 @@ class CliBasicsIT {
             "encrypt-file", "decrypt-file", "audit", "demo",
             "put-key-policy", "get-key-policy", "list-key-policies", "put-store-policy", "get-store-policy",
             "create-grant", "list-grants", "list-retirable-grants", "retire-grant", "revoke-grant",
-            "create-credential", "list-credentials", "delete-credential");
+            "create-credential", "list-credentials", "delete-credential",
+            "server");
 
     @TempDir
     Path dir;

@@ -91,7 +91,7 @@ final class KmsRequestHandler implements HttpHandler {
             return signer.actAs(source);
         } catch (KeyAccessDeniedException e) {
             // deleted between the lookup and now: as if it had never been found
-            throw new KmsError("UnrecognizedClientException", 400, "The security token included in the request is invalid.");
+            throw SigV4Verifier.unrecognized();
         }
     }
 

@@ -83,8 +83,14 @@ final class SigV4Verifier {
         AccessKeySigner signer = signer(auth.accessKeyId());
         String canonical = SigV4.canonicalRequest(method, rawPath, rawQuery, headers, auth.signedHeaders(), payloadHash);
         String stringToSign = SigV4.stringToSign(amzDate, SigV4.scope(auth.date(), auth.region(), auth.service()), canonical);
-        byte[] expected = signer.signature(auth.date(), auth.region(), auth.service(),
-                stringToSign.getBytes(StandardCharsets.UTF_8));
+        byte[] expected;
+        try {
+            expected = signer.signature(auth.date(), auth.region(), auth.service(),
+                    stringToSign.getBytes(StandardCharsets.UTF_8));
+        } catch (IllegalStateException deleted) {
+            // the key was deleted after the lookup, and its secret wiped: as if it had never been found
+            throw unrecognized();
+        }
         try {
             if (!MessageDigest.isEqual(expected, auth.signature())) {
                 throw KmsError.invalidSignature(SIGNATURE_MISMATCH);
@@ -103,8 +109,11 @@ final class SigV4Verifier {
             // the store does not let this server act for others (refused at start) or failed: not the client's fault
             throw KmsError.internal("the server cannot authenticate requests now");
         }
-        return signer.orElseThrow(() -> new KmsError("UnrecognizedClientException", 400,
-                "The security token included in the request is invalid."));
+        return signer.orElseThrow(SigV4Verifier::unrecognized);
+    }
+
+    static KmsError unrecognized() {
+        return new KmsError("UnrecognizedClientException", 400, "The security token included in the request is invalid.");
     }
 
     private void checkScope(AuthorizationHeader auth, String amzDate) throws KmsError {

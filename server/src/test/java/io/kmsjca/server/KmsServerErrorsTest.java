@@ -168,6 +168,16 @@ class KmsServerErrorsTest {
     }
 
     @Test
+    void aCredentialScopeOfAnotherDayThanTheRequestDateIsRefused() throws Exception {
+        Instant now = Instant.now();
+        var request = new RawRequest(fixture.server.endpoint(), "ListKeys", now);
+        request.credentialDate = RawRequest.AMZ_DATE.format(now.minus(Duration.ofDays(1))).substring(0, 8);
+        var r = request.send(fixture.server.endpoint(), fixture.alice);
+        assertEquals(400, r.status());
+        assertTrue(r.body().contains("\"InvalidSignatureException\"") && r.body().contains("Credential scope"), r.body());
+    }
+
+    @Test
     void anUnsignedTargetIsRefusedSoARequestCannotBeReplayedAsAnother() throws Exception {
         var request = new RawRequest(fixture.server.endpoint(), "ListKeys", Instant.now());
         request.signedHeaders = List.of("content-type", "host", "x-amz-date");

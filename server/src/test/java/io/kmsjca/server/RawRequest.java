@@ -36,6 +36,8 @@ final class RawRequest {
     String service = "kms";
     String body = "{}";
     String payloadHash;
+    /** The date of the credential scope; null: X-Amz-Date's day, as every signer does. */
+    String credentialDate;
 
     RawRequest(URI endpoint, String target, Instant date) {
         headers.put("Host", endpoint.getHost() + ":" + endpoint.getPort());
@@ -52,7 +54,7 @@ final class RawRequest {
     /** Signs with {@code key} and sends to {@code endpoint} (plain HTTP), on a connection closed after the response. */
     Response send(URI endpoint, ServerFixture.AccessKey key) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        String date = headers.get("X-Amz-Date").substring(0, 8);
+        String date = credentialDate != null ? credentialDate : headers.get("X-Amz-Date").substring(0, 8);
         Map<String, List<String>> forSigning = new LinkedHashMap<>();
         headers.forEach((k, v) -> forSigning.put(k, List.of(v)));
         String hash = payloadHash != null ? payloadHash : SigV4.hex(SigV4.sha256(bytes));

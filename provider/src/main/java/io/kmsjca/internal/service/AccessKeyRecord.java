@@ -4,6 +4,7 @@ import io.kmsjca.internal.crypto.AesGcm;
 import io.kmsjca.internal.crypto.Hkdf;
 import io.kmsjca.internal.crypto.KmsRandom;
 import io.kmsjca.internal.crypto.SecretBytes;
+import io.kmsjca.internal.format.KeySlot;
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.keys.AccessKeyInfo;
 
@@ -88,7 +89,16 @@ final class AccessKeyRecord {
     }
 
     static UUID slotId(int n) {
-        return OwnedKeys.id(SLOT_PURPOSE + n);
+        return SLOT_IDS[n];
+    }
+
+    /** Every slot's id, derived once: scans of the snapshot check each provider-owned key against it. */
+    private static final UUID[] SLOT_IDS = new UUID[AccessKeys.MAX_ACCESS_KEYS];
+
+    static {
+        for (int n = 0; n < SLOT_IDS.length; n++) {
+            SLOT_IDS[n] = OwnedKeys.id(SLOT_PURPOSE + n);
+        }
     }
 
     /** The id of the access key a slot holds, or null when it is free. */
@@ -103,9 +113,14 @@ final class AccessKeyRecord {
         String principal = tags.get(PRINCIPAL_TAG);
         String admin = tags.get(ADMINISTRATOR_TAG);
         String created = tags.get(CREATED_TAG);
-        if (id == null || !ID.matcher(id).matches() || principal == null || principal.isEmpty()
-                || !("true".equals(admin) || "false".equals(admin)) || created == null || !created.matches("\\d{1,19}")) {
+        if (id == null || !ID.matcher(id).matches() || principal == null
+                || !("true".equals(admin) || "false".equals(admin)) || created == null || !created.matches("\\d{1,15}")) {
             return null; // sealed, so kms-jca wrote it: what it cannot read is a later version's
+        }
+        try {
+            KeySlot.checkPrincipal(principal);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
         return new AccessKeyInfo(id, principal, Boolean.parseBoolean(admin), Instant.ofEpochMilli(Long.parseLong(created)));
     }
@@ -151,7 +166,11 @@ final class AccessKeyRecord {
         byte[] secret;
         SecretBytes key = sealingKey(slot);
         try {
-            secret = AesGcm.open(key, aad(info), Base64.getDecoder().decode(sealed));
+            byte[] bytes = Base64.getDecoder().decode(sealed);
+            if (!Base64.getEncoder().encodeToString(bytes).equals(sealed)) { // the one encoding: no stray trailing bits
+                throw new GeneralSecurityException("access key " + info.accessKeyId() + " has no readable secret");
+            }
+            secret = AesGcm.open(key, aad(info), bytes);
         } catch (IllegalArgumentException e) {
             throw new GeneralSecurityException("access key " + info.accessKeyId() + " has no readable secret", e);
         } finally {

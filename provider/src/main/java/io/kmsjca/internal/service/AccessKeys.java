@@ -81,10 +81,17 @@ final class AccessKeys {
         byte[] text = null;
         KmsRandom.nextBytes(secret);
         try {
-            registry.atomically(() -> {
-                place(op, info, secret);
-                return null;
-            });
+            try {
+                registry.atomically(() -> {
+                    place(op, info, secret);
+                    return null;
+                });
+            } catch (InvalidKeyRequestException refused) {
+                throw refused; // audited where refused
+            } catch (KeyStoreException | IllegalStateException e) {
+                throw changes.audited(op, null, null, e instanceof KeyStoreException k ? k
+                        : new KeyStoreException("could not store the access key: " + e.getMessage(), e));
+            }
             audit.record(op, null, 0, null, null, EncryptionContext.EMPTY);
             text = AccessKeyRecord.text(secret);
             char[] chars = new char[text.length];
@@ -130,8 +137,8 @@ final class AccessKeys {
                 return;
             }
         }
-        throw changes.audited(op, null, null, new KeyStoreException("the store's access-key records kept changing under "
-                + KeyRegistry.MAX_ATTEMPTS + " attempts"));
+        throw new KeyStoreException("the store's access-key records kept changing under " + KeyRegistry.MAX_ATTEMPTS
+                + " attempts");
     }
 
     /** The slot {@code free} holding the new key, or as another process left it if it took the slot first. */
@@ -185,10 +192,14 @@ final class AccessKeys {
                         : "of that id (an access key id is KMSA and 16 of A-Z, 2-7)")));
             }
             boolean[] mine = {false};
-            registry.change(slot, k -> {
-                mine[0] = accessKeyId.equals(AccessKeyRecord.idIn(k));
-                return mine[0] ? k.withTags(AccessKeyRecord.free(k)) : k;
-            });
+            try {
+                registry.change(slot, k -> {
+                    mine[0] = accessKeyId.equals(AccessKeyRecord.idIn(k));
+                    return mine[0] ? k.withTags(AccessKeyRecord.free(k)) : k;
+                });
+            } catch (KeyStoreException e) {
+                throw changes.audited(op, null, null, e);
+            }
             if (!mine[0]) {
                 throw changes.audited(op, null, null, new InvalidKeyRequestException("access key " + accessKeyId
                         + " was deleted by another process"));

@@ -71,11 +71,12 @@ public final class KeyUse {
             return;
         }
         String principal = access.principal();
-        boolean administrator = access.requester().administrator();
+        CredentialIdentity requester = access.requester();
+        int standing = (requester.administrator() ? 1 : 0) | (requester.actsForOthers() ? 2 : 0);
         long storeRevision = access.storePolicyRevision();
         Allowed[] remembered = lastAllowed.get();
         for (Allowed a : remembered) {
-            if (a != null && a.permits(key, storeRevision, principal, administrator, action, context)) {
+            if (a != null && a.permits(key, storeRevision, principal, standing, action, context)) {
                 return;
             }
         }
@@ -85,23 +86,24 @@ public final class KeyUse {
         }
         if (!access.dependsOnTime(key)) { // the oldest of the few remembered gives way
             System.arraycopy(remembered, 0, remembered, 1, remembered.length - 1);
-            remembered[0] = new Allowed(key.id(), key.revision(), storeRevision, principal, administrator, action, context);
+            remembered[0] = new Allowed(key.id(), key.revision(), storeRevision, principal, standing, action, context);
         }
     }
 
     /**
      * The last few requests this thread was allowed (a wrap and an unwrap alternate), each
      * remembered while nothing it rests on changes: the key's record (its policy and grants, at
-     * that revision), the store policy's revision, the principal and whether it is decided as an
-     * administrator's (an access key and the store's credential may share a name), the action and
-     * the very context object a cipher reuses. A decision a policy makes
+     * that revision), the store policy's revision, the principal and its standing (decided as an
+     * administrator's or not, and whether its name joins a Subject's principals: an access key and
+     * the store's credential or caller may share a name), the action and the very context object a
+     * cipher reuses. A decision a policy makes
      * with {@code aws:CurrentTime} is never remembered. Per thread, so the hot path shares nothing.
      */
-    private record Allowed(UUID keyId, long keyRevision, long storeRevision, String principal, boolean administrator,
+    private record Allowed(UUID keyId, long keyRevision, long storeRevision, String principal, int standing,
                            String action, EncryptionContext context) {
-        boolean permits(MasterKey key, long store, String who, boolean admin, String what, EncryptionContext ctx) {
+        boolean permits(MasterKey key, long store, String who, int how, String what, EncryptionContext ctx) {
             return keyRevision == key.revision() && storeRevision == store && context == ctx && action.equals(what)
-                    && keyId.equals(key.id()) && principal.equals(who) && administrator == admin;
+                    && keyId.equals(key.id()) && principal.equals(who) && standing == how;
         }
     }
 

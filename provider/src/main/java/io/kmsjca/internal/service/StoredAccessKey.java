@@ -68,8 +68,8 @@ final class StoredAccessKey implements AccessKeySigner {
         if (region == null || !NAME.matcher(region).matches() || service == null || !NAME.matcher(service).matches()) {
             throw new IllegalArgumentException("a SigV4 region and service are 1 to 64 of a-z, 0-9 and '-'");
         }
-        if (stringToSign.length > MAX_STRING_TO_SIGN) {
-            throw new IllegalArgumentException("a string to sign is at most " + MAX_STRING_TO_SIGN + " bytes");
+        if (stringToSign == null || stringToSign.length > MAX_STRING_TO_SIGN) {
+            throw new IllegalArgumentException("a string to sign is given, of at most " + MAX_STRING_TO_SIGN + " bytes");
         }
         SigningKey k = last;
         if (k == null || !k.isFor(date, region, service)) {

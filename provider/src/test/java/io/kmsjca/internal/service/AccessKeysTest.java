@@ -496,6 +496,27 @@ class AccessKeysTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("removal") // Subject.doAs: the way a JDK 17 caller names a Subject
+    void rememberedDecisionsTellASubjectsPrincipalsFromAnAccessKeyNamedAsTheirJoinedNames() throws Exception {
+        KeyService admin = admin();
+        String joined = admin.createAccessKey("alice,zed", false).info().accessKeyId();
+        KeyService server = server(); // not an administrator, acts for others: decides a Subject by each principal
+        AccessKeySigner aliceZed = server.accessKey(joined).orElseThrow();
+        Cipher c = Cipher.getInstance("KMSWrap", PROVIDER);
+        SecretKeySpec dataKey = new SecretKeySpec(new byte[32], "AES");
+        Subject subject = new Subject(true, Set.<Principal>of(() -> "alice", () -> "zed"), Set.of(), Set.of());
+        Subject.doAs(subject, (PrivilegedExceptionAction<byte[]>) () -> {
+            c.init(Cipher.WRAP_MODE, server.findKey("orders").orElseThrow(), new KmsEncryptionContextSpec(Map.of()));
+            return c.wrap(dataKey); // allowed as alice, and remembered
+        });
+        try (var scope = aliceZed.actAs("10.0.0.10")) {
+            var refused = assertThrows(KeyUseDeniedException.class, () -> c.wrap(dataKey),
+                    "the policy names alice, not a principal called 'alice,zed'");
+            assertEquals("alice,zed", refused.denial().principal());
+        }
+    }
+
     static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {
