@@ -216,6 +216,17 @@ class RemoteProviderTest {
         Cipher e = Cipher.getInstance("KMSEnvelope", embedded.getProvider());
         e.init(Cipher.DECRYPT_MODE, embedded.getKey("orders", null));
         assertArrayEquals("message 19".getBytes(StandardCharsets.UTF_8), e.doFinal(messages[19]));
+        // random access too: the reader's data key comes from one Decrypt
+        Path file = Files.write(dir.resolve("message-3"), messages[3]);
+        try (var channel = Files.newByteChannel(file);
+             io.kmsjca.provider.KmsEnvelopeReader reader = io.kmsjca.provider.KmsEnvelopeReader.open(channel, orders,
+                     Map.of("tenant", "a"))) {
+            java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(32);
+            reader.position(8);
+            reader.read(out);
+            assertEquals("3", new String(out.array(), 0, out.position(), StandardCharsets.UTF_8));
+        }
+        assertEquals(2, audited(from, AuditOperation.DECRYPT));
 
         // a store-wide ring of the server's keys opens a message to two keys
         KmsKeyHandle billing = (KmsKeyHandle) ks.getKey("billing", null);
