@@ -6,6 +6,7 @@ import io.kmsjca.provider.KmsDataKeySpec;
 import io.kmsjca.internal.crypto.KmsRandom;
 import io.kmsjca.internal.engine.MasterKeyOperations;
 import io.kmsjca.internal.engine.WrapEngine;
+import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import javax.crypto.KeyGeneratorSpi;
@@ -63,9 +64,14 @@ final class KmsDataKeyGeneratorSpi extends KeyGeneratorSpi {
         AuditOperation op = spec.withPlaintext() ? AuditOperation.GENERATE_DATA_KEY
                 : AuditOperation.GENERATE_DATA_KEY_WITHOUT_PLAINTEXT;
         try {
-            // the engine draws the key from the provider's generator; a server's key sends a request
-            byte[] blob = MasterKeyOperations.of(spec.masterKey(), engine)
-                    .generateDataKey(spec.masterKey(), key, spec.encodedContext(), op);
+            KmsKeyHandle master = spec.masterKey();
+            byte[] blob;
+            if (master instanceof MasterKeyOperations.Remote remote) { // a server's key: one request
+                blob = remote.operations().generateDataKey(master, key, spec.encodedContext(), op);
+            } else { // the embedded path as it always was: the engine itself, no interface call
+                KmsRandom.nextBytes(key);
+                blob = engine.seal(master, key, 0, key.length, spec.encodedContext(), null, 0, op);
+            }
             return new KmsDataKey(spec.withPlaintext() ? key : null, blob);
         } catch (InvalidKeyException e) {
             throw new ProviderException("cannot generate a data key: " + e.getMessage(), e);
