@@ -50,6 +50,7 @@ final class KmsHttpClient {
     private final SigV4Signer signer;
     /** The Host header as HttpClient writes it: the port only when not the scheme's default. */
     private final String host;
+    private volatile boolean closed;
 
     KmsHttpClient(RemoteSettings settings) {
         this.settings = settings;
@@ -100,6 +101,10 @@ final class KmsHttpClient {
      * @throws RemoteFailure no answer after the attempts a safe request gets (one otherwise), or an AWS error
      */
     Map<String, Object> call(String operation, byte[] body) throws RemoteFailure {
+        if (closed) {
+            Arrays.fill(body, (byte) 0);
+            throw RemoteFailure.closed(settings.url(), operation);
+        }
         int attempts = SAFE.contains(operation) ? settings.maxAttempts() : 1;
         try {
             for (int attempt = 1; ; attempt++) {
@@ -222,6 +227,7 @@ final class KmsHttpClient {
 
     /** Wipes the signing key (the settings' owner wipes the secret). */
     void close() {
+        closed = true;
         signer.close();
     }
 }

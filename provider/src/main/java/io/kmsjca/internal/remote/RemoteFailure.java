@@ -46,6 +46,12 @@ final class RemoteFailure extends Exception {
                 "ProtocolError", what, 0, false);
     }
 
+    /** This client was closed: its secret is wiped, so nothing is sent. */
+    static RemoteFailure closed(String url, String operation) {
+        return new RemoteFailure("the client of kms-jca server " + url + " was closed (" + operation + ")", null, url,
+                "ClientClosed", "closed", 0, false);
+    }
+
     /** The server's URL. */
     String url() {
         return url;

@@ -281,6 +281,9 @@ class RemoteKeyServiceTest {
         InvalidKeyException e = assertThrows(InvalidKeyException.class,
                 () -> Cipher.getInstance("KMSWrap", new KmsProvider()).init(Cipher.ENCRYPT_MODE, key));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        KeyStoreException management = assertThrows(KeyStoreException.class, () -> service.describeKey("orders"));
+        assertTrue(management.getMessage().contains("was closed"), management.getMessage());
+        assertEquals(1, server.requests().size(), "nothing sent after close");
     }
 
     private static boolean allZero(byte[] b) {
