@@ -138,7 +138,7 @@ final class KmsConfig {
             }
             Path dir = file.toAbsolutePath().getParent();
             if (RemoteStore.names(p.getProperty("store.url"))) {
-                return new KmsConfig(null, null, RemoteStore.of(p, dir, file), null, null, null,
+                return new KmsConfig(null, null, RemoteStore.of(p, dir), null, null, null,
                         KeyServiceOptions.defaults(), file.toString());
             }
             var unknown = new TreeSet<>(p.stringPropertyNames());
@@ -256,7 +256,7 @@ final class KmsConfig {
             return u.startsWith("https://") || u.startsWith("http://");
         }
 
-        static RemoteStore of(Properties p, Path dir, Path file) {
+        static RemoteStore of(Properties p, Path dir) {
             var other = new TreeSet<>(p.stringPropertyNames());
             other.removeAll(REMOTE_KEYS);
             if (!other.isEmpty()) {
