@@ -62,29 +62,84 @@ class ServerCommandIT {
     }
 
     private Process start(Path credential) throws Exception {
+        return start(Map.of(), "server", "--port", "0", "--http", "--credential-file", credential.toString());
+    }
+
+    private Process start(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", Kms.JAR.toAbsolutePath().toString(),
-                "server", "--port", "0", "--http", "--credential-file", credential.toString()));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", Kms.JAR.toAbsolutePath().toString()));
+        command.addAll(List.of(args));
         ProcessBuilder b = new ProcessBuilder(command).directory(dir.toFile()).redirectError(dir.resolve(".stderr").toFile());
         b.environment().keySet().removeIf(k -> k.startsWith("KMS_"));
         b.environment().put("KMS_KEYSTORE", kms.store.toString());
+        b.environment().putAll(env);
         return b.start();
+    }
+
+    /** The endpoint the server prints when it starts listening. */
+    private URI endpoint(Process p) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = out.readLine()) != null; ) {
+            int at = line.indexOf("\"Endpoint\"");
+            if (at >= 0) {
+                String rest = line.substring(line.indexOf(':', at) + 1).trim();
+                return URI.create(rest.substring(1, rest.indexOf('"', 1)));
+            }
+        }
+        throw new AssertionError("no endpoint printed: " + Files.readString(dir.resolve(".stderr")));
+    }
+
+    @Test
+    void itServesHttpsFromAPkcs12FileWhosePasswordIsInTheEnvironment() throws Exception {
+        Path p12 = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "kms-server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", p12.toString(),
+                "-storepass", "tls-secret", "-keypass", "tls-secret").redirectErrorStream(true).start();
+        keytool.getInputStream().readAllBytes();
+        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, keytool.exitValue());
+
+        Process refused = start(Map.of(), "server", "--port", "0", "--tls-keystore", p12.toString(),
+                "--credential-file", serverKey.toString());
+        assertTrue(refused.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(ExitCode.USAGE, refused.exitValue(), "no password for the PKCS#12 file");
+        assertTrue(Files.readString(dir.resolve(".stderr")).contains("$KMS_TLS_KEYSTORE_PASSWORD"),
+                Files.readString(dir.resolve(".stderr")));
+
+        Process p = start(Map.of("MY_TLS_PASSWORD", "tls-secret"), "server", "--port", "0", "--tls-keystore", p12.toString(),
+                "--tls-keystore-password-env", "MY_TLS_PASSWORD", "--credential-file", serverKey.toString());
+        try {
+            URI endpoint = endpoint(p);
+            assertEquals("https", endpoint.getScheme());
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(p12)) {
+                trust.load(in, "tls-secret".toCharArray());
+            }
+            var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            java.security.KeyStore only = java.security.KeyStore.getInstance("PKCS12");
+            only.load(null, null);
+            only.setCertificateEntry("server", trust.getCertificate("kms-server"));
+            tmf.init(only);
+            javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(null, tmf.getTrustManagers(), null);
+            HttpClient https = HttpClient.newBuilder().sslContext(tls).build();
+            HttpResponse<String> described = https.send(signed(endpoint, "DescribeKey", "{\"KeyId\": \"alias/served\"}"),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, described.statusCode(), described.body());
+            assertTrue(described.body().contains(keyId), described.body());
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        }
     }
 
     @Test
     void itServesSignedRequestsUntilSigterm() throws Exception {
         Process p = start(serverKey);
         try {
-            URI endpoint = null;
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            for (String line; endpoint == null && (line = out.readLine()) != null; ) {
-                int at = line.indexOf("\"Endpoint\"");
-                if (at >= 0) {
-                    String rest = line.substring(line.indexOf(':', at) + 1).trim();
-                    endpoint = URI.create(rest.substring(1, rest.indexOf('"', 1)));
-                }
-            }
-            assertTrue(endpoint != null && endpoint.getScheme().equals("http"), Files.readString(dir.resolve(".stderr")));
+            URI endpoint = endpoint(p);
+            assertEquals("http", endpoint.getScheme());
             HttpClient http = HttpClient.newHttpClient();
             assertEquals(200, http.send(HttpRequest.newBuilder(endpoint.resolve("/healthz")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());

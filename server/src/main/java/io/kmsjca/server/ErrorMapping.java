@@ -7,6 +7,7 @@ import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyStateException;
 import io.kmsjca.keys.KeyUnavailableException;
 import io.kmsjca.keys.KeyUseDeniedException;
+import io.kmsjca.spi.OutOfSyncException;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.BadPaddingException;
@@ -30,6 +31,11 @@ final class ErrorMapping {
         if (failure instanceof KmsError known) {
             return known;
         }
+        if (outOfSync(failure)) {
+            // a shared store this server could not confirm it is up to date with: transient, so retryable as AWS's 503
+            return new KmsError("DependencyTimeoutException", 503,
+                    "the key store could not confirm it is up to date; retry the request");
+        }
         KmsError specific = specific(failure);
         if (specific != null) {
             return specific;
@@ -41,6 +47,16 @@ final class ErrorMapping {
             }
         }
         return KmsError.internal("the server failed to process the request");
+    }
+
+    private static boolean outOfSync(Throwable failure) {
+        Throwable t = failure;
+        for (int i = 0; t != null && i < MAX_CAUSES; i++, t = t.getCause()) {
+            if (t instanceof OutOfSyncException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The first failure in the chain with its own AWS error type, or null. */

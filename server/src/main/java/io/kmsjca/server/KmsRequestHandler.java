@@ -46,16 +46,25 @@ final class KmsRequestHandler implements HttpHandler {
                 return;
             }
             try {
-                Responses.json(exchange, 200, requestId, serve(exchange, requestId));
-            } catch (KmsError e) {
-                if (e.status() == 413) {
-                    exchange.getResponseHeaders().set("Connection", "close"); // the rest of the body is not read
+                Map<String, Object> result = null;
+                KmsError error;
+                try {
+                    result = serve(exchange, requestId);
+                    error = null;
+                } catch (Exception | LinkageError | AssertionError e) {
+                    error = ErrorMapping.of(e);
                 }
-                Responses.error(exchange, requestId, e);
-            } catch (Exception | LinkageError | AssertionError e) {
-                Responses.error(exchange, requestId, ErrorMapping.of(e));
+                // written once, outside the catch: a client gone while it is written is not answered twice
+                if (error == null) {
+                    Responses.json(exchange, 200, requestId, result);
+                } else {
+                    if (error.status() == 413) {
+                        exchange.getResponseHeaders().set("Connection", "close"); // the rest of the body is not read
+                    }
+                    Responses.error(exchange, requestId, error);
+                }
             } finally {
-                inFlight.exit();
+                inFlight.exit(); // after the response is written, so close() waits for it
             }
         }
     }

@@ -47,11 +47,18 @@ class KmsServerLifecycleTest {
     Path dir;
     ServerFixture fixture;
 
+    private final java.util.List<Runnable> cleanups = new java.util.ArrayList<>();
+
+    private void open(Runnable cleanup) {
+        cleanups.add(cleanup);
+    }
+
     @AfterEach
     void tearDown() throws Exception {
         if (fixture != null) {
             fixture.close();
         }
+        cleanups.forEach(Runnable::run);
     }
 
     @Test
@@ -64,10 +71,13 @@ class KmsServerLifecycleTest {
         String key = kms.createKey(b -> b.description("in flight")).keyMetadata().keyId();
         armed.set(true);
 
+        // threads of its own: the common pool may have one worker, which the request in flight holds
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        open(threads::shutdownNow);
         CompletableFuture<KeyMetadata> inFlight = CompletableFuture.supplyAsync(
-                () -> kms.describeKey(b -> b.keyId(key)).keyMetadata());
+                () -> kms.describeKey(b -> b.keyId(key)).keyMetadata(), threads);
         assertTrue(entered.await(30, TimeUnit.SECONDS), "the request reached the key service");
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(fixture.server::close);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(fixture.server::close, threads);
         fixture.server.awaitClosing();
 
         assertFalse(closing.isDone(), "close waits for the request in flight");

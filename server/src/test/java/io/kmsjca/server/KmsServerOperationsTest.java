@@ -266,6 +266,19 @@ class KmsServerOperationsTest {
     }
 
     @Test
+    void aCiphertextFromTheServerIsAKmsWrapBlobTheEmbeddedProviderDecrypts() throws Exception {
+        String key = createKey("interop");
+        byte[] blob = kms.encrypt(b -> b.keyId(key).plaintext(SdkBytes.fromUtf8String("same format"))
+                .encryptionContext(Map.of("tenant", "acme"))).ciphertextBlob().asByteArray();
+        javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("KMSWrap", new io.kmsjca.provider.KmsProvider());
+        try (var admin = io.kmsjca.provider.KmsAdmin.open(fixture.file, ServerFixture.ADMIN_PASSWORD, fixture.options())) {
+            cipher.init(javax.crypto.Cipher.DECRYPT_MODE, admin.findKey(key).orElseThrow(),
+                    new io.kmsjca.provider.KmsEncryptionContextSpec(Map.of("tenant", "acme")));
+            assertEquals("same format", new String(cipher.doFinal(blob), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void dataKeysComeWithAndWithoutPlaintextAndDecryptToTheSameKey() {
         String key = createKey("data keys");
         Map<String, String> context = Map.of("file", "report.pdf");
