@@ -6,6 +6,7 @@ module io.kmsjca.provider {
     requires transitive io.kmsjca.spi;
     requires org.bouncycastle.provider;
     requires static com.google.auto.service;
+    requires java.net.http; // the client of a kms-jca server (store.url=https://..., docs/server.md)
     requires static jdk.jfr; // Flight Recorder events when the runtime has JFR (docs/audit.md)
 
     exports io.kmsjca.provider;

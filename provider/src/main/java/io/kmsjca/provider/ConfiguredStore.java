@@ -1,5 +1,6 @@
 package io.kmsjca.provider;
 
+import io.kmsjca.internal.remote.RemoteKeyService;
 import io.kmsjca.internal.service.EmbeddedKeyService;
 
 import java.io.IOException;
@@ -14,6 +15,8 @@ import java.util.Optional;
 final class ConfiguredStore {
     private final KmsConfig config;
     private EmbeddedKeyService configuredStore;
+    /** The kms-jca server {@code store.url} names, once a load reached it. */
+    private RemoteKeyService server;
 
     public ConfiguredStore(KmsConfig config) {
         this.config = config;
@@ -37,6 +40,13 @@ final class ConfiguredStore {
     synchronized Optional<KeyStoreAccess> configuredStore(char[] password) throws IOException {
         if (!config.namesStore()) {
             return Optional.empty();
+        }
+        if (config.namesServer()) {
+            // the access key authenticates, so a password given to load has nothing to open (docs/decisions.md)
+            if (server == null) {
+                server = config.openServer();
+            }
+            return Optional.of(KeyStoreAccess.server(server));
         }
         if (configuredStore == null && password == null && config.hasKeyFile()) {
             configuredStore = config.openStoreWithKeyFile();

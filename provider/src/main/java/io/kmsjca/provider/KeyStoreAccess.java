@@ -1,5 +1,6 @@
 package io.kmsjca.provider;
 
+import io.kmsjca.internal.remote.RemoteKeyService;
 import io.kmsjca.internal.service.EmbeddedKeyService;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KmsKeyHandle;
@@ -9,6 +10,7 @@ import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import java.io.IOException;
+import java.security.KeyStoreException;
 import java.security.UnrecoverableEntryException;
 import java.security.UnrecoverableKeyException;
 import java.util.Map;
@@ -25,7 +27,10 @@ import java.util.UUID;
  *       {@code -genseckey}, {@code -delete} and {@code -storepasswd} work;</li>
  *   <li>{@linkplain #keysOnly keys only}: loaded without the password (from the configured
  *       password source, or as a view of an {@link EmbeddedKeyService}). It may use the keys: list them,
- *       get their handles, wrap and unwrap.</li>
+ *       get their handles, wrap and unwrap;</li>
+ *   <li>{@linkplain #server a kms-jca server's}: the server decides every request by the access
+ *       key's principal, so this side refuses only what the AWS KMS API cannot do (importing
+ *       material, exporting the store) and audits nothing (the server audits).</li>
  * </ul>
  * Exporting the store, adding key material, deleting entries and changing the password all ask
  * {@link #administer}, the one place that refuses them; each refusal is audited as DENIED.
@@ -38,23 +43,32 @@ final class KeyStoreAccess {
             AuditOperation.DELETE_ALIAS, "deleting an entry",
             AuditOperation.STORE_KEY_STORE, "exporting the key store or changing its password");
 
+    /** The embedded store; null for a server's. */
     private final EmbeddedKeyService service;
+    /** A kms-jca server's store; null for an embedded one. */
+    private final RemoteKeyService server;
     /** How a keys-only store was loaded, for the refusal; null for an administrator. */
     private final String loadedWithout;
 
-    private KeyStoreAccess(EmbeddedKeyService service, String loadedWithout) {
+    private KeyStoreAccess(EmbeddedKeyService service, RemoteKeyService server, String loadedWithout) {
         this.service = service;
+        this.server = server;
         this.loadedWithout = loadedWithout;
     }
 
     /** A store loaded with its verified password, or a new store: everything. */
     public static KeyStoreAccess administrator(EmbeddedKeyService service) {
-        return new KeyStoreAccess(service, null);
+        return new KeyStoreAccess(service, null, null);
+    }
+
+    /** A kms-jca server's store ({@code store.url=https://...}): the server decides and audits. */
+    public static KeyStoreAccess server(RemoteKeyService server) {
+        return new KeyStoreAccess(null, server, null);
     }
 
     /** A store loaded without its password; {@code how} says how, e.g. "from the configured password source". */
     public static KeyStoreAccess keysOnly(EmbeddedKeyService service, String how) {
-        return new KeyStoreAccess(service, how);
+        return new KeyStoreAccess(service, null, how);
     }
 
     /**
@@ -83,7 +97,10 @@ final class KeyStoreAccess {
      *
      * @throws UnrecoverableEntryException the password is wrong or missing (its cause: why)
      */
-    public EmbeddedKeyService management(char[] password) throws UnrecoverableEntryException {
+    public KeyService management(char[] password) throws UnrecoverableEntryException {
+        if (server != null) {
+            return server; // no password: the server decides each call by the access key's principal
+        }
         boolean admitted;
         IOException cannotCheck = null;
         try {
@@ -105,8 +122,13 @@ final class KeyStoreAccess {
     }
 
     /** The key service, for using keys: what every loaded store may do. */
-    public EmbeddedKeyService keys() {
-        return service;
+    public KeyService keys() {
+        return server != null ? server : service;
+    }
+
+    /** The embedded store, or empty for a server's (which has no password, image or local audit). */
+    public java.util.Optional<EmbeddedKeyService> embedded() {
+        return java.util.Optional.ofNullable(service);
     }
 
     /**
@@ -115,14 +137,19 @@ final class KeyStoreAccess {
      *
      * @param alias the entry the change is about, or null
      * @throws StorePasswordRequiredException this store was loaded without the password (audited as DENIED)
+     * @throws KeyStoreException              a kms-jca server's store, for importing or exporting
      */
-    public EmbeddedKeyService administer(AuditOperation operation, String alias) throws StorePasswordRequiredException {
+    public KeyService administer(AuditOperation operation, String alias) throws KeyStoreException {
         String change = CHANGES.get(operation);
         if (change == null) {
             throw new IllegalArgumentException(operation + " is not a change of the key store");
         }
-        if (loadedWithout == null) {
-            return service;
+        if (server != null && operation != AuditOperation.DELETE_ALIAS) {
+            throw new KeyStoreException(change + " is not available on a kms-jca server's store (" + server.url()
+                    + "): its key material never leaves the server, nor enters it through this client");
+        }
+        if (server != null || loadedWithout == null) {
+            return keys();
         }
         var refused = new StorePasswordRequiredException(change + (alias == null ? "" : " (" + alias + ")")
                 + " needs the key store password, and this KeyStore was loaded " + loadedWithout

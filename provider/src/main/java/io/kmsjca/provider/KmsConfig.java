@@ -1,5 +1,7 @@
 package io.kmsjca.provider;
 
+import io.kmsjca.internal.remote.RemoteKeyService;
+import io.kmsjca.internal.remote.RemoteSettings;
 import io.kmsjca.internal.service.EmbeddedKeyService;
 import io.kmsjca.audit.AuditOptions;
 import io.kmsjca.keys.Argon2Params;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidParameterException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +38,18 @@ import java.util.TreeSet;
  *   store.file              the live key store file; relative paths are against the config's folder
  *   store.url               or a store shared by many JVMs, e.g. jdbc:postgresql://db/kms (needs the
  *                           backend on the class path: keystore-postgres); its own store.* settings
- *                           are listed by the backend (docs/scaling.md)
+ *                           are listed by the backend (docs/scaling.md); or a kms-jca server,
+ *                           https://host:port (http:// on loopback only), with the keys below
+ *                           and no other (docs/server.md, "The provider as a client"):
+ *   access-key-id           the access key that signs requests (else env KMS_ACCESS_KEY_ID)
+ *   secret-access-key-file  a file whose first line is its secret (else env KMS_SECRET_ACCESS_KEY);
+ *                           never the secret itself in this file
+ *   region                  the region requests are signed for (default us-east-1)
+ *   trust-store             a PEM (or DER) file of the certificates to trust for the server's TLS
+ *                           (default: the JDK's trusted authorities)
+ *   connect-timeout-ms      default 5000;  request-timeout-ms  default 30000
+ *   max-attempts            tries of a safe request (Encrypt, Decrypt, GenerateDataKey*, reads), 1..10, default 3
+ *   retry-base-delay-ms     first backoff before a retry, doubled each time, with jitter (default 100)
  *   store.password.file     a file whose first line is the store password
  *   store.password.env      an environment variable holding the store password
  *   credential.file         or a key file (a credential made by createCredential): the store opens
@@ -70,9 +84,13 @@ final class KmsConfig {
             "audit.contextValues", "audit.serviceLoader", "audit.listeners", "audit.file", "audit.file.fsync",
             "audit.file.maxBytes", "audit.file.signEveryRecords", "audit.file.signEverySeconds", "audit.systemLogger");
     private static final int MAX_CONFIG_BYTES = 64 * 1024;
+    /** The keys of a kms-jca server's store ({@code store.url=https://...}). */
+    private static final Set<String> REMOTE_KEYS = Set.of("store.url", "access-key-id", "secret-access-key-file", "region",
+            "trust-store", "connect-timeout-ms", "request-timeout-ms", "max-attempts", "retry-base-delay-ms");
 
     private final Path storeFile;
     private final SharedStore sharedStore;
+    private final RemoteStore remoteStore;
     private final Path passwordFile;
     private final String passwordEnv;
     private final Path credentialFile;
@@ -88,6 +106,12 @@ final class KmsConfig {
 
     private KmsConfig(Path storeFile, SharedStore sharedStore, Path passwordFile, String passwordEnv, Path credentialFile,
                       KeyServiceOptions options, String source) {
+        this(storeFile, sharedStore, null, passwordFile, passwordEnv, credentialFile, options, source);
+    }
+
+    private KmsConfig(Path storeFile, SharedStore sharedStore, RemoteStore remoteStore, Path passwordFile, String passwordEnv,
+                      Path credentialFile, KeyServiceOptions options, String source) {
+        this.remoteStore = remoteStore;
         this.credentialFile = credentialFile;
         this.storeFile = storeFile;
         this.sharedStore = sharedStore;
@@ -113,6 +137,10 @@ final class KmsConfig {
                 p.load(r);
             }
             Path dir = file.toAbsolutePath().getParent();
+            if (RemoteStore.names(p.getProperty("store.url"))) {
+                return new KmsConfig(null, null, RemoteStore.of(p, dir), null, null, null,
+                        KeyServiceOptions.defaults(), file.toString());
+            }
             var unknown = new TreeSet<>(p.stringPropertyNames());
             unknown.removeAll(KEYS);
             SharedStore shared = sharedStore(p, unknown, dir);
@@ -188,9 +216,126 @@ final class KmsConfig {
                 + "; for jdbc:postgresql add the keystore-postgres module");
     }
 
-    /** Whether this configuration names a live store (a file or a shared backend). */
+    /** Whether this configuration names a live store (a file, a shared backend or a kms-jca server). */
     public boolean namesStore() {
-        return storeFile != null || sharedStore != null;
+        return storeFile != null || sharedStore != null || remoteStore != null;
+    }
+
+    /** Whether the store is a kms-jca server's ({@code store.url=https://...}). */
+    boolean namesServer() {
+        return remoteStore != null;
+    }
+
+    /**
+     * A client of the server this configuration names: reads the secret access key now (from its
+     * file or the environment) and checks that the server answers and accepts the access key.
+     *
+     * @throws IOException naming the server's URL when it cannot be reached or refuses the access key
+     */
+    RemoteKeyService openServer() throws IOException {
+        RemoteKeyService service = RemoteKeyService.open(remoteStore.settings(source));
+        try {
+            service.checkConnection();
+            return service;
+        } catch (IOException | RuntimeException e) {
+            service.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A kms-jca server's store: where it is and how this client authenticates. The secret is read
+     * only when the store is opened, into bytes the service wipes on close.
+     */
+    private record RemoteStore(String url, String accessKeyId, Path secretFile, String region, Path trustStore,
+                               Duration connect, Duration request, int attempts, Duration retryDelay) {
+
+        /** Whether {@code url} names a kms-jca server rather than a backend (jdbc:...). */
+        static boolean names(String url) {
+            String u = url == null ? "" : url.strip().toLowerCase(java.util.Locale.ROOT);
+            return u.startsWith("https://") || u.startsWith("http://");
+        }
+
+        static RemoteStore of(Properties p, Path dir) {
+            var other = new TreeSet<>(p.stringPropertyNames());
+            other.removeAll(REMOTE_KEYS);
+            if (!other.isEmpty()) {
+                throw new IllegalArgumentException("store.url names a kms-jca server, which keeps its keys, passwords, "
+                        + "KDF and audit itself: " + other + " do not apply; the keys here are " + new TreeSet<>(REMOTE_KEYS));
+            }
+            // the URL and region are checked now; the credential when the store is opened
+            RemoteSettings.check(p.getProperty("store.url"), p.getProperty("region", "us-east-1").strip());
+            RemoteStore store = new RemoteStore(p.getProperty("store.url").strip(), strip(p.getProperty("access-key-id")),
+                    path(dir, p.getProperty("secret-access-key-file")), p.getProperty("region", "us-east-1").strip(),
+                    path(dir, p.getProperty("trust-store")),
+                    Duration.ofMillis(longValue(p, "connect-timeout-ms", 5_000)),
+                    Duration.ofMillis(longValue(p, "request-timeout-ms", 30_000)),
+                    intValue(p, "max-attempts", 3), Duration.ofMillis(longValue(p, "retry-base-delay-ms", 100)));
+            RemoteSettings.checkTimeouts(store.connect, store.request, store.attempts, store.retryDelay);
+            return store;
+        }
+
+        RemoteSettings settings(String source) throws IOException {
+            String id = accessKeyId != null ? accessKeyId : System.getenv("KMS_ACCESS_KEY_ID");
+            if (id == null) {
+                throw new IOException("no access key: set access-key-id in " + source + " or KMS_ACCESS_KEY_ID");
+            }
+            byte[] secret = secret(source);
+            RemoteSettings settings;
+            try {
+                settings = RemoteSettings.of(url, region, id, secret).withTimeouts(connect, request, attempts, retryDelay);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(e.getMessage() + " (" + source + ")", e);
+            }
+            return trustStore == null ? settings : settings.withTrusted(certificates(trustStore, source));
+        }
+
+        /** The secret as UTF-8 bytes; the characters read are wiped. */
+        private byte[] secret(String source) throws IOException {
+            char[] chars;
+            if (secretFile != null) {
+                try {
+                    chars = PasswordFiles.firstLine(secretFile);
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(e.getMessage() + " (secret-access-key-file in " + source + ")", e);
+                }
+            } else {
+                String env = System.getenv("KMS_SECRET_ACCESS_KEY");
+                if (env == null) {
+                    throw new IOException("no secret access key: set secret-access-key-file in " + source
+                            + " or KMS_SECRET_ACCESS_KEY");
+                }
+                chars = env.toCharArray();
+            }
+            try {
+                java.nio.ByteBuffer b = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(chars));
+                byte[] bytes = new byte[b.remaining()];
+                b.get(bytes);
+                if (b.hasArray()) {
+                    Arrays.fill(b.array(), (byte) 0);
+                }
+                return bytes;
+            } finally {
+                Arrays.fill(chars, '\0');
+            }
+        }
+
+        private static List<java.security.cert.X509Certificate> certificates(Path file, String source) throws IOException {
+            try (var in = Files.newInputStream(file)) {
+                var certs = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in);
+                if (certs.isEmpty()) {
+                    throw new IOException("trust-store " + file + " in " + source + " holds no certificate");
+                }
+                return certs.stream().map(java.security.cert.X509Certificate.class::cast).toList();
+            } catch (java.security.cert.CertificateException e) {
+                throw new IOException("trust-store " + file + " in " + source + " is not PEM or DER certificates: "
+                        + e.getMessage(), e);
+            }
+        }
+
+        private static String strip(String s) {
+            return s == null ? null : s.strip();
+        }
     }
 
     /** Opens the live store this configuration names. */

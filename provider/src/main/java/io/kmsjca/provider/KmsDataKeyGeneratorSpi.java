@@ -4,7 +4,9 @@ import io.kmsjca.provider.KmsDataKey;
 import io.kmsjca.provider.KmsDataKeySpec;
 
 import io.kmsjca.internal.crypto.KmsRandom;
+import io.kmsjca.internal.engine.MasterKeyOperations;
 import io.kmsjca.internal.engine.WrapEngine;
+import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import javax.crypto.KeyGeneratorSpi;
@@ -59,11 +61,17 @@ final class KmsDataKeyGeneratorSpi extends KeyGeneratorSpi {
             throw new IllegalStateException("KMSDataKey not initialized: call init(KmsDataKeySpec)");
         }
         byte[] key = new byte[spec.keySizeBits() / 8];
-        KmsRandom.nextBytes(key);
         AuditOperation op = spec.withPlaintext() ? AuditOperation.GENERATE_DATA_KEY
                 : AuditOperation.GENERATE_DATA_KEY_WITHOUT_PLAINTEXT;
         try {
-            byte[] blob = engine.seal(spec.masterKey(), key, 0, key.length, spec.encodedContext(), null, 0, op);
+            KmsKeyHandle master = spec.masterKey();
+            byte[] blob;
+            if (master instanceof MasterKeyOperations.Remote remote) { // a server's key: one request
+                blob = remote.operations().generateDataKey(master, key, spec.encodedContext(), op);
+            } else { // the embedded path as it always was: the engine itself, no interface call
+                KmsRandom.nextBytes(key);
+                blob = engine.seal(master, key, 0, key.length, spec.encodedContext(), null, 0, op);
+            }
             return new KmsDataKey(spec.withPlaintext() ? key : null, blob);
         } catch (InvalidKeyException e) {
             throw new ProviderException("cannot generate a data key: " + e.getMessage(), e);

@@ -1,10 +1,12 @@
 package io.kmsjca.provider;
 
+import io.kmsjca.internal.remote.RemoteKeyService;
 import io.kmsjca.internal.service.EmbeddedKeyService;
 import io.kmsjca.provider.KmsKeyStores;
 import io.kmsjca.provider.KmsLoadParameter;
 
 import io.kmsjca.keys.InvalidKeyRequestException;
+import io.kmsjca.keys.KeyAccessDeniedException;
 import io.kmsjca.keys.KeyAlias;
 import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.keys.KeyMetadata;
@@ -23,6 +25,7 @@ import java.security.Key;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.KeyStoreSpi;
+import java.security.ProviderException;
 import java.security.UnrecoverableEntryException;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
@@ -83,6 +86,8 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
     public void engineLoad(KeyStore.LoadStoreParameter param) throws IOException {
         if (param == null) {
             engineLoad(null, null);
+        } else if (param instanceof KmsLoadParameter kms && kms.service() instanceof RemoteKeyService server) {
+            use(KeyStoreAccess.server(server), true);
         } else if (param instanceof KmsLoadParameter kms && kms.service() != null) {
             EmbeddedKeyService service = EmbeddedKeyService.of(kms.service());
             use(kms.manages() ? KeyStoreAccess.administrator(service)
@@ -115,13 +120,13 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
         if (password == null) {
             throw new IOException("a KMS key store is always written with a password");
         }
-        EmbeddedKeyService service;
+        KeyService service;
         try {
             service = access.administer(AuditOperation.STORE_KEY_STORE, null);
-        } catch (StorePasswordRequiredException e) {
+        } catch (KeyStoreException e) {
             throw new IOException(e.getMessage(), e); // store() declares no KeyStoreException for this
         }
-        KeyStores.write(service, stream, password);
+        KeyStores.write(EmbeddedKeyService.of(service), stream, password);
     }
 
     /**
@@ -131,11 +136,15 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
      * refusal is audited, so this is no silent way to guess the password.
      */
     private void confirmDurable(char[] password) throws IOException {
-        if (password != null && !keys().verifyPassword(password)) {
+        if (access.embedded().isEmpty()) {
+            return; // a server's store: nothing is kept here, and it has no password
+        }
+        EmbeddedKeyService keys = access.embedded().get();
+        if (password != null && !keys.verifyPassword(password)) {
             var refused = new IOException("a live KMS key store writes nothing on store(null, password), and this "
                     + "password is not its password: change the password with KmsAdmin.changePassword",
                     new UnrecoverableKeyException("key store password was incorrect"));
-            keys().auditRecorder().record(AuditOperation.STORE_KEY_STORE, null, 0, null, refused, EncryptionContext.EMPTY);
+            keys.auditRecorder().record(AuditOperation.STORE_KEY_STORE, null, 0, null, refused, EncryptionContext.EMPTY);
             throw refused;
         }
     }
@@ -166,7 +175,7 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
     }
 
     /** The key service, for what any loaded store may do: use its keys. */
-    private EmbeddedKeyService keys() {
+    private KeyService keys() {
         return access.keys();
     }
 
@@ -199,7 +208,7 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
     @Override
     public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain)
             throws KeyStoreException {
-        EmbeddedKeyService service = access.administer(AuditOperation.IMPORT_KEY_MATERIAL, alias);
+        KeyService service = access.administer(AuditOperation.IMPORT_KEY_MATERIAL, alias);
         String refusal = ImportRefusal.of(key, chain);
         if (refusal != null) {
             throw refused(service, alias, refusal);
@@ -232,9 +241,9 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
     }
 
     /** An import refused for what was offered, audited FAILED as the key service audits a bad argument. */
-    private static KeyStoreException refused(EmbeddedKeyService service, String alias, String why) {
+    private static KeyStoreException refused(KeyService service, String alias, String why) {
         var refusal = new InvalidKeyRequestException(why);
-        service.auditRecorder().record(AuditOperation.IMPORT_KEY_MATERIAL, null, 0, alias, refusal, EncryptionContext.EMPTY);
+        EmbeddedKeyService.of(service).auditRecorder().record(AuditOperation.IMPORT_KEY_MATERIAL, null, 0, alias, refusal, EncryptionContext.EMPTY);
         return refusal;
     }
 
@@ -251,7 +260,7 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
      */
     @Override
     public void engineDeleteEntry(String alias) throws KeyStoreException {
-        EmbeddedKeyService service = access.administer(AuditOperation.DELETE_ALIAS, alias);
+        KeyService service = access.administer(AuditOperation.DELETE_ALIAS, alias);
         if (isAlias(alias)) {
             service.deleteAlias(alias);
         }
@@ -262,12 +271,18 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
         return Collections.enumeration(visibleAliases().stream().map(KeyAlias::alias).toList());
     }
 
-    /** The aliases the caller may list: none when the store policy refuses it {@code kms:ListAliases} (audited). */
+    /**
+     * The aliases the caller may list: none when the store policy refuses it {@code kms:ListAliases}
+     * (audited). Any other failure (a kms-jca server that cannot be reached) is thrown, naming it:
+     * an empty list would say the store has no keys.
+     */
     private List<KeyAlias> visibleAliases() {
         try {
             return keys().listAliases();
-        } catch (KeyStoreException refused) {
+        } catch (KeyAccessDeniedException refused) {
             return List.of();
+        } catch (KeyStoreException e) {
+            throw new ProviderException(e.getMessage(), e);
         }
     }
 

@@ -5,6 +5,7 @@ import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.internal.engine.MasterKeyOperations;
 import io.kmsjca.internal.engine.WrapEngine;
 import io.kmsjca.spi.audit.AuditOperation;
 
@@ -39,6 +40,8 @@ final class KmsWrapCipherSpi extends KmsCipherSpi {
     static final int MAX_AAD_BYTES = 64 * 1024;
 
     private final WrapEngine engine = new WrapEngine();
+    /** The engine, or a server's key's own operations: picked at init, so a call looks nothing up. */
+    private MasterKeyOperations ops = engine;
     private int mode;
     private KmsKeyHandle key;
     private EncryptionContext context = EncryptionContext.EMPTY;
@@ -70,9 +73,10 @@ final class KmsWrapCipherSpi extends KmsCipherSpi {
         }
         this.mode = opmode;
         this.key = handle;
+        this.ops = MasterKeyOperations.of(handle, engine);
         this.context = params == null ? EncryptionContext.EMPTY : ((KmsEncryptionContextSpec) params).encoded();
         reset();
-        engine.checkUsable(handle, context, operation(opmode));
+        ops.checkUsable(handle, context, operation(opmode));
     }
 
     private static AuditOperation operation(int opmode) {
@@ -84,9 +88,17 @@ final class KmsWrapCipherSpi extends KmsCipherSpi {
         };
     }
 
+    /**
+     * @throws UnsupportedOperationException for a kms-jca server's key: the AWS KMS API has no AAD
+     *                                       (docs/decisions.md, "No AAD for a remote key")
+     */
     @Override
     protected void engineUpdateAAD(byte[] src, int offset, int len) {
         requireInitialized();
+        if (MasterKeyOperations.isRemote(key)) {
+            throw new UnsupportedOperationException("KMSWrap with a kms-jca server's key (" + key + ") takes no AAD: "
+                    + "the AWS KMS API has none; bind the data to the encryption context (KmsEncryptionContextSpec) instead");
+        }
         if (input.size() > 0) {
             throw new IllegalStateException("updateAAD must come before update, as with AES-GCM");
         }
@@ -171,7 +183,7 @@ final class KmsWrapCipherSpi extends KmsCipherSpi {
         requireMode(Cipher.UNWRAP_MODE, "unwrap");
         byte[] encoded;
         try {
-            encoded = engine.open(key, wrappedKey, context, aadBytes(), aad.size(), AuditOperation.UNWRAP_KEY);
+            encoded = ops.open(key, wrappedKey, context, aadBytes(), aad.size(), AuditOperation.UNWRAP_KEY);
         } catch (InvalidKeyException e) {
             throw e;
         } catch (GeneralSecurityException e) {
@@ -197,7 +209,7 @@ final class KmsWrapCipherSpi extends KmsCipherSpi {
     // ---------------------------------------------------------------- helpers
 
     private byte[] seal(byte[] plaintext, AuditOperation op) throws InvalidKeyException {
-        return engine.seal(key, plaintext, 0, plaintext.length, context, aadBytes(), aad.size(), op);
+        return ops.seal(key, plaintext, 0, plaintext.length, context, aadBytes(), aad.size(), op);
     }
 
     private byte[] encrypt(byte[] plaintext) {
@@ -211,7 +223,7 @@ final class KmsWrapCipherSpi extends KmsCipherSpi {
 
     private byte[] decrypt(byte[] blob) throws IllegalBlockSizeException, BadPaddingException {
         try {
-            return engine.open(key, blob, context, aadBytes(), aad.size(), AuditOperation.DECRYPT);
+            return ops.open(key, blob, context, aadBytes(), aad.size(), AuditOperation.DECRYPT);
         } catch (IllegalBlockSizeException | BadPaddingException e) {
             throw e;
         } catch (GeneralSecurityException e) {

@@ -1,15 +1,11 @@
 package io.kmsjca.internal.engine;
 
-import io.kmsjca.internal.service.ServiceKeyHandle;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KmsKeyRing;
 
 import io.kmsjca.internal.crypto.SecretBytes;
 import io.kmsjca.internal.format.EncryptionContext;
 
-import io.kmsjca.spi.audit.AuditOperation;
-
-import java.security.InvalidKeyException;
 import io.kmsjca.keys.DataKeyCache;
 import java.time.Clock;
 import java.util.function.Function;
@@ -149,13 +145,11 @@ public final class CachedDataKeys {
         List<KmsKeyHandle> keys = recipients.keys();
         for (int i = 0; i < keys.size(); i++) {
             KmsKeyHandle k = keys.get(i);
-            try {
-                if (ServiceKeyHandle.serviceOf(k).usableKey(k, AuditOperation.REUSE_CACHED_DATA_KEY, recipients.context())
-                        .current().number() != e.versions[i]) {
-                    return false;
-                }
-            } catch (InvalidKeyException unusable) {
-                return false; // a fresh data key is refused for it, audited, with the reason (its state, or the caller's rights)
+            boolean reusable = k instanceof MasterKeyOperations.Remote remote
+                    ? remote.operations().mayReuse(k, recipients.context(), e.versions[i])
+                    : WrapEngine.mayReuseEmbedded(k, recipients.context(), e.versions[i]);
+            if (!reusable) {
+                return false;
             }
         }
         return true;

@@ -87,7 +87,10 @@ public final class EnvelopeEngine {
             throw new InvalidKeyException("a store-wide key ring decrypts only: encrypt to named master keys");
         }
         for (KmsKeyHandle k : ring.encryptionKeys()) {
-            wrap.checkUsable(k, context, AuditOperation.WRAP_KEY);
+            if (signed && MasterKeyOperations.isRemote(k)) {
+                throw remoteSigned(k);
+            }
+            MasterKeyOperations.of(k, wrap).checkUsable(k, context, AuditOperation.WRAP_KEY);
         }
     }
 
@@ -212,8 +215,10 @@ public final class EnvelopeEngine {
             dataKey = reuse.dataKey();
             header = entry.header;
             KmsKeyHandle first = ring.encryptionKeys().get(0);
-            ServiceKeyHandle.serviceOf(first).auditRecorder().record(AuditOperation.REUSE_CACHED_DATA_KEY, first.keyId(), entry.firstVersion(),
-                    first.alias(), null, context);
+            if (!MasterKeyOperations.isRemote(first)) { // a server's key: the server never sees a reuse, so none is audited
+                ServiceKeyHandle.serviceOf(first).auditRecorder().record(AuditOperation.REUSE_CACHED_DATA_KEY, first.keyId(),
+                        entry.firstVersion(), first.alias(), null, context);
+            }
         } else {
             dataKey = Arrays.copyOf(fresh, 32);
             Arrays.fill(fresh, (byte) 0);
@@ -221,7 +226,11 @@ public final class EnvelopeEngine {
             int[] versions = new int[ring.encryptionKeys().size()];
             try {
                 for (KmsKeyHandle k : ring.encryptionKeys()) {
-                    byte[] blob = wrap.seal(k, dataKey, 0, dataKey.length, context, wrapAad,
+                    MasterKeyOperations ops = MasterKeyOperations.of(k, wrap);
+                    // a server's key makes the data key itself (GenerateDataKey), the others seal that one
+                    byte[] blob = blobs.isEmpty() && ops != wrap
+                            ? ops.generateDataKey(k, dataKey, context, AuditOperation.WRAP_KEY)
+                            : ops.seal(k, dataKey, 0, dataKey.length, context, wrapAad,
                             wrapAad == null ? 0 : wrapAad.length, AuditOperation.WRAP_KEY);
                     versions[blobs.size()] = WrappedKeyBlob.keyVersion(blob);
                     blobs.add(blob);
@@ -284,14 +293,19 @@ public final class EnvelopeEngine {
                 if (requireSigned && !header.signed()) {
                     var e = new AEADBadTagException("the message is not signed, and a signed one is required: any "
                             + "recipient of an unsigned message could have written it");
-                    ServiceKeyHandle.serviceOf(handle.get()).auditRecorder().record(AuditOperation.UNWRAP_KEY, id, WrappedKeyBlob.keyVersion(blob),
-                            handle.get().alias(), e, stored);
+                    if (!MasterKeyOperations.isRemote(handle.get())) {
+                        ServiceKeyHandle.serviceOf(handle.get()).auditRecorder().record(AuditOperation.UNWRAP_KEY, id,
+                                WrappedKeyBlob.keyVersion(blob), handle.get().alias(), e, stored);
+                    }
                     throw e;
                 }
                 // a signed message's verification key is in each wrap's AAD: no recipient can swap in its own
                 byte[] aad = header.signed() ? verificationKeyAad(header.verificationKey()) : null;
-                byte[] dataKey = wrap.open(handle.get(), blob, stored, aad, aad == null ? 0 : aad.length,
-                        AuditOperation.UNWRAP_KEY);
+                if (aad != null && MasterKeyOperations.isRemote(handle.get())) {
+                    throw remoteSigned(handle.get());
+                }
+                byte[] dataKey = MasterKeyOperations.of(handle.get(), wrap).open(handle.get(), blob, stored, aad,
+                        aad == null ? 0 : aad.length, AuditOperation.UNWRAP_KEY);
                 byte[] bytes = header.bytes();
                 byte[] tag = headerTag(dataKey, bytes, header.tagOffset());
                 if (dataKey.length != 32 || !ConstantTime.equals(tag, 0, bytes, header.tagOffset(), EnvelopeHeader.TAG_BYTES)) {
@@ -302,6 +316,16 @@ public final class EnvelopeEngine {
             }
         }
         throw new InvalidKeyException("the message has no data key wrapped under " + ring + "; it names keys " + named);
+    }
+
+    /**
+     * A signed message binds its verification key into each wrapped data key as AAD, and the AWS KMS
+     * API has no AAD: signed messages need embedded keys (docs/decisions.md).
+     */
+    private static InvalidAlgorithmParameterException remoteSigned(KmsKeyHandle k) {
+        return new InvalidAlgorithmParameterException("a signed KMSEnvelope message binds its verification key into "
+                + "each wrapped data key as AAD, which a kms-jca server's key (" + k + ") cannot take: the AWS KMS API "
+                + "has no AAD; sign with embedded keys, or send unsigned messages");
     }
 
     private static EncryptionContext decode(byte[] encoding) throws BadPaddingException {

@@ -9,6 +9,7 @@ import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KmsKeyHandle;
 
 import io.kmsjca.internal.crypto.ConstantTime;
+import io.kmsjca.internal.crypto.KmsRandom;
 import io.kmsjca.internal.crypto.Primitives;
 import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.internal.format.WrappedKeyBlob;
@@ -32,7 +33,7 @@ import java.util.UUID;
  * {@code KeyGenerator} instance, holding its own JDK AES-GCM and HMAC, so a call takes no lock,
  * does no I/O and looks up no provider. Not thread-safe, like the JCA objects that own it.
  */
-public final class WrapEngine {
+public final class WrapEngine implements MasterKeyOperations {
 
     private static final int TAG_BITS = WrappedKeyBlob.TAG_BYTES * 8;
 
@@ -45,6 +46,7 @@ public final class WrapEngine {
      * Fails, audited, if {@code handle}'s key may not be used now: lets {@code Cipher.init}
      * refuse a disabled key with the {@code InvalidKeyException} the JCA expects there.
      */
+    @Override
     public void checkUsable(KmsKeyHandle handle, EncryptionContext context, AuditOperation op) throws InvalidKeyException {
         try {
             ServiceKeyHandle.serviceOf(handle).usableKey(handle, op, context);
@@ -59,6 +61,7 @@ public final class WrapEngine {
      *
      * @param aad the caller's extra AAD ({@code Cipher.updateAAD}), first {@code aadLen} bytes
      */
+    @Override
     public byte[] seal(KmsKeyHandle handle, byte[] plaintext, int off, int len, EncryptionContext context,
                        byte[] aad, int aadLen, AuditOperation op) throws InvalidKeyException {
         KeyOperationEvent timed = KeyOperationEvents.begin();
@@ -84,6 +87,7 @@ public final class WrapEngine {
      * @throws IllegalBlockSizeException the blob is shorter or longer than any blob can be
      * @throws BadPaddingException       the blob is not a KMSWrap blob this code can read
      */
+    @Override
     public byte[] open(KmsKeyHandle handle, byte[] blob, EncryptionContext context, byte[] aad, int aadLen,
                        AuditOperation op) throws GeneralSecurityException {
         KeyOperationEvent timed = KeyOperationEvents.begin();
@@ -104,6 +108,32 @@ public final class WrapEngine {
             recordFailure(timed, handle, key, blob.length >= WrappedKeyBlob.OVERHEAD ? WrappedKeyBlob.keyVersion(blob) : 0,
                     op, e, context);
             throw e;
+        }
+    }
+
+    /** A data key from the provider's generator, sealed under {@code handle}'s key (KMS GenerateDataKey). */
+    @Override
+    public byte[] generateDataKey(KmsKeyHandle handle, byte[] dataKey, EncryptionContext context, AuditOperation op)
+            throws InvalidKeyException {
+        KmsRandom.nextBytes(dataKey);
+        return seal(handle, dataKey, 0, dataKey.length, context, null, 0, op);
+    }
+
+    @Override
+    public boolean mayReuse(KmsKeyHandle handle, EncryptionContext context, int wrappedVersion) {
+        return mayReuseEmbedded(handle, context, wrappedVersion);
+    }
+
+    /**
+     * The embedded rule of reuse: the key may encrypt now and its current version is the one the
+     * cached copy was wrapped under. Lock-free and without I/O: it reads the store's snapshot.
+     */
+    static boolean mayReuseEmbedded(KmsKeyHandle handle, EncryptionContext context, int wrappedVersion) {
+        try {
+            return ServiceKeyHandle.serviceOf(handle).usableKey(handle, AuditOperation.REUSE_CACHED_DATA_KEY, context)
+                    .current().number() == wrappedVersion;
+        } catch (InvalidKeyException unusable) {
+            return false; // a fresh data key is refused for it, audited, with the reason (its state, or the caller's rights)
         }
     }
 

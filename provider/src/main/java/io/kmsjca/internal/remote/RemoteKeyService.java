@@ -1,0 +1,746 @@
+package io.kmsjca.internal.remote;
+
+import io.kmsjca.audit.AuditDelivery;
+import io.kmsjca.audit.AuditLogVerifier;
+import io.kmsjca.audit.AuditVerificationKey;
+import io.kmsjca.keys.AccessKeyInfo;
+import io.kmsjca.keys.AccessKeySigner;
+import io.kmsjca.keys.CreateKeyRequest;
+import io.kmsjca.keys.CreatedAccessKey;
+import io.kmsjca.keys.CreatedCredential;
+import io.kmsjca.keys.CredentialInfo;
+import io.kmsjca.keys.CredentialRequest;
+import io.kmsjca.keys.GrantRequest;
+import io.kmsjca.keys.KeyAlias;
+import io.kmsjca.keys.KeyGrant;
+import io.kmsjca.keys.KeyManagerType;
+import io.kmsjca.keys.KeyMetadata;
+import io.kmsjca.keys.KeyOrigin;
+import io.kmsjca.keys.KeyPage;
+import io.kmsjca.keys.KeyRotation;
+import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeySpec;
+import io.kmsjca.keys.KeyState;
+import io.kmsjca.keys.KeyUsage;
+import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.MaintenanceReport;
+import io.kmsjca.keys.ReEncryptResult;
+import io.kmsjca.keys.RotationReason;
+import io.kmsjca.keys.VersionState;
+import io.kmsjca.spi.audit.AuditListener;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStoreException;
+import java.security.ProviderException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A kms-jca server's key store as a {@link KeyService}: the management calls the AWS KMS API has
+ * (DescribeKey, ListKeys, ListAliases, CreateKey, aliases, EnableKey/DisableKey, deletion, rotation,
+ * tags, key policies, grants, ReEncrypt), each one signed request made as the configured access key's
+ * principal, decided and audited by the server. What the API has no operation for (importing
+ * material, credentials, access keys, the audit log, maintenance, the store policy, ...) throws a
+ * {@link KeyStoreException} (or {@link UnsupportedOperationException} where none is declared)
+ * saying it is not available remotely. Its handles ({@link RemoteKeyHandle}) key KMSWrap,
+ * KMSDataKey and KMSEnvelope; no master key material ever enters this JVM.
+ *
+ * <p>A method that declares no checked exception (findKey, hasAlias, aliases) throws a
+ * {@link ProviderException} naming the server when it gets no answer.
+ */
+public final class RemoteKeyService implements KeyService {
+
+    private static final int PAGE = 100;
+    /** How many pages a listing follows at most: 1000 pages of 100 entries. */
+    private static final int MAX_PAGES = 1000;
+
+    private final RemoteSettings settings;
+    private final KmsHttpClient client;
+    private final RemoteKeyOperations operations;
+
+    private RemoteKeyService(RemoteSettings settings) {
+        this.settings = settings;
+        this.client = new KmsHttpClient(settings);
+        this.operations = new RemoteKeyOperations(client);
+    }
+
+    /** A client of the server {@code settings} name; it owns the settings and wipes their secret on close. Sends nothing yet. */
+    public static RemoteKeyService open(RemoteSettings settings) {
+        return new RemoteKeyService(settings);
+    }
+
+    /** The server's URL. */
+    public String url() {
+        return settings.url();
+    }
+
+    /**
+     * One request (ListAliases, a page of one) to learn that the server answers and accepts the
+     * access key; a refusal by policy still proves both.
+     *
+     * @throws IOException naming the URL when the server cannot be reached, with an
+     *                     {@link java.security.UnrecoverableKeyException} cause when it refuses the access key
+     */
+    public void checkConnection() throws IOException {
+        try {
+            client.call("ListAliases", new JsonBody().number("Limit", 1).toBytes());
+        } catch (RemoteFailure f) {
+            if (f.type() == null || RemoteErrors.CREDENTIAL.contains(f.type()) || f.status() >= 500) {
+                throw RemoteErrors.loading(f);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- keys
+
+    @Override
+    public KmsKeyHandle createKey(String alias, String description) throws KeyStoreException {
+        return createKey((alias == null ? CreateKeyRequest.withoutAlias() : CreateKeyRequest.withAlias(alias))
+                .description(description));
+    }
+
+    /**
+     * KMS CreateKey, then CreateAlias and EnableKeyRotation as the request asks: three requests,
+     * not one transaction; should a later one fail, the key exists without that alias or rotation.
+     */
+    @Override
+    public KmsKeyHandle createKey(CreateKeyRequest request) throws KeyStoreException {
+        JsonBody body = new JsonBody().string("Description", request.description())
+                .string("KeySpec", "SYMMETRIC_DEFAULT").string("KeyUsage", "ENCRYPT_DECRYPT");
+        if (!request.tags().isEmpty()) {
+            body.tags("Tags", request.tags());
+        }
+        UUID id = metadataId(call("CreateKey", body, "kms:CreateKey", null));
+        if (request.alias() != null) {
+            createAlias(request.alias(), id.toString());
+        }
+        if (request.rotationPeriodDays() > 0) {
+            enableKeyRotation(id.toString(), request.rotationPeriodDays());
+        }
+        return new RemoteKeyHandle(operations, id, request.alias() == null ? null : bareAlias(request.alias()));
+    }
+
+    @Override
+    public Optional<KmsKeyHandle> findKey(String aliasOrKeyId) {
+        if (aliasOrKeyId == null || aliasOrKeyId.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            Fields m = client("DescribeKey", new JsonBody().string("KeyId", keyRef(aliasOrKeyId))).object("KeyMetadata");
+            String alias = isKeyId(aliasOrKeyId) ? null : bareAlias(aliasOrKeyId);
+            return Optional.of(new RemoteKeyHandle(operations, m.keyId("KeyId"), alias));
+        } catch (RemoteFailure f) {
+            if (f.is("NotFoundException")) {
+                return Optional.empty();
+            }
+            if (f.is("AccessDeniedException") && !isKeyId(aliasOrKeyId)) {
+                return aliasTarget(aliasOrKeyId, f); // the key exists, and the caller may not describe it
+            }
+            throw unanswered(f);
+        }
+    }
+
+    /** The key an alias names, from ListAliases: for a caller that may list aliases but not describe that key. */
+    private Optional<KmsKeyHandle> aliasTarget(String alias, RemoteFailure describeRefused) {
+        String name = bareAlias(alias);
+        try {
+            return listAliases().stream().filter(a -> a.alias().equalsIgnoreCase(name)).findFirst()
+                    .map(a -> new RemoteKeyHandle(operations, a.keyId(), name));
+        } catch (KeyStoreException e) {
+            throw unanswered(describeRefused);
+        }
+    }
+
+    @Override
+    public KeyMetadata describeKey(String key) throws KeyStoreException {
+        Fields m = object(call("DescribeKey", new JsonBody().string("KeyId", keyRef(key)), "kms:DescribeKey", key), "KeyMetadata");
+        UUID id = keyId(m, "KeyId");
+        List<String> aliases = listAliases(id).stream().map(KeyAlias::alias).toList();
+        return metadata(m, id, aliases);
+    }
+
+    @Override
+    public List<KeyMetadata> listKeys() throws KeyStoreException {
+        List<KeyMetadata> all = new ArrayList<>();
+        String marker = null;
+        for (int page = 0; page < MAX_PAGES; page++) {
+            KeyPage p = listKeys(PAGE, marker);
+            all.addAll(p.keys());
+            marker = p.nextMarker();
+            if (marker == null) {
+                break;
+            }
+        }
+        return all;
+    }
+
+    /** KMS ListKeys, then DescribeKey of each key on the page (and one ListAliases for their aliases). */
+    @Override
+    public KeyPage listKeys(int limit, String marker) throws KeyStoreException {
+        if (limit < 1 || limit > 1000) {
+            throw new io.kmsjca.keys.InvalidKeyRequestException("limit must be 1..1000, was " + limit);
+        }
+        Fields r = call("ListKeys", new JsonBody().number("Limit", limit).string("Marker", marker), "kms:ListKeys", null);
+        Map<UUID, List<String>> aliases = new LinkedHashMap<>();
+        for (KeyAlias a : listAliases()) {
+            aliases.computeIfAbsent(a.keyId(), k -> new ArrayList<>()).add(a.alias());
+        }
+        List<KeyMetadata> keys = new ArrayList<>();
+        try {
+            for (Fields k : r.objects("Keys")) {
+                UUID id = k.keyId("KeyId");
+                Fields m = call("DescribeKey", new JsonBody().string("KeyId", id.toString()), "kms:DescribeKey", id.toString())
+                        .object("KeyMetadata");
+                keys.add(metadata(m, id, aliases.getOrDefault(id, List.of())));
+            }
+            keys.sort(Comparator.comparing(KeyMetadata::keyId));
+            return new KeyPage(keys, r.bool("Truncated", false) ? r.optionalString("NextMarker") : null);
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, "kms:ListKeys", null);
+        }
+    }
+
+    @Override
+    public boolean hasAlias(String alias) {
+        if (alias == null || alias.isBlank() || isKeyId(alias)) {
+            return false;
+        }
+        return findKey(aliasName(alias)).isPresent();
+    }
+
+    @Deprecated
+    @Override
+    public List<String> aliases() {
+        try {
+            return listAliases().stream().map(KeyAlias::alias).toList();
+        } catch (KeyStoreException e) {
+            throw new ProviderException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<KeyAlias> listAliases() throws KeyStoreException {
+        return listAliases(null);
+    }
+
+    /** KMS ListAliases, every page; of one key when {@code keyId} is not null. */
+    private List<KeyAlias> listAliases(UUID keyId) throws KeyStoreException {
+        List<KeyAlias> all = new ArrayList<>();
+        String marker = null;
+        try {
+            for (int page = 0; page < MAX_PAGES; page++) {
+                Fields r = call("ListAliases", new JsonBody().string("KeyId", keyId == null ? null : keyId.toString())
+                        .number("Limit", PAGE).string("Marker", marker), "kms:ListAliases", null);
+                for (Fields a : r.objects("Aliases")) {
+                    if (a.optionalString("TargetKeyId") != null) {
+                        all.add(new KeyAlias(bareAlias(a.string("AliasName")), a.keyId("TargetKeyId")));
+                    }
+                }
+                marker = r.bool("Truncated", false) ? r.optionalString("NextMarker") : null;
+                if (marker == null) {
+                    break;
+                }
+            }
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, "kms:ListAliases", null);
+        }
+        all.sort(Comparator.comparing(KeyAlias::alias));
+        return all;
+    }
+
+    @Override
+    public List<KeyRotation> listKeyRotations(String key) throws KeyStoreException {
+        List<KeyRotation> rotations = new ArrayList<>();
+        String marker = null;
+        try {
+            for (int page = 0; page < MAX_PAGES; page++) {
+                Fields r = call("ListKeyRotations", new JsonBody().string("KeyId", keyRef(key)).number("Limit", PAGE)
+                        .string("Marker", marker), "kms:ListKeyRotations", key);
+                for (Fields rotation : r.objects("Rotations")) {
+                    RotationReason reason = "ON_DEMAND".equals(rotation.optionalString("RotationType"))
+                            ? RotationReason.ON_DEMAND : RotationReason.SCHEDULED;
+                    // the versions after the first, in order: AWS names no version numbers
+                    rotations.add(new KeyRotation(rotations.size() + 2, rotation.date("RotationDate"), reason,
+                            VersionState.ACTIVE, 0));
+                }
+                marker = r.bool("Truncated", false) ? r.optionalString("NextMarker") : null;
+                if (marker == null) {
+                    break;
+                }
+            }
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, "kms:ListKeyRotations", key);
+        }
+        return rotations;
+    }
+
+    // ---------------------------------------------------------------- changes
+
+    @Override
+    public void createAlias(String alias, String key) throws KeyStoreException {
+        call("CreateAlias", new JsonBody().string("AliasName", aliasName(alias)).string("TargetKeyId", keyRef(key)),
+                "kms:CreateAlias", key);
+    }
+
+    @Override
+    public void updateAlias(String alias, String targetKey) throws KeyStoreException {
+        call("UpdateAlias", new JsonBody().string("AliasName", aliasName(alias)).string("TargetKeyId", keyRef(targetKey)),
+                "kms:UpdateAlias", targetKey);
+    }
+
+    @Override
+    public boolean deleteAlias(String alias) throws KeyStoreException {
+        try {
+            client("DeleteAlias", new JsonBody().string("AliasName", aliasName(alias)));
+            return true;
+        } catch (RemoteFailure f) {
+            if (f.is("NotFoundException")) {
+                return false;
+            }
+            throw RemoteErrors.management(f, "kms:DeleteAlias", alias);
+        }
+    }
+
+    @Override
+    public void enableKey(String key) throws KeyStoreException {
+        call("EnableKey", new JsonBody().string("KeyId", keyRef(key)), "kms:EnableKey", key);
+    }
+
+    @Override
+    public void disableKey(String key) throws KeyStoreException {
+        call("DisableKey", new JsonBody().string("KeyId", keyRef(key)), "kms:DisableKey", key);
+    }
+
+    /** KMS ScheduleKeyDeletion with the server's waiting period (AWS's default: 30 days). */
+    @Override
+    public Instant scheduleKeyDeletion(String key) throws KeyStoreException {
+        return deletionDate(call("ScheduleKeyDeletion", new JsonBody().string("KeyId", keyRef(key)),
+                "kms:ScheduleKeyDeletion", key));
+    }
+
+    @Override
+    public Instant scheduleKeyDeletion(String key, int pendingWindowDays) throws KeyStoreException {
+        return deletionDate(call("ScheduleKeyDeletion", new JsonBody().string("KeyId", keyRef(key))
+                .number("PendingWindowInDays", pendingWindowDays), "kms:ScheduleKeyDeletion", key));
+    }
+
+    @Override
+    public void cancelKeyDeletion(String key) throws KeyStoreException {
+        call("CancelKeyDeletion", new JsonBody().string("KeyId", keyRef(key)), "kms:CancelKeyDeletion", key);
+    }
+
+    @Override
+    public void enableKeyRotation(String key, int periodDays) throws KeyStoreException {
+        call("EnableKeyRotation", new JsonBody().string("KeyId", keyRef(key)).number("RotationPeriodInDays", periodDays),
+                "kms:EnableKeyRotation", key);
+    }
+
+    @Override
+    public void disableKeyRotation(String key) throws KeyStoreException {
+        call("DisableKeyRotation", new JsonBody().string("KeyId", keyRef(key)), "kms:DisableKeyRotation", key);
+    }
+
+    /** KMS RotateKeyOnDemand; the new version's number is counted from ListKeyRotations (AWS returns none). */
+    @Override
+    public int rotateKeyOnDemand(String key) throws KeyStoreException {
+        call("RotateKeyOnDemand", new JsonBody().string("KeyId", keyRef(key)), "kms:RotateKeyOnDemand", key);
+        return listKeyRotations(key).size() + 1;
+    }
+
+    @Override
+    public void tagKey(String key, Map<String, String> tags) throws KeyStoreException {
+        call("TagResource", new JsonBody().string("KeyId", keyRef(key)).tags("Tags", tags), "kms:TagResource", key);
+    }
+
+    @Override
+    public void untagKey(String key, Collection<String> tagKeys) throws KeyStoreException {
+        call("UntagResource", new JsonBody().string("KeyId", keyRef(key)).strings("TagKeys", tagKeys),
+                "kms:UntagResource", key);
+    }
+
+    @Override
+    public String getKeyPolicy(String key) throws KeyStoreException {
+        try {
+            return call("GetKeyPolicy", new JsonBody().string("KeyId", keyRef(key)).string("PolicyName", "default"),
+                    "kms:GetKeyPolicy", key).string("Policy");
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, "kms:GetKeyPolicy", key);
+        }
+    }
+
+    @Override
+    public void putKeyPolicy(String key, String policy, boolean bypassPolicyLockoutSafetyCheck) throws KeyStoreException {
+        call("PutKeyPolicy", new JsonBody().string("KeyId", keyRef(key)).string("PolicyName", "default")
+                .string("Policy", policy).bool("BypassPolicyLockoutSafetyCheck", bypassPolicyLockoutSafetyCheck),
+                "kms:PutKeyPolicy", key);
+    }
+
+    @Override
+    public List<String> listKeyPolicies(String key) throws KeyStoreException {
+        try {
+            return call("ListKeyPolicies", new JsonBody().string("KeyId", keyRef(key)), "kms:ListKeyPolicies", key)
+                    .strings("PolicyNames");
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, "kms:ListKeyPolicies", key);
+        }
+    }
+
+    /** KMS ReEncrypt: the blob goes to the server and comes back under the destination key; no plaintext here. */
+    @Override
+    public byte[] reEncrypt(byte[] blob, Map<String, String> sourceContext, String destinationKey,
+                            Map<String, String> destinationContext) throws GeneralSecurityException {
+        String destination = destinationKey != null ? keyRef(destinationKey)
+                : io.kmsjca.internal.format.WrappedKeyBlob.keyId(checked(blob)).toString();
+        try {
+            return client("ReEncrypt", new JsonBody().blob("CiphertextBlob", blob, 0, blob.length)
+                    .map("SourceEncryptionContext", sourceContext).string("DestinationKeyId", destination)
+                    .map("DestinationEncryptionContext", destinationContext)).blob("CiphertextBlob");
+        } catch (RemoteFailure f) {
+            RemoteKeyHandle named = new RemoteKeyHandle(operations, io.kmsjca.internal.format.WrappedKeyBlob.keyId(checked(blob)), null);
+            throw RemoteErrors.opening(f, named);
+        }
+    }
+
+    @Override
+    public List<ReEncryptResult> reEncrypt(List<byte[]> blobs, Map<String, String> sourceContext, String destinationKey,
+                                           Map<String, String> destinationContext) {
+        throw notRemote("batch ReEncrypt (call reEncrypt for each blob)");
+    }
+
+    // ---------------------------------------------------------------- what the AWS KMS API has no operation for
+
+    @Override
+    public KmsKeyHandle importKeyMaterial(String alias, byte[] material) throws KeyStoreException {
+        throw notAvailable("importing key material");
+    }
+
+    @Override
+    public KmsKeyHandle managedKey(String serviceName) throws KeyStoreException {
+        throw notAvailable("provider-managed keys");
+    }
+
+    @Override
+    public AuditLogVerifier auditLogVerifier() {
+        throw notRemote("the audit log (the server keeps it)");
+    }
+
+    @Override
+    public AuditVerificationKey auditLogVerificationKey() {
+        throw notRemote("the audit log (the server keeps it)");
+    }
+
+    @Override
+    public boolean retireAuditLog(Path log, String host) throws IOException {
+        throw new IOException(notRemote("the audit log (the server keeps it)").getMessage());
+    }
+
+    @Override
+    public boolean retireAuditLog(Path log) throws IOException {
+        throw new IOException(notRemote("the audit log (the server keeps it)").getMessage());
+    }
+
+    @Override
+    public void setMinDecryptionVersion(String key, int version) throws KeyStoreException {
+        throw notAvailable("a minimum decryption version");
+    }
+
+    @Override
+    public void revokeKeyVersion(String key, int version) throws KeyStoreException {
+        throw notAvailable("revoking a key version");
+    }
+
+    @Override
+    public Optional<String> getStorePolicy() throws KeyStoreException {
+        throw notAvailable("the store policy");
+    }
+
+    @Override
+    public void putStorePolicy(String policy, boolean bypassPolicyLockoutSafetyCheck) throws KeyStoreException {
+        throw notAvailable("the store policy");
+    }
+
+    /** KMS CreateGrant, then ListGrants for the grant it made (AWS returns only its id and token). */
+    @Override
+    public KeyGrant createGrant(String key, GrantRequest request) throws KeyStoreException {
+        String grantId;
+        try {
+            grantId = call("CreateGrant", new JsonBody().string("KeyId", keyRef(key))
+                    .string("GranteePrincipal", request.granteePrincipal())
+                    .strings("Operations", request.operations().stream().map(Enum::name).sorted().toList())
+                    .string("RetiringPrincipal", request.retiringPrincipal())
+                    .string("Name", request.name().isEmpty() ? null : request.name())
+                    .constraints("Constraints", request.encryptionContextEquals(), request.encryptionContextSubset()),
+                    "kms:CreateGrant", key).string("GrantId");
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, "kms:CreateGrant", key);
+        }
+        return grants("ListGrants", () -> new JsonBody().string("KeyId", keyRef(key)).string("GrantId", grantId), "kms:ListGrants", key)
+                .stream().filter(g -> g.grantId().equals(grantId)).findFirst()
+                .orElseThrow(() -> new KeyStoreException("kms-jca server " + settings.url() + " made grant " + grantId
+                        + " and does not list it"));
+    }
+
+    @Override
+    public List<KeyGrant> listGrants(String key) throws KeyStoreException {
+        return grants("ListGrants", () -> new JsonBody().string("KeyId", keyRef(key)), "kms:ListGrants", key);
+    }
+
+    @Override
+    public List<KeyGrant> listRetirableGrants(String retiringPrincipal) throws KeyStoreException {
+        return grants("ListRetirableGrants", () -> new JsonBody().string("RetiringPrincipal", retiringPrincipal),
+                "kms:ListRetirableGrants", null);
+    }
+
+    @Override
+    public void retireGrant(String key, String grantId) throws KeyStoreException {
+        call("RetireGrant", new JsonBody().string("KeyId", keyRef(key)).string("GrantId", grantId), "kms:RetireGrant", key);
+    }
+
+    @Override
+    public void revokeGrant(String key, String grantId) throws KeyStoreException {
+        call("RevokeGrant", new JsonBody().string("KeyId", keyRef(key)).string("GrantId", grantId), "kms:RevokeGrant", key);
+    }
+
+    /** Every page of a grant listing: {@code request} makes each page's body, paging members added here. */
+    private List<KeyGrant> grants(String operation, java.util.function.Supplier<JsonBody> request, String action, String key)
+            throws KeyStoreException {
+        List<KeyGrant> all = new ArrayList<>();
+        String marker = null;
+        try {
+            for (int page = 0; page < MAX_PAGES; page++) {
+                Fields r = client(operation, request.get().number("Limit", PAGE).string("Marker", marker));
+                for (Fields g : r.objects("Grants")) {
+                    Fields c = g.optionalObject("Constraints");
+                    java.util.Set<io.kmsjca.keys.GrantOperation> ops = java.util.EnumSet.noneOf(io.kmsjca.keys.GrantOperation.class);
+                    for (String op : g.strings("Operations")) {
+                        try {
+                            ops.add(io.kmsjca.keys.GrantOperation.valueOf(op));
+                        } catch (IllegalArgumentException e) {
+                            throw RemoteFailure.protocol(settings.url(), operation, "a grant operation " + op + " it does not know");
+                        }
+                    }
+                    String name = g.optionalString("Name");
+                    String issuer = g.optionalString("IssuingAccount");
+                    all.add(new KeyGrant(g.string("GrantId"), g.keyId("KeyId"), name == null ? "" : name,
+                            g.string("GranteePrincipal"), g.optionalString("RetiringPrincipal"), issuer == null ? "" : issuer,
+                            ops, c.stringMap("EncryptionContextEquals"), c.stringMap("EncryptionContextSubset"),
+                            g.date("CreationDate") == null ? Instant.EPOCH : g.date("CreationDate")));
+                }
+                marker = r.bool("Truncated", false) ? r.optionalString("NextMarker") : null;
+                if (marker == null) {
+                    break;
+                }
+            }
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, action, key);
+        }
+        return all;
+    }
+
+    @Override
+    public MaintenanceReport runMaintenance() {
+        throw notRemote("maintenance (the server runs it)");
+    }
+
+    @Override
+    public AuditDelivery audit() {
+        throw notRemote("audit listeners (the server audits every request)");
+    }
+
+    @Override
+    public void addAuditListener(AuditListener listener) {
+        throw notRemote("audit listeners (the server audits every request)");
+    }
+
+    @Override
+    public CreatedCredential createCredential(CredentialRequest request) throws KeyStoreException {
+        throw notAvailable("credentials");
+    }
+
+    @Override
+    public List<CredentialInfo> listCredentials() throws KeyStoreException {
+        throw notAvailable("credentials");
+    }
+
+    @Override
+    public void deleteCredential(String principal) throws KeyStoreException {
+        throw notAvailable("credentials");
+    }
+
+    @Override
+    public CredentialInfo credential() {
+        throw notRemote("credentials (this client signs with access key " + settings.accessKeyId() + ")");
+    }
+
+    @Override
+    public CreatedAccessKey createAccessKey(String principal, boolean administrator) throws KeyStoreException {
+        throw notAvailable("access keys (kms create-access-key on the server's store)");
+    }
+
+    @Override
+    public List<AccessKeyInfo> listAccessKeys() throws KeyStoreException {
+        throw notAvailable("access keys");
+    }
+
+    @Override
+    public void deleteAccessKey(String accessKeyId) throws KeyStoreException {
+        throw notAvailable("access keys");
+    }
+
+    @Override
+    public Optional<AccessKeySigner> accessKey(String accessKeyId) throws KeyStoreException {
+        throw notAvailable("access keys");
+    }
+
+    /** False: a remote store has no password; the access key authenticates. */
+    @Override
+    public boolean verifyPassword(char[] password) {
+        return false;
+    }
+
+    /** Nothing to pick up: every call asks the server. */
+    @Override
+    public int refresh() {
+        return 0;
+    }
+
+    /** Wipes the signing key and the secret access key; the handles fail from now on. */
+    @Override
+    public void close() {
+        operations.close();
+        client.close();
+        settings.wipe();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Fields call(String operation, JsonBody body, String action, String key) throws KeyStoreException {
+        try {
+            return client(operation, body);
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, action, key);
+        }
+    }
+
+    private Fields client(String operation, JsonBody body) throws RemoteFailure {
+        return new Fields(client.call(operation, body.toBytes()), settings.url(), operation);
+    }
+
+    private ProviderException unanswered(RemoteFailure f) {
+        return new ProviderException(f.getMessage(), f);
+    }
+
+    private static Fields object(Fields r, String name) throws KeyStoreException {
+        try {
+            return r.object(name);
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, "kms:DescribeKey", null);
+        }
+    }
+
+    private static UUID keyId(Fields r, String name) throws KeyStoreException {
+        try {
+            return r.keyId(name);
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, "kms:DescribeKey", null);
+        }
+    }
+
+    private static UUID metadataId(Fields r) throws KeyStoreException {
+        return keyId(object(r, "KeyMetadata"), "KeyId");
+    }
+
+    private static Instant deletionDate(Fields r) throws KeyStoreException {
+        try {
+            return r.date("DeletionDate");
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, "kms:ScheduleKeyDeletion", null);
+        }
+    }
+
+    /**
+     * AWS's KeyMetadata as the provider's. What AWS does not report (versions, the minimum
+     * decryption version, rotation and tags, which take requests of their own) is 0 or empty.
+     */
+    private static KeyMetadata metadata(Fields m, UUID id, List<String> aliases) throws KeyStoreException {
+        try {
+            String state = m.string("KeyState");
+            return new KeyMetadata(id, aliases, m.optionalString("Description"), keyState(state),
+                    "EXTERNAL".equals(m.optionalString("Origin")) ? KeyOrigin.IMPORTED : KeyOrigin.GENERATED,
+                    "AWS".equals(m.optionalString("KeyManager")) ? KeyManagerType.PROVIDER : KeyManagerType.CUSTOMER,
+                    KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, m.date("CreationDate"), m.date("DeletionDate"),
+                    0, 0, 0, null, 0, Map.of());
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, "kms:DescribeKey", id.toString());
+        }
+    }
+
+    /** AWS's key states: those kms-jca has, and AWS's others as the nearest (a key that cannot be used). */
+    private static KeyState keyState(String aws) {
+        for (KeyState s : KeyState.values()) {
+            if (s.displayName().equals(aws)) {
+                return s;
+            }
+        }
+        return KeyState.DISABLED; // PendingImport, Unavailable, Creating, ...: not usable, as Disabled
+    }
+
+    /** A key id or ARN as is; an alias as {@code alias/NAME}. */
+    static String keyRef(String key) {
+        if (key == null) {
+            return null;
+        }
+        String k = key.strip();
+        return isKeyId(k) || k.startsWith("arn:") || k.startsWith("alias/") ? k : "alias/" + k;
+    }
+
+    static boolean isKeyId(String s) {
+        if (s.length() != 36) {
+            return false;
+        }
+        try {
+            UUID.fromString(s);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String aliasName(String alias) {
+        String a = alias.strip();
+        return a.regionMatches(true, 0, "alias/", 0, 6) ? "alias/" + a.substring(6) : "alias/" + a;
+    }
+
+    private static String bareAlias(String alias) {
+        String a = alias.strip();
+        return a.regionMatches(true, 0, "alias/", 0, 6) ? a.substring(6) : a;
+    }
+
+    private static byte[] checked(byte[] blob) throws GeneralSecurityException {
+        io.kmsjca.internal.format.WrappedKeyBlob.check(blob);
+        return blob;
+    }
+
+    private KeyStoreException notAvailable(String what) {
+        return new KeyStoreException(what + " is not available remotely: the AWS KMS API of kms-jca server "
+                + settings.url() + " has no operation for it; do it on the server's store (kms CLI, KmsAdmin)");
+    }
+
+    private UnsupportedOperationException notRemote(String what) {
+        return new UnsupportedOperationException(what + " is not available remotely (kms-jca server " + settings.url() + ")");
+    }
+
+    @Override
+    public String toString() {
+        return "RemoteKeyService[" + settings.url() + "]";
+    }
+}
