@@ -53,7 +53,7 @@ class AccessKeyStalenessReviewTest {
         admin(url, "CREATE ROLE " + role + " LOGIN SUPERUSER");
         try (KeyService a = open(settingsA)) {
             a.createKey("orders", "");
-            CreatedCredential c = a.createCredential(CredentialRequest.withKeyFile("kms-server").actsForOthers(true));
+            CreatedCredential c = a.createCredential(CredentialRequest.withKeyFile("kms-server").administrator(true).actsForOthers(true));
             Path keyFile = dir.resolve("server.key");
             c.writeKeyFile(keyFile);
             c.wipe();
