@@ -91,7 +91,7 @@ final class Common {
         return file != null ? file : keystoreFile().resolveSibling(keystoreFile().getFileName() + ".audit.jsonl");
     }
 
-    private Path configFile() {
+    Path configFile() {
         return config != null ? config : envPath(CONFIG_ENV);
     }
 
@@ -197,15 +197,10 @@ final class Common {
      */
     private KeyService openConfigured(char[] password) {
         Path file = configFile();
-        if (!region.equals(KeyServiceOptions.DEFAULT_REGION) || !account.equals(KeyServiceOptions.DEFAULT_ACCOUNT)) {
-            Arrays.fill(password, '\0');
-            throw new CliException(ExitCode.USAGE, "with --config, the store's region and account are the configuration's "
-                    + "(store.region, store.account), not --region/--account");
-        }
         try {
             KeyStore ks = KeyStore.getInstance("KMS", PROVIDER.configure(file.toString()));
             ks.load(null, password);
-            return KmsAdmin.open(ks, password);
+            return KmsAdmin.open(ks, password); // its region and account are the configuration's
         } catch (InvalidParameterException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.kmsjca.cli;
 
 import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.server.KmsServer;
 import io.kmsjca.server.ServerOptions;
 import io.kmsjca.server.TlsContexts;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.Properties;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -57,6 +59,19 @@ final class ServerCommand {
                        @Option(names = "--grace-seconds", paramLabel = "S",
                                description = "How long SIGTERM waits for requests in flight (default: 30).") Integer graceSeconds)
             throws GeneralSecurityException, IOException, InterruptedException {
+        Path config = common.configFile();
+        if (config != null) { // the store's region and account are the configuration's, and the server announces them
+            if (region != null || account != null) {
+                throw new CliException(ExitCode.USAGE, "with --config, set region= and account= in " + config
+                        + ", not --region/--account: every JVM of the store uses the configuration's");
+            }
+            Properties conf = new Properties();
+            try (var in = java.nio.file.Files.newBufferedReader(config, java.nio.charset.StandardCharsets.UTF_8)) {
+                conf.load(in);
+            }
+            region = conf.getProperty("region", KeyServiceOptions.DEFAULT_REGION).strip();
+            account = conf.getProperty("account", KeyServiceOptions.DEFAULT_ACCOUNT).strip();
+        }
         ServerOptions options = options(port, http, bind, tlsKeystore, tlsPasswordEnv, region, account, threads, graceSeconds);
         common.useRegionAndAccount(options.region(), options.account()); // the ARNs policies name are the ones served
         KeyService keys = common.openStore();

@@ -44,7 +44,7 @@ import java.util.TreeSet;
  *   access-key-id           the access key that signs requests (else env KMS_ACCESS_KEY_ID)
  *   secret-access-key-file  a file whose first line is its secret (else env KMS_SECRET_ACCESS_KEY);
  *                           never the secret itself in this file
- *   region                  the region requests are signed for (default us-east-1)
+ *   region                  the region requests are signed for: the server's --region (default local)
  *   trust-store             a PEM (or DER) file of the certificates to trust for the server's TLS
  *                           (default: the JDK's trusted authorities)
  *   connect-timeout-ms      default 5000;  request-timeout-ms  default 30000
@@ -59,6 +59,9 @@ import java.util.TreeSet;
  *   kdf.parallelism         Argon2id lanes (default 1)
  *   kdf.insecureForTests    true: 64 KiB and one pass, for test suites only (no other kdf.* key with it)
  *   deletion.pendingWindowDays  waiting period of a scheduled deletion, 7..30 (default 30)
+ *   region                  the region of the store's key ARNs (default local), and
+ *   account                 its 12-digit account (default 000000000000), as policies name it:
+ *                           every JVM and server of one store uses the same pair (docs/server.md)
  *   audit.delivery          sync (default) or async
  *   audit.failurePolicy     closed (default: a failing listener fails the request) or open
  *   audit.queue.capacity    bound of the async queue (default 8192)
@@ -79,7 +82,7 @@ final class KmsConfig {
     public static final KmsConfig DEFAULTS = new KmsConfig(null, null, null, null, null, KeyServiceOptions.defaults(), "");
 
     private static final Set<String> KEYS = Set.of("store.file", "store.url", "store.password.file", "store.password.env",
-            "credential.file", "kdf.memoryKiB", "kdf.iterations", "kdf.parallelism", "kdf.insecureForTests", "deletion.pendingWindowDays",
+            "credential.file", "region", "account", "kdf.memoryKiB", "kdf.iterations", "kdf.parallelism", "kdf.insecureForTests", "deletion.pendingWindowDays",
             "audit.delivery", "audit.failurePolicy", "audit.queue.capacity", "audit.queue.whenFull",
             "audit.contextValues", "audit.serviceLoader", "audit.listeners", "audit.file", "audit.file.fsync",
             "audit.file.maxBytes", "audit.file.signEveryRecords", "audit.file.signEverySeconds", "audit.systemLogger");
@@ -152,7 +155,9 @@ final class KmsConfig {
             KeyServiceOptions defaults = KeyServiceOptions.defaults();
             KeyServiceOptions options = defaults.withKdf(kdf(p, defaults.kdf()))
                     .withPendingWindowDays(intValue(p, "deletion.pendingWindowDays", defaults.pendingWindowDays()))
-                    .withAudit(audit(p, dir));
+                    .withAudit(audit(p, dir))
+                    .withRegionAndAccount(p.getProperty("region", defaults.region()).strip(),
+                            p.getProperty("account", defaults.account()).strip());
             if (p.getProperty("credential.file") != null
                     && (p.getProperty("store.password.file") != null || p.getProperty("store.password.env") != null)) {
                 throw new IllegalArgumentException("credential.file and store.password.* name two credentials; keep one");
@@ -264,9 +269,9 @@ final class KmsConfig {
                         + "KDF and audit itself: " + other + " do not apply; the keys here are " + new TreeSet<>(REMOTE_KEYS));
             }
             // the URL and region are checked now; the credential when the store is opened
-            RemoteSettings.check(p.getProperty("store.url"), p.getProperty("region", "us-east-1").strip());
+            RemoteSettings.check(p.getProperty("store.url"), p.getProperty("region", KeyServiceOptions.DEFAULT_REGION).strip());
             RemoteStore store = new RemoteStore(p.getProperty("store.url").strip(), strip(p.getProperty("access-key-id")),
-                    path(dir, p.getProperty("secret-access-key-file")), p.getProperty("region", "us-east-1").strip(),
+                    path(dir, p.getProperty("secret-access-key-file")), p.getProperty("region", KeyServiceOptions.DEFAULT_REGION).strip(),
                     path(dir, p.getProperty("trust-store")),
                     Duration.ofMillis(longValue(p, "connect-timeout-ms", 5_000)),
                     Duration.ofMillis(longValue(p, "request-timeout-ms", 30_000)),
