@@ -54,6 +54,13 @@ final class SelfSignedTls {
         return context;
     }
 
+    /** A client's context trusting this certificate alone. */
+    SSLContext clientContext() throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustManagers(), null);
+        return context;
+    }
+
     TrustManager[] trustManagers() {
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
