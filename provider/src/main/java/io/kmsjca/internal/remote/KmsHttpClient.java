@@ -7,11 +7,11 @@ import io.kmsjca.internal.json.StrictJson;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +22,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The AWS KMS JSON protocol over {@link HttpClient}: one client per store, so connections are
@@ -29,7 +33,8 @@ import java.util.Set;
  * (one that changes nothing: Encrypt, Decrypt, GenerateDataKey*, the reads) is tried again after
  * no answer, a 5xx or ThrottlingException, up to the configured attempts, with exponential backoff
  * and jitter; any other request is sent once, since a request that got no answer may have been
- * done. Responses are read bounded and parsed with {@link StrictJson}.
+ * done. A request's timeout bounds the whole exchange, body included; responses are read bounded
+ * ({@link BoundedBody}) and parsed with {@link StrictJson}.
  */
 final class KmsHttpClient {
 
@@ -160,16 +165,26 @@ final class KmsHttpClient {
         int status;
         byte[] response;
         String errorHeader;
+        // one deadline for the whole exchange: HttpRequest.timeout ends when the headers arrive
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request, info -> new BoundedBody(MAX_RESPONSE_BYTES));
         try {
-            HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<byte[]> r = pending.get(settings.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
             status = r.statusCode();
             errorHeader = r.headers().firstValue("x-amzn-ErrorType").orElse(null);
-            try (InputStream in = r.body()) {
-                response = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+            response = r.body();
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw RemoteFailure.unreachable(settings.url(), operation, new HttpTimeoutException("no complete response within "
+                    + settings.requestTimeout().toMillis() + " ms"));
+        } catch (ExecutionException e) {
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof BoundedBody.TooLong) {
+                    throw RemoteFailure.protocol(settings.url(), operation, c.getMessage());
+                }
             }
-        } catch (IOException e) {
-            throw RemoteFailure.unreachable(settings.url(), operation, e);
+            throw RemoteFailure.unreachable(settings.url(), operation, e.getCause() == null ? e : e.getCause());
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw RemoteFailure.unreachable(settings.url(), operation, e);
         }
