@@ -33,8 +33,13 @@ final class RemoteFailure extends Exception {
                 null, null, 0, true);
     }
 
+    /** The most of a server's words (its error type or message) kept: they go into messages, and so into logs. */
+    static final int MAX_SERVER_TEXT = 512;
+
     /** The server answered {@code status} with the AWS error {@code type}. */
     static RemoteFailure answered(String url, String operation, int status, String type, String serverMessage) {
+        type = printable(type);
+        serverMessage = printable(serverMessage);
         boolean retryable = status >= 500 || "ThrottlingException".equals(type);
         return new RemoteFailure(type + ": " + serverMessage + " (kms-jca server " + url + ", " + operation + ")", null,
                 url, type, serverMessage, status, retryable);
@@ -42,6 +47,7 @@ final class RemoteFailure extends Exception {
 
     /** The server answered with something that is not the AWS KMS JSON protocol. */
     static RemoteFailure protocol(String url, String operation, String what) {
+        what = printable(what);
         return new RemoteFailure("kms-jca server " + url + " answered " + operation + " with " + what, null, url,
                 "ProtocolError", what, 0, false);
     }
@@ -50,6 +56,26 @@ final class RemoteFailure extends Exception {
     static RemoteFailure closed(String url, String operation) {
         return new RemoteFailure("the client of kms-jca server " + url + " was closed (" + operation + ")", null, url,
                 "ClientClosed", "closed", 0, false);
+    }
+
+    /**
+     * A server's text as it may enter a message: at most {@link #MAX_SERVER_TEXT} characters, and
+     * no control character (a line break would forge a log line), each shown as '?'.
+     */
+    static String printable(String s) {
+        if (s == null) {
+            return null;
+        }
+        int n = Math.min(s.length(), MAX_SERVER_TEXT);
+        StringBuilder b = new StringBuilder(n + 16);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) || c == 0x2028 || c == 0x2029 ? '?' : c);
+        }
+        if (s.length() > n) {
+            b.append("... (").append(s.length() - n).append(" more characters)");
+        }
+        return b.toString();
     }
 
     /** The server's URL. */
