@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * A kms-jca server's keys as the JCA services use them: KMS Encrypt, Decrypt, GenerateDataKey and
@@ -81,6 +82,11 @@ final class RemoteKeyOperations implements MasterKeyOperations {
         try {
             Fields r = fields("Decrypt", client.call("Decrypt", body));
             plaintext = r.blob("Plaintext");
+            UUID answeredFor = r.keyId("KeyId");
+            if (!answeredFor.equals(key.keyId())) { // not the answer to this request: its plaintext is not this blob's
+                throw RemoteFailure.protocol(url(), "Decrypt", "the plaintext of another key, " + answeredFor
+                        + ", for a blob of key " + key.keyId());
+            }
             if (plaintext.length != WrappedKeyBlob.plaintextLength(blob)) {
                 throw RemoteFailure.protocol(url(), "Decrypt", "a plaintext of " + plaintext.length
                         + " bytes for a blob of " + WrappedKeyBlob.plaintextLength(blob));
