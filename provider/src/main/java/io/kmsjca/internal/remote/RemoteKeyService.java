@@ -137,7 +137,7 @@ public final class RemoteKeyService implements KeyService {
         try {
             Fields m = client("DescribeKey", new JsonBody().string("KeyId", keyRef(aliasOrKeyId))).object("KeyMetadata");
             String alias = isKeyId(aliasOrKeyId) ? null : bareAlias(aliasOrKeyId);
-            return Optional.of(new RemoteKeyHandle(operations, m.keyId("KeyId"), alias));
+            return Optional.of(new RemoteKeyHandle(operations, answeredFor(aliasOrKeyId, m.keyId("KeyId"), "DescribeKey"), alias));
         } catch (RemoteFailure f) {
             if (f.is("NotFoundException")) {
                 return Optional.empty();
@@ -164,6 +164,11 @@ public final class RemoteKeyService implements KeyService {
     public KeyMetadata describeKey(String key) throws KeyStoreException {
         Fields m = object(call("DescribeKey", new JsonBody().string("KeyId", keyRef(key)), "kms:DescribeKey", key), "KeyMetadata");
         UUID id = keyId(m, "KeyId");
+        try {
+            answeredFor(key, id, "DescribeKey");
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, "kms:DescribeKey", key);
+        }
         List<String> aliases = listAliases(id).stream().map(KeyAlias::alias).toList();
         return metadata(m, id, aliases);
     }
@@ -175,6 +180,10 @@ public final class RemoteKeyService implements KeyService {
         for (int page = 0; page < MAX_PAGES; page++) {
             KeyPage p = listKeys(PAGE, marker);
             all.addAll(p.keys());
+            if (p.nextMarker() != null && (p.nextMarker().equals(marker) || page + 1 >= MAX_PAGES)) {
+                throw RemoteErrors.management(RemoteFailure.protocol(settings.url(), "ListKeys",
+                        "a listing that never ends (more than " + MAX_PAGES + " pages, or a marker named twice)"), "kms:ListKeys", null);
+            }
             marker = p.nextMarker();
             if (marker == null) {
                 break;
@@ -245,7 +254,7 @@ public final class RemoteKeyService implements KeyService {
                         all.add(new KeyAlias(bareAlias(a.string("AliasName")), a.keyId("TargetKeyId")));
                     }
                 }
-                marker = r.bool("Truncated", false) ? r.optionalString("NextMarker") : null;
+                marker = nextMarker(r, marker, page, "ListAliases");
                 if (marker == null) {
                     break;
                 }
@@ -272,7 +281,7 @@ public final class RemoteKeyService implements KeyService {
                     rotations.add(new KeyRotation(rotations.size() + 2, rotation.date("RotationDate"), reason,
                             VersionState.ACTIVE, 0));
                 }
-                marker = r.bool("Truncated", false) ? r.optionalString("NextMarker") : null;
+                marker = nextMarker(r, marker, page, "ListKeyRotations");
                 if (marker == null) {
                     break;
                 }
@@ -401,9 +410,17 @@ public final class RemoteKeyService implements KeyService {
         String destination = destinationKey != null ? keyRef(destinationKey)
                 : io.kmsjca.internal.format.WrappedKeyBlob.keyId(checked(blob)).toString();
         try {
-            return client("ReEncrypt", new JsonBody().blob("CiphertextBlob", blob, 0, blob.length)
+            byte[] out = client("ReEncrypt", new JsonBody().blob("CiphertextBlob", blob, 0, blob.length)
                     .map("SourceEncryptionContext", sourceContext).string("DestinationKeyId", destination)
                     .map("DestinationEncryptionContext", destinationContext)).blob("CiphertextBlob");
+            try {
+                io.kmsjca.internal.format.WrappedKeyBlob.check(out);
+            } catch (GeneralSecurityException e) {
+                throw RemoteFailure.protocol(settings.url(), "ReEncrypt", "a CiphertextBlob that is not a KMSWrap blob: "
+                        + e.getMessage());
+            }
+            answeredFor(destination, io.kmsjca.internal.format.WrappedKeyBlob.keyId(out), "ReEncrypt");
+            return out;
         } catch (RemoteFailure f) {
             RemoteKeyHandle named = new RemoteKeyHandle(operations, io.kmsjca.internal.format.WrappedKeyBlob.keyId(checked(blob)), null);
             throw RemoteErrors.opening(f, named);
@@ -535,7 +552,7 @@ public final class RemoteKeyService implements KeyService {
                             ops, c.stringMap("EncryptionContextEquals"), c.stringMap("EncryptionContextSubset"),
                             g.date("CreationDate") == null ? Instant.EPOCH : g.date("CreationDate")));
                 }
-                marker = r.bool("Truncated", false) ? r.optionalString("NextMarker") : null;
+                marker = nextMarker(r, marker, page, operation);
                 if (marker == null) {
                     break;
                 }
@@ -633,6 +650,33 @@ public final class RemoteKeyService implements KeyService {
 
     private Fields client(String operation, JsonBody body) throws RemoteFailure {
         return new Fields(client.call(operation, body.toBytes()), settings.url(), operation);
+    }
+
+    /**
+     * {@code got}, the key an answer is about, if it is the key {@code asked} names: a key id or key
+     * ARN must be answered for that very key (an alias is the server's to resolve).
+     */
+    private UUID answeredFor(String asked, UUID got, String operation) throws RemoteFailure {
+        String ref = asked.strip();
+        String id = ref.startsWith("arn:") ? ref.substring(ref.lastIndexOf('/') + 1) : ref;
+        if ((isKeyId(ref) || ref.startsWith("arn:") && ref.contains(":key/")) && !got.toString().equalsIgnoreCase(id)) {
+            throw RemoteFailure.protocol(settings.url(), operation, "an answer about key " + got + ", not about key " + id);
+        }
+        return got;
+    }
+
+    /**
+     * The marker of the next page, or null at the end: a server that names the marker just sent
+     * again, or goes on past {@link #MAX_PAGES}, loops, and its listing is refused rather than cut short.
+     */
+    private String nextMarker(Fields r, String sent, int page, String operation) throws RemoteFailure {
+        String next = r.bool("Truncated", false) ? r.optionalString("NextMarker") : null;
+        if (next != null && (next.equals(sent) || page + 1 >= MAX_PAGES)) {
+            throw RemoteFailure.protocol(settings.url(), operation, next.equals(sent)
+                    ? "a page naming the marker it was asked for, " + next + ", as the next one: a listing that never ends"
+                    : "more than " + MAX_PAGES + " pages");
+        }
+        return next;
     }
 
     private ProviderException unanswered(RemoteFailure f) {
