@@ -292,13 +292,22 @@ final class KmsConfig {
             } catch (IllegalArgumentException e) {
                 throw new IOException(e.getMessage() + " (" + source + ")", e);
             }
-            return trustStore == null ? settings : settings.withTrusted(certificates(trustStore, source));
+            if (trustStore == null) {
+                return settings;
+            }
+            try {
+                return settings.withTrusted(certificates(trustStore, source));
+            } catch (IOException | RuntimeException e) {
+                settings.wipe(); // no service will own the secret to wipe it
+                throw e;
+            }
         }
 
         /** The secret as UTF-8 bytes; the characters read are wiped. */
         private byte[] secret(String source) throws IOException {
             char[] chars;
             if (secretFile != null) {
+                ownerOnly(secretFile, source);
                 try {
                     chars = PasswordFiles.firstLine(secretFile);
                 } catch (IllegalArgumentException e) {
@@ -322,6 +331,25 @@ final class KmsConfig {
                 return bytes;
             } finally {
                 Arrays.fill(chars, '\0');
+            }
+        }
+
+        /**
+         * The secret signs as its principal on the server, as a credential key file opens a store:
+         * refused, as that file is, when group or others may read it (on file systems with POSIX permissions).
+         */
+        private static void ownerOnly(Path file, String source) throws IOException {
+            var posix = Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class);
+            if (posix == null) {
+                return;
+            }
+            var others = posix.readAttributes().permissions();
+            others.retainAll(java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.GROUP_READ,
+                    java.nio.file.attribute.PosixFilePermission.GROUP_WRITE, java.nio.file.attribute.PosixFilePermission.OTHERS_READ,
+                    java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE));
+            if (!others.isEmpty()) {
+                throw new IOException("secret-access-key-file " + file + " in " + source + " is accessible by others ("
+                        + others + "): it must be readable by its owner only (chmod 600)");
             }
         }
 

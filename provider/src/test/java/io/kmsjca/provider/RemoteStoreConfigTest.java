@@ -62,10 +62,18 @@ class RemoteStoreConfigTest {
     }
 
     private Provider provider(String url, String more) throws IOException {
-        Files.writeString(dir.resolve("secret"), "kms-jca-test-secret/0123456789abcdefghij\n");
+        ownerOnly(Files.writeString(dir.resolve("secret"), "kms-jca-test-secret/0123456789abcdefghij\n"));
         Path conf = Files.writeString(dir.resolve("kms.conf"), "store.url=" + url + "\naccess-key-id=AKIAKMSJCATEST0001\n"
                 + "secret-access-key-file=secret\nregion=eu-west-1\nretry-base-delay-ms=0\n" + more);
         return new KmsProvider().configure(conf.toString());
+    }
+
+    /** A secret-access-key-file is refused when others may read it. */
+    static java.nio.file.Path ownerOnly(java.nio.file.Path file) throws IOException {
+        if (Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+        return file;
     }
 
     private static String describe(UUID id) {

@@ -90,13 +90,21 @@ class RemoteProviderTest {
         fixture.close();
     }
 
+    /** A secret-access-key-file is refused when others may read it. */
+    private static Path ownerOnly(Path file) throws IOException {
+        if (Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+        return file;
+    }
+
     /** A provider configured the way an application is: kms.conf naming the server and an access key. */
     private Provider client(ServerFixture.AccessKey key) throws IOException {
         return client(key, fixture.server.endpoint().toString());
     }
 
     private Provider client(ServerFixture.AccessKey key, String url) throws IOException {
-        Path secret = Files.writeString(dir.resolve(key.id() + ".secret"), key.secret() + "\n");
+        Path secret = ownerOnly(Files.writeString(dir.resolve(key.id() + ".secret"), key.secret() + "\n"));
         Path conf = Files.writeString(dir.resolve(key.id() + ".conf"), "store.url=" + url + "\naccess-key-id=" + key.id()
                 + "\nsecret-access-key-file=" + secret.getFileName() + "\nregion=" + ServerFixture.REGION
                 + "\nretry-base-delay-ms=1\n");
@@ -392,7 +400,7 @@ class RemoteProviderTest {
         assertTrue(untrusted.getMessage().contains("cannot be reached (ListAliases)"), untrusted.getMessage());
         assertInstanceOf(javax.net.ssl.SSLHandshakeException.class, untrusted.getCause().getCause());
 
-        Path secret = Files.writeString(dir.resolve("alice-tls.secret"), fixture.alice.secret());
+        Path secret = ownerOnly(Files.writeString(dir.resolve("alice-tls.secret"), fixture.alice.secret()));
         Path conf = Files.writeString(dir.resolve("tls.conf"), "store.url=" + url + "\naccess-key-id=" + fixture.alice.id()
                 + "\nsecret-access-key-file=" + secret + "\nregion=" + ServerFixture.REGION + "\ntrust-store=" + pem + "\n");
         Provider p = new KmsProvider().configure(conf.toString());
