@@ -199,6 +199,27 @@ class RemoteClientReviewTest {
         assertEquals(2, server.requests().size(), "the loop is seen on the page that repeats the marker");
     }
 
+    /**
+     * R8: the blob of GenerateDataKey(WithoutPlaintext) and Encrypt wraps as many bytes as were asked
+     * for: a blob of another length would open, later, to a key that is not this one (or not at all).
+     */
+    @Test
+    void r8_aBlobWrappingAnotherLength_isRefused() throws Exception {
+        KmsKeyHandle key = handle();
+        server.answer(200, "{\"CiphertextBlob\":\"" + b64(blob(KEY, 16)) + "\",\"KeyId\":\"" + KEY + "\"}");
+        javax.crypto.KeyGenerator g = javax.crypto.KeyGenerator.getInstance("KMSDataKey", new KmsProvider());
+        g.init(io.kmsjca.provider.KmsDataKeySpec.aes256(key).withoutPlaintext());
+        ProviderException withoutPlaintext = assertThrows(ProviderException.class, g::generateKey);
+        assertTrue(mentions(withoutPlaintext, "16"), withoutPlaintext.toString());
+
+        server.answer(200, "{\"CiphertextBlob\":\"" + b64(blob(KEY, 9)) + "\",\"KeyId\":\"" + KEY + "\"}");
+        Cipher c = Cipher.getInstance("KMSWrap", new KmsProvider());
+        c.init(Cipher.ENCRYPT_MODE, key);
+        Exception encrypt = assertThrows(Exception.class, () -> c.doFinal(new byte[5]));
+        assertTrue(mentions(encrypt, "9"), encrypt.toString());
+        assertEquals(3, server.requests().size());
+    }
+
     /** Sound: plain http is refused off loopback, whatever the host name looks like. */
     @Test
     void sound_plainHttp_isRefusedForHostsThatOnlyLookLikeLoopback() {
