@@ -60,7 +60,7 @@ final class RemoteKeyOperations implements MasterKeyOperations {
                 .map("EncryptionContext", context.pairs()).toBytes();
         try {
             Fields r = fields("Encrypt", client.call("Encrypt", body));
-            return blobOf(key, r);
+            return blobOf(key, r, len);
         } catch (RemoteFailure f) {
             throw RemoteErrors.keyUse(f, "kms:Encrypt", key);
         }
@@ -111,7 +111,7 @@ final class RemoteKeyOperations implements MasterKeyOperations {
         byte[] plaintext = null;
         try {
             Fields r = fields(operation, client.call(operation, body));
-            byte[] blob = blobOf(key, r);
+            byte[] blob = blobOf(key, r, dataKey.length);
             if (!withoutPlaintext) {
                 plaintext = r.blob("Plaintext");
                 if (plaintext.length != dataKey.length) {
@@ -140,8 +140,11 @@ final class RemoteKeyOperations implements MasterKeyOperations {
         return new Fields(json, url(), operation);
     }
 
-    /** The response's CiphertextBlob: a KMSWrap blob of {@code key}, or the server is not what it claims. */
-    private byte[] blobOf(KmsKeyHandle key, Fields r) throws RemoteFailure {
+    /**
+     * The response's CiphertextBlob: a KMSWrap blob of {@code key} wrapping {@code length} bytes, or
+     * the server is not what it claims.
+     */
+    private byte[] blobOf(KmsKeyHandle key, Fields r, int length) throws RemoteFailure {
         byte[] blob = r.blob("CiphertextBlob");
         try {
             WrappedKeyBlob.check(blob);
@@ -152,6 +155,10 @@ final class RemoteKeyOperations implements MasterKeyOperations {
         if (!WrappedKeyBlob.keyId(blob).equals(key.keyId())) {
             throw RemoteFailure.protocol(url(), "a request on key " + key.keyId(), "a blob of another key, "
                     + WrappedKeyBlob.keyId(blob));
+        }
+        if (WrappedKeyBlob.plaintextLength(blob) != length) {
+            throw RemoteFailure.protocol(url(), "a request on key " + key.keyId(), "a blob wrapping "
+                    + WrappedKeyBlob.plaintextLength(blob) + " bytes, not " + length);
         }
         return blob;
     }
