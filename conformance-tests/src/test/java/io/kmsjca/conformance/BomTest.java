@@ -47,7 +47,7 @@ class BomTest {
             }
         }
         assertEquals(Set.of("kms-jca-keystore-spi", "kms-jca-provider", "kms-jca-keystore-postgres",
-                "kms-jca-spring-boot-starter"), published);
+                "kms-jca-spring-boot-starter", "kms-jca-server"), published);
 
         Set<String> pinned = new TreeSet<>();
         NodeList dependencies = nodes(bom, "/project/dependencyManagement/dependencies/dependency[not(type)]");

@@ -190,7 +190,7 @@ class RemoteStoreConfigTest {
                 () -> provider("http://kms.internal:8080", ""));
         assertTrue(http.getMessage().contains("loopback"), http.getMessage());
         for (String bad : List.of("max-attempts=many", "max-attempts=0", "max-attempts=11", "connect-timeout-ms=0",
-                "request-timeout-ms=-5", "retry-base-delay-ms=-1", "region=US EAST")) {
+                "request-timeout-ms=-5", "retry-base-delay-ms=-1", "retry-base-delay-ms=5001", "region=US EAST")) {
             assertSame(InvalidParameterException.class, assertThrows(InvalidParameterException.class,
                     () -> provider(server.url(), bad + "\n"), bad).getClass());
         }

@@ -126,12 +126,12 @@ public final class RemoteSettings {
                 maxAttempts, retryBaseDelay, clock);
     }
 
-    /** @throws IllegalArgumentException a timeout is not positive, attempts not 1..10, or the retry delay negative */
+    /** @throws IllegalArgumentException a timeout is not positive, attempts not 1..10, or the retry delay not 0..5000 ms */
     public static void checkTimeouts(Duration connect, Duration request, int maxAttempts, Duration retryBaseDelay) {
         if (connect.isNegative() || connect.isZero() || request.isNegative() || request.isZero()
-                || maxAttempts < 1 || maxAttempts > 10 || retryBaseDelay.isNegative()) {
+                || maxAttempts < 1 || maxAttempts > 10 || retryBaseDelay.isNegative() || retryBaseDelay.toMillis() > 5_000) {
             throw new IllegalArgumentException("connect-timeout-ms and request-timeout-ms must be positive, max-attempts "
-                    + "1..10, retry-base-delay-ms not negative");
+                    + "1..10, retry-base-delay-ms 0..5000 (the most one backoff waits)");
         }
     }
 
