@@ -2,6 +2,10 @@ package io.kmsjca.server;
 
 import com.amazonaws.encryptionsdk.AwsCrypto;
 import com.amazonaws.encryptionsdk.CryptoResult;
+import com.amazonaws.encryptionsdk.ParsedCiphertext;
+import com.amazonaws.encryptionsdk.model.KeyBlob;
+import io.kmsjca.provider.KmsEncryptionContextSpec;
+import io.kmsjca.provider.KmsProvider;
 import com.amazonaws.encryptionsdk.exception.CannotUnwrapDataKeyException;
 import com.amazonaws.encryptionsdk.kmssdkv2.KmsMasterKeyProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -10,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kms.KmsClient;
 
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -88,5 +95,32 @@ class EncryptionSdkTest {
         var e = assertThrows(CannotUnwrapDataKeyException.class, () -> crypto.decryptData(strict(app, mine), message));
         assertFalse(String.valueOf(e.getMessage()).contains("for mine"));
         assertEquals("for mine", new String(crypto.decryptData(strict(alice, mine), message).getResult(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The other way round: the data key of an Encryption SDK message, wrapped by this server, is an
+     * ordinary KMSWrap blob that the embedded provider opens on the same store, bound to the
+     * message's encryption context as the SDK sent it; with another context it does not open.
+     */
+    @Test
+    void theDataKeyOfAnSdkMessage_opensWithTheEmbeddedProviderOnTheSameStore() throws Exception {
+        String arn = alice.createKey(b -> b.description("esdk")).keyMetadata().arn();
+        byte[] message = crypto.encryptData(strict(alice, arn), new byte[100], Map.of("purpose", "test")).getResult();
+        ParsedCiphertext parsed = new ParsedCiphertext(message);
+        KeyBlob edk = parsed.getEncryptedKeyBlobs().get(0);
+        assertEquals("aws-kms", edk.getProviderId());
+        Map<String, String> context = parsed.getEncryptionContextMap();
+        assertEquals("test", context.get("purpose"));
+
+        Cipher embedded = Cipher.getInstance("KMSWrap", new KmsProvider());
+        var handle = fixture.service.findKey(arn.substring(arn.lastIndexOf('/') + 1)).orElseThrow();
+        embedded.init(Cipher.DECRYPT_MODE, handle, new KmsEncryptionContextSpec(context));
+        byte[] dataKey = embedded.doFinal(edk.getEncryptedDataKey());
+        assertEquals(32, dataKey.length, "the suite's AES-256 data key");
+
+        Map<String, String> other = new HashMap<>(context);
+        other.put("purpose", "another");
+        embedded.init(Cipher.DECRYPT_MODE, handle, new KmsEncryptionContextSpec(other));
+        assertThrows(AEADBadTagException.class, () -> embedded.doFinal(edk.getEncryptedDataKey()));
     }
 }
