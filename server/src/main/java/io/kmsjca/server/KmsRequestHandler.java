@@ -94,6 +94,8 @@ final class KmsRequestHandler implements HttpHandler {
             request = JsonInput.of(StrictJson.parse(RequestBody.utf8(body), RequestBody.MAX_BYTES, MAX_JSON_DEPTH));
         } catch (MalformedJsonException e) {
             throw new KmsError("SerializationException", 400, e.getMessage());
+        } finally {
+            java.util.Arrays.fill(body, (byte) 0); // an Encrypt's plaintext; what the parsed strings hold cannot be wiped
         }
         running.acquire();
         try (KmsAuditContext.Scope as = actAs(signer, exchange.getRemoteAddress());
