@@ -150,6 +150,9 @@ class RemoteProviderTest {
         RemoteKeyHandle orders = assertInstanceOf(RemoteKeyHandle.class, ks.getKey("orders", null));
         assertEquals(fixture.service.findKey("orders").orElseThrow().keyId(), orders.keyId());
         assertNull(orders.getEncoded());
+        assertTrue(orders.toString().endsWith(" on " + fixture.server.endpoint() + "]"), orders.toString());
+        assertThrows(java.io.NotSerializableException.class,
+                () -> new java.io.ObjectOutputStream(new java.io.ByteArrayOutputStream()).writeObject(orders));
 
         int from = fixture.audit.size();
         Map<String, String> context = Map.of("order", "42");

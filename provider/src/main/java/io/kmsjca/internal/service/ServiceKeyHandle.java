@@ -1,37 +1,22 @@
 package io.kmsjca.internal.service;
 
+import io.kmsjca.internal.engine.KeyHandleBase;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KmsKeyHandle;
 
-import java.io.NotSerializableException;
-import java.io.ObjectOutputStream;
 import java.security.InvalidKeyException;
 import java.util.Objects;
 import java.util.UUID;
 
 /** The handle an {@link EmbeddedKeyService} gives out: its service stays inside the provider. */
-public final class ServiceKeyHandle implements KmsKeyHandle {
+public final class ServiceKeyHandle extends KeyHandleBase {
     private static final long serialVersionUID = 1L;
 
     private final transient EmbeddedKeyService service;
-    private final UUID keyId;
-    private final String alias;
-    private volatile boolean destroyed;
 
     public ServiceKeyHandle(EmbeddedKeyService service, UUID keyId, String alias) {
+        super(keyId, alias);
         this.service = Objects.requireNonNull(service);
-        this.keyId = Objects.requireNonNull(keyId);
-        this.alias = alias;
-    }
-
-    @Override
-    public UUID keyId() {
-        return keyId;
-    }
-
-    @Override
-    public String alias() {
-        return alias;
     }
 
     public EmbeddedKeyService service() {
@@ -51,50 +36,8 @@ public final class ServiceKeyHandle implements KmsKeyHandle {
         throw new InvalidKeyException("not a handle a KMS key store gave out: " + handle.getClass().getName());
     }
 
-    /** AES: master keys are AES-256 keys. */
-    @Override
-    public String getAlgorithm() {
-        return "AES";
-    }
-
-    /** Null: the material never leaves the provider. */
-    @Override
-    public String getFormat() {
-        return null;
-    }
-
-    /** Null: the material never leaves the provider. */
-    @Override
-    public byte[] getEncoded() {
-        return null;
-    }
-
-    @Override
-    public void destroy() {
-        destroyed = true;
-    }
-
-    @Override
-    public boolean isDestroyed() {
-        return destroyed;
-    }
-
-    private void writeObject(ObjectOutputStream out) throws NotSerializableException {
-        throw new NotSerializableException("a KMS key handle is bound to its key store and cannot be serialized");
-    }
-
     @Override
     public boolean equals(Object o) {
-        return o instanceof ServiceKeyHandle other && other.service == service && other.keyId.equals(keyId);
-    }
-
-    @Override
-    public int hashCode() {
-        return keyId.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "KmsKeyHandle[" + (alias == null ? "" : "alias/" + alias + " ") + keyId + "]";
+        return o instanceof ServiceKeyHandle other && other.service == service && other.keyId().equals(keyId());
     }
 }
