@@ -4,8 +4,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What {@link KeyService#createKey(CreateKeyRequest)} creates (KMS CreateKey): an AES-256 key
- * (spec SYMMETRIC_DEFAULT, usage ENCRYPT_DECRYPT) generated inside the provider.
+ * What {@link KeyService#createKey(CreateKeyRequest)} creates (KMS CreateKey): by default an
+ * AES-256 key (spec SYMMETRIC_DEFAULT, usage ENCRYPT_DECRYPT) generated inside the provider; with
+ * an asymmetric {@link #keySpec(KeySpec) spec}, a key pair through
+ * {@link KeyService#createKeyPair(CreateKeyRequest)}, its usage fixed here (the spec's first
+ * allowed usage unless set).
  *
  * <pre>{@code
  * keys.createKey(CreateKeyRequest.withAlias("orders").description("order rows").tags(Map.of("team", "shop"))
@@ -15,11 +18,18 @@ import java.util.Objects;
  * @param alias              an alias, or null
  * @param rotationPeriodDays automatic rotation period (90..2560), or 0 for none
  */
-public record CreateKeyRequest(String alias, String description, Map<String, String> tags, int rotationPeriodDays) {
+public record CreateKeyRequest(String alias, String description, Map<String, String> tags, int rotationPeriodDays,
+                               KeySpec keySpec, KeyUsage keyUsage) {
 
     public CreateKeyRequest {
         Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(keySpec, "keySpec");
+        Objects.requireNonNull(keyUsage, "keyUsage");
         tags = Map.copyOf(tags);
+    }
+
+    public CreateKeyRequest(String alias, String description, Map<String, String> tags, int rotationPeriodDays) {
+        this(alias, description, tags, rotationPeriodDays, KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT);
     }
 
     public static CreateKeyRequest withAlias(String alias) {
@@ -31,14 +41,24 @@ public record CreateKeyRequest(String alias, String description, Map<String, Str
     }
 
     public CreateKeyRequest description(String text) {
-        return new CreateKeyRequest(alias, text, tags, rotationPeriodDays);
+        return new CreateKeyRequest(alias, text, tags, rotationPeriodDays, keySpec, keyUsage);
     }
 
     public CreateKeyRequest tags(Map<String, String> next) {
-        return new CreateKeyRequest(alias, description, next, rotationPeriodDays);
+        return new CreateKeyRequest(alias, description, next, rotationPeriodDays, keySpec, keyUsage);
     }
 
     public CreateKeyRequest rotationPeriodDays(int days) {
-        return new CreateKeyRequest(alias, description, tags, days);
+        return new CreateKeyRequest(alias, description, tags, days, keySpec, keyUsage);
+    }
+
+    /** The key spec; its usage becomes the spec's first allowed one unless {@link #keyUsage} follows. */
+    public CreateKeyRequest keySpec(KeySpec spec) {
+        return new CreateKeyRequest(alias, description, tags, rotationPeriodDays, spec, spec.allowedUsages().get(0));
+    }
+
+    /** The key usage, fixed for the key's life. */
+    public CreateKeyRequest keyUsage(KeyUsage usage) {
+        return new CreateKeyRequest(alias, description, tags, rotationPeriodDays, keySpec, usage);
     }
 }

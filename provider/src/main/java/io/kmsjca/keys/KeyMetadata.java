@@ -22,4 +22,19 @@ public record KeyMetadata(UUID keyId, List<String> aliases, String description, 
         aliases = List.copyOf(aliases);
         tags = Map.copyOf(tags);
     }
+
+    /** The signing algorithms the key may use (AWS's SigningAlgorithms), empty unless SIGN_VERIFY. */
+    public List<SigningAlgorithm> signingAlgorithms() {
+        return SigningAlgorithm.forKey(keySpec, keyUsage);
+    }
+
+    /** The encryption algorithms the key may use (AWS's EncryptionAlgorithms). */
+    public List<EncryptionAlgorithm> encryptionAlgorithms() {
+        return EncryptionAlgorithm.forKey(keySpec, keyUsage);
+    }
+
+    /** The key agreement algorithms the key may use (AWS's KeyAgreementAlgorithms). */
+    public List<KeyAgreementAlgorithm> keyAgreementAlgorithms() {
+        return KeyAgreementAlgorithm.forKey(keySpec, keyUsage);
+    }
 }

@@ -1,7 +1,14 @@
 package io.kmsjca.keys;
 
-/** What a key may be used for (AWS KMS's KeyUsage). */
+/**
+ * What a key may be used for (AWS KMS's KeyUsage), fixed when the key is created. The order is
+ * part of the key record format: new usages are only ever appended.
+ */
 public enum KeyUsage {
-    /** Wrap, unwrap, encrypt, decrypt, generate data keys, re-encrypt. */
-    ENCRYPT_DECRYPT
+    /** Symmetric: wrap, unwrap, encrypt, decrypt, generate data keys, re-encrypt. RSA: OAEP encrypt and decrypt. */
+    ENCRYPT_DECRYPT,
+    /** Sign and verify (RSA, ECC, ML-DSA, Ed25519). */
+    SIGN_VERIFY,
+    /** ECDH (KMS DeriveSharedSecret). */
+    KEY_AGREEMENT
 }

@@ -90,5 +90,19 @@ public enum AuditOperation {
     /** An access key made for a principal (a kms-jca server's credentials, AWS Signature Version 4); never its secret. */
     CREATE_ACCESS_KEY,
     /** An access key removed: requests signed with it are refused. */
-    DELETE_ACCESS_KEY
+    DELETE_ACCESS_KEY,
+    /** A message or digest signed by an asymmetric key (KMS Sign). */
+    SIGN,
+    /** A signature checked with an asymmetric key (KMS Verify). */
+    VERIFY,
+    /** A public key read (KMS GetPublicKey); audited when refused. */
+    GET_PUBLIC_KEY,
+    /** A shared secret derived with an ECC key-agreement key (KMS DeriveSharedSecret). */
+    DERIVE_SHARED_SECRET,
+    /** A data key pair generated, its private key returned in plain and wrapped (KMS GenerateDataKeyPair). */
+    GENERATE_DATA_KEY_PAIR,
+    /** A data key pair generated, its private key returned only wrapped (KMS GenerateDataKeyPairWithoutPlaintext). */
+    GENERATE_DATA_KEY_PAIR_WITHOUT_PLAINTEXT,
+    /** The certificate chain stored with an asymmetric key replaced ({@code keytool -importcert}, {@code KeyStore.setKeyEntry}). */
+    SET_CERTIFICATE_CHAIN
 }

@@ -787,4 +787,73 @@ public final class RemoteKeyService implements KeyService {
     public String toString() {
         return "RemoteKeyService[" + settings.url() + "]";
     }
+
+    // ---------------------------------------------------------------- asymmetric keys (#19: TODO)
+
+    @Override
+    public io.kmsjca.keys.KmsPrivateKeyHandle createKeyPair(CreateKeyRequest request) throws KeyStoreException {
+        throw new UnsupportedOperationException("TODO #19");
+    }
+
+    @Override
+    public io.kmsjca.keys.KmsPrivateKeyHandle importKeyPair(String alias, io.kmsjca.keys.KeyUsage usage,
+            java.security.PrivateKey privateKey, List<java.security.cert.X509Certificate> chain) throws KeyStoreException {
+        throw new UnsupportedOperationException("TODO #19");
+    }
+
+    @Override
+    public Optional<io.kmsjca.keys.KmsPrivateKeyHandle> findPrivateKey(String aliasOrKeyId) {
+        throw new UnsupportedOperationException("TODO #19");
+    }
+
+    @Override
+    public java.security.PublicKey getPublicKey(String key) throws KeyStoreException {
+        throw new UnsupportedOperationException("TODO #19");
+    }
+
+    @Override
+    public byte[] sign(String key, byte[] message, io.kmsjca.keys.MessageType messageType,
+                       io.kmsjca.keys.SigningAlgorithm algorithm) throws GeneralSecurityException {
+        throw new UnsupportedOperationException("TODO #19");
+    }
+
+    @Override
+    public boolean verify(String key, byte[] message, io.kmsjca.keys.MessageType messageType, byte[] signature,
+                          io.kmsjca.keys.SigningAlgorithm algorithm) throws GeneralSecurityException {
+        throw new UnsupportedOperationException("TODO #19");
+    }
+
+    @Override
+    public byte[] encrypt(String key, byte[] plaintext, io.kmsjca.keys.EncryptionAlgorithm algorithm)
+            throws GeneralSecurityException {
+        throw new UnsupportedOperationException("TODO #19");
+    }
+
+    @Override
+    public byte[] decrypt(String key, byte[] ciphertext, io.kmsjca.keys.EncryptionAlgorithm algorithm)
+            throws GeneralSecurityException {
+        throw new UnsupportedOperationException("TODO #19");
+    }
+
+    @Override
+    public byte[] deriveSharedSecret(String key, io.kmsjca.keys.KeyAgreementAlgorithm algorithm, byte[] peerPublicKey)
+            throws GeneralSecurityException {
+        throw new UnsupportedOperationException("TODO #19");
+    }
+
+    @Override
+    public io.kmsjca.keys.DataKeyPair generateDataKeyPair(String key, io.kmsjca.keys.KeySpec pairSpec,
+            Map<String, String> context, boolean withPlaintext) throws GeneralSecurityException {
+        throw new UnsupportedOperationException("TODO #19");
+    }
+
+    @Override
+    public List<java.security.cert.X509Certificate> certificateChain(String key) throws KeyStoreException {
+        throw new UnsupportedOperationException("TODO #19");
+    }
+
+    @Override
+    public void setCertificateChain(String key, List<java.security.cert.X509Certificate> chain) throws KeyStoreException {
+        throw new UnsupportedOperationException("TODO #19");
+    }
 }

@@ -135,6 +135,14 @@ public final class KeyAccess {
             case DELETE_CREDENTIAL -> "kms:DeleteCredential";
             case CREATE_ACCESS_KEY -> "kms:CreateAccessKey";
             case DELETE_ACCESS_KEY -> "kms:DeleteAccessKey";
+            case SIGN -> "kms:Sign";
+            case VERIFY -> "kms:Verify";
+            case GET_PUBLIC_KEY -> "kms:GetPublicKey";
+            case DERIVE_SHARED_SECRET -> "kms:DeriveSharedSecret";
+            case GENERATE_DATA_KEY_PAIR -> "kms:GenerateDataKeyPair";
+            case GENERATE_DATA_KEY_PAIR_WITHOUT_PLAINTEXT -> "kms:GenerateDataKeyPairWithoutPlaintext";
+            // a certificate chain is public, descriptive metadata: its administrator's, like the description
+            case SET_CERTIFICATE_CHAIN -> "kms:UpdateKeyDescription";
             case DESTROY_KEY_MATERIAL, LOAD_KEY_STORE, STORE_KEY_STORE, AUDIT_EVENTS_DROPPED, AUDIT_DELIVERY_FAILED,
                  AUDIT_LOG_CUT -> null;
         };
