@@ -10,6 +10,7 @@ import io.kmsjca.provider.KmsProvider;
 import javax.crypto.Cipher;
 import java.security.GeneralSecurityException;
 import java.security.Key;
+import java.security.Security;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,6 +23,17 @@ final class BenchStores {
     static final KmsProvider PROVIDER = new KmsProvider();
 
     private BenchStores() {
+    }
+
+    /**
+     * Installs {@link #PROVIDER} after the JDK's providers, as {@code security.provider.N=KMS} at
+     * the end of {@code java.security} would, so that JCA's delayed provider selection routes a
+     * KMS key handle to it when code names no provider (as JSSE does); once per JVM.
+     */
+    static synchronized void install() {
+        if (Security.getProvider(PROVIDER.getName()) == null) {
+            Security.addProvider(PROVIDER);
+        }
     }
 
     static KeyService service() {

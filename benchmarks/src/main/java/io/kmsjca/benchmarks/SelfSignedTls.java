@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -21,6 +23,8 @@ import java.util.stream.Stream;
 final class SelfSignedTls {
 
     private static final char[] PASSWORD = "bench-only".toCharArray();
+    /** The alias of the server's key and certificate in the PKCS12 store. */
+    static final String ALIAS = "server";
 
     private final KeyStore keyStore;
 
@@ -29,12 +33,20 @@ final class SelfSignedTls {
     }
 
     static SelfSignedTls create(Path dir) throws IOException, GeneralSecurityException, InterruptedException {
+        return create(dir, List.of("-keyalg", "EC", "-groupname", "secp256r1"));
+    }
+
+    /** The same with the key {@code keyOptions} describe (keytool's, e.g. {@code -keyalg RSA -keysize 2048}). */
+    static SelfSignedTls create(Path dir, List<String> keyOptions)
+            throws IOException, GeneralSecurityException, InterruptedException {
         Path p12 = dir.resolve("server.p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1",
+        List<String> command = new ArrayList<>(List.of(keytool.toString(), "-genkeypair", "-alias", ALIAS));
+        command.addAll(keyOptions);
+        command.addAll(List.of("-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1",
                 "-validity", "2", "-storetype", "PKCS12", "-keystore", p12.toString(),
-                "-storepass", new String(PASSWORD)).redirectErrorStream(true).start();
+                "-storepass", new String(PASSWORD)));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
             throw new IOException("keytool failed: " + output);
@@ -44,6 +56,16 @@ final class SelfSignedTls {
             ks.load(in, PASSWORD);
         }
         return new SelfSignedTls(ks);
+    }
+
+    /** The PKCS12 store holding the server's key and self-signed certificate under {@link #ALIAS}. */
+    KeyStore keyStore() {
+        return keyStore;
+    }
+
+    /** The PKCS12 store's password (and its key's); a copy. */
+    static char[] password() {
+        return PASSWORD.clone();
     }
 
     SSLContext serverContext() throws GeneralSecurityException {
