@@ -151,7 +151,7 @@ public final class AsymmetricPrimitives {
                 }
                 default -> {
                     byte[] digest = digest(algorithm, type, message, 0, message.length);
-                    Signature s = digestSigner(spec, algorithm);
+                    Signature s = digestVerifier(spec, algorithm);
                     s.initVerify(key);
                     s.update(isPkcs1(algorithm) ? DigestInfo.of(algorithm, digest) : digest);
                     return s.verify(signature);
@@ -306,6 +306,20 @@ public final class AsymmetricPrimitives {
                 yield ecdsaJdk;
             }
             default -> throw new InvalidAlgorithmParameterException(algorithm + " does not sign a digest");
+        };
+    }
+
+    /**
+     * The Signature that verifies a digest for {@code algorithm}: the signer's, except for ECDSA,
+     * which Bouncy Castle verifies on every curve. JDK 17's SunEC accepts a DER signature whose
+     * INTEGER lacks its leading zero byte and refuses valid signatures whose r needed the
+     * reduction of x modulo n (Wycheproof ecdsa_secp256r1_sha256 tc 6, 350, 479); Bouncy Castle
+     * decodes DER strictly (re-encoding must give the same bytes) and reduces x.
+     */
+    private Signature digestVerifier(KeySpec spec, SigningAlgorithm algorithm) throws GeneralSecurityException {
+        return switch (algorithm) {
+            case ECDSA_SHA_256, ECDSA_SHA_384, ECDSA_SHA_512 -> digestSigner(KeySpec.ECC_SECG_P256K1, algorithm);
+            default -> digestSigner(spec, algorithm);
         };
     }
 
