@@ -6,7 +6,9 @@ import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.keys.KeyState;
 import io.kmsjca.keys.KeyUnavailableException;
+import io.kmsjca.keys.KeyUsage;
 import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.KmsPrivateKeyHandle;
 
 import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.keys.KeyUseDeniedException;
@@ -55,11 +57,77 @@ public final class KeyUse {
         return usableKey(handle.keyId(), handle.alias(), op, context);
     }
 
-    /** {@link #usableState}, and the policies or grants let the caller perform {@code op}. */
+    /**
+     * {@link #usableState}, a symmetric key (KMSWrap, envelopes, data keys, re-encryption take no
+     * key pair), and the policies or grants let the caller perform {@code op}.
+     */
     MasterKey usableKey(UUID id, String alias, AuditOperation op, EncryptionContext context) throws InvalidKeyException {
         MasterKey key = usableState(id, alias);
+        key.requireSymmetric(symmetricUse(op));
         authorize(key, KeyAccess.action(op), context);
         return key;
+    }
+
+    private static String symmetricUse(AuditOperation op) {
+        return switch (op) {
+            case WRAP_KEY, UNWRAP_KEY -> "wrap or unwrap keys (KMSWrap)";
+            case GENERATE_DATA_KEY, GENERATE_DATA_KEY_WITHOUT_PLAINTEXT, REUSE_CACHED_DATA_KEY -> "make data keys";
+            case GENERATE_DATA_KEY_PAIR, GENERATE_DATA_KEY_PAIR_WITHOUT_PLAINTEXT -> "wrap a data key pair";
+            case RE_ENCRYPT -> "re-encrypt blobs";
+            default -> "be used for " + op;
+        };
+    }
+
+    /**
+     * The asymmetric key {@code handle} names, if it is a live handle of {@code owner}, the key may
+     * be used now for {@code op} (its usage) and the policies or grants let the caller perform it.
+     */
+    MasterKey usablePair(KmsPrivateKeyHandle handle, EmbeddedKeyService owner, AuditOperation op)
+            throws InvalidKeyException {
+        if (ServicePrivateKeyHandle.serviceOf(handle) != owner) {
+            throw new InvalidKeyException("key handle " + handle.keyId() + " belongs to another key store");
+        }
+        if (handle.isDestroyed()) {
+            throw new InvalidKeyException("key handle " + handle.keyId() + " was destroyed");
+        }
+        return usablePair(handle.keyId(), handle.alias(), op);
+    }
+
+    /**
+     * The asymmetric key {@code id}: usable now ({@link #usableState}), of the usage {@code op}
+     * takes (Sign and Verify: SIGN_VERIFY; Encrypt and Decrypt: ENCRYPT_DECRYPT; DeriveSharedSecret:
+     * KEY_AGREEMENT; GetPublicKey: any), and the caller may perform {@code op} on it.
+     */
+    MasterKey usablePair(UUID id, String alias, AuditOperation op) throws InvalidKeyException {
+        MasterKey key = usableState(id, alias);
+        key.requireAsymmetric(usageOf(op), asymmetricUse(op));
+        if (key.keyPair().isEmpty()) {
+            throw new KeyUnavailableException("key " + nameOf(key, alias) + " holds no key pair");
+        }
+        authorize(key, KeyAccess.action(op), EncryptionContext.EMPTY);
+        return key;
+    }
+
+    /** The usage an asymmetric operation needs, or null (GetPublicKey: any). */
+    static KeyUsage usageOf(AuditOperation op) {
+        return switch (op) {
+            case SIGN, VERIFY -> KeyUsage.SIGN_VERIFY;
+            case ENCRYPT, DECRYPT -> KeyUsage.ENCRYPT_DECRYPT;
+            case DERIVE_SHARED_SECRET -> KeyUsage.KEY_AGREEMENT;
+            case GET_PUBLIC_KEY -> null;
+            default -> throw new IllegalArgumentException(op + " is not an operation of asymmetric keys");
+        };
+    }
+
+    private static String asymmetricUse(AuditOperation op) {
+        return switch (op) {
+            case SIGN -> "sign";
+            case VERIFY -> "verify signatures";
+            case ENCRYPT -> "encrypt with RSA-OAEP";
+            case DECRYPT -> "decrypt with RSA-OAEP";
+            case DERIVE_SHARED_SECRET -> "derive shared secrets";
+            default -> "give a public key";
+        };
     }
 
     /**
