@@ -178,8 +178,8 @@ public final class EmbeddedKeyService implements KeyService {
 
     @Override
     public Optional<KmsKeyHandle> findKey(String aliasOrKeyId) {
-        return registry.lookup(aliasOrKeyId).filter(k -> !k.isAsymmetric())
-                .map(k -> new ServiceKeyHandle(this, k.id(), KeyNames.aliasIn(k, aliasOrKeyId)));
+        // any key: KMSWrap, envelopes and data keys refuse an asymmetric key's handle, naming its spec and usage
+        return registry.lookup(aliasOrKeyId).map(k -> new ServiceKeyHandle(this, k.id(), KeyNames.aliasIn(k, aliasOrKeyId)));
     }
 
     @Override
