@@ -1,5 +1,6 @@
 package io.kmsjca.internal.store;
 
+import io.kmsjca.internal.crypto.KeyPairs;
 import io.kmsjca.internal.model.AccessRules;
 import io.kmsjca.internal.model.CertificateChain;
 import io.kmsjca.internal.model.KeyPairMaterial;
@@ -48,8 +49,8 @@ public final class MasterKeyCodec {
     /** The version written for a symmetric key with a policy or grants. */
     static final int VERSION_WITH_ACCESS = 3;
     /** Bounds of an asymmetric version's material: PKCS#8 of RSA-4096 or ML-DSA-87 (with seed) fits with room. */
-    public static final int MAX_PRIVATE_KEY_BYTES = 16 * 1024;
-    public static final int MAX_PUBLIC_KEY_BYTES = 8 * 1024;
+    public static final int MAX_PRIVATE_KEY_BYTES = KeyPairs.MAX_PRIVATE_KEY_BYTES;
+    public static final int MAX_PUBLIC_KEY_BYTES = KeyPairs.MAX_PUBLIC_KEY_BYTES;
     /** The version written for a key with the default access rules: byte for byte what the previous release wrote. */
     static final int VERSION_WITHOUT_ACCESS = 2;
     /** Bounds of a grant's names and constraints in UTF-8 bytes: 50 grants at these fit a record beside the most versions. */
