@@ -106,6 +106,19 @@ final class AsymmetricTestSupport {
 
     /** A certificate for {@code subject}'s public key, issued and signed by {@code ca} (an EC P-256 key). */
     static X509Certificate issue(PublicKey subject, String cn, KeyPair ca, String issuerCn) throws Exception {
+        return issue(subject, cn, ca.getPrivate(), issuerCn, "SHA256withECDSA",
+                new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256));
+    }
+
+    /** A certificate signed by an Ed25519 key: deterministic, so its bytes can be a golden file's. */
+    static X509Certificate issueEd25519(PublicKey subject, String cn, java.security.PrivateKey ca, String issuerCn)
+            throws Exception {
+        return issue(subject, cn, ca, issuerCn, "Ed25519",
+                new AlgorithmIdentifier(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.101.112")));
+    }
+
+    private static X509Certificate issue(PublicKey subject, String cn, java.security.PrivateKey ca, String issuerCn,
+                                         String signatureAlgorithm, AlgorithmIdentifier algorithm) throws Exception {
         V3TBSCertificateGenerator tbs = new V3TBSCertificateGenerator();
         tbs.setSerialNumber(new ASN1Integer(BigInteger.valueOf(cn.hashCode() & 0x7fffffff)));
         tbs.setIssuer(new X500Name("CN=" + issuerCn));
@@ -113,11 +126,10 @@ final class AsymmetricTestSupport {
         tbs.setStartDate(new Time(new Date(1_767_225_600_000L)));
         tbs.setEndDate(new Time(new Date(1_893_456_000_000L)));
         tbs.setSubjectPublicKeyInfo(SubjectPublicKeyInfo.getInstance(subject.getEncoded()));
-        AlgorithmIdentifier algorithm = new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
         tbs.setSignature(algorithm);
         TBSCertificate body = tbs.generateTBSCertificate();
-        Signature signer = Signature.getInstance("SHA256withECDSA");
-        signer.initSign(ca.getPrivate());
+        Signature signer = Signature.getInstance(signatureAlgorithm);
+        signer.initSign(ca);
         signer.update(body.getEncoded());
         ASN1EncodableVector v = new ASN1EncodableVector();
         v.add(body);
