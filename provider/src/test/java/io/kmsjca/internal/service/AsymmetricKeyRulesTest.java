@@ -172,6 +172,25 @@ class AsymmetricKeyRulesTest {
     }
 
     @Test
+    void aDestroyedKeyPairIsWipedAndGoneAfterReopening() throws Exception {
+        var pair = f.keys.registry().snapshot().byId().get(signer.keyId()).keyPair().orElseThrow();
+        f.keys.scheduleKeyDeletion("signer", 7);
+        f.clock.advance(java.time.Duration.ofDays(8));
+        f.keys.runMaintenance();
+        assertEquals(io.kmsjca.keys.KeyState.DESTROYED, f.keys.describeKey(signer.keyId().toString()).state());
+        assertTrue(pair.isWiped(), "the private key's PKCS#8 is zeroed once the destruction is durable");
+        assertThrows(InvalidKeyException.class, pair::privateKey);
+        assertTrue(f.keys.findPrivateKey(signer.keyId().toString()).isEmpty());
+        assertThrows(KeyUnavailableException.class, () -> new PrivateKeyEngine().sign(signer, digest, 0, 32,
+                MessageType.DIGEST, SigningAlgorithm.ECDSA_SHA_256));
+        EmbeddedKeyService reopened = f.reopen();
+        assertEquals(io.kmsjca.keys.KeyState.DESTROYED, reopened.describeKey(signer.keyId().toString()).state());
+        assertTrue(reopened.registry().snapshot().byId().get(signer.keyId()).keyPair().isEmpty(),
+                "the record keeps no key pair");
+        assertTrue(reopened.certificateChain(signer.keyId().toString()).isEmpty());
+    }
+
+    @Test
     void asymmetricKeysDoNotRotateOrRetireVersions() throws Exception {
         for (LifecycleTestSupport.Call refused : new LifecycleTestSupport.Call[] {
                 () -> f.keys.rotateKeyOnDemand("signer"), () -> f.keys.enableKeyRotation("signer", 365),
