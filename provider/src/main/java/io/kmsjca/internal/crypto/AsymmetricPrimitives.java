@@ -294,6 +294,10 @@ public final class AsymmetricPrimitives {
                 yield rsaPss;
             }
             case ECDSA_SHA_256, ECDSA_SHA_384, ECDSA_SHA_512 -> {
+                // NONEwithECDSA takes the digest as the message (SunEC: at most 64 bytes) and, as
+                // SEC 1 section 4.1.3 step 5 says, keeps its leftmost bits up to the order's length.
+                // SigningAlgorithm.forKey pairs each curve with a hash no longer than its order
+                // (P-521 with SHA-512), so nothing is cut here.
                 if (spec == KeySpec.ECC_SECG_P256K1) {
                     if (ecdsaBc == null) {
                         ecdsaBc = Signature.getInstance("NONEwithECDSA", AsymmetricProviders.BC);

@@ -35,6 +35,7 @@ import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.EdDSAParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -71,7 +72,10 @@ class AsymmetricPrimitivesTest {
         return switch (algorithm) {
             case RSASSA_PSS_SHA_256, RSASSA_PSS_SHA_384, RSASSA_PSS_SHA_512 -> {
                 Signature s = Signature.getInstance("RSASSA-PSS", "SunRsaSign");
-                s.setParameter(AsymmetricPrimitives.pssParameters(algorithm));
+                // AWS KMS's PSS: salt as long as the hash, MGF1 with the same hash, trailer field 1
+                String h = algorithm.digestAlgorithm();
+                s.setParameter(new PSSParameterSpec(h, "MGF1", new MGF1ParameterSpec(h),
+                        MessageDigest.getInstance(h).getDigestLength(), PSSParameterSpec.TRAILER_FIELD_BC));
                 yield s;
             }
             case RSASSA_PKCS1_V1_5_SHA_256, RSASSA_PKCS1_V1_5_SHA_384, RSASSA_PKCS1_V1_5_SHA_512 ->

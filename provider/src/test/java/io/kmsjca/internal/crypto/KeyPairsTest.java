@@ -79,6 +79,18 @@ class KeyPairsTest {
     }
 
     @Test
+    void mlDsa_privateKeyInTheSeedAndExpandedForm_isReadToo() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("ML-DSA", AsymmetricProviders.BC);
+        g.initialize(org.bouncycastle.jcajce.spec.MLDSAParameterSpec.ml_dsa_65);
+        KeyPair both = g.generateKeyPair(); // Bouncy Castle's default encoding: seed and expanded key
+        byte[] pkcs8 = both.getPrivate().getEncoded();
+        assertTrue(pkcs8.length > 1000, "expected the long form, got " + pkcs8.length);
+        var decoded = KeyPairs.decodePrivate(KeySpec.ML_DSA_65, pkcs8);
+        assertArrayEquals(both.getPublic().getEncoded(), KeyPairs.publicOf(KeySpec.ML_DSA_65, decoded).getEncoded());
+        assertThrows(InvalidKeyException.class, () -> KeyPairs.decodePrivate(KeySpec.ML_DSA_44, pkcs8));
+    }
+
+    @Test
     void specOf_unsupportedKeys_isRejected_namingThem() throws Exception {
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(1024);
