@@ -202,6 +202,7 @@ class AsymmetricKeyRulesTest {
         last(AuditOperation.ROTATE_KEY, AuditOutcome.DENIED);
         last(AuditOperation.ENABLE_KEY_ROTATION, AuditOutcome.DENIED);
         last(AuditOperation.SET_MIN_DECRYPTION_VERSION, AuditOutcome.DENIED);
+        last(AuditOperation.REVOKE_KEY_VERSION, AuditOutcome.DENIED);
         assertEquals(1, f.keys.describeKey("signer").versionCount());
         // what works for symmetric keys works here: tags, aliases, description of state
         f.keys.tagKey("signer", Map.of("team", "web"));
