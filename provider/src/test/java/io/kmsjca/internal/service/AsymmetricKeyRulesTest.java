@@ -191,6 +191,18 @@ class AsymmetricKeyRulesTest {
     }
 
     @Test
+    void closingTheStoreWipesEveryKeyPair() throws Exception {
+        var pairs = f.keys.registry().snapshot().byId().values().stream().filter(k -> k.isAsymmetric())
+                .map(k -> k.keyPair().orElseThrow()).toList();
+        assertEquals(3, pairs.size());
+        pairs.forEach(p -> assertFalse(p.isWiped()));
+        f.keys.close();
+        pairs.forEach(p -> assertTrue(p.isWiped(), p.toString()));
+        assertThrows(InvalidKeyException.class, () -> new PrivateKeyEngine().sign(signer, digest, 0, 32,
+                MessageType.DIGEST, SigningAlgorithm.ECDSA_SHA_256));
+    }
+
+    @Test
     void asymmetricKeysDoNotRotateOrRetireVersions() throws Exception {
         for (LifecycleTestSupport.Call refused : new LifecycleTestSupport.Call[] {
                 () -> f.keys.rotateKeyOnDemand("signer"), () -> f.keys.enableKeyRotation("signer", 365),
