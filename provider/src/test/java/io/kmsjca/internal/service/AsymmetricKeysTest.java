@@ -249,6 +249,69 @@ class AsymmetricKeysTest {
         assertTrue(s.verify(sig), spec + ": the public key is the private key's");
     }
 
+    /** Many threads, each with its own engine (as each JCA object has), sign with one handle at once. */
+    @Test
+    void signingIsSafeFromManyThreadsAtOnce() throws Exception {
+        KmsPrivateKeyHandle key = create(KeySpec.ECC_NIST_EDWARDS25519, KeyUsage.SIGN_VERIFY);
+        int threads = 8;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                byte[] message = ("thread " + t).getBytes(StandardCharsets.UTF_8);
+                results.add(pool.submit(() -> {
+                    start.await();
+                    PrivateKeyEngine engine = new PrivateKeyEngine();
+                    boolean all = true;
+                    for (int i = 0; i < 50; i++) {
+                        byte[] sig = engine.sign(key, message, 0, message.length, MessageType.RAW,
+                                SigningAlgorithm.ED25519_SHA_512);
+                        all &= AsymmetricTestSupport.jdkVerifies(KeySpec.ECC_NIST_EDWARDS25519,
+                                SigningAlgorithm.ED25519_SHA_512, key.publicKey(), message, sig);
+                    }
+                    return all;
+                }));
+            }
+            start.countDown();
+            for (var r : results) {
+                assertTrue(r.get(), "every signature verifies");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        f.keys.auditRecorder().flush();
+        assertEquals(threads * 50, f.audit.stream().filter(e -> e.operation() == AuditOperation.SIGN
+                && e.outcome() == AuditOutcome.SUCCESS).count(), "each signature audited once");
+    }
+
+    /** Nothing secret in an audit event or a refusal: the private key's bytes appear nowhere. */
+    @Test
+    void noPrivateKeyBytesInAuditEventsOrMessages() throws Exception {
+        create(KeySpec.RSA_2048, KeyUsage.SIGN_VERIFY);
+        String alias = alias(KeySpec.RSA_2048, KeyUsage.SIGN_VERIFY);
+        byte[] pkcs8 = f.keys.registry().lookup(alias).orElseThrow().keyPair().orElseThrow().pkcs8Copy();
+        String hex = java.util.HexFormat.of().formatHex(pkcs8, pkcs8.length - 40, pkcs8.length);
+        String b64 = java.util.Base64.getEncoder().encodeToString(Arrays.copyOfRange(pkcs8, 100, 130));
+        StringBuilder seen = new StringBuilder();
+        try {
+            f.keys.sign(alias, new byte[5], MessageType.DIGEST, SigningAlgorithm.RSASSA_PSS_SHA_256);
+        } catch (java.security.GeneralSecurityException e) {
+            seen.append(e).append(e.getCause());
+        }
+        try {
+            f.keys.decrypt(alias, new byte[256], EncryptionAlgorithm.RSAES_OAEP_SHA_256);
+        } catch (java.security.GeneralSecurityException e) {
+            seen.append(e);
+        }
+        seen.append(f.keys.findPrivateKey(alias).orElseThrow()).append(f.keys.describeKey(alias));
+        f.keys.auditRecorder().flush();
+        f.audit.forEach(seen::append);
+        assertTrue(seen.length() > 200, "something was said");
+        String all = seen.toString();
+        assertFalse(all.toLowerCase().contains(hex) || all.contains(b64), "no private key bytes");
+    }
+
     @Test
     void theEngineTheJcaUsesSignsThroughTheHandleAndAudits() throws Exception {
         KmsPrivateKeyHandle key = create(KeySpec.ECC_NIST_P256, KeyUsage.SIGN_VERIFY);
