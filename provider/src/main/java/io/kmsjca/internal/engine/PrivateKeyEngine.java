@@ -7,6 +7,7 @@ import io.kmsjca.internal.jfr.KeyOperationEvent;
 import io.kmsjca.internal.jfr.KeyOperationEvents;
 import io.kmsjca.internal.model.KeyPairMaterial;
 import io.kmsjca.internal.model.MasterKey;
+import io.kmsjca.internal.policy.ConditionKeys;
 import io.kmsjca.internal.service.EmbeddedKeyService;
 import io.kmsjca.internal.service.ServicePrivateKeyHandle;
 import io.kmsjca.keys.EncryptionAlgorithm;
@@ -21,6 +22,9 @@ import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
 import java.security.PublicKey;
 import java.security.SignatureException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -37,6 +41,33 @@ public final class PrivateKeyEngine implements PrivateKeyOperations {
 
     private final AsymmetricPrimitives primitives = new AsymmetricPrimitives();
 
+    /** The condition keys of each request (AWS's names), built once: a request allocates none. */
+    private static final Map<String, List<String>>[][] SIGNING_KEYS = signingKeys();
+    private static final List<Map<String, List<String>>> ENCRYPTION_KEYS = Arrays.stream(EncryptionAlgorithm.values())
+            .map(a -> Map.of(ConditionKeys.ENCRYPTION_ALGORITHM, List.of(a.name()))).toList();
+    private static final Map<String, List<String>> ECDH_KEYS =
+            Map.of(ConditionKeys.KEY_AGREEMENT_ALGORITHM, List.of(KeyAgreementAlgorithm.ECDH.name()));
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, List<String>>[][] signingKeys() {
+        Map<String, List<String>>[][] all = new Map[SigningAlgorithm.values().length][MessageType.values().length];
+        for (SigningAlgorithm a : SigningAlgorithm.values()) {
+            for (MessageType t : MessageType.values()) {
+                all[a.ordinal()][t.ordinal()] = Map.of(ConditionKeys.SIGNING_ALGORITHM, List.of(a.name()),
+                        ConditionKeys.MESSAGE_TYPE, List.of(t.name()));
+            }
+        }
+        return all;
+    }
+
+    private static Map<String, List<String>> signing(SigningAlgorithm algorithm, MessageType type) {
+        return algorithm == null || type == null ? Map.of() : SIGNING_KEYS[algorithm.ordinal()][type.ordinal()];
+    }
+
+    private static Map<String, List<String>> encryption(EncryptionAlgorithm algorithm) {
+        return algorithm == null ? Map.of() : ENCRYPTION_KEYS.get(algorithm.ordinal());
+    }
+
     /** A key of an embedded store: named by a handle it gave out, or by id and alias (the KeyService methods). */
     public record Target(EmbeddedKeyService service, KmsPrivateKeyHandle handle, UUID id, String alias) {
 
@@ -50,8 +81,8 @@ public final class PrivateKeyEngine implements PrivateKeyOperations {
             return new Target(Objects.requireNonNull(service), null, Objects.requireNonNull(id), alias);
         }
 
-        MasterKey usable(AuditOperation op) throws InvalidKeyException {
-            return handle != null ? service.usablePair(handle, op) : service.usablePair(id, alias, op);
+        MasterKey usable(AuditOperation op, Map<String, List<String>> requestKeys) throws InvalidKeyException {
+            return handle != null ? service.usablePair(handle, op, requestKeys) : service.usablePair(id, alias, op, requestKeys);
         }
     }
 
@@ -61,11 +92,16 @@ public final class PrivateKeyEngine implements PrivateKeyOperations {
         T run(MasterKey key, KeyPairMaterial pair) throws GeneralSecurityException;
     }
 
+    /**
+     * Fails, audited, if the key is not Enabled or not of the usage {@code op} takes. The caller's
+     * rights are decided by each request, with its algorithm: a key policy may allow
+     * {@code kms:Sign} for one {@code kms:SigningAlgorithm} only, which {@code init} does not know.
+     */
     @Override
     public void checkUsable(KmsPrivateKeyHandle key, AuditOperation op) throws InvalidKeyException {
         Target target = Target.of(key);
         try {
-            target.usable(op);
+            target.usable(op, null);
         } catch (InvalidKeyException | RuntimeException e) {
             target.service().auditRecorder().record(null, op, target.id(), 0, target.alias(), e, EncryptionContext.EMPTY);
             throw e;
@@ -81,7 +117,7 @@ public final class PrivateKeyEngine implements PrivateKeyOperations {
     /** KMS Sign of {@code message[off, off+len)} with {@code target}'s private key. */
     public byte[] sign(Target target, byte[] message, int off, int len, MessageType type, SigningAlgorithm algorithm)
             throws GeneralSecurityException {
-        return perform(target, AuditOperation.SIGN, (key, pair) -> {
+        return perform(target, AuditOperation.SIGN, signing(algorithm, type), (key, pair) -> {
             checkSigning(key, message, off, len, type, algorithm);
             return primitives.sign(pair.privateKey(), key.keySpec(), algorithm, type, message, off, len);
         });
@@ -90,7 +126,7 @@ public final class PrivateKeyEngine implements PrivateKeyOperations {
     /** KMS Verify with {@code target}'s public key; an invalid signature is {@code false}, audited SUCCESS. */
     public boolean verify(Target target, byte[] message, MessageType type, byte[] signature, SigningAlgorithm algorithm)
             throws GeneralSecurityException {
-        return perform(target, AuditOperation.VERIFY, (key, pair) -> {
+        return perform(target, AuditOperation.VERIFY, signing(algorithm, type), (key, pair) -> {
             checkSigning(key, message, 0, message.length, type, algorithm);
             Objects.requireNonNull(signature, "signature");
             return primitives.verify(pair.publicKey(), key.keySpec(), algorithm, type, message, signature);
@@ -99,7 +135,7 @@ public final class PrivateKeyEngine implements PrivateKeyOperations {
 
     /** KMS Encrypt with an RSA ENCRYPT_DECRYPT key: RSA-OAEP under its public key. */
     public byte[] encrypt(Target target, byte[] plaintext, EncryptionAlgorithm algorithm) throws GeneralSecurityException {
-        return perform(target, AuditOperation.ENCRYPT, (key, pair) -> {
+        return perform(target, AuditOperation.ENCRYPT, encryption(algorithm), (key, pair) -> {
             checkEncryption(key, algorithm);
             return primitives.encrypt(pair.publicKey(), key.keySpec(), algorithm, Objects.requireNonNull(plaintext, "plaintext"));
         });
@@ -113,7 +149,7 @@ public final class PrivateKeyEngine implements PrivateKeyOperations {
 
     /** KMS Decrypt with an RSA ENCRYPT_DECRYPT key: RSA-OAEP with its private key. */
     public byte[] decrypt(Target target, byte[] ciphertext, EncryptionAlgorithm algorithm) throws GeneralSecurityException {
-        return perform(target, AuditOperation.DECRYPT, (key, pair) -> {
+        return perform(target, AuditOperation.DECRYPT, encryption(algorithm), (key, pair) -> {
             checkEncryption(key, algorithm);
             return primitives.decrypt(pair.privateKey(), key.keySpec(), algorithm,
                     Objects.requireNonNull(ciphertext, "ciphertext"));
@@ -123,7 +159,7 @@ public final class PrivateKeyEngine implements PrivateKeyOperations {
     @Override
     public byte[] deriveSharedSecret(KmsPrivateKeyHandle key, PublicKey peer) throws GeneralSecurityException {
         Target target = Target.of(key);
-        return perform(target, AuditOperation.DERIVE_SHARED_SECRET, (k, pair) -> {
+        return perform(target, AuditOperation.DERIVE_SHARED_SECRET, ECDH_KEYS, (k, pair) -> {
             byte[] der = peer == null ? null : peer.getEncoded();
             if (der == null) {
                 throw new InvalidKeyException("the peer's public key has no X.509 encoding");
@@ -135,7 +171,8 @@ public final class PrivateKeyEngine implements PrivateKeyOperations {
     /** KMS DeriveSharedSecret with {@code peerPublicKey}, X.509 SubjectPublicKeyInfo DER of the key's curve. */
     public byte[] deriveSharedSecret(Target target, KeyAgreementAlgorithm algorithm, byte[] peerPublicKey)
             throws GeneralSecurityException {
-        return perform(target, AuditOperation.DERIVE_SHARED_SECRET, (key, pair) -> {
+        return perform(target, AuditOperation.DERIVE_SHARED_SECRET,
+                algorithm == KeyAgreementAlgorithm.ECDH ? ECDH_KEYS : Map.of(), (key, pair) -> {
             if (algorithm != KeyAgreementAlgorithm.ECDH) {
                 throw new InvalidAlgorithmParameterException("key agreement algorithm must be ECDH, not " + algorithm);
             }
@@ -148,7 +185,7 @@ public final class PrivateKeyEngine implements PrivateKeyOperations {
 
     /** KMS GetPublicKey: the public half of {@code target}'s key, audited. */
     public PublicKey publicKey(Target target) throws GeneralSecurityException {
-        return perform(target, AuditOperation.GET_PUBLIC_KEY, (key, pair) -> pair.publicKey());
+        return perform(target, AuditOperation.GET_PUBLIC_KEY, Map.of(), (key, pair) -> pair.publicKey());
     }
 
     /** The peer's key decoded strictly as one of the key's spec (same curve, a point on it), then ECDH. */
@@ -182,11 +219,12 @@ public final class PrivateKeyEngine implements PrivateKeyOperations {
     }
 
     /** Resolves the key usable for {@code op}, runs {@code body}, audits the outcome. */
-    private static <T> T perform(Target target, AuditOperation op, Body<T> body) throws GeneralSecurityException {
+    private static <T> T perform(Target target, AuditOperation op, Map<String, List<String>> requestKeys, Body<T> body)
+            throws GeneralSecurityException {
         KeyOperationEvent timed = KeyOperationEvents.begin();
         int version = 0;
         try {
-            MasterKey key = target.usable(op);
+            MasterKey key = target.usable(op, requestKeys);
             version = key.current().number();
             KeyPairMaterial pair = key.keyPair().orElseThrow(() -> new InvalidKeyException("key holds no key pair"));
             T result = body.run(key, pair);

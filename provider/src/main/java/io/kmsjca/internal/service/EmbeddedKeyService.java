@@ -592,14 +592,17 @@ public final class EmbeddedKeyService implements KeyService {
     /**
      * The asymmetric key a private key handle names, if it is a live handle of this store, the key
      * may be used for {@code op} now (state, usage) and the policies or grants let the caller
-     * perform it. Lock-free; not audited (the engine audits).
+     * perform it with the request's condition keys {@code requestKeys} (kms:SigningAlgorithm, ...).
+     * Lock-free; not audited (the engine audits).
      */
-    public MasterKey usablePair(KmsPrivateKeyHandle handle, AuditOperation op) throws InvalidKeyException {
-        return use.usablePair(handle, this, op);
+    public MasterKey usablePair(KmsPrivateKeyHandle handle, AuditOperation op, Map<String, List<String>> requestKeys)
+            throws InvalidKeyException {
+        return use.usablePair(handle, this, op, requestKeys);
     }
 
-    /** {@link #usablePair(KmsPrivateKeyHandle, AuditOperation)} of key {@code id}, named {@code alias} by the request. */
-    public MasterKey usablePair(java.util.UUID id, String alias, AuditOperation op) throws InvalidKeyException {
-        return use.usablePair(id, alias, op);
+    /** {@link #usablePair(KmsPrivateKeyHandle, AuditOperation, Map)} of key {@code id}, named {@code alias} by the request. */
+    public MasterKey usablePair(java.util.UUID id, String alias, AuditOperation op, Map<String, List<String>> requestKeys)
+            throws InvalidKeyException {
+        return use.usablePair(id, alias, op, requestKeys);
     }
 }

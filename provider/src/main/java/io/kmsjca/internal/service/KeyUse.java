@@ -16,6 +16,8 @@ import io.kmsjca.spi.OutOfSyncException;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import java.security.InvalidKeyException;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -82,29 +84,34 @@ public final class KeyUse {
      * The asymmetric key {@code handle} names, if it is a live handle of {@code owner}, the key may
      * be used now for {@code op} (its usage) and the policies or grants let the caller perform it.
      */
-    MasterKey usablePair(KmsPrivateKeyHandle handle, EmbeddedKeyService owner, AuditOperation op)
-            throws InvalidKeyException {
+    MasterKey usablePair(KmsPrivateKeyHandle handle, EmbeddedKeyService owner, AuditOperation op,
+                         Map<String, List<String>> requestKeys) throws InvalidKeyException {
         if (ServicePrivateKeyHandle.serviceOf(handle) != owner) {
             throw new InvalidKeyException("key handle " + handle.keyId() + " belongs to another key store");
         }
         if (handle.isDestroyed()) {
             throw new InvalidKeyException("key handle " + handle.keyId() + " was destroyed");
         }
-        return usablePair(handle.keyId(), handle.alias(), op);
+        return usablePair(handle.keyId(), handle.alias(), op, requestKeys);
     }
 
     /**
      * The asymmetric key {@code id}: usable now ({@link #usableState}), of the usage {@code op}
      * takes (Sign and Verify: SIGN_VERIFY; Encrypt and Decrypt: ENCRYPT_DECRYPT; DeriveSharedSecret:
-     * KEY_AGREEMENT; GetPublicKey: any), and the caller may perform {@code op} on it.
+     * KEY_AGREEMENT; GetPublicKey: any), and the caller may perform {@code op} on it with the
+     * request's condition keys {@code requestKeys} (null: the rights are not decided here, but by
+     * each request, which names its algorithm).
      */
-    MasterKey usablePair(UUID id, String alias, AuditOperation op) throws InvalidKeyException {
+    MasterKey usablePair(UUID id, String alias, AuditOperation op, Map<String, List<String>> requestKeys)
+            throws InvalidKeyException {
         MasterKey key = usableState(id, alias);
         key.requireAsymmetric(usageOf(op), asymmetricUse(op));
         if (key.keyPair().isEmpty()) {
             throw new KeyUnavailableException("key " + nameOf(key, alias) + " holds no key pair");
         }
-        authorize(key, KeyAccess.action(op), EncryptionContext.EMPTY);
+        if (requestKeys != null) { // null: only whether the key may be used now (a JCA init), the rights come per request
+            authorize(key, KeyAccess.action(op), EncryptionContext.EMPTY, requestKeys);
+        }
         return key;
     }
 
@@ -135,6 +142,16 @@ public final class KeyUse {
      * Without a store policy and with the default key policy nothing is evaluated.
      */
     void authorize(MasterKey key, String action, EncryptionContext context) throws KeyUseDeniedException {
+        authorize(key, action, context, Map.of());
+    }
+
+    /**
+     * {@link #authorize(MasterKey, String, EncryptionContext)} with the request's own condition keys
+     * beside the key's ({@code kms:SigningAlgorithm}, ...): constant maps, compared by value when a
+     * decision is remembered.
+     */
+    void authorize(MasterKey key, String action, EncryptionContext context, Map<String, List<String>> requestKeys)
+            throws KeyUseDeniedException {
         if (access.unrestricted(key)) {
             return;
         }
@@ -144,17 +161,19 @@ public final class KeyUse {
         long storeRevision = access.storePolicyRevision();
         Allowed[] remembered = lastAllowed.get();
         for (Allowed a : remembered) {
-            if (a != null && a.permits(key, storeRevision, principal, standing, action, context)) {
+            if (a != null && a.permits(key, storeRevision, principal, standing, action, context, requestKeys)) {
                 return;
             }
         }
-        KeyAccess.Decision decision = access.decide(principal, action, key, context.pairs(), RequestKeys.use(key));
+        KeyAccess.Decision decision = access.decide(principal, action, key, context.pairs(),
+                requestKeys.isEmpty() ? RequestKeys.use(key) : RequestKeys.plus(RequestKeys.use(key), requestKeys));
         if (!decision.allowed()) {
             throw new KeyUseDeniedException(decision.denial(principal, action, key.id()));
         }
         if (!access.dependsOnTime(key)) { // the oldest of the few remembered gives way
             System.arraycopy(remembered, 0, remembered, 1, remembered.length - 1);
-            remembered[0] = new Allowed(key.id(), key.revision(), storeRevision, principal, standing, action, context);
+            remembered[0] = new Allowed(key.id(), key.revision(), storeRevision, principal, standing, action, context,
+                    requestKeys);
         }
     }
 
@@ -168,10 +187,12 @@ public final class KeyUse {
      * with {@code aws:CurrentTime} is never remembered. Per thread, so the hot path shares nothing.
      */
     private record Allowed(UUID keyId, long keyRevision, long storeRevision, String principal, int standing,
-                           String action, EncryptionContext context) {
-        boolean permits(MasterKey key, long store, String who, int how, String what, EncryptionContext ctx) {
+                           String action, EncryptionContext context, Map<String, List<String>> requestKeys) {
+        boolean permits(MasterKey key, long store, String who, int how, String what, EncryptionContext ctx,
+                        Map<String, List<String>> keys) {
             return keyRevision == key.revision() && storeRevision == store && context == ctx && action.equals(what)
-                    && keyId.equals(key.id()) && principal.equals(who) && standing == how;
+                    && keyId.equals(key.id()) && principal.equals(who) && standing == how
+                    && (requestKeys == keys || requestKeys.equals(keys));
         }
     }
 

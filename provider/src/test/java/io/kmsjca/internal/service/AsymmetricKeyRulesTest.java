@@ -256,6 +256,41 @@ class AsymmetricKeyRulesTest {
         assertNull(last(AuditOperation.SIGN, AuditOutcome.FAILED).keyId());
     }
 
+    /** AWS's condition keys of asymmetric requests: kms:SigningAlgorithm, kms:MessageType, kms:EncryptionAlgorithm. */
+    @Test
+    void policiesMayNameTheAlgorithmsARequestUses() throws Exception {
+        KmsPrivateKeyHandle rsaSigner = f.keys.createKeyPair(CreateKeyRequest.withAlias("rsa-signer")
+                .keySpec(KeySpec.RSA_2048).keyUsage(KeyUsage.SIGN_VERIFY));
+        f.keys.putKeyPolicy("rsa-signer", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"AWS": "admin"}, "Action": "kms:*", "Resource": "*"},
+                  {"Effect": "Allow", "Principal": {"AWS": "app"}, "Action": "kms:Sign", "Resource": "*",
+                   "Condition": {"StringEquals": {"kms:SigningAlgorithm": "RSASSA_PSS_SHA_256", "kms:MessageType": "DIGEST"}}}]}""",
+                true);
+        // init does not know the algorithm: it checks state and usage, each request the rights
+        as("app", () -> new PrivateKeyEngine().checkUsable(rsaSigner, AuditOperation.SIGN));
+        assertNotNull(as("app", () -> f.keys.sign("rsa-signer", digest, MessageType.DIGEST,
+                SigningAlgorithm.RSASSA_PSS_SHA_256)));
+        var denied = assertThrows(KeyUseDeniedException.class, () -> as("app", () -> new PrivateKeyEngine().sign(rsaSigner,
+                digest, 0, 32, MessageType.DIGEST, SigningAlgorithm.RSASSA_PKCS1_V1_5_SHA_256)));
+        assertEquals("kms:Sign", denied.denial().action());
+        last(AuditOperation.SIGN, AuditOutcome.DENIED);
+        assertThrows(KeyUseDeniedException.class, () -> as("app", () -> f.keys.sign("rsa-signer", digest, MessageType.RAW,
+                SigningAlgorithm.RSASSA_PSS_SHA_256)));
+        assertThrows(KeyUseDeniedException.class, () -> as("other", () -> new PrivateKeyEngine().sign(rsaSigner, digest, 0,
+                32, MessageType.DIGEST, SigningAlgorithm.RSASSA_PSS_SHA_256)));
+
+        f.keys.putKeyPolicy("rsa", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"AWS": "admin"}, "Action": "kms:*", "Resource": "*"},
+                  {"Effect": "Allow", "Principal": {"AWS": "app"}, "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*",
+                   "Condition": {"StringEquals": {"kms:EncryptionAlgorithm": "RSAES_OAEP_SHA_256"}}}]}""", true);
+        byte[] sealed = as("app", () -> f.keys.encrypt("rsa", new byte[16], EncryptionAlgorithm.RSAES_OAEP_SHA_256));
+        assertArrayEquals(new byte[16], as("app", () -> f.keys.decrypt("rsa", sealed, EncryptionAlgorithm.RSAES_OAEP_SHA_256)));
+        assertThrows(KeyUseDeniedException.class, () -> as("app", () -> f.keys.encrypt("rsa", new byte[16],
+                EncryptionAlgorithm.RSAES_OAEP_SHA_1)));
+    }
+
     /** The RSA key's users may encrypt, not decrypt; its signer's may sign and read the public key, not verify. */
     @Test
     void keyPoliciesDecideEachOperationByItsAction() throws Exception {
