@@ -18,6 +18,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.ProviderException;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECParameterSpec;
 import java.security.spec.AlgorithmParameterSpec;
 import java.util.Arrays;
 
@@ -79,8 +82,17 @@ final class EcdhKeyAgreementSpi extends KeyAgreementSpi {
             throw new InvalidKeyException("ECDH needs the peer's EC public key, not "
                     + (k == null ? "null" : k.getAlgorithm() + " " + k.getClass().getName()));
         }
+        if (key instanceof ECKey own && publicKey instanceof ECPublicKey theirs
+                && !sameCurve(own.getParams(), theirs.getParams())) {
+            throw new InvalidKeyException("ECDH needs a peer key on the curve of " + key + " (" + key.keySpec() + ")");
+        }
         this.peer = publicKey;
         return null;
+    }
+
+    private static boolean sameCurve(ECParameterSpec a, ECParameterSpec b) {
+        return a.getCurve().equals(b.getCurve()) && a.getOrder().equals(b.getOrder())
+                && a.getGenerator().equals(b.getGenerator()) && a.getCofactor() == b.getCofactor();
     }
 
     /** KMS DeriveSharedSecret; the agreement is then ready for another {@code doPhase}, as in the JDK. */
