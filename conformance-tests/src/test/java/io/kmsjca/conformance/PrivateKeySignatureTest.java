@@ -217,26 +217,43 @@ class PrivateKeySignatureTest {
     }
 
     @Test
-    void ed25519_buffersABoundedMessage() throws Exception {
+    void ed25519_buffersAtMostAwsRawLimit() throws Exception {
         Signature signer = Signature.getInstance("Ed25519", Fixtures.PROVIDER);
         signer.initSign(KEYS.get(KeySpec.ECC_NIST_EDWARDS25519));
-        byte[] chunk = new byte[64 * 1024];
-        for (int i = 0; i < 16; i++) {
-            signer.update(chunk); // 1 MiB: the bound
-        }
+        byte[] message = new byte[4096];
+        message[4095] = 7;
+        signer.update(message);
         byte[] signature = signer.sign();
         Signature verifier = Signature.getInstance("Ed25519", "SunEC");
         verifier.initVerify(KEYS.get(KeySpec.ECC_NIST_EDWARDS25519).publicKey());
-        for (int i = 0; i < 16; i++) {
+        verifier.update(message);
+        assertTrue(verifier.verify(signature), "a message of AWS's RAW limit signs");
+
+        signer.update(message);
+        var tooLong = assertThrows(SignatureException.class, () -> signer.update(new byte[1]));
+        assertTrue(tooLong.getMessage().contains("at most 4096"), tooLong.getMessage());
+        assertThrows(SignatureException.class, signer::sign, "no signature of a truncated message");
+    }
+
+    @Test
+    void mlDsa_streamsAMessageOfAnyLength_throughExternalMu() throws Exception {
+        KmsPrivateKeyHandle key = KEYS.get(KeySpec.ML_DSA_65);
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 0x5a);
+        Signature signer = Signature.getInstance("ML-DSA", Fixtures.PROVIDER);
+        signer.initSign(key);
+        for (int i = 0; i < 32; i++) {
+            signer.update(chunk); // 2 MiB, far past AWS's 4096-byte RAW limit
+        }
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance("ML-DSA", BC);
+        verifier.initVerify(bcKey(key.publicKey()));
+        for (int i = 0; i < 32; i++) {
             verifier.update(chunk);
         }
-        assertTrue(verifier.verify(signature), "a message of the bound's length signs");
-
-        for (int i = 0; i < 16; i++) {
-            signer.update(chunk);
-        }
-        var tooLong = assertThrows(SignatureException.class, () -> signer.update(new byte[1]));
-        assertTrue(tooLong.getMessage().contains("at most"), tooLong.getMessage());
-        assertThrows(SignatureException.class, signer::sign, "no signature of a truncated message");
+        assertTrue(verifier.verify(signature), "the signature of the message itself");
+        verifier.initVerify(bcKey(key.publicKey()));
+        verifier.update(chunk);
+        assertFalse(verifier.verify(signature));
     }
 }

@@ -82,10 +82,11 @@ public final class KmsProvider extends Provider {
         putSignature("SHA384withECDSA", digest + "Sha384WithEcdsa", privateHandleOnly);
         putSignature("SHA512withECDSA", digest + "Sha512WithEcdsa", privateHandleOnly);
         putService(new KmsService(this, "Signature", "Ed25519", message + "Ed25519", List.of("EdDSA"), privateHandleOnly));
-        putSignature("ML-DSA", message + "MlDsa", privateHandleOnly);
-        putSignature("ML-DSA-44", message + "MlDsa44", privateHandleOnly);
-        putSignature("ML-DSA-65", message + "MlDsa65", privateHandleOnly);
-        putSignature("ML-DSA-87", message + "MlDsa87", privateHandleOnly);
+        String mlDsa = PACKAGE + "MlDsaSignatureSpi";
+        putSignature("ML-DSA", mlDsa, privateHandleOnly);
+        putSignature("ML-DSA-44", mlDsa + "$MlDsa44", privateHandleOnly);
+        putSignature("ML-DSA-65", mlDsa + "$MlDsa65", privateHandleOnly);
+        putSignature("ML-DSA-87", mlDsa + "$MlDsa87", privateHandleOnly);
 
         String oaep = PACKAGE + "RsaOaepCipherSpi$";
         putService(new KmsService(this, "Cipher", "RSA/ECB/OAEPWithSHA-1AndMGF1Padding", oaep + "OaepSha1",

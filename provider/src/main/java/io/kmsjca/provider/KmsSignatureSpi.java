@@ -67,8 +67,13 @@ abstract class KmsSignatureSpi extends SignatureSpi {
         PrivateKeyOperations next = PrivateKeyOperations.of(handle, embedded);
         next.checkUsable(handle, AuditOperation.SIGN); // state, usage, rights: refusals audited
         checkAlgorithm(handle);
+        started(handle);
         this.ops = next;
         this.key = handle;
+    }
+
+    /** Called once {@code handle} is accepted, before the first {@code update}: what a subclass prepares per key. */
+    void started(KmsPrivateKeyHandle handle) throws InvalidKeyException {
     }
 
     /** Whether a key of {@code spec} can make this signature at all (the JCA's question: RSA, EC, ...). */

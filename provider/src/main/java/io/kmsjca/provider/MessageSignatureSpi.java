@@ -10,21 +10,21 @@ import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.EdDSAParameterSpec;
 
 /**
- * {@code Ed25519} ({@code EdDSA}) and {@code ML-DSA}: pure signatures of the whole message, which
- * the key signs itself (KMS Sign with MessageType RAW), so {@code update} buffers it here, up to
- * {@link #MAX_MESSAGE_BYTES} (docs/decisions.md, "How long a message Ed25519 and ML-DSA sign");
- * one byte more is a {@code SignatureException} at that {@code update}, and the buffer is wiped
- * after each signature.
+ * {@code Ed25519} ({@code EdDSA}): a pure signature of the whole message, which the key signs
+ * itself (KMS Sign with MessageType RAW: pure Ed25519 hashes the message twice, so nothing can be
+ * hashed here), so {@code update} buffers it, up to {@link #MAX_MESSAGE_BYTES} (docs/decisions.md,
+ * "How long a message Ed25519 and ML-DSA sign"); one byte more is a {@code SignatureException} at
+ * that {@code update}, and the buffer is wiped after each signature. (ML-DSA streams instead:
+ * {@link MlDsaSignatureSpi}.)
  */
 abstract class MessageSignatureSpi extends KmsSignatureSpi {
 
     /**
-     * The longest message these signatures take: 1 MiB. AWS KMS signs RAW messages of at most
-     * 4096 bytes, too few for the signature file of a jar that {@code jarsigner} signs; the
-     * embedded store signs longer RAW messages for these two algorithms (which hash inside the
-     * signature scheme), and a kms-jca server applies AWS's limit.
+     * The longest message: AWS KMS's RAW limit, 4096 bytes, which the embedded store applies too
+     * ({@code AsymmetricPrimitives}) and a kms-jca server must, so a key signs the same messages
+     * wherever it lives.
      */
-    static final int MAX_MESSAGE_BYTES = 1 << 20;
+    static final int MAX_MESSAGE_BYTES = MessageType.MAX_RAW_BYTES;
 
     private final String name;
     private final SecretBuffer message = new SecretBuffer();
@@ -96,48 +96,6 @@ abstract class MessageSignatureSpi extends KmsSignatureSpi {
                 return;
             }
             super.engineSetParameter(params);
-        }
-    }
-
-    /** {@code ML-DSA} of any parameter set, or {@code ML-DSA-44/65/87} of one (FIPS 204, AWS's ML_DSA_SHAKE_256). */
-    static class MlDsa extends MessageSignatureSpi {
-        private final KeySpec only;
-
-        MlDsa() {
-            this("ML-DSA", null);
-        }
-
-        MlDsa(String name, KeySpec only) {
-            super(name);
-            this.only = only;
-        }
-
-        @Override
-        boolean fits(KeySpec spec) {
-            return only == null ? spec.family() == KeySpec.Family.ML_DSA : spec == only;
-        }
-
-        @Override
-        SigningAlgorithm algorithm() {
-            return SigningAlgorithm.ML_DSA_SHAKE_256;
-        }
-    }
-
-    static final class MlDsa44 extends MlDsa {
-        MlDsa44() {
-            super("ML-DSA-44", KeySpec.ML_DSA_44);
-        }
-    }
-
-    static final class MlDsa65 extends MlDsa {
-        MlDsa65() {
-            super("ML-DSA-65", KeySpec.ML_DSA_65);
-        }
-    }
-
-    static final class MlDsa87 extends MlDsa {
-        MlDsa87() {
-            super("ML-DSA-87", KeySpec.ML_DSA_87);
         }
     }
 }
