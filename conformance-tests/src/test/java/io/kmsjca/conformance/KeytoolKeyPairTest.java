@@ -106,7 +106,8 @@ class KeytoolKeyPairTest {
         Path broken = dir.resolve("broken.csr");
         Files.write(broken, der);
         var fails = run("openssl", "req", "-verify", "-inform", "DER", "-in", broken.toString(), "-noout");
-        assertNotEquals(0, fails.exitCode(), fails.all());
+        assertFalse(fails.all().contains("verify OK"), fails.all()); // openssl 3 may still exit 0
+        assertTrue(fails.all().contains("verify failure"), fails.all());
     }
 
     @Test
@@ -143,7 +144,9 @@ class KeytoolKeyPairTest {
         Path signed = dir.resolve("signed.jar");
         List<String> sign = new ArrayList<>(List.of(ChildJvm.javaHomeTool("jarsigner").toString(),
                 "-keystore", store.toString(), "-storetype", "KMS", "-storepass", PASS));
-        sign.addAll(kmsProvider());
+        // JDK 17's jarsigner has no -providerpath: the provider goes on its JVM's class path
+        sign.addAll(List.of("-providerClass", KmsProvider.class.getName(), "-providerArg", conf.toString(),
+                "-J-cp", "-J" + ChildJvm.classPath()));
         sign.addAll(List.of("-signedjar", signed.toString(), jar.toString(), "signer"));
         var signing = ChildJvm.run(sign, null);
         assertEquals(0, signing.exitCode(), signing.all());
@@ -165,12 +168,13 @@ class KeytoolKeyPairTest {
         Path out = dir.resolve("stolen.p12");
         List<String> cmd = new ArrayList<>(List.of(ChildJvm.javaHomeTool("keytool").toString(), "-importkeystore",
                 "-noprompt", "-srckeystore", store.toString(), "-srcstoretype", "KMS", "-srcstorepass", PASS,
-                "-destkeystore", out.toString(), "-deststoretype", "PKCS12", "-deststorepass", PASS));
+                "-destkeystore", out.toString(), "-deststoretype", "PKCS12", "-deststorepass", PASS, "-destkeypass", PASS));
         cmd.addAll(kmsProvider());
         var export = ChildJvm.run(cmd, null);
         assertFalse(export.all().contains("successfully imported."), export.all());
         assertTrue(export.all().contains("Problem importing entry for alias signer"), export.all());
-        assertTrue(export.all().contains("not imported"), export.all());
+        assertTrue(export.all().contains("Entry for alias signer not imported."), export.all());
+        assertTrue(export.all().contains("0 entries successfully imported"), export.all());
         if (Files.exists(out)) {
             KeyStore p12 = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(out)) {

@@ -19,6 +19,7 @@ import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.PrivateKey;
+import java.security.Security;
 import java.security.Signature;
 import java.security.UnrecoverableEntryException;
 import java.security.cert.Certificate;
@@ -159,12 +160,27 @@ class PrivateKeyEntryTest {
                 .init(Cipher.DECRYPT_MODE, pending), "a pending pair only signs");
     }
 
-    @Test
-    void keyPairGenerator_withoutAProviderName_isTheJdks_whileKmsIsInstalledLast() throws Exception {
-        withKmsInstalled(0, () -> {
+    @org.junit.jupiter.params.ParameterizedTest(name = "KMS installed {0} (1: first, 0: last)")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 0})
+    void keyPairGenerator_withoutAProviderName_isTheJdks(int position) throws Exception {
+        withKmsInstalled(position, () -> {
             assertEquals("SunEC", KeyPairGenerator.getInstance("EC").getProvider().getName());
             assertEquals("SunRsaSign", KeyPairGenerator.getInstance("RSA").getProvider().getName());
+            assertEquals("SunEC", KeyPairGenerator.getInstance("Ed25519").getProvider().getName());
             assertEquals("KMS", KeyPairGenerator.getInstance("EC", "KMS").getProvider().getName());
+            assertEquals("KMS", KeyPairGenerator.getInstance("EC", Security.getProvider("KMS")).getProvider().getName());
+
+            // JDK 17's SunEC refuses a NamedParameterSpec (keytool tries it first); the JCA's failover
+            // must not move the unnamed request on to KMS, whose pairs no PKCS12 store can hold
+            KeyPairGenerator unnamed = KeyPairGenerator.getInstance("EC");
+            try {
+                unnamed.initialize(new NamedParameterSpec("secp256r1"));
+            } catch (InvalidAlgorithmParameterException refusedByTheJdk) {
+                unnamed.initialize(new ECGenParameterSpec("secp256r1"));
+            }
+            KeyPair pair = unnamed.generateKeyPair();
+            assertFalse(pair.getPrivate() instanceof KmsPrivateKeyHandle, "a JDK key pair, not a KMS one");
+            assertNotNull(pair.getPrivate().getEncoded());
         });
     }
 

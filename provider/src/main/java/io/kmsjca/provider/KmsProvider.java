@@ -65,10 +65,10 @@ public final class KmsProvider extends Provider {
      * {@code Cipher} and {@code KeyAgreement} take only a KMS private-key handle (the interface:
      * the JDK matches {@code SupportedKeyClasses} with {@code isAssignableFrom}), so delayed provider
      * selection routes a handle here and any other key to the JDK, wherever this provider is in the
-     * list. {@code KeyPairGenerator} has no such selection: the first provider that has the name
-     * makes the pair, so this one is reached by name ({@code getInstance("EC", "KMS")},
-     * {@code keytool -providername KMS}) while it is installed after the JDK's providers, as
-     * {@code addProvider} and {@code java.security} do by default (docs/asymmetric-keys.md).
+     * list. {@code KeyPairGenerator} has no such selection, so its services answer only a request
+     * that names this provider ({@code getInstance("EC", "KMS")}, {@code keytool -providername KMS};
+     * {@link NamedRequests}): an unnamed one gets the JDK's, wherever this provider is in the list
+     * (docs/asymmetric-keys.md).
      */
     private void putPrivateKeyServices() {
         Map<String, String> privateHandleOnly = Map.of("SupportedKeyClasses", "io.kmsjca.keys.KmsPrivateKeyHandle");
@@ -141,6 +141,11 @@ public final class KmsProvider extends Provider {
 
         @Override
         public Object newInstance(Object constructorParameter) throws NoSuchAlgorithmException {
+            if (getType().equals("KeyPairGenerator") && NamedRequests.unnamedKeyPairGenerator()) {
+                // the JCA skips a provider whose service throws this, and takes the next one
+                throw new NoSuchAlgorithmException("the KMS provider's KeyPairGenerator " + getAlgorithm()
+                        + " is reached by naming the provider: KeyPairGenerator.getInstance(\"" + getAlgorithm() + "\", \"KMS\")");
+            }
             try {
                 Class<?> spi = Class.forName(getClassName());
                 var constructor = getType().equals("KeyStore") ? spi.getDeclaredConstructor(ConfiguredStore.class)
