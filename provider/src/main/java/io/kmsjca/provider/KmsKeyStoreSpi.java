@@ -453,7 +453,14 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     /** The private-key handle of the asymmetric key {@code alias} names, if it names one. */
     private Optional<KmsPrivateKeyHandle> privateKey(String alias) {
-        return isAlias(alias) ? keys().findPrivateKey(alias) : Optional.empty();
+        if (!isAlias(alias)) {
+            return Optional.empty();
+        }
+        try {
+            return keys().findPrivateKey(alias);
+        } catch (UnsupportedOperationException noKeyPairs) {
+            return Optional.empty(); // a key service without key pairs: its entries are secret keys
+        }
     }
 
     private boolean isAlias(String alias) {
