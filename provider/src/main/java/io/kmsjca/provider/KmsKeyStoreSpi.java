@@ -284,9 +284,11 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
             service.importKeyPair(alias, pending.keyUsage(), generated, certificates);
             pending.destroy();
         } else {
-            if (key.getEncoded() == null) {
+            byte[] encoded = key.getEncoded(); // a copy: only asked whether it exists
+            if (encoded == null) {
                 throw refused(service, alias, "private key is not extractable (getEncoded() is null), so it cannot be imported");
             }
+            Arrays.fill(encoded, (byte) 0);
             service.importKeyPair(alias, KeyUsage.SIGN_VERIFY, key, certificates);
         }
     }

@@ -65,11 +65,12 @@ final class RsaPssSignatureSpi extends KmsSignatureSpi {
         SigningAlgorithm next = awsAlgorithm(pss);
         KmsPrivateKeyHandle key = key();
         if (key != null) {
+            SigningAlgorithm previous = algorithm;
             try {
                 this.algorithm = next;
                 checkAlgorithm(key);
             } catch (InvalidKeyException e) {
-                this.algorithm = null;
+                this.algorithm = previous; // refused parameters change nothing
                 throw new InvalidAlgorithmParameterException(e.getMessage(), e);
             }
         }
