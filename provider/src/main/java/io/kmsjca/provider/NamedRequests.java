@@ -24,7 +24,8 @@ final class NamedRequests {
     private static final String KEY_PAIR_GENERATOR = "java.security.KeyPairGenerator";
     private static final String DELEGATE = "java.security.KeyPairGenerator$Delegate";
     private static final String UNNAMED_GET_INSTANCE = "(Ljava/lang/String;)Ljava/security/KeyPairGenerator;";
-    private static final StackWalker WALKER = StackWalker.getInstance();
+    /** Retaining class references: JDK 25 gives a frame's descriptor only then. */
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private NamedRequests() {
     }
