@@ -74,8 +74,10 @@ class KeytoolKeyPairTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"EC", "RSA"})
     void genkeypair_certreq_theCsrPassesOpenssl(String keyalg) throws Exception {
-        var gen = keyalg.equals("EC") ? genkeypair("signer", "-keyalg", "EC", "-groupname", "secp256r1")
-                : genkeypair("signer", "-keyalg", "RSA", "-keysize", "2048");
+        // -sigalg: JDK 20+ tools default to SHA-384 for P-256 (CNSA), which AWS KMS's P-256 keys do not sign with
+        String sigalg = keyalg.equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+        var gen = keyalg.equals("EC") ? genkeypair("signer", "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", sigalg)
+                : genkeypair("signer", "-keyalg", "RSA", "-keysize", "2048", "-sigalg", sigalg);
         assertEquals(0, gen.exitCode(), gen.all());
 
         var list = kmsKeytool("-list", "-v", "-alias", "signer");
@@ -83,7 +85,7 @@ class KeytoolKeyPairTest {
         assertTrue(list.stdout().contains("Entry type: PrivateKeyEntry"), list.all());
         assertTrue(list.stdout().contains("Certificate chain length: 1"), list.all());
         assertTrue(list.stdout().contains("Owner: CN=signer"), list.all());
-        assertTrue(list.stdout().contains(keyalg.equals("EC") ? "SHA256withECDSA" : "SHA256withRSA"), list.all());
+        assertTrue(list.stdout().contains("Signature algorithm name: " + sigalg), list.all());
 
         // the pair is a stored KMS key: its handle, its self-signed certificate verifies with its key
         KeyStore kms = loadKms();
@@ -93,7 +95,7 @@ class KeytoolKeyPairTest {
         cert.verify(handle.publicKey());
 
         Path csr = dir.resolve("signer.csr");
-        var certreq = kmsKeytool("-certreq", "-alias", "signer", "-file", csr.toString());
+        var certreq = kmsKeytool("-certreq", "-alias", "signer", "-sigalg", sigalg, "-file", csr.toString());
         assertEquals(0, certreq.exitCode(), certreq.all());
         var verify = run("openssl", "req", "-verify", "-in", csr.toString(), "-noout");
         assertEquals(0, verify.exitCode(), verify.all());
@@ -117,10 +119,11 @@ class KeytoolKeyPairTest {
                 "secp256r1", "-alias", "ca", "-dname", "CN=Test CA", "-ext", "bc:c", "-validity", "3650",
                 "-storetype", "PKCS12", "-keystore", ca.toString(), "-storepass", PASS);
         assertEquals(0, caGen.exitCode(), caGen.all());
-        assertEquals(0, genkeypair("signer", "-keyalg", "EC", "-groupname", "secp256r1").exitCode());
+        assertEquals(0, genkeypair("signer", "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA").exitCode());
 
         Path csr = dir.resolve("signer.csr");
-        assertEquals(0, kmsKeytool("-certreq", "-alias", "signer", "-file", csr.toString()).exitCode());
+        assertEquals(0, kmsKeytool("-certreq", "-alias", "signer", "-sigalg", "SHA256withECDSA", "-file", csr.toString())
+                .exitCode());
         Path issued = dir.resolve("signer.pem");
         var gencert = run(ChildJvm.javaHomeTool("keytool").toString(), "-gencert", "-alias", "ca", "-infile",
                 csr.toString(), "-outfile", issued.toString(), "-rfc", "-validity", "365",
@@ -147,7 +150,7 @@ class KeytoolKeyPairTest {
         // JDK 17's jarsigner has no -providerpath: the provider goes on its JVM's class path
         sign.addAll(List.of("-providerClass", KmsProvider.class.getName(), "-providerArg", conf.toString(),
                 "-J-cp", "-J" + ChildJvm.classPath()));
-        sign.addAll(List.of("-signedjar", signed.toString(), jar.toString(), "signer"));
+        sign.addAll(List.of("-sigalg", "SHA256withECDSA", "-signedjar", signed.toString(), jar.toString(), "signer"));
         var signing = ChildJvm.run(sign, null);
         assertEquals(0, signing.exitCode(), signing.all());
         assertTrue(signing.all().contains("jar signed."), signing.all());
@@ -164,7 +167,8 @@ class KeytoolKeyPairTest {
 
     @Test
     void importkeystore_fromKms_letsNoPrivateKeyOut() throws Exception {
-        assertEquals(0, genkeypair("signer", "-keyalg", "EC", "-groupname", "secp256r1").exitCode());
+        assertEquals(0, genkeypair("signer", "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA")
+                .exitCode());
         Path out = dir.resolve("stolen.p12");
         List<String> cmd = new ArrayList<>(List.of(ChildJvm.javaHomeTool("keytool").toString(), "-importkeystore",
                 "-noprompt", "-srckeystore", store.toString(), "-srcstoretype", "KMS", "-srcstorepass", PASS,

@@ -19,6 +19,7 @@ import java.security.PublicKey;
 import java.security.SignatureException;
 import java.security.SignatureSpi;
 import java.security.spec.AlgorithmParameterSpec;
+import java.util.List;
 
 /**
  * The {@code Signature} services of KMS private keys: what {@code initSign} with a
@@ -89,9 +90,27 @@ abstract class KmsSignatureSpi extends SignatureSpi {
     void checkAlgorithm(KmsPrivateKeyHandle handle) throws InvalidKeyException {
         SigningAlgorithm algorithm = algorithm();
         if (algorithm != null && !SigningAlgorithm.forKey(handle.keySpec(), handle.keyUsage()).contains(algorithm)) {
-            throw new InvalidKeyException(handle + " (" + handle.keySpec() + ", " + handle.keyUsage() + ") does not sign with "
-                    + algorithm + "; it signs with " + SigningAlgorithm.forKey(handle.keySpec(), handle.keyUsage()));
+            List<SigningAlgorithm> its = SigningAlgorithm.forKey(handle.keySpec(), handle.keyUsage());
+            throw new InvalidKeyException(handle + " does not sign with " + algorithm + " (" + name + "), as AWS KMS keys of "
+                    + handle.keySpec() + " do not; it signs with " + its
+                    + (its.isEmpty() ? "" : ": Signature \"" + jcaName(its.get(0)) + "\" (keytool, jarsigner: -sigalg "
+                    + jcaName(its.get(0)) + ")"));
         }
+    }
+
+    /** The JCA name of a signing algorithm (RSASSA-PSS names no hash: its parameters do). */
+    static String jcaName(SigningAlgorithm algorithm) {
+        return switch (algorithm) {
+            case RSASSA_PKCS1_V1_5_SHA_256 -> "SHA256withRSA";
+            case RSASSA_PKCS1_V1_5_SHA_384 -> "SHA384withRSA";
+            case RSASSA_PKCS1_V1_5_SHA_512 -> "SHA512withRSA";
+            case RSASSA_PSS_SHA_256, RSASSA_PSS_SHA_384, RSASSA_PSS_SHA_512 -> "RSASSA-PSS";
+            case ECDSA_SHA_256 -> "SHA256withECDSA";
+            case ECDSA_SHA_384 -> "SHA384withECDSA";
+            case ECDSA_SHA_512 -> "SHA512withECDSA";
+            case ML_DSA_SHAKE_256 -> "ML-DSA";
+            case ED25519_SHA_512, ED25519_PH_SHA_512 -> "Ed25519";
+        };
     }
 
     /** The handle this signature was initialised with, or null. */

@@ -2,6 +2,7 @@ package io.kmsjca.provider;
 
 import io.kmsjca.internal.crypto.AsymmetricPrimitives;
 import io.kmsjca.internal.crypto.KmsRandom;
+import io.kmsjca.internal.engine.PrivateKeyHandleBase;
 import io.kmsjca.internal.engine.PrivateKeyOperations;
 import io.kmsjca.keys.EncryptionAlgorithm;
 import io.kmsjca.keys.KeySpec;
@@ -13,19 +14,13 @@ import io.kmsjca.spi.audit.AuditOperation;
 
 import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.interfaces.ECKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.EdECKey;
-import java.security.interfaces.EdECPublicKey;
-import java.security.interfaces.RSAKey;
-import java.security.interfaces.RSAPublicKey;
+import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.NamedParameterSpec;
 import java.util.UUID;
@@ -100,10 +95,10 @@ abstract class PendingPrivateKey implements KmsPrivateKeyHandle, PrivateKeyOpera
         return publicKey;
     }
 
-    /** The public key's algorithm name ({@code RSA}, {@code EC}, {@code EdDSA}, ...), as a certificate's key has. */
+    /** {@code RSA}, {@code EC}, {@code EdDSA} or {@code ML-DSA}: what a stored key's handle reports. */
     @Override
     public String getAlgorithm() {
-        return publicKey.getAlgorithm();
+        return PrivateKeyHandleBase.algorithmOf(spec);
     }
 
     /** Null: the private key never leaves the provider. */
@@ -195,22 +190,23 @@ abstract class PendingPrivateKey implements KmsPrivateKeyHandle, PrivateKeyOpera
         }
     }
 
-    /** RSA: its modulus (public), so JSSE and keytool can size it. */
-    static final class Rsa extends PendingPrivateKey implements RSAKey {
+    /** RSA: its modulus (public), so JSSE and keytool can size it; as a stored key's handle. */
+    static final class Rsa extends PendingPrivateKey implements PrivateKeyHandleBase.Rsa {
         private static final long serialVersionUID = 1L;
 
         Rsa(KeySpec spec, KeyPair pair) {
             super(spec, pair);
         }
 
+        /** Declared here too: on JDK 22+ {@code PrivateKey} brings a default {@code getParams} of its own. */
         @Override
-        public BigInteger getModulus() {
-            return ((RSAPublicKey) publicKey()).getModulus();
+        public AlgorithmParameterSpec getParams() {
+            return PrivateKeyHandleBase.Rsa.super.getParams();
         }
     }
 
     /** EC: its curve, so JSSE and keytool can pick the signature algorithm. */
-    static final class Ec extends PendingPrivateKey implements ECKey {
+    static final class Ec extends PendingPrivateKey implements PrivateKeyHandleBase.Ec {
         private static final long serialVersionUID = 1L;
 
         Ec(KeySpec spec, KeyPair pair) {
@@ -219,12 +215,12 @@ abstract class PendingPrivateKey implements KmsPrivateKeyHandle, PrivateKeyOpera
 
         @Override
         public ECParameterSpec getParams() {
-            return ((ECPublicKey) publicKey()).getParams();
+            return PrivateKeyHandleBase.Ec.super.getParams();
         }
     }
 
     /** Ed25519: its parameters, so the JDK names the signature algorithm. */
-    static final class EdEc extends PendingPrivateKey implements EdECKey {
+    static final class EdEc extends PendingPrivateKey implements PrivateKeyHandleBase.EdEc {
         private static final long serialVersionUID = 1L;
 
         EdEc(KeySpec spec, KeyPair pair) {
@@ -233,7 +229,7 @@ abstract class PendingPrivateKey implements KmsPrivateKeyHandle, PrivateKeyOpera
 
         @Override
         public NamedParameterSpec getParams() {
-            return publicKey() instanceof EdECPublicKey ed ? ed.getParams() : NamedParameterSpec.ED25519;
+            return PrivateKeyHandleBase.EdEc.super.getParams();
         }
     }
 
