@@ -191,8 +191,11 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
     /** The private-key handle of an asymmetric key, else the handle of a symmetric key, else null. */
     @Override
     public Key engineGetKey(String alias, char[] password) {
-        Optional<KmsPrivateKeyHandle> pair = privateKey(alias);
-        return pair.isPresent() ? pair.get() : handle(alias).orElse(null);
+        if (!isAlias(alias)) {
+            return null;
+        }
+        Optional<KmsPrivateKeyHandle> pair = findPair(alias);
+        return pair.isPresent() ? pair.get() : keys().findKey(alias).orElse(null);
     }
 
     /** A key's entry; or, under {@link KmsKeyStores#MANAGEMENT_ENTRY} and the store password, the key service. */
@@ -203,16 +206,19 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
             char[] password = protParam instanceof KeyStore.PasswordProtection p ? p.getPassword() : null;
             return new KmsKeyStores.ManagementEntry(access.management(password));
         }
-        Optional<KmsPrivateKeyHandle> pair = privateKey(alias);
+        if (!isAlias(alias)) {
+            return null;
+        }
+        Optional<KmsPrivateKeyHandle> pair = findPair(alias);
         if (pair.isPresent()) {
-            Certificate[] chain = engineGetCertificateChain(alias);
+            Certificate[] chain = chainOf(alias);
             if (chain == null) {
                 throw new UnrecoverableEntryException(pair.get() + " has no certificate chain yet, and a PrivateKeyEntry "
                         + "needs one: getKey returns the handle; add a chain with setKeyEntry(alias, handle, null, chain)");
             }
             return new KeyStore.PrivateKeyEntry(pair.get(), chain);
         }
-        return handle(alias).map(KeyStore.SecretKeyEntry::new).orElse(null);
+        return keys().findKey(alias).map(KeyStore.SecretKeyEntry::new).orElse(null);
     }
 
     /**
@@ -401,7 +407,7 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
         if (!isAlias(alias)) {
             return false;
         }
-        return entryClass.isAssignableFrom(privateKey(alias).isPresent() ? KeyStore.PrivateKeyEntry.class
+        return entryClass.isAssignableFrom(findPair(alias).isPresent() ? KeyStore.PrivateKeyEntry.class
                 : KeyStore.SecretKeyEntry.class);
     }
 
@@ -413,9 +419,11 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
     /** The certificate chain of an asymmetric key (leaf first); null for a symmetric key or a key pair with none. */
     @Override
     public Certificate[] engineGetCertificateChain(String alias) {
-        if (privateKey(alias).isEmpty()) {
-            return null;
-        }
+        return privateKey(alias).isPresent() ? chainOf(alias) : null;
+    }
+
+    /** The chain stored with the key pair {@code alias} names, or null if it has none. */
+    private Certificate[] chainOf(String alias) {
         List<X509Certificate> chain;
         try {
             chain = keys().certificateChain(alias);
@@ -455,9 +463,11 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     /** The private-key handle of the asymmetric key {@code alias} names, if it names one. */
     private Optional<KmsPrivateKeyHandle> privateKey(String alias) {
-        if (!isAlias(alias)) {
-            return Optional.empty();
-        }
+        return isAlias(alias) ? findPair(alias) : Optional.empty();
+    }
+
+    /** {@link #privateKey} of an alias known to exist: one lookup fewer, which for a server's store is a request. */
+    private Optional<KmsPrivateKeyHandle> findPair(String alias) {
         try {
             return keys().findPrivateKey(alias);
         } catch (UnsupportedOperationException noKeyPairs) {
