@@ -138,6 +138,21 @@ class PrivateKeySignatureTest {
         });
     }
 
+    @Test
+    void everyPrivateKeyService_declaresTheHandleAsItsOnlyKeyClass() throws Exception {
+        KeyPair jdk = KeyPairGenerator.getInstance("EC", "SunEC").generateKeyPair();
+        KmsPrivateKeyHandle handle = KEYS.get(KeySpec.ECC_NIST_P256);
+        var services = Fixtures.PROVIDER.getServices().stream()
+                .filter(s -> s.getType().equals("Signature") || s.getType().equals("KeyAgreement")
+                        || (s.getType().equals("Cipher") && s.getAlgorithm().startsWith("RSA/"))).toList();
+        assertEquals(16, services.size(), services.toString());
+        for (Provider.Service s : services) {
+            assertTrue(s.supportsParameter(handle), s.toString());
+            assertFalse(s.supportsParameter(jdk.getPrivate()), s.toString());
+            assertFalse(s.supportsParameter(handle.publicKey()), s.toString());
+        }
+    }
+
     private static Signature initSign(String algorithm, java.security.PrivateKey key) throws Exception {
         Signature s = Signature.getInstance(algorithm);
         s.initSign(key);
