@@ -3,6 +3,7 @@ package io.kmsjca.cli;
 import io.kmsjca.cli.Inputs.Pairs;
 import io.kmsjca.keys.EncryptionAlgorithm;
 import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeySpec;
 import io.kmsjca.keys.KeyUsage;
 import io.kmsjca.keys.KmsPrivateKeyHandle;
 
@@ -27,7 +28,7 @@ final class RsaEncryption {
     static void encrypt(Common common, KeyService keys, KmsPrivateKeyHandle key, String given, byte[] plaintext,
                         EncryptionAlgorithm algorithm, Pairs context) throws GeneralSecurityException {
         check(key, given, algorithm, context);
-        int max = maxPlaintext(key, algorithm);
+        int max = maxPlaintext(key.keySpec(), algorithm);
         if (plaintext.length > max) {
             throw new CliException(ExitCode.USAGE, "the plaintext is " + plaintext.length + " bytes; " + algorithm + " with a "
                     + key.keySpec() + " key encrypts at most " + max + " (ValidationException); for more, encrypt a data key");
@@ -83,8 +84,8 @@ final class RsaEncryption {
     }
 
     /** The longest plaintext RSA-OAEP fits: the modulus length less twice the hash length less 2 (RFC 8017, 7.1.1). */
-    static int maxPlaintext(KmsPrivateKeyHandle key, EncryptionAlgorithm algorithm) {
+    static int maxPlaintext(KeySpec spec, EncryptionAlgorithm algorithm) {
         int hashLength = algorithm == EncryptionAlgorithm.RSAES_OAEP_SHA_1 ? 20 : 32;
-        return key.keySpec().bits() / 8 - 2 * hashLength - 2;
+        return spec.bits() / 8 - 2 * hashLength - 2;
     }
 }
