@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.Base64;
 
@@ -20,6 +21,7 @@ import java.util.Base64;
  */
 final class SigningCommands {
 
+    private static final int EXTERNAL_MU_BYTES = 64;
     private static final String KEY_ID = "The asymmetric key: its key id, ARN, or an alias (alias/NAME).";
     private static final String MESSAGE = "The message, or with --message-type DIGEST its hash: fileb://PATH or base64; "
             + "at most 4096 bytes.";
@@ -29,6 +31,30 @@ final class SigningCommands {
             + "RSASSA_PKCS1_V1_5_SHA_256|384|512, ECDSA_SHA_256|384|512, ML_DSA_SHAKE_256, ED25519_SHA_512, ED25519_PH_SHA_512.";
 
     private SigningCommands() {
+    }
+
+    /**
+     * What AWS refuses as a ValidationException before any key is used: a DIGEST for an algorithm
+     * that signs no digest (pure Ed25519, ML-DSA) or of another length than its hash's, an
+     * EXTERNAL_MU other than ML-DSA's 64 bytes.
+     */
+    static void checkMessage(MessageType type, SigningAlgorithm algorithm, int length) throws GeneralSecurityException {
+        if (type == MessageType.DIGEST) {
+            if (algorithm.digestAlgorithm() == null) {
+                throw new CliException(ExitCode.USAGE, algorithm + " signs the message itself: pass --message-type RAW"
+                        + (algorithm == SigningAlgorithm.ML_DSA_SHAKE_256 ? " or EXTERNAL_MU" : "") + " (ValidationException)");
+            }
+            int expected = MessageDigest.getInstance(algorithm.digestAlgorithm()).getDigestLength();
+            if (length != expected) {
+                throw new CliException(ExitCode.USAGE, "a DIGEST for " + algorithm + " is a " + algorithm.digestAlgorithm()
+                        + " digest of " + expected + " bytes, not " + length + " (ValidationException)");
+            }
+        } else if (type == MessageType.EXTERNAL_MU) {
+            if (algorithm != SigningAlgorithm.ML_DSA_SHAKE_256 || length != EXTERNAL_MU_BYTES) {
+                throw new CliException(ExitCode.USAGE, "EXTERNAL_MU is ML-DSA's " + EXTERNAL_MU_BYTES + "-byte mu, for "
+                        + "ML_DSA_SHAKE_256 only (ValidationException)");
+            }
+        }
     }
 
     @Command(mixinStandardHelpOptions = true, name = "sign", description = "Sign a message (or its digest) with the private key of a "
@@ -43,6 +69,7 @@ final class SigningCommands {
                      MessageType messageType,
                      @Option(names = "--signing-algorithm", paramLabel = "ALGORITHM", required = true, description = ALGORITHM)
                      SigningAlgorithm algorithm) throws GeneralSecurityException, IOException {
+        checkMessage(messageType, algorithm, message.value().length);
         common.withStore(keys -> {
             KmsPrivateKeyHandle key = AsymmetricKeys.resolve(keys, keyId, "sign");
             byte[] signature;
@@ -72,6 +99,7 @@ final class SigningCommands {
                                description = "The signature, as sign returned it: fileb://PATH or base64.") Inputs.Bytes signature,
                        @Option(names = "--signing-algorithm", paramLabel = "ALGORITHM", required = true, description = ALGORITHM)
                        SigningAlgorithm algorithm) throws GeneralSecurityException, IOException {
+        checkMessage(messageType, algorithm, message.value().length);
         common.withStore(keys -> {
             KmsPrivateKeyHandle key = AsymmetricKeys.resolve(keys, keyId, "verify");
             boolean valid;

@@ -2,6 +2,8 @@ package io.kmsjca.cli;
 
 import io.kmsjca.keys.EncryptionAlgorithm;
 import io.kmsjca.keys.KeySpec;
+import io.kmsjca.keys.MessageType;
+import io.kmsjca.keys.SigningAlgorithm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.TypeConversionException;
@@ -43,6 +45,28 @@ class AsymmetricInputsTest {
         // /dev/zero never ends: reading it whole would never return
         TypeConversionException refused = assertThrows(TypeConversionException.class, () -> message.convert("fileb:///dev/zero"));
         assertTrue(refused.getMessage().contains("larger than 4096"), refused.getMessage());
+    }
+
+    @Test
+    void digestAndExternalMu_lengthsAndAlgorithmsAsAwsTakesThem() throws Exception {
+        SigningCommands.checkMessage(MessageType.DIGEST, SigningAlgorithm.ECDSA_SHA_256, 32);
+        SigningCommands.checkMessage(MessageType.DIGEST, SigningAlgorithm.RSASSA_PSS_SHA_384, 48);
+        SigningCommands.checkMessage(MessageType.DIGEST, SigningAlgorithm.ED25519_PH_SHA_512, 64);
+        SigningCommands.checkMessage(MessageType.EXTERNAL_MU, SigningAlgorithm.ML_DSA_SHAKE_256, 64);
+        SigningCommands.checkMessage(MessageType.RAW, SigningAlgorithm.ED25519_SHA_512, 4096);
+
+        CliException shortDigest = assertThrows(CliException.class,
+                () -> SigningCommands.checkMessage(MessageType.DIGEST, SigningAlgorithm.ECDSA_SHA_384, 32));
+        assertEquals(ExitCode.USAGE, shortDigest.exitCode());
+        assertTrue(shortDigest.getMessage().contains("48"), shortDigest.getMessage());
+        assertEquals(ExitCode.USAGE, assertThrows(CliException.class,
+                () -> SigningCommands.checkMessage(MessageType.DIGEST, SigningAlgorithm.ED25519_SHA_512, 64)).exitCode());
+        assertEquals(ExitCode.USAGE, assertThrows(CliException.class,
+                () -> SigningCommands.checkMessage(MessageType.DIGEST, SigningAlgorithm.ML_DSA_SHAKE_256, 64)).exitCode());
+        assertEquals(ExitCode.USAGE, assertThrows(CliException.class,
+                () -> SigningCommands.checkMessage(MessageType.EXTERNAL_MU, SigningAlgorithm.ECDSA_SHA_256, 64)).exitCode());
+        assertEquals(ExitCode.USAGE, assertThrows(CliException.class,
+                () -> SigningCommands.checkMessage(MessageType.EXTERNAL_MU, SigningAlgorithm.ML_DSA_SHAKE_256, 32)).exitCode());
     }
 
     @Test
