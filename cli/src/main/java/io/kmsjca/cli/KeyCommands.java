@@ -47,7 +47,7 @@ final class KeyCommands {
                            description = "Rotate automatically every DAYS days (90..2560); 0 (default): no automatic rotation.")
                    int rotationDays) throws GeneralSecurityException, IOException {
         if (keyUsage != null && !keySpec.allowedUsages().contains(keyUsage)) {
-            throw new CliException(ExitCode.USAGE, "a " + keySpec + " key cannot be for " + keyUsage + "; it may be for "
+            throw new CliException(ExitCode.USAGE, "key spec " + keySpec + " does not allow --key-usage " + keyUsage + "; it allows "
                     + keySpec.allowedUsages() + " (ValidationException)");
         }
         try (KeyService keys = common.openOrCreateStore()) {

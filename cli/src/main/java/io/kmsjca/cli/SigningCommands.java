@@ -59,8 +59,11 @@ final class SigningCommands {
 
     @Command(mixinStandardHelpOptions = true, name = "sign", description = "Sign a message (or its digest) with the private key of a "
             + "SIGN_VERIFY key; the signature is DER (ECDSA) or the raw RSA/EdDSA/ML-DSA signature, as AWS KMS returns it.",
-            footer = {"", "Example:", "  kms sign --key-id alias/release-signing --message fileb://release.tar.gz.sha256 --message-type RAW \\",
-                    "      --signing-algorithm ECDSA_SHA_256 --query Signature --output text | base64 --decode > release.sig"})
+            footer = {"", "Examples:", "  kms sign --key-id alias/release-signing --message fileb://manifest.json \\",
+                    "      --signing-algorithm ECDSA_SHA_256 --query Signature --output text | base64 --decode > manifest.sig",
+                    "  openssl dgst -sha256 -binary big.iso > big.sha256",
+                    "  kms sign --key-id alias/release-signing --message fileb://big.sha256 --message-type DIGEST \\",
+                    "      --signing-algorithm ECDSA_SHA_256 --query Signature --output text | base64 --decode > big.sig"})
     static void sign(@Mixin Common common,
                      @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId,
                      @Option(names = "--message", required = true, paramLabel = "fileb://PATH|BASE64", converter = Inputs.Message.class,
@@ -87,8 +90,8 @@ final class SigningCommands {
 
     @Command(mixinStandardHelpOptions = true, name = "verify", description = "Check a signature of a message with a SIGN_VERIFY key. "
             + "A signature that does not verify is refused (KMSInvalidSignatureException, exit 1), as the AWS CLI does.",
-            footer = {"", "Example:", "  kms verify --key-id alias/release-signing --message fileb://release.tar.gz.sha256 --message-type RAW \\",
-                    "      --signature fileb://release.sig --signing-algorithm ECDSA_SHA_256"})
+            footer = {"", "Example:", "  kms verify --key-id alias/release-signing --message fileb://manifest.json \\",
+                    "      --signature fileb://manifest.sig --signing-algorithm ECDSA_SHA_256"})
     static void verify(@Mixin Common common,
                        @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId,
                        @Option(names = "--message", required = true, paramLabel = "fileb://PATH|BASE64", converter = Inputs.Message.class,
