@@ -69,7 +69,7 @@ final class AsymmetricKeys {
             return e;
         }
         if (key.keyUsage() != needed) {
-            throw new CliException(ExitCode.REFUSED, "key " + given + " is a " + key.keySpec() + " key for " + key.keyUsage()
+            throw new CliException(ExitCode.REFUSED, "key " + given + " (" + key.keySpec() + ") is for " + key.keyUsage()
                     + ", not " + needed + " (" + INVALID_KEY_USAGE + "); its usage was fixed when it was created", e);
         }
         if (algorithm != null && !allowed.contains(algorithm)) {

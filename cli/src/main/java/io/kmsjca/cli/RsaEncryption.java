@@ -70,16 +70,16 @@ final class RsaEncryption {
     /** What AWS refuses before any key is used: another usage, no RSA algorithm named, an encryption context. */
     private static void check(KmsPrivateKeyHandle key, String given, EncryptionAlgorithm algorithm, Pairs context) {
         if (key.keyUsage() != KeyUsage.ENCRYPT_DECRYPT) {
-            throw new CliException(ExitCode.REFUSED, "key " + given + " is a " + key.keySpec() + " key for " + key.keyUsage()
+            throw new CliException(ExitCode.REFUSED, "key " + given + " (" + key.keySpec() + ") is for " + key.keyUsage()
                     + ": it does not encrypt or decrypt (" + AsymmetricKeys.INVALID_KEY_USAGE + ")");
         }
         if (algorithm == null || algorithm == EncryptionAlgorithm.SYMMETRIC_DEFAULT) {
-            throw new CliException(ExitCode.USAGE, "key " + given + " is a " + key.keySpec() + " key: pass --encryption-algorithm "
+            throw new CliException(ExitCode.USAGE, "key " + given + " (" + key.keySpec() + ") needs --encryption-algorithm "
                     + "RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1 (AWS requires it for asymmetric keys)");
         }
         if (context != null && !context.values().isEmpty()) {
             throw new CliException(ExitCode.USAGE, "an encryption context applies to symmetric keys only; key " + given
-                    + " is a " + key.keySpec() + " key (ValidationException)");
+                    + " (" + key.keySpec() + ") is asymmetric (ValidationException)");
         }
     }
 

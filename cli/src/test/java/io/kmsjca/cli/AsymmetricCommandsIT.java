@@ -322,7 +322,7 @@ class AsymmetricCommandsIT {
 
     @Test
     void refusals_wrongUsage_algorithmNotAllowed_symmetricKey_rawLongerThan4096() throws Exception {
-        createKey("RSA_2048", "ENCRYPT_DECRYPT", "inbox");
+        String inbox = createKey("RSA_2048", "ENCRYPT_DECRYPT", "inbox").get("KeyId").getAsString();
         createKey("ECC_NIST_P256", "SIGN_VERIFY", "ec-sign");
         kms.createKey("aes");
         random("message.bin", 100);
@@ -333,6 +333,11 @@ class AsymmetricCommandsIT {
         assertTrue(wrongUsage.err().contains("ENCRYPT_DECRYPT") && wrongUsage.err().contains("InvalidKeyUsageException"),
                 wrongUsage.err());
         assertEquals("", wrongUsage.out());
+        List<String> refusedSigns = Files.readAllLines(dir.resolve("keys.kms.audit.jsonl")).stream()
+                .filter(line -> line.contains("\"operation\":\"SIGN\"") && line.contains(inbox)).toList();
+        assertEquals(1, refusedSigns.size(), "the refused Sign is audited once");
+        assertTrue(refusedSigns.get(0).contains("\"outcome\":\"FAILED\"") || refusedSigns.get(0).contains("\"outcome\":\"DENIED\""),
+                refusedSigns.get(0));
 
         Kms.Result notAllowed = kms.run("sign", "--key-id", "alias/ec-sign", "--message", "fileb://message.bin",
                 "--signing-algorithm", "ECDSA_SHA_384");
