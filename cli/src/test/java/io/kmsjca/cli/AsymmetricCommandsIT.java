@@ -189,6 +189,34 @@ class AsymmetricCommandsIT {
                 "-sigfile", "message.sig");
     }
 
+    @Test
+    void mlDsa65_signatureVerifiesWithBouncyCastle_andWithKmsVerify() throws Exception {
+        createKey("ML_DSA_65", "SIGN_VERIFY", "pq");
+        Path message = random("message.bin", 2000);
+        Kms.Result signed = kms.run("sign", "--key-id", "alias/pq", "--message", "fileb://message.bin",
+                "--signing-algorithm", "ML_DSA_SHAKE_256");
+        assertEquals(0, signed.code(), signed.toString());
+        byte[] signature = signed.blob("Signature");
+        assertEquals(3309, signature.length, "an ML-DSA-65 signature (FIPS 204)");
+
+        Kms.Result publicKey = kms.run("get-public-key", "--key-id", "alias/pq");
+        assertEquals(List.of("ML_DSA_SHAKE_256"), strings(publicKey.json().getAsJsonArray("SigningAlgorithms")), publicKey.toString());
+        java.security.Provider bc = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+        PublicKey mlDsa = KeyFactory.getInstance("ML-DSA", bc).generatePublic(new X509EncodedKeySpec(publicKey.blob("PublicKey")));
+        Signature verifier = Signature.getInstance("ML-DSA", bc); // pure ML-DSA, empty context, as AWS KMS signs RAW
+        verifier.initVerify(mlDsa);
+        verifier.update(Files.readAllBytes(message));
+        assertTrue(verifier.verify(signature), "Bouncy Castle verifies kms's ML-DSA signature");
+
+        Path sig = Files.write(dir.resolve("message.sig"), signature);
+        Kms.Result valid = kms.run("verify", "--key-id", "alias/pq", "--message", "fileb://message.bin",
+                "--signature", "fileb://" + sig, "--signing-algorithm", "ML_DSA_SHAKE_256");
+        assertEquals(0, valid.code(), valid.toString());
+        Kms.Result digest = kms.run("sign", "--key-id", "alias/pq", "--message", "fileb://message.bin", "--message-type", "DIGEST",
+                "--signing-algorithm", "ML_DSA_SHAKE_256");
+        assertEquals(2, digest.code(), digest.toString());
+    }
+
     // ---------------------------------------------------------------- RSA-OAEP
 
     @Test
