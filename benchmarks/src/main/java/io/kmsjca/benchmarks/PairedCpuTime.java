@@ -1,7 +1,5 @@
 package io.kmsjca.benchmarks;
 
-import io.kmsjca.keys.KeySpec;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -44,9 +42,9 @@ final class PairedCpuTime {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         List<Case> cases = new ArrayList<>();
         List<AutoCloseable> toClose = new ArrayList<>();
-        for (KeySpec spec : List.of(KeySpec.ECC_NIST_P256, KeySpec.RSA_2048, KeySpec.ECC_NIST_EDWARDS25519)) {
+        for (SignatureBenchmark.JdkKeyPair spec : SignatureBenchmark.JdkKeyPair.values()) {
             SignatureBenchmark b = new SignatureBenchmark();
-            b.spec = spec;
+            b.spec = spec.name();
             b.setUp();
             toClose.add(b::tearDown);
             cases.add(new Case("sign 1 KiB, Signature reused", spec.name(), b::jdkSign, b::kmsSign));
