@@ -456,7 +456,7 @@ public final class KeyPairs {
             case EC -> "EC";
             case EDDSA -> "Ed25519";
             case ML_DSA -> "ML-DSA";
-            case AES -> throw new InvalidKeyException(spec + " is not an asymmetric key spec");
+            case AES, HMAC -> throw new InvalidKeyException(spec + " is not an asymmetric key spec");
         };
         return KeyFactory.getInstance(algorithm, AsymmetricProviders.of(spec));
     }
@@ -468,7 +468,7 @@ public final class KeyPairs {
             case EC -> EC_PUBLIC_KEY.equals(oid) && curve(spec).oid().equals(id.getParameters());
             case EDDSA -> ED25519.equals(oid) && id.getParameters() == null;
             case ML_DSA -> mlDsaOid(spec).equals(oid) && id.getParameters() == null;
-            case AES -> false;
+            case AES, HMAC -> false;
         };
         if (!ok) {
             throw new InvalidKeyException("not a " + spec + " key: its algorithm is " + oid

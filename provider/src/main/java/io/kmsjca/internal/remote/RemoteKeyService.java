@@ -856,4 +856,40 @@ public final class RemoteKeyService implements KeyService {
     public void setCertificateChain(String key, List<java.security.cert.X509Certificate> chain) throws KeyStoreException {
         throw new UnsupportedOperationException("TODO #19");
     }
+
+    // ---------------------------------------------------------------- HMAC, import, random (#20: TODO)
+
+    @Override
+    public byte[] generateMac(String key, byte[] message, io.kmsjca.keys.MacAlgorithm algorithm)
+            throws GeneralSecurityException {
+        throw new UnsupportedOperationException("TODO #20");
+    }
+
+    @Override
+    public boolean verifyMac(String key, byte[] message, byte[] mac, io.kmsjca.keys.MacAlgorithm algorithm)
+            throws GeneralSecurityException {
+        throw new UnsupportedOperationException("TODO #20");
+    }
+
+    @Override
+    public byte[] generateRandom(int numberOfBytes) throws GeneralSecurityException {
+        throw new UnsupportedOperationException("TODO #20");
+    }
+
+    @Override
+    public io.kmsjca.keys.ImportParameters getParametersForImport(String key, io.kmsjca.keys.WrappingAlgorithm algorithm,
+            io.kmsjca.keys.KeySpec wrappingKeySpec) throws GeneralSecurityException {
+        throw new UnsupportedOperationException("TODO #20");
+    }
+
+    @Override
+    public void importKeyMaterial(String key, byte[] importToken, byte[] encryptedKeyMaterial,
+            io.kmsjca.keys.ExpirationModel expirationModel, java.time.Instant validTo) throws GeneralSecurityException {
+        throw new UnsupportedOperationException("TODO #20");
+    }
+
+    @Override
+    public void deleteImportedKeyMaterial(String key) throws KeyStoreException {
+        throw new UnsupportedOperationException("TODO #20");
+    }
 }
