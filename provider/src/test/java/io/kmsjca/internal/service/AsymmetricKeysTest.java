@@ -111,6 +111,7 @@ class AsymmetricKeysTest {
             case ECC_NIST_P521 -> List.of(SigningAlgorithm.ECDSA_SHA_512);
             case ML_DSA_44, ML_DSA_65, ML_DSA_87 -> List.of(SigningAlgorithm.ML_DSA_SHAKE_256);
             case ECC_NIST_EDWARDS25519 -> List.of(SigningAlgorithm.ED25519_SHA_512, SigningAlgorithm.ED25519_PH_SHA_512);
+            case HMAC_224, HMAC_256, HMAC_384, HMAC_512 -> List.of();
             case SYMMETRIC_DEFAULT -> throw new AssertionError();
         };
     }
