@@ -454,7 +454,7 @@ public final class MasterKey {
     /** Asymmetric and HMAC keys have one version for life, as in AWS KMS: {@code what} is refused. */
     private void refuseIfSingleVersion(String what) {
         if (isSingleVersion()) {
-            throw new TransitionRefused("key " + displayName() + " is a " + keySpec + " key: it cannot be " + what
+            throw new TransitionRefused("key " + displayName() + " is a " + keySpec + " key: it cannot " + what
                     + "; " + (isHmac() ? "HMAC" : "asymmetric") + " keys have one version for life (they do not rotate,"
                     + " as in AWS KMS)");
         }
