@@ -2,11 +2,14 @@ package io.kmsjca.server;
 
 import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyService;
+import io.kmsjca.keys.KeyUsage;
 import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.KmsPrivateKeyHandle;
 import io.kmsjca.provider.KmsProvider;
 
 import java.security.KeyStoreException;
 import java.security.Provider;
+import java.util.Optional;
 
 /** What every group of operations works with: the key service, the ARNs of this server, and the provider. */
 final class OperationContext {
@@ -40,5 +43,43 @@ final class OperationContext {
     /** The handle of the key {@code resolved} names, as {@code KeyStore.getKey} on the store's view would return it. */
     KmsKeyHandle handle(String resolved) throws KeyStoreException {
         return service.findKey(resolved).orElseThrow(() -> new KeyNotFoundException(resolved));
+    }
+
+    /** The asymmetric key {@code resolved} names, or empty when it names a symmetric key (or none). */
+    Optional<KmsPrivateKeyHandle> privateKey(String resolved) {
+        return service.findPrivateKey(resolved);
+    }
+
+    /**
+     * The handle of the symmetric key {@code resolved} names, for the operations of symmetric keys
+     * (Encrypt and Decrypt with SYMMETRIC_DEFAULT, data keys, ReEncrypt): an asymmetric key is
+     * AWS's InvalidKeyUsageException for {@code operation}.
+     */
+    KmsKeyHandle symmetricHandle(String resolved, String operation) throws KeyStoreException, KmsError {
+        Optional<KmsPrivateKeyHandle> pair = privateKey(resolved);
+        if (pair.isPresent()) {
+            throw KmsError.invalidKeyUsage(operation + " needs a symmetric ENCRYPT_DECRYPT key; key " + pair.get().keyId()
+                    + " is " + pair.get().keySpec() + " / " + pair.get().keyUsage());
+        }
+        return handle(resolved);
+    }
+
+    /**
+     * The asymmetric key {@code resolved} names, which must have {@code usage}: a symmetric key, or
+     * another usage, is InvalidKeyUsageException; no key at all NotFoundException.
+     */
+    KmsPrivateKeyHandle privateKey(String resolved, KeyUsage usage, String operation) throws KeyStoreException, KmsError {
+        Optional<KmsPrivateKeyHandle> pair = privateKey(resolved);
+        if (pair.isEmpty()) {
+            KmsKeyHandle symmetric = handle(resolved); // NotFoundException when there is no key at all
+            throw KmsError.invalidKeyUsage(operation + " needs an asymmetric " + usage + " key; key " + symmetric.keyId()
+                    + " is SYMMETRIC_DEFAULT / ENCRYPT_DECRYPT");
+        }
+        KmsPrivateKeyHandle key = pair.get();
+        if (key.keyUsage() != usage) {
+            throw KmsError.invalidKeyUsage(operation + " needs a " + usage + " key; key " + key.keyId() + " is "
+                    + key.keySpec() + " / " + key.keyUsage());
+        }
+        return key;
     }
 }
