@@ -6,17 +6,15 @@ import io.kmsjca.keys.EncryptionAlgorithm;
 import io.kmsjca.keys.KeyAgreementAlgorithm;
 import io.kmsjca.keys.KeySpec;
 import io.kmsjca.keys.KeyUsage;
-import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KmsPrivateKeyHandle;
 import io.kmsjca.keys.MessageType;
 import io.kmsjca.keys.SigningAlgorithm;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 
-import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
-import java.security.SignatureException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import static io.kmsjca.server.Shapes.map;
@@ -25,9 +23,10 @@ import static io.kmsjca.server.Shapes.map;
  * The operations of asymmetric keys (issue #19), over the key service's methods: Sign, Verify,
  * GetPublicKey, DeriveSharedSecret, GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext,
  * and Encrypt and Decrypt with an RSA ENCRYPT_DECRYPT key ({@link CryptoOperations} hands those
- * over). The key's usage and the algorithm are checked here first, so the refusals are AWS's
- * ({@code InvalidKeyUsageException}); the key service checks them again, with state and policy, and
- * audits. Every base64 member is bounded before it is decoded; secrets are wiped once encoded.
+ * over). What AWS refuses about the key's type, usage or the algorithm is known from the key's spec
+ * and usage ({@link KeyUse}) and answered as AWS's {@code InvalidKeyUsageException}; the key service
+ * is still called, checks state and policy, and audits. Every base64 member is bounded before it
+ * is decoded; secrets are wiped once encoded.
  */
 final class AsymmetricOperations {
 
@@ -58,17 +57,10 @@ final class AsymmetricOperations {
         refuseDryRun(r);
         byte[] message = r.blob("Message", MessageType.MAX_RAW_BYTES);
         MessageType type = messageType(r);
-        KmsPrivateKeyHandle key = kms.privateKey(resolved, KeyUsage.SIGN_VERIFY, "Sign");
-        SigningAlgorithm algorithm = signingAlgorithm(r, key);
-        byte[] signature;
-        try {
-            signature = kms.service().sign(resolved, message, type, algorithm);
-        } catch (SignatureException e) {
-            throw KmsError.validation(e.getMessage());
-        } catch (InvalidAlgorithmParameterException e) {
-            throw KmsError.invalidKeyUsage(e.getMessage());
-        }
-        return map("KeyId", kms.ids().keyArn(key.keyId()), "Signature", base64(signature),
+        SigningAlgorithm algorithm = named(SigningAlgorithm.class, "SigningAlgorithm", r.requiredString("SigningAlgorithm", 64));
+        KeyUse use = signing(KeyUse.of(kms, resolved).needs(KeyUsage.SIGN_VERIFY, "Sign"), algorithm);
+        byte[] signature = use.call(() -> kms.service().sign(resolved, message, type, algorithm), s -> { });
+        return map("KeyId", kms.ids().keyArn(use.keyId()), "Signature", base64(signature),
                 "SigningAlgorithm", algorithm.name());
     }
 
@@ -78,30 +70,23 @@ final class AsymmetricOperations {
         byte[] message = r.blob("Message", MessageType.MAX_RAW_BYTES);
         byte[] signature = r.blob("Signature", MAX_SIGNATURE_BYTES);
         MessageType type = messageType(r);
-        KmsPrivateKeyHandle key = kms.privateKey(resolved, KeyUsage.SIGN_VERIFY, "Verify");
-        SigningAlgorithm algorithm = signingAlgorithm(r, key);
-        boolean valid;
-        try {
-            valid = kms.service().verify(resolved, message, type, signature, algorithm);
-        } catch (SignatureException e) {
-            throw KmsError.validation(e.getMessage());
-        } catch (InvalidAlgorithmParameterException e) {
-            throw KmsError.invalidKeyUsage(e.getMessage());
-        }
+        SigningAlgorithm algorithm = named(SigningAlgorithm.class, "SigningAlgorithm", r.requiredString("SigningAlgorithm", 64));
+        KeyUse use = signing(KeyUse.of(kms, resolved).needs(KeyUsage.SIGN_VERIFY, "Verify"), algorithm);
+        boolean valid = use.call(() -> kms.service().verify(resolved, message, type, signature, algorithm), v -> { });
         if (!valid) {
             throw KmsError.kmsInvalidSignature("the signature is not valid for this message, key and algorithm");
         }
-        return map("KeyId", kms.ids().keyArn(key.keyId()), "SignatureValid", true, "SigningAlgorithm", algorithm.name());
+        return map("KeyId", kms.ids().keyArn(use.keyId()), "SignatureValid", true, "SigningAlgorithm", algorithm.name());
     }
 
+    /** GetPublicKey; of a symmetric key, AWS's UnsupportedOperationException. */
     private Map<String, Object> getPublicKey(JsonInput r) throws Exception {
         String resolved = kms.key(r, "KeyId");
-        KmsPrivateKeyHandle key = kms.privateKey(resolved).orElse(null);
-        if (key == null) {
-            KmsKeyHandle symmetric = kms.handle(resolved); // NotFoundException when there is no key at all
-            throw KmsError.unsupported("key " + symmetric.keyId() + " is a symmetric key: it has no public key");
-        }
-        byte[] der = kms.service().getPublicKey(resolved).getEncoded();
+        KeyUse found = KeyUse.of(kms, resolved);
+        KeyUse use = found.unless(found.pair() != null,
+                KmsError.unsupported("key " + found.keyId() + " is a symmetric key: it has no public key"));
+        byte[] der = use.call(() -> kms.service().getPublicKey(resolved), k -> { }).getEncoded();
+        KmsPrivateKeyHandle key = use.pair();
         return map("KeyId", kms.ids().keyArn(key.keyId()), "PublicKey", base64(der),
                 "CustomerMasterKeySpec", key.keySpec().name(), "KeySpec", key.keySpec().name(),
                 "KeyUsage", key.keyUsage().name(),
@@ -114,21 +99,23 @@ final class AsymmetricOperations {
         String resolved = kms.key(r, "KeyId");
         refuseDryRun(r);
         r.refuse("Recipient", ": no Nitro enclave attestation here");
-        String algorithmName = r.requiredString("KeyAgreementAlgorithm", 64);
-        KeyAgreementAlgorithm algorithm = named(KeyAgreementAlgorithm.class, "KeyAgreementAlgorithm", algorithmName);
+        KeyAgreementAlgorithm algorithm = named(KeyAgreementAlgorithm.class, "KeyAgreementAlgorithm",
+                r.requiredString("KeyAgreementAlgorithm", 64));
         byte[] peer = r.blob("PublicKey", MAX_PUBLIC_KEY_BYTES);
-        KmsPrivateKeyHandle key = kms.privateKey(resolved, KeyUsage.KEY_AGREEMENT, "DeriveSharedSecret");
-        if (!KeyAgreementAlgorithm.forKey(key.keySpec(), key.keyUsage()).contains(algorithm)) {
-            throw KmsError.invalidKeyUsage("KeyAgreementAlgorithm " + algorithm + " is not one of key " + key.keyId() + "'s");
+        KeyUse use = KeyUse.of(kms, resolved).needs(KeyUsage.KEY_AGREEMENT, "DeriveSharedSecret");
+        KmsPrivateKeyHandle key = use.pair();
+        if (!use.refused()) {
+            use = use.unless(KeyAgreementAlgorithm.forKey(key.keySpec(), key.keyUsage()).contains(algorithm),
+                    KmsError.invalidKeyUsage("KeyAgreementAlgorithm " + algorithm + " is not one of key " + key.keyId() + "'s"));
+            try {
+                KeyPairs.decodePublic(key.keySpec(), peer); // a peer key not of the key's curve is the caller's error
+            } catch (InvalidKeyException e) {
+                throw KmsError.validation("PublicKey is not a " + key.keySpec() + " public key (X.509 SubjectPublicKeyInfo DER)");
+            }
         }
+        byte[] secret = use.call(() -> kms.service().deriveSharedSecret(resolved, algorithm, peer), s -> Arrays.fill(s, (byte) 0));
         try {
-            KeyPairs.decodePublic(key.keySpec(), peer); // a peer key that is not of the key's curve is the caller's error
-        } catch (InvalidKeyException e) {
-            throw KmsError.validation("PublicKey is not a " + key.keySpec() + " public key (X.509 SubjectPublicKeyInfo DER)");
-        }
-        byte[] secret = kms.service().deriveSharedSecret(resolved, algorithm, peer);
-        try {
-            return map("KeyId", kms.ids().keyArn(key.keyId()), "SharedSecret", base64(secret),
+            return map("KeyId", kms.ids().keyArn(use.keyId()), "SharedSecret", base64(secret),
                     "KeyAgreementAlgorithm", algorithm.name(), "KeyOrigin", "AWS_KMS");
         } finally {
             Arrays.fill(secret, (byte) 0);
@@ -145,41 +132,43 @@ final class AsymmetricOperations {
         }
         Map<String, String> context = r.stringMap("EncryptionContext");
         new KmsEncryptionContextSpec(context); // the provider's bounds, as a ValidationException
-        KmsKeyHandle key = kms.symmetricHandle(resolved, withPlaintext ? "GenerateDataKeyPair" : "GenerateDataKeyPairWithoutPlaintext");
-        DataKeyPair pair = kms.service().generateDataKeyPair(resolved, pairSpec, context, withPlaintext);
+        KeyUse use = KeyUse.of(kms, resolved).needsSymmetric(withPlaintext ? "GenerateDataKeyPair" : "GenerateDataKeyPairWithoutPlaintext");
+        DataKeyPair pair = use.call(() -> kms.service().generateDataKeyPair(resolved, pairSpec, context, withPlaintext),
+                DataKeyPair::wipe);
         try {
             return map("PrivateKeyCiphertextBlob", base64(pair.privateKeyCiphertext()),
                     "PrivateKeyPlaintext", withPlaintext && pair.privateKeyPlaintext() != null ? base64(pair.privateKeyPlaintext()) : null,
-                    "PublicKey", base64(pair.publicKey()), "KeyId", kms.ids().keyArn(key.keyId()),
+                    "PublicKey", base64(pair.publicKey()), "KeyId", kms.ids().keyArn(use.keyId()),
                     "KeyPairSpec", pair.keyPairSpec().name());
         } finally {
             pair.wipe();
         }
     }
 
-    /** Encrypt with an RSA ENCRYPT_DECRYPT key: RSA-OAEP under its public key; no encryption context (AWS has none for it). */
-    Map<String, Object> encrypt(JsonInput r, String resolved, KmsPrivateKeyHandle key, byte[] plaintext) throws Exception {
-        EncryptionAlgorithm algorithm = rsaAlgorithm(r, key, "Encrypt");
-        int max = maxOaepPlaintext(key.keySpec(), algorithm);
-        if (plaintext.length > max) {
-            throw KmsError.validation("Plaintext is " + plaintext.length + " bytes; " + algorithm + " with a " + key.keySpec()
-                    + " key encrypts at most " + max);
+    /** Encrypt with an RSA key: RSA-OAEP under its public key; no encryption context (AWS has none for it). */
+    Map<String, Object> encrypt(JsonInput r, String resolved, byte[] plaintext) throws Exception {
+        KeyUse use = encryption(r, resolved, "Encrypt");
+        EncryptionAlgorithm algorithm = encryptionAlgorithm(r);
+        if (!use.refused()) {
+            int max = maxOaepPlaintext(use.pair().keySpec(), algorithm);
+            if (plaintext.length > max) {
+                throw KmsError.validation("Plaintext is " + plaintext.length + " bytes; " + algorithm + " with a "
+                        + use.pair().keySpec() + " key encrypts at most " + max);
+            }
         }
-        byte[] ciphertext = kms.service().encrypt(resolved, plaintext, algorithm);
-        return map("CiphertextBlob", base64(ciphertext), "KeyId", kms.ids().keyArn(key.keyId()),
+        byte[] ciphertext = use.call(() -> kms.service().encrypt(resolved, plaintext, algorithm), c -> { });
+        return map("CiphertextBlob", base64(ciphertext), "KeyId", kms.ids().keyArn(use.keyId()),
                 "EncryptionAlgorithm", algorithm.name());
     }
 
-    /** Decrypt with an RSA ENCRYPT_DECRYPT key (the request's KeyId, which AWS requires for it). */
-    Map<String, Object> decrypt(JsonInput r, String resolved, KmsPrivateKeyHandle key) throws Exception {
-        EncryptionAlgorithm algorithm = rsaAlgorithm(r, key, "Decrypt");
+    /** Decrypt with an RSA key, which the request's KeyId names (AWS requires it: the ciphertext names no key). */
+    Map<String, Object> decrypt(JsonInput r, String resolved) throws Exception {
+        KeyUse use = encryption(r, resolved, "Decrypt");
+        EncryptionAlgorithm algorithm = encryptionAlgorithm(r);
         byte[] ciphertext = r.blob("CiphertextBlob", MAX_RSA_CIPHERTEXT_BYTES);
-        if (ciphertext.length != key.keySpec().bits() / 8) {
-            throw KmsError.invalidCiphertext("the ciphertext is not a valid ciphertext of this service");
-        }
-        byte[] plaintext = kms.service().decrypt(resolved, ciphertext, algorithm);
+        byte[] plaintext = use.call(() -> kms.service().decrypt(resolved, ciphertext, algorithm), p -> Arrays.fill(p, (byte) 0));
         try {
-            return map("KeyId", kms.ids().keyArn(key.keyId()), "Plaintext", base64(plaintext),
+            return map("KeyId", kms.ids().keyArn(use.keyId()), "Plaintext", base64(plaintext),
                     "EncryptionAlgorithm", algorithm.name());
         } finally {
             Arrays.fill(plaintext, (byte) 0);
@@ -192,33 +181,34 @@ final class AsymmetricOperations {
         return spec.bits() / 8 - 2 * hashLength - 2;
     }
 
-    /** The request's EncryptionAlgorithm for an RSA key: required in effect, since AWS's default (SYMMETRIC_DEFAULT) is not one. */
-    private static EncryptionAlgorithm rsaAlgorithm(JsonInput r, KmsPrivateKeyHandle key, String operation) throws KmsError {
-        if (key.keyUsage() != KeyUsage.ENCRYPT_DECRYPT) {
-            throw KmsError.invalidKeyUsage(operation + " needs an ENCRYPT_DECRYPT key; key " + key.keyId() + " is "
-                    + key.keySpec() + " / " + key.keyUsage());
-        }
-        String name = r.string("EncryptionAlgorithm", 64);
-        EncryptionAlgorithm algorithm = name == null ? EncryptionAlgorithm.SYMMETRIC_DEFAULT
-                : named(EncryptionAlgorithm.class, "EncryptionAlgorithm", name);
-        if (!EncryptionAlgorithm.forKey(key.keySpec(), key.keyUsage()).contains(algorithm)) {
-            throw KmsError.invalidKeyUsage("EncryptionAlgorithm " + algorithm + " is not supported by a " + key.keySpec()
-                    + " key: use one of " + EncryptionAlgorithm.forKey(key.keySpec(), key.keyUsage()));
-        }
+    /** An RSA ENCRYPT_DECRYPT key's use with the request's EncryptionAlgorithm (AWS's default, SYMMETRIC_DEFAULT, is not one). */
+    private KeyUse encryption(JsonInput r, String resolved, String operation) throws Exception {
         if (r.has("EncryptionContext")) {
-            throw KmsError.validation("an encryption context is for symmetric keys only; key " + key.keyId() + " is " + key.keySpec());
+            throw KmsError.validation("an encryption context is for symmetric keys only; an asymmetric key takes none");
         }
-        return algorithm;
+        KeyUse use = KeyUse.of(kms, resolved).needs(KeyUsage.ENCRYPT_DECRYPT, operation);
+        if (use.refused()) {
+            return use;
+        }
+        EncryptionAlgorithm algorithm = encryptionAlgorithm(r);
+        List<EncryptionAlgorithm> allowed = EncryptionAlgorithm.forKey(use.pair().keySpec(), use.pair().keyUsage());
+        return use.unless(allowed.contains(algorithm), KmsError.invalidKeyUsage("EncryptionAlgorithm " + algorithm
+                + " is not supported by a " + use.pair().keySpec() + " key: use one of " + allowed));
     }
 
-    /** The request's SigningAlgorithm (required): one AWS names, and one of the key's, else InvalidKeyUsageException. */
-    private static SigningAlgorithm signingAlgorithm(JsonInput r, KmsPrivateKeyHandle key) throws KmsError {
-        SigningAlgorithm algorithm = named(SigningAlgorithm.class, "SigningAlgorithm", r.requiredString("SigningAlgorithm", 64));
-        if (!SigningAlgorithm.forKey(key.keySpec(), key.keyUsage()).contains(algorithm)) {
-            throw KmsError.invalidKeyUsage("SigningAlgorithm " + algorithm + " is not supported by a " + key.keySpec()
-                    + " key: use one of " + SigningAlgorithm.forKey(key.keySpec(), key.keyUsage()));
+    private static EncryptionAlgorithm encryptionAlgorithm(JsonInput r) throws KmsError {
+        String name = r.string("EncryptionAlgorithm", 64);
+        return name == null ? EncryptionAlgorithm.SYMMETRIC_DEFAULT : named(EncryptionAlgorithm.class, "EncryptionAlgorithm", name);
+    }
+
+    /** A signing use, refused unless {@code algorithm} is one of the key's. */
+    private static KeyUse signing(KeyUse use, SigningAlgorithm algorithm) {
+        if (use.refused()) {
+            return use;
         }
-        return algorithm;
+        List<SigningAlgorithm> allowed = SigningAlgorithm.forKey(use.pair().keySpec(), use.pair().keyUsage());
+        return use.unless(allowed.contains(algorithm), KmsError.invalidKeyUsage("SigningAlgorithm " + algorithm
+                + " is not supported by a " + use.pair().keySpec() + " key: use one of " + allowed));
     }
 
     /** MessageType: RAW when absent. */

@@ -3,7 +3,6 @@ package io.kmsjca.server;
 import io.kmsjca.internal.crypto.KmsRandom;
 import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.keys.KmsKeyHandle;
-import io.kmsjca.keys.KmsPrivateKeyHandle;
 import io.kmsjca.provider.KmsDataKey;
 import io.kmsjca.provider.KmsDataKeySpec;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
@@ -14,7 +13,6 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import static io.kmsjca.server.Shapes.SYMMETRIC_DEFAULT;
@@ -54,9 +52,8 @@ final class CryptoOperations {
         refuseDryRun(r);
         byte[] plaintext = r.blob("Plaintext", MAX_PLAINTEXT_BYTES);
         try {
-            Optional<KmsPrivateKeyHandle> pair = kms.privateKey(resolved);
-            if (pair.isPresent()) {
-                return asymmetric.encrypt(r, resolved, pair.get(), plaintext);
+            if (kms.privateKey(resolved).isPresent() || rsaAlgorithm(r.string("EncryptionAlgorithm", 64))) {
+                return asymmetric.encrypt(r, resolved, plaintext); // an RSA key, or RSA's algorithm with another key: refused there
             }
             KmsKeyHandle key = kms.handle(resolved);
             algorithm(r, "EncryptionAlgorithm");
@@ -76,9 +73,8 @@ final class CryptoOperations {
         if (r.has("KeyId")) {
             // an RSA ciphertext names no key: AWS requires the KeyId of an asymmetric key
             String resolved = kms.key(r, "KeyId");
-            Optional<KmsPrivateKeyHandle> pair = kms.privateKey(resolved);
-            if (pair.isPresent()) {
-                return asymmetric.decrypt(r, resolved, pair.get());
+            if (kms.privateKey(resolved).isPresent() || rsaAlgorithm(r.string("EncryptionAlgorithm", 64))) {
+                return asymmetric.decrypt(r, resolved);
             }
         } else if (rsaAlgorithm(r.string("EncryptionAlgorithm", 64))) {
             throw KmsError.validation("KeyId is required to decrypt with an asymmetric key (EncryptionAlgorithm "

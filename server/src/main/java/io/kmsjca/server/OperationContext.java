@@ -2,7 +2,6 @@ package io.kmsjca.server;
 
 import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyService;
-import io.kmsjca.keys.KeyUsage;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KmsPrivateKeyHandle;
 import io.kmsjca.provider.KmsProvider;
@@ -62,24 +61,5 @@ final class OperationContext {
                     + " is " + pair.get().keySpec() + " / " + pair.get().keyUsage());
         }
         return handle(resolved);
-    }
-
-    /**
-     * The asymmetric key {@code resolved} names, which must have {@code usage}: a symmetric key, or
-     * another usage, is InvalidKeyUsageException; no key at all NotFoundException.
-     */
-    KmsPrivateKeyHandle privateKey(String resolved, KeyUsage usage, String operation) throws KeyStoreException, KmsError {
-        Optional<KmsPrivateKeyHandle> pair = privateKey(resolved);
-        if (pair.isEmpty()) {
-            KmsKeyHandle symmetric = handle(resolved); // NotFoundException when there is no key at all
-            throw KmsError.invalidKeyUsage(operation + " needs an asymmetric " + usage + " key; key " + symmetric.keyId()
-                    + " is SYMMETRIC_DEFAULT / ENCRYPT_DECRYPT");
-        }
-        KmsPrivateKeyHandle key = pair.get();
-        if (key.keyUsage() != usage) {
-            throw KmsError.invalidKeyUsage(operation + " needs a " + usage + " key; key " + key.keyId() + " is "
-                    + key.keySpec() + " / " + key.keyUsage());
-        }
-        return key;
     }
 }
