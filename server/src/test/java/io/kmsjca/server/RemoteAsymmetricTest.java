@@ -30,6 +30,8 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
 import java.io.ByteArrayOutputStream;
 import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
@@ -45,6 +47,7 @@ import java.security.KeyStoreException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.Security;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.security.interfaces.ECKey;
@@ -52,6 +55,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.List;
@@ -169,6 +173,61 @@ class RemoteAsymmetricTest {
         assertTrue(remote.verify("signer", MESSAGE, MessageType.RAW, signature, SigningAlgorithm.ECDSA_SHA_256));
         assertFalse(remote.verify("signer", "another".getBytes(StandardCharsets.UTF_8), MessageType.RAW, signature,
                 SigningAlgorithm.ECDSA_SHA_256));
+    }
+
+    /**
+     * The standard JCA names with no provider named: delayed provider selection passes the server's
+     * handle to KMS (the JDK's providers refuse it), whose services send Sign, Decrypt and
+     * DeriveSharedSecret; the JDK checks every result with the public key.
+     */
+    @Test
+    void theJcaServices_withoutAProviderName_useTheServersKeys() throws Exception {
+        KmsPrivateKeyHandle ec = createKeyPair("ec-signer", KeySpec.ECC_NIST_P256, KeyUsage.SIGN_VERIFY);
+        KmsPrivateKeyHandle rsa = createKeyPair("rsa-signer", KeySpec.RSA_2048, KeyUsage.SIGN_VERIFY);
+        KmsPrivateKeyHandle inbox = createKeyPair("inbox", KeySpec.RSA_3072, KeyUsage.ENCRYPT_DECRYPT);
+        KmsPrivateKeyHandle agree = createKeyPair("agree", KeySpec.ECC_NIST_P256, KeyUsage.KEY_AGREEMENT);
+        boolean added = Security.addProvider(new KmsProvider()) > 0; // after the JDK's: KMS only for its handles
+        try {
+            int from = fixture.audit.size();
+            Signature ecdsa = Signature.getInstance("SHA256withECDSA");
+            ecdsa.initSign(ec);
+            ecdsa.update(MESSAGE);
+            byte[] signature = ecdsa.sign();
+            assertEquals("KMS", ecdsa.getProvider().getName());
+            assertTrue(jdkVerifies("SHA256withECDSA", ec.publicKey(), MESSAGE, signature));
+            assertEquals(1, fixture.eventsSince(from).stream().filter(e -> e.operation() == AuditOperation.SIGN
+                    && e.outcome() == AuditOutcome.SUCCESS && ec.keyId().toString().equals(e.keyId())).count());
+
+            Signature pkcs1 = Signature.getInstance("SHA256withRSA");
+            pkcs1.initSign(rsa);
+            pkcs1.update(MESSAGE);
+            assertTrue(jdkVerifies("SHA256withRSA", rsa.publicKey(), MESSAGE, pkcs1.sign()));
+
+            byte[] secret = "a session key of 32 bytes, fine.".getBytes(StandardCharsets.US_ASCII);
+            Cipher toInbox = Cipher.getInstance("RSA/ECB/OAEPWithSHA-256AndMGF1Padding", "SunJCE");
+            toInbox.init(Cipher.ENCRYPT_MODE, inbox.publicKey(), new OAEPParameterSpec("SHA-256", "MGF1",
+                    MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+            byte[] ciphertext = toInbox.doFinal(secret);
+            Cipher fromInbox = Cipher.getInstance("RSA/ECB/OAEPWithSHA-256AndMGF1Padding");
+            fromInbox.init(Cipher.DECRYPT_MODE, inbox, new OAEPParameterSpec("SHA-256", "MGF1",
+                    MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+            assertArrayEquals(secret, fromInbox.doFinal(ciphertext));
+
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair peer = g.generateKeyPair();
+            KeyAgreement mine = KeyAgreement.getInstance("ECDH");
+            mine.init(agree);
+            mine.doPhase(peer.getPublic(), true);
+            KeyAgreement theirs = KeyAgreement.getInstance("ECDH", "SunEC");
+            theirs.init(peer.getPrivate());
+            theirs.doPhase(agree.publicKey(), true);
+            assertArrayEquals(theirs.generateSecret(), mine.generateSecret());
+        } finally {
+            if (added) {
+                Security.removeProvider("KMS");
+            }
+        }
     }
 
     @Test
