@@ -161,6 +161,39 @@ class KmsServerAsymmetricTest {
         assertFalse(jdkVerifies("SHA256withRSA", pub, MESSAGE, pss));
     }
 
+    /**
+     * ML-DSA-87 (the longest signature Verify takes, 4627 bytes) and Ed25519 (served as AWS's
+     * ECC_NIST_EDWARDS25519), which this SDK version names only as strings: Bouncy Castle and the JDK
+     * verify what the server signs, and the server's Verify agrees.
+     */
+    @Test
+    void mlDsaAndEd25519Keys_signRawMessages_thatBouncyCastleAndTheJdkVerify() throws Exception {
+        for (String[] c : new String[][]{{"ML_DSA_87", "ML_DSA_SHAKE_256", "ML-DSA"}, {"ECC_NIST_EDWARDS25519", "ED25519_SHA_512", "Ed25519"}}) {
+            KeyMetadata m = createKey(c[0], "SIGN_VERIFY");
+            assertEquals(c[0], m.keySpecAsString());
+            byte[] der = kms.getPublicKey(b -> b.keyId(m.keyId())).publicKey().asByteArray();
+            java.security.Provider bc = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+            PublicKey pub = KeyFactory.getInstance(c[2], bc).generatePublic(new X509EncodedKeySpec(der));
+            SignResponse r = kms.sign(b -> b.keyId(m.keyId()).message(SdkBytes.fromByteArray(MESSAGE)).messageType(MessageType.RAW)
+                    .signingAlgorithm(c[1]));
+            assertEquals(c[1], r.signingAlgorithmAsString());
+            byte[] signature = r.signature().asByteArray();
+            if (c[0].equals("ML_DSA_87")) {
+                assertEquals(4627, signature.length);
+            }
+            Signature verifier = Signature.getInstance(c[2], bc);
+            verifier.initVerify(pub);
+            verifier.update(MESSAGE);
+            assertTrue(verifier.verify(signature), c[0]);
+            assertTrue(kms.verify(b -> b.keyId(m.keyId()).message(SdkBytes.fromByteArray(MESSAGE)).messageType(MessageType.RAW)
+                    .signature(SdkBytes.fromByteArray(signature)).signingAlgorithm(c[1])).signatureValid(), c[0]);
+            byte[] other = "another order".getBytes(StandardCharsets.UTF_8);
+            refused(KmsInvalidSignatureException.class, "KMSInvalidSignatureException", () -> kms.verify(b -> b.keyId(m.keyId())
+                    .message(SdkBytes.fromByteArray(other)).messageType(MessageType.RAW)
+                    .signature(SdkBytes.fromByteArray(signature)).signingAlgorithm(c[1])));
+        }
+    }
+
     @Test
     void verify_isTrueForAValidSignature_andKmsInvalidSignatureOtherwise() throws Exception {
         KeyMetadata m = createKey("ECC_NIST_P256", "SIGN_VERIFY");
