@@ -365,9 +365,12 @@ class KmsServerAsymmetricTest {
                 .message(digest).messageType(MessageType.DIGEST).signingAlgorithm(SigningAlgorithmSpec.RSASSA_PSS_SHA_256)));
         refused(InvalidKeyUsageException.class, "InvalidKeyUsageException", () -> kms.sign(b -> b.keyId(p256.keyId())
                 .message(digest).messageType(MessageType.DIGEST).signingAlgorithm(SigningAlgorithmSpec.ECDSA_SHA_384)));
-        // an ENCRYPT_DECRYPT key does not sign; a symmetric key neither
+        // an ENCRYPT_DECRYPT key does not sign, and the key service audits the refusal; a symmetric key neither
+        int from = fixture.audit.size();
         refused(InvalidKeyUsageException.class, "InvalidKeyUsageException", () -> kms.sign(b -> b.keyId(rsaEncrypt.keyId())
                 .message(digest).messageType(MessageType.DIGEST).signingAlgorithm(SigningAlgorithmSpec.RSASSA_PSS_SHA_256)));
+        assertTrue(fixture.eventsSince(from).stream().anyMatch(e -> e.operation() == AuditOperation.SIGN
+                && e.outcome() != AuditOutcome.SUCCESS && rsaEncrypt.keyId().equals(e.keyId())), fixture.eventsSince(from).toString());
         refused(InvalidKeyUsageException.class, "InvalidKeyUsageException", () -> kms.sign(b -> b.keyId(aes)
                 .message(digest).messageType(MessageType.DIGEST).signingAlgorithm(SigningAlgorithmSpec.ECDSA_SHA_256)));
         // a signing key does not encrypt, and is no data key's wrapping key
