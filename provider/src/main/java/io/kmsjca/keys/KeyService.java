@@ -159,7 +159,11 @@ public interface KeyService extends AutoCloseable {
     /** {@link #retireAuditLog(Path, String)} for a log written on this host. */
     boolean retireAuditLog(Path log) throws IOException;
 
-    /** A handle on the key an alias (or {@code alias/NAME}) or a key id names, if there is one. */
+    /**
+     * A handle on the key an alias (or {@code alias/NAME}) or a key id names, if there is one. For
+     * an asymmetric key KMSWrap, envelopes and data keys refuse the handle ({@code InvalidKeyException}
+     * naming its spec and usage): use {@link #findPrivateKey}.
+     */
     Optional<KmsKeyHandle> findKey(String aliasOrKeyId);
 
     /** KMS DescribeKey: everything about a key but its material. */

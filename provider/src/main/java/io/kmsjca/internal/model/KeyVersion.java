@@ -45,6 +45,8 @@ public final class KeyVersion {
     private final VersionState state;
     private final Instant stateDate;
     private final SecretBytes material;
+    /** The key pair of an asymmetric key's version; null for AES material and for ended versions. */
+    private final KeyPairMaterial pair;
     private final AtomicLong wraps;
     private volatile long persistedWraps;
     private final AtomicReference<WrapSession> session = new AtomicReference<>();
@@ -52,15 +54,22 @@ public final class KeyVersion {
 
     /** An active version holding {@code material} (copied; the caller wipes its own). */
     public KeyVersion(int number, Instant created, KeyOrigin origin, RotationReason reason, byte[] material, long wraps) {
-        this(number, created, origin, reason, VersionState.ACTIVE, null, checkMaterial(material), wraps);
+        this(number, created, origin, reason, VersionState.ACTIVE, null, checkMaterial(material), null, wraps);
+    }
+
+    /** An active version of an asymmetric key, holding {@code pair} (its only version: such keys do not rotate). */
+    public KeyVersion(int number, Instant created, KeyOrigin origin, RotationReason reason, KeyPairMaterial pair,
+                      long uses) {
+        this(number, created, origin, reason, VersionState.ACTIVE, null, null, Objects.requireNonNull(pair, "pair"), uses);
     }
 
     private KeyVersion(int number, Instant created, KeyOrigin origin, RotationReason reason, VersionState state,
-                       Instant stateDate, SecretBytes material, long wraps) {
+                       Instant stateDate, SecretBytes material, KeyPairMaterial pair, long wraps) {
         if (number < 1) {
             throw new IllegalArgumentException("key version must be 1 or more, was " + number);
         }
-        if ((state == VersionState.ACTIVE) != (material != null) || (state == VersionState.ACTIVE) != (stateDate == null)) {
+        boolean holds = material != null || pair != null;
+        if ((state == VersionState.ACTIVE) != holds || (state == VersionState.ACTIVE) != (stateDate == null)) {
             throw new IllegalArgumentException("an active version has material and no state date; others neither");
         }
         this.number = number;
@@ -70,6 +79,7 @@ public final class KeyVersion {
         this.state = state;
         this.stateDate = stateDate;
         this.material = material;
+        this.pair = pair;
         this.wraps = new AtomicLong(wraps);
         this.persistedWraps = wraps;
     }
@@ -77,7 +87,7 @@ public final class KeyVersion {
     /** A version read back without material (revoked or destroyed). */
     public static KeyVersion withoutMaterial(int number, Instant created, KeyOrigin origin, RotationReason reason,
                                       VersionState state, Instant stateDate, long wraps) {
-        return new KeyVersion(number, created, origin, reason, state, stateDate, null, wraps);
+        return new KeyVersion(number, created, origin, reason, state, stateDate, null, null, wraps);
     }
 
     private static SecretBytes checkMaterial(byte[] material) {
@@ -134,14 +144,19 @@ public final class KeyVersion {
         return wraps.incrementAndGet();
     }
 
-    /** The material, for sealing into a record only; null unless active. The caller wipes it. */
+    /** The key pair of an asymmetric key's active version, else null. */
+    public KeyPairMaterial pair() {
+        return pair;
+    }
+
+    /** The AES material, for sealing into a record only; null unless an active AES version. The caller wipes it. */
     public byte[] materialCopy() {
         return material == null ? null : material.getEncoded();
     }
 
     /** Whether this object still holds live material in memory (tests of wiping). */
     public boolean holdsMaterial() {
-        return material != null && !material.isDestroyed();
+        return material != null && !material.isDestroyed() || pair != null && !pair.isWiped();
     }
 
     /**
@@ -150,7 +165,7 @@ public final class KeyVersion {
      * a failed write leaves a version the store still calls active usable here.
      */
     KeyVersion ended(VersionState next, Instant when) {
-        return new KeyVersion(number, created, origin, reason, next, when, null, wraps.get());
+        return new KeyVersion(number, created, origin, reason, next, when, null, null, wraps.get());
     }
 
     /** Tests only: sessions opened from now on end after {@code wraps} wraps (1 … {@link #MAX_WRAPS_PER_SESSION}). */
@@ -206,7 +221,8 @@ public final class KeyVersion {
 
     private SecretBytes liveMaterial() throws InvalidKeyException {
         if (material == null || material.isDestroyed()) {
-            throw new InvalidKeyException("key version " + number + " has no material (" + state.name().toLowerCase() + ")");
+            throw new InvalidKeyException("key version " + number + " has no AES material (" + (pair != null ? "a key pair"
+                    : state.name().toLowerCase()) + ")");
         }
         return material;
     }
@@ -222,6 +238,9 @@ public final class KeyVersion {
     public void wipe() {
         if (material != null) {
             material.destroy();
+        }
+        if (pair != null) {
+            pair.wipe();
         }
         session.set(null);
         for (int i = 0; i < UNWRAP_CACHE_SLOTS; i++) {

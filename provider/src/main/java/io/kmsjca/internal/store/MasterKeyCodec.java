@@ -1,6 +1,9 @@
 package io.kmsjca.internal.store;
 
+import io.kmsjca.internal.crypto.KeyPairs;
 import io.kmsjca.internal.model.AccessRules;
+import io.kmsjca.internal.model.CertificateChain;
+import io.kmsjca.internal.model.KeyPairMaterial;
 import io.kmsjca.internal.model.Aliases;
 import io.kmsjca.internal.policy.PolicyDocument;
 import io.kmsjca.keys.GrantOperation;
@@ -24,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,13 +38,19 @@ import java.util.UUID;
 
 /**
  * The plaintext of a sealed key record (docs/FORMAT.md, "Key record payload"). Writes version 2
- * for a key with the default policy and no grants (so a store without policies stays readable by
- * the previous release), version 3 otherwise; reads versions 1, 2 and 3. Only ever read after the record authenticated; every count and length
- * is still bounded.
+ * for a symmetric key with the default policy and no grants (so a store without policies stays
+ * readable by the previous release), version 3 for a symmetric key with a policy or grants, and
+ * version 4 for an asymmetric key (its key pair and certificate chain); reads versions 1 to 4.
+ * Only ever read after the record authenticated; every count and length is still bounded.
  */
 public final class MasterKeyCodec {
 
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
+    /** The version written for a symmetric key with a policy or grants. */
+    static final int VERSION_WITH_ACCESS = 3;
+    /** Bounds of an asymmetric version's material: PKCS#8 of RSA-4096 or ML-DSA-87 (with seed) fits with room. */
+    public static final int MAX_PRIVATE_KEY_BYTES = KeyPairs.MAX_PRIVATE_KEY_BYTES;
+    public static final int MAX_PUBLIC_KEY_BYTES = KeyPairs.MAX_PUBLIC_KEY_BYTES;
     /** The version written for a key with the default access rules: byte for byte what the previous release wrote. */
     static final int VERSION_WITHOUT_ACCESS = 2;
     /** Bounds of a grant's names and constraints in UTF-8 bytes: 50 grants at these fit a record beside the most versions. */
@@ -80,13 +90,14 @@ public final class MasterKeyCodec {
     /** The payload; the caller wipes it after sealing (it holds material). */
     public static byte[] encode(MasterKey key) {
         var bytes = new ByteArrayOutputStream(160 + key.versions().size() * 64);
-        boolean withAccess = !key.access().equals(AccessRules.DEFAULT);
+        boolean pair = key.isAsymmetric() || !key.certificateChain().isEmpty();
+        boolean withAccess = pair || !key.access().equals(AccessRules.DEFAULT);
         try (var out = new DataOutputStream(bytes)) {
-            out.writeByte(withAccess ? VERSION : VERSION_WITHOUT_ACCESS);
+            out.writeByte(pair ? VERSION : withAccess ? VERSION_WITH_ACCESS : VERSION_WITHOUT_ACCESS);
             out.writeByte(key.state().ordinal());
             out.writeByte(key.manager().ordinal());
-            out.writeByte(KeySpec.SYMMETRIC_DEFAULT.ordinal());
-            out.writeByte(KeyUsage.ENCRYPT_DECRYPT.ordinal());
+            out.writeByte(key.keySpec().ordinal());
+            out.writeByte(key.keyUsage().ordinal());
             out.writeLong(key.created().toEpochMilli());
             out.writeLong(key.deletionDate().map(Instant::toEpochMilli).orElse(-1L));
             out.writeShort(key.rotationPeriodDays());
@@ -110,6 +121,10 @@ public final class MasterKeyCodec {
                 out.writeByte(v.state().ordinal());
                 out.writeLong(v.stateDate() == null ? -1L : v.stateDate().toEpochMilli());
                 out.writeLong(v.wrapsForRecord());
+                if (key.isAsymmetric()) {
+                    writeKeyPair(out, v.pair());
+                    continue;
+                }
                 byte[] m = v.materialCopy();
                 out.write(m == null ? NO_MATERIAL : m);
                 if (m != null) {
@@ -119,13 +134,16 @@ public final class MasterKeyCodec {
             if (withAccess) {
                 writeAccess(out, key.access());
             }
+            if (pair) {
+                writeChain(out, key.certificateChain());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
 
-    /** Parses a payload of version 1 or 2; {@code payload} is wiped before returning. */
+    /** Parses a payload of version 1 to 4; {@code payload} is wiped before returning. */
     public static MasterKey decode(UUID id, long revision, byte[] payload) {
         try {
             ByteBuffer in = ByteBuffer.wrap(payload);
@@ -135,9 +153,15 @@ public final class MasterKeyCodec {
             }
             KeyState state = pick(KeyState.values(), in.get());
             KeyManagerType manager = pick(KeyManagerType.values(), in.get());
+            KeySpec spec = KeySpec.SYMMETRIC_DEFAULT;
+            KeyUsage usage = KeyUsage.ENCRYPT_DECRYPT;
             if (version >= 2) {
-                pick(KeySpec.values(), in.get());
-                pick(KeyUsage.values(), in.get());
+                KeySpec s = pick(KeySpec.values(), in.get());
+                KeyUsage u = pick(KeyUsage.values(), in.get());
+                if (version >= 4) { // before version 4 every key was SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT
+                    spec = s;
+                    usage = u;
+                }
             }
             Instant created = Instant.ofEpochMilli(in.getLong());
             Instant deletion = optionalInstant(in.getLong());
@@ -160,22 +184,93 @@ public final class MasterKeyCodec {
             byte[] material = new byte[32];
             try {
                 for (int i = 0; i < versionCount; i++) {
-                    versions.add(version >= 2 ? readVersion(in, material) : readVersionV1(in, material));
+                    versions.add(spec.isAsymmetric() ? readPairVersion(in, spec)
+                            : version >= 2 ? readVersion(in, material) : readVersionV1(in, material));
                 }
             } finally {
                 Arrays.fill(material, (byte) 0);
             }
             AccessRules access = version >= 3 ? readAccess(in, id) : AccessRules.DEFAULT;
+            CertificateChain chain = version >= 4 ? readChain(in) : CertificateChain.EMPTY;
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException("key record has trailing bytes");
             }
             return new MasterKey(id, revision, description, state, manager, created, deletion, aliases, tags,
-                    rotationDays, minDecryption, versions, access);
+                    rotationDays, minDecryption, versions, access, spec, usage, chain);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("key record is truncated", e);
         } finally {
             Arrays.fill(payload, (byte) 0);
         }
+    }
+
+    /** Version 4, an asymmetric version's material: PKCS#8 and X.509 DER, each length-prefixed (0: none). */
+    private static void writeKeyPair(DataOutputStream out, KeyPairMaterial pair) throws IOException {
+        if (pair == null) {
+            out.writeInt(0);
+            out.writeInt(0);
+            return;
+        }
+        byte[] pkcs8 = pair.pkcs8Copy();
+        try {
+            out.writeInt(pkcs8.length);
+            out.write(pkcs8);
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
+        byte[] x509 = pair.publicKeyDer();
+        out.writeInt(x509.length);
+        out.write(x509);
+    }
+
+    private static KeyVersion readPairVersion(ByteBuffer in, KeySpec spec) {
+        int number = in.getInt();
+        Instant created = Instant.ofEpochMilli(in.getLong());
+        KeyOrigin origin = pick(KeyOrigin.values(), in.get());
+        RotationReason reason = pick(RotationReason.values(), in.get());
+        VersionState state = pick(VersionState.values(), in.get());
+        Instant stateDate = optionalInstant(in.getLong());
+        long uses = in.getLong();
+        byte[] pkcs8 = new byte[bound(in.getInt(), MAX_PRIVATE_KEY_BYTES, "private key length")];
+        try {
+            in.get(pkcs8);
+            byte[] x509 = new byte[bound(in.getInt(), MAX_PUBLIC_KEY_BYTES, "public key length")];
+            in.get(x509);
+            if (state != VersionState.ACTIVE) {
+                if (pkcs8.length != 0 || x509.length != 0) {
+                    throw new IllegalArgumentException("an ended key version holds no key pair");
+                }
+                return KeyVersion.withoutMaterial(number, created, origin, reason, state, stateDate, uses);
+            }
+            try {
+                return new KeyVersion(number, created, origin, reason, KeyPairMaterial.decode(spec, pkcs8, x509), uses);
+            } catch (InvalidKeyException e) {
+                throw new IllegalArgumentException("the key pair of a " + spec + " key does not decode: " + e.getMessage(), e);
+            }
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
+    }
+
+    /** Version 4: the certificate chain, leaf first: a count, then each certificate's DER, length-prefixed. */
+    private static void writeChain(DataOutputStream out, CertificateChain chain) throws IOException {
+        out.writeByte(chain.size());
+        for (int i = 0; i < chain.size(); i++) {
+            byte[] der = chain.der(i);
+            out.writeInt(der.length);
+            out.write(der);
+        }
+    }
+
+    private static CertificateChain readChain(ByteBuffer in) {
+        int count = bound(in.get() & 0xFF, CertificateChain.MAX_CERTIFICATES, "certificate count");
+        List<byte[]> der = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] c = new byte[bound(in.getInt(), CertificateChain.MAX_CERTIFICATE_BYTES, "certificate length")];
+            in.get(c);
+            der.add(c);
+        }
+        return CertificateChain.decode(der);
     }
 
     /** Version 3: the key policy (absent: the default) and the grants. */
