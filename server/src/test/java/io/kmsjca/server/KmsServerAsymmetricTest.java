@@ -425,6 +425,7 @@ class KmsServerAsymmetricTest {
         List<AuditEvent> events = fixture.eventsSince(from);
         assertTrue(events.stream().anyMatch(e -> e.operation() == AuditOperation.SIGN && e.outcome() != AuditOutcome.SUCCESS
                 && m.keyId().equals(String.valueOf(e.keyId()))), events.toString());
+        refused(DisabledException.class, "DisabledException", () -> kms.getPublicKey(b -> b.keyId(m.keyId())));
         kms.enableKey(b -> b.keyId(m.keyId()));
         kms.scheduleKeyDeletion(b -> b.keyId(m.keyId()).pendingWindowInDays(7));
         refused(KmsInvalidStateException.class, "KMSInvalidStateException", () -> kms.sign(b -> b.keyId(m.keyId()).message(digest)
