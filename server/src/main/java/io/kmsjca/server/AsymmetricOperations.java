@@ -24,7 +24,7 @@ import static io.kmsjca.server.Shapes.map;
  * GetPublicKey, DeriveSharedSecret, GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext,
  * and Encrypt and Decrypt with an RSA ENCRYPT_DECRYPT key ({@link CryptoOperations} hands those
  * over). What AWS refuses about the key's type, usage or the algorithm is known from the key's spec
- * and usage ({@link KeyUse}) and answered as AWS's {@code InvalidKeyUsageException}; the key service
+ * and usage ({@link RequestedKeyUse}) and answered as AWS's {@code InvalidKeyUsageException}; the key service
  * is still called, checks state and policy, and audits. Every base64 member is bounded before it
  * is decoded; secrets are wiped once encoded.
  */
@@ -58,7 +58,7 @@ final class AsymmetricOperations {
         byte[] message = r.blob("Message", MessageType.MAX_RAW_BYTES);
         MessageType type = messageType(r);
         SigningAlgorithm algorithm = named(SigningAlgorithm.class, "SigningAlgorithm", r.requiredString("SigningAlgorithm", 64));
-        KeyUse use = signing(KeyUse.of(kms, resolved).needs(KeyUsage.SIGN_VERIFY, "Sign"), algorithm);
+        RequestedKeyUse use = signing(RequestedKeyUse.of(kms, resolved).needs(KeyUsage.SIGN_VERIFY, "Sign"), algorithm);
         byte[] signature = use.call(() -> kms.service().sign(resolved, message, type, algorithm), s -> { });
         return map("KeyId", kms.ids().keyArn(use.keyId()), "Signature", base64(signature),
                 "SigningAlgorithm", algorithm.name());
@@ -71,7 +71,7 @@ final class AsymmetricOperations {
         byte[] signature = r.blob("Signature", MAX_SIGNATURE_BYTES);
         MessageType type = messageType(r);
         SigningAlgorithm algorithm = named(SigningAlgorithm.class, "SigningAlgorithm", r.requiredString("SigningAlgorithm", 64));
-        KeyUse use = signing(KeyUse.of(kms, resolved).needs(KeyUsage.SIGN_VERIFY, "Verify"), algorithm);
+        RequestedKeyUse use = signing(RequestedKeyUse.of(kms, resolved).needs(KeyUsage.SIGN_VERIFY, "Verify"), algorithm);
         boolean valid = use.call(() -> kms.service().verify(resolved, message, type, signature, algorithm), v -> { });
         if (!valid) {
             throw KmsError.kmsInvalidSignature("the signature is not valid for this message, key and algorithm");
@@ -82,8 +82,8 @@ final class AsymmetricOperations {
     /** GetPublicKey; of a symmetric key, AWS's UnsupportedOperationException. */
     private Map<String, Object> getPublicKey(JsonInput r) throws Exception {
         String resolved = kms.key(r, "KeyId");
-        KeyUse found = KeyUse.of(kms, resolved);
-        KeyUse use = found.unless(found.pair() != null,
+        RequestedKeyUse found = RequestedKeyUse.of(kms, resolved);
+        RequestedKeyUse use = found.unless(found.pair() != null,
                 KmsError.unsupported("key " + found.keyId() + " is a symmetric key: it has no public key"));
         byte[] der = use.call(() -> kms.service().getPublicKey(resolved), k -> { }).getEncoded();
         KmsPrivateKeyHandle key = use.pair();
@@ -102,7 +102,7 @@ final class AsymmetricOperations {
         KeyAgreementAlgorithm algorithm = named(KeyAgreementAlgorithm.class, "KeyAgreementAlgorithm",
                 r.requiredString("KeyAgreementAlgorithm", 64));
         byte[] peer = r.blob("PublicKey", MAX_PUBLIC_KEY_BYTES);
-        KeyUse use = KeyUse.of(kms, resolved).needs(KeyUsage.KEY_AGREEMENT, "DeriveSharedSecret");
+        RequestedKeyUse use = RequestedKeyUse.of(kms, resolved).needs(KeyUsage.KEY_AGREEMENT, "DeriveSharedSecret");
         KmsPrivateKeyHandle key = use.pair();
         if (!use.refused()) {
             use = use.unless(KeyAgreementAlgorithm.forKey(key.keySpec(), key.keyUsage()).contains(algorithm),
@@ -132,7 +132,7 @@ final class AsymmetricOperations {
         }
         Map<String, String> context = r.stringMap("EncryptionContext");
         new KmsEncryptionContextSpec(context); // the provider's bounds, as a ValidationException
-        KeyUse use = KeyUse.of(kms, resolved).needsSymmetric(withPlaintext ? "GenerateDataKeyPair" : "GenerateDataKeyPairWithoutPlaintext");
+        RequestedKeyUse use = RequestedKeyUse.of(kms, resolved).needsSymmetric(withPlaintext ? "GenerateDataKeyPair" : "GenerateDataKeyPairWithoutPlaintext");
         DataKeyPair pair = use.call(() -> kms.service().generateDataKeyPair(resolved, pairSpec, context, withPlaintext),
                 DataKeyPair::wipe);
         try {
@@ -147,7 +147,7 @@ final class AsymmetricOperations {
 
     /** Encrypt with an RSA key: RSA-OAEP under its public key; no encryption context (AWS has none for it). */
     Map<String, Object> encrypt(JsonInput r, String resolved, byte[] plaintext) throws Exception {
-        KeyUse use = encryption(r, resolved, "Encrypt");
+        RequestedKeyUse use = encryption(r, resolved, "Encrypt");
         EncryptionAlgorithm algorithm = encryptionAlgorithm(r);
         if (!use.refused()) {
             int max = maxOaepPlaintext(use.pair().keySpec(), algorithm);
@@ -163,7 +163,7 @@ final class AsymmetricOperations {
 
     /** Decrypt with an RSA key, which the request's KeyId names (AWS requires it: the ciphertext names no key). */
     Map<String, Object> decrypt(JsonInput r, String resolved) throws Exception {
-        KeyUse use = encryption(r, resolved, "Decrypt");
+        RequestedKeyUse use = encryption(r, resolved, "Decrypt");
         EncryptionAlgorithm algorithm = encryptionAlgorithm(r);
         byte[] ciphertext = r.blob("CiphertextBlob", MAX_RSA_CIPHERTEXT_BYTES);
         byte[] plaintext = use.call(() -> kms.service().decrypt(resolved, ciphertext, algorithm), p -> Arrays.fill(p, (byte) 0));
@@ -182,11 +182,11 @@ final class AsymmetricOperations {
     }
 
     /** An RSA ENCRYPT_DECRYPT key's use with the request's EncryptionAlgorithm (AWS's default, SYMMETRIC_DEFAULT, is not one). */
-    private KeyUse encryption(JsonInput r, String resolved, String operation) throws Exception {
+    private RequestedKeyUse encryption(JsonInput r, String resolved, String operation) throws Exception {
         if (r.has("EncryptionContext")) {
             throw KmsError.validation("an encryption context is for symmetric keys only; an asymmetric key takes none");
         }
-        KeyUse use = KeyUse.of(kms, resolved).needs(KeyUsage.ENCRYPT_DECRYPT, operation);
+        RequestedKeyUse use = RequestedKeyUse.of(kms, resolved).needs(KeyUsage.ENCRYPT_DECRYPT, operation);
         if (use.refused()) {
             return use;
         }
@@ -202,7 +202,7 @@ final class AsymmetricOperations {
     }
 
     /** A signing use, refused unless {@code algorithm} is one of the key's. */
-    private static KeyUse signing(KeyUse use, SigningAlgorithm algorithm) {
+    private static RequestedKeyUse signing(RequestedKeyUse use, SigningAlgorithm algorithm) {
         if (use.refused()) {
             return use;
         }

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * refuses, and audits the refusal, itself; its answer decides unless it is about something else
  * (the key's state, the caller's rights), and this refusal stands in for its JCA exception.
  */
-final class KeyUse {
+final class RequestedKeyUse {
 
     /** The key service's refusals that come before a usage refusal, as AWS's do. */
     private static final Set<String> FIRST = Set.of("AccessDeniedException", "NotFoundException", "DisabledException",
@@ -32,7 +32,7 @@ final class KeyUse {
     private final KmsPrivateKeyHandle pair;
     private final KmsError refusal;
 
-    private KeyUse(UUID keyId, KmsPrivateKeyHandle pair, KmsError refusal) {
+    private RequestedKeyUse(UUID keyId, KmsPrivateKeyHandle pair, KmsError refusal) {
         this.keyId = keyId;
         this.pair = pair;
         this.refusal = refusal;
@@ -43,19 +43,19 @@ final class KeyUse {
      *
      * @throws java.security.KeyStoreException NotFoundException when there is no such key
      */
-    static KeyUse of(OperationContext kms, String resolved) throws Exception {
+    static RequestedKeyUse of(OperationContext kms, String resolved) throws Exception {
         KmsPrivateKeyHandle pair = kms.privateKey(resolved).orElse(null);
-        return new KeyUse(pair != null ? pair.keyId() : kms.handle(resolved).keyId(), pair, null);
+        return new RequestedKeyUse(pair != null ? pair.keyId() : kms.handle(resolved).keyId(), pair, null);
     }
 
     /** This use, refused with InvalidKeyUsageException unless the key is an asymmetric key of {@code usage}. */
-    KeyUse needs(KeyUsage usage, String operation) {
+    RequestedKeyUse needs(KeyUsage usage, String operation) {
         return unless(pair != null && pair.keyUsage() == usage, KmsError.invalidKeyUsage(operation + " needs an asymmetric "
                 + usage + " key; key " + keyId + " is " + described()));
     }
 
     /** This use, refused with InvalidKeyUsageException unless the key is a symmetric key. */
-    KeyUse needsSymmetric(String operation) {
+    RequestedKeyUse needsSymmetric(String operation) {
         return unless(pair == null, KmsError.invalidKeyUsage(operation + " needs a symmetric ENCRYPT_DECRYPT key; key "
                 + keyId + " is " + described()));
     }
@@ -65,8 +65,8 @@ final class KeyUse {
     }
 
     /** This use, refused with {@code otherwise} unless {@code allowed} (the first refusal stands). */
-    KeyUse unless(boolean allowed, KmsError otherwise) {
-        return allowed || refusal != null ? this : new KeyUse(keyId, pair, otherwise);
+    RequestedKeyUse unless(boolean allowed, KmsError otherwise) {
+        return allowed || refusal != null ? this : new RequestedKeyUse(keyId, pair, otherwise);
     }
 
     UUID keyId() {
