@@ -1,6 +1,5 @@
 package io.kmsjca.server;
 
-import io.kmsjca.internal.crypto.KmsRandom;
 import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.provider.KmsDataKey;
@@ -55,7 +54,7 @@ final class CryptoOperations {
             if (kms.privateKey(resolved).isPresent() || rsaAlgorithm(r.string("EncryptionAlgorithm", 64))) {
                 return asymmetric.encrypt(r, resolved, plaintext); // an RSA key, or RSA's algorithm with another key: refused there
             }
-            KmsKeyHandle key = kms.handle(resolved);
+            KmsKeyHandle key = kms.symmetricHandle(resolved, "Encrypt"); // an HMAC key: InvalidKeyUsageException
             algorithm(r, "EncryptionAlgorithm");
             Cipher cipher = Cipher.getInstance("KMSWrap", kms.provider());
             cipher.init(Cipher.ENCRYPT_MODE, key, context(r, "EncryptionContext"));
@@ -141,8 +140,7 @@ final class CryptoOperations {
         if (n < 0) {
             throw KmsError.validation("NumberOfBytes is required");
         }
-        byte[] random = new byte[n];
-        KmsRandom.nextBytes(random);
+        byte[] random = kms.service().generateRandom(n); // the store policy's kms:GenerateRandom, audited
         try {
             return map("Plaintext", base64(random));
         } finally {

@@ -75,7 +75,7 @@ final class KeyOperations {
         CreateKeyRequest request = CreateKeyRequest.withoutAlias().description(description == null ? "" : description).tags(tags);
         UUID createdId = spec.isAsymmetric()
                 ? kms.service().createKeyPair(request.keySpec(spec).keyUsage(usage)).keyId()
-                : kms.service().createKey(request).keyId();
+                : kms.service().createKey(request.keySpec(spec).keyUsage(usage)).keyId();
         String keyId = createdId.toString();
         if (policy != null) {
             try {
@@ -133,7 +133,7 @@ final class KeyOperations {
 
     /**
      * AWS's KeySpec (or the deprecated CustomerMasterKeySpec): SYMMETRIC_DEFAULT when absent; the
-     * HMAC and SM2 specs AWS has and kms-jca does not are UnsupportedOperationException; a name AWS
+     * SM2 spec AWS has and kms-jca does not is UnsupportedOperationException; a name AWS
      * does not have is ValidationException.
      */
     static KeySpec keySpec(String name) throws KmsError {
@@ -145,25 +145,22 @@ final class KeyOperations {
                 return spec;
             }
         }
-        if (name.startsWith("HMAC_") || name.equals("SM2")) {
+        if (name.equals("SM2")) {
             throw KmsError.unsupported("KeySpec " + name + " is not supported yet");
         }
         throw KmsError.validation("KeySpec " + name + " is not a key spec: one of " + java.util.Arrays.toString(KeySpec.values()));
     }
 
     /**
-     * AWS's KeyUsage: optional (ENCRYPT_DECRYPT) for a symmetric key, required for a key pair, and
+     * AWS's KeyUsage: optional (ENCRYPT_DECRYPT) for a symmetric key, required for a key pair and an HMAC key, and
      * one the spec allows (KeySpec#allowedUsages), else ValidationException as AWS answers.
      */
     static KeyUsage keyUsage(KeySpec spec, String name) throws KmsError {
         if (name == null) {
-            if (spec.isAsymmetric()) {
+            if (spec != KeySpec.SYMMETRIC_DEFAULT) { // AWS asks a key pair's and an HMAC key's usage
                 throw KmsError.validation("KeyUsage is required for a " + spec + " key: one of " + spec.allowedUsages());
             }
             return KeyUsage.ENCRYPT_DECRYPT;
-        }
-        if (name.equals("GENERATE_VERIFY_MAC")) {
-            throw KmsError.unsupported("KeyUsage GENERATE_VERIFY_MAC is not supported yet");
         }
         KeyUsage usage;
         try {

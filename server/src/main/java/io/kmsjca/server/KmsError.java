@@ -63,6 +63,11 @@ final class KmsError extends Exception {
         return new KmsError("KMSInvalidSignatureException", 400, message);
     }
 
+    /** VerifyMac's answer for a MAC that is not valid. */
+    static KmsError kmsInvalidMac(String message) {
+        return new KmsError("KMSInvalidMacException", 400, message);
+    }
+
     static KmsError internal(String message) {
         return new KmsError("KMSInternalException", 500, message);
     }

@@ -60,6 +60,11 @@ final class OperationContext {
             throw KmsError.invalidKeyUsage(operation + " needs a symmetric ENCRYPT_DECRYPT key; key " + pair.get().keyId()
                     + " is " + pair.get().keySpec() + " / " + pair.get().keyUsage());
         }
-        return handle(resolved);
+        KmsKeyHandle handle = handle(resolved);
+        if (!handle.getAlgorithm().equals("AES")) { // an HMAC key's handle names its MAC (HmacSHA256)
+            throw KmsError.invalidKeyUsage(operation + " needs a symmetric ENCRYPT_DECRYPT key; key " + handle.keyId()
+                    + " is an HMAC key (" + handle.getAlgorithm() + ") / GENERATE_VERIFY_MAC");
+        }
+        return handle;
     }
 }

@@ -22,6 +22,7 @@ final class Operations {
         AsymmetricOperations asymmetric = new AsymmetricOperations(kms);
         asymmetric.register(t);
         new CryptoOperations(kms, asymmetric).register(t);
+        new MacOperations(kms).register(t);
         this.table = Collections.unmodifiableMap(t);
     }
 

@@ -30,11 +30,14 @@ final class RequestedKeyUse {
 
     private final UUID keyId;
     private final KmsPrivateKeyHandle pair;
+    /** A secret key's JCA algorithm: "AES" (SYMMETRIC_DEFAULT) or an HMAC key's MAC ("HmacSHA256"); null for a pair. */
+    private final String secretAlgorithm;
     private final KmsError refusal;
 
-    private RequestedKeyUse(UUID keyId, KmsPrivateKeyHandle pair, KmsError refusal) {
+    private RequestedKeyUse(UUID keyId, KmsPrivateKeyHandle pair, String secretAlgorithm, KmsError refusal) {
         this.keyId = keyId;
         this.pair = pair;
+        this.secretAlgorithm = secretAlgorithm;
         this.refusal = refusal;
     }
 
@@ -45,7 +48,20 @@ final class RequestedKeyUse {
      */
     static RequestedKeyUse of(OperationContext kms, String resolved) throws Exception {
         KmsPrivateKeyHandle pair = kms.privateKey(resolved).orElse(null);
-        return new RequestedKeyUse(pair != null ? pair.keyId() : kms.handle(resolved).keyId(), pair, null);
+        if (pair != null) {
+            return new RequestedKeyUse(pair.keyId(), pair, null, null);
+        }
+        io.kmsjca.keys.KmsKeyHandle secret = kms.handle(resolved);
+        return new RequestedKeyUse(secret.keyId(), null, secret.getAlgorithm(), null);
+    }
+
+    /** This use, refused with InvalidKeyUsageException unless the key is an HMAC key whose MAC is {@code algorithm}. */
+    RequestedKeyUse needsMac(io.kmsjca.keys.MacAlgorithm algorithm, String operation) {
+        boolean hmac = secretAlgorithm != null && !secretAlgorithm.equals("AES");
+        return unless(hmac, KmsError.invalidKeyUsage(operation + " needs an HMAC GENERATE_VERIFY_MAC key; key " + keyId
+                + " is " + described()))
+                .unless(!hmac || algorithm.jcaName().equals(secretAlgorithm), KmsError.invalidKeyUsage("MacAlgorithm "
+                        + algorithm + " is not key " + keyId + "'s (" + secretAlgorithm + ")"));
     }
 
     /** This use, refused with InvalidKeyUsageException unless the key is an asymmetric key of {@code usage}. */
@@ -56,17 +72,21 @@ final class RequestedKeyUse {
 
     /** This use, refused with InvalidKeyUsageException unless the key is a symmetric key. */
     RequestedKeyUse needsSymmetric(String operation) {
-        return unless(pair == null, KmsError.invalidKeyUsage(operation + " needs a symmetric ENCRYPT_DECRYPT key; key "
+        return unless(pair == null && "AES".equals(secretAlgorithm), KmsError.invalidKeyUsage(operation + " needs a symmetric ENCRYPT_DECRYPT key; key "
                 + keyId + " is " + described()));
     }
 
     private String described() {
-        return pair == null ? "SYMMETRIC_DEFAULT / ENCRYPT_DECRYPT" : pair.keySpec() + " / " + pair.keyUsage();
+        if (pair != null) {
+            return pair.keySpec() + " / " + pair.keyUsage();
+        }
+        return "AES".equals(secretAlgorithm) ? "SYMMETRIC_DEFAULT / ENCRYPT_DECRYPT"
+                : "an HMAC key (" + secretAlgorithm + ") / GENERATE_VERIFY_MAC";
     }
 
     /** This use, refused with {@code otherwise} unless {@code allowed} (the first refusal stands). */
     RequestedKeyUse unless(boolean allowed, KmsError otherwise) {
-        return allowed || refusal != null ? this : new RequestedKeyUse(keyId, pair, otherwise);
+        return allowed || refusal != null ? this : new RequestedKeyUse(keyId, pair, secretAlgorithm, otherwise);
     }
 
     UUID keyId() {

@@ -46,6 +46,7 @@ final class Shapes {
                 "EncryptionAlgorithms", names(m.encryptionAlgorithms()),
                 "SigningAlgorithms", names(m.signingAlgorithms()),
                 "KeyAgreementAlgorithms", names(m.keyAgreementAlgorithms()),
+                "MacAlgorithms", names(m.macAlgorithms()),
                 "MultiRegion", false);
     }
 
