@@ -77,12 +77,14 @@ public final class RemoteKeyService implements KeyService {
     private final KmsHttpClient client;
     private final RemoteKeyOperations operations;
     private final RemoteAsymmetricKeys asymmetric;
+    private final RemoteMacs macs;
 
     private RemoteKeyService(RemoteSettings settings) {
         this.settings = settings;
         this.client = new KmsHttpClient(settings);
         this.operations = new RemoteKeyOperations(client);
         this.asymmetric = new RemoteAsymmetricKeys(client);
+        this.macs = new RemoteMacs(client);
     }
 
     /** A client of the server {@code settings} name; it owns the settings and wipes their secret on close. Sends nothing yet. */
@@ -130,8 +132,16 @@ public final class RemoteKeyService implements KeyService {
             throw new io.kmsjca.keys.InvalidKeyRequestException("createKey makes symmetric keys; a " + request.keySpec()
                     + " key is made by createKeyPair");
         }
+        if (!request.keySpec().allowedUsages().contains(request.keyUsage())) {
+            throw new io.kmsjca.keys.InvalidKeyRequestException("key usage " + request.keyUsage() + " is not allowed for "
+                    + request.keySpec() + ": one of " + request.keySpec().allowedUsages());
+        }
+        if (request.keySpec() != KeySpec.SYMMETRIC_DEFAULT && request.rotationPeriodDays() > 0) {
+            throw new io.kmsjca.keys.InvalidKeyRequestException("a " + request.keySpec()
+                    + " key cannot have a rotation period: HMAC keys do not rotate, as in AWS KMS");
+        }
         JsonBody body = new JsonBody().string("Description", request.description())
-                .string("KeySpec", "SYMMETRIC_DEFAULT").string("KeyUsage", "ENCRYPT_DECRYPT");
+                .string("KeySpec", request.keySpec().name()).string("KeyUsage", request.keyUsage().name());
         if (!request.tags().isEmpty()) {
             body.tags("Tags", request.tags());
         }
@@ -142,7 +152,8 @@ public final class RemoteKeyService implements KeyService {
         if (request.rotationPeriodDays() > 0) {
             enableKeyRotation(id.toString(), request.rotationPeriodDays());
         }
-        return new RemoteKeyHandle(operations, id, request.alias() == null ? null : bareAlias(request.alias()));
+        return new RemoteKeyHandle(operations, id, request.alias() == null ? null : bareAlias(request.alias()),
+                request.keySpec());
     }
 
     @Override
@@ -153,7 +164,14 @@ public final class RemoteKeyService implements KeyService {
         try {
             Fields m = client("DescribeKey", new JsonBody().string("KeyId", keyRef(aliasOrKeyId))).object("KeyMetadata");
             String alias = isKeyId(aliasOrKeyId) ? null : bareAlias(aliasOrKeyId);
-            return Optional.of(new RemoteKeyHandle(operations, answeredFor(aliasOrKeyId, m.keyId("KeyId"), "DescribeKey"), alias));
+            KeySpec spec = KeySpec.SYMMETRIC_DEFAULT;
+            for (KeySpec s : KeySpec.values()) {
+                if (s.name().equals(m.optionalString("KeySpec"))) {
+                    spec = s;
+                }
+            }
+            return Optional.of(new RemoteKeyHandle(operations, answeredFor(aliasOrKeyId, m.keyId("KeyId"), "DescribeKey"), alias,
+                    spec));
         } catch (RemoteFailure f) {
             if (f.is("NotFoundException")) {
                 return Optional.empty();
@@ -907,21 +925,23 @@ public final class RemoteKeyService implements KeyService {
 
     // ---------------------------------------------------------------- HMAC, import, random (#20: TODO)
 
+    // ---------------------------------------------------------------- HMAC keys, random bytes (RemoteMacs)
+
     @Override
     public byte[] generateMac(String key, byte[] message, io.kmsjca.keys.MacAlgorithm algorithm)
             throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #20");
+        return macs.generateMac(keyRef(key), message, algorithm);
     }
 
     @Override
     public boolean verifyMac(String key, byte[] message, byte[] mac, io.kmsjca.keys.MacAlgorithm algorithm)
             throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #20");
+        return macs.verifyMac(keyRef(key), message, mac, algorithm);
     }
 
     @Override
     public byte[] generateRandom(int numberOfBytes) throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #20");
+        return macs.generateRandom(numberOfBytes);
     }
 
     @Override
