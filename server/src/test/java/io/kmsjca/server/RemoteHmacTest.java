@@ -77,6 +77,11 @@ class RemoteHmacTest {
         assertEquals("HmacSHA384", created.getAlgorithm());
         KmsKeyHandle found = remote.findKey("tokens").orElseThrow();
         assertEquals("HmacSHA384", found.getAlgorithm());
+        assertTrue(remote.findPrivateKey("tokens").isEmpty(), "an HMAC key is no key pair (and has no public key to fetch)");
+        KeyStore ks = KeyStore.getInstance("KMS", provider);
+        ks.load(null, null);
+        assertTrue(ks.entryInstanceOf("tokens", KeyStore.SecretKeyEntry.class));
+        assertEquals("HmacSHA384", ks.getKey("tokens", null).getAlgorithm());
         assertEquals(KeySpec.HMAC_384, remote.describeKey("tokens").keySpec());
 
         byte[] mac = remote.generateMac("tokens", MESSAGE, MacAlgorithm.HMAC_SHA_384);

@@ -103,8 +103,9 @@ final class RemoteAsymmetricKeys {
         try {
             Fields m = call("DescribeKey", new JsonBody().string("KeyId", ref)).object("KeyMetadata");
             String spec = m.optionalString("KeySpec");
-            if (spec == null || spec.equals(KeySpec.SYMMETRIC_DEFAULT.name())) {
-                return Optional.empty();
+            if (spec == null || java.util.Arrays.stream(KeySpec.values())
+                    .noneMatch(k -> k.isAsymmetric() && k.name().equals(spec))) {
+                return Optional.empty(); // a symmetric key: SYMMETRIC_DEFAULT or an HMAC key (no public key to fetch)
             }
             return Optional.of(handle(m.keyId("KeyId").toString(), alias));
         } catch (RemoteFailure f) {
