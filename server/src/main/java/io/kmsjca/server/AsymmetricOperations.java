@@ -107,11 +107,10 @@ final class AsymmetricOperations {
         if (!use.refused()) {
             use = use.unless(KeyAgreementAlgorithm.forKey(key.keySpec(), key.keyUsage()).contains(algorithm),
                     KmsError.invalidKeyUsage("KeyAgreementAlgorithm " + algorithm + " is not one of key " + key.keyId() + "'s"));
-            try {
-                KeyPairs.decodePublic(key.keySpec(), peer); // a peer key not of the key's curve is the caller's error
-            } catch (InvalidKeyException e) {
-                throw KmsError.validation("PublicKey is not a " + key.keySpec() + " public key (X.509 SubjectPublicKeyInfo DER)");
-            }
+            // a peer key not of the key's curve is the caller's error, answered once the key service has
+            // decided the caller's rights (and audited): a caller with none learns nothing of the key's spec
+            use = use.unless(peerOf(key.keySpec(), peer),
+                    KmsError.validation("PublicKey is not a " + key.keySpec() + " public key (X.509 SubjectPublicKeyInfo DER)"));
         }
         byte[] secret = use.call(() -> kms.service().deriveSharedSecret(resolved, algorithm, peer), s -> Arrays.fill(s, (byte) 0));
         try {
@@ -119,6 +118,16 @@ final class AsymmetricOperations {
                     "KeyAgreementAlgorithm", algorithm.name(), "KeyOrigin", "AWS_KMS");
         } finally {
             Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** Whether {@code peer} is a public key of {@code spec} (X.509 DER, strictly decoded). */
+    private static boolean peerOf(KeySpec spec, byte[] peer) {
+        try {
+            KeyPairs.decodePublic(spec, peer);
+            return true;
+        } catch (InvalidKeyException e) {
+            return false;
         }
     }
 
