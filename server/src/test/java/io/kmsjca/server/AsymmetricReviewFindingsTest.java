@@ -63,4 +63,33 @@ class AsymmetricReviewFindingsTest {
         assertTrue(fixture.eventsSince(from).stream().anyMatch(e -> e.operation() == AuditOperation.DERIVE_SHARED_SECRET
                 && e.outcome() == AuditOutcome.DENIED), fixture.eventsSince(from).toString());
     }
+
+    /**
+     * Finding 4: a caller with no right on a key learned its spec and usage (DescribeKey's answer)
+     * from the refusal of a use it does not fit: Sign with an RSA ENCRYPT_DECRYPT key, Encrypt of
+     * too long a plaintext, GetPublicKey of a symmetric key. The rights come first, as in AWS.
+     */
+    @Test
+    void aCallerWithNoRightOnAKeyLearnsNeitherItsSpecNorItsUsage() throws Exception {
+        KmsClient admin = fixture.client(fixture.alice);
+        String rsa = admin.createKey(b -> b.keySpec("RSA_2048").keyUsage("ENCRYPT_DECRYPT")).keyMetadata().keyId();
+        String aes = admin.createKey(b -> b.description("symmetric")).keyMetadata().keyId();
+        KmsClient app = fixture.client(fixture.app);
+
+        int from = fixture.audit.size();
+        KmsException sign = assertThrows(KmsException.class, () -> app.sign(b -> b.keyId(rsa)
+                .message(SdkBytes.fromByteArray(new byte[32])).messageType("DIGEST").signingAlgorithm("RSASSA_PSS_SHA_256")));
+        assertEquals("AccessDeniedException", sign.awsErrorDetails().errorCode(), sign.getMessage());
+        assertFalse(sign.getMessage().contains("ENCRYPT_DECRYPT"), sign.getMessage());
+        assertTrue(fixture.eventsSince(from).stream().anyMatch(e -> e.operation() == AuditOperation.SIGN
+                && e.outcome() == AuditOutcome.DENIED), fixture.eventsSince(from).toString());
+
+        KmsException encrypt = assertThrows(KmsException.class, () -> app.encrypt(b -> b.keyId(rsa)
+                .plaintext(SdkBytes.fromByteArray(new byte[300])).encryptionAlgorithm("RSAES_OAEP_SHA_256")));
+        assertEquals("AccessDeniedException", encrypt.awsErrorDetails().errorCode(), encrypt.getMessage());
+        assertFalse(encrypt.getMessage().contains("RSA_2048"), encrypt.getMessage());
+
+        KmsException publicKey = assertThrows(KmsException.class, () -> app.getPublicKey(b -> b.keyId(aes)));
+        assertEquals("AccessDeniedException", publicKey.awsErrorDetails().errorCode(), publicKey.getMessage());
+    }
 }
