@@ -158,12 +158,10 @@ final class AsymmetricOperations {
     Map<String, Object> encrypt(JsonInput r, String resolved, byte[] plaintext) throws Exception {
         RequestedKeyUse use = encryption(r, resolved, "Encrypt");
         EncryptionAlgorithm algorithm = encryptionAlgorithm(r);
-        if (!use.refused()) {
+        if (!use.refused()) { // answered once the key service has decided the caller's rights
             int max = maxOaepPlaintext(use.pair().keySpec(), algorithm);
-            if (plaintext.length > max) {
-                throw KmsError.validation("Plaintext is " + plaintext.length + " bytes; " + algorithm + " with a "
-                        + use.pair().keySpec() + " key encrypts at most " + max);
-            }
+            use = use.unless(plaintext.length <= max, KmsError.validation("Plaintext is " + plaintext.length + " bytes; "
+                    + algorithm + " with a " + use.pair().keySpec() + " key encrypts at most " + max));
         }
         byte[] ciphertext = use.call(() -> kms.service().encrypt(resolved, plaintext, algorithm), c -> { });
         return map("CiphertextBlob", base64(ciphertext), "KeyId", kms.ids().keyArn(use.keyId()),
