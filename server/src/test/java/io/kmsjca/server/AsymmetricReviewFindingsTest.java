@@ -67,7 +67,7 @@ class AsymmetricReviewFindingsTest {
     /**
      * Finding 4: a caller with no right on a key learned its spec and usage (DescribeKey's answer)
      * from the refusal of a use it does not fit: Sign with an RSA ENCRYPT_DECRYPT key, Encrypt of
-     * too long a plaintext, GetPublicKey of a symmetric key. The rights come first, as in AWS.
+     * too long a plaintext, GetPublicKey of a symmetric key, GenerateDataKeyPair under a key pair. The rights come first, as in AWS.
      */
     @Test
     void aCallerWithNoRightOnAKeyLearnsNeitherItsSpecNorItsUsage() throws Exception {
@@ -91,5 +91,10 @@ class AsymmetricReviewFindingsTest {
 
         KmsException publicKey = assertThrows(KmsException.class, () -> app.getPublicKey(b -> b.keyId(aes)));
         assertEquals("AccessDeniedException", publicKey.awsErrorDetails().errorCode(), publicKey.getMessage());
+
+        KmsException dataKeyPair = assertThrows(KmsException.class, () -> app.generateDataKeyPair(b -> b.keyId(rsa)
+                .keyPairSpec("ECC_NIST_P256")));
+        assertEquals("AccessDeniedException", dataKeyPair.awsErrorDetails().errorCode(), dataKeyPair.getMessage());
+        assertFalse(dataKeyPair.getMessage().contains("RSA_2048"), dataKeyPair.getMessage());
     }
 }
