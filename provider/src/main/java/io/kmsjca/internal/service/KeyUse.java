@@ -65,8 +65,8 @@ public final class KeyUse {
      */
     MasterKey usableKey(UUID id, String alias, AuditOperation op, EncryptionContext context) throws InvalidKeyException {
         MasterKey key = usableState(id, alias);
+        authorize(key, KeyAccess.action(op), context); // the rights first: a refusal tells no one else the key's spec
         key.requireSymmetric(symmetricUse(op));
-        authorize(key, KeyAccess.action(op), context);
         return key;
     }
 
