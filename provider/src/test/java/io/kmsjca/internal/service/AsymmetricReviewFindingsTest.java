@@ -100,4 +100,22 @@ class AsymmetricReviewFindingsTest {
         PublicKey leaked = as("app", () -> f.keys.findPrivateKey("signer").map(KmsPrivateKeyHandle::publicKey).orElse(null));
         assertNull(leaked, "the public key GetPublicKey refused came with the handle");
     }
+
+    /** Checked sound: importing a key pair under an alias in use neither replaces nor joins the key it names. */
+    @Test
+    void importingUnderAnAliasInUseLeavesItsKeyAsItWas() throws Exception {
+        KmsPrivateKeyHandle signer = f.keys.createKeyPair(CreateKeyRequest.withAlias("signer").keySpec(KeySpec.ECC_NIST_P256));
+        f.keys.createKey("aes", "");
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        PrivateKey other = g.generateKeyPair().getPrivate();
+        assertThrows(java.security.KeyStoreException.class,
+                () -> f.keys.importKeyPair("signer", KeyUsage.SIGN_VERIFY, other, List.of()));
+        assertThrows(java.security.KeyStoreException.class,
+                () -> f.keys.importKeyPair("aes", KeyUsage.SIGN_VERIFY, other, List.of()));
+        KmsPrivateKeyHandle found = f.keys.findPrivateKey("signer").orElseThrow();
+        assertEquals(signer.keyId(), found.keyId());
+        assertArrayEquals(signer.publicKey().getEncoded(), f.keys.getPublicKey("signer").getEncoded());
+        assertTrue(f.keys.findPrivateKey("aes").isEmpty(), "the symmetric key's alias names no key pair");
+    }
 }
