@@ -14,6 +14,8 @@ import java.security.SecureRandom;
 import java.security.SecureRandomSpi;
 import java.security.Signature;
 import java.security.SignatureException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -90,6 +92,99 @@ class AsymmetricReviewFindingsTest {
         assertNotNull(pendingSigner.sign());
 
         assertEquals(0, draws.get(), "the caller's SecureRandom was drawn from");
+    }
+
+    /**
+     * Finding 5 (informational): a pending key pair could be stored into two key stores. Storing
+     * takes its private key, imports it, then destroys the pending handle; a second store made
+     * meanwhile (here from inside the first, as the first reads its chain) took the same key, so
+     * two stores held one private key under two key ids, though the pair "becomes a stored key" once.
+     */
+    @Test
+    void aPendingKeyPairBecomesAStoredKeyOfOneStoreOnly() throws Exception {
+        var first = AsymmetricFixtures.newStore();
+        var second = AsymmetricFixtures.newStore();
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Fixtures.PROVIDER);
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair pending = generator.generateKeyPair();
+        KeyPairGenerator caGenerator = KeyPairGenerator.getInstance("EC");
+        caGenerator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair ca = caGenerator.generateKeyPair();
+        X509Certificate certificate = AsymmetricFixtures.certificate("pending", pending.getPublic(), "CA", ca.getPrivate(),
+                "SHA256withECDSA");
+        java.util.List<Object> nested = new java.util.ArrayList<>();
+        X509Certificate meanwhile = new DelegatingCertificate(certificate, () -> {
+            if (nested.isEmpty()) {
+                try {
+                    second.keyStore().setKeyEntry("copy", pending.getPrivate(), null, new Certificate[] {certificate});
+                    nested.add("stored");
+                } catch (java.security.KeyStoreException refused) {
+                    nested.add(refused);
+                }
+            }
+        });
+        boolean firstStored;
+        try {
+            first.keyStore().setKeyEntry("original", pending.getPrivate(), null, new Certificate[] {meanwhile});
+            firstStored = true;
+        } catch (java.security.KeyStoreException refused) {
+            firstStored = false;
+        }
+        assertEquals(1, nested.size(), "the second store was tried while the first stored the pair");
+        boolean secondStored = second.service().findPrivateKey("copy").isPresent();
+        assertEquals(firstStored, first.service().findPrivateKey("original").isPresent());
+        assertTrue(firstStored || secondStored, "one store holds the pair");
+        assertFalse(firstStored && secondStored, "both stores hold the one private key of the pending pair");
+        assertTrue(pending.getPrivate().isDestroyed());
+    }
+
+    /** A certificate that runs {@code hook} each time its DER is read, else the certificate it wraps. */
+    private static final class DelegatingCertificate extends X509Certificate {
+        private final X509Certificate c;
+        private final Runnable hook;
+
+        DelegatingCertificate(X509Certificate c, Runnable hook) {
+            this.c = c;
+            this.hook = hook;
+        }
+
+        @Override public byte[] getEncoded() throws java.security.cert.CertificateEncodingException {
+            hook.run();
+            return c.getEncoded();
+        }
+        @Override public void checkValidity() throws java.security.cert.CertificateExpiredException,
+                java.security.cert.CertificateNotYetValidException { c.checkValidity(); }
+        @Override public void checkValidity(java.util.Date date) throws java.security.cert.CertificateExpiredException,
+                java.security.cert.CertificateNotYetValidException { c.checkValidity(date); }
+        @Override public int getVersion() { return c.getVersion(); }
+        @Override public java.math.BigInteger getSerialNumber() { return c.getSerialNumber(); }
+        @SuppressWarnings("deprecation") @Override public java.security.Principal getIssuerDN() { return c.getIssuerDN(); }
+        @SuppressWarnings("deprecation") @Override public java.security.Principal getSubjectDN() { return c.getSubjectDN(); }
+        @Override public javax.security.auth.x500.X500Principal getSubjectX500Principal() { return c.getSubjectX500Principal(); }
+        @Override public javax.security.auth.x500.X500Principal getIssuerX500Principal() { return c.getIssuerX500Principal(); }
+        @Override public java.util.Date getNotBefore() { return c.getNotBefore(); }
+        @Override public java.util.Date getNotAfter() { return c.getNotAfter(); }
+        @Override public byte[] getTBSCertificate() throws java.security.cert.CertificateEncodingException { return c.getTBSCertificate(); }
+        @Override public byte[] getSignature() { return c.getSignature(); }
+        @Override public String getSigAlgName() { return c.getSigAlgName(); }
+        @Override public String getSigAlgOID() { return c.getSigAlgOID(); }
+        @Override public byte[] getSigAlgParams() { return c.getSigAlgParams(); }
+        @Override public boolean[] getIssuerUniqueID() { return c.getIssuerUniqueID(); }
+        @Override public boolean[] getSubjectUniqueID() { return c.getSubjectUniqueID(); }
+        @Override public boolean[] getKeyUsage() { return c.getKeyUsage(); }
+        @Override public int getBasicConstraints() { return c.getBasicConstraints(); }
+        @Override public void verify(java.security.PublicKey key) throws java.security.cert.CertificateException,
+                java.security.NoSuchAlgorithmException, java.security.InvalidKeyException,
+                java.security.NoSuchProviderException, SignatureException { c.verify(key); }
+        @Override public void verify(java.security.PublicKey key, String sigProvider) throws java.security.cert.CertificateException,
+                java.security.NoSuchAlgorithmException, java.security.InvalidKeyException,
+                java.security.NoSuchProviderException, SignatureException { c.verify(key, sigProvider); }
+        @Override public String toString() { return c.toString(); }
+        @Override public java.security.PublicKey getPublicKey() { return c.getPublicKey(); }
+        @Override public boolean hasUnsupportedCriticalExtension() { return c.hasUnsupportedCriticalExtension(); }
+        @Override public java.util.Set<String> getCriticalExtensionOIDs() { return c.getCriticalExtensionOIDs(); }
+        @Override public java.util.Set<String> getNonCriticalExtensionOIDs() { return c.getNonCriticalExtensionOIDs(); }
+        @Override public byte[] getExtensionValue(String oid) { return c.getExtensionValue(oid); }
     }
 
     /** A SecureRandom that counts every draw and gives zeros (a predictable source). */
