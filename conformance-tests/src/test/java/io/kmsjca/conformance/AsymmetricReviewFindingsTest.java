@@ -95,7 +95,7 @@ class AsymmetricReviewFindingsTest {
     }
 
     /**
-     * Finding 5 (informational): a pending key pair could be stored into two key stores. Storing
+     * Finding 5 (low): a pending key pair could be stored into two key stores. Storing
      * takes its private key, imports it, then destroys the pending handle; a second store made
      * meanwhile (here from inside the first, as the first reads its chain) took the same key, so
      * two stores held one private key under two key ids, though the pair "becomes a stored key" once.
