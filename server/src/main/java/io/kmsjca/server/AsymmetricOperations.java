@@ -107,11 +107,10 @@ final class AsymmetricOperations {
         if (!use.refused()) {
             use = use.unless(KeyAgreementAlgorithm.forKey(key.keySpec(), key.keyUsage()).contains(algorithm),
                     KmsError.invalidKeyUsage("KeyAgreementAlgorithm " + algorithm + " is not one of key " + key.keyId() + "'s"));
-            try {
-                KeyPairs.decodePublic(key.keySpec(), peer); // a peer key not of the key's curve is the caller's error
-            } catch (InvalidKeyException e) {
-                throw KmsError.validation("PublicKey is not a " + key.keySpec() + " public key (X.509 SubjectPublicKeyInfo DER)");
-            }
+            // a peer key not of the key's curve is the caller's error, answered once the key service has
+            // decided the caller's rights (and audited): a caller with none learns nothing of the key's spec
+            use = use.unless(peerOf(key.keySpec(), peer),
+                    KmsError.validation("PublicKey is not a " + key.keySpec() + " public key (X.509 SubjectPublicKeyInfo DER)"));
         }
         byte[] secret = use.call(() -> kms.service().deriveSharedSecret(resolved, algorithm, peer), s -> Arrays.fill(s, (byte) 0));
         try {
@@ -119,6 +118,16 @@ final class AsymmetricOperations {
                     "KeyAgreementAlgorithm", algorithm.name(), "KeyOrigin", "AWS_KMS");
         } finally {
             Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** Whether {@code peer} is a public key of {@code spec} (X.509 DER, strictly decoded). */
+    private static boolean peerOf(KeySpec spec, byte[] peer) {
+        try {
+            KeyPairs.decodePublic(spec, peer);
+            return true;
+        } catch (InvalidKeyException e) {
+            return false;
         }
     }
 
@@ -149,12 +158,10 @@ final class AsymmetricOperations {
     Map<String, Object> encrypt(JsonInput r, String resolved, byte[] plaintext) throws Exception {
         RequestedKeyUse use = encryption(r, resolved, "Encrypt");
         EncryptionAlgorithm algorithm = encryptionAlgorithm(r);
-        if (!use.refused()) {
+        if (!use.refused()) { // answered once the key service has decided the caller's rights
             int max = maxOaepPlaintext(use.pair().keySpec(), algorithm);
-            if (plaintext.length > max) {
-                throw KmsError.validation("Plaintext is " + plaintext.length + " bytes; " + algorithm + " with a "
-                        + use.pair().keySpec() + " key encrypts at most " + max);
-            }
+            use = use.unless(plaintext.length <= max, KmsError.validation("Plaintext is " + plaintext.length + " bytes; "
+                    + algorithm + " with a " + use.pair().keySpec() + " key encrypts at most " + max));
         }
         byte[] ciphertext = use.call(() -> kms.service().encrypt(resolved, plaintext, algorithm), c -> { });
         return map("CiphertextBlob", base64(ciphertext), "KeyId", kms.ids().keyArn(use.keyId()),
