@@ -12,14 +12,14 @@ import static io.kmsjca.server.Shapes.map;
  * VerifyMac. A key that is not an HMAC key of the request's MacAlgorithm is AWS's
  * InvalidKeyUsageException ({@link RequestedKeyUse}); the key service is still called, checks
  * state and policy, and audits. A MAC that does not verify is KMSInvalidMacException, as AWS.
- * The message is bounded at 4096 bytes (AWS), the MAC at 64 (HMAC-SHA-512's), before decoding.
+ * The message is bounded at 4096 bytes and the MAC at 6144 (AWS's bounds), before decoding.
  */
 final class MacOperations {
 
     /** AWS's bound of GenerateMac's and VerifyMac's Message. */
     static final int MAX_MESSAGE_BYTES = 4096;
-    /** The longest MAC: HMAC-SHA-512's. */
-    static final int MAX_MAC_BYTES = 64;
+    /** AWS's bound of VerifyMac's Mac (a longer MAC than the algorithm's is simply not valid). */
+    static final int MAX_MAC_BYTES = 6144;
 
     private final OperationContext kms;
 

@@ -101,6 +101,9 @@ class KmsServerHmacTest {
                     .message(SdkBytes.fromByteArray(MESSAGE)).mac(SdkBytes.fromByteArray(wrong)).macAlgorithm(s[1])));
             refused(KmsInvalidMacException.class, "KMSInvalidMacException", () -> kms.verifyMac(b -> b.keyId(m.keyId())
                     .message(SdkBytes.fromUtf8String("another order")).mac(mac.mac()).macAlgorithm(s[1])));
+            // a MAC longer than any HMAC's (AWS takes up to 6144 bytes) is not valid, not a malformed request
+            refused(KmsInvalidMacException.class, "KMSInvalidMacException", () -> kms.verifyMac(b -> b.keyId(m.keyId())
+                    .message(SdkBytes.fromByteArray(MESSAGE)).mac(SdkBytes.fromByteArray(new byte[100])).macAlgorithm(s[1])));
         }
     }
 
