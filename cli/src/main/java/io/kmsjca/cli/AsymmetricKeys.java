@@ -40,8 +40,10 @@ final class AsymmetricKeys {
         if (pair.isPresent()) {
             return pair.get();
         }
-        if (keys.findKey(ref).isPresent()) {
-            throw new CliException(ExitCode.REFUSED, "key " + given + " is a symmetric key (SYMMETRIC_DEFAULT): " + operation
+        Optional<io.kmsjca.keys.KmsKeyHandle> secret = keys.findKey(ref);
+        if (secret.isPresent()) {
+            String kind = secret.get().getAlgorithm().equals("AES") ? "SYMMETRIC_DEFAULT" : "an HMAC key, " + secret.get().getAlgorithm();
+            throw new CliException(ExitCode.REFUSED, "key " + given + " is a symmetric key (" + kind + "): " + operation
                     + " needs an asymmetric key (" + INVALID_KEY_USAGE + "); 'kms create-key --key-spec ... --key-usage ...' makes one");
         }
         throw new KeyNotFoundException(given);
@@ -83,7 +85,8 @@ final class AsymmetricKeys {
     static Shapes.Result algorithms(Shapes.Result result, KeySpec spec, KeyUsage usage) {
         return result.with("EncryptionAlgorithms", names(EncryptionAlgorithm.forKey(spec, usage)))
                 .with("SigningAlgorithms", names(SigningAlgorithm.forKey(spec, usage)))
-                .with("KeyAgreementAlgorithms", names(KeyAgreementAlgorithm.forKey(spec, usage)));
+                .with("KeyAgreementAlgorithms", names(KeyAgreementAlgorithm.forKey(spec, usage)))
+                .with("MacAlgorithms", names(io.kmsjca.keys.MacAlgorithm.forKey(spec, usage)));
     }
 
     private static List<String> names(List<? extends Enum<?>> values) {

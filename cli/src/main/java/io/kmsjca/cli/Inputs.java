@@ -110,6 +110,23 @@ final class Inputs {
         }
     }
 
+    /**
+     * The message of generate-mac and verify-mac ({@code --message}): as {@link Message}, 1 to 4096
+     * bytes (AWS's GenerateMac bound), with the MAC's own refusal.
+     */
+    static final class MacMessage implements ITypeConverter<Bytes> {
+        @Override
+        public Bytes convert(String value) {
+            try {
+                return new Message().convert(value);
+            } catch (TypeConversionException e) {
+                throw new TypeConversionException(e.getMessage().startsWith("the message is larger")
+                        ? "the message is larger than " + MessageType.MAX_RAW_BYTES + " bytes, the most KMS GenerateMac and "
+                        + "VerifyMac take (ValidationException)" : e.getMessage());
+            }
+        }
+    }
+
     /** Text values (a policy document) are never larger than this; the key service bounds them further. */
     static final int MAX_TEXT_BYTES = 128 * 1024;
     private static final String FILE = "file://";

@@ -30,15 +30,17 @@ final class KeyCommands {
             + "Creates the key store too when there is none yet.",
             footer = {"", "Examples:", "  kms create-key --description \"orders service\" --alias orders --tags TagKey=team,TagValue=payments",
                     "  kms create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY --alias release-signing",
-                    "  kms create-key --key-spec RSA_3072 --key-usage ENCRYPT_DECRYPT --alias inbox"})
+                    "  kms create-key --key-spec RSA_3072 --key-usage ENCRYPT_DECRYPT --alias inbox",
+                    "  kms create-key --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC --alias tokens"})
     static void createKey(@Mixin Common common,
                    @Option(names = {"--key-spec", "--customer-master-key-spec"}, paramLabel = "SPEC", defaultValue = "SYMMETRIC_DEFAULT",
                            description = "SYMMETRIC_DEFAULT (default: AES-256), RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, "
                                    + "ECC_NIST_P384, ECC_NIST_P521, ECC_SECG_P256K1, ML_DSA_44, ML_DSA_65, ML_DSA_87, "
-                                   + "ECC_NIST_EDWARDS25519 (Ed25519).") KeySpec keySpec,
+                                   + "ECC_NIST_EDWARDS25519 (Ed25519), HMAC_224, HMAC_256, HMAC_384, HMAC_512.") KeySpec keySpec,
                    @Option(names = "--key-usage", paramLabel = "USAGE",
-                           description = "ENCRYPT_DECRYPT, SIGN_VERIFY or KEY_AGREEMENT, fixed for the key's life (default: "
-                                   + "ENCRYPT_DECRYPT for AES and RSA, SIGN_VERIFY for the others).") KeyUsage keyUsage,
+                           description = "ENCRYPT_DECRYPT, SIGN_VERIFY, KEY_AGREEMENT or GENERATE_VERIFY_MAC, fixed for the "
+                                   + "key's life (default: ENCRYPT_DECRYPT for AES and RSA, GENERATE_VERIFY_MAC for HMAC, "
+                                   + "SIGN_VERIFY for the others).") KeyUsage keyUsage,
                    @Option(names = "--description", defaultValue = "", description = "What the key is for.") String description,
                    @Option(names = "--alias", paramLabel = "NAME", description = "An alias for the new key (alias/NAME).") String alias,
                    @Option(names = "--tags", paramLabel = "TAGS", converter = Inputs.Tags.class,

@@ -20,6 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
@@ -157,7 +158,16 @@ class PrivateKeyDecryptAgreeTest {
             assertEquals("TlsPremasterSecret", tls.getAlgorithm());
             assertArrayEquals(expected, tls.getEncoded());
             ours.doPhase(peer.getPublic(), true);
-            assertArrayEquals(expected, ours.generateSecret("AES").getEncoded(), "P-256: a 32-byte secret");
+            KeyAgreement agreed = ours;
+            assertThrows(NoSuchAlgorithmException.class, () -> agreed.generateSecret("AES"),
+                    "no key is made of a raw ECDH secret but a TLS premaster secret");
+            long derived = store.events(AuditOperation.DERIVE_SHARED_SECRET, AuditOutcome.SUCCESS, ecdh);
+            assertThrows(javax.crypto.ShortBufferException.class, () -> agreed.generateSecret(new byte[31], 0));
+            assertEquals(derived, store.events(AuditOperation.DERIVE_SHARED_SECRET, AuditOutcome.SUCCESS, ecdh),
+                    "a short buffer derives nothing");
+            byte[] out = new byte[33];
+            assertEquals(32, agreed.generateSecret(out, 1));
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(out, 1, 33));
 
             KeyAgreement jdk = KeyAgreement.getInstance("ECDH");
             jdk.init(peer.getPrivate());

@@ -181,6 +181,12 @@ class PrivateKeyEntryTest {
             KeyPair pair = unnamed.generateKeyPair();
             assertFalse(pair.getPrivate() instanceof KmsPrivateKeyHandle, "a JDK key pair, not a KMS one");
             assertNotNull(pair.getPrivate().getEncoded());
+
+            // fails closed: a generator asked for outside the named getInstance (here the service
+            // itself) is refused, so no other route of a future JDK hands out KMS pairs unasked
+            var direct = assertThrows(java.security.NoSuchAlgorithmException.class,
+                    () -> Security.getProvider("KMS").getService("KeyPairGenerator", "EC").newInstance(null));
+            assertTrue(direct.getMessage().contains("getInstance(\"EC\", \"KMS\")"), direct.getMessage());
         });
     }
 

@@ -29,9 +29,8 @@ import java.util.Arrays;
  * {@code doPhase(peerPublicKey, true)}, then {@code generateSecret()} is KMS DeriveSharedSecret, the
  * raw shared secret (the x coordinate) computed inside the provider and audited. The secret is
  * the caller's to wipe. {@code generateSecret("TlsPremasterSecret")} is what JSSE asks, as of the
- * JDK's ECDH; {@code generateSecret("AES")} gives an AES key of the raw secret when it is 16, 24 or
- * 32 bytes long (P-256 and secp256k1: 32), as the JDK's Diffie-Hellman does not — a KDF is the better
- * way, and the only one for P-384 and P-521.
+ * JDK's ECDH. No other key is made of the raw secret (NIST SP 800-56A: a shared secret goes through
+ * a key derivation function before it keys anything): take {@code generateSecret()} through a KDF.
  */
 final class EcdhKeyAgreementSpi extends KeyAgreementSpi {
 
@@ -114,13 +113,16 @@ final class EcdhKeyAgreementSpi extends KeyAgreementSpi {
 
     @Override
     protected int engineGenerateSecret(byte[] sharedSecret, int offset) throws IllegalStateException, ShortBufferException {
-        PublicKey with = peer;
+        if (key == null || peer == null) {
+            throw new IllegalStateException("ECDH needs init(key) and doPhase(peerKey, true) first");
+        }
+        int length = (((ECKey) key).getParams().getCurve().getField().getFieldSize() + 7) / 8;
+        if (offset < 0 || sharedSecret.length - offset < length) {
+            // as the JDK: a short buffer leaves the agreement as it was; nothing is derived or audited
+            throw new ShortBufferException("ECDH needs " + length + " bytes of output");
+        }
         byte[] secret = engineGenerateSecret();
         try {
-            if (sharedSecret.length - offset < secret.length) {
-                peer = with; // as the JDK: a short buffer leaves the agreement as it was
-                throw new ShortBufferException("ECDH needs " + secret.length + " bytes of output");
-            }
             System.arraycopy(secret, 0, sharedSecret, offset, secret.length);
             return secret.length;
         } finally {
@@ -134,18 +136,13 @@ final class EcdhKeyAgreementSpi extends KeyAgreementSpi {
         if (algorithm == null) {
             throw new NoSuchAlgorithmException("the algorithm of the secret is missing");
         }
-        boolean tls = algorithm.equals("TlsPremasterSecret");
-        if (!tls && !algorithm.equalsIgnoreCase("AES")) {
-            throw new NoSuchAlgorithmException("ECDH of the KMS provider makes TlsPremasterSecret and AES keys only, not "
+        if (!algorithm.equals("TlsPremasterSecret")) {
+            throw new NoSuchAlgorithmException("ECDH of the KMS provider makes TlsPremasterSecret keys only, not "
                     + algorithm + ": take generateSecret() through a KDF");
         }
         byte[] secret = engineGenerateSecret();
         try {
-            if (!tls && secret.length != 16 && secret.length != 24 && secret.length != 32) {
-                throw new InvalidKeyException("an ECDH secret of " + secret.length + " bytes is no AES key; "
-                        + "take generateSecret() through a KDF");
-            }
-            return new SecretKeySpec(secret, tls ? "TlsPremasterSecret" : "AES");
+            return new SecretKeySpec(secret, "TlsPremasterSecret");
         } finally {
             Arrays.fill(secret, (byte) 0);
         }

@@ -283,12 +283,21 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
         } else if (key instanceof PendingPrivateKey pending) {
             PrivateKey generated;
             try {
-                generated = pending.privateKeyToStore();
+                generated = pending.claimToStore(); // one store at a time: the pair becomes one store's key
             } catch (java.security.InvalidKeyException e) {
                 throw refused(service, alias, e.getMessage());
             }
-            service.importKeyPair(alias, pending.keyUsage(), generated, certificates);
-            pending.destroy();
+            boolean stored = false;
+            try {
+                service.importKeyPair(alias, pending.keyUsage(), generated, certificates);
+                stored = true;
+            } finally {
+                if (stored) {
+                    pending.stored();
+                } else {
+                    pending.release();
+                }
+            }
         } else {
             byte[] encoded = key.getEncoded(); // a copy: only asked whether it exists
             if (encoded == null) {

@@ -27,7 +27,9 @@ import java.util.Map;
  *   <li>{@code KeyGenerator KMSDataKey}: data keys with their wrapped form (KMS GenerateDataKey);</li>
  *   <li>with a KMS private-key handle (asymmetric keys): {@code Signature} SHA256/384/512withRSA,
  *       RSASSA-PSS, SHA256/384/512withECDSA, Ed25519, ML-DSA; {@code Cipher} RSA-OAEP decryption;
- *       {@code KeyAgreement ECDH}; and {@code KeyPairGenerator} RSA, EC, Ed25519, ML-DSA by name.</li>
+ *       {@code KeyAgreement ECDH}; and {@code KeyPairGenerator} RSA, EC, Ed25519, ML-DSA by name;</li>
+ *   <li>{@code Mac HmacSHA224 ... HmacSHA512}: HMACs with a KMS HMAC key's handle (KMS GenerateMac);</li>
+ *   <li>{@code SecureRandom KMS}: the provider's own generator.</li>
  * </ul>
  */
 @AutoService(Provider.class)
@@ -57,6 +59,12 @@ public final class KmsProvider extends Provider {
         putService(new KmsService(this, "Cipher", "KMSEnvelope", PACKAGE + "KmsEnvelopeCipherSpi",
                 Map.of("SupportedKeyClasses", "io.kmsjca.keys.KmsKeyHandle|io.kmsjca.keys.KmsKeyRing")));
         putService(new KmsService(this, "KeyGenerator", "KMSDataKey", PACKAGE + "KmsDataKeyGeneratorSpi", Map.of()));
+        // HMAC keys: only a KMS handle routes here; a SecretKeySpec stays with the JDK's Mac
+        for (String mac : List.of("HmacSHA224", "HmacSHA256", "HmacSHA384", "HmacSHA512")) {
+            putService(new KmsService(this, "Mac", mac, PACKAGE + "KmsMacSpi$" + mac, handleOnly));
+        }
+        putService(new KmsService(this, "SecureRandom", "KMS", PACKAGE + "KmsSecureRandomSpi",
+                Map.of("ThreadSafe", "true")));
         putPrivateKeyServices();
     }
 
@@ -141,7 +149,7 @@ public final class KmsProvider extends Provider {
 
         @Override
         public Object newInstance(Object constructorParameter) throws NoSuchAlgorithmException {
-            if (getType().equals("KeyPairGenerator") && NamedRequests.unnamedKeyPairGenerator()) {
+            if (getType().equals("KeyPairGenerator") && !NamedRequests.namedKeyPairGenerator()) {
                 // the JCA skips a provider whose service throws this, and takes the next one
                 throw new NoSuchAlgorithmException("the KMS provider's KeyPairGenerator " + getAlgorithm()
                         + " is reached by naming the provider: KeyPairGenerator.getInstance(\"" + getAlgorithm() + "\", \"KMS\")");

@@ -13,31 +13,45 @@ import java.util.stream.Stream;
  * generator is only made when the provider was named (docs/decisions.md, "The KMS
  * KeyPairGenerator answers only when named").
  *
- * <p>The test reads the caller's stack: an unnamed request has the JDK's
- * {@code KeyPairGenerator.getInstance(String)} or {@code Delegate.nextSpi} frame on it. Should a
- * later JDK route these requests differently, the frames are not found and the generator is made
- * as before (found by name first, as the provider list orders it); the conformance tests run on
- * JDK 17 and 25 and check both ways.
+ * <p>The test reads the caller's stack and fails closed: the generator is made only when the
+ * JDK's named {@code KeyPairGenerator.getInstance(String, String)} or {@code (String, Provider)}
+ * frame is on it and neither the unnamed {@code getInstance(String)} nor the failover
+ * {@code Delegate.nextSpi} is. Should a later JDK route requests through other frames, the KMS
+ * generator is refused (a clear {@code NoSuchAlgorithmException} from the JCA), never handed to a
+ * caller that did not ask for it; the conformance tests run on JDK 17 and 25 and check both ways.
  */
 final class NamedRequests {
 
     private static final String KEY_PAIR_GENERATOR = "java.security.KeyPairGenerator";
     private static final String DELEGATE = "java.security.KeyPairGenerator$Delegate";
     private static final String UNNAMED_GET_INSTANCE = "(Ljava/lang/String;)Ljava/security/KeyPairGenerator;";
+    private static final String BY_NAME = "(Ljava/lang/String;Ljava/lang/String;)Ljava/security/KeyPairGenerator;";
+    private static final String BY_PROVIDER = "(Ljava/lang/String;Ljava/security/Provider;)Ljava/security/KeyPairGenerator;";
     /** Retaining class references: JDK 25 gives a frame's descriptor only then. */
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private NamedRequests() {
     }
 
-    /** Whether the key pair generator being created was asked for without naming a provider. */
-    static boolean unnamedKeyPairGenerator() {
-        return WALKER.walk(NamedRequests::unnamed);
+    /** Whether the key pair generator being created was asked of this provider by name, and only then. */
+    static boolean namedKeyPairGenerator() {
+        return WALKER.walk(NamedRequests::named);
     }
 
-    private static boolean unnamed(Stream<StackWalker.StackFrame> frames) {
-        return frames.anyMatch(f -> (DELEGATE.equals(f.getClassName()) && "nextSpi".equals(f.getMethodName()))
-                || (KEY_PAIR_GENERATOR.equals(f.getClassName()) && "getInstance".equals(f.getMethodName())
-                    && UNNAMED_GET_INSTANCE.equals(f.getDescriptor())));
+    private static boolean named(Stream<StackWalker.StackFrame> frames) {
+        boolean named = false;
+        for (StackWalker.StackFrame f : (Iterable<StackWalker.StackFrame>) frames::iterator) {
+            if (DELEGATE.equals(f.getClassName()) && "nextSpi".equals(f.getMethodName())) {
+                return false;
+            }
+            if (KEY_PAIR_GENERATOR.equals(f.getClassName()) && "getInstance".equals(f.getMethodName())) {
+                String descriptor = f.getDescriptor();
+                if (UNNAMED_GET_INSTANCE.equals(descriptor)) {
+                    return false;
+                }
+                named |= BY_NAME.equals(descriptor) || BY_PROVIDER.equals(descriptor);
+            }
+        }
+        return named;
     }
 }

@@ -24,6 +24,7 @@ import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.NamedParameterSpec;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The private key of a pair that {@code KeyPairGenerator} of the KMS provider made and no key
@@ -45,6 +46,8 @@ abstract class PendingPrivateKey implements KmsPrivateKeyHandle, PrivateKeyOpera
     private final KeySpec spec;
     private final transient PublicKey publicKey;
     private transient volatile PrivateKey privateKey;
+    /** Set while a key store stores the pair: one store at a time, and only one ever succeeds. */
+    private final transient AtomicBoolean storing = new AtomicBoolean();
 
     private PendingPrivateKey(KeySpec spec, KeyPair pair) {
         byte[] id = new byte[16];
@@ -63,7 +66,7 @@ abstract class PendingPrivateKey implements KmsPrivateKeyHandle, PrivateKeyOpera
             case EC -> new Ec(spec, pair);
             case EDDSA -> new EdEc(spec, pair);
             case ML_DSA -> new MlDsa(spec, pair);
-            case AES -> throw new IllegalArgumentException(spec + " is no key pair");
+            case AES, HMAC -> throw new IllegalArgumentException(spec + " is no key pair");
         };
     }
 
@@ -124,12 +127,36 @@ abstract class PendingPrivateKey implements KmsPrivateKeyHandle, PrivateKeyOpera
     }
 
     /**
-     * The private key, for the key store that stores it ({@link KmsKeyStoreSpi}), which then
-     * {@linkplain #destroy() destroys} this handle.
+     * The private key, for the key store that stores it ({@link KmsKeyStoreSpi}), claimed for that
+     * store alone: it then {@linkplain #stored() destroys} this handle, or {@linkplain #release()
+     * releases} it when the store refused the pair.
      *
-     * @throws InvalidKeyException the pair was stored already, or destroyed
+     * @throws InvalidKeyException the pair was stored already, is being stored, or was destroyed
      */
-    PrivateKey privateKeyToStore() throws InvalidKeyException {
+    PrivateKey claimToStore() throws InvalidKeyException {
+        if (!storing.compareAndSet(false, true)) {
+            throw new InvalidKeyException(this + " is being stored in a key store: a pending pair becomes one store's key");
+        }
+        PrivateKey k = privateKey;
+        if (k == null) {
+            storing.set(false);
+            throw new InvalidKeyException(this + " was stored or destroyed: get the stored key from its key store");
+        }
+        return k;
+    }
+
+    /** The claimed pair is stored: this handle is destroyed (the claim is never released). */
+    void stored() {
+        destroy();
+    }
+
+    /** The store refused the claimed pair: another store may take it. */
+    void release() {
+        storing.set(false);
+    }
+
+    /** The private key to sign with, until the pair is stored or destroyed. */
+    private PrivateKey privateKey() throws InvalidKeyException {
         PrivateKey k = privateKey;
         if (k == null) {
             throw new InvalidKeyException(this + " was stored or destroyed: get the stored key from its key store");
@@ -167,13 +194,13 @@ abstract class PendingPrivateKey implements KmsPrivateKeyHandle, PrivateKeyOpera
                 throw new InvalidKeyException(pending + " only signs until a KMS key store holds it, and a key pair "
                         + "from KeyPairGenerator is SIGN_VERIFY; create an " + op + " key with KeyService.createKeyPair");
             }
-            pending.privateKeyToStore();
+            pending.privateKey();
         }
 
         @Override
         public byte[] sign(KmsPrivateKeyHandle key, byte[] message, int off, int len, MessageType type,
                            SigningAlgorithm algorithm) throws GeneralSecurityException {
-            return primitives.sign(pending.privateKeyToStore(), pending.spec, algorithm, type, message, off, len);
+            return primitives.sign(pending.privateKey(), pending.spec, algorithm, type, message, off, len);
         }
 
         @Override

@@ -71,7 +71,7 @@ public abstract class PrivateKeyHandleBase extends NamedHandle implements KmsPri
             case EC -> "EC";
             case EDDSA -> "EdDSA";
             case ML_DSA -> "ML-DSA";
-            case AES -> throw new IllegalArgumentException("not an asymmetric spec: " + spec);
+            case AES, HMAC -> throw new IllegalArgumentException("not an asymmetric spec: " + spec);
         };
     }
 

@@ -9,6 +9,7 @@ import io.kmsjca.keys.KeySpec;
 import io.kmsjca.keys.KeyState;
 import io.kmsjca.keys.KeyUnavailableException;
 import io.kmsjca.keys.KeyUsage;
+import io.kmsjca.keys.MacAlgorithm;
 import io.kmsjca.keys.VersionState;
 
 import java.security.InvalidKeyException;
@@ -129,6 +130,7 @@ public final class MasterKey {
     }
 
     private void checkMaterialKinds() {
+        boolean hmacKey = keySpec.family() == KeySpec.Family.HMAC;
         if (!keySpec.isAsymmetric()) {
             if (!chain.isEmpty()) {
                 throw new IllegalArgumentException("only an asymmetric key has a certificate chain");
@@ -137,6 +139,13 @@ public final class MasterKey {
                 if (v.pair() != null) {
                     throw new IllegalArgumentException("a symmetric key's versions hold AES material, not a key pair");
                 }
+                if (v.state() == VersionState.ACTIVE && v.isHmac() != hmacKey) {
+                    throw new IllegalArgumentException("the versions of a " + keySpec + " key must hold "
+                            + (hmacKey ? "HMAC" : "AES") + " material");
+                }
+            }
+            if (hmacKey) {
+                checkHmacVersion();
             }
             return;
         }
@@ -147,6 +156,37 @@ public final class MasterKey {
         if (only.state() == VersionState.ACTIVE && (only.pair() == null || only.pair().spec() != keySpec)) {
             throw new IllegalArgumentException("the version of a " + keySpec + " key must hold a " + keySpec + " key pair");
         }
+    }
+
+    /** An HMAC key: one version for life, no rotation period, its material keyed for its spec's algorithm. */
+    private void checkHmacVersion() {
+        if (versions.size() != 1 || rotationPeriodDays != 0) {
+            throw new IllegalArgumentException("an HMAC key has exactly one version and no rotation period");
+        }
+        KeyVersion only = versions.get(0);
+        if (only.state() == VersionState.ACTIVE) {
+            String jca = MacAlgorithm.forKey(keySpec, keyUsage).get(0).jcaName();
+            try {
+                if (!jca.equals(only.hmacKey().getAlgorithm())) {
+                    throw new IllegalArgumentException("the version of a " + keySpec + " key must hold " + jca
+                            + " material");
+                }
+            } catch (InvalidKeyException wiped) {
+                // material wiped in memory (a closed store): nothing left to check
+            }
+        }
+    }
+
+    /** A new HMAC key whose one version holds generated or imported HMAC material of {@code spec}, at revision 0. */
+    public static MasterKey createHmac(UUID id, String description, KeyManagerType manager, Instant now,
+                                       List<String> aliases, Map<String, String> tags, KeySpec spec, KeyUsage usage,
+                                       KeyVersion only, AccessRules access) {
+        if (spec.family() != KeySpec.Family.HMAC || !spec.allowedUsages().contains(usage)) {
+            throw new TransitionArgumentInvalid("a " + spec + " key may be used for " + spec.allowedUsages()
+                    + ", not " + usage);
+        }
+        return new MasterKey(id, 0, description, KeyState.ENABLED, manager, now, null, aliases, tags, 0, 1,
+                List.of(only), access, spec, usage, CertificateChain.EMPTY);
     }
 
     /** A new key with one version, at revision 0: its first commit stores it as revision 1. */
@@ -246,6 +286,19 @@ public final class MasterKey {
         return keySpec.isAsymmetric();
     }
 
+    /** Whether this is an HMAC key (HMAC_224 .. HMAC_512, GENERATE_VERIFY_MAC). */
+    public boolean isHmac() {
+        return keySpec.family() == KeySpec.Family.HMAC;
+    }
+
+    /**
+     * Whether this key has one version for life (a key pair, an HMAC key): it does not rotate, as
+     * in AWS KMS, and has no rotation period or minimum decryption version.
+     */
+    public boolean isSingleVersion() {
+        return keySpec != KeySpec.SYMMETRIC_DEFAULT;
+    }
+
     /** The certificate chain of an asymmetric key (leaf first), empty if none. */
     public CertificateChain certificateChain() {
         return chain;
@@ -261,7 +314,7 @@ public final class MasterKey {
      * an asymmetric key: {@code what} says what was asked ("wrap keys").
      */
     public void requireSymmetric(String what) throws InvalidKeyException {
-        if (keySpec.isAsymmetric()) {
+        if (keySpec != KeySpec.SYMMETRIC_DEFAULT) { // key pairs and HMAC keys alike
             throw new InvalidKeyException("key " + displayName() + " is a " + keySpec + " " + keyUsage + " key: it cannot "
                     + what + "; that takes a " + KeySpec.SYMMETRIC_DEFAULT + " " + KeyUsage.ENCRYPT_DECRYPT + " key");
         }
@@ -275,6 +328,22 @@ public final class MasterKey {
         if (!keySpec.isAsymmetric() || usage != null && keyUsage != usage) {
             throw new InvalidKeyException("key " + displayName() + " is a " + keySpec + " " + keyUsage + " key: it cannot "
                     + what + "; that takes an asymmetric " + (usage == null ? "" : usage + " ") + "key");
+        }
+    }
+
+    /**
+     * Refuses GenerateMac, VerifyMac or a JCA {@code Mac} on a key that is not an HMAC key of
+     * {@code algorithm} ({@code what}: "generate MACs").
+     */
+    public void requireHmac(MacAlgorithm algorithm, String what) throws InvalidKeyException {
+        if (keyUsage != KeyUsage.GENERATE_VERIFY_MAC) {
+            throw new InvalidKeyException("key " + displayName() + " is a " + keySpec + " " + keyUsage + " key: it cannot "
+                    + what + "; that takes an HMAC key of usage " + KeyUsage.GENERATE_VERIFY_MAC);
+        }
+        List<MacAlgorithm> own = MacAlgorithm.forKey(keySpec, keyUsage);
+        if (!own.contains(algorithm)) {
+            throw new InvalidKeyException("key " + displayName() + " is a " + keySpec + " key: its MAC algorithm is "
+                    + own.get(0) + ", not " + algorithm);
         }
     }
 
@@ -382,11 +451,12 @@ public final class MasterKey {
                 rotationPeriodDays, minDecryptionVersion, versions, access, keySpec, keyUsage, next);
     }
 
-    /** Asymmetric keys have one version for life, as in AWS KMS: {@code what} is refused. */
-    private void refuseIfAsymmetric(String what) {
-        if (keySpec.isAsymmetric()) {
-            throw new TransitionRefused("key " + displayName() + " is a " + keySpec + " key: it cannot be " + what
-                    + "; asymmetric keys have one version for life (they do not rotate, as in AWS KMS)");
+    /** Asymmetric and HMAC keys have one version for life, as in AWS KMS: {@code what} is refused. */
+    private void refuseIfSingleVersion(String what) {
+        if (isSingleVersion()) {
+            throw new TransitionRefused("key " + displayName() + " is a " + keySpec + " key: it cannot " + what
+                    + "; " + (isHmac() ? "HMAC" : "asymmetric") + " keys have one version for life (they do not rotate,"
+                    + " as in AWS KMS)");
         }
     }
 
@@ -439,14 +509,14 @@ public final class MasterKey {
 
     /** A new current version. Rotation needs an enabled key, as in KMS. */
     public MasterKey rotated(KeyVersion next) {
-        refuseIfAsymmetric("be rotated");
+        refuseIfSingleVersion("be rotated");
         refuseUnless(state == KeyState.ENABLED, "rotated", "enable it first");
         return withVersion(next);
     }
 
     /** A version appended whatever the state (imported material). */
     public MasterKey withVersion(KeyVersion next) {
-        refuseIfAsymmetric("take new material");
+        refuseIfSingleVersion("take new material");
         refuseUnless(state != KeyState.DESTROYED, "given new material", "it was destroyed");
         if (versions.size() >= MasterKeyCodec.MAX_VERSIONS) {
             throw new TransitionRefused("key " + displayName() + " has " + versions.size() + " versions, the most a key"
@@ -459,7 +529,7 @@ public final class MasterKey {
 
     public MasterKey withRotationPeriod(int days) {
         requireCustomerManaged("given another rotation period");
-        refuseIfAsymmetric("have a rotation period");
+        refuseIfSingleVersion("have a rotation period");
         checkRotationPeriod(days);
         refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "given a rotation period", "");
         return with(state, deletionDate, aliases, tags, days, minDecryptionVersion, versions);
@@ -467,7 +537,7 @@ public final class MasterKey {
 
     public MasterKey withMinDecryptionVersion(int min) {
         requireCustomerManaged("given a minimum decryption version");
-        refuseIfAsymmetric("have a minimum decryption version");
+        refuseIfSingleVersion("have a minimum decryption version");
         if (min < 1 || min > current().number()) {
             throw new TransitionArgumentInvalid("minimum decryption version of " + displayName() + " must be 1 to "
                     + current().number() + ", not " + min);
@@ -478,7 +548,7 @@ public final class MasterKey {
     /** Revokes a version that is not current (rotate first): its material is wiped once this is committed. */
     public MasterKey versionRevoked(int number, Instant now) {
         requireCustomerManaged("revoked");
-        refuseIfAsymmetric("have a version revoked");
+        refuseIfSingleVersion("have a version revoked");
         if (number < 1 || number > versions.size()) {
             throw new TransitionArgumentInvalid("key " + displayName() + " has no version " + number);
         }

@@ -65,8 +65,8 @@ public final class KeyUse {
      */
     MasterKey usableKey(UUID id, String alias, AuditOperation op, EncryptionContext context) throws InvalidKeyException {
         MasterKey key = usableState(id, alias);
+        authorize(key, KeyAccess.action(op), context); // the rights first: a refusal tells no one else the key's spec
         key.requireSymmetric(symmetricUse(op));
-        authorize(key, KeyAccess.action(op), context);
         return key;
     }
 
@@ -105,11 +105,31 @@ public final class KeyUse {
     MasterKey usablePair(UUID id, String alias, AuditOperation op, Map<String, List<String>> requestKeys)
             throws InvalidKeyException {
         MasterKey key = usableState(id, alias);
+        if (requestKeys != null) { // null: only whether the key may be used now (a JCA init), the rights come per request
+            // the rights first: a caller with none learns nothing of the key's spec or usage from a refusal
+            authorize(key, KeyAccess.action(op), EncryptionContext.EMPTY, requestKeys);
+        }
         key.requireAsymmetric(usageOf(op), asymmetricUse(op));
         if (key.keyPair().isEmpty()) {
             throw new KeyUnavailableException("key " + nameOf(key, alias) + " holds no key pair");
         }
-        if (requestKeys != null) { // null: only whether the key may be used now (a JCA init), the rights come per request
+        return key;
+    }
+
+    /**
+     * The HMAC key {@code id}: usable now ({@link #usableState}), an HMAC key whose algorithm is
+     * {@code algorithm}, holding its material, and the caller may perform {@code op}
+     * (GENERATE_MAC, VERIFY_MAC) with the request's condition keys {@code requestKeys}
+     * ({@code kms:MacAlgorithm}; null: the rights are not decided here).
+     */
+    MasterKey usableHmac(UUID id, String alias, AuditOperation op, io.kmsjca.keys.MacAlgorithm algorithm,
+                         Map<String, List<String>> requestKeys) throws InvalidKeyException {
+        MasterKey key = usableState(id, alias);
+        key.requireHmac(algorithm, op == AuditOperation.VERIFY_MAC ? "verify MACs" : "generate MACs");
+        if (!key.current().holdsMaterial()) {
+            throw new KeyUnavailableException("key " + nameOf(key, alias) + " holds no HMAC material");
+        }
+        if (requestKeys != null) {
             authorize(key, KeyAccess.action(op), EncryptionContext.EMPTY, requestKeys);
         }
         return key;

@@ -34,7 +34,7 @@ public class ServicePrivateKeyHandle extends PrivateKeyHandleBase {
             case EC -> new Ec(service, keyId, alias, spec, usage, publicKey);
             case EDDSA -> new EdEc(service, keyId, alias, spec, usage, publicKey);
             case ML_DSA -> new ServicePrivateKeyHandle(service, keyId, alias, spec, usage, publicKey);
-            case AES -> throw new IllegalArgumentException("not an asymmetric spec: " + spec);
+            case AES, HMAC -> throw new IllegalArgumentException("not an asymmetric spec: " + spec);
         };
     }
 
