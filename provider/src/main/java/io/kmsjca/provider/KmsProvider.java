@@ -24,7 +24,9 @@ import java.util.Map;
  *   <li>{@code KeyStore KMS}: master keys as non-exportable handles;</li>
  *   <li>{@code Cipher KMSWrap}: wraps data keys and small payloads under a master key;</li>
  *   <li>{@code Cipher KMSEnvelope}: messages of any size, streamed, under one or several master keys;</li>
- *   <li>{@code KeyGenerator KMSDataKey}: data keys with their wrapped form (KMS GenerateDataKey).</li>
+ *   <li>{@code KeyGenerator KMSDataKey}: data keys with their wrapped form (KMS GenerateDataKey);</li>
+ *   <li>{@code Mac HmacSHA224 ... HmacSHA512}: HMACs with a KMS HMAC key's handle (KMS GenerateMac);</li>
+ *   <li>{@code SecureRandom KMS}: the provider's own generator.</li>
  * </ul>
  */
 @AutoService(Provider.class)
@@ -54,6 +56,12 @@ public final class KmsProvider extends Provider {
         putService(new KmsService(this, "Cipher", "KMSEnvelope", PACKAGE + "KmsEnvelopeCipherSpi",
                 Map.of("SupportedKeyClasses", "io.kmsjca.keys.KmsKeyHandle|io.kmsjca.keys.KmsKeyRing")));
         putService(new KmsService(this, "KeyGenerator", "KMSDataKey", PACKAGE + "KmsDataKeyGeneratorSpi", Map.of()));
+        // HMAC keys: only a KMS handle routes here; a SecretKeySpec stays with the JDK's Mac
+        for (String mac : List.of("HmacSHA224", "HmacSHA256", "HmacSHA384", "HmacSHA512")) {
+            putService(new KmsService(this, "Mac", mac, PACKAGE + "KmsMacSpi$" + mac, handleOnly));
+        }
+        putService(new KmsService(this, "SecureRandom", "KMS", PACKAGE + "KmsSecureRandomSpi",
+                Map.of("ThreadSafe", "true")));
     }
 
     /**

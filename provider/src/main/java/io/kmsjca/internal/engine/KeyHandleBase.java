@@ -13,14 +13,29 @@ import java.util.UUID;
 public abstract class KeyHandleBase extends NamedHandle implements KmsKeyHandle {
     private static final long serialVersionUID = 1L;
 
+    private final String algorithm;
+
     protected KeyHandleBase(UUID keyId, String alias) {
-        super(keyId, alias);
+        this(keyId, alias, "AES");
     }
 
-    /** AES: master keys are AES-256 keys. */
+    /** A handle on a key of {@code algorithm}: "AES" (SYMMETRIC_DEFAULT) or an HMAC key's JCA name ("HmacSHA256"). */
+    protected KeyHandleBase(UUID keyId, String alias, String algorithm) {
+        super(keyId, alias);
+        this.algorithm = java.util.Objects.requireNonNull(algorithm);
+    }
+
+    /** "AES" for a symmetric master key (AES-256), the MAC's JCA name for an HMAC key ("HmacSHA256"). */
     @Override
     public final String getAlgorithm() {
-        return "AES";
+        return algorithm;
+    }
+
+    /** The JCA algorithm of a handle on a key of {@code spec}: its MAC's name for an HMAC key, else "AES". */
+    public static String algorithmOf(io.kmsjca.keys.KeySpec spec) {
+        return spec.family() == io.kmsjca.keys.KeySpec.Family.HMAC
+                ? io.kmsjca.keys.MacAlgorithm.forKey(spec, io.kmsjca.keys.KeyUsage.GENERATE_VERIFY_MAC).get(0).jcaName()
+                : "AES";
     }
 
     /** {@code KmsKeyHandle[alias/NAME ID]} and, after it, {@link #where()}. */

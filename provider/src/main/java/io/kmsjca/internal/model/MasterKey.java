@@ -9,6 +9,7 @@ import io.kmsjca.keys.KeySpec;
 import io.kmsjca.keys.KeyState;
 import io.kmsjca.keys.KeyUnavailableException;
 import io.kmsjca.keys.KeyUsage;
+import io.kmsjca.keys.MacAlgorithm;
 import io.kmsjca.keys.VersionState;
 
 import java.security.InvalidKeyException;
@@ -170,6 +171,7 @@ public final class MasterKey {
     }
 
     private void checkMaterialKinds() {
+        boolean hmacKey = keySpec.family() == KeySpec.Family.HMAC;
         if (!keySpec.isAsymmetric()) {
             if (!chain.isEmpty()) {
                 throw new IllegalArgumentException("only an asymmetric key has a certificate chain");
@@ -178,6 +180,13 @@ public final class MasterKey {
                 if (v.pair() != null) {
                     throw new IllegalArgumentException("a symmetric key's versions hold AES material, not a key pair");
                 }
+                if (v.state() == VersionState.ACTIVE && v.isHmac() != hmacKey) {
+                    throw new IllegalArgumentException("the versions of a " + keySpec + " key must hold "
+                            + (hmacKey ? "HMAC" : "AES") + " material");
+                }
+            }
+            if (hmacKey) {
+                checkHmacVersion();
             }
             return;
         }
@@ -188,6 +197,37 @@ public final class MasterKey {
         if (only.state() == VersionState.ACTIVE && (only.pair() == null || only.pair().spec() != keySpec)) {
             throw new IllegalArgumentException("the version of a " + keySpec + " key must hold a " + keySpec + " key pair");
         }
+    }
+
+    /** An HMAC key: one version for life, no rotation period, its material keyed for its spec's algorithm. */
+    private void checkHmacVersion() {
+        if (versions.size() != 1 || rotationPeriodDays != 0) {
+            throw new IllegalArgumentException("an HMAC key has exactly one version and no rotation period");
+        }
+        KeyVersion only = versions.get(0);
+        if (only.state() == VersionState.ACTIVE) {
+            String jca = MacAlgorithm.forKey(keySpec, keyUsage).get(0).jcaName();
+            try {
+                if (!jca.equals(only.hmacKey().getAlgorithm())) {
+                    throw new IllegalArgumentException("the version of a " + keySpec + " key must hold " + jca
+                            + " material");
+                }
+            } catch (InvalidKeyException wiped) {
+                // material wiped in memory (a closed store): nothing left to check
+            }
+        }
+    }
+
+    /** A new HMAC key whose one version holds generated or imported HMAC material of {@code spec}, at revision 0. */
+    public static MasterKey createHmac(UUID id, String description, KeyManagerType manager, Instant now,
+                                       List<String> aliases, Map<String, String> tags, KeySpec spec, KeyUsage usage,
+                                       KeyVersion only, AccessRules access) {
+        if (spec.family() != KeySpec.Family.HMAC || !spec.allowedUsages().contains(usage)) {
+            throw new TransitionArgumentInvalid("a " + spec + " key may be used for " + spec.allowedUsages()
+                    + ", not " + usage);
+        }
+        return new MasterKey(id, 0, description, KeyState.ENABLED, manager, now, null, aliases, tags, 0, 1,
+                List.of(only), access, spec, usage, CertificateChain.EMPTY);
     }
 
     /** A new key with one version, at revision 0: its first commit stores it as revision 1. */
@@ -303,6 +343,19 @@ public final class MasterKey {
         return keySpec.isAsymmetric();
     }
 
+    /** Whether this is an HMAC key (HMAC_224 .. HMAC_512, GENERATE_VERIFY_MAC). */
+    public boolean isHmac() {
+        return keySpec.family() == KeySpec.Family.HMAC;
+    }
+
+    /**
+     * Whether this key has one version for life (a key pair, an HMAC key): it does not rotate, as
+     * in AWS KMS, and has no rotation period or minimum decryption version.
+     */
+    public boolean isSingleVersion() {
+        return keySpec != KeySpec.SYMMETRIC_DEFAULT;
+    }
+
     /** The certificate chain of an asymmetric key (leaf first), empty if none. */
     public CertificateChain certificateChain() {
         return chain;
@@ -318,7 +371,7 @@ public final class MasterKey {
      * an asymmetric key: {@code what} says what was asked ("wrap keys").
      */
     public void requireSymmetric(String what) throws InvalidKeyException {
-        if (keySpec.isAsymmetric()) {
+        if (keySpec != KeySpec.SYMMETRIC_DEFAULT) { // key pairs and HMAC keys alike
             throw new InvalidKeyException("key " + displayName() + " is a " + keySpec + " " + keyUsage + " key: it cannot "
                     + what + "; that takes a " + KeySpec.SYMMETRIC_DEFAULT + " " + KeyUsage.ENCRYPT_DECRYPT + " key");
         }
@@ -348,6 +401,22 @@ public final class MasterKey {
     /** Whether its imported material is due to expire at {@code now} (KEY_MATERIAL_EXPIRES). */
     public boolean materialExpiryDue(Instant now) {
         return imports != null && (state == KeyState.ENABLED || state == KeyState.DISABLED) && imports.expiryDue(now);
+    }
+
+    /**
+     * Refuses GenerateMac, VerifyMac or a JCA {@code Mac} on a key that is not an HMAC key of
+     * {@code algorithm} ({@code what}: "generate MACs").
+     */
+    public void requireHmac(MacAlgorithm algorithm, String what) throws InvalidKeyException {
+        if (keyUsage != KeyUsage.GENERATE_VERIFY_MAC) {
+            throw new InvalidKeyException("key " + displayName() + " is a " + keySpec + " " + keyUsage + " key: it cannot "
+                    + what + "; that takes an HMAC key of usage " + KeyUsage.GENERATE_VERIFY_MAC);
+        }
+        List<MacAlgorithm> own = MacAlgorithm.forKey(keySpec, keyUsage);
+        if (!own.contains(algorithm)) {
+            throw new InvalidKeyException("key " + displayName() + " is a " + keySpec + " key: its MAC algorithm is "
+                    + own.get(0) + ", not " + algorithm);
+        }
     }
 
     /** Its key policy and grants. */
@@ -455,16 +524,17 @@ public final class MasterKey {
                 rotationPeriodDays, minDecryptionVersion, versions, access, keySpec, keyUsage, next, imports);
     }
 
-    /** Asymmetric keys have one version for life, as in AWS KMS: {@code what} is refused. */
-    private void refuseIfAsymmetric(String what) {
+    /** Asymmetric, HMAC and EXTERNAL keys have one version for life, as in AWS KMS: {@code what} is refused. */
+    private void refuseIfSingleVersion(String what) {
         if (imports != null) {
             throw new TransitionRefused("key " + displayName() + " has origin EXTERNAL: it cannot " + what
                     + "; its material is imported, and re-imported only the same (docs/decisions.md: no rotation of"
                     + " imported keys)");
         }
-        if (keySpec.isAsymmetric()) {
-            throw new TransitionRefused("key " + displayName() + " is a " + keySpec + " key: it cannot be " + what
-                    + "; asymmetric keys have one version for life (they do not rotate, as in AWS KMS)");
+        if (isSingleVersion()) {
+            throw new TransitionRefused("key " + displayName() + " is a " + keySpec + " key: it cannot " + what
+                    + "; " + (isHmac() ? "HMAC" : "asymmetric") + " keys have one version for life (they do not rotate,"
+                    + " as in AWS KMS)");
         }
     }
 
@@ -584,14 +654,14 @@ public final class MasterKey {
 
     /** A new current version. Rotation needs an enabled key, as in KMS. */
     public MasterKey rotated(KeyVersion next) {
-        refuseIfAsymmetric("be rotated");
+        refuseIfSingleVersion("be rotated");
         refuseUnless(state == KeyState.ENABLED, "rotated", "enable it first");
         return withVersion(next);
     }
 
     /** A version appended whatever the state (imported material). */
     public MasterKey withVersion(KeyVersion next) {
-        refuseIfAsymmetric("take new material");
+        refuseIfSingleVersion("take new material");
         refuseUnless(state != KeyState.DESTROYED, "given new material", "it was destroyed");
         if (versions.size() >= MasterKeyCodec.MAX_VERSIONS) {
             throw new TransitionRefused("key " + displayName() + " has " + versions.size() + " versions, the most a key"
@@ -604,7 +674,7 @@ public final class MasterKey {
 
     public MasterKey withRotationPeriod(int days) {
         requireCustomerManaged("given another rotation period");
-        refuseIfAsymmetric("have a rotation period");
+        refuseIfSingleVersion("have a rotation period");
         checkRotationPeriod(days);
         refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "given a rotation period", "");
         return with(state, deletionDate, aliases, tags, days, minDecryptionVersion, versions);
@@ -612,7 +682,7 @@ public final class MasterKey {
 
     public MasterKey withMinDecryptionVersion(int min) {
         requireCustomerManaged("given a minimum decryption version");
-        refuseIfAsymmetric("have a minimum decryption version");
+        refuseIfSingleVersion("have a minimum decryption version");
         if (min < 1 || min > current().number()) {
             throw new TransitionArgumentInvalid("minimum decryption version of " + displayName() + " must be 1 to "
                     + current().number() + ", not " + min);
@@ -623,7 +693,7 @@ public final class MasterKey {
     /** Revokes a version that is not current (rotate first): its material is wiped once this is committed. */
     public MasterKey versionRevoked(int number, Instant now) {
         requireCustomerManaged("revoked");
-        refuseIfAsymmetric("have a version revoked");
+        refuseIfSingleVersion("have a version revoked");
         if (number < 1 || number > versions.size()) {
             throw new TransitionArgumentInvalid("key " + displayName() + " has no version " + number);
         }

@@ -10,6 +10,7 @@ import io.kmsjca.internal.format.KeySlots;
 import io.kmsjca.internal.store.CredentialSecret;
 import io.kmsjca.internal.store.SlotKeys;
 import io.kmsjca.keys.CreateKeyRequest;
+import io.kmsjca.keys.InvalidKeyRequestException;
 import io.kmsjca.keys.CreatedCredential;
 import io.kmsjca.keys.DataKeyPair;
 import io.kmsjca.keys.EncryptionAlgorithm;
@@ -153,7 +154,7 @@ public final class EmbeddedKeyService implements KeyService {
     }
 
     private KmsKeyHandle handle(KeyCreation.Named named) {
-        return new ServiceKeyHandle(this, named.key().id(), named.alias());
+        return new ServiceKeyHandle(this, named.key().id(), named.alias(), named.key().keySpec());
     }
 
     @Override
@@ -184,7 +185,8 @@ public final class EmbeddedKeyService implements KeyService {
     @Override
     public Optional<KmsKeyHandle> findKey(String aliasOrKeyId) {
         // any key: KMSWrap, envelopes and data keys refuse an asymmetric key's handle, naming its spec and usage
-        return registry.lookup(aliasOrKeyId).map(k -> new ServiceKeyHandle(this, k.id(), KeyNames.aliasIn(k, aliasOrKeyId)));
+        return registry.lookup(aliasOrKeyId).map(k -> new ServiceKeyHandle(this, k.id(), KeyNames.aliasIn(k, aliasOrKeyId),
+                k.keySpec()));
     }
 
     @Override
@@ -616,23 +618,72 @@ public final class EmbeddedKeyService implements KeyService {
         return use.usablePair(id, alias, op, requestKeys);
     }
 
-    // ---------------------------------------------------------------- HMAC, import, random (#20: TODO)
+    // ---------------------------------------------------------------- HMAC keys and random bytes
 
     @Override
     public byte[] generateMac(String key, byte[] message, io.kmsjca.keys.MacAlgorithm algorithm)
             throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #20");
+        return new io.kmsjca.internal.engine.MacEngine().generateMac(macTarget(key, AuditOperation.GENERATE_MAC), message,
+                algorithm);
     }
 
     @Override
     public boolean verifyMac(String key, byte[] message, byte[] mac, io.kmsjca.keys.MacAlgorithm algorithm)
             throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #20");
+        return new io.kmsjca.internal.engine.MacEngine().verifyMac(macTarget(key, AuditOperation.VERIFY_MAC), message, mac,
+                algorithm);
     }
 
+    /** The key a GenerateMac or VerifyMac request names; an unknown one refused (InvalidKeyException), audited. */
+    private io.kmsjca.internal.engine.MacEngine.Target macTarget(String key, AuditOperation op) throws InvalidKeyException {
+        Optional<MasterKey> found = key == null ? Optional.empty() : registry.lookup(key);
+        if (found.isEmpty()) {
+            InvalidKeyException e = new InvalidKeyException("no key with alias or id '" + key + "'");
+            audit.record(op, null, 0, null, e, EncryptionContext.EMPTY);
+            throw e;
+        }
+        return io.kmsjca.internal.engine.MacEngine.Target.named(this, found.get().id(),
+                KeyNames.aliasIn(found.get(), key));
+    }
+
+    /**
+     * The HMAC key {@code id}, if it may be used now for {@code op} with {@code algorithm} and the
+     * caller may perform it with {@code requestKeys} (null: not decided here). Lock-free; not
+     * audited (the engine audits).
+     */
+    public MasterKey usableHmac(java.util.UUID id, String alias, AuditOperation op, io.kmsjca.keys.MacAlgorithm algorithm,
+                                Map<String, List<String>> requestKeys) throws InvalidKeyException {
+        return use.usableHmac(id, alias, op, algorithm, requestKeys);
+    }
+
+    /**
+     * Tests only, until ImportKeyMaterial with a wrapping key lands: a new HMAC key of {@code spec}
+     * holding {@code material} (copied; the caller wipes its own), origin EXTERNAL.
+     */
+    KmsKeyHandle importHmacKeyForTests(String alias, KeySpec spec, byte[] material) throws KeyStoreException {
+        return handle(creation.importHmac(alias, spec, material));
+    }
+
+    /** The most bytes one GenerateRandom request returns, as AWS KMS. */
+    public static final int MAX_RANDOM_BYTES = 1024;
+
+    /**
+     * KMS GenerateRandom: bytes from the provider's generator. AWS authorizes it by IAM policy
+     * alone (no key): here the store policy, as kms:GenerateRandom. Audited GENERATE_RANDOM, with
+     * no key.
+     */
     @Override
     public byte[] generateRandom(int numberOfBytes) throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #20");
+        AuditOperation op = AuditOperation.GENERATE_RANDOM;
+        if (numberOfBytes < 1 || numberOfBytes > MAX_RANDOM_BYTES) {
+            throw changes.audited(op, null, null, new InvalidKeyRequestException("the number of random bytes must be 1 to "
+                    + MAX_RANDOM_BYTES + ", not " + numberOfBytes));
+        }
+        changes.authorize(op, KeyAccess.action(op), null, null, Map.of());
+        byte[] bytes = new byte[numberOfBytes];
+        io.kmsjca.internal.crypto.KmsRandom.nextBytes(bytes);
+        audit.record(op, null, 0, null, null, EncryptionContext.EMPTY);
+        return bytes;
     }
 
     @Override

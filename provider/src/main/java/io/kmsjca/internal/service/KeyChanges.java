@@ -15,6 +15,7 @@ import io.kmsjca.keys.KeyManagerType;
 import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyOrigin;
 import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.internal.model.AccessRules;
 import io.kmsjca.keys.KeySpec;
 import io.kmsjca.keys.KeyStateException;
 import io.kmsjca.keys.KeyUsage;
@@ -127,6 +128,40 @@ public final class KeyChanges {
                 if (!created) {
                     pair.wipe();
                 }
+            }
+        });
+    }
+
+    /**
+     * Creates an HMAC key of {@code spec} whose one version holds {@code material} (generated here,
+     * or imported: {@code origin}) and audits it. The caller wipes {@code material}.
+     */
+    MasterKey newHmacKey(AuditOperation op, String alias, String description, Map<String, String> tags, KeySpec spec,
+                         KeyOrigin origin, byte[] material) throws KeyStoreException {
+        UUID id = UUID.randomUUID();
+        return registry.atomically(() -> {
+            try {
+                if (alias != null && registry.snapshot().byAlias().containsKey(alias)) {
+                    throw new InvalidKeyRequestException("alias " + alias + " already names key " + registry.snapshot().byAlias().get(alias));
+                }
+                if (description.getBytes(StandardCharsets.UTF_8).length > MasterKeyCodec.MAX_DESCRIPTION_BYTES) {
+                    throw new InvalidKeyRequestException("description is longer than " + MasterKeyCodec.MAX_DESCRIPTION_BYTES + " bytes");
+                }
+                KeyNames.checkTags(tags);
+                Instant now = now();
+                RotationReason reason = origin == KeyOrigin.IMPORTED ? RotationReason.IMPORTED : RotationReason.CREATED;
+                KeyVersion only = new KeyVersion(1, now, origin, reason, spec, material, 0);
+                MasterKey key = registry.commit(MasterKey.createHmac(id, description, KeyManagerType.CUSTOMER, now,
+                        alias == null ? List.of() : List.of(alias), tags, spec, KeyUsage.GENERATE_VERIFY_MAC, only,
+                        AccessRules.DEFAULT));
+                audit.record(op, id, 1, alias, null, EncryptionContext.EMPTY);
+                return key;
+            } catch (TransitionArgumentInvalid e) {
+                throw audited(op, id, alias, new InvalidKeyRequestException(e.getMessage(), e));
+            } catch (IllegalArgumentException e) {
+                throw audited(op, id, alias, new KeyStoreException(e.getMessage(), e));
+            } catch (KeyStoreException e) {
+                throw audited(op, id, alias, e);
             }
         });
     }

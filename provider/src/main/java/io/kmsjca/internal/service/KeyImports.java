@@ -262,13 +262,12 @@ final class KeyImports {
                 KeyPairMaterial pair = new KeyPairMaterial(spec, material, privateKey, KeyPairs.publicOf(spec, privateKey));
                 return new KeyVersion(1, waiting.created(), KeyOrigin.IMPORTED, RotationReason.IMPORTED, pair, waiting.wraps());
             }
-            if (spec != KeySpec.SYMMETRIC_DEFAULT) {
-                throw new InvalidKeyException("material import into " + spec + " keys is not supported yet");
-            }
-            if (material.length != 32) {
+            if (spec == KeySpec.SYMMETRIC_DEFAULT && material.length != KeyVersion.AES_MATERIAL_BYTES) {
                 throw new InvalidKeyException("a " + spec + " key's material is 32 bytes (AES-256), not " + material.length);
             }
-            return new KeyVersion(1, waiting.created(), KeyOrigin.IMPORTED, RotationReason.IMPORTED, material, waiting.wraps());
+            // AES: 32 bytes; HMAC: the spec's range (KeyVersion.checkHmacLength), as AWS KMS
+            return new KeyVersion(1, waiting.created(), KeyOrigin.IMPORTED, RotationReason.IMPORTED, spec, material,
+                    waiting.wraps());
         } catch (InvalidKeyException | IllegalArgumentException e) {
             // the message names the spec and a length or a kind, never the material
             throw changes.audited(op, key.id(), null, new InvalidKeyRequestException("the imported key material does"

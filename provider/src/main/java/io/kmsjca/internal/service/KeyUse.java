@@ -115,6 +115,25 @@ public final class KeyUse {
         return key;
     }
 
+    /**
+     * The HMAC key {@code id}: usable now ({@link #usableState}), an HMAC key whose algorithm is
+     * {@code algorithm}, holding its material, and the caller may perform {@code op}
+     * (GENERATE_MAC, VERIFY_MAC) with the request's condition keys {@code requestKeys}
+     * ({@code kms:MacAlgorithm}; null: the rights are not decided here).
+     */
+    MasterKey usableHmac(UUID id, String alias, AuditOperation op, io.kmsjca.keys.MacAlgorithm algorithm,
+                         Map<String, List<String>> requestKeys) throws InvalidKeyException {
+        MasterKey key = usableState(id, alias);
+        key.requireHmac(algorithm, op == AuditOperation.VERIFY_MAC ? "verify MACs" : "generate MACs");
+        if (!key.current().holdsMaterial()) {
+            throw new KeyUnavailableException("key " + nameOf(key, alias) + " holds no HMAC material");
+        }
+        if (requestKeys != null) {
+            authorize(key, KeyAccess.action(op), EncryptionContext.EMPTY, requestKeys);
+        }
+        return key;
+    }
+
     /** The usage an asymmetric operation needs, or null (GetPublicKey: any). */
     static KeyUsage usageOf(AuditOperation op) {
         return switch (op) {

@@ -105,7 +105,7 @@ final class RequestKeys {
                 for (KeyOrigin origin : KeyOrigin.values()) {
                     Map<String, List<String>> keys = Map.of(ConditionKeys.KEY_SPEC, List.of(spec.name()),
                             ConditionKeys.KEY_USAGE, List.of(usage.name()), ConditionKeys.KEY_ORIGIN, List.of(origin(origin)));
-                    all.add(use && !spec.isAsymmetric()
+                    all.add(use && spec == KeySpec.SYMMETRIC_DEFAULT // an HMAC key's request names its MAC algorithm itself
                             ? plus(keys, Map.of(ConditionKeys.ENCRYPTION_ALGORITHM, List.of(ALGORITHM))) : keys);
                 }
             }

@@ -6,6 +6,10 @@ import io.kmsjca.internal.model.CertificateChain;
 import io.kmsjca.internal.model.KeyPairMaterial;
 import io.kmsjca.internal.model.Aliases;
 import io.kmsjca.internal.policy.PolicyDocument;
+import io.kmsjca.internal.crypto.SecretBytes;
+import io.kmsjca.internal.model.ImportState;
+import io.kmsjca.keys.ExpirationModel;
+import io.kmsjca.keys.WrappingAlgorithm;
 import io.kmsjca.keys.GrantOperation;
 import io.kmsjca.keys.KeyGrant;
 import io.kmsjca.internal.model.KeyVersion;
@@ -40,13 +44,17 @@ import java.util.UUID;
  * The plaintext of a sealed key record (docs/FORMAT.md, "Key record payload"). Writes version 2
  * for a symmetric key with the default policy and no grants (so a store without policies stays
  * readable by the previous release), version 3 for a symmetric key with a policy or grants, and
- * version 4 for an asymmetric key (its key pair and certificate chain); reads versions 1 to 4.
+ * version 4 for an asymmetric key (its key pair and certificate chain), version 5 for an HMAC key
+ * (version 4 with each version's secret material length-prefixed); reads versions 1 to 5.
  * Only ever read after the record authenticated; every count and length is still bounded.
  */
 public final class MasterKeyCodec {
 
-    public static final int VERSION = 4;
-    /** The version written for a symmetric key with a policy or grants. */
+    public static final int VERSION = 5;
+    /** The version written for an asymmetric key: its key pair and certificate chain. */
+    static final int VERSION_WITH_PAIR = 4;
+    /** The first version whose secret material (AES, HMAC) is length-prefixed per key version. */
+    static final int VERSION_WITH_MATERIAL_LENGTH = 5;    /** The version written for a symmetric key with a policy or grants. */
     static final int VERSION_WITH_ACCESS = 3;
     /** Bounds of an asymmetric version's material: PKCS#8 of RSA-4096 or ML-DSA-87 (with seed) fits with room. */
     public static final int MAX_PRIVATE_KEY_BYTES = KeyPairs.MAX_PRIVATE_KEY_BYTES;
@@ -90,10 +98,12 @@ public final class MasterKeyCodec {
     /** The payload; the caller wipes it after sealing (it holds material). */
     public static byte[] encode(MasterKey key) {
         var bytes = new ByteArrayOutputStream(160 + key.versions().size() * 64);
-        boolean pair = key.isAsymmetric() || !key.certificateChain().isEmpty();
-        boolean withAccess = pair || !key.access().equals(AccessRules.DEFAULT);
+        int version = versionFor(key);
+        boolean pair = version >= VERSION_WITH_PAIR;
+        boolean withAccess = version >= VERSION_WITH_ACCESS;
+        boolean materialLength = version >= VERSION_WITH_MATERIAL_LENGTH;
         try (var out = new DataOutputStream(bytes)) {
-            out.writeByte(pair ? VERSION : withAccess ? VERSION_WITH_ACCESS : VERSION_WITHOUT_ACCESS);
+            out.writeByte(version);
             out.writeByte(key.state().ordinal());
             out.writeByte(key.manager().ordinal());
             out.writeByte(key.keySpec().ordinal());
@@ -126,9 +136,19 @@ public final class MasterKeyCodec {
                     continue;
                 }
                 byte[] m = v.materialCopy();
-                out.write(m == null ? NO_MATERIAL : m);
-                if (m != null) {
-                    Arrays.fill(m, (byte) 0);
+                try {
+                    if (materialLength) {
+                        out.writeShort(m == null ? 0 : m.length);
+                        if (m != null) {
+                            out.write(m);
+                        }
+                    } else {
+                        out.write(m == null ? NO_MATERIAL : m);
+                    }
+                } finally {
+                    if (m != null) {
+                        Arrays.fill(m, (byte) 0);
+                    }
                 }
             }
             if (withAccess) {
@@ -137,13 +157,30 @@ public final class MasterKeyCodec {
             if (pair) {
                 writeChain(out, key.certificateChain());
             }
+            if (materialLength) {
+                writeImports(out, key.imports().orElse(null));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
 
-    /** Parses a payload of version 1 to 4; {@code payload} is wiped before returning. */
+    /**
+     * The version a key is written in: the oldest that holds all it has, so a store that never
+     * uses a newer feature stays readable by the release before it.
+     */
+    static int versionFor(MasterKey key) {
+        if (key.isHmac() || key.isExternal()) {
+            return VERSION_WITH_MATERIAL_LENGTH;
+        }
+        if (key.isAsymmetric() || !key.certificateChain().isEmpty()) {
+            return VERSION_WITH_PAIR;
+        }
+        return key.access().equals(AccessRules.DEFAULT) ? VERSION_WITHOUT_ACCESS : VERSION_WITH_ACCESS;
+    }
+
+    /** Parses a payload of version 1 to 5; {@code payload} is wiped before returning. */
     public static MasterKey decode(UUID id, long revision, byte[] payload) {
         try {
             ByteBuffer in = ByteBuffer.wrap(payload);
@@ -181,22 +218,27 @@ public final class MasterKeyCodec {
             }
             int versionCount = bound(in.getInt(), MAX_VERSIONS_READ, "version count");
             List<KeyVersion> versions = new ArrayList<>(versionCount);
-            byte[] material = new byte[32];
+            if (version < VERSION_WITH_MATERIAL_LENGTH && spec.family() == KeySpec.Family.HMAC) {
+                throw new IllegalArgumentException("an HMAC key's record must be version 5 or later, was " + version);
+            }
+            byte[] material = new byte[KeyVersion.AES_MATERIAL_BYTES];
             try {
                 for (int i = 0; i < versionCount; i++) {
                     versions.add(spec.isAsymmetric() ? readPairVersion(in, spec)
+                            : version >= VERSION_WITH_MATERIAL_LENGTH ? readSecretVersion(in, spec)
                             : version >= 2 ? readVersion(in, material) : readVersionV1(in, material));
                 }
             } finally {
                 Arrays.fill(material, (byte) 0);
             }
             AccessRules access = version >= 3 ? readAccess(in, id) : AccessRules.DEFAULT;
-            CertificateChain chain = version >= 4 ? readChain(in) : CertificateChain.EMPTY;
+            CertificateChain chain = version >= VERSION_WITH_PAIR ? readChain(in) : CertificateChain.EMPTY;
+            ImportState imports = version >= VERSION_WITH_MATERIAL_LENGTH ? readImports(in) : null;
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException("key record has trailing bytes");
             }
             return new MasterKey(id, revision, description, state, manager, created, deletion, aliases, tags,
-                    rotationDays, minDecryption, versions, access, spec, usage, chain);
+                    rotationDays, minDecryption, versions, access, spec, usage, chain, imports);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("key record is truncated", e);
         } finally {
@@ -349,6 +391,112 @@ public final class MasterKeyCodec {
             context.put(readString(in, MAX_GRANT_CONSTRAINT_BYTES), readString(in, MAX_GRANT_CONSTRAINT_BYTES));
         }
         return context;
+    }
+
+    /**
+     * Version 5, last: the import side of a key of origin EXTERNAL (docs/FORMAT.md): a flag byte
+     * (0: not EXTERNAL, nothing follows), the expiration model (0 none, else its ordinal + 1), the
+     * ValidTo (epoch ms, -1 none), the keyed material digest (flag, 32 bytes), and the latest
+     * wrapping parameters (flag; algorithm, spec, PKCS#8 and X.509 length-prefixed, valid-to).
+     */
+    private static void writeImports(DataOutputStream out, ImportState imports) throws IOException {
+        out.writeBoolean(imports != null);
+        if (imports == null) {
+            return;
+        }
+        out.writeByte(imports.expirationModel() == null ? 0 : imports.expirationModel().ordinal() + 1);
+        out.writeLong(imports.validTo() == null ? -1L : imports.validTo().toEpochMilli());
+        byte[] digest = imports.materialDigest();
+        out.writeBoolean(digest != null);
+        if (digest != null) {
+            out.write(digest);
+        }
+        ImportState.WrappingParameters w = imports.wrapping();
+        out.writeBoolean(w != null);
+        if (w == null) {
+            return;
+        }
+        out.writeByte(w.algorithm().ordinal());
+        out.writeByte(w.wrappingSpec().ordinal());
+        byte[] pkcs8 = w.privateKey().getEncoded();
+        try {
+            out.writeInt(pkcs8.length);
+            out.write(pkcs8);
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
+        byte[] x509 = w.publicKeyDer();
+        out.writeInt(x509.length);
+        out.write(x509);
+        out.writeLong(w.validTo().toEpochMilli());
+    }
+
+    private static ImportState readImports(ByteBuffer in) {
+        if (!flag(in)) {
+            return null;
+        }
+        int model = in.get() & 0xFF;
+        if (model > ExpirationModel.values().length) {
+            throw new IllegalArgumentException("unknown expiration model " + model);
+        }
+        Instant validTo = optionalInstant(in.getLong());
+        byte[] digest = null;
+        if (flag(in)) {
+            digest = new byte[ImportState.DIGEST_BYTES];
+            in.get(digest);
+        }
+        ImportState.WrappingParameters wrapping = null;
+        if (flag(in)) {
+            WrappingAlgorithm algorithm = pick(WrappingAlgorithm.values(), in.get());
+            KeySpec spec = pick(KeySpec.values(), in.get());
+            byte[] pkcs8 = new byte[bound(in.getInt(), MAX_PRIVATE_KEY_BYTES, "wrapping key length")];
+            try {
+                in.get(pkcs8);
+                byte[] x509 = new byte[bound(in.getInt(), MAX_PUBLIC_KEY_BYTES, "wrapping public key length")];
+                in.get(x509);
+                Instant until = Instant.ofEpochMilli(in.getLong());
+                wrapping = new ImportState.WrappingParameters(algorithm, spec, new SecretBytes(pkcs8, "PKCS#8"), x509, until);
+            } finally {
+                Arrays.fill(pkcs8, (byte) 0);
+            }
+        }
+        return new ImportState(model == 0 ? null : ExpirationModel.values()[model - 1], validTo, digest, wrapping);
+    }
+
+    private static boolean flag(ByteBuffer in) {
+        int b = in.get() & 0xFF;
+        if (b > 1) {
+            throw new IllegalArgumentException("flag byte " + b + " out of range");
+        }
+        return b == 1;
+    }
+
+    /**
+     * Version 5, a version of an AES or HMAC key: its material length-prefixed (u16): 0 for an
+     * ended version, 32 for AES, what the HMAC spec allows ({@link KeyVersion#checkHmacLength}).
+     */
+    private static KeyVersion readSecretVersion(ByteBuffer in, KeySpec spec) {
+        int number = in.getInt();
+        Instant created = Instant.ofEpochMilli(in.getLong());
+        KeyOrigin origin = pick(KeyOrigin.values(), in.get());
+        RotationReason reason = pick(RotationReason.values(), in.get());
+        VersionState state = pick(VersionState.values(), in.get());
+        Instant stateDate = optionalInstant(in.getLong());
+        long uses = in.getLong();
+        int length = bound(in.getShort() & 0xFFFF, KeyVersion.MAX_HMAC_MATERIAL_BYTES, "key material length");
+        if (state != VersionState.ACTIVE) {
+            if (length != 0) {
+                throw new IllegalArgumentException("an ended key version holds no material");
+            }
+            return KeyVersion.withoutMaterial(number, created, origin, reason, state, stateDate, uses);
+        }
+        byte[] material = new byte[length];
+        try {
+            in.get(material);
+            return new KeyVersion(number, created, origin, reason, spec, material, uses);
+        } finally {
+            Arrays.fill(material, (byte) 0);
+        }
     }
 
     private static KeyVersion readVersion(ByteBuffer in, byte[] material) {
