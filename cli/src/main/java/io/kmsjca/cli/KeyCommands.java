@@ -32,10 +32,18 @@ final class KeyCommands {
                            description = "TagKey=k,TagValue=v (repeatable) or k=v,k2=v2.") List<Pairs> tags,
                    @Option(names = "--rotation-period-in-days", paramLabel = "DAYS", defaultValue = "0",
                            description = "Rotate automatically every DAYS days (90..2560); 0 (default): no automatic rotation.")
-                   int rotationDays) throws GeneralSecurityException, IOException {
+                   int rotationDays,
+                   @Option(names = "--origin", paramLabel = "ORIGIN", defaultValue = "AWS_KMS",
+                           description = "AWS_KMS (default): material generated here; EXTERNAL: no material, state "
+                                   + "PendingImport until import-key-material (see get-parameters-for-import).")
+                   ImportCommands.Origin origin,
+                   @Option(names = "--key-spec", paramLabel = "SPEC", defaultValue = "SYMMETRIC_DEFAULT",
+                           description = "SYMMETRIC_DEFAULT (default) or HMAC_224..HMAC_512; asymmetric specs with --origin EXTERNAL.")
+                   io.kmsjca.keys.KeySpec keySpec) throws GeneralSecurityException, IOException {
         try (KeyService keys = common.openOrCreateStore()) {
             CreateKeyRequest request = (alias == null ? CreateKeyRequest.withoutAlias() : CreateKeyRequest.withAlias(alias))
-                    .description(description).tags(Inputs.merge(tags)).rotationPeriodDays(rotationDays);
+                    .description(description).tags(Inputs.merge(tags)).rotationPeriodDays(rotationDays)
+                    .keySpec(keySpec).origin(origin.origin);
             KmsKeyHandle key = keys.createKey(request);
             common.print(Shapes.result().with("KeyMetadata", Shapes.keyMetadata(keys.describeKey(key.keyId().toString()))));
         }
@@ -220,29 +228,5 @@ final class KeyCommands {
     static void listResourceTags(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId)
             throws GeneralSecurityException, IOException {
         common.withStore(keys -> common.print(Shapes.result().with("Tags", Shapes.tags(keys.describeKey(keyId).tags()))));
-    }
-
-    @Command(mixinStandardHelpOptions = true, name = "import-key-material", description = "Bring your own key: 32 bytes of AES-256 material become a new "
-            + "master key (origin EXTERNAL), or the next version of --key-id. Your copy of the file stays yours to wipe.",
-            footer = {"", "Examples:", "  openssl rand -out material.bin 32",
-                    "  kms import-key-material --alias orders-byok --key-material fileb://material.bin",
-                    "  openssl rand 32 | kms import-key-material --alias orders-byok2 --key-material -"})
-    static void importKeyMaterial(@Mixin Common common,
-                           @Option(names = "--key-material", required = true, paramLabel = "fileb://PATH|-",
-                                   converter = Inputs.SecretBlob.class, description = "32 bytes of key material, from a "
-                                   + "file or from standard input (-); never on the command line.") Inputs.Bytes material,
-                           @Option(names = "--key-id", paramLabel = "KEY", description = "An existing key to give a new version; else a new key.") String keyId,
-                           @Option(names = "--alias", paramLabel = "NAME", description = "An alias for the new key.") String alias)
-            throws GeneralSecurityException, IOException {
-        if (keyId != null && alias != null) {
-            throw new CliException(ExitCode.USAGE, "give --key-id (a new version of that key) or --alias (a new key), not both");
-        }
-        try (KeyService keys = keyId == null ? common.openOrCreateStore() : common.openStore()) {
-            String target = keyId == null ? alias : keys.describeKey(keyId).keyId().toString();
-            KmsKeyHandle key = keys.importKeyMaterial(target, material.value());
-            common.print(Shapes.result().with("KeyMetadata", Shapes.keyMetadata(keys.describeKey(key.keyId().toString()))));
-        } finally {
-            material.wipe();
-        }
     }
 }
