@@ -191,7 +191,8 @@ class KeyCommandsIT {
         byte[] material = new byte[32];
         new SecureRandom().nextBytes(material);
         Path file = Files.write(dir.resolve("material.bin"), material);
-        Kms.Result plain = kms.run("import-key-material", "--alias", "byok", "--key-material", "fileb://" + file);
+        Kms.Result plain = kms.run("import-key-material", "--key-id", "byok", "--encrypted-key-material", "fileb://" + file,
+                "--import-token", "fileb://" + file, "--key-material", "fileb://" + file);
         assertEquals(2, plain.code(), plain.toString());
         assertTrue(plain.err().contains("--key-material"), plain.err());
         assertFalse(kms.run("list-aliases").out().contains("byok"), "no key was made");
