@@ -67,8 +67,8 @@ final class KeyOperations {
             throw KmsError.unsupported("KeyUsage " + usage + " is not supported yet: only ENCRYPT_DECRYPT");
         }
         String origin = r.string("Origin", 64);
-        if (origin != null && !origin.equals("AWS_KMS")) {
-            throw KmsError.unsupported("Origin " + origin + " is not supported: only AWS_KMS");
+        if (origin != null && !origin.equals("AWS_KMS") && !origin.equals("EXTERNAL")) {
+            throw KmsError.unsupported("Origin " + origin + " is not supported: AWS_KMS or EXTERNAL");
         }
         r.refuse("CustomKeyStoreId", ": keys live in this server's store");
         r.refuse("XksKeyId", ": keys live in this server's store");
@@ -79,7 +79,8 @@ final class KeyOperations {
         String policy = r.string("Policy", MAX_POLICY_CHARS);
         Map<String, String> tags = TagOperations.tagList(r);
         KmsKeyHandle key = kms.service().createKey(CreateKeyRequest.withoutAlias()
-                .description(description == null ? "" : description).tags(tags));
+                .description(description == null ? "" : description).tags(tags)
+                .origin("EXTERNAL".equals(origin) ? KeyOrigin.IMPORTED : KeyOrigin.GENERATED));
         String keyId = key.keyId().toString();
         if (policy != null) {
             try {
@@ -99,8 +100,9 @@ final class KeyOperations {
             created = kms.service().describeKey(keyId);
         } catch (KeyAccessDeniedException e) {
             // allowed to create but not to describe (a store policy granting kms:CreateKey alone): what the request said
-            created = new KeyMetadata(key.keyId(), List.of(), description == null ? "" : description, KeyState.ENABLED,
-                    KeyOrigin.GENERATED, KeyManagerType.CUSTOMER, KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
+            boolean external = "EXTERNAL".equals(origin);
+            created = new KeyMetadata(key.keyId(), List.of(), description == null ? "" : description,
+                    external ? KeyState.PENDING_IMPORT : KeyState.ENABLED, external ? KeyOrigin.IMPORTED : KeyOrigin.GENERATED, KeyManagerType.CUSTOMER, KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
                     Instant.now(), null, 1, 1, 0, null, 1, tags);
         }
         return map("KeyMetadata", Shapes.keyMetadata(created, kms.ids(), account));

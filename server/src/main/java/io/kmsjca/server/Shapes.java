@@ -44,7 +44,9 @@ final class Shapes {
                 "CustomerMasterKeySpec", m.keySpec().name(),
                 "KeySpec", m.keySpec().name(),
                 "EncryptionAlgorithms", List.of(SYMMETRIC_DEFAULT),
-                "MultiRegion", false);
+                "MultiRegion", false,
+                "ExpirationModel", m.expirationModel() == null ? null : m.expirationModel().name(),
+                "ValidTo", m.validTo());
     }
 
     static Map<String, Object> grant(KeyGrant g, KeyIds ids) {
