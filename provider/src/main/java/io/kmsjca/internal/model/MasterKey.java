@@ -729,7 +729,8 @@ public final class MasterKey {
     }
 
     public MasterKey withAliases(List<String> next) {
-        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED || next.size() < aliases.size(),
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED || state == KeyState.PENDING_IMPORT
+                        || next.size() < aliases.size(),
                 "given an alias", "it is " + state.displayName());
         return with(state, deletionDate, next, tags, rotationPeriodDays, minDecryptionVersion, versions);
     }
