@@ -360,4 +360,31 @@ class ImportKeyMaterialTest {
                 WrappingAlgorithm.RSAES_OAEP_SHA_256, KeySpec.RSA_2048));
         assertTrue(e.getMessage().contains("RSA_AES_KEY_WRAP"), e.getMessage());
     }
+
+    @Test
+    void policies_decideImportOperations_withTheirConditionKeys() throws Exception {
+        String id = external("byok");
+        // bob may import only with RSA_AES_KEY_WRAP_SHA_256 wrapping and material that does not expire
+        f.keys.putKeyPolicy(id, """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"},
+                  {"Effect": "Deny", "Principal": {"AWS": "bob"}, "Action": "kms:GetParametersForImport", "Resource": "*",
+                   "Condition": {"StringNotEquals": {"kms:WrappingAlgorithm": "RSA_AES_KEY_WRAP_SHA_256"}}},
+                  {"Effect": "Deny", "Principal": {"AWS": "bob"}, "Action": "kms:ImportKeyMaterial", "Resource": "*",
+                   "Condition": {"StringEquals": {"kms:ExpirationModel": "KEY_MATERIAL_EXPIRES"}}},
+                  {"Effect": "Deny", "Principal": {"AWS": "bob"}, "Action": "kms:DeleteImportedKeyMaterial", "Resource": "*"}]}""",
+                false);
+        assertThrows(io.kmsjca.keys.KeyAccessDeniedException.class, () -> AsPrincipal.as("bob",
+                () -> f.keys.getParametersForImport(id, WrappingAlgorithm.RSAES_OAEP_SHA_256, KeySpec.RSA_2048)));
+        ImportParameters p = AsPrincipal.as("bob",
+                () -> f.keys.getParametersForImport(id, WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256, KeySpec.RSA_2048));
+        byte[] enc = encrypt(p, p.algorithm(), random(32));
+        assertThrows(io.kmsjca.keys.KeyAccessDeniedException.class, () -> AsPrincipal.as("bob", () -> f.keys.importKeyMaterial(
+                id, p.importToken(), enc, ExpirationModel.KEY_MATERIAL_EXPIRES, f.clock.instant().plus(Duration.ofDays(1)))));
+        AsPrincipal.as("bob", () -> f.keys.importKeyMaterial(id, p.importToken(), enc,
+                ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE, null));
+        assertThrows(io.kmsjca.keys.KeyAccessDeniedException.class,
+                () -> AsPrincipal.as("bob", () -> f.keys.deleteImportedKeyMaterial(id)));
+        assertEquals(KeyState.ENABLED, f.keys.describeKey(id).state());
+    }
 }
