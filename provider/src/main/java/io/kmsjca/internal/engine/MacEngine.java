@@ -128,7 +128,12 @@ public final class MacEngine {
             version = current.number();
             Mac m = mac(algorithm);
             m.init(current.hmacKey());
-            T result = outcome.of(m.doFinal(message));
+            T result;
+            try {
+                result = outcome.of(m.doFinal(message));
+            } finally {
+                forgetKey(m, algorithm); // the JDK Mac keeps the key's pads until it is keyed again
+            }
             current.countWrap(); // uses of the version, as a key pair's are not: the record's count field
             target.service().auditRecorder().record(timed, op, key.id(), version, target.alias(), null,
                     EncryptionContext.EMPTY);
@@ -215,6 +220,17 @@ public final class MacEngine {
                 throw r;
             }
             throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** A key of zeros: re-keying a JDK Mac with it overwrites the pads the real key left in it. */
+    private static final byte[] ZERO_KEY = new byte[64];
+
+    private static void forgetKey(Mac m, MacAlgorithm algorithm) {
+        try {
+            m.init(new javax.crypto.spec.SecretKeySpec(ZERO_KEY, algorithm.jcaName()));
+        } catch (InvalidKeyException cannot) {
+            // SunJCE takes any non-empty key: not reached
         }
     }
 

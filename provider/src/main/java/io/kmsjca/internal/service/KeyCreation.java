@@ -178,7 +178,9 @@ public final class KeyCreation {
                     + " private key has no PKCS#8 encoding: it cannot be imported (a key that never leaves its token?)"));
         }
         try {
-            return new KeyPairMaterial(spec, pkcs8, KeyPairs.decodePrivate(spec, pkcs8), publicKey);
+            PrivateKey decoded = KeyPairs.decodePrivate(spec, pkcs8);
+            KeyPairs.checkPairwise(spec, decoded, publicKey); // an inconsistent pair would never sign or decrypt
+            return new KeyPairMaterial(spec, pkcs8, decoded, publicKey);
         } catch (InvalidKeyException e) {
             throw changes.audited(op, null, alias, new InvalidKeyRequestException(e.getMessage(), e));
         } finally {

@@ -65,8 +65,8 @@ public final class KeyUse {
      */
     MasterKey usableKey(UUID id, String alias, AuditOperation op, EncryptionContext context) throws InvalidKeyException {
         MasterKey key = usableState(id, alias);
+        authorize(key, KeyAccess.action(op), context); // the rights first: a refusal tells no one else the key's spec
         key.requireSymmetric(symmetricUse(op));
-        authorize(key, KeyAccess.action(op), context);
         return key;
     }
 
@@ -105,12 +105,13 @@ public final class KeyUse {
     MasterKey usablePair(UUID id, String alias, AuditOperation op, Map<String, List<String>> requestKeys)
             throws InvalidKeyException {
         MasterKey key = usableState(id, alias);
+        if (requestKeys != null) { // null: only whether the key may be used now (a JCA init), the rights come per request
+            // the rights first: a caller with none learns nothing of the key's spec or usage from a refusal
+            authorize(key, KeyAccess.action(op), EncryptionContext.EMPTY, requestKeys);
+        }
         key.requireAsymmetric(usageOf(op), asymmetricUse(op));
         if (key.keyPair().isEmpty()) {
             throw new KeyUnavailableException("key " + nameOf(key, alias) + " holds no key pair");
-        }
-        if (requestKeys != null) { // null: only whether the key may be used now (a JCA init), the rights come per request
-            authorize(key, KeyAccess.action(op), EncryptionContext.EMPTY, requestKeys);
         }
         return key;
     }
