@@ -387,4 +387,24 @@ class ImportKeyMaterialTest {
                 () -> AsPrincipal.as("bob", () -> f.keys.deleteImportedKeyMaterial(id)));
         assertEquals(KeyState.ENABLED, f.keys.describeKey(id).state());
     }
+
+    private io.kmsjca.internal.crypto.SecretBytes wrappingKeyInMemory(String id) {
+        return f.keys.registry().snapshot().byId().get(java.util.UUID.fromString(id)).imports().orElseThrow().wrapping()
+                .privateKey();
+    }
+
+    @Test
+    void wrappingKeys_areWiped_whenReplaced_andWhenUsed() throws Exception {
+        String id = external("byok");
+        f.keys.getParametersForImport(id, WrappingAlgorithm.RSAES_OAEP_SHA_256, KeySpec.RSA_2048);
+        var first = wrappingKeyInMemory(id);
+        ImportParameters p = f.keys.getParametersForImport(id, WrappingAlgorithm.RSAES_OAEP_SHA_256, KeySpec.RSA_2048);
+        var second = wrappingKeyInMemory(id);
+        assertTrue(first.isDestroyed(), "replaced parameters: the old wrapping key is wiped");
+        assertFalse(second.isDestroyed());
+        f.keys.importKeyMaterial(id, p.importToken(), encrypt(p, p.algorithm(), random(32)),
+                ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE, null);
+        assertTrue(second.isDestroyed(), "used parameters: the wrapping key is wiped");
+        assertNull(f.keys.registry().snapshot().byId().get(java.util.UUID.fromString(id)).imports().orElseThrow().wrapping());
+    }
 }
