@@ -124,4 +124,34 @@ class ImportOperationsTest {
         assertThrows(UnsupportedOperationException.class, () -> parameters(keyId));
         assertThrows(UnsupportedOperationException.class, () -> kms.deleteImportedKeyMaterial(b -> b.keyId(keyId)));
     }
+
+    @Test
+    void anEccKeyOfOriginExternal_importsItsPkcs8_withAesKeyWrap_andSigns() throws Exception {
+        KeyMetadata created = kms.createKey(b -> b.origin(OriginType.EXTERNAL).keySpec("ECC_NIST_P256")
+                .keyUsage("SIGN_VERIFY")).keyMetadata();
+        assertEquals(KeyState.PENDING_IMPORT, created.keyState());
+        String keyId = created.keyId();
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair pair = g.generateKeyPair();
+        GetParametersForImportResponse p = kms.getParametersForImport(b -> b.keyId(keyId)
+                .wrappingAlgorithm(AlgorithmSpec.RSA_AES_KEY_WRAP_SHA_256).wrappingKeySpec(WrappingKeySpec.RSA_3072));
+        byte[] aes = new byte[32];
+        new SecureRandom().nextBytes(aes);
+        Cipher kwp = Cipher.getInstance("AES/KWP/NoPadding");
+        kwp.init(Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(aes, "AES"));
+        byte[] wrapped = kwp.doFinal(pair.getPrivate().getEncoded());
+        byte[] head = oaepSha256(p.publicKey(), aes);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + wrapped.length);
+        System.arraycopy(wrapped, 0, all, head.length, wrapped.length);
+        kms.importKeyMaterial(b -> b.keyId(keyId).importToken(p.importToken()).encryptedKeyMaterial(SdkBytes.fromByteArray(all))
+                .expirationModel(ExpirationModelType.KEY_MATERIAL_DOES_NOT_EXPIRE));
+        byte[] message = "imported signer".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        SdkBytes signature = kms.sign(b -> b.keyId(keyId).message(SdkBytes.fromByteArray(message))
+                .signingAlgorithm("ECDSA_SHA_256")).signature();
+        java.security.Signature v = java.security.Signature.getInstance("SHA256withECDSA");
+        v.initVerify(pair.getPublic());
+        v.update(message);
+        assertTrue(v.verify(signature.asByteArray()), "signed with the imported private key");
+    }
 }
