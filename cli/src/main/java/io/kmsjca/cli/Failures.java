@@ -51,6 +51,9 @@ final class Failures {
         if (t instanceof KeyNotFoundException) {
             return new CliException(ExitCode.NOT_FOUND, t.getMessage() + "; see 'kms list-aliases' and 'kms list-keys'", t);
         }
+        if (t instanceof io.kmsjca.keys.ImportRefusedException r) {
+            return new CliException(ExitCode.REFUSED, r.reason().awsName() + ": " + t.getMessage(), t);
+        }
         if (t instanceof InvalidKeyRequestException) {
             return new CliException(ExitCode.USAGE, t.getMessage(), t); // wrong in any state: no hint about the key's
         }

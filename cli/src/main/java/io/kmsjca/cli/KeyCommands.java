@@ -47,18 +47,25 @@ final class KeyCommands {
                            description = "TagKey=k,TagValue=v (repeatable) or k=v,k2=v2.") List<Pairs> tags,
                    @Option(names = "--rotation-period-in-days", paramLabel = "DAYS", defaultValue = "0",
                            description = "Rotate automatically every DAYS days (90..2560); 0 (default): no automatic rotation.")
-                   int rotationDays) throws GeneralSecurityException, IOException {
+                   int rotationDays,
+                   @Option(names = "--origin", paramLabel = "ORIGIN", defaultValue = "AWS_KMS",
+                           description = "AWS_KMS (default): material generated here; EXTERNAL: no material, state "
+                                   + "PendingImport until import-key-material (see get-parameters-for-import); any --key-spec.")
+                   ImportCommands.Origin origin) throws GeneralSecurityException, IOException {
         if (keyUsage != null && !keySpec.allowedUsages().contains(keyUsage)) {
             throw new CliException(ExitCode.USAGE, "key spec " + keySpec + " does not allow --key-usage " + keyUsage + "; it allows "
                     + keySpec.allowedUsages() + " (ValidationException)");
         }
         try (KeyService keys = common.openOrCreateStore()) {
             CreateKeyRequest request = (alias == null ? CreateKeyRequest.withoutAlias() : CreateKeyRequest.withAlias(alias))
-                    .description(description).tags(Inputs.merge(tags)).rotationPeriodDays(rotationDays).keySpec(keySpec);
+                    .description(description).tags(Inputs.merge(tags)).rotationPeriodDays(rotationDays).keySpec(keySpec)
+                    .origin(origin.origin);
             if (keyUsage != null) {
                 request = request.keyUsage(keyUsage);
             }
-            UUID id = keySpec.isAsymmetric() ? keys.createKeyPair(request).keyId() : keys.createKey(request).keyId();
+            // a key pair of origin EXTERNAL has no public key yet: createKey makes it (docs/decisions.md)
+            UUID id = keySpec.isAsymmetric() && origin == ImportCommands.Origin.AWS_KMS ? keys.createKeyPair(request).keyId()
+                    : keys.createKey(request).keyId();
             common.print(Shapes.result().with("KeyMetadata", Shapes.keyMetadata(keys.describeKey(id.toString()))));
         }
     }
@@ -242,29 +249,5 @@ final class KeyCommands {
     static void listResourceTags(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId)
             throws GeneralSecurityException, IOException {
         common.withStore(keys -> common.print(Shapes.result().with("Tags", Shapes.tags(keys.describeKey(keyId).tags()))));
-    }
-
-    @Command(mixinStandardHelpOptions = true, name = "import-key-material", description = "Bring your own key: 32 bytes of AES-256 material become a new "
-            + "master key (origin EXTERNAL), or the next version of --key-id. Your copy of the file stays yours to wipe.",
-            footer = {"", "Examples:", "  openssl rand -out material.bin 32",
-                    "  kms import-key-material --alias orders-byok --key-material fileb://material.bin",
-                    "  openssl rand 32 | kms import-key-material --alias orders-byok2 --key-material -"})
-    static void importKeyMaterial(@Mixin Common common,
-                           @Option(names = "--key-material", required = true, paramLabel = "fileb://PATH|-",
-                                   converter = Inputs.SecretBlob.class, description = "32 bytes of key material, from a "
-                                   + "file or from standard input (-); never on the command line.") Inputs.Bytes material,
-                           @Option(names = "--key-id", paramLabel = "KEY", description = "An existing key to give a new version; else a new key.") String keyId,
-                           @Option(names = "--alias", paramLabel = "NAME", description = "An alias for the new key.") String alias)
-            throws GeneralSecurityException, IOException {
-        if (keyId != null && alias != null) {
-            throw new CliException(ExitCode.USAGE, "give --key-id (a new version of that key) or --alias (a new key), not both");
-        }
-        try (KeyService keys = keyId == null ? common.openOrCreateStore() : common.openStore()) {
-            String target = keyId == null ? alias : keys.describeKey(keyId).keyId().toString();
-            KmsKeyHandle key = keys.importKeyMaterial(target, material.value());
-            common.print(Shapes.result().with("KeyMetadata", Shapes.keyMetadata(keys.describeKey(key.keyId().toString()))));
-        } finally {
-            material.wipe();
-        }
     }
 }

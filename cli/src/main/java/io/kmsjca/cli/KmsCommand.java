@@ -39,7 +39,8 @@ final class KmsCommand {
     static CommandLine build() {
         CommandLine root = new CommandLine(new KmsCommand());
         for (Class<?> group : List.of(KeyCommands.class, PolicyCommands.class, GrantCommands.class, CredentialCommands.class, AccessKeyCommands.class,
-                DataCommands.class, SigningCommands.class, MacCommands.class, KeyPairCommands.class, FileCommands.class, ServerCommand.class)) {
+                DataCommands.class, SigningCommands.class, MacCommands.class, KeyPairCommands.class, ImportCommands.class,
+                FileCommands.class, ServerCommand.class)) {
             // static methods, so that picocli invokes them with no instance; straight under kms, as in 'aws kms'
             CommandLine.getCommandMethods(group, null).forEach(method -> root.addSubcommand(new CommandLine(method)));
         }

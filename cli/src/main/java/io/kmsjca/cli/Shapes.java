@@ -67,6 +67,8 @@ final class Shapes {
                 .with("RotationPeriodInDays", m.rotationPeriodDays() > 0 ? m.rotationPeriodDays() : null)
                 .with("NextRotationDate", m.nextRotationDate())
                 .with("MinDecryptionVersion", m.minDecryptionVersion())
+                .with("ExpirationModel", m.expirationModel() == null ? null : m.expirationModel().name())
+                .with("ValidTo", m.validTo())
                 .with("Tags", tags(m.tags()));
     }
 

@@ -73,6 +73,9 @@ public record CreateKeyRequest(String alias, String description, Map<String, Str
      * {@link KeyOrigin#IMPORTED} (AWS's EXTERNAL): the key is created in state PendingImport
      * without material, for {@link KeyService#getParametersForImport} and
      * {@link KeyService#importKeyMaterial(String, byte[], byte[], ExpirationModel, java.time.Instant)}.
+     * Such a key of any spec (symmetric, HMAC or asymmetric) is made by {@link KeyService#createKey(CreateKeyRequest)};
+     * {@code createKeyPair} refuses origin IMPORTED (there is no public key yet), and
+     * {@code findPrivateKey} gives an asymmetric key's handle once its material is imported.
      */
     public CreateKeyRequest origin(KeyOrigin next) {
         return new CreateKeyRequest(alias, description, tags, rotationPeriodDays, keySpec, keyUsage, next);

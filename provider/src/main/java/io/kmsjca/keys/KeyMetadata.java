@@ -13,14 +13,26 @@ import java.util.UUID;
  * @param rotationPeriodDays   days between automatic rotations, 0 when off
  * @param nextRotationDate     when automatic rotation next falls due, or null when off
  * @param minDecryptionVersion blobs of older versions no longer decrypt
+ * @param expirationModel      a key of origin EXTERNAL with material: how it expires; else null
+ * @param validTo              when the imported material expires (KEY_MATERIAL_EXPIRES), else null
  */
 public record KeyMetadata(UUID keyId, List<String> aliases, String description, KeyState state, KeyOrigin origin,
                           KeyManagerType manager, KeySpec keySpec, KeyUsage keyUsage, Instant creationDate,
                           Instant deletionDate, int currentVersion, int versionCount, int rotationPeriodDays,
-                          Instant nextRotationDate, int minDecryptionVersion, Map<String, String> tags) {
+                          Instant nextRotationDate, int minDecryptionVersion, Map<String, String> tags,
+                          ExpirationModel expirationModel, Instant validTo) {
     public KeyMetadata {
         aliases = List.copyOf(aliases);
         tags = Map.copyOf(tags);
+    }
+
+    /** A key without imported material's expiration (every key but one of origin EXTERNAL). */
+    public KeyMetadata(UUID keyId, List<String> aliases, String description, KeyState state, KeyOrigin origin,
+                       KeyManagerType manager, KeySpec keySpec, KeyUsage keyUsage, Instant creationDate,
+                       Instant deletionDate, int currentVersion, int versionCount, int rotationPeriodDays,
+                       Instant nextRotationDate, int minDecryptionVersion, Map<String, String> tags) {
+        this(keyId, aliases, description, state, origin, manager, keySpec, keyUsage, creationDate, deletionDate,
+                currentVersion, versionCount, rotationPeriodDays, nextRotationDate, minDecryptionVersion, tags, null, null);
     }
 
     /** The signing algorithms the key may use (AWS's SigningAlgorithms), empty unless SIGN_VERIFY. */

@@ -42,9 +42,13 @@ public interface KeyService extends AutoCloseable {
     KmsKeyHandle createKey(CreateKeyRequest request) throws KeyStoreException;
 
     /**
-     * Imports 32 bytes of AES-256 material (KMS ImportKeyMaterial). Under a new alias (or none)
-     * it becomes a new master key; under an existing alias it becomes that key's next version,
-     * and the older versions stay, so nothing is ever overwritten. The caller wipes its copy.
+     * Imports 32 bytes of plain AES-256 material the caller already holds in this JVM: the path of
+     * {@code KeyStore.setKeyEntry} and {@code keytool -importkeystore}. Under a new alias (or none)
+     * it becomes a new master key (origin IMPORTED); under an existing alias it becomes that key's
+     * next version, and the older versions stay, so nothing is ever overwritten. A key of origin
+     * EXTERNAL refuses it (it takes only its own material, through the wrapped import). Bring your
+     * own key from outside the JVM with {@link #getParametersForImport} and
+     * {@link #importKeyMaterial(String, byte[], byte[], ExpirationModel, Instant)}. The caller wipes its copy.
      */
     KmsKeyHandle importKeyMaterial(String alias, byte[] material) throws KeyStoreException;
 

@@ -7,5 +7,10 @@ public enum VersionState {
     /** Revoked as compromised: its material was wiped at once, its blobs fail with a message saying so. */
     REVOKED,
     /** Destroyed with its key at the end of the deletion waiting period. */
-    DESTROYED
+    DESTROYED,
+    /**
+     * The version of a key of origin EXTERNAL without material: never imported yet, or its
+     * imported material expired or was deleted. A re-import of the same material makes it ACTIVE.
+     */
+    PENDING_IMPORT
 }

@@ -67,6 +67,9 @@ final class ErrorMapping {
             if (t instanceof KmsError known) {
                 return known;
             }
+            if (t instanceof io.kmsjca.keys.ImportRefusedException refused) {
+                return new KmsError(refused.reason().awsName(), 400, message);
+            }
             if (t instanceof KeyAccessDeniedException || t instanceof KeyUseDeniedException) {
                 return new KmsError("AccessDeniedException", 400, message);
             }

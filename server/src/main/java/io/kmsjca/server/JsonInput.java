@@ -86,6 +86,26 @@ final class JsonInput {
         return (int) value;
     }
 
+    /** A timestamp member as the AWS JSON protocol sends one (epoch seconds, maybe fractional), or null when absent. */
+    java.time.Instant instant(String name) throws KmsError {
+        Object v = get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof StrictJson.Num n) || n.text().length() > 24) {
+            throw KmsError.validation(name + " must be a timestamp in epoch seconds");
+        }
+        try {
+            java.math.BigDecimal seconds = new java.math.BigDecimal(n.text());
+            if (seconds.signum() < 0 || seconds.compareTo(java.math.BigDecimal.valueOf(253402300799L)) > 0) {
+                throw KmsError.validation(name + " is out of range");
+            }
+            return java.time.Instant.ofEpochMilli(seconds.movePointRight(3).longValue());
+        } catch (NumberFormatException e) {
+            throw KmsError.validation(name + " must be a timestamp in epoch seconds");
+        }
+    }
+
     boolean bool(String name) throws KmsError {
         Object v = get(name);
         if (v == null) {

@@ -61,8 +61,8 @@ final class KeyOperations {
         KeySpec spec = keySpec(first(r.string("KeySpec", 64), r.string("CustomerMasterKeySpec", 64)));
         KeyUsage usage = keyUsage(spec, r.string("KeyUsage", 64));
         String origin = r.string("Origin", 64);
-        if (origin != null && !origin.equals("AWS_KMS")) {
-            throw KmsError.unsupported("Origin " + origin + " is not supported: only AWS_KMS");
+        if (origin != null && !origin.equals("AWS_KMS") && !origin.equals("EXTERNAL")) {
+            throw KmsError.unsupported("Origin " + origin + " is not supported: AWS_KMS or EXTERNAL");
         }
         r.refuse("CustomKeyStoreId", ": keys live in this server's store");
         r.refuse("XksKeyId", ": keys live in this server's store");
@@ -72,8 +72,11 @@ final class KeyOperations {
         String description = r.string("Description", MAX_DESCRIPTION_CHARS);
         String policy = r.string("Policy", MAX_POLICY_CHARS);
         Map<String, String> tags = TagOperations.tagList(r);
-        CreateKeyRequest request = CreateKeyRequest.withoutAlias().description(description == null ? "" : description).tags(tags);
-        UUID createdId = spec.isAsymmetric()
+        boolean external = "EXTERNAL".equals(origin);
+        CreateKeyRequest request = CreateKeyRequest.withoutAlias().description(description == null ? "" : description).tags(tags)
+                .origin(external ? KeyOrigin.IMPORTED : KeyOrigin.GENERATED);
+        // a key pair of origin EXTERNAL has no public key yet: createKey makes it (docs/decisions.md)
+        UUID createdId = spec.isAsymmetric() && !external
                 ? kms.service().createKeyPair(request.keySpec(spec).keyUsage(usage)).keyId()
                 : kms.service().createKey(request.keySpec(spec).keyUsage(usage)).keyId();
         String keyId = createdId.toString();
@@ -95,8 +98,9 @@ final class KeyOperations {
             created = kms.service().describeKey(keyId);
         } catch (KeyAccessDeniedException e) {
             // allowed to create but not to describe (a store policy granting kms:CreateKey alone): what the request said
-            created = new KeyMetadata(createdId, List.of(), description == null ? "" : description, KeyState.ENABLED,
-                    KeyOrigin.GENERATED, KeyManagerType.CUSTOMER, spec, usage, Instant.now(), null, 1, 1, 0, null, 1, tags);
+            created = new KeyMetadata(createdId, List.of(), description == null ? "" : description,
+                    external ? KeyState.PENDING_IMPORT : KeyState.ENABLED, external ? KeyOrigin.IMPORTED : KeyOrigin.GENERATED,
+                    KeyManagerType.CUSTOMER, spec, usage, Instant.now(), null, 1, 1, 0, null, 1, tags);
         }
         return map("KeyMetadata", Shapes.keyMetadata(created, kms.ids(), account));
     }

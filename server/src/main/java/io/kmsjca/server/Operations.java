@@ -14,6 +14,7 @@ final class Operations {
     Operations(OperationContext kms, String account) {
         Map<String, Operation> t = new TreeMap<>();
         new KeyOperations(kms, account).register(t);
+        new ImportOperations(kms).register(t);
         new AliasOperations(kms).register(t);
         new RotationOperations(kms).register(t);
         new TagOperations(kms).register(t);

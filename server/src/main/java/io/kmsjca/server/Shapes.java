@@ -47,7 +47,9 @@ final class Shapes {
                 "SigningAlgorithms", names(m.signingAlgorithms()),
                 "KeyAgreementAlgorithms", names(m.keyAgreementAlgorithms()),
                 "MacAlgorithms", names(m.macAlgorithms()),
-                "MultiRegion", false);
+                "MultiRegion", false,
+                "ExpirationModel", m.expirationModel() == null ? null : m.expirationModel().name(),
+                "ValidTo", m.validTo());
     }
 
     /** AWS's names of a key's algorithms; null (left out, as AWS leaves the member out) when there are none. */

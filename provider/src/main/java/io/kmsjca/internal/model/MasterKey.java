@@ -39,7 +39,10 @@ import java.util.UUID;
  *   Disabled         Enabled   (stays)   PendingDeletion     refused           no
  *   PendingDeletion  refused   refused   refused             Disabled          no
  *   Destroyed        refused   refused   refused             refused           no
+ *   PendingImport    refused   refused   PendingDeletion     (PendingImport)   no
  * </pre>
+ * A key of origin EXTERNAL ({@link #createExternal}) starts in PendingImport; ImportKeyMaterial
+ * makes it Enabled; DeleteImportedKeyMaterial or the material's ValidTo returns it to PendingImport.
  */
 public final class MasterKey {
 
@@ -63,6 +66,8 @@ public final class MasterKey {
     private final KeySpec keySpec;
     private final KeyUsage keyUsage;
     private final CertificateChain chain;
+    /** The import side of a key of origin EXTERNAL; null for every other key. */
+    private final ImportState imports;
 
     public MasterKey(UUID id, long revision, String description, KeyState state, KeyManagerType manager, Instant created,
               Instant deletionDate, List<String> aliases, Map<String, String> tags, int rotationPeriodDays,
@@ -88,6 +93,20 @@ public final class MasterKey {
               Instant deletionDate, List<String> aliases, Map<String, String> tags, int rotationPeriodDays,
               int minDecryptionVersion, List<KeyVersion> versions, AccessRules access, KeySpec keySpec,
               KeyUsage keyUsage, CertificateChain chain) {
+        this(id, revision, description, state, manager, created, deletionDate, aliases, tags, rotationPeriodDays,
+                minDecryptionVersion, versions, access, keySpec, keyUsage, chain, null);
+    }
+
+    /**
+     * A key of any spec and origin: {@code imports} non-null makes it a key of origin EXTERNAL
+     * (AWS's bring-your-own-key): one version for life, no rotation, state PendingImport exactly
+     * while its version has no material ({@link VersionState#PENDING_IMPORT}).
+     */
+    public MasterKey(UUID id, long revision, String description, KeyState state, KeyManagerType manager, Instant created,
+              Instant deletionDate, List<String> aliases, Map<String, String> tags, int rotationPeriodDays,
+              int minDecryptionVersion, List<KeyVersion> versions, AccessRules access, KeySpec keySpec,
+              KeyUsage keyUsage, CertificateChain chain, ImportState imports) {
+        this.imports = imports;
         this.id = Objects.requireNonNull(id);
         this.keySpec = Objects.requireNonNull(keySpec);
         this.keyUsage = Objects.requireNonNull(keyUsage);
@@ -127,6 +146,28 @@ public final class MasterKey {
             throw new IllegalArgumentException("a " + keySpec + " key cannot have usage " + keyUsage);
         }
         checkMaterialKinds();
+        checkImports();
+    }
+
+    /** The invariants of keys of origin EXTERNAL (see the constructor). */
+    private void checkImports() {
+        boolean waiting = versions.get(0).state() == VersionState.PENDING_IMPORT;
+        if (imports == null) {
+            if (state == KeyState.PENDING_IMPORT || waiting) {
+                throw new IllegalArgumentException("only a key of origin EXTERNAL waits for material");
+            }
+            return;
+        }
+        if (versions.size() != 1 || rotationPeriodDays != 0 || versions.get(0).origin() != KeyOrigin.IMPORTED) {
+            throw new IllegalArgumentException("a key of origin EXTERNAL has one imported version and no rotation period");
+        }
+        if (state == KeyState.PENDING_IMPORT && !waiting
+                || (state == KeyState.ENABLED || state == KeyState.DISABLED) && (waiting || imports.expirationModel() == null)) {
+            throw new IllegalArgumentException("a key of origin EXTERNAL is PendingImport exactly while it has no material");
+        }
+        if (waiting && imports.expirationModel() != null) {
+            throw new IllegalArgumentException("a key without material has no expiration model");
+        }
     }
 
     private void checkMaterialKinds() {
@@ -213,6 +254,22 @@ public final class MasterKey {
         }
         return new MasterKey(id, 0, description, KeyState.ENABLED, manager, now, null, aliases, tags, 0, 1,
                 List.of(only), AccessRules.DEFAULT, spec, usage, chain);
+    }
+
+    /**
+     * A new key of origin EXTERNAL ({@code CreateKey --origin EXTERNAL}), at revision 0: state
+     * PendingImport, its one version without material until ImportKeyMaterial.
+     */
+    public static MasterKey createExternal(UUID id, String description, Instant now, List<String> aliases,
+                                           Map<String, String> tags, KeySpec spec, KeyUsage usage) {
+        if (!spec.allowedUsages().contains(usage)) {
+            throw new TransitionArgumentInvalid("a " + spec + " key may be used for " + spec.allowedUsages()
+                    + ", not " + usage);
+        }
+        KeyVersion waiting = KeyVersion.withoutMaterial(1, now, KeyOrigin.IMPORTED, io.kmsjca.keys.RotationReason.IMPORTED,
+                VersionState.PENDING_IMPORT, now, 0);
+        return new MasterKey(id, 0, description, KeyState.PENDING_IMPORT, KeyManagerType.CUSTOMER, now, null, aliases,
+                tags, 0, 1, List.of(waiting), AccessRules.DEFAULT, spec, usage, CertificateChain.EMPTY, ImportState.NEW);
     }
 
     /** A rotation period a request may set: 0 (off) or 90..2560 days. */
@@ -331,6 +388,21 @@ public final class MasterKey {
         }
     }
 
+    /** The import side of a key of origin EXTERNAL; empty for every other key. */
+    public Optional<ImportState> imports() {
+        return Optional.ofNullable(imports);
+    }
+
+    /** Whether the key was created with origin EXTERNAL (bring your own key). */
+    public boolean isExternal() {
+        return imports != null;
+    }
+
+    /** Whether its imported material is due to expire at {@code now} (KEY_MATERIAL_EXPIRES). */
+    public boolean materialExpiryDue(Instant now) {
+        return imports != null && (state == KeyState.ENABLED || state == KeyState.DISABLED) && imports.expiryDue(now);
+    }
+
     /**
      * Refuses GenerateMac, VerifyMac or a JCA {@code Mac} on a key that is not an HMAC key of
      * {@code algorithm} ({@code what}: "generate MACs").
@@ -411,20 +483,21 @@ public final class MasterKey {
     /** What callers may see: everything but the material. */
     public KeyMetadata metadata() {
         return new KeyMetadata(id, aliases, description, state, origin(), manager, keySpec, keyUsage, created, deletionDate, current().number(), versions.size(),
-                rotationPeriodDays, nextRotationDate().orElse(null), minDecryptionVersion, tags);
+                rotationPeriodDays, nextRotationDate().orElse(null), minDecryptionVersion, tags,
+                imports == null ? null : imports.expirationModel(), imports == null ? null : imports.validTo());
     }
 
     // ---------------------------------------------------------------- transitions
 
     public MasterKey atRevision(long next) {
         return new MasterKey(id, next, description, state, manager, created, deletionDate, aliases, tags,
-                rotationPeriodDays, minDecryptionVersion, versions, access, keySpec, keyUsage, chain);
+                rotationPeriodDays, minDecryptionVersion, versions, access, keySpec, keyUsage, chain, imports);
     }
 
     private MasterKey with(KeyState s, Instant deletion, List<String> a, Map<String, String> t, int rotation,
                            int minVersion, List<KeyVersion> v) {
         return new MasterKey(id, revision, description, s, manager, created, deletion, a, t, rotation, minVersion, v, access,
-                keySpec, keyUsage, s == KeyState.DESTROYED ? CertificateChain.EMPTY : chain);
+                keySpec, keyUsage, s == KeyState.DESTROYED ? CertificateChain.EMPTY : chain, imports);
     }
 
     /**
@@ -448,11 +521,16 @@ public final class MasterKey {
             }
         }
         return new MasterKey(id, revision, description, state, manager, created, deletionDate, aliases, tags,
-                rotationPeriodDays, minDecryptionVersion, versions, access, keySpec, keyUsage, next);
+                rotationPeriodDays, minDecryptionVersion, versions, access, keySpec, keyUsage, next, imports);
     }
 
-    /** Asymmetric and HMAC keys have one version for life, as in AWS KMS: {@code what} is refused. */
+    /** Asymmetric, HMAC and EXTERNAL keys have one version for life, as in AWS KMS: {@code what} is refused. */
     private void refuseIfSingleVersion(String what) {
+        if (imports != null) {
+            throw new TransitionRefused("key " + displayName() + " has origin EXTERNAL: it cannot " + what
+                    + "; its material is imported, and re-imported only the same (docs/decisions.md: no rotation of"
+                    + " imported keys)");
+        }
         if (isSingleVersion()) {
             throw new TransitionRefused("key " + displayName() + " is a " + keySpec + " key: it cannot " + what
                     + "; " + (isHmac() ? "HMAC" : "asymmetric") + " keys have one version for life (they do not rotate,"
@@ -467,31 +545,97 @@ public final class MasterKey {
     public MasterKey withAccess(AccessRules next, String what) {
         refuseUnless(state != KeyState.DESTROYED, what, "its material is gone");
         return new MasterKey(id, revision, description, state, manager, created, deletionDate, aliases, tags,
-                rotationPeriodDays, minDecryptionVersion, versions, next, keySpec, keyUsage, chain);
+                rotationPeriodDays, minDecryptionVersion, versions, next, keySpec, keyUsage, chain, imports);
     }
 
     public MasterKey enabled() {
         refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "enabled",
-                state == KeyState.PENDING_DELETION ? "cancel the deletion first" : "its material is gone");
+                state == KeyState.PENDING_DELETION ? "cancel the deletion first"
+                        : state == KeyState.PENDING_IMPORT ? "import its key material first" : "its material is gone");
         return with(KeyState.ENABLED, null, aliases, tags, rotationPeriodDays, minDecryptionVersion, versions);
     }
 
     public MasterKey disabled() {
         requireCustomerManaged("disabled");
-        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "disabled", "it is already unusable");
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "disabled",
+                state == KeyState.PENDING_IMPORT ? "it has no material to use" : "it is already unusable");
         return with(KeyState.DISABLED, null, aliases, tags, rotationPeriodDays, minDecryptionVersion, versions);
     }
 
     public MasterKey deletionScheduled(Instant when) {
         requireCustomerManaged("scheduled for deletion");
-        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "scheduled for deletion",
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED || state == KeyState.PENDING_IMPORT,
+                "scheduled for deletion",
                 state == KeyState.PENDING_DELETION ? "it already is, until " + deletionDate : "its material is gone");
         return with(KeyState.PENDING_DELETION, when, aliases, tags, rotationPeriodDays, minDecryptionVersion, versions);
     }
 
     public MasterKey deletionCancelled() {
         refuseUnless(state == KeyState.PENDING_DELETION, "taken out of deletion", "it is not pending deletion");
-        return with(KeyState.DISABLED, null, aliases, tags, rotationPeriodDays, minDecryptionVersion, versions);
+        // a key of origin EXTERNAL without material goes back to waiting for it (AWS: PendingImport)
+        KeyState back = versions.get(0).state() == VersionState.PENDING_IMPORT ? KeyState.PENDING_IMPORT : KeyState.DISABLED;
+        return with(back, null, aliases, tags, rotationPeriodDays, minDecryptionVersion, versions);
+    }
+
+    // ---------------------------------------------------------------- bring your own key
+
+    /** Refuses an import operation on a key whose origin is not EXTERNAL (AWS: UnsupportedOperationException). */
+    public void requireExternal(String what) {
+        if (imports == null) {
+            throw new ImportRefused(io.kmsjca.keys.ImportRefusedException.Reason.UNSUPPORTED_OPERATION, "key "
+                    + displayName() + " has origin " + (origin() == KeyOrigin.IMPORTED ? "IMPORTED (raw import)" : "AWS_KMS")
+                    + ", not EXTERNAL: it cannot " + what + "; create a key with origin EXTERNAL to import material");
+        }
+    }
+
+    /** The parameters of a new GetParametersForImport; they replace any earlier ones. */
+    public MasterKey withWrappingParameters(ImportState.WrappingParameters next) {
+        requireExternal("give import parameters");
+        requireCustomerManaged("given import parameters");
+        refuseUnless(state == KeyState.PENDING_IMPORT || state == KeyState.ENABLED || state == KeyState.DISABLED,
+                "given import parameters", "");
+        return withImports(imports.withWrapping(next), state, versions);
+    }
+
+    /**
+     * {@code material} (a version 1 holding it) imported: a key in PendingImport becomes Enabled
+     * (AWS); a key that has its material takes only the same material again, and only its
+     * expiration changes. {@code digest} is the material's keyed digest: it must be that of the
+     * first import (AWS: "you must reimport the same key material").
+     */
+    public MasterKey materialImported(KeyVersion material, byte[] digest, io.kmsjca.keys.ExpirationModel model,
+                                      Instant validTo) {
+        requireExternal("import key material");
+        refuseUnless(state == KeyState.PENDING_IMPORT || state == KeyState.ENABLED || state == KeyState.DISABLED,
+                "given imported material", state == KeyState.PENDING_DELETION ? "cancel the deletion first" : "");
+        if (!imports.sameMaterial(digest)) {
+            throw new ImportRefused(io.kmsjca.keys.ImportRefusedException.Reason.INCORRECT_KEY_MATERIAL, "the key material"
+                    + " imported is not the material first imported into key " + displayName()
+                    + ": a key of origin EXTERNAL takes only its own material again");
+        }
+        ImportState next = imports.imported(digest, model, validTo);
+        if (state == KeyState.PENDING_IMPORT) {
+            return withImports(next, KeyState.ENABLED, List.of(material));
+        }
+        return withImports(next, state, versions); // the same material: the version in place stays
+    }
+
+    /**
+     * The imported material deleted (DeleteImportedKeyMaterial) or expired (its ValidTo): the
+     * key returns to PendingImport; the material is wiped once this is committed.
+     */
+    public MasterKey materialRemoved(Instant now) {
+        requireExternal("delete imported key material");
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED || state == KeyState.PENDING_IMPORT,
+                "have its imported material deleted", "");
+        KeyVersion v = versions.get(0);
+        KeyVersion gone = v.state() == VersionState.ACTIVE ? v.ended(VersionState.PENDING_IMPORT, now) : v;
+        return withImports(imports.materialGone(), KeyState.PENDING_IMPORT, List.of(gone));
+    }
+
+    private MasterKey withImports(ImportState next, KeyState s, List<KeyVersion> v) {
+        return new MasterKey(id, revision, description, s, manager, created, deletionDate, aliases, tags,
+                rotationPeriodDays, minDecryptionVersion, v, access, keySpec, keyUsage, chain, next);
     }
 
     /**
@@ -504,7 +648,8 @@ public final class MasterKey {
         for (KeyVersion v : versions) {
             ended.add(v.state() == VersionState.ACTIVE ? v.ended(VersionState.DESTROYED, now) : v);
         }
-        return with(KeyState.DESTROYED, deletionDate, List.of(), tags, 0, minDecryptionVersion, ended);
+        MasterKey gone = with(KeyState.DESTROYED, deletionDate, List.of(), tags, 0, minDecryptionVersion, ended);
+        return imports == null ? gone : gone.withImports(imports.materialGone().withWrapping(null), KeyState.DESTROYED, ended);
     }
 
     /** A new current version. Rotation needs an enabled key, as in KMS. */
@@ -571,6 +716,10 @@ public final class MasterKey {
      * still calls those versions active, and this process must still unwrap their blobs.
      */
     public void wipeEnded(MasterKey committed) {
+        if (imports != null && imports.wrapping() != null
+                && (committed.imports == null || committed.imports.wrapping() != imports.wrapping())) {
+            imports.wipeWrappingKey(); // replaced by newer parameters, or gone with the key
+        }
         for (int i = 0; i < versions.size(); i++) {
             KeyVersion was = versions.get(i);
             if (was.state() == VersionState.ACTIVE && committed.versions.get(i).state() != VersionState.ACTIVE) {
@@ -580,7 +729,8 @@ public final class MasterKey {
     }
 
     public MasterKey withAliases(List<String> next) {
-        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED || next.size() < aliases.size(),
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED || state == KeyState.PENDING_IMPORT
+                        || next.size() < aliases.size(),
                 "given an alias", "it is " + state.displayName());
         return with(state, deletionDate, next, tags, rotationPeriodDays, minDecryptionVersion, versions);
     }

@@ -25,6 +25,11 @@ public final class ConditionKeys {
     public static final String MESSAGE_TYPE = "kms:MessageType";
     /** GenerateMac and VerifyMac: the MAC algorithm ({@code HMAC_SHA_256}, ...). */
     public static final String MAC_ALGORITHM = "kms:MacAlgorithm";
+    /** GetParametersForImport: the wrapping algorithm and the wrapping key spec ({@code RSA_2048}, ...). */
+    public static final String WRAPPING_ALGORITHM = "kms:WrappingAlgorithm";
+    public static final String WRAPPING_KEY_SPEC = "kms:WrappingKeySpec";
+    /** ImportKeyMaterial: {@code KEY_MATERIAL_EXPIRES} or {@code KEY_MATERIAL_DOES_NOT_EXPIRE}. */
+    public static final String EXPIRATION_MODEL = "kms:ExpirationModel";
     /** DeriveSharedSecret: {@code ECDH}. */
     public static final String KEY_AGREEMENT_ALGORITHM = "kms:KeyAgreementAlgorithm";
     /** Boolean: CreateKey and PutKeyPolicy. */
@@ -37,7 +42,7 @@ public final class ConditionKeys {
     /** Single-valued string keys from {@link AccessRequest#otherKeys()}. */
     static final List<String> STRINGS = List.of(GRANTEE_PRINCIPAL, RETIRING_PRINCIPAL, GRANT_CONSTRAINT_TYPE,
             KEY_SPEC, KEY_USAGE, KEY_ORIGIN, ENCRYPTION_ALGORITHM, SIGNING_ALGORITHM, MESSAGE_TYPE, KEY_AGREEMENT_ALGORITHM,
-            MAC_ALGORITHM);
+            MAC_ALGORITHM, WRAPPING_ALGORITHM, WRAPPING_KEY_SPEC, EXPIRATION_MODEL);
     /** Boolean keys from {@link AccessRequest#otherKeys()}. */
     static final List<String> BOOLEANS = List.of(BYPASS_POLICY_LOCKOUT_SAFETY_CHECK, GRANT_IS_FOR_AWS_RESOURCE);
 

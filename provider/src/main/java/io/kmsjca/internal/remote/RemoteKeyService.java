@@ -128,7 +128,7 @@ public final class RemoteKeyService implements KeyService {
      */
     @Override
     public KmsKeyHandle createKey(CreateKeyRequest request) throws KeyStoreException {
-        if (request.keySpec().isAsymmetric()) {
+        if (request.keySpec().isAsymmetric() && request.origin() != KeyOrigin.IMPORTED) {
             throw new io.kmsjca.keys.InvalidKeyRequestException("createKey makes symmetric keys; a " + request.keySpec()
                     + " key is made by createKeyPair");
         }
@@ -142,6 +142,9 @@ public final class RemoteKeyService implements KeyService {
         }
         JsonBody body = new JsonBody().string("Description", request.description())
                 .string("KeySpec", request.keySpec().name()).string("KeyUsage", request.keyUsage().name());
+        if (request.origin() == KeyOrigin.IMPORTED) {
+            body.string("Origin", "EXTERNAL");
+        }
         if (!request.tags().isEmpty()) {
             body.tags("Tags", request.tags());
         }
@@ -759,10 +762,19 @@ public final class RemoteKeyService implements KeyService {
                     named(KeySpec.class, m.optionalString("KeySpec"), KeySpec.SYMMETRIC_DEFAULT),
                     named(KeyUsage.class, m.optionalString("KeyUsage"), KeyUsage.ENCRYPT_DECRYPT),
                     m.date("CreationDate"), m.date("DeletionDate"),
-                    0, 0, 0, null, 0, Map.of());
+                    0, 0, 0, null, 0, Map.of(), expirationModel(m.optionalString("ExpirationModel")), m.date("ValidTo"));
         } catch (RemoteFailure f) {
             throw RemoteErrors.management(f, "kms:DescribeKey", id.toString());
         }
+    }
+
+    private static io.kmsjca.keys.ExpirationModel expirationModel(String aws) {
+        for (io.kmsjca.keys.ExpirationModel e : io.kmsjca.keys.ExpirationModel.values()) {
+            if (e.name().equals(aws)) {
+                return e;
+            }
+        }
+        return null;
     }
 
     /** AWS's name of a spec or usage (absent: {@code absent}); one kms-jca does not have is a protocol failure. */
@@ -947,17 +959,49 @@ public final class RemoteKeyService implements KeyService {
     @Override
     public io.kmsjca.keys.ImportParameters getParametersForImport(String key, io.kmsjca.keys.WrappingAlgorithm algorithm,
             io.kmsjca.keys.KeySpec wrappingKeySpec) throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #20");
+        Fields r = importCall("GetParametersForImport", new JsonBody().string("KeyId", keyRef(key))
+                .string("WrappingAlgorithm", algorithm.name()).string("WrappingKeySpec", wrappingKeySpec.name()),
+                "kms:GetParametersForImport", key);
+        try {
+            return new io.kmsjca.keys.ImportParameters(r.keyId("KeyId"), r.blob("ImportToken"), r.blob("PublicKey"),
+                    algorithm, wrappingKeySpec, r.date("ParametersValidTo"));
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, "kms:GetParametersForImport", key);
+        }
     }
 
     @Override
     public void importKeyMaterial(String key, byte[] importToken, byte[] encryptedKeyMaterial,
             io.kmsjca.keys.ExpirationModel expirationModel, java.time.Instant validTo) throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #20");
+        JsonBody body = new JsonBody().string("KeyId", keyRef(key))
+                .blob("ImportToken", importToken, 0, importToken.length)
+                .blob("EncryptedKeyMaterial", encryptedKeyMaterial, 0, encryptedKeyMaterial.length)
+                .string("ExpirationModel", expirationModel.name());
+        if (validTo != null) {
+            body.number("ValidTo", validTo.getEpochSecond());
+        }
+        importCall("ImportKeyMaterial", body, "kms:ImportKeyMaterial", key);
     }
 
     @Override
     public void deleteImportedKeyMaterial(String key) throws KeyStoreException {
-        throw new UnsupportedOperationException("TODO #20");
+        importCall("DeleteImportedKeyMaterial", new JsonBody().string("KeyId", keyRef(key)), "kms:DeleteImportedKeyMaterial", key);
+    }
+
+    /** A call of the import API: AWS's import errors become {@link io.kmsjca.keys.ImportRefusedException}s of that reason. */
+    private Fields importCall(String operation, JsonBody body, String action, String key) throws KeyStoreException {
+        try {
+            return client(operation, body);
+        } catch (RemoteFailure f) {
+            for (io.kmsjca.keys.ImportRefusedException.Reason reason : io.kmsjca.keys.ImportRefusedException.Reason.values()) {
+                if (f.is(reason.awsName())) {
+                    var e = new io.kmsjca.keys.ImportRefusedException(reason, f.serverMessage() + " (kms-jca server "
+                            + f.url() + ")");
+                    e.initCause(f);
+                    throw e;
+                }
+            }
+            throw RemoteErrors.management(f, action, key);
+        }
     }
 }

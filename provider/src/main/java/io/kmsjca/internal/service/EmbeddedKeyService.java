@@ -77,6 +77,7 @@ public final class EmbeddedKeyService implements KeyService {
     private final CredentialChanges credentials;
     private final AccessKeys accessKeys;
     private final KeyPairRequests keyPairs;
+    private final KeyImports imports;
     private KeyRecordStore.Subscription changeFeed;
 
     /** Wires the parts; no I/O. {@link KeyServiceFactory} reads the store, then {@link #start}s the service. */
@@ -99,6 +100,7 @@ public final class EmbeddedKeyService implements KeyService {
         this.credentials = new CredentialChanges(registry, changes, access, audit, options);
         this.accessKeys = new AccessKeys(registry, changes, access, audit);
         this.keyPairs = new KeyPairRequests(this, registry, changes, use, audit);
+        this.imports = new KeyImports(registry, changes, audit);
     }
 
     /** Follows the backend's change feed and schedules maintenance: the last step of opening. */
@@ -126,6 +128,9 @@ public final class EmbeddedKeyService implements KeyService {
 
     @Override
     public KmsKeyHandle createKey(CreateKeyRequest request) throws KeyStoreException {
+        if (request.origin() == io.kmsjca.keys.KeyOrigin.IMPORTED) {
+            return handle(imports.createExternal(request)); // any spec: no material to make a key pair's handle from yet
+        }
         return handle(creation.create(request));
     }
 
@@ -518,6 +523,11 @@ public final class EmbeddedKeyService implements KeyService {
 
     @Override
     public KmsPrivateKeyHandle createKeyPair(CreateKeyRequest request) throws KeyStoreException {
+        if (request.origin() == io.kmsjca.keys.KeyOrigin.IMPORTED) {
+            throw changes.audited(AuditOperation.CREATE_KEY, null, request.alias(), new io.kmsjca.keys.InvalidKeyRequestException(
+                    "a key pair of origin EXTERNAL has no public key until its material is imported: create it with"
+                            + " createKey(request.origin(IMPORTED)), then findPrivateKey once imported"));
+        }
         return privateHandle(creation.createPair(java.util.Objects.requireNonNull(request, "request")));
     }
 
@@ -679,17 +689,17 @@ public final class EmbeddedKeyService implements KeyService {
     @Override
     public io.kmsjca.keys.ImportParameters getParametersForImport(String key, io.kmsjca.keys.WrappingAlgorithm algorithm,
             io.kmsjca.keys.KeySpec wrappingKeySpec) throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #20");
+        return imports.parameters(key, algorithm, wrappingKeySpec);
     }
 
     @Override
     public void importKeyMaterial(String key, byte[] importToken, byte[] encryptedKeyMaterial,
             io.kmsjca.keys.ExpirationModel expirationModel, java.time.Instant validTo) throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #20");
+        imports.importMaterial(key, importToken, encryptedKeyMaterial, expirationModel, validTo);
     }
 
     @Override
     public void deleteImportedKeyMaterial(String key) throws KeyStoreException {
-        throw new UnsupportedOperationException("TODO #20");
+        imports.deleteMaterial(key);
     }
 }

@@ -101,6 +101,7 @@ public final class KeyMaintenance {
         int rotated = 0;
         int destroyed = 0;
         int persisted = 0;
+        int expired = 0;
         List<String> failures = new ArrayList<>();
         Instant now = options.clock().instant();
         long threshold = options.usageRotationThreshold();
@@ -109,6 +110,9 @@ public final class KeyMaintenance {
                 if (key.destructionDue(now)) {
                     destroyIfDue(key.id());
                     destroyed++;
+                } else if (key.materialExpiryDue(now)) {
+                    expireIfDue(key.id());
+                    expired++;
                 } else if (key.rotationDue(now)) {
                     rotateForProvider(key.id(), key.current().number(), RotationReason.SCHEDULED);
                     rotated++;
@@ -125,7 +129,7 @@ public final class KeyMaintenance {
             }
         }
         auditCheckpoint.run();
-        return new MaintenanceReport(rotated, destroyed, persisted, failures);
+        return new MaintenanceReport(rotated, destroyed, persisted, failures, expired);
     }
 
     /**
@@ -190,6 +194,18 @@ public final class KeyMaintenance {
             Instant now = options.clock().instant();
             if (key != null && key.destructionDue(now)) {
                 changes.apply(AuditOperation.DESTROY_KEY_MATERIAL, key, null, k -> k.destroyed(now));
+            }
+            return null;
+        });
+    }
+
+    /** Deletes the imported material of a key whose ValidTo has come: it returns to PendingImport. */
+    private void expireIfDue(UUID keyId) throws KeyStoreException {
+        registry.atomically(() -> {
+            MasterKey key = registry.snapshot().byId().get(keyId);
+            Instant now = options.clock().instant();
+            if (key != null && key.materialExpiryDue(now)) {
+                changes.apply(AuditOperation.EXPIRE_KEY_MATERIAL, key, null, k -> k.materialRemoved(now));
             }
             return null;
         });

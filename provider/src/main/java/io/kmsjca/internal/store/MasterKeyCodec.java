@@ -6,6 +6,10 @@ import io.kmsjca.internal.model.CertificateChain;
 import io.kmsjca.internal.model.KeyPairMaterial;
 import io.kmsjca.internal.model.Aliases;
 import io.kmsjca.internal.policy.PolicyDocument;
+import io.kmsjca.internal.crypto.SecretBytes;
+import io.kmsjca.internal.model.ImportState;
+import io.kmsjca.keys.ExpirationModel;
+import io.kmsjca.keys.WrappingAlgorithm;
 import io.kmsjca.keys.GrantOperation;
 import io.kmsjca.keys.KeyGrant;
 import io.kmsjca.internal.model.KeyVersion;
@@ -153,6 +157,9 @@ public final class MasterKeyCodec {
             if (pair) {
                 writeChain(out, key.certificateChain());
             }
+            if (materialLength) {
+                writeImports(out, key.imports().orElse(null));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -164,7 +171,7 @@ public final class MasterKeyCodec {
      * uses a newer feature stays readable by the release before it.
      */
     static int versionFor(MasterKey key) {
-        if (key.isHmac()) {
+        if (key.isHmac() || key.isExternal()) {
             return VERSION_WITH_MATERIAL_LENGTH;
         }
         if (key.isAsymmetric() || !key.certificateChain().isEmpty()) {
@@ -226,11 +233,12 @@ public final class MasterKeyCodec {
             }
             AccessRules access = version >= 3 ? readAccess(in, id) : AccessRules.DEFAULT;
             CertificateChain chain = version >= VERSION_WITH_PAIR ? readChain(in) : CertificateChain.EMPTY;
+            ImportState imports = version >= VERSION_WITH_MATERIAL_LENGTH ? readImports(in) : null;
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException("key record has trailing bytes");
             }
             return new MasterKey(id, revision, description, state, manager, created, deletion, aliases, tags,
-                    rotationDays, minDecryption, versions, access, spec, usage, chain);
+                    rotationDays, minDecryption, versions, access, spec, usage, chain, imports);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("key record is truncated", e);
         } finally {
@@ -383,6 +391,84 @@ public final class MasterKeyCodec {
             context.put(readString(in, MAX_GRANT_CONSTRAINT_BYTES), readString(in, MAX_GRANT_CONSTRAINT_BYTES));
         }
         return context;
+    }
+
+    /**
+     * Version 5, last: the import side of a key of origin EXTERNAL (docs/FORMAT.md): a flag byte
+     * (0: not EXTERNAL, nothing follows), the expiration model (0 none, else its ordinal + 1), the
+     * ValidTo (epoch ms, -1 none), the keyed material digest (flag, 32 bytes), and the latest
+     * wrapping parameters (flag; algorithm, spec, PKCS#8 and X.509 length-prefixed, valid-to).
+     */
+    private static void writeImports(DataOutputStream out, ImportState imports) throws IOException {
+        out.writeBoolean(imports != null);
+        if (imports == null) {
+            return;
+        }
+        out.writeByte(imports.expirationModel() == null ? 0 : imports.expirationModel().ordinal() + 1);
+        out.writeLong(imports.validTo() == null ? -1L : imports.validTo().toEpochMilli());
+        byte[] digest = imports.materialDigest();
+        out.writeBoolean(digest != null);
+        if (digest != null) {
+            out.write(digest);
+        }
+        ImportState.WrappingParameters w = imports.wrapping();
+        out.writeBoolean(w != null);
+        if (w == null) {
+            return;
+        }
+        out.writeByte(w.algorithm().ordinal());
+        out.writeByte(w.wrappingSpec().ordinal());
+        byte[] pkcs8 = w.privateKey().getEncoded();
+        try {
+            out.writeInt(pkcs8.length);
+            out.write(pkcs8);
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
+        byte[] x509 = w.publicKeyDer();
+        out.writeInt(x509.length);
+        out.write(x509);
+        out.writeLong(w.validTo().toEpochMilli());
+    }
+
+    private static ImportState readImports(ByteBuffer in) {
+        if (!flag(in)) {
+            return null;
+        }
+        int model = in.get() & 0xFF;
+        if (model > ExpirationModel.values().length) {
+            throw new IllegalArgumentException("unknown expiration model " + model);
+        }
+        Instant validTo = optionalInstant(in.getLong());
+        byte[] digest = null;
+        if (flag(in)) {
+            digest = new byte[ImportState.DIGEST_BYTES];
+            in.get(digest);
+        }
+        ImportState.WrappingParameters wrapping = null;
+        if (flag(in)) {
+            WrappingAlgorithm algorithm = pick(WrappingAlgorithm.values(), in.get());
+            KeySpec spec = pick(KeySpec.values(), in.get());
+            byte[] pkcs8 = new byte[bound(in.getInt(), MAX_PRIVATE_KEY_BYTES, "wrapping key length")];
+            try {
+                in.get(pkcs8);
+                byte[] x509 = new byte[bound(in.getInt(), MAX_PUBLIC_KEY_BYTES, "wrapping public key length")];
+                in.get(x509);
+                Instant until = Instant.ofEpochMilli(in.getLong());
+                wrapping = new ImportState.WrappingParameters(algorithm, spec, new SecretBytes(pkcs8, "PKCS#8"), x509, until);
+            } finally {
+                Arrays.fill(pkcs8, (byte) 0);
+            }
+        }
+        return new ImportState(model == 0 ? null : ExpirationModel.values()[model - 1], validTo, digest, wrapping);
+    }
+
+    private static boolean flag(ByteBuffer in) {
+        int b = in.get() & 0xFF;
+        if (b > 1) {
+            throw new IllegalArgumentException("flag byte " + b + " out of range");
+        }
+        return b == 1;
     }
 
     /**

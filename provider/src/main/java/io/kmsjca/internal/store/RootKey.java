@@ -29,10 +29,12 @@ import java.util.Arrays;
 public final class RootKey {
 
     private static final byte[] IMAGE_LABEL = "kms-jca/v1/image-mac".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] IMPORT_LABEL = "kms-jca/v1/import-mac".getBytes(StandardCharsets.US_ASCII);
 
     private final SecretBytes root;
     private final RecordSeal records;
     private final SecretBytes imageKey;
+    private final SecretBytes importKey;
 
     private RootKey(byte[] rootBytes) throws GeneralSecurityException {
         this.root = new SecretBytes(rootBytes, "HmacSHA256");
@@ -42,6 +44,9 @@ public final class RootKey {
         byte[] i = Hkdf.expand(mac, IMAGE_LABEL, 32);
         this.imageKey = new SecretBytes(i, "HmacSHA256");
         Arrays.fill(i, (byte) 0);
+        byte[] m = Hkdf.expand(mac, IMPORT_LABEL, 32);
+        this.importKey = new SecretBytes(m, "HmacSHA256");
+        Arrays.fill(m, (byte) 0);
     }
 
     public static RootKey generate() {
@@ -163,6 +168,25 @@ public final class RootKey {
         }
     }
 
+    /**
+     * HMAC-SHA256 of {@code label | parts...} under the import subkey (HKDF of the root key,
+     * label {@code kms-jca/v1/import-mac}): the tag of an import token and the keyed digest of
+     * imported material (docs/FORMAT.md). Each use names its own {@code label}.
+     */
+    public byte[] importTag(byte[] label, byte[]... parts) {
+        try {
+            Mac mac = Primitives.mac("HmacSHA256");
+            mac.init(importKey);
+            mac.update(label);
+            for (byte[] p : parts) {
+                mac.update(p);
+            }
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 failed", e);
+        }
+    }
+
     /** Whether {@code other} holds the same root key (constant time). */
     boolean sameAs(RootKey other) {
         byte[] a = root.getEncoded();
@@ -183,5 +207,6 @@ public final class RootKey {
         root.destroy();
         records.destroy();
         imageKey.destroy();
+        importKey.destroy();
     }
 }

@@ -113,8 +113,9 @@ class HmacRecordTest {
     /** Offset of the version's material length: the last version's material and the access part follow it. */
     private static int materialLengthOffset(byte[] golden) {
         byte[] plain = MasterKeyCodec.encode(hmacKey(KeySpec.HMAC_256, GOLDEN_MATERIAL, AccessRules.DEFAULT));
-        // without access rules the payload ends: ... length (2), material (32), no policy (1), no grants (2), no chain (1)
-        return plain.length - 2 - 32 - 1 - 2 - 1;
+        // without access rules the payload ends: ... length (2), material (32), no policy (1), no grants (2), no chain (1),
+        // not EXTERNAL (1)
+        return plain.length - 2 - 32 - 1 - 2 - 1 - 1;
     }
 
     @Test
