@@ -227,7 +227,7 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
         long previous = start;
         while (start < contents.end()) {
             previous = start;
-            start += 4 + ByteBuffer.wrap(journal, (int) start, 4).getInt() + StoreJournal.TAG;
+            start += StoreJournal.LENGTH + ByteBuffer.wrap(journal, (int) start, 4).getInt() + StoreJournal.TAG;
         }
         return previous;
     }
@@ -572,13 +572,13 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
     }
 
     /**
-     * What {@code NAME.prev} keeps of {@code current}: its records under the next header, so
+     * What {@code NAME.prev} keeps of {@code current}: a self-contained (version 1) image, which
+     * opens alone and in releases of before the journal; its records under the next header, so
      * after a header change (a new store password) no file of this store opens with the old
      * password once the change returned.
      */
     private byte[] previousOf(Snapshot current, Snapshot next) throws StoreFullException {
-        return new StoreImage(next.header(), new ArrayList<>(current.records().values()))
-                .encode(authenticator, StoreImage.JOURNALED_VERSION);
+        return new StoreImage(next.header(), new ArrayList<>(current.records().values())).encode(authenticator, StoreImage.VERSION);
     }
 
     /**

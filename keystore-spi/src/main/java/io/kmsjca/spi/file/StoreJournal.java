@@ -17,11 +17,11 @@ import java.util.List;
  * <pre>
  *   header:  magic "KMSJCAJL" (8) | version 0x01 (1) | image tag (32) | header tag (32)
  *            header tag = MAC("KMSJCAJL" | 0x01 | image tag)
- *   entry:   body length u32 | body | entry tag (32)
+ *   entry:   body length u32 | ~body length u32 | body | entry tag (32)
  *            body = sequence u64 (1, 2, ...) | op u8 (1 put, 2 delete) | id length u16 | id (ASCII)
  *                   | revision u64 | put only: sealed length u32 | sealed
  *            entry tag = MAC("KMSJCAJE" | tag before it (the header's, or the previous entry's)
- *                        | body length u32 | body)
+ *                        | body length u32 | ~body length u32 | body)
  * </pre>
  * The MAC is the store's {@link ImageAuthenticator}; the three magics keep image, header and
  * entry tags apart. Each entry's tag covers the one before it, and the header's covers the
@@ -31,7 +31,9 @@ import java.util.List;
  * <p>An entry is written with one write and then forced; a crash mid-append leaves a <em>torn
  * tail</em>: bytes after the last whole entry that do not make a whole entry (too short for
  * their length, or all zero). That change never returned, so it is ignored. Anything else that
- * does not authenticate is {@link CorruptStoreException}.
+ * does not authenticate is {@link CorruptStoreException}. The length is written twice (the
+ * second time inverted), so a damaged length is refused rather than taken for a torn tail that
+ * would hide the entries after it.
  */
 final class StoreJournal {
 
@@ -41,6 +43,8 @@ final class StoreJournal {
     static final int TAG = ImageAuthenticator.TAG_BYTES;
     /** Bytes of the header. */
     static final int HEADER_BYTES = MAGIC.length + 1 + TAG + TAG;
+    /** Bytes of an entry's length field: the length and its complement. */
+    static final int LENGTH = 8;
     private static final int OP_PUT = 1;
     private static final int OP_DELETE = 2;
     private static final int MIN_BODY = 8 + 1 + 2 + 1 + 8;
@@ -50,7 +54,7 @@ final class StoreJournal {
      * The longest journal read: a journal is compacted once it passes its image's size, so it
      * is never much longer than the largest image.
      */
-    static final long MAX_JOURNAL_BYTES = (long) StoreImage.MAX_IMAGE_BYTES + HEADER_BYTES + 2L * (4 + MAX_BODY + TAG);
+    static final long MAX_JOURNAL_BYTES = (long) StoreImage.MAX_IMAGE_BYTES + HEADER_BYTES + 2L * (LENGTH + MAX_BODY + TAG);
 
     private StoreJournal() {
     }
@@ -97,14 +101,14 @@ final class StoreJournal {
         byte[] id = change.keyId().getBytes(StandardCharsets.US_ASCII);
         byte[] sealed = change.stored() == null ? null : change.stored().sealed();
         int bodyLength = 8 + 1 + 2 + id.length + 8 + (sealed == null ? 0 : 4 + sealed.length);
-        ByteBuffer out = ByteBuffer.allocate(4 + bodyLength + TAG);
-        out.putInt(bodyLength).putLong(sequence).put((byte) (sealed == null ? OP_DELETE : OP_PUT))
+        ByteBuffer out = ByteBuffer.allocate(LENGTH + bodyLength + TAG);
+        out.putInt(bodyLength).putInt(~bodyLength).putLong(sequence).put((byte) (sealed == null ? OP_DELETE : OP_PUT))
                 .putShort((short) id.length).put(id).putLong(change.revision());
         if (sealed != null) {
             out.putInt(sealed.length).put(sealed);
         }
         byte[] bytes = out.array();
-        out.put(entryTag(authenticator, previousTag, bytes, 0, 4 + bodyLength));
+        out.put(entryTag(authenticator, previousTag, bytes, 0, LENGTH + bodyLength));
         return bytes;
     }
 
@@ -169,34 +173,35 @@ final class StoreJournal {
         long next = sequence;
         while (at < bytes.length) {
             int remaining = bytes.length - at;
-            if (remaining < 4 || allZero(bytes, at)) {
+            if (remaining < LENGTH || allZero(bytes, at)) {
                 return new Contents(imageTag, changes, at, last, next, true, false);
             }
-            int bodyLength = ByteBuffer.wrap(bytes, at, 4).getInt();
-            boolean validLength = bodyLength >= MIN_BODY && bodyLength <= MAX_BODY;
-            if (validLength && (long) 4 + bodyLength + TAG > remaining) {
+            ByteBuffer lengths = ByteBuffer.wrap(bytes, at, LENGTH);
+            int bodyLength = lengths.getInt();
+            boolean validLength = lengths.getInt() == ~bodyLength && bodyLength >= MIN_BODY && bodyLength <= MAX_BODY;
+            if (validLength && (long) LENGTH + bodyLength + TAG > remaining) {
                 return new Contents(imageTag, changes, at, last, next, true, false); // not all written: never returned
             }
             try {
                 if (!validLength) {
-                    throw new CorruptStoreException("key store journal entry " + next + " has length "
+                    throw new CorruptStoreException("key store journal entry " + next + " has a damaged length "
                             + Integer.toUnsignedString(bodyLength) + ", out of range");
                 }
-                byte[] expected = entryTag(authenticator, last, bytes, at, 4 + bodyLength);
-                byte[] actual = Arrays.copyOfRange(bytes, at + 4 + bodyLength, at + 4 + bodyLength + TAG);
+                byte[] expected = entryTag(authenticator, last, bytes, at, LENGTH + bodyLength);
+                byte[] actual = Arrays.copyOfRange(bytes, at + LENGTH + bodyLength, at + LENGTH + bodyLength + TAG);
                 if (!MessageDigest.isEqual(expected, actual)) {
                     throw new CorruptStoreException("key store journal entry " + next
                             + " failed authentication (altered, reordered, removed before it, or from another journal)");
                 }
-                changes.add(parseBody(ByteBuffer.wrap(bytes, at + 4, bodyLength).slice(), next));
+                changes.add(parseBody(ByteBuffer.wrap(bytes, at + LENGTH, bodyLength).slice(), next));
             } catch (CorruptStoreException e) {
                 if (lenient) {
                     return new Contents(imageTag, changes, at, last, next, false, true);
                 }
                 throw e;
             }
-            last = Arrays.copyOfRange(bytes, at + 4 + bodyLength, at + 4 + bodyLength + TAG);
-            at += 4 + bodyLength + TAG;
+            last = Arrays.copyOfRange(bytes, at + LENGTH + bodyLength, at + LENGTH + bodyLength + TAG);
+            at += LENGTH + bodyLength + TAG;
             next++;
         }
         return new Contents(imageTag, changes, at, last, next, false, false);
