@@ -50,9 +50,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
 
-    /** A journal shorter than this is never compacted, however small the image. */
-    static final int MIN_COMPACTION_BYTES = 16 * 1024;
-
     private final Path file;
     private final Path lockFile;
     private final Path journalFile;
@@ -449,7 +446,7 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
             StoreJournal.Change change = stored != null ? StoreJournal.Change.put(stored)
                     : StoreJournal.Change.delete(changedKeyId, current.records().get(changedKeyId).revision());
             append(known, change);
-            if (disk.journalEnd() > Math.max(disk.imageBytes(), MIN_COMPACTION_BYTES)) {
+            if (disk.journalEnd() - StoreJournal.HEADER_BYTES > disk.imageBytes()) {
                 compactAfterCommit(current, next);
             }
         } catch (StoreFullException e) {

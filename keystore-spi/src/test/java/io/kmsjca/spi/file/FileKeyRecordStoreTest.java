@@ -24,6 +24,11 @@ class FileKeyRecordStoreTest extends KeyRecordStoreContract {
     Path dir;
     private int generation;
 
+    /** A header that makes an image long enough for a few journal entries before a compaction. */
+    static final byte[] ROOMY_HEADER = new byte[4096];
+    /** A payload longer than the images of these tests: the change that writes it compacts. */
+    static final String LARGE = "x".repeat(16 * 1024);
+
     /** HMAC-SHA256 under a fixed test key: the provider supplies one keyed from the root key. */
     static ImageAuthenticator hmac(String key) {
         return (data, off, len) -> {
@@ -113,9 +118,9 @@ class FileKeyRecordStoreTest extends KeyRecordStoreContract {
             store.put(record("k1", i, "v" + i));
         }
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(java.util.Set.of("store1.kms", "store1.kms.journal", "store1.kms.lock"),
+            assertEquals(java.util.Set.of("store1.kms", "store1.kms.journal", "store1.kms.prev", "store1.kms.lock"),
                     files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
-                    "the image, its journal and its lock file; no temporary file");
+                    "the image, its journal, the generation before the last compaction and the lock file; no temporary file");
         }
     }
 
@@ -136,6 +141,9 @@ class FileKeyRecordStoreTest extends KeyRecordStoreContract {
 
     @Test
     void restorePrevious_afterADamagedJournal_keepsTheChangesBeforeTheDamage() throws Exception {
+        store.close();
+        Files.delete(file());
+        var store = FileKeyRecordStore.create(file(), ROOMY_HEADER, hmac("k"));
         store.put(record("k1", 1, "one"));
         store.put(record("k1", 2, "two"));
         Path journal = FileKeyRecordStore.journal(file());
@@ -151,6 +159,9 @@ class FileKeyRecordStoreTest extends KeyRecordStoreContract {
 
     @Test
     void restorePrevious_ofAnUndamagedStore_undoesTheLastChange() throws Exception {
+        store.close();
+        Files.delete(file());
+        var store = FileKeyRecordStore.create(file(), ROOMY_HEADER, hmac("k"));
         store.put(record("k1", 1, "one"));
         store.put(record("k2", 1, "two"));
         FileKeyRecordStore.restorePrevious(file(), header -> hmac("k"));
@@ -162,8 +173,11 @@ class FileKeyRecordStoreTest extends KeyRecordStoreContract {
 
     @Test
     void restorePrevious_afterADamagedImage_opensThePreviousGeneration() throws Exception {
+        store.close();
+        Files.delete(file());
+        var store = FileKeyRecordStore.create(file(), ROOMY_HEADER, hmac("k"));
         store.put(record("k1", 1, "one"));
-        store.put(record("big", 1, "x".repeat(FileKeyRecordStore.MIN_COMPACTION_BYTES))); // compacts
+        store.put(record("big", 1, LARGE)); // compacts
         assertTrue(Files.exists(FileKeyRecordStore.previousGeneration(file())));
         byte[] damaged = Files.readAllBytes(file());
         damaged[damaged.length / 2] ^= 1;

@@ -118,6 +118,21 @@ class FileStorePowerLossTest {
         everyCut(state, () -> store[0].delete("k1", 2), store);
     }
 
+    @Test
+    void aPowerCutAtEveryStepOfEveryAppend_leavesTheOldStoreOrTheNew_andTheNewOnceTheCallReturned() throws Exception {
+        FileKeyRecordStore[] store = new FileKeyRecordStore[1];
+        byte[] roomy = FileKeyRecordStoreTest.ROOMY_HEADER;
+        String state = everyCut(null, () -> store[0] = FileKeyRecordStore.create(file, roomy, FileKeyRecordStoreTest.hmac("k")), store);
+        for (int i = 1; i <= 3; i++) {
+            long revision = i;
+            state = everyCut(state, () -> store[0].put(record("k1", revision, "one" + revision)), store);
+            state = everyCut(state, () -> store[0].put(record("k" + (revision + 1), 1, "other")), store);
+        }
+        everyCut(state, () -> store[0].delete("k1", 3), store);
+        assertEquals(List.of(), StoreImage.decode(Files.readAllBytes(disk.real(file)), FileKeyRecordStoreTest.hmac("k")).records(),
+                "every change was an append: the image is as created");
+    }
+
     /** The last cut after {@code op} on a file whose name matches, among {@code cuts}. */
     private static Cut after(List<Cut> cuts, Op op, Predicate<String> name) {
         return cuts.stream().filter(c -> c.op() == op && name.test(c.name())).reduce((a, b) -> b)
@@ -126,7 +141,7 @@ class FileStorePowerLossTest {
 
     @Test
     void chosenCrashPoints_ofAnAppend_leaveTheOldStoreUntilTheJournalIsForced() throws Exception {
-        var store = FileKeyRecordStore.create(file, new byte[] {1}, FileKeyRecordStoreTest.hmac("k"));
+        var store = FileKeyRecordStore.create(file, FileKeyRecordStoreTest.ROOMY_HEADER, FileKeyRecordStoreTest.hmac("k"));
         store.put(record("k1", 1, "one"));
         String old = state(store);
         disk.forgetCuts();
@@ -140,7 +155,7 @@ class FileStorePowerLossTest {
 
     /** A record as long as the image and journal allow before a compaction: the change after it compacts. */
     private static KeyRecord large(String id, long revision) {
-        return record(id, revision, "x".repeat(FileKeyRecordStore.MIN_COMPACTION_BYTES));
+        return record(id, revision, FileKeyRecordStoreTest.LARGE);
     }
 
     @Test
@@ -179,7 +194,7 @@ class FileStorePowerLossTest {
 
     @Test
     void aPowerCutAtEveryStepOfRestorePrevious_leavesTheDamagedFileOrTheRestoredOne() throws Exception {
-        var store = FileKeyRecordStore.create(file, new byte[] {1}, FileKeyRecordStoreTest.hmac("k"));
+        var store = FileKeyRecordStore.create(file, FileKeyRecordStoreTest.ROOMY_HEADER, FileKeyRecordStoreTest.hmac("k"));
         store.put(record("k1", 1, "one"));
         String previous = state(store);
         store.put(record("k1", 2, "two"));
@@ -276,7 +291,7 @@ class FileStorePowerLossTest {
     @MethodSource("faults")
     void aFailedWrite_isReportedClearly_andLeavesMemoryEqualToDisk_andNoTemporaryFile(
             String what, SimulatedDisk.Fault fault, String expected) throws Exception {
-        var store = FileKeyRecordStore.create(file, new byte[] {1}, FileKeyRecordStoreTest.hmac("k"));
+        var store = FileKeyRecordStore.create(file, FileKeyRecordStoreTest.ROOMY_HEADER, FileKeyRecordStoreTest.hmac("k"));
         store.put(record("k1", 1, "one"));
         String before = state(store);
         disk.inject(fault);

@@ -51,7 +51,7 @@ class StoreJournalTest {
     void fourChanges() throws Exception {
         file = dir.resolve("store.kms");
         journal = FileKeyRecordStore.journal(file);
-        var store = FileKeyRecordStore.create(file, new byte[] {1}, FileKeyRecordStoreTest.hmac("k"));
+        var store = FileKeyRecordStore.create(file, FileKeyRecordStoreTest.ROOMY_HEADER, FileKeyRecordStoreTest.hmac("k"));
         states.add(sorted(store.list()));
         store.put(record("k1", 1, "one"));
         states.add(sorted(store.list()));
@@ -182,7 +182,7 @@ class StoreJournalTest {
 
         Path same = dir.resolve("same-key.kms");
         // another header: every real store's holds its own random salt and sealed root key
-        var sameKey = FileKeyRecordStore.create(same, new byte[] {2}, FileKeyRecordStoreTest.hmac("k"));
+        var sameKey = FileKeyRecordStore.create(same, new byte[4000], FileKeyRecordStoreTest.hmac("k"));
         sameKey.put(record("k9", 1, "nine"));
         Files.copy(FileKeyRecordStore.journal(same), journal, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         var e = assertThrows(CorruptStoreException.class, this::open, "the same key, another image: changes it lacks");
@@ -192,7 +192,7 @@ class StoreJournalTest {
     @Test
     void anEntryOfAnotherJournal_isRefused() throws Exception {
         Path same = dir.resolve("same-key.kms");
-        var sameKey = FileKeyRecordStore.create(same, new byte[] {1}, FileKeyRecordStoreTest.hmac("k"));
+        var sameKey = FileKeyRecordStore.create(same, new byte[4000], FileKeyRecordStoreTest.hmac("k"));
         sameKey.put(record("k3", 1, "three"));
         byte[] foreign = entry(Files.readAllBytes(FileKeyRecordStore.journal(same)), 0);
         Files.write(journal, concat(Files.readAllBytes(journal), foreign));
@@ -203,7 +203,7 @@ class StoreJournalTest {
     void anOlderJournal_besideANewerImage_isRefused() throws Exception {
         byte[] old = Files.readAllBytes(journal);
         var store = FileKeyRecordStore.open(file, key("k"));
-        store.put(record("k1", 3, "x".repeat(FileKeyRecordStore.MIN_COMPACTION_BYTES))); // compacts
+        store.put(record("k1", 3, FileKeyRecordStoreTest.LARGE)); // compacts
         assertEquals(StoreJournal.HEADER_BYTES, Files.size(journal), "a compaction starts an empty journal");
         Files.write(journal, old);
         var e = assertThrows(CorruptStoreException.class, this::open);
@@ -213,7 +213,7 @@ class StoreJournalTest {
     @Test
     void theJournalACompactionAbsorbed_besideItsImage_isObsolete_andReplacedByTheNextChange() throws Exception {
         byte[] absorbed = Files.readAllBytes(journal);
-        KeyRecord big = record("k1", 3, "x".repeat(FileKeyRecordStore.MIN_COMPACTION_BYTES));
+        KeyRecord big = record("k1", 3, FileKeyRecordStoreTest.LARGE);
         byte[] lastTag = Arrays.copyOfRange(absorbed, absorbed.length - StoreJournal.TAG, absorbed.length);
         byte[] withTheChange = concat(absorbed,
                 StoreJournal.entry(5, lastTag, StoreJournal.Change.put(big), FileKeyRecordStoreTest.hmac("k")));
