@@ -7,6 +7,7 @@ import io.kmsjca.internal.store.MasterKeyCodec;
 import io.kmsjca.internal.store.RootKey;
 import io.kmsjca.keys.KeyManagerType;
 
+import io.kmsjca.spi.internal.PersistentMap;
 import io.kmsjca.spi.CorruptStoreException;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.KeyRecordStore;
@@ -61,7 +62,7 @@ public final class KeyRegistry {
             for (MasterKey k : byId.values()) {
                 k.aliases().forEach(a -> byAlias.merge(a, k.id(), (x, y) -> earlier(byId.get(x), byId.get(y))));
             }
-            return new Snapshot(Map.copyOf(byId), Map.copyOf(byAlias));
+            return new Snapshot(PersistentMap.copyOf(byId), PersistentMap.copyOf(byAlias));
         }
 
         /**
@@ -74,10 +75,24 @@ public final class KeyRegistry {
         }
 
 
+        /**
+         * This snapshot with {@code changed} in it. A change that keeps the key's aliases or adds
+         * some copies only the paths to the changed entries of the persistent maps, not every key;
+         * one that takes an alias away rebuilds the alias index, since another key may hold it too.
+         */
         Snapshot with(MasterKey changed) {
-            var keys = new HashMap<>(byId);
-            keys.put(changed.id(), changed);
-            return of(keys.values());
+            PersistentMap<UUID, MasterKey> keys = PersistentMap.copyOf(byId).with(changed.id(), changed);
+            MasterKey old = byId.get(changed.id());
+            if (old != null && (!changed.aliases().containsAll(old.aliases()) || !old.created().equals(changed.created()))) {
+                return of(keys.values());
+            }
+            PersistentMap<String, UUID> aliases = PersistentMap.copyOf(byAlias);
+            for (String alias : changed.aliases()) {
+                UUID holder = aliases.get(alias);
+                UUID owner = holder == null || holder.equals(changed.id()) ? changed.id() : earlier(keys.get(holder), changed);
+                aliases = aliases.with(alias, owner);
+            }
+            return new Snapshot(keys, aliases);
         }
     }
 

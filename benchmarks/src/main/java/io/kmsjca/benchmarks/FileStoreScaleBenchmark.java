@@ -1,0 +1,148 @@
+package io.kmsjca.benchmarks;
+
+import io.kmsjca.internal.service.KeyStores;
+import io.kmsjca.keys.KeyService;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A change to a live file store (the embedded default: image, journal, fsync on every change)
+ * with 100, 10,000 and 100,000 keys in it, through the public API: {@code createKey} and
+ * {@code rotateKeyOnDemand}, each one durable when it returns (issue #23). Each invocation is
+ * timed alone (single shot), so the store grows by only the few hundred keys created while
+ * measuring. The store is built once per fork through the same API; the set-up time is printed.
+ * {@code openStore} opens the store of each size from its files with the cheap test KDF (the
+ * store password's Argon2id, 64 MiB × 3, comes on top, once per open) and prints the heap the
+ * opened store holds.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 50)
+@Measurement(iterations = 200)
+@Fork(1)
+public class FileStoreScaleBenchmark {
+
+    private static final char[] PASSWORD = "benchmark".toCharArray();
+
+    /** A live file store of {@code keys} keys, built once per fork. */
+    @State(Scope.Benchmark)
+    public static class Store {
+        @Param({"100", "10000", "100000"})
+        public int keys;
+
+        Path dir;
+        Path file;
+        KeyService service;
+        int created;
+        int rotated;
+
+        @Setup(Level.Trial)
+        public void build() throws Exception {
+            dir = Files.createTempDirectory("kms-scale");
+            file = dir.resolve("keys.kms");
+            long start = System.nanoTime();
+            service = KeyStores.openFile(file, PASSWORD, BenchStores.options());
+            for (int i = 0; i < keys; i++) {
+                service.createKey("key-" + i, "");
+            }
+            System.out.printf("%n[scale] set-up: %,d keys created through the API in %.1f s; image %,d bytes, journal %,d bytes%n",
+                    keys, (System.nanoTime() - start) / 1e9, Files.size(file), sizeOrZero(dir.resolve("keys.kms.journal")));
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws Exception {
+            System.out.printf("%n[scale] %,d keys created and %,d rotated while measuring%n", created, rotated);
+            service.close();
+            deleteAll(dir);
+        }
+    }
+
+    /** The files of a store of {@code keys} keys, to open. */
+    @State(Scope.Benchmark)
+    public static class Files_ {
+        @Param({"100", "10000", "100000"})
+        public int keys;
+
+        Path dir;
+        Path file;
+
+        @Setup(Level.Trial)
+        public void build() throws Exception {
+            dir = Files.createTempDirectory("kms-scale-open");
+            file = dir.resolve("keys.kms");
+            try (KeyService service = KeyStores.openFile(file, PASSWORD, BenchStores.options())) {
+                for (int i = 0; i < keys; i++) {
+                    service.createKey("key-" + i, "");
+                }
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void report() throws Exception {
+            Runtime rt = Runtime.getRuntime();
+            System.gc();
+            long before = rt.totalMemory() - rt.freeMemory();
+            try (KeyService opened = KeyStores.openFile(file, PASSWORD, BenchStores.options())) {
+                System.gc();
+                long held = rt.totalMemory() - rt.freeMemory() - before;
+                System.out.printf("%n[scale] an open store of %,d keys holds %.1f MiB of heap (%d keys listed)%n",
+                        keys, held / 1048576.0, opened.listAliases().size());
+            }
+            deleteAll(dir);
+        }
+    }
+
+    @Benchmark
+    public Object createKey(Store store) throws Exception {
+        return store.service.createKey("created-" + store.created++, "");
+    }
+
+    @Benchmark
+    public int rotateOnDemand(Store store) throws Exception {
+        return store.service.rotateKeyOnDemand("key-" + (store.rotated++ % store.keys));
+    }
+
+    @Benchmark
+    @Warmup(iterations = 1)
+    @Measurement(iterations = 5)
+    public int openStore(Files_ files) throws Exception {
+        try (KeyService opened = KeyStores.openFile(files.file, PASSWORD, BenchStores.options())) {
+            return opened.listAliases().size();
+        }
+    }
+
+    private static long sizeOrZero(Path p) throws IOException {
+        return Files.exists(p) ? Files.size(p) : 0;
+    }
+
+    private static void deleteAll(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}
