@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Live file stores as files: {@code journal-v1} (image version 2 and its journal, written by
- * {@link GoldenJournalWriter}) opens byte for byte; a version-1 image (the golden {@code v1}
+ * {@link GoldenJournalWriter}) opens byte for byte; a version-1 image (the golden {@code audit-v1}
  * store, copied as a live file) opens unchanged and moves to version 2 on its first write
  * (docs/FORMAT.md).
  */
@@ -81,7 +81,7 @@ class GoldenJournalTest {
 
     @Test
     void aVersion1LiveFile_opensUnchanged_andItsFirstWriteMovesItToVersion2() throws Exception {
-        Path dir = copy("v1");
+        Path dir = copy("audit-v1"); // a version-1 image that already holds the store's audit key
         Path file = dir.resolve("store.kms");
         byte[] before = Files.readAllBytes(file);
         assertEquals(1, before[8]);
@@ -89,6 +89,7 @@ class GoldenJournalTest {
             assertArrayEquals(GoldenFileWriter.DATA_KEY, unwrap(keys, dir.resolve("wrapped-key.bin")));
         }
         assertArrayEquals(before, Files.readAllBytes(file), "opening and using a key write nothing");
+        assertFalse(Files.exists(FileKeyRecordStore.journal(file)), "no journal before the first write");
         try (KeyService keys = open(file)) {
             keys.createKey("after-migration", "");
         }
@@ -100,8 +101,24 @@ class GoldenJournalTest {
             assertArrayEquals(GoldenFileWriter.DATA_KEY, unwrap(keys, dir.resolve("wrapped-key.bin")));
             keys.createKey("in-the-journal", "");
         }
+        assertTrue(Files.size(FileKeyRecordStore.journal(file)) > 73, "the second write is a journal entry");
         try (KeyService keys = open(file)) {
             assertTrue(keys.hasAlias("in-the-journal"));
+        }
+    }
+
+    @Test
+    void theFirstVersion1Store_migratesWhenOpening_whichCreatesItsAuditKey() throws Exception {
+        Path dir = copy("v1"); // from before audit keys: opening creates one, its first write
+        Path file = dir.resolve("store.kms");
+        assertEquals(1, Files.readAllBytes(file)[8]);
+        try (KeyService keys = open(file)) {
+            assertArrayEquals(GoldenFileWriter.DATA_KEY, unwrap(keys, dir.resolve("wrapped-key.bin")));
+        }
+        assertEquals(2, Files.readAllBytes(file)[8], "the audit key's write moved the image to version 2");
+        assertEquals(1, Files.readAllBytes(FileKeyRecordStore.previousGeneration(file))[8]);
+        try (KeyService keys = open(file)) {
+            assertArrayEquals(GoldenFileWriter.DATA_KEY, unwrap(keys, dir.resolve("wrapped-key.bin")));
         }
     }
 }
