@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * with 100, 10,000 and 100,000 keys in it, through the public API: {@code createKey} and
  * {@code rotateKeyOnDemand}, each one durable when it returns (issue #23). Each invocation is
  * timed alone (single shot), so the store grows by only the few hundred keys created while
- * measuring. The store is built once per fork through the same API; the set-up time is printed.
+ * measuring. The store is built once per machine through the same API and copied for each
+ * trial (see {@link #copyOfTemplate}); the build time is printed.
  * {@code openStore} opens the store of each size from its files with the cheap test KDF (the
  * store password's Argon2id, 64 MiB × 3, comes on top, once per open) and prints the heap the
  * opened store holds.
@@ -57,15 +58,9 @@ public class FileStoreScaleBenchmark {
 
         @Setup(Level.Trial)
         public void build() throws Exception {
-            dir = Files.createTempDirectory("kms-scale");
-            file = dir.resolve("keys.kms");
-            long start = System.nanoTime();
+            dir = copyOfTemplate(keys, "kms-scale");
+            file = dir.resolve(STORE);
             service = KeyStores.openFile(file, PASSWORD, BenchStores.options());
-            for (int i = 0; i < keys; i++) {
-                service.createKey("key-" + i, "");
-            }
-            System.out.printf("%n[scale] set-up: %,d keys created through the API in %.1f s; image %,d bytes, journal %,d bytes%n",
-                    keys, (System.nanoTime() - start) / 1e9, Files.size(file), sizeOrZero(dir.resolve("keys.kms.journal")));
         }
 
         @TearDown(Level.Trial)
@@ -87,13 +82,8 @@ public class FileStoreScaleBenchmark {
 
         @Setup(Level.Trial)
         public void build() throws Exception {
-            dir = Files.createTempDirectory("kms-scale-open");
-            file = dir.resolve("keys.kms");
-            try (KeyService service = KeyStores.openFile(file, PASSWORD, BenchStores.options())) {
-                for (int i = 0; i < keys; i++) {
-                    service.createKey("key-" + i, "");
-                }
-            }
+            dir = copyOfTemplate(keys, "kms-scale-open");
+            file = dir.resolve(STORE);
         }
 
         @TearDown(Level.Trial)
@@ -127,6 +117,51 @@ public class FileStoreScaleBenchmark {
     public int openStore(Files_ files) throws Exception {
         try (KeyService opened = KeyStores.openFile(files.file, PASSWORD, BenchStores.options())) {
             return opened.listAliases().size();
+        }
+    }
+
+    private static final String STORE = "keys.kms";
+
+    /**
+     * A fresh copy of a store of {@code keys} keys. The store is built once through the public
+     * API ({@code createKey}, each change durable when it returns) into
+     * {@code java.io.tmpdir/kms-scale-template-KEYS} and copied for every trial of every fork,
+     * so that building 100,000 keys (minutes, one fsync per key) is paid once per machine; the
+     * build time is printed when it happens. Delete the template folders to build them again.
+     */
+    private static Path copyOfTemplate(int keys, String prefix) throws Exception {
+        Path template = Path.of(System.getProperty("java.io.tmpdir"), "kms-scale-template-" + keys);
+        Path done = template.resolve("complete");
+        if (!Files.exists(done)) {
+            deleteIfPresent(template);
+            Files.createDirectories(template);
+            Path file = template.resolve(STORE);
+            long start = System.nanoTime();
+            try (KeyService service = KeyStores.openFile(file, PASSWORD, BenchStores.options())) {
+                for (int i = 0; i < keys; i++) {
+                    service.createKey("key-" + i, "");
+                }
+            }
+            String built = String.format("%,d keys created through the API in %.1f s; image %,d bytes, journal %,d bytes",
+                    keys, (System.nanoTime() - start) / 1e9, Files.size(file), sizeOrZero(template.resolve(STORE + ".journal")));
+            Files.deleteIfExists(template.resolve(STORE + ".lock"));
+            Files.writeString(done, built + "\n");
+        }
+        System.out.printf("%n[scale] template: %s", Files.readString(done));
+        Path dir = Files.createTempDirectory(prefix);
+        try (Stream<Path> files = Files.list(template)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (p.getFileName().toString().startsWith(STORE)) {
+                    Files.copy(p, dir.resolve(p.getFileName()));
+                }
+            }
+        }
+        return dir;
+    }
+
+    private static void deleteIfPresent(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            deleteAll(dir);
         }
     }
 
