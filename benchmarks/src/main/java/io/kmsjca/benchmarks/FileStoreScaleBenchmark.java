@@ -18,6 +18,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -79,6 +82,16 @@ public class FileStoreScaleBenchmark {
 
         Path dir;
         Path file;
+        KeyService opened;
+
+        /** Closing (which wipes every key) is not part of opening. */
+        @TearDown(Level.Invocation)
+        public void closeOpened() throws Exception {
+            if (opened != null) {
+                opened.close();
+                opened = null;
+            }
+        }
 
         @Setup(Level.Trial)
         public void build() throws Exception {
@@ -101,6 +114,34 @@ public class FileStoreScaleBenchmark {
         }
     }
 
+    /** The disk's floor, in the same run: one 256-byte write appended to a file and forced, as a journal entry is. */
+    @State(Scope.Benchmark)
+    public static class Floor {
+        Path dir;
+        FileChannel channel;
+        final ByteBuffer entry = ByteBuffer.allocate(256);
+
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            dir = Files.createTempDirectory("kms-scale-floor");
+            channel = FileChannel.open(dir.resolve("append"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws IOException {
+            channel.close();
+            deleteAll(dir);
+        }
+    }
+
+    @Benchmark
+    public long appendAndForce(Floor floor) throws IOException {
+        floor.entry.clear();
+        int n = floor.channel.write(floor.entry, floor.channel.size());
+        floor.channel.force(false);
+        return n;
+    }
+
     @Benchmark
     public Object createKey(Store store) throws Exception {
         return store.service.createKey("created-" + store.created++, "");
@@ -112,12 +153,11 @@ public class FileStoreScaleBenchmark {
     }
 
     @Benchmark
-    @Warmup(iterations = 1)
-    @Measurement(iterations = 5)
-    public int openStore(Files_ files) throws Exception {
-        try (KeyService opened = KeyStores.openFile(files.file, PASSWORD, BenchStores.options())) {
-            return opened.listAliases().size();
-        }
+    @Warmup(iterations = 2)
+    @Measurement(iterations = 6)
+    public KeyService openStore(Files_ files) throws Exception {
+        files.opened = KeyStores.openFile(files.file, PASSWORD, BenchStores.options());
+        return files.opened;
     }
 
     private static final String STORE = "keys.kms";

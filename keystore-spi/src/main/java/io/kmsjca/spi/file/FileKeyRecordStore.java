@@ -600,11 +600,11 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
     }
 
     private static Snapshot snapshotOf(StoreImage decoded) {
-        PersistentMap<String, KeyRecord> records = PersistentMap.empty();
+        Map<String, KeyRecord> records = new HashMap<>(decoded.records().size() * 2);
         for (KeyRecord r : decoded.records()) {
-            records = records.with(r.keyId(), r);
+            records.put(r.keyId(), r);
         }
-        return new Snapshot(decoded.header(), records);
+        return new Snapshot(decoded.header(), PersistentMap.copyOf(records));
     }
 
     /**

@@ -44,11 +44,51 @@ public final class PersistentMap<K, V> extends AbstractMap<K, V> {
         if (map instanceof PersistentMap<?, ?> p) {
             return (PersistentMap<K, V>) p;
         }
-        PersistentMap<K, V> result = empty();
-        for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
-            result = result.with(e.getKey(), e.getValue());
+        if (map.isEmpty()) {
+            return empty();
         }
-        return result;
+        List<Leaf> leaves = new ArrayList<>(map.size());
+        for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
+            Object key = Objects.requireNonNull(e.getKey(), "key");
+            leaves.add(new Leaf(key, Objects.requireNonNull(e.getValue(), "value"), hash(key)));
+        }
+        Object root = build(leaves, 0);
+        Node node = root instanceof Node n ? n : new Node(1 << (leaves.get(0).hash & 31), new Object[] {root});
+        return new PersistentMap<>(node, leaves.size());
+    }
+
+    /**
+     * The trie of {@code leaves} (distinct keys) below {@code shift}, built in one pass instead of
+     * one copying insert per key: the same shape {@link #with} makes (a slot of one key is its
+     * leaf, keys whose whole hash collides share a {@code Leaf[]}, others split into a node).
+     */
+    private static Object build(List<Leaf> leaves, int shift) {
+        if (leaves.size() == 1) {
+            return leaves.get(0);
+        }
+        int first = leaves.get(0).hash;
+        if (shift > 0 && leaves.stream().allMatch(l -> l.hash == first)) {
+            return leaves.toArray(new Leaf[0]);
+        }
+        @SuppressWarnings("unchecked")
+        List<Leaf>[] buckets = new List[32];
+        int bitmap = 0;
+        for (Leaf l : leaves) {
+            int i = (l.hash >>> shift) & 31;
+            if (buckets[i] == null) {
+                buckets[i] = new ArrayList<>();
+                bitmap |= 1 << i;
+            }
+            buckets[i].add(l);
+        }
+        Object[] slots = new Object[Integer.bitCount(bitmap)];
+        int at = 0;
+        for (int i = 0; i < 32; i++) {
+            if (buckets[i] != null) {
+                slots[at++] = build(buckets[i], shift + BITS);
+            }
+        }
+        return new Node(bitmap, slots);
     }
 
     /** This map with {@code key} mapped to {@code value}. */
