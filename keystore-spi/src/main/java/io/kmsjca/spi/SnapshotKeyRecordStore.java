@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -108,6 +109,23 @@ public abstract class SnapshotKeyRecordStore implements KeyRecordStore {
     public synchronized void refresh() throws IOException {
         try {
             exclusively(() -> fresh());
+        } catch (StaleRecordException e) {
+            throw new IllegalStateException(e); // a re-read compares nothing
+        }
+    }
+
+    /**
+     * {@link #refresh()}, returning the ids of the records it found changed (each also reached
+     * the listeners): a caller that keeps what it read re-reads these instead of comparing every
+     * record, so a re-read costs what changed, not what the store holds.
+     */
+    public synchronized Set<String> refreshChanged() throws IOException {
+        try {
+            return exclusively(() -> {
+                Snapshot current = snapshot();
+                Snapshot newer = fresh();
+                return newer == current ? Set.<String>of() : PersistentMap.changedKeys(current.recordMap(), newer.recordMap());
+            });
         } catch (StaleRecordException e) {
             throw new IllegalStateException(e); // a re-read compares nothing
         }
