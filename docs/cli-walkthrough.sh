@@ -35,6 +35,19 @@ run kms tag-resource --key-id alias/orders --tags TagKey=env,TagValue=prod
 run kms list-resource-tags --key-id alias/orders --output text
 run kms untag-resource --key-id alias/orders --tag-keys env
 sh "openssl rand -out material.bin 32; kms import-key-material --alias byok --key-material fileb://material.bin --query KeyMetadata.Origin --output text"
+run kms create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY --alias release-signing --description "release manifests"
+sh "kms get-public-key --key-id alias/release-signing --output text --query PublicKey | base64 --decode > pub.der; openssl pkey -pubin -inform DER -in pub.der -out pub.pem"
+sh "echo 'release 1.0' > manifest.json; kms sign --key-id alias/release-signing --message fileb://manifest.json --signing-algorithm ECDSA_SHA_256 --output text --query Signature | base64 --decode > manifest.sig; openssl dgst -sha256 -verify pub.pem -signature manifest.sig manifest.json"
+run kms verify --key-id alias/release-signing --message fileb://manifest.json --signature fileb://manifest.sig --signing-algorithm ECDSA_SHA_256
+sh "echo 'release 1.1' > other.json; kms verify --key-id alias/release-signing --message fileb://other.json --signature fileb://manifest.sig --signing-algorithm ECDSA_SHA_256"
+run kms sign --key-id alias/release-signing --message fileb://manifest.json --signing-algorithm ECDSA_SHA_384
+run kms get-public-key --key-id alias/release-signing
+run kms create-key --key-spec RSA_2048 --key-usage ENCRYPT_DECRYPT --alias inbox --query KeyMetadata.EncryptionAlgorithms
+sh "kms get-public-key --key-id alias/inbox --output text --query PublicKey | base64 --decode | openssl pkey -pubin -inform DER -out inbox.pem; echo 'api token 42' > token.txt; openssl pkeyutl -encrypt -pubin -inkey inbox.pem -in token.txt -out token.enc -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256; kms decrypt --key-id alias/inbox --ciphertext-blob fileb://token.enc --encryption-algorithm RSAES_OAEP_SHA_256 --output text --query Plaintext | base64 --decode"
+run kms decrypt --ciphertext-blob fileb://token.enc --encryption-algorithm RSAES_OAEP_SHA_256
+run kms create-key --key-spec ECC_NIST_P256 --key-usage KEY_AGREEMENT --alias exchange --query KeyMetadata.KeyAgreementAlgorithms
+sh "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out peer.pem; openssl pkey -in peer.pem -pubout -outform DER -out peer.der; kms get-public-key --key-id alias/exchange --output text --query PublicKey | base64 --decode | openssl pkey -pubin -inform DER -out exchange.pem; kms derive-shared-secret --key-id alias/exchange --key-agreement-algorithm ECDH --public-key fileb://peer.der --output text --query SharedSecret | base64 --decode > kms-side.bin; openssl pkeyutl -derive -inkey peer.pem -peerkey exchange.pem -out peer-side.bin; cmp kms-side.bin peer-side.bin && echo same secret"
+run kms generate-data-key-pair-without-plaintext --key-id alias/orders --key-pair-spec ECC_NIST_P256 --encryption-context app=tokens
 me="$(id -un)"
 sh "cat > policy.json <<'JSON'
 {

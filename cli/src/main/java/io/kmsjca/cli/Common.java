@@ -1,5 +1,6 @@
 package io.kmsjca.cli;
 
+import io.kmsjca.internal.service.KeyAccess;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.keys.KmsCredential;
@@ -21,6 +22,7 @@ import java.security.KeyStore;
 import java.security.Provider;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The options every command takes: where the key store and its audit log are, how its password
@@ -215,6 +217,14 @@ final class Common {
     /** The handle of an existing key named by alias or key id. */
     static KmsKeyHandle key(KeyService keys, String aliasOrKeyId) throws KeyNotFoundException {
         return keys.findKey(aliasOrKeyId).orElseThrow(() -> new KeyNotFoundException(aliasOrKeyId));
+    }
+
+    /**
+     * The ARN of a key, {@code arn:aws:kms:REGION:ACCOUNT:key/ID}, as AWS KMS names the key in the
+     * answers of Sign, Verify, GetPublicKey and the other asymmetric operations.
+     */
+    String keyArn(UUID keyId) {
+        return KeyAccess.arn(region, account, keyId);
     }
 
     void print(Map<String, ?> result) {

@@ -2,9 +2,11 @@ package io.kmsjca.cli;
 
 import io.kmsjca.cli.Inputs.Pairs;
 import io.kmsjca.internal.format.WrappedKeyBlob;
+import io.kmsjca.keys.EncryptionAlgorithm;
 import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.KmsPrivateKeyHandle;
 import io.kmsjca.provider.KmsDataKey;
 import io.kmsjca.provider.KmsDataKeySpec;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
@@ -18,6 +20,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * The data commands of the KMS guides: GenerateDataKey (with and without plaintext), Encrypt and
@@ -28,6 +31,8 @@ final class DataCommands {
 
     private static final String KEY_ID = "The master key: its key id, or an alias (orders or alias/orders).";
     private static final String CONTEXT = "key=value,... or {\"key\":\"value\"}: bound to the ciphertext, needed again to decrypt.";
+    private static final String ENCRYPTION_ALGORITHM = "SYMMETRIC_DEFAULT (default) for a symmetric key; for an RSA key (required): "
+            + "RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1.";
 
     enum DataKeySpec {
         AES_256(256), AES_128(128);
@@ -81,18 +86,27 @@ final class DataCommands {
         });
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "encrypt", description = "Encrypt up to 4096 bytes (a password, a data key) under a master key. "
-            + "For files use encrypt-file.",
-            footer = {"", "Example:", "  kms encrypt --key-id alias/orders --plaintext fileb://secret.txt --encryption-context app=orders \\",
-                    "      --query CiphertextBlob --output text | base64 --decode > secret.txt.kms"})
+    @Command(mixinStandardHelpOptions = true, name = "encrypt", description = "Encrypt up to 4096 bytes (a password, a data key) under a master key, "
+            + "or with an RSA ENCRYPT_DECRYPT key and --encryption-algorithm, RSA-OAEP under its public key. For files use encrypt-file.",
+            footer = {"", "Examples:", "  kms encrypt --key-id alias/orders --plaintext fileb://secret.txt --encryption-context app=orders \\",
+                    "      --query CiphertextBlob --output text | base64 --decode > secret.txt.kms",
+                    "  kms encrypt --key-id alias/inbox --plaintext fileb://token.bin --encryption-algorithm RSAES_OAEP_SHA_256"})
     static void encrypt(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId,
                  @Option(names = "--plaintext", required = true, paramLabel = "fileb://PATH|-", converter = Inputs.SecretBlob.class,
                          description = "The bytes to encrypt, from a file (fileb://PATH) or standard input (-); "
                                  + "never on the command line, where ps and the shell history would show them.")
                  Inputs.Bytes plaintext,
                  @Option(names = "--encryption-context", paramLabel = "CONTEXT", converter = Inputs.Context.class,
-                         description = CONTEXT) Pairs context) throws GeneralSecurityException, IOException {
+                         description = CONTEXT + " Symmetric keys only.") Pairs context,
+                 @Option(names = "--encryption-algorithm", paramLabel = "ALGORITHM", description = ENCRYPTION_ALGORITHM)
+                 EncryptionAlgorithm algorithm) throws GeneralSecurityException, IOException {
         try (KeyService keys = common.openStore()) {
+            Optional<KmsPrivateKeyHandle> pair = AsymmetricKeys.find(keys, keyId);
+            if (pair.isPresent()) {
+                RsaEncryption.encrypt(common, keys, pair.get(), keyId, plaintext.value(), algorithm, context);
+                return;
+            }
+            symmetricOnly(keyId, algorithm);
             KmsKeyHandle master = Common.key(keys, keyId);
             Cipher cipher = Cipher.getInstance("KMSWrap", Common.PROVIDER);
             cipher.init(Cipher.ENCRYPT_MODE, master, new KmsEncryptionContextSpec(Pairs.of(context)));
@@ -105,17 +119,31 @@ final class DataCommands {
     }
 
     @Command(mixinStandardHelpOptions = true, name = "decrypt", description = "Decrypt a CiphertextBlob of encrypt or generate-data-key. The blob names its "
-            + "master key and version; --key-id only checks it.",
-            footer = {"", "Example:", "  kms decrypt --ciphertext-blob fileb://data.key --encryption-context purpose=invoices \\",
-                    "      --query Plaintext --output text | base64 --decode | xxd -p -c 64"})
+            + "master key and version; --key-id only checks it. An RSA-OAEP ciphertext names nothing: give --key-id and --encryption-algorithm.",
+            footer = {"", "Examples:", "  kms decrypt --ciphertext-blob fileb://data.key --encryption-context purpose=invoices \\",
+                    "      --query Plaintext --output text | base64 --decode | xxd -p -c 64",
+                    "  kms decrypt --key-id alias/inbox --ciphertext-blob fileb://token.enc --encryption-algorithm RSAES_OAEP_SHA_256"})
     static void decrypt(@Mixin Common common,
                  @Option(names = "--ciphertext-blob", required = true, paramLabel = "fileb://PATH|BASE64", converter = Inputs.Blob.class,
                          description = "The CiphertextBlob: fileb://PATH, or base64.") Inputs.Bytes blob,
-                 @Option(names = "--key-id", paramLabel = "KEY", description = "Refuse unless the blob was made under this key.") String keyId,
+                 @Option(names = "--key-id", paramLabel = "KEY", description = "Refuse unless the blob was made under this key; "
+                         + "required for an RSA key.") String keyId,
                  @Option(names = "--encryption-context", paramLabel = "CONTEXT", converter = Inputs.Context.class,
-                         description = "The encryption context the blob was made with.") Pairs context)
+                         description = "The encryption context the blob was made with.") Pairs context,
+                 @Option(names = "--encryption-algorithm", paramLabel = "ALGORITHM", description = ENCRYPTION_ALGORITHM)
+                 EncryptionAlgorithm algorithm)
             throws GeneralSecurityException, IOException {
         common.withStore(keys -> {
+            if (algorithm != null && algorithm != EncryptionAlgorithm.SYMMETRIC_DEFAULT && keyId == null) {
+                throw new CliException(ExitCode.USAGE, "an " + algorithm + " ciphertext does not name its key: pass --key-id "
+                        + "(AWS requires it for asymmetric keys)");
+            }
+            Optional<KmsPrivateKeyHandle> pair = keyId == null ? Optional.empty() : AsymmetricKeys.find(keys, keyId);
+            if (pair.isPresent()) {
+                RsaEncryption.decrypt(common, keys, pair.get(), keyId, blob.value(), algorithm, context);
+                return;
+            }
+            symmetricOnly(keyId, algorithm);
             KmsKeyHandle master = blobKey(keys, blob.value(), keyId);
             Cipher cipher = Cipher.getInstance("KMSWrap", Common.PROVIDER);
             cipher.init(Cipher.DECRYPT_MODE, master, new KmsEncryptionContextSpec(Pairs.of(context)));
@@ -153,6 +181,14 @@ final class DataCommands {
                     .with("KeyId", destination.keyId().toString()).with("KeyVersion", WrappedKeyBlob.keyVersion(next))
                     .with("SourceEncryptionAlgorithm", Shapes.ALGORITHM).with("DestinationEncryptionAlgorithm", Shapes.ALGORITHM));
         });
+    }
+
+    /** A symmetric key takes SYMMETRIC_DEFAULT (or no algorithm) only. */
+    private static void symmetricOnly(String keyId, EncryptionAlgorithm algorithm) {
+        if (algorithm != null && algorithm != EncryptionAlgorithm.SYMMETRIC_DEFAULT) {
+            throw new CliException(ExitCode.REFUSED, algorithm + " is for RSA keys; key " + keyId + " is a symmetric key, "
+                    + "which takes SYMMETRIC_DEFAULT (" + AsymmetricKeys.INVALID_KEY_USAGE + ")");
+        }
     }
 
     /** The master key a blob names, after checking the blob is one; with {@code expected}, it must be that key. */

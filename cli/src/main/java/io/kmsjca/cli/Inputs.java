@@ -3,6 +3,7 @@ package io.kmsjca.cli;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.kmsjca.keys.MessageType;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -74,6 +75,55 @@ final class Inputs {
             }
             throw new TypeConversionException("secrets (key material, plaintext) are read only from fileb://PATH or - "
                     + "(standard input), never from the command line, where ps and the shell history would show them");
+        }
+    }
+
+    /**
+     * The message of sign and verify ({@code --message}): {@code fileb://PATH} or base64, as a blob,
+     * but at most {@link MessageType#MAX_RAW_BYTES} bytes and not empty, as AWS KMS takes it (a larger
+     * message is its ValidationException). A file is read no further than one byte past the limit.
+     */
+    static final class Message implements ITypeConverter<Bytes> {
+        @Override
+        public Bytes convert(String value) {
+            byte[] bytes;
+            if (value.startsWith(FILEB)) {
+                Path file = Path.of(value.substring(FILEB.length()));
+                try (InputStream in = Files.newInputStream(file)) {
+                    bytes = in.readNBytes(MessageType.MAX_RAW_BYTES + 1);
+                } catch (IOException e) {
+                    throw new TypeConversionException("cannot read " + file + ": " + Failures.explain(e).getMessage());
+                }
+            } else if (value.length() > MessageType.MAX_RAW_BYTES * 4 / 3 + 4) {
+                bytes = new byte[MessageType.MAX_RAW_BYTES + 1]; // refused below, without decoding
+            } else {
+                bytes = Blob.read(value);
+            }
+            if (bytes.length > MessageType.MAX_RAW_BYTES) {
+                throw new TypeConversionException("the message is larger than " + MessageType.MAX_RAW_BYTES + " bytes, the most "
+                        + "KMS signs or verifies (ValidationException); hash it and pass --message-type DIGEST");
+            }
+            if (bytes.length == 0) {
+                throw new TypeConversionException("the message is empty (ValidationException)");
+            }
+            return new Bytes(bytes);
+        }
+    }
+
+    /**
+     * The message of generate-mac and verify-mac ({@code --message}): as {@link Message}, 1 to 4096
+     * bytes (AWS's GenerateMac bound), with the MAC's own refusal.
+     */
+    static final class MacMessage implements ITypeConverter<Bytes> {
+        @Override
+        public Bytes convert(String value) {
+            try {
+                return new Message().convert(value);
+            } catch (TypeConversionException e) {
+                throw new TypeConversionException(e.getMessage().startsWith("the message is larger")
+                        ? "the message is larger than " + MessageType.MAX_RAW_BYTES + " bytes, the most KMS GenerateMac and "
+                        + "VerifyMac take (ValidationException)" : e.getMessage());
+            }
         }
     }
 

@@ -7,6 +7,8 @@ import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyPage;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeySpec;
+import io.kmsjca.keys.KeyUsage;
 import io.kmsjca.keys.KmsKeyHandle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /** The key management commands: KMS CreateKey, DescribeKey, ListKeys and the lifecycle around them. */
 final class KeyCommands {
@@ -23,9 +26,21 @@ final class KeyCommands {
     private static final String KEY_ID = "The key: its key id, or an alias (orders or alias/orders).";
 
     @Command(mixinStandardHelpOptions = true, name = "create-key", description = "Create a master key; its material is generated inside kms-jca and never "
-            + "leaves it. Creates the key store too when there is none yet.",
-            footer = {"", "Example:", "  kms create-key --description \"orders service\" --alias orders --tags TagKey=team,TagValue=payments"})
+            + "leaves it: an AES-256 key (default), or with --key-spec a key pair whose private key never leaves. "
+            + "Creates the key store too when there is none yet.",
+            footer = {"", "Examples:", "  kms create-key --description \"orders service\" --alias orders --tags TagKey=team,TagValue=payments",
+                    "  kms create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY --alias release-signing",
+                    "  kms create-key --key-spec RSA_3072 --key-usage ENCRYPT_DECRYPT --alias inbox",
+                    "  kms create-key --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC --alias tokens"})
     static void createKey(@Mixin Common common,
+                   @Option(names = {"--key-spec", "--customer-master-key-spec"}, paramLabel = "SPEC", defaultValue = "SYMMETRIC_DEFAULT",
+                           description = "SYMMETRIC_DEFAULT (default: AES-256), RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, "
+                                   + "ECC_NIST_P384, ECC_NIST_P521, ECC_SECG_P256K1, ML_DSA_44, ML_DSA_65, ML_DSA_87, "
+                                   + "ECC_NIST_EDWARDS25519 (Ed25519), HMAC_224, HMAC_256, HMAC_384, HMAC_512.") KeySpec keySpec,
+                   @Option(names = "--key-usage", paramLabel = "USAGE",
+                           description = "ENCRYPT_DECRYPT, SIGN_VERIFY, KEY_AGREEMENT or GENERATE_VERIFY_MAC, fixed for the "
+                                   + "key's life (default: ENCRYPT_DECRYPT for AES and RSA, GENERATE_VERIFY_MAC for HMAC, "
+                                   + "SIGN_VERIFY for the others).") KeyUsage keyUsage,
                    @Option(names = "--description", defaultValue = "", description = "What the key is for.") String description,
                    @Option(names = "--alias", paramLabel = "NAME", description = "An alias for the new key (alias/NAME).") String alias,
                    @Option(names = "--tags", paramLabel = "TAGS", converter = Inputs.Tags.class,
@@ -33,11 +48,18 @@ final class KeyCommands {
                    @Option(names = "--rotation-period-in-days", paramLabel = "DAYS", defaultValue = "0",
                            description = "Rotate automatically every DAYS days (90..2560); 0 (default): no automatic rotation.")
                    int rotationDays) throws GeneralSecurityException, IOException {
+        if (keyUsage != null && !keySpec.allowedUsages().contains(keyUsage)) {
+            throw new CliException(ExitCode.USAGE, "key spec " + keySpec + " does not allow --key-usage " + keyUsage + "; it allows "
+                    + keySpec.allowedUsages() + " (ValidationException)");
+        }
         try (KeyService keys = common.openOrCreateStore()) {
             CreateKeyRequest request = (alias == null ? CreateKeyRequest.withoutAlias() : CreateKeyRequest.withAlias(alias))
-                    .description(description).tags(Inputs.merge(tags)).rotationPeriodDays(rotationDays);
-            KmsKeyHandle key = keys.createKey(request);
-            common.print(Shapes.result().with("KeyMetadata", Shapes.keyMetadata(keys.describeKey(key.keyId().toString()))));
+                    .description(description).tags(Inputs.merge(tags)).rotationPeriodDays(rotationDays).keySpec(keySpec);
+            if (keyUsage != null) {
+                request = request.keyUsage(keyUsage);
+            }
+            UUID id = keySpec.isAsymmetric() ? keys.createKeyPair(request).keyId() : keys.createKey(request).keyId();
+            common.print(Shapes.result().with("KeyMetadata", Shapes.keyMetadata(keys.describeKey(id.toString()))));
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.List;
 /** The {@code kms} command: its subcommands, its help and its exit codes. */
 @Command(name = "kms", mixinStandardHelpOptions = true, versionProvider = KmsCommand.Version.class,
         description = {"A key management service in your JVM: master keys that never leave kms-jca, data keys, envelope "
-                + "encryption, rotation and an audit trail, driven like the AWS CLI's 'aws kms'.", "",
+                + "encryption, signing and key agreement with key pairs whose private keys never leave, rotation and an audit "
+                + "trail, driven like the AWS CLI's 'aws kms'.", "",
                 "The key store: --keystore FILE or $KMS_KEYSTORE (or --config kms.conf, e.g. for a PostgreSQL store "
                         + "shared by a fleet). Its password: $KMS_KEYSTORE_PASSWORD, --password-file FILE, or a prompt; "
                         + "never on the command line. Or a key file: --credential-file FILE or $KMS_CREDENTIAL_FILE."},
@@ -38,7 +39,7 @@ final class KmsCommand {
     static CommandLine build() {
         CommandLine root = new CommandLine(new KmsCommand());
         for (Class<?> group : List.of(KeyCommands.class, PolicyCommands.class, GrantCommands.class, CredentialCommands.class, AccessKeyCommands.class,
-                DataCommands.class, FileCommands.class, ServerCommand.class)) {
+                DataCommands.class, SigningCommands.class, MacCommands.class, KeyPairCommands.class, FileCommands.class, ServerCommand.class)) {
             // static methods, so that picocli invokes them with no instance; straight under kms, as in 'aws kms'
             CommandLine.getCommandMethods(group, null).forEach(method -> root.addSubcommand(new CommandLine(method)));
         }

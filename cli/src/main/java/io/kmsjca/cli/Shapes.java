@@ -44,8 +44,12 @@ final class Shapes {
         return new Result();
     }
 
+    /**
+     * KeyMetadata as AWS prints it: the algorithms of the key's spec and usage
+     * (EncryptionAlgorithms, SigningAlgorithms or KeyAgreementAlgorithms), and kms-jca's version fields.
+     */
     static Result keyMetadata(KeyMetadata m) {
-        return result().with("KeyId", m.keyId().toString())
+        Result head = result().with("KeyId", m.keyId().toString())
                 .with("CreationDate", m.creationDate())
                 .with("Enabled", m.state() == KeyState.ENABLED)
                 .with("Description", m.description())
@@ -54,8 +58,8 @@ final class Shapes {
                 .with("DeletionDate", m.deletionDate())
                 .with("Origin", m.origin() == KeyOrigin.IMPORTED ? "EXTERNAL" : "AWS_KMS")
                 .with("KeyManager", m.manager() == KeyManagerType.CUSTOMER ? "CUSTOMER" : "AWS")
-                .with("KeySpec", m.keySpec().name())
-                .with("EncryptionAlgorithms", List.of(ALGORITHM))
+                .with("KeySpec", m.keySpec().name());
+        return AsymmetricKeys.algorithms(head, m.keySpec(), m.keyUsage())
                 .with("AliasNames", m.aliases().stream().map(Shapes::aliasName).toList())
                 .with("CurrentKeyVersion", m.currentVersion())
                 .with("KeyVersionCount", m.versionCount())

@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * {@code keytool -importkeystore} into and out of a KMS key store, with the JDK's own keytool:
- * AES-256 secret keys come in and never go out; every other entry is refused on its own, and
- * every import is audited.
+ * AES-256 secret keys and private keys with their chains come in and never go out; every other
+ * entry is refused on its own, and every import is audited.
  */
 class KeytoolImportTest {
 
@@ -86,7 +86,7 @@ class KeytoolImportTest {
     }
 
     @Test
-    void fromPkcs12_importsTheAesKeys_andEachOtherEntryIsRefusedOnItsOwn() throws Exception {
+    void fromPkcs12_importsTheAesKeysAndPrivateKeys_andEachOtherEntryIsRefusedOnItsOwn() throws Exception {
         Path p12 = dir.resolve("source.pkcs12");
         var pair = keytool("-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1", "-alias", "signing",
                 "-dname", "CN=signing", "-storetype", "PKCS12", "-keystore", p12.toString(),
@@ -101,17 +101,27 @@ class KeytoolImportTest {
         String out = result.all();
         assertTrue(out.contains("Entry for alias orders successfully imported"), out);
         assertTrue(out.contains("Entry for alias billing successfully imported"), out);
-        assertTrue(out.contains("2 entries successfully imported, 3 entries failed"), out);
-        assertRefused(out, "signing", "secret keys only");
+        assertTrue(out.contains("Entry for alias signing successfully imported"), out);
+        assertTrue(out.contains("3 entries successfully imported, 2 entries failed"), out);
         assertRefused(out, "other0", "AES-256 secret keys only, not HmacSHA256");
         assertRefused(out, "other1", "must be 32 bytes, was 16");
 
         KeyStore kms = loadKms();
-        assertEquals(List.of("billing", "orders"), aliases(kms), "nothing half-imported");
+        assertEquals(List.of("billing", "orders", "signing"), aliases(kms), "nothing half-imported");
         assertImportedMaterial(kms, "orders", ORDERS);
         assertImportedMaterial(kms, "billing", BILLING);
-        assertEquals(2, auditLines("IMPORT_KEY_MATERIAL", "SUCCESS"), "one audited import per entry");
-        assertEquals(3, auditLines("IMPORT_KEY_MATERIAL", "FAILED"), "each refusal audited");
+        // the private key became a SIGN_VERIFY key pair with its certificate; it never comes back out
+        KeyStore source = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(p12)) {
+            source.load(in, PASS.toCharArray());
+        }
+        var signing = (io.kmsjca.keys.KmsPrivateKeyHandle) kms.getKey("signing", PASS.toCharArray());
+        assertEquals(io.kmsjca.keys.KeyUsage.SIGN_VERIFY, signing.keyUsage());
+        assertNull(signing.getEncoded());
+        assertEquals(source.getCertificate("signing"), kms.getCertificate("signing"));
+        assertTrue(kms.entryInstanceOf("signing", KeyStore.PrivateKeyEntry.class));
+        assertEquals(3, auditLines("IMPORT_KEY_MATERIAL", "SUCCESS"), "one audited import per entry");
+        assertEquals(2, auditLines("IMPORT_KEY_MATERIAL", "FAILED"), "each refusal audited");
     }
 
     @Test

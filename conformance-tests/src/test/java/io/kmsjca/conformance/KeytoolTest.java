@@ -72,6 +72,22 @@ class KeytoolTest {
         assertFalse(after.stdout().contains("orders"), after.all());
     }
 
+    /** An HMAC key (#20) is a secret-key entry to keytool, like an AES key. */
+    @Test
+    void anHmacKey_isListedAsASecretKeyEntry() throws Exception {
+        assertEquals(0, genseckey("orders", "changeit").exitCode());
+        try (io.kmsjca.keys.KeyService keys = io.kmsjca.provider.KmsAdmin.open(store, "changeit".toCharArray(),
+                io.kmsjca.keys.KeyServiceOptions.defaults().withKdf(io.kmsjca.keys.Argon2Params.insecureForTests()))) {
+            keys.createKey(io.kmsjca.keys.CreateKeyRequest.withAlias("tokens").keySpec(io.kmsjca.keys.KeySpec.HMAC_256)
+                    .keyUsage(io.kmsjca.keys.KeyUsage.GENERATE_VERIFY_MAC));
+        }
+        var list = keytool("-list", "-v", "-storepass", "changeit");
+        assertEquals(0, list.exitCode(), list.all());
+        assertTrue(list.stdout().contains("Your keystore contains 2 entries"), list.all());
+        String tokens = list.stdout().substring(list.stdout().indexOf("Alias name: tokens"));
+        assertTrue(tokens.contains("Entry type: SecretKeyEntry"), list.all());
+    }
+
     @Test
     void storepasswd_changesThePassword_andKeepsTheKeys() throws Exception {
         assertEquals(0, genseckey("orders", "changeit").exitCode());

@@ -19,17 +19,23 @@ import java.util.Objects;
  * @param rotationPeriodDays automatic rotation period (90..2560), or 0 for none
  */
 public record CreateKeyRequest(String alias, String description, Map<String, String> tags, int rotationPeriodDays,
-                               KeySpec keySpec, KeyUsage keyUsage) {
+                               KeySpec keySpec, KeyUsage keyUsage, KeyOrigin origin) {
 
     public CreateKeyRequest {
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(keySpec, "keySpec");
         Objects.requireNonNull(keyUsage, "keyUsage");
+        Objects.requireNonNull(origin, "origin");
         tags = Map.copyOf(tags);
     }
 
     public CreateKeyRequest(String alias, String description, Map<String, String> tags, int rotationPeriodDays) {
         this(alias, description, tags, rotationPeriodDays, KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT);
+    }
+
+    public CreateKeyRequest(String alias, String description, Map<String, String> tags, int rotationPeriodDays,
+                            KeySpec keySpec, KeyUsage keyUsage) {
+        this(alias, description, tags, rotationPeriodDays, keySpec, keyUsage, KeyOrigin.GENERATED);
     }
 
     public static CreateKeyRequest withAlias(String alias) {
@@ -41,24 +47,34 @@ public record CreateKeyRequest(String alias, String description, Map<String, Str
     }
 
     public CreateKeyRequest description(String text) {
-        return new CreateKeyRequest(alias, text, tags, rotationPeriodDays, keySpec, keyUsage);
+        return new CreateKeyRequest(alias, text, tags, rotationPeriodDays, keySpec, keyUsage, origin);
     }
 
     public CreateKeyRequest tags(Map<String, String> next) {
-        return new CreateKeyRequest(alias, description, next, rotationPeriodDays, keySpec, keyUsage);
+        return new CreateKeyRequest(alias, description, next, rotationPeriodDays, keySpec, keyUsage, origin);
     }
 
     public CreateKeyRequest rotationPeriodDays(int days) {
-        return new CreateKeyRequest(alias, description, tags, days, keySpec, keyUsage);
+        return new CreateKeyRequest(alias, description, tags, days, keySpec, keyUsage, origin);
     }
 
     /** The key spec; its usage becomes the spec's first allowed one unless {@link #keyUsage} follows. */
     public CreateKeyRequest keySpec(KeySpec spec) {
-        return new CreateKeyRequest(alias, description, tags, rotationPeriodDays, spec, spec.allowedUsages().get(0));
+        return new CreateKeyRequest(alias, description, tags, rotationPeriodDays, spec, spec.allowedUsages().get(0), origin);
     }
 
     /** The key usage, fixed for the key's life. */
     public CreateKeyRequest keyUsage(KeyUsage usage) {
-        return new CreateKeyRequest(alias, description, tags, rotationPeriodDays, keySpec, usage);
+        return new CreateKeyRequest(alias, description, tags, rotationPeriodDays, keySpec, usage, origin);
+    }
+
+    /**
+     * The key's origin: {@link KeyOrigin#GENERATED} (AWS_KMS, the default) or
+     * {@link KeyOrigin#IMPORTED} (AWS's EXTERNAL): the key is created in state PendingImport
+     * without material, for {@link KeyService#getParametersForImport} and
+     * {@link KeyService#importKeyMaterial(String, byte[], byte[], ExpirationModel, java.time.Instant)}.
+     */
+    public CreateKeyRequest origin(KeyOrigin next) {
+        return new CreateKeyRequest(alias, description, tags, rotationPeriodDays, keySpec, keyUsage, next);
     }
 }

@@ -16,6 +16,6 @@ public enum EncryptionAlgorithm {
         if (usage != KeyUsage.ENCRYPT_DECRYPT) {
             return List.of();
         }
-        return spec == KeySpec.SYMMETRIC_DEFAULT ? List.of(SYMMETRIC_DEFAULT) : List.of(RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256);
+        return spec.family() == KeySpec.Family.HMAC ? List.of() : spec == KeySpec.SYMMETRIC_DEFAULT ? List.of(SYMMETRIC_DEFAULT) : List.of(RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256);
     }
 }

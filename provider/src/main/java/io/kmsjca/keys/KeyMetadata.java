@@ -33,6 +33,11 @@ public record KeyMetadata(UUID keyId, List<String> aliases, String description, 
         return EncryptionAlgorithm.forKey(keySpec, keyUsage);
     }
 
+    /** The MAC algorithm of an HMAC key (AWS's MacAlgorithms), empty for any other key. */
+    public List<MacAlgorithm> macAlgorithms() {
+        return MacAlgorithm.forKey(keySpec, keyUsage);
+    }
+
     /** The key agreement algorithms the key may use (AWS's KeyAgreementAlgorithms). */
     public List<KeyAgreementAlgorithm> keyAgreementAlgorithms() {
         return KeyAgreementAlgorithm.forKey(keySpec, keyUsage);

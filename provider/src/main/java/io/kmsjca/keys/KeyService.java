@@ -128,6 +128,39 @@ public interface KeyService extends AutoCloseable {
     void setCertificateChain(String key, List<java.security.cert.X509Certificate> chain) throws KeyStoreException;
 
     /**
+     * KMS GenerateMac: the HMAC of {@code message} (at most 4096 bytes) under {@code key}, an HMAC
+     * key of usage GENERATE_VERIFY_MAC whose algorithm is {@code algorithm}.
+     */
+    byte[] generateMac(String key, byte[] message, MacAlgorithm algorithm) throws GeneralSecurityException;
+
+    /** KMS VerifyMac: whether {@code mac} is the HMAC of {@code message} (compared in constant time). */
+    boolean verifyMac(String key, byte[] message, byte[] mac, MacAlgorithm algorithm) throws GeneralSecurityException;
+
+    /** KMS GenerateRandom: {@code numberOfBytes} (1 to 1024) bytes from the provider's generator. */
+    byte[] generateRandom(int numberOfBytes) throws GeneralSecurityException;
+
+    /**
+     * KMS GetParametersForImport for a key of origin EXTERNAL ({@link CreateKeyRequest#origin}):
+     * a fresh RSA wrapping key of {@code wrappingKeySpec} (RSA_2048, RSA_3072, RSA_4096) and an
+     * import token bound to the key, the wrapping key and {@code algorithm}, valid 24 hours.
+     */
+    ImportParameters getParametersForImport(String key, WrappingAlgorithm algorithm, KeySpec wrappingKeySpec)
+            throws GeneralSecurityException;
+
+    /**
+     * KMS ImportKeyMaterial: unwraps {@code encryptedKeyMaterial} with the wrapping key the token
+     * names and makes it the key's material; the key becomes Enabled. Material for a key that had
+     * material before must be the same material (as AWS).
+     *
+     * @param validTo when the material expires ({@link ExpirationModel#KEY_MATERIAL_EXPIRES}), else null
+     */
+    void importKeyMaterial(String key, byte[] importToken, byte[] encryptedKeyMaterial, ExpirationModel expirationModel,
+                           Instant validTo) throws GeneralSecurityException;
+
+    /** KMS DeleteImportedKeyMaterial: the key's material is wiped and it returns to PendingImport. */
+    void deleteImportedKeyMaterial(String key) throws KeyStoreException;
+
+    /**
      * The provider-managed key of a named service (alias {@code kms/managed/NAME}), created on
      * first use and rotated every year by the provider. Its users cannot disable or delete it,
      * nor change its rotation.
@@ -159,7 +192,11 @@ public interface KeyService extends AutoCloseable {
     /** {@link #retireAuditLog(Path, String)} for a log written on this host. */
     boolean retireAuditLog(Path log) throws IOException;
 
-    /** A handle on the key an alias (or {@code alias/NAME}) or a key id names, if there is one. */
+    /**
+     * A handle on the key an alias (or {@code alias/NAME}) or a key id names, if there is one. For
+     * an asymmetric key KMSWrap, envelopes and data keys refuse the handle ({@code InvalidKeyException}
+     * naming its spec and usage): use {@link #findPrivateKey}.
+     */
     Optional<KmsKeyHandle> findKey(String aliasOrKeyId);
 
     /** KMS DescribeKey: everything about a key but its material. */

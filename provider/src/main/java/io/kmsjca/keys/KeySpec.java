@@ -19,11 +19,16 @@ public enum KeySpec {
     ML_DSA_65(Family.ML_DSA, 0),
     ML_DSA_87(Family.ML_DSA, 0),
     /** Ed25519 (AWS KMS's ECC_NIST_EDWARDS25519): pure EdDSA and HashEdDSA signing. */
-    ECC_NIST_EDWARDS25519(Family.EDDSA, 255);
+    ECC_NIST_EDWARDS25519(Family.EDDSA, 255),
+    /** An HMAC key of 224 bits used with HMAC-SHA-224 (usage GENERATE_VERIFY_MAC). */
+    HMAC_224(Family.HMAC, 224),
+    HMAC_256(Family.HMAC, 256),
+    HMAC_384(Family.HMAC, 384),
+    HMAC_512(Family.HMAC, 512);
 
     /** The algorithm family of a key spec. */
     public enum Family {
-        AES, RSA, EC, ML_DSA, EDDSA
+        AES, RSA, EC, ML_DSA, EDDSA, HMAC
     }
 
     private final Family family;
@@ -38,14 +43,14 @@ public enum KeySpec {
         return family;
     }
 
-    /** The key size in bits (RSA modulus, curve field), 0 for ML-DSA. */
+    /** The key size in bits (RSA modulus, curve field, HMAC key), 0 for ML-DSA. */
     public int bits() {
         return bits;
     }
 
     /** Whether the key is a key pair whose private half stays inside the provider. */
     public boolean isAsymmetric() {
-        return family != Family.AES;
+        return family != Family.AES && family != Family.HMAC;
     }
 
     /** The key usages AWS KMS allows for this spec; the first is the default at CreateKey. */
@@ -55,6 +60,7 @@ public enum KeySpec {
             case RSA -> java.util.List.of(KeyUsage.ENCRYPT_DECRYPT, KeyUsage.SIGN_VERIFY);
             case EC -> java.util.List.of(KeyUsage.SIGN_VERIFY, KeyUsage.KEY_AGREEMENT);
             case ML_DSA, EDDSA -> java.util.List.of(KeyUsage.SIGN_VERIFY);
+            case HMAC -> java.util.List.of(KeyUsage.GENERATE_VERIFY_MAC);
         };
     }
 }

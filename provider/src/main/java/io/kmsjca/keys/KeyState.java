@@ -13,7 +13,12 @@ public enum KeyState {
      * record as a tombstone so that unwrapping an old blob says what happened, where AWS KMS
      * forgets the key.
      */
-    DESTROYED("Destroyed");
+    DESTROYED("Destroyed"),
+    /**
+     * A key of origin EXTERNAL waiting for its material (KMS PendingImport): created without any,
+     * or its imported material expired or was deleted. Import makes it Enabled.
+     */
+    PENDING_IMPORT("PendingImport");
 
     private final String displayName;
 

@@ -10,5 +10,7 @@ public enum KeyUsage {
     /** Sign and verify (RSA, ECC, ML-DSA, Ed25519). */
     SIGN_VERIFY,
     /** ECDH (KMS DeriveSharedSecret). */
-    KEY_AGREEMENT
+    KEY_AGREEMENT,
+    /** HMAC keys: generate and verify MACs (KMS GenerateMac, VerifyMac). */
+    GENERATE_VERIFY_MAC
 }

@@ -46,7 +46,7 @@ public enum SigningAlgorithm {
             };
             case ML_DSA -> List.of(ML_DSA_SHAKE_256);
             case EDDSA -> List.of(ED25519_SHA_512, ED25519_PH_SHA_512);
-            case AES -> List.of();
+            case AES, HMAC -> List.of();
         };
     }
 }

@@ -9,10 +9,15 @@ import java.security.cert.Certificate;
 
 /**
  * Why a {@code KeyStore "KMS"} refuses what it was offered to import, in words a keytool user
- * understands: it holds AES-256 secret keys only. The message names the kind of key or entry,
- * never its material.
+ * understands: it holds AES-256 secret keys, and private keys with their certificate chains
+ * (taken by {@code KmsKeyStoreSpi.setPrivateKeyEntry}), not trusted certificates. The message
+ * names the kind of key or entry, never its material.
  */
 final class ImportRefusal {
+
+    /** Why a trusted-certificate entry is refused. */
+    static final String TRUSTED_CERTIFICATES = "a KMS key store holds keys, not trusted certificates: keep them in "
+            + "a PKCS12 trust store (a CA reply goes with its private key: keytool -importcert -alias KEY)";
 
     private ImportRefusal() {
     }
@@ -20,7 +25,7 @@ final class ImportRefusal {
     /** Why {@code key} with {@code chain} cannot be imported, or null if it is an AES secret key (its length is the key service's check). */
     static String of(Key key, Certificate[] chain) {
         if (chain != null && chain.length > 0) {
-            return "a KMS key store holds secret keys only, not certificate chains";
+            return "a certificate chain goes with a private key, not with a secret key";
         }
         if (key instanceof KmsKeyHandle) {
             return "key is a KMS master-key handle; its material cannot be copied";
@@ -34,14 +39,10 @@ final class ImportRefusal {
 
     /** Why an entry that is not a secret-key entry cannot be imported. */
     static String ofEntry(KeyStore.Entry entry) {
-        if (entry instanceof KeyStore.PrivateKeyEntry p) {
-            return "a KMS key store holds secret keys only, not a private key with its certificate chain ("
-                    + p.getPrivateKey().getAlgorithm() + ")";
-        }
         if (entry instanceof KeyStore.TrustedCertificateEntry) {
-            return "a KMS key store holds secret keys only, not certificates";
+            return TRUSTED_CERTIFICATES;
         }
-        return "a KMS key store holds secret-key entries only, not "
+        return "a KMS key store holds secret-key and private-key entries only, not "
                 + (entry == null ? "null" : entry.getClass().getSimpleName());
     }
 

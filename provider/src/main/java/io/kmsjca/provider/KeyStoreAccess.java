@@ -41,6 +41,7 @@ final class KeyStoreAccess {
     private static final Map<AuditOperation, String> CHANGES = Map.of(
             AuditOperation.IMPORT_KEY_MATERIAL, "adding key material",
             AuditOperation.DELETE_ALIAS, "deleting an entry",
+            AuditOperation.SET_CERTIFICATE_CHAIN, "replacing a certificate chain",
             AuditOperation.STORE_KEY_STORE, "exporting the key store or changing its password");
 
     /** The embedded store; null for a server's. */
@@ -133,7 +134,7 @@ final class KeyStoreAccess {
 
     /**
      * The key service, for a change that needs the store password: {@code operation} is
-     * {@code IMPORT_KEY_MATERIAL}, {@code DELETE_ALIAS} or {@code STORE_KEY_STORE}.
+     * {@code IMPORT_KEY_MATERIAL}, {@code DELETE_ALIAS}, {@code SET_CERTIFICATE_CHAIN} or {@code STORE_KEY_STORE}.
      *
      * @param alias the entry the change is about, or null
      * @throws StorePasswordRequiredException this store was loaded without the password (audited as DENIED)
@@ -144,7 +145,8 @@ final class KeyStoreAccess {
         if (change == null) {
             throw new IllegalArgumentException(operation + " is not a change of the key store");
         }
-        if (server != null && operation != AuditOperation.DELETE_ALIAS) {
+        // a server's store may delete and replace chains (the server decides), never take or give material
+        if (server != null && operation != AuditOperation.DELETE_ALIAS && operation != AuditOperation.SET_CERTIFICATE_CHAIN) {
             throw new KeyStoreException(change + " is not available on a kms-jca server's store (" + server.url()
                     + "): its key material never leaves the server, nor enters it through this client");
         }

@@ -13,7 +13,9 @@ import io.kmsjca.keys.KeyMetadata;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.provider.KeyStoreAccess;
 import io.kmsjca.internal.service.KeyStores;
+import io.kmsjca.keys.KeyUsage;
 import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.KmsPrivateKeyHandle;
 import io.kmsjca.keys.StorePasswordRequiredException;
 import io.kmsjca.spi.audit.AuditOperation;
 
@@ -22,6 +24,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
+import java.security.PrivateKey;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.KeyStoreSpi;
@@ -29,6 +32,8 @@ import java.security.ProviderException;
 import java.security.UnrecoverableEntryException;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Date;
@@ -37,8 +42,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code KeyStore "KMS"}: the JCA view of an {@link EmbeddedKeyService}. Entries are secret-key entries
- * named by alias; {@code getKey} returns a {@link KmsKeyHandle}, never material. Per-entry
+ * {@code KeyStore "KMS"}: the JCA view of an {@link EmbeddedKeyService}. Entries are named by alias:
+ * a symmetric key is a secret-key entry, whose {@code getKey} is a {@link KmsKeyHandle}; an
+ * asymmetric key is a private-key entry, whose {@code getKey} is a {@link KmsPrivateKeyHandle} and
+ * whose certificate chain is stored beside it (docs/keystore-api.md). Never material. Per-entry
  * passwords are accepted and ignored: every key is sealed under the store's root key.
  * What this instance may do is decided when it is loaded ({@link KeyStoreAccess}): exporting,
  * importing and deleting need a store loaded with its password. This class only adapts; the
@@ -181,9 +188,14 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     // ---------------------------------------------------------------- entries
 
+    /** The private-key handle of an asymmetric key, else the handle of a symmetric key, else null. */
     @Override
     public Key engineGetKey(String alias, char[] password) {
-        return handle(alias).orElse(null);
+        if (!isAlias(alias)) {
+            return null;
+        }
+        Optional<KmsPrivateKeyHandle> pair = findPair(alias);
+        return pair.isPresent() ? pair.get() : keys().findKey(alias).orElse(null);
     }
 
     /** A key's entry; or, under {@link KmsKeyStores#MANAGEMENT_ENTRY} and the store password, the key service. */
@@ -194,20 +206,37 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
             char[] password = protParam instanceof KeyStore.PasswordProtection p ? p.getPassword() : null;
             return new KmsKeyStores.ManagementEntry(access.management(password));
         }
-        return handle(alias).map(KeyStore.SecretKeyEntry::new).orElse(null);
+        if (!isAlias(alias)) {
+            return null;
+        }
+        Optional<KmsPrivateKeyHandle> pair = findPair(alias);
+        if (pair.isPresent()) {
+            Certificate[] chain = chainOf(alias);
+            if (chain == null) {
+                throw new UnrecoverableEntryException(pair.get() + " has no certificate chain yet, and a PrivateKeyEntry "
+                        + "needs one: getKey returns the handle; add a chain with setKeyEntry(alias, handle, null, chain)");
+            }
+            return new KeyStore.PrivateKeyEntry(pair.get(), chain);
+        }
+        return keys().findKey(alias).map(KeyStore.SecretKeyEntry::new).orElse(null);
     }
 
     /**
      * Imports AES-256 material: a new master key under a new alias, or a new version of the key
-     * an existing alias names (older versions are kept, never overwritten). Needs a store loaded
-     * with its password ({@link StorePasswordRequiredException} otherwise). Anything else (a
-     * certificate chain, a private key, an HMAC or AES-128 key, a KMS handle) is refused with a
+     * an existing alias names (older versions are kept, never overwritten). A private key goes to
+     * {@link #setPrivateKeyEntry}. Needs a store loaded
+     * with its password ({@link StorePasswordRequiredException} otherwise). Anything else (an HMAC
+     * or AES-128 key, a symmetric KMS handle, a secret key with a chain) is refused with a
      * {@code KeyStoreException} naming what it was, and the refusal is audited FAILED, so
      * {@code keytool -importkeystore} prints one refusal per entry and imports the rest.
      */
     @Override
     public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain)
             throws KeyStoreException {
+        if (key instanceof PrivateKey privateKey) {
+            setPrivateKeyEntry(alias, privateKey, chain);
+            return;
+        }
         KeyService service = access.administer(AuditOperation.IMPORT_KEY_MATERIAL, alias);
         String refusal = ImportRefusal.of(key, chain);
         if (refusal != null) {
@@ -224,6 +253,77 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
         }
     }
 
+    /**
+     * A private key with its certificate chain (leaf first), by what the key is:
+     * <ul>
+     *   <li>this store's handle of the key {@code alias} names: its chain is replaced (a CA reply,
+     *       {@code keytool -importcert}; KMS's certificate chain, audited SET_CERTIFICATE_CHAIN);</li>
+     *   <li>a {@link PendingPrivateKey} ({@code KeyPairGenerator} of this provider,
+     *       {@code keytool -genkeypair -providername KMS}): stored as a new key pair, then destroyed;</li>
+     *   <li>a private key of the JDK or another provider (a PKCS#12 store migrated with
+     *       {@code keytool -importkeystore}): imported as a new SIGN_VERIFY key pair; the caller's
+     *       object is left as it was (docs/decisions.md, "Private keys come into a KMS key store to sign").</li>
+     * </ul>
+     * Each needs a store loaded with its password. The key service checks that the chain's first
+     * certificate carries the key's public key.
+     */
+    private void setPrivateKeyEntry(String alias, PrivateKey key, Certificate[] chain) throws KeyStoreException {
+        boolean ownHandle = key instanceof KmsPrivateKeyHandle && !(key instanceof PendingPrivateKey);
+        KeyService service = access.administer(ownHandle ? AuditOperation.SET_CERTIFICATE_CHAIN
+                : AuditOperation.IMPORT_KEY_MATERIAL, alias);
+        List<X509Certificate> certificates = x509(service, alias, chain);
+        if (ownHandle) {
+            KmsPrivateKeyHandle handle = (KmsPrivateKeyHandle) key;
+            Optional<KmsPrivateKeyHandle> named = privateKey(alias);
+            if (named.isEmpty() || !named.get().keyId().equals(handle.keyId())) {
+                throw refused(service, alias, "key is a KMS private-key handle (" + handle + "); its key cannot be copied, "
+                        + "and setKeyEntry takes it only under its own alias, to replace its certificate chain");
+            }
+            service.setCertificateChain(alias, certificates);
+        } else if (key instanceof PendingPrivateKey pending) {
+            PrivateKey generated;
+            try {
+                generated = pending.claimToStore(); // one store at a time: the pair becomes one store's key
+            } catch (java.security.InvalidKeyException e) {
+                throw refused(service, alias, e.getMessage());
+            }
+            boolean stored = false;
+            try {
+                service.importKeyPair(alias, pending.keyUsage(), generated, certificates);
+                stored = true;
+            } finally {
+                if (stored) {
+                    pending.stored();
+                } else {
+                    pending.release();
+                }
+            }
+        } else {
+            byte[] encoded = key.getEncoded(); // a copy: only asked whether it exists
+            if (encoded == null) {
+                throw refused(service, alias, "private key is not extractable (getEncoded() is null), so it cannot be imported");
+            }
+            Arrays.fill(encoded, (byte) 0);
+            service.importKeyPair(alias, KeyUsage.SIGN_VERIFY, key, certificates);
+        }
+    }
+
+    /** The chain as X.509 certificates (what the key service keeps), or the refusal. */
+    private static List<X509Certificate> x509(KeyService service, String alias, Certificate[] chain) throws KeyStoreException {
+        if (chain == null) {
+            return List.of();
+        }
+        List<X509Certificate> certificates = new ArrayList<>(chain.length);
+        for (Certificate c : chain) {
+            if (!(c instanceof X509Certificate x509)) {
+                throw refused(service, alias, "a KMS key store keeps X.509 certificate chains only, not "
+                        + (c == null ? "null" : c.getType()));
+            }
+            certificates.add(x509);
+        }
+        return certificates;
+    }
+
     @Override
     public void engineSetKeyEntry(String alias, byte[] key, Certificate[] chain) throws KeyStoreException {
         throw refused(access.administer(AuditOperation.IMPORT_KEY_MATERIAL, alias), alias,
@@ -233,6 +333,10 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
     @Override
     public void engineSetEntry(String alias, KeyStore.Entry entry, KeyStore.ProtectionParameter protParam)
             throws KeyStoreException {
+        if (entry instanceof KeyStore.PrivateKeyEntry pair) {
+            setPrivateKeyEntry(alias, pair.getPrivateKey(), pair.getCertificateChain());
+            return;
+        }
         if (!(entry instanceof KeyStore.SecretKeyEntry secret)) {
             throw refused(access.administer(AuditOperation.IMPORT_KEY_MATERIAL, alias), alias,
                     ImportRefusal.ofEntry(entry));
@@ -247,10 +351,11 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
         return refusal;
     }
 
+    /** Refused: a KMS key store holds keys, not trusted certificates (docs/decisions.md). */
     @Override
     public void engineSetCertificateEntry(String alias, Certificate cert) throws KeyStoreException {
         throw refused(access.administer(AuditOperation.IMPORT_KEY_MATERIAL, alias), alias,
-                "a KMS key store holds secret keys only, not certificates");
+                ImportRefusal.TRUSTED_CERTIFICATES);
     }
 
     /**
@@ -308,7 +413,11 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
 
     @Override
     public boolean engineEntryInstanceOf(String alias, Class<? extends KeyStore.Entry> entryClass) {
-        return isAlias(alias) && entryClass.isAssignableFrom(KeyStore.SecretKeyEntry.class);
+        if (!isAlias(alias)) {
+            return false;
+        }
+        return entryClass.isAssignableFrom(findPair(alias).isPresent() ? KeyStore.PrivateKeyEntry.class
+                : KeyStore.SecretKeyEntry.class);
     }
 
     @Override
@@ -316,21 +425,41 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
         return handle(alias).map(h -> metadata(h).creationDate()).map(Date::from).orElse(null);
     }
 
-    /** Null: a KMS key store holds no certificates. */
+    /** The certificate chain of an asymmetric key (leaf first); null for a symmetric key or a key pair with none. */
     @Override
     public Certificate[] engineGetCertificateChain(String alias) {
-        return null;
+        return privateKey(alias).isPresent() ? chainOf(alias) : null;
     }
 
-    /** Null: a KMS key store holds no certificates. */
+    /** The chain stored with the key pair {@code alias} names, or null if it has none. */
+    private Certificate[] chainOf(String alias) {
+        List<X509Certificate> chain;
+        try {
+            chain = keys().certificateChain(alias);
+        } catch (KeyStoreException e) {
+            throw new ProviderException(e.getMessage(), e);
+        }
+        return chain.isEmpty() ? null : chain.toArray(new Certificate[0]);
+    }
+
+    /** The leaf certificate of an asymmetric key's chain, or null. */
     @Override
     public Certificate engineGetCertificate(String alias) {
-        return null;
+        Certificate[] chain = engineGetCertificateChain(alias);
+        return chain == null ? null : chain[0];
     }
 
-    /** Null: a KMS key store holds no certificates. */
+    /** The alias of the private-key entry whose leaf certificate is {@code cert}, or null (no trusted-certificate entries). */
     @Override
     public String engineGetCertificateAlias(Certificate cert) {
+        if (cert == null) {
+            return null;
+        }
+        for (KeyAlias alias : visibleAliases()) {
+            if (cert.equals(engineGetCertificate(alias.alias()))) {
+                return alias.alias();
+            }
+        }
         return null;
     }
 
@@ -339,6 +468,20 @@ final class KmsKeyStoreSpi extends KeyStoreSpi {
     /** Entries are named by alias only, so {@code aliases()} and {@code containsAlias} agree. */
     private Optional<KmsKeyHandle> handle(String alias) {
         return isAlias(alias) ? keys().findKey(alias) : Optional.empty();
+    }
+
+    /** The private-key handle of the asymmetric key {@code alias} names, if it names one. */
+    private Optional<KmsPrivateKeyHandle> privateKey(String alias) {
+        return isAlias(alias) ? findPair(alias) : Optional.empty();
+    }
+
+    /** {@link #privateKey} of an alias known to exist: one lookup fewer, which for a server's store is a request. */
+    private Optional<KmsPrivateKeyHandle> findPair(String alias) {
+        try {
+            return keys().findPrivateKey(alias);
+        } catch (UnsupportedOperationException noKeyPairs) {
+            return Optional.empty(); // a key service without key pairs: its entries are secret keys
+        }
     }
 
     private boolean isAlias(String alias) {

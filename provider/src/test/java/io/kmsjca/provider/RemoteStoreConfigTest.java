@@ -87,12 +87,14 @@ class RemoteStoreConfigTest {
         ks.load(null, null);
         server.answer(200, "{\"Aliases\":[{\"AliasName\":\"alias/orders\",\"TargetKeyId\":\"" + KEY + "\"}]}");
         assertEquals(List.of("orders"), Collections.list(ks.aliases()));
-        server.answer(200, describe(KEY)).answer(200, describe(KEY));
+        // containsAlias, then whether it is a key pair (a symmetric key: no GetPublicKey), then the handle
+        server.answer(200, describe(KEY)).answer(200, describe(KEY)).answer(200, describe(KEY));
         RemoteKeyHandle orders = assertInstanceOf(RemoteKeyHandle.class, ks.getKey("orders", null));
         assertEquals(KEY, orders.keyId());
         assertEquals(server.url(), orders.serverUrl());
         assertEquals(List.of("TrentService.ListAliases", "TrentService.ListAliases", "TrentService.DescribeKey",
-                "TrentService.DescribeKey"), server.requests().stream().map(FakeKmsServer.Request::target).toList());
+                "TrentService.DescribeKey", "TrentService.DescribeKey"),
+                server.requests().stream().map(FakeKmsServer.Request::target).toList());
         assertTrue(server.requests().get(2).body().contains("\"KeyId\":\"alias/orders\""), server.requests().get(2).body());
 
         KeyStoreException imported = assertThrows(KeyStoreException.class,
@@ -101,7 +103,7 @@ class RemoteStoreConfigTest {
         assertThrows(IOException.class, () -> ks.store(new ByteArrayOutputStream(), "pw".toCharArray()));
         KeyService admin = KmsAdmin.open(ks, "ignored".toCharArray());
         assertTrue(admin.toString().contains(server.url()), admin.toString());
-        assertEquals(4, server.requests().size(), "refusals send nothing");
+        assertEquals(5, server.requests().size(), "refusals send nothing");
     }
 
     @Test
@@ -109,7 +111,7 @@ class RemoteStoreConfigTest {
         KeyStore ks = KeyStore.getInstance("KMS", provider(server.url(), ""));
         server.answer(200, "{\"Aliases\":[]}");
         ks.load(null, null);
-        server.answer(200, describe(KEY)).answer(200, describe(KEY)); // containsAlias, then the handle
+        server.answer(200, describe(KEY)).answer(200, describe(KEY)).answer(200, describe(KEY)); // containsAlias, key pair?, the handle
         KmsKeyHandle key = (KmsKeyHandle) ks.getKey("orders", null);
         int before = server.requests().size();
         byte[] dataKey = new byte[32];

@@ -1,6 +1,5 @@
 package io.kmsjca.server;
 
-import io.kmsjca.internal.crypto.KmsRandom;
 import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.provider.KmsDataKey;
@@ -31,9 +30,11 @@ final class CryptoOperations {
     static final int MAX_RANDOM_BYTES = 1024;
 
     private final OperationContext kms;
+    private final AsymmetricOperations asymmetric;
 
-    CryptoOperations(OperationContext kms) {
+    CryptoOperations(OperationContext kms, AsymmetricOperations asymmetric) {
         this.kms = kms;
+        this.asymmetric = asymmetric;
     }
 
     void register(Map<String, Operation> table) {
@@ -46,11 +47,15 @@ final class CryptoOperations {
     }
 
     private Map<String, Object> encrypt(JsonInput r) throws Exception {
-        KmsKeyHandle key = kms.handle(kms.key(r, "KeyId"));
-        algorithm(r, "EncryptionAlgorithm");
+        String resolved = kms.key(r, "KeyId");
         refuseDryRun(r);
         byte[] plaintext = r.blob("Plaintext", MAX_PLAINTEXT_BYTES);
         try {
+            if (kms.privateKey(resolved).isPresent() || rsaAlgorithm(r.string("EncryptionAlgorithm", 64))) {
+                return asymmetric.encrypt(r, resolved, plaintext); // an RSA key, or RSA's algorithm with another key: refused there
+            }
+            KmsKeyHandle key = kms.symmetricHandle(resolved, "Encrypt"); // an HMAC key: InvalidKeyUsageException
+            algorithm(r, "EncryptionAlgorithm");
             Cipher cipher = Cipher.getInstance("KMSWrap", kms.provider());
             cipher.init(Cipher.ENCRYPT_MODE, key, context(r, "EncryptionContext"));
             byte[] blob = cipher.doFinal(plaintext);
@@ -62,10 +67,20 @@ final class CryptoOperations {
     }
 
     private Map<String, Object> decrypt(JsonInput r) throws Exception {
-        byte[] blob = r.blob("CiphertextBlob", WrappedKeyBlob.MAX_BLOB_BYTES);
-        algorithm(r, "EncryptionAlgorithm");
         refuseDryRun(r);
         r.refuse("Recipient", ": no Nitro enclave attestation here");
+        if (r.has("KeyId")) {
+            // an RSA ciphertext names no key: AWS requires the KeyId of an asymmetric key
+            String resolved = kms.key(r, "KeyId");
+            if (kms.privateKey(resolved).isPresent() || rsaAlgorithm(r.string("EncryptionAlgorithm", 64))) {
+                return asymmetric.decrypt(r, resolved);
+            }
+        } else if (rsaAlgorithm(r.string("EncryptionAlgorithm", 64))) {
+            throw KmsError.validation("KeyId is required to decrypt with an asymmetric key (EncryptionAlgorithm "
+                    + r.string("EncryptionAlgorithm", 64) + ")");
+        }
+        byte[] blob = r.blob("CiphertextBlob", WrappedKeyBlob.MAX_BLOB_BYTES);
+        algorithm(r, "EncryptionAlgorithm");
         KmsKeyHandle key = blobKey(blob, r, "KeyId");
         Cipher cipher = Cipher.getInstance("KMSWrap", kms.provider());
         cipher.init(Cipher.DECRYPT_MODE, key, context(r, "EncryptionContext"));
@@ -84,7 +99,7 @@ final class CryptoOperations {
         algorithm(r, "DestinationEncryptionAlgorithm");
         refuseDryRun(r);
         KmsKeyHandle source = blobKey(blob, r, "SourceKeyId");
-        KmsKeyHandle destination = kms.handle(kms.key(r, "DestinationKeyId"));
+        KmsKeyHandle destination = kms.symmetricHandle(kms.key(r, "DestinationKeyId"), "ReEncrypt");
         Map<String, String> sourceContext = r.stringMap("SourceEncryptionContext");
         Map<String, String> destinationContext = r.stringMap("DestinationEncryptionContext");
         new KmsEncryptionContextSpec(sourceContext); // the provider's bounds, as a ValidationException
@@ -96,7 +111,7 @@ final class CryptoOperations {
     }
 
     private Map<String, Object> generateDataKey(JsonInput r, boolean withPlaintext) throws Exception {
-        KmsKeyHandle key = kms.handle(kms.key(r, "KeyId"));
+        KmsKeyHandle key = kms.symmetricHandle(kms.key(r, "KeyId"), withPlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext");
         refuseDryRun(r);
         r.refuse("Recipient", ": no Nitro enclave attestation here");
         int bits = dataKeyBits(r);
@@ -125,8 +140,7 @@ final class CryptoOperations {
         if (n < 0) {
             throw KmsError.validation("NumberOfBytes is required");
         }
-        byte[] random = new byte[n];
-        KmsRandom.nextBytes(random);
+        byte[] random = kms.service().generateRandom(n); // the store policy's kms:GenerateRandom, audited
         try {
             return map("Plaintext", base64(random));
         } finally {
@@ -185,6 +199,11 @@ final class CryptoOperations {
             throw new KmsError("InvalidKeyUsageException", 400, member + " " + algorithm
                     + " is not supported by a SYMMETRIC_DEFAULT key: use SYMMETRIC_DEFAULT");
         }
+    }
+
+    /** Whether {@code algorithm} is one of RSA's (RSAES_OAEP_*), which only asymmetric keys take. */
+    private static boolean rsaAlgorithm(String algorithm) {
+        return algorithm != null && algorithm.startsWith("RSAES_");
     }
 
     /** DryRun would have the request checked but not made: refused rather than made. */

@@ -79,6 +79,9 @@ final class ErrorMapping {
                         ? new KmsError("DisabledException", 400, message)
                         : new KmsError("KMSInvalidStateException", 400, message);
             }
+            if (t instanceof KeyStateException && t.getCause() instanceof KeyUnavailableException) {
+                continue; // a key use refused for the key's state (GetPublicKey of a disabled key): its cause says which
+            }
             if (t instanceof KeyStateException) {
                 return new KmsError("KMSInvalidStateException", 400, message);
             }

@@ -10,13 +10,13 @@ import io.kmsjca.keys.KeyUsage;
 import io.kmsjca.keys.KeyMetadata;
 import io.kmsjca.keys.KeyPage;
 import io.kmsjca.keys.KeyServiceOptions;
-import io.kmsjca.keys.KmsKeyHandle;
 
 import java.security.KeyStoreException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.kmsjca.server.Shapes.map;
 
@@ -58,14 +58,8 @@ final class KeyOperations {
     }
 
     private Map<String, Object> createKey(JsonInput r) throws Exception {
-        String spec = first(r.string("KeySpec", 64), r.string("CustomerMasterKeySpec", 64));
-        if (spec != null && !spec.equals("SYMMETRIC_DEFAULT")) {
-            throw KmsError.unsupported("KeySpec " + spec + " is not supported yet: only SYMMETRIC_DEFAULT");
-        }
-        String usage = r.string("KeyUsage", 64);
-        if (usage != null && !usage.equals("ENCRYPT_DECRYPT")) {
-            throw KmsError.unsupported("KeyUsage " + usage + " is not supported yet: only ENCRYPT_DECRYPT");
-        }
+        KeySpec spec = keySpec(first(r.string("KeySpec", 64), r.string("CustomerMasterKeySpec", 64)));
+        KeyUsage usage = keyUsage(spec, r.string("KeyUsage", 64));
         String origin = r.string("Origin", 64);
         if (origin != null && !origin.equals("AWS_KMS")) {
             throw KmsError.unsupported("Origin " + origin + " is not supported: only AWS_KMS");
@@ -78,9 +72,11 @@ final class KeyOperations {
         String description = r.string("Description", MAX_DESCRIPTION_CHARS);
         String policy = r.string("Policy", MAX_POLICY_CHARS);
         Map<String, String> tags = TagOperations.tagList(r);
-        KmsKeyHandle key = kms.service().createKey(CreateKeyRequest.withoutAlias()
-                .description(description == null ? "" : description).tags(tags));
-        String keyId = key.keyId().toString();
+        CreateKeyRequest request = CreateKeyRequest.withoutAlias().description(description == null ? "" : description).tags(tags);
+        UUID createdId = spec.isAsymmetric()
+                ? kms.service().createKeyPair(request.keySpec(spec).keyUsage(usage)).keyId()
+                : kms.service().createKey(request.keySpec(spec).keyUsage(usage)).keyId();
+        String keyId = createdId.toString();
         if (policy != null) {
             try {
                 kms.service().putKeyPolicy(keyId, policy, r.bool("BypassPolicyLockoutSafetyCheck"));
@@ -99,9 +95,8 @@ final class KeyOperations {
             created = kms.service().describeKey(keyId);
         } catch (KeyAccessDeniedException e) {
             // allowed to create but not to describe (a store policy granting kms:CreateKey alone): what the request said
-            created = new KeyMetadata(key.keyId(), List.of(), description == null ? "" : description, KeyState.ENABLED,
-                    KeyOrigin.GENERATED, KeyManagerType.CUSTOMER, KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
-                    Instant.now(), null, 1, 1, 0, null, 1, tags);
+            created = new KeyMetadata(createdId, List.of(), description == null ? "" : description, KeyState.ENABLED,
+                    KeyOrigin.GENERATED, KeyManagerType.CUSTOMER, spec, usage, Instant.now(), null, 1, 1, 0, null, 1, tags);
         }
         return map("KeyMetadata", Shapes.keyMetadata(created, kms.ids(), account));
     }
@@ -134,6 +129,49 @@ final class KeyOperations {
     /** The ARN of the key {@code resolved} names (an alias is looked up). */
     private String arn(String resolved) throws KeyStoreException {
         return kms.ids().keyArn(kms.handle(resolved).keyId());
+    }
+
+    /**
+     * AWS's KeySpec (or the deprecated CustomerMasterKeySpec): SYMMETRIC_DEFAULT when absent; the
+     * SM2 spec AWS has and kms-jca does not is UnsupportedOperationException; a name AWS
+     * does not have is ValidationException.
+     */
+    static KeySpec keySpec(String name) throws KmsError {
+        if (name == null) {
+            return KeySpec.SYMMETRIC_DEFAULT;
+        }
+        for (KeySpec spec : KeySpec.values()) {
+            if (spec.name().equals(name)) {
+                return spec;
+            }
+        }
+        if (name.equals("SM2")) {
+            throw KmsError.unsupported("KeySpec " + name + " is not supported yet");
+        }
+        throw KmsError.validation("KeySpec " + name + " is not a key spec: one of " + java.util.Arrays.toString(KeySpec.values()));
+    }
+
+    /**
+     * AWS's KeyUsage: optional (ENCRYPT_DECRYPT) for a symmetric key, required for a key pair and an HMAC key, and
+     * one the spec allows (KeySpec#allowedUsages), else ValidationException as AWS answers.
+     */
+    static KeyUsage keyUsage(KeySpec spec, String name) throws KmsError {
+        if (name == null) {
+            if (spec != KeySpec.SYMMETRIC_DEFAULT) { // AWS asks a key pair's and an HMAC key's usage
+                throw KmsError.validation("KeyUsage is required for a " + spec + " key: one of " + spec.allowedUsages());
+            }
+            return KeyUsage.ENCRYPT_DECRYPT;
+        }
+        KeyUsage usage;
+        try {
+            usage = KeyUsage.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw KmsError.validation("KeyUsage " + name + " is not a key usage: one of " + java.util.Arrays.toString(KeyUsage.values()));
+        }
+        if (!spec.allowedUsages().contains(usage)) {
+            throw KmsError.validation("KeyUsage " + usage + " is not allowed for KeySpec " + spec + ": one of " + spec.allowedUsages());
+        }
+        return usage;
     }
 
     private static String first(String a, String b) {

@@ -53,6 +53,21 @@ final class KmsError extends Exception {
         return new KmsError("IncompleteSignatureException", 400, message);
     }
 
+    /** AWS's refusal of an operation the key's usage, or an algorithm the key's spec, does not allow. */
+    static KmsError invalidKeyUsage(String message) {
+        return new KmsError("InvalidKeyUsageException", 400, message);
+    }
+
+    /** Verify's answer for a signature that is not valid (not the SigV4 {@code InvalidSignatureException}). */
+    static KmsError kmsInvalidSignature(String message) {
+        return new KmsError("KMSInvalidSignatureException", 400, message);
+    }
+
+    /** VerifyMac's answer for a MAC that is not valid. */
+    static KmsError kmsInvalidMac(String message) {
+        return new KmsError("KMSInvalidMacException", 400, message);
+    }
+
     static KmsError internal(String message) {
         return new KmsError("KMSInternalException", 500, message);
     }

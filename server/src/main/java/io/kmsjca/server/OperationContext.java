@@ -3,10 +3,12 @@ package io.kmsjca.server;
 import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.KmsPrivateKeyHandle;
 import io.kmsjca.provider.KmsProvider;
 
 import java.security.KeyStoreException;
 import java.security.Provider;
+import java.util.Optional;
 
 /** What every group of operations works with: the key service, the ARNs of this server, and the provider. */
 final class OperationContext {
@@ -40,5 +42,29 @@ final class OperationContext {
     /** The handle of the key {@code resolved} names, as {@code KeyStore.getKey} on the store's view would return it. */
     KmsKeyHandle handle(String resolved) throws KeyStoreException {
         return service.findKey(resolved).orElseThrow(() -> new KeyNotFoundException(resolved));
+    }
+
+    /** The asymmetric key {@code resolved} names, or empty when it names a symmetric key (or none). */
+    Optional<KmsPrivateKeyHandle> privateKey(String resolved) {
+        return service.findPrivateKey(resolved);
+    }
+
+    /**
+     * The handle of the symmetric key {@code resolved} names, for the operations of symmetric keys
+     * (Encrypt and Decrypt with SYMMETRIC_DEFAULT, data keys, ReEncrypt): an asymmetric key is
+     * AWS's InvalidKeyUsageException for {@code operation}.
+     */
+    KmsKeyHandle symmetricHandle(String resolved, String operation) throws KeyStoreException, KmsError {
+        Optional<KmsPrivateKeyHandle> pair = privateKey(resolved);
+        if (pair.isPresent()) {
+            throw KmsError.invalidKeyUsage(operation + " needs a symmetric ENCRYPT_DECRYPT key; key " + pair.get().keyId()
+                    + " is " + pair.get().keySpec() + " / " + pair.get().keyUsage());
+        }
+        KmsKeyHandle handle = handle(resolved);
+        if (!handle.getAlgorithm().equals("AES")) { // an HMAC key's handle names its MAC (HmacSHA256)
+            throw KmsError.invalidKeyUsage(operation + " needs a symmetric ENCRYPT_DECRYPT key; key " + handle.keyId()
+                    + " is an HMAC key (" + handle.getAlgorithm() + ") / GENERATE_VERIFY_MAC");
+        }
+        return handle;
     }
 }

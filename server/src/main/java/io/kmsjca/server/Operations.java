@@ -19,7 +19,10 @@ final class Operations {
         new TagOperations(kms).register(t);
         new PolicyOperations(kms).register(t);
         new GrantOperations(kms).register(t);
-        new CryptoOperations(kms).register(t);
+        AsymmetricOperations asymmetric = new AsymmetricOperations(kms);
+        asymmetric.register(t);
+        new CryptoOperations(kms, asymmetric).register(t);
+        new MacOperations(kms).register(t);
         this.table = Collections.unmodifiableMap(t);
     }
 

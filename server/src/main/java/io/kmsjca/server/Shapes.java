@@ -43,8 +43,16 @@ final class Shapes {
                 "KeyManager", m.manager() == KeyManagerType.CUSTOMER ? "CUSTOMER" : "AWS",
                 "CustomerMasterKeySpec", m.keySpec().name(),
                 "KeySpec", m.keySpec().name(),
-                "EncryptionAlgorithms", List.of(SYMMETRIC_DEFAULT),
+                "EncryptionAlgorithms", names(m.encryptionAlgorithms()),
+                "SigningAlgorithms", names(m.signingAlgorithms()),
+                "KeyAgreementAlgorithms", names(m.keyAgreementAlgorithms()),
+                "MacAlgorithms", names(m.macAlgorithms()),
                 "MultiRegion", false);
+    }
+
+    /** AWS's names of a key's algorithms; null (left out, as AWS leaves the member out) when there are none. */
+    static List<String> names(List<? extends Enum<?>> algorithms) {
+        return algorithms.isEmpty() ? null : algorithms.stream().map(Enum::name).toList();
     }
 
     static Map<String, Object> grant(KeyGrant g, KeyIds ids) {

@@ -146,8 +146,10 @@ class KmsServerErrorsTest {
 
     @Test
     void unsupportedKeySpecsAreRefusedNotIgnored() {
-        assertThrows(UnsupportedOperationException.class, () -> alice.createKey(b -> b.keySpec("RSA_2048")));
-        assertThrows(UnsupportedOperationException.class, () -> alice.createKey(b -> b.keyUsage("SIGN_VERIFY")));
+        assertThrows(UnsupportedOperationException.class, () -> alice.createKey(b -> b.keySpec("SM2").keyUsage("SIGN_VERIFY")));
+        // a usage the (default, symmetric) spec does not allow is AWS's ValidationException
+        var usage = assertThrows(KmsException.class, () -> alice.createKey(b -> b.keyUsage("SIGN_VERIFY")));
+        assertEquals("ValidationException", usage.awsErrorDetails().errorCode());
         assertThrows(UnsupportedOperationException.class, () -> alice.encrypt(b -> b.keyId(key).dryRun(true)
                 .plaintext(SdkBytes.fromUtf8String("x"))));
     }

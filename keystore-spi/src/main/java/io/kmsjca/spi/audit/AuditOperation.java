@@ -104,5 +104,17 @@ public enum AuditOperation {
     /** A data key pair generated, its private key returned only wrapped (KMS GenerateDataKeyPairWithoutPlaintext). */
     GENERATE_DATA_KEY_PAIR_WITHOUT_PLAINTEXT,
     /** The certificate chain stored with an asymmetric key replaced ({@code keytool -importcert}, {@code KeyStore.setKeyEntry}). */
-    SET_CERTIFICATE_CHAIN
+    SET_CERTIFICATE_CHAIN,
+    /** A MAC computed with an HMAC key (KMS GenerateMac). */
+    GENERATE_MAC,
+    /** A MAC checked with an HMAC key (KMS VerifyMac). */
+    VERIFY_MAC,
+    /** Random bytes drawn from the provider's generator (KMS GenerateRandom). */
+    GENERATE_RANDOM,
+    /** A wrapping key and import token issued for a key of origin EXTERNAL (KMS GetParametersForImport). */
+    GET_PARAMETERS_FOR_IMPORT,
+    /** Imported material deleted on request; the key is PendingImport again (KMS DeleteImportedKeyMaterial). */
+    DELETE_IMPORTED_KEY_MATERIAL,
+    /** Imported material deleted by the provider at its ValidTo date; the key is PendingImport again. */
+    EXPIRE_KEY_MATERIAL
 }

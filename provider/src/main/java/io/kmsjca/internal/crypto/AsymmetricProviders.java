@@ -37,7 +37,7 @@ final class AsymmetricProviders {
             case EC -> spec == KeySpec.ECC_SECG_P256K1 ? BC : SUN_EC;
             case EDDSA -> SUN_EC;
             case ML_DSA -> BC;
-            case AES -> throw new IllegalArgumentException(spec + " is not an asymmetric key spec");
+            case AES, HMAC -> throw new IllegalArgumentException(spec + " is not an asymmetric key spec");
         };
     }
 

@@ -1,7 +1,10 @@
 package io.kmsjca.internal.crypto;
 
 import io.kmsjca.keys.KeySpec;
+import io.kmsjca.keys.KeyUsage;
 import io.kmsjca.keys.KmsPrivateKeyHandle;
+import io.kmsjca.keys.MessageType;
+import io.kmsjca.keys.SigningAlgorithm;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -17,6 +20,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.AlgorithmParameters;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.Key;
@@ -319,6 +323,35 @@ public final class KeyPairs {
         return key;
     }
 
+    /**
+     * A pairwise-consistency test of an imported pair (FIPS 140-3 IG 10.3.A): {@code privateKey}
+     * signs a fixed message with the spec's first AWS signing algorithm and {@code publicKey} must
+     * verify it. Refuses, for instance, an RSA key whose CRT components disagree with its modulus
+     * and exponents, which would be stored and then refuse every signature and decryption.
+     *
+     * @throws InvalidKeyException the keys are not a working pair (naming no material)
+     */
+    public static void checkPairwise(KeySpec spec, PrivateKey privateKey, PublicKey publicKey) throws InvalidKeyException {
+        requireAsymmetric(spec);
+        SigningAlgorithm algorithm = SigningAlgorithm.forKey(spec, KeyUsage.SIGN_VERIFY).get(0);
+        boolean valid;
+        try {
+            AsymmetricPrimitives primitives = new AsymmetricPrimitives();
+            byte[] signature = primitives.sign(privateKey, spec, algorithm, MessageType.RAW, PAIRWISE_MESSAGE, 0,
+                    PAIRWISE_MESSAGE.length);
+            valid = primitives.verify(publicKey, spec, algorithm, MessageType.RAW, PAIRWISE_MESSAGE, signature);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new InvalidKeyException("the " + spec + " private key is not a working key pair with its public key "
+                    + "(pairwise consistency test: it cannot sign)", e);
+        }
+        if (!valid) {
+            throw new InvalidKeyException("the " + spec + " private key is not a working key pair with its public key "
+                    + "(pairwise consistency test: its signature does not verify)");
+        }
+    }
+
+    private static final byte[] PAIRWISE_MESSAGE = "kms-jca pairwise consistency test".getBytes(StandardCharsets.US_ASCII);
+
     /** The public key of a private key of {@code spec} (stored beside it; derived on import). */
     public static PublicKey publicOf(KeySpec spec, PrivateKey key) throws InvalidKeyException {
         requireAsymmetric(spec);
@@ -456,7 +489,7 @@ public final class KeyPairs {
             case EC -> "EC";
             case EDDSA -> "Ed25519";
             case ML_DSA -> "ML-DSA";
-            case AES -> throw new InvalidKeyException(spec + " is not an asymmetric key spec");
+            case AES, HMAC -> throw new InvalidKeyException(spec + " is not an asymmetric key spec");
         };
         return KeyFactory.getInstance(algorithm, AsymmetricProviders.of(spec));
     }
@@ -468,7 +501,7 @@ public final class KeyPairs {
             case EC -> EC_PUBLIC_KEY.equals(oid) && curve(spec).oid().equals(id.getParameters());
             case EDDSA -> ED25519.equals(oid) && id.getParameters() == null;
             case ML_DSA -> mlDsaOid(spec).equals(oid) && id.getParameters() == null;
-            case AES -> false;
+            case AES, HMAC -> false;
         };
         if (!ok) {
             throw new InvalidKeyException("not a " + spec + " key: its algorithm is " + oid

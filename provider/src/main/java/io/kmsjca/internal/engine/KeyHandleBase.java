@@ -2,83 +2,45 @@ package io.kmsjca.internal.engine;
 
 import io.kmsjca.keys.KmsKeyHandle;
 
-import java.io.NotSerializableException;
-import java.io.ObjectOutputStream;
-import java.util.Objects;
 import java.util.UUID;
 
 /**
- * What every handle a KMS key store gives out shares, embedded or a server's: it names a key
+ * What every handle on a symmetric master key shares, embedded or a server's: it names a key
  * (id and alias), holds no material ({@code getEncoded()} is null), and cannot be serialized,
- * being bound to its store. Subclasses say which store (equality) and where it lives (toString).
+ * being bound to its store ({@link NamedHandle}). Subclasses say which store (equality) and
+ * where it lives (toString).
  */
-public abstract class KeyHandleBase implements KmsKeyHandle {
+public abstract class KeyHandleBase extends NamedHandle implements KmsKeyHandle {
     private static final long serialVersionUID = 1L;
 
-    private final UUID keyId;
-    private final String alias;
-    private volatile boolean destroyed;
+    private final String algorithm;
 
     protected KeyHandleBase(UUID keyId, String alias) {
-        this.keyId = Objects.requireNonNull(keyId);
-        this.alias = alias;
+        this(keyId, alias, "AES");
     }
 
-    @Override
-    public final UUID keyId() {
-        return keyId;
+    /** A handle on a key of {@code algorithm}: "AES" (SYMMETRIC_DEFAULT) or an HMAC key's JCA name ("HmacSHA256"). */
+    protected KeyHandleBase(UUID keyId, String alias, String algorithm) {
+        super(keyId, alias);
+        this.algorithm = java.util.Objects.requireNonNull(algorithm);
     }
 
-    @Override
-    public final String alias() {
-        return alias;
-    }
-
-    /** AES: master keys are AES-256 keys. */
+    /** "AES" for a symmetric master key (AES-256), the MAC's JCA name for an HMAC key ("HmacSHA256"). */
     @Override
     public final String getAlgorithm() {
-        return "AES";
+        return algorithm;
     }
 
-    /** Null: the material never leaves its store. */
-    @Override
-    public final String getFormat() {
-        return null;
-    }
-
-    /** Null: the material never leaves its store. */
-    @Override
-    public final byte[] getEncoded() {
-        return null;
-    }
-
-    @Override
-    public final void destroy() {
-        destroyed = true;
-    }
-
-    @Override
-    public final boolean isDestroyed() {
-        return destroyed;
-    }
-
-    private void writeObject(ObjectOutputStream out) throws NotSerializableException {
-        throw new NotSerializableException("a KMS key handle is bound to its key store and cannot be serialized");
-    }
-
-    @Override
-    public final int hashCode() {
-        return keyId.hashCode();
+    /** The JCA algorithm of a handle on a key of {@code spec}: its MAC's name for an HMAC key, else "AES". */
+    public static String algorithmOf(io.kmsjca.keys.KeySpec spec) {
+        return spec.family() == io.kmsjca.keys.KeySpec.Family.HMAC
+                ? io.kmsjca.keys.MacAlgorithm.forKey(spec, io.kmsjca.keys.KeyUsage.GENERATE_VERIFY_MAC).get(0).jcaName()
+                : "AES";
     }
 
     /** {@code KmsKeyHandle[alias/NAME ID]} and, after it, {@link #where()}. */
     @Override
     public final String toString() {
-        return "KmsKeyHandle[" + (alias == null ? "" : "alias/" + alias + " ") + keyId + where() + "]";
-    }
-
-    /** Where the key lives, for {@link #toString()}: empty, or " on URL". */
-    protected String where() {
-        return "";
+        return "KmsKeyHandle[" + name() + where() + "]";
     }
 }

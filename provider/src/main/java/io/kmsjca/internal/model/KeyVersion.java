@@ -2,6 +2,9 @@ package io.kmsjca.internal.model;
 
 import io.kmsjca.internal.engine.DerivedKey;
 import io.kmsjca.keys.KeyOrigin;
+import io.kmsjca.keys.KeySpec;
+import io.kmsjca.keys.KeyUsage;
+import io.kmsjca.keys.MacAlgorithm;
 import io.kmsjca.keys.RotationReason;
 import io.kmsjca.keys.VersionState;
 
@@ -45,6 +48,10 @@ public final class KeyVersion {
     private final VersionState state;
     private final Instant stateDate;
     private final SecretBytes material;
+    /** Whether {@link #material} is an HMAC key's (never derived from for KMSWrap). */
+    private final boolean hmac;
+    /** The key pair of an asymmetric key's version; null for AES material and for ended versions. */
+    private final KeyPairMaterial pair;
     private final AtomicLong wraps;
     private volatile long persistedWraps;
     private final AtomicReference<WrapSession> session = new AtomicReference<>();
@@ -52,15 +59,34 @@ public final class KeyVersion {
 
     /** An active version holding {@code material} (copied; the caller wipes its own). */
     public KeyVersion(int number, Instant created, KeyOrigin origin, RotationReason reason, byte[] material, long wraps) {
-        this(number, created, origin, reason, VersionState.ACTIVE, null, checkMaterial(material), wraps);
+        this(number, created, origin, reason, VersionState.ACTIVE, null, checkMaterial(material), false, null, wraps);
+    }
+
+    /**
+     * An active version of a {@code spec} key holding secret {@code material} (copied; the caller
+     * wipes its own): 32 bytes for SYMMETRIC_DEFAULT, for an HMAC spec a length
+     * {@link #checkHmacLength} allows. The material of an HMAC version never keys a KMSWrap.
+     */
+    public KeyVersion(int number, Instant created, KeyOrigin origin, RotationReason reason, KeySpec spec,
+                      byte[] material, long uses) {
+        this(number, created, origin, reason, VersionState.ACTIVE, null, secretMaterial(spec, material),
+                spec.family() == KeySpec.Family.HMAC, null, uses);
+    }
+
+    /** An active version of an asymmetric key, holding {@code pair} (its only version: such keys do not rotate). */
+    public KeyVersion(int number, Instant created, KeyOrigin origin, RotationReason reason, KeyPairMaterial pair,
+                      long uses) {
+        this(number, created, origin, reason, VersionState.ACTIVE, null, null, false, Objects.requireNonNull(pair, "pair"),
+                uses);
     }
 
     private KeyVersion(int number, Instant created, KeyOrigin origin, RotationReason reason, VersionState state,
-                       Instant stateDate, SecretBytes material, long wraps) {
+                       Instant stateDate, SecretBytes material, boolean hmac, KeyPairMaterial pair, long wraps) {
         if (number < 1) {
             throw new IllegalArgumentException("key version must be 1 or more, was " + number);
         }
-        if ((state == VersionState.ACTIVE) != (material != null) || (state == VersionState.ACTIVE) != (stateDate == null)) {
+        boolean holds = material != null || pair != null;
+        if ((state == VersionState.ACTIVE) != holds || (state == VersionState.ACTIVE) != (stateDate == null)) {
             throw new IllegalArgumentException("an active version has material and no state date; others neither");
         }
         this.number = number;
@@ -70,6 +96,8 @@ public final class KeyVersion {
         this.state = state;
         this.stateDate = stateDate;
         this.material = material;
+        this.hmac = hmac;
+        this.pair = pair;
         this.wraps = new AtomicLong(wraps);
         this.persistedWraps = wraps;
     }
@@ -77,14 +105,52 @@ public final class KeyVersion {
     /** A version read back without material (revoked or destroyed). */
     public static KeyVersion withoutMaterial(int number, Instant created, KeyOrigin origin, RotationReason reason,
                                       VersionState state, Instant stateDate, long wraps) {
-        return new KeyVersion(number, created, origin, reason, state, stateDate, null, wraps);
+        return new KeyVersion(number, created, origin, reason, state, stateDate, null, false, null, wraps);
     }
 
     private static SecretBytes checkMaterial(byte[] material) {
-        if (material == null || material.length != 32) {
+        if (material == null || material.length != AES_MATERIAL_BYTES) {
             throw new IllegalArgumentException("master key material must be 32 bytes (AES-256)");
         }
+        // the algorithm names how the material is used: HKDF-SHA-256 derives the wrap keys from it
         return new SecretBytes(material, "HmacSHA256");
+    }
+
+    private static SecretBytes secretMaterial(KeySpec spec, byte[] material) {
+        if (spec == KeySpec.SYMMETRIC_DEFAULT) {
+            return checkMaterial(material);
+        }
+        if (spec.family() != KeySpec.Family.HMAC) {
+            throw new IllegalArgumentException("a " + spec + " key's version holds a key pair, not secret material");
+        }
+        checkHmacLength(spec, material == null ? -1 : material.length);
+        return new SecretBytes(material, MacAlgorithm.forKey(spec, KeyUsage.GENERATE_VERIFY_MAC).get(0).jcaName());
+    }
+
+    /** Bytes of AES material (SYMMETRIC_DEFAULT). */
+    public static final int AES_MATERIAL_BYTES = 32;
+    /** The most bytes of HMAC material any spec takes (HMAC_384 and HMAC_512 imports, as AWS). */
+    public static final int MAX_HMAC_MATERIAL_BYTES = 128;
+
+    /** Bytes of material KMS generates for an HMAC spec: its key length (HMAC_256: 32). */
+    public static int generatedHmacBytes(KeySpec spec) {
+        return spec.bits() / 8;
+    }
+
+    /**
+     * The lengths of HMAC material AWS KMS accepts for {@code spec} (imported material): from the
+     * spec's key length up to 64 bytes for HMAC_224 and HMAC_256, up to 128 bytes for HMAC_384 and
+     * HMAC_512 (the hash's block size).
+     *
+     * @throws IllegalArgumentException naming the spec and the allowed range
+     */
+    public static void checkHmacLength(KeySpec spec, int length) {
+        int min = generatedHmacBytes(spec);
+        int max = spec.bits() <= 256 ? 64 : MAX_HMAC_MATERIAL_BYTES;
+        if (length < min || length > max) {
+            throw new IllegalArgumentException("the material of a " + spec + " key must be " + min + " to " + max
+                    + " bytes, not " + length);
+        }
     }
 
     public int number() {
@@ -134,14 +200,41 @@ public final class KeyVersion {
         return wraps.incrementAndGet();
     }
 
-    /** The material, for sealing into a record only; null unless active. The caller wipes it. */
+    /** The key pair of an asymmetric key's active version, else null. */
+    public KeyPairMaterial pair() {
+        return pair;
+    }
+
+    /** Whether this active version holds HMAC material (an HMAC key's version). */
+    public boolean isHmac() {
+        return hmac;
+    }
+
+    /** Bytes of secret material this version holds (AES or HMAC), 0 for a key pair or an ended version. */
+    public int materialLength() {
+        return material == null ? 0 : material.length();
+    }
+
+    /**
+     * The HMAC key of an HMAC key's active version, for a JDK {@code Mac} only: the provider's
+     * wipeable key object (never handed to callers).
+     */
+    public SecretBytes hmacKey() throws InvalidKeyException {
+        if (!hmac || material == null || material.isDestroyed()) {
+            throw new InvalidKeyException("key version " + number + " has no HMAC material ("
+                    + (pair != null ? "a key pair" : hmac ? state.name().toLowerCase() : "AES material") + ")");
+        }
+        return material;
+    }
+
+    /** The AES or HMAC material, for sealing into a record only; null unless an active secret version. The caller wipes it. */
     public byte[] materialCopy() {
         return material == null ? null : material.getEncoded();
     }
 
     /** Whether this object still holds live material in memory (tests of wiping). */
     public boolean holdsMaterial() {
-        return material != null && !material.isDestroyed();
+        return material != null && !material.isDestroyed() || pair != null && !pair.isWiped();
     }
 
     /**
@@ -150,7 +243,7 @@ public final class KeyVersion {
      * a failed write leaves a version the store still calls active usable here.
      */
     KeyVersion ended(VersionState next, Instant when) {
-        return new KeyVersion(number, created, origin, reason, next, when, null, wraps.get());
+        return new KeyVersion(number, created, origin, reason, next, when, null, false, null, wraps.get());
     }
 
     /** Tests only: sessions opened from now on end after {@code wraps} wraps (1 … {@link #MAX_WRAPS_PER_SESSION}). */
@@ -205,8 +298,9 @@ public final class KeyVersion {
     }
 
     private SecretBytes liveMaterial() throws InvalidKeyException {
-        if (material == null || material.isDestroyed()) {
-            throw new InvalidKeyException("key version " + number + " has no material (" + state.name().toLowerCase() + ")");
+        if (material == null || hmac || material.isDestroyed()) {
+            throw new InvalidKeyException("key version " + number + " has no AES material (" + (pair != null ? "a key pair"
+                    : hmac ? "HMAC material" : state.name().toLowerCase()) + ")");
         }
         return material;
     }
@@ -222,6 +316,9 @@ public final class KeyVersion {
     public void wipe() {
         if (material != null) {
             material.destroy();
+        }
+        if (pair != null) {
+            pair.wipe();
         }
         session.set(null);
         for (int i = 0; i < UNWRAP_CACHE_SLOTS; i++) {

@@ -9,9 +9,12 @@ import io.kmsjca.keys.KeySpec;
 import io.kmsjca.keys.KeyState;
 import io.kmsjca.keys.KeyUnavailableException;
 import io.kmsjca.keys.KeyUsage;
+import io.kmsjca.keys.MacAlgorithm;
 import io.kmsjca.keys.VersionState;
 
 import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,6 +60,9 @@ public final class MasterKey {
     private final int minDecryptionVersion;
     private final List<KeyVersion> versions;
     private final AccessRules access;
+    private final KeySpec keySpec;
+    private final KeyUsage keyUsage;
+    private final CertificateChain chain;
 
     public MasterKey(UUID id, long revision, String description, KeyState state, KeyManagerType manager, Instant created,
               Instant deletionDate, List<String> aliases, Map<String, String> tags, int rotationPeriodDays,
@@ -68,7 +74,24 @@ public final class MasterKey {
     public MasterKey(UUID id, long revision, String description, KeyState state, KeyManagerType manager, Instant created,
               Instant deletionDate, List<String> aliases, Map<String, String> tags, int rotationPeriodDays,
               int minDecryptionVersion, List<KeyVersion> versions, AccessRules access) {
+        this(id, revision, description, state, manager, created, deletionDate, aliases, tags, rotationPeriodDays,
+                minDecryptionVersion, versions, access, KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT,
+                CertificateChain.EMPTY);
+    }
+
+    /**
+     * A key of any spec. An asymmetric key has exactly one version (it does not rotate), no
+     * rotation period, its version's material a key pair of its spec; only it may have a
+     * certificate chain.
+     */
+    public MasterKey(UUID id, long revision, String description, KeyState state, KeyManagerType manager, Instant created,
+              Instant deletionDate, List<String> aliases, Map<String, String> tags, int rotationPeriodDays,
+              int minDecryptionVersion, List<KeyVersion> versions, AccessRules access, KeySpec keySpec,
+              KeyUsage keyUsage, CertificateChain chain) {
         this.id = Objects.requireNonNull(id);
+        this.keySpec = Objects.requireNonNull(keySpec);
+        this.keyUsage = Objects.requireNonNull(keyUsage);
+        this.chain = Objects.requireNonNull(chain);
         this.revision = revision;
         this.description = Objects.requireNonNull(description);
         this.state = Objects.requireNonNull(state);
@@ -100,6 +123,70 @@ public final class MasterKey {
             throw new IllegalArgumentException("minimum decryption version must be 1.." + this.versions.size()
                     + ", was " + minDecryptionVersion);
         }
+        if (!keySpec.allowedUsages().contains(keyUsage)) {
+            throw new IllegalArgumentException("a " + keySpec + " key cannot have usage " + keyUsage);
+        }
+        checkMaterialKinds();
+    }
+
+    private void checkMaterialKinds() {
+        boolean hmacKey = keySpec.family() == KeySpec.Family.HMAC;
+        if (!keySpec.isAsymmetric()) {
+            if (!chain.isEmpty()) {
+                throw new IllegalArgumentException("only an asymmetric key has a certificate chain");
+            }
+            for (KeyVersion v : versions) {
+                if (v.pair() != null) {
+                    throw new IllegalArgumentException("a symmetric key's versions hold AES material, not a key pair");
+                }
+                if (v.state() == VersionState.ACTIVE && v.isHmac() != hmacKey) {
+                    throw new IllegalArgumentException("the versions of a " + keySpec + " key must hold "
+                            + (hmacKey ? "HMAC" : "AES") + " material");
+                }
+            }
+            if (hmacKey) {
+                checkHmacVersion();
+            }
+            return;
+        }
+        if (versions.size() != 1 || rotationPeriodDays != 0) {
+            throw new IllegalArgumentException("an asymmetric key has exactly one version and no rotation period");
+        }
+        KeyVersion only = versions.get(0);
+        if (only.state() == VersionState.ACTIVE && (only.pair() == null || only.pair().spec() != keySpec)) {
+            throw new IllegalArgumentException("the version of a " + keySpec + " key must hold a " + keySpec + " key pair");
+        }
+    }
+
+    /** An HMAC key: one version for life, no rotation period, its material keyed for its spec's algorithm. */
+    private void checkHmacVersion() {
+        if (versions.size() != 1 || rotationPeriodDays != 0) {
+            throw new IllegalArgumentException("an HMAC key has exactly one version and no rotation period");
+        }
+        KeyVersion only = versions.get(0);
+        if (only.state() == VersionState.ACTIVE) {
+            String jca = MacAlgorithm.forKey(keySpec, keyUsage).get(0).jcaName();
+            try {
+                if (!jca.equals(only.hmacKey().getAlgorithm())) {
+                    throw new IllegalArgumentException("the version of a " + keySpec + " key must hold " + jca
+                            + " material");
+                }
+            } catch (InvalidKeyException wiped) {
+                // material wiped in memory (a closed store): nothing left to check
+            }
+        }
+    }
+
+    /** A new HMAC key whose one version holds generated or imported HMAC material of {@code spec}, at revision 0. */
+    public static MasterKey createHmac(UUID id, String description, KeyManagerType manager, Instant now,
+                                       List<String> aliases, Map<String, String> tags, KeySpec spec, KeyUsage usage,
+                                       KeyVersion only, AccessRules access) {
+        if (spec.family() != KeySpec.Family.HMAC || !spec.allowedUsages().contains(usage)) {
+            throw new TransitionArgumentInvalid("a " + spec + " key may be used for " + spec.allowedUsages()
+                    + ", not " + usage);
+        }
+        return new MasterKey(id, 0, description, KeyState.ENABLED, manager, now, null, aliases, tags, 0, 1,
+                List.of(only), access, spec, usage, CertificateChain.EMPTY);
     }
 
     /** A new key with one version, at revision 0: its first commit stores it as revision 1. */
@@ -114,6 +201,18 @@ public final class MasterKey {
         checkRotationPeriod(rotationPeriodDays);
         return new MasterKey(id, 0, description, KeyState.ENABLED, manager, now, null, aliases, tags,
                 rotationPeriodDays, 1, List.of(first), access);
+    }
+
+    /** A new asymmetric key whose one version holds a key pair of {@code spec}, at revision 0. */
+    public static MasterKey createPair(UUID id, String description, KeyManagerType manager, Instant now,
+                                       List<String> aliases, Map<String, String> tags, KeySpec spec, KeyUsage usage,
+                                       KeyVersion only, CertificateChain chain) {
+        if (!spec.allowedUsages().contains(usage)) {
+            throw new TransitionArgumentInvalid("a " + spec + " key may be used for " + spec.allowedUsages()
+                    + ", not " + usage);
+        }
+        return new MasterKey(id, 0, description, KeyState.ENABLED, manager, now, null, aliases, tags, 0, 1,
+                List.of(only), AccessRules.DEFAULT, spec, usage, chain);
     }
 
     /** A rotation period a request may set: 0 (off) or 90..2560 days. */
@@ -173,6 +272,79 @@ public final class MasterKey {
 
     public List<KeyVersion> versions() {
         return versions;
+    }
+
+    public KeySpec keySpec() {
+        return keySpec;
+    }
+
+    public KeyUsage keyUsage() {
+        return keyUsage;
+    }
+
+    public boolean isAsymmetric() {
+        return keySpec.isAsymmetric();
+    }
+
+    /** Whether this is an HMAC key (HMAC_224 .. HMAC_512, GENERATE_VERIFY_MAC). */
+    public boolean isHmac() {
+        return keySpec.family() == KeySpec.Family.HMAC;
+    }
+
+    /**
+     * Whether this key has one version for life (a key pair, an HMAC key): it does not rotate, as
+     * in AWS KMS, and has no rotation period or minimum decryption version.
+     */
+    public boolean isSingleVersion() {
+        return keySpec != KeySpec.SYMMETRIC_DEFAULT;
+    }
+
+    /** The certificate chain of an asymmetric key (leaf first), empty if none. */
+    public CertificateChain certificateChain() {
+        return chain;
+    }
+
+    /** The key pair of an asymmetric key, while it has one (not once destroyed). */
+    public Optional<KeyPairMaterial> keyPair() {
+        return Optional.ofNullable(versions.get(0).pair());
+    }
+
+    /**
+     * Refuses an operation of symmetric keys (KMSWrap, envelopes, data keys, re-encryption) on
+     * an asymmetric key: {@code what} says what was asked ("wrap keys").
+     */
+    public void requireSymmetric(String what) throws InvalidKeyException {
+        if (keySpec != KeySpec.SYMMETRIC_DEFAULT) { // key pairs and HMAC keys alike
+            throw new InvalidKeyException("key " + displayName() + " is a " + keySpec + " " + keyUsage + " key: it cannot "
+                    + what + "; that takes a " + KeySpec.SYMMETRIC_DEFAULT + " " + KeyUsage.ENCRYPT_DECRYPT + " key");
+        }
+    }
+
+    /**
+     * Refuses an operation of asymmetric keys on a key of another spec or usage: {@code usage}
+     * null takes any asymmetric key (GetPublicKey).
+     */
+    public void requireAsymmetric(KeyUsage usage, String what) throws InvalidKeyException {
+        if (!keySpec.isAsymmetric() || usage != null && keyUsage != usage) {
+            throw new InvalidKeyException("key " + displayName() + " is a " + keySpec + " " + keyUsage + " key: it cannot "
+                    + what + "; that takes an asymmetric " + (usage == null ? "" : usage + " ") + "key");
+        }
+    }
+
+    /**
+     * Refuses GenerateMac, VerifyMac or a JCA {@code Mac} on a key that is not an HMAC key of
+     * {@code algorithm} ({@code what}: "generate MACs").
+     */
+    public void requireHmac(MacAlgorithm algorithm, String what) throws InvalidKeyException {
+        if (keyUsage != KeyUsage.GENERATE_VERIFY_MAC) {
+            throw new InvalidKeyException("key " + displayName() + " is a " + keySpec + " " + keyUsage + " key: it cannot "
+                    + what + "; that takes an HMAC key of usage " + KeyUsage.GENERATE_VERIFY_MAC);
+        }
+        List<MacAlgorithm> own = MacAlgorithm.forKey(keySpec, keyUsage);
+        if (!own.contains(algorithm)) {
+            throw new InvalidKeyException("key " + displayName() + " is a " + keySpec + " key: its MAC algorithm is "
+                    + own.get(0) + ", not " + algorithm);
+        }
     }
 
     /** Its key policy and grants. */
@@ -238,8 +410,7 @@ public final class MasterKey {
 
     /** What callers may see: everything but the material. */
     public KeyMetadata metadata() {
-        return new KeyMetadata(id, aliases, description, state, origin(), manager, KeySpec.SYMMETRIC_DEFAULT,
-                KeyUsage.ENCRYPT_DECRYPT, created, deletionDate, current().number(), versions.size(),
+        return new KeyMetadata(id, aliases, description, state, origin(), manager, keySpec, keyUsage, created, deletionDate, current().number(), versions.size(),
                 rotationPeriodDays, nextRotationDate().orElse(null), minDecryptionVersion, tags);
     }
 
@@ -247,12 +418,46 @@ public final class MasterKey {
 
     public MasterKey atRevision(long next) {
         return new MasterKey(id, next, description, state, manager, created, deletionDate, aliases, tags,
-                rotationPeriodDays, minDecryptionVersion, versions, access);
+                rotationPeriodDays, minDecryptionVersion, versions, access, keySpec, keyUsage, chain);
     }
 
     private MasterKey with(KeyState s, Instant deletion, List<String> a, Map<String, String> t, int rotation,
                            int minVersion, List<KeyVersion> v) {
-        return new MasterKey(id, revision, description, s, manager, created, deletion, a, t, rotation, minVersion, v, access);
+        return new MasterKey(id, revision, description, s, manager, created, deletion, a, t, rotation, minVersion, v, access,
+                keySpec, keyUsage, s == KeyState.DESTROYED ? CertificateChain.EMPTY : chain);
+    }
+
+    /**
+     * A new certificate chain (empty: none): only an asymmetric key that is Enabled or Disabled
+     * takes one, and the chain's first certificate must carry its public key.
+     */
+    public MasterKey withCertificateChain(CertificateChain next) {
+        if (!keySpec.isAsymmetric()) {
+            throw new TransitionArgumentInvalid("key " + displayName() + " is a " + keySpec
+                    + " key: only an asymmetric key has a certificate chain");
+        }
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "given a certificate chain", "");
+        if (!next.isEmpty()) {
+            X509Certificate leaf = next.certificates().get(0);
+            byte[] own = keyPair().map(p -> p.publicKeyDer()).orElse(null);
+            byte[] carried = leaf.getPublicKey().getEncoded();
+            if (own == null || carried == null || !MessageDigest.isEqual(own, carried)) {
+                throw new TransitionArgumentInvalid("the first certificate of the chain ("
+                        + leaf.getSubjectX500Principal().getName() + ") does not carry the public key of key "
+                        + displayName());
+            }
+        }
+        return new MasterKey(id, revision, description, state, manager, created, deletionDate, aliases, tags,
+                rotationPeriodDays, minDecryptionVersion, versions, access, keySpec, keyUsage, next);
+    }
+
+    /** Asymmetric and HMAC keys have one version for life, as in AWS KMS: {@code what} is refused. */
+    private void refuseIfSingleVersion(String what) {
+        if (isSingleVersion()) {
+            throw new TransitionRefused("key " + displayName() + " is a " + keySpec + " key: it cannot " + what
+                    + "; " + (isHmac() ? "HMAC" : "asymmetric") + " keys have one version for life (they do not rotate,"
+                    + " as in AWS KMS)");
+        }
     }
 
     /**
@@ -262,7 +467,7 @@ public final class MasterKey {
     public MasterKey withAccess(AccessRules next, String what) {
         refuseUnless(state != KeyState.DESTROYED, what, "its material is gone");
         return new MasterKey(id, revision, description, state, manager, created, deletionDate, aliases, tags,
-                rotationPeriodDays, minDecryptionVersion, versions, next);
+                rotationPeriodDays, minDecryptionVersion, versions, next, keySpec, keyUsage, chain);
     }
 
     public MasterKey enabled() {
@@ -304,12 +509,14 @@ public final class MasterKey {
 
     /** A new current version. Rotation needs an enabled key, as in KMS. */
     public MasterKey rotated(KeyVersion next) {
+        refuseIfSingleVersion("be rotated");
         refuseUnless(state == KeyState.ENABLED, "rotated", "enable it first");
         return withVersion(next);
     }
 
     /** A version appended whatever the state (imported material). */
     public MasterKey withVersion(KeyVersion next) {
+        refuseIfSingleVersion("take new material");
         refuseUnless(state != KeyState.DESTROYED, "given new material", "it was destroyed");
         if (versions.size() >= MasterKeyCodec.MAX_VERSIONS) {
             throw new TransitionRefused("key " + displayName() + " has " + versions.size() + " versions, the most a key"
@@ -322,6 +529,7 @@ public final class MasterKey {
 
     public MasterKey withRotationPeriod(int days) {
         requireCustomerManaged("given another rotation period");
+        refuseIfSingleVersion("have a rotation period");
         checkRotationPeriod(days);
         refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "given a rotation period", "");
         return with(state, deletionDate, aliases, tags, days, minDecryptionVersion, versions);
@@ -329,6 +537,7 @@ public final class MasterKey {
 
     public MasterKey withMinDecryptionVersion(int min) {
         requireCustomerManaged("given a minimum decryption version");
+        refuseIfSingleVersion("have a minimum decryption version");
         if (min < 1 || min > current().number()) {
             throw new TransitionArgumentInvalid("minimum decryption version of " + displayName() + " must be 1 to "
                     + current().number() + ", not " + min);
@@ -339,6 +548,7 @@ public final class MasterKey {
     /** Revokes a version that is not current (rotate first): its material is wiped once this is committed. */
     public MasterKey versionRevoked(int number, Instant now) {
         requireCustomerManaged("revoked");
+        refuseIfSingleVersion("have a version revoked");
         if (number < 1 || number > versions.size()) {
             throw new TransitionArgumentInvalid("key " + displayName() + " has no version " + number);
         }

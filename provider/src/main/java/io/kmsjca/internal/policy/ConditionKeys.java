@@ -20,6 +20,13 @@ public final class ConditionKeys {
     public static final String KEY_USAGE = "kms:KeyUsage";
     public static final String KEY_ORIGIN = "kms:KeyOrigin";
     public static final String ENCRYPTION_ALGORITHM = "kms:EncryptionAlgorithm";
+    /** Sign and Verify: the signing algorithm ({@code ECDSA_SHA_256}, ...) and the message type ({@code RAW}, ...). */
+    public static final String SIGNING_ALGORITHM = "kms:SigningAlgorithm";
+    public static final String MESSAGE_TYPE = "kms:MessageType";
+    /** GenerateMac and VerifyMac: the MAC algorithm ({@code HMAC_SHA_256}, ...). */
+    public static final String MAC_ALGORITHM = "kms:MacAlgorithm";
+    /** DeriveSharedSecret: {@code ECDH}. */
+    public static final String KEY_AGREEMENT_ALGORITHM = "kms:KeyAgreementAlgorithm";
     /** Boolean: CreateKey and PutKeyPolicy. */
     public static final String BYPASS_POLICY_LOCKOUT_SAFETY_CHECK = "kms:BypassPolicyLockoutSafetyCheck";
     /** Boolean: always {@code "false"} here (no AWS service creates grants). */
@@ -29,7 +36,8 @@ public final class ConditionKeys {
     static final List<String> MULTI_VALUED_STRINGS = List.of(GRANT_OPERATIONS);
     /** Single-valued string keys from {@link AccessRequest#otherKeys()}. */
     static final List<String> STRINGS = List.of(GRANTEE_PRINCIPAL, RETIRING_PRINCIPAL, GRANT_CONSTRAINT_TYPE,
-            KEY_SPEC, KEY_USAGE, KEY_ORIGIN, ENCRYPTION_ALGORITHM);
+            KEY_SPEC, KEY_USAGE, KEY_ORIGIN, ENCRYPTION_ALGORITHM, SIGNING_ALGORITHM, MESSAGE_TYPE, KEY_AGREEMENT_ALGORITHM,
+            MAC_ALGORITHM);
     /** Boolean keys from {@link AccessRequest#otherKeys()}. */
     static final List<String> BOOLEANS = List.of(BYPASS_POLICY_LOCKOUT_SAFETY_CHECK, GRANT_IS_FOR_AWS_RESOURCE);
 

@@ -48,7 +48,8 @@ final class KmsHttpClient {
     /** Requests that change nothing on the server, so sending one twice is harmless. */
     static final Set<String> SAFE = Set.of("Encrypt", "Decrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
             "ReEncrypt", "DescribeKey", "ListKeys", "ListAliases", "ListKeyRotations", "GetKeyRotationStatus",
-            "GetKeyPolicy", "ListKeyPolicies", "ListResourceTags", "ListGrants", "ListRetirableGrants");
+            "GetKeyPolicy", "ListKeyPolicies", "ListResourceTags", "ListGrants", "ListRetirableGrants",
+            "Sign", "Verify", "GetPublicKey", "DeriveSharedSecret", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext");
 
     private final RemoteSettings settings;
     private final HttpClient http;

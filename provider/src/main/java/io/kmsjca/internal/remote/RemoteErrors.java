@@ -93,6 +93,33 @@ final class RemoteErrors {
         return e;
     }
 
+    /**
+     * For a cryptographic use of the asymmetric key {@code key} (Sign, Verify, RSA Encrypt/Decrypt,
+     * DeriveSharedSecret, GenerateDataKeyPair): as {@link #keyUse}, and a key of the wrong usage or an
+     * algorithm the key does not take ({@code InvalidKeyUsageException}) an {@link InvalidKeyException}
+     * with the server's words.
+     */
+    static InvalidKeyException keyUse(RemoteFailure f, String action, String key) {
+        if (f.type() == null) {
+            return new KeyUnavailableException("key " + key + " cannot be used now: " + f.getMessage(), f);
+        }
+        if (f.is("NotFoundException")) {
+            return new InvalidKeyException("key " + key + " does not exist on kms-jca server " + f.url(), f);
+        }
+        if (STATE.contains(f.type())) {
+            return new KeyUnavailableException(f.serverMessage() + " (" + f.type() + ", kms-jca server " + f.url() + ")", f);
+        }
+        if (f.is("AccessDeniedException")) {
+            InvalidKeyException e = new KeyUseDeniedException(denial(action, key, f));
+            e.initCause(f);
+            return e;
+        }
+        if (CREDENTIAL.contains(f.type())) {
+            return new InvalidKeyException(credentialRefused(f), f);
+        }
+        return new InvalidKeyException(f.serverMessage() + " (" + f.type() + ", kms-jca server " + f.url() + ")", f);
+    }
+
     /** For a Decrypt: a blob or context that does not authenticate is an {@link AEADBadTagException}. */
     static GeneralSecurityException opening(RemoteFailure f, KmsKeyHandle handle) {
         if (f.is("InvalidCiphertextException")) {

@@ -20,6 +20,12 @@ public final class RemoteKeyHandle extends KeyHandleBase implements MasterKeyOpe
         this.operations = Objects.requireNonNull(operations);
     }
 
+    /** A handle on a key of {@code spec}: an HMAC key's names its MAC ("HmacSHA256"), any other "AES". */
+    RemoteKeyHandle(RemoteKeyOperations operations, UUID keyId, String alias, io.kmsjca.keys.KeySpec spec) {
+        super(keyId, alias, algorithmOf(spec));
+        this.operations = Objects.requireNonNull(operations);
+    }
+
     @Override
     public MasterKeyOperations operations() {
         return operations;

@@ -19,13 +19,34 @@ import java.util.UUID;
  * none); nothing is audited here: the server audits each request, as its principal.
  * Thread-safe: one per server connection, shared by its handles.
  */
-final class RemoteKeyOperations implements MasterKeyOperations {
+final class RemoteKeyOperations implements MasterKeyOperations, io.kmsjca.internal.engine.RemoteMacOperations {
 
     private final KmsHttpClient client;
+    private final RemoteMacs macs;
     private volatile boolean closed;
 
     RemoteKeyOperations(KmsHttpClient client) {
         this.client = client;
+        this.macs = new RemoteMacs(client);
+    }
+
+    /** KMS GenerateMac for the JCA {@code Mac} of a remote HMAC key's handle. */
+    @Override
+    public byte[] generateMac(KmsKeyHandle key, byte[] message, io.kmsjca.keys.MacAlgorithm algorithm)
+            throws java.security.GeneralSecurityException {
+        checkUsable(key, EncryptionContext.EMPTY, io.kmsjca.spi.audit.AuditOperation.GENERATE_MAC);
+        return macs.generateMac(key.keyId().toString(), message, algorithm);
+    }
+
+    /** DescribeKey: the MAC algorithm of a remote HMAC key, for {@code Mac.init} (none for another key). */
+    @Override
+    public java.util.List<io.kmsjca.keys.MacAlgorithm> macAlgorithms(KmsKeyHandle key) throws InvalidKeyException {
+        checkUsable(key, EncryptionContext.EMPTY, io.kmsjca.spi.audit.AuditOperation.GENERATE_MAC);
+        try {
+            return macs.macAlgorithms(key.keyId().toString());
+        } catch (java.security.KeyStoreException e) {
+            throw (InvalidKeyException) new InvalidKeyException(e.getMessage()).initCause(e);
+        }
     }
 
     String url() {

@@ -7,6 +7,12 @@ import io.kmsjca.keys.AccessKeyInfo;
 import io.kmsjca.keys.AccessKeySigner;
 import io.kmsjca.keys.CreateKeyRequest;
 import io.kmsjca.keys.CreatedAccessKey;
+import io.kmsjca.keys.DataKeyPair;
+import io.kmsjca.keys.EncryptionAlgorithm;
+import io.kmsjca.keys.KeyAgreementAlgorithm;
+import io.kmsjca.keys.KmsPrivateKeyHandle;
+import io.kmsjca.keys.MessageType;
+import io.kmsjca.keys.SigningAlgorithm;
 import io.kmsjca.keys.CreatedCredential;
 import io.kmsjca.keys.CredentialInfo;
 import io.kmsjca.keys.CredentialRequest;
@@ -47,12 +53,16 @@ import java.util.UUID;
 /**
  * A kms-jca server's key store as a {@link KeyService}: the management calls the AWS KMS API has
  * (DescribeKey, ListKeys, ListAliases, CreateKey, aliases, EnableKey/DisableKey, deletion, rotation,
- * tags, key policies, grants, ReEncrypt), each one signed request made as the configured access key's
+ * tags, key policies, grants, ReEncrypt; and for asymmetric keys, through {@link RemoteAsymmetricKeys},
+ * CreateKey of a key pair, GetPublicKey, Sign, Verify, RSA Encrypt/Decrypt, DeriveSharedSecret and
+ * GenerateDataKeyPair), each one signed request made as the configured access key's
  * principal, decided and audited by the server. What the API has no operation for (importing
  * material, credentials, access keys, the audit log, maintenance, the store policy, ...) throws a
  * {@link KeyStoreException} (or {@link UnsupportedOperationException} where none is declared)
- * saying it is not available remotely. Its handles ({@link RemoteKeyHandle}) key KMSWrap,
- * KMSDataKey and KMSEnvelope; no master key material ever enters this JVM.
+ * saying it is not available remotely; certificate chains too (the API keeps none: an empty chain, and
+ * a refusal to set one). Its handles ({@link RemoteKeyHandle}) key KMSWrap, KMSDataKey and
+ * KMSEnvelope, and its private-key handles ({@link RemotePrivateKeyHandle}) Signature, RSA-OAEP and
+ * ECDH; no master or private key material ever enters this JVM.
  *
  * <p>A method that declares no checked exception (findKey, hasAlias, aliases) throws a
  * {@link ProviderException} naming the server when it gets no answer.
@@ -66,11 +76,15 @@ public final class RemoteKeyService implements KeyService {
     private final RemoteSettings settings;
     private final KmsHttpClient client;
     private final RemoteKeyOperations operations;
+    private final RemoteAsymmetricKeys asymmetric;
+    private final RemoteMacs macs;
 
     private RemoteKeyService(RemoteSettings settings) {
         this.settings = settings;
         this.client = new KmsHttpClient(settings);
         this.operations = new RemoteKeyOperations(client);
+        this.asymmetric = new RemoteAsymmetricKeys(client);
+        this.macs = new RemoteMacs(client);
     }
 
     /** A client of the server {@code settings} name; it owns the settings and wipes their secret on close. Sends nothing yet. */
@@ -114,8 +128,20 @@ public final class RemoteKeyService implements KeyService {
      */
     @Override
     public KmsKeyHandle createKey(CreateKeyRequest request) throws KeyStoreException {
+        if (request.keySpec().isAsymmetric()) {
+            throw new io.kmsjca.keys.InvalidKeyRequestException("createKey makes symmetric keys; a " + request.keySpec()
+                    + " key is made by createKeyPair");
+        }
+        if (!request.keySpec().allowedUsages().contains(request.keyUsage())) {
+            throw new io.kmsjca.keys.InvalidKeyRequestException("key usage " + request.keyUsage() + " is not allowed for "
+                    + request.keySpec() + ": one of " + request.keySpec().allowedUsages());
+        }
+        if (request.keySpec() != KeySpec.SYMMETRIC_DEFAULT && request.rotationPeriodDays() > 0) {
+            throw new io.kmsjca.keys.InvalidKeyRequestException("a " + request.keySpec()
+                    + " key cannot have a rotation period: HMAC keys do not rotate, as in AWS KMS");
+        }
         JsonBody body = new JsonBody().string("Description", request.description())
-                .string("KeySpec", "SYMMETRIC_DEFAULT").string("KeyUsage", "ENCRYPT_DECRYPT");
+                .string("KeySpec", request.keySpec().name()).string("KeyUsage", request.keyUsage().name());
         if (!request.tags().isEmpty()) {
             body.tags("Tags", request.tags());
         }
@@ -126,7 +152,8 @@ public final class RemoteKeyService implements KeyService {
         if (request.rotationPeriodDays() > 0) {
             enableKeyRotation(id.toString(), request.rotationPeriodDays());
         }
-        return new RemoteKeyHandle(operations, id, request.alias() == null ? null : bareAlias(request.alias()));
+        return new RemoteKeyHandle(operations, id, request.alias() == null ? null : bareAlias(request.alias()),
+                request.keySpec());
     }
 
     @Override
@@ -137,7 +164,14 @@ public final class RemoteKeyService implements KeyService {
         try {
             Fields m = client("DescribeKey", new JsonBody().string("KeyId", keyRef(aliasOrKeyId))).object("KeyMetadata");
             String alias = isKeyId(aliasOrKeyId) ? null : bareAlias(aliasOrKeyId);
-            return Optional.of(new RemoteKeyHandle(operations, answeredFor(aliasOrKeyId, m.keyId("KeyId"), "DescribeKey"), alias));
+            KeySpec spec = KeySpec.SYMMETRIC_DEFAULT;
+            for (KeySpec s : KeySpec.values()) {
+                if (s.name().equals(m.optionalString("KeySpec"))) {
+                    spec = s;
+                }
+            }
+            return Optional.of(new RemoteKeyHandle(operations, answeredFor(aliasOrKeyId, m.keyId("KeyId"), "DescribeKey"), alias,
+                    spec));
         } catch (RemoteFailure f) {
             if (f.is("NotFoundException")) {
                 return Optional.empty();
@@ -634,6 +668,7 @@ public final class RemoteKeyService implements KeyService {
     @Override
     public void close() {
         operations.close();
+        asymmetric.close();
         client.close();
         settings.wipe();
     }
@@ -721,11 +756,26 @@ public final class RemoteKeyService implements KeyService {
             return new KeyMetadata(id, aliases, m.optionalString("Description"), keyState(state),
                     "EXTERNAL".equals(m.optionalString("Origin")) ? KeyOrigin.IMPORTED : KeyOrigin.GENERATED,
                     "AWS".equals(m.optionalString("KeyManager")) ? KeyManagerType.PROVIDER : KeyManagerType.CUSTOMER,
-                    KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, m.date("CreationDate"), m.date("DeletionDate"),
+                    named(KeySpec.class, m.optionalString("KeySpec"), KeySpec.SYMMETRIC_DEFAULT),
+                    named(KeyUsage.class, m.optionalString("KeyUsage"), KeyUsage.ENCRYPT_DECRYPT),
+                    m.date("CreationDate"), m.date("DeletionDate"),
                     0, 0, 0, null, 0, Map.of());
         } catch (RemoteFailure f) {
             throw RemoteErrors.management(f, "kms:DescribeKey", id.toString());
         }
+    }
+
+    /** AWS's name of a spec or usage (absent: {@code absent}); one kms-jca does not have is a protocol failure. */
+    private static <E extends Enum<E>> E named(Class<E> type, String name, E absent) throws RemoteFailure {
+        if (name == null) {
+            return absent;
+        }
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equals(name)) {
+                return e;
+            }
+        }
+        throw RemoteFailure.protocol("(kms-jca server)", "DescribeKey", "a " + type.getSimpleName() + " it does not know, " + name);
     }
 
     /** AWS's key states: those kms-jca has, and AWS's others as the nearest (a key that cannot be used). */
@@ -788,72 +838,126 @@ public final class RemoteKeyService implements KeyService {
         return "RemoteKeyService[" + settings.url() + "]";
     }
 
-    // ---------------------------------------------------------------- asymmetric keys (#19: TODO)
+    // ---------------------------------------------------------------- asymmetric keys (RemoteAsymmetricKeys)
 
+    /**
+     * KMS CreateKey of a key pair, then CreateAlias as the request asks (two requests, not one
+     * transaction), then GetPublicKey for the handle's public half.
+     */
     @Override
-    public io.kmsjca.keys.KmsPrivateKeyHandle createKeyPair(CreateKeyRequest request) throws KeyStoreException {
-        throw new UnsupportedOperationException("TODO #19");
+    public KmsPrivateKeyHandle createKeyPair(CreateKeyRequest request) throws KeyStoreException {
+        UUID id = asymmetric.createKey(request);
+        if (request.alias() != null) {
+            createAlias(request.alias(), id.toString());
+        }
+        return asymmetric.handle(id.toString(), request.alias() == null ? null : bareAlias(request.alias()));
     }
 
+    /** Not over the AWS API: its ImportKeyMaterial for key pairs needs a wrapping exchange kms-jca does not serve. */
     @Override
-    public io.kmsjca.keys.KmsPrivateKeyHandle importKeyPair(String alias, io.kmsjca.keys.KeyUsage usage,
-            java.security.PrivateKey privateKey, List<java.security.cert.X509Certificate> chain) throws KeyStoreException {
-        throw new UnsupportedOperationException("TODO #19");
+    public KmsPrivateKeyHandle importKeyPair(String alias, KeyUsage usage, java.security.PrivateKey privateKey,
+                                             List<java.security.cert.X509Certificate> chain) throws KeyStoreException {
+        throw notAvailable("importing a key pair");
     }
 
+    /** DescribeKey, then GetPublicKey for an asymmetric key: a handle carrying its public key; empty for a symmetric key. */
     @Override
-    public Optional<io.kmsjca.keys.KmsPrivateKeyHandle> findPrivateKey(String aliasOrKeyId) {
-        throw new UnsupportedOperationException("TODO #19");
+    public Optional<KmsPrivateKeyHandle> findPrivateKey(String aliasOrKeyId) {
+        if (aliasOrKeyId == null || aliasOrKeyId.isBlank()) {
+            return Optional.empty();
+        }
+        String alias = isKeyId(aliasOrKeyId.strip()) || aliasOrKeyId.strip().startsWith("arn:") ? null : bareAlias(aliasOrKeyId);
+        return asymmetric.find(keyRef(aliasOrKeyId), alias).map(KmsPrivateKeyHandle.class::cast);
     }
 
     @Override
     public java.security.PublicKey getPublicKey(String key) throws KeyStoreException {
-        throw new UnsupportedOperationException("TODO #19");
+        return asymmetric.getPublicKey(keyRef(key));
     }
 
     @Override
-    public byte[] sign(String key, byte[] message, io.kmsjca.keys.MessageType messageType,
-                       io.kmsjca.keys.SigningAlgorithm algorithm) throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #19");
-    }
-
-    @Override
-    public boolean verify(String key, byte[] message, io.kmsjca.keys.MessageType messageType, byte[] signature,
-                          io.kmsjca.keys.SigningAlgorithm algorithm) throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #19");
-    }
-
-    @Override
-    public byte[] encrypt(String key, byte[] plaintext, io.kmsjca.keys.EncryptionAlgorithm algorithm)
+    public byte[] sign(String key, byte[] message, MessageType messageType, SigningAlgorithm algorithm)
             throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #19");
+        return asymmetric.sign(keyRef(key), message, messageType, algorithm);
     }
 
     @Override
-    public byte[] decrypt(String key, byte[] ciphertext, io.kmsjca.keys.EncryptionAlgorithm algorithm)
+    public boolean verify(String key, byte[] message, MessageType messageType, byte[] signature, SigningAlgorithm algorithm)
             throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #19");
+        return asymmetric.verify(keyRef(key), message, messageType, signature, algorithm);
     }
 
     @Override
-    public byte[] deriveSharedSecret(String key, io.kmsjca.keys.KeyAgreementAlgorithm algorithm, byte[] peerPublicKey)
+    public byte[] encrypt(String key, byte[] plaintext, EncryptionAlgorithm algorithm) throws GeneralSecurityException {
+        return asymmetric.encrypt(keyRef(key), plaintext, algorithm);
+    }
+
+    @Override
+    public byte[] decrypt(String key, byte[] ciphertext, EncryptionAlgorithm algorithm) throws GeneralSecurityException {
+        return asymmetric.decrypt(keyRef(key), ciphertext, algorithm);
+    }
+
+    @Override
+    public byte[] deriveSharedSecret(String key, KeyAgreementAlgorithm algorithm, byte[] peerPublicKey)
             throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #19");
+        return asymmetric.deriveSharedSecret(keyRef(key), algorithm, peerPublicKey);
     }
 
     @Override
-    public io.kmsjca.keys.DataKeyPair generateDataKeyPair(String key, io.kmsjca.keys.KeySpec pairSpec,
-            Map<String, String> context, boolean withPlaintext) throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #19");
+    public DataKeyPair generateDataKeyPair(String key, KeySpec pairSpec, Map<String, String> context, boolean withPlaintext)
+            throws GeneralSecurityException {
+        return asymmetric.generateDataKeyPair(keyRef(key), pairSpec, context, withPlaintext);
     }
 
+    /** Empty: the AWS KMS API keeps no certificates (docs/server.md). */
     @Override
-    public List<java.security.cert.X509Certificate> certificateChain(String key) throws KeyStoreException {
-        throw new UnsupportedOperationException("TODO #19");
+    public List<java.security.cert.X509Certificate> certificateChain(String key) {
+        return List.of();
     }
 
+    /** Refused: the AWS KMS API has no place for a certificate chain; keep it beside the key (a PKCS#12 or PEM file). */
     @Override
     public void setCertificateChain(String key, List<java.security.cert.X509Certificate> chain) throws KeyStoreException {
-        throw new UnsupportedOperationException("TODO #19");
+        throw new KeyStoreException("a certificate chain cannot be stored with a key of kms-jca server " + settings.url()
+                + ": the AWS KMS API keeps no certificates; keep the chain beside the key (a PKCS#12 or PEM file), "
+                + "or use the embedded store");
+    }
+
+    // ---------------------------------------------------------------- HMAC, import, random (#20: TODO)
+
+    // ---------------------------------------------------------------- HMAC keys, random bytes (RemoteMacs)
+
+    @Override
+    public byte[] generateMac(String key, byte[] message, io.kmsjca.keys.MacAlgorithm algorithm)
+            throws GeneralSecurityException {
+        return macs.generateMac(keyRef(key), message, algorithm);
+    }
+
+    @Override
+    public boolean verifyMac(String key, byte[] message, byte[] mac, io.kmsjca.keys.MacAlgorithm algorithm)
+            throws GeneralSecurityException {
+        return macs.verifyMac(keyRef(key), message, mac, algorithm);
+    }
+
+    @Override
+    public byte[] generateRandom(int numberOfBytes) throws GeneralSecurityException {
+        return macs.generateRandom(numberOfBytes);
+    }
+
+    @Override
+    public io.kmsjca.keys.ImportParameters getParametersForImport(String key, io.kmsjca.keys.WrappingAlgorithm algorithm,
+            io.kmsjca.keys.KeySpec wrappingKeySpec) throws GeneralSecurityException {
+        throw new UnsupportedOperationException("TODO #20");
+    }
+
+    @Override
+    public void importKeyMaterial(String key, byte[] importToken, byte[] encryptedKeyMaterial,
+            io.kmsjca.keys.ExpirationModel expirationModel, java.time.Instant validTo) throws GeneralSecurityException {
+        throw new UnsupportedOperationException("TODO #20");
+    }
+
+    @Override
+    public void deleteImportedKeyMaterial(String key) throws KeyStoreException {
+        throw new UnsupportedOperationException("TODO #20");
     }
 }

@@ -1,5 +1,6 @@
 package io.kmsjca.internal.service;
 
+import io.kmsjca.internal.engine.PrivateKeyEngine;
 import io.kmsjca.internal.engine.WrapEngine;
 import io.kmsjca.internal.model.KeyNames;
 import io.kmsjca.internal.model.MasterKey;
@@ -9,7 +10,16 @@ import io.kmsjca.internal.format.KeySlots;
 import io.kmsjca.internal.store.CredentialSecret;
 import io.kmsjca.internal.store.SlotKeys;
 import io.kmsjca.keys.CreateKeyRequest;
+import io.kmsjca.keys.InvalidKeyRequestException;
 import io.kmsjca.keys.CreatedCredential;
+import io.kmsjca.keys.DataKeyPair;
+import io.kmsjca.keys.EncryptionAlgorithm;
+import io.kmsjca.keys.KeyAgreementAlgorithm;
+import io.kmsjca.keys.KeySpec;
+import io.kmsjca.keys.KeyUsage;
+import io.kmsjca.keys.KmsPrivateKeyHandle;
+import io.kmsjca.keys.MessageType;
+import io.kmsjca.keys.SigningAlgorithm;
 import io.kmsjca.keys.CredentialInfo;
 import io.kmsjca.keys.CredentialRequest;
 import io.kmsjca.keys.GrantRequest;
@@ -38,6 +48,9 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyStoreException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -63,6 +76,7 @@ public final class EmbeddedKeyService implements KeyService {
     private final AccessChanges accessChanges;
     private final CredentialChanges credentials;
     private final AccessKeys accessKeys;
+    private final KeyPairRequests keyPairs;
     private KeyRecordStore.Subscription changeFeed;
 
     /** Wires the parts; no I/O. {@link KeyServiceFactory} reads the store, then {@link #start}s the service. */
@@ -84,6 +98,7 @@ public final class EmbeddedKeyService implements KeyService {
         this.accessChanges = new AccessChanges(registry, changes, access, this);
         this.credentials = new CredentialChanges(registry, changes, access, audit, options);
         this.accessKeys = new AccessKeys(registry, changes, access, audit);
+        this.keyPairs = new KeyPairRequests(this, registry, changes, use, audit);
     }
 
     /** Follows the backend's change feed and schedules maintenance: the last step of opening. */
@@ -134,7 +149,7 @@ public final class EmbeddedKeyService implements KeyService {
     }
 
     private KmsKeyHandle handle(KeyCreation.Named named) {
-        return new ServiceKeyHandle(this, named.key().id(), named.alias());
+        return new ServiceKeyHandle(this, named.key().id(), named.alias(), named.key().keySpec());
     }
 
     @Override
@@ -164,7 +179,9 @@ public final class EmbeddedKeyService implements KeyService {
 
     @Override
     public Optional<KmsKeyHandle> findKey(String aliasOrKeyId) {
-        return registry.lookup(aliasOrKeyId).map(k -> new ServiceKeyHandle(this, k.id(), KeyNames.aliasIn(k, aliasOrKeyId)));
+        // any key: KMSWrap, envelopes and data keys refuse an asymmetric key's handle, naming its spec and usage
+        return registry.lookup(aliasOrKeyId).map(k -> new ServiceKeyHandle(this, k.id(), KeyNames.aliasIn(k, aliasOrKeyId),
+                k.keySpec()));
     }
 
     @Override
@@ -497,72 +514,182 @@ public final class EmbeddedKeyService implements KeyService {
         return registry.root();
     }
 
-    // ---------------------------------------------------------------- asymmetric keys (#19: TODO)
+    // ---------------------------------------------------------------- asymmetric keys
 
     @Override
-    public io.kmsjca.keys.KmsPrivateKeyHandle createKeyPair(CreateKeyRequest request) throws KeyStoreException {
-        throw new UnsupportedOperationException("TODO #19");
+    public KmsPrivateKeyHandle createKeyPair(CreateKeyRequest request) throws KeyStoreException {
+        return privateHandle(creation.createPair(java.util.Objects.requireNonNull(request, "request")));
     }
 
     @Override
-    public io.kmsjca.keys.KmsPrivateKeyHandle importKeyPair(String alias, io.kmsjca.keys.KeyUsage usage,
-            java.security.PrivateKey privateKey, List<java.security.cert.X509Certificate> chain) throws KeyStoreException {
-        throw new UnsupportedOperationException("TODO #19");
+    public KmsPrivateKeyHandle importKeyPair(String alias, KeyUsage usage, PrivateKey privateKey,
+                                             List<X509Certificate> chain) throws KeyStoreException {
+        return privateHandle(creation.importPair(alias, usage, privateKey, chain));
+    }
+
+    private KmsPrivateKeyHandle privateHandle(KeyCreation.Named named) {
+        MasterKey k = named.key();
+        return ServicePrivateKeyHandle.of(this, k.id(), named.alias(), k.keySpec(), k.keyUsage(),
+                k.keyPair().orElseThrow().publicKey());
     }
 
     @Override
-    public Optional<io.kmsjca.keys.KmsPrivateKeyHandle> findPrivateKey(String aliasOrKeyId) {
-        throw new UnsupportedOperationException("TODO #19");
+    public Optional<KmsPrivateKeyHandle> findPrivateKey(String aliasOrKeyId) {
+        return keyPairs.find(aliasOrKeyId);
     }
 
     @Override
-    public java.security.PublicKey getPublicKey(String key) throws KeyStoreException {
-        throw new UnsupportedOperationException("TODO #19");
+    public PublicKey getPublicKey(String key) throws KeyStoreException {
+        return keyPairs.publicKey(key);
     }
 
     @Override
-    public byte[] sign(String key, byte[] message, io.kmsjca.keys.MessageType messageType,
-                       io.kmsjca.keys.SigningAlgorithm algorithm) throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #19");
-    }
-
-    @Override
-    public boolean verify(String key, byte[] message, io.kmsjca.keys.MessageType messageType, byte[] signature,
-                          io.kmsjca.keys.SigningAlgorithm algorithm) throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #19");
-    }
-
-    @Override
-    public byte[] encrypt(String key, byte[] plaintext, io.kmsjca.keys.EncryptionAlgorithm algorithm)
+    public byte[] sign(String key, byte[] message, MessageType messageType, SigningAlgorithm algorithm)
             throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #19");
+        java.util.Objects.requireNonNull(message, "message");
+        return new PrivateKeyEngine().sign(keyPairs.target(key, AuditOperation.SIGN), message, 0, message.length,
+                messageType, algorithm);
     }
 
     @Override
-    public byte[] decrypt(String key, byte[] ciphertext, io.kmsjca.keys.EncryptionAlgorithm algorithm)
+    public boolean verify(String key, byte[] message, MessageType messageType, byte[] signature,
+                          SigningAlgorithm algorithm) throws GeneralSecurityException {
+        return new PrivateKeyEngine().verify(keyPairs.target(key, AuditOperation.VERIFY), message, messageType, signature,
+                algorithm);
+    }
+
+    @Override
+    public byte[] encrypt(String key, byte[] plaintext, EncryptionAlgorithm algorithm) throws GeneralSecurityException {
+        return new PrivateKeyEngine().encrypt(keyPairs.target(key, AuditOperation.ENCRYPT), plaintext, algorithm);
+    }
+
+    @Override
+    public byte[] decrypt(String key, byte[] ciphertext, EncryptionAlgorithm algorithm) throws GeneralSecurityException {
+        return new PrivateKeyEngine().decrypt(keyPairs.target(key, AuditOperation.DECRYPT), ciphertext, algorithm);
+    }
+
+    @Override
+    public byte[] deriveSharedSecret(String key, KeyAgreementAlgorithm algorithm, byte[] peerPublicKey)
             throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #19");
+        return new PrivateKeyEngine().deriveSharedSecret(keyPairs.target(key, AuditOperation.DERIVE_SHARED_SECRET),
+                algorithm, peerPublicKey);
     }
 
     @Override
-    public byte[] deriveSharedSecret(String key, io.kmsjca.keys.KeyAgreementAlgorithm algorithm, byte[] peerPublicKey)
+    public DataKeyPair generateDataKeyPair(String key, KeySpec pairSpec, Map<String, String> context,
+                                           boolean withPlaintext) throws GeneralSecurityException {
+        return keyPairs.generateDataKeyPair(key, pairSpec, context, withPlaintext);
+    }
+
+    @Override
+    public List<X509Certificate> certificateChain(String key) throws KeyStoreException {
+        return keyPairs.certificateChain(key);
+    }
+
+    @Override
+    public void setCertificateChain(String key, List<X509Certificate> chain) throws KeyStoreException {
+        keyPairs.setCertificateChain(key, chain);
+    }
+
+    /**
+     * The asymmetric key a private key handle names, if it is a live handle of this store, the key
+     * may be used for {@code op} now (state, usage) and the policies or grants let the caller
+     * perform it with the request's condition keys {@code requestKeys} (kms:SigningAlgorithm, ...).
+     * Lock-free; not audited (the engine audits).
+     */
+    public MasterKey usablePair(KmsPrivateKeyHandle handle, AuditOperation op, Map<String, List<String>> requestKeys)
+            throws InvalidKeyException {
+        return use.usablePair(handle, this, op, requestKeys);
+    }
+
+    /** {@link #usablePair(KmsPrivateKeyHandle, AuditOperation, Map)} of key {@code id}, named {@code alias} by the request. */
+    public MasterKey usablePair(java.util.UUID id, String alias, AuditOperation op, Map<String, List<String>> requestKeys)
+            throws InvalidKeyException {
+        return use.usablePair(id, alias, op, requestKeys);
+    }
+
+    // ---------------------------------------------------------------- HMAC keys and random bytes
+
+    @Override
+    public byte[] generateMac(String key, byte[] message, io.kmsjca.keys.MacAlgorithm algorithm)
             throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #19");
+        return new io.kmsjca.internal.engine.MacEngine().generateMac(macTarget(key, AuditOperation.GENERATE_MAC), message,
+                algorithm);
     }
 
     @Override
-    public io.kmsjca.keys.DataKeyPair generateDataKeyPair(String key, io.kmsjca.keys.KeySpec pairSpec,
-            Map<String, String> context, boolean withPlaintext) throws GeneralSecurityException {
-        throw new UnsupportedOperationException("TODO #19");
+    public boolean verifyMac(String key, byte[] message, byte[] mac, io.kmsjca.keys.MacAlgorithm algorithm)
+            throws GeneralSecurityException {
+        return new io.kmsjca.internal.engine.MacEngine().verifyMac(macTarget(key, AuditOperation.VERIFY_MAC), message, mac,
+                algorithm);
+    }
+
+    /** The key a GenerateMac or VerifyMac request names; an unknown one refused (InvalidKeyException), audited. */
+    private io.kmsjca.internal.engine.MacEngine.Target macTarget(String key, AuditOperation op) throws InvalidKeyException {
+        Optional<MasterKey> found = key == null ? Optional.empty() : registry.lookup(key);
+        if (found.isEmpty()) {
+            InvalidKeyException e = new InvalidKeyException("no key with alias or id '" + key + "'");
+            audit.record(op, null, 0, null, e, EncryptionContext.EMPTY);
+            throw e;
+        }
+        return io.kmsjca.internal.engine.MacEngine.Target.named(this, found.get().id(),
+                KeyNames.aliasIn(found.get(), key));
+    }
+
+    /**
+     * The HMAC key {@code id}, if it may be used now for {@code op} with {@code algorithm} and the
+     * caller may perform it with {@code requestKeys} (null: not decided here). Lock-free; not
+     * audited (the engine audits).
+     */
+    public MasterKey usableHmac(java.util.UUID id, String alias, AuditOperation op, io.kmsjca.keys.MacAlgorithm algorithm,
+                                Map<String, List<String>> requestKeys) throws InvalidKeyException {
+        return use.usableHmac(id, alias, op, algorithm, requestKeys);
+    }
+
+    /**
+     * Tests only, until ImportKeyMaterial with a wrapping key lands: a new HMAC key of {@code spec}
+     * holding {@code material} (copied; the caller wipes its own), origin EXTERNAL.
+     */
+    KmsKeyHandle importHmacKeyForTests(String alias, KeySpec spec, byte[] material) throws KeyStoreException {
+        return handle(creation.importHmac(alias, spec, material));
+    }
+
+    /** The most bytes one GenerateRandom request returns, as AWS KMS. */
+    public static final int MAX_RANDOM_BYTES = 1024;
+
+    /**
+     * KMS GenerateRandom: bytes from the provider's generator. AWS authorizes it by IAM policy
+     * alone (no key): here the store policy, as kms:GenerateRandom. Audited GENERATE_RANDOM, with
+     * no key.
+     */
+    @Override
+    public byte[] generateRandom(int numberOfBytes) throws GeneralSecurityException {
+        AuditOperation op = AuditOperation.GENERATE_RANDOM;
+        if (numberOfBytes < 1 || numberOfBytes > MAX_RANDOM_BYTES) {
+            throw changes.audited(op, null, null, new InvalidKeyRequestException("the number of random bytes must be 1 to "
+                    + MAX_RANDOM_BYTES + ", not " + numberOfBytes));
+        }
+        changes.authorize(op, KeyAccess.action(op), null, null, Map.of());
+        byte[] bytes = new byte[numberOfBytes];
+        io.kmsjca.internal.crypto.KmsRandom.nextBytes(bytes);
+        audit.record(op, null, 0, null, null, EncryptionContext.EMPTY);
+        return bytes;
     }
 
     @Override
-    public List<java.security.cert.X509Certificate> certificateChain(String key) throws KeyStoreException {
-        throw new UnsupportedOperationException("TODO #19");
+    public io.kmsjca.keys.ImportParameters getParametersForImport(String key, io.kmsjca.keys.WrappingAlgorithm algorithm,
+            io.kmsjca.keys.KeySpec wrappingKeySpec) throws GeneralSecurityException {
+        throw new UnsupportedOperationException("TODO #20");
     }
 
     @Override
-    public void setCertificateChain(String key, List<java.security.cert.X509Certificate> chain) throws KeyStoreException {
-        throw new UnsupportedOperationException("TODO #19");
+    public void importKeyMaterial(String key, byte[] importToken, byte[] encryptedKeyMaterial,
+            io.kmsjca.keys.ExpirationModel expirationModel, java.time.Instant validTo) throws GeneralSecurityException {
+        throw new UnsupportedOperationException("TODO #20");
+    }
+
+    @Override
+    public void deleteImportedKeyMaterial(String key) throws KeyStoreException {
+        throw new UnsupportedOperationException("TODO #20");
     }
 }

@@ -143,8 +143,13 @@ public final class KeyAccess {
             case GENERATE_DATA_KEY_PAIR_WITHOUT_PLAINTEXT -> "kms:GenerateDataKeyPairWithoutPlaintext";
             // a certificate chain is public, descriptive metadata: its administrator's, like the description
             case SET_CERTIFICATE_CHAIN -> "kms:UpdateKeyDescription";
+            case GENERATE_MAC -> "kms:GenerateMac";
+            case VERIFY_MAC -> "kms:VerifyMac";
+            case GENERATE_RANDOM -> "kms:GenerateRandom";
+            case GET_PARAMETERS_FOR_IMPORT -> "kms:GetParametersForImport";
+            case DELETE_IMPORTED_KEY_MATERIAL -> "kms:DeleteImportedKeyMaterial";
             case DESTROY_KEY_MATERIAL, LOAD_KEY_STORE, STORE_KEY_STORE, AUDIT_EVENTS_DROPPED, AUDIT_DELIVERY_FAILED,
-                 AUDIT_LOG_CUT -> null;
+                 AUDIT_LOG_CUT, EXPIRE_KEY_MATERIAL -> null;
         };
     }
 

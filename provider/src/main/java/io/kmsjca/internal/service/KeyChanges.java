@@ -1,6 +1,8 @@
 package io.kmsjca.internal.service;
 
 import io.kmsjca.internal.model.Aliases;
+import io.kmsjca.internal.model.CertificateChain;
+import io.kmsjca.internal.model.KeyPairMaterial;
 import io.kmsjca.internal.model.KeyNames;
 import io.kmsjca.internal.model.KeyVersion;
 import io.kmsjca.internal.model.MasterKey;
@@ -13,7 +15,10 @@ import io.kmsjca.keys.KeyManagerType;
 import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyOrigin;
 import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.internal.model.AccessRules;
+import io.kmsjca.keys.KeySpec;
 import io.kmsjca.keys.KeyStateException;
+import io.kmsjca.keys.KeyUsage;
 import io.kmsjca.keys.RotationReason;
 
 import io.kmsjca.internal.audit.AuditDispatcher;
@@ -75,6 +80,80 @@ public final class KeyChanges {
                         : generatedVersion(1, now, reason);
                 MasterKey key = registry.commit(MasterKey.create(id, description, manager, now,
                         alias == null ? List.of() : List.of(alias), tags, rotationDays, first));
+                audit.record(op, id, 1, alias, null, EncryptionContext.EMPTY);
+                return key;
+            } catch (TransitionArgumentInvalid e) {
+                throw audited(op, id, alias, new InvalidKeyRequestException(e.getMessage(), e));
+            } catch (IllegalArgumentException e) {
+                throw audited(op, id, alias, new KeyStoreException(e.getMessage(), e));
+            } catch (KeyStoreException e) {
+                throw audited(op, id, alias, e);
+            }
+        });
+    }
+
+    /**
+     * Creates an asymmetric key holding {@code pair} (generated, or imported: {@code origin}) and
+     * audits it. The registry takes {@code pair}; it is wiped here if the key is not created.
+     */
+    MasterKey newKeyPair(AuditOperation op, String alias, String description, Map<String, String> tags, KeySpec spec,
+                         KeyUsage usage, KeyOrigin origin, KeyPairMaterial pair, CertificateChain chain)
+            throws KeyStoreException {
+        UUID id = UUID.randomUUID();
+        return registry.atomically(() -> {
+            boolean created = false;
+            try {
+                if (alias != null && registry.snapshot().byAlias().containsKey(alias)) {
+                    throw new InvalidKeyRequestException("alias " + alias + " already names key " + registry.snapshot().byAlias().get(alias));
+                }
+                if (description.getBytes(StandardCharsets.UTF_8).length > MasterKeyCodec.MAX_DESCRIPTION_BYTES) {
+                    throw new InvalidKeyRequestException("description is longer than " + MasterKeyCodec.MAX_DESCRIPTION_BYTES + " bytes");
+                }
+                KeyNames.checkTags(tags);
+                Instant now = now();
+                RotationReason reason = origin == KeyOrigin.IMPORTED ? RotationReason.IMPORTED : RotationReason.CREATED;
+                KeyVersion only = new KeyVersion(1, now, origin, reason, pair, 0);
+                MasterKey key = registry.commit(MasterKey.createPair(id, description, KeyManagerType.CUSTOMER, now,
+                        alias == null ? List.of() : List.of(alias), tags, spec, usage, only, chain));
+                created = true;
+                audit.record(op, id, 1, alias, null, EncryptionContext.EMPTY);
+                return key;
+            } catch (TransitionArgumentInvalid e) {
+                throw audited(op, id, alias, new InvalidKeyRequestException(e.getMessage(), e));
+            } catch (IllegalArgumentException e) {
+                throw audited(op, id, alias, new KeyStoreException(e.getMessage(), e));
+            } catch (KeyStoreException e) {
+                throw audited(op, id, alias, e);
+            } finally {
+                if (!created) {
+                    pair.wipe();
+                }
+            }
+        });
+    }
+
+    /**
+     * Creates an HMAC key of {@code spec} whose one version holds {@code material} (generated here,
+     * or imported: {@code origin}) and audits it. The caller wipes {@code material}.
+     */
+    MasterKey newHmacKey(AuditOperation op, String alias, String description, Map<String, String> tags, KeySpec spec,
+                         KeyOrigin origin, byte[] material) throws KeyStoreException {
+        UUID id = UUID.randomUUID();
+        return registry.atomically(() -> {
+            try {
+                if (alias != null && registry.snapshot().byAlias().containsKey(alias)) {
+                    throw new InvalidKeyRequestException("alias " + alias + " already names key " + registry.snapshot().byAlias().get(alias));
+                }
+                if (description.getBytes(StandardCharsets.UTF_8).length > MasterKeyCodec.MAX_DESCRIPTION_BYTES) {
+                    throw new InvalidKeyRequestException("description is longer than " + MasterKeyCodec.MAX_DESCRIPTION_BYTES + " bytes");
+                }
+                KeyNames.checkTags(tags);
+                Instant now = now();
+                RotationReason reason = origin == KeyOrigin.IMPORTED ? RotationReason.IMPORTED : RotationReason.CREATED;
+                KeyVersion only = new KeyVersion(1, now, origin, reason, spec, material, 0);
+                MasterKey key = registry.commit(MasterKey.createHmac(id, description, KeyManagerType.CUSTOMER, now,
+                        alias == null ? List.of() : List.of(alias), tags, spec, KeyUsage.GENERATE_VERIFY_MAC, only,
+                        AccessRules.DEFAULT));
                 audit.record(op, id, 1, alias, null, EncryptionContext.EMPTY);
                 return key;
             } catch (TransitionArgumentInvalid e) {

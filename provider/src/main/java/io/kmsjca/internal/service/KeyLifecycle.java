@@ -55,7 +55,8 @@ public final class KeyLifecycle {
     void revokeVersion(String key, int version) throws KeyStoreException {
         registry.atomically(() -> {
             MasterKey k = changes.find(key, AuditOperation.REVOKE_KEY_VERSION);
-            if (version == k.current().number() && k.manager() == KeyManagerType.CUSTOMER) {
+            // a key pair or HMAC key never rotates: revoking its one version is refused below, as REVOKE_KEY_VERSION
+            if (version == k.current().number() && k.manager() == KeyManagerType.CUSTOMER && !k.isSingleVersion()) {
                 k = changes.apply(AuditOperation.ROTATE_KEY, k, null,
                         m -> m.rotated(changes.newVersion(m, RotationReason.REVOCATION, null)));
             }

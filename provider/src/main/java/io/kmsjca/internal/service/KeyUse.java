@@ -6,7 +6,9 @@ import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.keys.KeyState;
 import io.kmsjca.keys.KeyUnavailableException;
+import io.kmsjca.keys.KeyUsage;
 import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.KmsPrivateKeyHandle;
 
 import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.keys.KeyUseDeniedException;
@@ -14,6 +16,8 @@ import io.kmsjca.spi.OutOfSyncException;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import java.security.InvalidKeyException;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -55,11 +59,102 @@ public final class KeyUse {
         return usableKey(handle.keyId(), handle.alias(), op, context);
     }
 
-    /** {@link #usableState}, and the policies or grants let the caller perform {@code op}. */
+    /**
+     * {@link #usableState}, a symmetric key (KMSWrap, envelopes, data keys, re-encryption take no
+     * key pair), and the policies or grants let the caller perform {@code op}.
+     */
     MasterKey usableKey(UUID id, String alias, AuditOperation op, EncryptionContext context) throws InvalidKeyException {
         MasterKey key = usableState(id, alias);
-        authorize(key, KeyAccess.action(op), context);
+        authorize(key, KeyAccess.action(op), context); // the rights first: a refusal tells no one else the key's spec
+        key.requireSymmetric(symmetricUse(op));
         return key;
+    }
+
+    private static String symmetricUse(AuditOperation op) {
+        return switch (op) {
+            case WRAP_KEY, UNWRAP_KEY -> "wrap or unwrap keys (KMSWrap)";
+            case GENERATE_DATA_KEY, GENERATE_DATA_KEY_WITHOUT_PLAINTEXT, REUSE_CACHED_DATA_KEY -> "make data keys";
+            case GENERATE_DATA_KEY_PAIR, GENERATE_DATA_KEY_PAIR_WITHOUT_PLAINTEXT -> "wrap a data key pair";
+            case RE_ENCRYPT -> "re-encrypt blobs";
+            default -> "be used for " + op;
+        };
+    }
+
+    /**
+     * The asymmetric key {@code handle} names, if it is a live handle of {@code owner}, the key may
+     * be used now for {@code op} (its usage) and the policies or grants let the caller perform it.
+     */
+    MasterKey usablePair(KmsPrivateKeyHandle handle, EmbeddedKeyService owner, AuditOperation op,
+                         Map<String, List<String>> requestKeys) throws InvalidKeyException {
+        if (ServicePrivateKeyHandle.serviceOf(handle) != owner) {
+            throw new InvalidKeyException("key handle " + handle.keyId() + " belongs to another key store");
+        }
+        if (handle.isDestroyed()) {
+            throw new InvalidKeyException("key handle " + handle.keyId() + " was destroyed");
+        }
+        return usablePair(handle.keyId(), handle.alias(), op, requestKeys);
+    }
+
+    /**
+     * The asymmetric key {@code id}: usable now ({@link #usableState}), of the usage {@code op}
+     * takes (Sign and Verify: SIGN_VERIFY; Encrypt and Decrypt: ENCRYPT_DECRYPT; DeriveSharedSecret:
+     * KEY_AGREEMENT; GetPublicKey: any), and the caller may perform {@code op} on it with the
+     * request's condition keys {@code requestKeys} (null: the rights are not decided here, but by
+     * each request, which names its algorithm).
+     */
+    MasterKey usablePair(UUID id, String alias, AuditOperation op, Map<String, List<String>> requestKeys)
+            throws InvalidKeyException {
+        MasterKey key = usableState(id, alias);
+        if (requestKeys != null) { // null: only whether the key may be used now (a JCA init), the rights come per request
+            // the rights first: a caller with none learns nothing of the key's spec or usage from a refusal
+            authorize(key, KeyAccess.action(op), EncryptionContext.EMPTY, requestKeys);
+        }
+        key.requireAsymmetric(usageOf(op), asymmetricUse(op));
+        if (key.keyPair().isEmpty()) {
+            throw new KeyUnavailableException("key " + nameOf(key, alias) + " holds no key pair");
+        }
+        return key;
+    }
+
+    /**
+     * The HMAC key {@code id}: usable now ({@link #usableState}), an HMAC key whose algorithm is
+     * {@code algorithm}, holding its material, and the caller may perform {@code op}
+     * (GENERATE_MAC, VERIFY_MAC) with the request's condition keys {@code requestKeys}
+     * ({@code kms:MacAlgorithm}; null: the rights are not decided here).
+     */
+    MasterKey usableHmac(UUID id, String alias, AuditOperation op, io.kmsjca.keys.MacAlgorithm algorithm,
+                         Map<String, List<String>> requestKeys) throws InvalidKeyException {
+        MasterKey key = usableState(id, alias);
+        key.requireHmac(algorithm, op == AuditOperation.VERIFY_MAC ? "verify MACs" : "generate MACs");
+        if (!key.current().holdsMaterial()) {
+            throw new KeyUnavailableException("key " + nameOf(key, alias) + " holds no HMAC material");
+        }
+        if (requestKeys != null) {
+            authorize(key, KeyAccess.action(op), EncryptionContext.EMPTY, requestKeys);
+        }
+        return key;
+    }
+
+    /** The usage an asymmetric operation needs, or null (GetPublicKey: any). */
+    static KeyUsage usageOf(AuditOperation op) {
+        return switch (op) {
+            case SIGN, VERIFY -> KeyUsage.SIGN_VERIFY;
+            case ENCRYPT, DECRYPT -> KeyUsage.ENCRYPT_DECRYPT;
+            case DERIVE_SHARED_SECRET -> KeyUsage.KEY_AGREEMENT;
+            case GET_PUBLIC_KEY -> null;
+            default -> throw new IllegalArgumentException(op + " is not an operation of asymmetric keys");
+        };
+    }
+
+    private static String asymmetricUse(AuditOperation op) {
+        return switch (op) {
+            case SIGN -> "sign";
+            case VERIFY -> "verify signatures";
+            case ENCRYPT -> "encrypt with RSA-OAEP";
+            case DECRYPT -> "decrypt with RSA-OAEP";
+            case DERIVE_SHARED_SECRET -> "derive shared secrets";
+            default -> "give a public key";
+        };
     }
 
     /**
@@ -67,6 +162,16 @@ public final class KeyUse {
      * Without a store policy and with the default key policy nothing is evaluated.
      */
     void authorize(MasterKey key, String action, EncryptionContext context) throws KeyUseDeniedException {
+        authorize(key, action, context, Map.of());
+    }
+
+    /**
+     * {@link #authorize(MasterKey, String, EncryptionContext)} with the request's own condition keys
+     * beside the key's ({@code kms:SigningAlgorithm}, ...): constant maps, compared by value when a
+     * decision is remembered.
+     */
+    void authorize(MasterKey key, String action, EncryptionContext context, Map<String, List<String>> requestKeys)
+            throws KeyUseDeniedException {
         if (access.unrestricted(key)) {
             return;
         }
@@ -76,17 +181,19 @@ public final class KeyUse {
         long storeRevision = access.storePolicyRevision();
         Allowed[] remembered = lastAllowed.get();
         for (Allowed a : remembered) {
-            if (a != null && a.permits(key, storeRevision, principal, standing, action, context)) {
+            if (a != null && a.permits(key, storeRevision, principal, standing, action, context, requestKeys)) {
                 return;
             }
         }
-        KeyAccess.Decision decision = access.decide(principal, action, key, context.pairs(), RequestKeys.use(key));
+        KeyAccess.Decision decision = access.decide(principal, action, key, context.pairs(),
+                requestKeys.isEmpty() ? RequestKeys.use(key) : RequestKeys.plus(RequestKeys.use(key), requestKeys));
         if (!decision.allowed()) {
             throw new KeyUseDeniedException(decision.denial(principal, action, key.id()));
         }
         if (!access.dependsOnTime(key)) { // the oldest of the few remembered gives way
             System.arraycopy(remembered, 0, remembered, 1, remembered.length - 1);
-            remembered[0] = new Allowed(key.id(), key.revision(), storeRevision, principal, standing, action, context);
+            remembered[0] = new Allowed(key.id(), key.revision(), storeRevision, principal, standing, action, context,
+                    requestKeys);
         }
     }
 
@@ -100,10 +207,12 @@ public final class KeyUse {
      * with {@code aws:CurrentTime} is never remembered. Per thread, so the hot path shares nothing.
      */
     private record Allowed(UUID keyId, long keyRevision, long storeRevision, String principal, int standing,
-                           String action, EncryptionContext context) {
-        boolean permits(MasterKey key, long store, String who, int how, String what, EncryptionContext ctx) {
+                           String action, EncryptionContext context, Map<String, List<String>> requestKeys) {
+        boolean permits(MasterKey key, long store, String who, int how, String what, EncryptionContext ctx,
+                        Map<String, List<String>> keys) {
             return keyRevision == key.revision() && storeRevision == store && context == ctx && action.equals(what)
-                    && keyId.equals(key.id()) && principal.equals(who) && standing == how;
+                    && keyId.equals(key.id()) && principal.equals(who) && standing == how
+                    && (requestKeys == keys || requestKeys.equals(keys));
         }
     }
 

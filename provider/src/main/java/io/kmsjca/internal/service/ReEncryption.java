@@ -61,6 +61,7 @@ public final class ReEncryption {
             target = destinationKey == null ? from : registry.lookup(destinationKey)
                     .orElseThrow(() -> new InvalidKeyException("no key with alias or id '" + destinationKey + "'"));
             target = use.usableState(target.id(), null);
+            target.requireSymmetric("re-encrypt blobs");
             use.authorize(target, "kms:ReEncryptTo", destination);
             byte[] dataKey = engine.openUnaudited(from, blob, source, null, 0);
             try {

@@ -4,7 +4,10 @@ import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.policy.ConditionKeys;
 import io.kmsjca.keys.GrantRequest;
 import io.kmsjca.keys.KeyOrigin;
+import io.kmsjca.keys.KeySpec;
+import io.kmsjca.keys.KeyUsage;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,17 +21,12 @@ import java.util.Map;
  */
 final class RequestKeys {
 
-    /** Every master key here is a symmetric AES-256 key for encryption (AWS's names). */
-    static final String KEY_SPEC = "SYMMETRIC_DEFAULT";
-    static final String KEY_USAGE = "ENCRYPT_DECRYPT";
+    /** The algorithm of every symmetric key's request (AWS's name). */
     static final String ALGORITHM = "SYMMETRIC_DEFAULT";
 
-    private static final Map<String, List<String>> GENERATED_KEY = ofKey("AWS_KMS");
-    private static final Map<String, List<String>> IMPORTED_KEY = ofKey("EXTERNAL");
-    private static final Map<String, List<String>> GENERATED_USE = plus(GENERATED_KEY,
-            Map.of(ConditionKeys.ENCRYPTION_ALGORITHM, List.of(ALGORITHM)));
-    private static final Map<String, List<String>> IMPORTED_USE = plus(IMPORTED_KEY,
-            Map.of(ConditionKeys.ENCRYPTION_ALGORITHM, List.of(ALGORITHM)));
+    /** By spec, usage and origin ({@link #index}), built once so the hot path allocates nothing. */
+    private static final List<Map<String, List<String>>> ON_KEY = build(false);
+    private static final List<Map<String, List<String>>> USE = build(true);
 
     private RequestKeys() {
     }
@@ -40,17 +38,25 @@ final class RequestKeys {
 
     /** A management request on {@code key}: its spec, usage and origin. */
     static Map<String, List<String>> onKey(MasterKey key) {
-        return key.origin() == KeyOrigin.IMPORTED ? IMPORTED_KEY : GENERATED_KEY;
+        return ON_KEY.get(index(key.keySpec(), key.keyUsage(), key.origin()));
     }
 
-    /** A cryptographic request with {@code key}: its spec, usage, origin and the algorithm. */
+    /**
+     * A cryptographic request with {@code key}: its spec, usage, origin and, for a symmetric key,
+     * the algorithm (an asymmetric key's request names its algorithm itself: not supplied).
+     */
     static Map<String, List<String>> use(MasterKey key) {
-        return key.origin() == KeyOrigin.IMPORTED ? IMPORTED_USE : GENERATED_USE;
+        return USE.get(index(key.keySpec(), key.keyUsage(), key.origin()));
     }
 
-    /** CreateKey of a key of {@code origin} (no lockout bypass: CreateKey here takes no policy). */
+    /** CreateKey of a symmetric key of {@code origin} (no lockout bypass: CreateKey here takes no policy). */
     static Map<String, List<String>> createKey(KeyOrigin origin) {
-        return plus(ofKey(origin(origin)), bypass(false));
+        return createKey(KeySpec.SYMMETRIC_DEFAULT, KeyUsage.ENCRYPT_DECRYPT, origin);
+    }
+
+    /** CreateKey of a key of {@code spec} and {@code usage}. */
+    static Map<String, List<String>> createKey(KeySpec spec, KeyUsage usage, KeyOrigin origin) {
+        return plus(ON_KEY.get(index(spec, usage, origin)), bypass(false));
     }
 
     /** PutKeyPolicy and PutStorePolicy: whether the caller bypasses the lockout safety check. */
@@ -88,8 +94,22 @@ final class RequestKeys {
         return Map.copyOf(both);
     }
 
-    private static Map<String, List<String>> ofKey(String origin) {
-        return Map.of(ConditionKeys.KEY_SPEC, List.of(KEY_SPEC), ConditionKeys.KEY_USAGE, List.of(KEY_USAGE),
-                ConditionKeys.KEY_ORIGIN, List.of(origin));
+    private static int index(KeySpec spec, KeyUsage usage, KeyOrigin origin) {
+        return (spec.ordinal() * KeyUsage.values().length + usage.ordinal()) * KeyOrigin.values().length + origin.ordinal();
+    }
+
+    private static List<Map<String, List<String>>> build(boolean use) {
+        List<Map<String, List<String>>> all = new ArrayList<>();
+        for (KeySpec spec : KeySpec.values()) {
+            for (KeyUsage usage : KeyUsage.values()) {
+                for (KeyOrigin origin : KeyOrigin.values()) {
+                    Map<String, List<String>> keys = Map.of(ConditionKeys.KEY_SPEC, List.of(spec.name()),
+                            ConditionKeys.KEY_USAGE, List.of(usage.name()), ConditionKeys.KEY_ORIGIN, List.of(origin(origin)));
+                    all.add(use && spec == KeySpec.SYMMETRIC_DEFAULT // an HMAC key's request names its MAC algorithm itself
+                            ? plus(keys, Map.of(ConditionKeys.ENCRYPTION_ALGORITHM, List.of(ALGORITHM))) : keys);
+                }
+            }
+        }
+        return List.copyOf(all);
     }
 }

@@ -19,6 +19,12 @@ public final class ServiceKeyHandle extends KeyHandleBase {
         this.service = Objects.requireNonNull(service);
     }
 
+    /** A handle on a key of {@code spec} (an HMAC key's handle names its MAC: "HmacSHA256"). */
+    public ServiceKeyHandle(EmbeddedKeyService service, UUID keyId, String alias, io.kmsjca.keys.KeySpec spec) {
+        super(keyId, alias, algorithmOf(spec));
+        this.service = Objects.requireNonNull(service);
+    }
+
     public EmbeddedKeyService service() {
         return service;
     }

@@ -1,6 +1,9 @@
 package io.kmsjca.internal.store;
 
+import io.kmsjca.internal.crypto.KeyPairs;
 import io.kmsjca.internal.model.AccessRules;
+import io.kmsjca.internal.model.CertificateChain;
+import io.kmsjca.internal.model.KeyPairMaterial;
 import io.kmsjca.internal.model.Aliases;
 import io.kmsjca.internal.policy.PolicyDocument;
 import io.kmsjca.keys.GrantOperation;
@@ -24,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,13 +38,23 @@ import java.util.UUID;
 
 /**
  * The plaintext of a sealed key record (docs/FORMAT.md, "Key record payload"). Writes version 2
- * for a key with the default policy and no grants (so a store without policies stays readable by
- * the previous release), version 3 otherwise; reads versions 1, 2 and 3. Only ever read after the record authenticated; every count and length
- * is still bounded.
+ * for a symmetric key with the default policy and no grants (so a store without policies stays
+ * readable by the previous release), version 3 for a symmetric key with a policy or grants, and
+ * version 4 for an asymmetric key (its key pair and certificate chain), version 5 for an HMAC key
+ * (version 4 with each version's secret material length-prefixed); reads versions 1 to 5.
+ * Only ever read after the record authenticated; every count and length is still bounded.
  */
 public final class MasterKeyCodec {
 
-    public static final int VERSION = 3;
+    public static final int VERSION = 5;
+    /** The version written for an asymmetric key: its key pair and certificate chain. */
+    static final int VERSION_WITH_PAIR = 4;
+    /** The first version whose secret material (AES, HMAC) is length-prefixed per key version. */
+    static final int VERSION_WITH_MATERIAL_LENGTH = 5;    /** The version written for a symmetric key with a policy or grants. */
+    static final int VERSION_WITH_ACCESS = 3;
+    /** Bounds of an asymmetric version's material: PKCS#8 of RSA-4096 or ML-DSA-87 (with seed) fits with room. */
+    public static final int MAX_PRIVATE_KEY_BYTES = KeyPairs.MAX_PRIVATE_KEY_BYTES;
+    public static final int MAX_PUBLIC_KEY_BYTES = KeyPairs.MAX_PUBLIC_KEY_BYTES;
     /** The version written for a key with the default access rules: byte for byte what the previous release wrote. */
     static final int VERSION_WITHOUT_ACCESS = 2;
     /** Bounds of a grant's names and constraints in UTF-8 bytes: 50 grants at these fit a record beside the most versions. */
@@ -80,13 +94,16 @@ public final class MasterKeyCodec {
     /** The payload; the caller wipes it after sealing (it holds material). */
     public static byte[] encode(MasterKey key) {
         var bytes = new ByteArrayOutputStream(160 + key.versions().size() * 64);
-        boolean withAccess = !key.access().equals(AccessRules.DEFAULT);
+        int version = versionFor(key);
+        boolean pair = version >= VERSION_WITH_PAIR;
+        boolean withAccess = version >= VERSION_WITH_ACCESS;
+        boolean materialLength = version >= VERSION_WITH_MATERIAL_LENGTH;
         try (var out = new DataOutputStream(bytes)) {
-            out.writeByte(withAccess ? VERSION : VERSION_WITHOUT_ACCESS);
+            out.writeByte(version);
             out.writeByte(key.state().ordinal());
             out.writeByte(key.manager().ordinal());
-            out.writeByte(KeySpec.SYMMETRIC_DEFAULT.ordinal());
-            out.writeByte(KeyUsage.ENCRYPT_DECRYPT.ordinal());
+            out.writeByte(key.keySpec().ordinal());
+            out.writeByte(key.keyUsage().ordinal());
             out.writeLong(key.created().toEpochMilli());
             out.writeLong(key.deletionDate().map(Instant::toEpochMilli).orElse(-1L));
             out.writeShort(key.rotationPeriodDays());
@@ -110,14 +127,31 @@ public final class MasterKeyCodec {
                 out.writeByte(v.state().ordinal());
                 out.writeLong(v.stateDate() == null ? -1L : v.stateDate().toEpochMilli());
                 out.writeLong(v.wrapsForRecord());
+                if (key.isAsymmetric()) {
+                    writeKeyPair(out, v.pair());
+                    continue;
+                }
                 byte[] m = v.materialCopy();
-                out.write(m == null ? NO_MATERIAL : m);
-                if (m != null) {
-                    Arrays.fill(m, (byte) 0);
+                try {
+                    if (materialLength) {
+                        out.writeShort(m == null ? 0 : m.length);
+                        if (m != null) {
+                            out.write(m);
+                        }
+                    } else {
+                        out.write(m == null ? NO_MATERIAL : m);
+                    }
+                } finally {
+                    if (m != null) {
+                        Arrays.fill(m, (byte) 0);
+                    }
                 }
             }
             if (withAccess) {
                 writeAccess(out, key.access());
+            }
+            if (pair) {
+                writeChain(out, key.certificateChain());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -125,7 +159,21 @@ public final class MasterKeyCodec {
         return bytes.toByteArray();
     }
 
-    /** Parses a payload of version 1 or 2; {@code payload} is wiped before returning. */
+    /**
+     * The version a key is written in: the oldest that holds all it has, so a store that never
+     * uses a newer feature stays readable by the release before it.
+     */
+    static int versionFor(MasterKey key) {
+        if (key.isHmac()) {
+            return VERSION_WITH_MATERIAL_LENGTH;
+        }
+        if (key.isAsymmetric() || !key.certificateChain().isEmpty()) {
+            return VERSION_WITH_PAIR;
+        }
+        return key.access().equals(AccessRules.DEFAULT) ? VERSION_WITHOUT_ACCESS : VERSION_WITH_ACCESS;
+    }
+
+    /** Parses a payload of version 1 to 5; {@code payload} is wiped before returning. */
     public static MasterKey decode(UUID id, long revision, byte[] payload) {
         try {
             ByteBuffer in = ByteBuffer.wrap(payload);
@@ -135,9 +183,15 @@ public final class MasterKeyCodec {
             }
             KeyState state = pick(KeyState.values(), in.get());
             KeyManagerType manager = pick(KeyManagerType.values(), in.get());
+            KeySpec spec = KeySpec.SYMMETRIC_DEFAULT;
+            KeyUsage usage = KeyUsage.ENCRYPT_DECRYPT;
             if (version >= 2) {
-                pick(KeySpec.values(), in.get());
-                pick(KeyUsage.values(), in.get());
+                KeySpec s = pick(KeySpec.values(), in.get());
+                KeyUsage u = pick(KeyUsage.values(), in.get());
+                if (version >= 4) { // before version 4 every key was SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT
+                    spec = s;
+                    usage = u;
+                }
             }
             Instant created = Instant.ofEpochMilli(in.getLong());
             Instant deletion = optionalInstant(in.getLong());
@@ -157,25 +211,100 @@ public final class MasterKeyCodec {
             }
             int versionCount = bound(in.getInt(), MAX_VERSIONS_READ, "version count");
             List<KeyVersion> versions = new ArrayList<>(versionCount);
-            byte[] material = new byte[32];
+            if (version < VERSION_WITH_MATERIAL_LENGTH && spec.family() == KeySpec.Family.HMAC) {
+                throw new IllegalArgumentException("an HMAC key's record must be version 5 or later, was " + version);
+            }
+            byte[] material = new byte[KeyVersion.AES_MATERIAL_BYTES];
             try {
                 for (int i = 0; i < versionCount; i++) {
-                    versions.add(version >= 2 ? readVersion(in, material) : readVersionV1(in, material));
+                    versions.add(spec.isAsymmetric() ? readPairVersion(in, spec)
+                            : version >= VERSION_WITH_MATERIAL_LENGTH ? readSecretVersion(in, spec)
+                            : version >= 2 ? readVersion(in, material) : readVersionV1(in, material));
                 }
             } finally {
                 Arrays.fill(material, (byte) 0);
             }
             AccessRules access = version >= 3 ? readAccess(in, id) : AccessRules.DEFAULT;
+            CertificateChain chain = version >= VERSION_WITH_PAIR ? readChain(in) : CertificateChain.EMPTY;
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException("key record has trailing bytes");
             }
             return new MasterKey(id, revision, description, state, manager, created, deletion, aliases, tags,
-                    rotationDays, minDecryption, versions, access);
+                    rotationDays, minDecryption, versions, access, spec, usage, chain);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("key record is truncated", e);
         } finally {
             Arrays.fill(payload, (byte) 0);
         }
+    }
+
+    /** Version 4, an asymmetric version's material: PKCS#8 and X.509 DER, each length-prefixed (0: none). */
+    private static void writeKeyPair(DataOutputStream out, KeyPairMaterial pair) throws IOException {
+        if (pair == null) {
+            out.writeInt(0);
+            out.writeInt(0);
+            return;
+        }
+        byte[] pkcs8 = pair.pkcs8Copy();
+        try {
+            out.writeInt(pkcs8.length);
+            out.write(pkcs8);
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
+        byte[] x509 = pair.publicKeyDer();
+        out.writeInt(x509.length);
+        out.write(x509);
+    }
+
+    private static KeyVersion readPairVersion(ByteBuffer in, KeySpec spec) {
+        int number = in.getInt();
+        Instant created = Instant.ofEpochMilli(in.getLong());
+        KeyOrigin origin = pick(KeyOrigin.values(), in.get());
+        RotationReason reason = pick(RotationReason.values(), in.get());
+        VersionState state = pick(VersionState.values(), in.get());
+        Instant stateDate = optionalInstant(in.getLong());
+        long uses = in.getLong();
+        byte[] pkcs8 = new byte[bound(in.getInt(), MAX_PRIVATE_KEY_BYTES, "private key length")];
+        try {
+            in.get(pkcs8);
+            byte[] x509 = new byte[bound(in.getInt(), MAX_PUBLIC_KEY_BYTES, "public key length")];
+            in.get(x509);
+            if (state != VersionState.ACTIVE) {
+                if (pkcs8.length != 0 || x509.length != 0) {
+                    throw new IllegalArgumentException("an ended key version holds no key pair");
+                }
+                return KeyVersion.withoutMaterial(number, created, origin, reason, state, stateDate, uses);
+            }
+            try {
+                return new KeyVersion(number, created, origin, reason, KeyPairMaterial.decode(spec, pkcs8, x509), uses);
+            } catch (InvalidKeyException e) {
+                throw new IllegalArgumentException("the key pair of a " + spec + " key does not decode: " + e.getMessage(), e);
+            }
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
+    }
+
+    /** Version 4: the certificate chain, leaf first: a count, then each certificate's DER, length-prefixed. */
+    private static void writeChain(DataOutputStream out, CertificateChain chain) throws IOException {
+        out.writeByte(chain.size());
+        for (int i = 0; i < chain.size(); i++) {
+            byte[] der = chain.der(i);
+            out.writeInt(der.length);
+            out.write(der);
+        }
+    }
+
+    private static CertificateChain readChain(ByteBuffer in) {
+        int count = bound(in.get() & 0xFF, CertificateChain.MAX_CERTIFICATES, "certificate count");
+        List<byte[]> der = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] c = new byte[bound(in.getInt(), CertificateChain.MAX_CERTIFICATE_BYTES, "certificate length")];
+            in.get(c);
+            der.add(c);
+        }
+        return CertificateChain.decode(der);
     }
 
     /** Version 3: the key policy (absent: the default) and the grants. */
@@ -254,6 +383,34 @@ public final class MasterKeyCodec {
             context.put(readString(in, MAX_GRANT_CONSTRAINT_BYTES), readString(in, MAX_GRANT_CONSTRAINT_BYTES));
         }
         return context;
+    }
+
+    /**
+     * Version 5, a version of an AES or HMAC key: its material length-prefixed (u16): 0 for an
+     * ended version, 32 for AES, what the HMAC spec allows ({@link KeyVersion#checkHmacLength}).
+     */
+    private static KeyVersion readSecretVersion(ByteBuffer in, KeySpec spec) {
+        int number = in.getInt();
+        Instant created = Instant.ofEpochMilli(in.getLong());
+        KeyOrigin origin = pick(KeyOrigin.values(), in.get());
+        RotationReason reason = pick(RotationReason.values(), in.get());
+        VersionState state = pick(VersionState.values(), in.get());
+        Instant stateDate = optionalInstant(in.getLong());
+        long uses = in.getLong();
+        int length = bound(in.getShort() & 0xFFFF, KeyVersion.MAX_HMAC_MATERIAL_BYTES, "key material length");
+        if (state != VersionState.ACTIVE) {
+            if (length != 0) {
+                throw new IllegalArgumentException("an ended key version holds no material");
+            }
+            return KeyVersion.withoutMaterial(number, created, origin, reason, state, stateDate, uses);
+        }
+        byte[] material = new byte[length];
+        try {
+            in.get(material);
+            return new KeyVersion(number, created, origin, reason, spec, material, uses);
+        } finally {
+            Arrays.fill(material, (byte) 0);
+        }
     }
 
     private static KeyVersion readVersion(ByteBuffer in, byte[] material) {

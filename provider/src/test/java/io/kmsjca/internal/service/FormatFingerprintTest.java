@@ -51,7 +51,7 @@ class FormatFingerprintTest {
     private static final int ROOT_KEY_HEADER_VERSION_OFFSET = 4;
 
     /** format -> "version:sha256 of the fixed encoding" */
-    private static final Map<String, String> EXPECTED = Map.of(
+    private static final Map<String, String> EXPECTED = with(with(Map.of(
             "wrapped-key", "1:19f9c5725a681774510b37d60f3769e9b50c77a9ecee08973499756ca8fbb8ff",
             "store-image", "1:3e196d6bddc0c0c616484645e68cf488fc6358a50d7b852f2f9ba7bd1ebd2b37",
             "root-key-header", "1:e1472f97bcdea1f33d5607a5a8c24d7d6f72f5feed1d5a28a4124aa7898430d3",
@@ -61,7 +61,17 @@ class FormatFingerprintTest {
             "encryption-context", "1:963abe4725519766d26eea706d6868465b5df0846e995de422d043e666f4d68f",
             "envelope-header", "1:2723fd0165398376f0d387f133ff8279aa66d90df4db0cdde62b29c61dc91115",
             "envelope-header-signed", "2:048ecd1a180f1353bed817fb815b210d63ab5a7e37da627632925581970a2e31",
-            "sealed-record", "2:cafd667614fc366780c0d851eefa0fedaee9b5dc5e49ead99241c7877b8101b4");
+            "sealed-record", "2:cafd667614fc366780c0d851eefa0fedaee9b5dc5e49ead99241c7877b8101b4"),
+            // version 4: an asymmetric key (AsymmetricRecordTest's golden key: Ed25519, two certificates)
+            "record-payload-key-pair", "4:bb8dd06088b90400fe75b9ebb1ad054a2443b9b1a9d9d03c92d1e87aa3af5883"),
+            // version 5: an HMAC key (HmacRecordTest's golden key: HMAC_256 with a grant)
+            "record-payload-hmac", "5:d01088071f9d11e3b7c7bd28d2743835a7325af94a6d4ee35a2e6cc085f65bd5");
+
+    private static Map<String, String> with(Map<String, String> first, String key, String value) {
+        var all = new java.util.HashMap<>(first);
+        all.put(key, value);
+        return Map.copyOf(all);
+    }
 
     private static String sha(byte[] b) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
@@ -113,7 +123,9 @@ class FormatFingerprintTest {
         // a sealed record with the generator's bytes fixed: the salt, key and nonce derivations and the layout
         byte[] sealed = new RecordSeal(new SecretBytes(MATERIAL, "HmacSHA256")).seal(ID.toString(), 7, new byte[] {1, 2, 3},
                 new byte[RecordSeal.SALT_BYTES]);
-        return Map.of(
+        byte[] keyPairPayload = MasterKeyCodec.encode(AsymmetricRecordTest.goldenKey());
+        byte[] hmacPayload = MasterKeyCodec.encode(HmacRecordTest.goldenKey());
+        return with(with(Map.of(
                 "wrapped-key", WrappedKeyBlob.VERSION + ":" + sha(wrapped),
                 "store-image", image[STORE_IMAGE_VERSION_OFFSET] + ":" + sha(image),
                 "root-key-header", root[ROOT_KEY_HEADER_VERSION_OFFSET] + ":" + sha(root),
@@ -126,7 +138,9 @@ class FormatFingerprintTest {
                 "encryption-context", "1:" + sha(ctx.encoded()),
                 "envelope-header", EnvelopeHeader.VERSION + ":" + sha(envelope),
                 "envelope-header-signed", EnvelopeHeader.VERSION_SIGNED + ":" + sha(signedEnvelope),
-                "sealed-record", RecordSeal.VERSION + ":" + sha(sealed));
+                "sealed-record", RecordSeal.VERSION + ":" + sha(sealed)),
+                "record-payload-key-pair", keyPairPayload[0] + ":" + sha(keyPairPayload)),
+                "record-payload-hmac", hmacPayload[0] + ":" + sha(hmacPayload));
     }
 
     @Test
