@@ -118,21 +118,30 @@ class KeyStoreLoadingTest {
 
     @Test
     void getInstanceOfAFile_detectsTheKmsType_andReadsItsImage() throws Exception {
-        KeyStore.Builder.newInstance("KMS", configured, PROTECTION).getKeyStore().setKeyEntry("orders", aes256(1), null, null);
+        KeyStore live = KeyStore.Builder.newInstance("KMS", configured, PROTECTION).getKeyStore();
+        live.setKeyEntry("orders", aes256(1), null, null);
+        Path exported = dir.resolve("exported.kms");
+        try (OutputStream out = Files.newOutputStream(exported)) {
+            live.store(out, PASSWORD); // what keytool writes: one self-contained image
+        }
         Security.addProvider(new KmsProvider());
         try {
-            KeyStore ks = KeyStore.getInstance(file.toFile(), PASSWORD);
+            KeyStore ks = KeyStore.getInstance(exported.toFile(), PASSWORD);
             assertEquals("KMS", ks.getType());
             assertEquals(List.of("orders"), aliases(ks));
             assertInstanceOf(KmsKeyHandle.class, ks.getKey("orders", null));
 
             // an image in memory: a change reaches the file only through store()
             ks.setKeyEntry("billing", aes256(2), null, null);
-            assertEquals(List.of("orders"), aliases(imageOf(file)));
+            assertEquals(List.of("orders"), aliases(streamed(exported)));
 
-            KeyStore viaBuilder = KeyStore.Builder.newInstance(file.toFile(), PROTECTION).getKeyStore();
+            KeyStore viaBuilder = KeyStore.Builder.newInstance(exported.toFile(), PROTECTION).getKeyStore();
             assertEquals("KMS", viaBuilder.getType());
             assertEquals(List.of("orders"), aliases(viaBuilder));
+
+            // a live file's image alone lacks the changes in its journal: refused, not read stale
+            var e = assertThrows(java.io.IOException.class, () -> KeyStore.getInstance(file.toFile(), PASSWORD));
+            assertTrue(String.valueOf(e.getMessage()).contains("journal"), String.valueOf(e));
         } finally {
             Security.removeProvider(KmsProvider.NAME);
         }
@@ -159,8 +168,18 @@ class KeyStoreLoadingTest {
 
     // ---------------------------------------------------------------- helpers
 
-    /** The file as an image, read by a provider of its own: what is on disk now. */
+    /**
+     * What the live file holds now, read by a provider of its own: the file opened as a store
+     * (its image and journal; a live file's image alone is not all of it).
+     */
     private static KeyStore imageOf(Path f) throws Exception {
+        KeyStore ks = KeyStore.getInstance("KMS", new KmsProvider());
+        ks.load(KmsLoadParameter.file(f, PASSWORD));
+        return ks;
+    }
+
+    /** A self-contained image, read from its bytes. */
+    private static KeyStore streamed(Path f) throws Exception {
         KeyStore ks = KeyStore.getInstance("KMS", new KmsProvider());
         try (var in = Files.newInputStream(f)) {
             ks.load(in, PASSWORD);

@@ -190,7 +190,7 @@ class KeytoolImportTest {
         assertEquals(0, result.exitCode(), result.all());
         assertTrue(result.all().contains("2 entries successfully imported, 0 entries failed"), result.all());
         store = dir.resolve("live.kms");
-        KeyStore kms = loadKms();
+        KeyStore kms = loadLive();
         assertEquals(List.of("billing", "orders"), aliases(kms));
         assertImportedMaterial(kms, "orders", ORDERS);
 
@@ -199,7 +199,7 @@ class KeytoolImportTest {
                 "-storepass", PASS, "-new", "another-password");
         assertNotEquals(0, passwd.exitCode(), passwd.all());
         assertTrue(passwd.all().contains("KmsAdmin.changePassword"), passwd.all());
-        assertEquals(2, loadKms().size(), "still opens with its password");
+        assertEquals(2, loadLive().size(), "still opens with its password");
     }
 
     // ---------------------------------------------------------------- helpers
@@ -209,6 +209,13 @@ class KeytoolImportTest {
                 .findFirst().orElse("");
         assertTrue(line.contains(why), out);
         assertTrue(out.contains("Entry for alias " + alias + " not imported."), out);
+    }
+
+    /** The live store in {@code store} (its image and journal: the image alone is not all of it). */
+    private KeyStore loadLive() throws Exception {
+        KeyStore ks = KeyStore.getInstance("KMS", new KmsProvider());
+        ks.load(io.kmsjca.provider.KmsLoadParameter.file(store, PASS.toCharArray()));
+        return ks;
     }
 
     private KeyStore loadKms() throws Exception {

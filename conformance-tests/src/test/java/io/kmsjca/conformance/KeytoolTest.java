@@ -76,10 +76,16 @@ class KeytoolTest {
     @Test
     void anHmacKey_isListedAsASecretKeyEntry() throws Exception {
         assertEquals(0, genseckey("orders", "changeit").exitCode());
-        try (io.kmsjca.keys.KeyService keys = io.kmsjca.provider.KmsAdmin.open(store, "changeit".toCharArray(),
-                io.kmsjca.keys.KeyServiceOptions.defaults().withKdf(io.kmsjca.keys.Argon2Params.insecureForTests()))) {
-            keys.createKey(io.kmsjca.keys.CreateKeyRequest.withAlias("tokens").keySpec(io.kmsjca.keys.KeySpec.HMAC_256)
-                    .keyUsage(io.kmsjca.keys.KeyUsage.GENERATE_VERIFY_MAC));
+        // keytool's file is an image: read it, add the HMAC key, write the image back (a live
+        // store's image alone would lack the changes in its journal)
+        java.security.KeyStore image = java.security.KeyStore.getInstance("KMS", new KmsProvider().configure(conf.toString()));
+        try (var in = Files.newInputStream(store)) {
+            image.load(in, "changeit".toCharArray());
+        }
+        io.kmsjca.provider.KmsAdmin.open(image, "changeit".toCharArray()).createKey(io.kmsjca.keys.CreateKeyRequest
+                .withAlias("tokens").keySpec(io.kmsjca.keys.KeySpec.HMAC_256).keyUsage(io.kmsjca.keys.KeyUsage.GENERATE_VERIFY_MAC));
+        try (var out = Files.newOutputStream(store)) {
+            image.store(out, "changeit".toCharArray());
         }
         var list = keytool("-list", "-v", "-storepass", "changeit");
         assertEquals(0, list.exitCode(), list.all());

@@ -32,8 +32,8 @@ class SeededCallerRandomTest {
                 Fixtures.cheapOptions().withMaintenanceInterval(java.time.Duration.ZERO));
         service.createKey("seeded", "");
         service.close();
-        Path a = Files.copy(original, dir.resolve("a.kms"));
-        Path b = Files.copy(original, dir.resolve("b.kms"));
+        Path a = copyOf(original, dir.resolve("a.kms"));
+        Path b = copyOf(original, dir.resolve("b.kms"));
 
         var first = ChildJvm.java(List.of(), SeededRandomMain.class, a.toString(), "seeded");
         var second = ChildJvm.java(List.of(), SeededRandomMain.class, b.toString(), "seeded");
@@ -64,5 +64,15 @@ class SeededCallerRandomTest {
     private static String line(String out, String prefix) {
         return out.lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + prefix + " in " + out));
+    }
+
+    /** A copy of a live store: its image and, when there is one, its journal. */
+    private static Path copyOf(Path store, Path to) throws Exception {
+        Files.copy(store, to);
+        Path journal = io.kmsjca.spi.file.FileKeyRecordStore.journal(store);
+        if (Files.exists(journal)) {
+            Files.copy(journal, io.kmsjca.spi.file.FileKeyRecordStore.journal(to));
+        }
+        return to;
     }
 }

@@ -1,11 +1,13 @@
 package io.kmsjca.spi;
 
+import io.kmsjca.spi.internal.PersistentMap;
+
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -16,11 +18,29 @@ import java.util.function.Consumer;
  */
 public abstract class SnapshotKeyRecordStore implements KeyRecordStore {
 
-    /** The whole store at one moment; never modified after construction. */
+    /**
+     * The whole store at one moment; never modified after construction. Its records are a
+     * {@link PersistentMap}, so a change copies only the path to the changed key, not the store.
+     */
     protected record Snapshot(byte[] header, Map<String, KeyRecord> records) {
         public Snapshot {
             header = header == null ? null : header.clone();
-            records = Map.copyOf(records);
+            records = PersistentMap.copyOf(records);
+        }
+
+        /** The records, as the persistent map they are. */
+        public PersistentMap<String, KeyRecord> recordMap() {
+            return (PersistentMap<String, KeyRecord>) records;
+        }
+
+        /** This snapshot with {@code record} stored (its key's previous record replaced). */
+        public Snapshot with(KeyRecord record) {
+            return new Snapshot(header, recordMap().with(record.keyId(), record));
+        }
+
+        /** This snapshot without the record of {@code keyId}. */
+        public Snapshot without(String keyId) {
+            return new Snapshot(header, recordMap().without(keyId));
         }
 
         @Override
@@ -39,6 +59,15 @@ public abstract class SnapshotKeyRecordStore implements KeyRecordStore {
 
     /** Makes {@code next} durable before it becomes visible; throw to leave the store unchanged. */
     protected abstract void persist(Snapshot next) throws IOException;
+
+    /**
+     * Makes {@code next} durable, knowing it is {@code current} with one change: the record of
+     * {@code changedKeyId} stored or removed, or (null) a new header. A backend that writes only
+     * what changed overrides this; the default writes the whole snapshot.
+     */
+    protected void persist(Snapshot current, Snapshot next, String changedKeyId) throws IOException {
+        persist(next);
+    }
 
     /**
      * Called under the write lock before each change is checked: a backend shared with other
@@ -67,13 +96,7 @@ public abstract class SnapshotKeyRecordStore implements KeyRecordStore {
             return current;
         }
         snapshot = newer;
-        var changed = new java.util.HashSet<String>();
-        newer.records.forEach((id, r) -> {
-            if (!r.equals(current.records.get(id))) {
-                changed.add(id);
-            }
-        });
-        current.records.keySet().stream().filter(id -> !newer.records.containsKey(id)).forEach(changed::add);
+        var changed = PersistentMap.changedKeys(current.recordMap(), newer.recordMap());
         changed.forEach(id -> listeners.forEach(l -> l.accept(id)));
         return newer;
     }
@@ -86,6 +109,23 @@ public abstract class SnapshotKeyRecordStore implements KeyRecordStore {
     public synchronized void refresh() throws IOException {
         try {
             exclusively(() -> fresh());
+        } catch (StaleRecordException e) {
+            throw new IllegalStateException(e); // a re-read compares nothing
+        }
+    }
+
+    /**
+     * {@link #refresh()}, returning the ids of the records it found changed (each also reached
+     * the listeners): a caller that keeps what it read re-reads these instead of comparing every
+     * record, so a re-read costs what changed, not what the store holds.
+     */
+    public synchronized Set<String> refreshChanged() throws IOException {
+        try {
+            return exclusively(() -> {
+                Snapshot current = snapshot();
+                Snapshot newer = fresh();
+                return newer == current ? Set.<String>of() : PersistentMap.changedKeys(current.recordMap(), newer.recordMap());
+            });
         } catch (StaleRecordException e) {
             throw new IllegalStateException(e); // a re-read compares nothing
         }
@@ -121,7 +161,7 @@ public abstract class SnapshotKeyRecordStore implements KeyRecordStore {
             if (!Arrays.equals(current.header, expected)) {
                 throw new StaleRecordException("store header changed since it was read");
             }
-            commit(new Snapshot(next, current.records), null);
+            commit(current, new Snapshot(next, current.records), null);
             return null;
         });
     }
@@ -146,9 +186,7 @@ public abstract class SnapshotKeyRecordStore implements KeyRecordStore {
                 throw new StaleRecordException("key " + next.keyId() + " is at revision " + storedRevision
                         + ", not " + (next.revision() - 1));
             }
-            Map<String, KeyRecord> records = new HashMap<>(current.records);
-            records.put(next.keyId(), next);
-            commit(new Snapshot(current.header, records), next.keyId());
+            commit(current, current.with(next), next.keyId());
             return null;
         });
     }
@@ -161,15 +199,13 @@ public abstract class SnapshotKeyRecordStore implements KeyRecordStore {
             if (stored == null || stored.revision() != expectedRevision) {
                 throw new StaleRecordException("key " + keyId + " is not at revision " + expectedRevision);
             }
-            Map<String, KeyRecord> records = new HashMap<>(current.records);
-            records.remove(keyId);
-            commit(new Snapshot(current.header, records), keyId);
+            commit(current, current.without(keyId), keyId);
             return null;
         });
     }
 
-    private void commit(Snapshot next, String changedKeyId) throws IOException {
-        persist(next);
+    private void commit(Snapshot current, Snapshot next, String changedKeyId) throws IOException {
+        persist(current, next, changedKeyId);
         snapshot = next;
         if (changedKeyId != null) {
             listeners.forEach(l -> l.accept(changedKeyId));

@@ -22,7 +22,7 @@ import java.util.List;
  * The byte layout of a whole key store: the live file of the file backend and the stream of
  * {@code KeyStore.store}. Layout (docs/FORMAT.md, "Key store image"), all integers big-endian:
  * <pre>
- *   magic "KMSJCAKS" (8) | version 0x01 (1)
+ *   magic "KMSJCAKS" (8) | version (1): 0x01 self-contained, 0x02 live file (NAME.journal may extend it)
  *   header length u32 | header (the sealed root key; opaque here)
  *   record count u32
  *   per record: id length u16 | id (ASCII) | revision u64 | sealed length u32 | sealed
@@ -34,7 +34,10 @@ import java.util.List;
 public record StoreImage(byte[] header, List<KeyRecord> records) {
 
     static final byte[] MAGIC = "KMSJCAKS".getBytes(StandardCharsets.US_ASCII);
+    /** A self-contained image: a stream of {@code KeyStore.store}, or a live file of before the journal. */
     static final int VERSION = 1;
+    /** A live file's image, which {@link StoreJournal} may extend; older readers refuse it. */
+    static final int JOURNALED_VERSION = 2;
     /** The largest image read or written: far above 100,000 keys. */
     public static final int MAX_IMAGE_BYTES = 256 << 20;
     /** The most records one image holds. */
@@ -57,6 +60,11 @@ public record StoreImage(byte[] header, List<KeyRecord> records) {
      *                            it would not open again, so it is never written
      */
     public byte[] encode(ImageAuthenticator authenticator) throws StoreFullException {
+        return encode(authenticator, VERSION);
+    }
+
+    /** The image's bytes as format {@code version} ({@link #VERSION} or {@link #JOURNALED_VERSION}). */
+    byte[] encode(ImageAuthenticator authenticator, int version) throws StoreFullException {
         if (records.size() > MAX_RECORDS) {
             throw new StoreFullException("key store would hold " + records.size() + " records, more than the "
                     + MAX_RECORDS + " allowed");
@@ -65,7 +73,7 @@ public record StoreImage(byte[] header, List<KeyRecord> records) {
             var bytes = new ByteArrayOutputStream(64 + header.length + records.size() * 256);
             var out = new DataOutputStream(bytes);
             out.write(MAGIC);
-            out.writeByte(VERSION);
+            out.writeByte(version);
             out.writeInt(header.length);
             out.write(header);
             out.writeInt(records.size());
@@ -107,7 +115,7 @@ public record StoreImage(byte[] header, List<KeyRecord> records) {
             checkSize(image.length);
             in.position(MAGIC.length);
             int version = in.get() & 0xFF;
-            if (version != VERSION) {
+            if (version != VERSION && version != JOURNALED_VERSION) {
                 throw new CorruptStoreException("unsupported key store format version " + version);
             }
             int headerLength = in.getInt();
@@ -121,6 +129,16 @@ public record StoreImage(byte[] header, List<KeyRecord> records) {
         } catch (BufferUnderflowException e) {
             throw new CorruptStoreException("key store is truncated", e);
         }
+    }
+
+    /** The format version of an image whose header {@link #readHeader} accepted. */
+    static int version(byte[] image) {
+        return image[MAGIC.length] & 0xFF;
+    }
+
+    /** The tag that ends {@code image}: what a journal names the image it extends by. */
+    static byte[] tagOf(byte[] image) {
+        return Arrays.copyOfRange(image, image.length - ImageAuthenticator.TAG_BYTES, image.length);
     }
 
     /** Parses and authenticates a whole image. */

@@ -32,7 +32,12 @@ public final class StoreImageStreams {
         if (image.length > StoreImage.MAX_IMAGE_BYTES) {
             throw new CorruptStoreException("key store stream is longer than " + StoreImage.MAX_IMAGE_BYTES + " bytes");
         }
-        ImageAuthenticator authenticator = Objects.requireNonNull(factory.forHeader(StoreImage.readHeader(image)));
+        byte[] header = StoreImage.readHeader(image);
+        if (StoreImage.version(image) != StoreImage.VERSION) {
+            throw new CorruptStoreException("not a self-contained key store image: the image of a live store file, "
+                    + "whose latest changes are in its journal; open the file as a store, or export it with KeyStore.store");
+        }
+        ImageAuthenticator authenticator = Objects.requireNonNull(factory.forHeader(header));
         StoreImage decoded = StoreImage.decode(image, authenticator);
         return new MemoryKeyRecordStore(decoded.header(), decoded.records());
     }

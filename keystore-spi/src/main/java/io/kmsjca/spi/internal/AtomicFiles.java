@@ -55,7 +55,8 @@ public final class AtomicFiles {
         fsyncDirectory(dir);
     }
 
-    private static void fsyncDirectory(Path dir) throws IOException {
+    /** Forces {@code dir}'s list of names: what makes a create, rename or delete survive a power cut. */
+    public static void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {

@@ -24,6 +24,11 @@ class FileKeyRecordStoreTest extends KeyRecordStoreContract {
     Path dir;
     private int generation;
 
+    /** A header that makes an image long enough for a few journal entries before a compaction. */
+    static final byte[] ROOMY_HEADER = new byte[4096];
+    /** A payload longer than the images of these tests: the change that writes it compacts. */
+    static final String LARGE = "x".repeat(16 * 1024);
+
     /** HMAC-SHA256 under a fixed test key: the provider supplies one keyed from the root key. */
     static ImageAuthenticator hmac(String key) {
         return (data, off, len) -> {
@@ -38,7 +43,7 @@ class FileKeyRecordStoreTest extends KeyRecordStoreContract {
         };
     }
 
-    private Path file() {
+    Path file() {
         return dir.resolve("store" + generation + ".kms");
     }
 
@@ -113,9 +118,9 @@ class FileKeyRecordStoreTest extends KeyRecordStoreContract {
             store.put(record("k1", i, "v" + i));
         }
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(java.util.Set.of("store1.kms", "store1.kms.prev", "store1.kms.lock"),
+            assertEquals(java.util.Set.of("store1.kms", "store1.kms.journal", "store1.kms.prev", "store1.kms.lock"),
                     files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
-                    "the store, its previous generation and its lock file; no temporary file");
+                    "the image, its journal, the generation before the last compaction and the lock file; no temporary file");
         }
     }
 
@@ -135,16 +140,52 @@ class FileKeyRecordStoreTest extends KeyRecordStoreContract {
     }
 
     @Test
-    void previousGeneration_isKept_andRestoresADamagedFile() throws Exception {
+    void restorePrevious_afterADamagedJournal_keepsTheChangesBeforeTheDamage() throws Exception {
+        store.close();
+        Files.delete(file());
+        var store = FileKeyRecordStore.create(file(), ROOMY_HEADER, hmac("k"));
         store.put(record("k1", 1, "one"));
         store.put(record("k1", 2, "two"));
+        Path journal = FileKeyRecordStore.journal(file());
+        byte[] damaged = Files.readAllBytes(journal);
+        damaged[damaged.length - 40] ^= 1; // inside the last entry
+        Files.write(journal, damaged);
+        assertThrows(CorruptStoreException.class, () -> FileKeyRecordStore.open(file(), header -> hmac("k")));
+        FileKeyRecordStore.restorePrevious(file(), header -> hmac("k"));
+        var restored = FileKeyRecordStore.open(file(), header -> hmac("k"));
+        assertEquals(record("k1", 1, "one"), restored.get("k1").orElseThrow(), "the generation before the last change");
+        assertArrayEquals(damaged, Files.readAllBytes(dir.resolve("store1.kms.journal.damaged")), "the damaged journal is kept for inspection");
+    }
+
+    @Test
+    void restorePrevious_ofAnUndamagedStore_undoesTheLastChange() throws Exception {
+        store.close();
+        Files.delete(file());
+        var store = FileKeyRecordStore.create(file(), ROOMY_HEADER, hmac("k"));
+        store.put(record("k1", 1, "one"));
+        store.put(record("k2", 1, "two"));
+        FileKeyRecordStore.restorePrevious(file(), header -> hmac("k"));
+        var restored = FileKeyRecordStore.open(file(), header -> hmac("k"));
+        assertEquals(java.util.List.of(record("k1", 1, "one")), restored.list());
+        store.refresh();
+        assertEquals(java.util.List.of(record("k1", 1, "one")), store.list(), "another store re-reads the restored journal");
+    }
+
+    @Test
+    void restorePrevious_afterADamagedImage_opensThePreviousGeneration() throws Exception {
+        store.close();
+        Files.delete(file());
+        var store = FileKeyRecordStore.create(file(), ROOMY_HEADER, hmac("k"));
+        store.put(record("k1", 1, "one"));
+        store.put(record("big", 1, LARGE)); // compacts
+        assertTrue(Files.exists(FileKeyRecordStore.previousGeneration(file())));
         byte[] damaged = Files.readAllBytes(file());
         damaged[damaged.length / 2] ^= 1;
         Files.write(file(), damaged);
         assertThrows(CorruptStoreException.class, () -> FileKeyRecordStore.open(file(), header -> hmac("k")));
         FileKeyRecordStore.restorePrevious(file(), header -> hmac("k"));
         var restored = FileKeyRecordStore.open(file(), header -> hmac("k"));
-        assertEquals(record("k1", 1, "one"), restored.get("k1").orElseThrow(), "the generation before the last change");
+        assertEquals(java.util.List.of(record("k1", 1, "one")), restored.list(), "the generation before the last change");
         assertTrue(Files.exists(dir.resolve("store1.kms.damaged")), "the damaged file is kept for inspection");
     }
 

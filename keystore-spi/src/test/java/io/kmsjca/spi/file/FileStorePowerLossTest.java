@@ -118,6 +118,21 @@ class FileStorePowerLossTest {
         everyCut(state, () -> store[0].delete("k1", 2), store);
     }
 
+    @Test
+    void aPowerCutAtEveryStepOfEveryAppend_leavesTheOldStoreOrTheNew_andTheNewOnceTheCallReturned() throws Exception {
+        FileKeyRecordStore[] store = new FileKeyRecordStore[1];
+        byte[] roomy = FileKeyRecordStoreTest.ROOMY_HEADER;
+        String state = everyCut(null, () -> store[0] = FileKeyRecordStore.create(file, roomy, FileKeyRecordStoreTest.hmac("k")), store);
+        for (int i = 1; i <= 3; i++) {
+            long revision = i;
+            state = everyCut(state, () -> store[0].put(record("k1", revision, "one" + revision)), store);
+            state = everyCut(state, () -> store[0].put(record("k" + (revision + 1), 1, "other")), store);
+        }
+        everyCut(state, () -> store[0].delete("k1", 3), store);
+        assertEquals(List.of(), StoreImage.decode(Files.readAllBytes(disk.real(file)), FileKeyRecordStoreTest.hmac("k")).records(),
+                "every change was an append: the image is as created");
+    }
+
     /** The last cut after {@code op} on a file whose name matches, among {@code cuts}. */
     private static Cut after(List<Cut> cuts, Op op, Predicate<String> name) {
         return cuts.stream().filter(c -> c.op() == op && name.test(c.name())).reduce((a, b) -> b)
@@ -125,45 +140,74 @@ class FileStorePowerLossTest {
     }
 
     @Test
-    void chosenCrashPoints_ofAChange_leaveTheOldStoreUntilTheFolderIsForcedAfterTheRename() throws Exception {
-        var store = FileKeyRecordStore.create(file, new byte[] {1}, FileKeyRecordStoreTest.hmac("k"));
+    void chosenCrashPoints_ofAnAppend_leaveTheOldStoreUntilTheJournalIsForced() throws Exception {
+        var store = FileKeyRecordStore.create(file, FileKeyRecordStoreTest.ROOMY_HEADER, FileKeyRecordStoreTest.hmac("k"));
         store.put(record("k1", 1, "one"));
         String old = state(store);
         disk.forgetCuts();
         store.put(record("k1", 2, "two"));
         String next = state(store);
         List<Cut> cuts = disk.cuts();
-        Predicate<String> newGeneration = n -> n.startsWith(".store.kms.") && !n.startsWith(".store.kms.prev.");
+        assertEquals(List.of(Op.WRITE, Op.FORCE), cuts.stream().map(Cut::op).toList(), "one write and one fsync per change");
+        assertEquals(old, openCut(cuts.get(0), "store.kms"), "written, not forced");
+        assertEquals(next, openCut(cuts.get(1), "store.kms"), "after the journal's fsync");
+    }
 
+    /** A record as long as the image and journal allow before a compaction: the change after it compacts. */
+    private static KeyRecord large(String id, long revision) {
+        return record(id, revision, FileKeyRecordStoreTest.LARGE);
+    }
+
+    @Test
+    void chosenCrashPoints_ofACompaction_leaveTheOldStoreUntilTheNewImageIsDurable_thenTheNew() throws Exception {
+        var store = FileKeyRecordStore.create(file, new byte[] {1}, FileKeyRecordStoreTest.hmac("k"));
+        store.put(record("k1", 1, "one"));
+        String old = state(store);
+        disk.forgetCuts();
+        store.put(large("k1", 2)); // appended, then compacted: the journal passed the image
+        String next = state(store);
+        List<Cut> cuts = disk.cuts();
+        Cut appended = after(cuts, Op.FORCE, "store.kms.journal"::equals);
+        assertEquals(old, openCut(cuts.get(cuts.indexOf(appended) - 1), "store.kms"), "before the append's fsync");
+        assertEquals(next, openCut(appended, "store.kms"), "the change is durable in the journal");
         Cut prevWritten = after(cuts, Op.MOVE, "store.kms.prev"::equals);
-        Cut prevDurable = cuts.get(cuts.indexOf(prevWritten) + 1);
-        assertEquals(Op.FORCE_DIRECTORY, prevDurable.op());
-        assertEquals(old, openCut(prevDurable, "store.kms"), "after writing .prev");
-        assertEquals(old, openCut(prevDurable, "store.kms.prev"), ".prev holds the generation it replaced");
-        assertEquals(old, openCut(after(cuts, Op.FORCE, newGeneration), "store.kms"), "after the temporary file's fsync");
-        Cut renamed = after(cuts, Op.MOVE, "store.kms"::equals);
-        assertEquals(old, openCut(renamed, "store.kms"), "after the rename, before the folder's fsync");
-        Cut durable = cuts.get(cuts.indexOf(renamed) + 1);
-        assertEquals(Op.FORCE_DIRECTORY, durable.op());
-        assertEquals(next, openCut(durable, "store.kms"), "after the folder's fsync");
+        assertEquals(old, openCut(cuts.get(cuts.indexOf(prevWritten) + 1), "store.kms.prev"), ".prev holds the generation before");
+        Cut imageDurable = cuts.get(cuts.indexOf(after(cuts, Op.MOVE, "store.kms"::equals)) + 1);
+        assertEquals(Op.FORCE_DIRECTORY, imageDurable.op());
+        assertEquals(next, openCut(imageDurable, "store.kms"), "new image, old journal: the journal is obsolete");
+        assertEquals(StoreJournal.HEADER_BYTES, Files.size(FileKeyRecordStore.journal(disk.real(file))), "a new, empty journal");
+        assertFalse(openCut(disk.now(), "store.kms") == null);
+    }
+
+    @Test
+    void aPowerCutAtEveryStepOfCompactions_leavesTheOldStoreOrTheNew() throws Exception {
+        FileKeyRecordStore[] store = new FileKeyRecordStore[1];
+        String state = everyCut(null, () -> store[0] = FileKeyRecordStore.create(file, new byte[] {1}, FileKeyRecordStoreTest.hmac("k")), store);
+        state = everyCut(state, () -> store[0].put(record("k1", 1, "one")), store);
+        state = everyCut(state, () -> store[0].put(large("k2", 1)), store); // compacts after the append
+        state = everyCut(state, () -> store[0].put(record("k1", 2, "two")), store);
+        state = everyCut(state, () -> store[0].put(large("k2", 2)), store); // the same key again: compacts
+        state = everyCut(state, () -> store[0].delete("k2", 2), store);
+        state = everyCut(state, () -> store[0].putHeader(new byte[] {1}, new byte[] {3}), store); // compacts, no append
+        everyCut(state, () -> store[0].put(record("k3", 1, "three")), store);
     }
 
     @Test
     void aPowerCutAtEveryStepOfRestorePrevious_leavesTheDamagedFileOrTheRestoredOne() throws Exception {
-        var store = FileKeyRecordStore.create(file, new byte[] {1}, FileKeyRecordStoreTest.hmac("k"));
+        var store = FileKeyRecordStore.create(file, FileKeyRecordStoreTest.ROOMY_HEADER, FileKeyRecordStoreTest.hmac("k"));
         store.put(record("k1", 1, "one"));
         String previous = state(store);
         store.put(record("k1", 2, "two"));
-        Path real = disk.real(file);
+        Path real = FileKeyRecordStore.journal(disk.real(file));
         byte[] damaged = Files.readAllBytes(real);
-        damaged[damaged.length / 2] ^= 1;
+        damaged[damaged.length - 40] ^= 1;
         Files.write(real, damaged);
         disk = SimulatedDisk.over(disk.real(disk.root())); // the damage reached the disk
         file = disk.root().resolve("store.kms");
 
         FileKeyRecordStore.restorePrevious(file, key());
         for (Cut cut : disk.cuts()) {
-            if (java.util.Arrays.equals(damaged, cut.files().get("store.kms"))) {
+            if (java.util.Arrays.equals(damaged, cut.files().get("store.kms.journal"))) {
                 continue; // not restored yet
             }
             assertEquals(previous, openCut(cut, "store.kms"), cut.toString());
@@ -171,7 +215,39 @@ class FileStorePowerLossTest {
         assertEquals(previous, openCut(disk.now(), "store.kms"), "restored once the call returned");
     }
 
+    @Test
+    void aPowerCutAtEveryStepOfRestoringADamagedImage_leavesTheDamagedFileOrTheRestoredOne() throws Exception {
+        var store = FileKeyRecordStore.create(file, new byte[] {1}, FileKeyRecordStoreTest.hmac("k"));
+        store.put(record("k1", 1, "one"));
+        String previous = state(store);
+        store.put(large("k2", 1)); // compacts: .prev is the generation before
+        store.put(record("k1", 2, "two"));
+        Path real = disk.real(file);
+        byte[] damaged = Files.readAllBytes(real);
+        damaged[damaged.length / 2] ^= 1;
+        Files.write(real, damaged);
+        disk = SimulatedDisk.over(disk.real(disk.root()));
+        file = disk.root().resolve("store.kms");
+
+        FileKeyRecordStore.restorePrevious(file, key());
+        for (Cut cut : disk.cuts()) {
+            if (java.util.Arrays.equals(damaged, cut.files().get("store.kms"))) {
+                assertThrows(io.kmsjca.spi.CorruptStoreException.class, () -> openCut(cut, "store.kms"), "still damaged");
+                continue;
+            }
+            assertEquals(previous, openCut(cut, "store.kms"), cut.toString());
+        }
+        assertEquals(previous, openCut(disk.now(), "store.kms"), "restored once the call returned");
+    }
+
     static Stream<Arguments> faults() {
+        Predicate<String> journal = "store.kms.journal"::equals;
+        return Stream.of(
+                Arguments.of("no space for the journal entry", SimulatedDisk.noSpace(journal), "No space left on device"),
+                Arguments.of("EIO from the journal's fsync", SimulatedDisk.ioErrorOnForce(journal), "Input/output error"));
+    }
+
+    static Stream<Arguments> compactionFaults() {
         Predicate<String> newGeneration = n -> n.startsWith(".store.kms.") && !n.startsWith(".store.kms.prev.");
         Predicate<String> prev = n -> n.startsWith(".store.kms.prev.");
         return Stream.of(
@@ -184,17 +260,38 @@ class FileStorePowerLossTest {
                 Arguments.of("read-only folder", SimulatedDisk.readOnlyFolder(), "AccessDeniedException"));
     }
 
-    /** The first folder fsync of a change makes .prev durable; the second, the new generation. */
+    /** The first folder fsync of a compaction makes .prev durable; the second, the new image. */
     private static SimulatedDisk.Fault secondFolderFsyncFails() {
         int[] seen = new int[1];
         return (op, name) -> op == Op.FORCE_DIRECTORY && ++seen[0] == 2 ? new IOException("Input/output error") : null;
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("compactionFaults")
+    void aFailedCompactingChange_isReportedClearly_andLeavesMemoryEqualToDisk_andNoTemporaryFile(
+            String what, SimulatedDisk.Fault fault, String expected) throws Exception {
+        var store = FileKeyRecordStore.create(file, new byte[] {1}, FileKeyRecordStoreTest.hmac("k"));
+        store.put(record("k1", 1, "one"));
+        String before = state(store);
+        disk.inject(fault);
+        IOException e = assertThrows(IOException.class, () -> store.putHeader(new byte[] {1}, new byte[] {2}));
+        disk.heal();
+        assertTrue(e.getMessage().contains("store.kms") && e.getMessage().contains(expected), e.getMessage());
+        assertEquals(before, state(store), "memory holds what it held");
+        assertEquals(before, state(FileKeyRecordStore.open(file, key())), "the folder holds what memory holds");
+        assertEquals(List.of(), temporaryFiles(disk.real(disk.root())), "no temporary file behind");
+        String durable = openCut(disk.now(), "store.kms");
+        assertTrue(before.equals(durable) || durable.startsWith("02"), "a power cut now leaves the old or the new store");
+        store.put(record("k2", 1, "two")); // and the store takes changes once the disk is well
+        store.putHeader(new byte[] {1}, new byte[] {2});
+        assertEquals("02 k1@1=6f6e65 k2@1=74776f", state(FileKeyRecordStore.open(file, key())));
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("faults")
     void aFailedWrite_isReportedClearly_andLeavesMemoryEqualToDisk_andNoTemporaryFile(
             String what, SimulatedDisk.Fault fault, String expected) throws Exception {
-        var store = FileKeyRecordStore.create(file, new byte[] {1}, FileKeyRecordStoreTest.hmac("k"));
+        var store = FileKeyRecordStore.create(file, FileKeyRecordStoreTest.ROOMY_HEADER, FileKeyRecordStoreTest.hmac("k"));
         store.put(record("k1", 1, "one"));
         String before = state(store);
         disk.inject(fault);

@@ -7,6 +7,8 @@ import io.kmsjca.internal.store.MasterKeyCodec;
 import io.kmsjca.internal.store.RootKey;
 import io.kmsjca.keys.KeyManagerType;
 
+import io.kmsjca.spi.internal.PersistentMap;
+import io.kmsjca.spi.SnapshotKeyRecordStore;
 import io.kmsjca.spi.CorruptStoreException;
 import io.kmsjca.spi.KeyRecord;
 import io.kmsjca.spi.KeyRecordStore;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -61,7 +64,7 @@ public final class KeyRegistry {
             for (MasterKey k : byId.values()) {
                 k.aliases().forEach(a -> byAlias.merge(a, k.id(), (x, y) -> earlier(byId.get(x), byId.get(y))));
             }
-            return new Snapshot(Map.copyOf(byId), Map.copyOf(byAlias));
+            return new Snapshot(PersistentMap.copyOf(byId), PersistentMap.copyOf(byAlias));
         }
 
         /**
@@ -74,10 +77,24 @@ public final class KeyRegistry {
         }
 
 
+        /**
+         * This snapshot with {@code changed} in it. A change that keeps the key's aliases or adds
+         * some copies only the paths to the changed entries of the persistent maps, not every key;
+         * one that takes an alias away rebuilds the alias index, since another key may hold it too.
+         */
         Snapshot with(MasterKey changed) {
-            var keys = new HashMap<>(byId);
-            keys.put(changed.id(), changed);
-            return of(keys.values());
+            PersistentMap<UUID, MasterKey> keys = PersistentMap.copyOf(byId).with(changed.id(), changed);
+            MasterKey old = byId.get(changed.id());
+            if (old != null && (!changed.aliases().containsAll(old.aliases()) || !old.created().equals(changed.created()))) {
+                return of(keys.values());
+            }
+            PersistentMap<String, UUID> aliases = PersistentMap.copyOf(byAlias);
+            for (String alias : changed.aliases()) {
+                UUID holder = aliases.get(alias);
+                UUID owner = holder == null || holder.equals(changed.id()) ? changed.id() : earlier(keys.get(holder), changed);
+                aliases = aliases.with(alias, owner);
+            }
+            return new Snapshot(keys, aliases);
         }
     }
 
@@ -270,6 +287,50 @@ public final class KeyRegistry {
     }
 
     /**
+     * {@link #refreshLocked} for a backend that says which records its re-read found changed (a
+     * file store): only those are compared and unsealed again, so {@link #reread}, which every
+     * rotation starts with, costs what changed rather than every key (the periodic
+     * {@link #refresh} still compares every record). As the full comparison, it
+     * visits only records the store holds, and refuses a record changed outside kms-jca after
+     * taking in the others.
+     */
+    private int refreshChangedLocked(Set<String> ids) throws IOException {
+        Snapshot before = snapshot;
+        CorruptStoreException refused = null;
+        for (String keyId : ids) {
+            if (backend.get(keyId).isEmpty()) {
+                continue;
+            }
+            UUID id = UUID.fromString(keyId);
+            MasterKey newer;
+            try {
+                newer = newer(id, snapshot.byId().get(id));
+            } catch (CorruptStoreException e) {
+                if (refused == null) {
+                    refused = e;
+                } else {
+                    refused.addSuppressed(e);
+                }
+                continue;
+            }
+            if (newer != null) {
+                snapshot = snapshot.with(newer);
+            }
+        }
+        if (refused != null) {
+            throw refused;
+        }
+        int changed = 0;
+        for (String keyId : ids) {
+            UUID id = UUID.fromString(keyId);
+            if (snapshot.byId().get(id) != before.byId().get(id)) {
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    /**
      * Re-reads one key another process changed (a change feed said so). A record whose revision
      * went backwards was rolled back behind the key service's back (a restored database row): it
      * is refused and the key keeps the newer state this process saw.
@@ -363,7 +424,15 @@ public final class KeyRegistry {
     /** The key as the store holds it now (every other writer's change read in), or null. */
     MasterKey reread(UUID id) throws IOException {
         synchronized (lock) {
-            refreshLocked();
+            if (backend instanceof SnapshotKeyRecordStore snapshots) {
+                // the records the re-read found changed, and this key, which the store may have
+                // read in earlier (during our own write, whose report the registry skips)
+                Set<String> ids = new java.util.HashSet<>(snapshots.refreshChanged());
+                ids.add(id.toString());
+                refreshChangedLocked(ids);
+            } else {
+                refreshLocked();
+            }
             return snapshot.byId().get(id);
         }
     }

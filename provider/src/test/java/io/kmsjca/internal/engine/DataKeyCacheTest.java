@@ -191,6 +191,10 @@ class DataKeyCacheTest {
     void copiesOfAStore_neverShareACachedDataKey() throws Exception {
         Path copy = dir.resolve("copy.kms");
         Files.copy(f.file, copy);
+        Path journal = io.kmsjca.spi.file.FileKeyRecordStore.journal(f.file);
+        if (Files.exists(journal)) { // a live store is its image and its journal
+            Files.copy(journal, io.kmsjca.spi.file.FileKeyRecordStore.journal(copy));
+        }
         KeyService other = KeyStores.openFile(copy, LifecycleFixture.PASSWORD, f.options(
                 KeyServiceOptions.DEFAULT_USAGE_ROTATION_THRESHOLD));
         try {
