@@ -1,21 +1,12 @@
 package io.kmsjca.internal.remote;
 
-import io.kmsjca.audit.AuditDelivery;
-import io.kmsjca.audit.AuditLogVerifier;
-import io.kmsjca.audit.AuditVerificationKey;
-import io.kmsjca.keys.AccessKeyInfo;
-import io.kmsjca.keys.AccessKeySigner;
 import io.kmsjca.keys.CreateKeyRequest;
-import io.kmsjca.keys.CreatedAccessKey;
 import io.kmsjca.keys.DataKeyPair;
 import io.kmsjca.keys.EncryptionAlgorithm;
 import io.kmsjca.keys.KeyAgreementAlgorithm;
 import io.kmsjca.keys.KmsPrivateKeyHandle;
 import io.kmsjca.keys.MessageType;
 import io.kmsjca.keys.SigningAlgorithm;
-import io.kmsjca.keys.CreatedCredential;
-import io.kmsjca.keys.CredentialInfo;
-import io.kmsjca.keys.CredentialRequest;
 import io.kmsjca.keys.GrantRequest;
 import io.kmsjca.keys.KeyAlias;
 import io.kmsjca.keys.KeyGrant;
@@ -29,14 +20,10 @@ import io.kmsjca.keys.KeySpec;
 import io.kmsjca.keys.KeyState;
 import io.kmsjca.keys.KeyUsage;
 import io.kmsjca.keys.KmsKeyHandle;
-import io.kmsjca.keys.MaintenanceReport;
-import io.kmsjca.keys.ReEncryptResult;
 import io.kmsjca.keys.RotationReason;
 import io.kmsjca.keys.VersionState;
-import io.kmsjca.spi.audit.AuditListener;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStoreException;
 import java.security.ProviderException;
@@ -56,10 +43,8 @@ import java.util.UUID;
  * tags, key policies, grants, ReEncrypt; and for asymmetric keys, through {@link RemoteAsymmetricKeys},
  * CreateKey of a key pair, GetPublicKey, Sign, Verify, RSA Encrypt/Decrypt, DeriveSharedSecret and
  * GenerateDataKeyPair), each one signed request made as the configured access key's
- * principal, decided and audited by the server. What the API has no operation for (importing
- * material, credentials, access keys, the audit log, maintenance, the store policy, ...) throws a
- * {@link KeyStoreException} (or {@link UnsupportedOperationException} where none is declared)
- * saying it is not available remotely; certificate chains too (the API keeps none: an empty chain, and
+ * principal, decided and audited by the server. What the API has no operation for is refused in
+ * {@link RemoteRefusals}; certificate chains too (the API keeps none: an empty chain, and
  * a refusal to set one). Its handles ({@link RemoteKeyHandle}) key KMSWrap, KMSDataKey and
  * KMSEnvelope, and its private-key handles ({@link RemotePrivateKeyHandle}) Signature, RSA-OAEP and
  * ECDH; no master or private key material ever enters this JVM.
@@ -67,7 +52,7 @@ import java.util.UUID;
  * <p>A method that declares no checked exception (findKey, hasAlias, aliases) throws a
  * {@link ProviderException} naming the server when it gets no answer.
  */
-public final class RemoteKeyService implements KeyService {
+public final class RemoteKeyService extends RemoteRefusals {
 
     private static final int PAGE = 100;
     /** How many pages a listing follows at most: 1000 pages of 100 entries. */
@@ -80,6 +65,7 @@ public final class RemoteKeyService implements KeyService {
     private final RemoteMacs macs;
 
     private RemoteKeyService(RemoteSettings settings) {
+        super(settings.url(), settings.accessKeyId());
         this.settings = settings;
         this.client = new KmsHttpClient(settings);
         this.operations = new RemoteKeyOperations(client);
@@ -464,63 +450,7 @@ public final class RemoteKeyService implements KeyService {
         }
     }
 
-    @Override
-    public List<ReEncryptResult> reEncrypt(List<byte[]> blobs, Map<String, String> sourceContext, String destinationKey,
-                                           Map<String, String> destinationContext) {
-        throw notRemote("batch ReEncrypt (call reEncrypt for each blob)");
-    }
-
     // ---------------------------------------------------------------- what the AWS KMS API has no operation for
-
-    @Override
-    public KmsKeyHandle importKeyMaterial(String alias, byte[] material) throws KeyStoreException {
-        throw notAvailable("importing key material");
-    }
-
-    @Override
-    public KmsKeyHandle managedKey(String serviceName) throws KeyStoreException {
-        throw notAvailable("provider-managed keys");
-    }
-
-    @Override
-    public AuditLogVerifier auditLogVerifier() {
-        throw notRemote("the audit log (the server keeps it)");
-    }
-
-    @Override
-    public AuditVerificationKey auditLogVerificationKey() {
-        throw notRemote("the audit log (the server keeps it)");
-    }
-
-    @Override
-    public boolean retireAuditLog(Path log, String host) throws IOException {
-        throw new IOException(notRemote("the audit log (the server keeps it)").getMessage());
-    }
-
-    @Override
-    public boolean retireAuditLog(Path log) throws IOException {
-        throw new IOException(notRemote("the audit log (the server keeps it)").getMessage());
-    }
-
-    @Override
-    public void setMinDecryptionVersion(String key, int version) throws KeyStoreException {
-        throw notAvailable("a minimum decryption version");
-    }
-
-    @Override
-    public void revokeKeyVersion(String key, int version) throws KeyStoreException {
-        throw notAvailable("revoking a key version");
-    }
-
-    @Override
-    public Optional<String> getStorePolicy() throws KeyStoreException {
-        throw notAvailable("the store policy");
-    }
-
-    @Override
-    public void putStorePolicy(String policy, boolean bypassPolicyLockoutSafetyCheck) throws KeyStoreException {
-        throw notAvailable("the store policy");
-    }
 
     /** KMS CreateGrant, then ListGrants for the grant it made (AWS returns only its id and token). */
     @Override
@@ -598,61 +528,6 @@ public final class RemoteKeyService implements KeyService {
             throw RemoteErrors.management(f, action, key);
         }
         return all;
-    }
-
-    @Override
-    public MaintenanceReport runMaintenance() {
-        throw notRemote("maintenance (the server runs it)");
-    }
-
-    @Override
-    public AuditDelivery audit() {
-        throw notRemote("audit listeners (the server audits every request)");
-    }
-
-    @Override
-    public void addAuditListener(AuditListener listener) {
-        throw notRemote("audit listeners (the server audits every request)");
-    }
-
-    @Override
-    public CreatedCredential createCredential(CredentialRequest request) throws KeyStoreException {
-        throw notAvailable("credentials");
-    }
-
-    @Override
-    public List<CredentialInfo> listCredentials() throws KeyStoreException {
-        throw notAvailable("credentials");
-    }
-
-    @Override
-    public void deleteCredential(String principal) throws KeyStoreException {
-        throw notAvailable("credentials");
-    }
-
-    @Override
-    public CredentialInfo credential() {
-        throw notRemote("credentials (this client signs with access key " + settings.accessKeyId() + ")");
-    }
-
-    @Override
-    public CreatedAccessKey createAccessKey(String principal, boolean administrator) throws KeyStoreException {
-        throw notAvailable("access keys (kms create-access-key on the server's store)");
-    }
-
-    @Override
-    public List<AccessKeyInfo> listAccessKeys() throws KeyStoreException {
-        throw notAvailable("access keys");
-    }
-
-    @Override
-    public void deleteAccessKey(String accessKeyId) throws KeyStoreException {
-        throw notAvailable("access keys");
-    }
-
-    @Override
-    public Optional<AccessKeySigner> accessKey(String accessKeyId) throws KeyStoreException {
-        throw notAvailable("access keys");
     }
 
     /** False: a remote store has no password; the access key authenticates. */
@@ -836,15 +711,6 @@ public final class RemoteKeyService implements KeyService {
         return blob;
     }
 
-    private KeyStoreException notAvailable(String what) {
-        return new KeyStoreException(what + " is not available remotely: the AWS KMS API of kms-jca server "
-                + settings.url() + " has no operation for it; do it on the server's store (kms CLI, KmsAdmin)");
-    }
-
-    private UnsupportedOperationException notRemote(String what) {
-        return new UnsupportedOperationException(what + " is not available remotely (kms-jca server " + settings.url() + ")");
-    }
-
     @Override
     public String toString() {
         return "RemoteKeyService[" + settings.url() + "]";
@@ -863,13 +729,6 @@ public final class RemoteKeyService implements KeyService {
             createAlias(request.alias(), id.toString());
         }
         return asymmetric.handle(id.toString(), request.alias() == null ? null : bareAlias(request.alias()));
-    }
-
-    /** Not over the AWS API: its ImportKeyMaterial for key pairs needs a wrapping exchange kms-jca does not serve. */
-    @Override
-    public KmsPrivateKeyHandle importKeyPair(String alias, KeyUsage usage, java.security.PrivateKey privateKey,
-                                             List<java.security.cert.X509Certificate> chain) throws KeyStoreException {
-        throw notAvailable("importing a key pair");
     }
 
     /** DescribeKey, then GetPublicKey for an asymmetric key: a handle carrying its public key; empty for a symmetric key. */
@@ -934,8 +793,6 @@ public final class RemoteKeyService implements KeyService {
                 + ": the AWS KMS API keeps no certificates; keep the chain beside the key (a PKCS#12 or PEM file), "
                 + "or use the embedded store");
     }
-
-    // ---------------------------------------------------------------- HMAC, import, random (#20: TODO)
 
     // ---------------------------------------------------------------- HMAC keys, random bytes (RemoteMacs)
 
