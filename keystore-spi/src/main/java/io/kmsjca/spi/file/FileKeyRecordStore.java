@@ -17,7 +17,6 @@ import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -88,7 +87,7 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
         try {
             return withWriterLock(lockFileOf(absolute), () -> {
                 removeOrphanTemporaryFiles(absolute);
-                byte[] image = read(absolute);
+                byte[] image = StoreFiles.read(absolute);
                 ImageAuthenticator authenticator = Objects.requireNonNull(factory.forHeader(StoreImage.readHeader(image)));
                 Loaded loaded = load(absolute, image, authenticator);
                 return new FileKeyRecordStore(absolute, authenticator, loaded.snapshot(), loaded.disk());
@@ -139,12 +138,12 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
 
     /** The header of the store in {@code file}, read before its authenticator exists. */
     public static byte[] readHeader(Path file) throws IOException {
-        return StoreImage.readHeader(read(file));
+        return StoreImage.readHeader(StoreFiles.read(file));
     }
 
     /** Where the generation before the last compaction's change is kept. */
     public static Path previousGeneration(Path file) {
-        return file.toAbsolutePath().resolveSibling(file.getFileName() + ".prev");
+        return StoreFiles.previousGeneration(file);
     }
 
     /** Where the journal of the store in {@code file} is kept. */
@@ -168,88 +167,12 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
         Path absolute = file.toAbsolutePath();
         try {
             withWriterLock(lockFileOf(absolute), () -> {
-                if (!dropLastJournalEntry(absolute, factory)) {
-                    restorePreviousImage(absolute, factory);
-                }
+                StoreRestore.restore(absolute, factory);
                 return null;
             });
         } catch (StaleRecordException e) {
             throw new IllegalStateException(e); // a restore compares nothing
         }
-    }
-
-    /** The journal cut before its last entry, or before its damage; false if that is not what restoring means here. */
-    private static boolean dropLastJournalEntry(Path file, ImageAuthenticator.Factory factory) throws IOException {
-        Path journal = StoreJournal.of(file);
-        if (!Files.exists(journal)) {
-            return false;
-        }
-        byte[] image;
-        ImageAuthenticator authenticator;
-        try {
-            image = read(file);
-            authenticator = Objects.requireNonNull(factory.forHeader(StoreImage.readHeader(image)));
-            StoreImage.decode(image, authenticator);
-        } catch (IOException damagedImage) {
-            return false; // NAME.prev, if it opens
-        }
-        byte[] bytes = readJournal(journal);
-        StoreJournal.Contents contents;
-        try {
-            contents = StoreJournal.read(bytes, authenticator, true);
-        } catch (CorruptStoreException damagedHeader) {
-            moveAside(journal); // the image alone: before every change the journal held
-            return true;
-        }
-        if (!Arrays.equals(contents.imageTag(), StoreImage.tagOf(image))) {
-            moveAside(journal); // another generation's journal: the image alone
-            return true;
-        }
-        long keep;
-        if (contents.damaged()) {
-            keep = contents.end();
-        } else if (!contents.changes().isEmpty()) {
-            keep = lastEntryStart(bytes, contents);
-        } else {
-            return false;
-        }
-        Files.copy(journal, damagedCopy(journal), StandardCopyOption.REPLACE_EXISTING);
-        AtomicFiles.replace(journal, Arrays.copyOf(bytes, (int) keep));
-        return true;
-    }
-
-    /** Where the last whole entry of {@code contents} starts. */
-    private static long lastEntryStart(byte[] journal, StoreJournal.Contents contents) throws CorruptStoreException {
-        long start = StoreJournal.HEADER_BYTES;
-        long previous = start;
-        while (start < contents.end()) {
-            previous = start;
-            start += StoreJournal.LENGTH + ByteBuffer.wrap(journal, (int) start, 4).getInt() + StoreJournal.TAG;
-        }
-        return previous;
-    }
-
-    private static void restorePreviousImage(Path file, ImageAuthenticator.Factory factory) throws IOException {
-        byte[] image = read(previousGeneration(file));
-        StoreImage.decode(image, Objects.requireNonNull(factory.forHeader(StoreImage.readHeader(image))));
-        Path journal = StoreJournal.of(file);
-        if (Files.exists(journal)) {
-            moveAside(journal); // first: the damaged image's journal must not meet the restored image
-        }
-        if (Files.exists(file)) {
-            Files.copy(file, damagedCopy(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        AtomicFiles.replace(file, image);
-    }
-
-    private static Path damagedCopy(Path p) {
-        return p.resolveSibling(p.getFileName() + ".damaged");
-    }
-
-    /** Renames {@code p} to {@code p.damaged}, durably. */
-    private static void moveAside(Path p) throws IOException {
-        Files.move(p, damagedCopy(p), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        AtomicFiles.fsyncDirectory(p.toAbsolutePath().getParent());
     }
 
     /** The file this store lives in. */
@@ -305,7 +228,7 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
         if (!Files.exists(journal)) {
             return new Loaded(base, new OnDisk(imageTag, image.length, version, -1, null, 1));
         }
-        StoreJournal.Contents contents = StoreJournal.read(readJournal(journal), authenticator, false);
+        StoreJournal.Contents contents = StoreJournal.read(StoreFiles.readJournal(journal), authenticator, false);
         if (Arrays.equals(contents.imageTag(), imageTag)) {
             return new Loaded(apply(base, contents.changes()),
                     new OnDisk(imageTag, image.length, version, contents.end(), contents.lastTag(), contents.nextSequence()));
@@ -382,15 +305,15 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
             if (size < known.journalEnd() || size > StoreJournal.MAX_JOURNAL_BYTES) {
                 return reloadAll();
             }
-            byte[] header = readAt(ch, 0, StoreJournal.HEADER_BYTES);
-            byte[] lastTag = readAt(ch, known.journalEnd() - StoreJournal.TAG, StoreJournal.TAG);
+            byte[] header = StoreFiles.readAt(ch, 0, StoreJournal.HEADER_BYTES);
+            byte[] lastTag = StoreFiles.readAt(ch, known.journalEnd() - StoreJournal.TAG, StoreJournal.TAG);
             if (!Arrays.equals(StoreJournal.imageTagOf(header), known.imageTag()) || !Arrays.equals(lastTag, known.lastTag())) {
                 return reloadAll(); // another journal: a restore, or a compaction to an equal image
             }
             if (size == known.journalEnd()) {
                 return null;
             }
-            byte[] tail = readAt(ch, known.journalEnd(), (int) (size - known.journalEnd()));
+            byte[] tail = StoreFiles.readAt(ch, known.journalEnd(), (int) (size - known.journalEnd()));
             StoreJournal.Contents added = StoreJournal.readEntries(tail, 0, known.imageTag(), known.lastTag(),
                     known.nextSequence(), authenticator, false);
             if (added.changes().isEmpty()) {
@@ -408,12 +331,12 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             return size == known.imageBytes() && size >= StoreJournal.TAG
-                    && Arrays.equals(readAt(ch, size - StoreJournal.TAG, StoreJournal.TAG), known.imageTag());
+                    && Arrays.equals(StoreFiles.readAt(ch, size - StoreJournal.TAG, StoreJournal.TAG), known.imageTag());
         }
     }
 
     private Snapshot reloadAll() throws IOException {
-        Loaded loaded = load(file, read(file), authenticator);
+        Loaded loaded = load(file, StoreFiles.read(file), authenticator);
         disk = loaded.disk();
         return loaded.snapshot();
     }
@@ -586,7 +509,7 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
      */
     private void undoVisibleWrite(Snapshot current, byte[] image, IOException failure) {
         try {
-            if (Files.exists(file) && Arrays.equals(read(file), image)) {
+            if (Files.exists(file) && Arrays.equals(StoreFiles.read(file), image)) {
                 if (current == null) {
                     Files.deleteIfExists(file);
                 } else {
@@ -605,41 +528,5 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
             records.put(r.keyId(), r);
         }
         return new Snapshot(decoded.header(), PersistentMap.copyOf(records));
-    }
-
-    /**
-     * Reads one whole image: size and bytes come from one open channel, which keeps the file it
-     * opened even if a writer renames a newer generation over it meanwhile.
-     */
-    private static byte[] read(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            StoreImage.checkSize(size);
-            return readAt(ch, 0, (int) size);
-        }
-    }
-
-    private static byte[] readJournal(Path journal) throws IOException {
-        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size > StoreJournal.MAX_JOURNAL_BYTES) {
-                throw new CorruptStoreException("key store journal is " + size + " bytes, more than the "
-                        + StoreJournal.MAX_JOURNAL_BYTES + " allowed");
-            }
-            return readAt(ch, 0, (int) size);
-        }
-    }
-
-    private static byte[] readAt(FileChannel ch, long position, int length) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(length);
-        long at = position;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, at);
-            if (n < 0) {
-                throw new CorruptStoreException("key store file ended before its " + (position + length) + " bytes were read");
-            }
-            at += n;
-        }
-        return buf.array();
     }
 }
