@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,17 +35,15 @@ public final class DistributionFiles {
             throw new IllegalArgumentException("usage: DistributionFiles OUTPUT_DIR VERSION OUTPUT_TIMESTAMP");
         }
         Path out = Path.of(args[0]);
-        String date = args[2].substring(0, Math.min(10, args[2].length()));
+        String date = day(args[2]);
         CommandLine kms = KmsCommand.build();
         writeCompletion(kms, out.resolve("completion/kms"));
         forManPages(kms.getCommandSpec(), "kms-jca " + args[1]);
-        Path adoc = out.resolve("adoc");
-        Files.createDirectories(adoc);
+        Path adoc = emptied(out.resolve("adoc"));
         if (ManPageGenerator.generateManPage(adoc.toFile(), null, new boolean[0], true, kms.getCommandSpec()) != 0) {
             throw new IOException("picocli's ManPageGenerator failed");
         }
-        Path man1 = out.resolve("man/man1");
-        Files.createDirectories(man1);
+        Path man1 = emptied(out.resolve("man/man1"));
         List<Path> pages;
         try (Stream<Path> files = Files.list(adoc)) {
             pages = files.filter(f -> f.toString().endsWith(".adoc")).sorted().toList();
@@ -54,6 +53,23 @@ public final class DistributionFiles {
             Files.writeString(man1.resolve(name), ManPageTroff.convert(Files.readAllLines(page, StandardCharsets.UTF_8), date),
                     StandardCharsets.UTF_8);
         }
+    }
+
+    /** The folder, created or emptied: a command removed since the last build leaves no page behind. */
+    private static Path emptied(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        return folder;
+    }
+
+    /** The day (YYYY-MM-DD) of an outputTimestamp, ISO-8601 or seconds since the epoch as Maven allows. */
+    static String day(String outputTimestamp) {
+        boolean seconds = !outputTimestamp.isEmpty() && outputTimestamp.chars().allMatch(Character::isDigit);
+        return (seconds ? Instant.ofEpochSecond(Long.parseLong(outputTimestamp)).toString() : outputTimestamp).substring(0, 10);
     }
 
     private static void writeCompletion(CommandLine kms, Path file) throws IOException {

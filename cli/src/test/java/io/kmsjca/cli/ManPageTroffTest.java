@@ -80,6 +80,12 @@ class ManPageTroffTest {
     }
 
     @Test
+    void thePagesDate_isTheDayOfTheOutputTimestamp_inEitherForm() {
+        assertEquals("2026-12-03", DistributionFiles.day("2026-12-03T00:00:00Z"));
+        assertEquals("2023-11-14", DistributionFiles.day("1700000000"));
+    }
+
+    @Test
     void paragraphsAfterTheFirstOfASection_areSeparated() {
         String page = ManPageTroff.convert(List.of("= kms(1)", "== Description", "", "One", "two.", "", "Three."), "2026-12-03");
         assertEquals(".TH \"KMS\" 1 \"2026\\-12\\-03\" \"\" \"\"\n.nh\n.ad l\n.SH \"DESCRIPTION\"\nOne two.\n.PP\nThree.\n", page);
