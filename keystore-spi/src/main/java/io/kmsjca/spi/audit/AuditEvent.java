@@ -33,12 +33,28 @@ import java.util.UUID;
  * @param host                  the host it ran on
  * @param destinationKeyId      for RE_ENCRYPT, the key the blob moved to; else null
  * @param destinationKeyVersion for RE_ENCRYPT, that key's version; else 0
+ * @param durationNanos         how long the request took, in nanoseconds, or -1 when it was not
+ *                              timed: requests are timed only once a listener asks for it
+ *                              ({@link AuditListener#wantsDurations()}), and only those an engine
+ *                              runs (wrap, unwrap, encrypt, decrypt, data keys, sign, verify, MAC,
+ *                              key agreement, data key pairs); never written to the audit log
  */
 public record AuditEvent(UUID eventId, Instant time, AuditOperation operation, String keyId, int keyVersion,
                          String alias, String principal, String principalSource, AuditOutcome outcome,
                          String errorClass, String errorMessage, Map<String, String> encryptionContext,
                          String requestId, String providerInstance, String host, String destinationKeyId,
-                         int destinationKeyVersion) {
+                         int destinationKeyVersion, long durationNanos) {
+
+    /** An event of a request that was not timed ({@code durationNanos} -1). */
+    public AuditEvent(UUID eventId, Instant time, AuditOperation operation, String keyId, int keyVersion,
+                      String alias, String principal, String principalSource, AuditOutcome outcome,
+                      String errorClass, String errorMessage, Map<String, String> encryptionContext,
+                      String requestId, String providerInstance, String host, String destinationKeyId,
+                      int destinationKeyVersion) {
+        this(eventId, time, operation, keyId, keyVersion, alias, principal, principalSource, outcome, errorClass,
+                errorMessage, encryptionContext, requestId, providerInstance, host, destinationKeyId,
+                destinationKeyVersion, -1);
+    }
 
     public AuditEvent {
         Objects.requireNonNull(eventId, "eventId");
@@ -51,6 +67,9 @@ public record AuditEvent(UUID eventId, Instant time, AuditOperation operation, S
         encryptionContext = java.util.Collections.unmodifiableMap(new TreeMap<>(encryptionContext));
         if ((outcome == AuditOutcome.SUCCESS) != (errorClass == null)) {
             throw new IllegalArgumentException("errorClass is set exactly when the outcome is not SUCCESS");
+        }
+        if (durationNanos < -1) {
+            throw new IllegalArgumentException("durationNanos is -1 (not timed) or at least 0, not " + durationNanos);
         }
     }
 

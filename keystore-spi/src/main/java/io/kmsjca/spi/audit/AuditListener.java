@@ -19,6 +19,15 @@ public interface AuditListener {
     default void flush() {
     }
 
+    /**
+     * Whether this listener wants {@link AuditEvent#durationNanos()}: once a store has a listener that
+     * does, the requests of every store in the JVM are timed (two {@code System.nanoTime()} calls
+     * each). Read once, when the listener is added. Default false: nothing is timed for it.
+     */
+    default boolean wantsDurations() {
+        return false;
+    }
+
     /** Releases resources after a final {@link #flush()}. */
     default void close() {
     }

@@ -12,7 +12,6 @@ import io.kmsjca.keys.KeyUnavailableException;
 import io.kmsjca.keys.StorePasswordRequiredException;
 
 import io.kmsjca.internal.format.EncryptionContext;
-import io.kmsjca.internal.jfr.KeyOperationEvent;
 import io.kmsjca.internal.jfr.KeyOperationEvents;
 import io.kmsjca.spi.audit.AuditEvent;
 import io.kmsjca.spi.audit.AuditListener;
@@ -75,22 +74,26 @@ public final class AuditDispatcher implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         this.idPrefix = random.nextLong();
         this.instance = HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(8).putLong(random.nextLong()).array());
-        listeners.addAll(initial);
+        initial.forEach(this::addListener);
         if (options.serviceLoader()) {
-            ServiceLoader.load(AuditListener.class).forEach(listeners::add);
+            ServiceLoader.load(AuditListener.class).forEach(this::addListener);
         }
         for (String name : options.listenerClasses()) {
-            listeners.add(instantiate(name));
+            addListener(instantiate(name));
         }
         if (options.systemLogger()) {
-            listeners.add(new SystemLoggerAuditSink());
+            addListener(new SystemLoggerAuditSink());
         }
         this.delivery = options.delivery() == AuditOptions.Delivery.ASYNC
                 ? new AsyncDelivery(listeners, options.queueCapacity(), options.whenFull() == AuditOptions.WhenFull.DROP)
                 : new Delivery.Sync(listeners, options.failurePolicy() == AuditOptions.FailurePolicy.FAIL_CLOSED);
     }
 
+    /** Adds a listener; one that {@linkplain AuditListener#wantsDurations() wants durations} turns timing on. */
     public void addListener(AuditListener listener) {
+        if (listener.wantsDurations()) {
+            OperationStart.wantDurations();
+        }
         listeners.add(listener);
     }
 
@@ -122,24 +125,26 @@ public final class AuditDispatcher implements AutoCloseable {
     }
 
     /**
-     * Records one request an engine timed: {@code timed} (from {@link KeyOperationEvents#begin()},
-     * null when no recording wants it) gives its JFR event a duration.
+     * Records one request an engine timed: {@code timed} (from {@link OperationStart#begin()}, null
+     * when nobody wants it timed) gives its JFR event and its audit event a duration.
      */
-    public void record(KeyOperationEvent timed, AuditOperation operation, UUID keyId, int keyVersion, String alias,
+    public void record(OperationStart timed, AuditOperation operation, UUID keyId, int keyVersion, String alias,
                        Throwable error, EncryptionContext context) {
-        KeyOperationEvents.commit(timed, instance, operation, keyId, keyVersion, alias, outcomeOf(error), error);
-        deliver(operation, keyId, keyVersion, alias, error, context, null, 0);
+        KeyOperationEvents.commit(OperationStart.event(timed), instance, operation, keyId, keyVersion, alias,
+                outcomeOf(error), error);
+        deliver(operation, keyId, keyVersion, alias, error, context, null, 0, OperationStart.elapsedNanos(timed));
     }
 
     /** Records a request that involved a second key (RE_ENCRYPT's destination). */
     public void record(AuditOperation operation, UUID keyId, int keyVersion, String alias, Throwable error,
                        EncryptionContext context, UUID destinationKeyId, int destinationKeyVersion) {
         KeyOperationEvents.commit(null, instance, operation, keyId, keyVersion, alias, outcomeOf(error), error);
-        deliver(operation, keyId, keyVersion, alias, error, context, destinationKeyId, destinationKeyVersion);
+        deliver(operation, keyId, keyVersion, alias, error, context, destinationKeyId, destinationKeyVersion, -1);
     }
 
     private void deliver(AuditOperation operation, UUID keyId, int keyVersion, String alias, Throwable error,
-                         EncryptionContext context, UUID destinationKeyId, int destinationKeyVersion) {
+                         EncryptionContext context, UUID destinationKeyId, int destinationKeyVersion,
+                         long durationNanos) {
         if (listeners.isEmpty()) {
             return;
         }
@@ -151,7 +156,7 @@ public final class AuditDispatcher implements AutoCloseable {
                 keyId == null ? null : keyId.toString(), keyVersion, alias, who.name(), who.source(), outcome,
                 error == null ? null : error.getClass().getName(), error == null ? null : error.getMessage(),
                 hasher.apply(context), requestId != null ? requestId : eventId.toString(), instance, HOST,
-                destinationKeyId == null ? null : destinationKeyId.toString(), destinationKeyVersion));
+                destinationKeyId == null ? null : destinationKeyId.toString(), destinationKeyVersion, durationNanos));
     }
 
     /** What the key service's users may see and do of this dispatcher: listeners, counters, flush; never record. */

@@ -2,8 +2,7 @@ package io.kmsjca.internal.engine;
 
 import io.kmsjca.internal.crypto.Primitives;
 import io.kmsjca.internal.format.EncryptionContext;
-import io.kmsjca.internal.jfr.KeyOperationEvent;
-import io.kmsjca.internal.jfr.KeyOperationEvents;
+import io.kmsjca.internal.audit.OperationStart;
 import io.kmsjca.internal.model.KeyVersion;
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.policy.ConditionKeys;
@@ -112,7 +111,7 @@ public final class MacEngine {
 
     private <T> T perform(Target target, AuditOperation op, MacAlgorithm algorithm, byte[] message, Outcome<T> outcome)
             throws GeneralSecurityException {
-        KeyOperationEvent timed = KeyOperationEvents.begin();
+        OperationStart timed = OperationStart.begin();
         int version = 0;
         try {
             if (algorithm == null) {
@@ -200,7 +199,7 @@ public final class MacEngine {
         Mac m = requireStarted();
         Target target = streaming;
         AuditOperation op = AuditOperation.GENERATE_MAC;
-        KeyOperationEvent timed = KeyOperationEvents.begin();
+        OperationStart timed = OperationStart.begin();
         int version = streamingVersion.number();
         try {
             MasterKey key = target.usable(op, streamingAlgorithm, requestKeys(streamingAlgorithm));

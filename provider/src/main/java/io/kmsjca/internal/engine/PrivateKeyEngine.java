@@ -3,8 +3,7 @@ package io.kmsjca.internal.engine;
 import io.kmsjca.internal.crypto.AsymmetricPrimitives;
 import io.kmsjca.internal.crypto.KeyPairs;
 import io.kmsjca.internal.format.EncryptionContext;
-import io.kmsjca.internal.jfr.KeyOperationEvent;
-import io.kmsjca.internal.jfr.KeyOperationEvents;
+import io.kmsjca.internal.audit.OperationStart;
 import io.kmsjca.internal.model.KeyPairMaterial;
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.policy.ConditionKeys;
@@ -221,7 +220,7 @@ public final class PrivateKeyEngine implements PrivateKeyOperations {
     /** Resolves the key usable for {@code op}, runs {@code body}, audits the outcome. */
     private static <T> T perform(Target target, AuditOperation op, Map<String, List<String>> requestKeys, Body<T> body)
             throws GeneralSecurityException {
-        KeyOperationEvent timed = KeyOperationEvents.begin();
+        OperationStart timed = OperationStart.begin();
         int version = 0;
         try {
             MasterKey key = target.usable(op, requestKeys);

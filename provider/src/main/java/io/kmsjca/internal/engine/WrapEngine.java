@@ -13,8 +13,7 @@ import io.kmsjca.internal.crypto.KmsRandom;
 import io.kmsjca.internal.crypto.Primitives;
 import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.internal.format.WrappedKeyBlob;
-import io.kmsjca.internal.jfr.KeyOperationEvent;
-import io.kmsjca.internal.jfr.KeyOperationEvents;
+import io.kmsjca.internal.audit.OperationStart;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import javax.crypto.AEADBadTagException;
@@ -64,7 +63,7 @@ public final class WrapEngine implements MasterKeyOperations {
     @Override
     public byte[] seal(KmsKeyHandle handle, byte[] plaintext, int off, int len, EncryptionContext context,
                        byte[] aad, int aadLen, AuditOperation op) throws InvalidKeyException {
-        KeyOperationEvent timed = KeyOperationEvents.begin();
+        OperationStart timed = OperationStart.begin();
         EmbeddedKeyService service = ServiceKeyHandle.serviceOf(handle);
         MasterKey key = null;
         try {
@@ -90,7 +89,7 @@ public final class WrapEngine implements MasterKeyOperations {
     @Override
     public byte[] open(KmsKeyHandle handle, byte[] blob, EncryptionContext context, byte[] aad, int aadLen,
                        AuditOperation op) throws GeneralSecurityException {
-        KeyOperationEvent timed = KeyOperationEvents.begin();
+        OperationStart timed = OperationStart.begin();
         EmbeddedKeyService service = ServiceKeyHandle.serviceOf(handle);
         MasterKey key = null;
         try {
@@ -191,7 +190,7 @@ public final class WrapEngine implements MasterKeyOperations {
         gcm.updateAAD(aadScratch, 0, n);
     }
 
-    private static void recordFailure(KeyOperationEvent timed, KmsKeyHandle handle, MasterKey key, int version,
+    private static void recordFailure(OperationStart timed, KmsKeyHandle handle, MasterKey key, int version,
                                       AuditOperation op, Exception error, EncryptionContext context) {
         if (handle instanceof ServiceKeyHandle ours) { // a handle made elsewhere names no store to audit in
             ours.service().auditRecorder().record(timed, op, key == null ? handle.keyId() : key.id(), version,

@@ -6,8 +6,7 @@ import io.kmsjca.internal.engine.PrivateKeyEngine;
 import io.kmsjca.internal.engine.WrapEngine;
 import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.internal.format.WrappedKeyBlob;
-import io.kmsjca.internal.jfr.KeyOperationEvent;
-import io.kmsjca.internal.jfr.KeyOperationEvents;
+import io.kmsjca.internal.audit.OperationStart;
 import io.kmsjca.internal.model.CertificateChain;
 import io.kmsjca.internal.model.KeyNames;
 import io.kmsjca.internal.model.MasterKey;
@@ -111,7 +110,7 @@ final class KeyPairRequests {
             throws GeneralSecurityException {
         AuditOperation op = withPlaintext ? AuditOperation.GENERATE_DATA_KEY_PAIR
                 : AuditOperation.GENERATE_DATA_KEY_PAIR_WITHOUT_PLAINTEXT;
-        KeyOperationEvent timed = KeyOperationEvents.begin();
+        OperationStart timed = OperationStart.begin();
         EncryptionContext ctx = EncryptionContext.EMPTY;
         UUID id = null;
         String alias = null;

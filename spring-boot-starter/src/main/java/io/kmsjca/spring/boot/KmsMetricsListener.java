@@ -6,14 +6,17 @@ import io.kmsjca.spi.audit.AuditOperation;
 import io.kmsjca.spi.audit.AuditOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Counts the store's audited requests into Micrometer: {@code kms.operations} by operation and
  * outcome, {@code kms.denials} by operation, {@code kms.datakey.cache.reuses} and
- * {@code kms.rotations}. Tags carry the operation and the outcome only, never a key id or a
+ * {@code kms.rotations}; and times them: {@code kms.operations.duration} by operation and outcome,
+ * for the requests the provider times (those an engine runs; {@link AuditEvent#durationNanos()}). Tags carry the operation and the outcome only, never a key id or a
  * context value. Registered on the key service as an audit listener; it never throws, so it
  * cannot fail a request under the fail-closed policy.
  */
@@ -21,6 +24,7 @@ final class KmsMetricsListener implements AuditListener {
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<Integer, Counter> operations = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Timer> durations = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<AuditOperation, Counter> denials = new ConcurrentHashMap<>();
     private final Counter cacheReuses;
     private final Counter rotations;
@@ -33,13 +37,26 @@ final class KmsMetricsListener implements AuditListener {
                 .description("new key versions: on demand, on schedule or by usage").register(registry);
     }
 
+    /** Asks the provider to time requests: this listener exists only where the application has a registry. */
+    @Override
+    public boolean wantsDurations() {
+        return true;
+    }
+
     @Override
     public void onEvent(AuditEvent event) {
         AuditOperation op = event.operation();
         AuditOutcome outcome = event.outcome();
-        operations.computeIfAbsent(op.ordinal() * AuditOutcome.values().length + outcome.ordinal(),
+        int key = op.ordinal() * AuditOutcome.values().length + outcome.ordinal();
+        operations.computeIfAbsent(key,
                 k -> Counter.builder("kms.operations").description("audited requests by operation and outcome")
                         .tag("operation", tag(op)).tag("outcome", tag(outcome)).register(registry)).increment();
+        if (event.durationNanos() >= 0) {
+            durations.computeIfAbsent(key, k -> Timer.builder("kms.operations.duration")
+                    .description("how long timed requests took (wrap, unwrap, encrypt, data keys, sign, MAC, ...)")
+                    .tag("operation", tag(op)).tag("outcome", tag(outcome)).register(registry))
+                    .record(event.durationNanos(), TimeUnit.NANOSECONDS);
+        }
         if (outcome == AuditOutcome.DENIED) {
             denials.computeIfAbsent(op, o -> Counter.builder("kms.denials")
                     .description("requests refused by a key's state or usage").tag("operation", tag(o))

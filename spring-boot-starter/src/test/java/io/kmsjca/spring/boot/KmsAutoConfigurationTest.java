@@ -5,6 +5,7 @@ import io.kmsjca.keys.DataKeyCache;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.provider.KmsEnvelopeSpec;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,6 +33,7 @@ import java.util.Arrays;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,6 +106,9 @@ class KmsAutoConfigurationTest {
         wrap.wrap(KeyGenerator.getInstance("AES").generateKey());
         keys.audit().flush();
         assertThat(count("kms.operations", "operation", "wrap_key", "outcome", "success")).isEqualTo(wrapsBefore + 1);
+        Timer wraps = meters.get("kms.operations.duration").tags("operation", "wrap_key", "outcome", "success").timer();
+        assertThat((double) wraps.count()).as("every timed wrap is in the timer").isEqualTo(wrapsBefore + 1);
+        assertThat(wraps.totalTime(TimeUnit.NANOSECONDS)).as("the wraps took time").isPositive();
 
         var cache = new DataKeyCache(10, 1 << 20, Duration.ofMinutes(5));
         for (int i = 0; i < 3; i++) {
@@ -120,6 +125,8 @@ class KmsAutoConfigurationTest {
         assertThat(count("kms.datakey.cache.reuses")).isEqualTo(2);
         assertThat(count("kms.denials", "operation", "rotate_key")).isEqualTo(1);
         assertThat(count("kms.operations", "operation", "rotate_key", "outcome", "denied")).isEqualTo(1);
+        assertThat(meters.find("kms.operations.duration").tags("operation", "rotate_key").timer())
+                .as("no engine times a rotation: counted, not timed").isNull();
         assertThat(meters.get("kms.audit.events.delivered").functionCounter().count()).isPositive();
         assertThat(meters.get("kms.audit.events.dropped").functionCounter().count()).isZero();
     }
