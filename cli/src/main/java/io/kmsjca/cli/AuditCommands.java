@@ -44,7 +44,7 @@ final class AuditCommands {
             + "show the main fields). Signature records are left out. Needs no password.",
             footer = {"", "Example:", "  kms audit tail --lines 5 --output text", "  kms audit tail --follow"})
     void tail(@Mixin Common common,
-              @Option(names = {"-n", "--lines"}, defaultValue = "10", description = "How many records (default 10).") int lines,
+              @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "10", description = "How many records (default 10).") int lines,
               @Option(names = {"-f", "--follow"}, description = "Keep printing records as they are written, until interrupted.")
               boolean follow) throws IOException, InterruptedException {
         if (lines < 0) {

@@ -48,7 +48,7 @@ final class DataCommands {
             + "CiphertextBlob (the same key wrapped under the master key) to store beside the data.",
             footer = {"", "Example:", "  kms generate-data-key --key-id alias/orders --key-spec AES_256 --encryption-context purpose=invoices"})
     static void generateDataKey(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId,
-                         @Option(names = "--key-spec", defaultValue = "AES_256", description = "AES_256 (default) or AES_128.") DataKeySpec spec,
+                         @Option(names = "--key-spec", paramLabel = "SPEC", defaultValue = "AES_256", description = "AES_256 (default) or AES_128.") DataKeySpec spec,
                          @Option(names = "--encryption-context", paramLabel = "CONTEXT", converter = Inputs.Context.class,
                                  description = CONTEXT) Pairs context) throws GeneralSecurityException, IOException {
         dataKey(common, keyId, spec, context, true);
@@ -59,7 +59,7 @@ final class DataCommands {
             footer = {"", "Example:", "  kms generate-data-key-without-plaintext --key-id alias/orders --query CiphertextBlob --output text"})
     static void generateDataKeyWithoutPlaintext(@Mixin Common common,
                                          @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId,
-                                         @Option(names = "--key-spec", defaultValue = "AES_256",
+                                         @Option(names = "--key-spec", paramLabel = "SPEC", defaultValue = "AES_256",
                                                  description = "AES_256 (default) or AES_128.") DataKeySpec spec,
                                          @Option(names = "--encryption-context", paramLabel = "CONTEXT",
                                                  converter = Inputs.Context.class, description = CONTEXT) Pairs context)

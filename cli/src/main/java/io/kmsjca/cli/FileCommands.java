@@ -33,8 +33,9 @@ final class FileCommands {
             footer = {"", "Example:", "  kms encrypt-file --key-id alias/orders --in report.pdf --out report.pdf.kms --encryption-context dept=finance"})
     static void encryptFile(@Mixin Common common, @Option(names = "--key-id", paramLabel = "KEY", required = true,
                              description = "The master key: its key id, or an alias.") String keyId,
-                     @Option(names = "--in", required = true, paramLabel = "FILE") Path in,
-                     @Option(names = "--out", required = true, paramLabel = "FILE") Path out,
+                     @Option(names = "--in", required = true, paramLabel = "FILE", description = "The file to encrypt.") Path in,
+                     @Option(names = "--out", required = true, paramLabel = "FILE",
+                             description = "Where the encrypted file goes (written whole, then renamed into place).") Path out,
                      @Option(names = "--encryption-context", paramLabel = "CONTEXT", converter = Inputs.Context.class,
                              description = "key=value,...: bound to the file, needed again to decrypt.") Pairs context,
                      @Option(names = "--no-progress", description = "No progress bar, even on a terminal.") boolean noProgress)
@@ -52,8 +53,9 @@ final class FileCommands {
             + "Nothing is written unless the whole file authenticates.",
             footer = {"", "Example:", "  kms decrypt-file --in report.pdf.kms --out report.pdf --encryption-context dept=finance"})
     static void decryptFile(@Mixin Common common,
-                     @Option(names = "--in", required = true, paramLabel = "FILE") Path in,
-                     @Option(names = "--out", required = true, paramLabel = "FILE") Path out,
+                     @Option(names = "--in", required = true, paramLabel = "FILE", description = "A file of encrypt-file.") Path in,
+                     @Option(names = "--out", required = true, paramLabel = "FILE",
+                             description = "Where the plaintext goes, once the whole file has authenticated.") Path out,
                      @Option(names = "--encryption-context", paramLabel = "CONTEXT", converter = Inputs.Context.class,
                              description = "Refuse unless the file was encrypted with exactly this context.") Pairs context,
                      @Option(names = "--no-progress", description = "No progress bar, even on a terminal.") boolean noProgress)

@@ -66,8 +66,8 @@ final class GrantCommands {
                            @Option(names = "--grant-id", paramLabel = "ID", description = "Only this grant.") String grantId,
                            @Option(names = "--grantee-principal", paramLabel = "PRINCIPAL",
                                    description = "Only the grants to this principal.") String grantee,
-                           @Option(names = "--limit", defaultValue = "50", description = LIMIT) int limit,
-                           @Option(names = "--marker", description = MARKER) String marker)
+                           @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = LIMIT) int limit,
+                           @Option(names = "--marker", paramLabel = "MARKER", description = MARKER) String marker)
             throws GeneralSecurityException, IOException {
         GrantPage.checkLimit(limit);
         common.withStore(keys -> common.print(GrantPage.of(keys.listGrants(Inputs.keyRef(keyId)).stream()
@@ -81,8 +81,8 @@ final class GrantCommands {
     static void listRetirableGrants(@Mixin Common common,
                                     @Option(names = "--retiring-principal", paramLabel = "PRINCIPAL", required = true,
                                             description = "The retiring principal.") String retiring,
-                                    @Option(names = "--limit", defaultValue = "50", description = LIMIT) int limit,
-                                    @Option(names = "--marker", description = MARKER) String marker)
+                                    @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = LIMIT) int limit,
+                                    @Option(names = "--marker", paramLabel = "MARKER", description = MARKER) String marker)
             throws GeneralSecurityException, IOException {
         GrantPage.checkLimit(limit);
         common.withStore(keys -> common.print(GrantPage.of(keys.listRetirableGrants(retiring), limit, marker)));

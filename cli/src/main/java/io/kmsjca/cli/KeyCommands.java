@@ -41,7 +41,7 @@ final class KeyCommands {
                            description = "ENCRYPT_DECRYPT, SIGN_VERIFY, KEY_AGREEMENT or GENERATE_VERIFY_MAC, fixed for the "
                                    + "key's life (default: ENCRYPT_DECRYPT for AES and RSA, GENERATE_VERIFY_MAC for HMAC, "
                                    + "SIGN_VERIFY for the others).") KeyUsage keyUsage,
-                   @Option(names = "--description", defaultValue = "", description = "What the key is for.") String description,
+                   @Option(names = "--description", paramLabel = "TEXT", defaultValue = "", description = "What the key is for.") String description,
                    @Option(names = "--alias", paramLabel = "NAME", description = "An alias for the new key (alias/NAME).") String alias,
                    @Option(names = "--tags", paramLabel = "TAGS", converter = Inputs.Tags.class,
                            description = "TagKey=k,TagValue=v (repeatable) or k=v,k2=v2.") List<Pairs> tags,
@@ -80,8 +80,8 @@ final class KeyCommands {
     @Command(mixinStandardHelpOptions = true, name = "list-keys", description = "The keys in the store, ordered by key id, a page at a time.",
             footer = {"", "Example:", "  kms list-keys --output table"})
     static void listKeys(@Mixin Common common,
-                  @Option(names = "--limit", defaultValue = "100", description = "At most this many keys (1..1000).") int limit,
-                  @Option(names = "--marker", description = "The NextMarker of the previous page.") String marker)
+                  @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most this many keys (1..1000).") int limit,
+                  @Option(names = "--marker", paramLabel = "MARKER", description = "The NextMarker of the previous page.") String marker)
             throws GeneralSecurityException, IOException {
         common.withStore(keys -> {
             KeyPage page = keys.listKeys(limit, marker);
