@@ -1,0 +1,170 @@
+package io.kmsjca.internal.service;
+
+import io.kmsjca.internal.crypto.KmsRandom;
+import io.kmsjca.keys.Argon2Params;
+import io.kmsjca.keys.CreateKeyRequest;
+import io.kmsjca.keys.ExpirationModel;
+import io.kmsjca.keys.ImportParameters;
+import io.kmsjca.keys.ImportRefusedException;
+import io.kmsjca.keys.ImportRefusedException.Reason;
+import io.kmsjca.keys.KeyOrigin;
+import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeySpec;
+import io.kmsjca.keys.KeyState;
+import io.kmsjca.keys.WrappingAlgorithm;
+import io.kmsjca.spi.audit.AuditEvent;
+import io.kmsjca.spi.audit.AuditOperation;
+import io.kmsjca.spi.audit.AuditOutcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Security review of BYOK import (#20): proofs that an import token is honoured only while the
+ * parameters it names are the key's latest, also when the token is checked against a snapshot
+ * that another process or thread has since superseded.
+ */
+class ImportReviewFindingsTest {
+
+    private static final WrappingAlgorithm ALGORITHM = WrappingAlgorithm.RSAES_OAEP_SHA_256;
+    private static final ExpirationModel NEVER = ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE;
+
+    @TempDir
+    Path dir;
+    LifecycleFixture f;
+    EmbeddedKeyService other;
+
+    @BeforeEach
+    void open() throws Exception {
+        f = new LifecycleFixture(dir);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (other != null) {
+            other.close();
+        }
+        f.keys.close();
+    }
+
+    private String external() throws Exception {
+        return f.keys.createKey(CreateKeyRequest.withAlias("byok").origin(KeyOrigin.IMPORTED)).keyId().toString();
+    }
+
+    private static byte[] material() {
+        byte[] b = new byte[32];
+        KmsRandom.nextBytes(b);
+        return b;
+    }
+
+    /**
+     * Finding: a token superseded in another process (the CLI runs each command in its own) was
+     * checked against this process's snapshot, which still held the old parameters; the import's
+     * commit lost its compare-and-set, re-read the key and applied the material to the key as the
+     * other process left it, consuming the new parameters. A superseded token must be refused.
+     */
+    @Test
+    void aTokenSupersededInAnotherProcess_isRefused_andTheNewParametersStillImport() throws Exception {
+        String id = external();
+        ImportParameters first = f.keys.getParametersForImport(id, ALGORITHM, KeySpec.RSA_2048);
+        other = KeyStores.openFile(f.file, LifecycleFixture.PASSWORD, f.options(f.keys.options().usageRotationThreshold()));
+        List<AuditEvent> otherAudit = new CopyOnWriteArrayList<>();
+        other.addAuditListener(otherAudit::add);
+        ImportParameters latest = f.keys.getParametersForImport(id, ALGORITHM, KeySpec.RSA_2048); // supersedes first
+
+        byte[] enc = ImportKeyMaterialTest.encrypt(first, ALGORITHM, material());
+        var e = assertThrows(ImportRefusedException.class, () -> other.importKeyMaterial(id, first.importToken(), enc, NEVER, null));
+        assertEquals(Reason.INVALID_IMPORT_TOKEN, e.reason(), e.getMessage());
+        AuditEvent last = otherAudit.get(otherAudit.size() - 1);
+        assertEquals(AuditOperation.IMPORT_KEY_MATERIAL, last.operation());
+        assertEquals(AuditOutcome.FAILED, last.outcome());
+
+        f.keys.importKeyMaterial(id, latest.importToken(), ImportKeyMaterialTest.encrypt(latest, ALGORITHM, material()),
+                NEVER, null);
+        assertEquals(KeyState.ENABLED, f.keys.describeKey(id).state(), "the latest parameters import");
+    }
+
+    /**
+     * Finding: a token superseded by a GetParametersForImport of this process between the
+     * import's lookup and its unwrap (another thread) met the wrapping key already wiped: the
+     * import failed with an unaudited IllegalStateException ("key destroyed") instead of an
+     * audited InvalidImportTokenException. The clock, read once between the two, runs the other
+     * thread's call here, so the interleaving is exact.
+     */
+    @Test
+    void aTokenSupersededByAnotherThread_duringTheImport_isAnAuditedInvalidImportToken() throws Exception {
+        HookClock clock = new HookClock(f.clock.instant());
+        f.keys.close();
+        f.keys = KeyStores.openFile(f.file, LifecycleFixture.PASSWORD, KeyServiceOptions.defaults()
+                .withKdf(Argon2Params.insecureForTests()).withClock(clock).withMaintenanceInterval(Duration.ZERO));
+        f.keys.addAuditListener(f.audit::add);
+        String id = external();
+        ImportParameters first = f.keys.getParametersForImport(id, ALGORITHM, KeySpec.RSA_2048);
+        byte[] enc = ImportKeyMaterialTest.encrypt(first, ALGORITHM, material());
+        ImportParameters[] latest = new ImportParameters[1];
+        clock.onNextRead(() -> latest[0] = f.keys.getParametersForImport(id, ALGORITHM, KeySpec.RSA_2048));
+
+        var e = assertThrows(ImportRefusedException.class, () -> f.keys.importKeyMaterial(id, first.importToken(), enc, NEVER, null));
+        assertNotNull(latest[0], "the other thread's GetParametersForImport ran inside the import");
+        assertEquals(Reason.INVALID_IMPORT_TOKEN, e.reason(), e.getMessage());
+        assertEquals(AuditOutcome.FAILED, f.last(AuditOperation.IMPORT_KEY_MATERIAL).outcome());
+        assertEquals(KeyState.PENDING_IMPORT, f.keys.describeKey(id).state());
+        f.keys.importKeyMaterial(id, latest[0].importToken(), ImportKeyMaterialTest.encrypt(latest[0], ALGORITHM, material()),
+                NEVER, null);
+        assertEquals(KeyState.ENABLED, f.keys.describeKey(id).state(), "the latest parameters import");
+    }
+
+    /** A clock that runs one action (another caller's request) the next time it is read. */
+    static final class HookClock extends Clock {
+        interface Action {
+            void run() throws Exception;
+        }
+
+        private final Instant now;
+        private Action next;
+
+        HookClock(Instant now) {
+            this.now = now;
+        }
+
+        void onNextRead(Action action) {
+            next = action;
+        }
+
+        @Override
+        public Instant instant() {
+            Action a = next;
+            next = null;
+            if (a != null) {
+                try {
+                    a.run();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}
