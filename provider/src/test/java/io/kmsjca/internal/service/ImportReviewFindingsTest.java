@@ -126,6 +126,29 @@ class ImportReviewFindingsTest {
         assertEquals(KeyState.ENABLED, f.keys.describeKey(id).state(), "the latest parameters import");
     }
 
+    /**
+     * Checked, documented (lifecycle.md, reliability.md), not changed: DeleteImportedKeyMaterial
+     * (and expiry) ends the material in the key's record, but the store's own files still hold
+     * the record before it (NAME.journal until the next compaction, then NAME.prev until the one
+     * after), so whoever holds the files and the password gets it back, here through the
+     * documented restore. The blob made before the deletion unwraps again.
+     */
+    @Test
+    void deletedMaterial_isStillInTheStoresOwnFiles_untilTwoCompactions() throws Exception {
+        String id = external();
+        ImportParameters p = f.keys.getParametersForImport(id, ALGORITHM, KeySpec.RSA_2048);
+        f.keys.importKeyMaterial(id, p.importToken(), ImportKeyMaterialTest.encrypt(p, ALGORITHM, material()), NEVER, null);
+        byte[] blob = f.wrap("byok");
+        f.keys.deleteImportedKeyMaterial(id);
+        assertThrows(java.security.GeneralSecurityException.class, () -> f.unwrap("byok", blob));
+        f.keys.close();
+
+        io.kmsjca.provider.KmsAdmin.restorePreviousGeneration(f.file, LifecycleFixture.PASSWORD);
+        f.keys = KeyStores.openFile(f.file, LifecycleFixture.PASSWORD, f.options(KeyServiceOptions.DEFAULT_USAGE_ROTATION_THRESHOLD));
+        assertEquals(KeyState.ENABLED, f.keys.describeKey(id).state());
+        assertArrayEquals(new byte[32], f.unwrap("byok", blob), "the deleted material came back from the journal");
+    }
+
     /** A clock that runs one action (another caller's request) the next time it is read. */
     static final class HookClock extends Clock {
         interface Action {
