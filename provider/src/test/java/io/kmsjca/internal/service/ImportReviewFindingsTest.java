@@ -129,12 +129,12 @@ class ImportReviewFindingsTest {
     /**
      * Checked, documented (lifecycle.md, reliability.md), not changed: DeleteImportedKeyMaterial
      * (and expiry) ends the material in the key's record, but the store's own files still hold
-     * the record before it (NAME.journal until the next compaction, then NAME.prev until the one
-     * after), so whoever holds the files and the password gets it back, here through the
+     * the record before it (the image or NAME.journal, and NAME.prev if the change compacted)
+     * until the next compaction, so whoever holds the files and the password gets it back, here through the
      * documented restore. The blob made before the deletion unwraps again.
      */
     @Test
-    void deletedMaterial_isStillInTheStoresOwnFiles_untilTwoCompactions() throws Exception {
+    void deletedMaterial_isStillInTheStoresOwnFiles_untilTheNextCompaction() throws Exception {
         String id = external();
         ImportParameters p = f.keys.getParametersForImport(id, ALGORITHM, KeySpec.RSA_2048);
         f.keys.importKeyMaterial(id, p.importToken(), ImportKeyMaterialTest.encrypt(p, ALGORITHM, material()), NEVER, null);
