@@ -149,6 +149,41 @@ class ImportReviewFindingsTest {
         assertArrayEquals(new byte[32], f.unwrap("byok", blob), "the deleted material came back from the journal");
     }
 
+    /**
+     * Finding: maintenance decided that a key's material had expired from its snapshot, and its
+     * commit, after losing the compare-and-set to another process that had meanwhile re-imported
+     * the same material with a later ValidTo, deleted the material of the key as re-read, whose
+     * ValidTo had not come. The other process's import runs exactly between maintenance's
+     * decision and its commit: maintenance reads the clock there.
+     */
+    @Test
+    void maintenance_doesNotExpireMaterialThatAnotherProcessReimportedWithALaterValidTo() throws Exception {
+        String id = external();
+        byte[] material = material();
+        Instant soon = f.clock.instant().plus(Duration.ofDays(10));
+        ImportParameters p = f.keys.getParametersForImport(id, ALGORITHM, KeySpec.RSA_2048);
+        f.keys.importKeyMaterial(id, p.importToken(), ImportKeyMaterialTest.encrypt(p, ALGORITHM, material),
+                ExpirationModel.KEY_MATERIAL_EXPIRES, soon);
+        byte[] blob = f.wrap("byok");
+
+        HookClock later = new HookClock(soon.plusSeconds(1));
+        other = KeyStores.openFile(f.file, LifecycleFixture.PASSWORD, KeyServiceOptions.defaults()
+                .withKdf(Argon2Params.insecureForTests()).withClock(later).withMaintenanceInterval(Duration.ZERO));
+        Instant extended = soon.plus(Duration.ofDays(30));
+        later.onReadFrom("expireIfDue", () -> {
+            ImportParameters again = f.keys.getParametersForImport(id, ALGORITHM, KeySpec.RSA_2048);
+            f.keys.importKeyMaterial(id, again.importToken(), ImportKeyMaterialTest.encrypt(again, ALGORITHM, material),
+                    ExpirationModel.KEY_MATERIAL_EXPIRES, extended);
+        });
+
+        assertEquals(0, other.runMaintenance().materialExpired(), "the material expires at " + extended + " now");
+        assertTrue(later.fired(), "the other process re-imported inside maintenance");
+        assertEquals(KeyState.ENABLED, other.describeKey(id).state());
+        assertEquals(extended, other.describeKey(id).validTo());
+        f.reopen();
+        assertArrayEquals(new byte[32], f.unwrap("byok", blob), "the material is stored");
+    }
+
     /** A clock that runs one action (another caller's request) the next time it is read. */
     static final class HookClock extends Clock {
         interface Action {
@@ -162,14 +197,33 @@ class ImportReviewFindingsTest {
             this.now = now;
         }
 
+        private String fromMethod;
+        private boolean fired;
+
         void onNextRead(Action action) {
             next = action;
         }
 
+        /** Runs {@code action} at the first read made by a method named {@code method}. */
+        void onReadFrom(String method, Action action) {
+            fromMethod = method;
+            next = action;
+        }
+
+        boolean fired() {
+            return fired;
+        }
+
         @Override
         public Instant instant() {
+            if (fromMethod != null && StackWalker.getInstance().walk(frames -> frames.limit(4)
+                    .noneMatch(frame -> frame.getMethodName().equals(fromMethod)))) {
+                return now;
+            }
             Action a = next;
             next = null;
+            fromMethod = null;
+            fired |= a != null;
             if (a != null) {
                 try {
                     a.run();
