@@ -204,6 +204,33 @@ class ImportReviewFindingsTest {
         assertNull(key.imports().orElseThrow().wrapping(), "expired parameters keep no wrapping key");
     }
 
+    /** Checked sound: a KMSWrap Cipher and a Mac initialized before DeleteImportedKeyMaterial refuse after it. */
+    @Test
+    void jcaObjectsInitializedBeforeTheMaterialIsDeleted_refuseAfterIt() throws Exception {
+        String id = external();
+        ImportParameters p = f.keys.getParametersForImport(id, ALGORITHM, KeySpec.RSA_2048);
+        f.keys.importKeyMaterial(id, p.importToken(), ImportKeyMaterialTest.encrypt(p, ALGORITHM, material()), NEVER, null);
+        byte[] blob = f.wrap("byok");
+        javax.crypto.Cipher unwrap = javax.crypto.Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
+        unwrap.init(javax.crypto.Cipher.UNWRAP_MODE, f.keys.findKey("byok").orElseThrow(),
+                new io.kmsjca.provider.KmsEncryptionContextSpec(java.util.Map.of()));
+
+        f.keys.createKey(CreateKeyRequest.withAlias("mac").keySpec(KeySpec.HMAC_256)
+                .keyUsage(io.kmsjca.keys.KeyUsage.GENERATE_VERIFY_MAC).origin(KeyOrigin.IMPORTED));
+        ImportParameters pm = f.keys.getParametersForImport("mac", ALGORITHM, KeySpec.RSA_2048);
+        f.keys.importKeyMaterial("mac", pm.importToken(), ImportKeyMaterialTest.encrypt(pm, ALGORITHM, material()), NEVER, null);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256", LifecycleFixture.PROVIDER);
+        mac.init(f.keys.findKey("mac").orElseThrow());
+        mac.update(new byte[10]);
+
+        f.keys.deleteImportedKeyMaterial(id);
+        f.keys.deleteImportedKeyMaterial("mac");
+        assertThrows(java.security.GeneralSecurityException.class,
+                () -> unwrap.unwrap(blob, "AES", javax.crypto.Cipher.SECRET_KEY));
+        var e = assertThrows(IllegalStateException.class, mac::doFinal);
+        assertInstanceOf(java.security.InvalidKeyException.class, e.getCause());
+    }
+
     /** A clock that runs one action (another caller's request) the next time it is read. */
     static final class HookClock extends Clock {
         interface Action {
