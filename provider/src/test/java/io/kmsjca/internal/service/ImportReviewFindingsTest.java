@@ -263,8 +263,8 @@ class ImportReviewFindingsTest {
 
         @Override
         public Instant instant() {
-            if (fromMethod != null && StackWalker.getInstance().walk(frames -> frames.limit(4)
-                    .noneMatch(frame -> frame.getMethodName().equals(fromMethod)))) {
+            if (fromMethod != null && StackWalker.getInstance().walk(frames -> frames.limit(8)
+                    .noneMatch(frame -> frame.getMethodName().contains(fromMethod)))) {
                 return now;
             }
             Action a = next;
