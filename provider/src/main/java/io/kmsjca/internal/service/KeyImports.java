@@ -234,7 +234,10 @@ final class KeyImports {
     /** {@code key} if its parameters are still {@code checked} (the token's), else the superseded refusal. */
     private static MasterKey stillCurrent(MasterKey key, ImportState.WrappingParameters checked) {
         ImportState.WrappingParameters now = key.imports().map(ImportState::wrapping).orElse(null);
-        if (now == null || !now.equals(checked)) {
+        // the public key names the parameters (as the token does); ValidTo is not compared: the
+        // record holds it in milliseconds, parameters made by this process at the clock's precision
+        if (now == null || !Arrays.equals(now.publicKeyDer(), checked.publicKeyDer())
+                || now.algorithm() != checked.algorithm() || now.wrappingSpec() != checked.wrappingSpec()) {
             throw superseded(key);
         }
         return key;

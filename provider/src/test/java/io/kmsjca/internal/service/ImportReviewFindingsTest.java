@@ -231,6 +231,27 @@ class ImportReviewFindingsTest {
         assertInstanceOf(java.security.InvalidKeyException.class, e.getCause());
     }
 
+    /**
+     * The check of the fix above: the parameters this process made hold a ValidTo of the clock's
+     * precision, the record (re-read after another process changed the key) holds it in
+     * milliseconds; they are the same parameters, and the latest token imports.
+     */
+    @Test
+    void theLatestToken_importsAfterAnotherProcessChangedTheKey_withAClockFinerThanMilliseconds() throws Exception {
+        HookClock fine = new HookClock(Instant.parse("2026-01-01T00:00:00.123456789Z"));
+        f.keys.close();
+        f.keys = KeyStores.openFile(f.file, LifecycleFixture.PASSWORD, KeyServiceOptions.defaults()
+                .withKdf(Argon2Params.insecureForTests()).withClock(fine).withMaintenanceInterval(Duration.ZERO));
+        String id = external();
+        ImportParameters p = f.keys.getParametersForImport(id, ALGORITHM, KeySpec.RSA_2048);
+        other = KeyStores.openFile(f.file, LifecycleFixture.PASSWORD, f.options(KeyServiceOptions.DEFAULT_USAGE_ROTATION_THRESHOLD));
+        other.tagKey(id, java.util.Map.of("team", "payments")); // this process's snapshot is now one revision behind
+
+        f.keys.importKeyMaterial(id, p.importToken(), ImportKeyMaterialTest.encrypt(p, ALGORITHM, material()), NEVER, null);
+        assertEquals(KeyState.ENABLED, f.keys.describeKey(id).state());
+        assertEquals(java.util.Map.of("team", "payments"), f.keys.describeKey(id).tags(), "the other process's change is kept");
+    }
+
     /** A clock that runs one action (another caller's request) the next time it is read. */
     static final class HookClock extends Clock {
         interface Action {
