@@ -69,4 +69,21 @@ class HmacReviewFindingsTest {
         assertFalse(admin instanceof KeyUseDeniedException, admin.toString());
         assertTrue(admin.getMessage().contains("SYMMETRIC_DEFAULT"), admin.getMessage());
     }
+
+    /**
+     * Finding (JCA contract): Mac.getMacLength() before init threw IllegalStateException for the
+     * KMS Mac, where the JDK's answers the algorithm's length (code sizing a buffer first). Clone
+     * is refused (CloneNotSupportedException), so no two Macs share one streamed state.
+     */
+    @Test
+    void getMacLength_beforeInit_isTheAlgorithmsLength_andCloneIsRefused() throws Exception {
+        assertEquals(28, javax.crypto.Mac.getInstance("HmacSHA224", LifecycleFixture.PROVIDER).getMacLength());
+        assertEquals(32, javax.crypto.Mac.getInstance("HmacSHA256", LifecycleFixture.PROVIDER).getMacLength());
+        assertEquals(48, javax.crypto.Mac.getInstance("HmacSHA384", LifecycleFixture.PROVIDER).getMacLength());
+        assertEquals(64, javax.crypto.Mac.getInstance("HmacSHA512", LifecycleFixture.PROVIDER).getMacLength());
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA384", LifecycleFixture.PROVIDER);
+        mac.init(f.keys.findKey("mac384").orElseThrow());
+        assertEquals(48, mac.getMacLength());
+        assertThrows(CloneNotSupportedException.class, mac::clone);
+    }
 }
