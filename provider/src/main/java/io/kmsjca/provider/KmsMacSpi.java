@@ -32,9 +32,15 @@ abstract class KmsMacSpi extends MacSpi {
         this.remote = new RemoteMac(algorithm);
     }
 
+    /** The algorithm's length, initialized or not, as the JDK's HMAC answers it. */
     @Override
     protected int engineGetMacLength() {
-        return remoteKey ? remote.macLength() : engine.macLength();
+        return switch (algorithm) {
+            case HMAC_SHA_224 -> 28;
+            case HMAC_SHA_256 -> 32;
+            case HMAC_SHA_384 -> 48;
+            case HMAC_SHA_512 -> 64;
+        };
     }
 
     @Override

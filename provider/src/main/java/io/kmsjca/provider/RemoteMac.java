@@ -50,16 +50,6 @@ final class RemoteMac {
         buffer.write(data, off, len);
     }
 
-    int macLength() {
-        requireInit();
-        return switch (algorithm) {
-            case HMAC_SHA_224 -> 28;
-            case HMAC_SHA_256 -> 32;
-            case HMAC_SHA_384 -> 48;
-            case HMAC_SHA_512 -> 64;
-        };
-    }
-
     byte[] doFinal() {
         requireInit();
         byte[] message = buffer.toByteArray();

@@ -177,11 +177,6 @@ public final class MacEngine {
         requireStarted().update(b);
     }
 
-    /** The MAC's length in bytes. */
-    public int macLength() {
-        return requireStarted().getMacLength();
-    }
-
     /** Forgets the data streamed so far; the key stays. */
     public void reset() {
         if (streaming != null) {

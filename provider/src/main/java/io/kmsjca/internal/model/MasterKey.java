@@ -633,6 +633,17 @@ public final class MasterKey {
         return withImports(imports.materialGone(), KeyState.PENDING_IMPORT, List.of(gone));
     }
 
+    /**
+     * The imported material expired at its ValidTo (maintenance): {@link #materialRemoved}, refused
+     * unless the expiry is due now. A commit that re-reads the key re-applies this to the key as
+     * another process left it, which may have re-imported the material with a later ValidTo.
+     */
+    public MasterKey materialExpired(Instant now) {
+        refuseUnless(materialExpiryDue(now), "have its imported material expired", "its ValidTo "
+                + imports().map(ImportState::validTo).map(String::valueOf).orElse("(none)") + " has not come");
+        return materialRemoved(now);
+    }
+
     private MasterKey withImports(ImportState next, KeyState s, List<KeyVersion> v) {
         return new MasterKey(id, revision, description, s, manager, created, deletionDate, aliases, tags,
                 rotationPeriodDays, minDecryptionVersion, v, access, keySpec, keyUsage, chain, next);

@@ -166,7 +166,9 @@ final class KeyImports {
             version = versionOf(op, key, material);
             byte[] digest = registry.root().importTag(DIGEST_LABEL, uuidBytes(key.id()), material);
             KeyVersion v = version;
-            MasterKey changed = apply(op, key, k -> k.materialImported(v, digest, model, validTo));
+            // the token was checked against this process's snapshot; the commit may re-read the key
+            // (another process or thread changed it): the parameters must still be the ones checked
+            MasterKey changed = apply(op, key, k -> stillCurrent(k, params).materialImported(v, digest, model, validTo));
             if (changed.versions().get(0) != version) {
                 version.wipe(); // the same material was there already: this copy is not kept
             }
@@ -224,20 +226,39 @@ final class KeyImports {
         ImportState.WrappingParameters params = key.imports().orElseThrow().wrapping();
         if (params == null || !MessageDigest.isEqual(ImportToken.publicKeyDigest(params.publicKeyDer()), f.publicKeyDigest())
                 || params.algorithm() != f.algorithm() || params.wrappingSpec() != f.wrappingSpec()) {
-            throw refused(op, key, new ImportRefused(Reason.INVALID_IMPORT_TOKEN, "the import token of key "
-                    + key.displayName() + " was superseded by a later GetParametersForImport or already used: use the"
-                    + " latest parameters"));
+            throw refused(op, key, superseded(key));
         }
         return params;
     }
 
+    /** {@code key} if its parameters are still {@code checked} (the token's), else the superseded refusal. */
+    private static MasterKey stillCurrent(MasterKey key, ImportState.WrappingParameters checked) {
+        ImportState.WrappingParameters now = key.imports().map(ImportState::wrapping).orElse(null);
+        // the public key names the parameters (as the token does); ValidTo is not compared: the
+        // record holds it in milliseconds, parameters made by this process at the clock's precision
+        if (now == null || !Arrays.equals(now.publicKeyDer(), checked.publicKeyDer())
+                || now.algorithm() != checked.algorithm() || now.wrappingSpec() != checked.wrappingSpec()) {
+            throw superseded(key);
+        }
+        return key;
+    }
+
+    private static ImportRefused superseded(MasterKey key) {
+        return new ImportRefused(Reason.INVALID_IMPORT_TOKEN, "the import token of key " + key.displayName()
+                + " was superseded by a later GetParametersForImport or already used: use the latest parameters");
+    }
+
     private byte[] unwrap(AuditOperation op, MasterKey key, ImportState.WrappingParameters params, byte[] encrypted)
             throws KeyStoreException {
-        byte[] pkcs8 = params.privateKey().getEncoded();
+        byte[] pkcs8 = new byte[0];
         try {
+            pkcs8 = params.privateKey().getEncoded();
             PrivateKey wrappingKey = KeyPairs.decodePrivate(params.wrappingSpec(), pkcs8);
             return ImportUnwrap.unwrap(wrappingKey, params.wrappingSpec(), params.algorithm(),
                     encrypted == null ? new byte[0] : encrypted);
+        } catch (IllegalStateException wiped) {
+            // newer parameters replaced these (and wiped their private key) since the token was checked
+            throw refused(op, key, superseded(key));
         } catch (BadPaddingException e) {
             throw refused(op, key, new ImportRefused(Reason.INVALID_CIPHERTEXT, ImportUnwrap.FAILED + " (wrapping"
                     + " algorithm " + params.algorithm() + ")"));

@@ -205,7 +205,7 @@ public final class KeyMaintenance {
             MasterKey key = registry.snapshot().byId().get(keyId);
             Instant now = options.clock().instant();
             if (key != null && key.materialExpiryDue(now)) {
-                changes.apply(AuditOperation.EXPIRE_KEY_MATERIAL, key, null, k -> k.materialRemoved(now));
+                changes.apply(AuditOperation.EXPIRE_KEY_MATERIAL, key, null, k -> k.materialExpired(now));
             }
             return null;
         });

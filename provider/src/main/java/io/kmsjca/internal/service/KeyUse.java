@@ -125,12 +125,13 @@ public final class KeyUse {
     MasterKey usableHmac(UUID id, String alias, AuditOperation op, io.kmsjca.keys.MacAlgorithm algorithm,
                          Map<String, List<String>> requestKeys) throws InvalidKeyException {
         MasterKey key = usableState(id, alias);
+        if (requestKeys != null) {
+            // the rights first: a caller with none learns nothing of the key's spec, usage or MAC algorithm
+            authorize(key, KeyAccess.action(op), EncryptionContext.EMPTY, requestKeys);
+        }
         key.requireHmac(algorithm, op == AuditOperation.VERIFY_MAC ? "verify MACs" : "generate MACs");
         if (!key.current().holdsMaterial()) {
             throw new KeyUnavailableException("key " + nameOf(key, alias) + " holds no HMAC material");
-        }
-        if (requestKeys != null) {
-            authorize(key, KeyAccess.action(op), EncryptionContext.EMPTY, requestKeys);
         }
         return key;
     }
