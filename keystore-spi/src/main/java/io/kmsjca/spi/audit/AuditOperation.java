@@ -116,5 +116,7 @@ public enum AuditOperation {
     /** Imported material deleted on request; the key is PendingImport again (KMS DeleteImportedKeyMaterial). */
     DELETE_IMPORTED_KEY_MATERIAL,
     /** Imported material deleted by the provider at its ValidTo date; the key is PendingImport again. */
-    EXPIRE_KEY_MATERIAL
+    EXPIRE_KEY_MATERIAL,
+    /** Import parameters (a wrapping key and its token) dropped by the provider, unused, 24 hours after GetParametersForImport. */
+    EXPIRE_IMPORT_PARAMETERS
 }

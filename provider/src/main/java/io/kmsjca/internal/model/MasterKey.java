@@ -398,6 +398,20 @@ public final class MasterKey {
         return imports != null;
     }
 
+    /** Whether the parameters of its latest GetParametersForImport are past their ValidTo at {@code now}, unused. */
+    public boolean importParametersExpiryDue(Instant now) {
+        return imports != null && imports.wrapping() != null && !now.isBefore(imports.wrapping().validTo());
+    }
+
+    /**
+     * The expired import parameters dropped (maintenance): no record keeps a wrapping key no token
+     * may use any more; its private key is wiped once this is durable ({@link #wipeEnded}).
+     */
+    public MasterKey importParametersExpired(Instant now) {
+        refuseUnless(importParametersExpiryDue(now), "drop its import parameters", "they have not expired");
+        return withImports(imports.withWrapping(null), state, versions);
+    }
+
     /** Whether its imported material is due to expire at {@code now} (KEY_MATERIAL_EXPIRES). */
     public boolean materialExpiryDue(Instant now) {
         return imports != null && (state == KeyState.ENABLED || state == KeyState.DISABLED) && imports.expiryDue(now);

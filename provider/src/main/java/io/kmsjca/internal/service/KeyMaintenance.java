@@ -113,6 +113,8 @@ public final class KeyMaintenance {
                 } else if (key.materialExpiryDue(now)) {
                     expireIfDue(key.id());
                     expired++;
+                } else if (key.importParametersExpiryDue(now)) {
+                    dropImportParametersIfDue(key.id());
                 } else if (key.rotationDue(now)) {
                     rotateForProvider(key.id(), key.current().number(), RotationReason.SCHEDULED);
                     rotated++;
@@ -206,6 +208,18 @@ public final class KeyMaintenance {
             Instant now = options.clock().instant();
             if (key != null && key.materialExpiryDue(now)) {
                 changes.apply(AuditOperation.EXPIRE_KEY_MATERIAL, key, null, k -> k.materialExpired(now));
+            }
+            return null;
+        });
+    }
+
+    /** Drops import parameters past their ValidTo, so no record keeps a wrapping key that can serve no token. */
+    private void dropImportParametersIfDue(UUID keyId) throws KeyStoreException {
+        registry.atomically(() -> {
+            MasterKey key = registry.snapshot().byId().get(keyId);
+            Instant now = options.clock().instant();
+            if (key != null && key.importParametersExpiryDue(now)) {
+                changes.apply(AuditOperation.EXPIRE_IMPORT_PARAMETERS, key, null, k -> k.importParametersExpired(now));
             }
             return null;
         });

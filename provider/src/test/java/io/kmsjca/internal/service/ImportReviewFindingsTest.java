@@ -17,7 +17,6 @@ import io.kmsjca.spi.audit.AuditOperation;
 import io.kmsjca.spi.audit.AuditOutcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -193,15 +192,24 @@ class ImportReviewFindingsTest {
      * maintenance drops parameters past their ValidTo (a transition that sets them to null,
      * audited, the private key wiped once durable).
      */
-    @Disabled("finding of the #20 review, not fixed: maintenance keeps expired wrapping keys")
     @Test
     void expiredParameters_loseTheirWrappingKey_atMaintenance() throws Exception {
         String id = external();
-        f.keys.getParametersForImport(id, ALGORITHM, KeySpec.RSA_2048);
+        ImportParameters p = f.keys.getParametersForImport(id, ALGORITHM, KeySpec.RSA_2048);
+        var before = f.keys.registry().lookup(id).orElseThrow().imports().orElseThrow().wrapping();
+        f.keys.runMaintenance();
+        assertNotNull(f.keys.registry().lookup(id).orElseThrow().imports().orElseThrow().wrapping(), "valid parameters stay");
+
         f.clock.advance(KeyImports.PARAMETERS_VALID.plusSeconds(1));
         f.keys.runMaintenance();
         var key = f.keys.registry().lookup(id).orElseThrow();
         assertNull(key.imports().orElseThrow().wrapping(), "expired parameters keep no wrapping key");
+        assertEquals(AuditOperation.EXPIRE_IMPORT_PARAMETERS, f.last(AuditOperation.EXPIRE_IMPORT_PARAMETERS).operation());
+        assertTrue(before.privateKey().isDestroyed(), "the wrapping private key is wiped once the change is durable");
+        ImportRefusedException refused = assertThrows(ImportRefusedException.class, () -> f.keys.importKeyMaterial(id, p.importToken(),
+                ImportKeyMaterialTest.encrypt(p, ALGORITHM, material()), NEVER, null));
+        assertEquals(Reason.EXPIRED_IMPORT_TOKEN, refused.reason());
+        assertEquals(KeyState.PENDING_IMPORT, f.keys.describeKey(id).state());
     }
 
     /** Checked sound: a KMSWrap Cipher and a Mac initialized before DeleteImportedKeyMaterial refuse after it. */
