@@ -604,11 +604,20 @@ public final class MasterKey {
 
     /** The parameters of a new GetParametersForImport; they replace any earlier ones. */
     public MasterKey withWrappingParameters(ImportState.WrappingParameters next) {
+        requireImportParametersAllowed();
+        return withImports(imports.withWrapping(next), state, versions);
+    }
+
+    /**
+     * Refuses unless this key may be given import parameters: origin EXTERNAL, customer managed,
+     * PendingImport, Enabled or Disabled. Checked before a wrapping key is generated, and again
+     * when the parameters are committed.
+     */
+    public void requireImportParametersAllowed() {
         requireExternal("give import parameters");
         requireCustomerManaged("given import parameters");
         refuseUnless(state == KeyState.PENDING_IMPORT || state == KeyState.ENABLED || state == KeyState.DISABLED,
                 "given import parameters", "");
-        return withImports(imports.withWrapping(next), state, versions);
     }
 
     /**

@@ -125,6 +125,13 @@ final class KeyImports {
             throw changes.audited(op, key.id(), null, new InvalidKeyRequestException(algorithm + " cannot carry the"
                     + " private key of a " + spec + " key: use " + WrappingAlgorithm.RSA_AES_KEY_WRAP_SHA_256));
         }
+        try {
+            key.requireImportParametersAllowed(); // before the cost of an RSA key pair of up to 4096 bits
+        } catch (ImportRefused e) {
+            throw refused(op, key, e);
+        } catch (TransitionRefused e) {
+            throw changes.audited(op, key.id(), null, new KeyStateException(e.getMessage(), e));
+        }
         KeyPair wrapping = KeyPairs.generate(wrappingSpec);
         byte[] pkcs8 = wrapping.getPrivate().getEncoded();
         byte[] spki = wrapping.getPublic().getEncoded();
