@@ -186,7 +186,9 @@ public final class MacEngine {
 
     /**
      * Ends a streamed MAC, audited GENERATE_MAC once. The key is checked again (still Enabled,
-     * still the same material, the caller still allowed): a refusal resets the MAC and is thrown
+     * still the same material, the caller still allowed): a refusal resets the MAC, and if the
+     * material is gone (deleted, expired, destroyed) wipes it from the MAC and ends the session
+     * (the JCA {@code Mac} must be initialized again); it is thrown
      * as an {@link IllegalStateException} whose cause is the refusal ({@code Mac.doFinal} declares
      * no checked exception), audited FAILED or DENIED.
      */
@@ -207,7 +209,13 @@ public final class MacEngine {
                     EncryptionContext.EMPTY);
             return result;
         } catch (InvalidKeyException | RuntimeException e) {
-            m.reset();
+            if (streamingVersion.holdsMaterial()) {
+                m.reset(); // disabled or denied for now: the same key may go on once allowed again
+            } else {
+                forgetKey(m, streamingAlgorithm); // the material is gone: no pads of it stay in this Mac,
+                streaming = null;                 // and the session ends (Mac.init again to go on)
+                streamingVersion = null;
+            }
             target.service().auditRecorder().record(timed, op, target.id(), version, target.alias(), e,
                     EncryptionContext.EMPTY);
             if (e instanceof RuntimeException r) {

@@ -237,6 +237,9 @@ class ImportReviewFindingsTest {
                 () -> unwrap.unwrap(blob, "AES", javax.crypto.Cipher.SECRET_KEY));
         var e = assertThrows(IllegalStateException.class, mac::doFinal);
         assertInstanceOf(java.security.InvalidKeyException.class, e.getCause());
+        var ended = assertThrows(IllegalStateException.class, () -> mac.update(new byte[1]),
+                "a refused doFinal ends the session: the key is wiped from the Mac");
+        assertTrue(ended.getMessage().contains("not initialized"), ended.getMessage());
     }
 
     /**
