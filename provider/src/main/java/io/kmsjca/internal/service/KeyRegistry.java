@@ -102,9 +102,6 @@ public final class KeyRegistry {
 
     private final KeyRecordStore backend;
     private final RootKey root;
-    /** From this many records on, opening unseals them on every core. */
-    static final int PARALLEL_UNSEAL_RECORDS = 2048;
-
     private final Object lock = new Object();
     private volatile Snapshot snapshot = Snapshot.of(List.of());
     private Writing writing; // guarded by lock
@@ -117,34 +114,12 @@ public final class KeyRegistry {
     /** A registry holding every key the backend stores now (each record unsealed and checked). */
     static KeyRegistry load(KeyRecordStore backend, RootKey root) throws IOException {
         KeyRegistry registry = new KeyRegistry(backend, root);
-        registry.snapshot = Snapshot.of(registry.unsealAll(backend.list()));
+        List<MasterKey> keys = new ArrayList<>();
+        for (KeyRecord r : backend.list()) {
+            keys.add(registry.unseal(r));
+        }
+        registry.snapshot = Snapshot.of(keys);
         return registry;
-    }
-
-    /**
-     * Every record unsealed, in order; on every core once there are enough records to pay for it
-     * (opening a store of 100,000 keys is mostly this: docs/scaling.md). Each record is unsealed
-     * independently, under its own derived key; the first failure found is thrown.
-     */
-    private List<MasterKey> unsealAll(List<KeyRecord> records) throws IOException {
-        if (records.size() < PARALLEL_UNSEAL_RECORDS) {
-            List<MasterKey> keys = new ArrayList<>(records.size());
-            for (KeyRecord r : records) {
-                keys.add(unseal(r));
-            }
-            return keys;
-        }
-        try {
-            return records.parallelStream().map(r -> {
-                try {
-                    return unseal(r);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 
     /** Runs {@code work} as one transaction: no other change of this registry comes in between. */
