@@ -1,6 +1,7 @@
 package io.kmsjca.spi.file;
 
 import io.kmsjca.spi.KeyRecord;
+import io.kmsjca.spi.internal.AtomicFiles;
 import io.kmsjca.spi.file.disk.SimulatedDisk;
 import io.kmsjca.spi.file.disk.SimulatedDisk.Cut;
 import io.kmsjca.spi.file.disk.SimulatedDisk.Op;
@@ -190,6 +191,35 @@ class FileStorePowerLossTest {
         state = everyCut(state, () -> store[0].delete("k2", 2), store);
         state = everyCut(state, () -> store[0].putHeader(new byte[] {1}, new byte[] {3}), store); // compacts, no append
         everyCut(state, () -> store[0].put(record("k3", 1, "three")), store);
+    }
+
+    /**
+     * An obsolete journal (it extends another image, and this image holds every change in it: a
+     * compaction stopped before starting its new journal) beside a version-1 image, whose first
+     * change compacts. The obsolete journal must go before the new image is renamed: the new image
+     * lacks a key the journal puts, and a new image beside that journal is refused, so a cut
+     * between the image's rename and the new journal would leave a store that never opens.
+     */
+    @Test
+    void aPowerCutAtEveryStepOfACompaction_besideAnObsoleteJournal_leavesTheOldStoreOrTheNew() throws Exception {
+        ImageAuthenticator hmac = FileKeyRecordStoreTest.hmac("k");
+        KeyRecord one = record("k1", 1, "one");
+        // the image the journal extends: any image but this store's next one
+        byte[] otherImage = new StoreImage(new byte[] {9}, List.of()).encode(hmac, StoreImage.JOURNALED_VERSION);
+        byte[] header = StoreJournal.header(StoreImage.tagOf(otherImage), hmac);
+        byte[] entry = StoreJournal.entry(1, java.util.Arrays.copyOfRange(header, StoreJournal.HEADER_BYTES - StoreJournal.TAG,
+                StoreJournal.HEADER_BYTES), StoreJournal.Change.put(one), hmac);
+        AtomicFiles.replace(file, new StoreImage(new byte[] {1}, List.of(one)).encode(hmac, StoreImage.VERSION));
+        AtomicFiles.replace(FileKeyRecordStore.journal(file), out -> {
+            out.write(header);
+            out.write(entry);
+        });
+        FileKeyRecordStore[] store = {FileKeyRecordStore.open(file, key())};
+        String state = state(store[0]);
+        assertEquals("01 k1@1=6f6e65", state, "the obsolete journal is ignored");
+        state = everyCut(state, () -> store[0].delete("k1", 1), store); // the first change of a version-1 image compacts
+        assertEquals("01", state);
+        everyCut(state, () -> store[0].put(record("k2", 1, "two")), store);
     }
 
     @Test

@@ -200,6 +200,43 @@ class StoreJournalTest {
     }
 
     @Test
+    void anEntryOfAnotherJournal_atItsOwnSequenceNumber_isRefused() throws Exception {
+        // the same key and sequence number: only the chain to the entry before tells it apart
+        Path same = dir.resolve("same-key.kms");
+        var sameKey = FileKeyRecordStore.create(same, new byte[4000], FileKeyRecordStoreTest.hmac("k"));
+        sameKey.put(record("k1", 1, "one"));
+        sameKey.put(record("k3", 1, "three"));
+        byte[] foreignSecond = entry(Files.readAllBytes(FileKeyRecordStore.journal(same)), 1);
+        byte[] j = Files.readAllBytes(journal);
+        Files.write(journal, concat(Arrays.copyOfRange(j, 0, entryStarts(j).get(1)), foreignSecond));
+        var e = assertThrows(CorruptStoreException.class, this::open);
+        assertTrue(e.getMessage().contains("entry 2"), e.getMessage());
+    }
+
+    @Test
+    void entriesAtTheLengthBounds_readBackAsWritten() throws Exception {
+        ImageAuthenticator hmac = FileKeyRecordStoreTest.hmac("k");
+        byte[] header = StoreJournal.header(new byte[StoreJournal.TAG], hmac);
+        byte[] previous = Arrays.copyOfRange(header, StoreJournal.HEADER_BYTES - StoreJournal.TAG, StoreJournal.HEADER_BYTES);
+        List<StoreJournal.Change> changes = List.of(
+                StoreJournal.Change.put(new KeyRecord("a", 1, new byte[] {1})),
+                StoreJournal.Change.put(new KeyRecord("b".repeat(KeyRecord.MAX_KEY_ID_LENGTH), 2, new byte[KeyRecord.MAX_SEALED_BYTES])),
+                StoreJournal.Change.delete("c", 3));
+        var out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(header);
+        long sequence = 1;
+        for (StoreJournal.Change c : changes) {
+            byte[] entry = StoreJournal.entry(sequence++, previous, c, hmac);
+            out.writeBytes(entry);
+            previous = Arrays.copyOfRange(entry, entry.length - StoreJournal.TAG, entry.length);
+        }
+        StoreJournal.Contents read = StoreJournal.read(out.toByteArray(), hmac, false);
+        assertEquals(changes, read.changes(), "a 1-character key id, a 1-byte record, the longest id, the largest record");
+        assertEquals(out.size(), read.end());
+        assertEquals(4, read.nextSequence());
+    }
+
+    @Test
     void anOlderJournal_besideANewerImage_isRefused() throws Exception {
         byte[] old = Files.readAllBytes(journal);
         var store = FileKeyRecordStore.open(file, key("k"));

@@ -2,6 +2,7 @@ package io.kmsjca.internal.format;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,7 @@ class EncryptionContextTest {
     @Test
     void toString_neverShowsValues() {
         assertFalse(EncryptionContext.of(Map.of("tenant", "s3cret")).toString().contains("s3cret"));
+        assertEquals("EncryptionContext[tenant]", EncryptionContext.of(Map.of("tenant", "s3cret")).toString(), "the keys only");
     }
 
     @Test
@@ -84,5 +86,43 @@ class EncryptionContextTest {
         assertThrows(IllegalArgumentException.class, () -> EncryptionContext.decode(lone));
         byte[] surrogate = {0, 1, 0, 1, 'k', 0, 3, (byte) 0xED, (byte) 0xA0, (byte) 0x80}; // CESU-style U+D800
         assertThrows(IllegalArgumentException.class, () -> EncryptionContext.decode(surrogate));
+    }
+
+    @Test
+    void theCaps_holdExactlyTheirLimit_inEncodingAndDecoding() {
+        var most = new LinkedHashMap<String, String>();
+        for (int i = 0; i < EncryptionContext.MAX_PAIRS; i++) {
+            most.put("k" + i, "v");
+        }
+        EncryptionContext full = EncryptionContext.of(most);
+        assertEquals(full, EncryptionContext.decode(full.encoded()), "the most pairs decode");
+        // one pair whose encoding is exactly the cap: count, key length, key, value length, value
+        int longest = EncryptionContext.MAX_ENCODED_BYTES - 2 - 2 - 1 - 2;
+        EncryptionContext largest = EncryptionContext.of(Map.of("k", "x".repeat(longest)));
+        assertEquals(EncryptionContext.MAX_ENCODED_BYTES, largest.encoded().length);
+        assertEquals("x".repeat(longest), EncryptionContext.decode(largest.encoded()).pairs().get("k"),
+                "a value longer than 255 bytes keeps both bytes of its length");
+        assertThrows(IllegalArgumentException.class, () -> EncryptionContext.of(Map.of("k", "x".repeat(longest + 1))));
+        byte[] tooLong = java.util.Arrays.copyOf(largest.encoded(), EncryptionContext.MAX_ENCODED_BYTES + 1);
+        tooLong[5] = (byte) ((longest + 1) >>> 8);
+        tooLong[6] = (byte) (longest + 1);
+        tooLong[tooLong.length - 1] = 'x';
+        assertThrows(IllegalArgumentException.class, () -> EncryptionContext.decode(tooLong));
+        assertEquals(Map.of(), EncryptionContext.decode(new byte[] {0, 0}).pairs(), "the empty context decodes");
+    }
+
+    @Test
+    void contextsAreEqual_onlyWhenTheyBindTheSamePairs() {
+        assertEquals(EncryptionContext.of(Map.of("a", "1")), EncryptionContext.of(new HashMap<>(Map.of("a", "1"))));
+        assertNotEquals(EncryptionContext.of(Map.of("a", "1")), EncryptionContext.of(Map.of("a", "2")));
+        assertNotEquals(EncryptionContext.of(Map.of("a", "1")), EncryptionContext.of(Map.of("b", "1")));
+        EncryptionContext a = EncryptionContext.of(Map.of("a", "1"));
+        assertTrue(a.isEncodedAs(new byte[] {0, 1, 0, 1, 'a', 0, 1, '1'}));
+        assertFalse(a.isEncodedAs(EncryptionContext.of(Map.of("a", "2")).encoded()), "another context's encoding");
+        assertFalse(a.isEmpty());
+        assertTrue(EncryptionContext.of(Map.of()).isEmpty());
+        byte[] into = new byte[3 + a.encodedLength() + 2];
+        assertEquals(3 + a.encodedLength(), a.copyEncodedTo(into, 3), "the offset after the encoding");
+        assertArrayEquals(a.encoded(), Arrays.copyOfRange(into, 3, 3 + a.encodedLength()));
     }
 }

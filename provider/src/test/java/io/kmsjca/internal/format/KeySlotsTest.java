@@ -135,4 +135,22 @@ class KeySlotsTest {
         assertEquals(full, full);
         assertEquals(KeySlots.MAX_SLOTS, KeySlots.decode(full.encode()).slots().size());
     }
+
+    @Test
+    void principalLengthsAndSlotCountsAtTheirBounds_decode_andFlagsSayOnlyWhatIsSet() {
+        KeySlots shortAndLong = new KeySlots(2, List.of(keyFile("a", 0), password("é".repeat(128), KeySlot.ADMINISTRATOR)));
+        KeySlots back = KeySlots.decode(shortAndLong.encode());
+        assertEquals(List.of("a", "é".repeat(128)), back.slots().stream().map(KeySlot::principal).toList(),
+                "a 1-byte and a 256-byte principal");
+        assertEquals(1, KeySlots.decode(new KeySlots(2, List.of(keyFile("only", 0))).encode()).slots().size(), "one slot");
+
+        KeySlot neither = back.find("a").orElseThrow();
+        assertFalse(neither.administrator() || neither.actsForOthers());
+        KeySlot administrator = back.find("é".repeat(128)).orElseThrow();
+        assertTrue(administrator.administrator());
+        assertFalse(administrator.actsForOthers());
+        KeySlot forOthers = keyFile("svc", KeySlot.ACTS_FOR_OTHERS);
+        assertTrue(forOthers.actsForOthers());
+        assertFalse(forOthers.administrator());
+    }
 }
