@@ -130,8 +130,10 @@ class SoakTest {
         wrap.init(Cipher.UNWRAP_MODE, key, context);
         assertArrayEquals(dataKey, wrap.unwrap(blob, "AES", Cipher.SECRET_KEY).getEncoded());
 
-        byte[] message = new byte[4096 + i];
-        message[i] = 1;
+        // 4 KiB to 8 KiB, varying with the round; never growing with the run (4096 + i made round
+        // 1,000,000 encrypt a megabyte: the slowdown an earlier hour-long soak saw, docs/reliability.md)
+        byte[] message = new byte[4096 + i % 4096];
+        message[i % message.length] = 1;
         Cipher envelope = Cipher.getInstance("KMSEnvelope", PROVIDER);
         envelope.init(Cipher.ENCRYPT_MODE, key, KmsEnvelopeSpec.withContext(Map.of("round", "r" + i)));
         byte[] sealed = envelope.doFinal(message);
