@@ -77,8 +77,13 @@ public final class AuditRecords {
     }
 
     public static String hash(String line) {
+        return HexFormat.of().formatHex(sha256().digest(line.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A new SHA-256 digest: the hash that chains the records. */
+    static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -2,28 +2,18 @@ package io.kmsjca.internal.audit;
 
 import io.kmsjca.audit.AuditLogVerifier;
 import io.kmsjca.audit.AuditVerificationKey;
-
-import io.kmsjca.internal.audit.AuditCheckpoints;
-import io.kmsjca.internal.audit.AuditDispatcher;
-import io.kmsjca.internal.audit.AuditLogFiles;
-import io.kmsjca.internal.audit.AuditRecords;
-
 import io.kmsjca.internal.crypto.SecretBytes;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The verifier of the chained, MACed audit log (docs/audit.md), behind {@link AuditLogVerifier}:
  * every record's MAC, the chain, the store's checkpoints and, given the store's verification key,
- * every signature record.
+ * every signature record. It reads the log a line at a time and keeps only the chain's position,
+ * so its memory does not grow with the log.
  */
 public final class ChainedLogVerifier implements AuditLogVerifier {
 
@@ -47,9 +37,6 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
         this.signer = signer;
     }
 
-    private record Line(Path file, int number, String text, AuditRecords.Parsed parsed) {
-    }
-
     @Override
     public Report verify(Path log) throws IOException {
         return verify(log, AuditDispatcher.host());
@@ -57,112 +44,143 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
 
     @Override
     public Report verify(Path log, String host) throws IOException {
-        List<Line> lines = new ArrayList<>();
-        boolean tornTail = false;
-        List<Path> files = AuditLogFiles.inOrder(log);
-        for (int f = 0; f < files.size(); f++) {
-            // bytes that are not UTF-8 become U+FFFD, so their line fails its MAC: reported, never thrown
-            String content = new String(Files.readAllBytes(files.get(f)), StandardCharsets.UTF_8);
-            String[] parts = content.split("\n", -1);
-            for (int i = 0; i < parts.length; i++) {
-                boolean last = i == parts.length - 1;
-                if (last && parts[i].isEmpty()) {
-                    continue;
-                }
-                if (last && f == files.size() - 1) {
-                    tornTail = true; // no newline after it: a write cut short
-                    continue;
-                }
-                lines.add(new Line(files.get(f), i + 1, parts[i], records.parse(parts[i])));
-            }
+        Verification verification = start();
+        Report problem = verification.verify(AuditLogFiles.inOrder(log), true);
+        return problem != null ? problem : verification.finish(log, host);
+    }
+
+    /** A verification of one log that goes on across calls: see {@link Verification}. */
+    public Verification start() {
+        return new Verification();
+    }
+
+    /**
+     * The verification of one log, a batch of its files at a time, in order: its rotated files as
+     * they are rotated (each may then be archived or deleted: the verification keeps the chain's
+     * position, not the files), the last batch ending with the current file, then {@link #finish}
+     * for the store's checkpoint. A batch that finds a problem ends the verification.
+     */
+    public final class Verification {
+        private long expected = 1;
+        private String prev = AuditRecords.GENESIS;
+        private String chain; // the hash of record 1: the log's identity, which checkpoints and signatures name
+        private Optional<AuditCheckpoints.Checkpoint> checkpoint = Optional.empty();
+        private String atCheckpoint;
+        private AuditLogLines.Line checkpointLine;
+        private AuditLogLines.Line first;
+        private AuditLogLines.Line last;
+        private long verified;
+        private long signatures;
+        private long lastSigned;
+        private boolean torn;
+        private Report failed;
+
+        private Verification() {
         }
-        String chain = lines.isEmpty() || lines.get(0).parsed == null ? null : AuditRecords.hash(lines.get(0).text);
-        Optional<AuditCheckpoints.Checkpoint> checkpoint = chain == null ? Optional.empty() : checkpoints.read(chain);
-        String atCheckpoint = null;
-        Line checkpointLine = null;
-        Set<Long> seen = new HashSet<>();
-        Set<Long> later = new HashSet<>();
-        lines.stream().filter(l -> l.parsed != null).forEach(l -> later.add(l.parsed.seq()));
-        long expected = 1;
-        String prev = AuditRecords.GENESIS;
-        long verified = 0;
-        long signatures = 0;
-        long lastSigned = 0;
-        for (Line l : lines) {
-            if (l.parsed == null) {
-                return problem(Problem.ALTERED, l, verified, expected - 1, "record fails its HMAC: altered or forged",
-                        tornTail, signatures, lastSigned);
+
+        /**
+         * Verifies {@code files}, the next files of the log in order.
+         *
+         * @param endsWithCurrent whether the last of them is the current file (an incomplete last
+         *                        line is then a torn tail, reported, not a problem)
+         * @return the first problem, or null if every record so far verified
+         */
+        public Report verify(List<Path> files, boolean endsWithCurrent) throws IOException {
+            if (failed != null) {
+                return failed;
             }
-            long seq = l.parsed.seq();
+            try (AuditLogLines lines = new AuditLogLines(files, endsWithCurrent)) {
+                for (AuditLogLines.Line l = lines.next(); l != null; l = lines.next()) {
+                    failed = accept(l, files, endsWithCurrent);
+                    if (failed != null) {
+                        return failed;
+                    }
+                }
+                torn = lines.tornTail();
+            }
+            return null;
+        }
+
+        private Report accept(AuditLogLines.Line l, List<Path> files, boolean endsWithCurrent) throws IOException {
+            AuditRecords.Parsed parsed = l.tooLong() ? null : records.parse(l.text());
+            if (first == null) {
+                first = l;
+                if (parsed != null) {
+                    chain = l.hash();
+                    checkpoint = checkpoints.read(chain);
+                }
+            }
+            if (parsed == null) {
+                return problem(Problem.ALTERED, l, "record fails its HMAC: altered or forged");
+            }
+            long seq = parsed.seq();
             if (seq != expected) {
-                if (seen.contains(seq)) {
-                    return problem(Problem.INSERTED, l, verified, expected - 1, "record " + seq + " appears twice",
-                            tornTail, signatures, lastSigned);
-                }
-                if (seq > expected && !later.contains(expected)) {
-                    return problem(Problem.REMOVED, l, verified, expected - 1, "records " + expected + ".." + (seq - 1)
-                            + " are missing", tornTail, signatures, lastSigned);
-                }
-                return problem(Problem.REORDERED, l, verified, expected - 1, "record " + seq + " found where "
-                        + expected + " belongs", tornTail, signatures, lastSigned);
+                AuditSequence.Finding f = AuditSequence.outOfSequence(seq, expected, missing -> AuditLogLines.anyAfter(
+                        files, endsWithCurrent, l, later -> !later.tooLong() && isRecord(later, missing)));
+                return problem(f.problem(), l, f.detail());
             }
-            if (!l.parsed.prev().equals(prev)) {
-                return problem(Problem.ALTERED, l, verified, expected - 1, "record " + seq
-                        + " does not follow the record before it (hash chain broken)", tornTail, signatures, lastSigned);
+            if (!parsed.prev().equals(prev)) {
+                return problem(Problem.ALTERED, l, "record " + seq + " does not follow the record before it (hash chain broken)");
             }
-            if (signer != null && AuditSignatureRecords.claims(l.text)) {
-                AuditSignatureRecords.Parsed sig = AuditSignatureRecords.parse(l.text);
+            if (signer != null && AuditSignatureRecords.claims(l.text())) {
+                AuditSignatureRecords.Parsed sig = AuditSignatureRecords.parse(l.text());
                 AuditSignatureRecords.Failure failure = sig == null
                         ? new AuditSignatureRecords.Failure(Problem.ALTERED, "signature record " + seq + " is not well formed")
                         : AuditSignatureRecords.check(sig, chain, signer);
                 if (failure != null) {
-                    return problem(failure.problem(), l, verified, expected - 1, failure.detail(),
-                            tornTail, signatures, lastSigned);
+                    return problem(failure.problem(), l, failure.detail());
                 }
                 signatures++;
                 lastSigned = seq;
             }
-            seen.add(seq);
-            later.remove(seq);
-            prev = AuditRecords.hash(l.text);
+            prev = l.hash();
             if (checkpoint.isPresent() && seq == checkpoint.get().seq()) {
                 atCheckpoint = prev;
                 checkpointLine = l;
             }
+            last = l;
             expected++;
             verified++;
+            return null;
         }
-        Optional<String> there = checkpoints.chainAt(AuditCheckpoints.location(host, log));
-        if (there.isPresent() && (chain == null || !chain.startsWith(there.get()))) {
-            long lost = checkpoints.read(there.get()).map(AuditCheckpoints.Checkpoint::seq).orElse(0L);
-            Line at = lines.isEmpty() ? new Line(log.toAbsolutePath(), 0, "", null) : lines.get(0);
-            return problem(Problem.TRUNCATED, at, verified, expected - 1, "the store's checkpoint for this log names "
-                    + "another chain: " + (lost > 0 ? "records 1.." + lost : "its records") + " were deleted or the log replaced",
-                    tornTail, signatures, lastSigned);
-        }
-        if (checkpoint.isPresent()) {
-            long at = checkpoint.get().seq();
-            Line last = lines.get(lines.size() - 1);
-            if (atCheckpoint == null) {
-                return problem(Problem.TRUNCATED, last, verified, expected - 1, "the log ends at sequence " + (expected - 1)
-                        + ", the store's checkpoint is at " + at + ": records were cut from its end",
-                        tornTail, signatures, lastSigned);
-            }
-            if (!atCheckpoint.equals(checkpoint.get().hash())) {
-                return problem(Problem.TRUNCATED, checkpointLine, verified, expected - 1, "record " + at + " is not the record the "
-                        + "store's checkpoint names: the log was cut before it and written again",
-                        tornTail, signatures, lastSigned);
-            }
-        }
-        return new Report(true, verified, expected - 1, null, null, 0,
-                verified + " records verified" + (signatures > 0 ? "; signed through record " + lastSigned : "")
-                        + (tornTail ? "; the last line is incomplete (a crash while writing)" : ""),
-                tornTail, signatures, lastSigned);
-    }
 
-    private static Report problem(Problem p, Line l, long verified, long lastSeq, String detail, boolean torn,
-                                  long signatures, long lastSigned) {
-        return new Report(false, verified, lastSeq, p, l.file, l.number, detail + " (" + l.file.getFileName() + " line "
-                + l.number + ")", torn, signatures, lastSigned);
+        private boolean isRecord(AuditLogLines.Line l, long seq) {
+            AuditRecords.Parsed p = records.parse(l.text());
+            return p != null && p.seq() == seq;
+        }
+
+        /** The verdict on the whole log {@code log} (written on {@code host}): every batch verified, and the store's checkpoint. */
+        public Report finish(Path log, String host) throws IOException {
+            if (failed != null) {
+                return failed;
+            }
+            Optional<String> there = checkpoints.chainAt(AuditCheckpoints.location(host, log));
+            if (there.isPresent() && (chain == null || !chain.startsWith(there.get()))) {
+                long lost = checkpoints.read(there.get()).map(AuditCheckpoints.Checkpoint::seq).orElse(0L);
+                AuditLogLines.Line at = first != null ? first : new AuditLogLines.Line(log.toAbsolutePath(), 0, "", "", false);
+                return problem(Problem.TRUNCATED, at, "the store's checkpoint for this log names another chain: "
+                        + (lost > 0 ? "records 1.." + lost : "its records") + " were deleted or the log replaced");
+            }
+            if (checkpoint.isPresent()) {
+                long at = checkpoint.get().seq();
+                if (atCheckpoint == null) {
+                    return problem(Problem.TRUNCATED, last, "the log ends at sequence " + (expected - 1)
+                            + ", the store's checkpoint is at " + at + ": records were cut from its end");
+                }
+                if (!atCheckpoint.equals(checkpoint.get().hash())) {
+                    return problem(Problem.TRUNCATED, checkpointLine, "record " + at + " is not the record the "
+                            + "store's checkpoint names: the log was cut before it and written again");
+                }
+            }
+            return new Report(true, verified, expected - 1, null, null, 0,
+                    verified + " records verified" + (signatures > 0 ? "; signed through record " + lastSigned : "")
+                            + (torn ? "; the last line is incomplete (a crash while writing)" : ""),
+                    torn, signatures, lastSigned);
+        }
+
+        private Report problem(Problem p, AuditLogLines.Line l, String detail) {
+            return new Report(false, verified, expected - 1, p, l.file(), l.number(), detail + " ("
+                    + l.file().getFileName() + " line " + l.number() + ")", torn, signatures, lastSigned);
+        }
     }
 }

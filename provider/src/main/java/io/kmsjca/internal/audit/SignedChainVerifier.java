@@ -4,21 +4,10 @@ import io.kmsjca.audit.AuditLogVerifier.Problem;
 import io.kmsjca.audit.AuditLogVerifier.Report;
 import io.kmsjca.audit.AuditVerificationKey;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,8 +20,6 @@ import java.util.regex.Pattern;
  */
 public final class SignedChainVerifier {
 
-    /** The longest line read; a longer one is reported, never buffered whole. */
-    static final int MAX_LINE_BYTES = 1 << 20;
     private static final Pattern PREFIX = Pattern.compile("^\\{\"seq\":(\\d{1,19}),\"prev\":\"([0-9a-f]{64})\",");
 
     private final AuditVerificationKey key;
@@ -41,73 +28,90 @@ public final class SignedChainVerifier {
         this.key = key;
     }
 
-    /** One complete line as read: where it is, what it claims, its hash, and its signature record if it is one. */
-    private record Line(Path file, int number, long seq, String prev, String hash, boolean tooLong,
-                        boolean claimsSignature, AuditSignatureRecords.Parsed signature) {
+    /** What a line claims: its sequence number and previous hash (seq -1: not a record). */
+    private record Claim(long seq, String prev) {
+        static final Claim NONE = new Claim(-1, null);
+
+        static Claim of(AuditLogLines.Line l) {
+            Matcher m = l.tooLong() ? null : PREFIX.matcher(l.text());
+            if (m == null || !m.find()) {
+                return NONE;
+            }
+            try {
+                return new Claim(Long.parseLong(m.group(1)), m.group(2));
+            } catch (NumberFormatException tooLarge) {
+                return NONE;
+            }
+        }
     }
 
+    /** Reads the log a line at a time, keeping only the chain's position: memory does not grow with the log. */
     public Report verify(Path log) throws IOException {
-        List<Line> lines = new ArrayList<>();
         List<Path> files = AuditLogFiles.inOrder(log);
         if (files.isEmpty()) {
             throw new NoSuchFileException(log.toString(), null, "no audit log, current or rotated");
         }
-        boolean torn = false;
-        for (int f = 0; f < files.size(); f++) {
-            torn = read(files.get(f), lines, f == files.size() - 1);
-        }
-        Set<Long> later = new HashSet<>();
-        lines.forEach(l -> later.add(l.seq));
-        Set<Long> seen = new HashSet<>();
-        String chain = lines.isEmpty() ? null : lines.get(0).hash;
+        String chain = null;
         long expected = 1;
         String prev = AuditRecords.GENESIS;
         long verified = 0;
         long signatures = 0;
         long lastSigned = 0;
-        for (Line l : lines) {
-            State at = new State(verified, expected - 1, signatures, lastSigned, torn);
-            if (l.tooLong) {
-                return at.problem(Problem.ALTERED, l, "a line longer than " + MAX_LINE_BYTES + " bytes: not an audit record");
-            }
-            if (l.seq < 0) {
-                return at.problem(Problem.ALTERED, l, "not an audit record (no sequence number and previous hash)");
-            }
-            long seq = l.seq;
-            if (seq != expected) {
-                if (seen.contains(seq)) {
-                    return at.problem(Problem.INSERTED, l, "record " + seq + " appears twice");
+        AuditLogLines.Line last = null;
+        try (AuditLogLines lines = new AuditLogLines(files, true)) {
+            for (AuditLogLines.Line l = lines.next(); l != null; l = lines.next()) {
+                if (l.text().isEmpty()) {
+                    continue; // an empty line carries no record
                 }
-                if (seq > expected && !later.contains(expected)) {
-                    return at.problem(Problem.REMOVED, l, "records " + expected + ".." + (seq - 1) + " are missing");
+                if (chain == null) {
+                    chain = l.hash();
                 }
-                return at.problem(Problem.REORDERED, l, "record " + seq + " found where " + expected + " belongs");
-            }
-            if (!l.prev.equals(prev)) {
-                return at.problem(Problem.ALTERED, l, seq == 1 ? "record 1 does not start a chain"
-                        : "record " + seq + " does not follow the record before it (hash chain broken): record "
-                        + (seq - 1) + " or this record was altered");
-            }
-            if (l.claimsSignature) {
-                if (l.signature == null) {
-                    return at.problem(Problem.ALTERED, l, "signature record " + seq + " is not well formed");
+                State at = new State(verified, expected - 1, signatures, lastSigned);
+                if (l.tooLong()) {
+                    return at.problem(Problem.ALTERED, l, "a line longer than " + AuditLogLines.MAX_LINE_BYTES
+                            + " bytes: not an audit record");
                 }
-                AuditSignatureRecords.Failure failure = AuditSignatureRecords.check(l.signature, chain, key);
-                if (failure != null) {
-                    return at.problem(failure.problem(), l, failure.detail());
+                Claim claim = Claim.of(l);
+                if (claim.seq < 0) {
+                    return at.problem(Problem.ALTERED, l, "not an audit record (no sequence number and previous hash)");
                 }
-                signatures++;
-                lastSigned = seq;
+                long seq = claim.seq;
+                if (seq != expected) {
+                    AuditLogLines.Line here = l;
+                    AuditSequence.Finding f = AuditSequence.outOfSequence(seq, expected, missing -> AuditLogLines.anyAfter(
+                            files, true, here, later -> Claim.of(later).seq == missing));
+                    return at.problem(f.problem(), l, f.detail());
+                }
+                if (!claim.prev.equals(prev)) {
+                    return at.problem(Problem.ALTERED, l, seq == 1 ? "record 1 does not start a chain"
+                            : "record " + seq + " does not follow the record before it (hash chain broken): record "
+                            + (seq - 1) + " or this record was altered");
+                }
+                if (AuditSignatureRecords.claims(l.text())) {
+                    AuditSignatureRecords.Parsed signature = AuditSignatureRecords.parse(l.text());
+                    if (signature == null) {
+                        return at.problem(Problem.ALTERED, l, "signature record " + seq + " is not well formed");
+                    }
+                    AuditSignatureRecords.Failure failure = AuditSignatureRecords.check(signature, chain, key);
+                    if (failure != null) {
+                        return at.problem(failure.problem(), l, failure.detail());
+                    }
+                    signatures++;
+                    lastSigned = seq;
+                }
+                prev = l.hash();
+                last = l;
+                expected++;
+                verified++;
             }
-            seen.add(seq);
-            prev = l.hash;
-            expected++;
-            verified++;
+            return verdict(verified, expected - 1, signatures, lastSigned, last, lines.tornTail());
         }
-        long lastSeq = expected - 1;
+    }
+
+    private Report verdict(long verified, long lastSeq, long signatures, long lastSigned, AuditLogLines.Line last,
+                           boolean torn) {
         if (verified > 0 && signatures == 0) {
-            Line last = lines.get(lines.size() - 1);
-            return new Report(false, verified, lastSeq, Problem.UNSIGNED, last.file, last.number, "no record of this log is "
+            return new Report(false, verified, lastSeq, Problem.UNSIGNED, last.file(), last.number(), "no record of this log is "
                     + "signed: the public key vouches for none of its " + verified + " records (a log written before "
                     + "signatures, or younger than its first one); verify it with the store", torn, 0, 0);
         }
@@ -119,73 +123,11 @@ public final class SignedChainVerifier {
         return new Report(true, verified, lastSeq, null, null, 0, detail, torn, signatures, lastSigned);
     }
 
-    /** The counts so far, to report a problem with. */
-    private record State(long verified, long lastSeq, long signatures, long lastSigned, boolean torn) {
-        Report problem(Problem p, Line l, String detail) {
-            return new Report(false, verified, lastSeq, p, l.file, l.number, detail + " (" + l.file.getFileName() + " line "
-                    + l.number + ")", torn, signatures, lastSigned);
-        }
-    }
-
-    /**
-     * Reads the complete lines of {@code file} into {@code lines}, keeping of each only what the
-     * checks need. A line is never buffered past {@link #MAX_LINE_BYTES}.
-     *
-     * @return whether the file ends in an incomplete line (only reported for the current file)
-     */
-    private static boolean read(Path file, List<Line> lines, boolean current) throws IOException {
-        MessageDigest sha = sha256();
-        ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
-        long length = 0;
-        boolean tooLong = false;
-        int number = 0;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            int b;
-            while ((b = in.read()) >= 0) {
-                if (b != '\n') {
-                    sha.update((byte) b);
-                    length++;
-                    if (line.size() < MAX_LINE_BYTES) {
-                        line.write(b);
-                    } else {
-                        tooLong = true;
-                    }
-                    continue;
-                }
-                number++;
-                String hash = HexFormat.of().formatHex(sha.digest());
-                if (length > 0) {
-                    lines.add(line(file, number, line.toString(StandardCharsets.UTF_8), hash, tooLong));
-                }
-                line.reset();
-                length = 0;
-                tooLong = false;
-            }
-        }
-        return current && length > 0;
-    }
-
-    private static Line line(Path file, int number, String text, String hash, boolean tooLong) {
-        Matcher m = PREFIX.matcher(text);
-        long seq = -1;
-        String prev = null;
-        if (!tooLong && m.find()) {
-            try {
-                seq = Long.parseLong(m.group(1));
-                prev = m.group(2);
-            } catch (NumberFormatException tooLarge) {
-                seq = -1;
-            }
-        }
-        boolean claims = seq >= 0 && AuditSignatureRecords.claims(text);
-        return new Line(file, number, seq, prev, hash, tooLong, claims, claims ? AuditSignatureRecords.parse(text) : null);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** The counts so far, to report a problem with (a problem is found before the log's end, so never with a torn tail). */
+    private record State(long verified, long lastSeq, long signatures, long lastSigned) {
+        Report problem(Problem p, AuditLogLines.Line l, String detail) {
+            return new Report(false, verified, lastSeq, p, l.file(), l.number(), detail + " (" + l.file().getFileName()
+                    + " line " + l.number() + ")", false, signatures, lastSigned);
         }
     }
 }

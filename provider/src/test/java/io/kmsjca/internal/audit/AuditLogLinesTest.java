@@ -1,0 +1,111 @@
+package io.kmsjca.internal.audit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The verifiers' line reader: lines across buffer and file boundaries, their hashes, torn tails and overlong lines. */
+class AuditLogLinesTest {
+
+    @TempDir
+    Path dir;
+
+    private Path file(String name, byte[] content) throws IOException {
+        return Files.write(dir.resolve(name), content);
+    }
+
+    private static List<AuditLogLines.Line> all(AuditLogLines lines) throws IOException {
+        List<AuditLogLines.Line> out = new ArrayList<>();
+        for (AuditLogLines.Line l = lines.next(); l != null; l = lines.next()) {
+            out.add(l);
+        }
+        return out;
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Test
+    void linesAcrossTheReadBuffer_andFiles_comeWholeWithTheHashOfTheirBytes_numberedPerFile() throws Exception {
+        byte[] longLine = new byte[200_000]; // three reads of the 64 KiB buffer
+        Arrays.fill(longLine, (byte) 'x');
+        Path a = file("a", ("one\n" + new String(longLine, StandardCharsets.US_ASCII) + "\n\nfour\n").getBytes(StandardCharsets.US_ASCII));
+        Path b = file("b", "five\n".getBytes(StandardCharsets.US_ASCII));
+        try (AuditLogLines lines = new AuditLogLines(List.of(a, b), true)) {
+            List<AuditLogLines.Line> read = all(lines);
+            assertEquals(List.of("one", new String(longLine, StandardCharsets.US_ASCII), "", "four", "five"),
+                    read.stream().map(AuditLogLines.Line::text).toList());
+            assertEquals(List.of(1, 2, 3, 4, 1), read.stream().map(AuditLogLines.Line::number).toList());
+            assertEquals(List.of(a, a, a, a, b), read.stream().map(AuditLogLines.Line::file).toList());
+            assertEquals(sha256(longLine), read.get(1).hash());
+            assertEquals(AuditRecords.hash("four"), read.get(3).hash());
+            assertFalse(lines.tornTail());
+        }
+    }
+
+    @Test
+    void theCurrentFilesUnfinishedLine_isATornTail_butARotatedFilesIsALine() throws Exception {
+        Path rotated = file("rotated", "a\ncut".getBytes(StandardCharsets.US_ASCII));
+        Path current = file("current", "b\nhalf".getBytes(StandardCharsets.US_ASCII));
+        try (AuditLogLines lines = new AuditLogLines(List.of(rotated, current), true)) {
+            assertEquals(List.of("a", "cut", "b"), all(lines).stream().map(AuditLogLines.Line::text).toList());
+            assertTrue(lines.tornTail());
+        }
+        try (AuditLogLines lines = new AuditLogLines(List.of(rotated, current), false)) {
+            assertEquals(List.of("a", "cut", "b", "half"), all(lines).stream().map(AuditLogLines.Line::text).toList());
+            assertFalse(lines.tornTail(), "a batch of rotated files has no torn tail: an unfinished line is a line");
+        }
+    }
+
+    @Test
+    void aLineLongerThanTheCap_isKeptOnlyToTheCap_flagged_andHashedWhole() throws Exception {
+        byte[] huge = new byte[AuditLogLines.MAX_LINE_BYTES + 10];
+        Arrays.fill(huge, (byte) 'y');
+        byte[] content = new byte[huge.length + 7];
+        System.arraycopy(huge, 0, content, 0, huge.length);
+        System.arraycopy("\nnext\n".getBytes(StandardCharsets.US_ASCII), 0, content, huge.length, 6);
+        try (AuditLogLines lines = new AuditLogLines(List.of(file("f", Arrays.copyOf(content, content.length - 1))), true)) {
+            AuditLogLines.Line first = lines.next();
+            assertTrue(first.tooLong());
+            assertEquals(AuditLogLines.MAX_LINE_BYTES, first.text().length());
+            assertEquals(sha256(huge), first.hash());
+            AuditLogLines.Line next = lines.next();
+            assertEquals("next", next.text());
+            assertFalse(next.tooLong());
+            assertNull(lines.next());
+        }
+    }
+
+    @Test
+    void bytesThatAreNotUtf8_becomeReplacementCharacters_notAnError() throws Exception {
+        try (AuditLogLines lines = new AuditLogLines(List.of(file("f", new byte[] {'a', (byte) 0xE2, '\n'})), true)) {
+            assertEquals("a\uFFFD", lines.next().text());
+        }
+    }
+
+    @Test
+    void aSecondPass_findsOnlyLinesAfterTheOneNamed() throws Exception {
+        Path a = file("a", "x\ny\n".getBytes(StandardCharsets.US_ASCII));
+        Path b = file("b", "x\nz\n".getBytes(StandardCharsets.US_ASCII));
+        AuditLogLines.Line y;
+        try (AuditLogLines lines = new AuditLogLines(List.of(a, b), true)) {
+            lines.next();
+            y = lines.next();
+        }
+        assertTrue(AuditLogLines.anyAfter(List.of(a, b), true, y, l -> l.text().equals("z")));
+        assertTrue(AuditLogLines.anyAfter(List.of(a, b), true, y, l -> l.text().equals("x")), "b's x is after a's y");
+        assertFalse(AuditLogLines.anyAfter(List.of(a, b), true, y, l -> l.text().equals("y")), "y itself is not after it");
+    }
+}
