@@ -180,6 +180,51 @@ class AuditDeliveryTest {
     }
 
     @Test
+    void asyncFromSeveralThreads_deliversEachRequestsEventOnce_inOrderPerKey_andFlushSeesThemAll() throws Exception {
+        List<AuditEvent> events = new CopyOnWriteArrayList<>();
+        KeyService keys = service(AuditOptions.DEFAULTS.withDelivery(AuditOptions.Delivery.ASYNC, 16,
+                AuditOptions.WhenFull.BLOCK), events);
+        int threads = 4;
+        int each = 2000;
+        List<KmsKeyHandle> mine = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            mine.add(keys.createKey("k" + t, ""));
+        }
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> running = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            KmsKeyHandle key = mine.get(t);
+            Thread thread = new Thread(() -> {
+                try {
+                    for (int i = 0; i < each; i++) {
+                        wrap(key, Map.of());
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            running.add(thread);
+            thread.start();
+        }
+        for (Thread thread : running) {
+            thread.join();
+        }
+        keys.audit().flush(); // returns once every event accepted so far was delivered: no waiting on time
+        assertEquals(List.of(), failures);
+        for (KmsKeyHandle key : mine) {
+            List<AuditEvent> wraps = events.stream().filter(e -> e.operation() == AuditOperation.WRAP_KEY)
+                    .filter(e -> e.keyId().equals(key.keyId().toString())).toList();
+            assertEquals(each, wraps.size(), "one event per request, none lost or doubled");
+            for (int i = 1; i < wraps.size(); i++) {
+                assertTrue(wraps.get(i).eventId().getLeastSignificantBits() > wraps.get(i - 1).eventId().getLeastSignificantBits(),
+                        "a key's events in the order its requests were made");
+            }
+        }
+        assertEquals(0, keys.audit().stats().dropped());
+        keys.close();
+    }
+
+    @Test
     void asyncWithDrop_countsEveryDroppedEvent_andReportsTheCount() throws Exception {
         List<AuditEvent> events = new CopyOnWriteArrayList<>();
         KeyService keys = service(AuditOptions.DEFAULTS.withDelivery(AuditOptions.Delivery.ASYNC, 2,

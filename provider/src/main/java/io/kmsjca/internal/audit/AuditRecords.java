@@ -4,10 +4,12 @@ import io.kmsjca.internal.crypto.Primitives;
 import io.kmsjca.internal.crypto.SecretBytes;
 
 import javax.crypto.Mac;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +29,8 @@ public final class AuditRecords {
     private static final Pattern PREFIX = Pattern.compile("^\\{\"seq\":(\\d{1,19}),\"prev\":\"([0-9a-f]{64})\",");
 
     private final Mac mac;
+    private final MessageDigest sha = sha256(); // the writer's, under this object's monitor
+    private byte[] line = new byte[1024]; // the line being built by appendLine
 
     public AuditRecords(SecretBytes macKey) {
         this.mac = Primitives.mac("HmacSHA256");
@@ -37,10 +41,52 @@ public final class AuditRecords {
         }
     }
 
-    /** A complete line (no newline) for {@code eventJsonFields}. */
-    public String line(long seq, String prev, String eventJsonFields) {
-        String body = "{\"seq\":" + seq + ",\"prev\":\"" + prev + "\"," + eventJsonFields;
-        return body + MAC_FIELD + HexFormat.of().formatHex(mac(body)) + "\"}";
+    /**
+     * Appends the complete line for {@code eventJsonFields} and a newline to {@code out}:
+     * <pre>{"seq":SEQ,"prev":"PREV",FIELDS,"mac":"HMAC-SHA256 of everything before ,"mac", hex"}</pre>
+     * built in one reused buffer, MACed and hashed from it, without a String of the line.
+     *
+     * @return the line's hash (hex SHA-256 of the line without its newline), the next record's {@code prev}
+     */
+    public synchronized String appendLine(ByteArrayOutputStream out, long seq, String prev, String eventJsonFields) {
+        byte[] fields = eventJsonFields.getBytes(StandardCharsets.UTF_8);
+        int n = ascii(0, "{\"seq\":");
+        n = ascii(n, Long.toString(seq));
+        n = ascii(n, ",\"prev\":\"");
+        n = ascii(n, prev);
+        n = ascii(n, "\",");
+        n = bytes(n, fields);
+        mac.update(line, 0, n);
+        byte[] tag = mac.doFinal();
+        n = ascii(n, MAC_FIELD);
+        n = ascii(n, HexFormat.of().formatHex(tag));
+        n = ascii(n, "\"}");
+        sha.update(line, 0, n);
+        String hash = HexFormat.of().formatHex(sha.digest());
+        n = ascii(n, "\n");
+        out.write(line, 0, n);
+        return hash;
+    }
+
+    private int ascii(int at, String s) {
+        int end = at + s.length();
+        room(end);
+        for (int i = 0; i < s.length(); i++) {
+            line[at + i] = (byte) s.charAt(i);
+        }
+        return end;
+    }
+
+    private int bytes(int at, byte[] b) {
+        room(at + b.length);
+        System.arraycopy(b, 0, line, at, b.length);
+        return at + b.length;
+    }
+
+    private void room(int length) {
+        if (length > line.length) {
+            line = Arrays.copyOf(line, Math.max(length, line.length * 2));
+        }
     }
 
     /** A parsed line whose MAC checked out, or null if it does not. */

@@ -271,14 +271,12 @@ public final class JsonLinesAuditSink implements AuditListener {
 
     /** Numbers and chains one record and adds its line to {@code out}. */
     private void chain(ByteArrayOutputStream out, String fields) {
-        String line = records.line(seq + 1, prevHash, fields);
-        String hash = AuditRecords.hash(line);
+        String hash = records.appendLine(out, seq + 1, prevHash, fields);
         if (seq == 0) {
             chainId = hash;
         }
         seq++;
         prevHash = hash;
-        out.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Adds a signature record over the chain as it stands to {@code out}. */
