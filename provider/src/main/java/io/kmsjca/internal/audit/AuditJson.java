@@ -10,6 +10,8 @@ import java.util.Map;
 /** One audit event as a JSON object (docs/audit.md shows one), fields in a fixed order. */
 public final class AuditJson {
 
+    /** The longest string a record holds whole. */
+    static final int MAX_STRING_CHARS = 4096;
     private static final long YEAR_0 = -62_167_219_200L; // 0000-01-01T00:00:00Z
     private static final long YEAR_10000 = 253_402_300_800L;
     private static final int[] POWERS_OF_TEN = {1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
@@ -94,8 +96,17 @@ public final class AuditJson {
         return value == null ? sb.append("null") : string(sb, value);
     }
 
-    /** A JSON string (RFC 8259 §7): quotes, backslashes and control characters escaped. */
+    /**
+     * A JSON string (RFC 8259 §7): quotes, backslashes and control characters escaped; a string
+     * longer than {@link #MAX_STRING_CHARS} (a caller's key name in an error message can be any
+     * length) is cut there and says so, so a record stays far below the line length the verifiers
+     * read (1 MiB): at most 20 such fields of 6 bytes a character escaped, and the bounded context.
+     */
     static StringBuilder string(StringBuilder sb, String s) {
+        if (s.length() > MAX_STRING_CHARS) {
+            int cut = Character.isHighSurrogate(s.charAt(MAX_STRING_CHARS - 1)) ? MAX_STRING_CHARS - 1 : MAX_STRING_CHARS;
+            s = s.substring(0, cut) + "...[truncated: " + s.length() + " characters]";
+        }
         sb.append('"');
         if (plain(s)) {
             return sb.append(s).append('"'); // the common case: ids, names, enum values

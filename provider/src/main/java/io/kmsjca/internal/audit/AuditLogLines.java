@@ -14,25 +14,32 @@ import java.util.function.Predicate;
 
 /**
  * The lines of an audit log's files, in order, one at a time: what the verifiers read, in memory
- * that does not grow with the log (a line is never buffered past {@link #MAX_LINE_BYTES}; a
- * verifier keeps the chain's position, not the lines). Each line comes with its SHA-256 over all
- * its bytes, the link the next record names. An empty line in the middle of a file is returned
- * like any other; the last file's final bytes without a newline are the torn tail of a write cut
- * short, not a line; a rotated file's final bytes without a newline are a line (that fails).
+ * that does not grow with the log (a verifier keeps the chain's position, not the lines). Each
+ * line comes with its SHA-256 over its bytes, the link the next record names. An empty line in
+ * the middle of a file is returned like any other; the last file's final bytes without a newline
+ * are the torn tail of a write cut short, not a line; a rotated file's final bytes without a
+ * newline are a line (that fails).
+ *
+ * <p>Nothing a file holds makes it read without end: a line longer than {@link #MAX_LINE_BYTES}
+ * (the writer never makes one, {@link AuditJson} bounds every field) is returned as soon as it
+ * passes the limit, flagged, and ends the reading, as the verifier stops there anyway; so does a
+ * torn tail that long. Only regular files are read (a link to {@code /dev/zero}, a FIFO or a
+ * folder in the log's place is an error).
  */
 final class AuditLogLines implements Closeable {
 
-    /** The longest line read; a longer one is reported, never buffered whole. */
+    /** The longest line read; a longer one is reported, never buffered or read to its end. */
     static final int MAX_LINE_BYTES = 1 << 20;
 
     /**
      * One line.
      *
-     * @param text    its bytes as UTF-8 (malformed bytes become U+FFFD, so the line fails its
-     *                MAC), or the first {@link #MAX_LINE_BYTES} bytes when {@code tooLong}
-     * @param hash    hex SHA-256 of all its bytes
+     * @param text     its bytes as UTF-8, or (when {@code readable} is false) whatever of it was read
+     * @param hash     hex SHA-256 of its bytes
+     * @param readable false for a line that is not a record whatever it says: longer than
+     *                 {@link #MAX_LINE_BYTES} (then also the last line returned), or not UTF-8
      */
-    record Line(Path file, int number, String text, String hash, boolean tooLong) {
+    record Line(Path file, int number, String text, String hash, boolean readable) {
     }
 
     private final List<Path> files;
@@ -46,6 +53,7 @@ final class AuditLogLines implements Closeable {
     private int end;
     private int number;
     private boolean tornTail;
+    private boolean stopped;
 
     /**
      * @param endsWithCurrent whether the last of {@code files} is the file being written, whose
@@ -58,14 +66,14 @@ final class AuditLogLines implements Closeable {
 
     /**
      * Whether a line after {@code at} (a line these files returned) passes {@code test}: a second
-     * pass over the rest of the log, in the same bounded memory, made only when a verifier has
-     * found a record out of sequence.
+     * pass over the rest of the log, in the same bounded memory and time, made only when a
+     * verifier has found a record out of sequence.
      */
     static boolean anyAfter(List<Path> files, boolean endsWithCurrent, Line at, Predicate<Line> test) throws IOException {
         try (AuditLogLines rest = new AuditLogLines(files, endsWithCurrent)) {
             boolean past = false;
             for (Line l = rest.next(); l != null; l = rest.next()) {
-                if (past && test.test(l)) {
+                if (past && l.readable && test.test(l)) {
                     return true;
                 }
                 past = past || (l.file.equals(at.file) && l.number == at.number);
@@ -74,13 +82,12 @@ final class AuditLogLines implements Closeable {
         }
     }
 
-    /** The next line, or null after the last. */
+    /** The next line, or null after the last (or after a line that was not {@linkplain Line#readable readable} for its length). */
     Line next() throws IOException {
         int length = 0;
-        boolean tooLong = false;
-        while (true) {
+        while (!stopped) {
             if (start == end && !fill()) {
-                if (length == 0 && !tooLong) {
+                if (length == 0) {
                     if (!nextFile()) {
                         return null;
                     }
@@ -93,27 +100,31 @@ final class AuditLogLines implements Closeable {
                     nextFile();
                     return null;
                 }
-                Line cut = line(file, length, tooLong); // a rotated file that does not end in a newline
+                Line cut = line(file, length); // a rotated file that does not end in a newline
                 nextFile();
                 return cut;
             }
             int newline = indexOf(buffer, start, end);
             int stop = newline < 0 ? end : newline;
-            sha.update(buffer, start, stop - start);
-            int keep = Math.min(stop - start, MAX_LINE_BYTES - length);
-            if (keep < stop - start) {
-                tooLong = true;
+            int take = stop - start;
+            if (length + take > MAX_LINE_BYTES) {
+                stopped = true;
+                sha.reset();
+                number++;
+                return new Line(files.get(fileIndex), number, new String(line, 0, length, StandardCharsets.UTF_8), "", false);
             }
-            if (length + keep > line.length) {
-                line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, Math.max(length + keep, line.length * 2)));
+            sha.update(buffer, start, take);
+            if (length + take > line.length) {
+                line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, Math.max(length + take, line.length * 2)));
             }
-            System.arraycopy(buffer, start, line, length, keep);
-            length += keep;
+            System.arraycopy(buffer, start, line, length, take);
+            length += take;
             start = newline < 0 ? end : newline + 1;
             if (newline >= 0) {
-                return line(files.get(fileIndex), length, tooLong);
+                return line(files.get(fileIndex), length);
             }
         }
+        return null;
     }
 
     /** Whether the log ended in an incomplete line (known once {@link #next} returned null). */
@@ -121,10 +132,16 @@ final class AuditLogLines implements Closeable {
         return tornTail;
     }
 
-    private Line line(Path file, int length, boolean tooLong) {
+    private Line line(Path file, int length) {
         number++;
-        return new Line(file, number, new String(line, 0, length, StandardCharsets.UTF_8),
-                HexFormat.of().formatHex(sha.digest()), tooLong);
+        String text = new String(line, 0, length, StandardCharsets.UTF_8);
+        // malformed bytes decode to U+FFFD: a line holding one is UTF-8 only if it encodes back to its bytes
+        boolean utf8 = text.indexOf('\uFFFD') < 0 || sameBytes(text.getBytes(StandardCharsets.UTF_8), length);
+        return new Line(file, number, text, HexFormat.of().formatHex(sha.digest()), utf8);
+    }
+
+    private boolean sameBytes(byte[] encoded, int length) {
+        return Arrays.equals(encoded, 0, encoded.length, line, 0, length);
     }
 
     private boolean fill() throws IOException {
@@ -147,7 +164,11 @@ final class AuditLogLines implements Closeable {
         if (fileIndex >= files.size()) {
             return false;
         }
-        in = Files.newInputStream(files.get(fileIndex));
+        Path file = files.get(fileIndex);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("not a regular file, so not an audit log file: " + file);
+        }
+        in = Files.newInputStream(file);
         return true;
     }
 

@@ -96,6 +96,12 @@ public final class AuditRecords {
             return null;
         }
         String body = line.substring(0, at);
+        for (int i = at + MAC_FIELD.length(); i < line.length() - 2; i++) {
+            char c = line.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return null; // the writer writes lower case: a line it did not write byte for byte is not its record
+            }
+        }
         byte[] claimed;
         try {
             claimed = HexFormat.of().parseHex(line, at + MAC_FIELD.length(), at + MAC_FIELD.length() + 64);

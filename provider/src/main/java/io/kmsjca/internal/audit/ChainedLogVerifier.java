@@ -58,22 +58,31 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
      * The verification of one log, a batch of its files at a time, in order: its rotated files as
      * they are rotated (each may then be archived or deleted: the verification keeps the chain's
      * position, not the files), the last batch ending with the current file, then {@link #finish}
-     * for the store's checkpoint. A batch that finds a problem ends the verification.
+     * for the store's checkpoint. A batch that finds a problem, or fails to read, ends the
+     * verification; nothing may follow the batch that ends with the current file.
+     *
+     * <p>The store's checkpoint is read again at the start of every batch, so a verification that
+     * runs for hours holds the log to the checkpoint of its last batch, as a whole-log
+     * verification holds it to the checkpoint of its start: a log cut or deleted after the
+     * earlier batches is {@code TRUNCATED}. A checkpoint that names a record an earlier batch
+     * verified before the checkpoint named it cannot be compared (that record's hash is gone);
+     * it is behind the verified chain, which goes on past it.
      */
     public final class Verification {
         private long expected = 1;
         private String prev = AuditRecords.GENESIS;
         private String chain; // the hash of record 1: the log's identity, which checkpoints and signatures name
-        private Optional<AuditCheckpoints.Checkpoint> checkpoint = Optional.empty();
-        private String atCheckpoint;
-        private AuditLogLines.Line checkpointLine;
+        private AuditCheckpoints.Checkpoint checkpoint; // the one still to be reached, or null
+        private boolean checkpointMatched;
         private AuditLogLines.Line first;
         private AuditLogLines.Line last;
         private long verified;
         private long signatures;
         private long lastSigned;
         private boolean torn;
+        private boolean ended;
         private Report failed;
+        private IOException unreadable;
 
         private Verification() {
         }
@@ -82,14 +91,29 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
          * Verifies {@code files}, the next files of the log in order.
          *
          * @param endsWithCurrent whether the last of them is the current file (an incomplete last
-         *                        line is then a torn tail, reported, not a problem)
+         *                        line is then a torn tail, reported, not a problem): the last batch
          * @return the first problem, or null if every record so far verified
+         * @throws IOException a file could not be read: the verification is over, and says so again
+         *                     at every later call
          */
         public Report verify(List<Path> files, boolean endsWithCurrent) throws IOException {
             if (failed != null) {
                 return failed;
             }
+            if (unreadable != null) {
+                throw new IOException("the audit log could not be read, so it is not verified", unreadable);
+            }
+            if (ended) {
+                throw new IllegalStateException("the batch with the current file was the last: finish the verification");
+            }
+            ended = endsWithCurrent;
             try (AuditLogLines lines = new AuditLogLines(files, endsWithCurrent)) {
+                if (chain != null) {
+                    lookUpCheckpoint();
+                    if (failed != null) {
+                        return failed;
+                    }
+                }
                 for (AuditLogLines.Line l = lines.next(); l != null; l = lines.next()) {
                     failed = accept(l, files, endsWithCurrent);
                     if (failed != null) {
@@ -97,26 +121,49 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
                     }
                 }
                 torn = lines.tornTail();
+            } catch (IOException e) {
+                unreadable = e;
+                throw e;
             }
             return null;
         }
 
+        /** Reads the store's checkpoint for this chain; one at the last verified record is compared at once. */
+        private void lookUpCheckpoint() throws IOException {
+            Optional<AuditCheckpoints.Checkpoint> now = checkpoints.read(chain);
+            if (now.isEmpty() || checkpoint != null && now.get().equals(checkpoint)) {
+                return;
+            }
+            long seq = now.get().seq();
+            if (seq >= expected) {
+                checkpoint = now.get(); // compared when its record goes past
+                checkpointMatched = false;
+            } else if (seq == expected - 1) {
+                checkpoint = now.get();
+                checkpointMatched = prev.equals(checkpoint.hash());
+                if (!checkpointMatched) {
+                    failed = checkpointMismatch(last);
+                }
+            }
+        }
+
         private Report accept(AuditLogLines.Line l, List<Path> files, boolean endsWithCurrent) throws IOException {
-            AuditRecords.Parsed parsed = l.tooLong() ? null : records.parse(l.text());
+            AuditRecords.Parsed parsed = l.readable() ? records.parse(l.text()) : null;
             if (first == null) {
                 first = l;
                 if (parsed != null) {
                     chain = l.hash();
-                    checkpoint = checkpoints.read(chain);
+                    lookUpCheckpoint();
                 }
             }
             if (parsed == null) {
-                return problem(Problem.ALTERED, l, "record fails its HMAC: altered or forged");
+                return problem(Problem.ALTERED, l, l.readable() ? "record fails its HMAC: altered or forged"
+                        : "a line longer than " + AuditLogLines.MAX_LINE_BYTES + " bytes or not UTF-8: not an audit record");
             }
             long seq = parsed.seq();
             if (seq != expected) {
                 AuditSequence.Finding f = AuditSequence.outOfSequence(seq, expected, missing -> AuditLogLines.anyAfter(
-                        files, endsWithCurrent, l, later -> !later.tooLong() && isRecord(later, missing)));
+                        files, endsWithCurrent, l, later -> isRecord(later, missing)));
                 return problem(f.problem(), l, f.detail());
             }
             if (!parsed.prev().equals(prev)) {
@@ -134,14 +181,21 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
                 lastSigned = seq;
             }
             prev = l.hash();
-            if (checkpoint.isPresent() && seq == checkpoint.get().seq()) {
-                atCheckpoint = prev;
-                checkpointLine = l;
-            }
             last = l;
             expected++;
             verified++;
+            if (checkpoint != null && !checkpointMatched && seq == checkpoint.seq()) {
+                if (!prev.equals(checkpoint.hash())) {
+                    return checkpointMismatch(l);
+                }
+                checkpointMatched = true;
+            }
             return null;
+        }
+
+        private Report checkpointMismatch(AuditLogLines.Line at) {
+            return problem(Problem.TRUNCATED, at, "record " + checkpoint.seq() + " is not the record the store's checkpoint "
+                    + "names: the log was cut before it and written again");
         }
 
         private boolean isRecord(AuditLogLines.Line l, long seq) {
@@ -154,23 +208,19 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
             if (failed != null) {
                 return failed;
             }
+            if (unreadable != null) {
+                throw new IOException("the audit log could not be read, so it is not verified", unreadable);
+            }
+            AuditLogLines.Line at = first != null ? first : new AuditLogLines.Line(log.toAbsolutePath(), 0, "", "", true);
             Optional<String> there = checkpoints.chainAt(AuditCheckpoints.location(host, log));
             if (there.isPresent() && (chain == null || !chain.startsWith(there.get()))) {
                 long lost = checkpoints.read(there.get()).map(AuditCheckpoints.Checkpoint::seq).orElse(0L);
-                AuditLogLines.Line at = first != null ? first : new AuditLogLines.Line(log.toAbsolutePath(), 0, "", "", false);
                 return problem(Problem.TRUNCATED, at, "the store's checkpoint for this log names another chain: "
                         + (lost > 0 ? "records 1.." + lost : "its records") + " were deleted or the log replaced");
             }
-            if (checkpoint.isPresent()) {
-                long at = checkpoint.get().seq();
-                if (atCheckpoint == null) {
-                    return problem(Problem.TRUNCATED, last, "the log ends at sequence " + (expected - 1)
-                            + ", the store's checkpoint is at " + at + ": records were cut from its end");
-                }
-                if (!atCheckpoint.equals(checkpoint.get().hash())) {
-                    return problem(Problem.TRUNCATED, checkpointLine, "record " + at + " is not the record the "
-                            + "store's checkpoint names: the log was cut before it and written again");
-                }
+            if (checkpoint != null && !checkpointMatched) {
+                return problem(Problem.TRUNCATED, last != null ? last : at, "the log ends at sequence " + (expected - 1)
+                        + ", the store's checkpoint is at " + checkpoint.seq() + ": records were cut from its end");
             }
             return new Report(true, verified, expected - 1, null, null, 0,
                     verified + " records verified" + (signatures > 0 ? "; signed through record " + lastSigned : "")

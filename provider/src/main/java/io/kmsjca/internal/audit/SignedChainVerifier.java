@@ -22,6 +22,9 @@ public final class SignedChainVerifier {
 
     private static final Pattern PREFIX = Pattern.compile("^\\{\"seq\":(\\d{1,19}),\"prev\":\"([0-9a-f]{64})\",");
 
+    private static final String NOT_A_RECORD = "a line longer than " + AuditLogLines.MAX_LINE_BYTES
+            + " bytes or not UTF-8: not an audit record";
+
     private final AuditVerificationKey key;
 
     public SignedChainVerifier(AuditVerificationKey key) {
@@ -33,7 +36,7 @@ public final class SignedChainVerifier {
         static final Claim NONE = new Claim(-1, null);
 
         static Claim of(AuditLogLines.Line l) {
-            Matcher m = l.tooLong() ? null : PREFIX.matcher(l.text());
+            Matcher m = l.readable() ? PREFIX.matcher(l.text()) : null;
             if (m == null || !m.find()) {
                 return NONE;
             }
@@ -67,9 +70,8 @@ public final class SignedChainVerifier {
                     chain = l.hash();
                 }
                 State at = new State(verified, expected - 1, signatures, lastSigned);
-                if (l.tooLong()) {
-                    return at.problem(Problem.ALTERED, l, "a line longer than " + AuditLogLines.MAX_LINE_BYTES
-                            + " bytes: not an audit record");
+                if (!l.readable()) {
+                    return at.problem(Problem.ALTERED, l, NOT_A_RECORD);
                 }
                 Claim claim = Claim.of(l);
                 if (claim.seq < 0) {

@@ -79,5 +79,18 @@ class AuditJsonTest {
         assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(line.getBytes(java.nio.charset.StandardCharsets.UTF_8))), hash);
         assertEquals(new AuditRecords.Parsed(43, hash), records.parse(written[1]));
+        int hex = written[1].length() - 66; // the 64 hex digits, then "}
+        assertNull(records.parse(written[1].substring(0, hex) + written[1].substring(hex).toUpperCase()),
+                "a MAC in upper case is not the writer's");
+    }
+
+    @Test
+    void aStringLongerThanTheCap_isCutAndSaysSo_neverSplittingACharacter() {
+        String huge = "a".repeat(AuditJson.MAX_STRING_CHARS - 1) + "\uD83D\uDE00" + "b".repeat(1 << 20);
+        String json = AuditJson.string(new StringBuilder(), huge).toString();
+        assertEquals("\"" + "a".repeat(AuditJson.MAX_STRING_CHARS - 1) + "...[truncated: " + huge.length() + " characters]\"",
+                json, "the emoji would straddle the cut: it goes whole");
+        String exact = "c".repeat(AuditJson.MAX_STRING_CHARS);
+        assertEquals("\"" + exact + "\"", AuditJson.string(new StringBuilder(), exact).toString());
     }
 }

@@ -70,28 +70,33 @@ class AuditLogLinesTest {
     }
 
     @Test
-    void aLineLongerThanTheCap_isKeptOnlyToTheCap_flagged_andHashedWhole() throws Exception {
-        byte[] huge = new byte[AuditLogLines.MAX_LINE_BYTES + 10];
-        Arrays.fill(huge, (byte) 'y');
-        byte[] content = new byte[huge.length + 7];
-        System.arraycopy(huge, 0, content, 0, huge.length);
-        System.arraycopy("\nnext\n".getBytes(StandardCharsets.US_ASCII), 0, content, huge.length, 6);
-        try (AuditLogLines lines = new AuditLogLines(List.of(file("f", Arrays.copyOf(content, content.length - 1))), true)) {
+    void aLineLongerThanTheCap_endsTheReadingAtTheCap_flaggedUnreadable() throws Exception {
+        byte[] content = new byte[AuditLogLines.MAX_LINE_BYTES + 10];
+        Arrays.fill(content, (byte) 'y');
+        content[content.length - 5] = '\n'; // "next" would follow: never reached
+        try (AuditLogLines lines = new AuditLogLines(List.of(file("f", content)), true)) {
             AuditLogLines.Line first = lines.next();
-            assertTrue(first.tooLong());
-            assertEquals(AuditLogLines.MAX_LINE_BYTES, first.text().length());
-            assertEquals(sha256(huge), first.hash());
-            AuditLogLines.Line next = lines.next();
-            assertEquals("next", next.text());
-            assertFalse(next.tooLong());
-            assertNull(lines.next());
+            assertFalse(first.readable());
+            assertNull(lines.next(), "the reader stops at the first line it cannot read whole");
+            assertFalse(lines.tornTail());
+        }
+        byte[] exactly = new byte[AuditLogLines.MAX_LINE_BYTES + 1];
+        Arrays.fill(exactly, (byte) 'z');
+        exactly[exactly.length - 1] = '\n';
+        try (AuditLogLines lines = new AuditLogLines(List.of(file("g", exactly)), true)) {
+            AuditLogLines.Line longest = lines.next();
+            assertTrue(longest.readable(), "a line of exactly the cap is read");
+            assertEquals(sha256(Arrays.copyOf(exactly, exactly.length - 1)), longest.hash());
         }
     }
 
     @Test
-    void bytesThatAreNotUtf8_becomeReplacementCharacters_notAnError() throws Exception {
-        try (AuditLogLines lines = new AuditLogLines(List.of(file("f", new byte[] {'a', (byte) 0xE2, '\n'})), true)) {
-            assertEquals("a\uFFFD", lines.next().text());
+    void aTornTailLongerThanTheCap_isAnUnreadableLine_notATornWrite() throws Exception {
+        byte[] content = new byte[AuditLogLines.MAX_LINE_BYTES + 1];
+        Arrays.fill(content, (byte) 'y');
+        try (AuditLogLines lines = new AuditLogLines(List.of(file("f", content)), true)) {
+            assertFalse(lines.next().readable());
+            assertFalse(lines.tornTail());
         }
     }
 

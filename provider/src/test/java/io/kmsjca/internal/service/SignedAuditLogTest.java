@@ -365,4 +365,28 @@ class SignedAuditLogTest {
         assertTrue(closed.intact(), closed.detail());
         assertEquals(0, closed.unsignedRecords());
     }
+
+    @Test
+    void aCallerNamingAKeyOfAMegabyte_makesARecordBothVerifiersRead_andLaterTamperingIsStillFound() throws Exception {
+        String pem;
+        try (EmbeddedKeyService service = KeyStores.openFile(dir.resolve("keys.kms"), LifecycleFixture.PASSWORD,
+                options(dir.resolve("keys.kms"), log(), 1000, 1 << 20))) {
+            service.createKey("k0", "");
+            assertThrows(io.kmsjca.keys.KeyNotFoundException.class, () -> service.describeKey("x".repeat(1 << 20)));
+            service.createKey("k1", "");
+            service.createKey("k2", "");
+            pem = service.auditLogVerificationKey().toPem();
+            Report store = service.auditLogVerifier().verify(log());
+            assertTrue(store.intact(), store.detail());
+        }
+        assertTrue(Files.readAllLines(log(), StandardCharsets.UTF_8).stream().allMatch(l -> l.length() < 64 * 1024),
+                "every field is cut at 4,096 characters");
+        Report auditor = auditor(pem, log());
+        assertTrue(auditor.intact(), auditor.detail());
+
+        List<String> lines = lines();
+        lines.remove(lines.size() - 3); // a record after the long one
+        write(lines);
+        assertFalse(auditor(pem, log()).intact());
+    }
 }
