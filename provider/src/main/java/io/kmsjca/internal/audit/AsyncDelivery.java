@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -16,19 +17,23 @@ import java.util.concurrent.locks.LockSupport;
  * Events go through a bounded queue to one audit thread, which hands them to the listeners in
  * the order they were accepted (so in order per key) and flushes the listeners after each batch
  * (group commit). A full queue blocks the caller (back-pressure) or, if configured, drops the
- * event; every drop is counted and reported as an AUDIT_EVENTS_DROPPED event. (Requests that
- * find room at the same instant may each take it: the queue can exceed its capacity by the
- * number of requesting threads, never more.) {@link #flush()} and {@link #close()} deliver everything accepted.
+ * event; every drop is counted and reported, by the audit thread, as an AUDIT_EVENTS_DROPPED
+ * event. (Requests that find room at the same instant may each take it: the queue can exceed its
+ * capacity by the number of requesting threads, never more.) {@link #flush()} and
+ * {@link #close()} deliver everything accepted; a request that arrives once closing has begun is
+ * refused, never accepted and lost.
  *
- * <p>What a request pays is an enqueue: a lock-free queue, a counter, and a wake-up of the audit
- * thread only when it sleeps (it sleeps only when the queue is empty, so under load nobody wakes
- * it: it drains what came meanwhile as one batch). Formatting, MACs and writes are the audit
- * thread's.
+ * <p>What a request pays is an enqueue: a lock-free queue, two counters, and a wake-up of the
+ * audit thread only when it sleeps (it sleeps only when the queue is empty, so under load nobody
+ * wakes it: it drains what came meanwhile as one batch). Formatting, MACs and writes are the
+ * audit thread's. A request that waits for room sleeps on a monitor the audit thread notifies
+ * when it takes a batch, only when someone waits.
  */
 public final class AsyncDelivery extends Delivery {
 
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final long ROOM_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long CLOSING_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final long ROOM_WAIT_MILLIS = 10;
     private static final int MAX_BATCH = 4096;
 
     private final ConcurrentLinkedQueue<AuditEvent> queue = new ConcurrentLinkedQueue<>();
@@ -36,13 +41,18 @@ public final class AsyncDelivery extends Delivery {
     private final boolean dropWhenFull;
     private final Thread worker;
     private final AtomicLong accepted = new AtomicLong();
-    private volatile long processed;
+    private final AtomicInteger entering = new AtomicInteger(); // requests between the closing check and their enqueue
+    private volatile long dequeued; // taken off the queue by the audit thread: what frees room
+    private volatile long processed; // delivered and flushed: what flush() waits for
+    private volatile long droppedReported;
     private volatile boolean workerSleeps;
+    private volatile int roomWaiters;
     private volatile int flushWaiters;
-    private final Object progress = new Object();
-    private long droppedReported;
-    private AuditEvent lastEvent;
+    private volatile AuditEvent lastEvent;
     private volatile boolean closing;
+    private volatile Throwable died;
+    private final Object room = new Object();
+    private final Object progress = new Object();
 
     AsyncDelivery(List<AuditListener> listeners, int capacity, boolean dropWhenFull) {
         super(listeners);
@@ -55,26 +65,52 @@ public final class AsyncDelivery extends Delivery {
 
     @Override
     void deliver(AuditEvent event) {
+        entering.incrementAndGet();
+        try {
+            refuseIfClosing(event);
+            while (accepted.get() - dequeued >= capacity) {
+                if (dropWhenFull) {
+                    dropped.incrementAndGet();
+                    return;
+                }
+                waitForRoom();
+                refuseIfClosing(event);
+            }
+            // accepted first: the audit thread counts what it processed against it, never past it
+            accepted.incrementAndGet();
+            queue.offer(event);
+        } finally {
+            entering.decrementAndGet();
+        }
+        if (workerSleeps) {
+            wake();
+        }
+    }
+
+    private void refuseIfClosing(AuditEvent event) {
+        if (died != null) {
+            throw new ProviderException("the audit thread died; the " + event.operation() + " request is refused", died);
+        }
         if (closing) {
             throw new ProviderException("audit delivery is closed; the " + event.operation() + " request is refused");
         }
-        while (accepted.get() - processed >= capacity) {
-            if (dropWhenFull) {
-                dropped.incrementAndGet();
-                return;
-            }
-            wake();
-            LockSupport.parkNanos(ROOM_PARK_NANOS); // back-pressure: the audit thread makes room batch by batch
-            if (Thread.interrupted()) {
+    }
+
+    /** Back-pressure: sleeps until the audit thread takes a batch (or 10 ms pass), without spinning. */
+    private void waitForRoom() {
+        synchronized (room) {
+            roomWaiters++;
+            try {
+                if (accepted.get() - dequeued >= capacity && !closing && died == null) {
+                    wake();
+                    room.wait(ROOM_WAIT_MILLIS);
+                }
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ProviderException("interrupted while waiting for room in the audit queue");
+                throw new ProviderException("interrupted while waiting for room in the audit queue", e);
+            } finally {
+                roomWaiters--;
             }
-        }
-        // accepted first: the audit thread counts what it processed against it, never past it
-        accepted.incrementAndGet();
-        queue.offer(event);
-        if (workerSleeps) {
-            wake();
         }
     }
 
@@ -84,34 +120,56 @@ public final class AsyncDelivery extends Delivery {
 
     private void drain() {
         List<AuditEvent> batch = new ArrayList<>();
-        while (true) {
-            try {
+        try {
+            while (true) {
                 for (AuditEvent e; batch.size() < MAX_BATCH && (e = queue.poll()) != null; ) {
                     batch.add(e);
                 }
                 if (batch.isEmpty()) {
-                    if (closing && queue.isEmpty()) {
+                    reportDrops();
+                    // closing is set before entering is read: a request either saw closing, or is counted here
+                    if (closing && entering.get() == 0 && queue.isEmpty()) {
                         return;
                     }
                     sleepUntilWoken();
                     continue;
                 }
-                for (AuditEvent e : batch) {
-                    toListeners(e, false);
-                    lastEvent = e;
-                }
-                flushAll(listeners);
-                reportDrops();
-                processed += batch.size(); // only this thread writes it
-                if (flushWaiters > 0) {
-                    synchronized (progress) {
-                        progress.notifyAll();
+                dequeued += batch.size(); // only this thread writes it
+                notifyIfWaiting(room, roomWaiters);
+                try {
+                    for (AuditEvent e : batch) {
+                        deliverOne(e);
                     }
+                    flushAll(listeners);
+                    reportDrops();
+                } finally {
+                    processed += batch.size(); // each event taken off the queue is done, whatever happened to it
+                    batch.clear();
+                    notifyIfWaiting(progress, flushWaiters);
                 }
-                batch.clear();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "audit delivery thread failed; continuing", e);
-                batch.clear();
+            }
+        } catch (Throwable fatal) { // an Error (out of memory, a listener's AssertionError): say so, never hang
+            died = fatal;
+            LOG.log(System.Logger.Level.ERROR, "the audit thread died: requests are refused from now on", fatal);
+            notifyIfWaiting(room, 1);
+            notifyIfWaiting(progress, 1);
+        }
+    }
+
+    /** Hands one event to the listeners; nothing a listener throws stops the others or the thread, but an Error. */
+    private void deliverOne(AuditEvent e) {
+        try {
+            toListeners(e, false);
+        } catch (RuntimeException escaped) { // thrown while reporting a listener's failure (its toString, say)
+            failed.incrementAndGet();
+        }
+        lastEvent = e;
+    }
+
+    private static void notifyIfWaiting(Object monitor, int waiters) {
+        if (waiters > 0) {
+            synchronized (monitor) {
+                monitor.notifyAll();
             }
         }
     }
@@ -123,56 +181,91 @@ public final class AsyncDelivery extends Delivery {
      */
     private void sleepUntilWoken() {
         workerSleeps = true;
-        if (queue.isEmpty() && !closing) {
-            LockSupport.parkNanos(IDLE_PARK_NANOS);
+        if (queue.isEmpty()) {
+            // closing: only the requests still entering are awaited, briefly
+            LockSupport.parkNanos(closing ? CLOSING_PARK_NANOS : IDLE_PARK_NANOS);
         }
         workerSleeps = false;
     }
 
-    private synchronized void reportDrops() {
+    /** On the audit thread only, so listeners see every event, drop reports included, from one thread. */
+    private void reportDrops() {
         long now = dropped.get();
-        if (now > droppedReported && lastEvent != null) {
-            report(lastEvent, AuditOperation.AUDIT_EVENTS_DROPPED, (now - droppedReported)
-                    + " audit events dropped because the queue was full (" + now + " in all)", null);
+        AuditEvent cause = lastEvent;
+        if (now > droppedReported && cause != null) {
+            try {
+                report(cause, AuditOperation.AUDIT_EVENTS_DROPPED, (now - droppedReported)
+                        + " audit events dropped because the queue was full (" + now + " in all)", null);
+            } catch (RuntimeException e) {
+                failed.incrementAndGet();
+            }
             droppedReported = now;
         }
     }
 
+    /**
+     * Returns once every event accepted before the call was delivered and flushed, and every drop
+     * counted before it reported (by the audit thread).
+     */
     @Override
     void flush() {
+        flush(false);
+    }
+
+    private void flush(boolean uninterruptibly) {
         long target = accepted.get();
-        if (processed < target) {
-            synchronized (progress) {
-                flushWaiters++;
-                try {
-                    while (processed < target) {
-                        wake();
+        long drops = dropped.get();
+        boolean interrupted = false;
+        synchronized (progress) {
+            flushWaiters++;
+            try {
+                while (died == null && (processed < target || droppedReported < drops && lastEvent != null)) {
+                    wake();
+                    try {
                         progress.wait(100);
+                    } catch (InterruptedException e) {
+                        if (!uninterruptibly) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                        interrupted = true;
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } finally {
-                    flushWaiters--;
                 }
+            } finally {
+                flushWaiters--;
             }
         }
-        if (dropped.get() > droppedReported) {
-            // drops after the last batch: report them now (on this thread, as nothing else will)
-            reportDrops();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (died != null) {
+            throw new ProviderException("the audit thread died: events accepted before it may not have been delivered", died);
         }
     }
 
+    /** Delivers everything accepted, refuses what comes after, then closes the listeners once the audit thread has stopped. */
     @Override
     void close() {
-        flush();
         closing = true;
         wake();
+        notifyIfWaiting(room, roomWaiters); // requests waiting for room are refused now
+        boolean interrupted = false;
         try {
-            worker.join(5000);
-        } catch (InterruptedException e) {
+            flush(true);
+        } catch (ProviderException dead) {
+            LOG.log(System.Logger.Level.WARNING, "closing audit delivery after its thread died", dead);
+        }
+        while (worker.isAlive()) {
+            try {
+                worker.join(5000);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        super.close();
+        closeListeners();
     }
 }

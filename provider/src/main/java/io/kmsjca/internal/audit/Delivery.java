@@ -32,6 +32,10 @@ public abstract class Delivery {
 
     void close() {
         flush();
+        closeListeners();
+    }
+
+    final void closeListeners() {
         listeners.forEach(l -> {
             try {
                 l.close();
@@ -61,13 +65,26 @@ public abstract class Delivery {
                             + " failed; the " + event.operation() + " request is refused", e);
                 }
                 long n = failed.incrementAndGet();
-                LOG.log(System.Logger.Level.WARNING, "audit listener " + l.getClass().getName() + " failed on "
-                        + event.operation() + " (" + n + " failures so far)", e);
+                try {
+                    LOG.log(System.Logger.Level.WARNING, "audit listener " + l.getClass().getName() + " failed on "
+                            + event.operation() + " (" + n + " failures so far)", e);
+                } catch (RuntimeException logging) {
+                    // a logger that cannot print the failure: it is counted, and reported below
+                }
                 report(event, AuditOperation.AUDIT_DELIVERY_FAILED, "listener " + l.getClass().getName()
-                        + " failed (" + n + " failures so far): " + e, l);
+                        + " failed (" + n + " failures so far): " + describe(e), l);
             }
         }
         delivered.incrementAndGet();
+    }
+
+    /** What a listener threw, for a message: its class alone if it cannot even describe itself. */
+    private static String describe(RuntimeException e) {
+        try {
+            return e.toString();
+        } catch (RuntimeException itsToString) {
+            return e.getClass().getName();
+        }
     }
 
     /** Tells the listeners (but {@code except}) about a delivery problem, as an event of its own. */

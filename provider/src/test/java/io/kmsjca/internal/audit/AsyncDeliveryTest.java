@@ -1,0 +1,214 @@
+package io.kmsjca.internal.audit;
+
+import io.kmsjca.spi.audit.AuditEvent;
+import io.kmsjca.spi.audit.AuditListener;
+import io.kmsjca.spi.audit.AuditOperation;
+import io.kmsjca.spi.audit.AuditOutcome;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.security.ProviderException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The asynchronous delivery under misuse and failure (a concurrency review's cases): close while
+ * requests wait for room, listeners that throw what nobody expects, interrupts. The timeout only
+ * turns a hang into a failure; nothing here waits on time.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class AsyncDeliveryTest {
+
+    private static AuditEvent event(int thread, long seq) {
+        return new AuditEvent(new UUID(thread, seq), Instant.EPOCH, AuditOperation.WRAP_KEY, "k" + thread, 1,
+                null, "p", "os-user", AuditOutcome.SUCCESS, null, null, Map.of(), "r", "i", "h", null, 0);
+    }
+
+    /** Counts the wraps it is given, and checks each producer's come in order, once. */
+    private static final class Recorder implements AuditListener {
+        final AtomicLong total = new AtomicLong();
+        final AtomicLongArray last;
+        final List<String> errors = new CopyOnWriteArrayList<>();
+
+        Recorder(int producers) {
+            last = new AtomicLongArray(producers);
+            for (int i = 0; i < producers; i++) {
+                last.set(i, -1);
+            }
+        }
+
+        @Override
+        public void onEvent(AuditEvent e) {
+            if (e.operation() != AuditOperation.WRAP_KEY) {
+                return;
+            }
+            int producer = (int) e.eventId().getMostSignificantBits();
+            long seq = e.eventId().getLeastSignificantBits();
+            if (seq != last.get(producer) + 1) {
+                errors.add("producer " + producer + ": " + seq + " after " + last.get(producer));
+            }
+            last.set(producer, seq);
+            total.incrementAndGet();
+        }
+    }
+
+    @Test
+    void closeWhileRequestsWaitForRoom_deliversEveryAcceptedEvent_refusesTheRest_andReturns() throws Exception {
+        for (int capacity = 1; capacity <= 3; capacity++) {
+            int producers = 8;
+            Recorder recorder = new Recorder(producers);
+            AsyncDelivery delivery = new AsyncDelivery(List.of(recorder), capacity, false);
+            AtomicLongArray returned = new AtomicLongArray(producers);
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < producers; t++) {
+                int id = t;
+                Thread thread = new Thread(() -> {
+                    try {
+                        for (long i = 0; ; i++) {
+                            delivery.deliver(event(id, i));
+                            returned.incrementAndGet(id);
+                        }
+                    } catch (ProviderException refused) {
+                        // closing has begun
+                    }
+                });
+                threads.add(thread);
+                thread.start();
+            }
+            while (recorder.total.get() < 2000) {
+                Thread.onSpinWait();
+            }
+            delivery.close();
+            long accepted = 0;
+            for (int t = 0; t < producers; t++) {
+                threads.get(t).join();
+                accepted += returned.get(t);
+            }
+            assertEquals(accepted, recorder.total.get(), "capacity " + capacity + ": every request that returned was delivered");
+            assertEquals(List.of(), recorder.errors);
+        }
+    }
+
+    @Test
+    void aListenerThrowingAnError_killsTheAuditThread_andRequestsAndFlushSaySo_insteadOfHanging() {
+        AtomicInteger calls = new AtomicInteger();
+        AuditListener failing = e -> {
+            if (calls.incrementAndGet() == 3) {
+                throw new AssertionError("a listener's bug");
+            }
+        };
+        AsyncDelivery delivery = new AsyncDelivery(List.of(failing), 4, false);
+        for (int i = 0; i < 4; i++) {
+            delivery.deliver(event(0, i));
+        }
+        ProviderException flush = assertThrows(ProviderException.class, delivery::flush);
+        assertInstanceOf(AssertionError.class, flush.getCause());
+        assertThrows(ProviderException.class, () -> {
+            for (int i = 4; i < 100; i++) {
+                delivery.deliver(event(0, i));
+            }
+        });
+        delivery.close();
+    }
+
+    @Test
+    void anExceptionThatFailsEvenToPrintItself_losesNoEventOfTheOtherListeners() {
+        AuditListener nasty = e -> {
+            if (e.eventId().getLeastSignificantBits() == 2) {
+                throw new RuntimeException() {
+                    @Override
+                    public String toString() {
+                        throw new IllegalStateException("toString fails too");
+                    }
+                };
+            }
+        };
+        Recorder recorder = new Recorder(1);
+        AsyncDelivery delivery = new AsyncDelivery(List.of(nasty, recorder), 100, false);
+        for (int i = 0; i < 10; i++) {
+            delivery.deliver(event(0, i));
+        }
+        delivery.flush();
+        assertEquals(10, recorder.total.get());
+        assertEquals(List.of(), recorder.errors);
+        assertTrue(delivery.stats().failed() >= 1);
+        delivery.close();
+    }
+
+    @Test
+    void aRequestInterruptedWhileWaitingForRoom_isRefused_withTheInterruptAsCause_andKeepsTheFlag() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        Recorder recorder = new Recorder(2);
+        AuditListener gated = e -> {
+            try {
+                gate.await();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        AsyncDelivery delivery = new AsyncDelivery(List.of(gated, recorder), 1, false);
+        delivery.deliver(event(0, 0)); // the audit thread takes it and waits at the gate
+        delivery.deliver(event(0, 1)); // waits in the queue, which is then full (room is freed when a batch is taken)
+        Throwable[] outcome = new Throwable[1];
+        boolean[] flag = new boolean[1];
+        Thread request = new Thread(() -> {
+            try {
+                delivery.deliver(event(1, 0));
+            } catch (Throwable e) {
+                outcome[0] = e;
+            }
+            flag[0] = Thread.currentThread().isInterrupted();
+        });
+        request.start();
+        while (request.getState() != Thread.State.TIMED_WAITING && request.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
+        request.interrupt();
+        request.join();
+        assertInstanceOf(ProviderException.class, outcome[0]);
+        assertInstanceOf(InterruptedException.class, outcome[0].getCause());
+        assertTrue(flag[0], "the interrupt is kept");
+        gate.countDown();
+        delivery.flush();
+        assertEquals(2, recorder.total.get(), "the refused request's event is not delivered");
+        delivery.close();
+    }
+
+    @Test
+    void closeOnAnInterruptedThread_stillDeliversEverything_beforeTheListenersClose() {
+        Recorder recorder = new Recorder(1);
+        AtomicLong atClose = new AtomicLong(-1);
+        AuditListener closing = new AuditListener() {
+            @Override
+            public void onEvent(AuditEvent e) {
+            }
+
+            @Override
+            public void close() {
+                atClose.set(recorder.total.get());
+            }
+        };
+        AsyncDelivery delivery = new AsyncDelivery(List.of(recorder, closing), 1000, false);
+        for (int i = 0; i < 500; i++) {
+            delivery.deliver(event(0, i));
+        }
+        Thread.currentThread().interrupt();
+        try {
+            delivery.close();
+            assertTrue(Thread.interrupted(), "the interrupt is kept");
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(500, atClose.get(), "every event reached the listeners before they were closed");
+    }
+}
