@@ -31,6 +31,9 @@ final class AuditLogLines implements Closeable {
     /** The longest line read; a longer one is reported, never buffered or read to its end. */
     static final int MAX_LINE_BYTES = 1 << 20;
 
+    /** What a verifier reports of a line that is not {@linkplain Line#readable readable}. */
+    static final String NOT_A_RECORD = "a line longer than " + MAX_LINE_BYTES + " bytes or not UTF-8: not an audit record";
+
     /**
      * One line.
      *

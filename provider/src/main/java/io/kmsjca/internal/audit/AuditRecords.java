@@ -120,13 +120,20 @@ public final class AuditRecords {
 
     /** The sequence number a line claims, unverified (to find a record quickly), or -1 if it names none. */
     static long seqOf(String line) {
+        Parsed claim = claimed(line);
+        return claim == null ? -1 : claim.seq();
+    }
+
+    /** What a line claims to be, unverified: its {@code seq} and {@code prev}, or null if it names none. */
+    static Parsed claimed(String line) {
         Matcher m = PREFIX.matcher(line);
         try {
-            return m.find() ? Long.parseLong(m.group(1)) : -1;
+            return m.find() ? new Parsed(Long.parseLong(m.group(1)), m.group(2)) : null;
         } catch (NumberFormatException tooLarge) {
-            return -1;
+            return null;
         }
     }
+
 
     public static String hash(String line) {
         return HexFormat.of().formatHex(sha256().digest(line.getBytes(StandardCharsets.UTF_8)));

@@ -158,7 +158,7 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
             }
             if (parsed == null) {
                 return problem(Problem.ALTERED, l, l.readable() ? "record fails its HMAC: altered or forged"
-                        : "a line longer than " + AuditLogLines.MAX_LINE_BYTES + " bytes or not UTF-8: not an audit record");
+                        : AuditLogLines.NOT_A_RECORD);
             }
             long seq = parsed.seq();
             if (seq != expected) {

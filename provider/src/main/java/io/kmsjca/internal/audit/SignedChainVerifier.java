@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Verifies an audit log with the store's public key alone (docs/audit.md, "Verifying without a
@@ -20,31 +18,17 @@ import java.util.regex.Pattern;
  */
 public final class SignedChainVerifier {
 
-    private static final Pattern PREFIX = Pattern.compile("^\\{\"seq\":(\\d{1,19}),\"prev\":\"([0-9a-f]{64})\",");
-
-    private static final String NOT_A_RECORD = "a line longer than " + AuditLogLines.MAX_LINE_BYTES
-            + " bytes or not UTF-8: not an audit record";
-
     private final AuditVerificationKey key;
 
     public SignedChainVerifier(AuditVerificationKey key) {
         this.key = key;
     }
 
-    /** What a line claims: its sequence number and previous hash (seq -1: not a record). */
+    /** What a line claims, unverified (seq -1: not a record). */
     private record Claim(long seq, String prev) {
-        static final Claim NONE = new Claim(-1, null);
-
         static Claim of(AuditLogLines.Line l) {
-            Matcher m = l.readable() ? PREFIX.matcher(l.text()) : null;
-            if (m == null || !m.find()) {
-                return NONE;
-            }
-            try {
-                return new Claim(Long.parseLong(m.group(1)), m.group(2));
-            } catch (NumberFormatException tooLarge) {
-                return NONE;
-            }
+            AuditRecords.Parsed claimed = l.readable() ? AuditRecords.claimed(l.text()) : null;
+            return claimed == null ? new Claim(-1, null) : new Claim(claimed.seq(), claimed.prev());
         }
     }
 
@@ -71,7 +55,7 @@ public final class SignedChainVerifier {
                 }
                 State at = new State(verified, expected - 1, signatures, lastSigned);
                 if (!l.readable()) {
-                    return at.problem(Problem.ALTERED, l, NOT_A_RECORD);
+                    return at.problem(Problem.ALTERED, l, AuditLogLines.NOT_A_RECORD);
                 }
                 Claim claim = Claim.of(l);
                 if (claim.seq < 0) {
