@@ -142,6 +142,9 @@ public final class AsyncDelivery extends Delivery {
                     }
                     flushAll(listeners);
                     reportDrops();
+                } catch (Error fatal) {
+                    died = fatal; // before processed moves: a flush that sees the batch done sees this too
+                    throw fatal;
                 } finally {
                     processed += batch.size(); // each event taken off the queue is done, whatever happened to it
                     batch.clear();
@@ -149,7 +152,9 @@ public final class AsyncDelivery extends Delivery {
                 }
             }
         } catch (Throwable fatal) { // an Error (out of memory, a listener's AssertionError): say so, never hang
-            died = fatal;
+            if (died == null) {
+                died = fatal;
+            }
             LOG.log(System.Logger.Level.ERROR, "the audit thread died: requests are refused from now on", fatal);
             notifyIfWaiting(room, 1);
             notifyIfWaiting(progress, 1);
