@@ -106,4 +106,15 @@ public final class AuditSignatureRecords {
         }
         return null;
     }
+
+    /**
+     * Checks {@code line}, record {@code seq} of the chain {@code chain}, if it claims to be a
+     * signature record: well formed, and signed by {@code key} over the record before it.
+     *
+     * @return null if it is no signature record or holds, else the problem
+     */
+    static Failure checkLine(String line, long seq, String chain, AuditVerificationKey key) {
+        Parsed p = parse(line);
+        return p == null ? new Failure(Problem.ALTERED, "signature record " + seq + " is not well formed") : check(p, chain, key);
+    }
 }

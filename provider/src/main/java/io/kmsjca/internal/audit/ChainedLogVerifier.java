@@ -170,10 +170,7 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
                 return problem(Problem.ALTERED, l, "record " + seq + " does not follow the record before it (hash chain broken)");
             }
             if (signer != null && AuditSignatureRecords.claims(l.text())) {
-                AuditSignatureRecords.Parsed sig = AuditSignatureRecords.parse(l.text());
-                AuditSignatureRecords.Failure failure = sig == null
-                        ? new AuditSignatureRecords.Failure(Problem.ALTERED, "signature record " + seq + " is not well formed")
-                        : AuditSignatureRecords.check(sig, chain, signer);
+                AuditSignatureRecords.Failure failure = AuditSignatureRecords.checkLine(l.text(), seq, chain, signer);
                 if (failure != null) {
                     return problem(failure.problem(), l, failure.detail());
                 }

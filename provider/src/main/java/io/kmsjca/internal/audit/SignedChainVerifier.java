@@ -74,11 +74,7 @@ public final class SignedChainVerifier {
                             + (seq - 1) + " or this record was altered");
                 }
                 if (AuditSignatureRecords.claims(l.text())) {
-                    AuditSignatureRecords.Parsed signature = AuditSignatureRecords.parse(l.text());
-                    if (signature == null) {
-                        return at.problem(Problem.ALTERED, l, "signature record " + seq + " is not well formed");
-                    }
-                    AuditSignatureRecords.Failure failure = AuditSignatureRecords.check(signature, chain, key);
+                    AuditSignatureRecords.Failure failure = AuditSignatureRecords.checkLine(l.text(), seq, chain, key);
                     if (failure != null) {
                         return at.problem(failure.problem(), l, failure.detail());
                     }
