@@ -67,9 +67,7 @@ public class AuditBenchmark {
     @TearDown
     public void tearDown() throws Exception {
         keys.close();
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        BenchStores.deleteTree(dir);
     }
 
     @Benchmark

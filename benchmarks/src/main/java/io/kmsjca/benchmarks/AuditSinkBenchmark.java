@@ -64,9 +64,7 @@ public class AuditSinkBenchmark {
     public void tearDown() throws Exception {
         perEvent.close();
         batched.close();
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        BenchStores.deleteTree(dir);
     }
 
     private AuditEvent event() {

@@ -56,4 +56,13 @@ final class BenchStores {
         c.init(mode, key);
         return c;
     }
+
+    /** Deletes {@code dir} and everything in it (a benchmark's temporary folder). */
+    static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(f);
+            }
+        }
+    }
 }

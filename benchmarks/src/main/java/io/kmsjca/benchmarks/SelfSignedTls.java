@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A server certificate for {@code localhost}/{@code 127.0.0.1} made by the JDK's own
@@ -92,13 +90,4 @@ final class SelfSignedTls {
             throw new IllegalStateException(e);
         }
     }
-
-    static void delete(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
-    }
-
 }

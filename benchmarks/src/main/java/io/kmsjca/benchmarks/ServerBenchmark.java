@@ -107,7 +107,7 @@ public class ServerBenchmark {
             client.close();
             server.close();
             service.close();
-            SelfSignedTls.delete(tlsDir);
+            BenchStores.deleteTree(tlsDir);
         }
 
         GenerateDataKeyRequest generateRequest() {

@@ -101,7 +101,7 @@ public class TlsHandshakeBenchmark {
     @TearDown
     public void tearDown() throws Exception {
         keys.close();
-        SelfSignedTls.delete(dir);
+        BenchStores.deleteTree(dir);
     }
 
     @Benchmark
