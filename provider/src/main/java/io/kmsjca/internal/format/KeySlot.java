@@ -18,12 +18,21 @@ import java.nio.charset.StandardCharsets;
  * @param kdf       the Argon2id parameters of a password slot; null for a key-file slot
  */
 public record KeySlot(Kind kind, String principal, int flags, Argon2Params kdf, byte[] salt, byte[] nonce,
-                      byte[] wrappedRootKey) {
+                      byte[] wrappedRootKey, byte[] publicKey) {
 
     /** The credential may do every store operation and manage credentials. */
     public static final int ADMINISTRATOR = 1;
     /** The credential may name the principal of a request (a JAAS Subject, {@code KmsAuditContext.runAs}). */
     public static final int ACTS_FOR_OTHERS = 2;
+    /**
+     * The slot carries its principal's X25519 key pair: the public key in its description, the
+     * private key wrapped beside the root key (docs/FORMAT.md, "Sealing per principal").
+     */
+    public static final int HOLDS_KEY_PAIR = 4;
+    /** Bytes of a principal's public key. */
+    public static final int PUBLIC_KEY_BYTES = 32;
+    /** Bytes of the wrap of a slot with a key pair: root key (32), private key (32), GCM tag (16). */
+    public static final int WRAPPED_WITH_KEY_PAIR_BYTES = 80;
     /** The principal of the version-1 password slot. */
     public static final String V1_PRINCIPAL = "admin";
     /** The most bytes of a principal's UTF-8 name. */
@@ -64,18 +73,30 @@ public record KeySlot(Kind kind, String principal, int flags, Argon2Params kdf, 
             flags = ADMINISTRATOR | ACTS_FOR_OTHERS;
         }
         checkPrincipal(principal);
-        if ((flags & ~(ADMINISTRATOR | ACTS_FOR_OTHERS)) != 0) {
+        if ((flags & ~(ADMINISTRATOR | ACTS_FOR_OTHERS | HOLDS_KEY_PAIR)) != 0) {
             throw new IllegalArgumentException("unknown key slot flags " + flags);
         }
         if (kind.isPassword() != (kdf != null)) {
             throw new IllegalArgumentException("a password slot has KDF parameters, a key-file slot none");
         }
-        if (salt.length != RootKeyHeader.SALT_BYTES || nonce.length != 12 || wrappedRootKey.length != RootKeyHeader.WRAPPED_BYTES) {
+        boolean pair = (flags & HOLDS_KEY_PAIR) != 0;
+        if (pair != (publicKey != null) || publicKey != null && publicKey.length != PUBLIC_KEY_BYTES) {
+            throw new IllegalArgumentException("a key slot flagged as holding a key pair has a 32-byte public key, others none");
+        }
+        int wrapped = pair ? WRAPPED_WITH_KEY_PAIR_BYTES : RootKeyHeader.WRAPPED_BYTES;
+        if (salt.length != RootKeyHeader.SALT_BYTES || nonce.length != 12 || wrappedRootKey.length != wrapped) {
             throw new IllegalArgumentException("key slot salt, nonce or wrapped key of the wrong length");
         }
         salt = salt.clone();
         nonce = nonce.clone();
         wrappedRootKey = wrappedRootKey.clone();
+        publicKey = publicKey == null ? null : publicKey.clone();
+    }
+
+    /** A slot without a key pair (every slot written before sealing per principal). */
+    public KeySlot(Kind kind, String principal, int flags, Argon2Params kdf, byte[] salt, byte[] nonce,
+                   byte[] wrappedRootKey) {
+        this(kind, principal, flags, kdf, salt, nonce, wrappedRootKey, null);
     }
 
     /**
@@ -100,6 +121,17 @@ public record KeySlot(Kind kind, String principal, int flags, Argon2Params kdf, 
         return (flags & ACTS_FOR_OTHERS) != 0;
     }
 
+    /** Whether this slot carries its principal's key pair, so key versions can be sealed to it. */
+    public boolean holdsKeyPair() {
+        return publicKey != null;
+    }
+
+    /** The principal's X25519 public key, or null for a slot without a key pair. */
+    @Override
+    public byte[] publicKey() {
+        return publicKey == null ? null : publicKey.clone();
+    }
+
     @Override
     public byte[] salt() {
         return salt.clone();
@@ -117,23 +149,28 @@ public record KeySlot(Kind kind, String principal, int flags, Argon2Params kdf, 
 
     /** The bytes the root-key wrap authenticates: the v1 AAD for a v1 slot, else "KMSR" 0x02 and the slot's description. */
     public byte[] aad() {
-        return aad(kind, principal, flags, kdf, salt);
+        return aad(kind, principal, flags, kdf, salt, publicKey);
     }
 
-    /** {@link #aad()} of a slot about to be sealed. */
-    public static byte[] aad(Kind kind, String principal, int flags, Argon2Params kdf, byte[] salt) {
+    /** {@link #aad()} of a slot about to be sealed ({@code publicKey} null for a slot without a key pair). */
+    public static byte[] aad(Kind kind, String principal, int flags, Argon2Params kdf, byte[] salt, byte[] publicKey) {
         if (kind == Kind.V1_PASSWORD) {
             return RootKeyHeader.aad(kdf, salt);
         }
-        byte[] description = description(kind, principal, flags, kdf, salt);
+        byte[] description = description(kind, principal, flags, kdf, salt, publicKey);
         return ByteBuffer.allocate(5 + description.length).put(KeySlots.MAGIC).put((byte) KeySlots.VERSION_2)
                 .put(description).array();
     }
 
-    /** Kind, then for v2 slots flags and principal, then KDF parameters of password slots, then salt. */
-    private static byte[] description(Kind kind, String principal, int flags, Argon2Params kdf, byte[] salt) {
+    /**
+     * Kind, then for v2 slots flags and principal, then KDF parameters of password slots, then
+     * salt, then the public key of a slot that holds a key pair.
+     */
+    private static byte[] description(Kind kind, String principal, int flags, Argon2Params kdf, byte[] salt,
+                                      byte[] publicKey) {
         byte[] name = principal.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(1 + 1 + 2 + name.length + 9 + salt.length).put((byte) kind.code);
+        ByteBuffer b = ByteBuffer.allocate(1 + 1 + 2 + name.length + 9 + salt.length + PUBLIC_KEY_BYTES)
+                .put((byte) kind.code);
         if (kind != Kind.V1_PASSWORD) {
             b.put((byte) flags).putShort((short) name.length).put(name);
         }
@@ -141,17 +178,20 @@ public record KeySlot(Kind kind, String principal, int flags, Argon2Params kdf, 
             b.putInt(kdf.memoryKiB()).putInt(kdf.iterations()).put((byte) kdf.parallelism());
         }
         b.put(salt);
+        if (publicKey != null) {
+            b.put(publicKey);
+        }
         byte[] out = new byte[b.position()];
         b.flip().get(out);
         return out;
     }
 
     void encode(ByteBuffer out) {
-        out.put(description(kind, principal, flags, kdf, salt)).put(nonce).put(wrappedRootKey);
+        out.put(description(kind, principal, flags, kdf, salt, publicKey)).put(nonce).put(wrappedRootKey);
     }
 
     int encodedLength() {
-        return description(kind, principal, flags, kdf, salt).length + nonce.length + wrappedRootKey.length;
+        return description(kind, principal, flags, kdf, salt, publicKey).length + nonce.length + wrappedRootKey.length;
     }
 
     /** Reads one slot, bounding every length before it is used. */
@@ -171,10 +211,16 @@ public record KeySlot(Kind kind, String principal, int flags, Argon2Params kdf, 
         }
         Argon2Params kdf = kind.isPassword() ? Argon2Params.of(in.getInt(), in.getInt(), in.get() & 0xFF) : null;
         byte[] salt = new byte[RootKeyHeader.SALT_BYTES];
+        in.get(salt);
+        byte[] publicKey = null;
+        if ((flags & HOLDS_KEY_PAIR) != 0) {
+            publicKey = new byte[PUBLIC_KEY_BYTES];
+            in.get(publicKey);
+        }
         byte[] nonce = new byte[12];
-        byte[] wrapped = new byte[RootKeyHeader.WRAPPED_BYTES];
-        in.get(salt).get(nonce).get(wrapped);
-        return new KeySlot(kind, principal, flags, kdf, salt, nonce, wrapped);
+        byte[] wrapped = new byte[publicKey != null ? WRAPPED_WITH_KEY_PAIR_BYTES : RootKeyHeader.WRAPPED_BYTES];
+        in.get(nonce).get(wrapped);
+        return new KeySlot(kind, principal, flags, kdf, salt, nonce, wrapped, publicKey);
     }
 
     /** The version-1 header's one slot. */

@@ -24,6 +24,29 @@ public final class KeyPairMaterial {
     private final PublicKey publicKey;
     private volatile PrivateKey privateKey;
 
+    private KeyPairMaterial(KeySpec spec, PublicKey publicKey) {
+        this.spec = spec;
+        this.pkcs8 = null;
+        this.privateKey = null;
+        this.publicKey = Objects.requireNonNull(publicKey, "publicKey");
+    }
+
+    /**
+     * The public half alone, of a key pair whose private key is sealed to other principals
+     * ({@link KeyVersion#sealedAway}): {@link #privateKey()} refuses.
+     */
+    public static KeyPairMaterial publicOnly(KeySpec spec, byte[] x509) throws InvalidKeyException {
+        if (!spec.isAsymmetric()) {
+            throw new IllegalArgumentException("a key pair has an asymmetric spec, not " + spec);
+        }
+        return new KeyPairMaterial(spec, KeyPairs.decodePublic(spec, x509));
+    }
+
+    /** Whether this holds the public key only ({@link #publicOnly}). */
+    public boolean isPublicOnly() {
+        return pkcs8 == null;
+    }
+
     /** Copies {@code pkcs8}; the caller wipes its own copy. */
     public KeyPairMaterial(KeySpec spec, byte[] pkcs8, PrivateKey privateKey, PublicKey publicKey) {
         if (!spec.isAsymmetric()) {
@@ -60,6 +83,9 @@ public final class KeyPairMaterial {
     /** The private key, for the primitives only. */
     public PrivateKey privateKey() throws InvalidKeyException {
         PrivateKey k = privateKey;
+        if (pkcs8 == null) {
+            throw new InvalidKeyException("the key pair's private key is sealed to other principals");
+        }
         if (k == null || pkcs8.isDestroyed()) {
             throw new InvalidKeyException("the key pair's private key was wiped");
         }
@@ -77,16 +103,21 @@ public final class KeyPairMaterial {
 
     /** The PKCS#8 DER, for sealing into a record only; the caller wipes it. */
     public byte[] pkcs8Copy() {
+        if (pkcs8 == null) {
+            throw new IllegalStateException("the key pair's private key is sealed to other principals");
+        }
         return pkcs8.getEncoded();
     }
 
     public boolean isWiped() {
-        return pkcs8.isDestroyed();
+        return pkcs8 == null || pkcs8.isDestroyed();
     }
 
     /** Zeroes the PKCS#8 bytes and drops the decoded private key (destroying it where the JDK can). */
     public void wipe() {
-        pkcs8.destroy();
+        if (pkcs8 != null) {
+            pkcs8.destroy();
+        }
         PrivateKey k = privateKey;
         privateKey = null;
         if (k != null && !k.isDestroyed()) {

@@ -10,6 +10,7 @@ import io.kmsjca.keys.VersionState;
 
 import io.kmsjca.internal.crypto.KmsRandom;
 import io.kmsjca.internal.crypto.SecretBytes;
+import io.kmsjca.internal.store.SealGroup;
 import io.kmsjca.internal.format.WrappedKeyBlob;
 
 import javax.crypto.Mac;
@@ -54,6 +55,12 @@ public final class KeyVersion {
     private final KeyPairMaterial pair;
     private final AtomicLong wraps;
     private volatile long persistedWraps;
+    /**
+     * Where this version's material is sealed to principals (docs/FORMAT.md, "Sealing per
+     * principal"): the group and the ciphertext as stored; null while the material is kept in the
+     * record itself. A version this process holds no seal of has only this, no material.
+     */
+    private volatile Sealed sealed;
     private final AtomicReference<WrapSession> session = new AtomicReference<>();
     private final AtomicReferenceArray<DerivedKey> unwrapCache = new AtomicReferenceArray<>(UNWRAP_CACHE_SLOTS);
 
@@ -80,12 +87,30 @@ public final class KeyVersion {
                 uses);
     }
 
+    /** A version's material as sealed to principals: its group and the ciphertext under the group's content key. */
+    public record Sealed(SealGroup group, byte[] ciphertext) {
+        public Sealed {
+            ciphertext = ciphertext.clone();
+        }
+
+        @Override
+        public byte[] ciphertext() {
+            return ciphertext.clone();
+        }
+    }
+
     private KeyVersion(int number, Instant created, KeyOrigin origin, RotationReason reason, VersionState state,
                        Instant stateDate, SecretBytes material, boolean hmac, KeyPairMaterial pair, long wraps) {
+        this(number, created, origin, reason, state, stateDate, material, hmac, pair, wraps, null);
+    }
+
+    private KeyVersion(int number, Instant created, KeyOrigin origin, RotationReason reason, VersionState state,
+                       Instant stateDate, SecretBytes material, boolean hmac, KeyPairMaterial pair, long wraps,
+                       Sealed sealed) {
         if (number < 1) {
             throw new IllegalArgumentException("key version must be 1 or more, was " + number);
         }
-        boolean holds = material != null || pair != null;
+        boolean holds = material != null || pair != null || sealed != null;
         if ((state == VersionState.ACTIVE) != holds || (state == VersionState.ACTIVE) != (stateDate == null)) {
             throw new IllegalArgumentException("an active version has material and no state date; others neither");
         }
@@ -100,8 +125,43 @@ public final class KeyVersion {
         this.pair = pair;
         this.wraps = new AtomicLong(wraps);
         this.persistedWraps = wraps;
+        this.sealed = sealed;
     }
 
+    /**
+     * An active version whose material is sealed to other principals: this process has only the
+     * sealed bytes, kept to be written back as they are, and for a key pair its public half
+     * ({@code publicHalf}, null for AES and HMAC material).
+     */
+    public static KeyVersion sealedAway(int number, Instant created, KeyOrigin origin, RotationReason reason,
+                                        boolean hmac, KeyPairMaterial publicHalf, long uses, Sealed sealed) {
+        if (sealed.group().isOpen()) {
+            throw new IllegalArgumentException("a version sealed to this process is read with its material");
+        }
+        return new KeyVersion(number, created, origin, reason, VersionState.ACTIVE, null, null, hmac, publicHalf, uses,
+                java.util.Objects.requireNonNull(sealed));
+    }
+
+    /** Where this version's material is sealed to principals, or null (kept in the record, or ended). */
+    public Sealed sealed() {
+        return sealed;
+    }
+
+    /** Remembers where this version's material was just sealed, so the next write can keep the seal. */
+    public void sealedAs(Sealed where) {
+        if (material == null && (pair == null || pair.isPublicOnly())) {
+            throw new IllegalStateException("only a version holding its material is sealed anew");
+        }
+        this.sealed = where;
+    }
+
+    /**
+     * Whether this active version's material is sealed to other principals only: this process
+     * can describe it, not use it.
+     */
+    public boolean isSealedAway() {
+        return state == VersionState.ACTIVE && material == null && (pair == null || pair.isPublicOnly());
+    }
     /** A version read back without material (revoked or destroyed). */
     public static KeyVersion withoutMaterial(int number, Instant created, KeyOrigin origin, RotationReason reason,
                                       VersionState state, Instant stateDate, long wraps) {
@@ -220,6 +280,9 @@ public final class KeyVersion {
      * wipeable key object (never handed to callers).
      */
     public SecretBytes hmacKey() throws InvalidKeyException {
+        if (isSealedAway()) {
+            throw sealedAwayException();
+        }
         if (!hmac || material == null || material.isDestroyed()) {
             throw new InvalidKeyException("key version " + number + " has no HMAC material ("
                     + (pair != null ? "a key pair" : hmac ? state.name().toLowerCase() : "AES material") + ")");
@@ -232,9 +295,19 @@ public final class KeyVersion {
         return material == null ? null : material.getEncoded();
     }
 
+    /**
+     * What using a version sealed to other principals throws: the credential this store was opened
+     * with holds no seal of it (docs/authorization.md, "Sealing per principal").
+     */
+    public InvalidKeyException sealedAwayException() {
+        return new InvalidKeyException("key version " + number + " is sealed to other principals ("
+                + String.join(", ", sealed.group().principals()) + "): the credential this store was opened with"
+                + " holds no seal of it");
+    }
+
     /** Whether this object still holds live material in memory (tests of wiping). */
     public boolean holdsMaterial() {
-        return material != null && !material.isDestroyed() || pair != null && !pair.isWiped();
+        return material != null && !material.isDestroyed() || pair != null && !pair.isPublicOnly() && !pair.isWiped();
     }
 
     /**
@@ -298,6 +371,9 @@ public final class KeyVersion {
     }
 
     private SecretBytes liveMaterial() throws InvalidKeyException {
+        if (isSealedAway()) {
+            throw sealedAwayException();
+        }
         if (material == null || hmac || material.isDestroyed()) {
             throw new InvalidKeyException("key version " + number + " has no AES material (" + (pair != null ? "a key pair"
                     : hmac ? "HMAC material" : state.name().toLowerCase()) + ")");

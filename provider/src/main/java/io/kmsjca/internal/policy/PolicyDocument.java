@@ -119,4 +119,36 @@ public final class PolicyDocument {
         }
         return delegated != null ? delegated : PolicyEvaluation.NO_MATCH;
     }
+
+    /**
+     * What this document could ever say about {@code request} whatever its context and time:
+     * {@link PolicyEvaluation.Outcome#EXPLICIT_DENY} only for a Deny without conditions (it
+     * refuses always), else the best Allow as if every condition held, else no match. The set of
+     * principals a key's material is sealed to is decided by this (docs/FORMAT.md, "Sealing per
+     * principal"), so it may give more than a request would get, never less.
+     */
+    public PolicyEvaluation.Outcome mayAllow(AccessRequest request) {
+        String action = request.action();
+        int actionIndex = KmsActions.index(action);
+        PolicyEvaluation.Outcome best = PolicyEvaluation.Outcome.NO_MATCH;
+        for (Statement st : statements) {
+            if (!st.actionMatches(actionIndex, action) || !st.resourceMatches(request.resource())) {
+                continue;
+            }
+            int who = st.principalMatch(request);
+            if (who == Statement.NO_PRINCIPAL) {
+                continue;
+            }
+            if (st.deny) {
+                if (st.unconditional()) {
+                    return PolicyEvaluation.Outcome.EXPLICIT_DENY;
+                }
+            } else if (who == Statement.DIRECT) {
+                best = PolicyEvaluation.Outcome.ALLOW;
+            } else if (best == PolicyEvaluation.Outcome.NO_MATCH) {
+                best = PolicyEvaluation.Outcome.ALLOW_IF_STORE_ALLOWS;
+            }
+        }
+        return best;
+    }
 }

@@ -109,6 +109,11 @@ final class Statement {
         return false;
     }
 
+    /** Whether this statement has no condition, so applies to every request it matches. */
+    boolean unconditional() {
+        return conditions.length == 0;
+    }
+
     boolean conditionsHold(AccessRequest request) {
         for (Condition c : conditions) {
             if (!c.holds(request)) {

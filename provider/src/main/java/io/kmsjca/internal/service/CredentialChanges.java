@@ -7,6 +7,7 @@ import io.kmsjca.internal.format.KeySlot;
 import io.kmsjca.internal.format.KeySlots;
 import io.kmsjca.internal.store.CredentialSecret;
 import io.kmsjca.internal.store.KeyFileFormat;
+import io.kmsjca.internal.store.PrincipalKeyPair;
 import io.kmsjca.internal.store.SlotKeys;
 import io.kmsjca.keys.AccessDenial;
 import io.kmsjca.keys.CreatedCredential;
@@ -76,8 +77,9 @@ final class CredentialChanges {
             KmsRandom.nextBytes(keyFileSecret);
             secret = CredentialSecret.keyFile(principal, keyFileSecret.clone());
         }
+        PrincipalKeyPair pair = PrincipalKeyPair.generate(); // every new credential can be sealed to
         try {
-            KeySlot slot = SlotKeys.seal(registry.root(), principal, flags, options.kdf(), secret);
+            KeySlot slot = SlotKeys.seal(registry.root(), principal, flags, options.kdf(), secret, pair);
             rewrite(op, slots -> {
                 if (slots.find(principal).isPresent()) {
                     throw new IllegalArgumentException("principal '" + principal + "' already has a credential: delete it first");
@@ -94,6 +96,7 @@ final class CredentialChanges {
         } catch (IOException e) {
             throw changes.audited(op, null, null, new KeyStoreException("could not add the credential: " + e.getMessage(), e));
         } finally {
+            pair.destroy();
             secret.wipe();
             if (keyFileSecret != null) {
                 Arrays.fill(keyFileSecret, (byte) 0);

@@ -519,6 +519,11 @@ public final class EmbeddedKeyService implements KeyService {
         return registry.root();
     }
 
+    /** The key pair of the credential this store was opened with (null: a credential without one). */
+    io.kmsjca.internal.store.PrincipalKeyPair keyPair() {
+        return registry.keyPair();
+    }
+
     // ---------------------------------------------------------------- asymmetric keys
 
     @Override

@@ -4,6 +4,8 @@ import io.kmsjca.internal.model.Aliases;
 import io.kmsjca.internal.model.KeyVersion;
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.store.MasterKeyCodec;
+import io.kmsjca.internal.store.PrincipalKeyPair;
+import io.kmsjca.internal.store.SealGroup;
 import io.kmsjca.internal.store.RootKey;
 import io.kmsjca.keys.KeyManagerType;
 
@@ -100,20 +102,33 @@ public final class KeyRegistry {
 
     private static final System.Logger LOG = System.getLogger("io.kmsjca");
 
+    /** To whom a key's material is sealed when it is written (null: kept in the record); {@link SealRecipients}. */
+    @FunctionalInterface
+    interface Sealing {
+        List<SealGroup.Recipient> recipients(MasterKey key) throws IOException;
+    }
+
     private final KeyRecordStore backend;
     private final RootKey root;
+    /** The key pair of the credential this store was opened with; null for a credential without one. */
+    private final PrincipalKeyPair me;
+    private volatile Sealing sealing = key -> null;
     private final Object lock = new Object();
     private volatile Snapshot snapshot = Snapshot.of(List.of());
     private Writing writing; // guarded by lock
 
-    private KeyRegistry(KeyRecordStore backend, RootKey root) {
+    private KeyRegistry(KeyRecordStore backend, RootKey root, PrincipalKeyPair me) {
         this.backend = backend;
         this.root = root;
+        this.me = me;
     }
 
-    /** A registry holding every key the backend stores now (each record unsealed and checked). */
-    static KeyRegistry load(KeyRecordStore backend, RootKey root) throws IOException {
-        KeyRegistry registry = new KeyRegistry(backend, root);
+    /**
+     * A registry holding every key the backend stores now (each record unsealed and checked),
+     * opening the material sealed to {@code me} (null: a credential without a key pair).
+     */
+    static KeyRegistry load(KeyRecordStore backend, RootKey root, PrincipalKeyPair me) throws IOException {
+        KeyRegistry registry = new KeyRegistry(backend, root, me);
         List<MasterKey> keys = new ArrayList<>();
         for (KeyRecord r : backend.list()) {
             keys.add(registry.unseal(r));
@@ -139,6 +154,16 @@ public final class KeyRegistry {
 
     RootKey root() {
         return root;
+    }
+
+    /** The key pair of the credential this store was opened with, or null. */
+    PrincipalKeyPair keyPair() {
+        return me;
+    }
+
+    /** Decides from now on to whom written material is sealed (the key service sets it once it can decide). */
+    void sealWith(Sealing rule) {
+        this.sealing = rule;
     }
 
     /** A key by id or alias, as callers may see it: provider-owned keys are never found. */
@@ -171,13 +196,32 @@ public final class KeyRegistry {
     Optional<MasterKey> tryCommit(MasterKey next) throws KeyStoreException {
         MasterKey stored = next.atRevision(next.revision() + 1);
         String id = stored.id().toString();
-        byte[] payload = MasterKeyCodec.encode(stored);
+        List<SealGroup.Recipient> recipients;
+        try {
+            recipients = sealing.recipients(stored);
+        } catch (IOException e) {
+            throw new KeyStoreException("could not store key " + id + ": " + e.getMessage(), e);
+        }
+        if (recipients != null && recipients.isEmpty() && holdsActiveMaterial(stored)) {
+            throw new KeyStoreException("key " + id + " would be sealed to no credential: no credential of this store"
+                    + " may use it under its key policy, the store policy and its grants (create the credential of a"
+                    + " principal that may use it first)");
+        }
+        byte[] payload = MasterKeyCodec.encode(stored, recipients);
+        boolean notMine = recipients != null && recipients.stream().noneMatch(r -> me != null && me.hasPublicKey(r.publicKey()));
         synchronized (lock) {
             writing = new Writing(stored.id(), stored.revision());
             try {
+                byte[] readBack = notMine ? payload.clone() : null;
                 backend.put(new KeyRecord(id, stored.revision(), root.seal(id, stored.revision(), payload)));
-                snapshot = snapshot.with(stored);
-                return Optional.of(stored);
+                MasterKey published = stored;
+                if (notMine) {
+                    // sealed to others only: this process keeps what it would read back, not the material it wrote
+                    published = MasterKeyCodec.decode(stored.id(), stored.revision(), readBack, me);
+                    stored.versions().forEach(KeyVersion::wipe);
+                }
+                snapshot = snapshot.with(published);
+                return Optional.of(published);
             } catch (StaleRecordException e) {
                 return Optional.empty();
             } catch (IOException e) {
@@ -187,6 +231,15 @@ public final class KeyRegistry {
                 Arrays.fill(payload, (byte) 0);
             }
         }
+    }
+
+    private static boolean holdsActiveMaterial(MasterKey key) {
+        for (KeyVersion v : key.versions()) {
+            if (v.state() == io.kmsjca.keys.VersionState.ACTIVE && !v.isSealedAway()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@link #tryCommit}, for a write that is not retried: a stale revision fails it. */
@@ -418,6 +471,9 @@ public final class KeyRegistry {
                 key.versions().forEach(KeyVersion::wipe);
             }
             root.destroy();
+            if (me != null) {
+                me.destroy();
+            }
         }
     }
 
@@ -440,7 +496,7 @@ public final class KeyRegistry {
     private MasterKey unseal(KeyRecord record) throws IOException {
         byte[] payload = root.open(record);
         try {
-            return MasterKeyCodec.decode(UUID.fromString(record.keyId()), record.revision(), payload);
+            return MasterKeyCodec.decode(UUID.fromString(record.keyId()), record.revision(), payload, me);
         } catch (IllegalArgumentException e) {
             throw new CorruptStoreException("record of key " + record.keyId() + " is malformed: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.kmsjca.internal.service;
 
+import io.kmsjca.internal.store.PrincipalKeyPair;
 import io.kmsjca.internal.store.RootKey;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
@@ -26,9 +27,13 @@ public final class KeyServiceFactory {
      * audit key on first use, opens the audit trail, follows the backend's change feed and
      * schedules maintenance; every request is made as {@code caller} names. What {@link KeyStores} calls once it holds the root key.
      */
-    static EmbeddedKeyService open(KeyRecordStore backend, RootKey root, KeyServiceOptions options,
+    static EmbeddedKeyService open(KeyRecordStore backend, RootKey root, PrincipalKeyPair keyPair, KeyServiceOptions options,
                                    CredentialIdentity caller) throws IOException {
-        KeyRegistry registry = KeyRegistry.load(backend, root);
+        KeyRegistry registry = KeyRegistry.load(backend, root, keyPair);
+        Callers callers = new Callers(caller);
+        SealRecipients recipients = new SealRecipients(
+                new KeyAccess(registry, options.clock(), callers, options.region(), options.account()), options.clock());
+        registry.sealWith(key -> recipients.of(key, backend.header()));
         OwnedKeys.Found owned;
         try {
             owned = OwnedKeys.findOrCreate(registry, AuditKeys.PURPOSE, options);
@@ -37,7 +42,6 @@ public final class KeyServiceFactory {
         }
         AuditLogKeeper auditLog = AuditLogKeeper.open(options.audit(), AuditKeys.derive(owned.key()), registry,
                 owned.key(), options);
-        Callers callers = new Callers(caller);
         AuditDispatcher audit = auditLog.dispatcher(options, callers);
         if (owned.created()) {
             audit.record(AuditOperation.CREATE_KEY, owned.key().id(), 1, null, null, EncryptionContext.EMPTY);

@@ -50,7 +50,7 @@ public final class KeyStores {
     /** A new, empty store in memory, written out with {@link #write}. */
     public static EmbeddedKeyService newInMemory(KeyServiceOptions options) {
         try {
-            return audited(KeyServiceFactory.open(new MemoryKeyRecordStore(), RootKey.generate(), options,
+            return audited(KeyServiceFactory.open(new MemoryKeyRecordStore(), RootKey.generate(), null, options,
                     CredentialIdentity.V1_ADMINISTRATOR));
         } catch (IOException e) {
             throw new IllegalStateException(e); // an empty memory store has nothing to read
@@ -117,7 +117,7 @@ public final class KeyStores {
         if (Files.notExists(file)) {
             RootKey root = RootKey.generate();
             byte[] header = firstHeader(root, credential, options, file.toString());
-            return audited(KeyServiceFactory.open(FileKeyRecordStore.create(file, header, root::imageTag), root, options,
+            return audited(KeyServiceFactory.open(FileKeyRecordStore.create(file, header, root::imageTag), root, null, options,
                     CredentialIdentity.V1_ADMINISTRATOR));
         }
         SlotKeys.Unlocked[] unlocked = new SlotKeys.Unlocked[1];
@@ -147,7 +147,8 @@ public final class KeyStores {
 
     private static EmbeddedKeyService opened(KeyRecordStore store, SlotKeys.Unlocked unlocked, KeyServiceOptions options)
             throws IOException {
-        return audited(KeyServiceFactory.open(store, unlocked.root(), options, CredentialIdentity.of(unlocked.slot())));
+        return audited(KeyServiceFactory.open(store, unlocked.root(), unlocked.keyPair(), options,
+                CredentialIdentity.of(unlocked.slot())));
     }
 
     /**
@@ -251,7 +252,7 @@ public final class KeyStores {
             return service.root().wrap(newPassword, service.options().kdf()).encode();
         }
         KeySlot next = SlotKeys.seal(service.root(), own.principal(), own.flags(), service.options().kdf(),
-                CredentialSecret.password(own.principal(), newPassword));
+                CredentialSecret.password(own.principal(), newPassword), service.keyPair());
         return slots.replacing(own.principal(), next).encode();
     }
 

@@ -50,7 +50,14 @@ import java.util.UUID;
  */
 public final class MasterKeyCodec {
 
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
+    /** The version written when some version's material is sealed to principals (docs/FORMAT.md, "Sealing per principal"). */
+    static final int VERSION_SEALED = 6;
+    /** A version's material reference: kept in the record itself, not sealed. */
+    private static final int IN_RECORD = 0xFF;
+    /** What sealed material is, in its AAD. */
+    static final byte SECRET_MATERIAL = 1;
+    static final byte PRIVATE_KEY = 2;
     /** The version written for an asymmetric key: its key pair and certificate chain. */
     static final int VERSION_WITH_PAIR = 4;
     /** The first version whose secret material (AES, HMAC) is length-prefixed per key version. */
@@ -95,12 +102,25 @@ public final class MasterKeyCodec {
     private MasterKeyCodec() {
     }
 
-    /** The payload; the caller wipes it after sealing (it holds material). */
+    /** The payload with every material kept in the record (no sealing per principal); the caller wipes it. */
     public static byte[] encode(MasterKey key) {
+        return encode(key, null);
+    }
+
+    /**
+     * The payload; the caller wipes it after sealing (it holds material). With {@code recipients}
+     * (null: keep material in the record) every version this process holds is sealed to them,
+     * keeping the seal it already has when that seal is to exactly them; a version sealed to
+     * others is written back as it was read.
+     */
+    public static byte[] encode(MasterKey key, List<SealGroup.Recipient> recipients) {
+        Seals seals = Seals.plan(key, recipients);
         var bytes = new ByteArrayOutputStream(160 + key.versions().size() * 64);
-        int version = versionFor(key);
+        int version = seals.groups.isEmpty() ? versionFor(key) : VERSION_SEALED;
+        boolean sealedForm = version >= VERSION_SEALED;
         boolean pair = version >= VERSION_WITH_PAIR;
         boolean withAccess = version >= VERSION_WITH_ACCESS;
+
         boolean materialLength = version >= VERSION_WITH_MATERIAL_LENGTH;
         try (var out = new DataOutputStream(bytes)) {
             out.writeByte(version);
@@ -123,7 +143,14 @@ public final class MasterKeyCodec {
                 writeString(out, t.getValue());
             }
             out.writeInt(key.versions().size());
-            for (KeyVersion v : key.versions()) {
+            if (sealedForm) {
+                out.writeByte(seals.groups.size());
+                for (SealGroup g : seals.groups) {
+                    g.write(out);
+                }
+            }
+            for (int i = 0; i < key.versions().size(); i++) {
+                KeyVersion v = key.versions().get(i);
                 out.writeInt(v.number());
                 out.writeLong(v.created().toEpochMilli());
                 out.writeByte(v.origin().ordinal());
@@ -131,6 +158,23 @@ public final class MasterKeyCodec {
                 out.writeByte(v.state().ordinal());
                 out.writeLong(v.stateDate() == null ? -1L : v.stateDate().toEpochMilli());
                 out.writeLong(v.wrapsForRecord());
+                if (sealedForm) {
+                    out.writeByte(seals.refs[i]);
+                }
+                if (seals.refs[i] != IN_RECORD) {
+                    byte[] ct = seals.ciphertexts[i];
+                    if (key.isAsymmetric()) {
+                        out.writeInt(ct.length);
+                        out.write(ct);
+                        byte[] x509 = v.pair().publicKeyDer();
+                        out.writeInt(x509.length);
+                        out.write(x509);
+                    } else {
+                        out.writeShort(ct.length);
+                        out.write(ct);
+                    }
+                    continue;
+                }
                 if (key.isAsymmetric()) {
                     writeKeyPair(out, v.pair());
                     continue;
@@ -167,6 +211,78 @@ public final class MasterKeyCodec {
     }
 
     /**
+     * Where each version's material goes in a payload: {@link #IN_RECORD}, or the index of its
+     * seal group and the ciphertext under that group's content key.
+     */
+    private static final class Seals {
+        final List<SealGroup> groups = new ArrayList<>();
+        final int[] refs;
+        final byte[][] ciphertexts;
+
+        private Seals(int versions) {
+            refs = new int[versions];
+            ciphertexts = new byte[versions][];
+            Arrays.fill(refs, IN_RECORD);
+        }
+
+        static Seals plan(MasterKey key, List<SealGroup.Recipient> recipients) {
+            List<KeyVersion> versions = key.versions();
+            Seals seals = new Seals(versions.size());
+            SealGroup fresh = null;
+            for (int i = 0; i < versions.size(); i++) {
+                KeyVersion v = versions.get(i);
+                KeyVersion.Sealed was = v.sealed();
+                if (v.state() != VersionState.ACTIVE) {
+                    continue;
+                }
+                if (v.isSealedAway()) {
+                    seals.put(i, was.group(), was.ciphertext());
+                    continue;
+                }
+                if (recipients == null) {
+                    continue;
+                }
+                if (was != null && was.group().isOpen() && was.group().sealsExactly(recipients)) {
+                    seals.put(i, was.group(), was.ciphertext());
+                    continue;
+                }
+                if (fresh == null) {
+                    fresh = SealGroup.create(key.id(), recipients);
+                }
+                byte kind = key.isAsymmetric() ? PRIVATE_KEY : SECRET_MATERIAL;
+                byte[] m = key.isAsymmetric() ? v.pair().pkcs8Copy() : v.materialCopy();
+                try {
+                    byte[] ct = fresh.encrypt(key.id(), v.number(), kind, m);
+                    v.sealedAs(new KeyVersion.Sealed(fresh, ct));
+                    seals.put(i, fresh, ct);
+                } finally {
+                    Arrays.fill(m, (byte) 0);
+                }
+            }
+            return seals;
+        }
+
+        private void put(int version, SealGroup group, byte[] ciphertext) {
+            int index = -1;
+            for (int g = 0; g < groups.size(); g++) {
+                if (groups.get(g).sameSeal(group)) {
+                    index = g;
+                }
+            }
+            if (index < 0) {
+                if (groups.size() == IN_RECORD) {
+                    throw new IllegalArgumentException("a key's versions are sealed in more than " + IN_RECORD
+                            + " groups: rotate it from a credential that holds every version");
+                }
+                groups.add(group);
+                index = groups.size() - 1;
+            }
+            refs[version] = index;
+            ciphertexts[version] = ciphertext;
+        }
+    }
+
+    /**
      * The version a key is written in: the oldest that holds all it has, so a store that never
      * uses a newer feature stays readable by the release before it.
      */
@@ -180,8 +296,17 @@ public final class MasterKeyCodec {
         return key.access().equals(AccessRules.DEFAULT) ? VERSION_WITHOUT_ACCESS : VERSION_WITH_ACCESS;
     }
 
-    /** Parses a payload of version 1 to 5; {@code payload} is wiped before returning. */
+    /** Parses a payload as a process without a key pair does: material sealed to principals stays sealed. */
     public static MasterKey decode(UUID id, long revision, byte[] payload) {
+        return decode(id, revision, payload, null);
+    }
+
+    /**
+     * Parses a payload of version 1 to 6; {@code payload} is wiped before returning. Material
+     * sealed to {@code me} (null: a credential without a key pair) is opened; material sealed to
+     * others only is kept sealed ({@link KeyVersion#sealedAway}).
+     */
+    public static MasterKey decode(UUID id, long revision, byte[] payload, PrincipalKeyPair me) {
         try {
             ByteBuffer in = ByteBuffer.wrap(payload);
             int version = in.get() & 0xFF;
@@ -217,6 +342,13 @@ public final class MasterKeyCodec {
                         readString(in, MAX_TAG_VALUE_CHARS * UTF8_BYTES_PER_CHAR));
             }
             int versionCount = bound(in.getInt(), MAX_VERSIONS_READ, "version count");
+            List<SealGroup> groups = new ArrayList<>();
+            if (version >= VERSION_SEALED) {
+                int groupCount = bound(in.get() & 0xFF, IN_RECORD - 1, "seal group count");
+                for (int g = 0; g < groupCount; g++) {
+                    groups.add(SealGroup.read(in).openedBy(id, me));
+                }
+            }
             List<KeyVersion> versions = new ArrayList<>(versionCount);
             if (version < VERSION_WITH_MATERIAL_LENGTH && spec.family() == KeySpec.Family.HMAC) {
                 throw new IllegalArgumentException("an HMAC key's record must be version 5 or later, was " + version);
@@ -224,6 +356,10 @@ public final class MasterKeyCodec {
             byte[] material = new byte[KeyVersion.AES_MATERIAL_BYTES];
             try {
                 for (int i = 0; i < versionCount; i++) {
+                    if (version >= VERSION_SEALED) {
+                        versions.add(readSealedFormVersion(in, id, spec, groups));
+                        continue;
+                    }
                     versions.add(spec.isAsymmetric() ? readPairVersion(in, spec)
                             : version >= VERSION_WITH_MATERIAL_LENGTH ? readSecretVersion(in, spec)
                             : version >= 2 ? readVersion(in, material) : readVersionV1(in, material));
@@ -243,6 +379,70 @@ public final class MasterKeyCodec {
             throw new IllegalArgumentException("key record is truncated", e);
         } finally {
             Arrays.fill(payload, (byte) 0);
+        }
+    }
+
+    /**
+     * Version 6, a version: its fields as in version 5, with a reference byte before the material:
+     * {@link #IN_RECORD} then the material as in version 5, or a seal group's index then the
+     * ciphertext of the material (AES, HMAC: u16 length; a key pair's PKCS#8: u32 length, then
+     * the X.509 public key in the clear, u32 length).
+     */
+    private static KeyVersion readSealedFormVersion(ByteBuffer in, UUID id, KeySpec spec, List<SealGroup> groups) {
+        VersionHead head = VersionHead.read(in);
+        int ref = in.get() & 0xFF;
+        if (ref == IN_RECORD) {
+            return spec.isAsymmetric() ? readPairMaterial(in, spec, head) : readSecretMaterial(in, spec, head);
+        }
+        if (head.state != VersionState.ACTIVE) {
+            throw new IllegalArgumentException("an ended key version holds no sealed material");
+        }
+        if (ref >= groups.size()) {
+            throw new IllegalArgumentException("key version " + head.number + " names seal group " + ref + " of "
+                    + groups.size());
+        }
+        SealGroup group = groups.get(ref);
+        byte[] ct;
+        byte[] x509 = null;
+        if (spec.isAsymmetric()) {
+            ct = new byte[bound(in.getInt(), MAX_PRIVATE_KEY_BYTES + 16, "sealed private key length")];
+            in.get(ct);
+            x509 = new byte[bound(in.getInt(), MAX_PUBLIC_KEY_BYTES, "public key length")];
+            in.get(x509);
+        } else {
+            ct = new byte[bound(in.getShort() & 0xFFFF, KeyVersion.MAX_HMAC_MATERIAL_BYTES + 16, "sealed material length")];
+            in.get(ct);
+        }
+        KeyVersion.Sealed sealed = new KeyVersion.Sealed(group, ct);
+        try {
+            if (!group.isOpen()) {
+                KeyPairMaterial publicHalf = x509 == null ? null : KeyPairMaterial.publicOnly(spec, x509);
+                return KeyVersion.sealedAway(head.number, head.created, head.origin, head.reason,
+                        spec.family() == KeySpec.Family.HMAC, publicHalf, head.uses, sealed);
+            }
+            byte[] m = group.decrypt(id, head.number, spec.isAsymmetric() ? PRIVATE_KEY : SECRET_MATERIAL, ct);
+            try {
+                KeyVersion v = spec.isAsymmetric()
+                        ? new KeyVersion(head.number, head.created, head.origin, head.reason,
+                                KeyPairMaterial.decode(spec, m, x509), head.uses)
+                        : new KeyVersion(head.number, head.created, head.origin, head.reason, spec, m, head.uses);
+                v.sealedAs(sealed);
+                return v;
+            } finally {
+                Arrays.fill(m, (byte) 0);
+            }
+        } catch (InvalidKeyException e) {
+            throw new IllegalArgumentException("the key pair of a " + spec + " key does not decode: " + e.getMessage(), e);
+        }
+    }
+
+    /** The fields every version of payload versions 2 to 6 begins with. */
+    private record VersionHead(int number, Instant created, KeyOrigin origin, RotationReason reason, VersionState state,
+                               Instant stateDate, long uses) {
+        static VersionHead read(ByteBuffer in) {
+            return new VersionHead(in.getInt(), Instant.ofEpochMilli(in.getLong()), pick(KeyOrigin.values(), in.get()),
+                    pick(RotationReason.values(), in.get()), pick(VersionState.values(), in.get()),
+                    optionalInstant(in.getLong()), in.getLong());
         }
     }
 
@@ -266,26 +466,25 @@ public final class MasterKeyCodec {
     }
 
     private static KeyVersion readPairVersion(ByteBuffer in, KeySpec spec) {
-        int number = in.getInt();
-        Instant created = Instant.ofEpochMilli(in.getLong());
-        KeyOrigin origin = pick(KeyOrigin.values(), in.get());
-        RotationReason reason = pick(RotationReason.values(), in.get());
-        VersionState state = pick(VersionState.values(), in.get());
-        Instant stateDate = optionalInstant(in.getLong());
-        long uses = in.getLong();
+        return readPairMaterial(in, spec, VersionHead.read(in));
+    }
+
+    private static KeyVersion readPairMaterial(ByteBuffer in, KeySpec spec, VersionHead head) {
         byte[] pkcs8 = new byte[bound(in.getInt(), MAX_PRIVATE_KEY_BYTES, "private key length")];
         try {
             in.get(pkcs8);
             byte[] x509 = new byte[bound(in.getInt(), MAX_PUBLIC_KEY_BYTES, "public key length")];
             in.get(x509);
-            if (state != VersionState.ACTIVE) {
+            if (head.state != VersionState.ACTIVE) {
                 if (pkcs8.length != 0 || x509.length != 0) {
                     throw new IllegalArgumentException("an ended key version holds no key pair");
                 }
-                return KeyVersion.withoutMaterial(number, created, origin, reason, state, stateDate, uses);
+                return KeyVersion.withoutMaterial(head.number, head.created, head.origin, head.reason, head.state,
+                        head.stateDate, head.uses);
             }
             try {
-                return new KeyVersion(number, created, origin, reason, KeyPairMaterial.decode(spec, pkcs8, x509), uses);
+                return new KeyVersion(head.number, head.created, head.origin, head.reason,
+                        KeyPairMaterial.decode(spec, pkcs8, x509), head.uses);
             } catch (InvalidKeyException e) {
                 throw new IllegalArgumentException("the key pair of a " + spec + " key does not decode: " + e.getMessage(), e);
             }
@@ -476,24 +675,22 @@ public final class MasterKeyCodec {
      * ended version, 32 for AES, what the HMAC spec allows ({@link KeyVersion#checkHmacLength}).
      */
     private static KeyVersion readSecretVersion(ByteBuffer in, KeySpec spec) {
-        int number = in.getInt();
-        Instant created = Instant.ofEpochMilli(in.getLong());
-        KeyOrigin origin = pick(KeyOrigin.values(), in.get());
-        RotationReason reason = pick(RotationReason.values(), in.get());
-        VersionState state = pick(VersionState.values(), in.get());
-        Instant stateDate = optionalInstant(in.getLong());
-        long uses = in.getLong();
+        return readSecretMaterial(in, spec, VersionHead.read(in));
+    }
+
+    private static KeyVersion readSecretMaterial(ByteBuffer in, KeySpec spec, VersionHead head) {
         int length = bound(in.getShort() & 0xFFFF, KeyVersion.MAX_HMAC_MATERIAL_BYTES, "key material length");
-        if (state != VersionState.ACTIVE) {
+        if (head.state != VersionState.ACTIVE) {
             if (length != 0) {
                 throw new IllegalArgumentException("an ended key version holds no material");
             }
-            return KeyVersion.withoutMaterial(number, created, origin, reason, state, stateDate, uses);
+            return KeyVersion.withoutMaterial(head.number, head.created, head.origin, head.reason, head.state,
+                    head.stateDate, head.uses);
         }
         byte[] material = new byte[length];
         try {
             in.get(material);
-            return new KeyVersion(number, created, origin, reason, spec, material, uses);
+            return new KeyVersion(head.number, head.created, head.origin, head.reason, spec, material, head.uses);
         } finally {
             Arrays.fill(material, (byte) 0);
         }

@@ -87,17 +87,29 @@ public final class RootKey {
     }
 
     /**
-     * Recovers the root key from one credential slot of a version-2 header, given the slot's
-     * key-encryption key ({@link SlotKeys#kek}).
+     * Recovers the root key, and the principal's key pair if the slot holds one, from one
+     * credential slot of a version-2 header, given the slot's key-encryption key ({@link SlotKeys#kek}).
      *
      * @throws UnrecoverableKeyException the secret is wrong, or the slot was altered
      */
-    static RootKey unwrap(KeySlot slot, byte[] kek) throws UnrecoverableKeyException {
+    static SlotKeys.Unlocked unwrap(KeySlot slot, byte[] kek) throws UnrecoverableKeyException {
         SecretBytes kekKey = new SecretBytes(kek, "AES");
-        byte[] rootBytes = null;
+        byte[] secrets = null;
         try {
-            rootBytes = AesGcm.decrypt(kekKey, slot.nonce(), slot.aad(), slot.wrappedRootKey());
-            return new RootKey(rootBytes);
+            secrets = AesGcm.decrypt(kekKey, slot.nonce(), slot.aad(), slot.wrappedRootKey());
+            RootKey root = new RootKey(Arrays.copyOfRange(secrets, 0, 32));
+            PrincipalKeyPair pair = null;
+            if (slot.holdsKeyPair()) {
+                byte[] k = Arrays.copyOfRange(secrets, 32, 64);
+                pair = PrincipalKeyPair.of(k);
+                Arrays.fill(k, (byte) 0);
+                if (!pair.hasPublicKey(slot.publicKey())) {
+                    pair.destroy();
+                    root.destroy();
+                    throw new UnrecoverableKeyException("credential slot's key pair does not match its public key");
+                }
+            }
+            return new SlotKeys.Unlocked(root, slot, pair);
         } catch (AEADBadTagException e) {
             var wrong = new UnrecoverableKeyException("credential was incorrect");
             wrong.initCause(e);
@@ -106,26 +118,42 @@ public final class RootKey {
             throw new IllegalStateException("AES-256-GCM failed", e);
         } finally {
             kekKey.destroy();
-            if (rootBytes != null) {
-                Arrays.fill(rootBytes, (byte) 0);
+            if (secrets != null) {
+                Arrays.fill(secrets, (byte) 0);
             }
         }
     }
 
-    /** Wraps this root key into a new credential slot describing {@code kind, principal, flags, kdf, salt}. */
-    KeySlot wrap(KeySlot.Kind kind, String principal, int flags, Argon2Params kdf, byte[] salt, byte[] kek) {
+    /**
+     * Wraps this root key, and {@code pair}'s private key when given, into a new credential slot
+     * describing {@code kind, principal, flags, kdf, salt} (with {@link KeySlot#HOLDS_KEY_PAIR} and
+     * the public key when {@code pair} is given).
+     */
+    KeySlot wrap(KeySlot.Kind kind, String principal, int flags, Argon2Params kdf, byte[] salt, byte[] kek,
+                 PrincipalKeyPair pair) {
         byte[] nonce = new byte[AesGcm.NONCE_BYTES];
         KmsRandom.nextBytes(nonce);
         SecretBytes kekKey = new SecretBytes(kek, "AES");
-        byte[] rootBytes = root.getEncoded();
+        byte[] secrets = root.getEncoded();
+        int slotFlags = pair == null ? flags & ~KeySlot.HOLDS_KEY_PAIR : flags | KeySlot.HOLDS_KEY_PAIR;
+        byte[] publicKey = pair == null ? null : pair.publicKey();
+        if (pair != null) {
+            byte[] k = pair.privateKeyCopy();
+            byte[] both = Arrays.copyOf(secrets, 64);
+            System.arraycopy(k, 0, both, 32, 32);
+            Arrays.fill(k, (byte) 0);
+            Arrays.fill(secrets, (byte) 0);
+            secrets = both;
+        }
         try {
-            byte[] wrapped = AesGcm.encrypt(kekKey, nonce, KeySlot.aad(kind, principal, flags, kdf, salt), rootBytes);
-            return new KeySlot(kind, principal, flags, kdf, salt, nonce, wrapped);
+            byte[] wrapped = AesGcm.encrypt(kekKey, nonce, KeySlot.aad(kind, principal, slotFlags, kdf, salt, publicKey),
+                    secrets);
+            return new KeySlot(kind, principal, slotFlags, kdf, salt, nonce, wrapped, publicKey);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM failed", e);
         } finally {
             kekKey.destroy();
-            Arrays.fill(rootBytes, (byte) 0);
+            Arrays.fill(secrets, (byte) 0);
         }
     }
 

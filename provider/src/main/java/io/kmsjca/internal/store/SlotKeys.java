@@ -25,8 +25,14 @@ public final class SlotKeys {
 
     static final String KEY_FILE_LABEL = "kms-jca/v2/key-file-slot";
 
-    /** The root key and the slot that opened it. */
-    public record Unlocked(RootKey root, KeySlot slot) {
+    /**
+     * The root key, the slot that opened it, and the principal's key pair (null for a slot made
+     * before sealing per principal, which holds none).
+     */
+    public record Unlocked(RootKey root, KeySlot slot, PrincipalKeyPair keyPair) {
+        public Unlocked(RootKey root, KeySlot slot) {
+            this(root, slot, null);
+        }
     }
 
     private SlotKeys() {
@@ -51,7 +57,7 @@ public final class SlotKeys {
         UnrecoverableKeyException last = null;
         for (KeySlot s : candidates) {
             try {
-                return new Unlocked(open(s, secret), s);
+                return open(s, secret);
             } catch (UnrecoverableKeyException e) {
                 last = e;
             }
@@ -70,31 +76,37 @@ public final class SlotKeys {
             return false;
         }
         try {
-            RootKey candidate = open(slot, secret);
-            boolean same = candidate.sameAs(root);
-            candidate.destroy();
+            Unlocked candidate = open(slot, secret);
+            boolean same = candidate.root().sameAs(root);
+            candidate.root().destroy();
+            if (candidate.keyPair() != null) {
+                candidate.keyPair().destroy();
+            }
             return same;
         } catch (UnrecoverableKeyException e) {
             return false;
         }
     }
 
-    /** A new slot for {@code principal} holding {@code root}, under {@code secret}, with fresh salt and nonce. */
-    public static KeySlot seal(RootKey root, String principal, int flags, Argon2Params kdf, CredentialSecret secret)
-            throws InsufficientHeapException {
+    /**
+     * A new slot for {@code principal} holding {@code root} and {@code pair} (null: a slot without
+     * a key pair), under {@code secret}, with fresh salt and nonce.
+     */
+    public static KeySlot seal(RootKey root, String principal, int flags, Argon2Params kdf, CredentialSecret secret,
+                               PrincipalKeyPair pair) throws InsufficientHeapException {
         KeySlot.Kind kind = secret.isPassword() ? KeySlot.Kind.PASSWORD : KeySlot.Kind.KEY_FILE;
         byte[] salt = new byte[RootKeyHeader.SALT_BYTES];
         KmsRandom.nextBytes(salt);
         Argon2Params params = kind.isPassword() ? kdf : null;
         byte[] kek = kek(kind, params, salt, secret);
         try {
-            return root.wrap(kind, principal, flags, params, salt, kek);
+            return root.wrap(kind, principal, flags, params, salt, kek, pair);
         } finally {
             Arrays.fill(kek, (byte) 0);
         }
     }
 
-    private static RootKey open(KeySlot slot, CredentialSecret secret) throws UnrecoverableKeyException, InsufficientHeapException {
+    private static Unlocked open(KeySlot slot, CredentialSecret secret) throws UnrecoverableKeyException, InsufficientHeapException {
         byte[] kek = kek(slot.kind(), slot.kdf(), slot.salt(), secret);
         try {
             return RootKey.unwrap(slot, kek);

@@ -190,7 +190,7 @@ class CredentialsTest {
         int flags = name - 3; // kind, flags, length (2), name
 
         byte[] promoted = header.clone();
-        promoted[flags] = 3; // ADMINISTRATOR | ACTS_FOR_OTHERS
+        promoted[flags] = 7; // ADMINISTRATOR | ACTS_FOR_OTHERS, and the key pair the slot holds
         // the thief holds the root key (every credential unwraps it) and rewrites the file through its own store
         app.backend().putHeader(header, promoted);
         var failed = assertThrows(IOException.class, () -> KmsAdmin.open(file, KmsCredential.keyFile(appKeyFile), options()));
@@ -210,13 +210,14 @@ class CredentialsTest {
     }
 
     /**
-     * What docs/authorization.md says a stolen credential reaches today: the separation is a check
-     * in the provider, not in the bytes. Reading the raw store with the key user's secret unwraps
-     * the root key and unseals the record of a key whose policy refuses it. When sealing per
-     * principal lands, this test must change with the documentation.
+     * What docs/authorization.md says of a store that still has a credential without a key pair
+     * (here the version-1 password, which acts for others, so may hold every key): material stays
+     * in the record, and a key user's secret reading the raw store opens the material of a key
+     * whose policy refuses it. Once every such credential is gone, it does not
+     * ({@link SealingPerPrincipalTest}).
      */
     @Test
-    void aKeyUsersSecretStillUnsealsEveryRecordOfTheRawStore() throws Exception {
+    void whileACredentialWithoutAKeyPairRemainsAKeyUsersSecretOpensEveryKeysMaterial() throws Exception {
         EmbeddedKeyService admin = EmbeddedKeyService.of(admin());
         java.util.UUID orders = admin.findKey("orders").orElseThrow().keyId();
         var header = io.kmsjca.internal.format.KeySlots.decode(admin.backend().header().orElseThrow());
@@ -224,10 +225,13 @@ class CredentialsTest {
         var unlocked = io.kmsjca.internal.store.SlotKeys.unlock(header, secret);
         secret.wipe();
         assertEquals("app", unlocked.slot().principal());
+        assertTrue(unlocked.slot().holdsKeyPair(), "a credential made now has a key pair");
         var record = admin.backend().get(orders.toString()).orElseThrow();
-        byte[] payload = unlocked.root().open(record);
-        assertTrue(payload.length > 32, "the record of a key the policy refuses 'app' is unsealed");
-        java.util.Arrays.fill(payload, (byte) 0);
+        var key = io.kmsjca.internal.store.MasterKeyCodec.decode(orders, record.revision(), unlocked.root().open(record),
+                unlocked.keyPair());
+        byte[] material = key.versions().get(0).materialCopy();
+        assertTrue(material != null && material.length == 32, "the material of a key the policy refuses 'app' is opened");
+        java.util.Arrays.fill(material, (byte) 0);
         unlocked.root().destroy();
         assertThrows(KeyUseDeniedException.class, () -> wrap(app(), "orders"), "while the provider refuses its use");
     }

@@ -1,0 +1,134 @@
+package io.kmsjca.internal.service;
+
+import io.kmsjca.internal.format.KeySlot;
+import io.kmsjca.internal.format.KeySlots;
+import io.kmsjca.internal.model.MasterKey;
+import io.kmsjca.internal.policy.AccessRequest;
+import io.kmsjca.internal.policy.MalformedPolicyException;
+import io.kmsjca.internal.policy.PolicyDocument;
+import io.kmsjca.internal.policy.PolicyEvaluation;
+import io.kmsjca.internal.store.SealGroup;
+import io.kmsjca.keys.GrantOperation;
+import io.kmsjca.keys.KeyGrant;
+import io.kmsjca.keys.KeyManagerType;
+import io.kmsjca.keys.KeySpec;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * To whom a key's material is sealed (docs/authorization.md, "Sealing per principal"): each
+ * credential whose principal the key policy, the store policy or a grant could ever allow an
+ * operation that needs the material, as if every condition held; every credential that acts for
+ * others (it makes requests for any principal); for a provider-owned key, the administrators
+ * (and for the audit key, every credential: each process writes its own audit trail). When one
+ * of them has no key pair (a credential made before sealing per principal), material stays in
+ * the record, readable by every credential, as before.
+ */
+final class SealRecipients {
+
+    /** Operations that use an AES key's material. */
+    private static final List<String> AES_USE = List.of("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom",
+            "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:GenerateDataKeyPair",
+            "kms:GenerateDataKeyPairWithoutPlaintext");
+    /** Operations that use an HMAC key's material. */
+    private static final List<String> HMAC_USE = List.of("kms:GenerateMac", "kms:VerifyMac");
+    /** Operations that use a private key (encrypting and verifying use the public key, kept in the clear). */
+    private static final List<String> PRIVATE_USE = List.of("kms:Decrypt", "kms:ReEncryptFrom", "kms:Sign",
+            "kms:DeriveSharedSecret");
+
+    private final KeyAccess access;
+    private final Clock clock;
+
+    SealRecipients(KeyAccess access, Clock clock) {
+        this.access = access;
+        this.clock = clock;
+    }
+
+    /**
+     * The recipients of {@code key}'s material, or null to keep it in the record: the store has
+     * no header (a memory store), or a credential that may hold it has no key pair. Empty when no
+     * credential may hold it.
+     */
+    List<SealGroup.Recipient> of(MasterKey key, Optional<byte[]> header) throws IOException {
+        if (header.isEmpty()) {
+            return null;
+        }
+        KeySlots slots;
+        try {
+            slots = KeySlots.decode(header.get());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the store header is invalid: " + e.getMessage(), e);
+        }
+        if (slots.slots().stream().noneMatch(KeySlot::holdsKeyPair)) {
+            return null; // a store made before sealing per principal, as it was
+        }
+        List<SealGroup.Recipient> to = new ArrayList<>();
+        for (KeySlot slot : slots.slots()) {
+            if (mayHold(slot, key)) {
+                if (!slot.holdsKeyPair()) {
+                    return null;
+                }
+                to.add(new SealGroup.Recipient(slot.principal(), slot.publicKey()));
+            }
+        }
+        return to;
+    }
+
+    private boolean mayHold(KeySlot slot, MasterKey key) {
+        if (slot.actsForOthers()) {
+            return true;
+        }
+        if (key.manager() == KeyManagerType.PROVIDER_OWNED) {
+            return slot.administrator() || AuditKeys.PURPOSE.equals(key.tags().get(OwnedKeys.PURPOSE_TAG));
+        }
+        for (String action : uses(key.keySpec())) {
+            if (mayUse(slot, action, key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> uses(KeySpec spec) {
+        if (spec.isAsymmetric()) {
+            return PRIVATE_USE;
+        }
+        return spec.family() == KeySpec.Family.HMAC ? HMAC_USE : AES_USE;
+    }
+
+    /** {@link KeyAccess#decide}, as if every condition held: never false where a request could be allowed. */
+    private boolean mayUse(KeySlot slot, String action, MasterKey key) {
+        AccessRequest request = new AccessRequest(slot.principal(), action, access.arn(key.id()), access.account(),
+                Map.of(), clock.instant(), Map.of());
+        PolicyEvaluation.Outcome byKey;
+        PolicyDocument store;
+        try {
+            PolicyDocument own = key.access().compiled();
+            byKey = own == null ? PolicyEvaluation.Outcome.ALLOW_IF_STORE_ALLOWS : own.mayAllow(request);
+            store = access.storePolicy();
+        } catch (MalformedPolicyException e) {
+            return false; // a policy this code cannot read refuses every request
+        }
+        PolicyEvaluation.Outcome byStore = store != null ? store.mayAllow(request)
+                : slot.administrator() ? PolicyEvaluation.Outcome.ALLOW : PolicyEvaluation.Outcome.NO_MATCH;
+        if (byKey == PolicyEvaluation.Outcome.EXPLICIT_DENY || byStore == PolicyEvaluation.Outcome.EXPLICIT_DENY) {
+            return false;
+        }
+        if (byKey == PolicyEvaluation.Outcome.ALLOW
+                || byKey == PolicyEvaluation.Outcome.ALLOW_IF_STORE_ALLOWS && byStore != PolicyEvaluation.Outcome.NO_MATCH) {
+            return true;
+        }
+        GrantOperation operation = GrantOperation.ofAction(action);
+        for (KeyGrant grant : key.access().grants()) {
+            if (grant.granteePrincipal().equals(slot.principal()) && grant.operations().contains(operation)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
