@@ -91,9 +91,28 @@ final class CredentialCommands {
         });
     }
 
+    @Command(mixinStandardHelpOptions = true, name = "reseal-keys",
+            description = "Seal every key this credential holds anew to the principals its key policy, the store "
+                    + "policy and its grants let use it now. Run it after deleting the store's last credential without "
+                    + "a key pair, or when a principal was given a key by a credential that does not hold it. Keys "
+                    + "this credential does not hold are left as they are.",
+            footer = {"", "Example:", "  kms reseal-keys --credential-file /etc/kms/orders.key"})
+    static void resealKeys(@Mixin Common common) throws GeneralSecurityException, IOException {
+        common.withStore(keys -> {
+            int written = io.kmsjca.provider.KmsAdmin.resealKeys(keys);
+            var result = Shapes.result().with("ResealedKeys", written);
+            if (keys.credential().administrator()) { // only an administrator may list the credentials
+                result = result.with("CredentialsWithoutKeyPair", keys.listCredentials().stream()
+                        .filter(c -> !c.holdsKeyPair()).map(CredentialInfo::principal).toList());
+            }
+            common.print(result);
+        });
+    }
+
     private static Map<String, Object> shape(CredentialInfo c) {
         return Shapes.result().with("Principal", c.principal()).with("Kind", c.kind().name())
-                .with("Administrator", c.administrator()).with("ActsForOthers", c.actsForOthers());
+                .with("Administrator", c.administrator()).with("ActsForOthers", c.actsForOthers())
+                .with("KeyPair", c.holdsKeyPair());
     }
 
     private static char[] newPassword(Path file, String principal) {

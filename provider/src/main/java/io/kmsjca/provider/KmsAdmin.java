@@ -104,6 +104,23 @@ public final class KmsAdmin {
         }
     }
 
+    /**
+     * Seals every key {@code keys} holds anew to the principals its key policy, the store policy
+     * and its grants let use it now (docs/authorization.md, "Sealing per principal"): after the
+     * store's last credential without a key pair is deleted, and whenever a principal that may use
+     * a key was given that right by a credential that does not hold it. Keys this credential
+     * does not hold are left as they are.
+     *
+     * @return how many keys were written
+     * @throws KeyStoreException {@code keys} is a remote key service, or a key could not be written
+     */
+    public static int resealKeys(KeyService keys) throws KeyStoreException {
+        if (!(keys instanceof io.kmsjca.internal.service.EmbeddedKeyService embedded)) {
+            throw new KeyStoreException("keys are sealed by the process that holds the store, not through a server");
+        }
+        return embedded.resealKeys();
+    }
+
     /** Re-wraps the root key of {@code keys}' store under a new password, durably (keytool -storepasswd). */
     public static void changePassword(KeyService keys, char[] newPassword) throws IOException {
         KeyStores.changePassword(keys, Objects.requireNonNull(newPassword, "newPassword"));

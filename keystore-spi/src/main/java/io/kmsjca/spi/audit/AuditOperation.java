@@ -118,5 +118,11 @@ public enum AuditOperation {
     /** Imported material deleted by the provider at its ValidTo date; the key is PendingImport again. */
     EXPIRE_KEY_MATERIAL,
     /** Import parameters (a wrapping key and its token) dropped by the provider, unused, 24 hours after GetParametersForImport. */
-    EXPIRE_IMPORT_PARAMETERS
+    EXPIRE_IMPORT_PARAMETERS,
+    /**
+     * A key's material sealed anew to the principals its policies and grants let use it now
+     * (docs/authorization.md, "Sealing per principal"): after a credential was created or
+     * deleted, the store policy changed, or on request ({@code kms reseal-keys}).
+     */
+    RESEAL_KEY
 }

@@ -52,7 +52,7 @@ public record CredentialIdentity(String principal, CredentialKind kind, boolean 
 
     static CredentialInfo info(KeySlot slot) {
         CredentialIdentity c = of(slot);
-        return new CredentialInfo(c.principal, c.kind, c.administrator, c.actsForOthers);
+        return new CredentialInfo(c.principal, c.kind, c.administrator, c.actsForOthers, slot.holdsKeyPair());
     }
 
     /** The principal of the request on this thread, and where it came from. */

@@ -78,6 +78,7 @@ public final class EmbeddedKeyService implements KeyService {
     private final AccessKeys accessKeys;
     private final KeyPairRequests keyPairs;
     private final KeyImports imports;
+    private final KeyReseals reseals;
     private KeyRecordStore.Subscription changeFeed;
 
     /** Wires the parts; no I/O. {@link KeyServiceFactory} reads the store, then {@link #start}s the service. */
@@ -101,6 +102,7 @@ public final class EmbeddedKeyService implements KeyService {
         this.accessKeys = new AccessKeys(registry, changes, access, audit);
         this.keyPairs = new KeyPairRequests(this, registry, changes, use, audit);
         this.imports = new KeyImports(registry, changes, audit);
+        this.reseals = new KeyReseals(registry, audit);
     }
 
     /** Follows the backend's change feed and schedules maintenance: the last step of opening. */
@@ -340,6 +342,7 @@ public final class EmbeddedKeyService implements KeyService {
     @Override
     public void putStorePolicy(String policy, boolean bypassPolicyLockoutSafetyCheck) throws KeyStoreException {
         accessChanges.putStorePolicy(policy, bypassPolicyLockoutSafetyCheck);
+        reseals.resealAll(); // who may use a key delegated to the store may have changed
     }
 
     @Override
@@ -369,7 +372,9 @@ public final class EmbeddedKeyService implements KeyService {
 
     @Override
     public CreatedCredential createCredential(CredentialRequest request) throws KeyStoreException {
-        return credentials.create(java.util.Objects.requireNonNull(request, "request"));
+        CreatedCredential created = credentials.create(java.util.Objects.requireNonNull(request, "request"));
+        reseals.resealAll(); // the keys this process holds that the new principal may use are sealed to it now
+        return created;
     }
 
     @Override
@@ -380,12 +385,24 @@ public final class EmbeddedKeyService implements KeyService {
     @Override
     public void deleteCredential(String principal) throws KeyStoreException {
         credentials.delete(java.util.Objects.requireNonNull(principal, "principal"));
+        reseals.resealAll(); // the keys this process holds are sealed without the deleted principal
+    }
+
+    /**
+     * Seals every key this process holds anew to the principals its policies and grants let use
+     * it now, where the store holds it sealed otherwise (docs/authorization.md, "Sealing per
+     * principal").
+     *
+     * @return how many keys were written
+     */
+    public int resealKeys() throws KeyStoreException {
+        return reseals.resealAll();
     }
 
     @Override
     public CredentialInfo credential() {
         CredentialIdentity c = access.caller();
-        return new CredentialInfo(c.principal(), c.kind(), c.administrator(), c.actsForOthers());
+        return new CredentialInfo(c.principal(), c.kind(), c.administrator(), c.actsForOthers(), registry.keyPair() != null);
     }
 
     @Override

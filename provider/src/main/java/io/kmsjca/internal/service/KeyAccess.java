@@ -149,7 +149,7 @@ public final class KeyAccess {
             case GET_PARAMETERS_FOR_IMPORT -> "kms:GetParametersForImport";
             case DELETE_IMPORTED_KEY_MATERIAL -> "kms:DeleteImportedKeyMaterial";
             case DESTROY_KEY_MATERIAL, LOAD_KEY_STORE, STORE_KEY_STORE, AUDIT_EVENTS_DROPPED, AUDIT_DELIVERY_FAILED,
-                 AUDIT_LOG_CUT, EXPIRE_KEY_MATERIAL, EXPIRE_IMPORT_PARAMETERS -> null;
+                 AUDIT_LOG_CUT, EXPIRE_KEY_MATERIAL, EXPIRE_IMPORT_PARAMETERS, RESEAL_KEY -> null;
         };
     }
 

@@ -207,7 +207,12 @@ public final class KeyRegistry {
                     + " may use it under its key policy, the store policy and its grants (create the credential of a"
                     + " principal that may use it first)");
         }
-        byte[] payload = MasterKeyCodec.encode(stored, recipients);
+        byte[] payload;
+        try {
+            payload = MasterKeyCodec.encode(stored, recipients);
+        } catch (IllegalArgumentException e) {
+            throw new KeyStoreException("could not store key " + id + ": " + e.getMessage(), e);
+        }
         boolean notMine = recipients != null && recipients.stream().noneMatch(r -> me != null && me.hasPublicKey(r.publicKey()));
         synchronized (lock) {
             writing = new Writing(stored.id(), stored.revision());
@@ -231,6 +236,54 @@ public final class KeyRegistry {
                 Arrays.fill(payload, (byte) 0);
             }
         }
+    }
+
+    /**
+     * Seals {@code id}'s material anew to the principals that may use it now, when this process
+     * holds its material and the seal in the store is not to exactly them (or the material is
+     * still in the record where it could be sealed). Retried on a concurrent change.
+     *
+     * @return whether the key was written
+     */
+    boolean reseal(UUID id) throws KeyStoreException {
+        synchronized (lock) {
+            MasterKey current = snapshot.byId().get(id);
+            for (int attempt = 1; current != null && needsReseal(current); attempt++) {
+                if (tryCommit(current).isPresent()) {
+                    return true;
+                }
+                if (attempt == MAX_ATTEMPTS) {
+                    throw stale(id);
+                }
+                current = rereadForChange(id);
+            }
+            return false;
+        }
+    }
+
+    private boolean needsReseal(MasterKey key) throws KeyStoreException {
+        List<SealGroup.Recipient> recipients;
+        try {
+            recipients = sealing.recipients(key);
+        } catch (IOException e) {
+            throw new KeyStoreException("could not read the store's credentials: " + e.getMessage(), e);
+        }
+        if (recipients == null || recipients.isEmpty()) {
+            return false; // material stays in the record; or nobody may hold it, which a write would refuse
+        }
+        SealGroup one = null;
+        for (KeyVersion v : key.versions()) {
+            if (v.state() != io.kmsjca.keys.VersionState.ACTIVE || v.isSealedAway()) {
+                continue;
+            }
+            KeyVersion.Sealed was = v.sealed();
+            if (was == null || !was.group().isOpen() || !was.group().sealsExactly(recipients)
+                    || one != null && !one.sameSeal(was.group())) {
+                return true; // not sealed to exactly them, or held versions spread over several groups
+            }
+            one = was.group();
+        }
+        return false;
     }
 
     private static boolean holdsActiveMaterial(MasterKey key) {

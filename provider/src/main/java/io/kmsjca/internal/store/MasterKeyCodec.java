@@ -53,6 +53,13 @@ public final class MasterKeyCodec {
     public static final int VERSION = 6;
     /** The version written when some version's material is sealed to principals (docs/FORMAT.md, "Sealing per principal"). */
     static final int VERSION_SEALED = 6;
+    /**
+     * The most seal groups of one record. A credential that holds a key seals all its versions in
+     * one group; one that does not (an administrator rotating a key it may not use) adds a group
+     * for the version it makes. Bounded so that a key at {@link #MAX_VERSIONS} with every field at
+     * its cap and this many groups of {@link SealGroup#MAX_RECIPIENTS} still fits a record.
+     */
+    public static final int MAX_SEAL_GROUPS = 8;
     /** A version's material reference: kept in the record itself, not sealed. */
     private static final int IN_RECORD = 0xFF;
     /** What sealed material is, in its AAD. */
@@ -219,16 +226,23 @@ public final class MasterKeyCodec {
         final int[] refs;
         final byte[][] ciphertexts;
 
-        private Seals(int versions) {
+        private final MasterKey key;
+
+        private Seals(MasterKey key, int versions) {
+            this.key = key;
             refs = new int[versions];
             ciphertexts = new byte[versions][];
             Arrays.fill(refs, IN_RECORD);
         }
 
+        /**
+         * Every version this process holds goes into one group sealed to {@code recipients}: the
+         * first such group it already has, else a new one; versions sealed to others stay as read.
+         */
         static Seals plan(MasterKey key, List<SealGroup.Recipient> recipients) {
             List<KeyVersion> versions = key.versions();
-            Seals seals = new Seals(versions.size());
-            SealGroup fresh = null;
+            Seals seals = new Seals(key, versions.size());
+            SealGroup target = recipients == null ? null : reusableGroup(versions, recipients);
             for (int i = 0; i < versions.size(); i++) {
                 KeyVersion v = versions.get(i);
                 KeyVersion.Sealed was = v.sealed();
@@ -242,24 +256,36 @@ public final class MasterKeyCodec {
                 if (recipients == null) {
                     continue;
                 }
-                if (was != null && was.group().isOpen() && was.group().sealsExactly(recipients)) {
-                    seals.put(i, was.group(), was.ciphertext());
+                if (was != null && was.group().sameSeal(target)) {
+                    seals.put(i, target, was.ciphertext());
                     continue;
                 }
-                if (fresh == null) {
-                    fresh = SealGroup.create(key.id(), recipients);
+                if (target == null) {
+                    target = SealGroup.create(key.id(), recipients);
                 }
                 byte kind = key.isAsymmetric() ? PRIVATE_KEY : SECRET_MATERIAL;
                 byte[] m = key.isAsymmetric() ? v.pair().pkcs8Copy() : v.materialCopy();
                 try {
-                    byte[] ct = fresh.encrypt(key.id(), v.number(), kind, m);
-                    v.sealedAs(new KeyVersion.Sealed(fresh, ct));
-                    seals.put(i, fresh, ct);
+                    byte[] ct = target.encrypt(key.id(), v.number(), kind, m);
+                    v.sealedAs(new KeyVersion.Sealed(target, ct));
+                    seals.put(i, target, ct);
                 } finally {
                     Arrays.fill(m, (byte) 0);
                 }
             }
             return seals;
+        }
+
+        /** The first group a held version is in that this process can open and that is sealed to exactly {@code to}. */
+        private static SealGroup reusableGroup(List<KeyVersion> versions, List<SealGroup.Recipient> to) {
+            for (KeyVersion v : versions) {
+                KeyVersion.Sealed was = v.sealed();
+                if (v.state() == VersionState.ACTIVE && !v.isSealedAway() && was != null && was.group().isOpen()
+                        && was.group().sealsExactly(to)) {
+                    return was.group();
+                }
+            }
+            return null;
         }
 
         private void put(int version, SealGroup group, byte[] ciphertext) {
@@ -270,9 +296,10 @@ public final class MasterKeyCodec {
                 }
             }
             if (index < 0) {
-                if (groups.size() == IN_RECORD) {
-                    throw new IllegalArgumentException("a key's versions are sealed in more than " + IN_RECORD
-                            + " groups: rotate it from a credential that holds every version");
+                if (groups.size() == MAX_SEAL_GROUPS) {
+                    throw new IllegalArgumentException("key " + key.id() + " has versions sealed in " + MAX_SEAL_GROUPS
+                            + " groups, the most a record holds: reseal it with a credential that may use it"
+                            + " (kms reseal-keys), which seals every version in one, before changing it again");
                 }
                 groups.add(group);
                 index = groups.size() - 1;
@@ -344,7 +371,7 @@ public final class MasterKeyCodec {
             int versionCount = bound(in.getInt(), MAX_VERSIONS_READ, "version count");
             List<SealGroup> groups = new ArrayList<>();
             if (version >= VERSION_SEALED) {
-                int groupCount = bound(in.get() & 0xFF, IN_RECORD - 1, "seal group count");
+                int groupCount = bound(in.get() & 0xFF, MAX_SEAL_GROUPS, "seal group count");
                 for (int g = 0; g < groupCount; g++) {
                     groups.add(SealGroup.read(in).openedBy(id, me));
                 }

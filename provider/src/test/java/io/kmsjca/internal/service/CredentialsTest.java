@@ -136,7 +136,7 @@ class CredentialsTest {
     @Test
     void aKeyUsersCredentialIsItsPrincipalWhateverItsCallerAsserts() throws Exception {
         KeyService app = app();
-        assertEquals(new CredentialInfo("app", CredentialKind.KEY_FILE, false, false), app.credential());
+        assertEquals(new CredentialInfo("app", CredentialKind.KEY_FILE, false, false, true), app.credential());
 
         var refused = assertThrows(KeyUseDeniedException.class, () -> as("alice", () -> wrap(app, "orders")),
                 "runAs(alice) does not make a key user's credential alice");
@@ -324,7 +324,7 @@ class CredentialsTest {
     void aPasswordWithoutAPrincipalOpensWhicheverPasswordCredentialItIs() throws Exception {
         admin().createCredential(CredentialRequest.withPassword("bob", "bob-pw".toCharArray()));
         KeyService bob = openWith(KmsCredential.password("bob-pw".toCharArray()));
-        assertEquals(new CredentialInfo("bob", CredentialKind.PASSWORD, false, false), bob.credential());
+        assertEquals(new CredentialInfo("bob", CredentialKind.PASSWORD, false, false, true), bob.credential());
         assertTrue(bob.verifyPassword("bob-pw".toCharArray()));
         assertFalse(bob.verifyPassword(ADMIN_PASSWORD), "another credential's password is not this store's password");
 

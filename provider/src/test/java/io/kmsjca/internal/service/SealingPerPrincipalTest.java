@@ -356,4 +356,57 @@ class SealingPerPrincipalTest {
         assertArrayEquals(fromApi, fromRaw);
         assertFalse(Arrays.equals(fromApi, new byte[32]));
     }
+
+    @Test
+    void aPrincipalGivenAKeyByACredentialThatDoesNotHoldItGetsItWhenAHolderReseals() throws Exception {
+        String aliceAndBob = usedBy("alice").replace("\"AWS\": \"alice\"", "\"AWS\": [\"alice\", \"bob\"]");
+        ops().putKeyPolicy("alice-key", aliceAndBob, false);
+        // ops may change the policy but holds no material to seal to bob
+        assertTrue(holdsNoVersion(readRaw(file, KmsCredential.keyFile(bobKeyFile)).get("alice-key")));
+        assertEquals(1, KmsAdmin.resealKeys(alice()), "alice holds the key: she seals it to bob");
+        assertTrue(holdsEveryVersion(readRaw(file, KmsCredential.keyFile(bobKeyFile)).get("alice-key")));
+        assertEquals(0, KmsAdmin.resealKeys(alice()), "nothing left to seal");
+        KeyService bob = bob();
+        assertArrayEquals(new byte[32], unwrap(bob, "alice-key", wrap(alice(), "alice-key")).getEncoded());
+    }
+
+    @Test
+    void creatingAndDeletingACredentialSealsTheKeysTheAdministratorHoldsToAndWithoutIt() throws Exception {
+        KeyService ops = ops();
+        Path ops2 = dir.resolve("ops2.key");
+        CreatedCredential c = ops.createCredential(CredentialRequest.withKeyFile("ops2").administrator(true));
+        c.writeKeyFile(ops2);
+        c.wipe();
+        assertTrue(holdsEveryVersion(readRaw(file, KmsCredential.keyFile(ops2)).get("admin-key")),
+                "a new administrator gets the keys the default policy gives administrators");
+        assertTrue(holdsNoVersion(readRaw(file, KmsCredential.keyFile(ops2)).get("alice-key")));
+        assertEquals(Set.of("ops", "ops2"), Set.copyOf(sealedTo(readRaw(file, KmsCredential.password("ops", OPS)).get("admin-key"))));
+
+        ops.deleteCredential("ops2");
+        assertEquals(List.of("ops"), sealedTo(readRaw(file, KmsCredential.password("ops", OPS)).get("admin-key")));
+    }
+
+    @Test
+    void versionsAnAdministratorAddsWithoutHoldingTheKeyAreBoundedUntilAHolderResealsThem() throws Exception {
+        KeyService ops = ops();
+        int groups = 1;
+        while (groups < io.kmsjca.internal.store.MasterKeyCodec.MAX_SEAL_GROUPS) {
+            ops.rotateKeyOnDemand("alice-key"); // each new version is sealed to alice in a group of its own
+            groups++;
+        }
+        var refused = assertThrows(KeyStoreException.class, () -> ops.rotateKeyOnDemand("alice-key"));
+        assertTrue(refused.getMessage().contains("reseal"), refused.getMessage());
+        KeyService alice = alice();
+        MasterKey spread = EmbeddedKeyService.of(alice).registry().lookup("alice-key").orElseThrow();
+        assertEquals(groups, spread.versions().size());
+        assertTrue(holdsEveryVersion(spread), "alice holds every version, whichever group it is in");
+        assertEquals(1, KmsAdmin.resealKeys(alice));
+        assertEquals(groups + 1, ops.rotateKeyOnDemand("alice-key"), "one group again: the administrator rotates");
+        assertTrue(holdsEveryVersion(readRaw(file, KmsCredential.keyFile(aliceKeyFile)).get("alice-key")));
+    }
+
+    /** The principals the key's first version is sealed to. */
+    static List<String> sealedTo(MasterKey key) {
+        return key.versions().get(0).sealed().group().principals();
+    }
 }
