@@ -85,9 +85,30 @@ public final class KeyStores {
         EmbeddedKeyService service = EmbeddedKeyService.of(keys);
         Objects.requireNonNull(password, "a KMS key store is always written with a password");
         KeyServiceOptions options = service.options();
-        RootKeyHeader header = service.root().wrap(password, options.kdf());
-        StoreImageStreams.write(out, header.encode(), service.backend().list(), service.root()::imageTag);
+        byte[] header = imageHeader(service, password);
+        StoreImageStreams.write(out, header, service.backend().list(), service.root()::imageTag);
         service.auditRecorder().record(AuditOperation.STORE_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
+    }
+
+    /**
+     * The header of a stream image: the root key wrapped under {@code password} (version 1); or,
+     * for a store that seals keys per principal, its own credentials, which alone open the seals
+     * (docs/FORMAT.md, "Sealing per principal"), so {@code password} must be one of theirs.
+     */
+    private static byte[] imageHeader(EmbeddedKeyService service, char[] password) throws IOException {
+        Optional<byte[]> live = service.backend().header();
+        KeySlots slots = live.map(KeySlots::decode).orElse(null);
+        if (slots == null || slots.slots().stream().noneMatch(KeySlot::holdsKeyPair)) {
+            return service.root().wrap(password, service.options().kdf()).encode();
+        }
+        CredentialSecret secret = CredentialSecret.password(null, password);
+        for (KeySlot slot : slots.slots()) {
+            if (SlotKeys.opens(service.root(), slot, secret)) {
+                return live.get();
+            }
+        }
+        throw new IOException("this store seals keys to its credentials' key pairs, so its image keeps its credentials:"
+                + " write it with the password of one of them", new UnrecoverableKeyException("not a credential's password"));
     }
 
     /**

@@ -405,6 +405,23 @@ class SealingPerPrincipalTest {
         assertTrue(holdsEveryVersion(readRaw(file, KmsCredential.keyFile(aliceKeyFile)).get("alice-key")));
     }
 
+    @Test
+    void aStreamImageKeepsTheCredentialsThatOpenItsSealsAndIsWrittenOnlyWithOneOfTheirPasswords() throws Exception {
+        KeyService ops = ops();
+        var refused = assertThrows(IOException.class,
+                () -> KeyStores.write(ops, new java.io.ByteArrayOutputStream(), "another password".toCharArray()));
+        assertTrue(refused.getMessage().contains("password of one of them"), refused.getMessage());
+
+        var image = new java.io.ByteArrayOutputStream();
+        KeyStores.write(ops, image, OPS);
+        try (KeyService loaded = KeyStores.read(new java.io.ByteArrayInputStream(image.toByteArray()), OPS, options())) {
+            assertEquals("ops", loaded.credential().principal());
+            assertNotNull(wrap(loaded, "admin-key"), "the administrators' key opens with ops's key pair");
+            MasterKey alices = EmbeddedKeyService.of(loaded).registry().lookup("alice-key").orElseThrow();
+            assertTrue(holdsNoVersion(alices), "alice's key stays sealed to alice in the image");
+        }
+    }
+
     /** The principals the key's first version is sealed to. */
     static List<String> sealedTo(MasterKey key) {
         return key.versions().get(0).sealed().group().principals();
