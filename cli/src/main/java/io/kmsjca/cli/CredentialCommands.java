@@ -99,8 +99,9 @@ final class CredentialCommands {
             footer = {"", "Example:", "  kms reseal-keys --credential-file /etc/kms/orders.key"})
     static void resealKeys(@Mixin Common common) throws GeneralSecurityException, IOException {
         common.withStore(keys -> {
-            int written = io.kmsjca.provider.KmsAdmin.resealKeys(keys);
-            var result = Shapes.result().with("ResealedKeys", written);
+            io.kmsjca.provider.ResealReport report = io.kmsjca.provider.KmsAdmin.resealKeys(keys);
+            var result = Shapes.result().with("ResealedKeys", report.resealedKeys())
+                    .with("KeysNobodyMayUse", report.keysNobodyMayUse());
             if (keys.credential().administrator()) { // only an administrator may list the credentials
                 result = result.with("CredentialsWithoutKeyPair", keys.listCredentials().stream()
                         .filter(c -> !c.holdsKeyPair()).map(CredentialInfo::principal).toList());

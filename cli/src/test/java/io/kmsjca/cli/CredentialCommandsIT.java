@@ -28,13 +28,14 @@ class CredentialCommandsIT {
     @TempDir
     Path dir;
     Kms kms;
+    String ordersId;
 
     @BeforeEach
     void setUp() throws Exception {
         kms = Kms.withStore(dir);
         try (KeyService keys = KmsAdmin.open(kms.store, Kms.PASSWORD.toCharArray(),
                 KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests()))) {
-            keys.createKey("orders", "");
+            ordersId = keys.createKey("orders", "").keyId().toString();
             keys.createKey("payroll", "");
             try (var alice = KmsAuditContext.runAs("alice")) {
                 keys.putKeyPolicy("orders", """
@@ -101,5 +102,31 @@ class CredentialCommandsIT {
         Kms.Result refused = kms.run("list-keys", "--credential-file", keyFile.toString());
         assertEquals(3, refused.code(), refused.toString());
         assertTrue(refused.err().contains("chmod 600"), refused.err());
+    }
+
+    @Test
+    void theMigrationToSealingPerPrincipalIsThreeCommandsAndResealKeysSaysWhatIsLeft() throws Exception {
+        Kms.Result before = kms.run("reseal-keys");
+        assertEquals(0, before.code(), before.toString());
+        assertEquals(0, before.json().get("ResealedKeys").getAsInt(), "the version-1 password holds no key pair: nothing sealed");
+        assertEquals("[\"admin\"]", before.json().get("CredentialsWithoutKeyPair").toString());
+
+        Path opsPassword = dir.resolve("ops.pw");
+        Files.writeString(opsPassword, "ops password\n");
+        Kms.Result ops = kms.run("create-credential", "--principal", "ops", "--administrator", "--new-password-file",
+                opsPassword.toString());
+        assertTrue(ops.json().getAsJsonObject("Credential").get("KeyPair").getAsBoolean(), ops.toString());
+        Map<String, String> asOps = kms.envWith("KMS_KEYSTORE_PASSWORD", "ops password");
+        Kms.Result deleted = kms.run(asOps, "delete-credential", "--principal", "admin");
+        assertEquals(0, deleted.code(), deleted.toString());
+        // deleting the credential resealed every key ops holds: nothing left but what nobody may use
+        Kms.Result after = kms.run(asOps, "reseal-keys");
+        assertEquals(0, after.code(), after.toString());
+        assertEquals(0, after.json().get("ResealedKeys").getAsInt(), after.toString());
+        assertEquals("[]", after.json().get("CredentialsWithoutKeyPair").toString());
+        assertEquals("[\"" + ordersId + "\"]", after.json().get("KeysNobodyMayUse").toString(),
+                "orders' policy names alice, who has no credential: its material cannot be sealed to anyone");
+        Kms.Result encrypted = kms.run(asOps, "encrypt", "--key-id", "alias/payroll", "--plaintext", "fileb://" + opsPassword);
+        assertEquals(0, encrypted.code(), "ops still uses the administrators' key: " + encrypted);
     }
 }

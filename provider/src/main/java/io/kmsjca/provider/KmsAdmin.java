@@ -111,10 +111,11 @@ public final class KmsAdmin {
      * a key was given that right by a credential that does not hold it. Keys this credential
      * does not hold are left as they are.
      *
-     * @return how many keys were written
+     * @return how many keys were written, and which keys no credential may use (their material
+     *         stays in the record, readable by every credential, until one may)
      * @throws KeyStoreException {@code keys} is a remote key service, or a key could not be written
      */
-    public static int resealKeys(KeyService keys) throws KeyStoreException {
+    public static ResealReport resealKeys(KeyService keys) throws KeyStoreException {
         if (!(keys instanceof io.kmsjca.internal.service.EmbeddedKeyService embedded)) {
             throw new KeyStoreException("keys are sealed by the process that holds the store, not through a server");
         }

@@ -396,6 +396,10 @@ public final class KeyVersion {
         if (pair != null) {
             pair.wipe();
         }
+        Sealed where = sealed;
+        if (where != null) {
+            where.group().destroy(); // the key's other versions seal again under a new group if written
+        }
         session.set(null);
         for (int i = 0; i < UNWRAP_CACHE_SLOTS; i++) {
             unwrapCache.set(i, null);

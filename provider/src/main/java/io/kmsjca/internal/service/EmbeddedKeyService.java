@@ -393,10 +393,12 @@ public final class EmbeddedKeyService implements KeyService {
      * it now, where the store holds it sealed otherwise (docs/authorization.md, "Sealing per
      * principal").
      *
-     * @return how many keys were written
+     * @return how many keys were written, and the ids of keys left in the record because no
+     *         credential may use them
      */
-    public int resealKeys() throws KeyStoreException {
-        return reseals.resealAll();
+    public io.kmsjca.provider.ResealReport resealKeys() throws KeyStoreException {
+        KeyReseals.Result r = reseals.resealAll();
+        return new io.kmsjca.provider.ResealReport(r.written(), r.nobodyMayUse());
     }
 
     @Override

@@ -238,38 +238,51 @@ public final class KeyRegistry {
         }
     }
 
+    /** What {@link #reseal} found. */
+    enum Reseal {
+        /** The key was written, sealed to the principals that may use it now. */
+        WRITTEN,
+        /** Nothing to do: sealed to exactly them already, or nothing this process holds to seal. */
+        UNCHANGED,
+        /** Its material is in the record and no credential may use it, so it cannot be sealed. */
+        NOBODY_MAY_USE
+    }
+
     /**
      * Seals {@code id}'s material anew to the principals that may use it now, when this process
      * holds its material and the seal in the store is not to exactly them (or the material is
      * still in the record where it could be sealed). Retried on a concurrent change.
-     *
-     * @return whether the key was written
      */
-    boolean reseal(UUID id) throws KeyStoreException {
+    Reseal reseal(UUID id) throws KeyStoreException {
         synchronized (lock) {
             MasterKey current = snapshot.byId().get(id);
-            for (int attempt = 1; current != null && needsReseal(current); attempt++) {
+            for (int attempt = 1; current != null; attempt++) {
+                Reseal needed = resealNeeded(current);
+                if (needed != Reseal.WRITTEN) {
+                    return needed;
+                }
                 if (tryCommit(current).isPresent()) {
-                    return true;
+                    return Reseal.WRITTEN;
                 }
                 if (attempt == MAX_ATTEMPTS) {
                     throw stale(id);
                 }
                 current = rereadForChange(id);
             }
-            return false;
+            return Reseal.UNCHANGED;
         }
     }
 
-    private boolean needsReseal(MasterKey key) throws KeyStoreException {
+    /** {@link Reseal#WRITTEN} when a write would seal {@code key} differently from how the store has it. */
+    private Reseal resealNeeded(MasterKey key) throws KeyStoreException {
         List<SealGroup.Recipient> recipients;
         try {
             recipients = sealing.recipients(key);
         } catch (IOException e) {
             throw new KeyStoreException("could not read the store's credentials: " + e.getMessage(), e);
         }
-        if (recipients == null || recipients.isEmpty()) {
-            return false; // material stays in the record; or nobody may hold it, which a write would refuse
+        if (recipients == null) {
+            return Reseal.UNCHANGED; // material stays in the record while a credential without a key pair may hold it
         }
         SealGroup one = null;
         for (KeyVersion v : key.versions()) {
@@ -277,13 +290,16 @@ public final class KeyRegistry {
                 continue;
             }
             KeyVersion.Sealed was = v.sealed();
+            if (recipients.isEmpty()) {
+                return was == null ? Reseal.NOBODY_MAY_USE : Reseal.UNCHANGED;
+            }
             if (was == null || !was.group().isOpen() || !was.group().sealsExactly(recipients)
                     || one != null && !one.sameSeal(was.group())) {
-                return true; // not sealed to exactly them, or held versions spread over several groups
+                return Reseal.WRITTEN; // not sealed to exactly them, or held versions spread over several groups
             }
             one = was.group();
         }
-        return false;
+        return Reseal.UNCHANGED;
     }
 
     private static boolean holdsActiveMaterial(MasterKey key) {

@@ -26,21 +26,29 @@ final class KeyReseals {
         this.audit = audit;
     }
 
-    /** @return how many keys were sealed anew */
-    int resealAll() throws KeyStoreException {
+    /** How many keys were written, and the keys left in the record because no credential may use them. */
+    record Result(int written, List<String> nobodyMayUse) {
+    }
+
+    Result resealAll() throws KeyStoreException {
         List<MasterKey> keys = new ArrayList<>(registry.snapshot().byId().values());
         int written = 0;
+        List<String> nobody = new ArrayList<>();
         for (MasterKey key : keys) {
             try {
-                if (registry.reseal(key.id())) {
-                    written++;
-                    audit.record(AuditOperation.RESEAL_KEY, key.id(), 0, null, null, EncryptionContext.EMPTY);
+                switch (registry.reseal(key.id())) {
+                    case WRITTEN -> {
+                        written++;
+                        audit.record(AuditOperation.RESEAL_KEY, key.id(), 0, null, null, EncryptionContext.EMPTY);
+                    }
+                    case NOBODY_MAY_USE -> nobody.add(key.id().toString());
+                    case UNCHANGED -> { }
                 }
             } catch (KeyStoreException e) {
                 audit.record(AuditOperation.RESEAL_KEY, key.id(), 0, null, e, EncryptionContext.EMPTY);
                 throw e;
             }
         }
-        return written;
+        return new Result(written, nobody);
     }
 }

@@ -160,6 +160,13 @@ public final class SealGroup {
         return this;
     }
 
+    /** Wipes the content key (the versions sealed under it are wiped, or the service is closing). */
+    public void destroy() {
+        if (contentKey != null) {
+            contentKey.destroy();
+        }
+    }
+
     /** Whether this process holds the content key (its credential is a recipient). */
     public boolean isOpen() {
         return contentKey != null && !contentKey.isDestroyed();

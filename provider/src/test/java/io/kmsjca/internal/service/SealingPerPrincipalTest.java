@@ -363,9 +363,9 @@ class SealingPerPrincipalTest {
         ops().putKeyPolicy("alice-key", aliceAndBob, false);
         // ops may change the policy but holds no material to seal to bob
         assertTrue(holdsNoVersion(readRaw(file, KmsCredential.keyFile(bobKeyFile)).get("alice-key")));
-        assertEquals(1, KmsAdmin.resealKeys(alice()), "alice holds the key: she seals it to bob");
+        assertEquals(1, KmsAdmin.resealKeys(alice()).resealedKeys(), "alice holds the key: she seals it to bob");
         assertTrue(holdsEveryVersion(readRaw(file, KmsCredential.keyFile(bobKeyFile)).get("alice-key")));
-        assertEquals(0, KmsAdmin.resealKeys(alice()), "nothing left to seal");
+        assertEquals(0, KmsAdmin.resealKeys(alice()).resealedKeys(), "nothing left to seal");
         KeyService bob = bob();
         assertArrayEquals(new byte[32], unwrap(bob, "alice-key", wrap(alice(), "alice-key")).getEncoded());
     }
@@ -400,7 +400,7 @@ class SealingPerPrincipalTest {
         MasterKey spread = EmbeddedKeyService.of(alice).registry().lookup("alice-key").orElseThrow();
         assertEquals(groups, spread.versions().size());
         assertTrue(holdsEveryVersion(spread), "alice holds every version, whichever group it is in");
-        assertEquals(1, KmsAdmin.resealKeys(alice));
+        assertEquals(1, KmsAdmin.resealKeys(alice).resealedKeys());
         assertEquals(groups + 1, ops.rotateKeyOnDemand("alice-key"), "one group again: the administrator rotates");
         assertTrue(holdsEveryVersion(readRaw(file, KmsCredential.keyFile(aliceKeyFile)).get("alice-key")));
     }
