@@ -25,6 +25,65 @@ final class Kms {
 
     static final Path JAR = Path.of(System.getProperty("kms.jar", "target/kms.jar"));
     static final String PASSWORD = "correct horse battery staple";
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    /**
+     * A class-data archive of the classes one kms run loads (JDK dynamic CDS), made once per JDK
+     * and jar by a training run, so the hundreds of kms processes the tests start skip loading and
+     * verifying them: only start-up is quicker, the process runs the same code. Without one (the
+     * training run failed) the processes start as before; a stale or foreign archive is ignored by
+     * the JVM, with its logging off so that no warning reaches the output the tests read.
+     */
+    static final class ClassArchive {
+        private static Path archive;
+        private static boolean tried;
+
+        static synchronized Path path() {
+            if (!tried) {
+                tried = true;
+                archive = train();
+            }
+            return archive;
+        }
+
+        private static Path train() {
+            try {
+                Path jar = JAR.toAbsolutePath();
+                String id = System.getProperty("java.version") + "-" + Files.getLastModifiedTime(jar).toMillis();
+                Path target = jar.resolveSibling("kms-cds-" + id + ".jsa");
+                if (Files.isRegularFile(target)) {
+                    return target;
+                }
+                Path work = Files.createTempDirectory(jar.getParent(), "cds-training");
+                Path made = work.resolve("kms.jsa");
+                ProcessBuilder b = new ProcessBuilder(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                        "-XX:ArchiveClassesAtExit=" + made, "-Xlog:disable", "-jar", jar.toString(),
+                        "create-key", "--description", "training").directory(work.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .redirectOutput(work.resolve("out").toFile()).redirectError(work.resolve("err").toFile());
+                b.environment().keySet().removeIf(k -> k.startsWith("KMS_"));
+                b.environment().put("KMS_KEYSTORE", work.resolve("training.kms").toString());
+                b.environment().put("KMS_KEYSTORE_PASSWORD", PASSWORD);
+                Process p = b.start();
+                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return null;
+                }
+                if (p.exitValue() != 0 || !Files.isRegularFile(made)) {
+                    return null;
+                }
+                // two test JVMs may train at once: each moves a whole archive into place
+                Files.move(made, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                return target;
+            } catch (IOException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
 
     final Path dir;
     final Path store;
@@ -86,8 +145,12 @@ final class Kms {
     }
 
     private Process start(Map<String, String> environment, File stdin, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toAbsolutePath().toString())); // quicker start-up
+        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")); // quicker start-up
+        Path archive = ClassArchive.path();
+        if (archive != null) {
+            command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:disable"));
+        }
+        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectInput(stdin)
