@@ -91,6 +91,23 @@ final class CredentialCommands {
         });
     }
 
+    @Command(mixinStandardHelpOptions = true, name = "replace-key-file",
+            description = "Give the key-file credential this command opens the store with a new secret, written to a new "
+                    + "key file (owner-only); the old key file no longer opens the store. The principal and its key pair "
+                    + "stay, so every key sealed to it stays its (deleting and creating the credential again would not).",
+            footer = {"", "Example:", "  kms replace-key-file --credential-file /etc/kms/orders.key --key-file-out /etc/kms/orders.key.new"})
+    static void replaceKeyFile(@Mixin Common common,
+                               @Option(names = "--key-file-out", paramLabel = "FILE", required = true,
+                                       description = "Where to write the new key file (refused if FILE exists).") Path keyFileOut)
+            throws GeneralSecurityException, IOException {
+        if (java.nio.file.Files.exists(keyFileOut)) {
+            throw new CliException(ExitCode.USAGE, keyFileOut + " exists: name a new file for the new key file");
+        }
+        common.withStore(keys -> common.print(Shapes.result()
+                .with("Credential", shape(io.kmsjca.provider.KmsAdmin.replaceKeyFile(keys, keyFileOut)))
+                .with("KeyFile", keyFileOut.toString())));
+    }
+
     @Command(mixinStandardHelpOptions = true, name = "reseal-keys",
             description = "Seal every key this credential holds anew to the principals its key policy, the store "
                     + "policy and its grants let use it now. Run it after deleting the store's last credential without "

@@ -91,6 +91,16 @@ public interface KeyRecordStore extends AutoCloseable {
     Subscription subscribe(Consumer<String> changedKeyId);
 
     /**
+     * Writes the store's records as they are now over whatever earlier forms of them the
+     * backend keeps in its own files (a file store's journal and previous generation), after a
+     * change that must not stay readable in its earlier form (key material sealed to principals,
+     * docs/authorization.md). The default does nothing: a database's history (WAL, backups) is
+     * not the backend's to rewrite.
+     */
+    default void compact() throws IOException {
+    }
+
+    /**
      * Re-reads what other processes wrote: once it returns, {@link #header}, {@link #get},
      * {@link #list} and {@link #revisions} show every change that was durable when it was called.
      * The key service calls it before its periodic re-read and after a lost compare-and-set; a

@@ -166,6 +166,24 @@ public abstract class SnapshotKeyRecordStore implements KeyRecordStore {
         });
     }
 
+    /**
+     * Persists the store as it is now as a whole ({@link #persist(Snapshot, Snapshot, String)}
+     * with no key changed, as a header change does): a backend that keeps a journal and a
+     * previous generation writes both afresh.
+     */
+    @Override
+    public synchronized void compact() throws IOException {
+        try {
+            exclusively(() -> {
+                Snapshot current = fresh();
+                commit(current, current, null);
+                return null;
+            });
+        } catch (StaleRecordException e) {
+            throw new IOException("the store changed while it was compacted", e);
+        }
+    }
+
     @Override
     public Optional<KeyRecord> get(String keyId) {
         return Optional.ofNullable(snapshot().records.get(keyId));

@@ -122,6 +122,16 @@ public final class KmsAdmin {
         return embedded.resealKeys();
     }
 
+    /**
+     * Gives the key-file credential {@code keys} was opened with a new secret, written first to
+     * {@code newKeyFile} (owner-only; refused if it exists): the same principal and key pair, so
+     * every key sealed to it stays its; the old key file no longer opens the store once this
+     * returns (docs/authorization.md, "Credentials").
+     */
+    public static io.kmsjca.keys.CredentialInfo replaceKeyFile(KeyService keys, Path newKeyFile) throws IOException {
+        return KeyStores.replaceKeyFile(keys, Objects.requireNonNull(newKeyFile, "newKeyFile"));
+    }
+
     /** Re-wraps the root key of {@code keys}' store under a new password, durably (keytool -storepasswd). */
     public static void changePassword(KeyService keys, char[] newPassword) throws IOException {
         KeyStores.changePassword(keys, Objects.requireNonNull(newPassword, "newPassword"));

@@ -7,7 +7,11 @@ import io.kmsjca.internal.format.KeySlot;
 import io.kmsjca.internal.format.KeySlots;
 import io.kmsjca.internal.store.CredentialSecret;
 import io.kmsjca.internal.store.KeyFileFormat;
+import io.kmsjca.internal.model.KeyVersion;
+import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.store.PrincipalKeyPair;
+import io.kmsjca.internal.store.SealGroup;
+import io.kmsjca.keys.VersionState;
 import io.kmsjca.internal.store.SlotKeys;
 import io.kmsjca.keys.AccessDenial;
 import io.kmsjca.keys.CreatedCredential;
@@ -104,6 +108,33 @@ final class CredentialChanges {
         }
     }
 
+    /**
+     * Refuses to delete {@code gone} when some key's material is sealed to it and to no other
+     * credential of {@code slots}: its key pair is the only one that opens it, so the material
+     * would be lost (docs/authorization.md, "Sealing per principal").
+     */
+    private void refuseLosingMaterial(KeySlot gone, KeySlots slots) {
+        if (!gone.holdsKeyPair()) {
+            return;
+        }
+        for (MasterKey key : registry.snapshot().byId().values()) {
+            for (KeyVersion v : key.versions()) {
+                if (v.state() != VersionState.ACTIVE || v.sealed() == null) {
+                    continue;
+                }
+                SealGroup group = v.sealed().group();
+                boolean othersOpen = slots.slots().stream().anyMatch(s -> s != gone && s.holdsKeyPair()
+                        && group.sealedTo(s.principal(), s.publicKey()));
+                if (group.sealedTo(gone.principal(), gone.publicKey()) && !othersOpen) {
+                    throw new IllegalArgumentException("principal '" + gone.principal() + "' is the only credential that"
+                            + " holds key " + key.id() + " (version " + v.number() + "): deleting it would lose that"
+                            + " material. Let another principal with a credential use the key and reseal it with this"
+                            + " credential (kms reseal-keys) first; to replace a key file, use replace-key-file");
+                }
+            }
+        }
+    }
+
     List<CredentialInfo> list() throws KeyStoreException {
         requireAdministrator(AuditOperation.DESCRIBE_KEY, "kms:ListCredentials");
         try {
@@ -137,6 +168,7 @@ final class CredentialChanges {
                 throw new IllegalArgumentException("principal '" + principal + "' holds the store's last administrator"
                         + " credential: create another administrator credential first");
             }
+            refuseLosingMaterial(gone, slots);
             return slots.without(principal);
         });
     }

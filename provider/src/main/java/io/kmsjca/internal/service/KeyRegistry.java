@@ -202,14 +202,9 @@ public final class KeyRegistry {
         } catch (IOException e) {
             throw new KeyStoreException("could not store key " + id + ": " + e.getMessage(), e);
         }
-        if (recipients != null && recipients.isEmpty() && holdsActiveMaterial(stored)) {
-            throw new KeyStoreException("key " + id + " would be sealed to no credential: no credential of this store"
-                    + " may use it under its key policy, the store policy and its grants (create the credential of a"
-                    + " principal that may use it first)");
-        }
         byte[] payload;
         try {
-            payload = MasterKeyCodec.encode(stored, recipients);
+            payload = MasterKeyCodec.encode(stored, recipients, storedVersions(stored.id()));
         } catch (IllegalArgumentException e) {
             throw new KeyStoreException("could not store key " + id + ": " + e.getMessage(), e);
         }
@@ -291,6 +286,7 @@ public final class KeyRegistry {
             }
             KeyVersion.Sealed was = v.sealed();
             if (recipients.isEmpty()) {
+                // kept as it is (a write changes nothing): in the record, readable by every credential, it is reported
                 return was == null ? Reseal.NOBODY_MAY_USE : Reseal.UNCHANGED;
             }
             if (was == null || !was.group().isOpen() || !was.group().sealsExactly(recipients)
@@ -302,13 +298,15 @@ public final class KeyRegistry {
         return Reseal.UNCHANGED;
     }
 
-    private static boolean holdsActiveMaterial(MasterKey key) {
-        for (KeyVersion v : key.versions()) {
-            if (v.state() == io.kmsjca.keys.VersionState.ACTIVE && !v.isSealedAway()) {
-                return true;
-            }
+    /** The numbers of the versions of {@code id} the store holds, as this registry last read or wrote it. */
+    private Set<Integer> storedVersions(UUID id) {
+        MasterKey before = snapshot.byId().get(id);
+        if (before == null) {
+            return Set.of();
         }
-        return false;
+        Set<Integer> numbers = new java.util.HashSet<>();
+        before.versions().forEach(v -> numbers.add(v.number()));
+        return numbers;
     }
 
     /** {@link #tryCommit}, for a write that is not retried: a stale revision fails it. */

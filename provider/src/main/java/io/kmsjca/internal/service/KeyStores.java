@@ -1,5 +1,9 @@
 package io.kmsjca.internal.service;
 
+import java.util.Arrays;
+import io.kmsjca.internal.crypto.KmsRandom;
+import io.kmsjca.keys.CreatedCredential;
+import io.kmsjca.keys.CredentialInfo;
 import io.kmsjca.internal.store.RootKey;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
@@ -260,6 +264,64 @@ public final class KeyStores {
             throw new IOException("the key store password was changed by another writer", e);
         }
         service.auditRecorder().record(AuditOperation.STORE_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
+    }
+
+    /**
+     * Gives the key-file credential the store was opened with a new random secret, written to
+     * {@code newKeyFile} (owner-only, never over an existing file) before the store's header
+     * changes: the same principal, flags and key pair, so every key sealed to it stays its.
+     * Once this returns the old key file no longer opens the store; if the header cannot be
+     * changed, the new file is deleted and the old one still opens it. (Deleting the credential
+     * and creating it again would make a new key pair, and lose what is sealed to the old one.)
+     *
+     * @throws IOException the store was opened with a password, its credential was deleted, or a file failed
+     */
+    public static CredentialInfo replaceKeyFile(KeyService keys, Path newKeyFile) throws IOException {
+        EmbeddedKeyService service = EmbeddedKeyService.of(keys);
+        KeyRecordStore backend = service.backend();
+        byte[] current = backend.header().orElseThrow(() -> new IOException("this store has no key-file credential"));
+        KeySlots slots = KeySlots.decode(current);
+        CredentialIdentity caller = service.caller();
+        KeySlot own = slots.find(caller.principal()).orElseThrow(() -> new IOException("the credential of principal '"
+                + caller.principal() + "' this store was opened with was deleted"));
+        if (own.kind().isPassword()) {
+            throw new IOException("this store was opened with a password: change it with changePassword");
+        }
+        byte[] secret = new byte[CredentialSecret.KEY_FILE_SECRET_BYTES];
+        KmsRandom.nextBytes(secret);
+        CredentialSecret slotSecret = CredentialSecret.keyFile(own.principal(), secret.clone());
+        CreatedCredential created = null;
+        try {
+            KeySlot next = SlotKeys.seal(service.root(), own.principal(), own.flags(), service.options().kdf(), slotSecret,
+                    service.keyPair());
+            created = new CreatedCredential(CredentialIdentity.info(next), KeyFileFormat.format(own.principal(), secret));
+            created.writeKeyFile(newKeyFile);
+            try {
+                backend.putHeader(current, slots.replacing(own.principal(), next).encode());
+            } catch (StaleRecordException e) {
+                throw deleted(newKeyFile, new IOException("the store's credentials were changed by another writer: try again", e));
+            } catch (IOException e) {
+                throw deleted(newKeyFile, e);
+            }
+            service.auditRecorder().record(AuditOperation.STORE_KEY_STORE, null, 0, null, null, EncryptionContext.EMPTY);
+            return created.info();
+        } finally {
+            if (created != null) {
+                created.wipe();
+            }
+            slotSecret.wipe();
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** {@code failure}, once {@code keyFile} (written for a change that did not happen) is deleted. */
+    private static IOException deleted(Path keyFile, IOException failure) {
+        try {
+            Files.deleteIfExists(keyFile);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     private static byte[] rewrapped(EmbeddedKeyService service, KeySlots slots, char[] newPassword) throws IOException {

@@ -38,6 +38,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -121,7 +122,19 @@ public final class MasterKeyCodec {
      * others is written back as it was read.
      */
     public static byte[] encode(MasterKey key, List<SealGroup.Recipient> recipients) {
-        Seals seals = Seals.plan(key, recipients);
+        return encode(key, recipients, Set.of());
+    }
+
+    /**
+     * {@link #encode(MasterKey, List)}, knowing which of its versions the store already holds
+     * ({@code stored}, by number): when no credential may hold the key ({@code recipients} empty),
+     * those are written back as they are (sealed to whom they were, or in the record), and a
+     * version the store does not hold yet is refused, since it would be sealed to nobody.
+     *
+     * @throws IllegalArgumentException a new version with no recipient, or more seal groups than a record holds
+     */
+    public static byte[] encode(MasterKey key, List<SealGroup.Recipient> recipients, Set<Integer> stored) {
+        Seals seals = Seals.plan(key, recipients, stored);
         var bytes = new ByteArrayOutputStream(160 + key.versions().size() * 64);
         int version = seals.groups.isEmpty() ? versionFor(key) : VERSION_SEALED;
         boolean sealedForm = version >= VERSION_SEALED;
@@ -239,9 +252,12 @@ public final class MasterKeyCodec {
          * Every version this process holds goes into one group sealed to {@code recipients}: the
          * first such group it already has, else a new one; versions sealed to others stay as read.
          */
-        static Seals plan(MasterKey key, List<SealGroup.Recipient> recipients) {
+        static Seals plan(MasterKey key, List<SealGroup.Recipient> recipients, Set<Integer> stored) {
             List<KeyVersion> versions = key.versions();
             Seals seals = new Seals(key, versions.size());
+            if (recipients != null && recipients.isEmpty()) {
+                return seals.keptAsStored(stored);
+            }
             SealGroup target = recipients == null ? null : reusableGroup(versions, recipients);
             for (int i = 0; i < versions.size(); i++) {
                 KeyVersion v = versions.get(i);
@@ -274,6 +290,30 @@ public final class MasterKeyCodec {
                 }
             }
             return seals;
+        }
+
+        /**
+         * No credential may hold the key: its versions stay as the store has them (sealed to
+         * whom they were, or in the record), so nothing is lost; a new one has nowhere to go.
+         */
+        private Seals keptAsStored(Set<Integer> stored) {
+            List<KeyVersion> versions = key.versions();
+            for (int i = 0; i < versions.size(); i++) {
+                KeyVersion v = versions.get(i);
+                if (v.state() != VersionState.ACTIVE) {
+                    continue;
+                }
+                if (!stored.contains(v.number())) {
+                    throw new IllegalArgumentException("its new version " + v.number() + " would be sealed to no"
+                            + " credential: no credential of this store may use key " + key.id() + " under its key"
+                            + " policy, the store policy and its grants (create the credential of a principal that"
+                            + " may use it first)");
+                }
+                if (v.sealed() != null) {
+                    put(i, v.sealed().group(), v.sealed().ciphertext());
+                }
+            }
+            return this;
         }
 
         /** The first group a held version is in that this process can open and that is sealed to exactly {@code to}. */

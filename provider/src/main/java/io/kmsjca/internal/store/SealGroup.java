@@ -177,6 +177,11 @@ public final class SealGroup {
         return recipients.stream().map(Recipient::principal).toList();
     }
 
+    /** Whether {@code principal} with {@code publicKey} is among this group's recipients. */
+    public boolean sealedTo(String principal, byte[] publicKey) {
+        return recipients.stream().anyMatch(r -> r.principal.equals(principal) && Arrays.equals(r.publicKey, publicKey));
+    }
+
     /** Whether this group is sealed to exactly {@code to} (same principals and public keys, any order). */
     public boolean sealsExactly(List<Recipient> to) {
         if (to.size() != recipients.size()) {

@@ -8,9 +8,11 @@ import io.kmsjca.internal.store.MasterKeyCodec;
 import io.kmsjca.internal.store.SlotKeys;
 import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.CreatedCredential;
+import io.kmsjca.keys.CredentialInfo;
 import io.kmsjca.keys.CredentialRequest;
 import io.kmsjca.keys.GrantOperation;
 import io.kmsjca.keys.GrantRequest;
+import io.kmsjca.keys.InvalidKeyRequestException;
 import io.kmsjca.keys.KeyUseDeniedException;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeyServiceOptions;
@@ -46,6 +48,7 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -322,13 +325,90 @@ class SealingPerPrincipalTest {
     }
 
     @Test
-    void aPolicyNoCredentialMayUseIsRefusedRatherThanSealingTheMaterialToNobody() throws Exception {
+    void aKeyNoCredentialMayUseKeepsItsSealsTakesNoNewVersionAndIsSealedToItsUserOnceOneHasACredential()
+            throws Exception {
         KeyService alice = alice();
-        var e = assertThrows(KeyStoreException.class, () -> alice.putKeyPolicy("alice-key", usedBy("carol"), true));
-        assertTrue(e.getMessage().contains("sealed to no credential"), e.getMessage());
-        // nothing changed: alice still uses her key, in this process and in a new one
-        assertNotNull(wrap(alice, "alice-key"));
-        assertNotNull(wrap(alice(), "alice-key"));
+        alice.putKeyPolicy("alice-key", usedBy("carol"), true); // for carol, whose credential does not exist yet
+        // nothing is lost: the material stays sealed to alice, who is no longer allowed to use it
+        assertTrue(holdsEveryVersion(readRaw(file, KmsCredential.keyFile(aliceKeyFile)).get("alice-key")));
+        KeyService ops = ops();
+        var refused = assertThrows(KeyStoreException.class, () -> ops.rotateKeyOnDemand("alice-key"));
+        assertTrue(refused.getMessage().contains("would be sealed to no credential"), refused.getMessage());
+        ops.disableKey("alice-key"); // managing it, without a new version, still works
+        ops.enableKey("alice-key");
+
+        Path carol = dir.resolve("carol.key");
+        CreatedCredential c = ops.createCredential(CredentialRequest.withKeyFile("carol"));
+        c.writeKeyFile(carol);
+        c.wipe();
+        assertEquals(1, KmsAdmin.resealKeys(alice).resealedKeys(), "alice still holds it: she seals it to carol");
+        assertTrue(holdsEveryVersion(readRaw(file, KmsCredential.keyFile(carol)).get("alice-key")));
+        assertTrue(holdsNoVersion(readRaw(file, KmsCredential.keyFile(aliceKeyFile)).get("alice-key")),
+                "and without herself, since the policy no longer names her");
+    }
+
+    @Test
+    void deletingTheOnlyCredentialAKeyIsSealedToIsRefusedAndAKeyFileIsReplacedKeepingItsKeyPair() throws Exception {
+        byte[] blob = wrap(alice(), "alice-key");
+        KeyService ops = ops();
+        var refused = assertThrows(InvalidKeyRequestException.class, () -> ops.deleteCredential("alice"));
+        assertTrue(refused.getMessage().contains("would lose that material"), refused.getMessage());
+        assertEquals(List.of("ops", "alice", "bob"), ops.listCredentials().stream().map(CredentialInfo::principal).toList(),
+                "nothing was deleted");
+
+        Path replaced = dir.resolve("alice-new.key");
+        var info = KmsAdmin.replaceKeyFile(alice(), replaced);
+        assertEquals("alice", info.principal());
+        assertTrue(info.holdsKeyPair());
+        var old = assertThrows(IOException.class, this::alice);
+        assertInstanceOf(java.security.UnrecoverableKeyException.class, old.getCause(), "the old key file no longer opens");
+        KeyService newAlice = openWith(KmsCredential.keyFile(replaced));
+        assertArrayEquals(new byte[32], unwrap(newAlice, "alice-key", blob).getEncoded(), "the same key pair: her keys stay hers");
+        assertThrows(IOException.class, () -> KmsAdmin.replaceKeyFile(newAlice, replaced), "never over an existing file");
+        assertThrows(IOException.class, () -> KmsAdmin.replaceKeyFile(ops, dir.resolve("ops.key")), "a password has none");
+        assertFalse(Files.exists(dir.resolve("ops.key")));
+    }
+
+    @Test
+    void afterTheMigrationNoFileOfTheStoreHoldsAKeyUsersForbiddenMaterialInTheRecord() throws Exception {
+        Path legacy = Files.createDirectory(dir.resolve("legacy")).resolve("keys.kms");
+        Path alice = dir.resolve("legacy-alice.key");
+        try (KeyService first = KmsAdmin.open(legacy, OLD_ADMIN, options())) {
+            CreatedCredential c = first.createCredential(CredentialRequest.withKeyFile("alice"));
+            c.writeKeyFile(alice);
+            c.wipe();
+            first.createKey("admin-key", "");
+            // a key awaiting import has no material, so is never resealed: the image stays larger than the reseals' journal
+            first.createKey(io.kmsjca.keys.CreateKeyRequest.withAlias("awaiting-import")
+                    .origin(io.kmsjca.keys.KeyOrigin.IMPORTED).description("x".repeat(8000)));
+            first.createCredential(CredentialRequest.withPassword("ops", OPS.clone()).administrator(true)).wipe();
+        }
+        try (KeyService ops = KmsAdmin.open(legacy, KmsCredential.password("ops", OPS), options())) {
+            ops.deleteCredential("admin"); // seals every key ops holds, and rewrites the store's files
+        }
+        assertTrue(holdsNoVersion(readRaw(legacy, KmsCredential.keyFile(alice)).get("admin-key")));
+        for (Path alone : List.of(legacy, FileKeyRecordStore.previousGeneration(legacy))) {
+            Path copy = Files.createDirectory(dir.resolve("alone-" + alone.getFileName())).resolve("keys.kms");
+            Files.copy(alone, copy);
+            assertTrue(holdsNoVersion(readRaw(copy, KmsCredential.keyFile(alice)).get("admin-key")),
+                    alone.getFileName() + " read alone opens the administrators' key for alice");
+        }
+    }
+
+    @Test
+    void aKeyNobodyMayUseIsReportedAndStillManagedAfterTheMigration() throws Exception {
+        Path legacy = Files.createDirectory(dir.resolve("legacy")).resolve("keys.kms");
+        String carolKey;
+        try (KeyService first = KmsAdmin.open(legacy, OLD_ADMIN, options())) {
+            carolKey = first.createKey("carol-key", "").keyId().toString();
+            first.putKeyPolicy("carol-key", usedBy("carol"), true);
+            first.createCredential(CredentialRequest.withPassword("ops", OPS.clone()).administrator(true)).wipe();
+        }
+        try (KeyService ops = KmsAdmin.open(legacy, KmsCredential.password("ops", OPS), options())) {
+            ops.deleteCredential("admin");
+            assertEquals(List.of(carolKey), KmsAdmin.resealKeys(ops).keysNobodyMayUse());
+            ops.scheduleKeyDeletion("carol-key", 7);
+        }
     }
 
     @Test
