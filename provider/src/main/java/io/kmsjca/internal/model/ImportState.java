@@ -79,7 +79,7 @@ public record ImportState(ExpirationModel expirationModel, Instant validTo, byte
 
     /** Wipes the wrapping private key (after a record without it, or with another, is durable). */
     public void wipeWrappingKey() {
-        if (wrapping != null) {
+        if (wrapping != null && wrapping.privateKey() != null) {
             wrapping.privateKey().destroy();
         }
     }
@@ -107,15 +107,33 @@ public record ImportState(ExpirationModel expirationModel, Instant validTo, byte
      * binds and when both stop being valid.
      */
     public record WrappingParameters(WrappingAlgorithm algorithm, KeySpec wrappingSpec, SecretBytes privateKey,
-                                     byte[] publicKeyDer, Instant validTo) {
+                                     byte[] publicKeyDer, Instant validTo, KeyVersion.Sealed sealed) {
+        /**
+         * {@code sealed}: where the private key is sealed to the principals that may import
+         * (docs/FORMAT.md, "Sealing per principal"), or null; {@code privateKey} is null exactly
+         * when this process holds no seal of it.
+         */
         public WrappingParameters {
             Objects.requireNonNull(algorithm, "algorithm");
-            Objects.requireNonNull(privateKey, "privateKey");
+            if (privateKey == null && (sealed == null || sealed.group().isOpen())) {
+                throw new IllegalArgumentException("wrapping parameters hold their private key, or a seal of it to others");
+            }
             Objects.requireNonNull(validTo, "validTo");
             if (wrappingSpec.family() != KeySpec.Family.RSA) {
                 throw new IllegalArgumentException("a wrapping key is RSA, not " + wrappingSpec);
             }
             publicKeyDer = publicKeyDer.clone();
+        }
+
+        /** Parameters made now, or read from a record that keeps the private key in it. */
+        public WrappingParameters(WrappingAlgorithm algorithm, KeySpec wrappingSpec, SecretBytes privateKey,
+                                  byte[] publicKeyDer, Instant validTo) {
+            this(algorithm, wrappingSpec, Objects.requireNonNull(privateKey, "privateKey"), publicKeyDer, validTo, null);
+        }
+
+        /** Whether the private key is sealed to other principals: this process cannot import with these parameters. */
+        public boolean isSealedAway() {
+            return privateKey == null;
         }
 
         @Override

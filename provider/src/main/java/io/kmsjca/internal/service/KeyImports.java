@@ -257,6 +257,12 @@ final class KeyImports {
 
     private byte[] unwrap(AuditOperation op, MasterKey key, ImportState.WrappingParameters params, byte[] encrypted)
             throws KeyStoreException {
+        if (params.isSealedAway()) {
+            throw changes.audited(op, key.id(), null, new KeyStoreException("the import parameters of key "
+                    + key.displayName() + " are sealed to " + String.join(", ", params.sealed().group().principals())
+                    + ", who may import into it; this credential holds no seal of them: get parameters of its own"
+                    + " (GetParametersForImport)"));
+        }
         byte[] pkcs8 = new byte[0];
         try {
             pkcs8 = params.privateKey().getEncoded();

@@ -1,6 +1,7 @@
 package io.kmsjca.internal.service;
 
 import io.kmsjca.internal.model.Aliases;
+import io.kmsjca.internal.model.ImportState;
 import io.kmsjca.internal.model.KeyVersion;
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.store.MasterKeyCodec;
@@ -102,17 +103,17 @@ public final class KeyRegistry {
 
     private static final System.Logger LOG = System.getLogger("io.kmsjca");
 
-    /** To whom a key's material is sealed when it is written (null: kept in the record); {@link SealRecipients}. */
+    /** To whom a key's material is sealed when it is written; {@link SealRecipients}. */
     @FunctionalInterface
     interface Sealing {
-        List<SealGroup.Recipient> recipients(MasterKey key) throws IOException;
+        MasterKeyCodec.SealTo recipients(MasterKey key) throws IOException;
     }
 
     private final KeyRecordStore backend;
     private final RootKey root;
     /** The key pair of the credential this store was opened with; null for a credential without one. */
     private final PrincipalKeyPair me;
-    private volatile Sealing sealing = key -> null;
+    private volatile Sealing sealing = key -> MasterKeyCodec.SealTo.NOBODY_IN_PARTICULAR;
     private final Object lock = new Object();
     private volatile Snapshot snapshot = Snapshot.of(List.of());
     private Writing writing; // guarded by lock
@@ -196,19 +197,21 @@ public final class KeyRegistry {
     Optional<MasterKey> tryCommit(MasterKey next) throws KeyStoreException {
         MasterKey stored = next.atRevision(next.revision() + 1);
         String id = stored.id().toString();
-        List<SealGroup.Recipient> recipients;
+        MasterKeyCodec.SealTo sealTo;
         try {
-            recipients = sealing.recipients(stored);
+            sealTo = sealing.recipients(stored);
         } catch (IOException e) {
             throw new KeyStoreException("could not store key " + id + ": " + e.getMessage(), e);
         }
+        List<SealGroup.Recipient> recipients = sealTo.material();
         byte[] payload;
         try {
-            payload = MasterKeyCodec.encode(stored, recipients, storedVersions(stored.id()));
+            payload = MasterKeyCodec.encode(stored, sealTo, storedVersions(stored.id()));
         } catch (IllegalArgumentException e) {
             throw new KeyStoreException("could not store key " + id + ": " + e.getMessage(), e);
         }
-        boolean notMine = recipients != null && recipients.stream().noneMatch(r -> me != null && me.hasPublicKey(r.publicKey()));
+        boolean heldImport = stored.imports().map(ImportState::wrapping).filter(w -> !w.isSealedAway()).isPresent();
+        boolean notMine = excludesMe(recipients) || heldImport && excludesMe(sealTo.importers());
         synchronized (lock) {
             writing = new Writing(stored.id(), stored.revision());
             try {
@@ -272,7 +275,7 @@ public final class KeyRegistry {
     private Reseal resealNeeded(MasterKey key) throws KeyStoreException {
         List<SealGroup.Recipient> recipients;
         try {
-            recipients = sealing.recipients(key);
+            recipients = sealing.recipients(key).material();
         } catch (IOException e) {
             throw new KeyStoreException("could not read the store's credentials: " + e.getMessage(), e);
         }
@@ -296,6 +299,11 @@ public final class KeyRegistry {
             one = was.group();
         }
         return Reseal.UNCHANGED;
+    }
+
+    /** Whether material sealed to {@code to} is not this process's to keep (null: kept in the record, it is). */
+    private boolean excludesMe(List<SealGroup.Recipient> to) {
+        return to != null && to.stream().noneMatch(r -> me != null && me.hasPublicKey(r.publicKey()));
     }
 
     /** The numbers of the versions of {@code id} the store holds, as this registry last read or wrote it. */

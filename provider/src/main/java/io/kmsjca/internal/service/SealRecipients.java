@@ -7,6 +7,7 @@ import io.kmsjca.internal.policy.AccessRequest;
 import io.kmsjca.internal.policy.MalformedPolicyException;
 import io.kmsjca.internal.policy.PolicyDocument;
 import io.kmsjca.internal.policy.PolicyEvaluation;
+import io.kmsjca.internal.store.MasterKeyCodec;
 import io.kmsjca.internal.store.SealGroup;
 import io.kmsjca.keys.GrantOperation;
 import io.kmsjca.keys.KeyGrant;
@@ -21,13 +22,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * To whom a key's material is sealed (docs/authorization.md, "Sealing per principal"): each
+ * To whom a key's material (and the private key of its pending import parameters) is sealed (docs/authorization.md, "Sealing per principal"): each
  * credential whose principal the key policy, the store policy or a grant could ever allow an
  * operation that needs the material, as if every condition held; every credential that acts for
  * others (it makes requests for any principal); for a provider-owned key, the administrators
  * (and for the audit key, every credential: each process writes its own audit trail). When one
  * of them has no key pair (a credential made before sealing per principal), material stays in
- * the record, readable by every credential, as before.
+ * the record, readable by every credential, as before. The private key of a key's
+ * import parameters is sealed to the credentials that may import into it
+ * ({@code kms:ImportKeyMaterial}), and those that act for others.
  */
 final class SealRecipients {
 
@@ -54,9 +57,9 @@ final class SealRecipients {
      * no header (a memory store), or a credential that may hold it has no key pair. Empty when no
      * credential may hold it.
      */
-    List<SealGroup.Recipient> of(MasterKey key, Optional<byte[]> header) throws IOException {
+    MasterKeyCodec.SealTo of(MasterKey key, Optional<byte[]> header) throws IOException {
         if (header.isEmpty()) {
-            return null;
+            return MasterKeyCodec.SealTo.NOBODY_IN_PARTICULAR;
         }
         KeySlots slots;
         try {
@@ -65,11 +68,17 @@ final class SealRecipients {
             throw new IOException("the store header is invalid: " + e.getMessage(), e);
         }
         if (slots.slots().stream().noneMatch(KeySlot::holdsKeyPair)) {
-            return null; // a store made before sealing per principal, as it was
+            return MasterKeyCodec.SealTo.NOBODY_IN_PARTICULAR; // a store made before sealing per principal, as it was
         }
+        return new MasterKeyCodec.SealTo(recipients(slots, slot -> mayHold(slot, key)),
+                recipients(slots, slot -> slot.actsForOthers() || mayUse(slot, "kms:ImportKeyMaterial", key)));
+    }
+
+    /** The slots {@code chosen} picks, or null when one of them has no key pair (the material stays in the record). */
+    private static List<SealGroup.Recipient> recipients(KeySlots slots, java.util.function.Predicate<KeySlot> chosen) {
         List<SealGroup.Recipient> to = new ArrayList<>();
         for (KeySlot slot : slots.slots()) {
-            if (mayHold(slot, key)) {
+            if (chosen.test(slot)) {
                 if (!slot.holdsKeyPair()) {
                     return null;
                 }
@@ -124,6 +133,9 @@ final class SealRecipients {
             return true;
         }
         GrantOperation operation = GrantOperation.ofAction(action);
+        if (operation == null) {
+            return false; // no grant gives it (kms:ImportKeyMaterial)
+        }
         for (KeyGrant grant : key.access().grants()) {
             if (grant.granteePrincipal().equals(slot.principal()) && grant.operations().contains(operation)) {
                 return true;

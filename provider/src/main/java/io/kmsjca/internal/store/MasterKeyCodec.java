@@ -66,6 +66,8 @@ public final class MasterKeyCodec {
     /** What sealed material is, in its AAD. */
     static final byte SECRET_MATERIAL = 1;
     static final byte PRIVATE_KEY = 2;
+    /** The private key of a key's import parameters, sealed under nonce number 0 (no key version is 0). */
+    static final byte IMPORT_PRIVATE_KEY = 3;
     /** The version written for an asymmetric key: its key pair and certificate chain. */
     static final int VERSION_WITH_PAIR = 4;
     /** The first version whose secret material (AES, HMAC) is length-prefixed per key version. */
@@ -110,6 +112,16 @@ public final class MasterKeyCodec {
     private MasterKeyCodec() {
     }
 
+    /**
+     * To whom a key is sealed when written: its material, and the private key of its pending
+     * import parameters. Each null keeps that secret in the record (a store without key pairs, or
+     * a credential without one that may hold it); empty: no credential may hold it.
+     */
+    public record SealTo(List<SealGroup.Recipient> material, List<SealGroup.Recipient> importers) {
+        /** Every secret kept in the record, as before sealing per principal. */
+        public static final SealTo NOBODY_IN_PARTICULAR = new SealTo(null, null);
+    }
+
     /** The payload with every material kept in the record (no sealing per principal); the caller wipes it. */
     public static byte[] encode(MasterKey key) {
         return encode(key, null);
@@ -122,19 +134,21 @@ public final class MasterKeyCodec {
      * others is written back as it was read.
      */
     public static byte[] encode(MasterKey key, List<SealGroup.Recipient> recipients) {
-        return encode(key, recipients, Set.of());
+        return encode(key, new SealTo(recipients, recipients), Set.of());
     }
 
     /**
-     * {@link #encode(MasterKey, List)}, knowing which of its versions the store already holds
-     * ({@code stored}, by number): when no credential may hold the key ({@code recipients} empty),
+     * {@link #encode(MasterKey, List)}, sealing the import parameters' private key to
+     * {@code sealTo.importers()}, and knowing which of its versions the store already holds
+     * ({@code stored}, by number): when no credential may hold the key (no material recipient),
      * those are written back as they are (sealed to whom they were, or in the record), and a
      * version the store does not hold yet is refused, since it would be sealed to nobody.
      *
      * @throws IllegalArgumentException a new version with no recipient, or more seal groups than a record holds
      */
-    public static byte[] encode(MasterKey key, List<SealGroup.Recipient> recipients, Set<Integer> stored) {
-        Seals seals = Seals.plan(key, recipients, stored);
+    public static byte[] encode(MasterKey key, SealTo sealTo, Set<Integer> stored) {
+        Seals seals = Seals.plan(key, sealTo.material(), stored);
+        seals.planImport(key.imports().map(ImportState::wrapping).orElse(null), sealTo.importers());
         var bytes = new ByteArrayOutputStream(160 + key.versions().size() * 64);
         int version = seals.groups.isEmpty() ? versionFor(key) : VERSION_SEALED;
         boolean sealedForm = version >= VERSION_SEALED;
@@ -222,7 +236,7 @@ public final class MasterKeyCodec {
                 writeChain(out, key.certificateChain());
             }
             if (materialLength) {
-                writeImports(out, key.imports().orElse(null));
+                writeImports(out, key.imports().orElse(null), sealedForm ? seals : null);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -240,6 +254,9 @@ public final class MasterKeyCodec {
         final byte[][] ciphertexts;
 
         private final MasterKey key;
+        /** Where the import parameters' private key goes: {@link #IN_RECORD}, or a group and its ciphertext. */
+        int importRef = IN_RECORD;
+        byte[] importCiphertext;
 
         private Seals(MasterKey key, int versions) {
             this.key = key;
@@ -316,6 +333,37 @@ public final class MasterKeyCodec {
             return this;
         }
 
+        /**
+         * The import parameters' private key: sealed to {@code importers} (keeping its seal when it
+         * is to exactly them), written back as read when this process holds no seal of it or
+         * nobody may import, kept in the record when {@code importers} is null.
+         */
+        void planImport(ImportState.WrappingParameters w, List<SealGroup.Recipient> importers) {
+            if (w == null) {
+                return;
+            }
+            KeyVersion.Sealed was = w.sealed();
+            if (w.isSealedAway() || importers != null && importers.isEmpty()) {
+                if (was != null) {
+                    importRef = put(-1, was.group(), was.ciphertext());
+                    importCiphertext = was.ciphertext();
+                }
+                return;
+            }
+            if (importers == null) {
+                return;
+            }
+            SealGroup group = was != null && was.group().isOpen() && was.group().sealsExactly(importers)
+                    ? was.group() : SealGroup.create(key.id(), importers);
+            byte[] pkcs8 = w.privateKey().getEncoded();
+            try {
+                importCiphertext = group.encrypt(key.id(), 0, IMPORT_PRIVATE_KEY, pkcs8);
+                importRef = put(-1, group, importCiphertext);
+            } finally {
+                Arrays.fill(pkcs8, (byte) 0);
+            }
+        }
+
         /** The first group a held version is in that this process can open and that is sealed to exactly {@code to}. */
         private static SealGroup reusableGroup(List<KeyVersion> versions, List<SealGroup.Recipient> to) {
             for (KeyVersion v : versions) {
@@ -328,7 +376,8 @@ public final class MasterKeyCodec {
             return null;
         }
 
-        private void put(int version, SealGroup group, byte[] ciphertext) {
+        /** Records {@code version}'s group and ciphertext (-1: not a version) and returns the group's index. */
+        private int put(int version, SealGroup group, byte[] ciphertext) {
             int index = -1;
             for (int g = 0; g < groups.size(); g++) {
                 if (groups.get(g).sameSeal(group)) {
@@ -344,8 +393,11 @@ public final class MasterKeyCodec {
                 groups.add(group);
                 index = groups.size() - 1;
             }
-            refs[version] = index;
-            ciphertexts[version] = ciphertext;
+            if (version >= 0) {
+                refs[version] = index;
+                ciphertexts[version] = ciphertext;
+            }
+            return index;
         }
     }
 
@@ -436,7 +488,8 @@ public final class MasterKeyCodec {
             }
             AccessRules access = version >= 3 ? readAccess(in, id) : AccessRules.DEFAULT;
             CertificateChain chain = version >= VERSION_WITH_PAIR ? readChain(in) : CertificateChain.EMPTY;
-            ImportState imports = version >= VERSION_WITH_MATERIAL_LENGTH ? readImports(in) : null;
+            ImportState imports = version >= VERSION_WITH_MATERIAL_LENGTH
+                    ? readImports(in, version >= VERSION_SEALED ? groups : null, id) : null;
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException("key record has trailing bytes");
             }
@@ -665,7 +718,7 @@ public final class MasterKeyCodec {
      * ValidTo (epoch ms, -1 none), the keyed material digest (flag, 32 bytes), and the latest
      * wrapping parameters (flag; algorithm, spec, PKCS#8 and X.509 length-prefixed, valid-to).
      */
-    private static void writeImports(DataOutputStream out, ImportState imports) throws IOException {
+    private static void writeImports(DataOutputStream out, ImportState imports, Seals seals) throws IOException {
         out.writeBoolean(imports != null);
         if (imports == null) {
             return;
@@ -684,6 +737,18 @@ public final class MasterKeyCodec {
         }
         out.writeByte(w.algorithm().ordinal());
         out.writeByte(w.wrappingSpec().ordinal());
+        if (seals != null) { // version 6: where the private key is, then it or its ciphertext
+            out.writeByte(seals.importRef);
+            if (seals.importRef != IN_RECORD) {
+                out.writeInt(seals.importCiphertext.length);
+                out.write(seals.importCiphertext);
+                byte[] x509 = w.publicKeyDer();
+                out.writeInt(x509.length);
+                out.write(x509);
+                out.writeLong(w.validTo().toEpochMilli());
+                return;
+            }
+        }
         byte[] pkcs8 = w.privateKey().getEncoded();
         try {
             out.writeInt(pkcs8.length);
@@ -697,7 +762,7 @@ public final class MasterKeyCodec {
         out.writeLong(w.validTo().toEpochMilli());
     }
 
-    private static ImportState readImports(ByteBuffer in) {
+    private static ImportState readImports(ByteBuffer in, List<SealGroup> groups, UUID id) {
         if (!flag(in)) {
             return null;
         }
@@ -715,6 +780,11 @@ public final class MasterKeyCodec {
         if (flag(in)) {
             WrappingAlgorithm algorithm = pick(WrappingAlgorithm.values(), in.get());
             KeySpec spec = pick(KeySpec.values(), in.get());
+            int ref = groups == null ? IN_RECORD : in.get() & 0xFF;
+            if (ref != IN_RECORD) {
+                wrapping = readSealedWrapping(in, groups, ref, id, algorithm, spec);
+                return new ImportState(model == 0 ? null : ExpirationModel.values()[model - 1], validTo, digest, wrapping);
+            }
             byte[] pkcs8 = new byte[bound(in.getInt(), MAX_PRIVATE_KEY_BYTES, "wrapping key length")];
             try {
                 in.get(pkcs8);
@@ -727,6 +797,30 @@ public final class MasterKeyCodec {
             }
         }
         return new ImportState(model == 0 ? null : ExpirationModel.values()[model - 1], validTo, digest, wrapping);
+    }
+
+    /** Version 6: import parameters whose private key is sealed in group {@code ref}. */
+    private static ImportState.WrappingParameters readSealedWrapping(ByteBuffer in, List<SealGroup> groups, int ref, UUID id,
+                                                                     WrappingAlgorithm algorithm, KeySpec spec) {
+        if (ref >= groups.size()) {
+            throw new IllegalArgumentException("the import parameters name seal group " + ref + " of " + groups.size());
+        }
+        SealGroup group = groups.get(ref);
+        byte[] ct = new byte[bound(in.getInt(), MAX_PRIVATE_KEY_BYTES + 16, "sealed wrapping key length")];
+        in.get(ct);
+        byte[] x509 = new byte[bound(in.getInt(), MAX_PUBLIC_KEY_BYTES, "wrapping public key length")];
+        in.get(x509);
+        Instant until = Instant.ofEpochMilli(in.getLong());
+        KeyVersion.Sealed sealed = new KeyVersion.Sealed(group, ct);
+        if (!group.isOpen()) {
+            return new ImportState.WrappingParameters(algorithm, spec, null, x509, until, sealed);
+        }
+        byte[] pkcs8 = group.decrypt(id, 0, IMPORT_PRIVATE_KEY, ct);
+        try {
+            return new ImportState.WrappingParameters(algorithm, spec, new SecretBytes(pkcs8, "PKCS#8"), x509, until, sealed);
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
     }
 
     private static boolean flag(ByteBuffer in) {

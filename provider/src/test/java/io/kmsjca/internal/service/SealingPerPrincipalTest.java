@@ -502,6 +502,42 @@ class SealingPerPrincipalTest {
         }
     }
 
+    @Test
+    void theImportParametersPrivateKeyIsSealedToThoseWhoMayImportAndTheImportedMaterialToTheKeysUsers() throws Exception {
+        KeyService ops = ops();
+        ops.createKey(io.kmsjca.keys.CreateKeyRequest.withAlias("alice-byok").origin(io.kmsjca.keys.KeyOrigin.IMPORTED));
+        ops.putKeyPolicy("alice-byok", usedBy("alice"), false);
+        var p = ops.getParametersForImport("alice-byok", io.kmsjca.keys.WrappingAlgorithm.RSAES_OAEP_SHA_256,
+                io.kmsjca.keys.KeySpec.RSA_2048);
+        // bob may not import: the wrapping private key is not his to read from the record
+        var byBob = readRaw(file, KmsCredential.keyFile(bobKeyFile)).get("alice-byok").imports().orElseThrow().wrapping();
+        assertTrue(byBob.isSealedAway());
+        assertEquals(null, byBob.privateKey());
+        assertEquals(Set.of("ops", "alice"), Set.copyOf(byBob.sealed().group().principals()));
+        assertFalse(readRaw(file, KmsCredential.password("ops", OPS)).get("alice-byok").imports().orElseThrow()
+                .wrapping().isSealedAway(), "ops, who asked for the parameters and may import, reads them");
+
+        byte[] material = new byte[32];
+        java.util.Arrays.fill(material, (byte) 0x42);
+        var oaep = new javax.crypto.spec.OAEPParameterSpec("SHA-256", "MGF1", java.security.spec.MGF1ParameterSpec.SHA256,
+                javax.crypto.spec.PSource.PSpecified.DEFAULT);
+        Cipher rsa = Cipher.getInstance("RSA/ECB/OAEPPadding");
+        rsa.init(Cipher.ENCRYPT_MODE, java.security.KeyFactory.getInstance("RSA")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(p.publicKey())), oaep);
+        byte[] encrypted = rsa.doFinal(material);
+        var refused = assertThrows(KeyStoreException.class, () -> bob().importKeyMaterial("alice-byok", p.importToken(),
+                encrypted, io.kmsjca.keys.ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE, null), "bob may not import");
+        assertFalse(refused.getMessage().contains("4242"), refused.getMessage());
+        ops.importKeyMaterial("alice-byok", p.importToken(), encrypted,
+                io.kmsjca.keys.ExpirationModel.KEY_MATERIAL_DOES_NOT_EXPIRE, null);
+        assertArrayEquals(material, readRaw(file, KmsCredential.keyFile(aliceKeyFile)).get("alice-byok").versions().get(0)
+                .materialCopy());
+        assertTrue(holdsNoVersion(readRaw(file, KmsCredential.keyFile(bobKeyFile)).get("alice-byok")));
+        assertTrue(holdsNoVersion(readRaw(file, KmsCredential.password("ops", OPS)).get("alice-byok")),
+                "ops imported it, and may not use it: it keeps none of it");
+        assertNotNull(wrap(alice(), "alice-byok"));
+    }
+
     /** The principals the key's first version is sealed to. */
     static List<String> sealedTo(MasterKey key) {
         return key.versions().get(0).sealed().group().principals();
