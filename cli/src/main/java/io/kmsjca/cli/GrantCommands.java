@@ -105,13 +105,22 @@ final class GrantCommands {
     }
 
     @Command(mixinStandardHelpOptions = true, name = "revoke-grant", description = "Delete a grant, as whom the key "
-            + "policy allows to revoke grants.",
-            footer = {"", "Example:", "  kms revoke-grant --key-id alias/orders --grant-id \"$GRANT_ID\""})
+            + "policy allows to revoke grants. With --rotate-key, then rotate the key: material the grantee could read "
+            + "stays readable by it in any copy of the store it kept, new versions are sealed without it.",
+            footer = {"", "Example:", "  kms revoke-grant --key-id alias/orders --grant-id \"$GRANT_ID\" --rotate-key"})
     static void revokeGrant(@Mixin Common common,
                             @Option(names = "--key-id", paramLabel = "KEY", required = true, description = KEY_ID) String keyId,
-                            @Option(names = "--grant-id", paramLabel = "ID", required = true, description = "The grant's id.") String grantId)
+                            @Option(names = "--grant-id", paramLabel = "ID", required = true, description = "The grant's id.") String grantId,
+                            @Option(names = "--rotate-key", description = "Rotate the key once the grant is revoked "
+                                    + "(kms-jca's rotate-on-revoke; not an AWS CLI option).") boolean rotate)
             throws GeneralSecurityException, IOException {
-        common.withStore(keys -> keys.revokeGrant(Inputs.keyRef(keyId), grantId));
+        common.withStore(keys -> {
+            keys.revokeGrant(Inputs.keyRef(keyId), grantId);
+            if (rotate) {
+                common.print(Shapes.result().with("KeyId", keys.describeKey(Inputs.keyRef(keyId)).keyId().toString())
+                        .with("KeyVersion", keys.rotateKeyOnDemand(Inputs.keyRef(keyId))));
+            }
+        });
     }
 
     /** The key and grant that retire-grant's options name, or a usage error saying what is missing. */

@@ -131,6 +131,22 @@ class GrantCommandsIT {
     }
 
     @Test
+    void revokeGrantWithRotateKey_rotatesTheKeyOnceTheGrantIsGone() throws Exception {
+        Kms.Result g = kms.run("create-grant", "--key-id", "orders", "--grantee-principal", "app", "--operations", "Decrypt");
+        Kms.Result revoked = kms.run("revoke-grant", "--key-id", "alias/orders", "--grant-id", g.field("GrantId"),
+                "--rotate-key");
+        assertEquals(0, revoked.code(), revoked.toString());
+        assertEquals(2, revoked.json().get("KeyVersion").getAsInt(), revoked.toString());
+        assertEquals(keyId, revoked.field("KeyId"));
+        assertEquals(List.of(), grantIds("orders"));
+        Kms.Result unknown = kms.run("revoke-grant", "--key-id", "alias/orders", "--grant-id", g.field("GrantId"),
+                "--rotate-key");
+        assertEquals(4, unknown.code(), "no grant, no rotation: " + unknown);
+        assertEquals(2, kms.run("describe-key", "--key-id", "alias/orders").json().getAsJsonObject("KeyMetadata")
+                .get("CurrentKeyVersion").getAsInt(), "rotated once");
+    }
+
+    @Test
     void listRetirableGrants_findsTheGrantsOfEveryKeyThatNameThePrincipal() throws Exception {
         String other = kms.createKey("billing");
         Kms.Result onOrders = kms.run("create-grant", "--key-id", "orders", "--grantee-principal", "app", "--operations", "Decrypt",
