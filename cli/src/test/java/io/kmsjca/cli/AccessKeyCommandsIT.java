@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** create-access-key, list-access-keys and delete-access-key, in IAM's shapes, in the shaded jar. */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // the command layer: run once, on JDK 17 (README, "Supported JDKs")
 class AccessKeyCommandsIT {
 
     @TempDir

@@ -13,6 +13,7 @@ import java.util.Base64;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** generate-data-key, encrypt, decrypt and re-encrypt through the shaded jar, with tampered and mismatched input. */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // the command layer: run once, on JDK 17 (README, "Supported JDKs")
 class DataCommandsIT {
 
     @TempDir

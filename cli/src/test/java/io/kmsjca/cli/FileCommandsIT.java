@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** encrypt-file and decrypt-file through the shaded jar: streaming round trip, and nothing half-written on failure. */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // the command layer: run once, on JDK 17 (README, "Supported JDKs")
 class FileCommandsIT {
 
     @TempDir

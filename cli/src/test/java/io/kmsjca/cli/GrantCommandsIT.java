@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * The grant commands of the shaded jar, in a child process, on a store without policies (which
  * lets its user do everything): create, list, retire and revoke grants, with AWS's JSON.
  */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // the command layer: run once, on JDK 17 (README, "Supported JDKs")
 class GrantCommandsIT {
 
     @TempDir

@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Every key management command of the shaded jar, in a child process, with its error paths. */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // the command layer: run once, on JDK 17 (README, "Supported JDKs")
 class KeyCommandsIT {
 
     @TempDir

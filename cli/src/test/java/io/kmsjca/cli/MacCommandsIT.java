@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * changed message or MAC exits 1 with KMSInvalidMacException; wrong algorithm, wrong key and
  * bounds are refused with AWS's names.
  */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // the command layer: run once, on JDK 17 (README, "Supported JDKs")
 class MacCommandsIT {
 
     @TempDir

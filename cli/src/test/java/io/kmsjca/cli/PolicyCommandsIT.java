@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * policy then allows or refuses. Needs the policy engine (io.kmsjca.internal.policy.PolicyDocument).
  * The principal of a kms call is the OS user, the same for this JVM and its child.
  */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // the command layer: run once, on JDK 17 (README, "Supported JDKs")
 class PolicyCommandsIT {
 
     private static final String ME = System.getProperty("user.name");

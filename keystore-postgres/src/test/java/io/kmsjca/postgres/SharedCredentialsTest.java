@@ -89,6 +89,7 @@ class SharedCredentialsTest {
         }
     }
 
+    /** The fleet test of issue #17: two JVMs of their own, each with its key file, on a store that seals per principal. */
     @Test
     void twoJvmsWithKeyFilesOfTheirOwnEachUseOnlyTheirOwnKeys() throws Exception {
         String storeName = TestDatabase.uniqueStoreName();
@@ -107,6 +108,13 @@ class SharedCredentialsTest {
                 c.writeKeyFile(dir.resolve(service).resolve("service.key"));
                 c.wipe();
             }
+            admin.createCredential(CredentialRequest.withPassword("ops", "ops password".toCharArray()).administrator(true))
+                    .wipe();
+        }
+        // no credential without a key pair is left: each key's material is sealed to its service's key pair
+        try (KeyService ops = KeyStores.open(PostgresKeyRecordStore.open(shared),
+                KmsCredential.password("ops", "ops password".toCharArray()), OPTIONS)) {
+            ops.deleteCredential("admin");
         }
         String url = TestDatabase.shared().jdbcUrl();
         Member.configureWithKeyFile(ordersDir, url, storeName, ordersDir.resolve("service.key"));

@@ -9,6 +9,7 @@ import io.kmsjca.internal.store.PrincipalKeyPair;
 import io.kmsjca.internal.store.SealGroup;
 import io.kmsjca.internal.store.RootKey;
 import io.kmsjca.keys.KeyManagerType;
+import io.kmsjca.keys.VersionState;
 
 import io.kmsjca.spi.internal.PersistentMap;
 import io.kmsjca.spi.SnapshotKeyRecordStore;
@@ -284,7 +285,7 @@ public final class KeyRegistry {
         }
         SealGroup one = null;
         for (KeyVersion v : key.versions()) {
-            if (v.state() != io.kmsjca.keys.VersionState.ACTIVE || v.isSealedAway()) {
+            if (v.state() != VersionState.ACTIVE || v.isSealedAway()) {
                 continue;
             }
             KeyVersion.Sealed was = v.sealed();
