@@ -26,7 +26,7 @@ public record KeySlot(Kind kind, String principal, int flags, Argon2Params kdf, 
     public static final int ACTS_FOR_OTHERS = 2;
     /**
      * The slot carries its principal's X25519 key pair: the public key in its description, the
-     * private key wrapped beside the root key (docs/FORMAT.md, "Sealing per principal").
+     * private key wrapped beside the root key (docs/FORMAT.md, "Version 6: sealing per principal").
      */
     public static final int HOLDS_KEY_PAIR = 4;
     /** Bytes of a principal's public key. */

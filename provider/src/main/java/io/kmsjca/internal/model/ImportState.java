@@ -110,7 +110,7 @@ public record ImportState(ExpirationModel expirationModel, Instant validTo, byte
                                      byte[] publicKeyDer, Instant validTo, KeyVersion.Sealed sealed) {
         /**
          * {@code sealed}: where the private key is sealed to the principals that may import
-         * (docs/FORMAT.md, "Sealing per principal"), or null; {@code privateKey} is null exactly
+         * (docs/FORMAT.md, "Version 6: sealing per principal"), or null; {@code privateKey} is null exactly
          * when this process holds no seal of it.
          */
         public WrappingParameters {

@@ -97,7 +97,7 @@ public final class KeyStores {
     /**
      * The header of a stream image: the root key wrapped under {@code password} (version 1); or,
      * for a store that seals keys per principal, its own credentials, which alone open the seals
-     * (docs/FORMAT.md, "Sealing per principal"), so {@code password} must be one of theirs.
+     * (docs/FORMAT.md, "Version 6: sealing per principal"), so {@code password} must be one of theirs.
      */
     private static byte[] imageHeader(EmbeddedKeyService service, char[] password) throws IOException {
         Optional<byte[]> live = service.backend().header();
