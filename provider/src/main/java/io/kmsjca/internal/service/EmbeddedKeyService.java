@@ -342,7 +342,7 @@ public final class EmbeddedKeyService implements KeyService {
     @Override
     public void putStorePolicy(String policy, boolean bypassPolicyLockoutSafetyCheck) throws KeyStoreException {
         accessChanges.putStorePolicy(policy, bypassPolicyLockoutSafetyCheck);
-        reseals.resealAll(); // who may use a key delegated to the store may have changed
+        resealAfter("the store policy changed"); // who may use a key delegated to the store may have changed
     }
 
     @Override
@@ -373,7 +373,7 @@ public final class EmbeddedKeyService implements KeyService {
     @Override
     public CreatedCredential createCredential(CredentialRequest request) throws KeyStoreException {
         CreatedCredential created = credentials.create(java.util.Objects.requireNonNull(request, "request"));
-        reseals.resealAll(); // the keys this process holds that the new principal may use are sealed to it now
+        resealAfter("a credential was created"); // the keys this process holds that the new principal may use
         return created;
     }
 
@@ -385,7 +385,21 @@ public final class EmbeddedKeyService implements KeyService {
     @Override
     public void deleteCredential(String principal) throws KeyStoreException {
         credentials.delete(java.util.Objects.requireNonNull(principal, "principal"));
-        reseals.resealAll(); // the keys this process holds are sealed without the deleted principal
+        resealAfter("a credential was deleted"); // the keys this process holds, without the deleted principal
+    }
+
+    /**
+     * Seals the keys this process holds to whoever may use them after {@code change}. The change
+     * is done and stays done if this fails (each key's failure is audited RESEAL_KEY): a warning
+     * says to run {@code kms reseal-keys}.
+     */
+    private void resealAfter(String change) {
+        try {
+            reseals.resealAll();
+        } catch (KeyStoreException e) {
+            System.getLogger("io.kmsjca").log(System.Logger.Level.WARNING, "kms-jca: " + change + ", but the keys could"
+                    + " not all be sealed to whoever may use them now (" + e.getMessage() + "): run kms reseal-keys");
+        }
     }
 
     /**
