@@ -83,10 +83,17 @@ final class CredentialCommands {
             footer = {"", "Example:", "  kms delete-credential --principal orders-service"})
     static void deleteCredential(@Mixin Common common,
                                  @Option(names = "--principal", paramLabel = "NAME", required = true,
-                                         description = "Whose credential.") String principal)
+                                         description = "Whose credential.") String principal,
+                                 @Option(names = "--accept-key-loss", description = "Delete it even if some key's material "
+                                         + "is sealed to it alone (a compromised credential): that material is lost.")
+                                 boolean acceptKeyLoss)
             throws GeneralSecurityException, IOException {
         common.withStore(keys -> {
-            keys.deleteCredential(principal);
+            if (acceptKeyLoss) {
+                io.kmsjca.provider.KmsAdmin.deleteCredentialAcceptingKeyLoss(keys, principal);
+            } else {
+                keys.deleteCredential(principal);
+            }
             common.print(Shapes.result().with("Principal", principal).with("Deleted", true));
         });
     }

@@ -123,6 +123,18 @@ public final class KmsAdmin {
     }
 
     /**
+     * Deletes {@code principal}'s credential even when it is the only credential some key's
+     * material is sealed to ({@link KeyService#deleteCredential} refuses that): the way to revoke a
+     * compromised key user at once. The material of those keys is lost for good.
+     */
+    public static void deleteCredentialAcceptingKeyLoss(KeyService keys, String principal) throws KeyStoreException {
+        if (!(keys instanceof io.kmsjca.internal.service.EmbeddedKeyService embedded)) {
+            throw new KeyStoreException("credentials are managed by the process that holds the store, not through a server");
+        }
+        embedded.deleteCredential(principal, true);
+    }
+
+    /**
      * Gives the key-file credential {@code keys} was opened with a new secret, written first to
      * {@code newKeyFile} (owner-only; refused if it exists): the same principal and key pair, so
      * every key sealed to it stays its; the old key file no longer opens the store once this

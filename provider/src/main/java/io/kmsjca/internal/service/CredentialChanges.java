@@ -129,7 +129,8 @@ final class CredentialChanges {
                     throw new IllegalArgumentException("principal '" + gone.principal() + "' is the only credential that"
                             + " holds key " + key.id() + " (version " + v.number() + "): deleting it would lose that"
                             + " material. Let another principal with a credential use the key and reseal it with this"
-                            + " credential (kms reseal-keys) first; to replace a key file, use replace-key-file");
+                            + " credential (kms reseal-keys) first; to replace a key file, use replace-key-file; to delete"
+                            + " it anyway (a compromised credential), accept losing the key (--accept-key-loss)");
                 }
             }
         }
@@ -145,6 +146,15 @@ final class CredentialChanges {
     }
 
     void delete(String principal) throws KeyStoreException {
+        delete(principal, false);
+    }
+
+    /**
+     * Deletes {@code principal}'s credential; with {@code acceptKeyLoss}, even when it is the only
+     * credential some key's material is sealed to (a compromised key user's): that material is
+     * then lost for good.
+     */
+    void delete(String principal, boolean acceptKeyLoss) throws KeyStoreException {
         AuditOperation op = AuditOperation.DELETE_CREDENTIAL;
         requireAdministrator(op, "kms:DeleteCredential");
         if (principal.equals(access.caller().principal())) {
@@ -153,14 +163,14 @@ final class CredentialChanges {
                     + " to delete this one"));
         }
         try {
-            remove(op, principal);
+            remove(op, principal, acceptKeyLoss);
         } catch (IOException e) {
             throw changes.audited(op, null, null, new KeyStoreException("could not delete the credential: " + e.getMessage(), e));
         }
         audit.record(op, null, 0, null, null, EncryptionContext.EMPTY);
     }
 
-    private void remove(AuditOperation op, String principal) throws IOException, KeyStoreException {
+    private void remove(AuditOperation op, String principal, boolean acceptKeyLoss) throws IOException, KeyStoreException {
         rewrite(op, slots -> {
             KeySlot gone = slots.find(principal).orElseThrow(() -> new IllegalArgumentException(
                     "no credential names principal '" + principal + "'"));
@@ -168,7 +178,9 @@ final class CredentialChanges {
                 throw new IllegalArgumentException("principal '" + principal + "' holds the store's last administrator"
                         + " credential: create another administrator credential first");
             }
-            refuseLosingMaterial(gone, slots);
+            if (!acceptKeyLoss) {
+                refuseLosingMaterial(gone, slots);
+            }
             return slots.without(principal);
         });
     }
@@ -178,6 +190,7 @@ final class CredentialChanges {
         requireLiveStore(op);
         KeyRecordStore backend = registry.backend();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            registry.refresh(); // every key and header other processes wrote: a check of who holds what sees them
             byte[] before = backend.header().orElseThrow();
             KeySlots next;
             try {

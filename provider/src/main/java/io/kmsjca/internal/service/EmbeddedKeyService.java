@@ -384,7 +384,12 @@ public final class EmbeddedKeyService implements KeyService {
 
     @Override
     public void deleteCredential(String principal) throws KeyStoreException {
-        credentials.delete(java.util.Objects.requireNonNull(principal, "principal"));
+        deleteCredential(principal, false);
+    }
+
+    /** {@link #deleteCredential(String)}, accepting the loss of keys sealed to that credential alone when asked to. */
+    public void deleteCredential(String principal, boolean acceptKeyLoss) throws KeyStoreException {
+        credentials.delete(java.util.Objects.requireNonNull(principal, "principal"), acceptKeyLoss);
         resealAfter("a credential was deleted"); // the keys this process holds, without the deleted principal
     }
 

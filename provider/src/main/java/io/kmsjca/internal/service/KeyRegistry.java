@@ -115,6 +115,10 @@ public final class KeyRegistry {
     /** The key pair of the credential this store was opened with; null for a credential without one. */
     private final PrincipalKeyPair me;
     private volatile Sealing sealing = key -> MasterKeyCodec.SealTo.NOBODY_IN_PARTICULAR;
+    /** Writes in progress that compact once at their end ({@link #compactingOnceAfter}); guarded by lock. */
+    private int compactionDeferred;
+    /** A write sealed a secret the store's files still keep in the record; guarded by lock. */
+    private boolean compactionPending;
     private final Object lock = new Object();
     private volatile Snapshot snapshot = Snapshot.of(List.of());
     private Writing writing; // guarded by lock
@@ -205,9 +209,13 @@ public final class KeyRegistry {
             throw new KeyStoreException("could not store key " + id + ": " + e.getMessage(), e);
         }
         List<SealGroup.Recipient> recipients = sealTo.material();
+        boolean wasInRecord = secretInRecord(snapshot.byId().get(stored.id()), null); // before the seals are planned
         byte[] payload;
+        Runnable rememberSeals;
         try {
-            payload = MasterKeyCodec.encode(stored, sealTo, storedVersions(stored.id()));
+            MasterKeyCodec.Encoded encoded = MasterKeyCodec.encodeToWrite(stored, sealTo, storedVersions(stored.id()));
+            payload = encoded.payload();
+            rememberSeals = encoded.whenWritten();
         } catch (IllegalArgumentException e) {
             throw new KeyStoreException("could not store key " + id + ": " + e.getMessage(), e);
         }
@@ -218,6 +226,7 @@ public final class KeyRegistry {
             try {
                 byte[] readBack = notMine ? payload.clone() : null;
                 backend.put(new KeyRecord(id, stored.revision(), root.seal(id, stored.revision(), payload)));
+                rememberSeals.run();
                 MasterKey published = stored;
                 if (notMine) {
                     // sealed to others only: this process keeps what it would read back, not the material it wrote
@@ -225,6 +234,9 @@ public final class KeyRegistry {
                     stored.versions().forEach(KeyVersion::wipe);
                 }
                 snapshot = snapshot.with(published);
+                if (wasInRecord && !secretInRecord(stored, sealTo)) {
+                    sealedFromRecord();
+                }
                 return Optional.of(published);
             } catch (StaleRecordException e) {
                 return Optional.empty();
@@ -233,6 +245,71 @@ public final class KeyRegistry {
             } finally {
                 writing = null;
                 Arrays.fill(payload, (byte) 0);
+            }
+        }
+    }
+
+    /**
+     * Whether some secret of {@code key} this process holds is kept in the record, not sealed: a
+     * version's material, or the import parameters' private key ({@code sealTo}: as just written
+     * with these recipients; null: as read). False for a null key.
+     */
+    private static boolean secretInRecord(MasterKey key, MasterKeyCodec.SealTo sealTo) {
+        if (key == null) {
+            return false;
+        }
+        for (KeyVersion v : key.versions()) {
+            if (v.state() == VersionState.ACTIVE && !v.isSealedAway() && v.sealed() == null) {
+                return true;
+            }
+        }
+        ImportState.WrappingParameters w = key.imports().map(ImportState::wrapping).orElse(null);
+        if (w == null || w.isSealedAway() || w.sealed() != null) {
+            return false;
+        }
+        return sealTo == null || sealTo.importers() == null || sealTo.importers().isEmpty();
+    }
+
+    /**
+     * A write sealed what the store's files kept in the record (or a reseal sealed a key anew): a
+     * backend that keeps earlier forms
+     * of records in its files (the file store's image, journal and {@code NAME.prev}) rewrites them
+     * now, or once at the end of {@link #compactingOnceAfter}. Under the lock.
+     */
+    private void sealedFromRecord() {
+        if (compactionDeferred > 0) {
+            compactionPending = true;
+        } else {
+            compactQuietly();
+        }
+    }
+
+    private void compactQuietly() {
+        try {
+            backend.compact();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "kms-jca sealed keys whose earlier form the store's files still hold,"
+                    + " and could not rewrite them (" + e.getMessage() + "): run kms reseal-keys again");
+        }
+    }
+
+    /**
+     * Runs {@code work} (many writes) with the store's files rewritten once at its end, if any of
+     * its writes sealed what they kept in the record, even when {@code work} fails part-way.
+     */
+    <T> T compactingOnceAfter(Work<T> work) throws KeyStoreException {
+        synchronized (lock) {
+            compactionDeferred++;
+        }
+        try {
+            return work.run();
+        } finally {
+            synchronized (lock) {
+                compactionDeferred--;
+                if (compactionDeferred == 0 && compactionPending) {
+                    compactionPending = false;
+                    compactQuietly();
+                }
             }
         }
     }
@@ -261,6 +338,7 @@ public final class KeyRegistry {
                     return needed;
                 }
                 if (tryCommit(current).isPresent()) {
+                    sealedFromRecord(); // the files' earlier form of the key (in the record, or to others) goes too
                     return Reseal.WRITTEN;
                 }
                 if (attempt == MAX_ATTEMPTS) {
@@ -274,12 +352,16 @@ public final class KeyRegistry {
 
     /** {@link Reseal#WRITTEN} when a write would seal {@code key} differently from how the store has it. */
     private Reseal resealNeeded(MasterKey key) throws KeyStoreException {
-        List<SealGroup.Recipient> recipients;
+        MasterKeyCodec.SealTo sealTo;
         try {
-            recipients = sealing.recipients(key).material();
+            sealTo = sealing.recipients(key);
         } catch (IOException e) {
             throw new KeyStoreException("could not read the store's credentials: " + e.getMessage(), e);
         }
+        if (importKeyNeedsSealing(key, sealTo.importers())) {
+            return Reseal.WRITTEN;
+        }
+        List<SealGroup.Recipient> recipients = sealTo.material();
         if (recipients == null) {
             return Reseal.UNCHANGED; // material stays in the record while a credential without a key pair may hold it
         }
@@ -300,6 +382,16 @@ public final class KeyRegistry {
             one = was.group();
         }
         return Reseal.UNCHANGED;
+    }
+
+    /** Whether the import parameters' private key this process holds is not sealed to exactly {@code importers}. */
+    private static boolean importKeyNeedsSealing(MasterKey key, List<SealGroup.Recipient> importers) {
+        ImportState.WrappingParameters w = key.imports().map(ImportState::wrapping).orElse(null);
+        if (w == null || w.isSealedAway() || importers == null || importers.isEmpty()) {
+            return false;
+        }
+        KeyVersion.Sealed was = w.sealed();
+        return was == null || !was.group().isOpen() || !was.group().sealsExactly(importers);
     }
 
     /** Whether material sealed to {@code to} is not this process's to keep (null: kept in the record, it is). */

@@ -36,6 +36,11 @@ final class KeyReseals {
         } catch (java.io.IOException e) {
             throw new KeyStoreException("could not read the store before sealing its keys: " + e.getMessage(), e);
         }
+        // the store's files are rewritten once at the end if a key was sealed out of the record, even if a key fails
+        return registry.compactingOnceAfter(this::resealEach);
+    }
+
+    private Result resealEach() throws KeyStoreException {
         List<MasterKey> keys = new ArrayList<>(registry.snapshot().byId().values());
         int written = 0;
         List<String> nobody = new ArrayList<>();
@@ -52,15 +57,6 @@ final class KeyReseals {
             } catch (KeyStoreException e) {
                 audit.record(AuditOperation.RESEAL_KEY, key.id(), 0, null, e, EncryptionContext.EMPTY);
                 throw e;
-            }
-        }
-        if (written > 0) {
-            try {
-                // no file of the store keeps the records as they were (a file store's image, journal and .prev)
-                registry.backend().compact();
-            } catch (java.io.IOException e) {
-                throw new KeyStoreException("the keys were sealed, but the store's files could not be rewritten without"
-                        + " their earlier form: " + e.getMessage(), e);
             }
         }
         return new Result(written, nobody);

@@ -279,13 +279,26 @@ public final class KeyStores {
     public static CredentialInfo replaceKeyFile(KeyService keys, Path newKeyFile) throws IOException {
         EmbeddedKeyService service = EmbeddedKeyService.of(keys);
         KeyRecordStore backend = service.backend();
+        service.backend().refresh();
         byte[] current = backend.header().orElseThrow(() -> new IOException("this store has no key-file credential"));
-        KeySlots slots = KeySlots.decode(current);
+        KeySlots slots;
+        try {
+            slots = KeySlots.decode(current);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptStoreException("key store header is invalid: " + e.getMessage(), e);
+        }
         CredentialIdentity caller = service.caller();
         KeySlot own = slots.find(caller.principal()).orElseThrow(() -> new IOException("the credential of principal '"
                 + caller.principal() + "' this store was opened with was deleted"));
         if (own.kind().isPassword()) {
             throw new IOException("this store was opened with a password: change it with changePassword");
+        }
+        // the very credential this process opened: not one made since under the same name (a revoked
+        // credential's process must not take over its successor's slot)
+        if (service.keyPair() == null || !own.holdsKeyPair() || !service.keyPair().hasPublicKey(own.publicKey())) {
+            throw new IOException("the credential of principal '" + caller.principal() + "' is not the one this store was"
+                    + " opened with (it was deleted" + (own.holdsKeyPair() ? " and created again" : "")
+                    + ", or has no key pair: delete it and create it again)");
         }
         byte[] secret = new byte[CredentialSecret.KEY_FILE_SECRET_BYTES];
         KmsRandom.nextBytes(secret);

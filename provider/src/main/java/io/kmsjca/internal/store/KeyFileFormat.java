@@ -61,7 +61,16 @@ public final class KeyFileFormat {
         }
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.SYNC)) {
             out.write(content);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(file); // no half-written key file is left behind
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
+        // the file's name is durable too before anything relies on it (replaceKeyFile then changes the store)
+        io.kmsjca.spi.internal.AtomicFiles.fsyncDirectory(file.toAbsolutePath().getParent());
     }
 
     /**

@@ -147,6 +147,21 @@ public final class MasterKeyCodec {
      * @throws IllegalArgumentException a new version with no recipient, or more seal groups than a record holds
      */
     public static byte[] encode(MasterKey key, SealTo sealTo, Set<Integer> stored) {
+        Encoded encoded = encodeToWrite(key, sealTo, stored);
+        encoded.whenWritten().run();
+        return encoded.payload();
+    }
+
+    /**
+     * A payload to write, and what its versions learn of their new seals once it is written
+     * ({@code whenWritten}, run by the writer after the store took it): a write that fails leaves
+     * them as the store still has them.
+     */
+    public record Encoded(byte[] payload, Runnable whenWritten) {
+    }
+
+    /** {@link #encode(MasterKey, SealTo, Set)}, for a writer that runs {@link Encoded#whenWritten} itself. */
+    public static Encoded encodeToWrite(MasterKey key, SealTo sealTo, Set<Integer> stored) {
         SealPlan seals = SealPlan.plan(key, sealTo.material(), stored);
         seals.planImport(key.imports().map(ImportState::wrapping).orElse(null), sealTo.importers());
         var bytes = new ByteArrayOutputStream(160 + key.versions().size() * 64);
@@ -241,7 +256,7 @@ public final class MasterKeyCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return new Encoded(bytes.toByteArray(), () -> seals.whenWritten.forEach(Runnable::run));
     }
 
     /**

@@ -22,6 +22,8 @@ final class SealPlan {
     final byte[][] ciphertexts;
 
     private final MasterKey key;
+    /** What the versions remember of their new seals, once the record holding them is written. */
+    final List<Runnable> whenWritten = new ArrayList<>();
     /** Where the import parameters' private key goes: {@link MasterKeyCodec#IN_RECORD}, or a group and its ciphertext. */
     int importRef = MasterKeyCodec.IN_RECORD;
     byte[] importCiphertext;
@@ -68,7 +70,8 @@ final class SealPlan {
             byte[] m = key.isAsymmetric() ? v.pair().pkcs8Copy() : v.materialCopy();
             try {
                 byte[] ct = target.encrypt(key.id(), v.number(), kind, m);
-                v.sealedAs(new KeyVersion.Sealed(target, ct));
+                KeyVersion.Sealed sealed = new KeyVersion.Sealed(target, ct);
+                seals.whenWritten.add(() -> v.sealedAs(sealed)); // only once the record holds it
                 seals.put(i, target, ct);
             } finally {
                 Arrays.fill(m, (byte) 0);
