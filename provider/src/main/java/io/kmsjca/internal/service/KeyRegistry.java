@@ -209,7 +209,8 @@ public final class KeyRegistry {
             throw new KeyStoreException("could not store key " + id + ": " + e.getMessage(), e);
         }
         List<SealGroup.Recipient> recipients = sealTo.material();
-        boolean wasInRecord = secretInRecord(snapshot.byId().get(stored.id()), null); // before the seals are planned
+        Set<Integer> inRecordBefore = versionsInRecord(snapshot.byId().get(stored.id())); // before the seals are planned
+        boolean importInRecordBefore = importKeyInRecord(snapshot.byId().get(stored.id()));
         byte[] payload;
         Runnable rememberSeals;
         try {
@@ -234,7 +235,7 @@ public final class KeyRegistry {
                     stored.versions().forEach(KeyVersion::wipe);
                 }
                 snapshot = snapshot.with(published);
-                if (wasInRecord && !secretInRecord(stored, sealTo)) {
+                if (sealsWhatWasInRecord(stored, sealTo, inRecordBefore, importInRecordBefore)) {
                     sealedFromRecord();
                 }
                 return Optional.of(published);
@@ -249,25 +250,38 @@ public final class KeyRegistry {
         }
     }
 
-    /**
-     * Whether some secret of {@code key} this process holds is kept in the record, not sealed: a
-     * version's material, or the import parameters' private key ({@code sealTo}: as just written
-     * with these recipients; null: as read). False for a null key.
-     */
-    private static boolean secretInRecord(MasterKey key, MasterKeyCodec.SealTo sealTo) {
-        if (key == null) {
-            return false;
+    /** The numbers of {@code key}'s active versions whose material this process holds in the record, not sealed. */
+    private static Set<Integer> versionsInRecord(MasterKey key) {
+        Set<Integer> numbers = new java.util.HashSet<>();
+        if (key != null) {
+            for (KeyVersion v : key.versions()) {
+                if (v.state() == VersionState.ACTIVE && !v.isSealedAway() && v.sealed() == null) {
+                    numbers.add(v.number());
+                }
+            }
         }
-        for (KeyVersion v : key.versions()) {
-            if (v.state() == VersionState.ACTIVE && !v.isSealedAway() && v.sealed() == null) {
+        return numbers;
+    }
+
+    /** Whether {@code key}'s import parameters' private key is held in the record, not sealed. */
+    private static boolean importKeyInRecord(MasterKey key) {
+        ImportState.WrappingParameters w = key == null ? null : key.imports().map(ImportState::wrapping).orElse(null);
+        return w != null && !w.isSealedAway() && w.sealed() == null;
+    }
+
+    /**
+     * Whether the write of {@code written} (to {@code sealTo}) sealed a secret the store kept in the
+     * record before: a version of {@code inRecordBefore} now sealed, or the import key.
+     */
+    private static boolean sealsWhatWasInRecord(MasterKey written, MasterKeyCodec.SealTo sealTo, Set<Integer> inRecordBefore,
+                                                boolean importInRecordBefore) {
+        for (KeyVersion v : written.versions()) {
+            if (inRecordBefore.contains(v.number()) && v.sealed() != null) {
                 return true;
             }
         }
-        ImportState.WrappingParameters w = key.imports().map(ImportState::wrapping).orElse(null);
-        if (w == null || w.isSealedAway() || w.sealed() != null) {
-            return false;
-        }
-        return sealTo == null || sealTo.importers() == null || sealTo.importers().isEmpty();
+        return importInRecordBefore && importKeyInRecord(written) && sealTo.importers() != null
+                && !sealTo.importers().isEmpty();
     }
 
     /**
