@@ -51,7 +51,7 @@ class FormatFingerprintTest {
     private static final int ROOT_KEY_HEADER_VERSION_OFFSET = 4;
 
     /** format -> "version:sha256 of the fixed encoding" */
-    private static final Map<String, String> EXPECTED = with(with(Map.of(
+    private static final Map<String, String> EXPECTED = with(with(with(Map.of(
             "wrapped-key", "1:19f9c5725a681774510b37d60f3769e9b50c77a9ecee08973499756ca8fbb8ff",
             "store-image", "1:3e196d6bddc0c0c616484645e68cf488fc6358a50d7b852f2f9ba7bd1ebd2b37",
             "root-key-header", "1:e1472f97bcdea1f33d5607a5a8c24d7d6f72f5feed1d5a28a4124aa7898430d3",
@@ -65,7 +65,10 @@ class FormatFingerprintTest {
             // version 4: an asymmetric key (AsymmetricRecordTest's golden key: Ed25519, two certificates)
             "record-payload-key-pair", "4:bb8dd06088b90400fe75b9ebb1ad054a2443b9b1a9d9d03c92d1e87aa3af5883"),
             // version 5: an HMAC key (HmacRecordTest's golden key: HMAC_256 with a grant)
-            "record-payload-hmac", "5:46bbcf2922c6726fe5c946d8cddbe56a4c846461f030cf059c2f0737a9df2e34");
+            "record-payload-hmac", "5:46bbcf2922c6726fe5c946d8cddbe56a4c846461f030cf059c2f0737a9df2e34"),
+            // a version-2 header whose slot holds a key pair (sealing per principal; the sealed payload,
+            // version 6, is random by design: SealedRecordTest's golden file pins it)
+            "root-key-header-slot-key-pair", "2:f7bf2e6f21702c548522c2e344869a78139ef699eb8a8fe8be932d6afa822f48");
 
     private static Map<String, String> with(Map<String, String> first, String key, String value) {
         var all = new java.util.HashMap<>(first);
@@ -125,7 +128,13 @@ class FormatFingerprintTest {
                 new byte[RecordSeal.SALT_BYTES]);
         byte[] keyPairPayload = MasterKeyCodec.encode(AsymmetricRecordTest.goldenKey());
         byte[] hmacPayload = MasterKeyCodec.encode(HmacRecordTest.goldenKey());
-        return with(with(Map.of(
+        byte[] publicKey = new byte[KeySlot.PUBLIC_KEY_BYTES];
+        publicKey[0] = 9;
+        KeySlots withPair = KeySlots.decode(root).with(new KeySlot(KeySlot.Kind.KEY_FILE, "svc", KeySlot.HOLDS_KEY_PAIR, null,
+                new byte[16], new byte[12], new byte[KeySlot.WRAPPED_WITH_KEY_PAIR_BYTES], publicKey));
+        byte[] pairBytes = withPair.encode();
+        byte[] pairAad = withPair.slots().get(1).aad();
+        return with(with(with(Map.of(
                 "wrapped-key", WrappedKeyBlob.VERSION + ":" + sha(wrapped),
                 "store-image", image[STORE_IMAGE_VERSION_OFFSET] + ":" + sha(image),
                 "root-key-header", root[ROOT_KEY_HEADER_VERSION_OFFSET] + ":" + sha(root),
@@ -140,7 +149,8 @@ class FormatFingerprintTest {
                 "envelope-header-signed", EnvelopeHeader.VERSION_SIGNED + ":" + sha(signedEnvelope),
                 "sealed-record", RecordSeal.VERSION + ":" + sha(sealed)),
                 "record-payload-key-pair", keyPairPayload[0] + ":" + sha(keyPairPayload)),
-                "record-payload-hmac", hmacPayload[0] + ":" + sha(hmacPayload));
+                "record-payload-hmac", hmacPayload[0] + ":" + sha(hmacPayload)),
+                "root-key-header-slot-key-pair", pairBytes[ROOT_KEY_HEADER_VERSION_OFFSET] + ":" + sha(concat(pairBytes, pairAad)));
     }
 
     @Test
