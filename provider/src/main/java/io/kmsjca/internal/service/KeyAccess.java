@@ -293,6 +293,38 @@ public final class KeyAccess {
         return null;
     }
 
+    /**
+     * Whether {@code action} by {@code principal} on {@code key} could ever be allowed, whatever
+     * the request's context and time: {@link #decideFor} with every condition taken as met and a
+     * Deny counted only without conditions; a grant counts whatever its constraints. To whom a
+     * key's material is sealed is decided by this ({@link SealRecipients}), so it may say yes
+     * where a request would be refused, never no where one could be allowed.
+     */
+    boolean mayEverAllow(String principal, boolean administrator, String action, MasterKey key) {
+        AccessRequest request = new AccessRequest(principal, action, arn(key.id()), account, Map.of(), clock.instant(),
+                Map.of());
+        PolicyEvaluation.Outcome byKey;
+        PolicyDocument store;
+        try {
+            PolicyDocument own = key.access().compiled();
+            byKey = own == null ? DEFAULT_KEY_POLICY.outcome() : own.mayAllow(request);
+            store = storePolicy();
+        } catch (MalformedPolicyException e) {
+            return false; // a policy this code cannot read refuses every request
+        }
+        PolicyEvaluation.Outcome byStore = store != null ? store.mayAllow(request)
+                : (administrator ? NO_STORE_POLICY : NOTHING_ALLOWED).outcome();
+        if (byKey == PolicyEvaluation.Outcome.EXPLICIT_DENY || byStore == PolicyEvaluation.Outcome.EXPLICIT_DENY) {
+            return false;
+        }
+        if (new PolicyEvaluation(byKey, null).allows(byStore != PolicyEvaluation.Outcome.NO_MATCH)) {
+            return true;
+        }
+        GrantOperation operation = GrantOperation.ofAction(action);
+        return operation != null && key.access().grants().stream()
+                .anyMatch(g -> g.granteePrincipal().equals(principal) && g.operations().contains(operation));
+    }
+
     private static PolicyEvaluation evaluate(MasterKey key, AccessRequest request) {
         try {
             PolicyDocument policy = key.access().compiled();

@@ -32,7 +32,7 @@ public final class KeyServiceFactory {
         KeyRegistry registry = KeyRegistry.load(backend, root, keyPair);
         Callers callers = new Callers(caller);
         SealRecipients recipients = new SealRecipients(
-                new KeyAccess(registry, options.clock(), callers, options.region(), options.account()), options.clock());
+                new KeyAccess(registry, options.clock(), callers, options.region(), options.account()));
         registry.sealWith(key -> recipients.of(key, backend.header()));
         OwnedKeys.Found owned;
         try {

@@ -101,7 +101,12 @@ public final class KeyStores {
      */
     private static byte[] imageHeader(EmbeddedKeyService service, char[] password) throws IOException {
         Optional<byte[]> live = service.backend().header();
-        KeySlots slots = live.map(KeySlots::decode).orElse(null);
+        KeySlots slots;
+        try {
+            slots = live.map(KeySlots::decode).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptStoreException("key store header is invalid: " + e.getMessage(), e);
+        }
         if (slots == null || slots.slots().stream().noneMatch(KeySlot::holdsKeyPair)) {
             return service.root().wrap(password, service.options().kdf()).encode();
         }

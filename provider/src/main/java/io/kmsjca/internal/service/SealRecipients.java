@@ -3,22 +3,14 @@ package io.kmsjca.internal.service;
 import io.kmsjca.internal.format.KeySlot;
 import io.kmsjca.internal.format.KeySlots;
 import io.kmsjca.internal.model.MasterKey;
-import io.kmsjca.internal.policy.AccessRequest;
-import io.kmsjca.internal.policy.MalformedPolicyException;
-import io.kmsjca.internal.policy.PolicyDocument;
-import io.kmsjca.internal.policy.PolicyEvaluation;
 import io.kmsjca.internal.store.MasterKeyCodec;
 import io.kmsjca.internal.store.SealGroup;
-import io.kmsjca.keys.GrantOperation;
-import io.kmsjca.keys.KeyGrant;
 import io.kmsjca.keys.KeyManagerType;
 import io.kmsjca.keys.KeySpec;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,11 +37,9 @@ final class SealRecipients {
             "kms:DeriveSharedSecret");
 
     private final KeyAccess access;
-    private final Clock clock;
 
-    SealRecipients(KeyAccess access, Clock clock) {
+    SealRecipients(KeyAccess access) {
         this.access = access;
-        this.clock = clock;
     }
 
     /**
@@ -110,37 +100,7 @@ final class SealRecipients {
         return spec.family() == KeySpec.Family.HMAC ? HMAC_USE : AES_USE;
     }
 
-    /** {@link KeyAccess#decide}, as if every condition held: never false where a request could be allowed. */
     private boolean mayUse(KeySlot slot, String action, MasterKey key) {
-        AccessRequest request = new AccessRequest(slot.principal(), action, access.arn(key.id()), access.account(),
-                Map.of(), clock.instant(), Map.of());
-        PolicyEvaluation.Outcome byKey;
-        PolicyDocument store;
-        try {
-            PolicyDocument own = key.access().compiled();
-            byKey = own == null ? PolicyEvaluation.Outcome.ALLOW_IF_STORE_ALLOWS : own.mayAllow(request);
-            store = access.storePolicy();
-        } catch (MalformedPolicyException e) {
-            return false; // a policy this code cannot read refuses every request
-        }
-        PolicyEvaluation.Outcome byStore = store != null ? store.mayAllow(request)
-                : slot.administrator() ? PolicyEvaluation.Outcome.ALLOW : PolicyEvaluation.Outcome.NO_MATCH;
-        if (byKey == PolicyEvaluation.Outcome.EXPLICIT_DENY || byStore == PolicyEvaluation.Outcome.EXPLICIT_DENY) {
-            return false;
-        }
-        if (byKey == PolicyEvaluation.Outcome.ALLOW
-                || byKey == PolicyEvaluation.Outcome.ALLOW_IF_STORE_ALLOWS && byStore != PolicyEvaluation.Outcome.NO_MATCH) {
-            return true;
-        }
-        GrantOperation operation = GrantOperation.ofAction(action);
-        if (operation == null) {
-            return false; // no grant gives it (kms:ImportKeyMaterial)
-        }
-        for (KeyGrant grant : key.access().grants()) {
-            if (grant.granteePrincipal().equals(slot.principal()) && grant.operations().contains(operation)) {
-                return true;
-            }
-        }
-        return false;
+        return access.mayEverAllow(slot.principal(), slot.administrator(), action, key);
     }
 }
