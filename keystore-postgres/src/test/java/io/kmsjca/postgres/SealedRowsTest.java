@@ -84,7 +84,7 @@ class SealedRowsTest {
         byte[] payrollMaterial = byPayroll.get("payroll").versions().get(0).materialCopy();
         assertTrue(ordersPayloads.size() >= 3);
         for (byte[] payload : ordersPayloads) {
-            assertFalse(contains(payload, payrollMaterial), "payroll's material in a row the orders service decrypts");
+            assertFalse(SharedStoreTest.contains(payload, payrollMaterial), "payroll's material in a row the orders service decrypts");
         }
     }
 
@@ -129,18 +129,5 @@ class SealedRowsTest {
 
     private static boolean holdsNone(MasterKey key) {
         return key.versions().stream().allMatch(v -> v.materialCopy() == null && v.isSealedAway());
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }

@@ -142,8 +142,11 @@ class SealingPerPrincipalTest {
 
     // ---------------------------------------------------------------- the thief's reading
 
-    /** What the store's own code reads from {@code store} with {@code credential}'s secret: every key, by alias (and id). */
-    static Map<String, MasterKey> readRaw(Path store, KmsCredential credential) throws IOException {
+    /** The store's records and what {@code credential}'s secret unlocks in its header: what a thief with both holds. */
+    record RawStore(List<KeyRecord> records, SlotKeys.Unlocked unlocked) {
+    }
+
+    static RawStore openRaw(Path store, KmsCredential credential) throws IOException {
         SlotKeys.Unlocked[] unlocked = new SlotKeys.Unlocked[1];
         try (FileKeyRecordStore records = FileKeyRecordStore.open(store, header -> {
             CredentialSecret secret = KeyStores.secret(credential);
@@ -156,37 +159,31 @@ class SealingPerPrincipalTest {
             }
             return unlocked[0].root()::imageTag;
         })) {
-            Map<String, MasterKey> keys = new HashMap<>();
-            for (KeyRecord r : records.list()) {
-                MasterKey k = MasterKeyCodec.decode(UUID.fromString(r.keyId()), r.revision(), unlocked[0].root().open(r),
-                        unlocked[0].keyPair());
-                keys.put(r.keyId(), k);
-                k.aliases().forEach(a -> keys.put(a, k));
-            }
-            return keys;
+            return new RawStore(records.list(), unlocked[0]);
         }
+    }
+
+    /** What the store's own code reads from {@code store} with {@code credential}'s secret: every key, by alias (and id). */
+    static Map<String, MasterKey> readRaw(Path store, KmsCredential credential) throws IOException {
+        RawStore raw = openRaw(store, credential);
+        Map<String, MasterKey> keys = new HashMap<>();
+        for (KeyRecord r : raw.records()) {
+            MasterKey k = MasterKeyCodec.decode(UUID.fromString(r.keyId()), r.revision(), raw.unlocked().root().open(r),
+                    raw.unlocked().keyPair());
+            keys.put(r.keyId(), k);
+            k.aliases().forEach(a -> keys.put(a, k));
+        }
+        return keys;
     }
 
     /** Every payload of {@code store} as {@code credential} decrypts it under the root key: the bytes a thief has. */
     static List<byte[]> payloads(Path store, KmsCredential credential) throws IOException {
-        SlotKeys.Unlocked[] unlocked = new SlotKeys.Unlocked[1];
-        try (FileKeyRecordStore records = FileKeyRecordStore.open(store, header -> {
-            CredentialSecret secret = KeyStores.secret(credential);
-            try {
-                unlocked[0] = SlotKeys.unlock(KeySlots.decode(header), secret);
-            } catch (java.security.UnrecoverableKeyException e) {
-                throw new IOException(e);
-            } finally {
-                secret.wipe();
-            }
-            return unlocked[0].root()::imageTag;
-        })) {
-            List<byte[]> all = new ArrayList<>();
-            for (KeyRecord r : records.list()) {
-                all.add(unlocked[0].root().open(r));
-            }
-            return all;
+        RawStore raw = openRaw(store, credential);
+        List<byte[]> all = new ArrayList<>();
+        for (KeyRecord r : raw.records()) {
+            all.add(raw.unlocked().root().open(r));
         }
+        return all;
     }
 
     /** A copy of the store's files (the image and its journal) in a folder of its own: what a thief takes. */
@@ -209,16 +206,7 @@ class SealingPerPrincipalTest {
     }
 
     static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return AccessKeysTest.indexOf(haystack, needle) >= 0;
     }
 
     static byte[] wrap(KeyService keys, String key) throws GeneralSecurityException {

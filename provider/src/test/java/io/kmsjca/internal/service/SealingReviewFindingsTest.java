@@ -240,6 +240,11 @@ class SealingReviewFindingsTest {
         assertTrue(holdsNoVersion(readRaw(alone(file.resolveSibling("keys.kms.prev"), "prev"), keyFile("alice")).get(sealedOne)),
                 "keys.kms.prev alone");
         failing.counted = java.util.Set.of();
-        assertEquals(1, KmsAdmin.resealKeys(ops).resealedKeys(), "reseal-keys finishes the job");
+        // reseal-keys finishes the job: how many keys it writes depends on where the failure fell
+        // in the keys' order (the store's own audit key may be left too)
+        assertTrue(KmsAdmin.resealKeys(ops).resealedKeys() >= 1);
+        assertEquals(0, KmsAdmin.resealKeys(ops).resealedKeys(), "nothing left");
+        var after = readRaw(file, keyFile("alice"));
+        assertTrue(holdsNoVersion(after.get("k1")) && holdsNoVersion(after.get("k2")));
     }
 }
