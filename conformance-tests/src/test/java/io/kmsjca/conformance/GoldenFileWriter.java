@@ -52,9 +52,15 @@ public final class GoldenFileWriter {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
         // every operation below is also recorded in a signed audit log, frozen with the rest
+        // audit-v3: audit log format 2, written by the asynchronous delivery: one MAC per write
+        boolean batched = dir.endsWith("audit-v3");
+        io.kmsjca.audit.AuditOptions audit = io.kmsjca.audit.AuditOptions.DEFAULTS.withListeners(false, java.util.List.of(), false)
+                .withFile(dir.resolve("audit.jsonl"), true, 1 << 20);
+        if (batched) {
+            audit = audit.withDelivery(io.kmsjca.audit.AuditOptions.Delivery.ASYNC, 8192, io.kmsjca.audit.AuditOptions.WhenFull.BLOCK);
+        }
         KeyService service = KeyStores.newInMemory(KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests())
-                .withAudit(io.kmsjca.audit.AuditOptions.DEFAULTS.withListeners(false, java.util.List.of(), false)
-                        .withFile(dir.resolve("audit.jsonl"), true, 1 << 20)));
+                .withAudit(audit));
         KmsKeyHandle key = service.createKey(ALIAS, "golden file key");
         Cipher c = Cipher.getInstance("KMSWrap", new KmsProvider());
         c.init(Cipher.WRAP_MODE, key, new KmsEncryptionContextSpec(CONTEXT));
@@ -74,6 +80,12 @@ public final class GoldenFileWriter {
             service.createGrant(ALIAS, io.kmsjca.keys.GrantRequest.to(GRANTEE,
                     java.util.Set.of(io.kmsjca.keys.GrantOperation.Decrypt)).contextSubset(CONTEXT).name("golden"));
         }
+        if (batched) { // requests faster than the audit thread's naps: writes of many lines
+            c.init(Cipher.WRAP_MODE, key, new KmsEncryptionContextSpec(CONTEXT));
+            for (int i = 0; i < 200; i++) {
+                c.wrap(new SecretKeySpec(DATA_KEY, "AES"));
+            }
+        }
         try (OutputStream out = Files.newOutputStream(dir.resolve("store.kms"))) {
             KeyStores.write(service, out, PASSWORD.toCharArray());
         }
@@ -81,5 +93,8 @@ public final class GoldenFileWriter {
         // audit-v2: the log's Ed25519 signature records, and the public key an auditor verifies them with
         Files.writeString(dir.resolve("audit-key.pem"), service.auditLogVerificationKey().toPem());
         service.close(); // signs the end of the log
+        if (batched && Files.readAllLines(dir.resolve("audit.jsonl")).stream().allMatch(l -> l.contains(",\"mac\":\""))) {
+            throw new IllegalStateException("no write of more than one line: write the generation again");
+        }
     }
 }

@@ -30,13 +30,15 @@ import static org.junit.jupiter.api.Assertions.*;
  *   <li>{@code audit-v2}: as envelope-v2 and record-v2, with the audit log's Ed25519 signature records and
  *       the public key ({@code audit-key.pem}) that verifies them.</li>
  *   <li>{@code access-v3}: as audit-v2, with a key policy and a grant on the golden key (record payload v3).</li>
+ *   <li>{@code audit-v3}: as audit-v2 (and the records of its day), its audit log in format 2: written by the
+ *       asynchronous delivery, one MAC per write, on the write's last line.</li>
  * </ul>
  */
 class GoldenFilesTest {
 
     static java.util.stream.Stream<Path> generations() {
         return java.util.stream.Stream.of("v1", "v1-payload2", "envelope-v1", "audit-v1", "envelope-v2", "record-v2",
-                        "audit-v2", "access-v3")
+                        "audit-v2", "access-v3", "audit-v3")
                 .map(g -> Path.of("src/test/resources/golden", g));
     }
 
@@ -73,7 +75,7 @@ class GoldenFilesTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v1", "record-v2", "audit-v2"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v1", "record-v2", "audit-v2", "audit-v3"})
     void auditLog_verifiesWithItsStoresKey(String generation) throws Exception {
         Path dir = Path.of("src/test/resources/golden", generation);
         var keys = io.kmsjca.provider.KmsKeyStores.keyService(store(dir), GoldenFileWriter.PASSWORD.toCharArray());
@@ -97,9 +99,10 @@ class GoldenFilesTest {
         assertEquals(withStore.records(), auditor.records(), "the chain itself holds");
     }
 
-    @org.junit.jupiter.api.Test
-    void signedAuditLog_verifiesWithTheFrozenPublicKeyAlone() throws Exception {
-        Path dir = Path.of("src/test/resources/golden", "audit-v2");
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v2", "audit-v3"})
+    void signedAuditLog_verifiesWithTheFrozenPublicKeyAlone(String generation) throws Exception {
+        Path dir = Path.of("src/test/resources/golden", generation);
         var key = io.kmsjca.audit.AuditVerificationKey.fromPem(Files.readString(dir.resolve("audit-key.pem")));
         var report = new io.kmsjca.audit.PublicKeyAuditLogVerifier(key).verify(dir.resolve("audit.jsonl"));
         assertTrue(report.intact(), report.detail());
@@ -110,7 +113,7 @@ class GoldenFilesTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"envelope-v1", "audit-v1", "record-v2", "audit-v2"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"envelope-v1", "audit-v1", "record-v2", "audit-v2", "audit-v3"})
     void envelope_decrypts(String generation) throws Exception {
         Path dir = Path.of("src/test/resources/golden", generation);
         KmsKeyHandle key = (KmsKeyHandle) store(dir).getKey(GoldenFileWriter.ALIAS, null);
@@ -152,7 +155,8 @@ class GoldenFilesTest {
         var records = StoreImage.decode(image, (data, off, len) -> Arrays.copyOfRange(image, image.length - 32, image.length))
                 .records();
         assertFalse(records.isEmpty());
-        boolean v2 = dir.endsWith("record-v2") || dir.endsWith("audit-v2") || dir.endsWith("access-v3"); // from record-v2 on
+        boolean v2 = dir.endsWith("record-v2") || dir.endsWith("audit-v2") || dir.endsWith("access-v3")
+                || dir.endsWith("audit-v3"); // from record-v2 on
         for (var r : records) {
             boolean magic = Arrays.equals("KMSS".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(r.sealed(), 4));
             assertEquals(v2, magic && r.sealed()[4] == 2, r.keyId() + " in " + dir);
@@ -165,6 +169,20 @@ class GoldenFilesTest {
         byte[] image = Files.readAllBytes(dir.resolve("store.kms"));
         assertArrayEquals("KMSJCAKS".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(image, 8));
         assertEquals(1, image[8]);
+    }
+
+    @org.junit.jupiter.api.Test
+    void auditV3_isWritesOfManyLines_eachMacedOnItsLastLine_andEveryRecordCounts() throws Exception {
+        Path dir = Path.of("src/test/resources/golden", "audit-v3");
+        java.util.List<String> lines = Files.readAllLines(dir.resolve("audit.jsonl"), StandardCharsets.UTF_8);
+        long withoutMac = lines.stream().filter(l -> !l.contains(",\"mac\":\"")).count();
+        assertTrue(withoutMac > 50, "format 2: most lines are covered by a later line's MAC (" + withoutMac + ")");
+        assertTrue(lines.get(lines.size() - 1).contains(",\"mac\":\""), "a write ends in its MAC");
+        var keys = io.kmsjca.provider.KmsKeyStores.keyService(store(dir), GoldenFileWriter.PASSWORD.toCharArray());
+        var report = keys.auditLogVerifier().verify(dir.resolve("audit.jsonl"));
+        assertTrue(report.intact(), report.detail());
+        assertEquals(lines.size(), report.records(), "every line is a record a MAC covers: " + report.detail());
+        assertFalse(report.tornTail(), report.detail());
     }
 
     @org.junit.jupiter.api.Test

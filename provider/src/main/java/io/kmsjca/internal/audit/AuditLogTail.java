@@ -52,7 +52,8 @@ public final class AuditLogTail {
 
     /** The last line of a file that ends in a newline, or null if it has none. */
     public static String lastLine(FileChannel ch, long size) throws IOException {
-        return scanBackward(ch, size, line -> true);
+        Found last = scanBackward(ch, size, line -> true);
+        return last == null ? null : last.line;
     }
 
     /** The last line of the file at {@code p}, or null if it has none. */
@@ -68,11 +69,11 @@ public final class AuditLogTail {
      */
     public static String record(Path p, long seq) throws IOException {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            String found = scanBackward(ch, ch.size(), line -> {
+            Found found = scanBackward(ch, ch.size(), line -> {
                 long at = AuditRecords.seqOf(line);
                 return at >= 0 && at <= seq; // a line that names no record is skipped: the verifier reports it
             });
-            return found != null && AuditRecords.seqOf(found) == seq ? found : null;
+            return found != null && AuditRecords.seqOf(found.line) == seq ? found.line : null;
         }
     }
 
@@ -98,17 +99,39 @@ public final class AuditLogTail {
     }
 
     /**
+     * Cuts the lines after the last one that carries a MAC off a file being appended to (after
+     * {@link #cutTornTail}): the records of a write cut short, whose last line, which carries the
+     * batch's MAC, was never written. They were never acknowledged, and no MAC covers them. Call
+     * only under the log's lock.
+     *
+     * @return the file's new size
+     */
+    public static long cutUnfinishedWrite(FileChannel ch, long size) throws IOException {
+        Found last = scanBackward(ch, size, AuditRecords::claimsMac);
+        long end = last == null ? 0 : last.end + 1;
+        if (end < size) {
+            ch.truncate(end);
+            ch.force(true);
+        }
+        return end;
+    }
+
+    /** A line found by {@link #scanBackward}, and where it ends (the offset of its newline). */
+    private record Found(String line, long end) {
+    }
+
+    /**
      * Walks the complete, non-empty lines of the first {@code size} bytes from the last to the
      * first, and returns the first one {@code stop} accepts, or null.
      */
-    private static String scanBackward(FileChannel ch, long size, Predicate<String> stop) throws IOException {
+    private static Found scanBackward(FileChannel ch, long size, Predicate<String> stop) throws IOException {
         long pos = size;
         byte[] carry = new byte[0]; // the start of a line whose beginning lies in an earlier chunk
         boolean first = true;
         while (pos > 0) {
             int n = (int) Math.min(CHUNK, pos);
             pos -= n;
-            byte[] buf = new byte[n + carry.length];
+            byte[] buf = new byte[n + carry.length]; // buf[k] is the file's byte pos + k
             readFully(ch, ByteBuffer.wrap(buf, 0, n), pos);
             System.arraycopy(carry, 0, buf, n, carry.length);
             int lineEnd = buf.length;
@@ -119,7 +142,7 @@ public final class AuditLogTail {
                     } else if (i + 1 < lineEnd) {
                         String line = new String(buf, i + 1, lineEnd - i - 1, StandardCharsets.UTF_8);
                         if (stop.test(line)) {
-                            return line;
+                            return new Found(line, pos + lineEnd);
                         }
                     }
                     lineEnd = i;
@@ -129,7 +152,7 @@ public final class AuditLogTail {
         }
         if (carry.length > 0 && !first) {
             String line = new String(carry, StandardCharsets.UTF_8);
-            return stop.test(line) ? line : null;
+            return stop.test(line) ? new Found(line, carry.length) : null;
         }
         return null;
     }

@@ -77,6 +77,8 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
         private AuditLogLines.Line first;
         private AuditLogLines.Line last;
         private long verified;
+        private long unauthenticated; // records since the last MAC: a later line's MAC must cover them
+        private long lastAuthenticated;
         private long signatures;
         private long lastSigned;
         private boolean torn;
@@ -180,7 +182,13 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
             prev = l.hash();
             last = l;
             expected++;
-            verified++;
+            if (parsed.authenticated()) { // its MAC covers it and, through the chain, the records before it
+                verified += unauthenticated + 1;
+                unauthenticated = 0;
+                lastAuthenticated = seq;
+            } else {
+                unauthenticated++;
+            }
             if (checkpoint != null && !checkpointMatched && seq == checkpoint.seq()) {
                 if (!prev.equals(checkpoint.hash())) {
                     return checkpointMismatch(l);
@@ -219,10 +227,14 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
                 return problem(Problem.TRUNCATED, last != null ? last : at, "the log ends at sequence " + (expected - 1)
                         + ", the store's checkpoint is at " + checkpoint.seq() + ": records were cut from its end");
             }
-            return new Report(true, verified, expected - 1, null, null, 0,
+            boolean unfinished = unauthenticated > 0;
+            return new Report(true, verified, lastAuthenticated, null, null, 0,
                     verified + " records verified" + (signatures > 0 ? "; signed through record " + lastSigned : "")
-                            + (torn ? "; the last line is incomplete (a crash while writing)" : ""),
-                    torn, signatures, lastSigned);
+                            + (unfinished ? "; the last " + unauthenticated + " lines are records of a write that did "
+                            + "not end (a write in progress, or cut short by a crash): no MAC covers them, so they are "
+                            + "not records of this log until one does" : "")
+                            + (torn && !unfinished ? "; the last line is incomplete (a crash while writing)" : ""),
+                    torn || unfinished, signatures, Math.min(lastSigned, lastAuthenticated));
         }
 
         private Report problem(Problem p, AuditLogLines.Line l, String detail) {

@@ -13,7 +13,6 @@ import io.kmsjca.internal.crypto.SecretBytes;
 import io.kmsjca.spi.audit.AuditEvent;
 import io.kmsjca.spi.audit.AuditListener;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -77,13 +76,17 @@ public final class JsonLinesAuditSink implements AuditListener {
     private final long maxBytes;
     private final AuditLogLock lock;
     private final AuditLogCheckpointer checkpoints;
-    private final List<String> pending = new ArrayList<>(); // event fields, numbered and chained when written
+    private final LineBuffer pending = new LineBuffer(64 * 1024); // events' fields, numbered and chained when written
+    private int[] pendingEnds = new int[256]; // where each pending event's fields end in pending
+    private int pendingCount;
+    private final AuditJson json = new AuditJson(); // the audit thread's (batched), under the monitor
+    private final LineBuffer out = new LineBuffer(64 * 1024); // the lines of one write
     private final Object syncLock = new Object();
     private FileChannel channel;
     private Object channelFile; // the file key of what channel has open: another writer may have rotated it away
     private long knownSize = -1; // the size after this writer's last write; any other size means another writer wrote
     private long seq;
-    private String prevHash;
+    private final byte[] prev = AuditRecords.GENESIS.getBytes(StandardCharsets.US_ASCII); // the last line's hash, hex
     private String chainId; // SHA-256 of record 1: names this log in the store's checkpoints
     private long written;
     private long synced;
@@ -161,6 +164,7 @@ public final class JsonLinesAuditSink implements AuditListener {
             return; // nobody else wrote since this writer's last batch: the common case, no read
         }
         size = AuditLogTail.cutTornTail(channel, size);
+        size = AuditLogTail.cutUnfinishedWrite(channel, size);
         String last = AuditLogTail.lastLine(channel, size);
         List<Path> files = AuditLogFiles.inOrder(file);
         for (int i = files.size() - 2; last == null && i >= 0; i--) {
@@ -170,16 +174,16 @@ public final class JsonLinesAuditSink implements AuditListener {
         tailSigned = last == null || AuditSignatureRecords.claims(last);
         if (last == null) {
             seq = 0;
-            prevHash = AuditRecords.GENESIS;
+            setPrev(AuditRecords.GENESIS);
             chainId = null;
         } else {
             AuditRecords.Parsed p = records.parse(last);
-            if (p == null) {
+            if (p == null || !p.authenticated()) {
                 throw new IOException("audit log " + file + " ends in a record that fails verification;"
                         + " run the verifier before appending to it");
             }
             seq = p.seq();
-            prevHash = AuditRecords.hash(last);
+            setPrev(AuditRecords.hash(last));
             String first = AuditLogTail.firstLine(files.get(0));
             chainId = first == null ? null : AuditRecords.hash(first);
         }
@@ -218,17 +222,31 @@ public final class JsonLinesAuditSink implements AuditListener {
         knownSize = -1;
     }
 
+    private void setPrev(String hash) {
+        System.arraycopy(hash.getBytes(StandardCharsets.US_ASCII), 0, prev, 0, prev.length);
+    }
+
+    private String prevHash() {
+        return new String(prev, StandardCharsets.US_ASCII);
+    }
+
     @Override
     public void onEvent(AuditEvent event) {
-        StringBuilder fields = new StringBuilder(512);
-        AuditJson.appendFields(fields, event);
+        if (batched) {
+            synchronized (this) {
+                json.writeFields(pending, event);
+                if (pendingCount == pendingEnds.length) {
+                    pendingEnds = java.util.Arrays.copyOf(pendingEnds, pendingCount * 2);
+                }
+                pendingEnds[pendingCount++] = pending.size();
+            }
+            return; // written by flush(), after the batch
+        }
+        LineBuffer fields = new LineBuffer(512);
+        new AuditJson().writeFields(fields, event); // outside the monitor: requests format in parallel
         long mine;
         synchronized (this) {
-            if (batched) {
-                pending.add(fields.toString());
-                return; // written by flush(), after the batch
-            }
-            writeBatch(List.of(fields.toString()));
+            writeBatch(fields, new int[] {fields.size()}, 1);
             mine = written;
         }
         if (fsync) {
@@ -237,15 +255,16 @@ public final class JsonLinesAuditSink implements AuditListener {
     }
 
     /**
-     * Numbers, chains and appends a batch under the log's lock (one write call), rotating when
-     * the file is full. Holds the monitor.
+     * Numbers, chains and appends a batch of {@code count} events' fields (each ending at
+     * {@code ends[i]} in {@code fields}) under the log's lock, in one write call whose last line
+     * carries the MAC, rotating when the file is full. Holds the monitor.
      */
-    private void writeBatch(List<String> batch) {
+    private void writeBatch(LineBuffer fields, int[] ends, int count) {
         try (AuditLogLock.Held held = lock.acquire()) {
             catchUp(false);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(batch.size() * 768);
-            for (String fields : batch) {
-                chain(out, fields);
+            out.clear();
+            for (int i = 0, from = 0; i < count; from = ends[i], i++) {
+                chain(fields.array(), from, ends[i] - from, i == count - 1);
                 unsigned++;
             }
             tailSigned = false;
@@ -253,13 +272,13 @@ public final class JsonLinesAuditSink implements AuditListener {
                 // a file about to be rotated ends in a signature, so each rotated file is signed to its end
                 String reason = knownSize + out.size() >= maxBytes ? "rotate" : signer.due(unsigned, true);
                 if ("rotate".equals(reason) || reason != null && signingThread == null) {
-                    sign(out, reason);
+                    sign(reason);
                 } else if (reason != null) {
                     handOver();
                 }
             }
-            append(out.toByteArray());
-            written += batch.size();
+            append();
+            written += count;
             if (knownSize >= maxBytes) {
                 rotate();
             }
@@ -269,19 +288,19 @@ public final class JsonLinesAuditSink implements AuditListener {
         }
     }
 
-    /** Numbers and chains one record and adds its line to {@code out}. */
-    private void chain(ByteArrayOutputStream out, String fields) {
-        String hash = records.appendLine(out, seq + 1, prevHash, fields);
+    /** Numbers and chains one record and adds its line to {@code out}; the last line of a write carries the MAC. */
+    private void chain(byte[] fields, int offset, int length, boolean withMac) {
+        records.appendLine(out, seq + 1, prev, fields, offset, length, withMac);
         if (seq == 0) {
-            chainId = hash;
+            chainId = prevHash();
         }
         seq++;
-        prevHash = hash;
     }
 
-    /** Adds a signature record over the chain as it stands to {@code out}. */
-    private void sign(ByteArrayOutputStream out, String reason) {
-        chain(out, signer.fields(chainId, seq, prevHash, reason));
+    /** Adds a signature record over the chain as it stands to {@code out}: the last line of the write, MACed. */
+    private void sign(String reason) {
+        byte[] fields = signer.fields(chainId, seq, prevHash(), reason).getBytes(StandardCharsets.US_ASCII);
+        chain(fields, 0, fields.length, true);
         unsigned = 0;
         tailSigned = true;
     }
@@ -312,9 +331,9 @@ public final class JsonLinesAuditSink implements AuditListener {
         }
     }
 
-    /** Appends {@code bytes} at the end of the file as this writer knows it. Under the lock. */
-    private void append(byte[] bytes) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
+    /** Appends the lines in {@code out} at the end of the file as this writer knows it. Under the lock. */
+    private void append() throws IOException {
+        ByteBuffer buf = out.written(0);
         long at = knownSize;
         knownSize = -1; // until the write completed: a failed write leaves the tail to be read again
         while (buf.hasRemaining()) {
@@ -354,9 +373,9 @@ public final class JsonLinesAuditSink implements AuditListener {
                 if (reason == null) {
                     return;
                 }
-                ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-                sign(out, reason);
-                append(out.toByteArray());
+                out.clear();
+                sign(reason);
+                append();
                 if (fsync) {
                     channel.force(false);
                 }
@@ -421,8 +440,8 @@ public final class JsonLinesAuditSink implements AuditListener {
     public void flush() {
         synchronized (this) {
             try {
-                if (!pending.isEmpty()) {
-                    writeBatch(pending);
+                if (pendingCount > 0) {
+                    writeBatch(pending, pendingEnds, pendingCount);
                 }
                 if (fsync) {
                     channel.force(false);
@@ -432,6 +451,7 @@ public final class JsonLinesAuditSink implements AuditListener {
                 throw new UncheckedIOException("cannot fsync audit log " + file, e);
             } finally {
                 pending.clear();
+                pendingCount = 0;
             }
         }
     }
@@ -464,7 +484,7 @@ public final class JsonLinesAuditSink implements AuditListener {
                         return null;
                     }
                     channel.force(false); // the store never vouches for a record that is not on disk
-                    return new AuditLogCheckpointer.Position(chainId, new AuditCheckpoints.Checkpoint(seq, prevHash), rereads);
+                    return new AuditLogCheckpointer.Position(chainId, new AuditCheckpoints.Checkpoint(seq, prevHash()), rereads);
                 }
             }
         }

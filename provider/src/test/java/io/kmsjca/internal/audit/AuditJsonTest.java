@@ -15,9 +15,9 @@ class AuditJsonTest {
 
     @Test
     void stringsAreEscapedPerRfc8259() {
-        assertEquals("\"plain\"", AuditJson.string(new StringBuilder(), "plain").toString());
+        assertEquals("\"plain\"", AuditJson.string("plain"));
         assertEquals("\"a\\\"b\\\\c\\nd\\u0001\\u2028\"",
-                AuditJson.string(new StringBuilder(), "a\"b\\c\nd\u0001\u2028").toString());
+                AuditJson.string("a\"b\\c\nd\u0001\u2028"));
     }
 
     @Test
@@ -53,44 +53,103 @@ class AuditJsonTest {
             cases.add(Instant.ofEpochSecond(second, nano));
         }
         for (Instant t : cases) {
-            assertEquals(t.toString(), AuditJson.instant(new StringBuilder(), t).toString());
+            assertEquals(t.toString(), AuditJson.instant(t));
         }
     }
 
     @Test
-    void aRecordLine_isTheBodyItsHmacAndANewline_andItsHashIsTheLinesSha256() throws Exception {
+    void aWrite_isLinesChainedBySha256_andOnlyItsLastLineCarriesTheHmac() throws Exception {
         byte[] key = new byte[32];
         key[0] = 7;
         AuditRecords records = new AuditRecords(new io.kmsjca.internal.crypto.SecretBytes(key, "HmacSHA256"));
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        String fields = "\"eventId\":\"\u00e9\u4e2d\"";
-        String hash = records.appendLine(out, 42, AuditRecords.GENESIS, fields);
-        records.appendLine(out, 43, hash, fields); // the reused buffer starts clean
+        LineBuffer out = new LineBuffer(16);
+        byte[] fields = "\"eventId\":\"\u00e9\u4e2d\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] prev = AuditRecords.GENESIS.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        records.appendLine(out, 42, prev, fields, 0, fields.length, false);
+        String hash42 = new String(prev, java.nio.charset.StandardCharsets.US_ASCII);
+        records.appendLine(out, 43, prev, fields, 0, fields.length, true);
+        String hash43 = new String(prev, java.nio.charset.StandardCharsets.US_ASCII);
 
-        String body = "{\"seq\":42,\"prev\":\"" + AuditRecords.GENESIS + "\"," + fields;
+        String utf8Fields = new String(fields, java.nio.charset.StandardCharsets.UTF_8);
+        String line42 = "{\"seq\":42,\"prev\":\"" + AuditRecords.GENESIS + "\"," + utf8Fields + "}";
+        String body43 = "{\"seq\":43,\"prev\":\"" + hash42 + "\"," + utf8Fields;
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
         mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
-        String line = body + ",\"mac\":\"" + java.util.HexFormat.of().formatHex(
-                mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))) + "\"}";
-        String[] written = out.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
+        String line43 = body43 + ",\"mac\":\"" + java.util.HexFormat.of().formatHex(
+                mac.doFinal(body43.getBytes(java.nio.charset.StandardCharsets.UTF_8))) + "\"}";
+        String[] written = out.utf8(0, out.size()).split("\n", -1);
         assertEquals(3, written.length);
-        assertEquals(line, written[0]);
+        assertEquals(line42, written[0]);
+        assertEquals(line43, written[1]);
         assertEquals("", written[2]);
-        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(line.getBytes(java.nio.charset.StandardCharsets.UTF_8))), hash);
-        assertEquals(new AuditRecords.Parsed(43, hash), records.parse(written[1]));
+        assertEquals(sha256Hex(line42), hash42);
+        assertEquals(sha256Hex(line43), hash43);
+        assertEquals(new AuditRecords.Parsed(42, AuditRecords.GENESIS, false), records.parse(written[0]));
+        assertEquals(new AuditRecords.Parsed(43, hash42, true), records.parse(written[1]));
         int hex = written[1].length() - 66; // the 64 hex digits, then "}
         assertNull(records.parse(written[1].substring(0, hex) + written[1].substring(hex).toUpperCase()),
                 "a MAC in upper case is not the writer's");
+        assertNull(records.parse(written[1].substring(0, hex) + "00" + written[1].substring(hex + 2)), "a wrong MAC");
+        assertNull(records.parse(written[1].substring(0, hex + 1) + "\"}"), "a cut MAC field is not a line without one");
+    }
+
+    private static String sha256Hex(String line) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(line.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void anEventWrittenAsBytes_isItsJsonInUtf8_exactlyAsTheStringRulesWriteIt() {
+        String odd = "caf\u00e9 \"q\" \\ \u0007 \u2028 \uD83D\uDE00 \uD800 end"; // escapes, 2- and 4-byte UTF-8, a lone surrogate
+        var e = new AuditEvent(new UUID(1, 2), Instant.parse("2026-01-01T00:00:00.5Z"), AuditOperation.UNWRAP_KEY,
+                odd, 3, "alias/" + odd, odd, "run-as", AuditOutcome.FAILED, "X", odd, Map.of(odd, odd, "b", "plain"),
+                "req", "inst", "host", null, 0);
+        LineBuffer out = new LineBuffer(8);
+        new AuditJson().writeFields(out, e);
+        String json = out.utf8(0, out.size());
+        String quoted = AuditJson.string(odd);
+        assertEquals("\"caf\u00e9 \\\"q\\\" \\\\ \\u0007 \\u2028 \uD83D\uDE00 ? end\"", quoted,
+                "a lone surrogate is '?' as String.getBytes makes it");
+        assertTrue(json.contains("\"keyId\":" + quoted + ",\"keyVersion\":3,"), json);
+        assertTrue(json.contains("\"encryptionContext\":{\"b\":\"plain\"," + quoted + ":" + quoted + "}"), json);
+        assertTrue(json.contains("\"time\":\"2026-01-01T00:00:00.500Z\""), json);
+        assertEquals("{" + json + "}", AuditJson.toJson(e));
+    }
+
+    @Test
+    void oneEncoderForManyEvents_writesEachAsAFreshOneWould_whateverItRemembers() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        String[] choices = {"a", "b", new String("a"), "caf\u00e9", "q\"uote", null};
+        AuditJson encoder = new AuditJson();
+        for (int i = 0; i < 2_000; i++) {
+            var e = new AuditEvent(new UUID(random.nextLong(), random.nextLong()),
+                    Instant.ofEpochSecond(1_780_000_000L + random.nextInt(3), random.nextInt(4) * 250_000_000),
+                    AuditOperation.values()[random.nextInt(AuditOperation.values().length)],
+                    pick(random, choices), random.nextInt(3), pick(random, choices),
+                    java.util.Objects.requireNonNullElse(pick(random, choices), "p"), i % 2 == 0 ? "run-as" : "os-user",
+                    AuditOutcome.SUCCESS, null, null, Map.of("k", "v" + random.nextInt(2)), "req" + i,
+                    java.util.Objects.requireNonNullElse(pick(random, choices), "inst"),
+                    java.util.Objects.requireNonNullElse(pick(random, choices), "host"), pick(random, choices), 0);
+            LineBuffer out = new LineBuffer(64).ascii('{');
+            encoder.writeFields(out, e);
+            assertEquals(AuditJson.toJson(e), out.ascii('}').utf8(0, out.size()), "event " + i);
+        }
+        var ids = new UUID(0x0123456789abcdefL, 0xfedcba9876543210L);
+        assertTrue(AuditJson.toJson(new AuditEvent(ids, Instant.EPOCH, AuditOperation.ENCRYPT, null, 0, null, "p", "s",
+                AuditOutcome.SUCCESS, null, null, Map.of(), "r", "i", "h", null, 0)).contains("\"eventId\":\"" + ids + "\""));
+    }
+
+    private static String pick(java.util.SplittableRandom random, String[] choices) {
+        return choices[random.nextInt(choices.length)];
     }
 
     @Test
     void aStringLongerThanTheCap_isCutAndSaysSo_neverSplittingACharacter() {
         String huge = "a".repeat(AuditJson.MAX_STRING_CHARS - 1) + "\uD83D\uDE00" + "b".repeat(1 << 20);
-        String json = AuditJson.string(new StringBuilder(), huge).toString();
+        String json = AuditJson.string(huge);
         assertEquals("\"" + "a".repeat(AuditJson.MAX_STRING_CHARS - 1) + "...[truncated: " + huge.length() + " characters]\"",
                 json, "the emoji would straddle the cut: it goes whole");
         String exact = "c".repeat(AuditJson.MAX_STRING_CHARS);
-        assertEquals("\"" + exact + "\"", AuditJson.string(new StringBuilder(), exact).toString());
+        assertEquals("\"" + exact + "\"", AuditJson.string(exact));
     }
 }
