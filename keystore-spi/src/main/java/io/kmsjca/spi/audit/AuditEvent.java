@@ -64,7 +64,8 @@ public record AuditEvent(UUID eventId, Instant time, AuditOperation operation, S
         Objects.requireNonNull(principalSource, "principalSource");
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(requestId, "requestId");
-        encryptionContext = java.util.Collections.unmodifiableMap(new TreeMap<>(encryptionContext));
+        encryptionContext = encryptionContext.isEmpty() ? Map.of() // most events: no copy to make
+                : java.util.Collections.unmodifiableMap(new TreeMap<>(encryptionContext));
         if ((outcome == AuditOutcome.SUCCESS) != (errorClass == null)) {
             throw new IllegalArgumentException("errorClass is set exactly when the outcome is not SUCCESS");
         }

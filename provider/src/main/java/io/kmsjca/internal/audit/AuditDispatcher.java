@@ -56,6 +56,10 @@ public final class AuditDispatcher implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final AuditDelivery view = new ReadOnlyView(this);
     private final Supplier<Principals.Resolved> principals;
+    private volatile KeyIdText lastKeyId; // requests mostly use one key after another: its id's text is made once
+
+    private record KeyIdText(UUID id, String text) {
+    }
 
     /** A dispatcher whose events name the caller's principal ({@link Principals#current()}). */
     public AuditDispatcher(Clock clock, AuditOptions options, List<AuditListener> initial, ContextHasher hasher) {
@@ -153,10 +157,23 @@ public final class AuditDispatcher implements AutoCloseable {
         Principals.Resolved who = principals.get();
         String requestId = KmsAuditContext.requestId();
         delivery.deliver(new AuditEvent(eventId, clock.instant(), operation,
-                keyId == null ? null : keyId.toString(), keyVersion, alias, who.name(), who.source(), outcome,
+                text(keyId), keyVersion, alias, who.name(), who.source(), outcome,
                 error == null ? null : error.getClass().getName(), error == null ? null : error.getMessage(),
                 hasher.apply(context), requestId != null ? requestId : eventId.toString(), instance, HOST,
                 destinationKeyId == null ? null : destinationKeyId.toString(), destinationKeyVersion, durationNanos));
+    }
+
+    private String text(UUID keyId) {
+        if (keyId == null) {
+            return null;
+        }
+        KeyIdText last = lastKeyId;
+        if (last != null && last.id.equals(keyId)) {
+            return last.text;
+        }
+        String text = keyId.toString();
+        lastKeyId = new KeyIdText(keyId, text);
+        return text;
     }
 
     /** What the key service's users may see and do of this dispatcher: listeners, counters, flush; never record. */
