@@ -7,7 +7,7 @@ import com.google.gson.JsonParser;
 import io.kmsjca.audit.AuditLogVerifier;
 import io.kmsjca.audit.AuditVerificationKey;
 import io.kmsjca.audit.PublicKeyAuditLogVerifier;
-import io.kmsjca.internal.audit.AuditSignatureRecords;
+import io.kmsjca.internal.audit.AuditRecords;
 import io.kmsjca.keys.KeyService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,7 +60,7 @@ final class AuditCommands {
             byte[] all = Files.readAllBytes(log);
             int end = completeLength(all, all.length);
             for (String line : new String(all, 0, end, StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isEmpty() && !AuditSignatureRecords.claims(line)) {
+                if (AuditRecords.isEvent(line)) { // neither a write's nor a signature record
                     last.addLast(line);
                     if (last.size() > lines) {
                         last.removeFirst();
@@ -91,7 +91,7 @@ final class AuditCommands {
                 int end = completeLength(fresh, fresh.length);
                 position += end;
                 print(common, Arrays.stream(new String(fresh, 0, end, StandardCharsets.UTF_8).split("\n"))
-                        .filter(l -> !l.isEmpty() && !AuditSignatureRecords.claims(l)).toList());
+                        .filter(AuditRecords::isEvent).toList());
             }
         }
     }

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -98,26 +99,21 @@ public final class AuditLogTail {
         }
     }
 
-    /**
-     * Cuts the lines after the last one that carries a MAC off a file being appended to (after
-     * {@link #cutTornTail}): the records of a write cut short, whose last line, which carries the
-     * batch's MAC, was never written. They were never acknowledged, and no MAC covers them. Call
-     * only under the log's lock.
-     *
-     * @return the file's new size
-     */
-    public static long cutUnfinishedWrite(FileChannel ch, long size) throws IOException {
-        Found last = scanBackward(ch, size, AuditRecords::claimsMac);
-        long end = last == null ? 0 : last.end + 1;
-        if (end < size) {
-            ch.truncate(end);
-            ch.force(true);
-        }
-        return end;
+    /** A line found by {@link #scanBackward}: where it starts, and where it ends (the offset of its newline). */
+    record Found(String line, long start, long end) {
     }
 
-    /** A line found by {@link #scanBackward}, and where it ends (the offset of its newline). */
-    private record Found(String line, long end) {
+    /** The last line of the first {@code size} bytes that carries a MAC (the end of a write), or null. */
+    static Found lastLineCarryingMac(FileChannel ch, long size) throws IOException {
+        return scanBackward(ch, size, AuditRecords::carriesMac);
+    }
+
+    /** The lines of bytes {@code from} to {@code to} (which end in a newline), in order. */
+    static List<String> lines(FileChannel ch, long from, long to) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(to - from));
+        readFully(ch, buf, from);
+        String text = new String(buf.array(), StandardCharsets.UTF_8);
+        return text.isEmpty() ? List.of() : List.of(text.substring(0, text.length() - 1).split("\n", -1));
     }
 
     /**
@@ -142,7 +138,7 @@ public final class AuditLogTail {
                     } else if (i + 1 < lineEnd) {
                         String line = new String(buf, i + 1, lineEnd - i - 1, StandardCharsets.UTF_8);
                         if (stop.test(line)) {
-                            return new Found(line, pos + lineEnd);
+                            return new Found(line, pos + i + 1, pos + lineEnd);
                         }
                     }
                     lineEnd = i;
@@ -152,7 +148,7 @@ public final class AuditLogTail {
         }
         if (carry.length > 0 && !first) {
             String line = new String(carry, StandardCharsets.UTF_8);
-            return stop.test(line) ? new Found(line, carry.length) : null;
+            return stop.test(line) ? new Found(line, 0, carry.length) : null;
         }
         return null;
     }

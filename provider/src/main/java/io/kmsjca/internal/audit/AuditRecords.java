@@ -17,12 +17,15 @@ import java.util.regex.Pattern;
  * <pre>
  *   {"seq":N,"prev":"SHA-256 of the previous line, hex",EVENT FIELDS,"mac":"HMAC-SHA256 of everything before ,"mac", hex"}
  *   {"seq":N,"prev":"SHA-256 of the previous line, hex",EVENT FIELDS}
+ *   {"seq":N,"prev":"...","record":"write","lines":K,"mac":"..."}
  * </pre>
  * The first record of a log has {@code prev} of 64 zeros. The MAC key is derived from a
  * provider-owned key of the store, so only a holder of the store password can verify or forge.
- * The last line of every write carries a MAC; the lines before it in the same write need none:
- * the MAC covers their hashes through the chain ({@code prev}), so one MAC per batch
- * authenticates the batch (audit log format 2; format 1 MACed every line, and reads the same).
+ * A write of one record is one line with its MAC (audit log format 1). A write of K > 1 records
+ * (audit log format 2) starts with a MACed write record announcing them; the K lines follow,
+ * only the last with a MAC, which covers the ones before it through the chain ({@code prev}):
+ * two MACs per batch instead of one per event, and no line without a MAC that a write did not
+ * announce.
  */
 public final class AuditRecords {
 
@@ -30,6 +33,10 @@ public final class AuditRecords {
     private static final String MAC_FIELD = ",\"mac\":\"";
     private static final int MAC_SUFFIX = MAC_FIELD.length() + 64 + 2; // ,"mac":"HEX"}
     private static final Pattern PREFIX = Pattern.compile("^\\{\"seq\":(\\d{1,19}),\"prev\":\"([0-9a-f]{64})\",");
+    private static final Pattern WRITE = Pattern.compile(
+            "^\\{\"seq\":\\d{1,19},\"prev\":\"[0-9a-f]{64}\",\"record\":\"write\",\"lines\":([1-9]\\d{0,8}),\"mac\":\"");
+    /** The largest write a write record may announce. */
+    static final int MAX_WRITE_LINES = 1_000_000;
 
     private static final byte[] SEQ = "{\"seq\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PREV = ",\"prev\":\"".getBytes(StandardCharsets.US_ASCII);
@@ -84,26 +91,19 @@ public final class AuditRecords {
         out.ascii('\n');
     }
 
-    /** Whether {@code line} has a MAC field (which then must verify): the last line of a write. */
-    static boolean claimsMac(String line) {
-        return line.contains(MAC_FIELD);
-    }
 
     /**
-     * A parsed record, or null if {@code line} is none or its MAC fails. A line that ends in a
-     * MAC field is {@linkplain Parsed#authenticated authenticated} once its MAC holds; one
-     * without (a record of a write whose last line carries the MAC) is returned as claimed, and
-     * is authenticated only by a later line's MAC.
+     * A parsed record, or null if {@code line} is none or its MAC fails. A line that
+     * {@linkplain #carriesMac carries a MAC} is {@linkplain Parsed#authenticated authenticated}
+     * once its MAC holds; one without (a record inside an announced write) is returned as
+     * claimed, and only a later line's MAC authenticates it.
      */
     public Parsed parse(String line) {
-        int at = line.lastIndexOf(MAC_FIELD);
-        if (at < 0) { // no string the writer writes holds this unescaped: only a MAC field does
+        if (!carriesMac(line)) {
             Parsed claim = line.endsWith("}") ? claimed(line) : null;
-            return claim == null ? null : new Parsed(claim.seq(), claim.prev(), false);
+            return claim == null ? null : new Parsed(claim.seq(), claim.prev(), false, 0);
         }
-        if (!line.endsWith("\"}") || line.length() - at != MAC_SUFFIX) {
-            return null;
-        }
+        int at = line.length() - MAC_SUFFIX;
         String body = line.substring(0, at);
         for (int i = at + MAC_FIELD.length(); i < line.length() - 2; i++) {
             char c = line.charAt(i);
@@ -116,14 +116,44 @@ public final class AuditRecords {
             return null;
         }
         Matcher m = PREFIX.matcher(body);
-        return m.find() ? new Parsed(Long.parseLong(m.group(1)), m.group(2), true) : null;
+        if (!m.find()) {
+            return null;
+        }
+        Matcher write = WRITE.matcher(line);
+        int announces = write.find() ? Integer.parseInt(write.group(1)) : 0;
+        if (announces > MAX_WRITE_LINES) {
+            return null;
+        }
+        return new Parsed(Long.parseLong(m.group(1)), m.group(2), true, announces);
     }
 
     /**
      * A record's number and previous hash; {@code authenticated} when its own MAC held (else a
-     * later line's MAC must).
+     * later line's MAC must); {@code announces}: for a write record, the lines of the write that
+     * follow it (else 0).
      */
-    public record Parsed(long seq, String prev, boolean authenticated) {
+    public record Parsed(long seq, String prev, boolean authenticated, int announces) {
+    }
+
+    /**
+     * Whether {@code line} ends in a MAC field: the one place that tells. Only the end counts: a
+     * caller's encryption-context key {@code mac} puts {@code ,"mac":"} inside an event, which
+     * always ends in its {@code destinationKeyVersion} number.
+     */
+    static boolean carriesMac(String line) {
+        int at = line.length() - MAC_SUFFIX;
+        return at > 0 && line.endsWith("\"}") && line.startsWith(MAC_FIELD, at);
+    }
+
+    /** The fields of the record that starts a write of {@code lines} records. */
+    static byte[] writeFields(int lines) {
+        return ("\"record\":\"write\",\"lines\":" + lines).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Whether {@code line} is an event record (not a write's or a signature record), unverified. */
+    public static boolean isEvent(String line) {
+        Matcher m = PREFIX.matcher(line);
+        return m.find() && line.startsWith("\"eventId\"", m.end());
     }
 
     /** The sequence number a line claims, unverified (to find a record quickly), or -1 if it names none. */
@@ -136,7 +166,7 @@ public final class AuditRecords {
     static Parsed claimed(String line) {
         Matcher m = PREFIX.matcher(line);
         try {
-            return m.find() ? new Parsed(Long.parseLong(m.group(1)), m.group(2), false) : null;
+            return m.find() ? new Parsed(Long.parseLong(m.group(1)), m.group(2), false, 0) : null;
         } catch (NumberFormatException tooLarge) {
             return null;
         }

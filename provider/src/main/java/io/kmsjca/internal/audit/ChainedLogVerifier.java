@@ -77,8 +77,11 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
         private AuditLogLines.Line first;
         private AuditLogLines.Line last;
         private long verified;
-        private long unauthenticated; // records since the last MAC: a later line's MAC must cover them
+        private long unauthenticated; // records of the write under way: its last line's MAC must cover them
         private long lastAuthenticated;
+        private int writeLeft; // lines of the write under way still to come (0: none is under way)
+        private Path writeFile; // the file the write under way is in: a write never spans two
+        private Path currentFile; // the file being written, once the batch that ends with it came
         private long signatures;
         private long lastSigned;
         private boolean torn;
@@ -109,6 +112,9 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
                 throw new IllegalStateException("the batch with the current file was the last: finish the verification");
             }
             ended = endsWithCurrent;
+            if (endsWithCurrent && !files.isEmpty()) {
+                currentFile = files.get(files.size() - 1);
+            }
             try (AuditLogLines lines = new AuditLogLines(files, endsWithCurrent)) {
                 if (chain != null) {
                     lookUpCheckpoint();
@@ -123,6 +129,10 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
                     }
                 }
                 torn = lines.tornTail();
+                if (writeLeft > 0 && !endsWithCurrent) {
+                    return failed = problem(Problem.ALTERED, last, "a rotated file ends inside a write (" + writeLeft
+                            + " of its lines missing): the writer rotates only after a write ends");
+                }
             } catch (IOException e) {
                 unreadable = e;
                 throw e;
@@ -179,22 +189,56 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
                 signatures++;
                 lastSigned = seq;
             }
+            Report outsideAWrite = followWrite(parsed, l);
+            if (outsideAWrite != null) {
+                return outsideAWrite;
+            }
             prev = l.hash();
             last = l;
             expected++;
-            if (parsed.authenticated()) { // its MAC covers it and, through the chain, the records before it
-                verified += unauthenticated + 1;
-                unauthenticated = 0;
-                lastAuthenticated = seq;
-            } else {
-                unauthenticated++;
-            }
             if (checkpoint != null && !checkpointMatched && seq == checkpoint.seq()) {
                 if (!prev.equals(checkpoint.hash())) {
                     return checkpointMismatch(l);
                 }
                 checkpointMatched = true;
             }
+            return null;
+        }
+
+        /**
+         * Keeps count of the write under way (audit log format 2): a write record announces its
+         * lines, all without a MAC but the last, whose MAC covers them; a line without a MAC
+         * anywhere else is none of the writer's.
+         */
+        private Report followWrite(AuditRecords.Parsed parsed, AuditLogLines.Line l) {
+            if (writeLeft > 0 && !l.file().equals(writeFile)) {
+                return problem(Problem.ALTERED, l, "a write continues in another file: the writer rotates only after a"
+                        + " write ends");
+            }
+            if (!parsed.authenticated()) {
+                if (writeLeft < 2) {
+                    return problem(Problem.ALTERED, l, "record " + parsed.seq() + " carries no MAC and no write announced"
+                            + " it" + (writeLeft == 1 ? " (the last line of a write carries one)" : "")
+                            + ": added or altered without the store's key");
+                }
+                writeLeft--;
+                unauthenticated++;
+                return null;
+            }
+            if (writeLeft > 1 || writeLeft == 1 && parsed.announces() > 0) {
+                return problem(Problem.ALTERED, l, "record " + parsed.seq() + " ends a write " + writeLeft
+                        + " lines early: the writer MACs only a write's last line");
+            }
+            if (parsed.announces() > 0) { // a write starts: its records, this one too, count once it ends
+                unauthenticated = 1;
+                writeLeft = parsed.announces();
+                writeFile = l.file();
+                return null;
+            }
+            verified += unauthenticated + 1; // its MAC covers it and, through the chain, the write's lines before it
+            unauthenticated = 0;
+            lastAuthenticated = parsed.seq();
+            writeLeft = 0;
             return null;
         }
 
@@ -227,18 +271,22 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
                 return problem(Problem.TRUNCATED, last != null ? last : at, "the log ends at sequence " + (expected - 1)
                         + ", the store's checkpoint is at " + checkpoint.seq() + ": records were cut from its end");
             }
-            boolean unfinished = unauthenticated > 0;
+            boolean unfinished = writeLeft > 0;
+            if (unfinished && !writeFile.equals(currentFile)) {
+                return problem(Problem.ALTERED, last, "a rotated file ends inside a write (" + writeLeft
+                        + " of its lines missing): the writer rotates only after a write ends");
+            }
             return new Report(true, verified, lastAuthenticated, null, null, 0,
                     verified + " records verified" + (signatures > 0 ? "; signed through record " + lastSigned : "")
-                            + (unfinished ? "; the last " + unauthenticated + " lines are records of a write that did "
-                            + "not end (a write in progress, or cut short by a crash): no MAC covers them, so they are "
-                            + "not records of this log until one does" : "")
+                            + (unfinished ? "; the log ends inside a write (in progress, or cut short by a crash): "
+                            + writeLeft + " of its announced lines are not there, and its " + unauthenticated
+                            + " lines so far are not counted, as no MAC covers them yet" : "")
                             + (torn && !unfinished ? "; the last line is incomplete (a crash while writing)" : ""),
                     torn || unfinished, signatures, Math.min(lastSigned, lastAuthenticated));
         }
 
         private Report problem(Problem p, AuditLogLines.Line l, String detail) {
-            return new Report(false, verified, expected - 1, p, l.file(), l.number(), detail + " ("
+            return new Report(false, verified, lastAuthenticated, p, l.file(), l.number(), detail + " ("
                     + l.file().getFileName() + " line " + l.number() + ")", torn, signatures, lastSigned);
         }
     }

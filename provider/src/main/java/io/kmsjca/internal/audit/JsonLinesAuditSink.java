@@ -164,7 +164,7 @@ public final class JsonLinesAuditSink implements AuditListener {
             return; // nobody else wrote since this writer's last batch: the common case, no read
         }
         size = AuditLogTail.cutTornTail(channel, size);
-        size = AuditLogTail.cutUnfinishedWrite(channel, size);
+        size = cutUnfinishedWrite(size);
         String last = AuditLogTail.lastLine(channel, size);
         List<Path> files = AuditLogFiles.inOrder(file);
         for (int i = files.size() - 2; last == null && i >= 0; i--) {
@@ -188,6 +188,49 @@ public final class JsonLinesAuditSink implements AuditListener {
             chainId = first == null ? null : AuditRecords.hash(first);
         }
         knownSize = size;
+    }
+
+    /** The most a write that did not end may hold: more is not a write of this sink. */
+    private static final long MAX_UNFINISHED_WRITE_BYTES = 64L << 20;
+
+    /**
+     * Cuts the records of a write that did not end (a crash before its last, MACed line; after
+     * {@link AuditLogTail#cutTornTail}): the write record that announced them and the lines after
+     * it, which chain from it and are fewer than it announced. They were never acknowledged, and
+     * no MAC covers them. Lines no MAC covers that no write announced were added by someone
+     * without the store's key: refused, and left for the verifier to report.
+     *
+     * @return the file's new size
+     */
+    private long cutUnfinishedWrite(long size) throws IOException {
+        AuditLogTail.Found last = AuditLogTail.lastLineCarryingMac(channel, size);
+        long after = last == null ? 0 : last.end() + 1;
+        if (after >= size) {
+            return size; // the file ends in a MAC (or is empty): every write ended
+        }
+        AuditRecords.Parsed write = last == null ? null : records.parse(last.line());
+        List<String> lines = write == null || write.announces() == 0 || size - last.start() > MAX_UNFINISHED_WRITE_BYTES
+                ? null : AuditLogTail.lines(channel, after, size);
+        if (lines == null || lines.size() >= write.announces() || !chainOn(last.line(), write.seq(), lines)) {
+            throw new IOException("audit log " + file + " ends in lines that no MAC covers and no write announced:"
+                    + " added without the store's key, or damaged; run the verifier before appending to it");
+        }
+        channel.truncate(last.start());
+        channel.force(true);
+        return last.start();
+    }
+
+    /** Whether {@code lines}, none with a MAC, follow the line {@code from} (record {@code seq}) in the chain. */
+    private boolean chainOn(String from, long seq, List<String> lines) {
+        String prev = AuditRecords.hash(from);
+        for (String line : lines) {
+            AuditRecords.Parsed p = records.parse(line);
+            if (p == null || p.authenticated() || p.seq() != ++seq || !p.prev().equals(prev)) {
+                return false;
+            }
+            prev = AuditRecords.hash(line);
+        }
+        return true;
     }
 
     private boolean stillCurrent() throws IOException {
@@ -256,13 +299,18 @@ public final class JsonLinesAuditSink implements AuditListener {
 
     /**
      * Numbers, chains and appends a batch of {@code count} events' fields (each ending at
-     * {@code ends[i]} in {@code fields}) under the log's lock, in one write call whose last line
-     * carries the MAC, rotating when the file is full. Holds the monitor.
+     * {@code ends[i]} in {@code fields}) under the log's lock, in one write call, rotating when the
+     * file is full: a batch of several starts with a MACed record announcing them, and only its
+     * last event carries a MAC again (audit log format 2). Holds the monitor.
      */
     private void writeBatch(LineBuffer fields, int[] ends, int count) {
         try (AuditLogLock.Held held = lock.acquire()) {
             catchUp(false);
             out.clear();
+            if (count > 1) { // a write of several records starts by announcing them, under a MAC
+                byte[] announce = AuditRecords.writeFields(count);
+                chain(announce, 0, announce.length, true);
+            }
             for (int i = 0, from = 0; i < count; from = ends[i], i++) {
                 chain(fields.array(), from, ends[i] - from, i == count - 1);
                 unsigned++;

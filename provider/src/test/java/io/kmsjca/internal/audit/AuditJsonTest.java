@@ -84,13 +84,14 @@ class AuditJsonTest {
         assertEquals("", written[2]);
         assertEquals(sha256Hex(line42), hash42);
         assertEquals(sha256Hex(line43), hash43);
-        assertEquals(new AuditRecords.Parsed(42, AuditRecords.GENESIS, false), records.parse(written[0]));
-        assertEquals(new AuditRecords.Parsed(43, hash42, true), records.parse(written[1]));
+        assertEquals(new AuditRecords.Parsed(42, AuditRecords.GENESIS, false, 0), records.parse(written[0]));
+        assertEquals(new AuditRecords.Parsed(43, hash42, true, 0), records.parse(written[1]));
         int hex = written[1].length() - 66; // the 64 hex digits, then "}
         assertNull(records.parse(written[1].substring(0, hex) + written[1].substring(hex).toUpperCase()),
                 "a MAC in upper case is not the writer's");
         assertNull(records.parse(written[1].substring(0, hex) + "00" + written[1].substring(hex + 2)), "a wrong MAC");
-        assertNull(records.parse(written[1].substring(0, hex + 1) + "\"}"), "a cut MAC field is not a line without one");
+        assertFalse(records.parse(written[1].substring(0, hex + 1) + "\"}").authenticated(),
+                "a cut MAC field is no MAC: a write's last line without one is ALTERED (AuditLogFormat2Test)");
     }
 
     private static String sha256Hex(String line) throws Exception {

@@ -22,11 +22,13 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Audit log format 2 (docs/FORMAT.md, "Audit log"): one MAC per write, on its last line, which
+ * Audit log format 2 (docs/FORMAT.md, "Audit log"): a write of several records starts with a
+ * MACed write record that announces them, and only its last line carries a MAC again, which
  * covers the lines before it through the hash chain. What the format must keep: every record a
- * verifier counts is covered by a MAC; a line altered, inserted or removed anywhere is found; the
- * lines of a write cut short (or lines added without the key) are never counted, and the writer
- * cuts them before it goes on, so no later MAC ever covers them.
+ * verifier counts is covered by a MAC; a line altered, inserted or removed anywhere is found; a
+ * line without a MAC that no write announced is found (ALTERED), as every such line was in format
+ * 1; only the lines of a write that has not ended are left uncounted, and the writer cuts them
+ * (and only them) before it goes on, so no later MAC ever covers a line it did not write.
  */
 class AuditLogFormat2Test {
 
@@ -35,8 +37,12 @@ class AuditLogFormat2Test {
     private final SecretBytes mac = new SecretBytes(new byte[32], "HmacSHA256");
 
     private static AuditEvent event(int i) {
+        return event(i, Map.of("c", "v" + i));
+    }
+
+    private static AuditEvent event(int i, Map<String, String> context) {
         return new AuditEvent(new UUID(1, i), Instant.parse("2026-03-01T10:00:00Z"), AuditOperation.ENCRYPT,
-                "k", 1, "k" + i, "alice", "os-user", AuditOutcome.SUCCESS, null, null, Map.of("c", "v" + i), "req",
+                "k", 1, "k" + i, "alice", "os-user", AuditOutcome.SUCCESS, null, null, context, "req",
                 "inst", "host", null, 0);
     }
 
@@ -67,40 +73,46 @@ class AuditLogFormat2Test {
     }
 
     private static boolean hasMac(String line) {
-        return line.contains(",\"mac\":\"");
+        return AuditRecords.carriesMac(line);
+    }
+
+    private static String forgedAfter(String line, int seq) throws Exception {
+        return "{\"seq\":" + seq + ",\"prev\":\"" + sha256(line) + "\",\"eventId\":\"forged\",\"destinationKeyVersion\":0}";
     }
 
     @Test
-    void aWriteOfFiveEvents_isFiveChainedLines_onlyTheLastMaced_andAllFiveVerify() throws Exception {
+    void aWriteOfFiveEvents_isAnnouncedThenFiveChainedLines_onlyTheAnnouncementAndTheLastMaced() throws Exception {
         Path log = writeBatches(2, 5);
         List<String> lines = lines(log);
-        assertEquals(10, lines.size());
-        for (int i = 0; i < 10; i++) {
-            assertEquals(i == 4 || i == 9, hasMac(lines.get(i)), "line " + (i + 1));
+        assertEquals(12, lines.size());
+        for (int i = 0; i < 12; i++) {
+            assertEquals(i == 0 || i == 5 || i == 6 || i == 11, hasMac(lines.get(i)), "line " + (i + 1));
             assertTrue(lines.get(i).startsWith("{\"seq\":" + (i + 1) + ",\"prev\":\""), lines.get(i));
         }
-        for (int i = 1; i < 10; i++) {
+        assertTrue(lines.get(6).contains("\"record\":\"write\",\"lines\":5,\"mac\""), lines.get(6));
+        assertFalse(AuditRecords.isEvent(lines.get(6)), "kms audit tail shows events, not write records");
+        assertTrue(AuditRecords.isEvent(lines.get(7)));
+        for (int i = 1; i < 12; i++) {
             assertTrue(lines.get(i).contains("\"prev\":\"" + sha256(lines.get(i - 1)) + "\""), "chained: line " + (i + 1));
         }
         Report report = verify(log);
         assertTrue(report.intact(), report.detail());
-        assertEquals(10, report.records());
-        assertEquals(10, report.lastSeq());
+        assertEquals(12, report.records());
+        assertEquals(12, report.lastSeq());
         assertFalse(report.tornTail(), report.detail());
     }
 
     @Test
-    void anUnmacedLineAltered_isFound_evenWithTheChainMadeAgain() throws Exception {
+    void anUnmacedLineAltered_isFound_evenWithTheChainMadeAgain_andNothingPastTheLastMacIsCalledVerified() throws Exception {
         Path log = writeBatches(1, 5);
         List<String> lines = lines(log);
         List<String> altered = new java.util.ArrayList<>(lines);
-        altered.set(1, lines.get(1).replace("\"alias\":\"k1\"", "\"alias\":\"kX\""));
+        altered.set(2, lines.get(2).replace("\"alias\":\"k1\"", "\"alias\":\"kX\""));
         write(log, altered);
         Report broken = verify(log);
-        assertFalse(broken.intact());
         assertEquals(Problem.ALTERED, broken.problem(), broken.detail());
         // whoever lacks the key can chain the lines again, up to the MACed one, whose MAC then fails
-        for (int i = 2; i < 5; i++) {
+        for (int i = 3; i < 6; i++) {
             String line = altered.get(i);
             int at = line.indexOf("\"prev\":\"") + 8;
             altered.set(i, line.substring(0, at) + sha256(altered.get(i - 1)) + line.substring(at + 64));
@@ -108,14 +120,16 @@ class AuditLogFormat2Test {
         write(log, altered);
         Report rechained = verify(log);
         assertEquals(Problem.ALTERED, rechained.problem(), rechained.detail());
-        assertEquals(5, rechained.lastSeq() + 1, "found at the MACed line: " + rechained.detail());
+        assertEquals(6, rechained.line(), "found at the MACed line: " + rechained.detail());
+        assertEquals(0, rechained.records(), "a write's records count once its last MAC holds: " + rechained.detail());
+        assertEquals(0, rechained.lastSeq(), "no line a MAC does not cover is reported verified: " + rechained.detail());
     }
 
     @Test
     void aLineRemovedFromTheMiddleOfAWrite_isFound() throws Exception {
         Path log = writeBatches(1, 5);
         List<String> lines = new java.util.ArrayList<>(lines(log));
-        lines.remove(2);
+        lines.remove(3);
         write(log, lines);
         Report report = verify(log);
         assertFalse(report.intact(), report.detail());
@@ -125,47 +139,73 @@ class AuditLogFormat2Test {
     void aWriteCutShort_isNotCounted_andTheWriterCutsItBeforeGoingOn() throws Exception {
         Path log = writeBatches(2, 5);
         List<String> lines = lines(log);
-        write(log, lines.subList(0, 8)); // the second write lost its last two lines, its MAC among them
+        write(log, lines.subList(0, 9)); // the second write lost its last three lines, its MAC among them
         Report cut = verify(log);
         assertTrue(cut.intact(), cut.detail());
         assertTrue(cut.tornTail(), cut.detail());
-        assertEquals(5, cut.records(), "only the lines a MAC covers: " + cut.detail());
-        assertEquals(5, cut.lastSeq());
-        assertTrue(cut.detail().contains("the last 3 lines"), cut.detail());
+        assertEquals(6, cut.records(), "only the lines a MAC covers: " + cut.detail());
+        assertEquals(6, cut.lastSeq());
+        assertTrue(cut.detail().contains("3 of its announced lines"), cut.detail());
 
         JsonLinesAuditSink sink = new JsonLinesAuditSink(log, mac, false, true, 1 << 20);
-        assertEquals(lines.subList(0, 5), lines(log), "the lines no MAC covers are cut when the writer opens the log");
+        assertEquals(lines.subList(0, 6), lines(log), "the unfinished write, announcement and all, is cut when the writer opens the log");
         sink.onEvent(event(100));
         sink.close();
         List<String> after = lines(log);
-        assertEquals(6, after.size());
-        assertTrue(after.get(5).startsWith("{\"seq\":6,\"prev\":\"" + sha256(lines.get(4)) + "\""), after.get(5));
+        assertEquals(7, after.size());
+        assertTrue(after.get(6).startsWith("{\"seq\":7,\"prev\":\"" + sha256(lines.get(5)) + "\""), after.get(6));
         Report goesOn = verify(log);
         assertTrue(goesOn.intact(), goesOn.detail());
-        assertEquals(6, goesOn.records());
+        assertEquals(7, goesOn.records());
     }
 
     @Test
-    void linesAppendedWithoutTheKey_areNeverCounted_norCoveredByTheWritersNextMac() throws Exception {
+    void aLineAppendedWithoutTheKey_isAltered_andTheWriterKeepsItForTheVerifier() throws Exception {
         Path log = writeBatches(1, 3);
         List<String> lines = new java.util.ArrayList<>(lines(log));
-        // a forger without the key appends a well-chained record with no MAC
-        String forged = "{\"seq\":4,\"prev\":\"" + sha256(lines.get(2)) + "\",\"eventId\":\"forged\",\"destinationKeyVersion\":0}";
+        String forged = forgedAfter(lines.get(3), 5); // well chained, but no write announced it and no MAC covers it
         lines.add(forged);
         write(log, lines);
         Report report = verify(log);
-        assertEquals(3, report.records(), report.detail());
-        assertEquals(3, report.lastSeq(), report.detail());
-        assertTrue(report.tornTail(), report.detail());
+        assertEquals(Problem.ALTERED, report.problem(), report.detail());
+        assertEquals(4, report.records(), report.detail());
+        assertEquals(4, report.lastSeq(), report.detail());
 
+        var refused = assertThrows(java.io.IOException.class, () -> new JsonLinesAuditSink(log, mac, false, true, 1 << 20));
+        assertTrue(refused.getMessage().contains("no write announced"), refused.getMessage());
+        assertTrue(Files.readString(log, StandardCharsets.UTF_8).contains("forged"), "the evidence stays");
+    }
+
+    @Test
+    void linesAddedToAnUnfinishedWrite_beyondWhatItAnnounced_areRefusedToo() throws Exception {
+        Path log = writeBatches(1, 3);
+        List<String> lines = new java.util.ArrayList<>(lines(log).subList(0, 3)); // announcement + 2 of 3 events
+        lines.add(forgedAfter(lines.get(2), 4));
+        lines.add(forgedAfter(lines.get(3), 5)); // one more than announced
+        write(log, lines);
+        assertEquals(Problem.ALTERED, verify(log).problem());
+        assertThrows(java.io.IOException.class, () -> new JsonLinesAuditSink(log, mac, false, true, 1 << 20));
+    }
+
+    @Test
+    void aCallersContextKeyNamedMac_isAnEventLikeAnyOther() throws Exception {
+        Path log = dir.resolve("audit.jsonl");
+        Map<String, String> context = Map.of("aad", "hmac-sha256:00", "mac", "hmac-sha256:11");
         JsonLinesAuditSink sink = new JsonLinesAuditSink(log, mac, false, true, 1 << 20);
-        sink.onEvent(event(100));
+        for (int i = 0; i < 3; i++) {
+            sink.onEvent(event(i, context));
+        }
+        sink.flush();
         sink.close();
-        String written = Files.readString(log, StandardCharsets.UTF_8);
-        assertFalse(written.contains("forged"), "the writer cut the line no MAC covered");
-        Report after = verify(log);
-        assertTrue(after.intact(), after.detail());
-        assertEquals(4, after.records());
+        List<String> lines = lines(log);
+        assertTrue(lines.get(2).contains(",\"mac\":\"hmac-sha256:11\""), "the text of a MAC field, inside an event");
+        assertFalse(hasMac(lines.get(2)), "but only a line's end carries a MAC");
+        Report report = verify(log);
+        assertTrue(report.intact(), report.detail());
+        assertEquals(4, report.records());
+        write(log, lines.subList(0, 3)); // a crash before the write's last line
+        new JsonLinesAuditSink(log, mac, false, true, 1 << 20).close();
+        assertEquals(0, lines(log).size(), "the unfinished write is cut, the event with the key among it");
     }
 
     @Test
@@ -182,20 +222,21 @@ class AuditLogFormat2Test {
             batched.onEvent(event(i));
         }
         batched.close();
-        assertEquals(List.of(true, true, true, false, false, false, true),
+        assertEquals(List.of(true, true, true, true, false, false, false, true),
                 lines(log).stream().map(AuditLogFormat2Test::hasMac).toList());
         Report report = verify(log);
         assertTrue(report.intact(), report.detail());
-        assertEquals(7, report.records());
+        assertEquals(8, report.records());
     }
 
     @Test
-    void theWriterRefusesToGoOnFromARotatedFileThatEndsWithoutAMac() throws Exception {
+    void aRotatedFileThatEndsInsideAWrite_isAltered_andNoWriterGoesOnFromIt() throws Exception {
         Path log = writeBatches(1, 3);
-        List<String> lines = new java.util.ArrayList<>(lines(log));
-        lines.add("{\"seq\":4,\"prev\":\"" + sha256(lines.get(2)) + "\",\"eventId\":\"forged\",\"destinationKeyVersion\":0}");
-        write(AuditLogFiles.rotated(log, 1), lines); // the chain ends in a rotated file, in a line no MAC covers
+        List<String> lines = lines(log);
+        write(AuditLogFiles.rotated(log, 1), lines.subList(0, 3)); // the chain ends in a rotated file, inside a write
         Files.writeString(log, "");
+        Report report = verify(log);
+        assertEquals(Problem.ALTERED, report.problem(), report.detail());
         var refused = assertThrows(java.io.IOException.class, () -> new JsonLinesAuditSink(log, mac, false, true, 1 << 20));
         assertTrue(refused.getMessage().contains("fails verification"), refused.getMessage());
     }
