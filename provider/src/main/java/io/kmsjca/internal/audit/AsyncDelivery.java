@@ -26,9 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>What a request pays is an enqueue: a lock-free queue, two counters, and a wake-up of the
  * audit thread only when it sleeps. Under load nobody wakes it: after a batch it drains what came
  * meanwhile as the next one, and when the queue is empty it naps (200 µs) rather than sleeps, so
- * requests find it awake; only after ten empty naps does it sleep until a request wakes it. Formatting, MACs and writes are the
- * audit thread's. A request that waits for room sleeps on a monitor the audit thread notifies
- * when it takes a batch, only when someone waits.
+ * requests find it awake; only after ten empty naps does it sleep until a request wakes it.
+ * Formatting, MACs and writes are the audit thread's. A request that waits for room sleeps on a
+ * monitor the audit thread notifies when it takes a batch, only when someone waits.
  */
 public final class AsyncDelivery extends Delivery {
 

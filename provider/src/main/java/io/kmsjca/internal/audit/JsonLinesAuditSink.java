@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -277,6 +276,9 @@ public final class JsonLinesAuditSink implements AuditListener {
     public void onEvent(AuditEvent event) {
         if (batched) {
             synchronized (this) {
+                if (pendingCount == AuditRecords.MAX_WRITE_LINES) { // the most one write may announce
+                    writePending();
+                }
                 json.writeFields(pending, event);
                 if (pendingCount == pendingEnds.length) {
                     pendingEnds = java.util.Arrays.copyOf(pendingEnds, pendingCount * 2);
@@ -381,7 +383,7 @@ public final class JsonLinesAuditSink implements AuditListener {
 
     /** Appends the lines in {@code out} at the end of the file as this writer knows it. Under the lock. */
     private void append() throws IOException {
-        ByteBuffer buf = out.written(0);
+        ByteBuffer buf = out.written();
         long at = knownSize;
         knownSize = -1; // until the write completed: a failed write leaves the tail to be read again
         while (buf.hasRemaining()) {
@@ -483,23 +485,30 @@ public final class JsonLinesAuditSink implements AuditListener {
         knownSize = channel.size();
     }
 
+    /** Writes the pending events as one write (dropped if it fails: the delivery counts the failure). Holds the monitor. */
+    private void writePending() {
+        try {
+            if (pendingCount > 0) {
+                writeBatch(pending, pendingEnds, pendingCount);
+            }
+        } finally {
+            pending.clear();
+            pendingCount = 0;
+        }
+    }
+
     /** Writes the pending batch and, with fsync on, makes it durable: the group commit of asynchronous delivery. */
     @Override
     public void flush() {
         synchronized (this) {
             try {
-                if (pendingCount > 0) {
-                    writeBatch(pending, pendingEnds, pendingCount);
-                }
+                writePending();
                 if (fsync) {
                     channel.force(false);
                 }
                 synced = written;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot fsync audit log " + file, e);
-            } finally {
-                pending.clear();
-                pendingCount = 0;
             }
         }
     }

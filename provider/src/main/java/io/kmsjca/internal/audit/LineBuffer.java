@@ -33,9 +33,9 @@ final class LineBuffer {
         size = 0;
     }
 
-    /** The bytes from {@code from} to the end, for one write call. */
-    ByteBuffer written(int from) {
-        return ByteBuffer.wrap(bytes, from, size - from);
+    /** The bytes written, for one write call. */
+    ByteBuffer written() {
+        return ByteBuffer.wrap(bytes, 0, size);
     }
 
     /** Bytes {@code from} to {@code to} decoded as UTF-8. */
