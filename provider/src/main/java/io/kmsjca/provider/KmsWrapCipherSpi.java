@@ -13,7 +13,6 @@ import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
 import javax.crypto.IllegalBlockSizeException;
 import javax.crypto.ShortBufferException;
-import java.io.ByteArrayOutputStream;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
@@ -45,7 +44,7 @@ final class KmsWrapCipherSpi extends KmsCipherSpi {
     private int mode;
     private KmsKeyHandle key;
     private EncryptionContext context = EncryptionContext.EMPTY;
-    private final ByteArrayOutputStream aad = new ByteArrayOutputStream();
+    private final SecretBuffer aad = new SecretBuffer(); // not ByteArrayOutputStream: its every call takes a lock
     private final SecretBuffer input = new SecretBuffer();
     private boolean inputTooLong;
 
@@ -270,7 +269,7 @@ final class KmsWrapCipherSpi extends KmsCipherSpi {
 
     /** After each operation: AAD and input apply to one message, as with AES-GCM. */
     private void reset() {
-        aad.reset();
+        aad.wipe();
         input.wipe();
         inputTooLong = false;
     }
