@@ -19,9 +19,11 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One version of a master key: its material, why it exists, and the derived keys in use.
@@ -53,7 +55,10 @@ public final class KeyVersion {
     private final boolean hmac;
     /** The key pair of an asymmetric key's version; null for AES material and for ended versions. */
     private final KeyPairMaterial pair;
-    private final AtomicLong wraps;
+    // a LongAdder, not an AtomicLong: threads wrapping under one version on two cores each add to a
+    // cell of their own (one shared counter halved what two threads did)
+    private final LongAdder wraps = new LongAdder();
+    private final AtomicBoolean usageReported = new AtomicBoolean();
     private volatile long persistedWraps;
     /**
      * Where this version's material is sealed to principals (docs/FORMAT.md, "Sealing per
@@ -123,7 +128,7 @@ public final class KeyVersion {
         this.material = material;
         this.hmac = hmac;
         this.pair = pair;
-        this.wraps = new AtomicLong(wraps);
+        this.wraps.add(wraps);
         this.persistedWraps = wraps;
         this.sealed = sealed;
     }
@@ -240,24 +245,29 @@ public final class KeyVersion {
 
     /** Wraps made under this version (persisted from time to time, so a crash may lose the latest). */
     public long wraps() {
-        return wraps.get();
+        return wraps.sum();
     }
 
     /** Wraps counted since the count was last written to a record. */
     public long unpersistedWraps() {
-        return wraps.get() - persistedWraps;
+        return wraps.sum() - persistedWraps;
     }
 
     /** The count to write into a record now; remembered as persisted. */
     public long wrapsForRecord() {
-        long n = wraps.get();
+        long n = wraps.sum();
         persistedWraps = n;
         return n;
     }
 
-    /** Counts one more wrap and returns the new count. */
-    public long countWrap() {
-        return wraps.incrementAndGet();
+    /** Counts one more wrap. */
+    public void countWrap() {
+        wraps.increment();
+    }
+
+    /** Whether this call is the first to find the usage threshold reached (once per version). */
+    public boolean firstToReachUsageThreshold() {
+        return !usageReported.get() && usageReported.compareAndSet(false, true);
     }
 
     /** The key pair of an asymmetric key's active version, else null. */
@@ -316,7 +326,7 @@ public final class KeyVersion {
      * a failed write leaves a version the store still calls active usable here.
      */
     KeyVersion ended(VersionState next, Instant when) {
-        return new KeyVersion(number, created, origin, reason, next, when, null, false, null, wraps.get());
+        return new KeyVersion(number, created, origin, reason, next, when, null, false, null, wraps.sum());
     }
 
     /** Tests only: sessions opened from now on end after {@code wraps} wraps (1 … {@link #MAX_WRAPS_PER_SESSION}). */

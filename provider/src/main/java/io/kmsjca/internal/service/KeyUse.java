@@ -250,12 +250,25 @@ public final class KeyUse {
         return alias != null ? "alias/" + alias + " (" + key.id() + ")" : key.displayName();
     }
 
-    /** Called after each wrap under {@code version}: starts rotation when usage reaches the threshold. */
-    public void wrapped(MasterKey key, KeyVersion version) {
-        long count = version.countWrap();
+    /**
+     * Called after each wrap under {@code version}, which used nonce counter {@code nonce}: starts
+     * rotation when usage reaches the threshold (once; at every check past twice the threshold).
+     */
+    public void wrapped(MasterKey key, KeyVersion version, long nonce) {
+        version.countWrap();
         long threshold = options.usageRotationThreshold();
-        if (count >= threshold && (count == threshold || count >= 2 * threshold)) {
-            maintenance.usageThresholdReached(key.id(), version.number(), count >= 2 * threshold);
+        if (threshold > EXACT_BELOW && (nonce & (CHECK_EVERY - 1)) != 0) {
+            return; // the count is summed once every 1,024 wraps: summing reads every thread's cell
+        }
+        long count = version.wraps();
+        if (count >= 2 * threshold) {
+            maintenance.usageThresholdReached(key.id(), version.number(), true);
+        } else if (count >= threshold && version.firstToReachUsageThreshold()) {
+            maintenance.usageThresholdReached(key.id(), version.number(), false);
         }
     }
+
+    /** Thresholds up to this are checked at every wrap (a threshold set low, as tests do); higher ones every 1,024. */
+    private static final long EXACT_BELOW = 1L << 20;
+    private static final long CHECK_EVERY = 1024;
 }
