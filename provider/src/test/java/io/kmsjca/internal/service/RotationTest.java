@@ -99,6 +99,26 @@ class RotationTest {
     }
 
     @Test
+    void usageRotation_aboveTwoToThe20_isCheckedEvery1024Wraps_andStillRotatesOnce() throws Exception {
+        long threshold = (1L << 20) + 5; // counted in a LongAdder, summed once every 1,024 wraps
+        try (var keys = KeyStores.newInMemory(io.kmsjca.keys.KeyServiceOptions.defaults().withKdf(io.kmsjca.keys.Argon2Params.insecureForTests())
+                .withMaintenanceInterval(java.time.Duration.ZERO).withUsageRotationThreshold(threshold)
+                .withAudit(io.kmsjca.audit.AuditOptions.DEFAULTS.withListeners(false, List.of(), false)))) {
+            String key = keys.createKey("busy", "").keyId().toString();
+            javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
+            c.init(javax.crypto.Cipher.WRAP_MODE, keys.findKey("busy").orElseThrow());
+            for (long i = 0; i < threshold + 2048; i++) {
+                c.wrap(LifecycleFixture.DATA_KEY);
+            }
+            List<KeyRotation> rotations = keys.listKeyRotations(key);
+            assertEquals(1, rotations.size(), "rotated once, by usage: " + rotations);
+            assertEquals(RotationReason.USAGE, rotations.get(0).reason());
+            long first = threshold + 2048 - rotations.get(0).wraps(); // what version 1 wrapped
+            assertTrue(first >= threshold && first <= threshold + 1024, "rotated within 1,024 wraps past the threshold: " + first);
+        }
+    }
+
+    @Test
     void reEncrypt_movesABlobToTheNewestVersion_orToAnotherKey_withoutRevealingTheDataKey() throws Exception {
         byte[] old = f.wrap("orders", Map.of("tenant", "a"));
         f.keys.rotateKeyOnDemand(id);
