@@ -145,7 +145,7 @@ public final class AuditJson {
     private void time(LineBuffer out, Instant t) {
         long s = t.getEpochSecond();
         if (s < YEAR_0 || s >= YEAR_10000) {
-            out.ascii(t.toString());
+            instant(out, t);
             return;
         }
         if (s != second) {

@@ -16,11 +16,13 @@ public final class AuditSigningKey {
 
     /** The RFC 8032 private key (the seed); Bouncy Castle's Ed25519 signs with it, so no JDK module is needed. */
     private final byte[] seed;
+    private final byte[] publicKey; // given to each signature, which then need not compute it again
     private final AuditVerificationKey verificationKey;
 
-    private AuditSigningKey(byte[] seed, AuditVerificationKey verificationKey) {
+    private AuditSigningKey(byte[] seed, byte[] publicKey) {
         this.seed = seed;
-        this.verificationKey = verificationKey;
+        this.publicKey = publicKey;
+        this.verificationKey = AuditVerificationKey.fromRaw(publicKey);
     }
 
     /**
@@ -33,7 +35,7 @@ public final class AuditSigningKey {
         }
         byte[] raw = new byte[Ed25519.PUBLIC_KEY_SIZE];
         Ed25519.generatePublicKey(seed, 0, raw, 0);
-        return new AuditSigningKey(seed.clone(), AuditVerificationKey.fromRaw(raw));
+        return new AuditSigningKey(seed.clone(), raw);
     }
 
     /** The public half, for auditors. */
@@ -48,7 +50,7 @@ public final class AuditSigningKey {
      */
     byte[] sign(byte[] message) {
         byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
-        Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
+        Ed25519.sign(seed, 0, publicKey, 0, message, 0, message.length, signature, 0);
         return signature;
     }
 

@@ -135,7 +135,13 @@ class AuditJsonTest {
             encoder.writeFields(out, e);
             assertEquals(AuditJson.toJson(e), out.ascii('}').utf8(0, out.size()), "event " + i);
         }
-        var ids = new UUID(0x0123456789abcdefL, 0xfedcba9876543210L);
+        for (Instant far : new Instant[] {Instant.MAX, Instant.MIN, Instant.parse("+10000-01-01T00:00:00.5Z")}) {
+            LineBuffer out = new LineBuffer(64);
+            encoder.writeFields(out, new AuditEvent(new UUID(1, 1), far, AuditOperation.ENCRYPT, null, 0, null, "p", "s",
+                    AuditOutcome.SUCCESS, null, null, Map.of(), "r", "i", "h", null, 0));
+            assertTrue(out.utf8(0, out.size()).contains("\"time\":\"" + far + "\""), far.toString());
+        }
+                var ids = new UUID(0x0123456789abcdefL, 0xfedcba9876543210L);
         assertTrue(AuditJson.toJson(new AuditEvent(ids, Instant.EPOCH, AuditOperation.ENCRYPT, null, 0, null, "p", "s",
                 AuditOutcome.SUCCESS, null, null, Map.of(), "r", "i", "h", null, 0)).contains("\"eventId\":\"" + ids + "\""));
     }
