@@ -130,8 +130,7 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
                 }
                 torn = lines.tornTail();
                 if (writeLeft > 0 && !endsWithCurrent) {
-                    return failed = problem(Problem.ALTERED, last, "a rotated file ends inside a write (" + writeLeft
-                            + " of its lines missing): the writer rotates only after a write ends");
+                    return failed = endsInsideAWrite();
                 }
             } catch (IOException e) {
                 unreadable = e;
@@ -242,6 +241,11 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
             return null;
         }
 
+        private Report endsInsideAWrite() {
+            return problem(Problem.ALTERED, last, "a rotated file ends inside a write (" + writeLeft
+                    + " of its lines missing): the writer rotates only after a write ends");
+        }
+
         private Report checkpointMismatch(AuditLogLines.Line at) {
             return problem(Problem.TRUNCATED, at, "record " + checkpoint.seq() + " is not the record the store's checkpoint "
                     + "names: the log was cut before it and written again");
@@ -273,8 +277,7 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
             }
             boolean unfinished = writeLeft > 0;
             if (unfinished && !writeFile.equals(currentFile)) {
-                return problem(Problem.ALTERED, last, "a rotated file ends inside a write (" + writeLeft
-                        + " of its lines missing): the writer rotates only after a write ends");
+                return endsInsideAWrite();
             }
             return new Report(true, verified, lastAuthenticated, null, null, 0,
                     verified + " records verified" + (signatures > 0 ? "; signed through record " + lastSigned : "")
@@ -282,7 +285,7 @@ public final class ChainedLogVerifier implements AuditLogVerifier {
                             + writeLeft + " of its announced lines are not there, and its " + unauthenticated
                             + " lines so far are not counted, as no MAC covers them yet" : "")
                             + (torn && !unfinished ? "; the last line is incomplete (a crash while writing)" : ""),
-                    torn || unfinished, signatures, Math.min(lastSigned, lastAuthenticated));
+                    torn || unfinished, signatures, lastSigned);
         }
 
         private Report problem(Problem p, AuditLogLines.Line l, String detail) {
