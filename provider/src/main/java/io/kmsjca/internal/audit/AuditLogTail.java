@@ -99,6 +99,51 @@ public final class AuditLogTail {
         }
     }
 
+    /** The most a write that did not end may hold: more is not a write of this sink. */
+    private static final long MAX_UNFINISHED_WRITE_BYTES = 64L << 20;
+
+    /**
+     * Cuts the records of a write that did not end (a crash before its last, MACed line; after
+     * {@link #cutTornTail}): the write record that announced them and the lines after
+     * it, which chain from it and are fewer than it announced. They were never acknowledged, and
+     * no MAC covers them. Lines no MAC covers that no write announced were added by someone
+     * without the store's key: refused, and left for the verifier to report.
+     *
+     * Call only under the log's lock.
+     *
+     * @return the file's new size
+     */
+    static long cutUnfinishedWrite(FileChannel channel, long size, AuditRecords records, Path file) throws IOException {
+        Found last = lastLineCarryingMac(channel, size);
+        long after = last == null ? 0 : last.end() + 1;
+        if (after >= size) {
+            return size; // the file ends in a MAC (or is empty): every write ended
+        }
+        AuditRecords.Parsed write = last == null ? null : records.parse(last.line());
+        List<String> lines = write == null || write.announces() == 0 || size - last.start() > MAX_UNFINISHED_WRITE_BYTES
+                ? null : lines(channel, after, size);
+        if (lines == null || lines.size() >= write.announces() || !chainOn(records, last.line(), write.seq(), lines)) {
+            throw new IOException("audit log " + file + " ends in lines that no MAC covers and no write announced:"
+                    + " added without the store's key, or damaged; run the verifier before appending to it");
+        }
+        channel.truncate(last.start());
+        channel.force(true);
+        return last.start();
+    }
+
+    /** Whether {@code lines}, none with a MAC, follow the line {@code from} (record {@code seq}) in the chain. */
+    private static boolean chainOn(AuditRecords records, String from, long seq, List<String> lines) {
+        String prev = AuditRecords.hash(from);
+        for (String line : lines) {
+            AuditRecords.Parsed p = records.parse(line);
+            if (p == null || p.authenticated() || p.seq() != ++seq || !p.prev().equals(prev)) {
+                return false;
+            }
+            prev = AuditRecords.hash(line);
+        }
+        return true;
+    }
+
     /** A line found by {@link #scanBackward}: where it starts, and where it ends (the offset of its newline). */
     record Found(String line, long start, long end) {
     }

@@ -163,7 +163,7 @@ public final class JsonLinesAuditSink implements AuditListener {
             return; // nobody else wrote since this writer's last batch: the common case, no read
         }
         size = AuditLogTail.cutTornTail(channel, size);
-        size = cutUnfinishedWrite(size);
+        size = AuditLogTail.cutUnfinishedWrite(channel, size, records, file);
         String last = AuditLogTail.lastLine(channel, size);
         List<Path> files = AuditLogFiles.inOrder(file);
         for (int i = files.size() - 2; last == null && i >= 0; i--) {
@@ -187,49 +187,6 @@ public final class JsonLinesAuditSink implements AuditListener {
             chainId = first == null ? null : AuditRecords.hash(first);
         }
         knownSize = size;
-    }
-
-    /** The most a write that did not end may hold: more is not a write of this sink. */
-    private static final long MAX_UNFINISHED_WRITE_BYTES = 64L << 20;
-
-    /**
-     * Cuts the records of a write that did not end (a crash before its last, MACed line; after
-     * {@link AuditLogTail#cutTornTail}): the write record that announced them and the lines after
-     * it, which chain from it and are fewer than it announced. They were never acknowledged, and
-     * no MAC covers them. Lines no MAC covers that no write announced were added by someone
-     * without the store's key: refused, and left for the verifier to report.
-     *
-     * @return the file's new size
-     */
-    private long cutUnfinishedWrite(long size) throws IOException {
-        AuditLogTail.Found last = AuditLogTail.lastLineCarryingMac(channel, size);
-        long after = last == null ? 0 : last.end() + 1;
-        if (after >= size) {
-            return size; // the file ends in a MAC (or is empty): every write ended
-        }
-        AuditRecords.Parsed write = last == null ? null : records.parse(last.line());
-        List<String> lines = write == null || write.announces() == 0 || size - last.start() > MAX_UNFINISHED_WRITE_BYTES
-                ? null : AuditLogTail.lines(channel, after, size);
-        if (lines == null || lines.size() >= write.announces() || !chainOn(last.line(), write.seq(), lines)) {
-            throw new IOException("audit log " + file + " ends in lines that no MAC covers and no write announced:"
-                    + " added without the store's key, or damaged; run the verifier before appending to it");
-        }
-        channel.truncate(last.start());
-        channel.force(true);
-        return last.start();
-    }
-
-    /** Whether {@code lines}, none with a MAC, follow the line {@code from} (record {@code seq}) in the chain. */
-    private boolean chainOn(String from, long seq, List<String> lines) {
-        String prev = AuditRecords.hash(from);
-        for (String line : lines) {
-            AuditRecords.Parsed p = records.parse(line);
-            if (p == null || p.authenticated() || p.seq() != ++seq || !p.prev().equals(prev)) {
-                return false;
-            }
-            prev = AuditRecords.hash(line);
-        }
-        return true;
     }
 
     private boolean stillCurrent() throws IOException {

@@ -49,7 +49,7 @@ class AuditLogFormat2Test {
     /** Writes {@code batches} writes of {@code size} events each through the asynchronous delivery's path. */
     private Path writeBatches(int batches, int size) throws Exception {
         Path log = dir.resolve("audit.jsonl");
-        JsonLinesAuditSink sink = new JsonLinesAuditSink(log, mac, false, true, 1 << 20);
+        JsonLinesAuditSink sink = batchedSink(log);
         for (int b = 0, n = 0; b < batches; b++) {
             for (int i = 0; i < size; i++) {
                 sink.onEvent(event(n++));
@@ -58,6 +58,11 @@ class AuditLogFormat2Test {
         }
         sink.close();
         return log;
+    }
+
+    /** The sink as the asynchronous delivery's thread uses it: one write per flush. */
+    private JsonLinesAuditSink batchedSink(Path log) throws java.io.IOException {
+        return new JsonLinesAuditSink(log, mac, false, true, 1 << 20);
     }
 
     private Report verify(Path log) throws Exception {
@@ -147,7 +152,7 @@ class AuditLogFormat2Test {
         assertEquals(6, cut.lastSeq());
         assertTrue(cut.detail().contains("3 of its announced lines"), cut.detail());
 
-        JsonLinesAuditSink sink = new JsonLinesAuditSink(log, mac, false, true, 1 << 20);
+        JsonLinesAuditSink sink = batchedSink(log);
         assertEquals(lines.subList(0, 6), lines(log), "the unfinished write, announcement and all, is cut when the writer opens the log");
         sink.onEvent(event(100));
         sink.close();
@@ -171,7 +176,7 @@ class AuditLogFormat2Test {
         assertEquals(4, report.records(), report.detail());
         assertEquals(4, report.lastSeq(), report.detail());
 
-        var refused = assertThrows(java.io.IOException.class, () -> new JsonLinesAuditSink(log, mac, false, true, 1 << 20));
+        var refused = assertThrows(java.io.IOException.class, () -> batchedSink(log));
         assertTrue(refused.getMessage().contains("no write announced"), refused.getMessage());
         assertTrue(Files.readString(log, StandardCharsets.UTF_8).contains("forged"), "the evidence stays");
     }
@@ -184,14 +189,14 @@ class AuditLogFormat2Test {
         lines.add(forgedAfter(lines.get(3), 5)); // one more than announced
         write(log, lines);
         assertEquals(Problem.ALTERED, verify(log).problem());
-        assertThrows(java.io.IOException.class, () -> new JsonLinesAuditSink(log, mac, false, true, 1 << 20));
+        assertThrows(java.io.IOException.class, () -> batchedSink(log));
     }
 
     @Test
     void aCallersContextKeyNamedMac_isAnEventLikeAnyOther() throws Exception {
         Path log = dir.resolve("audit.jsonl");
         Map<String, String> context = Map.of("aad", "hmac-sha256:00", "mac", "hmac-sha256:11");
-        JsonLinesAuditSink sink = new JsonLinesAuditSink(log, mac, false, true, 1 << 20);
+        JsonLinesAuditSink sink = batchedSink(log);
         for (int i = 0; i < 3; i++) {
             sink.onEvent(event(i, context));
         }
@@ -204,7 +209,7 @@ class AuditLogFormat2Test {
         assertTrue(report.intact(), report.detail());
         assertEquals(4, report.records());
         write(log, lines.subList(0, 3)); // a crash before the write's last line
-        new JsonLinesAuditSink(log, mac, false, true, 1 << 20).close();
+        batchedSink(log).close();
         assertEquals(0, lines(log).size(), "the unfinished write is cut, the event with the key among it");
     }
 
@@ -217,7 +222,7 @@ class AuditLogFormat2Test {
         }
         perEvent.close();
         assertTrue(lines(log).stream().allMatch(AuditLogFormat2Test::hasMac));
-        JsonLinesAuditSink batched = new JsonLinesAuditSink(log, mac, false, true, 1 << 20);
+        JsonLinesAuditSink batched = batchedSink(log);
         for (int i = 3; i < 7; i++) {
             batched.onEvent(event(i));
         }
@@ -237,7 +242,7 @@ class AuditLogFormat2Test {
         Files.writeString(log, "");
         Report report = verify(log);
         assertEquals(Problem.ALTERED, report.problem(), report.detail());
-        var refused = assertThrows(java.io.IOException.class, () -> new JsonLinesAuditSink(log, mac, false, true, 1 << 20));
+        var refused = assertThrows(java.io.IOException.class, () -> batchedSink(log));
         assertTrue(refused.getMessage().contains("fails verification"), refused.getMessage());
     }
 
