@@ -33,13 +33,15 @@ import static org.junit.jupiter.api.Assertions.*;
  *   <li>{@code audit-v3}: as audit-v2 (and the records of its day), its audit log in format 2: written by the
  *       asynchronous delivery, each write of several records announced by a MACed write record, and MACed again
  *       only on its last line.</li>
+ *   <li>{@code envelope-v3}: as audit-v3 with synchronous audit, its {@code envelope.bin} a KMSEnvelope version 3
+ *       message: no header tag, the body's commitment over SHA-256 of the header authenticates it.</li>
  * </ul>
  */
 class GoldenFilesTest {
 
     static java.util.stream.Stream<Path> generations() {
         return java.util.stream.Stream.of("v1", "v1-payload2", "envelope-v1", "audit-v1", "envelope-v2", "record-v2",
-                        "audit-v2", "access-v3", "audit-v3")
+                        "audit-v2", "access-v3", "audit-v3", "envelope-v3")
                 .map(g -> Path.of("src/test/resources/golden", g));
     }
 
@@ -76,7 +78,7 @@ class GoldenFilesTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v1", "record-v2", "audit-v2", "audit-v3"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v1", "record-v2", "audit-v2", "audit-v3", "envelope-v3"})
     void auditLog_verifiesWithItsStoresKey(String generation) throws Exception {
         Path dir = Path.of("src/test/resources/golden", generation);
         var keys = io.kmsjca.provider.KmsKeyStores.keyService(store(dir), GoldenFileWriter.PASSWORD.toCharArray());
@@ -101,7 +103,7 @@ class GoldenFilesTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v2", "audit-v3"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v2", "audit-v3", "envelope-v3"})
     void signedAuditLog_verifiesWithTheFrozenPublicKeyAlone(String generation) throws Exception {
         Path dir = Path.of("src/test/resources/golden", generation);
         var key = io.kmsjca.audit.AuditVerificationKey.fromPem(Files.readString(dir.resolve("audit-key.pem")));
@@ -114,7 +116,8 @@ class GoldenFilesTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"envelope-v1", "audit-v1", "record-v2", "audit-v2", "audit-v3"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"envelope-v1", "audit-v1", "record-v2", "audit-v2", "audit-v3",
+            "envelope-v3"})
     void envelope_decrypts(String generation) throws Exception {
         Path dir = Path.of("src/test/resources/golden", generation);
         KmsKeyHandle key = (KmsKeyHandle) store(dir).getKey(GoldenFileWriter.ALIAS, null);
@@ -122,7 +125,26 @@ class GoldenFilesTest {
         c.init(Cipher.DECRYPT_MODE, key, io.kmsjca.provider.KmsEnvelopeSpec.withContext(GoldenFileWriter.CONTEXT));
         byte[] message = Files.readAllBytes(dir.resolve("envelope.bin"));
         assertArrayEquals("KMSE".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(message, 4));
+        assertEquals(generation.equals("envelope-v3") ? 3 : 1, message[4], "the version its generation wrote");
         assertArrayEquals(GoldenFileWriter.envelopePayload(), c.doFinal(message));
+    }
+
+    /** A version 1 message with its tag cut off and its version byte set to 3 does not pass as version 3. */
+    @org.junit.jupiter.api.Test
+    void envelopeV1_withoutItsTag_relabelledAsVersion3_isRejected() throws Exception {
+        Path dir = Path.of("src/test/resources/golden/envelope-v1");
+        KmsKeyHandle key = (KmsKeyHandle) store(dir).getKey(GoldenFileWriter.ALIAS, null);
+        byte[] message = Files.readAllBytes(dir.resolve("envelope.bin"));
+        int h = io.kmsjca.internal.format.EnvelopeHeader.length(message, message.length);
+        int tag = io.kmsjca.internal.format.EnvelopeHeader.TAG_BYTES;
+        byte[] relabelled = new byte[message.length - tag];
+        System.arraycopy(message, 0, relabelled, 0, h - tag);
+        System.arraycopy(message, h, relabelled, h - tag, message.length - h);
+        relabelled[4] = 3;
+        Cipher c = Cipher.getInstance("KMSEnvelope", new KmsProvider());
+        c.init(Cipher.DECRYPT_MODE, key, io.kmsjca.provider.KmsEnvelopeSpec.withContext(GoldenFileWriter.CONTEXT));
+        var e = assertThrows(javax.crypto.AEADBadTagException.class, () -> c.doFinal(relabelled));
+        assertTrue(e.getMessage().contains("commitment"), e.getMessage());
     }
 
     @org.junit.jupiter.api.Test
@@ -157,7 +179,7 @@ class GoldenFilesTest {
                 .records();
         assertFalse(records.isEmpty());
         boolean v2 = dir.endsWith("record-v2") || dir.endsWith("audit-v2") || dir.endsWith("access-v3")
-                || dir.endsWith("audit-v3"); // from record-v2 on
+                || dir.endsWith("audit-v3") || dir.endsWith("envelope-v3"); // from record-v2 on
         for (var r : records) {
             boolean magic = Arrays.equals("KMSS".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(r.sealed(), 4));
             assertEquals(v2, magic && r.sealed()[4] == 2, r.keyId() + " in " + dir);

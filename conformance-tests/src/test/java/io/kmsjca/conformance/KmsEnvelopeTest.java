@@ -98,7 +98,8 @@ class KmsEnvelopeTest {
     void overheadIsTheHeaderAndOneTagPerChunk() throws Exception {
         int n = 3 * ChunkedAead.CHUNK + 10;
         byte[] ct = encrypt(a, message(n, 1));
-        int header = 8 + 2 + 2 + CTX.get("file").length() + "file".length() + 2 + 1 + 2 + 149 + 32;
+        // version 3: no header tag; the body's key commitment binds the header
+        int header = 8 + 2 + 2 + CTX.get("file").length() + "file".length() + 2 + 1 + 2 + 149;
         assertEquals(header + ChunkedAead.HEADER + n + 4 * ChunkedAead.TAG, ct.length);
     }
 
@@ -115,6 +116,53 @@ class KmsEnvelopeTest {
         assertTrue(e.getMessage().contains(a.keyId().toString()) && e.getMessage().contains(b.keyId().toString()), e.getMessage());
         assertThrows(InvalidKeyException.class, () -> encrypt(KmsKeyRing.anyKeyOf(keys), msg), "a store-wide ring cannot encrypt");
         assertThrows(IllegalArgumentException.class, () -> KmsKeyRing.of(java.util.Collections.nCopies(11, a)));
+    }
+
+    /**
+     * Version 3 has no header tag: the body's key commitment, over SHA-256 of the header, is what
+     * authenticates it. Another recipient's wrapped key is the one part of the header that a's own
+     * unwrap does not check, so altering it shows the commitment at work, streaming and random access.
+     */
+    @Test
+    void version3_anotherRecipientsWrappedKeyAltered_isRejectedByTheCommitment() throws Exception {
+        byte[] msg = message(20_000, 12);
+        byte[] ct = encrypt(KmsKeyRing.of(a, b), msg);
+        assertEquals(EnvelopeHeader.VERSION, ct[4]);
+        EnvelopeHeader header = EnvelopeHeader.parse(ct, EnvelopeHeader.length(ct, ct.length));
+        assertFalse(header.tagged());
+        byte[] blobOfB = header.wrappedKeys().get(1);
+        int at = EnvelopeHeader.length(ct, ct.length) - blobOfB.length + 60; // inside b's blob, the last in the header
+        byte[] altered = ct.clone();
+        altered[at] ^= 1;
+        var e = assertThrows(AEADBadTagException.class, () -> decrypt(a, altered));
+        assertTrue(e.getMessage().contains("commitment"), e.getMessage());
+        assertThrows(AEADBadTagException.class, () -> KmsEnvelopeReader.open(new InMemoryChannel(altered), a, CTX));
+        assertArrayEquals(msg, decrypt(a, ct), "the message itself is intact");
+        try (var plain = KmsEnvelopeReader.open(new InMemoryChannel(ct), a, CTX)) {
+            assertEquals(msg.length, plain.size());
+        }
+    }
+
+    /**
+     * The version byte decides the body's context (version 1: the header; version 3: its SHA-256),
+     * so a recipient who knows the data key cannot relabel a version 3 message as version 1, with
+     * a header tag it computed, and keep the body.
+     */
+    @Test
+    void version3_relabelledAsVersion1WithAValidTag_isRejected() throws Exception {
+        byte[] ct = encrypt(a, message(1000, 13));
+        int h = EnvelopeHeader.length(ct, ct.length);
+        Cipher unwrap = Cipher.getInstance("KMSWrap", PROVIDER);
+        unwrap.init(Cipher.UNWRAP_MODE, a, new io.kmsjca.provider.KmsEncryptionContextSpec(CTX));
+        byte[] dataKey = unwrap.unwrap(EnvelopeHeader.parse(ct, h).wrappedKeys().get(0), "AES", Cipher.SECRET_KEY).getEncoded();
+        byte[] header = Arrays.copyOf(ct, h + EnvelopeHeader.TAG_BYTES);
+        header[4] = EnvelopeHeader.VERSION_TAGGED;
+        SignedEnvelopeTest.retag(header, dataKey);
+        byte[] relabelled = new byte[ct.length + EnvelopeHeader.TAG_BYTES];
+        System.arraycopy(header, 0, relabelled, 0, header.length);
+        System.arraycopy(ct, h, relabelled, header.length, ct.length - h);
+        var e = assertThrows(AEADBadTagException.class, () -> decrypt(a, relabelled));
+        assertTrue(e.getMessage().contains("commitment"), "the tag passed, the body's commitment did not: " + e.getMessage());
     }
 
     @Test

@@ -33,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.KeyPair;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.SignatureException;
@@ -128,7 +129,9 @@ class SignedEnvelopeTest {
         Cipher c = cipher(Cipher.ENCRYPT_MODE, KmsKeyRing.of(a, b), KmsEnvelopeSpec.withContext(CTX).signed());
         int predicted = c.getOutputSize(msg.length);
         byte[] signed = c.doFinal(msg);
-        assertEquals(unsigned.length + EcdsaP384.PUBLIC_KEY_BYTES + EcdsaP384.SIGNATURE_BYTES, signed.length);
+        // version 2 keeps the header tag that version 3 (unsigned) dropped
+        assertEquals(unsigned.length + EcdsaP384.PUBLIC_KEY_BYTES + EnvelopeHeader.TAG_BYTES + EcdsaP384.SIGNATURE_BYTES,
+                signed.length);
         assertEquals(predicted, signed.length);
     }
 
@@ -171,14 +174,21 @@ class SignedEnvelopeTest {
         byte[] reheadered = concat(swapped, body(dataKey, swapped, forged));
         byte[] resigned = concat(reheadered, sign(mine, reheadered));
         assertThrows(AEADBadTagException.class, () -> decrypt(b, resigned));
-        // 4. a downgrade to an unsigned header over the same wrapped keys: b's wrapped key does not open either
+        // 4. a downgrade to an unsigned header over the same wrapped keys, tagged (version 1) or not
+        // (version 3): b's wrapped key does not open either
         byte[] downgraded = new byte[h - EnvelopeHeader.VERIFICATION_KEY_BYTES];
         System.arraycopy(header, 0, downgraded, 0, keyAt);
-        downgraded[4] = EnvelopeHeader.VERSION;
+        downgraded[4] = EnvelopeHeader.VERSION_TAGGED;
         downgraded[5] = EnvelopeHeader.SUITE_COBBLESTONE_256;
         retag(downgraded, dataKey);
         byte[] unsignedForgery = concat(downgraded, body(dataKey, downgraded, forged));
         assertThrows(AEADBadTagException.class, () -> decrypt(b, unsignedForgery));
+        byte[] untagged = Arrays.copyOf(downgraded, downgraded.length - EnvelopeHeader.TAG_BYTES);
+        untagged[4] = EnvelopeHeader.VERSION;
+        byte[] untaggedForgery = concat(untagged, body(dataKey, untagged, forged));
+        var refused = assertThrows(AEADBadTagException.class, () -> decrypt(b, untaggedForgery));
+        assertFalse(refused.getMessage().contains("commitment"), "b's wrapped key, bound to the verification key, "
+                + "fails before the body: " + refused.getMessage());
     }
 
     @Test
@@ -317,11 +327,15 @@ class SignedEnvelopeTest {
         return c.doFinal(blob);
     }
 
-    /** A C2SP chunked body of {@code plaintext} under the data key, with the header as context. */
-    private static byte[] body(byte[] dataKey, byte[] header, byte[] plaintext) throws Exception {
+    /**
+     * A C2SP chunked body of {@code plaintext} under the data key, with the header as context
+     * (version 3: its SHA-256), as anyone who knows the data key can write (docs/FORMAT.md).
+     */
+    static byte[] body(byte[] dataKey, byte[] header, byte[] plaintext) throws Exception {
         byte[] salt = new byte[ChunkedAead.SALT];
         new SecureRandom().nextBytes(salt);
-        ChunkedAead.Material m = ChunkedAead.derive(ChunkedAead.Suite.AES_256_GCM, dataKey, salt, header);
+        byte[] context = header[4] == EnvelopeHeader.VERSION ? MessageDigest.getInstance("SHA-256").digest(header) : header;
+        ChunkedAead.Material m = ChunkedAead.derive(ChunkedAead.Suite.AES_256_GCM, dataKey, salt, context);
         var enc = new ChunkedAead.Encryptor(m.key(), m.baseNonce());
         byte[] chunks = new byte[enc.finalOutputSize(plaintext.length)];
         enc.doFinal(plaintext, 0, plaintext.length, chunks, 0);
@@ -329,7 +343,7 @@ class SignedEnvelopeTest {
     }
 
     /** Recomputes the header tag, as anyone who knows the data key can (docs/FORMAT.md). */
-    private static void retag(byte[] header, byte[] dataKey) throws Exception {
+    static void retag(byte[] header, byte[] dataKey) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(dataKey, "HmacSHA256"));
         mac.update("kms-jca/KMSEnvelope/v1/header-tag".getBytes(StandardCharsets.US_ASCII));

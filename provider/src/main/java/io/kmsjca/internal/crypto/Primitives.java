@@ -4,6 +4,7 @@ import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.NoSuchPaddingException;
 import java.security.KeyFactory;
+import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.Security;
@@ -19,6 +20,7 @@ public final class Primitives {
 
     private static final Provider SUN_JCE = Security.getProvider("SunJCE");
     private static final Provider SUN_EC = Security.getProvider("SunEC");
+    private static final Provider SUN = Security.getProvider("SUN");
 
     private Primitives() {
     }
@@ -37,6 +39,15 @@ public final class Primitives {
     public static Mac mac(String algorithm) {
         try {
             return SUN_JCE != null ? Mac.getInstance(algorithm, SUN_JCE) : Mac.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no " + algorithm, e);
+        }
+    }
+
+    /** A new MessageDigest for {@code algorithm} (SHA-256), from the JDK's SUN provider when it is there. */
+    public static MessageDigest digest(String algorithm) {
+        try {
+            return SUN != null ? MessageDigest.getInstance(algorithm, SUN) : MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JDK has no " + algorithm, e);
         }

@@ -29,6 +29,7 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
 import java.security.KeyPair;
+import java.security.MessageDigest;
 import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,6 +62,7 @@ public final class EnvelopeEngine {
     private final javax.crypto.Cipher chunkGcm = Primitives.aesGcm();
     private final Mac sha512 = Primitives.mac("HmacSHA512");
     private final Mac sha256 = Primitives.mac("HmacSHA256");
+    private final MessageDigest headerDigest = Primitives.digest("SHA-256");
 
     /** A message being written: the bytes before the first chunk, and the body (chunks, and a signature if signed). */
     public record Sealing(byte[] prefix, ChunkedAead.Body body, CachedDataKeys.Entry cached) {
@@ -97,7 +99,7 @@ public final class EnvelopeEngine {
     /** The exact size of a new message's prefix (header and chunk header) for {@code recipients} keys. */
     static int prefixLength(EncryptionContext context, int recipients, boolean signed) {
         return 4 + 1 + 1 + 2 + context.encodedLength() + 1 + recipients * (2 + 32 + WrappedKeyBlob.OVERHEAD)
-                + (signed ? EnvelopeHeader.VERIFICATION_KEY_BYTES : 0) + EnvelopeHeader.TAG_BYTES + ChunkedAead.HEADER;
+                + (signed ? EnvelopeHeader.VERIFICATION_KEY_BYTES + EnvelopeHeader.TAG_BYTES : 0) + ChunkedAead.HEADER;
     }
 
     /** The bytes after the last chunk: a signature footer, or none. */
@@ -175,7 +177,7 @@ public final class EnvelopeEngine {
         try {
             // a signed message is verified whole, once, before any of it can be read
             long end = header.signed() ? SignedBody.verify(verifier(header), ciphertext, headerLength) : ciphertext.size();
-            return ChunkedReader.open(SUITE, dataKey, header.bytes(), ciphertext, headerLength, end);
+            return ChunkedReader.open(SUITE, dataKey, chunkContext(header.bytes()), ciphertext, headerLength, end);
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }
@@ -239,14 +241,17 @@ public final class EnvelopeEngine {
                 Arrays.fill(dataKey, (byte) 0); // a recipient key may not encrypt (audited by the wrap)
                 throw refused;
             }
-            byte[] body = EnvelopeHeader.body(context, blobs, verificationKey);
-            header = Arrays.copyOf(body, body.length + EnvelopeHeader.TAG_BYTES);
-            System.arraycopy(headerTag(dataKey, body, body.length), 0, header, body.length, EnvelopeHeader.TAG_BYTES);
+            header = EnvelopeHeader.body(context, blobs, verificationKey);
+            if (signed) { // version 2 keeps its header tag; version 3 has none (the body's commitment binds the header)
+                byte[] body = header;
+                header = Arrays.copyOf(body, body.length + EnvelopeHeader.TAG_BYTES);
+                System.arraycopy(headerTag(dataKey, body, body.length), 0, header, body.length, EnvelopeHeader.TAG_BYTES);
+            }
             if (cache != null) {
                 entry = cache.put(recipients, dataKey, header, versions);
             }
         }
-        ChunkedAead.Material m = ChunkedAead.derive(SUITE, dataKey, salt, header, sha512);
+        ChunkedAead.Material m = ChunkedAead.derive(SUITE, dataKey, salt, chunkContext(header), sha512);
         try {
             byte[] prefix = Arrays.copyOf(header, header.length + ChunkedAead.HEADER);
             System.arraycopy(salt, 0, prefix, header.length, ChunkedAead.SALT);
@@ -306,12 +311,11 @@ public final class EnvelopeEngine {
                 }
                 byte[] dataKey = MasterKeyOperations.of(handle.get(), wrap).open(handle.get(), blob, stored, aad,
                         aad == null ? 0 : aad.length, AuditOperation.UNWRAP_KEY);
-                byte[] bytes = header.bytes();
-                byte[] tag = headerTag(dataKey, bytes, header.tagOffset());
-                if (dataKey.length != 32 || !ConstantTime.equals(tag, 0, bytes, header.tagOffset(), EnvelopeHeader.TAG_BYTES)) {
+                if (dataKey.length != 32 || header.tagged() && !tagMatches(dataKey, header)) {
                     Arrays.fill(dataKey, (byte) 0);
                     throw new AEADBadTagException("KMSEnvelope header failed authentication: it was altered");
                 }
+                // version 3: the header is authenticated by the body's commitment, checked before any chunk
                 return dataKey;
             }
         }
@@ -342,8 +346,8 @@ public final class EnvelopeEngine {
      */
     private ChunkedAead.Body body(byte[] dataKey, EnvelopeHeader header, byte[] chunkHeader, int off)
             throws GeneralSecurityException {
-        byte[] bytes = header.bytes();
-        var chunks = ChunkedAead.Decryptor.forMessage(SUITE, dataKey, bytes, chunkHeader, off, chunkGcm, sha512);
+        var chunks = ChunkedAead.Decryptor.forMessage(SUITE, dataKey, chunkContext(header.bytes()), chunkHeader, off,
+                chunkGcm, sha512);
         if (!header.signed()) {
             return chunks;
         }
@@ -368,6 +372,20 @@ public final class EnvelopeEngine {
 
     static ChunkedAead.Suite suite() {
         return SUITE;
+    }
+
+    /**
+     * The C2SP context of a message's body: SHA-256 of the header (version 3), or the header
+     * itself (versions 1 and 2). Either way the body's key commitment binds every header byte.
+     */
+    private byte[] chunkContext(byte[] header) {
+        return EnvelopeHeader.chunkContextIsDigest(header) ? headerDigest.digest(header) : header;
+    }
+
+    private boolean tagMatches(byte[] dataKey, EnvelopeHeader header) throws InvalidKeyException {
+        byte[] bytes = header.bytes();
+        byte[] tag = headerTag(dataKey, bytes, header.tagOffset());
+        return ConstantTime.equals(tag, 0, bytes, header.tagOffset(), EnvelopeHeader.TAG_BYTES);
     }
 
     /** HMAC-SHA256 over the header under HKDF-Expand-SHA256(data key, "kms-jca/KMSEnvelope/v1/header-tag"). */

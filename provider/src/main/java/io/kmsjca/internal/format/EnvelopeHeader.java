@@ -8,27 +8,33 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The header of a KMSEnvelope message, version 1 or 2 (docs/FORMAT.md, "Envelope message").
+ * The header of a KMSEnvelope message, version 1, 2 or 3 (docs/FORMAT.md, "Envelope message").
  * Big-endian:
  * <pre>
- *   magic "KMSE" (4) | version 0x01 | suite 0x01 (Cobblestone-256: AES-256-GCM, HKDF-SHA-512, 16 KiB chunks)
+ *   magic "KMSE" (4) | version 0x03 | suite 0x01 (Cobblestone-256: AES-256-GCM, HKDF-SHA-512, 16 KiB chunks)
  *                    | version 0x02 | suite 0x02 (the same body, signed with ECDSA P-384 SHA-384)
+ *                    | version 0x01 | suite 0x01 (read only: version 3 with a header tag)
  *   context length u16 (0..8192) | encryption context (canonical encoding)
  *   wrapped data key count u8 (1..10)
  *   per data key: length u16 (117..4213) | KMSWrap blob of the 32-byte data key, under one master key
  *   version 2 only: the sender's verification key (97), a P-384 point, SEC 1 uncompressed
- *   header tag (32): HMAC-SHA256 of every header byte before it, under a key derived from the data key
+ *   versions 1 and 2 only: header tag (32), HMAC-SHA256 of every header byte before it, under a
+ *   key derived from the data key
  * </pre>
  * A version 2 message ends with a 96-byte signature footer after its last chunk.
  * The body that follows is C2SP chunked encryption with the data key as input key and the
- * whole header (tag included) as context, so the body's key commitment also binds the header.
+ * header as context ({@link #chunkContextIsDigest}: version 3 gives SHA-256 of the header), so
+ * the body's key commitment also binds the header: version 3 needs no tag of its own.
  * Every length is checked against its cap before anything is allocated; the whole header is at
  * most 64 KiB.
  */
 public final class EnvelopeHeader {
 
     public static final byte[] MAGIC = {'K', 'M', 'S', 'E'};
-    public static final int VERSION = 1;
+    /** An unsigned message: the body's key commitment authenticates the header. */
+    public static final int VERSION = 3;
+    /** An unsigned message with a header tag: read, no longer written (version 3 replaced it). */
+    public static final int VERSION_TAGGED = 1;
     public static final int SUITE_COBBLESTONE_256 = 1;
     /** A signed message: a verification key in the header, a signature footer after the body. */
     public static final int VERSION_SIGNED = 2;
@@ -50,16 +56,17 @@ public final class EnvelopeHeader {
         this.wrappedKeys = wrappedKeys;
         this.verificationKey = verificationKey;
         this.bytes = bytes;
-        this.tagOffset = bytes.length - TAG_BYTES;
+        this.tagOffset = bytes[4] == VERSION ? -1 : bytes.length - TAG_BYTES;
     }
 
-    /** The header bytes before the tag, for a new unsigned (version 1) message; the caller appends the tag. */
+    /** The whole header of a new unsigned (version 3) message. */
     public static byte[] body(EncryptionContext context, List<byte[]> wrappedKeys) {
         return body(context, wrappedKeys, null);
     }
 
     /**
-     * The same for a signed (version 2) message, or version 1 when {@code verificationKey} is null.
+     * The header bytes before the tag of a signed (version 2) message, to which the caller appends
+     * the tag; or the whole header of a version 3 message when {@code verificationKey} is null.
      *
      * @param verificationKey the sender's 97-byte public key
      */
@@ -89,7 +96,7 @@ public final class EnvelopeHeader {
         if (signed) {
             out.writeBytes(verificationKey);
         }
-        if (out.size() + TAG_BYTES > MAX_HEADER_BYTES) {
+        if (out.size() + (signed ? TAG_BYTES : 0) > MAX_HEADER_BYTES) {
             throw new IllegalArgumentException("envelope header exceeds " + MAX_HEADER_BYTES + " bytes");
         }
         return out.toByteArray();
@@ -124,9 +131,10 @@ public final class EnvelopeHeader {
             throw new BadPaddingException("not a KMSEnvelope message (bad magic)");
         }
         boolean signed = buf[4] == VERSION_SIGNED;
-        if (buf[4] != VERSION && !signed) {
+        if (buf[4] != VERSION && buf[4] != VERSION_TAGGED && !signed) {
             throw new BadPaddingException("unsupported KMSEnvelope version " + (buf[4] & 0xFF));
         }
+        int trailer = (signed ? VERIFICATION_KEY_BYTES : 0) + (buf[4] == VERSION ? 0 : TAG_BYTES);
         // each version has its one suite so far: a reader never guesses which layout a suite implies
         if (buf[5] != (signed ? SUITE_COBBLESTONE_256_ECDSA_P384 : SUITE_COBBLESTONE_256)) {
             throw new BadPaddingException("unsupported KMSEnvelope suite " + (buf[5] & 0xFF) + " in version "
@@ -154,11 +162,11 @@ public final class EnvelopeHeader {
                 throw new BadPaddingException("KMSEnvelope wrapped data key of " + w + " bytes is out of range");
             }
             pos += 2 + w;
-            if (pos + (signed ? VERIFICATION_KEY_BYTES : 0) + TAG_BYTES > MAX_HEADER_BYTES) {
+            if (pos + trailer > MAX_HEADER_BYTES) {
                 throw new BadPaddingException("KMSEnvelope header exceeds " + MAX_HEADER_BYTES + " bytes");
             }
         }
-        return new int[] {pos + (signed ? VERIFICATION_KEY_BYTES : 0) + TAG_BYTES, 1};
+        return new int[] {pos + trailer, 1};
     }
 
     /** Parses a complete header of {@code length(buf, len)} bytes. */
@@ -205,14 +213,28 @@ public final class EnvelopeHeader {
         return verificationKey == null ? null : verificationKey.clone();
     }
 
-    /** All header bytes, tag included: the body's chunked-encryption context. */
+    /** All header bytes, tag included. */
     public byte[] bytes() {
         return bytes.clone();
     }
 
-    /** The header bytes the tag covers. */
+    /** Whether the header ends with a tag of its own (versions 1 and 2). */
+    public boolean tagged() {
+        return tagOffset >= 0;
+    }
+
+    /** The header bytes the tag covers; -1 for an untagged (version 3) header. */
     public int tagOffset() {
         return tagOffset;
+    }
+
+    /**
+     * Whether the body's C2SP context is the SHA-256 of the whole header (version 3), rather than
+     * the header itself (versions 1 and 2). A digest of 32 bytes keeps the body's HKDF-SHA-512
+     * input short: two SHA-512 blocks fewer per message for one recipient, one more for each other.
+     */
+    public static boolean chunkContextIsDigest(byte[] header) {
+        return header[4] == VERSION;
     }
 
     public int length() {
