@@ -270,7 +270,8 @@ public final class EnvelopeEngine {
     }
 
     /**
-     * Recovers a message's data key with a key of {@code ring} and checks the header tag.
+     * Recovers a message's data key with a key of {@code ring} and checks the header tag of a
+     * tagged (version 1 or 2) header; a version 3 header is checked by the body's commitment.
      *
      * @param expected       the encryption context the caller requires, or null to accept the stored one
      * @param requireSigned  refuse, audited, a message that is not signed
