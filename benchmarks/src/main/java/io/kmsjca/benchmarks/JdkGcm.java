@@ -64,6 +64,41 @@ final class JdkGcm {
         return start(decryptor, Cipher.DECRYPT_MODE, nonce, aad).doFinal(ciphertext, 0, ciphertext.length, out, 0);
     }
 
+    /**
+     * {@code plaintext} as GCM messages of {@code chunk} bytes each (the last one shorter, possibly
+     * empty), each under its own nonce and {@code Cipher.init}, as a chunked format must: no key
+     * derivation, no header, so the floor any such format on the JDK's GCM can reach. Returns the
+     * bytes written; the nonces are the counter's next values.
+     */
+    int encryptChunked(byte[] plaintext, int chunk, byte[] out) throws GeneralSecurityException {
+        int written = 0;
+        for (int off = 0; ; off += chunk) {
+            int n = Math.min(chunk, plaintext.length - off);
+            written += next(null).doFinal(plaintext, off, n, out, written);
+            if (n < chunk) {
+                return written;
+            }
+        }
+    }
+
+    /** Decrypts what {@link #encryptChunked} wrote with the nonces after {@code firstCounter}; returns the bytes written. */
+    int decryptChunked(long firstCounter, byte[] ciphertext, int length, int chunk, byte[] out) throws GeneralSecurityException {
+        byte[] iv = new byte[12];
+        int written = 0;
+        int sealed = chunk + TAG_BITS / 8;
+        for (int off = 0; off < length; off += sealed) {
+            ByteBuffer.wrap(iv).putLong(4, ++firstCounter);
+            written += start(decryptor, Cipher.DECRYPT_MODE, iv, null).doFinal(ciphertext, off, Math.min(sealed, length - off),
+                    out, written);
+        }
+        return written;
+    }
+
+    /** The counter of the last encryption's nonce. */
+    long counter() {
+        return counter;
+    }
+
     private Cipher next(byte[] aad) throws GeneralSecurityException {
         ByteBuffer.wrap(nonce).putLong(4, ++counter);
         return start(encryptor, Cipher.ENCRYPT_MODE, nonce, aad);
