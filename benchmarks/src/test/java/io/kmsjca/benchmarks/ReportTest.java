@@ -44,16 +44,22 @@ class ReportTest {
     void markdown_givesRatiosToTheJdkAndTheBestPeer_andSaysWhichTargetsAreMissed() {
         String md = Report.markdown(Report.parse(JSON), "quick", "peers-quick.json");
         assertTrue(md.contains("| kmsEnvelope | 250 (4194)<br>1.25× jdk, 0.83× tinkStreaming |"), md);
-        assertTrue(md.contains("| envelope encrypt of 1 MiB at ≥ 0.95× JDK GCM throughput (#21) | 0.80× | **missed** |"), md);
-        assertTrue(md.contains("| kmsEnvelope encrypt 1 MiB faster than tinkStreaming | 250 vs 300 µs | met |"), md);
+        assertTrue(md.contains("| envelope encrypt of 1 MiB at ≥ 0.95× JDK GCM throughput (#21) | 0.80 ± 0.00× | **missed** |"), md);
+        // 250 ± 0.1 against 300 ± 100 µs: faster on the means, but the error bar spans 1
+        assertTrue(md.contains("| kmsEnvelope encrypt 1 MiB faster than tinkStreaming | 250 vs 300 µs | **not decided**: "
+                + "the error bar spans the target |"), md);
         assertTrue(md.contains("| kmsEnvelope encrypt 1 MiB faster than esdkCommitting | 250 vs 400 µs | met |"), md);
         assertTrue(md.contains("| kmsEnvelopeCached encrypt 1 MiB faster than esdkCaching | 260 vs 240 µs | **missed** (within 10 %) |"), md);
-        assertTrue(md.contains("| wrap + unwrap of 32 bytes within 1.3× of JDK GCM (#21) | 1.80× (1.85 vs 1.03 µs) | **missed** |"), md);
+        assertTrue(md.contains("| wrap + unwrap of 32 bytes within 1.3× of JDK GCM (#21) | 1.80 ± 0.04× (1.85 vs 1.03 µs) | **missed** |"), md);
         assertFalse(md.contains("at ≤ 0.5× kmsEnvelope"), "no 1 KiB results, no cache target");
-        String small = "[" + run("kmsEnvelopeDecrypt", 1024, 4.0, "us/op") + "," + run("kmsEnvelopeCachedDecrypt", 1024, 1.9, "us/op") + "]";
+        String small = "[" + run("kmsEnvelopeDecrypt", 1024, 4.0, "us/op") + "," + run("kmsEnvelopeCachedDecrypt", 1024, 1.5, "us/op")
+                + "," + run("kmsEnvelopeEncrypt", 1024, 4.0, "us/op") + "," + run("kmsEnvelopeCachedEncrypt", 1024, 1.9, "us/op") + "]";
         String cache = Report.markdown(Report.parse(small), "quick", "peers-quick.json");
-        assertTrue(cache.contains("| kmsEnvelopeCached decrypt 1 KiB at ≤ 0.5× kmsEnvelope (#21) | 0.48× (1.90 vs 4.00 µs) | met (within 10 %) |"),
+        assertTrue(cache.contains("| kmsEnvelopeCached decrypt 1 KiB at ≤ 0.5× kmsEnvelope (#21) | 0.38 ± 0.03× (1.50 vs 4.00 µs) | met |"),
                 cache);
+        // 0.48 on the means, but 0.50 and more at the top of its error bar
+        assertTrue(cache.contains("| kmsEnvelopeCached encrypt 1 KiB at ≤ 0.5× kmsEnvelope (#21) | 0.48 ± 0.03× (1.90 vs 4.00 µs) | "
+                + "**not decided**: the error bar spans the target (within 10 %) |"), cache);
     }
 
     private static String op(String benchmark, String params, int threads, double score, String unit) {

@@ -56,7 +56,7 @@ public final class EnvelopeHeader {
         this.wrappedKeys = wrappedKeys;
         this.verificationKey = verificationKey;
         this.bytes = bytes;
-        this.tagOffset = bytes[4] == VERSION ? -1 : bytes.length - TAG_BYTES;
+        this.tagOffset = hasTag(bytes[4]) ? bytes.length - TAG_BYTES : -1;
     }
 
     /** The whole header of a new unsigned (version 3) message. */
@@ -134,7 +134,7 @@ public final class EnvelopeHeader {
         if (buf[4] != VERSION && buf[4] != VERSION_TAGGED && !signed) {
             throw new BadPaddingException("unsupported KMSEnvelope version " + (buf[4] & 0xFF));
         }
-        int trailer = (signed ? VERIFICATION_KEY_BYTES : 0) + (buf[4] == VERSION ? 0 : TAG_BYTES);
+        int trailer = (signed ? VERIFICATION_KEY_BYTES : 0) + (hasTag(buf[4]) ? TAG_BYTES : 0);
         // each version has its one suite so far: a reader never guesses which layout a suite implies
         if (buf[5] != (signed ? SUITE_COBBLESTONE_256_ECDSA_P384 : SUITE_COBBLESTONE_256)) {
             throw new BadPaddingException("unsupported KMSEnvelope suite " + (buf[5] & 0xFF) + " in version "
@@ -231,10 +231,16 @@ public final class EnvelopeHeader {
     /**
      * Whether the body's C2SP context is the SHA-256 of the whole header (version 3), rather than
      * the header itself (versions 1 and 2). A digest of 32 bytes keeps the body's HKDF-SHA-512
-     * input short: two SHA-512 blocks fewer per message for one recipient, one more for each other.
+     * input short: three SHA-512 compressions fewer per message for one recipient, about two more
+     * for each further recipient.
      */
     public static boolean chunkContextIsDigest(byte[] header) {
-        return header[4] == VERSION;
+        return !hasTag(header[4]);
+    }
+
+    /** The one rule for what version 3 changed: versions 1 and 2 end with a header tag, and take the header as context. */
+    private static boolean hasTag(byte version) {
+        return version != VERSION;
     }
 
     public int length() {
