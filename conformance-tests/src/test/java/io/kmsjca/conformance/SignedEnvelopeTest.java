@@ -264,6 +264,26 @@ class SignedEnvelopeTest {
     }
 
     @Test
+    void randomAccessWithASignedSpec_refusesAnUnsignedMessage_audited() throws Exception {
+        byte[] unsigned = encryptUnsigned(KmsEnvelopeTest.message(100, 9));
+        audit.clear();
+        var e = assertThrows(AEADBadTagException.class, () -> KmsEnvelopeReader.open(new InMemoryChannel(unsigned), b,
+                KmsEnvelopeSpec.withContext(CTX).signed()));
+        assertTrue(e.getMessage().contains("not signed"), e.getMessage());
+        assertTrue(audit.stream().anyMatch(ev -> ev.operation() == AuditOperation.UNWRAP_KEY
+                && ev.outcome() != io.kmsjca.spi.audit.AuditOutcome.SUCCESS && ev.keyId().equals(b.keyId().toString())), audit.toString());
+        try (var plain = KmsEnvelopeReader.open(new InMemoryChannel(unsigned), b, KmsEnvelopeSpec.withContext(CTX))) {
+            assertEquals(100, plain.size(), "without signed() the same message reads");
+        }
+        try (var plain = KmsEnvelopeReader.open(new InMemoryChannel(encryptSigned(new byte[10])), b,
+                KmsEnvelopeSpec.withContext(CTX).signed())) {
+            assertEquals(10, plain.size());
+        }
+        assertThrows(AEADBadTagException.class, () -> KmsEnvelopeReader.open(new InMemoryChannel(encryptSigned(new byte[10])), b,
+                KmsEnvelopeSpec.withContext(Map.of("other", "context")).signed()), "the spec's context is required too");
+    }
+
+    @Test
     void signedWithADataKeyCache_isRejected() {
         var spec = KmsEnvelopeSpec.withContext(CTX).withDataKeyCache(new DataKeyCache(10, 1 << 20, Duration.ofMinutes(1)))
                 .signed();

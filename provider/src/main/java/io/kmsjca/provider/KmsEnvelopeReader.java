@@ -53,12 +53,28 @@ public final class KmsEnvelopeReader implements SeekableByteChannel {
      */
     public static KmsEnvelopeReader open(SeekableByteChannel ciphertext, Key key, Map<String, String> expectedContext)
             throws IOException, GeneralSecurityException {
+        return open(ciphertext, key, expectedContext == null ? null : EncryptionContext.of(expectedContext), false);
+    }
+
+    /**
+     * The same with the spec a decrypting {@code Cipher "KMSEnvelope"} takes: its context must be
+     * the message's, and with {@link KmsEnvelopeSpec#signed()} an unsigned message is refused
+     * ({@code AEADBadTagException}, audited), since any recipient of one could have written it.
+     * A data-key cache in the spec plays no part in reading.
+     */
+    public static KmsEnvelopeReader open(SeekableByteChannel ciphertext, Key key, KmsEnvelopeSpec spec)
+            throws IOException, GeneralSecurityException {
+        return open(ciphertext, key, spec.context(), spec.signs());
+    }
+
+    private static KmsEnvelopeReader open(SeekableByteChannel ciphertext, Key key, EncryptionContext expected,
+                                          boolean requireSigned) throws IOException, GeneralSecurityException {
         KmsKeyRing ring = key instanceof KmsKeyHandle h ? KmsKeyRing.of(h) : key instanceof KmsKeyRing r ? r : null;
         if (ring == null) {
             throw new InvalidKeyException("KMSEnvelope needs a KMS master-key handle or a KmsKeyRing");
         }
-        EncryptionContext expected = expectedContext == null ? null : EncryptionContext.of(expectedContext);
-        return new KmsEnvelopeReader(ciphertext, new EnvelopeEngine().openForReading(ciphertext, ring, expected));
+        return new KmsEnvelopeReader(ciphertext, new EnvelopeEngine().openForReading(ciphertext, ring, expected,
+                requireSigned));
     }
 
     @Override

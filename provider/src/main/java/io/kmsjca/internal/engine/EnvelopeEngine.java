@@ -157,10 +157,11 @@ public final class EnvelopeEngine {
      * its header, recovers its data key, verifies a signed message whole (one pass over the
      * channel), and checks the body's commitment. The data key never leaves the engine.
      *
-     * @param expected the encryption context the caller requires, or null to accept the stored one
+     * @param expected      the encryption context the caller requires, or null to accept the stored one
+     * @param requireSigned refuse, audited, a message that is not signed
      */
-    public ChunkedReader openForReading(SeekableByteChannel ciphertext, KmsKeyRing ring, EncryptionContext expected)
-            throws IOException, GeneralSecurityException {
+    public ChunkedReader openForReading(SeekableByteChannel ciphertext, KmsKeyRing ring, EncryptionContext expected,
+                                        boolean requireSigned) throws IOException, GeneralSecurityException {
         int max = (int) Math.min(ciphertext.size(), EnvelopeHeader.MAX_HEADER_BYTES);
         byte[] head = new byte[max];
         ByteBuffer buf = ByteBuffer.wrap(head);
@@ -173,7 +174,7 @@ public final class EnvelopeEngine {
             throw new AEADBadTagException("message is truncated: it ends inside its header");
         }
         EnvelopeHeader header = EnvelopeHeader.parse(head, headerLength);
-        byte[] dataKey = openDataKey(header, ring, expected, false);
+        byte[] dataKey = openDataKey(header, ring, expected, requireSigned);
         try {
             // a signed message is verified whole, once, before any of it can be read
             long end = header.signed() ? SignedBody.verify(verifier(header), ciphertext, headerLength) : ciphertext.size();
