@@ -111,7 +111,7 @@ final class ThroughputChart {
     private static void legend(Graphics2D g) {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         int row = 0;
-        for (String system : Report.SYSTEMS.keySet()) { // what each system is: peers.md
+        for (String system : Report.SYSTEMS.keySet()) { // what each system is: peers-jdkN.md
             int x = LEFT + (row % 4) * (2 * PANEL_W - LEFT) / 4;
             int y = H - BOTTOM + 50 + (row / 4) * 22;
             g.setColor(COLORS.getOrDefault(system, Color.BLACK));
