@@ -275,6 +275,9 @@ class SignedEnvelopeTest {
         try (var plain = KmsEnvelopeReader.open(new InMemoryChannel(unsigned), b, KmsEnvelopeSpec.withContext(CTX))) {
             assertEquals(100, plain.size(), "without signed() the same message reads");
         }
+        try (var plain = KmsEnvelopeReader.open(new InMemoryChannel(unsigned), b, (KmsEnvelopeSpec) null)) {
+            assertEquals(100, plain.size(), "no spec: the message's own context, signed or not");
+        }
         try (var plain = KmsEnvelopeReader.open(new InMemoryChannel(encryptSigned(new byte[10])), b,
                 KmsEnvelopeSpec.withContext(CTX).signed())) {
             assertEquals(10, plain.size());

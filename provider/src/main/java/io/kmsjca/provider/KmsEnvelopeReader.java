@@ -60,11 +60,12 @@ public final class KmsEnvelopeReader implements SeekableByteChannel {
      * The same with the spec a decrypting {@code Cipher "KMSEnvelope"} takes: its context must be
      * the message's, and with {@link KmsEnvelopeSpec#signed()} an unsigned message is refused
      * ({@code AEADBadTagException}, audited), since any recipient of one could have written it.
-     * A data-key cache in the spec plays no part in reading.
+     * A data-key cache in the spec plays no part in reading. A null spec, as for the cipher,
+     * accepts the message's own context and reads signed and unsigned messages alike.
      */
     public static KmsEnvelopeReader open(SeekableByteChannel ciphertext, Key key, KmsEnvelopeSpec spec)
             throws IOException, GeneralSecurityException {
-        return open(ciphertext, key, spec.context(), spec.signs());
+        return spec == null ? open(ciphertext, key, null, false) : open(ciphertext, key, spec.context(), spec.signs());
     }
 
     private static KmsEnvelopeReader open(SeekableByteChannel ciphertext, Key key, EncryptionContext expected,

@@ -19,7 +19,6 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
@@ -376,22 +375,13 @@ public final class AsymmetricPrimitives {
     }
 
     private MessageDigest messageDigest(String name) {
-        try {
-            return switch (name) {
-                case "SHA-1" -> sha1 != null ? sha1 : (sha1 = newDigest(name));
-                case "SHA-256" -> sha256 != null ? sha256 : (sha256 = newDigest(name));
-                case "SHA-384" -> sha384 != null ? sha384 : (sha384 = newDigest(name));
-                case "SHA-512" -> sha512 != null ? sha512 : (sha512 = newDigest(name));
-                default -> throw new IllegalArgumentException("no digest " + name);
-            };
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no " + name, e);
-        }
-    }
-
-    private static MessageDigest newDigest(String name) throws NoSuchAlgorithmException {
-        Provider sun = AsymmetricProviders.sun();
-        return sun != null ? MessageDigest.getInstance(name, sun) : MessageDigest.getInstance(name);
+        return switch (name) {
+            case "SHA-1" -> sha1 != null ? sha1 : (sha1 = Primitives.digest(name));
+            case "SHA-256" -> sha256 != null ? sha256 : (sha256 = Primitives.digest(name));
+            case "SHA-384" -> sha384 != null ? sha384 : (sha384 = Primitives.digest(name));
+            case "SHA-512" -> sha512 != null ? sha512 : (sha512 = Primitives.digest(name));
+            default -> throw new IllegalArgumentException("no digest " + name);
+        };
     }
 
     private static OAEPParameterSpec oaepParameters(KeySpec spec, EncryptionAlgorithm algorithm)

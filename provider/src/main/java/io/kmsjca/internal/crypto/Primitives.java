@@ -20,7 +20,6 @@ public final class Primitives {
 
     private static final Provider SUN_JCE = Security.getProvider("SunJCE");
     private static final Provider SUN_EC = Security.getProvider("SunEC");
-    private static final Provider SUN = Security.getProvider("SUN");
 
     private Primitives() {
     }
@@ -44,10 +43,11 @@ public final class Primitives {
         }
     }
 
-    /** A new MessageDigest for {@code algorithm} (SHA-256), from the JDK's SUN provider when it is there. */
+    /** A new MessageDigest for {@code algorithm} (SHA-256, SHA-512), from the JDK's SUN provider when it is there. */
     public static MessageDigest digest(String algorithm) {
+        Provider sun = AsymmetricProviders.sun();
         try {
-            return SUN != null ? MessageDigest.getInstance(algorithm, SUN) : MessageDigest.getInstance(algorithm);
+            return sun != null ? MessageDigest.getInstance(algorithm, sun) : MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JDK has no " + algorithm, e);
         }
