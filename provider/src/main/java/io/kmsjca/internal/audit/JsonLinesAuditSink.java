@@ -38,7 +38,7 @@ import java.util.concurrent.RejectedExecutionException;
  * <ul>
  *   <li>Synchronous delivery ({@code batched} false): each line is written before the request
  *       returns; with {@code fsync} on it is on disk, and one fsync covers every line written by
- *       concurrent requests since the last one (group commit).</li>
+ *       concurrent requests since the last one ({@link GroupCommit}).</li>
  *   <li>Asynchronous delivery ({@code batched} true): events collect in memory and {@link #flush()},
  *       called after each batch, writes them in one write and one fsync.</li>
  *   <li>Several writers (other JVMs, other key services of this JVM) share one log and one chain:
@@ -80,15 +80,14 @@ public final class JsonLinesAuditSink implements AuditListener {
     private int pendingCount;
     private final AuditJson json = new AuditJson(); // the audit thread's (batched), under the monitor
     private final LineBuffer out = new LineBuffer(64 * 1024); // the lines of one write
-    private final Object syncLock = new Object();
+    private final GroupCommit groupCommit = new GroupCommit(new DurableLog());
     private FileChannel channel;
     private Object channelFile; // the file key of what channel has open: another writer may have rotated it away
     private long knownSize = -1; // the size after this writer's last write; any other size means another writer wrote
     private long seq;
     private final byte[] prev = AuditRecords.GENESIS.getBytes(StandardCharsets.US_ASCII); // the last line's hash, hex
     private String chainId; // SHA-256 of record 1: names this log in the store's checkpoints
-    private long written;
-    private long synced;
+    private volatile long written; // lines appended by this writer (read by the group commit without the monitor)
     private long rereads; // how often the tail was read again: a checkpoint vouched for holds only within one generation
     private final AuditLogSigner signer; // null: this writer appends no signature records
     private long unsigned; // records this writer appended since its last signature record
@@ -252,7 +251,11 @@ public final class JsonLinesAuditSink implements AuditListener {
             mine = written;
         }
         if (fsync) {
-            syncUpTo(mine);
+            try {
+                groupCommit.awaitDurable(mine);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot fsync audit log " + file, e);
+            }
         }
     }
 
@@ -396,27 +399,30 @@ public final class JsonLinesAuditSink implements AuditListener {
         }
     }
 
-    /** Group commit: one fsync covers every line written before it started. */
-    private void syncUpTo(long mine) {
-        synchronized (syncLock) {
-            if (synced >= mine) {
-                return; // another request's fsync already covered this line
-            }
+    /** This writer's log as the group commit forces it. */
+    private final class DurableLog implements GroupCommit.Log {
+        @Override
+        public long written() {
+            return written;
+        }
+
+        @Override
+        public long forceWritten() throws IOException {
             long upTo;
             FileChannel ch;
-            synchronized (this) {
+            synchronized (JsonLinesAuditSink.this) {
                 upTo = written;
                 ch = channel;
             }
             try {
-                ch.force(false);
+                ch.force(false); // outside the monitor: requests write their lines meanwhile
             } catch (IOException e) {
                 if (!ch.isOpen()) {
-                    return; // rotated or reopened meanwhile: that fsync'ed it
+                    return upTo; // rotated or reopened meanwhile: that fsync'ed it
                 }
-                throw new UncheckedIOException("cannot fsync audit log " + file, e);
+                throw e;
             }
-            synced = Math.max(synced, upTo);
+            return upTo;
         }
     }
 
@@ -463,7 +469,6 @@ public final class JsonLinesAuditSink implements AuditListener {
                 if (fsync) {
                     channel.force(false);
                 }
-                synced = written;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot fsync audit log " + file, e);
             }

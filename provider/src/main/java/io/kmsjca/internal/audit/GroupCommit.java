@@ -1,0 +1,130 @@
+package io.kmsjca.internal.audit;
+
+import java.io.IOException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * Group commit for synchronous delivery with fsync: a request returns once its line is on disk,
+ * and one fsync covers the lines of every request waiting for it.
+ *
+ * <p>One request at a time is the leader and forces the log; the others wait, and a request whose
+ * line the leader's fsync covered returns without one of its own. A leader that finds fewer lines
+ * waiting than the last fsync had callers gathers first: the requests that fsync released are
+ * most likely writing their next line, and waiting a moment for them saves a whole fsync. Without
+ * that, two threads fall out of step (each line written while the other's fsync runs) and make no
+ * more requests than one. The wait ends as soon as those lines are written, and after half the
+ * last fsync's duration at most (never more than {@link #MAX_GATHER_NANOS}). A request alone never
+ * waits: the last fsync had one caller.
+ */
+final class GroupCommit {
+
+    /** The log being made durable. */
+    interface Log {
+        /** How many lines were written so far (read without a lock). */
+        long written();
+
+        /** Forces the log to disk and returns how many lines were written when the fsync began. */
+        long forceWritten() throws IOException;
+    }
+
+    static final long MAX_GATHER_NANOS = 2_000_000;
+
+    private final Log log;
+    private final LongSupplier nanoTime;
+    private final long maxGatherNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition(); // an fsync ended, or a line was written for a gathering one
+    private long durable; // lines known to be on disk
+    private boolean forcing; // a leader's fsync is under way
+    private int callers; // requests waiting for their line now, the leader among them
+    private int lastCallers = 1; // how many requests the last fsync had waiting: the lines the next one gathers
+    private long lastForceNanos;
+
+    GroupCommit(Log log) {
+        this(log, System::nanoTime, MAX_GATHER_NANOS);
+    }
+
+    /** With the clock and the bound on gathering given (tests). */
+    GroupCommit(Log log, LongSupplier nanoTime, long maxGatherNanos) {
+        this.log = log;
+        this.nanoTime = nanoTime;
+        this.maxGatherNanos = maxGatherNanos;
+    }
+
+    /**
+     * Returns once line number {@code line} is on disk, forcing the log if no fsync under way
+     * covers it. An interrupt does not cut the wait short (the request must not return before its
+     * line is durable); the thread's interrupt status is kept.
+     *
+     * @throws IOException the fsync this request led failed
+     */
+    void awaitDurable(long line) throws IOException {
+        boolean interrupted = false;
+        boolean covered;
+        lock.lock();
+        try {
+            callers++;
+            long gatherUntil = 0; // set once this request finds no fsync under way and starts gathering
+            while (!(covered = durable >= line)) {
+                if (forcing) {
+                    changed.awaitUninterruptibly();
+                    continue;
+                }
+                long now = nanoTime.getAsLong();
+                if (gatherUntil == 0) {
+                    gatherUntil = now + Math.min(lastForceNanos / 2, maxGatherNanos);
+                    changed.signalAll(); // a request gathering already counts this line
+                }
+                if (log.written() - durable >= lastCallers || now - gatherUntil >= 0) {
+                    break; // this request leads: the lines it gathers are all written, or it waited long enough
+                }
+                try {
+                    changed.awaitNanos(gatherUntil - now);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (covered) {
+                callers--;
+            } else {
+                forcing = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            if (!covered) {
+                lead();
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** As leader: forces the log, records what it covered, and hands the lead on. */
+    private void lead() throws IOException {
+        long start = nanoTime.getAsLong();
+        long upTo = -1;
+        try {
+            upTo = log.forceWritten();
+        } finally {
+            lock.lock();
+            try {
+                forcing = false;
+                if (upTo >= 0) {
+                    durable = Math.max(durable, upTo);
+                    lastForceNanos = nanoTime.getAsLong() - start;
+                    lastCallers = callers;
+                }
+                callers--;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}
