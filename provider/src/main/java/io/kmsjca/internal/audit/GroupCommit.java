@@ -10,13 +10,14 @@ import java.util.function.LongSupplier;
  * and one fsync covers the lines of every request waiting for it.
  *
  * <p>One request at a time is the leader and forces the log; the others wait, and a request whose
- * line the leader's fsync covered returns without one of its own. A leader that finds fewer lines
- * waiting than the last fsync had callers gathers first: the requests that fsync released are
- * most likely writing their next line, and waiting a moment for them saves a whole fsync. Without
- * that, two threads fall out of step (each line written while the other's fsync runs) and make no
- * more requests than one. The wait ends as soon as those lines are written, and after half the
- * last fsync's duration at most (never more than {@link #MAX_GATHER_NANOS}). A request alone never
- * waits: the last fsync had one caller.
+ * line the leader's fsync covered returns without one of its own. A request that would lead the
+ * next fsync but finds fewer lines waiting than the last fsync had callers gathers first: the
+ * requests that fsync released are most likely writing their next line, and waiting a moment for
+ * them saves a whole fsync; the request whose line completes the count leads at once. Without
+ * that, two threads fall out of step (each writes its line while the other's fsync runs, too late
+ * for it): an fsync covered 1.35 lines, and now 1.97. The wait ends as soon as those lines are
+ * written, and after half the last fsync's duration at most (never more than
+ * {@link #MAX_GATHER_NANOS}). A request alone never waits: the last fsync had one caller.
  */
 final class GroupCommit {
 
