@@ -56,15 +56,18 @@ public final class CachedDataKeys {
     static final class Entry {
         final SecretBytes dataKey;
         final byte[] header;
+        /** What the body's C2SP derivation takes as context for this header (version 3: its SHA-256), made once. */
+        final byte[] chunkContext;
         /** The version of each recipient key, in ring order, that its wrapped copy in the header names. */
         private final int[] versions;
         final Instant created;
         int messages;
         final AtomicLong bytes = new AtomicLong();
 
-        Entry(byte[] dataKey, byte[] header, int[] versions, Instant created) {
+        Entry(byte[] dataKey, byte[] header, byte[] chunkContext, int[] versions, Instant created) {
             this.dataKey = new SecretBytes(dataKey, "AES");
             this.header = header.clone();
+            this.chunkContext = chunkContext.clone();
             this.versions = versions.clone();
             this.created = created;
         }
@@ -117,10 +120,10 @@ public final class CachedDataKeys {
      * Caches a fresh data key whose copy for each recipient key was wrapped under {@code versions};
      * its first message is counted.
      */
-    synchronized Entry put(Recipients recipients, byte[] dataKey, byte[] header, int[] versions) {
+    synchronized Entry put(Recipients recipients, byte[] dataKey, byte[] header, byte[] chunkContext, int[] versions) {
         Instant now = clock.instant();
         sweep(now);
-        Entry e = new Entry(dataKey, header, versions, now);
+        Entry e = new Entry(dataKey, header, chunkContext, versions, now);
         e.messages = 1;
         Entry old = entries.remove(recipients); // removed, not replaced: the new entry goes last, as the newest
         if (old != null) {

@@ -214,9 +214,11 @@ public final class EnvelopeEngine {
         byte[] salt = Arrays.copyOfRange(fresh, fresh.length - ChunkedAead.SALT, fresh.length);
         byte[] dataKey;
         byte[] header;
+        byte[] derivationContext;
         if (reuse != null) {
             dataKey = reuse.dataKey();
             header = entry.header;
+            derivationContext = entry.chunkContext; // the header's digest, made when the key was cached
             KmsKeyHandle first = ring.encryptionKeys().get(0);
             if (!MasterKeyOperations.isRemote(first)) { // a server's key: the server never sees a reuse, so none is audited
                 ServiceKeyHandle.serviceOf(first).auditRecorder().record(AuditOperation.REUSE_CACHED_DATA_KEY, first.keyId(),
@@ -248,11 +250,12 @@ public final class EnvelopeEngine {
                 header = Arrays.copyOf(body, body.length + EnvelopeHeader.TAG_BYTES);
                 System.arraycopy(headerTag(dataKey, body, body.length), 0, header, body.length, EnvelopeHeader.TAG_BYTES);
             }
+            derivationContext = chunkContext(header);
             if (cache != null) {
-                entry = cache.put(recipients, dataKey, header, versions);
+                entry = cache.put(recipients, dataKey, header, derivationContext, versions);
             }
         }
-        ChunkedAead.Material m = ChunkedAead.derive(SUITE, dataKey, salt, chunkContext(header), sha512);
+        ChunkedAead.Material m = ChunkedAead.derive(SUITE, dataKey, salt, derivationContext, sha512);
         try {
             byte[] prefix = Arrays.copyOf(header, header.length + ChunkedAead.HEADER);
             System.arraycopy(salt, 0, prefix, header.length, ChunkedAead.SALT);
