@@ -28,9 +28,7 @@ import java.util.UUID;
  * @param errorMessage          the exception's message on DENIED/FAILED, else null
  * @param encryptionContext     the encryption context: keys in plain, values as
  *                              {@code hmac-sha256:HEX} (or in plain if so configured); sorted
- * @param requestId             groups the events of one request: the caller's (scoped API), or
- *                              null for a request that named none, whose id is then this event's
- *                              own ({@link #requestId()}: made when read, not on the request's thread)
+ * @param requestId             groups the events of one request: the caller's (scoped API) or a new one
  * @param providerInstance      the key store instance that decided (random per open store)
  * @param host                  the host it ran on
  * @param destinationKeyId      for RE_ENCRYPT, the key the blob moved to; else null
@@ -65,6 +63,7 @@ public record AuditEvent(UUID eventId, Instant time, AuditOperation operation, S
         Objects.requireNonNull(principal, "principal");
         Objects.requireNonNull(principalSource, "principalSource");
         Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(requestId, "requestId");
         encryptionContext = encryptionContext.isEmpty() ? Map.of() // most events: no copy to make
                 : java.util.Collections.unmodifiableMap(new TreeMap<>(encryptionContext));
         if ((outcome == AuditOutcome.SUCCESS) != (errorClass == null)) {
@@ -73,12 +72,6 @@ public record AuditEvent(UUID eventId, Instant time, AuditOperation operation, S
         if (durationNanos < -1) {
             throw new IllegalArgumentException("durationNanos is -1 (not timed) or at least 0, not " + durationNanos);
         }
-    }
-
-    /** The id that groups the events of one request: the caller's, or this event's own when it named none. */
-    @Override
-    public String requestId() {
-        return requestId != null ? requestId : eventId.toString();
     }
 
     /** The encryption context's keys, sorted. */

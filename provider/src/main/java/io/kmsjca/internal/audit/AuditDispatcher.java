@@ -159,7 +159,7 @@ public final class AuditDispatcher implements AutoCloseable {
         delivery.deliver(new AuditEvent(eventId, clock.instant(), operation,
                 text(keyId), keyVersion, alias, who.name(), who.source(), outcome,
                 error == null ? null : error.getClass().getName(), error == null ? null : error.getMessage(),
-                hasher.apply(context), requestId, instance, HOST,
+                hasher.apply(context), requestId != null ? requestId : eventId.toString(), instance, HOST,
                 destinationKeyId == null ? null : destinationKeyId.toString(), destinationKeyVersion, durationNanos));
     }
 

@@ -1,6 +1,7 @@
 package io.kmsjca.internal.audit;
 
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -38,6 +39,8 @@ final class GroupCommit {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition(); // an fsync ended, or a line was written for a gathering one
     private long durable; // lines known to be on disk
+    private long lostFrom; // lines after this one and up to lostThrough were written before a failed fsync:
+    private long lostThrough; // their requests fail, whatever a later fsync says
     private boolean forcing; // a leader's fsync is under way
     private int callers; // requests waiting for their line now, the leader among them
     private int lastCallers = 1; // how many requests the last fsync had waiting: the lines the next one gathers
@@ -57,9 +60,12 @@ final class GroupCommit {
     /**
      * Returns once line number {@code line} is on disk, forcing the log if no fsync under way
      * covers it. An interrupt does not cut the wait short (the request must not return before its
-     * line is durable); the thread's interrupt status is kept.
+     * line is durable), nor an fsync (a thread's interrupt would close the log's channel instead of
+     * forcing it); the thread's interrupt status is kept.
      *
-     * @throws IOException the fsync this request led failed
+     * @throws IOException the fsync this request led failed, or an fsync failed after its line was
+     *                     written: a later one that succeeds does not vouch for it (after a failed
+     *                     fsync the system may have dropped the pages it could not write)
      */
     void awaitDurable(long line) throws IOException {
         boolean interrupted = false;
@@ -68,7 +74,16 @@ final class GroupCommit {
         try {
             callers++;
             long gatherUntil = 0; // set once this request finds no fsync under way and starts gathering
-            while (!(covered = durable >= line)) {
+            while (true) {
+                if (line > lostFrom && line <= lostThrough) {
+                    callers--;
+                    throw new IOException("an fsync of the audit log failed after line " + line
+                            + " was written: it may not be on disk");
+                }
+                covered = durable >= line;
+                if (covered) {
+                    break;
+                }
                 if (forcing) {
                     changed.awaitUninterruptibly();
                     continue;
@@ -97,7 +112,7 @@ final class GroupCommit {
         }
         try {
             if (!covered) {
-                lead();
+                interrupted |= lead();
             }
         } finally {
             if (interrupted) {
@@ -106,12 +121,25 @@ final class GroupCommit {
         }
     }
 
-    /** As leader: forces the log, records what it covered, and hands the lead on. */
-    private void lead() throws IOException {
+    /**
+     * As leader: forces the log with this thread's interrupt status clear, records what it
+     * covered (or, if it failed, what it may have lost), and hands the lead on.
+     *
+     * @return whether this thread was interrupted, before or during the fsync
+     */
+    private boolean lead() throws IOException {
+        boolean interrupted = Thread.interrupted();
         long start = nanoTime.getAsLong();
         long upTo = -1;
         try {
-            upTo = log.forceWritten();
+            while (true) {
+                try {
+                    upTo = log.forceWritten();
+                    return interrupted;
+                } catch (ClosedByInterruptException e) {
+                    interrupted |= Thread.interrupted(); // interrupted during the fsync, which did not happen: again
+                }
+            }
         } finally {
             lock.lock();
             try {
@@ -120,6 +148,11 @@ final class GroupCommit {
                     durable = Math.max(durable, upTo);
                     lastForceNanos = nanoTime.getAsLong() - start;
                     lastCallers = callers;
+                } else {
+                    if (lostThrough <= durable) {
+                        lostFrom = durable; // lines up to here were on disk before the failure
+                    }
+                    lostThrough = log.written(); // every line written before the failure, and perhaps a few after
                 }
                 callers--;
                 changed.signalAll();

@@ -16,6 +16,8 @@ import io.kmsjca.spi.audit.AuditListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,6 +90,7 @@ public final class JsonLinesAuditSink implements AuditListener {
     private final byte[] prev = AuditRecords.GENESIS.getBytes(StandardCharsets.US_ASCII); // the last line's hash, hex
     private String chainId; // SHA-256 of record 1: names this log in the store's checkpoints
     private volatile long written; // lines appended by this writer (read by the group commit without the monitor)
+    private long forcedThrough; // this writer's lines made durable by a force outside the group commit (rotation, flush, ...)
     private long rereads; // how often the tail was read again: a checkpoint vouched for holds only within one generation
     private final AuditLogSigner signer; // null: this writer appends no signature records
     private long unsigned; // records this writer appended since its last signature record
@@ -201,6 +204,7 @@ public final class JsonLinesAuditSink implements AuditListener {
         if (channel != null && channel.isOpen()) {
             if (fsync) {
                 channel.force(false); // lines of this writer not yet covered by a group commit
+                forcedThrough = written;
             }
             channel.close();
         }
@@ -387,7 +391,7 @@ public final class JsonLinesAuditSink implements AuditListener {
                 sign(reason);
                 append();
                 if (fsync) {
-                    channel.force(false);
+                    forceCurrent();
                 }
                 if (knownSize >= maxBytes) {
                     rotate();
@@ -397,6 +401,18 @@ public final class JsonLinesAuditSink implements AuditListener {
                 throw new UncheckedIOException("cannot sign audit log " + file, e);
             }
         }
+    }
+
+    /**
+     * Forces this writer's file, reopening it first if an interrupt closed the channel (a thread
+     * interrupted in a call on a {@code FileChannel} closes it, and forces nothing). Holds the monitor.
+     */
+    private void forceCurrent() throws IOException {
+        if (channel == null || !channel.isOpen()) {
+            reopen();
+        }
+        channel.force(false);
+        forcedThrough = written;
     }
 
     /** This writer's log as the group commit forces it. */
@@ -416,13 +432,19 @@ public final class JsonLinesAuditSink implements AuditListener {
             }
             try {
                 ch.force(false); // outside the monitor: requests write their lines meanwhile
-            } catch (IOException e) {
-                if (!ch.isOpen()) {
-                    return upTo; // rotated or reopened meanwhile: that fsync'ed it
+                return upTo;
+            } catch (ClosedByInterruptException thisThread) {
+                throw thisThread; // the group commit clears the interrupt and forces again
+            } catch (ClosedChannelException closed) {
+                // closed by a rotation or a reopen, which forced it first, or by another thread's
+                // interrupt, which forced nothing: then the file is forced again through a new channel
+                synchronized (JsonLinesAuditSink.this) {
+                    if (forcedThrough < upTo) {
+                        forceCurrent();
+                    }
+                    return upTo;
                 }
-                throw e;
             }
-            return upTo;
         }
     }
 
@@ -437,6 +459,7 @@ public final class JsonLinesAuditSink implements AuditListener {
      */
     private void rotate() throws IOException {
         channel.force(true);
+        forcedThrough = written;
         channel.close();
         Path target = nextRotation > 0 ? AuditLogFiles.rotated(file, nextRotation) : null;
         if (target == null || Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -467,7 +490,7 @@ public final class JsonLinesAuditSink implements AuditListener {
             try {
                 writePending();
                 if (fsync) {
-                    channel.force(false);
+                    forceCurrent();
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot fsync audit log " + file, e);
@@ -502,7 +525,7 @@ public final class JsonLinesAuditSink implements AuditListener {
                     if (seq == 0 || chainId == null) {
                         return null;
                     }
-                    channel.force(false); // the store never vouches for a record that is not on disk
+                    forceCurrent(); // the store never vouches for a record that is not on disk
                     return new AuditLogCheckpointer.Position(chainId, new AuditCheckpoints.Checkpoint(seq, prevHash()), rereads);
                 }
             }
@@ -532,11 +555,20 @@ public final class JsonLinesAuditSink implements AuditListener {
                 flush();
                 signAtClose();
                 closed = true;
+                if (!channel.isOpen()) {
+                    reopen(); // an interrupt closed it: the file is still there to be forced
+                }
                 channel.force(true);
                 channel.close();
-                lock.close();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot close audit log " + file, e);
+            } finally {
+                try {
+                    lock.close();
+                } catch (IOException e) {
+                    System.getLogger("io.kmsjca.audit").log(System.Logger.Level.WARNING,
+                            "kms-jca could not close the lock of audit log " + file + ": " + e.getMessage());
+                }
             }
         }
     }

@@ -32,6 +32,8 @@ class GroupCommitTest {
         final Semaphore release = new Semaphore(0);
         final AtomicLong clock = new AtomicLong(); // stands still but for each fsync, which takes an hour
         volatile boolean failNext;
+        volatile boolean interruptNext; // the next fsync's thread is interrupted during it, as a FileChannel reports that
+        volatile boolean calledInterrupted; // an fsync was asked for on an interrupted thread (a FileChannel would not force)
 
         @Override
         public long written() {
@@ -41,6 +43,7 @@ class GroupCommitTest {
         @Override
         public long forceWritten() throws IOException {
             long upTo = written.get();
+            calledInterrupted |= Thread.currentThread().isInterrupted();
             forces.incrementAndGet();
             began.release();
             release.acquireUninterruptibly();
@@ -48,6 +51,11 @@ class GroupCommitTest {
             if (failNext) {
                 failNext = false;
                 throw new IOException("disk gone");
+            }
+            if (interruptNext) {
+                interruptNext = false;
+                Thread.currentThread().interrupt(); // what FileChannel.force does when interrupted: closes, forces nothing
+                throw new java.nio.channels.ClosedByInterruptException();
             }
             return upTo;
         }
@@ -181,7 +189,7 @@ class GroupCommitTest {
     }
 
     @Test
-    void aFailedFsyncFailsTheRequestThatLedIt_aWaitingRequestForcesAgainAndSucceeds() throws Exception {
+    void aFailedFsyncFailsEveryRequestWhoseLineWasWrittenBeforeIt_evenIfALaterFsyncSucceeds() throws Exception {
         log.written.set(2);
         log.failNext = true;
         CompletableFuture<Boolean> leader = request(1);
@@ -191,7 +199,54 @@ class GroupCommitTest {
         log.release.release(10);
         CompletionException failed = assertThrows(CompletionException.class, leader::join);
         assertInstanceOf(IOException.class, failed.getCause());
-        waiting.get(); // its line was not made durable by the failed fsync: its own one did
+        // after a failed fsync the system may have dropped the pages it could not write: a later
+        // fsync that succeeds does not vouch for line 2
+        CompletionException lost = assertThrows(CompletionException.class, waiting::join);
+        assertInstanceOf(IOException.class, lost.getCause());
+        log.written.set(3); // a line written after the failure is made durable as usual
+        request(3).get();
+        assertEquals(2, log.forces.get());
+    }
+
+    @Test
+    void theLeaderForcesWithItsInterruptStatusClear_andKeepsIt() throws Exception {
+        log.release.release(10);
+        log.written.set(1);
+        assertTrue(request(commit, 1, true).get(), "the interrupt status is kept");
+        assertFalse(log.calledInterrupted, "an interrupted thread's FileChannel.force closes the channel and forces nothing");
+        assertEquals(1, log.forces.get());
+    }
+
+    @Test
+    void aLeaderInterruptedDuringItsFsyncForcesAgain_andKeepsItsInterruptStatus() throws Exception {
+        log.release.release(10);
+        log.written.set(1);
+        log.interruptNext = true;
+        assertTrue(request(1).get(), "the interrupt status is kept");
+        assertEquals(2, log.forces.get()); // the first was cut short by the interrupt: nothing was forced
+    }
+
+    @Test
+    void anInterruptedRequestGatheringForTheNextFsyncKeepsWaitingForIt() throws Exception {
+        oneFsyncForLinesOneAndTwo();
+        log.written.set(3);
+        CompletableFuture<Boolean> first = request(commit, 3, true);
+        untilWaiting(1, () -> first.isDone() || log.forces.get() > 1);
+        assertFalse(first.isDone());
+        assertEquals(1, log.forces.get());
+        log.written.set(4);
+        request(4).get();
+        assertTrue(first.get(), "the interrupt status is kept");
+        assertEquals(2, log.forces.get());
+    }
+
+    @Test
+    void aRequestAloneAfterAnFsyncWithOneCallerForcesAtOnce() throws Exception {
+        log.release.release(10);
+        log.written.set(1);
+        request(1).get(); // alone: the last fsync had one caller, and took an hour by the clock
+        log.written.set(2);
+        request(2).get(); // the clock stands still: a request that gathered would never lead
         assertEquals(2, log.forces.get());
     }
 
