@@ -40,7 +40,7 @@ final class GroupCommit {
     private final Condition changed = lock.newCondition(); // an fsync ended, or a line was written for a gathering one
     private long durable; // lines known to be on disk
     private long lostFrom; // lines after this one and up to lostThrough were written before a failed fsync:
-    private long lostThrough; // their requests fail, whatever a later fsync says
+    private long lostThrough; // their requests fail, whatever a later fsync says (0: no fsync failed yet)
     private boolean forcing; // a leader's fsync is under way
     private int callers; // requests waiting for their line now, the leader among them
     private int lastCallers = 1; // how many requests the last fsync had waiting: the lines the next one gathers
@@ -75,10 +75,9 @@ final class GroupCommit {
             callers++;
             long gatherUntil = 0; // set once this request finds no fsync under way and starts gathering
             while (true) {
-                if (line > lostFrom && line <= lostThrough) {
+                if (lost(line)) {
                     callers--;
-                    throw new IOException("an fsync of the audit log failed after line " + line
-                            + " was written: it may not be on disk");
+                    throw lostLine(line);
                 }
                 covered = durable >= line;
                 if (covered) {
@@ -113,6 +112,14 @@ final class GroupCommit {
         try {
             if (!covered) {
                 interrupted |= lead();
+                lock.lock();
+                try {
+                    if (lost(line)) { // a failure elsewhere (a checkpoint's fsync) during this one's
+                        throw lostLine(line);
+                    }
+                } finally {
+                    lock.unlock();
+                }
             }
         } finally {
             if (interrupted) {
@@ -140,6 +147,11 @@ final class GroupCommit {
                     interrupted |= Thread.interrupted(); // interrupted during the fsync, which did not happen: again
                 }
             }
+        } catch (IOException | RuntimeException | Error e) {
+            if (interrupted) {
+                Thread.currentThread().interrupt(); // kept, as on success
+            }
+            throw e;
         } finally {
             lock.lock();
             try {
@@ -149,10 +161,7 @@ final class GroupCommit {
                     lastForceNanos = nanoTime.getAsLong() - start;
                     lastCallers = callers;
                 } else {
-                    if (lostThrough <= durable) {
-                        lostFrom = durable; // lines up to here were on disk before the failure
-                    }
-                    lostThrough = log.written(); // every line written before the failure, and perhaps a few after
+                    markLost(log.written());
                 }
                 callers--;
                 changed.signalAll();
@@ -160,5 +169,44 @@ final class GroupCommit {
                 lock.unlock();
             }
         }
+    }
+
+    /** Under the lock: whether an fsync failed after line {@code line} was written and before it was known durable. */
+    private boolean lost(long line) {
+        return line > lostFrom && line <= lostThrough;
+    }
+
+    private static IOException lostLine(long line) {
+        return new IOException("an fsync of the audit log failed after line " + line + " was written: it may not be on disk");
+    }
+
+    /**
+     * Records that an fsync of the log failed, here or elsewhere (a rotation, a checkpoint): every
+     * line written before it and not yet known durable may be lost, whatever a later fsync says,
+     * and the requests waiting for those lines fail.
+     *
+     * @param written how many lines were written when the failure was seen
+     */
+    void failed(long written) {
+        lock.lock();
+        try {
+            markLost(written);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Under the lock: widens the lines lost to {@code written}. The range starts where the first
+     * failure found the log durable and only grows, so no later success can vouch for a line an
+     * earlier failure may have lost; a line made durable between two failures whose request had
+     * not returned yet fails too (closed, not open).
+     */
+    private void markLost(long written) {
+        if (lostThrough == 0) {
+            lostFrom = durable;
+        }
+        lostThrough = Math.max(lostThrough, written);
     }
 }

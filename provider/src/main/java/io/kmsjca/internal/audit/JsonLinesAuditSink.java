@@ -203,22 +203,21 @@ public final class JsonLinesAuditSink implements AuditListener {
     private void reopen() throws IOException {
         if (channel != null && channel.isOpen()) {
             if (fsync) {
-                channel.force(false); // lines of this writer not yet covered by a group commit
-                forcedThrough = written;
+                force(channel, false); // lines of this writer not yet covered by a group commit
             }
             channel.close();
         }
-        boolean created = Files.notExists(file);
         channel = OwnerOnlyFiles.open(file, APPEND_OPTIONS);
-        if (created) {
-            // a new file's name is made durable at once: otherwise a power cut could take the file,
-            // and every fsync'ed line in it, away with its name (and, after a rotation, the rename too)
-            try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-                dir.force(true);
-            } catch (IOException e) {
-                channel.close();
-                throw e;
-            }
+        // The file's name is made durable before a line is written to it: otherwise a power cut
+        // could take the file, and every fsync'ed line in it, away with its name (and, after a
+        // rotation, the rename too). At every reopen, not only when this writer created the file:
+        // the writer that rotated it (in this JVM or another) may have been interrupted before its
+        // folder fsync. Reopens are rare (open, rotation, a file another writer rotated away).
+        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
         }
         channelFile = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
         knownSize = -1;
@@ -411,8 +410,25 @@ public final class JsonLinesAuditSink implements AuditListener {
         if (channel == null || !channel.isOpen()) {
             reopen();
         }
-        channel.force(false);
-        forcedThrough = written;
+        force(channel, false);
+    }
+
+    /**
+     * Every force of this writer's file but the group commit's own: records how far it made this
+     * writer's lines durable, or, if the disk failed, has the group commit fail the requests whose
+     * lines it had to cover (a later fsync that succeeds does not vouch for them). A channel closed
+     * by an interrupt forced nothing and lost nothing. Holds the monitor.
+     */
+    private void force(FileChannel ch, boolean metaData) throws IOException {
+        try {
+            ch.force(metaData);
+            forcedThrough = written;
+        } catch (ClosedChannelException closed) {
+            throw closed;
+        } catch (IOException failed) {
+            groupCommit.failed(written);
+            throw failed;
+        }
     }
 
     /** This writer's log as the group commit forces it. */
@@ -458,8 +474,7 @@ public final class JsonLinesAuditSink implements AuditListener {
      * a rename must never replace a rotated file.
      */
     private void rotate() throws IOException {
-        channel.force(true);
-        forcedThrough = written;
+        force(channel, true);
         channel.close();
         Path target = nextRotation > 0 ? AuditLogFiles.rotated(file, nextRotation) : null;
         if (target == null || Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -558,7 +573,7 @@ public final class JsonLinesAuditSink implements AuditListener {
                 if (!channel.isOpen()) {
                     reopen(); // an interrupt closed it: the file is still there to be forced
                 }
-                channel.force(true);
+                force(channel, true);
                 channel.close();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot close audit log " + file, e);

@@ -209,6 +209,53 @@ class GroupCommitTest {
     }
 
     @Test
+    void aFailedFsyncElsewhereFailsTheRequestsWhoseLinesItHadToCover_evenTheLeaderOfALaterFsync() throws Exception {
+        log.written.set(1);
+        CompletableFuture<Boolean> leader = request(1);
+        log.untilForcing();
+        log.written.set(2);
+        CompletableFuture<Boolean> waiting = request(2);
+        untilWaiting(1, waiting::isDone);
+        commit.failed(2); // a checkpoint's or a rotation's fsync failed meanwhile
+        log.release.release(10);
+        assertInstanceOf(IOException.class, assertThrows(CompletionException.class, leader::join).getCause());
+        assertInstanceOf(IOException.class, assertThrows(CompletionException.class, waiting::join).getCause());
+        log.written.set(3);
+        request(3).get(); // written after the failure: durable as usual
+    }
+
+    @Test
+    void theLinesAFailureMayHaveLostStayLost_aLaterFailureDoesNotForgiveThem() throws Exception {
+        log.release.release(10);
+        log.written.set(2);
+        commit.failed(2); // lines 1 and 2 may be lost
+        log.written.set(4);
+        request(4).get(); // a later fsync succeeds: durable through 4
+        commit.failed(6); // and a later failure
+        log.written.set(6);
+        CompletionException late = assertThrows(CompletionException.class, request(2)::join); // line 2's request, checking late
+        assertInstanceOf(IOException.class, late.getCause());
+    }
+
+    @Test
+    void aLeaderWhoseFsyncFailsKeepsItsInterruptStatus() throws Exception {
+        log.release.release(10);
+        log.written.set(1);
+        log.failNext = true;
+        CompletableFuture<Boolean> kept = new CompletableFuture<>();
+        new Thread(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                commit.awaitDurable(1);
+                kept.completeExceptionally(new AssertionError("the fsync failed, the request did not"));
+            } catch (IOException expected) {
+                kept.complete(Thread.currentThread().isInterrupted());
+            }
+        }).start();
+        assertTrue(kept.get(), "the interrupt status is kept");
+    }
+
+    @Test
     void theLeaderForcesWithItsInterruptStatusClear_andKeepsIt() throws Exception {
         log.release.release(10);
         log.written.set(1);
