@@ -19,9 +19,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import javax.crypto.Cipher;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Key;
@@ -30,10 +27,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The cost of the audit trail on wrap + unwrap of a 32-byte key: no listener (the baseline,
  * measured in the same run, in a store opened with its password and in one opened with a
- * service's credential, whose requests its key policies authorize), a listener that does nothing delivered asynchronously (what a
- * request pays to make its event and hand it over), the JSON Lines file sink delivered
- * synchronously without and with an fsync per event, and delivered asynchronously (group commit
- * after each batch).
+ * service's credential, whose requests its key policies authorize), a listener that does nothing
+ * delivered asynchronously (what a request pays to make its event and hand it over), and the JSON
+ * Lines file sink delivered synchronously (the quick report's rows) and asynchronously, without and
+ * with an fsync. The synchronous file on one thread and two, beside its baseline, is
+ * {@link AuditGroupCommitBenchmark}'s ({@code benchmarks/run group-commit}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -46,11 +44,9 @@ public class AuditBenchmark {
     @Param({"none", "none-service", "nothing-async", "nothing-async-service", "file-sync", "file-sync-fsync", "file-async-no-fsync", "file-async"})
     public String sink;
 
-    private final SecretKey dataKey = new SecretKeySpec(new byte[32], "AES");
     private Path dir;
     private KeyService keys;
-    private Cipher wrapper;
-    private Cipher unwrapper;
+    private WrapRoundTrip roundTrip;
 
     @Setup
     public void setUp() throws Exception {
@@ -72,8 +68,7 @@ public class AuditBenchmark {
             keys.audit().addListener(event -> { }); // what a request pays to make and hand over its event
         }
         KmsKeyHandle master = keys.createKey("bench", "");
-        wrapper = BenchStores.cipher("KMSWrap", Cipher.WRAP_MODE, master);
-        unwrapper = BenchStores.cipher("KMSWrap", Cipher.UNWRAP_MODE, master);
+        roundTrip = new WrapRoundTrip(master);
     }
 
     /**
@@ -98,6 +93,6 @@ public class AuditBenchmark {
 
     @Benchmark
     public Key wrapUnwrap32() throws Exception {
-        return unwrapper.unwrap(wrapper.wrap(dataKey), "AES", Cipher.SECRET_KEY);
+        return roundTrip.run();
     }
 }

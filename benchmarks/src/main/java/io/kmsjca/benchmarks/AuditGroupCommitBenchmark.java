@@ -16,9 +16,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import javax.crypto.Cipher;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Key;
@@ -71,20 +68,17 @@ public class AuditGroupCommitBenchmark {
     /** One thread's ciphers. */
     @State(Scope.Thread)
     public static class ThreadCiphers {
-        final SecretKey dataKey = new SecretKeySpec(new byte[32], "AES");
-        Cipher wrapper;
-        Cipher unwrapper;
+        WrapRoundTrip roundTrip;
 
         @Setup
         public void setUp(SharedLog shared) throws Exception {
-            wrapper = BenchStores.cipher("KMSWrap", Cipher.WRAP_MODE, shared.master);
-            unwrapper = BenchStores.cipher("KMSWrap", Cipher.UNWRAP_MODE, shared.master);
+            roundTrip = new WrapRoundTrip(shared.master);
         }
     }
 
     /** Wrap + unwrap: two requests, two events, each durable before its request returns. */
     @Benchmark
     public Key wrapUnwrap32(ThreadCiphers c) throws Exception {
-        return c.unwrapper.unwrap(c.wrapper.wrap(c.dataKey), "AES", Cipher.SECRET_KEY);
+        return c.roundTrip.run();
     }
 }

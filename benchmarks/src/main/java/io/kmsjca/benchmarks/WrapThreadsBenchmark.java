@@ -12,9 +12,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import javax.crypto.Cipher;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 import java.security.Key;
 import java.util.concurrent.TimeUnit;
 
@@ -45,19 +42,16 @@ public class WrapThreadsBenchmark {
     /** One thread's ciphers. */
     @State(Scope.Thread)
     public static class ThreadCiphers {
-        final SecretKey dataKey = new SecretKeySpec(new byte[32], "AES");
-        Cipher wrapper;
-        Cipher unwrapper;
+        WrapRoundTrip roundTrip;
 
         @Setup
         public void setUp(SharedKey shared) throws Exception {
-            wrapper = BenchStores.cipher("KMSWrap", Cipher.WRAP_MODE, shared.master);
-            unwrapper = BenchStores.cipher("KMSWrap", Cipher.UNWRAP_MODE, shared.master);
+            roundTrip = new WrapRoundTrip(shared.master);
         }
     }
 
     @Benchmark
     public Key wrapUnwrap32(ThreadCiphers c) throws Exception {
-        return c.unwrapper.unwrap(c.wrapper.wrap(c.dataKey), "AES", Cipher.SECRET_KEY);
+        return c.roundTrip.run();
     }
 }
