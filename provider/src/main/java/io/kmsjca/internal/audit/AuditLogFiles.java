@@ -1,11 +1,14 @@
 package io.kmsjca.internal.audit;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -59,5 +62,27 @@ public final class AuditLogFiles {
     public static int number(Path file) {
         Matcher m = NUMBER.matcher(file.getFileName().toString());
         return m.matches() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    private static final Set<StandardOpenOption> APPEND_OPTIONS = Set.of(StandardOpenOption.CREATE,
+            StandardOpenOption.READ, StandardOpenOption.WRITE);
+
+    /**
+     * Opens the current log file to append to (owner-only if it is created) and fsyncs its folder,
+     * so that the file's name is durable before a line is written to it: otherwise a power cut
+     * could take the file, and every fsync'ed line in it, away with its name (and, after a
+     * rotation, the rename too). Done at every open, not only when the file was created: the
+     * writer that rotated it (in this JVM or another) may have been interrupted before its own
+     * folder fsync. Opens are rare (a writer's start, a rotation, a file rotated away).
+     */
+    public static FileChannel openCurrent(Path current) throws IOException {
+        FileChannel channel = OwnerOnlyFiles.open(current, APPEND_OPTIONS);
+        try (FileChannel dir = FileChannel.open(current.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return channel;
     }
 }

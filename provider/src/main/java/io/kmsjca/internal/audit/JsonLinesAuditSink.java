@@ -25,10 +25,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -66,9 +64,6 @@ import java.util.concurrent.RejectedExecutionException;
  * New files are created owner-only ({@link OwnerOnlyFiles}).
  */
 public final class JsonLinesAuditSink implements AuditListener {
-
-    private static final Set<StandardOpenOption> APPEND_OPTIONS = Set.of(StandardOpenOption.CREATE,
-            StandardOpenOption.READ, StandardOpenOption.WRITE);
 
     private final Path file;
     private final AuditRecords records;
@@ -207,18 +202,7 @@ public final class JsonLinesAuditSink implements AuditListener {
             }
             channel.close();
         }
-        channel = OwnerOnlyFiles.open(file, APPEND_OPTIONS);
-        // The file's name is made durable before a line is written to it: otherwise a power cut
-        // could take the file, and every fsync'ed line in it, away with its name (and, after a
-        // rotation, the rename too). At every reopen, not only when this writer created the file:
-        // the writer that rotated it (in this JVM or another) may have been interrupted before its
-        // folder fsync. Reopens are rare (open, rotation, a file another writer rotated away).
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            channel.close();
-            throw e;
-        }
+        channel = AuditLogFiles.openCurrent(file);
         channelFile = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
         knownSize = -1;
     }

@@ -92,6 +92,12 @@ class GroupCommitTest {
         return request(commit, line, false);
     }
 
+    /** Asserts that {@code request} failed with an IOException: its line may not be on disk. */
+    private static void assertFailedWithIoException(CompletableFuture<Boolean> request) {
+        CompletionException failed = assertThrows(CompletionException.class, request::join);
+        assertInstanceOf(IOException.class, failed.getCause());
+    }
+
     /** Returns once {@code n} threads wait in the group commit without an fsync of their own under way. */
     private static void untilWaiting(int n) throws InterruptedException {
         untilWaiting(n, () -> false);
@@ -197,12 +203,10 @@ class GroupCommitTest {
         CompletableFuture<Boolean> waiting = request(2);
         untilWaiting(1, () -> log.forces.get() > 1);
         log.release.release(10);
-        CompletionException failed = assertThrows(CompletionException.class, leader::join);
-        assertInstanceOf(IOException.class, failed.getCause());
+        assertFailedWithIoException(leader);
         // after a failed fsync the system may have dropped the pages it could not write: a later
         // fsync that succeeds does not vouch for line 2
-        CompletionException lost = assertThrows(CompletionException.class, waiting::join);
-        assertInstanceOf(IOException.class, lost.getCause());
+        assertFailedWithIoException(waiting);
         log.written.set(3); // a line written after the failure is made durable as usual
         request(3).get();
         assertEquals(2, log.forces.get());
@@ -218,8 +222,8 @@ class GroupCommitTest {
         untilWaiting(1, waiting::isDone);
         commit.failed(2); // a checkpoint's or a rotation's fsync failed meanwhile
         log.release.release(10);
-        assertInstanceOf(IOException.class, assertThrows(CompletionException.class, leader::join).getCause());
-        assertInstanceOf(IOException.class, assertThrows(CompletionException.class, waiting::join).getCause());
+        assertFailedWithIoException(leader);
+        assertFailedWithIoException(waiting);
         log.written.set(3);
         request(3).get(); // written after the failure: durable as usual
     }
@@ -233,8 +237,7 @@ class GroupCommitTest {
         request(4).get(); // a later fsync succeeds: durable through 4
         commit.failed(6); // and a later failure
         log.written.set(6);
-        CompletionException late = assertThrows(CompletionException.class, request(2)::join); // line 2's request, checking late
-        assertInstanceOf(IOException.class, late.getCause());
+        assertFailedWithIoException(request(2)); // line 2's request, checking late
     }
 
     @Test
