@@ -28,7 +28,10 @@ import java.util.UUID;
  * @param errorMessage          the exception's message on DENIED/FAILED, else null
  * @param encryptionContext     the encryption context: keys in plain, values as
  *                              {@code hmac-sha256:HEX} (or in plain if so configured); sorted
- * @param requestId             groups the events of one request: the caller's (scoped API) or a new one
+ * @param requestId             groups the events of one request: the caller's (scoped API), or null
+ *                              for a request that named none, whose id is then this event's own
+ *                              text ({@link #requestId()} never returns null; it makes that text
+ *                              when read, so the request's thread does not)
  * @param providerInstance      the key store instance that decided (random per open store)
  * @param host                  the host it ran on
  * @param destinationKeyId      for RE_ENCRYPT, the key the blob moved to; else null
@@ -63,7 +66,6 @@ public record AuditEvent(UUID eventId, Instant time, AuditOperation operation, S
         Objects.requireNonNull(principal, "principal");
         Objects.requireNonNull(principalSource, "principalSource");
         Objects.requireNonNull(outcome, "outcome");
-        Objects.requireNonNull(requestId, "requestId");
         encryptionContext = encryptionContext.isEmpty() ? Map.of() // most events: no copy to make
                 : java.util.Collections.unmodifiableMap(new TreeMap<>(encryptionContext));
         if ((outcome == AuditOutcome.SUCCESS) != (errorClass == null)) {
@@ -72,6 +74,47 @@ public record AuditEvent(UUID eventId, Instant time, AuditOperation operation, S
         if (durationNanos < -1) {
             throw new IllegalArgumentException("durationNanos is -1 (not timed) or at least 0, not " + durationNanos);
         }
+    }
+
+    /** The id that groups the events of one request: the caller's, or this event's own when it named none. */
+    @Override
+    public String requestId() {
+        return requestId != null ? requestId : eventId.toString();
+    }
+
+    /**
+     * Equal when every component's accessor is: an event built with a null request id equals one
+     * built with its event id's text, as their {@link #requestId()} are the same.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof AuditEvent e
+                && eventId.equals(e.eventId) && time.equals(e.time) && operation == e.operation
+                && Objects.equals(keyId, e.keyId) && keyVersion == e.keyVersion && Objects.equals(alias, e.alias)
+                && principal.equals(e.principal) && principalSource.equals(e.principalSource) && outcome == e.outcome
+                && Objects.equals(errorClass, e.errorClass) && Objects.equals(errorMessage, e.errorMessage)
+                && encryptionContext.equals(e.encryptionContext) && requestId().equals(e.requestId())
+                && Objects.equals(providerInstance, e.providerInstance) && Objects.equals(host, e.host)
+                && Objects.equals(destinationKeyId, e.destinationKeyId)
+                && destinationKeyVersion == e.destinationKeyVersion && durationNanos == e.durationNanos;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(eventId, time, operation, keyId, keyVersion, alias, principal, principalSource, outcome,
+                errorClass, errorMessage, encryptionContext, requestId(), providerInstance, host, destinationKeyId,
+                destinationKeyVersion, durationNanos);
+    }
+
+    @Override
+    public String toString() {
+        return "AuditEvent[eventId=" + eventId + ", time=" + time + ", operation=" + operation + ", keyId=" + keyId
+                + ", keyVersion=" + keyVersion + ", alias=" + alias + ", principal=" + principal
+                + ", principalSource=" + principalSource + ", outcome=" + outcome + ", errorClass=" + errorClass
+                + ", errorMessage=" + errorMessage + ", encryptionContext=" + encryptionContext
+                + ", requestId=" + requestId() + ", providerInstance=" + providerInstance + ", host=" + host
+                + ", destinationKeyId=" + destinationKeyId + ", destinationKeyVersion=" + destinationKeyVersion
+                + ", durationNanos=" + durationNanos + "]";
     }
 
     /** The encryption context's keys, sorted. */

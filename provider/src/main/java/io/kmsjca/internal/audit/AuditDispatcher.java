@@ -155,11 +155,10 @@ public final class AuditDispatcher implements AutoCloseable {
         AuditOutcome outcome = outcomeOf(error);
         UUID eventId = new UUID(idPrefix, sequence.incrementAndGet());
         Principals.Resolved who = principals.get();
-        String requestId = KmsAuditContext.requestId();
         delivery.deliver(new AuditEvent(eventId, clock.instant(), operation,
                 text(keyId), keyVersion, alias, who.name(), who.source(), outcome,
                 error == null ? null : error.getClass().getName(), error == null ? null : error.getMessage(),
-                hasher.apply(context), requestId != null ? requestId : eventId.toString(), instance, HOST,
+                hasher.apply(context), KmsAuditContext.requestId(), instance, HOST, // null: the event's own id
                 destinationKeyId == null ? null : destinationKeyId.toString(), destinationKeyVersion, durationNanos));
     }
 

@@ -17,7 +17,7 @@ public final class Principals {
     public record Resolved(String name, String source) {
     }
 
-    private static final String OS_USER = System.getProperty("user.name", "unknown");
+    private static final Resolved OS_USER = new Resolved(System.getProperty("user.name", "unknown"), "os-user");
 
     /**
      * How this JDK tells the caller's Subject, chosen once: {@code Subject.current()} (JDK 18+;
@@ -41,7 +41,7 @@ public final class Principals {
         if (runAs != null) {
             return new Resolved(runAs, "run-as");
         }
-        return new Resolved(OS_USER, "os-user");
+        return OS_USER;
     }
 
     /** The principals of the caller's Subject, sorted and joined; null if there is none. */
