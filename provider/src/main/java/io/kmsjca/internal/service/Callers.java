@@ -17,10 +17,12 @@ final class Callers {
     }
 
     private final CredentialIdentity opened;
+    private final Principals.Resolved openedOwnPrincipal; // null when the credential acts for others
     private final ThreadLocal<Frame> acting = new ThreadLocal<>();
 
     Callers(CredentialIdentity opened) {
         this.opened = opened;
+        this.openedOwnPrincipal = opened.actsForOthers() ? null : opened.resolve(); // made once, not per event
     }
 
     /** The credential the service was opened with. */
@@ -36,7 +38,11 @@ final class Callers {
 
     /** The principal of the request on this thread, and where it came from (for audit events). */
     Principals.Resolved resolve() {
-        return current().resolve();
+        Frame a = acting.get();
+        if (a != null) {
+            return a.identity().resolve();
+        }
+        return openedOwnPrincipal != null ? openedOwnPrincipal : opened.resolve();
     }
 
     /**
