@@ -157,7 +157,7 @@ public final class WrapEngine implements MasterKeyOperations {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM encryption failed", e);
         }
-        use.wrapped(key, version, lease.counter());
+        use.wrapped(key, version, lease.sequence());
         return blob;
     }
 

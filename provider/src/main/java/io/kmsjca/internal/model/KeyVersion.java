@@ -20,7 +20,8 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -337,8 +338,14 @@ public final class KeyVersion {
         sessionLimit = wraps;
     }
 
-    /** A derived key and the unique counter value one wrap may use with it. */
-    public record Lease(DerivedKey key, long counter) {
+    /**
+     * A derived key and the unique counter value one wrap may use with it.
+     *
+     * @param sequence how many wraps this counter's stripe of the session handed out before it
+     *                 (0, 1, 2, ... on each stripe): what samples every n-th wrap of a thread, as
+     *                 the counter itself, striped, cannot
+     */
+    public record Lease(DerivedKey key, long counter, long sequence) {
     }
 
     /**
@@ -349,9 +356,9 @@ public final class KeyVersion {
         while (true) {
             WrapSession s = session.get();
             if (s != null && s.epoch == KmsRandom.epoch()) {
-                long n = s.uses.getAndIncrement();
-                if (n < s.limit) {
-                    return new Lease(s.key, n);
+                Lease lease = s.next();
+                if (lease != null) {
+                    return lease;
                 }
             }
             // the epoch is read before the salt is drawn: a session opened across a restore is never used
@@ -416,17 +423,37 @@ public final class KeyVersion {
         }
     }
 
-    /** One derived key, the epoch it was opened in, and its nonce counter up to its limit. */
+    /**
+     * One derived key, the epoch it was opened in, and its nonce counters up to its limit. The
+     * counter values are striped: stripe {@code i} of {@code S} hands out {@code i}, {@code i + S},
+     * {@code i + 2S}, ..., so no value is handed out twice, and each thread has a stripe of its
+     * own while no more than S threads wrap. Each stripe's counter sits alone in its cache line:
+     * two threads wrapping under one version on two cores each increment their own, where one
+     * shared counter (and whatever the heap put in its line) was passed between the cores on
+     * every wrap.
+     */
     private static final class WrapSession {
+        private static final int STRIPES = 4; // a power of two
+        private static final int SPACING = 16; // longs: 128 bytes between two stripes' counters
+        // a thread's stripe, round robin in the order threads first wrap: threads that start together differ
+        private static final AtomicInteger THREADS = new AtomicInteger();
+        private static final ThreadLocal<Integer> STRIPE = ThreadLocal.withInitial(() -> THREADS.getAndIncrement() & (STRIPES - 1));
         final DerivedKey key;
         final int epoch;
-        final long limit;
-        final AtomicLong uses = new AtomicLong();
+        private final long perStripe;
+        private final AtomicLongArray counters = new AtomicLongArray((STRIPES + 1) * SPACING);
 
         WrapSession(DerivedKey key, int epoch, long limit) {
             this.key = key;
             this.epoch = epoch;
-            this.limit = limit;
+            this.perStripe = Math.max(1, limit / STRIPES); // at most max(limit, STRIPES) wraps in all
+        }
+
+        /** The next counter value of this thread's stripe, or null when that stripe is used up. */
+        Lease next() {
+            int stripe = STRIPE.get();
+            long k = counters.getAndIncrement((stripe + 1) * SPACING);
+            return k < perStripe ? new Lease(key, k * STRIPES + stripe, k) : null;
         }
     }
 }

@@ -251,14 +251,15 @@ public final class KeyUse {
     }
 
     /**
-     * Called after each wrap under {@code version}, which used nonce counter {@code nonce}: starts
-     * rotation when usage reaches the threshold (once; at every check past twice the threshold).
+     * Called after each wrap under {@code version}, the {@code sequence}-th of its stripe of the
+     * session ({@link KeyVersion.Lease#sequence()}): starts rotation when usage reaches the
+     * threshold (once; at every check past twice the threshold).
      */
-    public void wrapped(MasterKey key, KeyVersion version, long nonce) {
+    public void wrapped(MasterKey key, KeyVersion version, long sequence) {
         version.countWrap();
         long threshold = options.usageRotationThreshold();
-        if (threshold > EXACT_BELOW && (nonce & (CHECK_EVERY - 1)) != 0) {
-            return; // the count is summed once every 1,024 wraps: summing reads every thread's cell
+        if (threshold > EXACT_BELOW && (sequence & (CHECK_EVERY - 1)) != 0) {
+            return; // summed once every 1,024 wraps of a stripe (KeyVersion.Lease): summing reads every thread's cell
         }
         long count = version.wraps();
         if (count >= 2 * threshold) {

@@ -99,22 +99,41 @@ class RotationTest {
     }
 
     @Test
-    void usageRotation_aboveTwoToThe20_isCheckedEvery1024Wraps_andStillRotatesOnce() throws Exception {
-        long threshold = (1L << 20) + 5; // counted in a LongAdder, summed once every 1,024 wraps
+    void usageRotation_aboveTwoToThe20_isCheckedEvery1024Wraps_andStillRotatesOnce_whicheverThreadWraps() throws Exception {
+        long threshold = (1L << 20) + 5; // counted in a LongAdder, summed once every 1,024 wraps of a nonce stripe
+        int threads = 4; // four threads that start together take the four stripes of KeyVersion's nonce counter
         try (var keys = KeyStores.newInMemory(io.kmsjca.keys.KeyServiceOptions.defaults().withKdf(io.kmsjca.keys.Argon2Params.insecureForTests())
                 .withMaintenanceInterval(java.time.Duration.ZERO).withUsageRotationThreshold(threshold)
                 .withAudit(io.kmsjca.audit.AuditOptions.DEFAULTS.withListeners(false, List.of(), false)))) {
-            String key = keys.createKey("busy", "").keyId().toString();
-            javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
-            c.init(javax.crypto.Cipher.WRAP_MODE, keys.findKey("busy").orElseThrow());
-            for (long i = 0; i < threshold + 2048; i++) {
-                c.wrap(LifecycleFixture.DATA_KEY);
+            List<Thread> wrappers = new java.util.ArrayList<>();
+            List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String alias = "busy-" + t;
+                keys.createKey(alias, "");
+                wrappers.add(new Thread(() -> { // each thread alone wraps under its own key, past the threshold
+                    try {
+                        javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
+                        c.init(javax.crypto.Cipher.WRAP_MODE, keys.findKey(alias).orElseThrow());
+                        for (long i = 0; i < threshold + 2048; i++) {
+                            c.wrap(LifecycleFixture.DATA_KEY);
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
             }
-            List<KeyRotation> rotations = keys.listKeyRotations(key);
-            assertEquals(1, rotations.size(), "rotated once, by usage: " + rotations);
-            assertEquals(RotationReason.USAGE, rotations.get(0).reason());
-            long first = threshold + 2048 - rotations.get(0).wraps(); // what version 1 wrapped
-            assertTrue(first >= threshold && first <= threshold + 1024, "rotated within 1,024 wraps past the threshold: " + first);
+            wrappers.forEach(Thread::start);
+            for (Thread w : wrappers) {
+                w.join();
+            }
+            assertEquals(List.of(), failures);
+            for (int t = 0; t < threads; t++) {
+                List<KeyRotation> rotations = keys.listKeyRotations(keys.findKey("busy-" + t).orElseThrow().keyId().toString());
+                assertEquals(1, rotations.size(), "busy-" + t + " rotated once, by usage: " + rotations);
+                assertEquals(RotationReason.USAGE, rotations.get(0).reason());
+                long first = threshold + 2048 - rotations.get(0).wraps(); // what version 1 wrapped
+                assertTrue(first >= threshold && first <= threshold + 1024, "rotated within 1,024 wraps past the threshold: " + first);
+            }
         }
     }
 
