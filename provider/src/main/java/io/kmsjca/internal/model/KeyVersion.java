@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.LongAdder;
 public final class KeyVersion {
 
     /**
-     * Wraps per derived key before a fresh salt is drawn. Nonces are a per-session counter, so
-     * they never repeat; the cap bounds what one derived key protects (docs/decisions.md).
+     * Wraps per derived key at most before a fresh salt is drawn (a quarter of it per stripe of
+     * the session's counter, {@link WrapSession}). Nonces are a per-session counter, so they never
+     * repeat; the cap bounds what one derived key protects (docs/decisions.md).
      * Salts come from the provider's generator, and a restore from a snapshot ends every session
      * ({@link KmsRandom#epoch()}), so no two processes ever continue one session.
      */

@@ -65,31 +65,11 @@ public final class KeyChanges {
     MasterKey newKey(AuditOperation op, String alias, String description, Map<String, String> tags,
                      KeyManagerType manager, int rotationDays, RotationReason reason, byte[] material)
             throws KeyStoreException {
-        UUID id = UUID.randomUUID();
-        return registry.atomically(() -> {
-            try {
-                if (alias != null && registry.snapshot().byAlias().containsKey(alias)) {
-                    throw new InvalidKeyRequestException("alias " + alias + " already names key " + registry.snapshot().byAlias().get(alias));
-                }
-                if (description.getBytes(StandardCharsets.UTF_8).length > MasterKeyCodec.MAX_DESCRIPTION_BYTES) {
-                    throw new InvalidKeyRequestException("description is longer than " + MasterKeyCodec.MAX_DESCRIPTION_BYTES + " bytes");
-                }
-                KeyNames.checkTags(tags);
-                Instant now = now();
-                KeyVersion first = material != null ? new KeyVersion(1, now, KeyOrigin.IMPORTED, reason, material, 0)
-                        : generatedVersion(1, now, reason);
-                MasterKey key = registry.commit(MasterKey.create(id, description, manager, now,
-                        alias == null ? List.of() : List.of(alias), tags, rotationDays, first));
-                audit.record(op, id, 1, alias, null, EncryptionContext.EMPTY);
-                return key;
-            } catch (TransitionArgumentInvalid e) {
-                throw audited(op, id, alias, new InvalidKeyRequestException(e.getMessage(), e));
-            } catch (IllegalArgumentException e) {
-                throw audited(op, id, alias, new KeyStoreException(e.getMessage(), e));
-            } catch (KeyStoreException e) {
-                throw audited(op, id, alias, e);
-            }
-        });
+        return create(op, alias, description, tags, (id, now) -> {
+            KeyVersion first = material != null ? new KeyVersion(1, now, KeyOrigin.IMPORTED, reason, material, 0)
+                    : generatedVersion(1, now, reason);
+            return MasterKey.create(id, description, manager, now, aliases(alias), tags, rotationDays, first);
+        }, () -> { });
     }
 
     /**
@@ -99,6 +79,39 @@ public final class KeyChanges {
     MasterKey newKeyPair(AuditOperation op, String alias, String description, Map<String, String> tags, KeySpec spec,
                          KeyUsage usage, KeyOrigin origin, KeyPairMaterial pair, CertificateChain chain)
             throws KeyStoreException {
+        return create(op, alias, description, tags, (id, now) -> {
+            KeyVersion only = new KeyVersion(1, now, origin, reasonFor(origin), pair, 0);
+            return MasterKey.createPair(id, description, KeyManagerType.CUSTOMER, now, aliases(alias), tags, spec, usage,
+                    only, chain);
+        }, pair::wipe);
+    }
+
+    /**
+     * Creates an HMAC key of {@code spec} whose one version holds {@code material} (generated here,
+     * or imported: {@code origin}) and audits it. The caller wipes {@code material}.
+     */
+    MasterKey newHmacKey(AuditOperation op, String alias, String description, Map<String, String> tags, KeySpec spec,
+                         KeyOrigin origin, byte[] material) throws KeyStoreException {
+        return create(op, alias, description, tags, (id, now) -> {
+            KeyVersion only = new KeyVersion(1, now, origin, reasonFor(origin), spec, material, 0);
+            return MasterKey.createHmac(id, description, KeyManagerType.CUSTOMER, now, aliases(alias), tags, spec,
+                    KeyUsage.GENERATE_VERIFY_MAC, only, AccessRules.DEFAULT);
+        }, () -> { });
+    }
+
+    /** A new key's first state, made from its id and the time of its creation. */
+    @FunctionalInterface
+    private interface NewKey {
+        MasterKey build(UUID id, Instant now) throws KeyStoreException;
+    }
+
+    /**
+     * The one path of every key's creation: checks the alias, description and tags, builds the
+     * key, commits it and audits the outcome, success or refusal. {@code discard} runs when no
+     * key was committed (a refusal, or a failure before the commit), never after.
+     */
+    private MasterKey create(AuditOperation op, String alias, String description, Map<String, String> tags,
+                             NewKey build, Runnable discard) throws KeyStoreException {
         UUID id = UUID.randomUUID();
         return registry.atomically(() -> {
             boolean created = false;
@@ -110,11 +123,7 @@ public final class KeyChanges {
                     throw new InvalidKeyRequestException("description is longer than " + MasterKeyCodec.MAX_DESCRIPTION_BYTES + " bytes");
                 }
                 KeyNames.checkTags(tags);
-                Instant now = now();
-                RotationReason reason = origin == KeyOrigin.IMPORTED ? RotationReason.IMPORTED : RotationReason.CREATED;
-                KeyVersion only = new KeyVersion(1, now, origin, reason, pair, 0);
-                MasterKey key = registry.commit(MasterKey.createPair(id, description, KeyManagerType.CUSTOMER, now,
-                        alias == null ? List.of() : List.of(alias), tags, spec, usage, only, chain));
+                MasterKey key = registry.commit(build.build(id, now()));
                 created = true;
                 audit.record(op, id, 1, alias, null, EncryptionContext.EMPTY);
                 return key;
@@ -126,44 +135,18 @@ public final class KeyChanges {
                 throw audited(op, id, alias, e);
             } finally {
                 if (!created) {
-                    pair.wipe();
+                    discard.run();
                 }
             }
         });
     }
 
-    /**
-     * Creates an HMAC key of {@code spec} whose one version holds {@code material} (generated here,
-     * or imported: {@code origin}) and audits it. The caller wipes {@code material}.
-     */
-    MasterKey newHmacKey(AuditOperation op, String alias, String description, Map<String, String> tags, KeySpec spec,
-                         KeyOrigin origin, byte[] material) throws KeyStoreException {
-        UUID id = UUID.randomUUID();
-        return registry.atomically(() -> {
-            try {
-                if (alias != null && registry.snapshot().byAlias().containsKey(alias)) {
-                    throw new InvalidKeyRequestException("alias " + alias + " already names key " + registry.snapshot().byAlias().get(alias));
-                }
-                if (description.getBytes(StandardCharsets.UTF_8).length > MasterKeyCodec.MAX_DESCRIPTION_BYTES) {
-                    throw new InvalidKeyRequestException("description is longer than " + MasterKeyCodec.MAX_DESCRIPTION_BYTES + " bytes");
-                }
-                KeyNames.checkTags(tags);
-                Instant now = now();
-                RotationReason reason = origin == KeyOrigin.IMPORTED ? RotationReason.IMPORTED : RotationReason.CREATED;
-                KeyVersion only = new KeyVersion(1, now, origin, reason, spec, material, 0);
-                MasterKey key = registry.commit(MasterKey.createHmac(id, description, KeyManagerType.CUSTOMER, now,
-                        alias == null ? List.of() : List.of(alias), tags, spec, KeyUsage.GENERATE_VERIFY_MAC, only,
-                        AccessRules.DEFAULT));
-                audit.record(op, id, 1, alias, null, EncryptionContext.EMPTY);
-                return key;
-            } catch (TransitionArgumentInvalid e) {
-                throw audited(op, id, alias, new InvalidKeyRequestException(e.getMessage(), e));
-            } catch (IllegalArgumentException e) {
-                throw audited(op, id, alias, new KeyStoreException(e.getMessage(), e));
-            } catch (KeyStoreException e) {
-                throw audited(op, id, alias, e);
-            }
-        });
+    private static List<String> aliases(String alias) {
+        return alias == null ? List.of() : List.of(alias);
+    }
+
+    private static RotationReason reasonFor(KeyOrigin origin) {
+        return origin == KeyOrigin.IMPORTED ? RotationReason.IMPORTED : RotationReason.CREATED;
     }
 
     /** Schedules the destruction of a key's material {@code days} from now. */
