@@ -135,7 +135,7 @@ final class RemoteAsymmetricKeys {
     private PublicKeyAnswer publicKey(String ref) throws KeyStoreException {
         try {
             Fields r = call("GetPublicKey", new JsonBody().string("KeyId", ref));
-            UUID id = answeredFor(ref, r.keyId("KeyId"), "GetPublicKey");
+            UUID id = RemoteAnswers.answeredFor(url(), ref, r.keyId("KeyId"), "GetPublicKey");
             KeySpec spec = named(KeySpec.class, r.string("KeySpec"), "GetPublicKey");
             KeyUsage usage = named(KeyUsage.class, r.string("KeyUsage"), "GetPublicKey");
             if (!spec.isAsymmetric() || !spec.allowedUsages().contains(usage)) {
@@ -157,8 +157,8 @@ final class RemoteAsymmetricKeys {
                 .string("MessageType", type.name()).string("SigningAlgorithm", algorithm.name());
         try {
             Fields r = call("Sign", body);
-            answeredFor(ref, r.keyId("KeyId"), "Sign");
-            algorithmAnswered(algorithm.name(), r.optionalString("SigningAlgorithm"), "Sign");
+            RemoteAnswers.answeredFor(url(), ref, r.keyId("KeyId"), "Sign");
+            RemoteAnswers.algorithmAnswered(url(), algorithm.name(), r.optionalString("SigningAlgorithm"), "Sign");
             return r.blob("Signature");
         } catch (RemoteFailure f) {
             if (f.is("ValidationException")) {
@@ -176,7 +176,7 @@ final class RemoteAsymmetricKeys {
                 .string("SigningAlgorithm", algorithm.name());
         try {
             Fields r = call("Verify", body);
-            answeredFor(ref, r.keyId("KeyId"), "Verify");
+            RemoteAnswers.answeredFor(url(), ref, r.keyId("KeyId"), "Verify");
             if (!r.bool("SignatureValid", false)) {
                 throw RemoteFailure.protocol(url(), "Verify", "an answer that is neither SignatureValid nor KMSInvalidSignatureException");
             }
@@ -198,8 +198,8 @@ final class RemoteAsymmetricKeys {
                 .string("EncryptionAlgorithm", algorithm.name());
         try {
             Fields r = call("Encrypt", body);
-            answeredFor(ref, r.keyId("KeyId"), "Encrypt");
-            algorithmAnswered(algorithm.name(), r.optionalString("EncryptionAlgorithm"), "Encrypt");
+            RemoteAnswers.answeredFor(url(), ref, r.keyId("KeyId"), "Encrypt");
+            RemoteAnswers.algorithmAnswered(url(), algorithm.name(), r.optionalString("EncryptionAlgorithm"), "Encrypt");
             byte[] ciphertext = r.blob("CiphertextBlob");
             if (ciphertext.length == 0 || ciphertext.length > MAX_RSA_CIPHERTEXT_BYTES) {
                 throw RemoteFailure.protocol(url(), "Encrypt", "an RSA ciphertext of " + ciphertext.length + " bytes");
@@ -218,8 +218,8 @@ final class RemoteAsymmetricKeys {
         try {
             Fields r = call("Decrypt", body);
             plaintext = r.blob("Plaintext");
-            answeredFor(ref, r.keyId("KeyId"), "Decrypt");
-            algorithmAnswered(algorithm.name(), r.optionalString("EncryptionAlgorithm"), "Decrypt");
+            RemoteAnswers.answeredFor(url(), ref, r.keyId("KeyId"), "Decrypt");
+            RemoteAnswers.algorithmAnswered(url(), algorithm.name(), r.optionalString("EncryptionAlgorithm"), "Decrypt");
             return plaintext;
         } catch (RemoteFailure f) {
             if (plaintext != null) {
@@ -240,7 +240,7 @@ final class RemoteAsymmetricKeys {
         try {
             Fields r = call("DeriveSharedSecret", body);
             secret = r.blob("SharedSecret");
-            answeredFor(ref, r.keyId("KeyId"), "DeriveSharedSecret");
+            RemoteAnswers.answeredFor(url(), ref, r.keyId("KeyId"), "DeriveSharedSecret");
             if (secret.length == 0 || secret.length > MAX_SHARED_SECRET_BYTES) {
                 throw RemoteFailure.protocol(url(), "DeriveSharedSecret", "a shared secret of " + secret.length + " bytes");
             }
@@ -268,7 +268,7 @@ final class RemoteAsymmetricKeys {
         try {
             Fields r = call(operation, body);
             privateKey = withPlaintext ? r.blob("PrivateKeyPlaintext") : null;
-            UUID id = answeredFor(ref, r.keyId("KeyId"), operation);
+            UUID id = RemoteAnswers.answeredFor(url(), ref, r.keyId("KeyId"), operation);
             if (!spec.name().equals(r.optionalString("KeyPairSpec"))) {
                 throw RemoteFailure.protocol(url(), operation, "a key pair of " + r.optionalString("KeyPairSpec") + ", not " + spec);
             }
@@ -301,22 +301,6 @@ final class RemoteAsymmetricKeys {
 
     private Fields call(String operation, JsonBody body) throws RemoteFailure {
         return new Fields(client.call(operation, body.toBytes()), url(), operation);
-    }
-
-    /** {@code got}, if it is the key {@code asked} names when that is a key id or key ARN (an alias is the server's to resolve). */
-    private UUID answeredFor(String asked, UUID got, String operation) throws RemoteFailure {
-        String ref = asked.strip();
-        String id = ref.startsWith("arn:") ? ref.substring(ref.lastIndexOf('/') + 1) : ref;
-        if ((RemoteKeyService.isKeyId(ref) || ref.startsWith("arn:") && ref.contains(":key/")) && !got.toString().equalsIgnoreCase(id)) {
-            throw RemoteFailure.protocol(url(), operation, "an answer about key " + got + ", not about key " + id);
-        }
-        return got;
-    }
-
-    private void algorithmAnswered(String asked, String got, String operation) throws RemoteFailure {
-        if (got != null && !got.equals(asked)) {
-            throw RemoteFailure.protocol(url(), operation, "an answer for algorithm " + got + ", not " + asked);
-        }
     }
 
     private <E extends Enum<E>> E named(Class<E> type, String name, String operation) throws RemoteFailure {

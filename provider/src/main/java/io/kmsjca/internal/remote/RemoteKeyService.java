@@ -159,7 +159,7 @@ public final class RemoteKeyService extends RemoteRefusals {
                     spec = s;
                 }
             }
-            return Optional.of(new RemoteKeyHandle(operations, answeredFor(aliasOrKeyId, m.keyId("KeyId"), "DescribeKey"), alias,
+            return Optional.of(new RemoteKeyHandle(operations, RemoteAnswers.answeredFor(url(), aliasOrKeyId, m.keyId("KeyId"), "DescribeKey"), alias,
                     spec));
         } catch (RemoteFailure f) {
             if (f.is("NotFoundException")) {
@@ -188,7 +188,7 @@ public final class RemoteKeyService extends RemoteRefusals {
         Fields m = object(call("DescribeKey", new JsonBody().string("KeyId", keyRef(key)), "kms:DescribeKey", key), "KeyMetadata");
         UUID id = keyId(m, "KeyId");
         try {
-            answeredFor(key, id, "DescribeKey");
+            RemoteAnswers.answeredFor(url(), key, id, "DescribeKey");
         } catch (RemoteFailure f) {
             throw RemoteErrors.management(f, "kms:DescribeKey", key);
         }
@@ -442,7 +442,7 @@ public final class RemoteKeyService extends RemoteRefusals {
                 throw RemoteFailure.protocol(settings.url(), "ReEncrypt", "a CiphertextBlob that is not a KMSWrap blob: "
                         + e.getMessage());
             }
-            answeredFor(destination, io.kmsjca.internal.format.WrappedKeyBlob.keyId(out), "ReEncrypt");
+            RemoteAnswers.answeredFor(url(), destination, io.kmsjca.internal.format.WrappedKeyBlob.keyId(out), "ReEncrypt");
             return out;
         } catch (RemoteFailure f) {
             RemoteKeyHandle named = new RemoteKeyHandle(operations, io.kmsjca.internal.format.WrappedKeyBlob.keyId(checked(blob)), null);
@@ -563,19 +563,6 @@ public final class RemoteKeyService extends RemoteRefusals {
 
     private Fields client(String operation, JsonBody body) throws RemoteFailure {
         return new Fields(client.call(operation, body.toBytes()), settings.url(), operation);
-    }
-
-    /**
-     * {@code got}, the key an answer is about, if it is the key {@code asked} names: a key id or key
-     * ARN must be answered for that very key (an alias is the server's to resolve).
-     */
-    private UUID answeredFor(String asked, UUID got, String operation) throws RemoteFailure {
-        String ref = asked.strip();
-        String id = ref.startsWith("arn:") ? ref.substring(ref.lastIndexOf('/') + 1) : ref;
-        if ((isKeyId(ref) || ref.startsWith("arn:") && ref.contains(":key/")) && !got.toString().equalsIgnoreCase(id)) {
-            throw RemoteFailure.protocol(settings.url(), operation, "an answer about key " + got + ", not about key " + id);
-        }
-        return got;
     }
 
     /**

@@ -65,8 +65,8 @@ final class RemoteMacs {
                 .string("MacAlgorithm", algorithm.name());
         try {
             Fields r = call("GenerateMac", body);
-            answeredFor(ref, r.keyId("KeyId"), "GenerateMac");
-            algorithmAnswered(algorithm.name(), r.optionalString("MacAlgorithm"), "GenerateMac");
+            RemoteAnswers.answeredFor(url(), ref, r.keyId("KeyId"), "GenerateMac");
+            RemoteAnswers.algorithmAnswered(url(), algorithm.name(), r.optionalString("MacAlgorithm"), "GenerateMac");
             byte[] mac = r.blob("Mac");
             if (mac.length != macBytes(algorithm)) {
                 throw RemoteFailure.protocol(url(), "GenerateMac", "a MAC of " + mac.length + " bytes for " + algorithm);
@@ -88,7 +88,7 @@ final class RemoteMacs {
                 .blob("Mac", mac, 0, mac.length).string("MacAlgorithm", algorithm.name());
         try {
             Fields r = call("VerifyMac", body);
-            answeredFor(ref, r.keyId("KeyId"), "VerifyMac");
+            RemoteAnswers.answeredFor(url(), ref, r.keyId("KeyId"), "VerifyMac");
             if (!r.bool("MacValid", false)) {
                 throw RemoteFailure.protocol(url(), "VerifyMac", "an answer that is neither MacValid nor KMSInvalidMacException");
             }
@@ -141,20 +141,5 @@ final class RemoteMacs {
                     + url() + ")").initCause(f);
         }
         return RemoteErrors.keyUse(f, action, ref);
-    }
-
-    private UUID answeredFor(String asked, UUID got, String operation) throws RemoteFailure {
-        String ref = asked.strip();
-        String id = ref.startsWith("arn:") ? ref.substring(ref.lastIndexOf('/') + 1) : ref;
-        if ((RemoteKeyService.isKeyId(ref) || ref.startsWith("arn:") && ref.contains(":key/")) && !got.toString().equalsIgnoreCase(id)) {
-            throw RemoteFailure.protocol(url(), operation, "an answer about key " + got + ", not about key " + id);
-        }
-        return got;
-    }
-
-    private void algorithmAnswered(String asked, String got, String operation) throws RemoteFailure {
-        if (got != null && !got.equals(asked)) {
-            throw RemoteFailure.protocol(url(), operation, "an answer for algorithm " + got + ", not " + asked);
-        }
     }
 }
