@@ -35,13 +35,16 @@ import java.util.concurrent.atomic.LongAdder;
 public final class KeyVersion {
 
     /**
-     * Wraps per derived key at most before a fresh salt is drawn (a quarter of it per stripe of
-     * the session's counter, {@link WrapSession}). Nonces are a per-session counter, so they never
-     * repeat; the cap bounds what one derived key protects (docs/decisions.md).
+     * Wraps per derived key at most before a fresh salt is drawn: a session ends when one stripe
+     * of its nonce counter ({@link WrapSession}) has handed out a quarter of it, so one thread alone
+     * draws a new salt every 2^18 wraps. Nonces are a per-session counter, so they never repeat;
+     * the cap bounds what one derived key protects (docs/decisions.md).
      * Salts come from the provider's generator, and a restore from a snapshot ends every session
      * ({@link KmsRandom#epoch()}), so no two processes ever continue one session.
      */
     public static final long MAX_WRAPS_PER_SESSION = 1L << 20;
+    /** How many stripes a session's nonce counter has (a power of two): see {@link Lease#sequence()}. */
+    public static final int NONCE_STRIPES = 4;
     /** The limit sessions opened from now on take; lowered only by tests, to reach rollovers quickly. */
     private static volatile long sessionLimit = MAX_WRAPS_PER_SESSION;
     private static final int UNWRAP_CACHE_SLOTS = 16;
@@ -331,7 +334,11 @@ public final class KeyVersion {
         return new KeyVersion(number, created, origin, reason, next, when, null, false, null, wraps.sum());
     }
 
-    /** Tests only: sessions opened from now on end after {@code wraps} wraps (1 … {@link #MAX_WRAPS_PER_SESSION}). */
+    /**
+     * Tests only: sessions opened from now on end once a stripe has handed out {@code wraps} / 4
+     * values (at least one), so after at most max({@code wraps}, 4) wraps in all (1 …
+     * {@link #MAX_WRAPS_PER_SESSION}).
+     */
     public static void sessionLimitForTests(long wraps) {
         if (wraps < 1 || wraps > MAX_WRAPS_PER_SESSION) {
             throw new IllegalArgumentException("session limit must be 1.." + MAX_WRAPS_PER_SESSION);
@@ -427,16 +434,18 @@ public final class KeyVersion {
     /**
      * One derived key, the epoch it was opened in, and its nonce counters up to its limit. The
      * counter values are striped: stripe {@code i} of {@code S} hands out {@code i}, {@code i + S},
-     * {@code i + 2S}, ..., so no value is handed out twice, and each thread has a stripe of its
-     * own while no more than S threads wrap. Each stripe's counter sits alone in its cache line:
+     * {@code i + 2S}, ..., so no value is handed out twice. Threads take stripes round robin in the
+     * order they first wrap in this JVM, so up to S threads that start wrapping together get
+     * different stripes (others may share one, which costs speed, never uniqueness). Each
+     * stripe's counter sits alone in its cache line:
      * two threads wrapping under one version on two cores each increment their own, where one
      * shared counter (and whatever the heap put in its line) was passed between the cores on
      * every wrap.
      */
     private static final class WrapSession {
-        private static final int STRIPES = 4; // a power of two
+        private static final int STRIPES = NONCE_STRIPES;
         private static final int SPACING = 16; // longs: 128 bytes between two stripes' counters
-        // a thread's stripe, round robin in the order threads first wrap: threads that start together differ
+        // a thread's stripe, round robin in the order threads first wrap in this JVM
         private static final AtomicInteger THREADS = new AtomicInteger();
         private static final ThreadLocal<Integer> STRIPE = ThreadLocal.withInitial(() -> THREADS.getAndIncrement() & (STRIPES - 1));
         final DerivedKey key;

@@ -259,7 +259,7 @@ public final class KeyUse {
         version.countWrap();
         long threshold = options.usageRotationThreshold();
         if (threshold > EXACT_BELOW && (sequence & (CHECK_EVERY - 1)) != 0) {
-            return; // summed once every 1,024 wraps of a stripe (KeyVersion.Lease): summing reads every thread's cell
+            return; // summed once every 256 wraps of a stripe, so every ~1,024 wraps of 4 busy stripes: summing reads every thread's cell
         }
         long count = version.wraps();
         if (count >= 2 * threshold) {
@@ -269,7 +269,11 @@ public final class KeyUse {
         }
     }
 
-    /** Thresholds up to this are checked at every wrap (a threshold set low, as tests do); higher ones every 1,024. */
+    /**
+     * Thresholds up to this are checked at every wrap (a threshold set low, as tests do); higher
+     * ones once every {@link #CHECK_EVERY} wraps of each stripe of the nonce counter: a version
+     * passes its threshold by at most about 1,024 wraps before one of them sees it.
+     */
     private static final long EXACT_BELOW = 1L << 20;
-    private static final long CHECK_EVERY = 1024;
+    private static final long CHECK_EVERY = 1024 / KeyVersion.NONCE_STRIPES;
 }

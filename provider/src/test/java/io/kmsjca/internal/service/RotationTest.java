@@ -100,7 +100,7 @@ class RotationTest {
 
     @Test
     void usageRotation_aboveTwoToThe20_isCheckedEvery1024Wraps_andStillRotatesOnce_whicheverThreadWraps() throws Exception {
-        long threshold = (1L << 20) + 5; // counted in a LongAdder, summed once every 1,024 wraps of a nonce stripe
+        long threshold = (1L << 20) + 5; // counted in a LongAdder, summed once every 256 wraps of a nonce stripe
         int threads = 4; // four threads that start together take the four stripes of KeyVersion's nonce counter
         try (var keys = KeyStores.newInMemory(io.kmsjca.keys.KeyServiceOptions.defaults().withKdf(io.kmsjca.keys.Argon2Params.insecureForTests())
                 .withMaintenanceInterval(java.time.Duration.ZERO).withUsageRotationThreshold(threshold)
@@ -132,7 +132,7 @@ class RotationTest {
                 assertEquals(1, rotations.size(), "busy-" + t + " rotated once, by usage: " + rotations);
                 assertEquals(RotationReason.USAGE, rotations.get(0).reason());
                 long first = threshold + 2048 - rotations.get(0).wraps(); // what version 1 wrapped
-                assertTrue(first >= threshold && first <= threshold + 1024, "rotated within 1,024 wraps past the threshold: " + first);
+                assertTrue(first >= threshold && first <= threshold + 256, "rotated within 256 wraps past the threshold: " + first);
             }
         }
     }

@@ -4,7 +4,8 @@ import io.kmsjca.internal.model.KeyVersion;
 
 import io.kmsjca.internal.format.WrappedKeyBlob;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.crypto.Cipher;
@@ -23,8 +24,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Issue 14: no (salt, nonce) pair of a KMSWrap blob ever repeats, across threads, rotations,
- * restarts (the store reopened) and session rollovers (the session limit lowered to 5 wraps),
- * even when every caller passes the same identically seeded {@code SHA1PRNG} to {@code Cipher.init}.
+ * restarts (the store reopened) and session rollovers (the session limit lowered to 1, 3 and 5
+ * wraps), even when every caller passes the same identically seeded {@code SHA1PRNG} to
+ * {@code Cipher.init}; and no salt (one derived key) serves more than max(limit, 4) blobs, the
+ * four stripes of the nonce counter included.
  */
 class WrapNonceUniquenessTest {
 
@@ -41,9 +44,10 @@ class WrapNonceUniquenessTest {
         KeyVersion.sessionLimitForTests(KeyVersion.MAX_WRAPS_PER_SESSION);
     }
 
-    @Test
-    void saltAndNonce_neverRepeat_acrossThreadsRotationsRestartsAndRollovers() throws Exception {
-        KeyVersion.sessionLimitForTests(5);
+    @ParameterizedTest
+    @ValueSource(longs = {1, 3, 5})
+    void saltAndNonce_neverRepeat_acrossThreadsRotationsRestartsAndRollovers(long sessionLimit) throws Exception {
+        KeyVersion.sessionLimitForTests(sessionLimit);
         var f = new LifecycleFixture(dir);
         String id = f.keys.createKey("nonces", "").keyId().toString();
         Map<String, byte[]> seen = new ConcurrentHashMap<>();
@@ -86,6 +90,10 @@ class WrapNonceUniquenessTest {
         assertEquals(List.of(), failures);
         assertEquals(List.of(), repeats.subList(0, Math.min(5, repeats.size())), repeats.size() + " pairs repeated");
         assertEquals(RESTARTS * THREADS * WRAPS_PER_THREAD, seen.size());
+        Map<String, Long> blobsPerSalt = seen.keySet().stream().collect(java.util.stream.Collectors.groupingBy(
+                k -> k.substring(0, k.indexOf('/')), java.util.stream.Collectors.counting()));
+        long most = blobsPerSalt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertTrue(most <= Math.max(sessionLimit, 4), "one derived key served " + most + " blobs at a limit of " + sessionLimit);
         for (byte[] blob : seen.values().stream().limit(50).toList()) {
             assertArrayEquals(LifecycleFixture.DATA_KEY.getEncoded(), f.unwrap(id, blob), "every blob still unwraps");
         }
