@@ -41,7 +41,17 @@ public final class Core {
 
     /** What the runtime does around a checkpoint and the restore from it. */
     public static void simulateRestore() throws Exception {
+        simulateCheckpointStart();
+        simulateRestoreEnd();
+    }
+
+    /** The first half: the hooks a runtime runs before it takes the snapshot. */
+    public static void simulateCheckpointStart() throws Exception {
         GLOBAL.beforeCheckpoint(null);
+    }
+
+    /** The second half: the hooks a runtime runs once restored (or once the checkpoint failed). */
+    public static void simulateRestoreEnd() throws Exception {
         GLOBAL.afterRestore(null);
     }
 }

@@ -23,16 +23,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for 0.1–0.3 s, which every JVM start (every {@code kms} command) would pay.
  *
  * <p>A JVM restored from a snapshot (CRaC, AWS Lambda SnapStart) would otherwise continue the
- * generator's state, and every wrap session, in each copy. So the provider registers a restore
- * hook with the checkpoint/restore runtime when one is on the class path ({@code org.crac}, else
- * {@code jdk.crac}; found by reflection, no compile-time dependency): after a restore it replaces
- * the generator with a freshly seeded one and starts a new {@linkplain #epoch() epoch}, which
- * ends every wrap session opened before.
+ * generator's state, and every wrap session, in each copy. So the provider registers a hook with
+ * the checkpoint/restore runtime when one is on the class path ({@code org.crac}, else
+ * {@code jdk.crac}; found by reflection, no compile-time dependency). Before a checkpoint it
+ * starts an odd {@linkplain #epoch() epoch}: no wrap session matches it, and a session is opened
+ * only in an even one ({@link #sessionEpoch()} waits), so from then on no wrap uses a session
+ * until the restore. After the restore (or a checkpoint that failed) it replaces the generator
+ * with a freshly seeded one and starts the next, even, epoch. A runtime resumes other threads
+ * before it runs the restore hooks; they cannot continue a session of the snapshot meanwhile.
  */
 public final class KmsRandom {
 
     private static final byte[] RESTORE_LABEL = "kms-jca/restore".getBytes(StandardCharsets.US_ASCII);
-    private static final AtomicInteger EPOCH = new AtomicInteger();
+    private static final AtomicInteger EPOCH = new AtomicInteger(); // even: sessions may open; odd: a checkpoint is under way
+    private static final Object CHECKPOINT = new Object();
     private static volatile SecureRandom generator = newGenerator();
     /** Held strongly: a checkpoint/restore context may keep only a weak reference to it. */
     @SuppressWarnings("unused")
@@ -52,12 +56,49 @@ public final class KmsRandom {
     }
 
     /**
-     * The current epoch: a new one starts at each restore from a snapshot. Whatever was derived
-     * from random bytes drawn in an earlier epoch (a wrap session) may exist in several copies of
-     * the process and must not be used again. A volatile read, cheap enough for every wrap.
+     * The current epoch: a new one starts at each checkpoint (odd: a checkpoint is under way) and
+     * at each restore from a snapshot (even). Whatever was derived from random bytes drawn in an
+     * earlier epoch (a wrap session) may exist in several copies of the process and must not be
+     * used again. A volatile read, cheap enough for every wrap.
      */
     public static int epoch() {
         return EPOCH.get();
+    }
+
+    /**
+     * The epoch a new wrap session belongs to: the current one, once no checkpoint is under way.
+     * Between a checkpoint's start and the restore (or the failed checkpoint's end) it waits,
+     * whatever interrupts come (the thread's interrupt status is kept), so that no session is
+     * opened from random bytes the snapshot holds.
+     */
+    public static int sessionEpoch() {
+        int epoch = EPOCH.get();
+        if ((epoch & 1) == 0) {
+            return epoch;
+        }
+        boolean interrupted = false;
+        synchronized (CHECKPOINT) {
+            while (((epoch = EPOCH.get()) & 1) != 0) {
+                try {
+                    CHECKPOINT.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return epoch;
+    }
+
+    /** Called before a checkpoint (by the registered hook, or by tests): an odd epoch, which ends every session. */
+    static void beforeCheckpoint() {
+        synchronized (CHECKPOINT) {
+            if ((EPOCH.get() & 1) == 0) {
+                EPOCH.incrementAndGet();
+            }
+        }
     }
 
     /**
@@ -71,7 +112,10 @@ public final class KmsRandom {
         fresh.setSeed(ByteBuffer.allocate(RESTORE_LABEL.length + 8 + 8 + 4).put(RESTORE_LABEL)
                 .putLong(System.nanoTime()).putLong(System.currentTimeMillis()).putInt(EPOCH.get()).array());
         generator = fresh;
-        EPOCH.incrementAndGet();
+        synchronized (CHECKPOINT) {
+            EPOCH.addAndGet((EPOCH.get() & 1) != 0 ? 1 : 2); // the next even epoch: new either way
+            CHECKPOINT.notifyAll();
+        }
     }
 
     /** From the JDK's SUN provider itself, as {@link Primitives} does: not whatever claims the name first. */
@@ -113,11 +157,12 @@ public final class KmsRandom {
         return null;
     }
 
-    /** {@code Resource.afterRestore} starts a new epoch; {@code beforeCheckpoint} has nothing to do. */
+    /** {@code Resource.beforeCheckpoint} starts an odd epoch; {@code afterRestore} the next even one. */
     private static final class RestoreHook implements InvocationHandler {
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) {
             switch (method.getName()) {
+                case "beforeCheckpoint" -> beforeCheckpoint();
                 case "afterRestore" -> afterRestore();
                 case "hashCode" -> {
                     return System.identityHashCode(proxy);
@@ -129,7 +174,7 @@ public final class KmsRandom {
                     return "kms-jca restore hook";
                 }
                 default -> {
-                    // beforeCheckpoint: nothing to release
+                    // nothing else to do
                 }
             }
             return null;

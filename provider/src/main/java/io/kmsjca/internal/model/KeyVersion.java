@@ -369,8 +369,9 @@ public final class KeyVersion {
                     return lease;
                 }
             }
-            // the epoch is read before the salt is drawn: a session opened across a restore is never used
-            int epoch = KmsRandom.epoch();
+            // the epoch is read before the salt is drawn: a session opened across a restore is never used;
+            // during a checkpoint (an odd epoch, which no session has) this waits for the restore
+            int epoch = KmsRandom.sessionEpoch();
             byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
             KmsRandom.nextBytes(salt);
             WrapSession fresh = new WrapSession(DerivedKey.derive(liveMaterial(), keyId, number, salt, mac), epoch,

@@ -45,6 +45,60 @@ class RestoreHookTest {
         keys.close();
     }
 
+    /**
+     * A runtime resumes every thread before it runs the restore hooks: a wrap made between the
+     * checkpoint's start and the restore hook must not continue the snapshot's session (nor open
+     * one from the snapshot's generator). It waits for the hook, then draws a new salt.
+     */
+    @Test
+    void aWrapDuringACheckpoint_waitsForTheRestoreHook_thenUsesANewSalt() throws Exception {
+        EmbeddedKeyService keys = KeyStores.newInMemory(KeyServiceOptions.defaults()
+                .withKdf(io.kmsjca.keys.Argon2Params.insecureForTests()));
+        try {
+            var key = keys.createKey("checkpointed", "");
+            Cipher c = Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
+            c.init(Cipher.WRAP_MODE, key);
+            byte[] beforeCheckpoint = c.wrap(LifecycleFixture.DATA_KEY);
+
+            org.crac.Core.simulateCheckpointStart();
+            java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread wrapper = new Thread(() -> {
+                try {
+                    outcome.set(c.wrap(LifecycleFixture.DATA_KEY));
+                } catch (Throwable e) {
+                    outcome.set(e);
+                }
+            });
+            boolean restored = false;
+            try {
+                wrapper.start();
+                while (wrapper.isAlive() && !waitsInKmsRandom(wrapper)) {
+                    Thread.onSpinWait(); // until the wrap waits for the restore, or has finished (the failure)
+                }
+                assertTrue(outcome.get() == null, "a wrap during a checkpoint waits for the restore hook");
+                org.crac.Core.simulateRestoreEnd();
+                restored = true;
+            } finally {
+                if (!restored) {
+                    org.crac.Core.simulateRestoreEnd(); // never leave the JVM's epoch odd for the other tests
+                }
+            }
+            wrapper.join();
+            byte[] duringCheckpoint = assertInstanceOf(byte[].class, outcome.get());
+            assertFalse(Arrays.equals(salt(beforeCheckpoint), salt(duringCheckpoint)), "the snapshot's session is not continued");
+            Cipher u = Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
+            u.init(Cipher.UNWRAP_MODE, key);
+            assertArrayEquals(LifecycleFixture.DATA_KEY.getEncoded(), u.unwrap(duringCheckpoint, "AES", Cipher.SECRET_KEY).getEncoded());
+        } finally {
+            keys.close();
+        }
+    }
+
+    private static boolean waitsInKmsRandom(Thread t) {
+        return t.getState() == Thread.State.WAITING && Arrays.stream(t.getStackTrace())
+                .anyMatch(f -> f.getClassName().equals("io.kmsjca.internal.crypto.KmsRandom"));
+    }
+
     private static byte[] salt(byte[] blob) {
         return Arrays.copyOfRange(blob, WrappedKeyBlob.SALT_OFFSET, WrappedKeyBlob.SALT_OFFSET + WrappedKeyBlob.SALT_BYTES);
     }
