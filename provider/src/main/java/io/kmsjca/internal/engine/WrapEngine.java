@@ -149,7 +149,7 @@ public final class WrapEngine implements MasterKeyOperations {
         byte[] blob = WrappedKeyBlob.newBlob(key.id(), version.number(), lease.key().salt,
                 lease.key().commitment, nonce, len);
         try {
-            gcm.init(Cipher.ENCRYPT_MODE, lease.key().gcmKey, new GCMParameterSpec(TAG_BITS, nonce));
+            lease.key().keyCipher(gcm, Cipher.ENCRYPT_MODE, new GCMParameterSpec(TAG_BITS, nonce));
             authenticate(blob, context, aad, aadLen);
             gcm.doFinal(plaintext, off, len, blob, WrappedKeyBlob.HEADER_BYTES);
         } catch (InvalidKeyException e) {
@@ -170,7 +170,7 @@ public final class WrapEngine implements MasterKeyOperations {
                 WrappedKeyBlob.COMMITMENT_BYTES)) {
             throw new AEADBadTagException("key commitment does not match: the blob was altered");
         }
-        gcm.init(Cipher.DECRYPT_MODE, derived.gcmKey,
+        derived.keyCipher(gcm, Cipher.DECRYPT_MODE,
                 new GCMParameterSpec(TAG_BITS, blob, WrappedKeyBlob.NONCE_OFFSET, WrappedKeyBlob.NONCE_BYTES));
         authenticate(blob, context, aad, aadLen);
         return gcm.doFinal(blob, WrappedKeyBlob.HEADER_BYTES, blob.length - WrappedKeyBlob.HEADER_BYTES);

@@ -378,6 +378,13 @@ public final class KeyVersion {
                     sessionLimit);
             if (session.compareAndSet(s, fresh)) {
                 remember(fresh.key);
+                if (material.isDestroyed()) { // wiped meanwhile: its sweep may have missed this key, so wipe it here
+                    session.compareAndSet(fresh, null);
+                    forget(fresh.key);
+                    throw wipedException();
+                }
+            } else {
+                fresh.key.destroy(); // another thread's session won: this key was never handed out
             }
         }
     }
@@ -391,8 +398,13 @@ public final class KeyVersion {
         }
         byte[] salt = Arrays.copyOfRange(blob, WrappedKeyBlob.SALT_OFFSET,
                 WrappedKeyBlob.SALT_OFFSET + WrappedKeyBlob.SALT_BYTES);
-        DerivedKey derived = DerivedKey.derive(liveMaterial(), keyId, number, salt, mac);
+        SecretBytes live = liveMaterial();
+        DerivedKey derived = DerivedKey.derive(live, keyId, number, salt, mac);
         unwrapCache.set(slot, derived);
+        if (live.isDestroyed()) { // wiped meanwhile: its sweep of the cache may have missed this key
+            forget(derived);
+            throw wipedException();
+        }
         return derived;
     }
 
@@ -411,9 +423,23 @@ public final class KeyVersion {
         unwrapCache.set(key.salt[0] & (UNWRAP_CACHE_SLOTS - 1), key);
     }
 
+    /** Wipes {@code key} and takes it out of the unwrap cache if it is still there. */
+    private void forget(DerivedKey key) {
+        unwrapCache.compareAndSet(key.salt[0] & (UNWRAP_CACHE_SLOTS - 1), key, null);
+        key.destroy();
+    }
+
+    private InvalidKeyException wipedException() {
+        return new InvalidKeyException("key version " + number + " was wiped (revoked, destroyed, or its store closed)"
+                + " while this request used it");
+    }
+
     /**
-     * Wipes the material and forgets the derived keys. A wrap or unwrap already past its state
-     * check may still finish with a derived key it holds; nothing new starts.
+     * Wipes the material and every derived key this version holds (its wrap session's and the
+     * unwrap cache's). A wrap or unwrap already past its state check finishes if it has keyed its
+     * cipher; one that has not fails with an {@code InvalidKeyException}; nothing new starts. A
+     * derived key made while this runs is wiped by whoever made it ({@link #lease},
+     * {@link #forBlob}), which checks the material after publishing it.
      */
     public void wipe() {
         if (material != null) {
@@ -426,9 +452,15 @@ public final class KeyVersion {
         if (where != null) {
             where.group().destroy(); // the key's other versions seal again under a new group if written
         }
-        session.set(null);
+        WrapSession open = session.getAndSet(null);
+        if (open != null) {
+            open.key.destroy();
+        }
         for (int i = 0; i < UNWRAP_CACHE_SLOTS; i++) {
-            unwrapCache.set(i, null);
+            DerivedKey cached = unwrapCache.getAndSet(i, null);
+            if (cached != null) {
+                cached.destroy();
+            }
         }
     }
 

@@ -1,0 +1,76 @@
+package io.kmsjca.internal.model;
+
+import io.kmsjca.internal.crypto.KmsRandom;
+import io.kmsjca.internal.crypto.SecretBytes;
+import io.kmsjca.internal.engine.DerivedKey;
+import io.kmsjca.internal.format.WrappedKeyBlob;
+import io.kmsjca.keys.KeyOrigin;
+import io.kmsjca.keys.RotationReason;
+import org.junit.jupiter.api.Test;
+
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import java.security.InvalidKeyException;
+import java.time.Instant;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Wiping a version (a revocation, a destruction, the store closed) wipes the GCM keys derived
+ * from it too, not only its material: the wrap session's and every one in the unwrap cache. A
+ * request that took such a key before the wipe and keys its cipher after it is refused with an
+ * {@code InvalidKeyException}, never a runtime error.
+ */
+class KeyVersionWipeTest {
+
+    private static final UUID KEY_ID = UUID.randomUUID();
+
+    @Test
+    void wipe_destroysTheSessionsAndTheUnwrapCachesDerivedKeys() throws Exception {
+        byte[] material = new byte[32];
+        KmsRandom.nextBytes(material);
+        KeyVersion version = new KeyVersion(1, Instant.EPOCH, KeyOrigin.GENERATED, RotationReason.CREATED, material, 0);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        KeyVersion.Lease lease = version.lease(KEY_ID, mac);
+        DerivedKey otherSession = version.forBlob(KEY_ID, blobWithNewSalt(), mac); // a blob of an earlier session
+        assertFalse(lease.key().isDestroyed());
+        assertFalse(otherSession.isDestroyed());
+
+        version.wipe();
+
+        assertTrue(lease.key().isDestroyed(), "the wrap session's derived key is wiped");
+        assertTrue(otherSession.isDestroyed(), "a derived key in the unwrap cache is wiped");
+        assertThrows(IllegalStateException.class, () -> lease.key().gcmKey.getEncoded());
+        assertThrows(InvalidKeyException.class, () -> version.lease(KEY_ID, mac), "nothing new starts");
+        assertThrows(InvalidKeyException.class, () -> version.forBlob(KEY_ID, blobWithNewSalt(), mac));
+    }
+
+    @Test
+    void aRequestHoldingAWipedDerivedKey_isRefusedWithInvalidKeyException() throws Exception {
+        byte[] material = new byte[32];
+        KmsRandom.nextBytes(material);
+        byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
+        KmsRandom.nextBytes(salt);
+        DerivedKey key = DerivedKey.derive(new SecretBytes(material, "HmacSHA256"), KEY_ID, 1, salt, Mac.getInstance("HmacSHA256"));
+        Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        key.keyCipher(gcm, Cipher.ENCRYPT_MODE, new GCMParameterSpec(128, new byte[12])); // a live key keys the cipher
+
+        key.destroy();
+
+        InvalidKeyException refused = assertThrows(InvalidKeyException.class,
+                () -> key.keyCipher(gcm, Cipher.ENCRYPT_MODE, new GCMParameterSpec(128, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})));
+        assertTrue(refused.getMessage().contains("wiped"), refused.getMessage());
+    }
+
+    private static byte[] blobWithNewSalt() {
+        byte[] blob = new byte[WrappedKeyBlob.HEADER_BYTES + 48];
+        byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
+        KmsRandom.nextBytes(salt);
+        System.arraycopy(salt, 0, blob, WrappedKeyBlob.SALT_OFFSET, salt.length);
+        return blob;
+    }
+}
