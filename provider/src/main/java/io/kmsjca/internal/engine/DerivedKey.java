@@ -7,6 +7,7 @@ import io.kmsjca.internal.format.WrappedKeyBlob;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -24,6 +25,8 @@ import java.util.UUID;
 public final class DerivedKey {
 
     private static final byte[] LABEL = "kms-jca/KMSWrap/v1".getBytes(StandardCharsets.US_ASCII);
+    /** Re-keying a JDK Mac with it overwrites the pads the master key left in it. */
+    private static final SecretKeySpec ZERO_KEY = new SecretKeySpec(new byte[32], "HmacSHA256");
 
     public final byte[] salt;
     public final SecretBytes gcmKey;
@@ -41,12 +44,16 @@ public final class DerivedKey {
                 .put(LABEL).putLong(keyId.getMostSignificantBits()).putLong(keyId.getLeastSignificantBits())
                 .putInt(version).put(salt).array();
         mac.init(material);
-        byte[] okm = Hkdf.expand(mac, info, 64);
+        byte[] okm = null;
         try {
+            okm = Hkdf.expand(mac, info, 64);
             return new DerivedKey(salt.clone(), new SecretBytes(Arrays.copyOf(okm, 32), "AES"),
                     Arrays.copyOfRange(okm, 32, 64));
         } finally {
-            Arrays.fill(okm, (byte) 0);
+            if (okm != null) {
+                Arrays.fill(okm, (byte) 0);
+            }
+            mac.init(ZERO_KEY); // the JDK's Mac keeps the master key's pads until it is keyed again
         }
     }
 

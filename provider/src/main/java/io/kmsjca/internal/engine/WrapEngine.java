@@ -150,6 +150,7 @@ public final class WrapEngine implements MasterKeyOperations {
                 lease.key().commitment, nonce, len);
         try {
             lease.key().keyCipher(gcm, Cipher.ENCRYPT_MODE, new GCMParameterSpec(TAG_BITS, nonce));
+            version.refuseIfWiped();
             authenticate(blob, context, aad, aadLen);
             gcm.doFinal(plaintext, off, len, blob, WrappedKeyBlob.HEADER_BYTES);
         } catch (InvalidKeyException e) {
@@ -172,6 +173,7 @@ public final class WrapEngine implements MasterKeyOperations {
         }
         derived.keyCipher(gcm, Cipher.DECRYPT_MODE,
                 new GCMParameterSpec(TAG_BITS, blob, WrappedKeyBlob.NONCE_OFFSET, WrappedKeyBlob.NONCE_BYTES));
+        version.refuseIfWiped();
         authenticate(blob, context, aad, aadLen);
         return gcm.doFinal(blob, WrappedKeyBlob.HEADER_BYTES, blob.length - WrappedKeyBlob.HEADER_BYTES);
     }

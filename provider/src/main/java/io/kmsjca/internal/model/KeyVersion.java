@@ -374,8 +374,7 @@ public final class KeyVersion {
             int epoch = KmsRandom.sessionEpoch();
             byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
             KmsRandom.nextBytes(salt);
-            WrapSession fresh = new WrapSession(DerivedKey.derive(liveMaterial(), keyId, number, salt, mac), epoch,
-                    sessionLimit);
+            WrapSession fresh = new WrapSession(derive(keyId, salt, mac), epoch, sessionLimit);
             if (session.compareAndSet(s, fresh)) {
                 remember(fresh.key);
                 if (material.isDestroyed()) { // wiped meanwhile: its sweep may have missed this key, so wipe it here
@@ -398,14 +397,26 @@ public final class KeyVersion {
         }
         byte[] salt = Arrays.copyOfRange(blob, WrappedKeyBlob.SALT_OFFSET,
                 WrappedKeyBlob.SALT_OFFSET + WrappedKeyBlob.SALT_BYTES);
-        SecretBytes live = liveMaterial();
-        DerivedKey derived = DerivedKey.derive(live, keyId, number, salt, mac);
+        DerivedKey derived = derive(keyId, salt, mac);
         unwrapCache.set(slot, derived);
-        if (live.isDestroyed()) { // wiped meanwhile: its sweep of the cache may have missed this key
+        if (material.isDestroyed()) { // wiped meanwhile: its sweep of the cache may have missed this key
             forget(derived);
             throw wipedException();
         }
         return derived;
+    }
+
+    /** The derived key {@code salt} selects; a wipe that lands while the material is read refuses it. */
+    private DerivedKey derive(UUID keyId, byte[] salt, Mac mac) throws InvalidKeyException {
+        SecretBytes live = liveMaterial();
+        try {
+            return DerivedKey.derive(live, keyId, number, salt, mac);
+        } catch (IllegalStateException e) { // the JDK's Mac read the material as the wipe zeroed it
+            if (live.isDestroyed()) {
+                throw (InvalidKeyException) wipedException().initCause(e);
+            }
+            throw e;
+        }
     }
 
     private SecretBytes liveMaterial() throws InvalidKeyException {
@@ -429,6 +440,33 @@ public final class KeyVersion {
         key.destroy();
     }
 
+    /**
+     * Refuses a request whose version was wiped before it keyed its cipher: a derived key it took
+     * earlier may have left the cache (another salt took its slot, the session rolled over) and
+     * so escaped the wipe's sweep. Called after the cipher is keyed; a request past it finishes.
+     */
+    public void refuseIfWiped() throws InvalidKeyException {
+        if (material != null && material.isDestroyed()) {
+            throw wipedException();
+        }
+    }
+
+    /** Tests only: the derived keys this version holds now (its session's and the unwrap cache's). */
+    java.util.List<DerivedKey> derivedKeysHeld() {
+        java.util.List<DerivedKey> held = new java.util.ArrayList<>();
+        WrapSession open = session.get();
+        if (open != null) {
+            held.add(open.key);
+        }
+        for (int i = 0; i < UNWRAP_CACHE_SLOTS; i++) {
+            DerivedKey cached = unwrapCache.get(i);
+            if (cached != null) {
+                held.add(cached);
+            }
+        }
+        return held;
+    }
+
     private InvalidKeyException wipedException() {
         return new InvalidKeyException("key version " + number + " was wiped (revoked, destroyed, or its store closed)"
                 + " while this request used it");
@@ -436,10 +474,12 @@ public final class KeyVersion {
 
     /**
      * Wipes the material and every derived key this version holds (its wrap session's and the
-     * unwrap cache's). A wrap or unwrap already past its state check finishes if it has keyed its
-     * cipher; one that has not fails with an {@code InvalidKeyException}; nothing new starts. A
-     * derived key made while this runs is wiped by whoever made it ({@link #lease},
-     * {@link #forBlob}), which checks the material after publishing it.
+     * unwrap cache's). A derived key made while this runs is wiped by whoever made it
+     * ({@link #lease}, {@link #forBlob}), which checks the material after publishing it. A wrap or
+     * unwrap already past its state check finishes if it had keyed its cipher before this; one
+     * that had not fails with an {@code InvalidKeyException} ({@link #refuseIfWiped}); nothing new
+     * starts. Derived keys that had already left the cache when this ran (taken by such a
+     * request) are not wiped: the JDK's cipher state, like the collector, holds what it held.
      */
     public void wipe() {
         if (material != null) {

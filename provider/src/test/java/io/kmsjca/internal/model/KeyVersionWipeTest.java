@@ -66,6 +66,25 @@ class KeyVersionWipeTest {
         assertTrue(refused.getMessage().contains("wiped"), refused.getMessage());
     }
 
+    /** The JDK's Mac keeps the pads of the last key it was keyed with: a derivation leaves the master key's in none. */
+    @Test
+    void aDerivation_leavesNoPadsOfTheMasterKeyInTheMac() throws Exception {
+        byte[] material = new byte[32];
+        KmsRandom.nextBytes(material);
+        byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
+        Mac mac = Mac.getInstance("HmacSHA256");
+        DerivedKey.derive(new SecretBytes(material, "HmacSHA256"), KEY_ID, 1, salt, mac);
+
+        Mac zeroKeyed = Mac.getInstance("HmacSHA256");
+        zeroKeyed.init(new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256"));
+        Mac masterKeyed = Mac.getInstance("HmacSHA256");
+        masterKeyed.init(new javax.crypto.spec.SecretKeySpec(material, "HmacSHA256"));
+        byte[] probe = "probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] left = mac.doFinal(probe);
+        assertFalse(java.util.Arrays.equals(masterKeyed.doFinal(probe), left), "the Mac still MACs with the master key");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(zeroKeyed.doFinal(probe), left, "the Mac was keyed again with zeros");
+    }
+
     private static byte[] blobWithNewSalt() {
         byte[] blob = new byte[WrappedKeyBlob.HEADER_BYTES + 48];
         byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
