@@ -2,7 +2,6 @@ package io.kmsjca.internal.model;
 
 import io.kmsjca.internal.crypto.KmsRandom;
 import io.kmsjca.internal.engine.DerivedKey;
-import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.keys.KeyOrigin;
 import io.kmsjca.keys.RotationReason;
 import org.junit.jupiter.api.AfterEach;
@@ -62,7 +61,7 @@ class KeyVersionWipeRaceTest {
                                 if (wraps) {
                                     version.lease(KEY_ID, mac);
                                 } else {
-                                    version.forBlob(KEY_ID, blobWithNewSalt(), mac);
+                                    version.forBlob(KEY_ID, KeyVersionWipeTest.blobWithNewSalt(), mac);
                                 }
                             } catch (InvalidKeyException refused) {
                                 count(refusals, "InvalidKeyException");
@@ -96,13 +95,5 @@ class KeyVersionWipeRaceTest {
 
     private static synchronized void count(Map<String, Integer> counts, String what) {
         counts.merge(what, 1, Integer::sum);
-    }
-
-    private static byte[] blobWithNewSalt() {
-        byte[] blob = new byte[WrappedKeyBlob.HEADER_BYTES + 48];
-        byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
-        KmsRandom.nextBytes(salt);
-        System.arraycopy(salt, 0, blob, WrappedKeyBlob.SALT_OFFSET, salt.length);
-        return blob;
     }
 }

@@ -85,7 +85,8 @@ class KeyVersionWipeTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(zeroKeyed.doFinal(probe), left, "the Mac was keyed again with zeros");
     }
 
-    private static byte[] blobWithNewSalt() {
+    /** The start of a KMSWrap blob whose salt is new: what {@code forBlob} reads. */
+    static byte[] blobWithNewSalt() {
         byte[] blob = new byte[WrappedKeyBlob.HEADER_BYTES + 48];
         byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
         KmsRandom.nextBytes(salt);
