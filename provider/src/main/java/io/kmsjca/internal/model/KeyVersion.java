@@ -16,7 +16,9 @@ import io.kmsjca.internal.format.WrappedKeyBlob;
 import javax.crypto.Mac;
 import java.security.InvalidKeyException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -452,8 +454,8 @@ public final class KeyVersion {
     }
 
     /** Tests only: the derived keys this version holds now (its session's and the unwrap cache's). */
-    java.util.List<DerivedKey> derivedKeysHeld() {
-        java.util.List<DerivedKey> held = new java.util.ArrayList<>();
+    List<DerivedKey> derivedKeysHeld() {
+        List<DerivedKey> held = new ArrayList<>();
         WrapSession open = session.get();
         if (open != null) {
             held.add(open.key);
@@ -510,10 +512,9 @@ public final class KeyVersion {
      * {@code i + 2S}, ..., so no value is handed out twice. Threads take stripes round robin in the
      * order they first wrap in this JVM, so up to S threads that start wrapping together get
      * different stripes (others may share one, which costs speed, never uniqueness). Each
-     * stripe's counter sits alone in its cache line:
-     * two threads wrapping under one version on two cores each increment their own, where one
-     * shared counter (and whatever the heap put in its line) was passed between the cores on
-     * every wrap.
+     * stripe's counter sits alone in its cache line: two threads wrapping under one version on
+     * two cores each increment their own, where one shared counter (and whatever the heap put in
+     * its line) was passed between the cores on every wrap.
      */
     private static final class WrapSession {
         private static final int STRIPES = NONCE_STRIPES;
