@@ -4,13 +4,10 @@ import io.kmsjca.internal.crypto.Hkdf;
 import io.kmsjca.internal.crypto.SecretBytes;
 import io.kmsjca.internal.format.WrappedKeyBlob;
 
-import javax.crypto.Cipher;
 import javax.crypto.Mac;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.util.Arrays;
 import java.util.UUID;
@@ -69,23 +66,6 @@ public final class DerivedKey {
      */
     public void destroy() {
         gcmKey.destroy();
-    }
-
-    /**
-     * Keys {@code gcm} with this key. A version wiped since the request took this key (a
-     * revocation, a destruction, its store closed) has wiped it too: the JDK's cipher then fails
-     * reading it, which is reported as an {@code InvalidKeyException}, not a runtime error.
-     */
-    public void keyCipher(Cipher gcm, int mode, GCMParameterSpec spec) throws GeneralSecurityException {
-        try {
-            gcm.init(mode, gcmKey, spec);
-        } catch (IllegalStateException e) {
-            if (isDestroyed()) {
-                throw (InvalidKeyException) new InvalidKeyException("the key version this request used was wiped"
-                        + " (revoked, destroyed, or its store closed) before its cipher was keyed").initCause(e);
-            }
-            throw e;
-        }
     }
 
     /** Whether {@link #destroy()} has wiped the GCM key. */

@@ -149,8 +149,7 @@ public final class WrapEngine implements MasterKeyOperations {
         byte[] blob = WrappedKeyBlob.newBlob(key.id(), version.number(), lease.key().salt,
                 lease.key().commitment, nonce, len);
         try {
-            lease.key().keyCipher(gcm, Cipher.ENCRYPT_MODE, new GCMParameterSpec(TAG_BITS, nonce));
-            version.refuseIfWiped();
+            keyGcm(gcm, version, lease.key(), Cipher.ENCRYPT_MODE, new GCMParameterSpec(TAG_BITS, nonce));
             authenticate(blob, context, aad, aadLen);
             gcm.doFinal(plaintext, off, len, blob, WrappedKeyBlob.HEADER_BYTES);
         } catch (InvalidKeyException e) {
@@ -171,11 +170,26 @@ public final class WrapEngine implements MasterKeyOperations {
                 WrappedKeyBlob.COMMITMENT_BYTES)) {
             throw new AEADBadTagException("key commitment does not match: the blob was altered");
         }
-        derived.keyCipher(gcm, Cipher.DECRYPT_MODE,
+        keyGcm(gcm, version, derived, Cipher.DECRYPT_MODE,
                 new GCMParameterSpec(TAG_BITS, blob, WrappedKeyBlob.NONCE_OFFSET, WrappedKeyBlob.NONCE_BYTES));
-        version.refuseIfWiped();
         authenticate(blob, context, aad, aadLen);
         return gcm.doFinal(blob, WrappedKeyBlob.HEADER_BYTES, blob.length - WrappedKeyBlob.HEADER_BYTES);
+    }
+
+    /**
+     * Keys the GCM cipher with a key derived from {@code version}, refused if the version was
+     * wiped before (its wipe destroys its derived keys, so the JDK's cipher fails reading one, or
+     * this request's key had left the cache and escaped the sweep): {@link KeyVersion#refuseIfWiped}.
+     */
+    static void keyGcm(Cipher gcm, KeyVersion version, DerivedKey key, int mode, GCMParameterSpec spec)
+            throws GeneralSecurityException {
+        try {
+            gcm.init(mode, key.gcmKey, spec);
+        } catch (IllegalStateException readingAWipedKey) {
+            version.refuseIfWiped();
+            throw readingAWipedKey;
+        }
+        version.refuseIfWiped();
     }
 
     /** GCM AAD = blob header | canonical encryption context | caller's AAD (docs/FORMAT.md). */

@@ -443,9 +443,10 @@ public final class KeyVersion {
     }
 
     /**
-     * Refuses a request whose version was wiped before it keyed its cipher: a derived key it took
-     * earlier may have left the cache (another salt took its slot, the session rolled over) and
-     * so escaped the wipe's sweep. Called after the cipher is keyed; a request past it finishes.
+     * Refuses a request whose version was wiped before it keyed its cipher: the JDK's cipher failed
+     * reading a derived key the wipe destroyed, or a key the request took earlier had left the cache
+     * (another salt took its slot, the session rolled over) and so escaped the wipe's sweep. Called
+     * once the cipher is keyed, or failed to be; a request past it finishes.
      */
     public void refuseIfWiped() throws InvalidKeyException {
         if (material != null && material.isDestroyed()) {

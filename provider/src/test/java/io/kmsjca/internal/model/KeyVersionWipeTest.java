@@ -49,23 +49,6 @@ class KeyVersionWipeTest {
         assertThrows(InvalidKeyException.class, () -> version.forBlob(KEY_ID, blobWithNewSalt(), mac));
     }
 
-    @Test
-    void aRequestHoldingAWipedDerivedKey_isRefusedWithInvalidKeyException() throws Exception {
-        byte[] material = new byte[32];
-        KmsRandom.nextBytes(material);
-        byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
-        KmsRandom.nextBytes(salt);
-        DerivedKey key = DerivedKey.derive(new SecretBytes(material, "HmacSHA256"), KEY_ID, 1, salt, Mac.getInstance("HmacSHA256"));
-        Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
-        key.keyCipher(gcm, Cipher.ENCRYPT_MODE, new GCMParameterSpec(128, new byte[12])); // a live key keys the cipher
-
-        key.destroy();
-
-        InvalidKeyException refused = assertThrows(InvalidKeyException.class,
-                () -> key.keyCipher(gcm, Cipher.ENCRYPT_MODE, new GCMParameterSpec(128, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})));
-        assertTrue(refused.getMessage().contains("wiped"), refused.getMessage());
-    }
-
     /** The JDK's Mac keeps the pads of the last key it was keyed with: a derivation leaves the master key's in none. */
     @Test
     void aDerivation_leavesNoPadsOfTheMasterKeyInTheMac() throws Exception {
