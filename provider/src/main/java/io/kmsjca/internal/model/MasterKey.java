@@ -18,6 +18,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -746,17 +747,23 @@ public final class MasterKey {
 
     /**
      * Wipes the material of every version that was active here and has ended in {@code committed}
-     * (revoked, destroyed). Called only after {@code committed} is durable: before that the store
-     * still calls those versions active, and this process must still unwrap their blobs.
+     * (revoked, destroyed), and the import wrapping key if {@code committed} no longer has these
+     * parameters (replaced or dropped). Called only after {@code committed} is durable: before
+     * that the store still calls those versions active, and this process must still unwrap their
+     * blobs. {@code committed} is this key changed here, or the key as another writer left it (a
+     * refresh: all its objects are new, so parameters are compared by their public key, and an
+     * import running here on the old copy is not refused for a change that kept them).
      */
     public void wipeEnded(MasterKey committed) {
-        if (imports != null && imports.wrapping() != null
-                && (committed.imports == null || committed.imports.wrapping() != imports.wrapping())) {
+        ImportState.WrappingParameters mine = imports == null ? null : imports.wrapping();
+        ImportState.WrappingParameters kept = committed.imports == null ? null : committed.imports.wrapping();
+        if (mine != null && (kept == null || kept != mine && !Arrays.equals(kept.publicKeyDer(), mine.publicKeyDer()))) {
             imports.wipeWrappingKey(); // replaced by newer parameters, or gone with the key
         }
         for (int i = 0; i < versions.size(); i++) {
             KeyVersion was = versions.get(i);
-            if (was.state() == VersionState.ACTIVE && committed.versions.get(i).state() != VersionState.ACTIVE) {
+            KeyVersion now = i < committed.versions.size() ? committed.versions.get(i) : null;
+            if (was.state() == VersionState.ACTIVE && (now == null || now.state() != VersionState.ACTIVE)) {
                 was.wipe();
             }
         }

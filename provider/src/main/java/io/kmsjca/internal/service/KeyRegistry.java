@@ -474,10 +474,12 @@ public final class KeyRegistry {
 
     /**
      * Picks up what other writers (other processes on a shared store) changed: every record
-     * whose revision differs from ours is unsealed again and published. Versions whose
-     * material is unchanged keep their objects, so their caches and counts survive. A record
-     * changed outside kms-jca is refused after the others are published, so one bad row does
-     * not hide the legitimate changes of every other key.
+     * whose revision differs from ours is unsealed again and published, with new version objects
+     * (so a changed key's derived-key caches start again, and wraps counted here since its last
+     * write are not carried over). Versions the other writer ended (revoked, destroyed) are
+     * wiped here once the newer key is published ({@link #publishedOver}). A record changed
+     * outside kms-jca is refused after the others are published, so one bad row does not hide
+     * the legitimate changes of every other key.
      *
      * @return how many keys changed
      * @throws CorruptStoreException a record was refused (the others were published)
@@ -513,7 +515,9 @@ public final class KeyRegistry {
             }
         }
         if (changed > 0) {
+            Snapshot before = snapshot;
             snapshot = Snapshot.of(byId.values()); // one new snapshot, however many keys changed
+            before.byId().forEach((id, mine) -> publishedOver(mine, snapshot.byId().get(id)));
         }
         if (refused != null) {
             throw refused;
@@ -549,7 +553,9 @@ public final class KeyRegistry {
                 continue;
             }
             if (newer != null) {
+                MasterKey mine = snapshot.byId().get(id);
                 snapshot = snapshot.with(newer);
+                publishedOver(mine, newer);
             }
         }
         if (refused != null) {
@@ -574,12 +580,27 @@ public final class KeyRegistry {
      */
     boolean refreshKey(UUID id) throws IOException {
         synchronized (lock) {
-            MasterKey newer = newer(id, snapshot.byId().get(id));
+            MasterKey mine = snapshot.byId().get(id);
+            MasterKey newer = newer(id, mine);
             if (newer == null) {
                 return false;
             }
             snapshot = snapshot.with(newer);
+            publishedOver(mine, newer);
             return true;
+        }
+    }
+
+    /**
+     * After a refresh published {@code newer} in place of {@code mine} (null: a key new here, or
+     * unchanged): wipes the material of {@code mine}'s versions that another writer ended, as
+     * {@link #change} does for this process's own changes. The other writer's change is durable
+     * (it was read from the store), and from now on no request finds the old objects; a request
+     * already holding one fails as a request racing a revocation here does.
+     */
+    private static void publishedOver(MasterKey mine, MasterKey newer) {
+        if (mine != null && newer != null && newer != mine) {
+            mine.wipeEnded(newer);
         }
     }
 
