@@ -48,6 +48,15 @@ public final class GoldenFileWriter {
         return p;
     }
 
+    /** Message {@code n} of the cached data key (from envelope-v4 on): two full chunks and a short one, its own bytes. */
+    static byte[] cachedPayload(int n) {
+        byte[] p = envelopePayload();
+        for (int i = 0; i < p.length; i++) {
+            p[i] ^= (byte) (n + 1);
+        }
+        return p;
+    }
+
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
@@ -75,6 +84,12 @@ public final class GoldenFileWriter {
         envelope.init(Cipher.ENCRYPT_MODE, io.kmsjca.keys.KmsKeyRing.of(key, second),
                 io.kmsjca.provider.KmsEnvelopeSpec.withContext(CONTEXT).signed());
         Files.write(dir.resolve("envelope-signed.bin"), envelope.doFinal(envelopePayload()));
+        // envelope-v4: two KMSEnvelope v4 messages of one cached data key, numbered 0 and 1
+        var cache = new io.kmsjca.keys.DataKeyCache(10, 1 << 20, java.time.Duration.ofMinutes(5));
+        for (int n = 0; n < 2; n++) {
+            envelope.init(Cipher.ENCRYPT_MODE, key, io.kmsjca.provider.KmsEnvelopeSpec.withContext(CONTEXT).withDataKeyCache(cache));
+            Files.write(dir.resolve("envelope-cached-" + n + ".bin"), envelope.doFinal(cachedPayload(n)));
+        }
         if (dir.endsWith("access-v3")) { // record payload v3: a key policy and a grant in the key's record
             service.putKeyPolicy(ALIAS, POLICY, false);
             service.createGrant(ALIAS, io.kmsjca.keys.GrantRequest.to(GRANTEE,

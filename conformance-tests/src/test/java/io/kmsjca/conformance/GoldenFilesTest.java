@@ -35,13 +35,15 @@ import static org.junit.jupiter.api.Assertions.*;
  *       only on its last line.</li>
  *   <li>{@code envelope-v3}: as audit-v3 with synchronous audit, its {@code envelope.bin} a KMSEnvelope version 3
  *       message: no header tag, the body's commitment over SHA-256 of the header authenticates it.</li>
+ *   <li>{@code envelope-v4}: as envelope-v3, plus {@code envelope-cached-0.bin} and {@code envelope-cached-1.bin}:
+ *       two KMSEnvelope version 4 messages of one cached data key, numbered 0 and 1.</li>
  * </ul>
  */
 class GoldenFilesTest {
 
     static java.util.stream.Stream<Path> generations() {
         return java.util.stream.Stream.of("v1", "v1-payload2", "envelope-v1", "audit-v1", "envelope-v2", "record-v2",
-                        "audit-v2", "access-v3", "audit-v3", "envelope-v3")
+                        "audit-v2", "access-v3", "audit-v3", "envelope-v3", "envelope-v4")
                 .map(g -> Path.of("src/test/resources/golden", g));
     }
 
@@ -78,7 +80,8 @@ class GoldenFilesTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v1", "record-v2", "audit-v2", "audit-v3", "envelope-v3"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v1", "record-v2", "audit-v2", "audit-v3", "envelope-v3",
+            "envelope-v4"})
     void auditLog_verifiesWithItsStoresKey(String generation) throws Exception {
         Path dir = Path.of("src/test/resources/golden", generation);
         var keys = io.kmsjca.provider.KmsKeyStores.keyService(store(dir), GoldenFileWriter.PASSWORD.toCharArray());
@@ -103,7 +106,7 @@ class GoldenFilesTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v2", "audit-v3", "envelope-v3"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v2", "audit-v3", "envelope-v3", "envelope-v4"})
     void signedAuditLog_verifiesWithTheFrozenPublicKeyAlone(String generation) throws Exception {
         Path dir = Path.of("src/test/resources/golden", generation);
         var key = io.kmsjca.audit.AuditVerificationKey.fromPem(Files.readString(dir.resolve("audit-key.pem")));
@@ -117,7 +120,7 @@ class GoldenFilesTest {
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"envelope-v1", "audit-v1", "record-v2", "audit-v2", "audit-v3",
-            "envelope-v3"})
+            "envelope-v3", "envelope-v4"})
     void envelope_decrypts(String generation) throws Exception {
         Path dir = Path.of("src/test/resources/golden", generation);
         KmsKeyHandle key = (KmsKeyHandle) store(dir).getKey(GoldenFileWriter.ALIAS, null);
@@ -125,8 +128,29 @@ class GoldenFilesTest {
         c.init(Cipher.DECRYPT_MODE, key, io.kmsjca.provider.KmsEnvelopeSpec.withContext(GoldenFileWriter.CONTEXT));
         byte[] message = Files.readAllBytes(dir.resolve("envelope.bin"));
         assertArrayEquals("KMSE".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(message, 4));
-        assertEquals(generation.equals("envelope-v3") ? 3 : 1, message[4], "the version its generation wrote");
+        assertEquals(generation.startsWith("envelope-v") && !generation.equals("envelope-v1") ? 3 : 1, message[4],
+                "the version its generation wrote");
         assertArrayEquals(GoldenFileWriter.envelopePayload(), c.doFinal(message));
+    }
+
+    /** Version 4: two messages of one cached data key, one derivation, numbered 0 and 1, each its own plaintext. */
+    @org.junit.jupiter.api.Test
+    void envelopeV4_cachedMessages_decryptUnderTheirNumbers() throws Exception {
+        Path dir = Path.of("src/test/resources/golden/envelope-v4");
+        KmsKeyHandle key = (KmsKeyHandle) store(dir).getKey(GoldenFileWriter.ALIAS, null);
+        byte[][] messages = new byte[2][];
+        for (int n = 0; n < 2; n++) {
+            messages[n] = Files.readAllBytes(dir.resolve("envelope-cached-" + n + ".bin"));
+            int h = io.kmsjca.internal.format.EnvelopeHeader.length(messages[n], messages[n].length);
+            assertEquals(4, messages[n][4]);
+            assertEquals(n, java.nio.ByteBuffer.wrap(messages[n], h + 56, 4).getInt(), "its number, after salt and commitment");
+            Cipher c = Cipher.getInstance("KMSEnvelope", new KmsProvider());
+            c.init(Cipher.DECRYPT_MODE, key, io.kmsjca.provider.KmsEnvelopeSpec.withContext(GoldenFileWriter.CONTEXT));
+            assertArrayEquals(GoldenFileWriter.cachedPayload(n), c.doFinal(messages[n]));
+        }
+        int h = io.kmsjca.internal.format.EnvelopeHeader.length(messages[0], messages[0].length);
+        assertArrayEquals(Arrays.copyOf(messages[0], h + 56), Arrays.copyOf(messages[1], h + 56),
+                "one header, salt and commitment for the cached key");
     }
 
     /** A version 1 message with its tag cut off and its version byte set to 3 does not pass as version 3. */
@@ -179,7 +203,7 @@ class GoldenFilesTest {
                 .records();
         assertFalse(records.isEmpty());
         boolean v2 = dir.endsWith("record-v2") || dir.endsWith("audit-v2") || dir.endsWith("access-v3")
-                || dir.endsWith("audit-v3") || dir.endsWith("envelope-v3"); // from record-v2 on
+                || dir.endsWith("audit-v3") || dir.endsWith("envelope-v3") || dir.endsWith("envelope-v4"); // from record-v2 on
         for (var r : records) {
             boolean magic = Arrays.equals("KMSS".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(r.sealed(), 4));
             assertEquals(v2, magic && r.sealed()[4] == 2, r.keyId() + " in " + dir);

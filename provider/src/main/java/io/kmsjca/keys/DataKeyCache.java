@@ -19,9 +19,15 @@ import java.time.Duration;
  * the reuse; the entry is dropped, its key wiped, and the message gets a fresh data key or is
  * refused as any new one would be (docs/decisions.md).
  *
+ * <p>The messages of a cached data key are KMSEnvelope version 4 (docs/FORMAT.md): they share
+ * one derivation of the body's chunk key, base nonce and commitment, and each carries its own
+ * number, which gives it its own nonces; so a reuse costs no random bytes and no key derivation,
+ * only the body's GCM. The cache keeps that derivation, not the data key. A JVM restored from a
+ * snapshot (CRaC) reuses no entry made before it: each copy gets a fresh data key.
+ *
  * <p>It holds at most {@code maxEntries} entries; beyond that the oldest is evicted. Expired
  * entries are swept whenever the cache is used, whoever they were for. Every dropped key is
- * wiped at once: messages under way derived their own chunk keys and no longer need it. Every
+ * wiped at once: messages under way hold their own copy. Every
  * reuse is audited (REUSE_CACHED_DATA_KEY). Off unless a cipher is given one. Thread-safe;
  * share it between the ciphers that should reuse keys.
  */

@@ -62,7 +62,7 @@ final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
     protected int engineGetOutputSize(int len) {
         long bound;
         if (mode == Cipher.ENCRYPT_MODE) {
-            bound = sealing == null ? EnvelopeEngine.messageLength(context, ring.encryptionKeys().size(), signed, len)
+            bound = sealing == null ? EnvelopeEngine.messageLength(context, ring.encryptionKeys().size(), signed, cache != null, len)
                     : (long) sealing.prefix().length - prefixSent + sealing.body().finalOutputSize(len);
         } else {
             bound = body == null ? (long) headLen + len : body.finalOutputSize(len);
@@ -275,7 +275,7 @@ final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
         }
     }
 
-    /** After each message: a new message gets a new data key (or the cache's) and a new salt. */
+    /** After each message: a new message gets a new data key and salt, or the cache's key and its next number. */
     private void reset() {
         if (sealing != null) {
             sealing.body().destroy();

@@ -25,6 +25,11 @@ public final class ChunkedAead {
     public static final int COMMITMENT = 32;
     /** Salt and commitment: the 56 bytes before the first chunk. */
     public static final int HEADER = SALT + COMMITMENT;
+    /**
+     * Bytes of a message number, after the commitment, when several messages share one derivation
+     * (KMSEnvelope version 4, {@link #numberedNonce}): not part of C2SP.
+     */
+    public static final int NUMBER = 4;
     public static final int SEALED_CHUNK = CHUNK + TAG;
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] LABEL = "c2sp.org/chunked-encryption@v1+".getBytes(StandardCharsets.US_ASCII);
@@ -117,6 +122,31 @@ public final class ChunkedAead {
                 Arrays.fill(okm, (byte) 0);
             }
         }
+    }
+
+    /**
+     * The base nonce of message {@code number} of several that share one derivation (one data
+     * key, salt and context: KMSEnvelope version 4): the derived base nonce with the number, big
+     * endian, XORed into its first four bytes. A chunk index (below 2^38) XORs into the last five
+     * only, so no two (number, index) pairs make one nonce, and each message is a C2SP message in
+     * raw mode (spec: Appendix) under the shared key and a base nonce of its own.
+     */
+    public static byte[] numberedNonce(byte[] baseNonce, int number) {
+        byte[] nonce = baseNonce.clone();
+        for (int i = 0; i < NUMBER; i++) {
+            nonce[i] ^= (byte) (number >>> (8 * (NUMBER - 1 - i)));
+        }
+        return nonce;
+    }
+
+    /** The message number written at {@code off} (big endian, unsigned: any 32 bits select a nonce). */
+    static int number(byte[] b, int off) {
+        return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | b[off + 3] & 0xFF;
+    }
+
+    /** The bytes before the first chunk: salt and commitment, and the message number if {@code numbered}. */
+    public static int headerLength(boolean numbered) {
+        return HEADER + (numbered ? NUMBER : 0);
     }
 
     /** Encrypts a message pushed in pieces; output is the chunks (the caller writes the 56-byte header first). */
@@ -219,12 +249,22 @@ public final class ChunkedAead {
         /** The same with the caller's cipher and HmacSHA512, reused from message to message. */
         public static Decryptor forMessage(Suite suite, byte[] inputKey, byte[] context, byte[] header, int off,
                                            Cipher gcm, Mac sha512) throws GeneralSecurityException {
+            return forMessage(suite, inputKey, context, header, off, false, gcm, sha512);
+        }
+
+        /**
+         * The same for a message whose header may also carry a message number after the
+         * commitment ({@code numbered}: {@link #headerLength} bytes at {@code off}).
+         */
+        public static Decryptor forMessage(Suite suite, byte[] inputKey, byte[] context, byte[] header, int off,
+                                           boolean numbered, Cipher gcm, Mac sha512) throws GeneralSecurityException {
             Material m = derive(suite, inputKey, Arrays.copyOfRange(header, off, off + SALT), context, sha512);
             try {
                 if (!ConstantTime.equals(m.commitment(), 0, header, off + SALT, COMMITMENT)) {
                     throw new AEADBadTagException("key commitment does not match: wrong key or context, or altered header");
                 }
-                return new Decryptor(gcm, m.key(), m.baseNonce());
+                return new Decryptor(gcm, m.key(),
+                        numbered ? numberedNonce(m.baseNonce(), number(header, off + HEADER)) : m.baseNonce());
             } finally {
                 m.wipe();
             }

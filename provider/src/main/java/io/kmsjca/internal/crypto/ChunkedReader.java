@@ -55,18 +55,31 @@ public final class ChunkedReader {
     public static ChunkedReader open(ChunkedAead.Suite suite, byte[] inputKey, byte[] context,
                                      SeekableByteChannel channel, long offset, long end)
             throws IOException, GeneralSecurityException {
+        return open(suite, inputKey, context, channel, offset, end, false);
+    }
+
+    /**
+     * The same for a message whose header may carry a message number after its commitment
+     * ({@code numbered}: {@link ChunkedAead#numberedNonce}).
+     */
+    public static ChunkedReader open(ChunkedAead.Suite suite, byte[] inputKey, byte[] context,
+                                     SeekableByteChannel channel, long offset, long end, boolean numbered)
+            throws IOException, GeneralSecurityException {
         long total = end - offset;
-        if (total < ChunkedAead.HEADER) {
-            throw new AEADBadTagException("message is truncated: shorter than its 56-byte header");
+        int length = ChunkedAead.headerLength(numbered);
+        if (total < length) {
+            throw new AEADBadTagException("message is truncated: shorter than its " + length + "-byte header");
         }
-        byte[] header = new byte[ChunkedAead.HEADER];
-        readFully(channel, offset, header, ChunkedAead.HEADER);
+        byte[] header = new byte[length];
+        readFully(channel, offset, header, length);
         ChunkedAead.Material m = ChunkedAead.derive(suite, inputKey, Arrays.copyOf(header, ChunkedAead.SALT), context);
         try {
             if (!ConstantTime.equals(m.commitment(), 0, header, ChunkedAead.SALT, ChunkedAead.COMMITMENT)) {
                 throw new AEADBadTagException("key commitment does not match: wrong key or context, or altered header");
             }
-            return new ChunkedReader(channel, offset + ChunkedAead.HEADER, total - ChunkedAead.HEADER, m.key(), m.baseNonce());
+            byte[] baseNonce = numbered ? ChunkedAead.numberedNonce(m.baseNonce(), ChunkedAead.number(header, ChunkedAead.HEADER))
+                    : m.baseNonce();
+            return new ChunkedReader(channel, offset + length, total - length, m.key(), baseNonce);
         } finally {
             m.wipe();
         }

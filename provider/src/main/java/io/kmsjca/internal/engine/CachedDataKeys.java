@@ -3,6 +3,7 @@ package io.kmsjca.internal.engine;
 import io.kmsjca.keys.KmsKeyHandle;
 import io.kmsjca.keys.KmsKeyRing;
 
+import io.kmsjca.internal.crypto.KmsRandom;
 import io.kmsjca.internal.crypto.SecretBytes;
 import io.kmsjca.internal.format.EncryptionContext;
 
@@ -52,24 +53,31 @@ public final class CachedDataKeys {
         }
     }
 
-    /** One cached data key, with what the message header needs and its usage so far. */
+    /**
+     * One cached data key: not the key itself but what its messages share (KMSEnvelope version
+     * 4): the body's chunk key and base nonce, derived once, and the bytes each message starts
+     * with (header, salt, commitment). Its message count is the next message's number.
+     */
     static final class Entry {
-        final SecretBytes dataKey;
-        final byte[] header;
-        /** What the body's C2SP derivation takes as context for this header (version 3: its SHA-256), made once. */
-        final byte[] chunkContext;
+        final SecretBytes chunkKey;
+        final byte[] baseNonce;
+        /** Every byte a message of this key writes before its number: the header, the salt and the commitment. */
+        final byte[] prefix;
         /** The version of each recipient key, in ring order, that its wrapped copy in the header names. */
         private final int[] versions;
         final Instant created;
+        /** The random epoch its data key and salt were drawn in: reused in no other (a restored snapshot's copy). */
+        final int epoch;
         int messages;
         final AtomicLong bytes = new AtomicLong();
 
-        Entry(byte[] dataKey, byte[] header, byte[] chunkContext, int[] versions, Instant created) {
-            this.dataKey = new SecretBytes(dataKey, "AES");
-            this.header = header.clone();
-            this.chunkContext = chunkContext.clone();
+        Entry(byte[] chunkKey, byte[] baseNonce, byte[] prefix, int[] versions, Instant created, int epoch) {
+            this.chunkKey = new SecretBytes(chunkKey, "AES");
+            this.baseNonce = baseNonce.clone();
+            this.prefix = prefix.clone();
             this.versions = versions.clone();
             this.created = created;
+            this.epoch = epoch;
         }
 
         /** The version of the first recipient key, for the audit event of a reuse. */
@@ -89,13 +97,15 @@ public final class CachedDataKeys {
         this.clock = clock;
     }
 
-    /** A cached entry taken for one message, with its own copy of the data key (the caller wipes it). */
-    record Reuse(Entry entry, byte[] dataKey) {
+    /** A cached entry taken for one message: its own copy of the chunk key (the caller wipes it) and its number. */
+    record Reuse(Entry entry, byte[] chunkKey, int number) {
     }
 
     /**
-     * The entry for {@code recipients} if it may serve one more message (counted), else null.
-     * An entry that may not is dropped and its key wiped.
+     * The entry for {@code recipients} if it may serve one more message (counted, and numbered
+     * with the count before), else null. An entry that may not is dropped and its key wiped. Under
+     * this lock, so no number is handed out twice; and only in the epoch its random bytes were
+     * drawn in, so the copies of a restored snapshot do not go on numbering the same messages.
      */
     synchronized Reuse take(Recipients recipients) {
         Instant now = clock.instant();
@@ -104,12 +114,11 @@ public final class CachedDataKeys {
         if (e == null) {
             return null;
         }
-        if (!withinLimits(e, now) || !wrappedUnderCurrentVersions(recipients, e)) {
+        if (!withinLimits(e, now) || e.epoch != KmsRandom.epoch() || !wrappedUnderCurrentVersions(recipients, e)) {
             drop(recipients, e);
             return null;
         }
-        e.messages++;
-        Reuse reuse = new Reuse(e, e.dataKey.getEncoded());
+        Reuse reuse = new Reuse(e, e.chunkKey.getEncoded(), e.messages++);
         if (e.messages >= maxMessages) {
             drop(recipients, e); // its last message: the key need not stay in memory until the next one asks
         }
@@ -117,23 +126,25 @@ public final class CachedDataKeys {
     }
 
     /**
-     * Caches a fresh data key whose copy for each recipient key was wrapped under {@code versions};
-     * its first message is counted.
+     * Caches what the messages of a fresh data key share, whose copy for each recipient key was
+     * wrapped under {@code versions} and whose random bytes were drawn in {@code epoch}; its first
+     * message (number 0) is counted.
      */
-    synchronized Entry put(Recipients recipients, byte[] dataKey, byte[] header, byte[] chunkContext, int[] versions) {
+    synchronized Entry put(Recipients recipients, byte[] chunkKey, byte[] baseNonce, byte[] prefix, int[] versions,
+                           int epoch) {
         Instant now = clock.instant();
         sweep(now);
-        Entry e = new Entry(dataKey, header, chunkContext, versions, now);
+        Entry e = new Entry(chunkKey, baseNonce, prefix, versions, now, epoch);
         e.messages = 1;
         Entry old = entries.remove(recipients); // removed, not replaced: the new entry goes last, as the newest
         if (old != null) {
-            old.dataKey.destroy();
+            old.chunkKey.destroy();
         }
         if (e.messages < maxMessages) {
             entries.put(recipients, e);
             evictBeyond(maxEntries);
         } else {
-            e.dataKey.destroy(); // a limit of one message: never reused, so not kept
+            e.chunkKey.destroy(); // a limit of one message: never reused, so not kept
         }
         return e;
     }
@@ -182,7 +193,7 @@ public final class CachedDataKeys {
                 return;
             }
             it.remove();
-            e.dataKey.destroy();
+            e.chunkKey.destroy();
         }
     }
 
@@ -191,13 +202,13 @@ public final class CachedDataKeys {
         for (Iterator<Entry> it = entries.values().iterator(); entries.size() > bound && it.hasNext(); ) {
             Entry e = it.next();
             it.remove();
-            e.dataKey.destroy();
+            e.chunkKey.destroy();
         }
     }
 
     private void drop(Recipients recipients, Entry e) {
         entries.remove(recipients);
-        e.dataKey.destroy();
+        e.chunkKey.destroy();
     }
 
     /** How many recipient sets have a data key cached now (tests, diagnostics). */

@@ -96,10 +96,14 @@ public final class EnvelopeEngine {
         }
     }
 
-    /** The exact size of a new message's prefix (header and chunk header) for {@code recipients} keys. */
-    static int prefixLength(EncryptionContext context, int recipients, boolean signed) {
+    /**
+     * The exact size of a new message's prefix (header and chunk header) for {@code recipients}
+     * keys; {@code cached}: of a cached data key (version 4, numbered).
+     */
+    static int prefixLength(EncryptionContext context, int recipients, boolean signed, boolean cached) {
         return 4 + 1 + 1 + 2 + context.encodedLength() + 1 + recipients * (2 + 32 + WrappedKeyBlob.OVERHEAD)
-                + (signed ? EnvelopeHeader.VERIFICATION_KEY_BYTES + EnvelopeHeader.TAG_BYTES : 0) + ChunkedAead.HEADER;
+                + (signed ? EnvelopeHeader.VERIFICATION_KEY_BYTES + EnvelopeHeader.TAG_BYTES : 0)
+                + ChunkedAead.headerLength(cached);
     }
 
     /** The bytes after the last chunk: a signature footer, or none. */
@@ -111,8 +115,9 @@ public final class EnvelopeEngine {
      * The exact length of a new message of {@code plaintext} bytes to {@code recipients} keys: its
      * prefix, its chunks and, if signed, the signature footer.
      */
-    public static long messageLength(EncryptionContext context, int recipients, boolean signed, long plaintext) {
-        return prefixLength(context, recipients, signed) + plaintext / ChunkedAead.CHUNK * ChunkedAead.SEALED_CHUNK
+    public static long messageLength(EncryptionContext context, int recipients, boolean signed, boolean cached,
+                                     long plaintext) {
+        return prefixLength(context, recipients, signed, cached) + plaintext / ChunkedAead.CHUNK * ChunkedAead.SEALED_CHUNK
                 + plaintext % ChunkedAead.CHUNK + ChunkedAead.TAG + footerLength(signed);
     }
 
@@ -126,7 +131,7 @@ public final class EnvelopeEngine {
     public static int prefixMissing(byte[] head, int len) throws BadPaddingException {
         int headerLength = EnvelopeHeader.length(head, len);
         return headerLength < 0 ? EnvelopeHeader.needed(head, len) - len
-                : Math.max(0, headerLength + ChunkedAead.HEADER - len);
+                : Math.max(0, headerLength + ChunkedAead.headerLength(EnvelopeHeader.numbered(head)) - len);
     }
 
     /**
@@ -140,7 +145,7 @@ public final class EnvelopeEngine {
     public ChunkedAead.Body open(byte[] head, int len, KmsKeyRing ring, EncryptionContext expected, boolean requireSigned)
             throws GeneralSecurityException {
         int headerLength = EnvelopeHeader.length(head, len);
-        if (headerLength < 0 || len < headerLength + ChunkedAead.HEADER) {
+        if (headerLength < 0 || len < headerLength + ChunkedAead.headerLength(EnvelopeHeader.numbered(head))) {
             throw new IllegalArgumentException("the message's prefix is not complete");
         }
         EnvelopeHeader header = EnvelopeHeader.parse(head, headerLength);
@@ -178,7 +183,8 @@ public final class EnvelopeEngine {
         try {
             // a signed message is verified whole, once, before any of it can be read
             long end = header.signed() ? SignedBody.verify(verifier(header), ciphertext, headerLength) : ciphertext.size();
-            return ChunkedReader.open(SUITE, dataKey, chunkContext(header.bytes()), ciphertext, headerLength, end);
+            return ChunkedReader.open(SUITE, dataKey, chunkContext(header.bytes()), ciphertext, headerLength, end,
+                    EnvelopeHeader.numbered(head));
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }
@@ -207,59 +213,51 @@ public final class EnvelopeEngine {
         CachedDataKeys.Recipients recipients = cache == null ? null : CachedDataKeys.Recipients.of(ring, context);
         // a reuse is checked against the recipient keys' state and current versions; refused, a fresh key is made
         CachedDataKeys.Reuse reuse = cache == null ? null : cache.take(recipients);
-        CachedDataKeys.Entry entry = reuse == null ? null : reuse.entry();
-        // one draw from the provider's generator per message: the data key (unless cached) and the salt
-        byte[] fresh = new byte[(reuse == null ? 32 : 0) + ChunkedAead.SALT];
-        KmsRandom.nextBytes(fresh);
-        byte[] salt = Arrays.copyOfRange(fresh, fresh.length - ChunkedAead.SALT, fresh.length);
-        byte[] dataKey;
-        byte[] header;
-        byte[] derivationContext;
         if (reuse != null) {
-            dataKey = reuse.dataKey();
-            header = entry.header;
-            derivationContext = entry.chunkContext; // the header's digest, made when the key was cached
-            KmsKeyHandle first = ring.encryptionKeys().get(0);
-            if (!MasterKeyOperations.isRemote(first)) { // a server's key: the server never sees a reuse, so none is audited
-                ServiceKeyHandle.serviceOf(first).auditRecorder().record(AuditOperation.REUSE_CACHED_DATA_KEY, first.keyId(),
-                        entry.firstVersion(), first.alias(), null, context);
-            }
-        } else {
-            dataKey = Arrays.copyOf(fresh, 32);
-            Arrays.fill(fresh, (byte) 0);
-            List<byte[]> blobs = new ArrayList<>();
-            int[] versions = new int[ring.encryptionKeys().size()];
-            try {
-                for (KmsKeyHandle k : ring.encryptionKeys()) {
-                    MasterKeyOperations ops = MasterKeyOperations.of(k, wrap);
-                    // a server's key makes the data key itself (GenerateDataKey), the others seal that one
-                    byte[] blob = blobs.isEmpty() && ops != wrap
-                            ? ops.generateDataKey(k, dataKey, context, AuditOperation.WRAP_KEY)
-                            : ops.seal(k, dataKey, 0, dataKey.length, context, wrapAad,
-                            wrapAad == null ? 0 : wrapAad.length, AuditOperation.WRAP_KEY);
-                    versions[blobs.size()] = WrappedKeyBlob.keyVersion(blob);
-                    blobs.add(blob);
-                }
-            } catch (InvalidKeyException | RuntimeException refused) {
-                Arrays.fill(dataKey, (byte) 0); // a recipient key may not encrypt (audited by the wrap)
-                throw refused;
-            }
-            header = EnvelopeHeader.body(context, blobs, verificationKey);
-            if (signed) { // version 2 keeps its header tag; version 3 has none (the body's commitment binds the header)
-                byte[] body = header;
-                header = Arrays.copyOf(body, body.length + EnvelopeHeader.TAG_BYTES);
-                System.arraycopy(headerTag(dataKey, body, body.length), 0, header, body.length, EnvelopeHeader.TAG_BYTES);
-            }
-            derivationContext = chunkContext(header);
-            if (cache != null) {
-                entry = cache.put(recipients, dataKey, header, derivationContext, versions);
-            }
+            return reused(ring, context, reuse);
         }
-        ChunkedAead.Material m = ChunkedAead.derive(SUITE, dataKey, salt, derivationContext, sha512);
+        // a cached key's messages share its random bytes: they are drawn once no checkpoint is under way,
+        // and the entry keeps their epoch, so no copy of a restored snapshot reuses it
+        int epoch = cache == null ? 0 : KmsRandom.sessionEpoch();
+        // one draw from the provider's generator per message: the data key and the salt
+        byte[] fresh = new byte[32 + ChunkedAead.SALT];
+        KmsRandom.nextBytes(fresh);
+        byte[] salt = Arrays.copyOfRange(fresh, 32, fresh.length);
+        byte[] dataKey = Arrays.copyOf(fresh, 32);
+        Arrays.fill(fresh, (byte) 0);
+        List<byte[]> blobs = new ArrayList<>();
+        int[] versions = new int[ring.encryptionKeys().size()];
         try {
-            byte[] prefix = Arrays.copyOf(header, header.length + ChunkedAead.HEADER);
+            for (KmsKeyHandle k : ring.encryptionKeys()) {
+                MasterKeyOperations ops = MasterKeyOperations.of(k, wrap);
+                // a server's key makes the data key itself (GenerateDataKey), the others seal that one
+                byte[] blob = blobs.isEmpty() && ops != wrap
+                        ? ops.generateDataKey(k, dataKey, context, AuditOperation.WRAP_KEY)
+                        : ops.seal(k, dataKey, 0, dataKey.length, context, wrapAad,
+                        wrapAad == null ? 0 : wrapAad.length, AuditOperation.WRAP_KEY);
+                versions[blobs.size()] = WrappedKeyBlob.keyVersion(blob);
+                blobs.add(blob);
+            }
+        } catch (InvalidKeyException | RuntimeException refused) {
+            Arrays.fill(dataKey, (byte) 0); // a recipient key may not encrypt (audited by the wrap)
+            throw refused;
+        }
+        byte[] header;
+        if (signed) { // version 2 keeps its header tag; versions 3 and 4 have none (the body's commitment binds the header)
+            byte[] body = EnvelopeHeader.body(context, blobs, verificationKey);
+            header = Arrays.copyOf(body, body.length + EnvelopeHeader.TAG_BYTES);
+            System.arraycopy(headerTag(dataKey, body, body.length), 0, header, body.length, EnvelopeHeader.TAG_BYTES);
+        } else {
+            header = EnvelopeHeader.body(context, blobs, cache != null); // a cached key's messages are numbered
+        }
+        ChunkedAead.Material m = ChunkedAead.derive(SUITE, dataKey, salt, chunkContext(header), sha512);
+        try {
+            byte[] prefix = Arrays.copyOf(header, header.length + ChunkedAead.headerLength(cache != null));
             System.arraycopy(salt, 0, prefix, header.length, ChunkedAead.SALT);
             System.arraycopy(m.commitment(), 0, prefix, header.length + ChunkedAead.SALT, ChunkedAead.COMMITMENT);
+            // message number 0 (the last four bytes of a numbered prefix) leaves the base nonce as derived
+            CachedDataKeys.Entry entry = cache == null ? null : cache.put(recipients, m.key(), m.baseNonce(),
+                    Arrays.copyOf(prefix, header.length + ChunkedAead.HEADER), versions, epoch);
             var chunks = new ChunkedAead.Encryptor(chunkGcm, m.key(), m.baseNonce());
             if (!signed) {
                 return new Sealing(prefix, chunks, entry);
@@ -270,6 +268,32 @@ public final class EnvelopeEngine {
         } finally {
             Arrays.fill(m.key(), (byte) 0);
             Arrays.fill(dataKey, (byte) 0);
+        }
+    }
+
+    /**
+     * Message {@code reuse.number()} of a cached data key (version 4): its entry's prefix and
+     * number, and its body under the entry's chunk key with that message's base nonce. No random
+     * bytes, no derivation: the per-message work is the body's GCM.
+     */
+    private Sealing reused(KmsKeyRing ring, EncryptionContext context, CachedDataKeys.Reuse reuse)
+            throws InvalidKeyException {
+        CachedDataKeys.Entry entry = reuse.entry();
+        KmsKeyHandle first = ring.encryptionKeys().get(0);
+        try {
+            if (!MasterKeyOperations.isRemote(first)) { // a server's key: the server never sees a reuse, so none is audited
+                ServiceKeyHandle.serviceOf(first).auditRecorder().record(AuditOperation.REUSE_CACHED_DATA_KEY,
+                        first.keyId(), entry.firstVersion(), first.alias(), null, context);
+            }
+            int n = reuse.number();
+            byte[] prefix = Arrays.copyOf(entry.prefix, entry.prefix.length + ChunkedAead.NUMBER);
+            for (int i = 0; i < ChunkedAead.NUMBER; i++) {
+                prefix[entry.prefix.length + i] = (byte) (n >>> (8 * (ChunkedAead.NUMBER - 1 - i)));
+            }
+            return new Sealing(prefix, new ChunkedAead.Encryptor(chunkGcm, reuse.chunkKey(),
+                    ChunkedAead.numberedNonce(entry.baseNonce, n)), entry);
+        } finally {
+            Arrays.fill(reuse.chunkKey(), (byte) 0);
         }
     }
 
@@ -352,7 +376,7 @@ public final class EnvelopeEngine {
     private ChunkedAead.Body body(byte[] dataKey, EnvelopeHeader header, byte[] chunkHeader, int off)
             throws GeneralSecurityException {
         var chunks = ChunkedAead.Decryptor.forMessage(SUITE, dataKey, chunkContext(header.bytes()), chunkHeader, off,
-                chunkGcm, sha512);
+                EnvelopeHeader.numbered(chunkHeader), chunkGcm, sha512);
         if (!header.signed()) {
             return chunks;
         }

@@ -8,11 +8,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The header of a KMSEnvelope message, version 1, 2 or 3 (docs/FORMAT.md, "Envelope message").
+ * The header of a KMSEnvelope message, version 1, 2, 3 or 4 (docs/FORMAT.md, "Envelope message").
  * Big-endian:
  * <pre>
  *   magic "KMSE" (4) | version 0x03 | suite 0x01 (Cobblestone-256: AES-256-GCM, HKDF-SHA-512, 16 KiB chunks)
  *                    | version 0x02 | suite 0x02 (the same body, signed with ECDSA P-384 SHA-384)
+ *                    | version 0x04 | suite 0x01 (version 3 for a cached data key: a message number follows the commitment)
  *                    | version 0x01 | suite 0x01 (read only: version 3 with a header tag)
  *   context length u16 (0..8192) | encryption context (canonical encoding)
  *   wrapped data key count u8 (1..10)
@@ -33,6 +34,11 @@ public final class EnvelopeHeader {
     public static final byte[] MAGIC = {'K', 'M', 'S', 'E'};
     /** An unsigned message: the body's key commitment authenticates the header. */
     public static final int VERSION = 3;
+    /**
+     * An unsigned message of a cached data key: version 3, whose body shares its derivation with
+     * the other messages of that key and carries a message number after the commitment.
+     */
+    public static final int VERSION_NUMBERED = 4;
     /** An unsigned message with a header tag: read, no longer written (version 3 replaced it). */
     public static final int VERSION_TAGGED = 1;
     public static final int SUITE_COBBLESTONE_256 = 1;
@@ -62,6 +68,15 @@ public final class EnvelopeHeader {
     /** The whole header of a new unsigned (version 3) message. */
     public static byte[] body(EncryptionContext context, List<byte[]> wrappedKeys) {
         return body(context, wrappedKeys, null);
+    }
+
+    /** The whole header of a new unsigned message: version 4 if {@code numbered} (a cached data key), else 3. */
+    public static byte[] body(EncryptionContext context, List<byte[]> wrappedKeys, boolean numbered) {
+        byte[] header = body(context, wrappedKeys, null);
+        if (numbered) {
+            header[4] = VERSION_NUMBERED;
+        }
+        return header;
     }
 
     /**
@@ -131,7 +146,7 @@ public final class EnvelopeHeader {
             throw new BadPaddingException("not a KMSEnvelope message (bad magic)");
         }
         boolean signed = buf[4] == VERSION_SIGNED;
-        if (buf[4] != VERSION && buf[4] != VERSION_TAGGED && !signed) {
+        if (buf[4] != VERSION && buf[4] != VERSION_NUMBERED && buf[4] != VERSION_TAGGED && !signed) {
             throw new BadPaddingException("unsupported KMSEnvelope version " + (buf[4] & 0xFF));
         }
         int trailer = (signed ? VERIFICATION_KEY_BYTES : 0) + (hasTag(buf[4]) ? TAG_BYTES : 0);
@@ -238,9 +253,17 @@ public final class EnvelopeHeader {
         return !hasTag(header[4]);
     }
 
+    /**
+     * Whether the body after the header carries a message number (version 4): the chunk header is
+     * then {@code ChunkedAead.headerLength(true)} bytes, not 56.
+     */
+    public static boolean numbered(byte[] header) {
+        return header[4] == VERSION_NUMBERED;
+    }
+
     /** The one rule for what version 3 changed: versions 1 and 2 end with a header tag, and take the header as context. */
     private static boolean hasTag(byte version) {
-        return version != VERSION;
+        return version != VERSION && version != VERSION_NUMBERED;
     }
 
     public int length() {

@@ -147,7 +147,7 @@ class DataKeyCacheTest {
         Cipher enc = encryptor(orders);
         enc.doFinal(new byte[1]);
         CachedDataKeys.Entry warm = seal(cache, CTX);
-        assertFalse(warm.dataKey.isDestroyed(), "the cache is warm");
+        assertFalse(warm.chunkKey.isDestroyed(), "the cache is warm");
         switch (how) {
             case "disabled" -> f.keys.disableKey("orders");
             case "pending deletion" -> f.keys.scheduleKeyDeletion("orders", 7);
@@ -164,7 +164,7 @@ class DataKeyCacheTest {
                 "a cipher initialised before the change encrypts no more");
 
         assertInstanceOf(InvalidKeyException.class, e.getCause());
-        assertTrue(warm.dataKey.isDestroyed(), "the refused entry was dropped and its key wiped");
+        assertTrue(warm.chunkKey.isDestroyed(), "the refused entry was dropped and its key wiped");
         assertEquals(0, count(AuditOperation.REUSE_CACHED_DATA_KEY));
         AuditEvent refused = f.last(AuditOperation.WRAP_KEY);
         assertNotEquals(AuditOutcome.SUCCESS, refused.outcome());
@@ -221,11 +221,11 @@ class DataKeyCacheTest {
         CachedDataKeys.Entry third = seal(bounded, Map.of("n", "3"));
 
         assertEquals(2, CachedDataKeys.of(bounded).size());
-        assertTrue(first.dataKey.isDestroyed(), "the oldest entry was evicted and its key wiped");
-        assertFalse(second.dataKey.isDestroyed());
-        assertFalse(third.dataKey.isDestroyed());
+        assertTrue(first.chunkKey.isDestroyed(), "the oldest entry was evicted and its key wiped");
+        assertFalse(second.chunkKey.isDestroyed());
+        assertFalse(third.chunkKey.isDestroyed());
         assertNotSame(first, seal(bounded, Map.of("n", "1")), "its recipients get a new data key");
-        assertTrue(second.dataKey.isDestroyed(), "which evicted the next oldest");
+        assertTrue(second.chunkKey.isDestroyed(), "which evicted the next oldest");
         assertSame(third, seal(bounded, Map.of("n", "3")), "the newest is still reused");
     }
 
@@ -235,9 +235,9 @@ class DataKeyCacheTest {
         for (int i = 0; i <= DataKeyCache.DEFAULT_MAX_ENTRIES; i++) {
             made.add(seal(cache, Map.of("n", Integer.toString(i))));
         }
-        assertTrue(made.get(0).dataKey.isDestroyed(), "entry " + (DataKeyCache.DEFAULT_MAX_ENTRIES + 1)
+        assertTrue(made.get(0).chunkKey.isDestroyed(), "entry " + (DataKeyCache.DEFAULT_MAX_ENTRIES + 1)
                 + " evicted the first");
-        assertFalse(made.get(1).dataKey.isDestroyed());
+        assertFalse(made.get(1).chunkKey.isDestroyed());
     }
 
     @Test
@@ -249,13 +249,13 @@ class DataKeyCacheTest {
 
         CachedDataKeys.Entry other = seal(cache, Map.of("n", "3"));
 
-        assertTrue(old.dataKey.isDestroyed(), "expired, it was swept although its recipients never asked again");
-        assertFalse(younger.dataKey.isDestroyed(), "not expired yet");
-        assertFalse(other.dataKey.isDestroyed());
+        assertTrue(old.chunkKey.isDestroyed(), "expired, it was swept although its recipients never asked again");
+        assertFalse(younger.chunkKey.isDestroyed(), "not expired yet");
+        assertFalse(other.chunkKey.isDestroyed());
         f.clock.advance(AGE);
         encryptor(orders).doFinal(new byte[1]); // a reuse attempt of other recipients sweeps too
-        assertTrue(younger.dataKey.isDestroyed());
-        assertTrue(other.dataKey.isDestroyed());
+        assertTrue(younger.chunkKey.isDestroyed());
+        assertTrue(other.chunkKey.isDestroyed());
     }
 
     @Test
@@ -267,8 +267,8 @@ class DataKeyCacheTest {
         CachedDataKeys.Entry after = seal(cache, CTX);
 
         assertNotSame(before, after, "a key made 'after' now may be older than maxAge: it gets a fresh one");
-        assertTrue(before.dataKey.isDestroyed());
-        assertTrue(other.dataKey.isDestroyed(), "swept as well, though its recipients did not ask");
+        assertTrue(before.chunkKey.isDestroyed());
+        assertTrue(other.chunkKey.isDestroyed(), "swept as well, though its recipients did not ask");
         assertSame(after, seal(cache, CTX), "the fresh key is reused as usual on the stepped-back clock");
     }
 
@@ -277,7 +277,7 @@ class DataKeyCacheTest {
         var twice = new DataKeyCache(2, 1 << 20, AGE, f.clock);
         CachedDataKeys.Entry e = seal(twice, CTX);
         assertSame(e, seal(twice, CTX));
-        assertTrue(e.dataKey.isDestroyed(), "it served its last message: nothing needs it in memory any more");
+        assertTrue(e.chunkKey.isDestroyed(), "it served its last message: nothing needs it in memory any more");
     }
 
     @Test
