@@ -34,6 +34,13 @@ public final class CachedDataKeys {
     }
 
 
+    /**
+     * The most bytes a cached key starts messages for, whatever the cache's own limit: what one
+     * C2SP message may hold (2^38 chunks of 16 KiB). Its messages share one AES key, so this keeps
+     * the data under that key within what a single message may put under its own.
+     */
+    static final long MAX_BYTES_PER_KEY = 1L << 52;
+
     private final int maxMessages;
     private final long maxBytes;
     private final Duration maxAge;
@@ -170,7 +177,7 @@ public final class CachedDataKeys {
     }
 
     private boolean withinLimits(Entry e, Instant now) {
-        return e.messages < maxMessages && e.bytes.get() < maxBytes && !expired(e, now);
+        return e.messages < maxMessages && e.bytes.get() < Math.min(maxBytes, MAX_BYTES_PER_KEY) && !expired(e, now);
     }
 
     /**

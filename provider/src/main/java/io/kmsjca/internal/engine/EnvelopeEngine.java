@@ -184,7 +184,7 @@ public final class EnvelopeEngine {
             // a signed message is verified whole, once, before any of it can be read
             long end = header.signed() ? SignedBody.verify(verifier(header), ciphertext, headerLength) : ciphertext.size();
             return ChunkedReader.open(SUITE, dataKey, chunkContext(header.bytes()), ciphertext, headerLength, end,
-                    EnvelopeHeader.numbered(head));
+                    header.numbered());
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }
@@ -376,7 +376,7 @@ public final class EnvelopeEngine {
     private ChunkedAead.Body body(byte[] dataKey, EnvelopeHeader header, byte[] chunkHeader, int off)
             throws GeneralSecurityException {
         var chunks = ChunkedAead.Decryptor.forMessage(SUITE, dataKey, chunkContext(header.bytes()), chunkHeader, off,
-                EnvelopeHeader.numbered(chunkHeader), chunkGcm, sha512);
+                header.numbered(), chunkGcm, sha512);
         if (!header.signed()) {
             return chunks;
         }

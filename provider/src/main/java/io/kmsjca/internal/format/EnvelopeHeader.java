@@ -261,6 +261,11 @@ public final class EnvelopeHeader {
         return header[4] == VERSION_NUMBERED;
     }
 
+    /** Whether this header's body carries a message number (version 4). */
+    public boolean numbered() {
+        return numbered(bytes);
+    }
+
     /** The one rule for what version 3 changed: versions 1 and 2 end with a header tag, and take the header as context. */
     private static boolean hasTag(byte version) {
         return version != VERSION && version != VERSION_NUMBERED;

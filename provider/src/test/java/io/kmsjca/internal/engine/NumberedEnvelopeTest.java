@@ -1,10 +1,12 @@
 package io.kmsjca.internal.engine;
 
 import io.kmsjca.internal.crypto.ChunkedAead;
+import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.internal.format.EnvelopeHeader;
 import io.kmsjca.internal.service.LifecycleFixture;
 import io.kmsjca.keys.DataKeyCache;
 import io.kmsjca.keys.KmsKeyHandle;
+import io.kmsjca.keys.KmsKeyRing;
 import io.kmsjca.provider.KmsEnvelopeReader;
 import io.kmsjca.provider.KmsEnvelopeSpec;
 import org.junit.jupiter.api.BeforeEach;
@@ -173,6 +175,22 @@ class NumberedEnvelopeTest {
         asV4[4] = EnvelopeHeader.VERSION_NUMBERED;
         e = assertThrows(AEADBadTagException.class, () -> decrypt(asV4));
         assertTrue(e.getMessage().contains("commitment"), e.getMessage());
+    }
+
+    @Test
+    void aKeyThatCarriedWhatOneMessageMayHold_isRetired_whateverTheCacheAllows() throws Exception {
+        DataKeyCache cache = new DataKeyCache(Integer.MAX_VALUE, Long.MAX_VALUE, Duration.ofHours(1));
+        var sealing = new EnvelopeEngine().seal(KmsKeyRing.of(orders), EncryptionContext.of(CTX), CachedDataKeys.of(cache), false);
+        sealing.body().destroy();
+        byte[] first = sealing.prefix();
+        sealing.cached().bytes.set(CachedDataKeys.MAX_BYTES_PER_KEY - 1); // as if its messages had carried 4 PiB - 1
+        byte[] last = encrypt(cache, new byte[10]);
+        assertEquals(1, number(last), "still within: reused");
+        assertArrayEquals(Arrays.copyOf(first, first.length - ChunkedAead.NUMBER), Arrays.copyOf(last, first.length - ChunkedAead.NUMBER));
+        sealing.cached().bytes.addAndGet(1 - 10); // exactly 2^52 counted
+        byte[] fresh = encrypt(cache, new byte[10]);
+        assertEquals(0, number(fresh), "retired: a fresh data key");
+        assertFalse(Arrays.equals(derivation(last), derivation(fresh)));
     }
 
     @Test
