@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * only in an even one ({@link #sessionEpoch()} waits), so from then on no wrap uses a session
  * until the restore. After the restore (or a checkpoint that failed) it replaces the generator
  * with a freshly seeded one and starts the next, even, epoch. A runtime resumes other threads
- * before it runs the restore hooks; they cannot continue a session of the snapshot meanwhile.
+ * before it runs the restore hooks; they cannot continue a session of the snapshot meanwhile,
+ * nor draw from the snapshot's generator: a draw in an odd epoch waits for the restore too.
  */
 public final class KmsRandom {
 
@@ -45,13 +46,30 @@ public final class KmsRandom {
     private KmsRandom() {
     }
 
-    /** Fills {@code bytes} from the provider's generator. */
+    /** Fills {@code bytes} from the provider's generator (waiting, during a checkpoint, for the restore). */
     public static void nextBytes(byte[] bytes) {
-        generator.nextBytes(bytes);
+        current().nextBytes(bytes);
     }
 
-    /** The provider's generator, for JDK APIs that take a SecureRandom (key pairs, ECDSA nonces). */
+    /**
+     * The provider's generator, for JDK APIs that take a SecureRandom (key pairs, ECDSA nonces);
+     * during a checkpoint, the one the restore makes (this waits for it).
+     */
     public static SecureRandom generator() {
+        return current();
+    }
+
+    /**
+     * The generator to draw from now. Between a checkpoint's start and the restore hook the
+     * current one is the snapshot's, whose state (and buffered kernel bytes) every copy of the
+     * process holds: a draw then would give each copy the same bytes (data keys, salts,
+     * nonces). So it waits for the restore, as a new wrap session does ({@link #sessionEpoch}).
+     * Otherwise one volatile read.
+     */
+    private static SecureRandom current() {
+        if ((EPOCH.get() & 1) != 0) {
+            sessionEpoch();
+        }
         return generator;
     }
 

@@ -94,6 +94,39 @@ class RestoreHookTest {
         }
     }
 
+    /**
+     * Every random draw (a data key, a salt, a key pair) between a checkpoint's start and the
+     * restore hook waits for the hook, then comes from the generator the restore made: the
+     * snapshot's generator would give every copy the same bytes.
+     */
+    @Test
+    void aRandomDrawDuringACheckpoint_waitsForTheRestore_thenUsesTheNewGenerator() throws Exception {
+        java.security.SecureRandom snapshots = io.kmsjca.internal.crypto.KmsRandom.generator();
+        org.crac.Core.simulateCheckpointStart();
+        java.util.concurrent.atomic.AtomicReference<Object> drewFrom = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread drawer = new Thread(() -> {
+            io.kmsjca.internal.crypto.KmsRandom.nextBytes(new byte[32]);
+            drewFrom.set(io.kmsjca.internal.crypto.KmsRandom.generator());
+        });
+        boolean restored = false;
+        try {
+            drawer.start();
+            while (drawer.isAlive() && !waitsInKmsRandom(drawer)) {
+                Thread.onSpinWait(); // until the draw waits for the restore, or has finished (the failure)
+            }
+            assertNull(drewFrom.get(), "a draw during a checkpoint waits for the restore hook");
+            org.crac.Core.simulateRestoreEnd();
+            restored = true;
+        } finally {
+            if (!restored) {
+                org.crac.Core.simulateRestoreEnd(); // never leave the JVM's epoch odd for the other tests
+            }
+        }
+        drawer.join();
+        assertNotNull(drewFrom.get());
+        assertNotSame(snapshots, drewFrom.get(), "the draw came from the generator the restore made");
+    }
+
     private static boolean waitsInKmsRandom(Thread t) {
         return t.getState() == Thread.State.WAITING && Arrays.stream(t.getStackTrace())
                 .anyMatch(f -> f.getClassName().equals("io.kmsjca.internal.crypto.KmsRandom"));
