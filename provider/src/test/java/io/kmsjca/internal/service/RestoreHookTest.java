@@ -60,31 +60,8 @@ class RestoreHookTest {
             c.init(Cipher.WRAP_MODE, key);
             byte[] beforeCheckpoint = c.wrap(LifecycleFixture.DATA_KEY);
 
-            org.crac.Core.simulateCheckpointStart();
-            java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
-            Thread wrapper = new Thread(() -> {
-                try {
-                    outcome.set(c.wrap(LifecycleFixture.DATA_KEY));
-                } catch (Throwable e) {
-                    outcome.set(e);
-                }
-            });
-            boolean restored = false;
-            try {
-                wrapper.start();
-                while (wrapper.isAlive() && !waitsInKmsRandom(wrapper)) {
-                    Thread.onSpinWait(); // until the wrap waits for the restore, or has finished (the failure)
-                }
-                assertTrue(outcome.get() == null, "a wrap during a checkpoint waits for the restore hook");
-                org.crac.Core.simulateRestoreEnd();
-                restored = true;
-            } finally {
-                if (!restored) {
-                    org.crac.Core.simulateRestoreEnd(); // never leave the JVM's epoch odd for the other tests
-                }
-            }
-            wrapper.join();
-            byte[] duringCheckpoint = assertInstanceOf(byte[].class, outcome.get());
+            Object outcome = duringACheckpoint(() -> c.wrap(LifecycleFixture.DATA_KEY));
+            byte[] duringCheckpoint = assertInstanceOf(byte[].class, outcome);
             assertFalse(Arrays.equals(salt(beforeCheckpoint), salt(duringCheckpoint)), "the snapshot's session is not continued");
             Cipher u = Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
             u.init(Cipher.UNWRAP_MODE, key);
@@ -102,19 +79,36 @@ class RestoreHookTest {
     @Test
     void aRandomDrawDuringACheckpoint_waitsForTheRestore_thenUsesTheNewGenerator() throws Exception {
         java.security.SecureRandom snapshots = io.kmsjca.internal.crypto.KmsRandom.generator();
-        org.crac.Core.simulateCheckpointStart();
-        java.util.concurrent.atomic.AtomicReference<Object> drewFrom = new java.util.concurrent.atomic.AtomicReference<>();
-        Thread drawer = new Thread(() -> {
+        Object drewFrom = duringACheckpoint(() -> {
             io.kmsjca.internal.crypto.KmsRandom.nextBytes(new byte[32]);
-            drewFrom.set(io.kmsjca.internal.crypto.KmsRandom.generator());
+            return io.kmsjca.internal.crypto.KmsRandom.generator();
+        });
+        assertInstanceOf(java.security.SecureRandom.class, drewFrom);
+        assertNotSame(snapshots, drewFrom, "the draw came from the generator the restore made");
+    }
+
+    /**
+     * Starts a checkpoint, runs {@code work} on a thread of its own, requires that it waits in
+     * {@code KmsRandom} (no timing: its state and stack say so), then ends the checkpoint with a
+     * restore; returns what the work returned or threw.
+     */
+    private static Object duringACheckpoint(java.util.concurrent.Callable<Object> work) throws Exception {
+        org.crac.Core.simulateCheckpointStart();
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                outcome.set(work.call());
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
         });
         boolean restored = false;
         try {
-            drawer.start();
-            while (drawer.isAlive() && !waitsInKmsRandom(drawer)) {
-                Thread.onSpinWait(); // until the draw waits for the restore, or has finished (the failure)
+            worker.start();
+            while (worker.isAlive() && !waitsInKmsRandom(worker)) {
+                Thread.onSpinWait(); // until the work waits for the restore, or has finished (the failure)
             }
-            assertNull(drewFrom.get(), "a draw during a checkpoint waits for the restore hook");
+            assertNull(outcome.get(), "work during a checkpoint waits for the restore hook");
             org.crac.Core.simulateRestoreEnd();
             restored = true;
         } finally {
@@ -122,9 +116,8 @@ class RestoreHookTest {
                 org.crac.Core.simulateRestoreEnd(); // never leave the JVM's epoch odd for the other tests
             }
         }
-        drawer.join();
-        assertNotNull(drewFrom.get());
-        assertNotSame(snapshots, drewFrom.get(), "the draw came from the generator the restore made");
+        worker.join();
+        return outcome.get();
     }
 
     private static boolean waitsInKmsRandom(Thread t) {
