@@ -27,7 +27,8 @@ import java.time.Duration;
  *
  * <p>It holds at most {@code maxEntries} entries; beyond that the oldest is evicted. Expired
  * entries are swept whenever the cache is used, whoever they were for. Every dropped key is
- * wiped at once: messages under way hold their own copy. Every
+ * wiped at once: messages under way hold their own copy, and the JDK's AES-GCM object inside each
+ * cipher that encrypted with it keeps the key's schedule until that cipher's next message. Every
  * reuse is audited (REUSE_CACHED_DATA_KEY). Off unless a cipher is given one. Thread-safe;
  * share it between the ciphers that should reuse keys.
  */

@@ -199,6 +199,7 @@ final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
                 sealing = engine.seal(ring, context, cache, signed);
                 prefixSent = 0;
             }
+            sealing.refuseIfCheckpointed();
             byte[] prefix = sealing.prefix();
             int n = prefix.length - prefixSent;
             System.arraycopy(prefix, prefixSent, out, outOff, n);

@@ -64,12 +64,29 @@ public final class EnvelopeEngine {
     private final Mac sha256 = Primitives.mac("HmacSHA256");
     private final MessageDigest headerDigest = Primitives.digest("SHA-256");
 
-    /** A message being written: the bytes before the first chunk, and the body (chunks, and a signature if signed). */
-    public record Sealing(byte[] prefix, ChunkedAead.Body body, CachedDataKeys.Entry cached) {
+    /**
+     * A message being written: the bytes before the first chunk, the body (chunks, and a
+     * signature if signed), the cache entry it came from, and the random epoch its key, salt and
+     * nonces belong to.
+     */
+    public record Sealing(byte[] prefix, ChunkedAead.Body body, CachedDataKeys.Entry cached, int epoch) {
         /** Counts encrypted bytes against the cached data key's limit, if one is in use. */
         public void countBytes(long n) {
             if (cached != null) {
                 cached.bytes.addAndGet(n);
+            }
+        }
+
+        /**
+         * Refuses to go on with a message begun before a checkpoint: every copy of a snapshot
+         * would finish it with its own data under the same key and nonces (for a cached key's
+         * message, the key of all its messages). One volatile read.
+         */
+        public void refuseIfCheckpointed() throws GeneralSecurityException {
+            if (KmsRandom.epoch() != epoch) {
+                throw new GeneralSecurityException("a checkpoint was taken (or begun) while this message was being"
+                        + " written; each copy of the snapshot would finish it under the same key and nonces:"
+                        + " write the message again");
             }
         }
     }
@@ -175,7 +192,7 @@ public final class EnvelopeEngine {
             // read the header's longest possible span, or the whole message if shorter
         }
         int headerLength = EnvelopeHeader.length(head, buf.position());
-        if (headerLength < 0) {
+        if (headerLength < 0 || headerLength > buf.position()) { // the lengths are read, but not all their bytes
             throw new AEADBadTagException("message is truncated: it ends inside its header");
         }
         EnvelopeHeader header = EnvelopeHeader.parse(head, headerLength);
@@ -206,6 +223,8 @@ public final class EnvelopeEngine {
         if (signed && cache != null) {
             throw new InvalidAlgorithmParameterException("a signed KMSEnvelope message takes no data-key cache");
         }
+        // the random epoch every random byte of this message is drawn in (or a cached key's, below)
+        int epoch = KmsRandom.sessionEpoch();
         // the signing key pair comes from the provider's own generator, as every secret does
         KeyPair signing = signed ? EcdsaP384.generate(KmsRandom.generator()) : null;
         byte[] verificationKey = signed ? EcdsaP384.encode(signing) : null;
@@ -216,9 +235,8 @@ public final class EnvelopeEngine {
         if (reuse != null) {
             return reused(ring, context, reuse);
         }
-        // a cached key's messages share its random bytes: they are drawn once no checkpoint is under way,
-        // and the entry keeps their epoch, so no copy of a restored snapshot reuses it
-        int epoch = cache == null ? 0 : KmsRandom.sessionEpoch();
+        // a cached key's messages share its random bytes: the entry keeps their epoch, so no copy of a
+        // restored snapshot reuses it
         // one draw from the provider's generator per message: the data key and the salt
         byte[] fresh = new byte[32 + ChunkedAead.SALT];
         KmsRandom.nextBytes(fresh);
@@ -260,11 +278,11 @@ public final class EnvelopeEngine {
                     Arrays.copyOf(prefix, header.length + ChunkedAead.HEADER), versions, epoch);
             var chunks = new ChunkedAead.Encryptor(chunkGcm, m.key(), m.baseNonce());
             if (!signed) {
-                return new Sealing(prefix, chunks, entry);
+                return new Sealing(prefix, chunks, entry, epoch);
             }
             Signature signer = EcdsaP384.signer(signing.getPrivate(), KmsRandom.generator());
             signer.update(prefix);
-            return new Sealing(prefix, new SignedBody.Signing(chunks, signer), entry);
+            return new Sealing(prefix, new SignedBody.Signing(chunks, signer), entry, epoch);
         } finally {
             Arrays.fill(m.key(), (byte) 0);
             Arrays.fill(dataKey, (byte) 0);
@@ -291,7 +309,7 @@ public final class EnvelopeEngine {
                 prefix[entry.prefix.length + i] = (byte) (n >>> (8 * (ChunkedAead.NUMBER - 1 - i)));
             }
             return new Sealing(prefix, new ChunkedAead.Encryptor(chunkGcm, reuse.chunkKey(),
-                    ChunkedAead.numberedNonce(entry.baseNonce, n)), entry);
+                    ChunkedAead.numberedNonce(entry.baseNonce, n)), entry, entry.epoch);
         } finally {
             Arrays.fill(reuse.chunkKey(), (byte) 0);
         }

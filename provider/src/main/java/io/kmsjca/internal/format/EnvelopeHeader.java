@@ -120,7 +120,8 @@ public final class EnvelopeHeader {
     /**
      * How long the header at the start of {@code buf[0, len)} is, reading only as far as needed.
      *
-     * @return the header length, or -1 if more bytes are needed to know it
+     * @return the header length, or -1 if more bytes are needed to know it; known once its last
+     *         length field is read, so it may exceed {@code len}: the caller checks it has them all
      * @throws BadPaddingException not a KMSEnvelope message, or a length beyond its cap
      */
     public static int length(byte[] buf, int len) throws BadPaddingException {
@@ -186,7 +187,7 @@ public final class EnvelopeHeader {
 
     /** Parses a complete header of {@code length(buf, len)} bytes. */
     public static EnvelopeHeader parse(byte[] buf, int headerLength) throws BadPaddingException {
-        if (length(buf, headerLength) != headerLength) {
+        if (headerLength > buf.length || length(buf, headerLength) != headerLength) {
             throw new BadPaddingException("KMSEnvelope header is malformed");
         }
         ByteBuffer in = ByteBuffer.wrap(buf, 0, headerLength);

@@ -207,6 +207,53 @@ class NumberedEnvelopeTest {
         assertArrayEquals(new byte[10], decrypt(after));
     }
 
+    /**
+     * A message begun before a checkpoint is not finished after it: each copy of the snapshot
+     * would finish it with its own data under the same key and nonces (for a cached key, the
+     * key of all its messages). Cached (version 4) or not (version 3).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aMessageBegunBeforeACheckpoint_isNotFinishedAfterIt(boolean cached) throws Exception {
+        DataKeyCache cache = cached ? new DataKeyCache(100, 1 << 20, Duration.ofMinutes(5)) : null;
+        Cipher c = Cipher.getInstance("KMSEnvelope", LifecycleFixture.PROVIDER);
+        KmsEnvelopeSpec spec = KmsEnvelopeSpec.withContext(CTX);
+        c.init(Cipher.ENCRYPT_MODE, orders, cached ? spec.withDataKeyCache(cache) : spec);
+        byte[] begun = c.update(plaintext(ChunkedAead.CHUNK + 10, 1)); // the prefix and the first chunk are out
+
+        org.crac.Core.simulateRestore();
+
+        var refused = assertThrows(java.security.ProviderException.class, () -> c.update(new byte[ChunkedAead.CHUNK]));
+        assertTrue(refused.getMessage().contains("checkpoint"), refused.getMessage());
+        assertThrows(java.security.ProviderException.class, () -> c.doFinal(new byte[5]), "nor finished");
+        byte[] next = c.doFinal(new byte[5]); // the refused message is gone: the next one starts afresh
+        assertArrayEquals(new byte[5], decrypt(next));
+        assertFalse(Arrays.equals(derivation(begun), derivation(next)), "under new random bytes");
+    }
+
+    /**
+     * A file that ends anywhere before its first chunk (inside a wrapped data key, the salt, the
+     * commitment or the number) is a truncated message to the random-access reader, never an
+     * index error (a review found {@code IndexOutOfBoundsException} when the lengths were all read
+     * but not the bytes they announce). Cached (version 4) or not (version 3).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aReaderOfAFileEndingBeforeItsFirstChunk_saysTruncated(boolean cached) throws Exception {
+        byte[] message = encrypt(cached ? new DataKeyCache(100, 1 << 20, Duration.ofMinutes(5)) : null, new byte[100]);
+        int prefix = headerLength(message) + ChunkedAead.headerLength(cached);
+        Path file = dir.resolve("cut.kmse");
+        for (int cut = 0; cut < prefix; cut++) {
+            Files.write(file, Arrays.copyOf(message, cut));
+            int at = cut;
+            try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+                var e = assertThrows(AEADBadTagException.class, () -> KmsEnvelopeReader.open(channel, orders, CTX),
+                        "cut at " + at);
+                assertTrue(e.getMessage().contains("truncated"), "cut at " + at + ": " + e.getMessage());
+            }
+        }
+    }
+
     @Test
     void streamedInPieces_andReadAtRandom() throws Exception {
         DataKeyCache cache = new DataKeyCache(100, 1 << 20, Duration.ofMinutes(5));
