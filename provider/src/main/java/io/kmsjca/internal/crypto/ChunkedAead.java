@@ -132,11 +132,20 @@ public final class ChunkedAead {
      * raw mode (spec: Appendix) under the shared key and a base nonce of its own.
      */
     public static byte[] numberedNonce(byte[] baseNonce, int number) {
+        byte[] number4 = new byte[NUMBER];
+        putNumber(number4, 0, number);
         byte[] nonce = baseNonce.clone();
         for (int i = 0; i < NUMBER; i++) {
-            nonce[i] ^= (byte) (number >>> (8 * (NUMBER - 1 - i)));
+            nonce[i] ^= number4[i];
         }
         return nonce;
+    }
+
+    /** Writes message number {@code number} at {@code off}, big endian. */
+    public static void putNumber(byte[] out, int off, int number) {
+        for (int i = 0; i < NUMBER; i++) {
+            out[off + i] = (byte) (number >>> (8 * (NUMBER - 1 - i)));
+        }
     }
 
     /** The message number written at {@code off} (big endian, unsigned: any 32 bits select a nonce). */

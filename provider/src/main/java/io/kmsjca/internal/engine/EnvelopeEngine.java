@@ -235,9 +235,8 @@ public final class EnvelopeEngine {
         if (reuse != null) {
             return reused(ring, context, reuse);
         }
-        // a cached key's messages share its random bytes: the entry keeps their epoch, so no copy of a
-        // restored snapshot reuses it
-        // one draw from the provider's generator per message: the data key and the salt
+        // one draw from the provider's generator per message (per cached key, whose entry keeps the
+        // epoch, so no copy of a restored snapshot reuses it): the data key and the salt
         byte[] fresh = new byte[32 + ChunkedAead.SALT];
         KmsRandom.nextBytes(fresh);
         byte[] salt = Arrays.copyOfRange(fresh, 32, fresh.length);
@@ -305,9 +304,7 @@ public final class EnvelopeEngine {
             }
             int n = reuse.number();
             byte[] prefix = Arrays.copyOf(entry.prefix, entry.prefix.length + ChunkedAead.NUMBER);
-            for (int i = 0; i < ChunkedAead.NUMBER; i++) {
-                prefix[entry.prefix.length + i] = (byte) (n >>> (8 * (ChunkedAead.NUMBER - 1 - i)));
-            }
+            ChunkedAead.putNumber(prefix, entry.prefix.length, n);
             return new Sealing(prefix, new ChunkedAead.Encryptor(chunkGcm, reuse.chunkKey(),
                     ChunkedAead.numberedNonce(entry.baseNonce, n)), entry, entry.epoch);
         } finally {

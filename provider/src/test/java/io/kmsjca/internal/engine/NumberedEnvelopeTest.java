@@ -86,6 +86,19 @@ class NumberedEnvelopeTest {
     }
 
     @Test
+    void theNumber_isXoredIntoTheFirstFourBytesOfTheBaseNonce_only() {
+        byte[] base = java.util.HexFormat.of().parseHex("a0a1a2a3a4a5a6a7a8a9aaab");
+        assertArrayEquals(base, ChunkedAead.numberedNonce(base, 0), "message 0 keeps the derived base nonce");
+        assertArrayEquals(java.util.HexFormat.of().parseHex("a1a3a1a7a4a5a6a7a8a9aaab"),
+                ChunkedAead.numberedNonce(base, 0x01020304));
+        assertArrayEquals(java.util.HexFormat.of().parseHex("5f5e5d5ca4a5a6a7a8a9aaab"),
+                ChunkedAead.numberedNonce(base, -1), "all 32 bits, unsigned");
+        byte[] out = new byte[6];
+        ChunkedAead.putNumber(out, 1, 0x01020304);
+        assertArrayEquals(new byte[] {0, 1, 2, 3, 4, 0}, out);
+    }
+
+    @Test
     void cachedMessages_areVersion4_numberedInOrder_andShareOneDerivation() throws Exception {
         DataKeyCache cache = new DataKeyCache(100, 1 << 20, Duration.ofMinutes(5));
         List<byte[]> messages = new ArrayList<>();
