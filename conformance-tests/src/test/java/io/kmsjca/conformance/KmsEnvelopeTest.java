@@ -311,7 +311,10 @@ class KmsEnvelopeTest {
         assertArrayEquals(key0, wrappedKey(messages[1]));
         assertArrayEquals(key0, wrappedKey(messages[2]));
         assertFalse(Arrays.equals(key0, wrappedKey(messages[3])), "the fourth message needs a new data key");
-        assertFalse(Arrays.equals(messages[0], messages[1]), "each message still has its own salt");
+        int h = io.kmsjca.internal.format.EnvelopeHeader.length(messages[1], messages[1].length) + 56;
+        assertArrayEquals(new byte[] {0, 0, 0, 1}, Arrays.copyOfRange(messages[1], h, h + 4),
+                "the second message of the key is number 1, so it has nonces of its own");
+        assertArrayEquals(new byte[] {0, 0, 0, 2}, Arrays.copyOfRange(messages[2], h, h + 4));
         assertEquals(3, audit.stream().filter(e -> e.operation() == AuditOperation.REUSE_CACHED_DATA_KEY).count());
         assertEquals(2, audit.stream().filter(e -> e.operation() == AuditOperation.WRAP_KEY).count());
 
