@@ -100,6 +100,23 @@ final class KmsHttpClient {
         return settings.url();
     }
 
+    /** Sends {@code TrentService.<operation>} with {@code body}; the answer's members, read as checked {@link Fields}. */
+    Fields fields(String operation, JsonBody body) throws RemoteFailure {
+        return new Fields(call(operation, body.toBytes()), settings.url(), operation);
+    }
+
+    /**
+     * {@link #fields} for a management call on {@code key} (null: on the store), as IAM action
+     * {@code action}: an AWS error becomes the embedded mode's exception ({@link RemoteErrors#management}).
+     */
+    Fields manage(String operation, JsonBody body, String action, String key) throws java.security.KeyStoreException {
+        try {
+            return fields(operation, body);
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, action, key);
+        }
+    }
+
     /**
      * Sends {@code TrentService.<operation>} with {@code body}, which is wiped afterwards.
      *

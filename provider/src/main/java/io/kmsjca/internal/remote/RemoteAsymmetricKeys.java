@@ -136,8 +136,8 @@ final class RemoteAsymmetricKeys {
         try {
             Fields r = call("GetPublicKey", new JsonBody().string("KeyId", ref));
             UUID id = RemoteAnswers.answeredFor(url(), ref, r.keyId("KeyId"), "GetPublicKey");
-            KeySpec spec = named(KeySpec.class, r.string("KeySpec"), "GetPublicKey");
-            KeyUsage usage = named(KeyUsage.class, r.string("KeyUsage"), "GetPublicKey");
+            KeySpec spec = RemoteAnswers.named(url(), "GetPublicKey", KeySpec.class, r.string("KeySpec"));
+            KeyUsage usage = RemoteAnswers.named(url(), "GetPublicKey", KeyUsage.class, r.string("KeyUsage"));
             if (!spec.isAsymmetric() || !spec.allowedUsages().contains(usage)) {
                 throw RemoteFailure.protocol(url(), "GetPublicKey", "a public key of " + spec + " / " + usage);
             }
@@ -300,15 +300,6 @@ final class RemoteAsymmetricKeys {
     }
 
     private Fields call(String operation, JsonBody body) throws RemoteFailure {
-        return new Fields(client.call(operation, body.toBytes()), url(), operation);
-    }
-
-    private <E extends Enum<E>> E named(Class<E> type, String name, String operation) throws RemoteFailure {
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equals(name)) {
-                return e;
-            }
-        }
-        throw RemoteFailure.protocol(url(), operation, "a " + type.getSimpleName() + " it does not know, " + name);
+        return client.fields(operation, body);
     }
 }

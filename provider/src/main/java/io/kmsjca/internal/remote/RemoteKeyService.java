@@ -10,18 +10,14 @@ import io.kmsjca.keys.SigningAlgorithm;
 import io.kmsjca.keys.GrantRequest;
 import io.kmsjca.keys.KeyAlias;
 import io.kmsjca.keys.KeyGrant;
-import io.kmsjca.keys.KeyManagerType;
 import io.kmsjca.keys.KeyMetadata;
 import io.kmsjca.keys.KeyOrigin;
 import io.kmsjca.keys.KeyPage;
 import io.kmsjca.keys.KeyRotation;
 import io.kmsjca.keys.KeyService;
 import io.kmsjca.keys.KeySpec;
-import io.kmsjca.keys.KeyState;
 import io.kmsjca.keys.KeyUsage;
 import io.kmsjca.keys.KmsKeyHandle;
-import io.kmsjca.keys.RotationReason;
-import io.kmsjca.keys.VersionState;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -37,10 +33,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import static io.kmsjca.internal.remote.KeyReferences.aliasName;
+import static io.kmsjca.internal.remote.KeyReferences.aliasOf;
+import static io.kmsjca.internal.remote.KeyReferences.bareAlias;
+import static io.kmsjca.internal.remote.KeyReferences.isKeyId;
+import static io.kmsjca.internal.remote.KeyReferences.keyRef;
+
 /**
  * A kms-jca server's key store as a {@link KeyService}: the management calls the AWS KMS API has
  * (DescribeKey, ListKeys, ListAliases, CreateKey, aliases, EnableKey/DisableKey, deletion, rotation,
- * tags, key policies, grants, ReEncrypt; and for asymmetric keys, through {@link RemoteAsymmetricKeys},
+ * tags, key policies, grants ({@link RemoteGrants}), ReEncrypt; and for asymmetric keys, through {@link RemoteAsymmetricKeys},
  * CreateKey of a key pair, GetPublicKey, Sign, Verify, RSA Encrypt/Decrypt, DeriveSharedSecret and
  * GenerateDataKeyPair), each one signed request made as the configured access key's
  * principal, decided and audited by the server. What the API has no operation for is refused in
@@ -54,15 +56,12 @@ import java.util.UUID;
  */
 public final class RemoteKeyService extends RemoteRefusals {
 
-    private static final int PAGE = 100;
-    /** How many pages a listing follows at most: 1000 pages of 100 entries. */
-    private static final int MAX_PAGES = 1000;
-
     private final RemoteSettings settings;
     private final KmsHttpClient client;
     private final RemoteKeyOperations operations;
     private final RemoteAsymmetricKeys asymmetric;
     private final RemoteMacs macs;
+    private final RemoteGrants grants;
 
     private RemoteKeyService(RemoteSettings settings) {
         super(settings.url(), settings.accessKeyId());
@@ -71,6 +70,7 @@ public final class RemoteKeyService extends RemoteRefusals {
         this.operations = new RemoteKeyOperations(client);
         this.asymmetric = new RemoteAsymmetricKeys(client);
         this.macs = new RemoteMacs(client);
+        this.grants = new RemoteGrants(client);
     }
 
     /** A client of the server {@code settings} name; it owns the settings and wipes their secret on close. Sends nothing yet. */
@@ -151,16 +151,10 @@ public final class RemoteKeyService extends RemoteRefusals {
             return Optional.empty();
         }
         try {
-            Fields m = client("DescribeKey", new JsonBody().string("KeyId", keyRef(aliasOrKeyId))).object("KeyMetadata");
-            String alias = isKeyId(aliasOrKeyId) ? null : bareAlias(aliasOrKeyId);
-            KeySpec spec = KeySpec.SYMMETRIC_DEFAULT;
-            for (KeySpec s : KeySpec.values()) {
-                if (s.name().equals(m.optionalString("KeySpec"))) {
-                    spec = s;
-                }
-            }
-            return Optional.of(new RemoteKeyHandle(operations, RemoteAnswers.answeredFor(url(), aliasOrKeyId, m.keyId("KeyId"), "DescribeKey"), alias,
-                    spec));
+            Fields m = client.fields("DescribeKey", new JsonBody().string("KeyId", keyRef(aliasOrKeyId))).object("KeyMetadata");
+            UUID id = RemoteAnswers.answeredFor(url(), aliasOrKeyId, m.keyId("KeyId"), "DescribeKey");
+            return Optional.of(new RemoteKeyHandle(operations, id, aliasOf(aliasOrKeyId),
+                    RemoteRecords.keySpec(url(), "DescribeKey", m)));
         } catch (RemoteFailure f) {
             if (f.is("NotFoundException")) {
                 return Optional.empty();
@@ -185,34 +179,38 @@ public final class RemoteKeyService extends RemoteRefusals {
 
     @Override
     public KeyMetadata describeKey(String key) throws KeyStoreException {
-        Fields m = object(call("DescribeKey", new JsonBody().string("KeyId", keyRef(key)), "kms:DescribeKey", key), "KeyMetadata");
-        UUID id = keyId(m, "KeyId");
+        Fields m;
+        UUID id;
         try {
-            RemoteAnswers.answeredFor(url(), key, id, "DescribeKey");
+            m = call("DescribeKey", new JsonBody().string("KeyId", keyRef(key)), "kms:DescribeKey", key).object("KeyMetadata");
+            id = RemoteAnswers.answeredFor(url(), key, m.keyId("KeyId"), "DescribeKey");
         } catch (RemoteFailure f) {
             throw RemoteErrors.management(f, "kms:DescribeKey", key);
         }
         List<String> aliases = listAliases(id).stream().map(KeyAlias::alias).toList();
-        return metadata(m, id, aliases);
+        try {
+            return RemoteRecords.metadata(url(), m, id, aliases);
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, "kms:DescribeKey", id.toString());
+        }
     }
 
     @Override
     public List<KeyMetadata> listKeys() throws KeyStoreException {
         List<KeyMetadata> all = new ArrayList<>();
         String marker = null;
-        for (int page = 0; page < MAX_PAGES; page++) {
-            KeyPage p = listKeys(PAGE, marker);
+        for (int page = 0; ; page++) {
+            KeyPage p = listKeys(RemotePages.PAGE, marker);
             all.addAll(p.keys());
-            if (p.nextMarker() != null && (p.nextMarker().equals(marker) || page + 1 >= MAX_PAGES)) {
-                throw RemoteErrors.management(RemoteFailure.protocol(settings.url(), "ListKeys",
-                        "a listing that never ends (more than " + MAX_PAGES + " pages, or a marker named twice)"), "kms:ListKeys", null);
+            try {
+                marker = RemotePages.next(url(), "ListKeys", marker, p.nextMarker(), page);
+            } catch (RemoteFailure f) {
+                throw RemoteErrors.management(f, "kms:ListKeys", null);
             }
-            marker = p.nextMarker();
             if (marker == null) {
-                break;
+                return all;
             }
         }
-        return all;
     }
 
     /** KMS ListKeys, then DescribeKey of each key on the page (and one ListAliases for their aliases). */
@@ -232,10 +230,10 @@ public final class RemoteKeyService extends RemoteRefusals {
                 UUID id = k.keyId("KeyId");
                 Fields m = call("DescribeKey", new JsonBody().string("KeyId", id.toString()), "kms:DescribeKey", id.toString())
                         .object("KeyMetadata");
-                keys.add(metadata(m, id, aliases.getOrDefault(id, List.of())));
+                keys.add(RemoteRecords.metadata(url(), m, id, aliases.getOrDefault(id, List.of())));
             }
             keys.sort(Comparator.comparing(KeyMetadata::keyId));
-            return new KeyPage(keys, r.bool("Truncated", false) ? r.optionalString("NextMarker") : null);
+            return new KeyPage(keys, RemotePages.nextMarker(r));
         } catch (RemoteFailure f) {
             throw RemoteErrors.management(f, "kms:ListKeys", null);
         }
@@ -267,21 +265,17 @@ public final class RemoteKeyService extends RemoteRefusals {
     /** KMS ListAliases, every page; of one key when {@code keyId} is not null. */
     private List<KeyAlias> listAliases(UUID keyId) throws KeyStoreException {
         List<KeyAlias> all = new ArrayList<>();
-        String marker = null;
         try {
-            for (int page = 0; page < MAX_PAGES; page++) {
-                Fields r = call("ListAliases", new JsonBody().string("KeyId", keyId == null ? null : keyId.toString())
-                        .number("Limit", PAGE).string("Marker", marker), "kms:ListAliases", null);
-                for (Fields a : r.objects("Aliases")) {
-                    if (a.optionalString("TargetKeyId") != null) {
-                        all.add(new KeyAlias(bareAlias(a.string("AliasName")), a.keyId("TargetKeyId")));
-                    }
-                }
-                marker = nextMarker(r, marker, page, "ListAliases");
-                if (marker == null) {
-                    break;
-                }
-            }
+            RemotePages.readAll(url(), "ListAliases",
+                    marker -> client.fields("ListAliases", new JsonBody().string("KeyId", keyId == null ? null : keyId.toString())
+                            .number("Limit", RemotePages.PAGE).string("Marker", marker)),
+                    page -> {
+                        for (Fields a : page.objects("Aliases")) {
+                            if (a.optionalString("TargetKeyId") != null) {
+                                all.add(new KeyAlias(bareAlias(a.string("AliasName")), a.keyId("TargetKeyId")));
+                            }
+                        }
+                    });
         } catch (RemoteFailure f) {
             throw RemoteErrors.management(f, "kms:ListAliases", null);
         }
@@ -292,23 +286,16 @@ public final class RemoteKeyService extends RemoteRefusals {
     @Override
     public List<KeyRotation> listKeyRotations(String key) throws KeyStoreException {
         List<KeyRotation> rotations = new ArrayList<>();
-        String marker = null;
         try {
-            for (int page = 0; page < MAX_PAGES; page++) {
-                Fields r = call("ListKeyRotations", new JsonBody().string("KeyId", keyRef(key)).number("Limit", PAGE)
-                        .string("Marker", marker), "kms:ListKeyRotations", key);
-                for (Fields rotation : r.objects("Rotations")) {
-                    RotationReason reason = "ON_DEMAND".equals(rotation.optionalString("RotationType"))
-                            ? RotationReason.ON_DEMAND : RotationReason.SCHEDULED;
-                    // the versions after the first, in order: AWS names no version numbers
-                    rotations.add(new KeyRotation(rotations.size() + 2, rotation.date("RotationDate"), reason,
-                            VersionState.ACTIVE, 0));
-                }
-                marker = nextMarker(r, marker, page, "ListKeyRotations");
-                if (marker == null) {
-                    break;
-                }
-            }
+            RemotePages.readAll(url(), "ListKeyRotations",
+                    marker -> client.fields("ListKeyRotations", new JsonBody().string("KeyId", keyRef(key))
+                            .number("Limit", RemotePages.PAGE).string("Marker", marker)),
+                    page -> {
+                        for (Fields rotation : page.objects("Rotations")) {
+                            // the versions after the first, in order: AWS names no version numbers
+                            rotations.add(RemoteRecords.rotation(rotation, rotations.size() + 2));
+                        }
+                    });
         } catch (RemoteFailure f) {
             throw RemoteErrors.management(f, "kms:ListKeyRotations", key);
         }
@@ -332,7 +319,7 @@ public final class RemoteKeyService extends RemoteRefusals {
     @Override
     public boolean deleteAlias(String alias) throws KeyStoreException {
         try {
-            client("DeleteAlias", new JsonBody().string("AliasName", aliasName(alias)));
+            client.fields("DeleteAlias", new JsonBody().string("AliasName", aliasName(alias)));
             return true;
         } catch (RemoteFailure f) {
             if (f.is("NotFoundException")) {
@@ -433,7 +420,7 @@ public final class RemoteKeyService extends RemoteRefusals {
         String destination = destinationKey != null ? keyRef(destinationKey)
                 : io.kmsjca.internal.format.WrappedKeyBlob.keyId(checked(blob)).toString();
         try {
-            byte[] out = client("ReEncrypt", new JsonBody().blob("CiphertextBlob", blob, 0, blob.length)
+            byte[] out = client.fields("ReEncrypt", new JsonBody().blob("CiphertextBlob", blob, 0, blob.length)
                     .map("SourceEncryptionContext", sourceContext).string("DestinationKeyId", destination)
                     .map("DestinationEncryptionContext", destinationContext)).blob("CiphertextBlob");
             try {
@@ -450,85 +437,34 @@ public final class RemoteKeyService extends RemoteRefusals {
         }
     }
 
-    // ---------------------------------------------------------------- what the AWS KMS API has no operation for
+    // ---------------------------------------------------------------- grants (RemoteGrants)
 
-    /** KMS CreateGrant, then ListGrants for the grant it made (AWS returns only its id and token). */
     @Override
     public KeyGrant createGrant(String key, GrantRequest request) throws KeyStoreException {
-        String grantId;
-        try {
-            grantId = call("CreateGrant", new JsonBody().string("KeyId", keyRef(key))
-                    .string("GranteePrincipal", request.granteePrincipal())
-                    .strings("Operations", request.operations().stream().map(Enum::name).sorted().toList())
-                    .string("RetiringPrincipal", request.retiringPrincipal())
-                    .string("Name", request.name().isEmpty() ? null : request.name())
-                    .constraints("Constraints", request.encryptionContextEquals(), request.encryptionContextSubset()),
-                    "kms:CreateGrant", key).string("GrantId");
-        } catch (RemoteFailure f) {
-            throw RemoteErrors.management(f, "kms:CreateGrant", key);
-        }
-        return grants("ListGrants", () -> new JsonBody().string("KeyId", keyRef(key)).string("GrantId", grantId), "kms:ListGrants", key)
-                .stream().filter(g -> g.grantId().equals(grantId)).findFirst()
-                .orElseThrow(() -> new KeyStoreException("kms-jca server " + settings.url() + " made grant " + grantId
-                        + " and does not list it"));
+        return grants.create(key, request);
     }
 
     @Override
     public List<KeyGrant> listGrants(String key) throws KeyStoreException {
-        return grants("ListGrants", () -> new JsonBody().string("KeyId", keyRef(key)), "kms:ListGrants", key);
+        return grants.list(key);
     }
 
     @Override
     public List<KeyGrant> listRetirableGrants(String retiringPrincipal) throws KeyStoreException {
-        return grants("ListRetirableGrants", () -> new JsonBody().string("RetiringPrincipal", retiringPrincipal),
-                "kms:ListRetirableGrants", null);
+        return grants.retirable(retiringPrincipal);
     }
 
     @Override
     public void retireGrant(String key, String grantId) throws KeyStoreException {
-        call("RetireGrant", new JsonBody().string("KeyId", keyRef(key)).string("GrantId", grantId), "kms:RetireGrant", key);
+        grants.retire(key, grantId);
     }
 
     @Override
     public void revokeGrant(String key, String grantId) throws KeyStoreException {
-        call("RevokeGrant", new JsonBody().string("KeyId", keyRef(key)).string("GrantId", grantId), "kms:RevokeGrant", key);
+        grants.revoke(key, grantId);
     }
 
-    /** Every page of a grant listing: {@code request} makes each page's body, paging members added here. */
-    private List<KeyGrant> grants(String operation, java.util.function.Supplier<JsonBody> request, String action, String key)
-            throws KeyStoreException {
-        List<KeyGrant> all = new ArrayList<>();
-        String marker = null;
-        try {
-            for (int page = 0; page < MAX_PAGES; page++) {
-                Fields r = client(operation, request.get().number("Limit", PAGE).string("Marker", marker));
-                for (Fields g : r.objects("Grants")) {
-                    Fields c = g.optionalObject("Constraints");
-                    java.util.Set<io.kmsjca.keys.GrantOperation> ops = java.util.EnumSet.noneOf(io.kmsjca.keys.GrantOperation.class);
-                    for (String op : g.strings("Operations")) {
-                        try {
-                            ops.add(io.kmsjca.keys.GrantOperation.valueOf(op));
-                        } catch (IllegalArgumentException e) {
-                            throw RemoteFailure.protocol(settings.url(), operation, "a grant operation " + op + " it does not know");
-                        }
-                    }
-                    String name = g.optionalString("Name");
-                    String issuer = g.optionalString("IssuingAccount");
-                    all.add(new KeyGrant(g.string("GrantId"), g.keyId("KeyId"), name == null ? "" : name,
-                            g.string("GranteePrincipal"), g.optionalString("RetiringPrincipal"), issuer == null ? "" : issuer,
-                            ops, c.stringMap("EncryptionContextEquals"), c.stringMap("EncryptionContextSubset"),
-                            g.date("CreationDate") == null ? Instant.EPOCH : g.date("CreationDate")));
-                }
-                marker = nextMarker(r, marker, page, operation);
-                if (marker == null) {
-                    break;
-                }
-            }
-        } catch (RemoteFailure f) {
-            throw RemoteErrors.management(f, action, key);
-        }
-        return all;
-    }
+    // ---------------------------------------------------------------- what the AWS KMS API has no operation for
 
     /** False: a remote store has no password; the access key authenticates. */
     @Override
@@ -554,53 +490,19 @@ public final class RemoteKeyService extends RemoteRefusals {
     // ---------------------------------------------------------------- helpers
 
     private Fields call(String operation, JsonBody body, String action, String key) throws KeyStoreException {
-        try {
-            return client(operation, body);
-        } catch (RemoteFailure f) {
-            throw RemoteErrors.management(f, action, key);
-        }
-    }
-
-    private Fields client(String operation, JsonBody body) throws RemoteFailure {
-        return new Fields(client.call(operation, body.toBytes()), settings.url(), operation);
-    }
-
-    /**
-     * The marker of the next page, or null at the end: a server that names the marker just sent
-     * again, or goes on past {@link #MAX_PAGES}, loops, and its listing is refused rather than cut short.
-     */
-    private String nextMarker(Fields r, String sent, int page, String operation) throws RemoteFailure {
-        String next = r.bool("Truncated", false) ? r.optionalString("NextMarker") : null;
-        if (next != null && (next.equals(sent) || page + 1 >= MAX_PAGES)) {
-            throw RemoteFailure.protocol(settings.url(), operation, next.equals(sent)
-                    ? "a page naming the marker it was asked for, " + next + ", as the next one: a listing that never ends"
-                    : "more than " + MAX_PAGES + " pages");
-        }
-        return next;
+        return client.manage(operation, body, action, key);
     }
 
     private ProviderException unanswered(RemoteFailure f) {
         return new ProviderException(f.getMessage(), f);
     }
 
-    private static Fields object(Fields r, String name) throws KeyStoreException {
-        try {
-            return r.object(name);
-        } catch (RemoteFailure f) {
-            throw RemoteErrors.management(f, "kms:DescribeKey", null);
-        }
-    }
-
-    private static UUID keyId(Fields r, String name) throws KeyStoreException {
-        try {
-            return r.keyId(name);
-        } catch (RemoteFailure f) {
-            throw RemoteErrors.management(f, "kms:DescribeKey", null);
-        }
-    }
-
     private static UUID metadataId(Fields r) throws KeyStoreException {
-        return keyId(object(r, "KeyMetadata"), "KeyId");
+        try {
+            return r.object("KeyMetadata").keyId("KeyId");
+        } catch (RemoteFailure f) {
+            throw RemoteErrors.management(f, "kms:DescribeKey", null);
+        }
     }
 
     private static Instant deletionDate(Fields r) throws KeyStoreException {
@@ -609,88 +511,6 @@ public final class RemoteKeyService extends RemoteRefusals {
         } catch (RemoteFailure f) {
             throw RemoteErrors.management(f, "kms:ScheduleKeyDeletion", null);
         }
-    }
-
-    /**
-     * AWS's KeyMetadata as the provider's. What AWS does not report (versions, the minimum
-     * decryption version, rotation and tags, which take requests of their own) is 0 or empty.
-     */
-    private static KeyMetadata metadata(Fields m, UUID id, List<String> aliases) throws KeyStoreException {
-        try {
-            String state = m.string("KeyState");
-            return new KeyMetadata(id, aliases, m.optionalString("Description"), keyState(state),
-                    "EXTERNAL".equals(m.optionalString("Origin")) ? KeyOrigin.IMPORTED : KeyOrigin.GENERATED,
-                    "AWS".equals(m.optionalString("KeyManager")) ? KeyManagerType.PROVIDER : KeyManagerType.CUSTOMER,
-                    named(KeySpec.class, m.optionalString("KeySpec"), KeySpec.SYMMETRIC_DEFAULT),
-                    named(KeyUsage.class, m.optionalString("KeyUsage"), KeyUsage.ENCRYPT_DECRYPT),
-                    m.date("CreationDate"), m.date("DeletionDate"),
-                    0, 0, 0, null, 0, Map.of(), expirationModel(m.optionalString("ExpirationModel")), m.date("ValidTo"));
-        } catch (RemoteFailure f) {
-            throw RemoteErrors.management(f, "kms:DescribeKey", id.toString());
-        }
-    }
-
-    private static io.kmsjca.keys.ExpirationModel expirationModel(String aws) {
-        for (io.kmsjca.keys.ExpirationModel e : io.kmsjca.keys.ExpirationModel.values()) {
-            if (e.name().equals(aws)) {
-                return e;
-            }
-        }
-        return null;
-    }
-
-    /** AWS's name of a spec or usage (absent: {@code absent}); one kms-jca does not have is a protocol failure. */
-    private static <E extends Enum<E>> E named(Class<E> type, String name, E absent) throws RemoteFailure {
-        if (name == null) {
-            return absent;
-        }
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equals(name)) {
-                return e;
-            }
-        }
-        throw RemoteFailure.protocol("(kms-jca server)", "DescribeKey", "a " + type.getSimpleName() + " it does not know, " + name);
-    }
-
-    /** AWS's key states: those kms-jca has, and AWS's others as the nearest (a key that cannot be used). */
-    private static KeyState keyState(String aws) {
-        for (KeyState s : KeyState.values()) {
-            if (s.displayName().equals(aws)) {
-                return s;
-            }
-        }
-        return KeyState.DISABLED; // PendingImport, Unavailable, Creating, ...: not usable, as Disabled
-    }
-
-    /** A key id or ARN as is; an alias as {@code alias/NAME}. */
-    static String keyRef(String key) {
-        if (key == null) {
-            return null;
-        }
-        String k = key.strip();
-        return isKeyId(k) || k.startsWith("arn:") || k.startsWith("alias/") ? k : "alias/" + k;
-    }
-
-    static boolean isKeyId(String s) {
-        if (s.length() != 36) {
-            return false;
-        }
-        try {
-            UUID.fromString(s);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static String aliasName(String alias) {
-        String a = alias.strip();
-        return a.regionMatches(true, 0, "alias/", 0, 6) ? "alias/" + a.substring(6) : "alias/" + a;
-    }
-
-    private static String bareAlias(String alias) {
-        String a = alias.strip();
-        return a.regionMatches(true, 0, "alias/", 0, 6) ? a.substring(6) : a;
     }
 
     private static byte[] checked(byte[] blob) throws GeneralSecurityException {
@@ -724,8 +544,7 @@ public final class RemoteKeyService extends RemoteRefusals {
         if (aliasOrKeyId == null || aliasOrKeyId.isBlank()) {
             return Optional.empty();
         }
-        String alias = isKeyId(aliasOrKeyId.strip()) || aliasOrKeyId.strip().startsWith("arn:") ? null : bareAlias(aliasOrKeyId);
-        return asymmetric.find(keyRef(aliasOrKeyId), alias).map(KmsPrivateKeyHandle.class::cast);
+        return asymmetric.find(keyRef(aliasOrKeyId), aliasOf(aliasOrKeyId)).map(KmsPrivateKeyHandle.class::cast);
     }
 
     @Override
@@ -835,7 +654,7 @@ public final class RemoteKeyService extends RemoteRefusals {
     /** A call of the import API: AWS's import errors become {@link io.kmsjca.keys.ImportRefusedException}s of that reason. */
     private Fields importCall(String operation, JsonBody body, String action, String key) throws KeyStoreException {
         try {
-            return client(operation, body);
+            return client.fields(operation, body);
         } catch (RemoteFailure f) {
             for (io.kmsjca.keys.ImportRefusedException.Reason reason : io.kmsjca.keys.ImportRefusedException.Reason.values()) {
                 if (f.is(reason.awsName())) {

@@ -34,7 +34,7 @@ final class RemoteMacs {
     }
 
     private Fields call(String operation, JsonBody body) throws RemoteFailure {
-        return new Fields(client.call(operation, body.toBytes()), url(), operation);
+        return client.fields(operation, body);
     }
 
     /** The MAC length of {@code algorithm} in bytes (its hash's). */

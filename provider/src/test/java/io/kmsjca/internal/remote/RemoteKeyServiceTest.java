@@ -234,6 +234,28 @@ class RemoteKeyServiceTest {
     }
 
     @Test
+    void aKeyFoundByItsArn_carriesNoAlias_andOneFoundByAnAlias_carriesTheAliasWithoutItsPrefix() {
+        String arn = "arn:aws:kms:eu-west-1:000000000000:key/" + KEY;
+        server.answer(200, describe(KEY, "Enabled"));
+        KmsKeyHandle byArn = service.findKey(arn).orElseThrow();
+        assertEquals(KEY, byArn.keyId());
+        assertEquals(null, byArn.alias(), "an ARN is no alias");
+        server.answer(200, describe(KEY, "Enabled"));
+        assertEquals("orders", service.findKey("alias/orders").orElseThrow().alias());
+        assertTrue(server.requests().get(0).body().contains("\"KeyId\":\"" + arn + "\""), server.requests().get(0).body());
+        assertTrue(server.requests().get(1).body().contains("\"KeyId\":\"alias/orders\""), server.requests().get(1).body());
+    }
+
+    @Test
+    void aKeySpecThisClientDoesNotKnow_isAProtocolFailure_neverTakenForASymmetricKey() {
+        server.answer(200, "{\"KeyMetadata\":{\"KeyId\":\"" + KEY + "\",\"KeyState\":\"Enabled\",\"CreationDate\":1.7e9,"
+                + "\"KeySpec\":\"SM2\",\"KeyUsage\":\"SIGN_VERIFY\"}}");
+        ProviderException e = assertThrows(ProviderException.class, () -> service.findKey(KEY.toString()));
+        assertTrue(e.getMessage().contains("KeySpec it does not know, SM2"), e.getMessage());
+        assertTrue(e.getMessage().contains(server.url()), e.getMessage());
+    }
+
+    @Test
     void listAliases_followsPages_andStripsThePrefix() throws KeyStoreException {
         UUID second = UUID.randomUUID();
         server.answer(200, "{\"Aliases\":[{\"AliasName\":\"alias/orders\",\"TargetKeyId\":\"" + KEY + "\"},"
