@@ -409,7 +409,7 @@ public final class MasterKey {
      * may use any more; its private key is wiped once this is durable ({@link #wipeEnded}).
      */
     public MasterKey importParametersExpired(Instant now) {
-        refuseUnless(importParametersExpiryDue(now), "drop its import parameters", "they have not expired");
+        refuseUnless(importParametersExpiryDue(now), "cleared of its import parameters", "they have not expired");
         return withImports(imports.withWrapping(null), state, versions);
     }
 
@@ -663,7 +663,7 @@ public final class MasterKey {
      * another process left it, which may have re-imported the material with a later ValidTo.
      */
     public MasterKey materialExpired(Instant now) {
-        refuseUnless(materialExpiryDue(now), "have its imported material expired", "its ValidTo "
+        refuseUnless(materialExpiryDue(now), "emptied of its imported material", "its ValidTo "
                 + imports().map(ImportState::validTo).map(String::valueOf).orElse("(none)") + " has not come");
         return materialRemoved(now);
     }

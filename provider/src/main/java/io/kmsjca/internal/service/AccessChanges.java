@@ -5,7 +5,7 @@ import io.kmsjca.internal.model.AccessRules;
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.policy.MalformedPolicyException;
 import io.kmsjca.internal.policy.PolicyDocument;
-import io.kmsjca.internal.store.MasterKeyCodec;
+import io.kmsjca.internal.store.AccessRulesCodec;
 import io.kmsjca.keys.GrantOperation;
 import io.kmsjca.keys.GrantRequest;
 import io.kmsjca.keys.InvalidKeyRequestException;
@@ -199,17 +199,17 @@ final class AccessChanges {
 
     private void check(AuditOperation op, GrantRequest r) throws KeyStoreException {
         String problem = null;
-        if (r.granteePrincipal().isEmpty() || bytes(r.granteePrincipal()) > MasterKeyCodec.MAX_PRINCIPAL_BYTES) {
-            problem = "the grantee principal must be 1 to " + MasterKeyCodec.MAX_PRINCIPAL_BYTES + " bytes";
+        if (r.granteePrincipal().isEmpty() || bytes(r.granteePrincipal()) > AccessRulesCodec.MAX_PRINCIPAL_BYTES) {
+            problem = "the grantee principal must be 1 to " + AccessRulesCodec.MAX_PRINCIPAL_BYTES + " bytes";
         } else if (r.retiringPrincipal() != null && (r.retiringPrincipal().isEmpty()
-                || bytes(r.retiringPrincipal()) > MasterKeyCodec.MAX_PRINCIPAL_BYTES)) {
-            problem = "the retiring principal must be 1 to " + MasterKeyCodec.MAX_PRINCIPAL_BYTES + " bytes";
+                || bytes(r.retiringPrincipal()) > AccessRulesCodec.MAX_PRINCIPAL_BYTES)) {
+            problem = "the retiring principal must be 1 to " + AccessRulesCodec.MAX_PRINCIPAL_BYTES + " bytes";
         } else if (!r.name().matches("[a-zA-Z0-9:/_-]{0,256}")) {
             problem = "a grant name is at most 256 of a-z, A-Z, 0-9, ':', '/', '_' and '-'";
         } else if (r.operations().isEmpty()) {
             problem = "a grant allows at least one operation";
-        } else if (constraintBytes(r) > MasterKeyCodec.MAX_GRANT_CONSTRAINT_BYTES) {
-            problem = "grant constraints take at most " + MasterKeyCodec.MAX_GRANT_CONSTRAINT_BYTES + " bytes";
+        } else if (constraintBytes(r) > AccessRulesCodec.MAX_GRANT_CONSTRAINT_BYTES) {
+            problem = "grant constraints take at most " + AccessRulesCodec.MAX_GRANT_CONSTRAINT_BYTES + " bytes";
         } else if (!r.encryptionContextEquals().isEmpty() && !r.encryptionContextSubset().isEmpty()) {
             problem = "a grant takes EncryptionContextEquals or EncryptionContextSubset, not both";
         } else if (constraintBytes(r) > 0 && r.operations().stream().anyMatch(WITHOUT_CONTEXT::contains)) {

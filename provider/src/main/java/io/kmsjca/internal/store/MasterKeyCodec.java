@@ -5,13 +5,7 @@ import io.kmsjca.internal.model.AccessRules;
 import io.kmsjca.internal.model.CertificateChain;
 import io.kmsjca.internal.model.KeyPairMaterial;
 import io.kmsjca.internal.model.Aliases;
-import io.kmsjca.internal.policy.PolicyDocument;
-import io.kmsjca.internal.crypto.SecretBytes;
 import io.kmsjca.internal.model.ImportState;
-import io.kmsjca.keys.ExpirationModel;
-import io.kmsjca.keys.WrappingAlgorithm;
-import io.kmsjca.keys.GrantOperation;
-import io.kmsjca.keys.KeyGrant;
 import io.kmsjca.internal.model.KeyVersion;
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.keys.KeyManagerType;
@@ -30,7 +24,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,13 +34,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import static io.kmsjca.internal.store.RecordFields.bound;
+import static io.kmsjca.internal.store.RecordFields.optionalInstant;
+import static io.kmsjca.internal.store.RecordFields.pick;
+import static io.kmsjca.internal.store.RecordFields.readString;
+import static io.kmsjca.internal.store.RecordFields.writeString;
+
 /**
  * The plaintext of a sealed key record (docs/FORMAT.md, "Key record payload"). Writes version 2
  * for a symmetric key with the default policy and no grants (so a store without policies stays
  * readable by the previous release), version 3 for a symmetric key with a policy or grants, and
  * version 4 for an asymmetric key (its key pair and certificate chain), version 5 for an HMAC key
- * (version 4 with each version's secret material length-prefixed); reads versions 1 to 5.
- * Only ever read after the record authenticated; every count and length is still bounded.
+ * or a key of imported material (version 4 with each version's secret material length-prefixed,
+ * then the import side: {@link ImportStateCodec}), version 6 when some material is sealed to
+ * principals; reads versions 1 to 6. The access rules of versions 3 and later are
+ * {@link AccessRulesCodec}'s, the field encodings {@link RecordFields}'. Only ever read after the
+ * record authenticated; every count and length is still bounded.
  */
 public final class MasterKeyCodec {
 
@@ -71,20 +73,14 @@ public final class MasterKeyCodec {
     /** The version written for an asymmetric key: its key pair and certificate chain. */
     static final int VERSION_WITH_PAIR = 4;
     /** The first version whose secret material (AES, HMAC) is length-prefixed per key version. */
-    static final int VERSION_WITH_MATERIAL_LENGTH = 5;    /** The version written for a symmetric key with a policy or grants. */
+    static final int VERSION_WITH_MATERIAL_LENGTH = 5;
+    /** The version written for a symmetric key with a policy or grants. */
     static final int VERSION_WITH_ACCESS = 3;
     /** Bounds of an asymmetric version's material: PKCS#8 of RSA-4096 or ML-DSA-87 (with seed) fits with room. */
     public static final int MAX_PRIVATE_KEY_BYTES = KeyPairs.MAX_PRIVATE_KEY_BYTES;
     public static final int MAX_PUBLIC_KEY_BYTES = KeyPairs.MAX_PUBLIC_KEY_BYTES;
     /** The version written for a key with the default access rules: byte for byte what the previous release wrote. */
     static final int VERSION_WITHOUT_ACCESS = 2;
-    /** Bounds of a grant's names and constraints in UTF-8 bytes: 50 grants at these fit a record beside the most versions. */
-    public static final int MAX_PRINCIPAL_BYTES = 256;
-    public static final int MAX_GRANT_NAME_BYTES = 256;
-    public static final int MAX_GRANT_CONSTRAINT_BYTES = 1024;
-    private static final int GRANT_ID_CHARS = 64;
-    /** A policy of the most characters, each taking 3 UTF-8 bytes at most. */
-    private static final int MAX_POLICY_BYTES = PolicyDocument.MAX_CHARS * 3;
     public static final int MAX_DESCRIPTION_BYTES = 8192;
     public static final int MAX_ALIASES = 256;
     public static final int MAX_TAGS = 50;
@@ -245,13 +241,13 @@ public final class MasterKeyCodec {
                 }
             }
             if (withAccess) {
-                writeAccess(out, key.access());
+                AccessRulesCodec.write(out, key.access());
             }
             if (pair) {
                 writeChain(out, key.certificateChain());
             }
             if (materialLength) {
-                writeImports(out, key.imports().orElse(null), sealedForm ? seals : null);
+                ImportStateCodec.write(out, key.imports().orElse(null), sealedForm ? seals : null);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -344,10 +340,10 @@ public final class MasterKeyCodec {
             } finally {
                 Arrays.fill(material, (byte) 0);
             }
-            AccessRules access = version >= 3 ? readAccess(in, id) : AccessRules.DEFAULT;
+            AccessRules access = version >= VERSION_WITH_ACCESS ? AccessRulesCodec.read(in, id) : AccessRules.DEFAULT;
             CertificateChain chain = version >= VERSION_WITH_PAIR ? readChain(in) : CertificateChain.EMPTY;
             ImportState imports = version >= VERSION_WITH_MATERIAL_LENGTH
-                    ? readImports(in, version >= VERSION_SEALED ? groups : null, id) : null;
+                    ? ImportStateCodec.read(in, version >= VERSION_SEALED ? groups : null, id) : null;
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException("key record has trailing bytes");
             }
@@ -492,203 +488,6 @@ public final class MasterKeyCodec {
         return CertificateChain.decode(der);
     }
 
-    /** Version 3: the key policy (absent: the default) and the grants. */
-    private static void writeAccess(DataOutputStream out, AccessRules access) throws IOException {
-        out.writeBoolean(access.policy() != null);
-        if (access.policy() != null) {
-            byte[] p = access.policy().getBytes(StandardCharsets.UTF_8);
-            out.writeInt(p.length);
-            out.write(p);
-        }
-        out.writeShort(access.grants().size());
-        for (KeyGrant g : access.grants()) {
-            writeString(out, g.grantId());
-            writeString(out, g.name());
-            writeString(out, g.granteePrincipal());
-            writeString(out, g.retiringPrincipal() == null ? "" : g.retiringPrincipal());
-            writeString(out, g.issuingPrincipal());
-            int ops = 0;
-            for (GrantOperation op : g.operations()) {
-                ops |= 1 << op.ordinal();
-            }
-            out.writeInt(ops);
-            writeContext(out, g.encryptionContextEquals());
-            writeContext(out, g.encryptionContextSubset());
-            out.writeLong(g.creationDate().toEpochMilli());
-        }
-    }
-
-    private static AccessRules readAccess(ByteBuffer in, UUID keyId) {
-        String policy = null;
-        if (in.get() != 0) {
-            byte[] p = new byte[bound(in.getInt(), MAX_POLICY_BYTES, "key policy length")];
-            in.get(p);
-            policy = new String(p, StandardCharsets.UTF_8);
-        }
-        int count = bound(in.getShort() & 0xFFFF, AccessRules.MAX_GRANTS, "grant count");
-        List<KeyGrant> grants = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            String grantId = readString(in, GRANT_ID_CHARS);
-            String name = readString(in, MAX_GRANT_NAME_BYTES);
-            String grantee = readString(in, MAX_PRINCIPAL_BYTES);
-            String retiring = readString(in, MAX_PRINCIPAL_BYTES);
-            String issuer = readString(in, MAX_PRINCIPAL_BYTES);
-            int bits = in.getInt();
-            GrantOperation[] all = GrantOperation.values();
-            if (bits == 0 || (bits >>> all.length) != 0) {
-                throw new IllegalArgumentException("grant operations " + Integer.toHexString(bits) + " out of range");
-            }
-            var ops = java.util.EnumSet.noneOf(GrantOperation.class);
-            for (GrantOperation op : all) {
-                if ((bits & (1 << op.ordinal())) != 0) {
-                    ops.add(op);
-                }
-            }
-            Map<String, String> equals = readContext(in);
-            Map<String, String> subset = readContext(in);
-            Instant created = Instant.ofEpochMilli(in.getLong());
-            grants.add(new KeyGrant(grantId, keyId, name, grantee, retiring.isEmpty() ? null : retiring, issuer, ops,
-                    equals, subset, created));
-        }
-        return new AccessRules(policy, grants);
-    }
-
-    private static void writeContext(DataOutputStream out, Map<String, String> context) throws IOException {
-        out.writeShort(context.size());
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(context).entrySet()) {
-            writeString(out, e.getKey());
-            writeString(out, e.getValue());
-        }
-    }
-
-    private static Map<String, String> readContext(ByteBuffer in) {
-        int pairs = bound(in.getShort() & 0xFFFF, MAX_GRANT_CONSTRAINT_BYTES / 2, "constraint pair count");
-        Map<String, String> context = new LinkedHashMap<>();
-        for (int i = 0; i < pairs; i++) {
-            context.put(readString(in, MAX_GRANT_CONSTRAINT_BYTES), readString(in, MAX_GRANT_CONSTRAINT_BYTES));
-        }
-        return context;
-    }
-
-    /**
-     * Version 5, last: the import side of a key of origin EXTERNAL (docs/FORMAT.md): a flag byte
-     * (0: not EXTERNAL, nothing follows), the expiration model (0 none, else its ordinal + 1), the
-     * ValidTo (epoch ms, -1 none), the keyed material digest (flag, 32 bytes), and the latest
-     * wrapping parameters (flag; algorithm, spec, PKCS#8 and X.509 length-prefixed, valid-to).
-     */
-    private static void writeImports(DataOutputStream out, ImportState imports, SealPlan seals) throws IOException {
-        out.writeBoolean(imports != null);
-        if (imports == null) {
-            return;
-        }
-        out.writeByte(imports.expirationModel() == null ? 0 : imports.expirationModel().ordinal() + 1);
-        out.writeLong(imports.validTo() == null ? -1L : imports.validTo().toEpochMilli());
-        byte[] digest = imports.materialDigest();
-        out.writeBoolean(digest != null);
-        if (digest != null) {
-            out.write(digest);
-        }
-        ImportState.WrappingParameters w = imports.wrapping();
-        out.writeBoolean(w != null);
-        if (w == null) {
-            return;
-        }
-        out.writeByte(w.algorithm().ordinal());
-        out.writeByte(w.wrappingSpec().ordinal());
-        if (seals != null) { // version 6: where the private key is, then it or its ciphertext
-            out.writeByte(seals.importRef);
-            if (seals.importRef != IN_RECORD) {
-                out.writeInt(seals.importCiphertext.length);
-                out.write(seals.importCiphertext);
-                byte[] x509 = w.publicKeyDer();
-                out.writeInt(x509.length);
-                out.write(x509);
-                out.writeLong(w.validTo().toEpochMilli());
-                return;
-            }
-        }
-        byte[] pkcs8 = w.privateKey().getEncoded();
-        try {
-            out.writeInt(pkcs8.length);
-            out.write(pkcs8);
-        } finally {
-            Arrays.fill(pkcs8, (byte) 0);
-        }
-        byte[] x509 = w.publicKeyDer();
-        out.writeInt(x509.length);
-        out.write(x509);
-        out.writeLong(w.validTo().toEpochMilli());
-    }
-
-    private static ImportState readImports(ByteBuffer in, List<SealGroup> groups, UUID id) {
-        if (!flag(in)) {
-            return null;
-        }
-        int model = in.get() & 0xFF;
-        if (model > ExpirationModel.values().length) {
-            throw new IllegalArgumentException("unknown expiration model " + model);
-        }
-        Instant validTo = optionalInstant(in.getLong());
-        byte[] digest = null;
-        if (flag(in)) {
-            digest = new byte[ImportState.DIGEST_BYTES];
-            in.get(digest);
-        }
-        ImportState.WrappingParameters wrapping = null;
-        if (flag(in)) {
-            WrappingAlgorithm algorithm = pick(WrappingAlgorithm.values(), in.get());
-            KeySpec spec = pick(KeySpec.values(), in.get());
-            int ref = groups == null ? IN_RECORD : in.get() & 0xFF;
-            if (ref != IN_RECORD) {
-                wrapping = readSealedWrapping(in, groups, ref, id, algorithm, spec);
-                return new ImportState(model == 0 ? null : ExpirationModel.values()[model - 1], validTo, digest, wrapping);
-            }
-            byte[] pkcs8 = new byte[bound(in.getInt(), MAX_PRIVATE_KEY_BYTES, "wrapping key length")];
-            try {
-                in.get(pkcs8);
-                byte[] x509 = new byte[bound(in.getInt(), MAX_PUBLIC_KEY_BYTES, "wrapping public key length")];
-                in.get(x509);
-                Instant until = Instant.ofEpochMilli(in.getLong());
-                wrapping = new ImportState.WrappingParameters(algorithm, spec, new SecretBytes(pkcs8, "PKCS#8"), x509, until);
-            } finally {
-                Arrays.fill(pkcs8, (byte) 0);
-            }
-        }
-        return new ImportState(model == 0 ? null : ExpirationModel.values()[model - 1], validTo, digest, wrapping);
-    }
-
-    /** Version 6: import parameters whose private key is sealed in group {@code ref}. */
-    private static ImportState.WrappingParameters readSealedWrapping(ByteBuffer in, List<SealGroup> groups, int ref, UUID id,
-                                                                     WrappingAlgorithm algorithm, KeySpec spec) {
-        if (ref >= groups.size()) {
-            throw new IllegalArgumentException("the import parameters name seal group " + ref + " of " + groups.size());
-        }
-        SealGroup group = groups.get(ref);
-        byte[] ct = new byte[bound(in.getInt(), MAX_PRIVATE_KEY_BYTES + 16, "sealed wrapping key length")];
-        in.get(ct);
-        byte[] x509 = new byte[bound(in.getInt(), MAX_PUBLIC_KEY_BYTES, "wrapping public key length")];
-        in.get(x509);
-        Instant until = Instant.ofEpochMilli(in.getLong());
-        KeyVersion.Sealed sealed = new KeyVersion.Sealed(group, ct);
-        if (!group.isOpen()) {
-            return new ImportState.WrappingParameters(algorithm, spec, null, x509, until, sealed);
-        }
-        byte[] pkcs8 = group.decrypt(id, 0, IMPORT_PRIVATE_KEY, ct);
-        try {
-            return new ImportState.WrappingParameters(algorithm, spec, new SecretBytes(pkcs8, "PKCS#8"), x509, until, sealed);
-        } finally {
-            Arrays.fill(pkcs8, (byte) 0);
-        }
-    }
-
-    private static boolean flag(ByteBuffer in) {
-        int b = in.get() & 0xFF;
-        if (b > 1) {
-            throw new IllegalArgumentException("flag byte " + b + " out of range");
-        }
-        return b == 1;
-    }
-
     /**
      * Version 5, a version of an AES or HMAC key: its material length-prefixed (u16): 0 for an
      * ended version, 32 for AES, what the HMAC spec allows ({@link KeyVersion#checkHmacLength}).
@@ -737,36 +536,5 @@ public final class MasterKeyCodec {
         RotationReason reason = number > 1 || origin == KeyOrigin.IMPORTED
                 ? (origin == KeyOrigin.IMPORTED ? RotationReason.IMPORTED : RotationReason.ON_DEMAND) : RotationReason.CREATED;
         return new KeyVersion(number, created, origin, reason, material, 0);
-    }
-
-    private static Instant optionalInstant(long millis) {
-        return millis < 0 ? null : Instant.ofEpochMilli(millis);
-    }
-
-    private static <E> E pick(E[] values, byte b) {
-        int i = b & 0xFF;
-        if (i >= values.length) {
-            throw new IllegalArgumentException("unknown " + values[0].getClass().getSimpleName() + " " + i);
-        }
-        return values[i];
-    }
-
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeShort(b.length);
-        out.write(b);
-    }
-
-    private static String readString(ByteBuffer in, int max) {
-        byte[] b = new byte[bound(in.getShort() & 0xFFFF, max, "string length")];
-        in.get(b);
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
-    private static int bound(int n, int max, String what) {
-        if (n < 0 || n > max) {
-            throw new IllegalArgumentException(what + " " + n + " out of range");
-        }
-        return n;
     }
 }
