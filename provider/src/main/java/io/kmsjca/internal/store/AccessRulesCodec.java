@@ -19,6 +19,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import static io.kmsjca.internal.store.RecordFields.bound;
+import static io.kmsjca.internal.store.RecordFields.readBlock;
+import static io.kmsjca.internal.store.RecordFields.writeBlock;
 import static io.kmsjca.internal.store.RecordFields.readString;
 import static io.kmsjca.internal.store.RecordFields.writeString;
 
@@ -45,8 +47,7 @@ public final class AccessRulesCodec {
         out.writeBoolean(access.policy() != null);
         if (access.policy() != null) {
             byte[] p = access.policy().getBytes(StandardCharsets.UTF_8);
-            out.writeInt(p.length);
-            out.write(p);
+            writeBlock(out, p);
         }
         out.writeShort(access.grants().size());
         for (KeyGrant g : access.grants()) {
@@ -69,8 +70,7 @@ public final class AccessRulesCodec {
     static AccessRules read(ByteBuffer in, UUID keyId) {
         String policy = null;
         if (in.get() != 0) {
-            byte[] p = new byte[bound(in.getInt(), MAX_POLICY_BYTES, "key policy length")];
-            in.get(p);
+            byte[] p = readBlock(in, MAX_POLICY_BYTES, "key policy length");
             policy = new String(p, StandardCharsets.UTF_8);
         }
         int count = bound(in.getShort() & 0xFFFF, AccessRules.MAX_GRANTS, "grant count");

@@ -20,6 +20,8 @@ import static io.kmsjca.internal.store.MasterKeyCodec.IN_RECORD;
 import static io.kmsjca.internal.store.MasterKeyCodec.MAX_PRIVATE_KEY_BYTES;
 import static io.kmsjca.internal.store.MasterKeyCodec.MAX_PUBLIC_KEY_BYTES;
 import static io.kmsjca.internal.store.RecordFields.bound;
+import static io.kmsjca.internal.store.RecordFields.readBlock;
+import static io.kmsjca.internal.store.RecordFields.writeBlock;
 import static io.kmsjca.internal.store.RecordFields.flag;
 import static io.kmsjca.internal.store.RecordFields.optionalInstant;
 import static io.kmsjca.internal.store.RecordFields.pick;
@@ -62,25 +64,21 @@ final class ImportStateCodec {
         if (seals != null) { // version 6: where the private key is, then it or its ciphertext
             out.writeByte(seals.importRef);
             if (seals.importRef != IN_RECORD) {
-                out.writeInt(seals.importCiphertext.length);
-                out.write(seals.importCiphertext);
+                writeBlock(out, seals.importCiphertext);
                 byte[] x509 = w.publicKeyDer();
-                out.writeInt(x509.length);
-                out.write(x509);
+                writeBlock(out, x509);
                 out.writeLong(w.validTo().toEpochMilli());
                 return;
             }
         }
         byte[] pkcs8 = w.privateKey().getEncoded();
         try {
-            out.writeInt(pkcs8.length);
-            out.write(pkcs8);
+            writeBlock(out, pkcs8);
         } finally {
             Arrays.fill(pkcs8, (byte) 0);
         }
         byte[] x509 = w.publicKeyDer();
-        out.writeInt(x509.length);
-        out.write(x509);
+        writeBlock(out, x509);
         out.writeLong(w.validTo().toEpochMilli());
     }
 
@@ -110,8 +108,7 @@ final class ImportStateCodec {
             byte[] pkcs8 = new byte[bound(in.getInt(), MAX_PRIVATE_KEY_BYTES, "wrapping key length")];
             try {
                 in.get(pkcs8);
-                byte[] x509 = new byte[bound(in.getInt(), MAX_PUBLIC_KEY_BYTES, "wrapping public key length")];
-                in.get(x509);
+                byte[] x509 = readBlock(in, MAX_PUBLIC_KEY_BYTES, "wrapping public key length");
                 Instant until = Instant.ofEpochMilli(in.getLong());
                 wrapping = new ImportState.WrappingParameters(algorithm, spec, new SecretBytes(pkcs8, "PKCS#8"), x509, until);
             } finally {
@@ -128,10 +125,8 @@ final class ImportStateCodec {
             throw new IllegalArgumentException("the import parameters name seal group " + ref + " of " + groups.size());
         }
         SealGroup group = groups.get(ref);
-        byte[] ct = new byte[bound(in.getInt(), MAX_PRIVATE_KEY_BYTES + 16, "sealed wrapping key length")];
-        in.get(ct);
-        byte[] x509 = new byte[bound(in.getInt(), MAX_PUBLIC_KEY_BYTES, "wrapping public key length")];
-        in.get(x509);
+        byte[] ct = readBlock(in, MAX_PRIVATE_KEY_BYTES + 16, "sealed wrapping key length");
+        byte[] x509 = readBlock(in, MAX_PUBLIC_KEY_BYTES, "wrapping public key length");
         Instant until = Instant.ofEpochMilli(in.getLong());
         KeyVersion.Sealed sealed = new KeyVersion.Sealed(group, ct);
         if (!group.isOpen()) {

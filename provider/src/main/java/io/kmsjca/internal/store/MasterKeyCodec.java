@@ -35,6 +35,8 @@ import java.util.Set;
 import java.util.UUID;
 
 import static io.kmsjca.internal.store.RecordFields.bound;
+import static io.kmsjca.internal.store.RecordFields.readBlock;
+import static io.kmsjca.internal.store.RecordFields.writeBlock;
 import static io.kmsjca.internal.store.RecordFields.optionalInstant;
 import static io.kmsjca.internal.store.RecordFields.pick;
 import static io.kmsjca.internal.store.RecordFields.readString;
@@ -209,11 +211,9 @@ public final class MasterKeyCodec {
                 if (seals.refs[i] != IN_RECORD) {
                     byte[] ct = seals.ciphertexts[i];
                     if (key.isAsymmetric()) {
-                        out.writeInt(ct.length);
-                        out.write(ct);
+                        writeBlock(out, ct);
                         byte[] x509 = v.pair().publicKeyDer();
-                        out.writeInt(x509.length);
-                        out.write(x509);
+                        writeBlock(out, x509);
                     } else {
                         out.writeShort(ct.length);
                         out.write(ct);
@@ -379,10 +379,8 @@ public final class MasterKeyCodec {
         byte[] ct;
         byte[] x509 = null;
         if (spec.isAsymmetric()) {
-            ct = new byte[bound(in.getInt(), MAX_PRIVATE_KEY_BYTES + 16, "sealed private key length")];
-            in.get(ct);
-            x509 = new byte[bound(in.getInt(), MAX_PUBLIC_KEY_BYTES, "public key length")];
-            in.get(x509);
+            ct = readBlock(in, MAX_PRIVATE_KEY_BYTES + 16, "sealed private key length");
+            x509 = readBlock(in, MAX_PUBLIC_KEY_BYTES, "public key length");
         } else {
             ct = new byte[bound(in.getShort() & 0xFFFF, KeyVersion.MAX_HMAC_MATERIAL_BYTES + 16, "sealed material length")];
             in.get(ct);
@@ -429,14 +427,12 @@ public final class MasterKeyCodec {
         }
         byte[] pkcs8 = pair.pkcs8Copy();
         try {
-            out.writeInt(pkcs8.length);
-            out.write(pkcs8);
+            writeBlock(out, pkcs8);
         } finally {
             Arrays.fill(pkcs8, (byte) 0);
         }
         byte[] x509 = pair.publicKeyDer();
-        out.writeInt(x509.length);
-        out.write(x509);
+        writeBlock(out, x509);
     }
 
     private static KeyVersion readPairVersion(ByteBuffer in, KeySpec spec) {
@@ -447,8 +443,7 @@ public final class MasterKeyCodec {
         byte[] pkcs8 = new byte[bound(in.getInt(), MAX_PRIVATE_KEY_BYTES, "private key length")];
         try {
             in.get(pkcs8);
-            byte[] x509 = new byte[bound(in.getInt(), MAX_PUBLIC_KEY_BYTES, "public key length")];
-            in.get(x509);
+            byte[] x509 = readBlock(in, MAX_PUBLIC_KEY_BYTES, "public key length");
             if (head.state != VersionState.ACTIVE) {
                 if (pkcs8.length != 0 || x509.length != 0) {
                     throw new IllegalArgumentException("an ended key version holds no key pair");
@@ -472,8 +467,7 @@ public final class MasterKeyCodec {
         out.writeByte(chain.size());
         for (int i = 0; i < chain.size(); i++) {
             byte[] der = chain.der(i);
-            out.writeInt(der.length);
-            out.write(der);
+            writeBlock(out, der);
         }
     }
 
@@ -481,8 +475,7 @@ public final class MasterKeyCodec {
         int count = bound(in.get() & 0xFF, CertificateChain.MAX_CERTIFICATES, "certificate count");
         List<byte[]> der = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            byte[] c = new byte[bound(in.getInt(), CertificateChain.MAX_CERTIFICATE_BYTES, "certificate length")];
-            in.get(c);
+            byte[] c = readBlock(in, CertificateChain.MAX_CERTIFICATE_BYTES, "certificate length");
             der.add(c);
         }
         return CertificateChain.decode(der);

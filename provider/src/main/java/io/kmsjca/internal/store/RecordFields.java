@@ -39,6 +39,19 @@ final class RecordFields {
         return values[i];
     }
 
+    /** Bytes as u32 length and the bytes. */
+    static void writeBlock(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    /** Bytes written by {@link #writeBlock}, at most {@code max} of them. */
+    static byte[] readBlock(ByteBuffer in, int max, String what) {
+        byte[] b = new byte[bound(in.getInt(), max, what)];
+        in.get(b);
+        return b;
+    }
+
     /** A string as u16 length and UTF-8 bytes. */
     static void writeString(DataOutputStream out, String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
