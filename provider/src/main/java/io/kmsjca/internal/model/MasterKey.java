@@ -357,6 +357,14 @@ public final class MasterKey {
         return keySpec != KeySpec.SYMMETRIC_DEFAULT;
     }
 
+    /**
+     * Whether a rotation can give it a new version: not a key of imported material (EXTERNAL),
+     * nor a key pair or an HMAC key, which have one version for life, as in AWS KMS.
+     */
+    public boolean rotates() {
+        return imports == null && !isSingleVersion();
+    }
+
     /** The certificate chain of an asymmetric key (leaf first), empty if none. */
     public CertificateChain certificateChain() {
         return chain;

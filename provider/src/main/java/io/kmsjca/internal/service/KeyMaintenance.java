@@ -118,7 +118,7 @@ public final class KeyMaintenance {
                 } else if (key.rotationDue(now)) {
                     rotateForProvider(key.id(), key.current().number(), RotationReason.SCHEDULED);
                     rotated++;
-                } else if (key.state() == KeyState.ENABLED && key.current().wraps() >= threshold) {
+                } else if (key.state() == KeyState.ENABLED && key.rotates() && key.current().wraps() >= threshold) {
                     rotateForProvider(key.id(), key.current().number(), RotationReason.USAGE);
                     rotated++;
                 } else if (unpersistedWraps(key) >= USAGE_PERSIST_STEP) {

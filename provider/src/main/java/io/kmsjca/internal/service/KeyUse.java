@@ -253,10 +253,14 @@ public final class KeyUse {
     /**
      * Called after each wrap under {@code version}, the {@code sequence}-th of its stripe of the
      * session ({@link KeyVersion.Lease#sequence()}): starts rotation when usage reaches the
-     * threshold (once; at every check past twice the threshold).
+     * threshold (once; at every check past twice the threshold). A key that cannot rotate
+     * (imported material) only counts: no rotation is tried that would be refused every time.
      */
     public void wrapped(MasterKey key, KeyVersion version, long sequence) {
         version.countWrap();
+        if (!key.rotates()) {
+            return;
+        }
         long threshold = options.usageRotationThreshold();
         if (threshold > EXACT_BELOW && (sequence & (CHECK_EVERY - 1)) != 0) {
             return; // summed once every 256 wraps of a stripe, so every ~1,024 wraps of 4 busy stripes: summing reads every thread's cell

@@ -43,6 +43,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -137,6 +138,27 @@ class ImportKeyMaterialTest {
         f.reopen();
         assertArrayEquals(new byte[32], f.unwrap("byok", blob), "the imported material is stored sealed");
         assertThrows(KeyStateException.class, () -> f.keys.rotateKeyOnDemand(id), "EXTERNAL keys do not rotate");
+    }
+
+    /**
+     * A key of imported material cannot rotate, so its usage limit starts no rotation: without it,
+     * every wrap past twice the threshold tried one under the registry's lock (audited DENIED) and
+     * every maintenance run failed on the key, never reaching its usage count's persistence.
+     */
+    @Test
+    void aKeyOfImportedMaterial_pastItsUsageThreshold_goesOnWrapping_withoutTryingToRotate() throws Exception {
+        f.keys.close();
+        f = new LifecycleFixture(java.nio.file.Files.createDirectories(dir.resolve("usage")), 10);
+        String id = external("byok");
+        importInto(id, random(32), WrappingAlgorithm.RSAES_OAEP_SHA_256);
+        for (int i = 0; i < 35; i++) {
+            assertArrayEquals(new byte[32], f.unwrap("byok", f.wrap("byok")));
+        }
+        assertEquals(0, f.audit.stream().filter(e -> e.operation() == AuditOperation.ROTATE_KEY).count(),
+                "no rotation tried");
+        assertEquals(List.of(), f.keys.runMaintenance().failures());
+        assertEquals(List.of(), f.keys.listKeyRotations(id));
+        assertEquals(KeyState.ENABLED, f.keys.describeKey(id).state());
     }
 
     @Test
