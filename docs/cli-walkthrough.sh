@@ -34,7 +34,14 @@ sh "ls -a | grep -c -e tampered -e '\\.tmp' "
 run kms tag-resource --key-id alias/orders --tags TagKey=env,TagValue=prod
 run kms list-resource-tags --key-id alias/orders --output text
 run kms untag-resource --key-id alias/orders --tag-keys env
-sh "openssl rand -out material.bin 32; kms import-key-material --alias byok --key-material fileb://material.bin --query KeyMetadata.Origin --output text"
+run kms create-key --origin EXTERNAL --alias byok --query KeyMetadata.KeyState --output text
+sh "kms get-parameters-for-import --key-id alias/byok --wrapping-algorithm RSA_AES_KEY_WRAP_SHA_256 --wrapping-key-spec RSA_4096 > params.json"
+sh "jq -r .PublicKey params.json | base64 -d > pub.der; jq -r .ImportToken params.json | base64 -d > token.bin"
+sh "openssl rand -out material 32; openssl rand -out aes.key 32"
+sh "openssl enc -id-aes256-wrap-pad -K \$(xxd -p aes.key | tr -d '\\n') -iv A65959A6 -in material -out wrapped-material"
+sh "openssl pkeyutl -encrypt -in aes.key -inkey pub.der -keyform DER -pubin -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256 -out wrapped-aes"
+sh "cat wrapped-aes wrapped-material > encrypted-material.bin"
+run kms import-key-material --key-id alias/byok --encrypted-key-material fileb://encrypted-material.bin --import-token fileb://token.bin --expiration-model KEY_MATERIAL_DOES_NOT_EXPIRE
 run kms create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY --alias release-signing --description "release manifests"
 sh "kms get-public-key --key-id alias/release-signing --output text --query PublicKey | base64 --decode > pub.der; openssl pkey -pubin -inform DER -in pub.der -out pub.pem"
 sh "echo 'release 1.0' > manifest.json; kms sign --key-id alias/release-signing --message fileb://manifest.json --signing-algorithm ECDSA_SHA_256 --output text --query Signature | base64 --decode > manifest.sig; openssl dgst -sha256 -verify pub.pem -signature manifest.sig manifest.json"
