@@ -40,7 +40,9 @@ import java.util.Objects;
  *
  * <p>RSA and ECDSA always sign a digest: a RAW message is hashed first with the algorithm's hash,
  * then the digest is signed as a DIGEST message is (PKCS#1 v1.5: SunJCE's {@code NONEwithRSA} over
- * the DigestInfo; PSS: Bouncy Castle's {@code NONEwithRSASSA-PSS}; ECDSA: {@code NONEwithECDSA}),
+ * the DigestInfo; PSS: {@link EmsaPss} here, then SunJCE's raw RSA, the same private-key operation
+ * with the same per-key blinding as the JDK's own signatures, and Bouncy Castle's
+ * {@code NONEwithRSASSA-PSS} to verify; ECDSA: {@code NONEwithECDSA}),
  * which gives the same signatures as {@code SHA256withRSA}, {@code RSASSA-PSS} or
  * {@code SHA256withECDSA} on the message. Every nonce and salt comes from {@link KmsRandom}.
  */
@@ -63,6 +65,7 @@ public final class AsymmetricPrimitives {
     private Signature mlDsa;
     private Signature mlDsaMu;
     private Cipher oaep;
+    private Cipher rawRsa;
     private KeyAgreement ecdhJdk;
     private KeyAgreement ecdhBc;
 
@@ -102,6 +105,9 @@ public final class AsymmetricPrimitives {
                     Arrays.fill(seed, (byte) 0);
                 }
             }
+            case RSASSA_PSS_SHA_256, RSASSA_PSS_SHA_384, RSASSA_PSS_SHA_512 -> {
+                return signPss(key, algorithm, digest(algorithm, type, message, off, len));
+            }
             default -> {
                 byte[] digest = digest(algorithm, type, message, off, len);
                 Signature s = digestSigner(spec, algorithm);
@@ -115,6 +121,25 @@ public final class AsymmetricPrimitives {
                 return s.sign();
             }
         }
+    }
+
+    /**
+     * RSASSA-PSS of a digest (RFC 8017 section 8.1.1): EMSA-PSS with a salt as long as the hash,
+     * drawn from {@link KmsRandom}, then the private key applied by SunJCE's raw RSA.
+     */
+    private byte[] signPss(PrivateKey key, SigningAlgorithm algorithm, byte[] digest) throws GeneralSecurityException {
+        if (!(key instanceof RSAKey rsa)) {
+            throw new InvalidKeyException(algorithm + " takes an RSA key");
+        }
+        MessageDigest hash = messageDigest(algorithm.digestAlgorithm());
+        byte[] salt = new byte[hash.getDigestLength()];
+        KmsRandom.nextBytes(salt);
+        byte[] em = EmsaPss.encode(hash, digest, salt, rsa.getModulus().bitLength());
+        if (rawRsa == null) {
+            rawRsa = Cipher.getInstance("RSA/ECB/NoPadding", AsymmetricProviders.sunJce());
+        }
+        rawRsa.init(Cipher.ENCRYPT_MODE, key, KmsRandom.generator()); // with a private key: RSA signing, blinded
+        return rawRsa.doFinal(em);
     }
 
     /** Whether {@code signature} is valid; malformed signatures are simply not valid. */
@@ -276,7 +301,7 @@ public final class AsymmetricPrimitives {
         };
     }
 
-    /** The Signature that signs a digest for {@code algorithm}, its PSS parameters set. */
+    /** The Signature that signs a digest for {@code algorithm} (PSS: that verifies one, its parameters set). */
     private Signature digestSigner(KeySpec spec, SigningAlgorithm algorithm) throws GeneralSecurityException {
         return switch (algorithm) {
             case RSASSA_PKCS1_V1_5_SHA_256, RSASSA_PKCS1_V1_5_SHA_384, RSASSA_PKCS1_V1_5_SHA_512 -> {
