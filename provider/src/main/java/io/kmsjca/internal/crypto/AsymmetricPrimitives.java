@@ -138,7 +138,9 @@ public final class AsymmetricPrimitives {
         if (rawRsa == null) {
             rawRsa = Cipher.getInstance("RSA/ECB/NoPadding", AsymmetricProviders.sunJce());
         }
-        rawRsa.init(Cipher.ENCRYPT_MODE, key, KmsRandom.generator()); // with a private key: RSA signing, blinded
+        // with a private key: the JDK's RSA signing operation (CRT, fault-checked), blinded by RSACore with a
+        // pair it keeps per key from the JDK's own generator, as for PKCS#1's NONEwithRSA; NoPadding draws nothing
+        rawRsa.init(Cipher.ENCRYPT_MODE, key);
         return rawRsa.doFinal(em);
     }
 

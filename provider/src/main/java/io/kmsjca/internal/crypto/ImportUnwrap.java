@@ -29,36 +29,37 @@ public final class ImportUnwrap {
     /** The AES key of RSA_AES_KEY_WRAP: 256 bits, as AWS KMS requires. */
     static final int AES_KEY_BYTES = 32;
 
-    private static final AsymmetricPrimitives RSA = new AsymmetricPrimitives();
-
     private ImportUnwrap() {
     }
 
     /**
      * The material {@code encrypted} carries. {@code wrappingSpec} is the wrapping key's spec
-     * (RSA_2048, RSA_3072, RSA_4096). The caller wipes the result.
+     * (RSA_2048, RSA_3072, RSA_4096). The caller wipes the result. Thread-safe: each call has its
+     * own RSA-OAEP cipher (imports of several keys may run at once; a shared cipher gave one
+     * import another's material).
      */
     public static byte[] unwrap(PrivateKey wrappingKey, KeySpec wrappingSpec, WrappingAlgorithm algorithm,
                                 byte[] encrypted) throws BadPaddingException {
+        AsymmetricPrimitives rsa = new AsymmetricPrimitives();
         try {
             return switch (algorithm) {
-                case RSAES_OAEP_SHA_1 -> RSA.decrypt(wrappingKey, wrappingSpec, EncryptionAlgorithm.RSAES_OAEP_SHA_1, encrypted);
-                case RSAES_OAEP_SHA_256 -> RSA.decrypt(wrappingKey, wrappingSpec, EncryptionAlgorithm.RSAES_OAEP_SHA_256, encrypted);
-                case RSA_AES_KEY_WRAP_SHA_1 -> twoStep(wrappingKey, wrappingSpec, EncryptionAlgorithm.RSAES_OAEP_SHA_1, encrypted);
-                case RSA_AES_KEY_WRAP_SHA_256 -> twoStep(wrappingKey, wrappingSpec, EncryptionAlgorithm.RSAES_OAEP_SHA_256, encrypted);
+                case RSAES_OAEP_SHA_1 -> rsa.decrypt(wrappingKey, wrappingSpec, EncryptionAlgorithm.RSAES_OAEP_SHA_1, encrypted);
+                case RSAES_OAEP_SHA_256 -> rsa.decrypt(wrappingKey, wrappingSpec, EncryptionAlgorithm.RSAES_OAEP_SHA_256, encrypted);
+                case RSA_AES_KEY_WRAP_SHA_1 -> twoStep(rsa, wrappingKey, wrappingSpec, EncryptionAlgorithm.RSAES_OAEP_SHA_1, encrypted);
+                case RSA_AES_KEY_WRAP_SHA_256 -> twoStep(rsa, wrappingKey, wrappingSpec, EncryptionAlgorithm.RSAES_OAEP_SHA_256, encrypted);
             };
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new BadPaddingException(FAILED); // no cause: it would say which step failed
         }
     }
 
-    private static byte[] twoStep(PrivateKey wrappingKey, KeySpec spec, EncryptionAlgorithm oaep, byte[] encrypted)
-            throws GeneralSecurityException {
+    private static byte[] twoStep(AsymmetricPrimitives rsa, PrivateKey wrappingKey, KeySpec spec, EncryptionAlgorithm oaep,
+                                  byte[] encrypted) throws GeneralSecurityException {
         int rsaBytes = (((RSAKey) wrappingKey).getModulus().bitLength() + 7) / 8;
         if (encrypted.length <= rsaBytes) {
             throw new BadPaddingException(FAILED);
         }
-        byte[] aesKey = RSA.decrypt(wrappingKey, spec, oaep, Arrays.copyOfRange(encrypted, 0, rsaBytes));
+        byte[] aesKey = rsa.decrypt(wrappingKey, spec, oaep, Arrays.copyOfRange(encrypted, 0, rsaBytes));
         try {
             if (aesKey.length != AES_KEY_BYTES) {
                 throw new BadPaddingException(FAILED);

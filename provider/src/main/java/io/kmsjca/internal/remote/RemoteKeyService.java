@@ -230,10 +230,11 @@ public final class RemoteKeyService extends RemoteRefusals {
                 UUID id = k.keyId("KeyId");
                 Fields m = call("DescribeKey", new JsonBody().string("KeyId", id.toString()), "kms:DescribeKey", id.toString())
                         .object("KeyMetadata");
+                RemoteAnswers.answeredFor(url(), id.toString(), m.keyId("KeyId"), "DescribeKey");
                 keys.add(RemoteRecords.metadata(url(), m, id, aliases.getOrDefault(id, List.of())));
             }
             keys.sort(Comparator.comparing(KeyMetadata::keyId));
-            return new KeyPage(keys, RemotePages.nextMarker(r));
+            return new KeyPage(keys, RemotePages.nextMarker(url(), "ListKeys", r));
         } catch (RemoteFailure f) {
             throw RemoteErrors.management(f, "kms:ListKeys", null);
         }

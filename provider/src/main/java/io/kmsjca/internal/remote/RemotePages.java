@@ -33,16 +33,26 @@ final class RemotePages {
         for (int page = 0; ; page++) {
             Fields answer = request.page(marker);
             reader.read(answer);
-            marker = next(url, operation, marker, nextMarker(answer), page);
+            marker = next(url, operation, marker, nextMarker(url, operation, answer), page);
             if (marker == null) {
                 return;
             }
         }
     }
 
-    /** The marker of the page after {@code answer}; null on the last page. */
-    static String nextMarker(Fields answer) throws RemoteFailure {
-        return answer.bool("Truncated", false) ? answer.optionalString("NextMarker") : null;
+    /**
+     * The marker of the page after {@code answer}; null on the last page. A page that says it is
+     * truncated and names no marker to go on from is a protocol failure, not the last page.
+     */
+    static String nextMarker(String url, String operation, Fields answer) throws RemoteFailure {
+        if (!answer.bool("Truncated", false)) {
+            return null;
+        }
+        String next = answer.optionalString("NextMarker");
+        if (next == null) {
+            throw RemoteFailure.protocol(url, operation, "a truncated page without a NextMarker: the listing cannot go on");
+        }
+        return next;
     }
 
     /**

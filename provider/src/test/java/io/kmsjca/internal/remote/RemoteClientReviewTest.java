@@ -231,4 +231,31 @@ class RemoteClientReviewTest {
             assertThrows(IllegalArgumentException.class, () -> RemoteSettings.check(url, "us-east-1"), url);
         }
     }
+
+    /**
+     * R9 (review of the paging split; older than it): a page that says it is truncated but names
+     * no NextMarker ended the listing as if it were whole.
+     */
+    @Test
+    void r9_aTruncatedPageWithoutANextMarker_isRefused_notTakenForTheLastPage() {
+        server.answer(200, "{\"Aliases\":[{\"AliasName\":\"alias/a\",\"TargetKeyId\":\"" + KEY
+                + "\"}],\"Truncated\":true}");
+        KeyStoreException e = assertThrows(KeyStoreException.class, () -> service.listAliases());
+        assertTrue(e.getMessage().contains("without a NextMarker"), e.getMessage());
+        assertEquals(1, server.requests().size());
+    }
+
+    /**
+     * R10 (review; older than the split): listKeys filed the DescribeKey answer under the key it
+     * listed without checking that the answer was about that key, as describeKey and findKey do.
+     */
+    @Test
+    void r10_listKeys_refusesADescribeKeyAnswerAboutAnotherKey() {
+        UUID other = UUID.fromString("2a1d3c6f-8b52-4c9f-8b2e-4d6f70819203");
+        server.answer(200, "{\"Keys\":[{\"KeyId\":\"" + KEY + "\"}],\"Truncated\":false}");
+        server.answer(200, "{\"Aliases\":[],\"Truncated\":false}");
+        server.answer(200, "{\"KeyMetadata\":{\"KeyId\":\"" + other + "\",\"KeyState\":\"Disabled\",\"CreationDate\":1.7e9}}");
+        KeyStoreException e = assertThrows(KeyStoreException.class, () -> service.listKeys(10, null));
+        assertTrue(e.getMessage().contains("not about key " + KEY), e.getMessage());
+    }
 }
