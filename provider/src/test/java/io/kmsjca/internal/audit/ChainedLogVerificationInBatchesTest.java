@@ -167,6 +167,19 @@ class ChainedLogVerificationInBatchesTest {
     }
 
     @Test
+    void aCheckpointAtTheFirstRecordNotYetVerified_catchesTheCurrentFileDeleted() throws Exception {
+        Checkpoints store = new Checkpoints();
+        ChainedLogVerifier.Verification verification = new ChainedLogVerifier(mac, store).start();
+        assertNull(verification.verify(rotated(), false));
+        store.advance(chainId(), checkpointAt(Files.readAllLines(log, StandardCharsets.UTF_8).get(0))); // the next record to come
+        Files.delete(log);
+
+        assertNull(verification.verify(List.of(), true), "no current file left to read");
+        Report report = verification.finish(log, AuditDispatcher.host());
+        assertEquals(Problem.TRUNCATED, report.problem(), report.detail());
+    }
+
+    @Test
     void aCheckpointAtTheLastVerifiedRecord_isComparedAtOnce() throws Exception {
         Checkpoints store = new Checkpoints();
         ChainedLogVerifier.Verification verification = new ChainedLogVerifier(mac, store).start();
