@@ -108,6 +108,39 @@ class AuditLogFormat2Test {
     }
 
     @Test
+    void twoWritesOfSeveralEvents_areOneLinePerEvent_eachHoldingItsOwnEventOnly() throws Exception {
+        Path log = writeBatches(2, 3);
+        List<String> events = lines(log).stream().filter(AuditRecords::isEvent).toList();
+        assertEquals(6, events.size());
+        for (int i = 0; i < 6; i++) {
+            String line = events.get(i);
+            String id = new UUID(1, i).toString();
+            assertTrue(line.contains("\"eventId\":\"" + id + "\""), "event " + i + " in its own line: " + line);
+            assertEquals(line.indexOf("\"eventId\""), line.lastIndexOf("\"eventId\""), "no other event in it: " + line);
+            assertTrue(line.endsWith("}"), line);
+            assertEquals(-1, line.indexOf('\0'), line);
+        }
+    }
+
+    /** A write record numbered 1 announcing {@code lines}, MACed with the store's key. */
+    private String writeRecord(int lines) {
+        LineBuffer out = new LineBuffer(256);
+        byte[] fields = AuditRecords.writeFields(lines);
+        new AuditRecords(mac).appendLine(out, 1, AuditRecords.GENESIS.getBytes(StandardCharsets.US_ASCII), fields, 0,
+                fields.length, true);
+        return out.utf8(0, out.size() - 1);
+    }
+
+    @Test
+    void aWriteRecord_mayAnnounceTheLargestWrite_butNotOneLineMore() {
+        AuditRecords records = new AuditRecords(mac);
+        AuditRecords.Parsed largest = records.parse(writeRecord(AuditRecords.MAX_WRITE_LINES));
+        assertNotNull(largest);
+        assertEquals(AuditRecords.MAX_WRITE_LINES, largest.announces());
+        assertNull(records.parse(writeRecord(AuditRecords.MAX_WRITE_LINES + 1)), "MACed, but more than a writer writes");
+    }
+
+    @Test
     void anUnmacedLineAltered_isFound_evenWithTheChainMadeAgain_andNothingPastTheLastMacIsCalledVerified() throws Exception {
         Path log = writeBatches(1, 5);
         List<String> lines = lines(log);
