@@ -198,6 +198,50 @@ class AuditLogFormat2Test {
     }
 
     @Test
+    void aWriteCutShort_longerThanOneReadFromTheEnd_isCutBackToItsAnnouncement() throws Exception {
+        Path log = writeBatches(2, 400); // the second write alone spans more than the 64 KiB the writer reads at a time
+        List<String> lines = lines(log);
+        assertTrue(Files.size(log) / 2 > 2 * 65536, "the second write is longer than two reads: " + Files.size(log));
+        write(log, lines.subList(0, lines.size() - 1)); // its last, MACed line lost
+
+        JsonLinesAuditSink sink = batchedSink(log);
+        assertEquals(lines.subList(0, 401), lines(log), "cut back to the end of the first write, exactly");
+        sink.close();
+        Report report = verify(log);
+        assertTrue(report.intact(), report.detail());
+        assertEquals(401, report.records());
+    }
+
+    @Test
+    void aWritesLastLineStrippedOfItsMac_isNotAWriteCutShort_theWriterRefusesToCutIt() throws Exception {
+        Path log = writeBatches(1, 3);
+        List<String> lines = new java.util.ArrayList<>(lines(log)); // the announcement and its three events
+        String last = lines.get(3);
+        lines.set(3, last.substring(0, last.lastIndexOf(",\"mac\":\"")) + "}");
+        write(log, lines);
+        assertEquals(Problem.ALTERED, verify(log).problem());
+        assertThrows(java.io.IOException.class, () -> batchedSink(log), "every line it announced is there: not cut short");
+        assertEquals(lines, lines(log), "the acknowledged write is left for the verifier to report, not cut");
+    }
+
+    @Test
+    void aTornLastLine_isCutBeforeTheWriterGoesOn() throws Exception {
+        Path log = writeBatches(1, 3);
+        List<String> lines = lines(log);
+        Files.writeString(log, "{\"seq\":5,\"prev\":\"ab", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        assertTrue(verify(log).tornTail());
+
+        JsonLinesAuditSink sink = batchedSink(log);
+        assertEquals(lines, lines(log), "the torn line is cut");
+        sink.onEvent(event(100));
+        sink.close();
+        Report report = verify(log);
+        assertTrue(report.intact(), report.detail());
+        assertFalse(report.tornTail(), report.detail());
+        assertEquals(5, report.records());
+    }
+
+    @Test
     void aLineAppendedWithoutTheKey_isAltered_andTheWriterKeepsItForTheVerifier() throws Exception {
         Path log = writeBatches(1, 3);
         List<String> lines = new java.util.ArrayList<>(lines(log));
