@@ -56,6 +56,33 @@ class AuditLogLinesTest {
     }
 
     @Test
+    void aNewlineThatStartsARead_endsItsLine_andTheLinesAfterItFollow() throws Exception {
+        byte[] first = new byte[1 << 16]; // as long as one read of the buffer: its newline starts the next read
+        Arrays.fill(first, (byte) 'x');
+        byte[] rest = "\nb\nc\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] content = Arrays.copyOf(first, first.length + rest.length);
+        System.arraycopy(rest, 0, content, first.length, rest.length);
+        try (AuditLogLines lines = new AuditLogLines(List.of(file("a", content)), true)) {
+            assertEquals(List.of(new String(first, StandardCharsets.US_ASCII), "b", "c"),
+                    all(lines).stream().map(AuditLogLines.Line::text).toList());
+        }
+    }
+
+    @Test
+    void aLineWithBytesThatAreNotUtf8_isUnreadable_butOneHoldingTheReplacementCharacterIsRead() throws Exception {
+        byte[] good = "U+FFFD \uFFFD written as UTF-8\n".getBytes(StandardCharsets.UTF_8);
+        byte[] bad = {'a', (byte) 0xFF, 'b', '\n'}; // decodes to the same replacement character
+        byte[] content = Arrays.copyOf(good, good.length + bad.length);
+        System.arraycopy(bad, 0, content, good.length, bad.length);
+        try (AuditLogLines lines = new AuditLogLines(List.of(file("a", content)), true)) {
+            List<AuditLogLines.Line> read = all(lines);
+            assertEquals(2, read.size());
+            assertTrue(read.get(0).readable(), "UTF-8, replacement character and all");
+            assertFalse(read.get(1).readable(), "not the bytes its text encodes to: not a record, whatever it says");
+        }
+    }
+
+    @Test
     void theCurrentFilesUnfinishedLine_isATornTail_butARotatedFilesIsALine() throws Exception {
         Path rotated = file("rotated", "a\ncut".getBytes(StandardCharsets.US_ASCII));
         Path current = file("current", "b\nhalf".getBytes(StandardCharsets.US_ASCII));
