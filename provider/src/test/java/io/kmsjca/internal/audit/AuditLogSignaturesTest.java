@@ -113,6 +113,49 @@ class AuditLogSignaturesTest {
         assertTrue(unchecked.intact(), "without the verification key, signature records are records: " + unchecked.detail());
     }
 
+    private AuditLogSigner signer(int everyRecords) {
+        return new AuditLogSigner(AuditSigningKey.fromSeed(SEED.clone()), everyRecords, Duration.ofSeconds(60), clock);
+    }
+
+    @Test
+    void aWriterGoingOnWithASignedLog_signsUnderItsChainId_andAddsNoSignatureToALogThatEndsInOne() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        JsonLinesAuditSink first = new JsonLinesAuditSink(file, mac, false, false, 1 << 20, signer(1000));
+        first.onEvent(event(0));
+        first.close();
+        new JsonLinesAuditSink(file, mac, false, false, 1 << 20, signer(1000)).close(); // wrote nothing
+        assertEquals(List.of("close"), reasons(file), "the log ended in a signature already");
+
+        JsonLinesAuditSink again = new JsonLinesAuditSink(file, mac, false, false, 1 << 20, signer(1000));
+        again.onEvent(event(1));
+        again.close();
+        assertEquals(List.of("close", "close"), reasons(file));
+        Report report = new PublicKeyAuditLogVerifier(AuditSigningKey.fromSeed(SEED.clone()).verificationKey()).verify(file);
+        assertTrue(report.intact(), "the second writer signed the chain of the log's first record: " + report.detail());
+        assertEquals(2, report.signatures());
+        assertEquals(4, report.lastSignedSeq());
+    }
+
+    @Test
+    void eachRotatedFile_endsInASignatureRecordOfReasonRotate() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        JsonLinesAuditSink sink = new JsonLinesAuditSink(file, mac, false, false, 2048, signer(1000));
+        for (int i = 0; i < 20; i++) {
+            sink.onEvent(event(i));
+        }
+        sink.close();
+        List<Path> rotated = AuditLogFiles.inOrder(file).stream().filter(p -> AuditLogFiles.number(p) > 0).toList();
+        assertTrue(rotated.size() >= 2, "rotated: " + rotated);
+        for (Path p : rotated) {
+            List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
+            AuditSignatureRecords.Parsed last = AuditSignatureRecords.parse(lines.get(lines.size() - 1));
+            assertNotNull(last, p + " ends in a signature record");
+            assertEquals("rotate", last.reason(), p.toString());
+        }
+        Report report = new PublicKeyAuditLogVerifier(AuditSigningKey.fromSeed(SEED.clone()).verificationKey()).verify(file);
+        assertTrue(report.intact(), report.detail());
+    }
+
     /** A clock the test moves. */
     private static final class MovingClock extends Clock {
         private Instant now = Instant.parse("2026-03-01T10:00:00Z");
