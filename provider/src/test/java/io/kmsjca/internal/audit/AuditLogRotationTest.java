@@ -9,11 +9,19 @@ import io.kmsjca.keys.KeyServiceOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.kmsjca.audit.AuditLogVerifier.Report;
+import io.kmsjca.internal.crypto.SecretBytes;
+import io.kmsjca.spi.audit.AuditEvent;
+import io.kmsjca.spi.audit.AuditOperation;
+import io.kmsjca.spi.audit.AuditOutcome;
+
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +47,35 @@ class AuditLogRotationTest {
         assertEquals(dir.resolve("audit.jsonl.1000001"), AuditLogFiles.nextRotated(log));
         assertEquals(1_000_000, AuditLogFiles.number(dir.resolve("audit.jsonl.1000000")));
         assertEquals(0, AuditLogFiles.number(log));
+    }
+
+    private final SecretBytes mac = new SecretBytes(new byte[32], "HmacSHA256");
+
+    private static AuditEvent event(int i) {
+        return new AuditEvent(new java.util.UUID(1, i), java.time.Instant.parse("2026-03-01T10:00:00Z"),
+                AuditOperation.ENCRYPT, "k", 1, "k" + i, "alice", "os-user", AuditOutcome.SUCCESS, null, null,
+                java.util.Map.of(), "req", "inst", "host", null, 0);
+    }
+
+    @Test
+    void aWriterWhoseFileAnotherWriterRotatedAway_writesOnInTheNewCurrentFile() throws Exception {
+        Path log = dir.resolve("audit.jsonl");
+        JsonLinesAuditSink rotating = new JsonLinesAuditSink(log, mac, false, false, 2048);
+        JsonLinesAuditSink other = new JsonLinesAuditSink(log, mac, false, false, 1 << 20);
+        Path first = AuditLogFiles.rotated(log, 1);
+        int n = 0;
+        while (!Files.exists(first)) {
+            rotating.onEvent(event(n++));
+        }
+        byte[] rotated = Files.readAllBytes(first);
+        other.onEvent(event(n++));
+        rotating.close();
+        other.close();
+        assertArrayEquals(rotated, Files.readAllBytes(first), "a rotated file is never written again");
+        assertEquals(1, Files.readAllLines(log, StandardCharsets.UTF_8).size());
+        Report report = new ChainedLogVerifier(mac).verify(log);
+        assertTrue(report.intact(), report.detail());
+        assertEquals(n, report.records());
     }
 
     @Test

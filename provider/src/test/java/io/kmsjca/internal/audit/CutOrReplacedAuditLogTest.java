@@ -152,6 +152,27 @@ class CutOrReplacedAuditLogTest {
     }
 
     @Test
+    void aLogDeletedUnderARunningWriter_startsAgainFromGenesis_andItsNextCheckpointReportsTheOldChain() throws Exception {
+        Path log = dir.resolve("audit.jsonl");
+        JsonLinesAuditSink sink = sink(log);
+        log(sink, 2);
+        sink.checkpoint(store);
+        Files.delete(log);
+        sink.checkpoint(store); // finds the file gone: an empty log, nothing to checkpoint
+        log(sink, 1);
+        AuditLogCutException cut = assertThrows(AuditLogCutException.class, () -> sink.checkpoint(store));
+        assertTrue(cut.getMessage().contains("records 1..2 were deleted"), cut.getMessage());
+        sink.close();
+
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertEquals(1, lines.size());
+        assertTrue(lines.get(0).startsWith("{\"seq\":1,\"prev\":\"" + AuditRecords.GENESIS + "\""), lines.get(0));
+        Report alone = new ChainedLogVerifier(mac).verify(log);
+        assertTrue(alone.intact(), "a chain of its own: " + alone.detail());
+        assertEquals(Problem.TRUNCATED, verify(log).problem(), "the store remembers the chain deleted");
+    }
+
+    @Test
     void aLogCutFromItsEnd_isReportedByTheWritersNextCheckpoint_andTruncatedByTheVerifier() throws Exception {
         Path log = dir.resolve("audit.jsonl");
         JsonLinesAuditSink sink = sink(log);

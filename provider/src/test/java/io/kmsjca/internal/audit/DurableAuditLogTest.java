@@ -85,6 +85,18 @@ class DurableAuditLogTest {
     }
 
     @Test
+    void withoutFsync_aCheckpointVouchesOnlyForLinesOnDisk() throws Exception {
+        SimulatedDisk disk = SimulatedDisk.over(real);
+        JsonLinesAuditSink sink = new JsonLinesAuditSink(disk.root().resolve("audit.jsonl"), mac, false, false, 1 << 20);
+        sink.onEvent(event(0));
+        sink.onEvent(event(1));
+        sink.checkpoint(AuditCheckpoints.NONE);
+        Report r = afterAPowerCutNow(disk);
+        assertEquals(2, r.records(), "the checkpointed record is on disk: " + r.detail());
+        sink.close();
+    }
+
+    @Test
     void withoutFsync_closeAndRotationStillLeaveTheirLinesDurable() throws Exception {
         SimulatedDisk disk = SimulatedDisk.over(real);
         JsonLinesAuditSink sink = new JsonLinesAuditSink(disk.root().resolve("audit.jsonl"), mac, false, false, 1024);
