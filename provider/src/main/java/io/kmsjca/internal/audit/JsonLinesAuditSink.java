@@ -180,10 +180,38 @@ public final class JsonLinesAuditSink implements AuditListener {
             }
             seq = p.seq();
             setPrev(AuditRecords.hash(last));
-            String first = AuditLogTail.firstLine(files.get(0));
-            chainId = first == null ? null : AuditRecords.hash(first);
+            chainId = chainIdOf(AuditLogTail.firstLine(files.get(0)), files.get(0), last);
         }
         knownSize = size;
+    }
+
+    /**
+     * The log's chain id: the hash of record 1, the first line of {@code oldest}; or, once a
+     * retention job deleted the files that held it (docs/audit.md), the chain a signature record
+     * names (the log's last line, or the last line of its oldest file left, which ends in the
+     * signature of its rotation), its MAC checked; else the one this writer knew, else none: no
+     * checkpoint or signature is made under a chain the writer cannot name.
+     */
+    private String chainIdOf(String first, Path oldest, String last) throws IOException {
+        if (first != null && AuditRecords.seqOf(first) == 1) {
+            return AuditRecords.hash(first);
+        }
+        String named = signedChain(last);
+        if (named == null) {
+            named = signedChain(AuditLogTail.lastLine(oldest));
+        }
+        return named != null ? named : chainId;
+    }
+
+    /** The chain a signature record names, or null if {@code line} is none or fails its MAC. */
+    private String signedChain(String line) {
+        if (line == null || !AuditSignatureRecords.claims(line)) {
+            return null;
+        }
+        AuditRecords.Parsed record = records.parse(line);
+        AuditSignatureRecords.Parsed signature = record != null && record.authenticated()
+                ? AuditSignatureRecords.parse(line) : null;
+        return signature == null ? null : signature.chain();
     }
 
     private boolean stillCurrent() throws IOException {
@@ -265,7 +293,7 @@ public final class JsonLinesAuditSink implements AuditListener {
                 unsigned++;
             }
             tailSigned = false;
-            if (signer != null) {
+            if (signer != null && chainId != null) {
                 // a file about to be rotated ends in a signature, so each rotated file is signed to its end
                 String reason = knownSize + out.size() >= maxBytes ? "rotate" : signer.due(unsigned, true);
                 if ("rotate".equals(reason) || reason != null && signingThread == null) {
