@@ -39,7 +39,7 @@ class CutOrReplacedAuditLogTest {
      * A key store's checkpoints, in memory: per chain its checkpoint, per location the chain settled
      * there; a chain is named by the first 32 hex digits of its id, as the key store names it.
      */
-    private static final class Store implements AuditCheckpoints {
+    static final class Store implements AuditCheckpoints {
         final Map<String, Checkpoint> checkpoints = new ConcurrentHashMap<>();
         final Map<String, String> chains = new ConcurrentHashMap<>();
 

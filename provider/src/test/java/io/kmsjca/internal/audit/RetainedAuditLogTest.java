@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * A writer started again on a log whose first files a retention job verified and deleted
  * (docs/audit.md): it goes on under the log's chain id, which the deleted first record named, so
- * its signatures verify with the verification that began with those files.
+ * its signatures verify with the verification that began with those files, and its checkpoints
+ * advance the log's own.
  */
 class RetainedAuditLogTest {
     @TempDir
@@ -61,5 +62,31 @@ class RetainedAuditLogTest {
         assertNull(v.verify(AuditLogFiles.inOrder(log), true), "the restarted writer's signature names this log's chain");
         Report r = v.finish(log, AuditDispatcher.host());
         assertTrue(r.intact(), r.detail());
+    }
+
+    @Test
+    void aWriterRestartedAfterARetentionJobDeletedVerifiedFiles_checkpointsTheSameChain() throws Exception {
+        AuditSigningKey key = AuditSigningKey.fromSeed(new byte[32]);
+        CutOrReplacedAuditLogTest.Store store = new CutOrReplacedAuditLogTest.Store();
+        Path log = dir.resolve("audit.jsonl");
+        JsonLinesAuditSink sink = new JsonLinesAuditSink(log, mac, false, false, 2048,
+                new AuditLogSigner(key, 1000, Duration.ofHours(1), clock));
+        for (int i = 0; i < 30; i++) {
+            sink.onEvent(event(i));
+        }
+        sink.checkpoint(store);
+        sink.close();
+        List<Path> rotated = AuditLogFiles.inOrder(log).stream().filter(p -> AuditLogFiles.number(p) > 0).toList();
+        String chain = AuditRecords.hash(Files.readAllLines(rotated.get(0), StandardCharsets.UTF_8).get(0));
+        long before = store.read(chain).orElseThrow().seq();
+        for (Path p : rotated.subList(0, 2)) {
+            Files.delete(p);
+        }
+        JsonLinesAuditSink restarted = new JsonLinesAuditSink(log, mac, false, false, 2048,
+                new AuditLogSigner(key, 1000, Duration.ofHours(1), clock));
+        restarted.onEvent(event(100));
+        restarted.checkpoint(store); // no "log replaced": the same log, its first files retired
+        restarted.close();
+        assertTrue(store.read(chain).orElseThrow().seq() > before, "the log's own checkpoint moved forward");
     }
 }
