@@ -114,11 +114,14 @@ public final class ChunkedReader {
     /**
      * Reads up to {@code len} plaintext bytes at {@code position} into {@code dst}.
      *
-     * @return the number of bytes read, or -1 at the (authenticated) end
+     * @return the number of bytes read (0 only when {@code len} is 0), or -1 at the (authenticated) end
      */
     public int read(long position, byte[] dst, int off, int len) throws IOException, GeneralSecurityException {
         if (position < 0) {
             throw new IllegalArgumentException("negative position");
+        }
+        if (len == 0) {
+            return 0; // nothing asked, so nothing read: not the end, which -1 would say
         }
         long index = position / ChunkedAead.CHUNK;
         int within = (int) (position % ChunkedAead.CHUNK);

@@ -85,6 +85,20 @@ class ChunkedAeadTest {
         assertTrue(again.getMessage().contains("failed to decrypt earlier"), again.getMessage());
     }
 
+    /** A read of no bytes before the end reads nothing: 0, as a channel answers, not -1, which says the end. */
+    @Test
+    void reader_aReadOfNoBytes_beforeTheEnd_isZero_notTheEnd() throws Exception {
+        byte[] message = new byte[ChunkedAead.CHUNK + 100];
+        Arrays.fill(message, (byte) 7);
+        try (SeekableByteChannel channel = Files.newByteChannel(Files.write(dir.resolve("m"), seal(message)))) {
+            ChunkedReader reader = ChunkedReader.openRaw(KEY, BASE_NONCE, channel, 0);
+            assertEquals(0, reader.read(0, new byte[0], 0, 0));
+            assertEquals(0, reader.read(ChunkedAead.CHUNK + 50, new byte[1], 1, 0));
+            assertEquals(1, reader.read(ChunkedAead.CHUNK + 50, new byte[1], 0, 1));
+            assertEquals(-1, reader.read(message.length, new byte[1], 0, 1));
+        }
+    }
+
     /** After destroy the chunk key is wiped: no chunk decrypts, not even the one read last. */
     @Test
     void reader_afterDestroy_decryptsNothing() throws Exception {
