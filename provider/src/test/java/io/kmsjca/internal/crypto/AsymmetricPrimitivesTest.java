@@ -315,8 +315,10 @@ class AsymmetricPrimitivesTest {
         Arrays.fill(max, (byte) 7);
         assertArrayEquals(max, primitives.decrypt(pair.getPrivate(), spec, algorithm,
                 primitives.encrypt(pair.getPublic(), spec, algorithm, max)));
-        assertThrows(IllegalBlockSizeException.class,
+        var e = assertThrows(IllegalBlockSizeException.class,
                 () -> primitives.encrypt(pair.getPublic(), spec, algorithm, new byte[max.length + 1]));
+        // refused by the provider's own check (RFC 8017 section 7.1.1), naming the limit, not by the JDK cipher's
+        assertTrue(e.getMessage().contains("encrypts at most " + max.length + " bytes"), e.getMessage());
     }
 
     @Test

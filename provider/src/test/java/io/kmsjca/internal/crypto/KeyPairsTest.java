@@ -220,4 +220,80 @@ class KeyPairsTest {
                 new ECPoint(good.getW().getAffineX(), good.getW().getAffineY().add(BigInteger.ONE)), good.getParams()));
         assertThrows(InvalidKeyException.class, () -> KeyPairs.decodePublic(KeySpec.ECC_NIST_P256, bad.getEncoded()));
     }
+
+    /** FIPS 140-3 IG 10.3.A: a pair that works passes; a private key with another pair's public key is refused. */
+    @ParameterizedTest
+    @EnumSource(value = KeySpec.class, names = {"ECC_NIST_P256", "ECC_NIST_EDWARDS25519", "RSA_2048", "ML_DSA_44"})
+    void checkPairwise_aWorkingPair_passes_andAnotherPairsPublicKey_isRefused(KeySpec spec) throws Exception {
+        KeyPair pair = TestKeyPairs.of(spec);
+        KeyPairs.checkPairwise(spec, pair.getPrivate(), pair.getPublic());
+        PublicKey other = KeyPairs.generate(spec).getPublic();
+        var e = assertThrows(InvalidKeyException.class, () -> KeyPairs.checkPairwise(spec, pair.getPrivate(), other));
+        assertTrue(e.getMessage().contains("pairwise consistency"), e.getMessage());
+    }
+
+    @Test
+    void aSymmetricOrMissingSpec_isRefusedWithInvalidKeyException_byEveryEntryPoint() {
+        KeyPair p256 = TestKeyPairs.of(KeySpec.ECC_NIST_P256);
+        for (KeySpec spec : new KeySpec[] {KeySpec.SYMMETRIC_DEFAULT, null}) {
+            assertThrows(InvalidKeyException.class, () -> KeyPairs.checkPairwise(spec, p256.getPrivate(), p256.getPublic()));
+            assertThrows(InvalidKeyException.class, () -> KeyPairs.publicOf(spec, p256.getPrivate()));
+            assertThrows(InvalidKeyException.class, () -> KeyPairs.decodePrivate(spec, p256.getPrivate().getEncoded()));
+            assertThrows(InvalidKeyException.class, () -> KeyPairs.decodePublic(spec, p256.getPublic().getEncoded()));
+        }
+    }
+
+    @Test
+    void publicOf_aPrivateKeyOfAnotherCurve_isRefused_notMultipliedOnTheNamedOne() throws Exception {
+        KeyPair p256 = TestKeyPairs.of(KeySpec.ECC_NIST_P256);
+        assertEquals(p256.getPublic(), KeyPairs.publicOf(KeySpec.ECC_NIST_P256, p256.getPrivate()));
+        assertThrows(InvalidKeyException.class, () -> KeyPairs.publicOf(KeySpec.ECC_NIST_P384, p256.getPrivate()));
+        assertThrows(InvalidKeyException.class, () -> KeyPairs.publicOf(KeySpec.ECC_SECG_P256K1, p256.getPrivate()));
+    }
+
+    /**
+     * SEC 1 section 3.2.2: coordinates are integers in [0, p-1]. Where the curve's b is a square,
+     * (0, sqrt(b)) is a point of the curve and must pass; (p, sqrt(b)) is the same point written with
+     * a non-canonical x and must not.
+     */
+    @Test
+    void checkOnCurve_xZero_isAPoint_andXEqualToP_isRefused() throws Exception {
+        int curvesWithSuchAPoint = 0;
+        for (KeySpec spec : new KeySpec[] {KeySpec.ECC_NIST_P256, KeySpec.ECC_NIST_P384, KeySpec.ECC_NIST_P521,
+                KeySpec.ECC_SECG_P256K1}) {
+            var curve = KeyPairs.ecParameters(spec).getCurve();
+            BigInteger p = ((java.security.spec.ECFieldFp) curve.getField()).getP();
+            BigInteger b = curve.getB();
+            assertEquals(3, p.mod(BigInteger.valueOf(4)).intValue()); // so b^((p+1)/4) is a square root when there is one
+            BigInteger y = b.modPow(p.add(BigInteger.ONE).shiftRight(2), p);
+            if (!y.multiply(y).mod(p).equals(b.mod(p))) {
+                continue; // b is not a square: x = 0 is on no point of this curve
+            }
+            curvesWithSuchAPoint++;
+            KeyPairs.checkOnCurve(spec, new ECPoint(BigInteger.ZERO, y));
+            var e = assertThrows(InvalidKeyException.class, () -> KeyPairs.checkOnCurve(spec, new ECPoint(p, y)));
+            assertTrue(e.getMessage().contains("out of range"), e.getMessage());
+        }
+        assertTrue(curvesWithSuchAPoint > 0, "no curve here has a point with x = 0");
+    }
+
+    /** SEC 1 section 3.2.1: a private scalar is in [1, n-1]; 0 and n are refused, 1 and n-1 are keys. */
+    @ParameterizedTest
+    @EnumSource(value = KeySpec.class, names = {"ECC_NIST_P256", "ECC_SECG_P256K1"})
+    void decodePrivate_scalarZeroOrTheOrder_isRefused_oneAndOrderMinusOneAreKeys(KeySpec spec) throws Exception {
+        BigInteger n = KeyPairs.ecParameters(spec).getOrder();
+        assertNotNull(KeyPairs.decodePrivate(spec, ecPkcs8(spec, BigInteger.ONE)));
+        assertNotNull(KeyPairs.decodePrivate(spec, ecPkcs8(spec, n.subtract(BigInteger.ONE))));
+        assertThrows(InvalidKeyException.class, () -> KeyPairs.decodePrivate(spec, ecPkcs8(spec, n)));
+        assertThrows(InvalidKeyException.class, () -> KeyPairs.decodePrivate(spec, ecPkcs8(spec, BigInteger.ZERO)));
+    }
+
+    /** RFC 5915 ECPrivateKey of scalar {@code s} (no public key) in a PKCS#8 with the spec's named curve. */
+    private static byte[] ecPkcs8(KeySpec spec, BigInteger s) throws Exception {
+        String oid = spec == KeySpec.ECC_SECG_P256K1 ? "1.3.132.0.10" : "1.2.840.10045.3.1.7";
+        var algorithm = new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey, new org.bouncycastle.asn1.ASN1ObjectIdentifier(oid));
+        var ecKey = new org.bouncycastle.asn1.sec.ECPrivateKey(256, s);
+        return new org.bouncycastle.asn1.pkcs.PrivateKeyInfo(algorithm, ecKey).getEncoded("DER");
+    }
 }
