@@ -197,7 +197,8 @@ public final class ChunkedAead {
                 return feedFinal(in, off, len, out, outOff);
             } finally {
                 if (buffer != null) {
-                    Arrays.fill(buffer, 0, buffered, (byte) 0);
+                    // all of it: past the final chunk's bytes it still holds an earlier chunk's plaintext
+                    Arrays.fill(buffer, (byte) 0);
                 }
                 buffered = 0;
                 destroy();

@@ -83,6 +83,33 @@ class ChunkedAeadTest {
         var again = assertThrows(javax.crypto.AEADBadTagException.class,
                 () -> dec.doFinal(sealed, ChunkedAead.SEALED_CHUNK, sealed.length - ChunkedAead.SEALED_CHUNK, out, 0));
         assertTrue(again.getMessage().contains("failed to decrypt earlier"), again.getMessage());
+        var onUpdate = assertThrows(javax.crypto.AEADBadTagException.class,
+                () -> dec.update(sealed, ChunkedAead.SEALED_CHUNK, 20, out, 0));
+        assertTrue(onUpdate.getMessage().contains("failed to decrypt earlier"), onUpdate.getMessage());
+    }
+
+    /** C2SP (Message chunking): at most 2^38 chunks; the chunk after the last one is refused, its nonce never used. */
+    @Test
+    void encryptor_chunkNumber2To38_isRefused_theOneBeforeIsSealed() throws Exception {
+        var enc = new ChunkedAead.Encryptor(KEY, BASE_NONCE);
+        enc.index = ChunkSequence.MAX_CHUNKS - 1;
+        byte[] out = new byte[2 * ChunkedAead.SEALED_CHUNK];
+        assertEquals(ChunkedAead.SEALED_CHUNK, enc.update(new byte[ChunkedAead.CHUNK], 0, ChunkedAead.CHUNK, out, 0));
+        assertThrows(javax.crypto.IllegalBlockSizeException.class, () -> enc.doFinal(out, 0));
+    }
+
+    /** Plaintext collected towards a chunk is wiped when the message ends. */
+    @Test
+    void encryptor_doFinal_wipesThePlaintextItBuffered() throws Exception {
+        var enc = new ChunkedAead.Encryptor(KEY, BASE_NONCE);
+        byte[] message = new byte[ChunkedAead.CHUNK + 300];
+        Arrays.fill(message, (byte) 0x5a);
+        byte[] out = new byte[enc.finalOutputSize(message.length)];
+        int n = enc.update(message, 0, 100, out, 0);
+        n += enc.update(message, 100, ChunkedAead.CHUNK, out, n);
+        assertEquals(ChunkedAead.SEALED_CHUNK, n);
+        assertEquals(out.length, n + enc.doFinal(message, 100 + ChunkedAead.CHUNK, 200, out, n));
+        assertArrayEquals(new byte[ChunkedAead.CHUNK], enc.buffer);
     }
 
     /** A read of no bytes before the end reads nothing: 0, as a channel answers, not -1, which says the end. */
@@ -92,10 +119,29 @@ class ChunkedAeadTest {
         Arrays.fill(message, (byte) 7);
         try (SeekableByteChannel channel = Files.newByteChannel(Files.write(dir.resolve("m"), seal(message)))) {
             ChunkedReader reader = ChunkedReader.openRaw(KEY, BASE_NONCE, channel, 0);
+            assertEquals(message.length, reader.size());
             assertEquals(0, reader.read(0, new byte[0], 0, 0));
             assertEquals(0, reader.read(ChunkedAead.CHUNK + 50, new byte[1], 1, 0));
             assertEquals(1, reader.read(ChunkedAead.CHUNK + 50, new byte[1], 0, 1));
             assertEquals(-1, reader.read(message.length, new byte[1], 0, 1));
+        }
+    }
+
+    /** Raw mode from an offset: the chunks run from there to the end of the channel. */
+    @Test
+    void reader_rawFromAnOffset_readsTheChunksAfterIt() throws Exception {
+        byte[] message = new byte[ChunkedAead.CHUNK + 100];
+        Arrays.fill(message, (byte) 9);
+        byte[] sealed = seal(message);
+        byte[] file = new byte[7 + sealed.length];
+        System.arraycopy(sealed, 0, file, 7, sealed.length);
+        try (SeekableByteChannel channel = Files.newByteChannel(Files.write(dir.resolve("m"), file))) {
+            ChunkedReader reader = ChunkedReader.openRaw(KEY, BASE_NONCE, channel, 7);
+            assertEquals(message.length, reader.size());
+            byte[] back = new byte[message.length];
+            assertEquals(ChunkedAead.CHUNK, reader.read(0, back, 0, back.length));
+            assertEquals(100, reader.read(ChunkedAead.CHUNK, back, ChunkedAead.CHUNK, 100));
+            assertArrayEquals(message, back);
         }
     }
 
