@@ -82,7 +82,7 @@ class SignedBodyTest {
     void aSignedBody_readInPiecesOfEverySize_givesTheMessage() throws Exception {
         for (int length : new int[] {0, 1, 200, ChunkedAead.CHUNK, 2 * ChunkedAead.CHUNK + 333}) {
             byte[] message = message(length);
-            byte[] body = sign(message, length / 3);
+            byte[] body = sign(message, length - length / 4); // update completes chunks when there are any
             assertEquals(length + (length / ChunkedAead.CHUNK + 1) * ChunkedAead.TAG + SignedBody.FOOTER, body.length);
             for (int first = 0; first < PIECES.length; first++) {
                 assertArrayEquals(message, read(body, first), "length " + length + ", pieces from " + first);

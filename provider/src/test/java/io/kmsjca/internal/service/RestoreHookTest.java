@@ -87,6 +87,17 @@ class RestoreHookTest {
         assertNotSame(snapshots, drewFrom, "the draw came from the generator the restore made");
     }
 
+    /** A session opened during a checkpoint belongs to the epoch the restore starts; waiting sets no interrupt. */
+    @Test
+    void aSessionEpochAskedDuringACheckpoint_isTheRestoredOne_andLeavesTheThreadUninterrupted() throws Exception {
+        Object outcome = duringACheckpoint(() -> new Object[] {io.kmsjca.internal.crypto.KmsRandom.sessionEpoch(),
+                Thread.currentThread().isInterrupted()});
+        Object[] got = assertInstanceOf(Object[].class, outcome);
+        assertEquals(io.kmsjca.internal.crypto.KmsRandom.epoch(), got[0]);
+        assertEquals(0, (int) got[0] % 2, "an even epoch: no checkpoint under way");
+        assertEquals(false, got[1], "the wait was never interrupted");
+    }
+
     /**
      * Starts a checkpoint, runs {@code work} on a thread of its own, requires that it waits in
      * {@code KmsRandom} (no timing: its state and stack say so), then ends the checkpoint with a
