@@ -1,6 +1,5 @@
 package io.kmsjca.internal.crypto;
 
-import io.kmsjca.internal.json.StrictJson;
 import io.kmsjca.keys.EncryptionAlgorithm;
 import io.kmsjca.keys.KeySpec;
 import io.kmsjca.keys.MessageType;
@@ -10,10 +9,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import javax.crypto.BadPaddingException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -62,27 +57,12 @@ class AsymmetricWycheproofTest {
         }
     }
 
-    private static final Map<String, Map<?, ?>> FILES = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static Map<?, ?> file(String name) {
-        return FILES.computeIfAbsent(name, n -> {
-            try (InputStream in = AsymmetricWycheproofTest.class.getResourceAsStream("/testvectors/wycheproof/" + n)) {
-                if (in == null) {
-                    throw new IOException("test vector file not found on the test class path: " + n);
-                }
-                return (Map<?, ?>) StrictJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), 1 << 20, 16);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (Exception e) {
-                throw new IllegalStateException(n, e);
-            }
-        });
-    }
 
     static Stream<Vector> vectors() {
         List<Vector> all = new ArrayList<>();
         for (Suite s : SUITES) {
-            for (Object g : (List<?>) file(s.file).get("testGroups")) {
+            for (Object g : (List<?>) WycheproofFiles.read(s.file).get("testGroups")) {
                 Map<?, ?> group = (Map<?, ?>) g;
                 for (Object t : (List<?>) group.get("tests")) {
                     all.add(new Vector(s, group, (Map<?, ?>) t));
@@ -94,7 +74,7 @@ class AsymmetricWycheproofTest {
 
     @Test
     void everyVectorOfEveryFile_isRun() {
-        int declared = SUITES.stream().mapToInt(s -> Integer.parseInt(file(s.file).get("numberOfTests").toString())).sum();
+        int declared = SUITES.stream().mapToInt(s -> Integer.parseInt(WycheproofFiles.read(s.file).get("numberOfTests").toString())).sum();
         assertEquals(declared, vectors().count());
         assertTrue(vectors().anyMatch(v -> v.result().equals("invalid")));
     }

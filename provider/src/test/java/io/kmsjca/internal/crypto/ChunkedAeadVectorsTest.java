@@ -1,6 +1,5 @@
 package io.kmsjca.internal.crypto;
 
-import io.kmsjca.internal.json.StrictJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -76,23 +74,11 @@ class ChunkedAeadVectorsTest {
         }
     }
 
-    private static Map<?, ?> file(String name) {
-        try (InputStream in = ChunkedAeadVectorsTest.class.getResourceAsStream("/testvectors/wycheproof/" + name)) {
-            if (in == null) {
-                throw new IOException("test vector file not found on the test class path: " + name);
-            }
-            return (Map<?, ?>) StrictJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), 1 << 20, 16);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (Exception e) {
-            throw new IllegalStateException(name, e);
-        }
-    }
 
     static Stream<Vector> vectors() {
         List<Vector> all = new ArrayList<>();
         for (Object[] f : FILES) {
-            for (Object g : (List<?>) file((String) f[0]).get("testGroups")) {
+            for (Object g : (List<?>) WycheproofFiles.read((String) f[0]).get("testGroups")) {
                 for (Object t : (List<?>) ((Map<?, ?>) g).get("tests")) {
                     all.add(new Vector((ChunkedAead.Suite) f[1], (Map<?, ?>) t));
                 }
@@ -110,7 +96,7 @@ class ChunkedAeadVectorsTest {
 
     @Test
     void everyVectorOfBothFiles_isRun() {
-        int declared = FILES.stream().mapToInt(f -> Integer.parseInt(file((String) f[0]).get("numberOfTests").toString())).sum();
+        int declared = FILES.stream().mapToInt(f -> Integer.parseInt(WycheproofFiles.read((String) f[0]).get("numberOfTests").toString())).sum();
         assertEquals(declared, vectors().count());
         assertTrue(vectors().anyMatch(v -> v.valid() && v.msgLength() > 2 * ChunkedAead.CHUNK), "messages of many chunks");
     }

@@ -1,6 +1,5 @@
 package io.kmsjca.internal.crypto;
 
-import io.kmsjca.internal.json.StrictJson;
 import io.kmsjca.keys.KeySpec;
 import io.kmsjca.keys.WrappingAlgorithm;
 import org.junit.jupiter.api.Test;
@@ -11,10 +10,6 @@ import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.spec.MGF1ParameterSpec;
@@ -57,23 +52,11 @@ class ImportUnwrapWycheproofTest {
         }
     }
 
-    private static Map<?, ?> file(String name) {
-        try (InputStream in = ImportUnwrapWycheproofTest.class.getResourceAsStream("/testvectors/wycheproof/" + name)) {
-            if (in == null) {
-                throw new IOException("test vector file not found on the test class path: " + name);
-            }
-            return (Map<?, ?>) StrictJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), 1 << 20, 16);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (Exception e) {
-            throw new IllegalStateException(name, e);
-        }
-    }
 
     static Stream<Vector> vectors() {
         List<Vector> all = new ArrayList<>();
         for (Suite s : SUITES) {
-            for (Object g : (List<?>) file(s.file).get("testGroups")) {
+            for (Object g : (List<?>) WycheproofFiles.read(s.file).get("testGroups")) {
                 for (Object t : (List<?>) ((Map<?, ?>) g).get("tests")) {
                     all.add(new Vector(s, (Map<?, ?>) g, (Map<?, ?>) t));
                 }
@@ -84,7 +67,7 @@ class ImportUnwrapWycheproofTest {
 
     @Test
     void everyVectorOfEveryFile_isRun() {
-        int declared = SUITES.stream().mapToInt(s -> Integer.parseInt(file(s.file).get("numberOfTests").toString())).sum();
+        int declared = SUITES.stream().mapToInt(s -> Integer.parseInt(WycheproofFiles.read(s.file).get("numberOfTests").toString())).sum();
         assertEquals(declared, vectors().count());
         assertTrue(vectors().filter(v -> v.suite.algorithm == null).anyMatch(v -> v.result().equals("invalid")));
         assertTrue(vectors().filter(v -> v.suite.algorithm == null).anyMatch(v -> v.result().equals("valid")));

@@ -1,6 +1,6 @@
 package io.kmsjca.internal.service;
 
-import io.kmsjca.internal.json.StrictJson;
+import io.kmsjca.internal.crypto.WycheproofFiles;
 import io.kmsjca.keys.Argon2Params;
 import io.kmsjca.keys.KeyServiceOptions;
 import io.kmsjca.keys.KeySpec;
@@ -12,8 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import javax.crypto.Mac;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,12 +41,6 @@ class WycheproofHmacTest {
         keys.close();
     }
 
-    private static Map<?, ?> file(String name) throws Exception {
-        try (InputStream in = WycheproofHmacTest.class.getResourceAsStream("/testvectors/wycheproof/" + name)) {
-            assertNotNull(in, name);
-            return (Map<?, ?>) StrictJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), 1 << 20, 16);
-        }
-    }
 
     private static int integer(Object o) {
         return Integer.parseInt(o.toString());
@@ -62,7 +54,7 @@ class WycheproofHmacTest {
             "hmac_sha512_test.json, HMAC_512, HMAC_SHA_512, 84, 6, 84"})
     void everyVectorAwsAllowsPassesThroughAnImportedKey(String name, KeySpec spec, MacAlgorithm algorithm, int expectRun,
                                                        int expectKeySkipped, int expectTruncSkipped) throws Exception {
-        Map<?, ?> json = file(name);
+        Map<?, ?> json = WycheproofFiles.read(name);
         int run = 0;
         int keySkipped = 0;
         int truncSkipped = 0;
