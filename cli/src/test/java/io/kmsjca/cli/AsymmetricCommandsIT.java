@@ -39,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ECDH; a data key pair's halves match (JDK). Refusals exit non-zero with AWS's exception names.
  * openssl must be installed (.ci/run installs it): without it these tests fail, they do not skip.
  */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // openssl checks what the provider made: its signatures and OAEP are checked on JDK 25 by the provider tests (JDK and Bouncy Castle verifiers, Wycheproof) (README, "Supported JDKs")
 class AsymmetricCommandsIT {
 
     @TempDir

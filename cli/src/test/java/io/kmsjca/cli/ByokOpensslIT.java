@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * import-key-material, then the key encrypts and decrypts; delete-imported-key-material, re-import
  * of the same material, and refusal of other material.
  */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // openssl as the importer: the unwrapping is checked on JDK 25 by ImportUnwrapWycheproofTest and the import tests (README, "Supported JDKs")
 class ByokOpensslIT {
 
     @TempDir

@@ -11,6 +11,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Help, version, completion, usage errors, password sources and the demo, through the shaded jar. */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // help, version, completion, usage errors: run once, on JDK 17; CI runs the demo on JDK 25 itself (README, "Supported JDKs")
 class CliBasicsIT {
 
     static final List<String> COMMANDS = List.of("create-key", "describe-key", "list-keys", "enable-key", "disable-key",

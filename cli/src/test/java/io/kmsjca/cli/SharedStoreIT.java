@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** kms --config on a provider configuration naming a PostgreSQL store, as a fleet's operator uses it. */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // kms --config on PostgreSQL: the command layer, run once, on JDK 17 (README, "Supported JDKs")
 class SharedStoreIT {
 
     @TempDir

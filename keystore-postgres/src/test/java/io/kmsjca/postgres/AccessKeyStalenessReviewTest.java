@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The security review of access keys (issue #18), on a shared PostgreSQL store: the proof of
  * finding F4, written to fail while the finding stands.
  */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // JDBC and SQL: run once, on JDK 17; the store contract still runs on JDK 25 (README, "Supported JDKs")
 class AccessKeyStalenessReviewTest {
 
     @TempDir

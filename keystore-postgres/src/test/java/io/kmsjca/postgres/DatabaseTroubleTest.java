@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * PostgreSQL troubles short of an outage, against the real server: a pool with no free
  * connection, a change whose notification never arrives, two transactions racing on one row.
  */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // JDBC and SQL: run once, on JDK 17; the store contract still runs on JDK 25 (README, "Supported JDKs")
 class DatabaseTroubleTest {
 
     @Test

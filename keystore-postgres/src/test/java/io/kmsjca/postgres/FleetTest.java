@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@code java.security} file: rotations and disables reach the others within a second,
  * simultaneous rotations make one new version, and a database restart mid-run loses nothing.
  */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // JDBC and SQL: run once, on JDK 17; the store contract still runs on JDK 25 (README, "Supported JDKs")
 class FleetTest {
 
     @TempDir

@@ -12,6 +12,7 @@ import static io.kmsjca.postgres.Fleet.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The database goes away and comes back while two key services use it. */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // JDBC and SQL: run once, on JDK 17; the store contract still runs on JDK 25 (README, "Supported JDKs")
 class OutageTest {
 
     @TempDir

@@ -15,6 +15,7 @@ import java.security.Provider;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** store.url in the provider configuration finds this backend through ServiceLoader; its settings are checked. */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // JDBC and SQL: run once, on JDK 17; the store contract still runs on JDK 25 (README, "Supported JDKs")
 class ProviderConfigurationTest {
 
     @TempDir

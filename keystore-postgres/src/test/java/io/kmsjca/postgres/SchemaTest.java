@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The backend creates and migrates its own tables: once, concurrently, and never over a newer schema. */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // JDBC and SQL: run once, on JDK 17; the store contract still runs on JDK 25 (README, "Supported JDKs")
 class SchemaTest {
 
     @Test

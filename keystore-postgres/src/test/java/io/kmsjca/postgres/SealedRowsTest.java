@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * store's rows with plain SQL and opens them with the store's own code and that key file's
  * secret: it gets the material of the keys that service may use, and of no other.
  */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // JDBC and SQL: run once, on JDK 17; the store contract still runs on JDK 25 (README, "Supported JDKs")
 class SealedRowsTest {
 
     private static final char[] OPS = "ops password".toCharArray();

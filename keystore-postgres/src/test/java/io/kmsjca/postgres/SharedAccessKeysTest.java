@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * access key the administrator's process made, and stops accepting it once deleted, after it reads
  * the store again; two processes making access keys at the same moment never take one slot.
  */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // JDBC and SQL: run once, on JDK 17; the store contract still runs on JDK 25 (README, "Supported JDKs")
 class SharedAccessKeysTest {
 
     @TempDir

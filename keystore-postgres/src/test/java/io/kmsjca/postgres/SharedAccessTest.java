@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * fleet decides the next request in every other, as soon as the change feed brings the row, and
  * at the latest within the fleet's staleness bound (docs/scaling.md).
  */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // JDBC and SQL: run once, on JDK 17; the store contract still runs on JDK 25 (README, "Supported JDKs")
 class SharedAccessTest {
 
     /** The fleet's staleness bound: no service may act on an older row than this. */

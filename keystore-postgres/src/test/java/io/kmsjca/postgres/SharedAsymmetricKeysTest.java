@@ -16,6 +16,7 @@ import static io.kmsjca.postgres.Fleet.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** An asymmetric key (payload version 4) in a shared PostgreSQL store: sealed, shared, reopened. */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // JDBC and SQL: run once, on JDK 17; the store contract still runs on JDK 25 (README, "Supported JDKs")
 class SharedAsymmetricKeysTest {
 
     private final PostgresSettings settings;

@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * made by the administrator), and each can use only the keys whose policies name it, whatever
  * name it asserts; a credential deleted in one process no longer opens the store in any.
  */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // JDBC and SQL: run once, on JDK 17; the store contract still runs on JDK 25 (README, "Supported JDKs")
 class SharedCredentialsTest {
 
     private static final String POLICY = """

@@ -23,6 +23,7 @@ import static io.kmsjca.postgres.Fleet.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Two key services in one JVM on one PostgreSQL store, each with its own connections and change feed. */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // JDBC and SQL: run once, on JDK 17; the store contract still runs on JDK 25 (README, "Supported JDKs")
 class SharedStoreTest {
 
     private final PostgresSettings settings;

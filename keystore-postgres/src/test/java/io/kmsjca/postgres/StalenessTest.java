@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * How stale a JVM of a fleet can be: the re-read after a lost change feed is retried until it
  * succeeds, and past {@code maxStaleness} without confirmation key use fails closed.
  */
+@org.junit.jupiter.api.Tag("same-on-every-jdk") // JDBC and SQL: run once, on JDK 17; the store contract still runs on JDK 25 (README, "Supported JDKs")
 class StalenessTest {
 
     @TempDir
