@@ -47,6 +47,9 @@ public final class SecretBytes implements SecretKey {
         byte[] copy = bytes.clone();
         if (!lock.validate(stamp) || destroyed) {
             Arrays.fill(copy, (byte) 0);
+            // only destroy() write-locks: wait for it to end, so that isDestroyed() is true once this throws
+            // (a caller told "destroyed" must find it so: KeyVersion refuses the request as wiped)
+            lock.unlockRead(lock.readLock());
             throw new IllegalStateException("key destroyed");
         }
         return copy;
