@@ -19,7 +19,7 @@ public final class Main {
 
     static int run(String[] args, PrintWriter out, PrintWriter err) {
         boolean debug = Arrays.asList(args).contains("--debug");
-        CommandLine kms = KmsCommand.build();
+        CommandLine kms = KmsCommand.forRun(args);
         kms.setOut(out);
         kms.setErr(err);
         kms.setParameterExceptionHandler((e, params) -> {
