@@ -1,5 +1,6 @@
 package io.kmsjca.internal.crypto;
 
+import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 
 /**
@@ -22,9 +23,10 @@ final class EmsaPss {
      * @param hash  the digest's hash, used for {@code H} and MGF1 (reset before and after use)
      * @param mHash the digest signed, as long as {@code hash}'s output
      * @param salt  a new random salt each signature
-     * @throws IllegalArgumentException a digest of another length, or a key too short for the hash and salt
+     * @throws InvalidKeyException      a key too short for the hash and salt (none of the key specs here is)
+     * @throws IllegalArgumentException a digest of another length (the caller computed it)
      */
-    static byte[] encode(MessageDigest hash, byte[] mHash, byte[] salt, int modulusBits) {
+    static byte[] encode(MessageDigest hash, byte[] mHash, byte[] salt, int modulusBits) throws InvalidKeyException {
         int hLen = hash.getDigestLength();
         int sLen = salt.length;
         int emBits = modulusBits - 1;
@@ -33,7 +35,7 @@ final class EmsaPss {
             throw new IllegalArgumentException("a " + hash.getAlgorithm() + " digest is " + hLen + " bytes, got " + mHash.length);
         }
         if (emLen < hLen + sLen + 2) { // step 3
-            throw new IllegalArgumentException("a " + modulusBits + "-bit RSA key is too short for PSS with "
+            throw new InvalidKeyException("a " + modulusBits + "-bit RSA key is too short for PSS with "
                     + hash.getAlgorithm() + " and a " + sLen + "-byte salt");
         }
         hash.reset();

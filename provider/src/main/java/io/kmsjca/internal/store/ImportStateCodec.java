@@ -22,6 +22,7 @@ import static io.kmsjca.internal.store.MasterKeyCodec.MAX_PUBLIC_KEY_BYTES;
 import static io.kmsjca.internal.store.RecordFields.bound;
 import static io.kmsjca.internal.store.RecordFields.readBlock;
 import static io.kmsjca.internal.store.RecordFields.writeBlock;
+import static io.kmsjca.internal.store.RecordFields.writeSecretBlock;
 import static io.kmsjca.internal.store.RecordFields.flag;
 import static io.kmsjca.internal.store.RecordFields.optionalInstant;
 import static io.kmsjca.internal.store.RecordFields.pick;
@@ -71,14 +72,8 @@ final class ImportStateCodec {
                 return;
             }
         }
-        byte[] pkcs8 = w.privateKey().getEncoded();
-        try {
-            writeBlock(out, pkcs8);
-        } finally {
-            Arrays.fill(pkcs8, (byte) 0);
-        }
-        byte[] x509 = w.publicKeyDer();
-        writeBlock(out, x509);
+        writeSecretBlock(out, w.privateKey().getEncoded());
+        writeBlock(out, w.publicKeyDer());
         out.writeLong(w.validTo().toEpochMilli());
     }
 

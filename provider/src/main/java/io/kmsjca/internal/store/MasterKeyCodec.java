@@ -37,6 +37,7 @@ import java.util.UUID;
 import static io.kmsjca.internal.store.RecordFields.bound;
 import static io.kmsjca.internal.store.RecordFields.readBlock;
 import static io.kmsjca.internal.store.RecordFields.writeBlock;
+import static io.kmsjca.internal.store.RecordFields.writeSecretBlock;
 import static io.kmsjca.internal.store.RecordFields.optionalInstant;
 import static io.kmsjca.internal.store.RecordFields.pick;
 import static io.kmsjca.internal.store.RecordFields.readString;
@@ -425,14 +426,8 @@ public final class MasterKeyCodec {
             out.writeInt(0);
             return;
         }
-        byte[] pkcs8 = pair.pkcs8Copy();
-        try {
-            writeBlock(out, pkcs8);
-        } finally {
-            Arrays.fill(pkcs8, (byte) 0);
-        }
-        byte[] x509 = pair.publicKeyDer();
-        writeBlock(out, x509);
+        writeSecretBlock(out, pair.pkcs8Copy());
+        writeBlock(out, pair.publicKeyDer());
     }
 
     private static KeyVersion readPairVersion(ByteBuffer in, KeySpec spec) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * The field encodings a key record payload is made of (docs/FORMAT.md, "Key record payload"):
@@ -43,6 +44,15 @@ final class RecordFields {
     static void writeBlock(DataOutputStream out, byte[] b) throws IOException {
         out.writeInt(b.length);
         out.write(b);
+    }
+
+    /** Secret bytes (a private key's PKCS#8) as {@link #writeBlock} writes them; {@code secret} is wiped after, even on failure. */
+    static void writeSecretBlock(DataOutputStream out, byte[] secret) throws IOException {
+        try {
+            writeBlock(out, secret);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
     }
 
     /** Bytes written by {@link #writeBlock}, at most {@code max} of them. */

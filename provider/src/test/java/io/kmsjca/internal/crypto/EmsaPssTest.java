@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
+import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
@@ -65,7 +66,7 @@ class EmsaPssTest {
         MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
         byte[] digest = sha512.digest(MESSAGE);
         // emLen must be at least hLen + sLen + 2 = 130 bytes: a 1032-bit key gives 129, 1040 bits 130
-        IllegalArgumentException shortKey = assertThrows(IllegalArgumentException.class,
+        InvalidKeyException shortKey = assertThrows(InvalidKeyException.class,
                 () -> EmsaPss.encode(sha512, digest, new byte[64], 1032));
         assertTrue(shortKey.getMessage().contains("too short"), shortKey.getMessage());
         assertEquals(130, EmsaPss.encode(sha512, digest, new byte[64], 1041).length);
