@@ -48,24 +48,28 @@ public final class MacEngine {
     private MacAlgorithm streamingAlgorithm;
     private KeyVersion streamingVersion;
 
-    /** A key of an embedded store: named by a handle it gave out, or by id and alias (the KeyService methods). */
-    public record Target(EmbeddedKeyService service, UUID id, String alias) {
+    /**
+     * A key of an embedded store: named by a handle it gave out (kept, so that each operation sees
+     * whether it was destroyed since), or by id and alias (the KeyService methods; handle null).
+     */
+    public record Target(EmbeddedKeyService service, KmsKeyHandle handle, UUID id, String alias) {
 
         /** The key of a handle this provider gave out (else InvalidKeyException, not audited: it names no store). */
         public static Target of(KmsKeyHandle handle) throws InvalidKeyException {
-            if (handle.isDestroyed()) {
-                throw new InvalidKeyException("key handle " + handle.keyId() + " was destroyed");
-            }
-            return new Target(ServiceKeyHandle.serviceOf(handle), handle.keyId(), handle.alias());
+            return new Target(ServiceKeyHandle.serviceOf(handle), handle, handle.keyId(), handle.alias());
         }
 
         /** Key {@code id} of {@code service}, as the request named it ({@code alias}, or null). */
         public static Target named(EmbeddedKeyService service, UUID id, String alias) {
-            return new Target(Objects.requireNonNull(service), Objects.requireNonNull(id), alias);
+            return new Target(Objects.requireNonNull(service), null, Objects.requireNonNull(id), alias);
         }
 
+        /** The key, if usable now; a destroyed handle is refused at every operation, as KMSWrap's and Signature's are. */
         MasterKey usable(AuditOperation op, MacAlgorithm algorithm, Map<String, List<String>> keys)
                 throws InvalidKeyException {
+            if (handle != null && handle.isDestroyed()) {
+                throw new InvalidKeyException("key handle " + id + " was destroyed");
+            }
             return service.usableHmac(id, alias, op, algorithm, keys);
         }
     }
