@@ -54,12 +54,14 @@ final class CryptoOperations {
             if (kms.privateKey(resolved).isPresent() || rsaAlgorithm(r.string("EncryptionAlgorithm", 64))) {
                 return asymmetric.encrypt(r, resolved, plaintext); // an RSA key, or RSA's algorithm with another key: refused there
             }
-            KmsKeyHandle key = kms.symmetricHandle(resolved, "Encrypt"); // an HMAC key: InvalidKeyUsageException
-            algorithm(r, "EncryptionAlgorithm");
-            Cipher cipher = Cipher.getInstance("KMSWrap", kms.provider());
-            cipher.init(Cipher.ENCRYPT_MODE, key, context(r, "EncryptionContext"));
-            byte[] blob = cipher.doFinal(plaintext);
-            return map("CiphertextBlob", base64(blob), "KeyId", kms.ids().keyArn(key.keyId()),
+            RequestedKeyUse use = symmetric(resolved, "Encrypt", r, "EncryptionAlgorithm"); // an HMAC key: refused
+            KmsEncryptionContextSpec context = context(r, "EncryptionContext");
+            byte[] blob = use.call(() -> {
+                Cipher cipher = Cipher.getInstance("KMSWrap", kms.provider());
+                cipher.init(Cipher.ENCRYPT_MODE, kms.handle(resolved), context);
+                return cipher.doFinal(plaintext);
+            }, b -> { });
+            return map("CiphertextBlob", base64(blob), "KeyId", kms.ids().keyArn(use.keyId()),
                     "EncryptionAlgorithm", SYMMETRIC_DEFAULT);
         } finally {
             Arrays.fill(plaintext, (byte) 0);
@@ -99,26 +101,31 @@ final class CryptoOperations {
         algorithm(r, "DestinationEncryptionAlgorithm");
         refuseDryRun(r);
         KmsKeyHandle source = blobKey(blob, r, "SourceKeyId");
-        KmsKeyHandle destination = kms.symmetricHandle(kms.key(r, "DestinationKeyId"), "ReEncrypt");
+        RequestedKeyUse destination = RequestedKeyUse.of(kms, kms.key(r, "DestinationKeyId")).needsSymmetric("ReEncrypt");
         Map<String, String> sourceContext = r.stringMap("SourceEncryptionContext");
         Map<String, String> destinationContext = r.stringMap("DestinationEncryptionContext");
         new KmsEncryptionContextSpec(sourceContext); // the provider's bounds, as a ValidationException
         new KmsEncryptionContextSpec(destinationContext);
-        byte[] next = kms.service().reEncrypt(blob, sourceContext, destination.keyId().toString(), destinationContext);
+        byte[] next = destination.call(() -> kms.service().reEncrypt(blob, sourceContext, destination.keyId().toString(),
+                destinationContext), b -> { });
         return map("CiphertextBlob", base64(next), "SourceKeyId", kms.ids().keyArn(source.keyId()),
                 "KeyId", kms.ids().keyArn(destination.keyId()), "SourceEncryptionAlgorithm", SYMMETRIC_DEFAULT,
                 "DestinationEncryptionAlgorithm", SYMMETRIC_DEFAULT);
     }
 
     private Map<String, Object> generateDataKey(JsonInput r, boolean withPlaintext) throws Exception {
-        KmsKeyHandle key = kms.symmetricHandle(kms.key(r, "KeyId"), withPlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext");
+        String resolved = kms.key(r, "KeyId");
+        RequestedKeyUse use = RequestedKeyUse.of(kms, resolved)
+                .needsSymmetric(withPlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext");
         refuseDryRun(r);
         r.refuse("Recipient", ": no Nitro enclave attestation here");
         int bits = dataKeyBits(r);
-        KmsDataKeySpec spec = KmsDataKeySpec.of(key, bits).withContext(r.stringMap("EncryptionContext"));
-        KeyGenerator generator = KeyGenerator.getInstance("KMSDataKey", kms.provider());
-        generator.init(withPlaintext ? spec : spec.withoutPlaintext());
-        KmsDataKey dataKey = (KmsDataKey) generator.generateKey();
+        KmsDataKeySpec spec = KmsDataKeySpec.of(kms.handle(resolved), bits).withContext(r.stringMap("EncryptionContext"));
+        KmsDataKey dataKey = use.call(() -> {
+            KeyGenerator generator = KeyGenerator.getInstance("KMSDataKey", kms.provider());
+            generator.init(withPlaintext ? spec : spec.withoutPlaintext());
+            return (KmsDataKey) generator.generateKey();
+        }, KmsDataKey::destroy);
         try {
             String plaintext = null;
             if (withPlaintext) {
@@ -127,7 +134,7 @@ final class CryptoOperations {
                 Arrays.fill(encoded, (byte) 0);
             }
             return map("CiphertextBlob", base64(dataKey.ciphertextBlob()), "Plaintext", plaintext,
-                    "KeyId", kms.ids().keyArn(key.keyId()));
+                    "KeyId", kms.ids().keyArn(use.keyId()));
         } finally {
             dataKey.destroy();
         }
@@ -196,9 +203,23 @@ final class CryptoOperations {
     private static void algorithm(JsonInput r, String member) throws KmsError {
         String algorithm = r.string(member, 64);
         if (algorithm != null && !algorithm.equals(SYMMETRIC_DEFAULT)) {
-            throw new KmsError("InvalidKeyUsageException", 400, member + " " + algorithm
-                    + " is not supported by a SYMMETRIC_DEFAULT key: use SYMMETRIC_DEFAULT");
+            throw algorithmRefused(member, algorithm);
         }
+    }
+
+    private static KmsError algorithmRefused(String member, String algorithm) {
+        return KmsError.invalidKeyUsage(member + " " + algorithm + " is not supported by a SYMMETRIC_DEFAULT key: use SYMMETRIC_DEFAULT");
+    }
+
+    /**
+     * A use of the symmetric key {@code resolved} with the request's {@code algorithmMember}: refused
+     * (InvalidKeyUsageException) for another key or algorithm only once the key service has decided
+     * the caller's rights, so that a caller with none learns nothing of the key's spec (RequestedKeyUse).
+     */
+    private RequestedKeyUse symmetric(String resolved, String operation, JsonInput r, String algorithmMember) throws Exception {
+        String algorithm = r.string(algorithmMember, 64);
+        return RequestedKeyUse.of(kms, resolved).needsSymmetric(operation)
+                .unless(algorithm == null || algorithm.equals(SYMMETRIC_DEFAULT), algorithmRefused(algorithmMember, algorithm));
     }
 
     /** Whether {@code algorithm} is one of RSA's (RSAES_OAEP_*), which only asymmetric keys take. */

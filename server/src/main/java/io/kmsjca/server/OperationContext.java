@@ -48,23 +48,4 @@ final class OperationContext {
     Optional<KmsPrivateKeyHandle> privateKey(String resolved) {
         return service.findPrivateKey(resolved);
     }
-
-    /**
-     * The handle of the symmetric key {@code resolved} names, for the operations of symmetric keys
-     * (Encrypt and Decrypt with SYMMETRIC_DEFAULT, data keys, ReEncrypt): an asymmetric key is
-     * AWS's InvalidKeyUsageException for {@code operation}.
-     */
-    KmsKeyHandle symmetricHandle(String resolved, String operation) throws KeyStoreException, KmsError {
-        Optional<KmsPrivateKeyHandle> pair = privateKey(resolved);
-        if (pair.isPresent()) {
-            throw KmsError.invalidKeyUsage(operation + " needs a symmetric ENCRYPT_DECRYPT key; key " + pair.get().keyId()
-                    + " is " + pair.get().keySpec() + " / " + pair.get().keyUsage());
-        }
-        KmsKeyHandle handle = handle(resolved);
-        if (!handle.getAlgorithm().equals("AES")) { // an HMAC key's handle names its MAC (HmacSHA256)
-            throw KmsError.invalidKeyUsage(operation + " needs a symmetric ENCRYPT_DECRYPT key; key " + handle.keyId()
-                    + " is an HMAC key (" + handle.getAlgorithm() + ") / GENERATE_VERIFY_MAC");
-        }
-        return handle;
-    }
 }

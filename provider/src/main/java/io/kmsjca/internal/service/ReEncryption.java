@@ -61,8 +61,8 @@ public final class ReEncryption {
             target = destinationKey == null ? from : registry.lookup(destinationKey)
                     .orElseThrow(() -> new InvalidKeyException("no key with alias or id '" + destinationKey + "'"));
             target = use.usableState(target.id(), null);
+            use.authorize(target, "kms:ReEncryptTo", destination); // the rights first: a refusal tells no one else the key's spec
             target.requireSymmetric("re-encrypt blobs");
-            use.authorize(target, "kms:ReEncryptTo", destination);
             byte[] dataKey = engine.openUnaudited(from, blob, source, null, 0);
             try {
                 byte[] moved = engine.sealUnaudited(use, target, dataKey, 0, dataKey.length, destination, null, 0);
