@@ -418,8 +418,9 @@ public final class RemoteKeyService extends RemoteRefusals {
     @Override
     public byte[] reEncrypt(byte[] blob, Map<String, String> sourceContext, String destinationKey,
                             Map<String, String> destinationContext) throws GeneralSecurityException {
+        int wrapped = io.kmsjca.internal.format.WrappedKeyBlob.plaintextLength(checked(blob)); // a malformed blob: before any request
         String destination = destinationKey != null ? keyRef(destinationKey)
-                : io.kmsjca.internal.format.WrappedKeyBlob.keyId(checked(blob)).toString();
+                : io.kmsjca.internal.format.WrappedKeyBlob.keyId(blob).toString();
         try {
             byte[] out = client.fields("ReEncrypt", new JsonBody().blob("CiphertextBlob", blob, 0, blob.length)
                     .map("SourceEncryptionContext", sourceContext).string("DestinationKeyId", destination)
@@ -431,6 +432,10 @@ public final class RemoteKeyService extends RemoteRefusals {
                         + e.getMessage());
             }
             RemoteAnswers.answeredFor(url(), destination, io.kmsjca.internal.format.WrappedKeyBlob.keyId(out), "ReEncrypt");
+            if (io.kmsjca.internal.format.WrappedKeyBlob.plaintextLength(out) != wrapped) { // not this blob's data key
+                throw RemoteFailure.protocol(settings.url(), "ReEncrypt", "a blob wrapping "
+                        + io.kmsjca.internal.format.WrappedKeyBlob.plaintextLength(out) + " bytes for a blob of " + wrapped);
+            }
             return out;
         } catch (RemoteFailure f) {
             RemoteKeyHandle named = new RemoteKeyHandle(operations, io.kmsjca.internal.format.WrappedKeyBlob.keyId(checked(blob)), null);
