@@ -19,8 +19,10 @@ final class HealthHandler implements HttpHandler {
     private final KeyService service;
     private final boolean readiness;
     private static final long RECHECK_NANOS = 1_000_000_000L;
+    /** Held by the one request that asks the store; the others answer {@link #lastAnswer} meanwhile. */
+    private final java.util.concurrent.locks.ReentrantLock checking = new java.util.concurrent.locks.ReentrantLock();
     private long checkedAt;
-    private boolean lastAnswer;
+    private volatile boolean lastAnswer;
 
     HealthHandler(InFlight inFlight, KeyService service, boolean readiness) {
         this.inFlight = inFlight;
@@ -47,20 +49,29 @@ final class HealthHandler implements HttpHandler {
 
     /**
      * Whether the backend answers: it reads what other processes wrote ({@code refresh}). Checked at
-     * most once a second, so that an unauthenticated caller cannot make the server read its store in a loop.
+     * most once a second, so that an unauthenticated caller cannot make the server read its store in
+     * a loop, and by one request at a time: while that one waits for a slow store, the others answer
+     * the last result at once rather than each hold a server thread waiting for it.
      */
-    private synchronized boolean storeAnswers() {
-        long now = System.nanoTime();
-        if (checkedAt == 0 || now - checkedAt >= RECHECK_NANOS) {
-            try {
-                service.refresh();
-                lastAnswer = true;
-            } catch (IOException | RuntimeException e) {
-                lastAnswer = false;
-            }
-            checkedAt = now == 0 ? 1 : now;
+    private boolean storeAnswers() {
+        if (!checking.tryLock()) {
+            return lastAnswer;
         }
-        return lastAnswer;
+        try {
+            long now = System.nanoTime();
+            if (checkedAt == 0 || now - checkedAt >= RECHECK_NANOS) {
+                try {
+                    service.refresh();
+                    lastAnswer = true;
+                } catch (IOException | RuntimeException e) {
+                    lastAnswer = false;
+                }
+                checkedAt = now == 0 ? 1 : now;
+            }
+            return lastAnswer;
+        } finally {
+            checking.unlock();
+        }
     }
 
     private static void send(HttpExchange exchange, int status, String text) throws IOException {

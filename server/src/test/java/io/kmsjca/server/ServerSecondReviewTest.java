@@ -1,5 +1,6 @@
 package io.kmsjca.server;
 
+import io.kmsjca.keys.KeyService;
 import io.kmsjca.spi.audit.AuditOperation;
 import io.kmsjca.spi.audit.AuditOutcome;
 import org.junit.jupiter.api.AfterEach;
@@ -12,7 +13,18 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.GrantOperation;
 import software.amazon.awssdk.services.kms.model.KmsException;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -26,14 +38,69 @@ class ServerSecondReviewTest {
     Path dir;
     ServerFixture fixture;
 
+    CountDownLatch refreshing = new CountDownLatch(1);
+    CountDownLatch storeAnswers = new CountDownLatch(1);
+
     @BeforeEach
     void setUp() throws Exception {
-        fixture = new ServerFixture(dir).start();
+        fixture = new ServerFixture(dir).start(b -> b.plainHttp(), this::slowToRefresh);
     }
 
     @AfterEach
     void tearDown() throws Exception {
+        storeAnswers.countDown();
         fixture.close();
+    }
+
+    /** The store's service, whose refresh (what /readyz asks) waits for {@link #storeAnswers}: a shared store that is slow to answer. */
+    private KeyService slowToRefresh(KeyService real) {
+        return (KeyService) Proxy.newProxyInstance(KeyService.class.getClassLoader(), new Class<?>[] {KeyService.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("refresh")) {
+                        refreshing.countDown();
+                        storeAnswers.await();
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /**
+     * Finding 2: /readyz is unauthenticated and asks the store at most once a second, but while
+     * that one check waited for a slow store (PostgreSQL unreachable: a connect timeout), every
+     * other /readyz waited for it on the handler's lock, each holding one of the server's reading
+     * threads. A client without credentials sending /readyz in a loop during a store outage thus
+     * took every thread, and signed requests the snapshot could still serve (within the staleness
+     * bound) were answered no more. A /readyz that arrives during a check now answers the last
+     * result at once. No clock: the test waits until the second /readyz is either answered or
+     * blocked on the handler.
+     */
+    @Test
+    void f2_aReadinessCheckWaitingForTheStore_holdsNoOtherRequest() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI readyz = fixture.server.endpoint().resolve("/readyz");
+        CompletableFuture<HttpResponse<String>> first = http.sendAsync(HttpRequest.newBuilder(readyz).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(refreshing.await(30, TimeUnit.SECONDS), "the first /readyz asks the store");
+        CompletableFuture<HttpResponse<String>> second = http.sendAsync(HttpRequest.newBuilder(readyz).build(),
+                HttpResponse.BodyHandlers.ofString());
+        while (!second.isDone()) {
+            assertFalse(aServerThreadIsBlockedIn(HealthHandler.class),
+                    "a second /readyz waits for the first one's store check, holding a server thread");
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        assertEquals(503, second.get().statusCode(), "no check has succeeded yet: not ready");
+        storeAnswers.countDown();
+        assertEquals(200, first.get().statusCode());
+    }
+
+    private static boolean aServerThreadIsBlockedIn(Class<?> type) {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("kms-server-") && e.getKey().getState() == Thread.State.BLOCKED)
+                .anyMatch(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().equals(type.getName())));
     }
 
     /**
