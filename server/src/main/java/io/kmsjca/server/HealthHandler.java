@@ -7,6 +7,7 @@ import io.kmsjca.keys.KeyService;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@code GET /healthz} (the process serves: 200 until it closes) and {@code GET /readyz} (it can
@@ -20,7 +21,7 @@ final class HealthHandler implements HttpHandler {
     private final boolean readiness;
     private static final long RECHECK_NANOS = 1_000_000_000L;
     /** Held by the one request that asks the store; the others answer {@link #lastAnswer} meanwhile. */
-    private final java.util.concurrent.locks.ReentrantLock checking = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock checking = new ReentrantLock();
     private long checkedAt;
     private volatile boolean lastAnswer;
 
