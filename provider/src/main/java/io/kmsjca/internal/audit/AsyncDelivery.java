@@ -49,6 +49,8 @@ public final class AsyncDelivery extends Delivery {
     private final AtomicInteger entering = new AtomicInteger(); // requests between the closing check and their enqueue
     private volatile long dequeued; // taken off the queue by the audit thread: what frees room
     private volatile long processed; // delivered and flushed: what flush() waits for
+    private volatile long flushFailures; // batches a listener failed to flush
+    private long flushFailuresThrown; // of those, the ones a flush() has thrown for; guarded by progress
     private volatile long droppedReported;
     private volatile boolean workerSleeps;
     private volatile int roomWaiters;
@@ -152,7 +154,9 @@ public final class AsyncDelivery extends Delivery {
                     for (AuditEvent e : batch) {
                         deliverOne(e);
                     }
-                    flushAll(listeners);
+                    if (flushListeners(batch.get(batch.size() - 1)) > 0) {
+                        flushFailures++; // only this thread writes it; before processed moves, so a flush that sees the batch sees this
+                    }
                     reportDrops();
                 } catch (Error fatal) {
                     died = fatal; // before processed moves: a flush that sees the batch done sees this too
@@ -223,6 +227,11 @@ public final class AsyncDelivery extends Delivery {
     /**
      * Returns once every event accepted before the call was delivered and flushed, and every drop
      * counted before it reported (by the audit thread).
+     *
+     * @throws ProviderException the audit thread died; a listener failed to flush a batch since
+     *                           the last flush threw for one (its events may not be durable: also
+     *                           counted and reported); or the thread was interrupted while waiting
+     *                           (its flag kept)
      */
     @Override
     void flush() {
@@ -233,6 +242,7 @@ public final class AsyncDelivery extends Delivery {
         long target = accepted.get();
         long drops = dropped.get();
         boolean interrupted = false;
+        long unthrownFailures = 0;
         synchronized (progress) {
             flushWaiters++;
             try {
@@ -243,11 +253,14 @@ public final class AsyncDelivery extends Delivery {
                     } catch (InterruptedException e) {
                         if (!uninterruptibly) {
                             Thread.currentThread().interrupt();
-                            return;
+                            throw new ProviderException("interrupted while waiting for the audit events to be delivered:"
+                                    + " they may not be yet", e);
                         }
                         interrupted = true;
                     }
                 }
+                unthrownFailures = flushFailures - flushFailuresThrown;
+                flushFailuresThrown += unthrownFailures;
             } finally {
                 flushWaiters--;
             }
@@ -257,6 +270,10 @@ public final class AsyncDelivery extends Delivery {
         }
         if (died != null) {
             throw new ProviderException("the audit thread died: events accepted before it may not have been delivered", died);
+        }
+        if (unthrownFailures > 0) {
+            throw new ProviderException("an audit listener failed to flush " + unthrownFailures
+                    + " batch(es) of events: they may not be durable (stats().failed() counts it)");
         }
     }
 
@@ -269,8 +286,8 @@ public final class AsyncDelivery extends Delivery {
         boolean interrupted = false;
         try {
             flush(true);
-        } catch (ProviderException dead) {
-            LOG.log(System.Logger.Level.WARNING, "closing audit delivery after its thread died", dead);
+        } catch (ProviderException failed) { // the thread died, or a listener failed to flush: counted and reported
+            LOG.log(System.Logger.Level.WARNING, "closing audit delivery", failed);
         }
         while (worker.isAlive()) {
             try {

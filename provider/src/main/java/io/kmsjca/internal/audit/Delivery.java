@@ -30,8 +30,13 @@ public abstract class Delivery {
     /** Returns once every event accepted so far has reached every listener and been flushed. */
     abstract void flush();
 
+    /** Flushes, then closes the listeners; a failed flush (counted and reported) is logged, and the listeners still close. */
     void close() {
-        flush();
+        try {
+            flush();
+        } catch (ProviderException failed) {
+            LOG.log(System.Logger.Level.WARNING, "closing audit delivery", failed);
+        }
         closeListeners();
     }
 
@@ -103,19 +108,43 @@ public abstract class Delivery {
         }
     }
 
-    static void flushAll(List<AuditListener> listeners) {
+    /**
+     * Flushes every listener. One that fails is counted, logged and, when {@code cause} (an event
+     * it was given) is known, reported to the others, as a failed {@code onEvent} is: its events
+     * may not be durable.
+     *
+     * @return how many listeners failed to flush
+     */
+    int flushListeners(AuditEvent cause) {
+        int failures = 0;
         for (AuditListener l : listeners) {
             try {
                 l.flush();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "audit listener " + l.getClass().getName() + " failed to flush", e);
+                failures++;
+                long n = failed.incrementAndGet();
+                try {
+                    LOG.log(System.Logger.Level.WARNING, "audit listener " + l.getClass().getName() + " failed to flush ("
+                            + n + " failures so far)", e);
+                } catch (RuntimeException logging) {
+                    // counted, and reported below
+                }
+                if (cause != null) {
+                    report(cause, AuditOperation.AUDIT_DELIVERY_FAILED, "listener " + l.getClass().getName()
+                            + " failed to flush (" + n + " failures so far): " + describe(e), l);
+                }
             }
         }
+        return failures;
     }
 
-    /** On the caller's thread: the request returns after every listener had the event. */
+    /**
+     * On the caller's thread: the request returns after every listener had the event. Fail-closed,
+     * a listener that throws fails the request, and one that fails to flush fails {@link #flush()}.
+     */
     static final class Sync extends Delivery {
         private final boolean failClosed;
+        private AuditEvent lastEvent; // what a failed flush's report names: any recent event will do, so a plain field
 
         Sync(List<AuditListener> listeners, boolean failClosed) {
             super(listeners);
@@ -124,12 +153,16 @@ public abstract class Delivery {
 
         @Override
         void deliver(AuditEvent event) {
+            lastEvent = event;
             toListeners(event, failClosed);
         }
 
         @Override
         void flush() {
-            flushAll(listeners);
+            int failures = flushListeners(lastEvent);
+            if (failures > 0 && failClosed) {
+                throw new ProviderException(failures + " audit listener(s) failed to flush: events may not be durable");
+            }
         }
     }
 }

@@ -49,6 +49,7 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyStoreException;
 import java.security.PrivateKey;
+import java.security.ProviderException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -514,11 +515,20 @@ public final class EmbeddedKeyService implements KeyService {
         maintenance.stop();
         try {
             maintenance.flushUsage();
-            audit.flush();
+            ProviderException auditFailed = null;
+            try {
+                audit.flush();
+            } catch (ProviderException e) { // a listener failed to flush (counted, reported): the store closes all the same
+                auditFailed = e;
+            }
             auditLog.signAtClose(); // before the checkpoint, so the store's checkpoint covers the closing signature
             auditLog.checkpoint(audit);
             audit.close();
             registry.backend().close();
+            if (auditFailed != null) {
+                throw new IOException("the store closed, but its audit trail failed to flush: events may not be durable",
+                        auditFailed);
+            }
         } finally {
             registry.wipe();
         }

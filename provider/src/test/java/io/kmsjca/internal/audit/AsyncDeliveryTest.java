@@ -211,4 +211,111 @@ class AsyncDeliveryTest {
         }
         assertEquals(500, atClose.get(), "every event reached the listeners before they were closed");
     }
+
+    /** A listener whose flush throws the first {@code failures} times, as a sink whose disk fails would. */
+    private static final class FailingFlush implements AuditListener {
+        final AtomicInteger failuresLeft;
+        final AtomicInteger flushes = new AtomicInteger();
+
+        FailingFlush(int failures) {
+            failuresLeft = new AtomicInteger(failures);
+        }
+
+        @Override
+        public void onEvent(AuditEvent e) {
+        }
+
+        @Override
+        public void flush() {
+            flushes.incrementAndGet();
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
+            }
+        }
+    }
+
+    /** Every event it is given. */
+    private static final class Events implements AuditListener {
+        final List<AuditEvent> seen = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onEvent(AuditEvent e) {
+            seen.add(e);
+        }
+    }
+
+    @Test
+    void aListenerThatFailsToFlushABatch_isCountedAndReported_andTheNextFlushThrows_once() {
+        FailingFlush disk = new FailingFlush(1);
+        Events others = new Events();
+        AsyncDelivery delivery = new AsyncDelivery(List.of(disk, others), 1000, false);
+        try {
+            delivery.deliver(event(0, 0));
+            ProviderException e = assertThrows(ProviderException.class, delivery::flush);
+            assertTrue(e.getMessage().contains("failed to flush 1 batch"), e.getMessage());
+            assertEquals(1, delivery.stats().failed());
+            assertTrue(others.seen.stream().anyMatch(n -> n.operation() == AuditOperation.AUDIT_DELIVERY_FAILED
+                    && n.errorMessage().contains(FailingFlush.class.getName() + " failed to flush")), "reported to the others");
+
+            delivery.deliver(event(0, 1));
+            delivery.flush(); // the failure was thrown once; this batch flushed
+            assertEquals(1, delivery.stats().failed());
+        } finally {
+            delivery.close();
+        }
+    }
+
+    @Test
+    void aFlushOfAnInterruptedThread_doesNotReturnAsIfDone_itThrows_andKeepsTheFlag() throws Exception {
+        CountDownLatch inListener = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AuditListener slow = new AuditListener() {
+            @Override
+            public void onEvent(AuditEvent e) {
+                inListener.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        AsyncDelivery delivery = new AsyncDelivery(List.of(slow), 1000, false);
+        try {
+            delivery.deliver(event(0, 0));
+            inListener.await(); // the event is not delivered until released: a flush must wait
+            Thread.currentThread().interrupt();
+            try {
+                ProviderException e = assertThrows(ProviderException.class, delivery::flush);
+                assertInstanceOf(InterruptedException.class, e.getCause());
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept");
+            } finally {
+                Thread.interrupted();
+            }
+            release.countDown();
+            delivery.flush();
+            assertEquals(1, delivery.stats().delivered());
+        } finally {
+            release.countDown();
+            delivery.close();
+        }
+    }
+
+    @Test
+    void synchronousDelivery_aListenerThatFailsToFlush_failsTheFlushWhenFailClosed_isCountedAndReportedWhenFailOpen() {
+        Events others = new Events();
+        Delivery.Sync closed = new Delivery.Sync(List.of(new FailingFlush(1), others), true);
+        closed.deliver(event(0, 0));
+        ProviderException e = assertThrows(ProviderException.class, closed::flush);
+        assertTrue(e.getMessage().contains("failed to flush"), e.getMessage());
+        assertEquals(1, closed.stats().failed());
+        closed.flush(); // flushed this time
+
+        Delivery.Sync open = new Delivery.Sync(List.of(new FailingFlush(1), others), false);
+        others.seen.clear();
+        open.deliver(event(0, 1));
+        open.flush();
+        assertEquals(1, open.stats().failed());
+        assertTrue(others.seen.stream().anyMatch(n -> n.operation() == AuditOperation.AUDIT_DELIVERY_FAILED), "reported");
+    }
 }

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -82,6 +83,24 @@ class DurableAuditLogTest {
         assertTrue(r.intact(), r.detail());
         assertEquals(4, r.records(), "the write record and its three events: " + r.detail());
         sink.close();
+    }
+
+    @Test
+    void underAsynchronousDelivery_aBatchWhoseFsyncFails_isCounted_andTheFlushSaysSo() throws Exception {
+        SimulatedDisk disk = SimulatedDisk.over(real);
+        JsonLinesAuditSink sink = new JsonLinesAuditSink(disk.root().resolve("audit.jsonl"), mac, true, true, 1 << 20);
+        AsyncDelivery delivery = new AsyncDelivery(List.of(sink), 1000, false);
+        delivery.deliver(event(0));
+        delivery.flush();
+        disk.inject(SimulatedDisk.ioErrorOnForce(name -> name.endsWith("audit.jsonl")));
+        delivery.deliver(event(1));
+        java.security.ProviderException e = assertThrows(java.security.ProviderException.class, delivery::flush);
+        assertTrue(e.getMessage().contains("may not be durable"), e.getMessage());
+        assertEquals(1, delivery.stats().failed(), "the lost batch is counted, not only logged");
+        disk.heal();
+        delivery.deliver(event(2));
+        delivery.flush();
+        delivery.close();
     }
 
     @Test
