@@ -51,7 +51,12 @@ final class KeyCommands {
                    @Option(names = "--origin", paramLabel = "ORIGIN", defaultValue = "AWS_KMS",
                            description = "AWS_KMS (default): material generated here; EXTERNAL: no material, state "
                                    + "PendingImport until import-key-material (see get-parameters-for-import); any --key-spec.")
-                   ImportCommands.Origin origin) throws GeneralSecurityException, IOException {
+                   ImportCommands.Origin origin,
+                   @Option(names = "--policy", paramLabel = "JSON|file://PATH", converter = Inputs.Text.class,
+                           description = "The key's policy, set as the key is made (default: AWS's default key policy). "
+                                   + PolicyCommands.POLICY) String policy,
+                   @Option(names = "--bypass-policy-lockout-safety-check", description = PolicyCommands.BYPASS) boolean bypass)
+            throws GeneralSecurityException, IOException {
         if (keyUsage != null && !keySpec.allowedUsages().contains(keyUsage)) {
             throw new CliException(ExitCode.USAGE, "key spec " + keySpec + " does not allow --key-usage " + keyUsage + "; it allows "
                     + keySpec.allowedUsages() + " (ValidationException)");
@@ -59,7 +64,7 @@ final class KeyCommands {
         try (KeyService keys = common.openOrCreateStore()) {
             CreateKeyRequest request = (alias == null ? CreateKeyRequest.withoutAlias() : CreateKeyRequest.withAlias(alias))
                     .description(description).tags(Inputs.merge(tags)).rotationPeriodDays(rotationDays).keySpec(keySpec)
-                    .origin(origin.origin);
+                    .origin(origin.origin).policy(policy).bypassPolicyLockoutSafetyCheck(bypass);
             if (keyUsage != null) {
                 request = request.keyUsage(keyUsage);
             }

@@ -15,9 +15,9 @@ final class PolicyCommands {
 
     static final String DEFAULT = "default";
     private static final String KEY_ID = "The key: its key id, key ARN, or an alias (orders or alias/orders).";
-    private static final String POLICY = "The policy document (AWS KMS key-policy JSON), or file://PATH to read it from a file.";
+    static final String POLICY = "The policy document (AWS KMS key-policy JSON), or file://PATH to read it from a file.";
     private static final String POLICY_NAME = "The policy's name: a key has one policy, named default (the default).";
-    private static final String BYPASS = "Put the policy even if it will not let you change the policy again "
+    static final String BYPASS = "Put the policy even if it will not let you change the policy again "
             + "(AWS's lockout safety check). Use with care.";
 
     private PolicyCommands() {

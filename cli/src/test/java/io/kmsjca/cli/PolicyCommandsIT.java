@@ -82,6 +82,23 @@ class PolicyCommandsIT {
     }
 
     @Test
+    void createKey_withAPolicy_makesTheKeyUnderIt_andAMalformedOne_makesNoKey() throws Exception {
+        String policy = """
+                {"Version": "2012-10-17", "Id": "made-with-it", "Statement": [
+                  {"Sid": "Account", "Effect": "Allow", "Principal": {"AWS": "%s"}, "Action": "kms:*", "Resource": "*"}]}
+                """.formatted(ACCOUNT_ROOT);
+        Path file = Files.writeString(dir.resolve("new-key-policy.json"), policy);
+        Kms.Result made = kms.run("create-key", "--alias", "with-policy", "--policy", "file://" + file);
+        assertEquals(0, made.code(), made.toString());
+        assertEquals(policy, kms.run("get-key-policy", "--key-id", "alias/with-policy").field("Policy"));
+
+        int keys = kms.run("list-keys").json().getAsJsonArray("Keys").size();
+        Kms.Result malformed = kms.run("create-key", "--alias", "not-made", "--policy", "{\"Version\": 1}");
+        assertEquals(2, malformed.code(), malformed.toString());
+        assertEquals(keys, kms.run("list-keys").json().getAsJsonArray("Keys").size(), "no key was made");
+    }
+
+    @Test
     void malformedPolicy_isAUsageError_thatNamesTheProblem_andChangesNothing() throws Exception {
         String before = kms.run("get-key-policy", "--key-id", "orders").field("Policy");
         String typo = """

@@ -73,26 +73,15 @@ final class KeyOperations {
         String policy = r.string("Policy", MAX_POLICY_CHARS);
         Map<String, String> tags = TagOperations.tagList(r);
         boolean external = "EXTERNAL".equals(origin);
+        // the policy is set in the change that creates the key: a refused policy leaves no key (docs/decisions.md)
         CreateKeyRequest request = CreateKeyRequest.withoutAlias().description(description == null ? "" : description).tags(tags)
-                .origin(external ? KeyOrigin.IMPORTED : KeyOrigin.GENERATED);
+                .origin(external ? KeyOrigin.IMPORTED : KeyOrigin.GENERATED).keySpec(spec).keyUsage(usage)
+                .policy(policy).bypassPolicyLockoutSafetyCheck(r.bool("BypassPolicyLockoutSafetyCheck"));
         // a key pair of origin EXTERNAL has no public key yet: createKey makes it (docs/decisions.md)
         UUID createdId = spec.isAsymmetric() && !external
-                ? kms.service().createKeyPair(request.keySpec(spec).keyUsage(usage)).keyId()
-                : kms.service().createKey(request.keySpec(spec).keyUsage(usage)).keyId();
+                ? kms.service().createKeyPair(request).keyId()
+                : kms.service().createKey(request).keyId();
         String keyId = createdId.toString();
-        if (policy != null) {
-            try {
-                kms.service().putKeyPolicy(keyId, policy, r.bool("BypassPolicyLockoutSafetyCheck"));
-            } catch (KeyStoreException e) {
-                // CreateKey with a policy is one request: a key whose policy was refused must not stay usable
-                try {
-                    kms.service().scheduleKeyDeletion(keyId, KeyServiceOptions.MIN_PENDING_WINDOW_DAYS);
-                } catch (KeyStoreException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-                throw e;
-            }
-        }
         KeyMetadata created;
         try {
             created = kms.service().describeKey(keyId);

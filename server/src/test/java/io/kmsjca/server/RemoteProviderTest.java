@@ -451,4 +451,17 @@ class RemoteProviderTest {
         assertEquals(List.of(), admin.listGrants("billing"));
         assertThrows(KeyUseDeniedException.class, () -> wrap(billing, app, Map.of("tenant", "a")));
     }
+
+    @Test
+    void createKeyWithAPolicy_sendsItInTheCreateKeyRequest_withTheBypass() throws Exception {
+        String onlyAlice = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"only-alice\",\"Effect\":\"Allow\","
+                + "\"Principal\":{\"AWS\":\"alice\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
+        KmsKeyHandle made = admin.createKey(io.kmsjca.keys.CreateKeyRequest.withAlias("with-policy").policy(onlyAlice));
+        assertTrue(admin.getKeyPolicy(made.keyId().toString()).contains("only-alice"));
+        // a policy that locks alice out: refused by the server unless the bypass is sent too
+        String appOnly = onlyAlice.replace("\"alice\"", "\"app\"");
+        assertThrows(io.kmsjca.keys.InvalidKeyRequestException.class,
+                () -> admin.createKey(io.kmsjca.keys.CreateKeyRequest.withoutAlias().policy(appOnly)));
+        admin.createKey(io.kmsjca.keys.CreateKeyRequest.withoutAlias().policy(appOnly).bypassPolicyLockoutSafetyCheck(true));
+    }
 }

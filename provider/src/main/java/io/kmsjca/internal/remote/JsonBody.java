@@ -1,5 +1,8 @@
 package io.kmsjca.internal.remote;
 
+import io.kmsjca.keys.CreateKeyRequest;
+import io.kmsjca.keys.KeyOrigin;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -19,6 +22,28 @@ final class JsonBody {
 
     JsonBody() {
         put('{');
+    }
+
+    /**
+     * A CreateKey request's body: description, spec, usage, origin, tags and the key policy, as
+     * the request gives them (its alias and rotation period are later requests).
+     */
+    static JsonBody createKey(CreateKeyRequest request) {
+        JsonBody body = new JsonBody().string("Description", request.description())
+                .string("KeySpec", request.keySpec().name()).string("KeyUsage", request.keyUsage().name());
+        if (request.origin() == KeyOrigin.IMPORTED) {
+            body.string("Origin", "EXTERNAL");
+        }
+        if (!request.tags().isEmpty()) {
+            body.tags("Tags", request.tags());
+        }
+        if (request.policy() != null) {
+            body.string("Policy", request.policy());
+            if (request.bypassPolicyLockoutSafetyCheck()) {
+                body.bool("BypassPolicyLockoutSafetyCheck", true);
+            }
+        }
+        return body;
     }
 
     JsonBody string(String name, String value) {

@@ -6,6 +6,7 @@ import io.kmsjca.keys.CreateKeyRequest;
 import io.kmsjca.keys.DataKeyPair;
 import io.kmsjca.keys.EncryptionAlgorithm;
 import io.kmsjca.keys.InvalidKeyRequestException;
+import io.kmsjca.keys.KeyOrigin;
 import io.kmsjca.keys.KeyAgreementAlgorithm;
 import io.kmsjca.keys.KeySpec;
 import io.kmsjca.keys.KeyUsage;
@@ -70,17 +71,16 @@ final class RemoteAsymmetricKeys {
             throw new InvalidKeyRequestException("key usage " + request.keyUsage() + " is not allowed for "
                     + request.keySpec() + ": one of " + request.keySpec().allowedUsages());
         }
+        if (request.origin() == KeyOrigin.IMPORTED) { // as the embedded store: a handle needs the public key
+            throw new InvalidKeyRequestException("a key pair of origin EXTERNAL has no public key until its material is"
+                    + " imported: create it with createKey(request.origin(IMPORTED)), then findPrivateKey once imported");
+        }
         if (request.rotationPeriodDays() > 0) {
             throw new InvalidKeyRequestException("asymmetric keys do not rotate (as in AWS KMS): no rotation period for a "
                     + request.keySpec() + " key");
         }
-        JsonBody body = new JsonBody().string("Description", request.description())
-                .string("KeySpec", request.keySpec().name()).string("KeyUsage", request.keyUsage().name());
-        if (!request.tags().isEmpty()) {
-            body.tags("Tags", request.tags());
-        }
         try {
-            Fields m = call("CreateKey", body).object("KeyMetadata");
+            Fields m = call("CreateKey", JsonBody.createKey(request)).object("KeyMetadata");
             UUID id = m.keyId("KeyId");
             if (!request.keySpec().name().equals(m.optionalString("KeySpec"))
                     || !request.keyUsage().name().equals(m.optionalString("KeyUsage"))) {

@@ -126,15 +126,7 @@ public final class RemoteKeyService extends RemoteRefusals {
             throw new io.kmsjca.keys.InvalidKeyRequestException("a " + request.keySpec()
                     + " key cannot have a rotation period: HMAC keys do not rotate, as in AWS KMS");
         }
-        JsonBody body = new JsonBody().string("Description", request.description())
-                .string("KeySpec", request.keySpec().name()).string("KeyUsage", request.keyUsage().name());
-        if (request.origin() == KeyOrigin.IMPORTED) {
-            body.string("Origin", "EXTERNAL");
-        }
-        if (!request.tags().isEmpty()) {
-            body.tags("Tags", request.tags());
-        }
-        UUID id = metadataId(call("CreateKey", body, "kms:CreateKey", null));
+        UUID id = metadataId(call("CreateKey", JsonBody.createKey(request), "kms:CreateKey", null));
         if (request.alias() != null) {
             createAlias(request.alias(), id.toString());
         }

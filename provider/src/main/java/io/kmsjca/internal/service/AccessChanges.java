@@ -57,19 +57,14 @@ final class AccessChanges {
 
     void putKeyPolicy(String keyRef, String policy, boolean bypassLockoutCheck) throws KeyStoreException {
         AuditOperation op = AuditOperation.PUT_KEY_POLICY;
-        PolicyDocument document = parse(op, policy);
+        PolicyDocument document = changes.parsePolicy(op, null, policy);
         registry.atomically(() -> {
             MasterKey key = changes.lookup(keyRef, op);
             changes.authorize(op, KeyAccess.action(op), key, null, RequestKeys.bypass(bypassLockoutCheck));
-            if (!bypassLockoutCheck) {
-                MasterKey after = key.withAccess(key.access().withPolicy(document.json()), "given a key policy");
-                String principal = access.principal();
-                if (!access.decide(principal, "kms:PutKeyPolicy", after, Map.of(),
-                        RequestKeys.plus(RequestKeys.onKey(after), RequestKeys.bypass(false))).allowed()) {
-                    throw changes.audited(op, key.id(), null, new InvalidKeyRequestException(
-                            "the new key policy will not allow principal '" + principal + "' to update the key policy"
-                                    + " in the future (AWS's lockout safety check); to put it anyway, bypass the check"));
-                }
+            try {
+                changes.withPolicy(key, document, bypassLockoutCheck);
+            } catch (InvalidKeyRequestException e) {
+                throw changes.audited(op, key.id(), null, e);
             }
             return changes.apply(op, key, null, k -> {
                 k.requireCustomerManaged("given a key policy");
@@ -87,7 +82,7 @@ final class AccessChanges {
 
     void putStorePolicy(String policy, boolean bypassLockoutCheck) throws KeyStoreException {
         AuditOperation op = AuditOperation.PUT_STORE_POLICY;
-        PolicyDocument document = parse(op, policy);
+        PolicyDocument document = changes.parsePolicy(op, null, policy);
         changes.authorize(op, KeyAccess.action(op), null, null, RequestKeys.bypass(bypassLockoutCheck));
         String principal = access.principal();
         if (!bypassLockoutCheck && !access.decide(principal, "kms:PutStorePolicy", null, Map.of(),
@@ -98,17 +93,6 @@ final class AccessChanges {
         }
         MasterKey holder = service.ownedKey(KeyAccess.STORE_POLICY_PURPOSE);
         changes.apply(op, holder, null, k -> k.withAccess(k.access().withPolicy(document.json()), "given the store policy"));
-    }
-
-    private PolicyDocument parse(AuditOperation op, String policy) throws KeyStoreException {
-        if (policy == null) {
-            throw changes.audited(op, null, null, new InvalidKeyRequestException("a policy document is required"));
-        }
-        try {
-            return PolicyDocument.parse(policy);
-        } catch (MalformedPolicyException e) {
-            throw changes.audited(op, null, null, new InvalidKeyRequestException("MalformedPolicyDocument: " + e.getMessage(), e));
-        }
     }
 
     // ---------------------------------------------------------------- grants

@@ -9,6 +9,9 @@ import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.model.TransitionArgumentInvalid;
 import io.kmsjca.internal.model.TransitionRefused;
 import io.kmsjca.internal.store.MasterKeyCodec;
+import io.kmsjca.internal.policy.MalformedPolicyException;
+import io.kmsjca.internal.policy.PolicyDocument;
+import io.kmsjca.keys.CreateKeyRequest;
 import io.kmsjca.keys.InvalidKeyRequestException;
 import io.kmsjca.keys.KeyAccessDeniedException;
 import io.kmsjca.keys.KeyManagerType;
@@ -63,9 +66,9 @@ public final class KeyChanges {
 
     /** Creates a key (generated material, or {@code material} imported) and audits it. */
     MasterKey newKey(AuditOperation op, String alias, String description, Map<String, String> tags,
-                     KeyManagerType manager, int rotationDays, RotationReason reason, byte[] material)
-            throws KeyStoreException {
-        return create(op, alias, description, tags, (id, now) -> {
+                     KeyManagerType manager, int rotationDays, RotationReason reason, byte[] material,
+                     NewKeyPolicy policy) throws KeyStoreException {
+        return create(op, alias, description, tags, policy, (id, now) -> {
             KeyVersion first = material != null ? new KeyVersion(1, now, KeyOrigin.IMPORTED, reason, material, 0)
                     : generatedVersion(1, now, reason);
             return MasterKey.create(id, description, manager, now, aliases(alias), tags, rotationDays, first);
@@ -77,9 +80,9 @@ public final class KeyChanges {
      * audits it. The registry takes {@code pair}; it is wiped here if the key is not created.
      */
     MasterKey newKeyPair(AuditOperation op, String alias, String description, Map<String, String> tags, KeySpec spec,
-                         KeyUsage usage, KeyOrigin origin, KeyPairMaterial pair, CertificateChain chain)
-            throws KeyStoreException {
-        return create(op, alias, description, tags, (id, now) -> {
+                         KeyUsage usage, KeyOrigin origin, KeyPairMaterial pair, CertificateChain chain,
+                         NewKeyPolicy policy) throws KeyStoreException {
+        return create(op, alias, description, tags, policy, (id, now) -> {
             KeyVersion only = new KeyVersion(1, now, origin, reasonFor(origin), pair, 0);
             return MasterKey.createPair(id, description, KeyManagerType.CUSTOMER, now, aliases(alias), tags, spec, usage,
                     only, chain);
@@ -91,12 +94,63 @@ public final class KeyChanges {
      * or imported: {@code origin}) and audits it. The caller wipes {@code material}.
      */
     MasterKey newHmacKey(AuditOperation op, String alias, String description, Map<String, String> tags, KeySpec spec,
-                         KeyOrigin origin, byte[] material) throws KeyStoreException {
-        return create(op, alias, description, tags, (id, now) -> {
+                         KeyOrigin origin, byte[] material, NewKeyPolicy policy) throws KeyStoreException {
+        return create(op, alias, description, tags, policy, (id, now) -> {
             KeyVersion only = new KeyVersion(1, now, origin, reasonFor(origin), spec, material, 0);
             return MasterKey.createHmac(id, description, KeyManagerType.CUSTOMER, now, aliases(alias), tags, spec,
                     KeyUsage.GENERATE_VERIFY_MAC, only, AccessRules.DEFAULT);
         }, () -> { });
+    }
+
+    /**
+     * A key of origin EXTERNAL (KMS CreateKey with {@code Origin: EXTERNAL}): in state
+     * PendingImport, without material, audited.
+     */
+    MasterKey newExternalKey(AuditOperation op, String alias, CreateKeyRequest request, NewKeyPolicy policy)
+            throws KeyStoreException {
+        return create(op, alias, request.description(), request.tags(), policy, (id, now) -> MasterKey.createExternal(id,
+                request.description(), now, aliases(alias), request.tags(), request.keySpec(), request.keyUsage()), () -> { });
+    }
+
+    /** The key policy a CreateKey request sets on the key it makes, parsed; null when it sets none. */
+    record NewKeyPolicy(PolicyDocument document, boolean bypassLockoutCheck) {
+    }
+
+    /** The policy {@code request} sets, parsed (a malformed one is refused, audited), or null. */
+    NewKeyPolicy newKeyPolicy(AuditOperation op, CreateKeyRequest request) throws KeyStoreException {
+        return request.policy() == null ? null
+                : new NewKeyPolicy(parsePolicy(op, request.alias(), request.policy()), request.bypassPolicyLockoutSafetyCheck());
+    }
+
+    /** A policy document as PutKeyPolicy, PutStorePolicy and CreateKey take it: a malformed one is refused, audited. */
+    PolicyDocument parsePolicy(AuditOperation op, String alias, String policy) throws KeyStoreException {
+        if (policy == null) {
+            throw audited(op, null, alias, new InvalidKeyRequestException("a policy document is required"));
+        }
+        try {
+            return PolicyDocument.parse(policy);
+        } catch (MalformedPolicyException e) {
+            throw audited(op, null, alias, new InvalidKeyRequestException("MalformedPolicyDocument: " + e.getMessage(), e));
+        }
+    }
+
+    /**
+     * {@code key} with {@code document} as its policy, which must let the caller change it again
+     * (kms:PutKeyPolicy) unless {@code bypassLockoutCheck}: AWS's lockout safety check, for
+     * PutKeyPolicy and for CreateKey with a policy.
+     */
+    MasterKey withPolicy(MasterKey key, PolicyDocument document, boolean bypassLockoutCheck) throws InvalidKeyRequestException {
+        MasterKey after = key.withAccess(key.access().withPolicy(document.json()), "given a key policy");
+        if (!bypassLockoutCheck) {
+            String principal = access.principal();
+            if (!access.decide(principal, "kms:PutKeyPolicy", after, Map.of(),
+                    RequestKeys.plus(RequestKeys.onKey(after), RequestKeys.bypass(false))).allowed()) {
+                throw new InvalidKeyRequestException("the new key policy will not allow principal '" + principal
+                        + "' to update the key policy in the future (AWS's lockout safety check); to put it anyway,"
+                        + " bypass the check");
+            }
+        }
+        return after;
     }
 
     /** A new key's first state, made from its id and the time of its creation. */
@@ -107,11 +161,12 @@ public final class KeyChanges {
 
     /**
      * The one path of every key's creation: checks the alias, description and tags, builds the
-     * key, commits it and audits the outcome, success or refusal. {@code discard} runs when no
+     * key, gives it the policy the request set (in the same change, so that no key is ever usable
+     * under another), commits it and audits the outcome, success or refusal. {@code discard} runs when no
      * key was committed (a refusal, or a failure before the commit), never after.
      */
     private MasterKey create(AuditOperation op, String alias, String description, Map<String, String> tags,
-                             NewKey build, Runnable discard) throws KeyStoreException {
+                             NewKeyPolicy policy, NewKey build, Runnable discard) throws KeyStoreException {
         UUID id = UUID.randomUUID();
         return registry.atomically(() -> {
             boolean created = false;
@@ -123,7 +178,9 @@ public final class KeyChanges {
                     throw new InvalidKeyRequestException("description is longer than " + MasterKeyCodec.MAX_DESCRIPTION_BYTES + " bytes");
                 }
                 KeyNames.checkTags(tags);
-                MasterKey key = registry.commit(build.build(id, now()));
+                MasterKey made = build.build(id, now());
+                MasterKey key = registry.commit(policy == null ? made
+                        : withPolicy(made, policy.document(), policy.bypassLockoutCheck()));
                 created = true;
                 audit.record(op, id, 1, alias, null, EncryptionContext.EMPTY);
                 return key;

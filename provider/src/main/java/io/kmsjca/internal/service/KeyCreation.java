@@ -57,10 +57,11 @@ public final class KeyCreation {
         }
         checkUsage(AuditOperation.CREATE_KEY, request.alias(), request.keySpec(), request.keyUsage());
         changes.authorize(AuditOperation.CREATE_KEY, "kms:CreateKey", null, request.alias(),
-                RequestKeys.createKey(KeyOrigin.GENERATED));
+                RequestKeys.createKey(request, KeyOrigin.GENERATED));
+        KeyChanges.NewKeyPolicy policy = changes.newKeyPolicy(AuditOperation.CREATE_KEY, request);
         String alias = request.alias() == null ? null : changes.customerAlias(request.alias(), AuditOperation.CREATE_KEY);
         return named(changes.newKey(AuditOperation.CREATE_KEY, alias, request.description(), request.tags(),
-                KeyManagerType.CUSTOMER, request.rotationPeriodDays(), RotationReason.CREATED, null), alias);
+                KeyManagerType.CUSTOMER, request.rotationPeriodDays(), RotationReason.CREATED, null, policy), alias);
     }
 
     /**
@@ -76,14 +77,14 @@ public final class KeyCreation {
             throw changes.audited(op, null, request.alias(), new InvalidKeyRequestException("a " + spec
                     + " key cannot have a rotation period: HMAC keys do not rotate, as in AWS KMS"));
         }
-        changes.authorize(op, "kms:CreateKey", null, request.alias(),
-                RequestKeys.createKey(spec, request.keyUsage(), KeyOrigin.GENERATED));
+        changes.authorize(op, "kms:CreateKey", null, request.alias(), RequestKeys.createKey(request, KeyOrigin.GENERATED));
+        KeyChanges.NewKeyPolicy policy = changes.newKeyPolicy(op, request);
         String alias = request.alias() == null ? null : changes.customerAlias(request.alias(), op);
         byte[] material = new byte[KeyVersion.generatedHmacBytes(spec)];
         KmsRandom.nextBytes(material);
         try {
             return named(changes.newHmacKey(op, alias, request.description(), request.tags(), spec, KeyOrigin.GENERATED,
-                    material), alias);
+                    material, policy), alias);
         } finally {
             Arrays.fill(material, (byte) 0);
         }
@@ -107,7 +108,7 @@ public final class KeyCreation {
         changes.authorize(AuditOperation.CREATE_KEY, "kms:CreateKey", null, alias,
                 RequestKeys.createKey(spec, KeyUsage.GENERATE_VERIFY_MAC, KeyOrigin.IMPORTED));
         String name = alias == null ? null : changes.customerAlias(alias, op);
-        return named(changes.newHmacKey(op, name, "", Map.of(), spec, KeyOrigin.IMPORTED, material), name);
+        return named(changes.newHmacKey(op, name, "", Map.of(), spec, KeyOrigin.IMPORTED, material, null), name);
     }
 
     /** KMS CreateKey of an asymmetric key: a key pair of the request's spec generated here. */
@@ -124,11 +125,12 @@ public final class KeyCreation {
             throw changes.audited(op, null, request.alias(), new InvalidKeyRequestException("a " + spec
                     + " key cannot have a rotation period: asymmetric keys do not rotate, as in AWS KMS"));
         }
-        changes.authorize(op, "kms:CreateKey", null, request.alias(), RequestKeys.createKey(spec, usage, KeyOrigin.GENERATED));
+        changes.authorize(op, "kms:CreateKey", null, request.alias(), RequestKeys.createKey(request, KeyOrigin.GENERATED));
+        KeyChanges.NewKeyPolicy policy = changes.newKeyPolicy(op, request);
         String alias = request.alias() == null ? null : changes.customerAlias(request.alias(), op);
         KeyPairMaterial pair = KeyPairMaterial.of(spec, KeyPairs.generate(spec));
         return named(changes.newKeyPair(op, alias, request.description(), request.tags(), spec, usage,
-                KeyOrigin.GENERATED, pair, CertificateChain.EMPTY), alias);
+                KeyOrigin.GENERATED, pair, CertificateChain.EMPTY, policy), alias);
     }
 
     /**
@@ -166,7 +168,8 @@ public final class KeyCreation {
                 RequestKeys.createKey(spec, usage, KeyOrigin.IMPORTED));
         String name = alias == null ? null : changes.customerAlias(alias, op);
         KeyPairMaterial pair = ownCopy(op, name, spec, privateKey, publicKey);
-        return named(changes.newKeyPair(op, name, "", Map.of(), spec, usage, KeyOrigin.IMPORTED, pair, certificates), name);
+        return named(changes.newKeyPair(op, name, "", Map.of(), spec, usage, KeyOrigin.IMPORTED, pair, certificates, null),
+                name);
     }
 
     /** The caller's key decoded afresh from its PKCS#8, so the key kept is the provider's own object. */
@@ -208,7 +211,7 @@ public final class KeyCreation {
                 changes.authorize(AuditOperation.CREATE_KEY, "kms:CreateKey", null, name, RequestKeys.createKey(KeyOrigin.IMPORTED));
                 String newAlias = name == null ? null : changes.customerAlias(name, op);
                 return named(changes.newKey(op, newAlias, "", Map.of(), KeyManagerType.CUSTOMER, 0, RotationReason.IMPORTED,
-                        material), newAlias);
+                        material, null), newAlias);
             }
             changes.authorize(op, existing.get(), name);
             MasterKey key = changes.apply(op, existing.get(), name, k -> {
@@ -229,7 +232,7 @@ public final class KeyCreation {
             changes.authorize(AuditOperation.CREATE_KEY, "kms:CreateKey", null, alias,
                     RequestKeys.createKey(KeyOrigin.GENERATED));
             return named(changes.newKey(AuditOperation.CREATE_KEY, alias, "provider-managed key of " + serviceName, Map.of(),
-                    KeyManagerType.PROVIDER, MasterKey.DEFAULT_ROTATION_DAYS, RotationReason.CREATED, null), alias);
+                    KeyManagerType.PROVIDER, MasterKey.DEFAULT_ROTATION_DAYS, RotationReason.CREATED, null, null), alias);
         });
     }
 

@@ -76,34 +76,10 @@ final class KeyImports {
             throw changes.audited(op, null, request.alias(), new InvalidKeyRequestException("a key of origin EXTERNAL"
                     + " cannot have a rotation period: its material is imported, not generated"));
         }
-        changes.authorize(op, "kms:CreateKey", null, request.alias(),
-                RequestKeys.createKey(request.keySpec(), request.keyUsage(), KeyOrigin.IMPORTED));
+        changes.authorize(op, "kms:CreateKey", null, request.alias(), RequestKeys.createKey(request, KeyOrigin.IMPORTED));
+        KeyChanges.NewKeyPolicy policy = changes.newKeyPolicy(op, request);
         String alias = request.alias() == null ? null : changes.customerAlias(request.alias(), op);
-        UUID id = UUID.randomUUID();
-        MasterKey key = registry.atomically(() -> {
-            try {
-                if (alias != null && registry.snapshot().byAlias().containsKey(alias)) {
-                    throw new InvalidKeyRequestException("alias " + alias + " already names key "
-                            + registry.snapshot().byAlias().get(alias));
-                }
-                if (request.description().getBytes(StandardCharsets.UTF_8).length
-                        > io.kmsjca.internal.store.MasterKeyCodec.MAX_DESCRIPTION_BYTES) {
-                    throw new InvalidKeyRequestException("description is longer than "
-                            + io.kmsjca.internal.store.MasterKeyCodec.MAX_DESCRIPTION_BYTES + " bytes");
-                }
-                io.kmsjca.internal.model.KeyNames.checkTags(request.tags());
-                MasterKey made = registry.commit(MasterKey.createExternal(id, request.description(), changes.now(),
-                        alias == null ? List.of() : List.of(alias), request.tags(), request.keySpec(), request.keyUsage()));
-                audit.record(op, id, 1, alias, null, EncryptionContext.EMPTY);
-                return made;
-            } catch (TransitionArgumentInvalid e) {
-                throw changes.audited(op, id, alias, new InvalidKeyRequestException(e.getMessage(), e));
-            } catch (IllegalArgumentException e) {
-                throw changes.audited(op, id, alias, new KeyStoreException(e.getMessage(), e));
-            } catch (KeyStoreException e) {
-                throw changes.audited(op, id, alias, e);
-            }
-        });
+        MasterKey key = changes.newExternalKey(op, alias, request, policy);
         return new KeyCreation.Named(key, alias);
     }
 

@@ -2,6 +2,7 @@ package io.kmsjca.internal.service;
 
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.policy.ConditionKeys;
+import io.kmsjca.keys.CreateKeyRequest;
 import io.kmsjca.keys.GrantRequest;
 import io.kmsjca.keys.KeyOrigin;
 import io.kmsjca.keys.KeySpec;
@@ -57,6 +58,12 @@ final class RequestKeys {
     /** CreateKey of a key of {@code spec} and {@code usage}. */
     static Map<String, List<String>> createKey(KeySpec spec, KeyUsage usage, KeyOrigin origin) {
         return plus(ON_KEY.get(index(spec, usage, origin)), bypass(false));
+    }
+
+    /** CreateKey as {@code request} asks it, of {@code origin}: its spec, usage and whether it bypasses the lockout check. */
+    static Map<String, List<String>> createKey(CreateKeyRequest request, KeyOrigin origin) {
+        return plus(ON_KEY.get(index(request.keySpec(), request.keyUsage(), origin)),
+                bypass(request.bypassPolicyLockoutSafetyCheck()));
     }
 
     /** PutKeyPolicy and PutStorePolicy: whether the caller bypasses the lockout safety check. */
