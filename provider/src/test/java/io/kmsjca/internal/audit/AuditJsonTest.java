@@ -159,4 +159,45 @@ class AuditJsonTest {
         String exact = "c".repeat(AuditJson.MAX_STRING_CHARS);
         assertEquals("\"" + exact + "\"", AuditJson.string(exact));
     }
+
+    /** Every field of an event is in its line, under its name, with its value: read back by a JSON parser. */
+    @Test
+    void everyFieldOfAnEvent_isInItsLine_underItsName() throws Exception {
+        var e = new AuditEvent(new UUID(1, 2), Instant.parse("2026-01-01T00:00:00.123Z"), AuditOperation.RE_ENCRYPT,
+                "key-1", 3, "alias/orders", "alice", "run-as", AuditOutcome.DENIED, "io.kmsjca.keys.KeyStateException",
+                "disabled", Map.of("tenant", "t-9"), "req-7", "inst-5", "host-4", "key-2", 6, 0);
+        for (boolean reused : new boolean[] {false, true}) { // a fresh encoder, and one that remembers the fields
+            AuditJson encoder = new AuditJson();
+            LineBuffer out = new LineBuffer(16).ascii('{');
+            encoder.writeFields(out, e);
+            if (reused) {
+                out = new LineBuffer(16).ascii('{');
+                encoder.writeFields(out, e);
+            }
+            String line = out.ascii('}').utf8(0, out.size());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> read = (Map<String, Object>) io.kmsjca.internal.json.StrictJson.parse(line, 1 << 16, 4);
+            Map<String, Object> expected = new java.util.LinkedHashMap<>();
+            expected.put("eventId", e.eventId().toString());
+            expected.put("time", "2026-01-01T00:00:00.123Z");
+            expected.put("operation", "RE_ENCRYPT");
+            expected.put("keyId", "key-1");
+            expected.put("keyVersion", "3");
+            expected.put("alias", "alias/orders");
+            expected.put("principal", "alice");
+            expected.put("principalSource", "run-as");
+            expected.put("outcome", "DENIED");
+            expected.put("errorClass", "io.kmsjca.keys.KeyStateException");
+            expected.put("errorMessage", "disabled");
+            expected.put("encryptionContext", "{tenant=t-9}");
+            expected.put("requestId", "req-7");
+            expected.put("providerInstance", "inst-5");
+            expected.put("host", "host-4");
+            expected.put("destinationKeyId", "key-2");
+            expected.put("destinationKeyVersion", "6");
+            Map<String, String> actual = new java.util.LinkedHashMap<>();
+            read.forEach((k, v) -> actual.put(k, String.valueOf(v)));
+            assertEquals(expected, actual, line);
+        }
+    }
 }
