@@ -51,6 +51,7 @@ public final class AsyncDelivery extends Delivery {
     private volatile long processed; // delivered and flushed: what flush() waits for
     private volatile long flushFailures; // batches a listener failed to flush
     private long flushFailuresThrown; // of those, the ones a flush() has thrown for; guarded by progress
+    private volatile long failedThrough; // where the last batch a listener failed to flush ended, as dequeued counts
     private volatile long droppedReported;
     private volatile boolean workerSleeps;
     private volatile int roomWaiters;
@@ -155,7 +156,9 @@ public final class AsyncDelivery extends Delivery {
                         deliverOne(e);
                     }
                     if (flushListeners(batch.get(batch.size() - 1)) > 0) {
-                        flushFailures++; // only this thread writes it; before processed moves, so a flush that sees the batch sees this
+                        // only this thread writes them; before processed moves, so a flush that sees the batch sees them
+                        failedThrough = dequeued;
+                        flushFailures++;
                     }
                     reportDrops();
                 } catch (Error fatal) {
@@ -229,9 +232,10 @@ public final class AsyncDelivery extends Delivery {
      * counted before it reported (by the audit thread).
      *
      * @throws ProviderException the audit thread died; a listener failed to flush a batch since
-     *                           the last flush threw for one (its events may not be durable: also
-     *                           counted and reported); or the thread was interrupted while waiting
-     *                           (its flag kept)
+     *                           the last flush threw for one, or a batch that was not done when this
+     *                           flush began (every flush waiting for a failed batch throws, not only
+     *                           the first; its events may not be durable: also counted and
+     *                           reported); or the thread was interrupted while waiting (its flag kept)
      */
     @Override
     void flush() {
@@ -239,6 +243,7 @@ public final class AsyncDelivery extends Delivery {
     }
 
     private void flush(boolean uninterruptibly) {
+        long doneBefore = processed; // a batch that fails after this may hold what the caller waits for
         long target = accepted.get();
         long drops = dropped.get();
         boolean interrupted = false;
@@ -261,6 +266,10 @@ public final class AsyncDelivery extends Delivery {
                 }
                 unthrownFailures = flushFailures - flushFailuresThrown;
                 flushFailuresThrown += unthrownFailures;
+                if (unthrownFailures == 0 && failedThrough > doneBefore) {
+                    // another flush waiting for the same batch took the count first: this caller's events failed too
+                    unthrownFailures = 1;
+                }
             } finally {
                 flushWaiters--;
             }
