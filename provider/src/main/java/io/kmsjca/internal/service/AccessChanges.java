@@ -3,6 +3,7 @@ package io.kmsjca.internal.service;
 import io.kmsjca.internal.crypto.KmsRandom;
 import io.kmsjca.internal.model.AccessRules;
 import io.kmsjca.internal.model.MasterKey;
+import io.kmsjca.internal.model.TransitionRefused;
 import io.kmsjca.internal.policy.MalformedPolicyException;
 import io.kmsjca.internal.policy.PolicyDocument;
 import io.kmsjca.internal.store.AccessRulesCodec;
@@ -12,6 +13,7 @@ import io.kmsjca.keys.InvalidKeyRequestException;
 import io.kmsjca.keys.KeyAccessDeniedException;
 import io.kmsjca.keys.KeyGrant;
 import io.kmsjca.keys.KeyNotFoundException;
+import io.kmsjca.keys.KeyStateException;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import java.nio.charset.StandardCharsets;
@@ -65,6 +67,8 @@ final class AccessChanges {
                 changes.withPolicy(key, document, bypassLockoutCheck);
             } catch (InvalidKeyRequestException e) {
                 throw changes.audited(op, key.id(), null, e);
+            } catch (TransitionRefused e) { // a destroyed key: refused, audited, as apply refuses every other change of it
+                throw changes.audited(op, key.id(), null, new KeyStateException(e.getMessage(), e));
             }
             return changes.apply(op, key, null, k -> {
                 k.requireCustomerManaged("given a key policy");
