@@ -2,7 +2,10 @@ package io.kmsjca.cli;
 
 import io.kmsjca.cli.Inputs.Pairs;
 import io.kmsjca.keys.CreateKeyRequest;
+import io.kmsjca.keys.KeyAccessDeniedException;
+import io.kmsjca.keys.KeyManagerType;
 import io.kmsjca.keys.KeyMetadata;
+import io.kmsjca.keys.KeyState;
 import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyPage;
 import io.kmsjca.keys.KeyService;
@@ -69,9 +72,30 @@ final class KeyCommands {
                 request = request.keyUsage(keyUsage);
             }
             // a key pair of origin EXTERNAL has no public key yet: createKey makes it (docs/decisions.md)
-            UUID id = keySpec.isAsymmetric() && origin == ImportCommands.Origin.AWS_KMS ? keys.createKeyPair(request).keyId()
-                    : keys.createKey(request).keyId();
-            common.print(Shapes.result().with("KeyMetadata", Shapes.keyMetadata(keys.describeKey(id.toString()))));
+            String madeAlias;
+            UUID id;
+            if (keySpec.isAsymmetric() && origin == ImportCommands.Origin.AWS_KMS) {
+                var pair = keys.createKeyPair(request);
+                id = pair.keyId();
+                madeAlias = pair.alias();
+            } else {
+                KmsKeyHandle key = keys.createKey(request);
+                id = key.keyId();
+                madeAlias = key.alias();
+            }
+            KeyMetadata made;
+            try {
+                made = keys.describeKey(id.toString());
+            } catch (KeyAccessDeniedException e) {
+                // made under a policy that does not let this caller describe it (the bypass): the key exists, so say
+                // what the request made, as the server answers CreateKey, rather than exit as if it were refused
+                boolean external = origin != ImportCommands.Origin.AWS_KMS;
+                made = new KeyMetadata(id, madeAlias == null ? List.of() : List.of(madeAlias), description,
+                        external ? KeyState.PENDING_IMPORT : KeyState.ENABLED, request.origin(), KeyManagerType.CUSTOMER,
+                        request.keySpec(), request.keyUsage(), Instant.now(), null, 1, 1, rotationDays, null, 1,
+                        request.tags());
+            }
+            common.print(Shapes.result().with("KeyMetadata", Shapes.keyMetadata(made)));
         }
     }
 
