@@ -64,10 +64,15 @@ public final class MacEngine {
             return new Target(Objects.requireNonNull(service), null, Objects.requireNonNull(id), alias);
         }
 
+        /** Whether the request named the key by a handle that was destroyed since: it is refused for good. */
+        boolean handleDestroyed() {
+            return handle != null && handle.isDestroyed();
+        }
+
         /** The key, if usable now; a destroyed handle is refused at every operation, as KMSWrap's and Signature's are. */
         MasterKey usable(AuditOperation op, MacAlgorithm algorithm, Map<String, List<String>> keys)
                 throws InvalidKeyException {
-            if (handle != null && handle.isDestroyed()) {
+            if (handleDestroyed()) {
                 throw new InvalidKeyException("key handle " + id + " was destroyed");
             }
             return service.usableHmac(id, alias, op, algorithm, keys);
@@ -190,8 +195,9 @@ public final class MacEngine {
 
     /**
      * Ends a streamed MAC, audited GENERATE_MAC once. The key is checked again (still Enabled,
-     * still the same material, the caller still allowed): a refusal resets the MAC, and if the
-     * material is gone (deleted, expired, destroyed) wipes it from the MAC and ends the session
+     * still the same material, the caller still allowed, the handle not destroyed): a refusal
+     * resets the MAC, and if the material or the handle is gone (deleted, expired, destroyed)
+     * wipes the key from the MAC and ends the session
      * (the JCA {@code Mac} must be initialized again); it is thrown
      * as an {@link IllegalStateException} whose cause is the refusal ({@code Mac.doFinal} declares
      * no checked exception), audited FAILED or DENIED.
@@ -213,11 +219,11 @@ public final class MacEngine {
                     EncryptionContext.EMPTY);
             return result;
         } catch (InvalidKeyException | RuntimeException e) {
-            if (streamingVersion.holdsMaterial()) {
+            if (streamingVersion.holdsMaterial() && !target.handleDestroyed()) {
                 m.reset(); // disabled or denied for now: the same key may go on once allowed again
             } else {
-                forgetKey(m, streamingAlgorithm); // the material is gone: no pads of it stay in this Mac,
-                streaming = null;                 // and the session ends (Mac.init again to go on)
+                forgetKey(m, streamingAlgorithm); // the material is gone, or the handle: no pads of the key stay
+                streaming = null;                 // in this Mac, and the session ends (Mac.init again to go on)
                 streamingVersion = null;
             }
             target.service().auditRecorder().record(timed, op, target.id(), version, target.alias(), e,

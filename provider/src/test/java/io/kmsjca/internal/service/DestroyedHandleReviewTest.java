@@ -47,5 +47,8 @@ class DestroyedHandleReviewTest {
         assertInstanceOf(InvalidKeyException.class, refused.getCause());
         assertTrue(refused.getMessage().contains("destroyed"), refused.getMessage());
         assertThrows(InvalidKeyException.class, () -> mac.init(hmac), "init refuses it too");
+        var ended = assertThrows(IllegalStateException.class, () -> mac.update(message),
+                "the session ended with the handle: the key's pads were wiped from the Mac, not kept for a retry");
+        assertTrue(ended.getMessage().contains("not initialized"), ended.getMessage());
     }
 }
