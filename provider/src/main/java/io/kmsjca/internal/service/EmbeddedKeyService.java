@@ -509,6 +509,19 @@ public final class EmbeddedKeyService implements KeyService {
 
     @Override
     public void close() throws IOException {
+        // a close completes whatever the interrupt: the flush below must see every event delivered before the
+        // closing signature and checkpoint (an interrupted flush would throw early); the flag is set again after
+        boolean interrupted = Thread.interrupted();
+        try {
+            closeAll();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void closeAll() throws IOException {
         use.close();
         accessKeys.close();
         changeFeed.close();

@@ -366,6 +366,59 @@ class SignedAuditLogTest {
         assertEquals(0, closed.unsignedRecords());
     }
 
+    /**
+     * A store closed on an interrupted thread still delivers every queued event before its closing
+     * signature: the close's flush waits whatever the interrupt (an interrupted flush throws, and the
+     * store used to sign the log before the queued events, which then came after the signature),
+     * and the thread's interrupt status is kept. The audit thread is held in a listener until the
+     * closing thread waits for it: no clock.
+     */
+    @Test
+    void closingOnAnInterruptedThread_deliversTheQueuedEventsBeforeTheClosingSignature() throws Exception {
+        Path store = dir.resolve("keys.kms");
+        KeyServiceOptions async = KeyServiceOptions.defaults().withKdf(Argon2Params.insecureForTests()).withClock(clock)
+                .withMaintenanceInterval(Duration.ZERO).withAudit(AuditOptions.DEFAULTS.withFile(log(), true, 1 << 20)
+                        .withSigning(1000, 60).withDelivery(AuditOptions.Delivery.ASYNC, 64, AuditOptions.WhenFull.BLOCK));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread closing = Thread.currentThread();
+        EmbeddedKeyService keys = KeyStores.openFile(store, LifecycleFixture.PASSWORD, async);
+        String pem = keys.auditLogVerificationKey().toPem();
+        keys.addAuditListener(e -> {
+            if (hold.get()) {
+                try {
+                    release.await();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        hold.set(true);
+        for (int i = 0; i < 5; i++) {
+            keys.createKey("queued-" + i, ""); // the audit thread holds at the first: the others wait in the queue
+        }
+        Thread releaser = new Thread(() -> {
+            while (closing.getState() != Thread.State.TIMED_WAITING && closing.getState() != Thread.State.WAITING) {
+                Thread.onSpinWait(); // until close waits for the audit thread
+            }
+            release.countDown();
+        });
+        releaser.start();
+        closing.interrupt();
+        try {
+            keys.close();
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept");
+        } finally {
+            Thread.interrupted();
+            release.countDown();
+        }
+        releaser.join();
+        Report closed = auditor(pem, log());
+        assertTrue(closed.intact(), closed.detail());
+        assertEquals(0, closed.unsignedRecords(), "every event came before the closing signature: " + closed);
+        assertEquals(5, lines().stream().filter(l -> l.contains("queued-")).count(), String.join("\n", lines()));
+    }
+
     @Test
     void aCallerNamingAKeyOfAMegabyte_makesARecordBothVerifiersRead_andLaterTamperingIsStillFound() throws Exception {
         String pem;
