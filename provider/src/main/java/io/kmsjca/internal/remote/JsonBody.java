@@ -39,9 +39,9 @@ final class JsonBody {
         }
         if (request.policy() != null) {
             body.string("Policy", request.policy());
-            if (request.bypassPolicyLockoutSafetyCheck()) {
-                body.bool("BypassPolicyLockoutSafetyCheck", true);
-            }
+        }
+        if (request.bypassPolicyLockoutSafetyCheck()) { // what kms:BypassPolicyLockoutSafetyCheck sees, policy or not
+            body.bool("BypassPolicyLockoutSafetyCheck", true);
         }
         return body;
     }
