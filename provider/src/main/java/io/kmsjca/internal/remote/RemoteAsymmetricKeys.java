@@ -255,7 +255,8 @@ final class RemoteAsymmetricKeys {
 
     /**
      * KMS GenerateDataKeyPair or GenerateDataKeyPairWithoutPlaintext under the symmetric key {@code ref}:
-     * the answer must be a pair of {@code spec}, its private key sealed in a KMSWrap blob of that key.
+     * the answer must be a pair of {@code spec}, its private key sealed in a KMSWrap blob of that key,
+     * and its private key in plaintext (if asked for) the private key of its public key.
      */
     DataKeyPair generateDataKeyPair(String ref, KeySpec spec, Map<String, String> context, boolean withPlaintext)
             throws GeneralSecurityException {
@@ -282,10 +283,19 @@ final class RemoteAsymmetricKeys {
                 throw RemoteFailure.protocol(url(), operation, "a private key sealed under another key, " + WrappedKeyBlob.keyId(sealed));
             }
             byte[] publicKey = r.blob("PublicKey");
+            PublicKey decoded;
             try {
-                KeyPairs.decodePublic(spec, publicKey);
+                decoded = KeyPairs.decodePublic(spec, publicKey);
             } catch (InvalidKeyException e) {
                 throw RemoteFailure.protocol(url(), operation, "a PublicKey that is not a " + spec + " public key");
+            }
+            if (privateKey != null) { // what the caller keeps must open what is encrypted to the public key it hands out
+                try {
+                    KeyPairs.checkPairwise(spec, KeyPairs.decodePrivate(spec, privateKey), decoded);
+                } catch (InvalidKeyException e) {
+                    throw RemoteFailure.protocol(url(), operation, "a PrivateKeyPlaintext that is not the private key of"
+                            + " its PublicKey");
+                }
             }
             DataKeyPair pair = new DataKeyPair(id, spec, publicKey, privateKey, sealed);
             privateKey = null; // the caller's now

@@ -190,4 +190,23 @@ class RemoteAsymmetricKeysTest {
         assertEquals("TrentService.GenerateDataKeyPairWithoutPlaintext", server.requests().get(2).target());
         assertTrue(server.requests().get(2).body().endsWith("\"EncryptionContext\":{\"device\":\"7\"}}"), server.requests().get(2).body());
     }
+
+    @Test
+    void aDataKeyPairWhosePlaintextPrivateKeyIsNotThePublicKeys_isRefused() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair mine = g.generateKeyPair();
+        java.security.KeyPair other = g.generateKeyPair();
+        byte[] sealed = WrappedKeyBlob.newBlob(KEY, 1, new byte[32], new byte[32], new byte[12], 138);
+        String answer = "{\"KeyId\":\"" + KEY + "\",\"KeyPairSpec\":\"ECC_NIST_P256\",\"PublicKey\":\"%s\","
+                + "\"PrivateKeyPlaintext\":\"" + b64(mine.getPrivate().getEncoded()) + "\",\"PrivateKeyCiphertextBlob\":\""
+                + b64(sealed) + "\"}";
+        server.answer(200, answer.formatted(b64(other.getPublic().getEncoded())));
+        InvalidKeyException e = assertThrows(InvalidKeyException.class,
+                () -> service.generateDataKeyPair(KEY.toString(), KeySpec.ECC_NIST_P256, Map.of(), true));
+        assertTrue(String.valueOf(e.getMessage()).contains("not the private key of its PublicKey"), e.getMessage());
+        server.answer(200, answer.formatted(b64(mine.getPublic().getEncoded())));
+        var pair = service.generateDataKeyPair(KEY.toString(), KeySpec.ECC_NIST_P256, Map.of(), true);
+        assertArrayEquals(mine.getPublic().getEncoded(), pair.publicKey());
+    }
 }
