@@ -179,7 +179,7 @@ class AuditEventsTest {
         AuditEvent e = only(() -> assertThrows(java.security.KeyStoreException.class, () -> service.createKey("taken", "")));
         assertEquals(AuditOperation.CREATE_KEY, e.operation());
         assertEquals(AuditOutcome.FAILED, e.outcome());
-        assertTrue(e.errorMessage().contains("already names"), e.errorMessage());
+        assertTrue(e.errorMessage().contains("already exists"), e.errorMessage());
     }
 
     @Test

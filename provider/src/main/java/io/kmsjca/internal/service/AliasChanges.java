@@ -27,14 +27,21 @@ public final class AliasChanges {
         this.options = options;
     }
 
+    /**
+     * An alias already in use, refused without naming the key it names: a caller who may create
+     * aliases on one key may have no right to see another (AWS says only that it exists).
+     */
+    static InvalidKeyRequestException taken(String alias) {
+        return new InvalidKeyRequestException("alias " + alias + " already exists; use updateAlias to move it");
+    }
+
     void create(String alias, String key) throws KeyStoreException {
         String name = changes.customerAlias(alias, AuditOperation.CREATE_ALIAS);
         registry.atomically(() -> {
             // authorized first: which key a taken alias names is for whom may create aliases on this key
             MasterKey target = changes.find(key, AuditOperation.CREATE_ALIAS);
             if (registry.snapshot().byAlias().containsKey(name)) {
-                throw changes.audited(AuditOperation.CREATE_ALIAS, null, name, new InvalidKeyRequestException("alias " + name
-                        + " already names key " + registry.snapshot().byAlias().get(name) + "; use updateAlias to move it"));
+                throw changes.audited(AuditOperation.CREATE_ALIAS, null, name, taken(name));
             }
             return changes.apply(AuditOperation.CREATE_ALIAS, target, name, k -> k.withAliases(KeyNames.plus(k.aliases(), name)));
         });

@@ -172,7 +172,7 @@ public final class KeyChanges {
             boolean created = false;
             try {
                 if (alias != null && registry.snapshot().byAlias().containsKey(alias)) {
-                    throw new InvalidKeyRequestException("alias " + alias + " already names key " + registry.snapshot().byAlias().get(alias));
+                    throw AliasChanges.taken(alias); // which key it names is not for a caller who may only create keys
                 }
                 if (description.getBytes(StandardCharsets.UTF_8).length > MasterKeyCodec.MAX_DESCRIPTION_BYTES) {
                     throw new InvalidKeyRequestException("description is longer than " + MasterKeyCodec.MAX_DESCRIPTION_BYTES + " bytes");

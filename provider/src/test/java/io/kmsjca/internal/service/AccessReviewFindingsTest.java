@@ -220,6 +220,32 @@ class AccessReviewFindingsTest {
         assertEquals("kms:CreateAlias", e.denial().action());
     }
 
+    /**
+     * A caller who may create aliases on a key of its own, and nothing on another key, learns that
+     * an alias is taken, not which key it names (CreateAlias and CreateKey with an alias said "alias
+     * orders already names key ..."; AWS says only that it exists).
+     */
+    @Test
+    void aTakenAlias_isRefusedWithoutNamingItsKey_toACallerWithNoRightOnThatKey() throws Exception {
+        java.util.UUID orders = f.keys.findKey("orders").orElseThrow().keyId();
+        as("alice", () -> f.keys.putKeyPolicy("orders", ALICE_ONLY, false));
+        as("alice", () -> f.keys.putStorePolicy("""
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"},
+                  {"Effect": "Allow", "Principal": {"AWS": "bob"}, "Action": ["kms:CreateKey", "kms:CreateAlias"],
+                   "Resource": "*"}]}""", false));
+        String bobs = as("bob", () -> f.keys.createKey(io.kmsjca.keys.CreateKeyRequest.withoutAlias())).keyId().toString();
+
+        var alias = assertThrows(io.kmsjca.keys.InvalidKeyRequestException.class,
+                () -> as("bob", () -> f.keys.createAlias("orders", bobs)));
+        var key = assertThrows(io.kmsjca.keys.InvalidKeyRequestException.class,
+                () -> as("bob", () -> f.keys.createKey(io.kmsjca.keys.CreateKeyRequest.withAlias("orders"))));
+        for (Exception e : List.of(alias, key)) {
+            assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+            assertFalse(e.getMessage().contains(orders.toString()), e.getMessage());
+        }
+    }
+
     // ------------------------------------------------------------ principals
 
     /**
