@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The SigV4 Authorization header parser: what it accepts, and that any change to a valid header is read differently or refused. */
 class AuthorizationHeaderTest {
@@ -66,5 +67,34 @@ class AuthorizationHeaderTest {
     private static String describe(AuthorizationHeader h) {
         return String.join("|", h.accessKeyId(), h.date(), h.region(), h.service(), h.terminator(),
                 String.join(";", h.signedHeaders()), HexFormat.of().formatHex(h.signature()));
+    }
+
+    /** A valid header signing {@code count} headers, their names padded so that the header is {@code length} characters (0: unpadded). */
+    private static String header(int count, int length) {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            names.add(String.format("h%03d", i));
+        }
+        String without = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE12345/20150830/us-east-1/iam/aws4_request, SignedHeaders="
+                + String.join(";", names) + ", Signature=" + SIGNATURE;
+        int padding = length > 0 ? length - without.length() : 0; // spread over the names (each at most 128 characters);
+        for (int i = 0; i < count; i++) {                          // they still sort by their numbers: h000a... < h001
+            names.set(i, names.get(i) + "a".repeat(padding / count + (i < padding % count ? 1 : 0)));
+        }
+        return "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE12345/20150830/us-east-1/iam/aws4_request, SignedHeaders="
+                + String.join(";", names) + ", Signature=" + SIGNATURE;
+    }
+
+    @Test
+    void theLimits_holdAtTheirBounds_notOneBeyond() throws Exception {
+        String longest = header(AuthorizationHeader.MAX_SIGNED_HEADERS, AuthorizationHeader.MAX_CHARS);
+        assertEquals(AuthorizationHeader.MAX_CHARS, longest.length());
+        assertEquals(AuthorizationHeader.MAX_SIGNED_HEADERS, AuthorizationHeader.parse(longest).signedHeaders().size());
+        KmsError tooLong = assertThrows(KmsError.class,
+                () -> AuthorizationHeader.parse(header(AuthorizationHeader.MAX_SIGNED_HEADERS, AuthorizationHeader.MAX_CHARS + 1)));
+        assertTrue(tooLong.getMessage().contains("longer than"), tooLong.getMessage());
+        KmsError tooMany = assertThrows(KmsError.class,
+                () -> AuthorizationHeader.parse(header(AuthorizationHeader.MAX_SIGNED_HEADERS + 1, 0)));
+        assertTrue(tooMany.getMessage().contains("more than"), tooMany.getMessage());
     }
 }
