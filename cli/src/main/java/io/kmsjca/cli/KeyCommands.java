@@ -34,7 +34,8 @@ final class KeyCommands {
             footer = {"", "Examples:", "  kms create-key --description \"orders service\" --alias orders --tags TagKey=team,TagValue=payments",
                     "  kms create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY --alias release-signing",
                     "  kms create-key --key-spec RSA_3072 --key-usage ENCRYPT_DECRYPT --alias inbox",
-                    "  kms create-key --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC --alias tokens"})
+                    "  kms create-key --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC --alias tokens",
+                    "  kms create-key --alias billing --policy file://billing-policy.json"})
     static void createKey(@Mixin Common common,
                    @Option(names = {"--key-spec", "--customer-master-key-spec"}, paramLabel = "SPEC", defaultValue = "SYMMETRIC_DEFAULT",
                            description = "SYMMETRIC_DEFAULT (default: AES-256), RSA_2048, RSA_3072, RSA_4096, ECC_NIST_P256, "
