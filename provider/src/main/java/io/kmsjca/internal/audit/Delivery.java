@@ -69,15 +69,7 @@ public abstract class Delivery {
                     throw new ProviderException("audit listener " + l.getClass().getName()
                             + " failed; the " + event.operation() + " request is refused", e);
                 }
-                long n = failed.incrementAndGet();
-                try {
-                    LOG.log(System.Logger.Level.WARNING, "audit listener " + l.getClass().getName() + " failed on "
-                            + event.operation() + " (" + n + " failures so far)", e);
-                } catch (RuntimeException logging) {
-                    // a logger that cannot print the failure: it is counted, and reported below
-                }
-                report(event, AuditOperation.AUDIT_DELIVERY_FAILED, "listener " + l.getClass().getName()
-                        + " failed (" + n + " failures so far): " + describe(e), l);
+                listenerFailed(l, "on " + event.operation(), e, event);
             }
         }
         delivered.incrementAndGet();
@@ -122,20 +114,27 @@ public abstract class Delivery {
                 l.flush();
             } catch (RuntimeException e) {
                 failures++;
-                long n = failed.incrementAndGet();
-                try {
-                    LOG.log(System.Logger.Level.WARNING, "audit listener " + l.getClass().getName() + " failed to flush ("
-                            + n + " failures so far)", e);
-                } catch (RuntimeException logging) {
-                    // counted, and reported below
-                }
-                if (cause != null) {
-                    report(cause, AuditOperation.AUDIT_DELIVERY_FAILED, "listener " + l.getClass().getName()
-                            + " failed to flush (" + n + " failures so far): " + describe(e), l);
-                }
+                listenerFailed(l, "to flush", e, cause);
             }
         }
         return failures;
+    }
+
+    /**
+     * A listener's failure ({@code what}: "on ENCRYPT", "to flush"): counted, logged, and reported
+     * to the other listeners as an AUDIT_DELIVERY_FAILED event when an event it was given is known.
+     */
+    private void listenerFailed(AuditListener l, String what, RuntimeException e, AuditEvent cause) {
+        long n = failed.incrementAndGet();
+        String failure = "listener " + l.getClass().getName() + " failed " + what + " (" + n + " failures so far)";
+        try {
+            LOG.log(System.Logger.Level.WARNING, "audit " + failure, e);
+        } catch (RuntimeException logging) {
+            // a logger that cannot print the failure: it is counted, and reported below
+        }
+        if (cause != null) {
+            report(cause, AuditOperation.AUDIT_DELIVERY_FAILED, failure + ": " + describe(e), l);
+        }
     }
 
     /**
