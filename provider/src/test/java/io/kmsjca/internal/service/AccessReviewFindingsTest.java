@@ -304,6 +304,29 @@ class AccessReviewFindingsTest {
         assertEquals("kms:Encrypt", e.denial().action());
     }
 
+    /**
+     * A remembered Allow rests on the store policy's revision too: a store policy that comes to
+     * deny the caller ends the next use of a cipher that was allowed (on the same thread, with
+     * the same key and context as the remembered decision).
+     */
+    @Test
+    void aStorePolicyThatComesToDeny_endsARememberedAllow() throws Exception {
+        as("admin", () -> f.keys.putStorePolicy(everyoneExcept("""
+                {"Sid": "NotMallory", "Effect": "Deny", "Principal": {"AWS": "mallory"}, "Action": "kms:Decrypt",
+                 "Resource": "*"}"""), false));
+        Cipher c = Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
+        as("bob", () -> c.init(Cipher.WRAP_MODE, f.keys.findKey("orders").orElseThrow(),
+                new KmsEncryptionContextSpec(Map.of())));
+        as("bob", () -> c.wrap(LifecycleFixture.DATA_KEY)); // allowed, and remembered
+        as("bob", () -> c.wrap(LifecycleFixture.DATA_KEY));
+
+        as("admin", () -> f.keys.putStorePolicy(everyoneExcept("""
+                {"Sid": "NotBob", "Effect": "Deny", "Principal": {"AWS": "bob"}, "Action": "kms:Encrypt",
+                 "Resource": "*"}"""), false));
+        KeyUseDeniedException e = assertThrows(KeyUseDeniedException.class, () -> as("bob", () -> c.wrap(LifecycleFixture.DATA_KEY)));
+        assertEquals("NotBob", e.denial().statementId());
+    }
+
     // ------------------------------------------------------------ checked and sound: kept as regressions
 
     /**

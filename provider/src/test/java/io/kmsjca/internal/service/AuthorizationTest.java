@@ -115,6 +115,28 @@ class AuthorizationTest {
         assertTrue(policy.contains("\"kms:*\""), policy);
     }
 
+    /**
+     * A store-policy statement naming one key by its ARN applies to that key and to no other: the
+     * key service matches a request's resource, the key's ARN in the store's region and account,
+     * against it. (Every other test uses "Resource": "*"; a wrong ARN would make such a Deny
+     * silently never apply.)
+     */
+    @Test
+    void aStorePolicyDenyNamingAKeysArn_refusesThatKeyAlone() throws Exception {
+        KmsKeyHandle billing = f.keys.createKey("billing", "");
+        byte[] ordersBlob = as("app", () -> f.wrap("orders"));
+        byte[] billingBlob = as("app", () -> f.wrap("billing"));
+        f.keys.putStorePolicy("""
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"AWS": ["root", "app"]}, "Action": "kms:*", "Resource": "*"},
+                  {"Sid": "NoBillingForApp", "Effect": "Deny", "Principal": {"AWS": "app"}, "Action": "kms:Decrypt",
+                   "Resource": "%s"}]}""".formatted(KeyAccess.arn(KeyAccess.REGION, KeyAccess.ACCOUNT, billing.keyId())), false);
+
+        assertEquals(32, as("app", () -> f.unwrap("orders", ordersBlob)).length, "another key: the Deny does not name it");
+        var refused = assertThrows(KeyUseDeniedException.class, () -> as("app", () -> f.unwrap("billing", billingBlob)));
+        assertTrue(refused.getMessage().contains("NoBillingForApp"), refused.getMessage());
+    }
+
     @Test
     void keyUsersUseAndKeyAdministratorsManageButNotTheOtherWayRound() throws Exception {
         f.keys.putKeyPolicy("orders", ADMINS_AND_USERS, true);

@@ -285,6 +285,8 @@ class SealingPerPrincipalTest {
         KeyService alice = alice();
         var grant = alice.createGrant("alice-key", GrantRequest.to("bob", Set.of(GrantOperation.Encrypt, GrantOperation.Decrypt)));
         assertTrue(holdsEveryVersion(readRaw(file, KmsCredential.keyFile(bobKeyFile)).get("alice-key")));
+        assertTrue(holdsNoVersion(readRaw(file, KmsCredential.password("ops", OPS)).get("alice-key")),
+                "a grant to bob seals the key to bob, not to the administrator, whom it does not name");
         KeyService bob = bob();
         byte[] blob = wrap(bob, "alice-key");
         assertArrayEquals(new byte[32], unwrap(alice, "alice-key", blob).getEncoded());
