@@ -3,7 +3,6 @@ package io.kmsjca.cli;
 import io.kmsjca.cli.Inputs.Pairs;
 import io.kmsjca.keys.CreateKeyRequest;
 import io.kmsjca.keys.KeyAccessDeniedException;
-import io.kmsjca.keys.KeyManagerType;
 import io.kmsjca.keys.KeyMetadata;
 import io.kmsjca.keys.KeyState;
 import io.kmsjca.keys.KeyNotFoundException;
@@ -90,11 +89,7 @@ final class KeyCommands {
             } catch (KeyAccessDeniedException e) {
                 // made under a policy that does not let this caller describe it (the bypass): the key exists, so say
                 // what the request made, as the server answers CreateKey, rather than exit as if it were refused
-                boolean external = origin != ImportCommands.Origin.AWS_KMS;
-                made = new KeyMetadata(id, madeAlias == null ? List.of() : List.of(madeAlias), description,
-                        external ? KeyState.PENDING_IMPORT : KeyState.ENABLED, request.origin(), KeyManagerType.CUSTOMER,
-                        request.keySpec(), request.keyUsage(), Instant.now(), null, 1, 1, rotationDays, null, 1,
-                        request.tags());
+                made = KeyMetadata.asRequested(id, madeAlias, request, Instant.now());
             }
             common.print(Shapes.result().with("KeyMetadata", Shapes.keyMetadata(made)));
         }

@@ -35,6 +35,21 @@ public record KeyMetadata(UUID keyId, List<String> aliases, String description, 
                 currentVersion, versionCount, rotationPeriodDays, nextRotationDate, minDecryptionVersion, tags, null, null);
     }
 
+    /**
+     * What a CreateKey {@code request} made, as the request said it, for a caller the key's new
+     * policy does not let describe it (KMS CreateKey answers its metadata all the same): Enabled,
+     * or PendingImport for origin IMPORTED, customer managed, one version, created {@code created}.
+     *
+     * @param alias the alias the key was created under (as the handle names it), or null
+     */
+    public static KeyMetadata asRequested(UUID keyId, String alias, CreateKeyRequest request, Instant created) {
+        boolean imported = request.origin() == KeyOrigin.IMPORTED;
+        return new KeyMetadata(keyId, alias == null ? List.of() : List.of(alias), request.description(),
+                imported ? KeyState.PENDING_IMPORT : KeyState.ENABLED, request.origin(), KeyManagerType.CUSTOMER,
+                request.keySpec(), request.keyUsage(), created, null, 1, 1, request.rotationPeriodDays(), null, 1,
+                request.tags());
+    }
+
     /** The signing algorithms the key may use (AWS's SigningAlgorithms), empty unless SIGN_VERIFY. */
     public List<SigningAlgorithm> signingAlgorithms() {
         return SigningAlgorithm.forKey(keySpec, keyUsage);

@@ -2,7 +2,6 @@ package io.kmsjca.server;
 
 import io.kmsjca.keys.CreateKeyRequest;
 import io.kmsjca.keys.KeyAccessDeniedException;
-import io.kmsjca.keys.KeyManagerType;
 import io.kmsjca.keys.KeyOrigin;
 import io.kmsjca.keys.KeySpec;
 import io.kmsjca.keys.KeyState;
@@ -87,9 +86,7 @@ final class KeyOperations {
             created = kms.service().describeKey(keyId);
         } catch (KeyAccessDeniedException e) {
             // allowed to create but not to describe (a store policy granting kms:CreateKey alone): what the request said
-            created = new KeyMetadata(createdId, List.of(), description == null ? "" : description,
-                    external ? KeyState.PENDING_IMPORT : KeyState.ENABLED, external ? KeyOrigin.IMPORTED : KeyOrigin.GENERATED,
-                    KeyManagerType.CUSTOMER, spec, usage, Instant.now(), null, 1, 1, 0, null, 1, tags);
+            created = KeyMetadata.asRequested(createdId, null, request, Instant.now());
         }
         return map("KeyMetadata", Shapes.keyMetadata(created, kms.ids(), account));
     }

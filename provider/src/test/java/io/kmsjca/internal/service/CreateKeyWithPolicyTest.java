@@ -111,6 +111,25 @@ class CreateKeyWithPolicyTest {
                 CreateKeyRequest.withAlias("bypassed").policy(BOBS_KEY).bypassPolicyLockoutSafetyCheck(true))));
     }
 
+    /** What a caller who may not describe the key it made is answered (server, kms): the key as DescribeKey gives it. */
+    @Test
+    void theMetadataAsRequested_isWhatDescribeKeyGives_butTheDate() throws Exception {
+        for (CreateKeyRequest request : List.of(CreateKeyRequest.withAlias("hidden").description("d").tags(java.util.Map.of("t", "v"))
+                        .rotationPeriodDays(365), CreateKeyRequest.withAlias("hidden-byok").origin(KeyOrigin.IMPORTED))) {
+            var made = as("bob", () -> f.keys.createKey(request.policy(BOBS_KEY)));
+            io.kmsjca.keys.KeyMetadata described = as("bob", () -> f.keys.describeKey(made.keyId().toString()));
+            io.kmsjca.keys.KeyMetadata asRequested = io.kmsjca.keys.KeyMetadata.asRequested(made.keyId(), made.alias(),
+                    request, described.creationDate());
+            assertEquals(withoutNextRotation(described), asRequested, request.alias()); // the request knows no schedule
+        }
+    }
+
+    private static io.kmsjca.keys.KeyMetadata withoutNextRotation(io.kmsjca.keys.KeyMetadata m) {
+        return new io.kmsjca.keys.KeyMetadata(m.keyId(), m.aliases(), m.description(), m.state(), m.origin(), m.manager(),
+                m.keySpec(), m.keyUsage(), m.creationDate(), m.deletionDate(), m.currentVersion(), m.versionCount(),
+                m.rotationPeriodDays(), null, m.minDecryptionVersion(), m.tags(), m.expirationModel(), m.validTo());
+    }
+
     private AuditEvent lastEvent(AuditOperation op) {
         f.keys.auditRecorder().flush();
         List<AuditEvent> events = f.audit.stream().filter(e -> e.operation() == op).toList();
