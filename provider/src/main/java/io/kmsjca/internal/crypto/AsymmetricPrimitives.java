@@ -196,8 +196,7 @@ public final class AsymmetricPrimitives {
             throws GeneralSecurityException {
         OAEPParameterSpec params = oaepParameters(spec, algorithm);
         Objects.requireNonNull(plaintext, "plaintext");
-        int k = modulusBytes(key);
-        int max = k - 2 * hashBytes(algorithm) - 2;
+        int max = AsymmetricSizes.oaepMaxPlaintextBytes(modulusBytes(key), algorithm);
         if (plaintext.length > max) { // RFC 8017 section 7.1.1 step 1b
             throw new IllegalBlockSizeException(algorithm + " with a " + spec + " key encrypts at most " + max
                     + " bytes, got " + plaintext.length);
@@ -425,10 +424,6 @@ public final class AsymmetricPrimitives {
             new OAEPParameterSpec("SHA-1", "MGF1", MGF1ParameterSpec.SHA1, PSource.PSpecified.DEFAULT);
     private static final OAEPParameterSpec OAEP_SHA_256 =
             new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
-
-    private static int hashBytes(EncryptionAlgorithm algorithm) {
-        return algorithm == EncryptionAlgorithm.RSAES_OAEP_SHA_1 ? 20 : 32;
-    }
 
     private static int hashBytes(String hash) {
         return switch (hash) {

@@ -1,5 +1,6 @@
 package io.kmsjca.internal.remote;
 
+import io.kmsjca.internal.crypto.AsymmetricSizes;
 import io.kmsjca.internal.crypto.KeyPairs;
 import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.keys.CreateKeyRequest;
@@ -36,8 +37,6 @@ import java.util.UUID;
  */
 final class RemoteAsymmetricKeys {
 
-    /** The longest shared secret: P-521's field, 66 bytes. */
-    private static final int MAX_SHARED_SECRET_BYTES = 66;
     /** The longest RSA ciphertext: RSA-4096's 512 bytes. */
     private static final int MAX_RSA_CIPHERTEXT_BYTES = 512;
 
@@ -151,15 +150,27 @@ final class RemoteAsymmetricKeys {
         }
     }
 
-    /** KMS Sign; a message the server calls invalid (its length, a digest of the wrong size) is a SignatureException. */
-    byte[] sign(String ref, byte[] message, MessageType type, SigningAlgorithm algorithm) throws GeneralSecurityException {
+    /**
+     * KMS Sign; a message the server calls invalid (its length, a digest of the wrong size) is a
+     * SignatureException. The signature must have a length a key of {@code spec} signs with
+     * ({@link AsymmetricSizes}; {@code spec} null: only the key's id is known, so some spec that
+     * signs with {@code algorithm}).
+     */
+    byte[] sign(String ref, KeySpec spec, byte[] message, MessageType type, SigningAlgorithm algorithm)
+            throws GeneralSecurityException {
         JsonBody body = new JsonBody().string("KeyId", ref).blob("Message", message, 0, message.length)
                 .string("MessageType", type.name()).string("SigningAlgorithm", algorithm.name());
         try {
             Fields r = call("Sign", body);
             RemoteAnswers.answeredFor(url(), ref, r.keyId("KeyId"), "Sign");
             RemoteAnswers.algorithmAnswered(url(), algorithm.name(), r.optionalString("SigningAlgorithm"), "Sign");
-            return r.blob("Signature");
+            byte[] signature = r.blob("Signature");
+            if (spec != null ? !AsymmetricSizes.isSignatureLength(spec, signature.length)
+                    : !AsymmetricSizes.isSignatureLength(algorithm, signature.length)) {
+                throw RemoteFailure.protocol(url(), "Sign", "a " + algorithm + " signature of " + signature.length
+                        + " bytes" + (spec != null ? " for a " + spec + " key" : ""));
+            }
+            return signature;
         } catch (RemoteFailure f) {
             if (f.is("ValidationException")) {
                 throw (SignatureException) new SignatureException(f.serverMessage() + " (kms-jca server " + url() + ")").initCause(f);
@@ -210,8 +221,12 @@ final class RemoteAsymmetricKeys {
         }
     }
 
-    /** KMS Decrypt with an RSA key, named (AWS requires the KeyId); a ciphertext that does not decrypt is a BadPaddingException. */
-    byte[] decrypt(String ref, byte[] ciphertext, EncryptionAlgorithm algorithm) throws GeneralSecurityException {
+    /**
+     * KMS Decrypt with an RSA key, named (AWS requires the KeyId); a ciphertext that does not
+     * decrypt is a BadPaddingException. The plaintext must be one RSA-OAEP encrypts under a key of
+     * {@code spec} (null: only the key's id is known, so under the longest modulus).
+     */
+    byte[] decrypt(String ref, KeySpec spec, byte[] ciphertext, EncryptionAlgorithm algorithm) throws GeneralSecurityException {
         JsonBody body = new JsonBody().string("KeyId", ref).blob("CiphertextBlob", ciphertext, 0, ciphertext.length)
                 .string("EncryptionAlgorithm", algorithm.name());
         byte[] plaintext = null;
@@ -220,6 +235,12 @@ final class RemoteAsymmetricKeys {
             plaintext = r.blob("Plaintext");
             RemoteAnswers.answeredFor(url(), ref, r.keyId("KeyId"), "Decrypt");
             RemoteAnswers.algorithmAnswered(url(), algorithm.name(), r.optionalString("EncryptionAlgorithm"), "Decrypt");
+            int max = spec != null ? AsymmetricSizes.oaepMaxPlaintextBytes(spec, algorithm)
+                    : AsymmetricSizes.oaepMaxPlaintextBytes(algorithm);
+            if (plaintext.length > max) {
+                throw RemoteFailure.protocol(url(), "Decrypt", "a plaintext of " + plaintext.length + " bytes, longer than "
+                        + algorithm + " decrypts (" + max + ")");
+            }
             return plaintext;
         } catch (RemoteFailure f) {
             if (plaintext != null) {
@@ -232,8 +253,13 @@ final class RemoteAsymmetricKeys {
         }
     }
 
-    /** KMS DeriveSharedSecret; a peer key the server refuses (another curve, malformed) is an InvalidKeyException. The caller wipes the secret. */
-    byte[] deriveSharedSecret(String ref, KeyAgreementAlgorithm algorithm, byte[] peerPublicKey) throws GeneralSecurityException {
+    /**
+     * KMS DeriveSharedSecret; a peer key the server refuses (another curve, malformed) is an
+     * InvalidKeyException. The secret must be as long as the field of {@code spec} (null: only the
+     * key's id is known, so of some EC spec). The caller wipes the secret.
+     */
+    byte[] deriveSharedSecret(String ref, KeySpec spec, KeyAgreementAlgorithm algorithm, byte[] peerPublicKey)
+            throws GeneralSecurityException {
         JsonBody body = new JsonBody().string("KeyId", ref).string("KeyAgreementAlgorithm", algorithm.name())
                 .blob("PublicKey", peerPublicKey, 0, peerPublicKey.length);
         byte[] secret = null;
@@ -241,7 +267,8 @@ final class RemoteAsymmetricKeys {
             Fields r = call("DeriveSharedSecret", body);
             secret = r.blob("SharedSecret");
             RemoteAnswers.answeredFor(url(), ref, r.keyId("KeyId"), "DeriveSharedSecret");
-            if (secret.length == 0 || secret.length > MAX_SHARED_SECRET_BYTES) {
+            if (spec != null ? secret.length != AsymmetricSizes.sharedSecretBytes(spec)
+                    : !AsymmetricSizes.isSharedSecretLength(secret.length)) {
                 throw RemoteFailure.protocol(url(), "DeriveSharedSecret", "a shared secret of " + secret.length + " bytes");
             }
             return secret;

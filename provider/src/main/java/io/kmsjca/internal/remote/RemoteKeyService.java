@@ -553,7 +553,7 @@ public final class RemoteKeyService extends RemoteRefusals {
     @Override
     public byte[] sign(String key, byte[] message, MessageType messageType, SigningAlgorithm algorithm)
             throws GeneralSecurityException {
-        return asymmetric.sign(keyRef(key), message, messageType, algorithm);
+        return asymmetric.sign(keyRef(key), null, message, messageType, algorithm);
     }
 
     @Override
@@ -569,13 +569,13 @@ public final class RemoteKeyService extends RemoteRefusals {
 
     @Override
     public byte[] decrypt(String key, byte[] ciphertext, EncryptionAlgorithm algorithm) throws GeneralSecurityException {
-        return asymmetric.decrypt(keyRef(key), ciphertext, algorithm);
+        return asymmetric.decrypt(keyRef(key), null, ciphertext, algorithm);
     }
 
     @Override
     public byte[] deriveSharedSecret(String key, KeyAgreementAlgorithm algorithm, byte[] peerPublicKey)
             throws GeneralSecurityException {
-        return asymmetric.deriveSharedSecret(keyRef(key), algorithm, peerPublicKey);
+        return asymmetric.deriveSharedSecret(keyRef(key), null, algorithm, peerPublicKey);
     }
 
     @Override

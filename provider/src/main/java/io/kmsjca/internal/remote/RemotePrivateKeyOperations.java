@@ -59,7 +59,7 @@ final class RemotePrivateKeyOperations implements PrivateKeyOperations {
         checkUsable(key, AuditOperation.SIGN);
         byte[] part = Arrays.copyOfRange(message, off, off + len);
         try {
-            return keys.sign(key.keyId().toString(), part, type, algorithm);
+            return keys.sign(key.keyId().toString(), key.keySpec(), part, type, algorithm);
         } finally {
             Arrays.fill(part, (byte) 0);
         }
@@ -69,7 +69,7 @@ final class RemotePrivateKeyOperations implements PrivateKeyOperations {
     public byte[] decrypt(KmsPrivateKeyHandle key, byte[] ciphertext, EncryptionAlgorithm algorithm)
             throws GeneralSecurityException {
         checkUsable(key, AuditOperation.DECRYPT);
-        return keys.decrypt(key.keyId().toString(), ciphertext, algorithm);
+        return keys.decrypt(key.keyId().toString(), key.keySpec(), ciphertext, algorithm);
     }
 
     @Override
@@ -79,6 +79,6 @@ final class RemotePrivateKeyOperations implements PrivateKeyOperations {
         if (der == null) {
             throw new InvalidKeyException("the peer's public key has no X.509 encoding to send");
         }
-        return keys.deriveSharedSecret(key.keyId().toString(), KeyAgreementAlgorithm.ECDH, der);
+        return keys.deriveSharedSecret(key.keyId().toString(), key.keySpec(), KeyAgreementAlgorithm.ECDH, der);
     }
 }

@@ -85,8 +85,10 @@ class RemoteAsymmetricKeysTest {
     @Test
     void sign_sendsAwsMembers_andRefusesAnAnswerAboutAnotherKeyOrAlgorithm() throws Exception {
         byte[] digest = new byte[32];
-        server.answer(200, "{\"KeyId\":\"" + KEY + "\",\"Signature\":\"" + b64(new byte[]{0x30, 1, 2}) + "\",\"SigningAlgorithm\":\"ECDSA_SHA_256\"}");
-        assertArrayEquals(new byte[]{0x30, 1, 2}, service.sign(KEY.toString(), digest, MessageType.DIGEST, SigningAlgorithm.ECDSA_SHA_256));
+        byte[] signature = new byte[70];
+        signature[0] = 0x30;
+        server.answer(200, "{\"KeyId\":\"" + KEY + "\",\"Signature\":\"" + b64(signature) + "\",\"SigningAlgorithm\":\"ECDSA_SHA_256\"}");
+        assertArrayEquals(signature, service.sign(KEY.toString(), digest, MessageType.DIGEST, SigningAlgorithm.ECDSA_SHA_256));
         FakeKmsServer.Request sent = server.requests().get(0);
         assertEquals("TrentService.Sign", sent.target());
         assertEquals("{\"KeyId\":\"" + KEY + "\",\"Message\":\"" + b64(digest) + "\",\"MessageType\":\"DIGEST\","
@@ -106,7 +108,7 @@ class RemoteAsymmetricKeysTest {
                 () -> service.sign("alias/inbox", digest, MessageType.DIGEST, SigningAlgorithm.ECDSA_SHA_256));
         assertTrue(usage.getMessage().contains("InvalidKeyUsageException"), usage.getMessage());
         // Sign changes nothing: sent again after a 5xx
-        server.error(503, "KMSInternalException", "busy").answer(200, "{\"KeyId\":\"" + KEY + "\",\"Signature\":\"MAEC\"}");
+        server.error(503, "KMSInternalException", "busy").answer(200, "{\"KeyId\":\"" + KEY + "\",\"Signature\":\"" + b64(signature) + "\"}");
         service.sign(KEY.toString(), digest, MessageType.DIGEST, SigningAlgorithm.ECDSA_SHA_256);
         assertEquals(7, server.requests().size());
     }
