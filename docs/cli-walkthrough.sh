@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Runs every command docs/cli.md shows, in a new folder, printing each with its real output.
-# Usage: PATH=/path/to/kms-jca:$PATH docs/cli-walkthrough.sh
+# Usage: PATH=/path/to/kms-jca:$PATH docs/cli-walkthrough.sh [DIR]
+# With DIR, works there and keeps the files (a key store already in DIR/keys.kms is used);
+# without, in a new temporary folder it removes. CliWalkthroughIT runs it and compares its output
+# with docs/cli.md.
 set -uo pipefail
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+if [ $# -gt 0 ]; then
+  work="$1"
+else
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+fi
 cd "$work"
 export KMS_KEYSTORE="$PWD/keys.kms" KMS_KEYSTORE_PASSWORD='correct horse battery staple'
 shown() { local a out=""; for a; do [[ $a =~ [[:space:]] ]] && out+="'$a' " || out+="$a "; done; echo "${out% }"; }
@@ -91,4 +98,7 @@ run kms describe-key --key-id alias/invoices
 sh "KMS_KEYSTORE_PASSWORD=wrong kms list-keys"
 run kms audit tail --lines 4 --output text
 run kms audit verify
+run kms audit public-key --out audit-key.pem --query Fingerprint
+sh "head -n -1 keys.kms.audit.jsonl > cut.jsonl     # the closing signature removed"
+sh "KMS_KEYSTORE= KMS_KEYSTORE_PASSWORD= kms audit verify --public-key audit-key.pem cut.jsonl --query UnsignedRecords"
 sh "sed -i 's/\"outcome\":\"DENIED\"/\"outcome\":\"SUCCESS\"/' keys.kms.audit.jsonl; kms audit verify --output text"

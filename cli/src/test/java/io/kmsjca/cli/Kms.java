@@ -144,13 +144,19 @@ final class Kms {
         return start(environment, new File("/dev/null"), args);
     }
 
-    private Process start(Map<String, String> environment, File stdin, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")); // quicker start-up
+    /** The command that runs the jar, without its arguments: java with the options for a quicker start-up. */
+    static List<String> javaCommand() {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         Path archive = ClassArchive.path();
         if (archive != null) {
             command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:disable"));
         }
         command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        return command;
+    }
+
+    private Process start(Map<String, String> environment, File stdin, String... args) throws IOException {
+        List<String> command = javaCommand();
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectInput(stdin)
