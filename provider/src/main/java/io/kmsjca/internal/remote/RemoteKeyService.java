@@ -110,7 +110,9 @@ public final class RemoteKeyService extends RemoteRefusals {
 
     /**
      * KMS CreateKey, then CreateAlias and EnableKeyRotation as the request asks: three requests,
-     * not one transaction; should a later one fail, the key exists without that alias or rotation.
+     * not one transaction. An alias that already names a key is refused before the key is made
+     * ({@link #refuseTakenAlias}); should a later request still fail, the key exists without
+     * that alias or rotation, and the exception names it ({@link #forTheNewKey}).
      */
     @Override
     public KmsKeyHandle createKey(CreateKeyRequest request) throws KeyStoreException {
@@ -126,12 +128,13 @@ public final class RemoteKeyService extends RemoteRefusals {
             throw new io.kmsjca.keys.InvalidKeyRequestException("a " + request.keySpec()
                     + " key cannot have a rotation period: HMAC keys do not rotate, as in AWS KMS");
         }
+        refuseTakenAlias(request.alias());
         UUID id = metadataId(call("CreateKey", JsonBody.createKey(request), "kms:CreateKey", null));
         if (request.alias() != null) {
-            createAlias(request.alias(), id.toString());
+            forTheNewKey(id, "CreateAlias " + aliasName(request.alias()), () -> createAlias(request.alias(), id.toString()));
         }
         if (request.rotationPeriodDays() > 0) {
-            enableKeyRotation(id.toString(), request.rotationPeriodDays());
+            forTheNewKey(id, "EnableKeyRotation", () -> enableKeyRotation(id.toString(), request.rotationPeriodDays()));
         }
         return new RemoteKeyHandle(operations, id, request.alias() == null ? null : bareAlias(request.alias()),
                 request.keySpec());
@@ -487,6 +490,39 @@ public final class RemoteKeyService extends RemoteRefusals {
 
     // ---------------------------------------------------------------- helpers
 
+    /**
+     * Refuses, as the embedded store does, an alias that already names a key, before CreateKey makes
+     * a key that could not take it (one DescribeKey). An alias this caller may not describe, or a
+     * server that does not answer, is left to CreateAlias to refuse.
+     */
+    private void refuseTakenAlias(String alias) throws KeyStoreException {
+        if (alias == null) {
+            return;
+        }
+        try {
+            client.fields("DescribeKey", new JsonBody().string("KeyId", aliasName(alias)));
+        } catch (RemoteFailure notFoundOrNotOurs) {
+            return;
+        }
+        throw io.kmsjca.internal.service.AliasChanges.taken(bareAlias(alias));
+    }
+
+    /** A request that completes a key CreateKey made: refused, it says which key now exists without it. */
+    private static void forTheNewKey(UUID id, String step, ManagementCall call) throws KeyStoreException {
+        try {
+            call.run();
+        } catch (KeyStoreException e) {
+            throw (KeyStoreException) new KeyStoreException("key " + id + " was created, but " + step + " failed: "
+                    + e.getMessage() + "; the key exists without it: retry the step, or delete the key with"
+                    + " scheduleKeyDeletion").initCause(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface ManagementCall {
+        void run() throws KeyStoreException;
+    }
+
     private Fields call(String operation, JsonBody body, String action, String key) throws KeyStoreException {
         return client.manage(operation, body, action, key);
     }
@@ -525,13 +561,14 @@ public final class RemoteKeyService extends RemoteRefusals {
 
     /**
      * KMS CreateKey of a key pair, then CreateAlias as the request asks (two requests, not one
-     * transaction), then GetPublicKey for the handle's public half.
+     * transaction, as {@link #createKey(CreateKeyRequest)}), then GetPublicKey for the handle's public half.
      */
     @Override
     public KmsPrivateKeyHandle createKeyPair(CreateKeyRequest request) throws KeyStoreException {
+        refuseTakenAlias(request.alias());
         UUID id = asymmetric.createKey(request);
         if (request.alias() != null) {
-            createAlias(request.alias(), id.toString());
+            forTheNewKey(id, "CreateAlias " + aliasName(request.alias()), () -> createAlias(request.alias(), id.toString()));
         }
         return asymmetric.handle(id.toString(), request.alias() == null ? null : bareAlias(request.alias()));
     }

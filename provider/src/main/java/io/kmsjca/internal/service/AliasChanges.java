@@ -31,7 +31,7 @@ public final class AliasChanges {
      * An alias already in use, refused without naming the key it names: a caller who may create
      * aliases on one key may have no right to see another (AWS says only that it exists).
      */
-    static InvalidKeyRequestException taken(String alias) {
+    public static InvalidKeyRequestException taken(String alias) {
         return new InvalidKeyRequestException("alias " + alias + " already exists; use updateAlias to move it");
     }
 

@@ -157,16 +157,44 @@ class RemoteKeyServiceTest {
         assertEquals(6, server.requests().size());
     }
 
+    /**
+     * AWS has no call that makes a key with its alias: CreateKey, then CreateAlias. A taken alias is
+     * refused before CreateKey, as the embedded store refuses it, so no key is left without it; a
+     * CreateAlias refused after CreateKey (a race, a policy) names the key that now exists.
+     */
+    @Test
+    void createKeyWithATakenAlias_makesNoKey_andACreateAliasRefusedAfterwards_namesTheKeyItLeft() throws Exception {
+        UUID other = UUID.fromString("5d0c2b5e-7a41-4b8e-9a1d-3c5e6f708196");
+        server.answer(200, "{\"KeyMetadata\":{\"KeyId\":\"" + other + "\",\"KeyState\":\"Enabled\",\"CreationDate\":1.7e9}}");
+        io.kmsjca.keys.InvalidKeyRequestException taken = assertThrows(io.kmsjca.keys.InvalidKeyRequestException.class,
+                () -> service.createKey("orders", "order payloads"));
+        assertTrue(taken.getMessage().contains("alias orders already exists"), taken.getMessage());
+        assertFalse(taken.getMessage().contains(other.toString()), "which key the alias names is not the caller's to learn");
+        assertEquals(List.of("TrentService.DescribeKey"), server.requests().stream().map(FakeKmsServer.Request::target).toList());
+        assertTrue(server.requests().get(0).body().contains("\"KeyId\":\"alias/orders\""), server.requests().get(0).body());
+
+        UUID made = UUID.fromString("6e0c2b5e-7a41-4b8e-9a1d-3c5e6f708197");
+        server.error(400, "NotFoundException", "no alias/orders")
+                .answer(200, "{\"KeyMetadata\":{\"KeyId\":\"" + made + "\",\"KeyState\":\"Enabled\",\"CreationDate\":1.7e9}}")
+                .error(400, "AlreadyExistsException", "alias/orders already exists"); // taken in between
+        KeyStoreException left = assertThrows(KeyStoreException.class, () -> service.createKey("orders", "order payloads"));
+        assertTrue(left.getMessage().contains("key " + made + " was created, but CreateAlias alias/orders failed"), left.getMessage());
+        assertInstanceOf(io.kmsjca.keys.InvalidKeyRequestException.class, left.getCause());
+        assertEquals(List.of("TrentService.DescribeKey", "TrentService.DescribeKey", "TrentService.CreateKey",
+                "TrentService.CreateAlias"), server.requests().stream().map(FakeKmsServer.Request::target).toList());
+    }
+
     @Test
     void aRequestThatChangesSomething_isNeverSentTwice() {
-        server.reset();
+        server.error(400, "NotFoundException", "no alias/orders").reset(); // the alias is free; CreateKey gets no answer
         KeyStoreException e = assertThrows(KeyStoreException.class, () -> service.createKey("orders", "order payloads"));
         assertTrue(e.getMessage().contains(server.url()), e.getMessage());
-        assertEquals(1, server.requests().size());
+        assertEquals(List.of("TrentService.DescribeKey", "TrentService.CreateKey"),
+                server.requests().stream().map(FakeKmsServer.Request::target).toList());
 
         server.error(500, "KMSInternalException", "boom");
         assertThrows(KeyStoreException.class, () -> service.disableKey("orders"));
-        assertEquals(2, server.requests().size());
+        assertEquals(3, server.requests().size());
     }
 
     @Test
