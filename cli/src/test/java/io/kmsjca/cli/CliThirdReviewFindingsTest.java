@@ -93,6 +93,26 @@ class CliThirdReviewFindingsTest {
         assertEquals("precious\n", Files.readString(victim), "the link's target was overwritten");
     }
 
+    /**
+     * C4: docs/server.md made the server's TLS key with {@code keytool -storepass "$KMS_TLS_KEYSTORE_PASSWORD"}:
+     * the shell expands the variable into keytool's arguments, where {@code ps} shows the password to
+     * every user, the leak the {@code kms} command refuses ({@code -storepass:env VAR} reads it
+     * from the environment instead).
+     */
+    @Test
+    void c4_theGuidesNeverExpandAPasswordIntoACommandLine() throws Exception {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        java.util.regex.Pattern expanded = java.util.regex.Pattern.compile("-(?:src|dest)?(?:store|key)pass\\s+\"?\\$");
+        java.util.List<Path> guides = new java.util.ArrayList<>(java.util.List.of(root.resolve("README.md")));
+        try (var docs = Files.list(root.resolve("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md") || p.toString().endsWith(".sh")).forEach(guides::add);
+        }
+        for (Path guide : guides) {
+            String text = Files.readString(guide);
+            assertFalse(expanded.matcher(text).find(), guide + " puts a password variable on a command line");
+        }
+    }
+
     private record Run(int code, String out, String err) {
     }
 
