@@ -8,5 +8,5 @@ module io.kmsjca.spi {
     exports io.kmsjca.spi;
     exports io.kmsjca.spi.audit;
     exports io.kmsjca.spi.file to io.kmsjca.provider, io.kmsjca.cli;
-    exports io.kmsjca.spi.internal to io.kmsjca.provider, io.kmsjca.postgres, io.kmsjca.cli;
+    exports io.kmsjca.spi.internal to io.kmsjca.provider, io.kmsjca.postgres, io.kmsjca.cli, io.kmsjca.spring;
 }

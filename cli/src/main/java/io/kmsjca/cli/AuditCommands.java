@@ -211,7 +211,10 @@ final class AuditCommands {
             key = keys.auditLogVerificationKey();
         }
         if (out != null) {
-            Files.writeString(out, key.toPem(), StandardCharsets.US_ASCII);
+            // never through a symbolic link planted at FILE, which would truncate whatever it points to
+            Files.writeString(out, key.toPem(), StandardCharsets.US_ASCII, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
         }
         common.print(Shapes.result().with("Algorithm", "Ed25519").with("Fingerprint", key.fingerprint())
                 .with(out != null ? "File" : "PublicKey", out != null ? out.toString() : key.toPem()));

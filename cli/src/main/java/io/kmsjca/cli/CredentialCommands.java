@@ -46,6 +46,10 @@ final class CredentialCommands {
         if (keyFileOut != null && passwordFile != null) {
             throw new CliException(ExitCode.USAGE, "--key-file-out makes a key file, --new-password-file a password: pass one");
         }
+        if (keyFileOut != null && java.nio.file.Files.exists(keyFileOut, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // checked before the credential is made: a key file that cannot be written leaves a credential nobody holds
+            throw new CliException(ExitCode.USAGE, keyFileOut + " exists: name a new file for the key file");
+        }
         char[] password = keyFileOut == null ? newPassword(passwordFile, principal) : null;
         try {
             CredentialRequest request = (password == null ? CredentialRequest.withKeyFile(principal)
@@ -107,7 +111,7 @@ final class CredentialCommands {
                                @Option(names = "--key-file-out", paramLabel = "FILE", required = true,
                                        description = "Where to write the new key file (refused if FILE exists).") Path keyFileOut)
             throws GeneralSecurityException, IOException {
-        if (java.nio.file.Files.exists(keyFileOut)) {
+        if (java.nio.file.Files.exists(keyFileOut, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new CliException(ExitCode.USAGE, keyFileOut + " exists: name a new file for the new key file");
         }
         common.withStore(keys -> common.print(Shapes.result()

@@ -20,6 +20,8 @@ public final class Main {
     static int run(String[] args, PrintWriter out, PrintWriter err) {
         boolean debug = Arrays.asList(args).contains("--debug");
         CommandLine kms = KmsCommand.forRun(args);
+        // no picocli @-files: an argument is a value as given, never the words of a file it names (the AWS CLI has none)
+        kms.setExpandAtFiles(false);
         kms.setOut(out);
         kms.setErr(err);
         kms.setParameterExceptionHandler((e, params) -> {

@@ -1,16 +1,11 @@
 package io.kmsjca.spring.boot;
 
-import java.io.BufferedReader;
+import io.kmsjca.spi.internal.PasswordFiles;
+
 import java.io.IOException;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.Arrays;
 
 /** Reads the store password from the one source {@code kms.password.*} names; the caller wipes it. */
 final class KmsPasswordSource {
-
-    private static final int MAX_CHARS = 4096;
 
     private KmsPasswordSource() {
     }
@@ -34,23 +29,17 @@ final class KmsPasswordSource {
         return firstLine(p);
     }
 
-    /** The file's first line, without holding it in a String. */
+    /** The file's first line by the one rule for password files (docs/decisions.md), as kms.conf and kms read it. */
     private static char[] firstLine(KmsProperties.Password p) throws IOException {
-        CharBuffer buf = CharBuffer.allocate(MAX_CHARS + 1);
-        try (BufferedReader r = Files.newBufferedReader(p.file(), StandardCharsets.UTF_8)) {
-            int c;
-            while (buf.hasRemaining() && (c = r.read()) != -1 && c != '\n' && c != '\r') {
-                buf.put((char) c);
-            }
-            if (buf.position() > MAX_CHARS) {
-                throw new IOException("kms.password.file " + p.file() + ": the first line is longer than " + MAX_CHARS);
-            }
-            if (buf.position() == 0) {
-                throw new IOException("kms.password.file " + p.file() + ": the first line is empty");
-            }
-            return Arrays.copyOf(buf.array(), buf.position());
-        } finally {
-            Arrays.fill(buf.array(), '\0');
+        char[] line;
+        try {
+            line = PasswordFiles.firstLine(p.file());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("kms.password.file: " + e.getMessage(), e);
         }
+        if (line.length == 0) {
+            throw new IOException("kms.password.file " + p.file() + ": the first line is empty");
+        }
+        return line;
     }
 }

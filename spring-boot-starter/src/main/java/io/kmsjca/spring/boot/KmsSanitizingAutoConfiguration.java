@@ -1,0 +1,38 @@
+package io.kmsjca.spring.boot;
+
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.Locale;
+
+/**
+ * Masks the store password {@code kms.password.value} in Actuator's {@code /env} and
+ * {@code /configprops}. Spring Boot 3 keeps no list of sensitive keys: with {@code show-values}
+ * {@code always} or {@code when-authorized}, every value a {@code SanitizingFunction} leaves alone
+ * is shown, and this one opens every key of the store. Actuator's types appear only in the nested
+ * class, read once the outer condition found them.
+ */
+@AutoConfiguration
+@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
+public class KmsSanitizingAutoConfiguration {
+
+    /** {@code kms.password.value} as any property source spells it ({@code KMS_PASSWORD_VALUE}, {@code kms.password.value}). */
+    static boolean isStorePassword(String key) {
+        return key != null && key.toLowerCase(Locale.ROOT).replace('_', '.').replace("-", "").equals("kms.password.value");
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Sanitizing {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "kmsSanitizingFunction")
+        SanitizingFunction kmsSanitizingFunction() {
+            return (SanitizableData data) -> isStorePassword(data.getKey()) ? data.withSanitizedValue() : data;
+        }
+    }
+}
