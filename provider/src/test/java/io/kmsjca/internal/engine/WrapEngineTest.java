@@ -153,4 +153,13 @@ class WrapEngineTest {
                 () -> engine.seal(orders, tooLong, 0, tooLong.length, ctx, null, 0, AuditOperation.ENCRYPT));
         assertNotEquals(AuditOutcome.SUCCESS, f.last(AuditOperation.ENCRYPT).outcome(), "the refusal is audited");
     }
+
+    /** A handle names its key (alias and id) wherever it is printed, and holds no material. */
+    @Test
+    void aHandleNamesItsKey_andHoldsNoMaterial() {
+        assertEquals("KmsKeyHandle[alias/orders " + orders.keyId() + "]", orders.toString());
+        assertNull(orders.getEncoded());
+        assertNull(orders.getFormat());
+        assertEquals("AES", orders.getAlgorithm());
+    }
 }
