@@ -182,6 +182,25 @@ class SignedEnvelopeEngineTest {
         assertThrows(AEADBadTagException.class, () -> decrypt(a, resigned), "and so is a's");
     }
 
+    /**
+     * The header tag is the one docs/FORMAT.md defines, HMAC-SHA256 of the header before it under
+     * HKDF-Expand-SHA256(data key, "kms-jca/KMSEnvelope/v1/header-tag"), so another implementation
+     * that holds the data key computes the same.
+     */
+    @Test
+    void theHeaderTag_isTheOneTheFormatDefines() throws Exception {
+        byte[] message = encryptSigned(plaintext(20));
+        int h = EnvelopeHeader.length(message, message.length);
+        byte[] header = Arrays.copyOf(message, h);
+        byte[] dataKey = unwrapWithA(EnvelopeHeader.parse(header, h));
+
+        byte[] retagged = header.clone();
+        Arrays.fill(retagged, h - EnvelopeHeader.TAG_BYTES, h, (byte) 0);
+        retag(retagged, dataKey);
+
+        assertArrayEquals(header, retagged);
+    }
+
     /** A reader that requires a signature refuses an unsigned message, audited for the key that would open it. */
     @Test
     void anUnsignedMessage_whereASignatureIsRequired_isRefused_andAudited() throws Exception {
