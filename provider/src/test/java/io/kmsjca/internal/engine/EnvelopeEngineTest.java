@@ -159,6 +159,35 @@ class EnvelopeEngineTest {
         }
     }
 
+    /**
+     * The cipher asks for the header a field at a time and never takes a body byte with it: a
+     * message to the most recipients a header holds, whose header is long, decrypts from one
+     * call as from pieces.
+     */
+    @Test
+    void aMessageToTheMostRecipients_decryptsFromOneCall() throws Exception {
+        KmsKeyHandle[] keys = new KmsKeyHandle[EnvelopeHeader.MAX_WRAPPED_KEYS];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = f.keys.createKey("r" + i, "");
+        }
+        byte[] plain = plaintext(3000);
+        byte[] message = cipher(Cipher.ENCRYPT_MODE, KmsKeyRing.of(keys), KmsEnvelopeSpec.withContext(Map.of()))
+                .doFinal(plain);
+
+        for (KmsKeyHandle reader : new KmsKeyHandle[] {keys[0], keys[keys.length - 1]}) {
+            Cipher d = cipher(Cipher.DECRYPT_MODE, reader, KmsEnvelopeSpec.withContext(Map.of()));
+            var out = new ByteArrayOutputStream();
+            byte[] got = d.update(message);
+            if (got != null) {
+                out.writeBytes(got);
+            }
+            out.writeBytes(d.doFinal());
+            assertArrayEquals(plain, out.toByteArray());
+            assertArrayEquals(plain, cipher(Cipher.DECRYPT_MODE, reader, KmsEnvelopeSpec.withContext(Map.of()))
+                    .doFinal(message));
+        }
+    }
+
     /** The engine opens a prefix only when it is whole: one byte short is refused, not read past its end. */
     @Test
     void openingAnIncompletePrefix_isRefused() throws Exception {
