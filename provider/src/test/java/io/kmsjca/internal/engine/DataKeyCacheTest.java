@@ -344,4 +344,23 @@ class DataKeyCacheTest {
         assertEquals(1, CachedDataKeys.of(cache).size(), "and gone from the cache");
         assertFalse(live.chunkKey.isDestroyed());
     }
+
+    /**
+     * Two ciphers that both found no reusable key for the same recipients each put a fresh one:
+     * the second replaces the first, whose chunk key is wiped, not left in memory unreachable.
+     */
+    @Test
+    void aKeyPutAgainForTheSameRecipients_wipesTheKeyItReplaces() {
+        CachedDataKeys keys = CachedDataKeys.of(cache);
+        var recipients = new CachedDataKeys.Recipients(List.of(orders), EncryptionContext.of(CTX));
+        CachedDataKeys.Entry first = keys.put(recipients, new byte[32], new byte[12], new byte[8], new int[] {1},
+                io.kmsjca.internal.crypto.KmsRandom.epoch());
+
+        CachedDataKeys.Entry second = keys.put(recipients, new byte[32], new byte[12], new byte[8], new int[] {1},
+                io.kmsjca.internal.crypto.KmsRandom.epoch());
+
+        assertTrue(first.chunkKey.isDestroyed(), "the replaced key was wiped");
+        assertFalse(second.chunkKey.isDestroyed());
+        assertEquals(1, keys.size());
+    }
 }
