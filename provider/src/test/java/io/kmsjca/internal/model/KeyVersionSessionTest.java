@@ -99,6 +99,8 @@ class KeyVersionSessionTest {
         assertTrue(e.getMessage().contains("HMAC material"), e.getMessage());
         assertNotNull(hmac.hmacKey());
         assertThrows(InvalidKeyException.class, () -> newVersion().hmacKey());
+        hmac.wipe();
+        assertThrows(InvalidKeyException.class, hmac::hmacKey, "a wiped HMAC version keys no Mac");
     }
 
     /** AWS's lengths of imported HMAC material: from the key length to 64 bytes (HMAC_224, 256), to 128 (384, 512). */

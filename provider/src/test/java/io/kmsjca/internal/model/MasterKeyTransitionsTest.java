@@ -141,4 +141,21 @@ class MasterKeyTransitionsTest {
                 KeyManagerType.CUSTOMER, NOW, NOW, List.of(), Map.of(), 0, 1, List.of(aes(1))),
                 "a deletion date without a deletion");
     }
+
+    /** Tags: keys of 1 to 128 characters, values up to 256, at most 50 of them, both ends included. */
+    @Test
+    void tagBounds_includeTheirEnds() {
+        var fifty = new java.util.HashMap<String, String>();
+        for (int i = 0; i < 50; i++) {
+            fifty.put("k" + i, "v");
+        }
+        assertEquals(50, KeyNames.checkTags(fifty).size());
+        assertEquals(50, KeyNames.checkTagCount(fifty).size());
+        fifty.put("one-more", "v");
+        assertThrows(TransitionArgumentInvalid.class, () -> KeyNames.checkTags(fifty));
+        assertThrows(TransitionArgumentInvalid.class, () -> KeyNames.checkTagCount(fifty));
+        KeyNames.checkTags(Map.of("k".repeat(128), "v".repeat(256)));
+        assertThrows(TransitionArgumentInvalid.class, () -> KeyNames.checkTags(Map.of("k".repeat(129), "v")));
+        assertThrows(TransitionArgumentInvalid.class, () -> KeyNames.checkTags(Map.of("k", "v".repeat(257))));
+    }
 }
