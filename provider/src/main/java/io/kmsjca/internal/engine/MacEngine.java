@@ -83,7 +83,8 @@ public final class MacEngine {
         return MAC_KEYS.get(algorithm.ordinal());
     }
 
-    private Mac mac(MacAlgorithm algorithm) {
+    /** The engine's JDK {@code Mac} of {@code algorithm} (package-private: tests see what it still holds). */
+    Mac mac(MacAlgorithm algorithm) {
         Mac m = macs[algorithm.ordinal()];
         if (m == null) {
             m = Primitives.mac(algorithm.jcaName());

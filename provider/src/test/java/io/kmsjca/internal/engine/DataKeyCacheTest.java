@@ -284,4 +284,83 @@ class DataKeyCacheTest {
     void cacheLimitsThatAreNotPositive_areRejected() {
         assertThrows(IllegalArgumentException.class, () -> new DataKeyCache(1, 1, AGE, 0));
     }
+
+    /** Each limit may be as small as one: one message, one byte, one entry. */
+    @Test
+    void limitsOfOne_areAccepted() throws Exception {
+        var smallest = new DataKeyCache(1, 1, AGE, 1, f.clock);
+        assertNotNull(seal(smallest, CTX));
+        assertThrows(IllegalArgumentException.class, () -> new DataKeyCache(0, 1, AGE, 1));
+        assertThrows(IllegalArgumentException.class, () -> new DataKeyCache(1, 0, AGE, 1));
+        assertThrows(IllegalArgumentException.class, () -> new DataKeyCache(1, 1, Duration.ZERO, 1));
+    }
+
+    /**
+     * A cache of one message per key never keeps a key: the message that made it was its last,
+     * so its chunk key is wiped at once, and the next message gets a new one.
+     */
+    @Test
+    void aLimitOfOneMessage_keepsNoKey_andWipesItAtOnce() throws Exception {
+        var once = new DataKeyCache(1, 1 << 20, AGE, f.clock);
+        CachedDataKeys.Entry first = seal(once, CTX);
+
+        assertTrue(first.chunkKey.isDestroyed(), "never reused, so not kept in memory");
+        assertEquals(0, CachedDataKeys.of(once).size());
+        assertNotSame(first, seal(once, CTX));
+    }
+
+    /** The byte limit is a bound: a key whose messages reached it exactly starts no more messages. */
+    @Test
+    void aKeyThatReachedItsByteLimitExactly_isNotReused() throws Exception {
+        var tenBytes = new DataKeyCache(100, 10, AGE, f.clock);
+        Cipher enc = Cipher.getInstance("KMSEnvelope", LifecycleFixture.PROVIDER);
+        enc.init(Cipher.ENCRYPT_MODE, orders, KmsEnvelopeSpec.withContext(CTX).withDataKeyCache(tenBytes));
+        byte[] nine = enc.doFinal(new byte[9]);
+        byte[] reused = enc.doFinal(new byte[1]); // 9 bytes so far: below the limit, reused; now 10
+
+        byte[] fresh = enc.doFinal(new byte[1]);
+
+        assertArrayEquals(firstWrappedKey(nine), firstWrappedKey(reused));
+        assertFalse(java.util.Arrays.equals(firstWrappedKey(nine), firstWrappedKey(fresh)),
+                "10 bytes of 10: the key is spent");
+        assertArrayEquals(new byte[1], decrypt(orders, fresh));
+    }
+
+    /**
+     * Taking a cached key sweeps the expired keys of other recipients, even when it is reused
+     * (no fresh key is put): their keys are wiped and they leave the cache.
+     */
+    @Test
+    void aReuse_sweepsAndWipesTheExpiredKeysOfOtherRecipients() throws Exception {
+        CachedDataKeys.Entry old = seal(cache, Map.of("n", "1"));
+        f.clock.advance(AGE.dividedBy(2));
+        CachedDataKeys.Entry live = seal(cache, CTX);
+        f.clock.advance(AGE.dividedBy(2));
+        assertEquals(2, CachedDataKeys.of(cache).size());
+
+        assertSame(live, seal(cache, CTX), "not expired yet: reused");
+
+        assertTrue(old.chunkKey.isDestroyed(), "expired: wiped by the reuse of another entry");
+        assertEquals(1, CachedDataKeys.of(cache).size(), "and gone from the cache");
+        assertFalse(live.chunkKey.isDestroyed());
+    }
+
+    /**
+     * Two ciphers that both found no reusable key for the same recipients each put a fresh one:
+     * the second replaces the first, whose chunk key is wiped, not left in memory unreachable.
+     */
+    @Test
+    void aKeyPutAgainForTheSameRecipients_wipesTheKeyItReplaces() {
+        CachedDataKeys keys = CachedDataKeys.of(cache);
+        var recipients = new CachedDataKeys.Recipients(List.of(orders), EncryptionContext.of(CTX));
+        CachedDataKeys.Entry first = keys.put(recipients, new byte[32], new byte[12], new byte[8], new int[] {1},
+                io.kmsjca.internal.crypto.KmsRandom.epoch());
+
+        CachedDataKeys.Entry second = keys.put(recipients, new byte[32], new byte[12], new byte[8], new int[] {1},
+                io.kmsjca.internal.crypto.KmsRandom.epoch());
+
+        assertTrue(first.chunkKey.isDestroyed(), "the replaced key was wiped");
+        assertFalse(second.chunkKey.isDestroyed());
+        assertEquals(1, keys.size());
+    }
 }

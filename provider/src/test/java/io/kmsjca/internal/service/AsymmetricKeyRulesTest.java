@@ -291,6 +291,49 @@ class AsymmetricKeyRulesTest {
                 EncryptionAlgorithm.RSAES_OAEP_SHA_1)));
     }
 
+    /**
+     * A key-agreement request carries kms:KeyAgreementAlgorithm, as AWS's does: a policy that
+     * allows kms:DeriveSharedSecret for ECDH only lets ECDH through, by alias and by handle.
+     */
+    @Test
+    void policiesMayNameTheKeyAgreementAlgorithm() throws Exception {
+        f.keys.putKeyPolicy("agreement", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"AWS": "admin"}, "Action": "kms:*", "Resource": "*"},
+                  {"Effect": "Allow", "Principal": {"AWS": "app"}, "Action": "kms:DeriveSharedSecret", "Resource": "*",
+                   "Condition": {"StringEquals": {"kms:KeyAgreementAlgorithm": "ECDH"}}}]}""", true);
+        var peer = AsymmetricTestSupport.peer(KeySpec.ECC_NIST_P256).getPublic();
+
+        byte[] byAlias = as("app", () -> f.keys.deriveSharedSecret("agreement", KeyAgreementAlgorithm.ECDH,
+                peer.getEncoded()));
+        byte[] byHandle = as("app", () -> new PrivateKeyEngine().deriveSharedSecret(agreement, peer));
+
+        assertArrayEquals(byAlias, byHandle);
+        last(AuditOperation.DERIVE_SHARED_SECRET, AuditOutcome.SUCCESS);
+        assertThrows(KeyUseDeniedException.class, () -> as("other", () -> f.keys.deriveSharedSecret("agreement",
+                KeyAgreementAlgorithm.ECDH, peer.getEncoded())));
+    }
+
+    /**
+     * The check a JCA object makes at init ({@code Signature.initSign}, {@code Cipher.init}) is
+     * audited when it refuses, with the key; and RSA-OAEP decrypts through a handle as by alias.
+     */
+    @Test
+    void aRefusalAtInit_isAudited_andAHandleDecrypts() throws Exception {
+        f.keys.disableKey("signer");
+        f.audit.clear();
+
+        assertThrows(KeyUnavailableException.class, () -> new PrivateKeyEngine().checkUsable(signer, AuditOperation.SIGN));
+
+        AuditEvent refused = last(AuditOperation.SIGN, AuditOutcome.DENIED);
+        assertEquals(signer.keyId().toString(), refused.keyId());
+        assertEquals("signer", refused.alias());
+        byte[] sealed = f.keys.encrypt("rsa", new byte[] {1, 2, 3}, EncryptionAlgorithm.RSAES_OAEP_SHA_256);
+        assertArrayEquals(new byte[] {1, 2, 3},
+                new PrivateKeyEngine().decrypt(rsa, sealed, EncryptionAlgorithm.RSAES_OAEP_SHA_256));
+        last(AuditOperation.DECRYPT, AuditOutcome.SUCCESS);
+    }
+
     /** The RSA key's users may encrypt, not decrypt; its signer's may sign and read the public key, not verify. */
     @Test
     void keyPoliciesDecideEachOperationByItsAction() throws Exception {

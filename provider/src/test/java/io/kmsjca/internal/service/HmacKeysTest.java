@@ -191,6 +191,26 @@ class HmacKeysTest {
         assertArrayEquals(mac, f.keys.generateMac("mac", message, MacAlgorithm.HMAC_SHA_256));
     }
 
+    /**
+     * Each GenerateMac and VerifyMac, and each streamed MAC a JCA {@code Mac} ends, counts one use
+     * of the key's version (the record's use count); a refused one does not.
+     */
+    @Test
+    void everyMacIsCountedOnTheKeysVersion() throws Exception {
+        MasterKey k = f.keys.registry().lookup("mac").orElseThrow();
+        long before = k.current().wraps();
+        byte[] mac = f.keys.generateMac("mac", message, MacAlgorithm.HMAC_SHA_256);
+        assertTrue(f.keys.verifyMac("mac", message, mac, MacAlgorithm.HMAC_SHA_256));
+        Mac jca = Mac.getInstance("HmacSHA256", LifecycleFixture.PROVIDER);
+        jca.init(f.keys.findKey("mac").orElseThrow());
+        jca.update(message);
+        assertArrayEquals(mac, jca.doFinal());
+        assertThrows(InvalidAlgorithmParameterException.class,
+                () -> f.keys.generateMac("mac", new byte[MacEngine.MAX_MESSAGE_BYTES + 1], MacAlgorithm.HMAC_SHA_256));
+
+        assertEquals(before + 3, f.keys.registry().lookup("mac").orElseThrow().current().wraps());
+    }
+
     @Test
     void closingTheStoreWipesTheMaterial() throws Exception {
         MasterKey k = f.keys.registry().lookup("mac").orElseThrow();
