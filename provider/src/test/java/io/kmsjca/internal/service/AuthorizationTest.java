@@ -365,6 +365,21 @@ class AuthorizationTest {
         assertTrue(f.keys.hasAlias("orders"));
     }
 
+    /** Deleting an alias that is not the key's last needs kms:DeleteAlias itself: the right to schedule deletion is not it. */
+    @Test
+    void deletingAnAliasNeedsTheRightToDeleteAliases_evenWhenItIsNotTheKeysLast() throws Exception {
+        f.keys.createAlias("orders-2", "orders");
+        putKeyPolicyAs("alice", "orders", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": "alice", "Action": "kms:*", "Resource": "*"},
+                  {"Effect": "Allow", "Principal": "bob", "Action": "kms:ScheduleKeyDeletion", "Resource": "*"}]}""");
+        var refused = assertThrows(KeyAccessDeniedException.class, () -> as("bob", () -> f.keys.deleteAlias("orders-2")));
+        assertEquals("kms:DeleteAlias", refused.denial().action());
+        assertEquals(AuditOutcome.DENIED, lastEvent(AuditOperation.DELETE_ALIAS).outcome());
+        assertTrue(f.keys.hasAlias("orders-2"));
+        assertTrue(as("alice", () -> f.keys.deleteAlias("orders-2")), "alice may");
+    }
+
     @Test
     void reEncryptNeedsReEncryptFromOnTheSourceAndReEncryptToOnTheDestination() throws Exception {
         f.keys.createKey("archive", "");
