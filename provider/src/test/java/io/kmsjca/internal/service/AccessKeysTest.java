@@ -665,22 +665,6 @@ class AccessKeysTest {
         assertEquals(List.of(alice), admin.listAccessKeys().stream().map(AccessKeyInfo::accessKeyId).toList());
     }
 
-    /** A memory store that reports being out of sync past its bound on demand. */
-    static final class OutOfSyncAtWill extends io.kmsjca.spi.tck.ForwardingKeyRecordStore {
-        volatile boolean outOfSync;
-
-        OutOfSyncAtWill() {
-            super(new io.kmsjca.spi.MemoryKeyRecordStore());
-        }
-
-        @Override
-        public void checkInSync() throws OutOfSyncException {
-            if (outOfSync) {
-                throw new OutOfSyncException("injected: no change notification for 60 s");
-            }
-        }
-    }
-
     static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {
