@@ -665,6 +665,80 @@ class AccessKeysTest {
         assertEquals(List.of(alice), admin.listAccessKeys().stream().map(AccessKeyInfo::accessKeyId).toList());
     }
 
+    /** The cached signing key serves its own date, region and service alone: another region or service gets its own key. */
+    @Test
+    void theCachedSigningKeyServesItsOwnDateRegionAndServiceAlone() throws Exception {
+        CreatedAccessKey created = admin().createAccessKey("alice", false);
+        byte[] secret = secretOf(created).getBytes(StandardCharsets.US_ASCII);
+        byte[] sts = "string to sign".getBytes(StandardCharsets.US_ASCII);
+        AccessKeySigner signer = server().accessKey(created.info().accessKeyId()).orElseThrow();
+        String[][] scopes = {{"20150830", "us-east-1", "kms"}, {"20150830", "eu-west-1", "kms"},
+                {"20150830", "eu-west-1", "s3"}, {"20150830", "us-east-1", "kms"}};
+        for (String[] scope : scopes) {
+            assertArrayEquals(SigV4.hmac(SigV4.signingKey(secret, scope[0], scope[1], scope[2]), sts),
+                    signer.signature(scope[0], scope[1], scope[2], sts), String.join("/", scope));
+        }
+    }
+
+    /** A string to sign of exactly the most bytes is signed; the bound refuses only what is longer. */
+    @Test
+    void aStringToSignOfExactlyTheMostBytesIsSigned() throws Exception {
+        String id = admin().createAccessKey("alice", false).info().accessKeyId();
+        AccessKeySigner signer = server().accessKey(id).orElseThrow();
+        assertEquals(32, signer.signature("20150830", "us-east-1", "kms", new byte[StoredAccessKey.MAX_STRING_TO_SIGN]).length);
+        assertThrows(IllegalArgumentException.class,
+                () -> signer.signature("20150830", "us-east-1", "kms", new byte[StoredAccessKey.MAX_STRING_TO_SIGN + 1]));
+    }
+
+    /** A signing key replaced by one of another day is wiped; a signer whose cached key was wiped meanwhile derives its own. */
+    @Test
+    void aReplacedSigningKeyIsWiped_andASignerWhoseKeyWasWipedMeanwhileDerivesItsOwn() throws Exception {
+        CreatedAccessKey created = admin().createAccessKey("alice", false);
+        byte[] secret = secretOf(created).getBytes(StandardCharsets.US_ASCII);
+        byte[] sts = "string to sign".getBytes(StandardCharsets.US_ASCII);
+        AccessKeySigner signer = server().accessKey(created.info().accessKeyId()).orElseThrow();
+        signer.signature("20150830", "us-east-1", "kms", sts);
+        io.kmsjca.internal.crypto.SecretBytes first = cachedSigningKey(signer);
+        signer.signature("20150831", "us-east-1", "kms", sts);
+        assertTrue(first.isDestroyed(), "the day before's signing key was wiped when the new day's replaced it");
+
+        cachedSigningKey(signer).destroy(); // as another thread replacing it between this one's read and its use would
+        assertArrayEquals(SigV4.hmac(SigV4.signingKey(secret, "20150831", "us-east-1", "kms"), sts),
+                signer.signature("20150831", "us-east-1", "kms", sts));
+    }
+
+    private static io.kmsjca.internal.crypto.SecretBytes cachedSigningKey(AccessKeySigner signer) throws Exception {
+        var last = StoredAccessKey.class.getDeclaredField("last");
+        last.setAccessible(true);
+        Object signingKey = last.get(signer);
+        var key = signingKey.getClass().getDeclaredMethod("key");
+        key.setAccessible(true);
+        return (io.kmsjca.internal.crypto.SecretBytes) key.invoke(signingKey);
+    }
+
+    /** An actAs scope's source is kept printable and bounded in the audit trail; none given reads "unknown". */
+    @Test
+    void theSourceOfAnActAsScopeIsAuditedPrintableAndBounded() throws Exception {
+        KeyService admin = admin();
+        String id = admin.createAccessKey("alice", false).info().accessKeyId();
+        KeyService server = server();
+        AccessKeySigner alice = server.accessKey(id).orElseThrow();
+        assertTrue(alice.toString().contains(id) && alice.toString().contains("alice"), alice.toString());
+        try (var scope = alice.actAs(null)) {
+            wrap(server, "orders");
+        }
+        assertEquals("access-key " + id + " from unknown", last(AuditOperation.WRAP_KEY).principalSource());
+        try (var scope = alice.actAs("")) {
+            wrap(server, "orders");
+        }
+        assertEquals("access-key " + id + " from unknown", last(AuditOperation.WRAP_KEY).principalSource());
+        try (var scope = alice.actAs("10.0.0.1\n" + "x".repeat(300))) {
+            wrap(server, "orders");
+        }
+        assertEquals("access-key " + id + " from 10.0.0.1?" + "x".repeat(StoredAccessKey.MAX_SOURCE_CHARS - 9),
+                last(AuditOperation.WRAP_KEY).principalSource());
+    }
+
     static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {
