@@ -122,6 +122,45 @@ class RotationTest {
         }
     }
 
+    /** A version past its usage threshold whose rotation on wrap failed is rotated by the next maintenance run. */
+    @Test
+    void maintenance_rotatesAVersionAtItsUsageThreshold_thatTheWrapCouldNotRotate() throws Exception {
+        FailingPuts backend = new FailingPuts();
+        try (EmbeddedKeyService keys = KeyStores.open(backend, LifecycleFixture.PASSWORD, f.options(10))) {
+            String busy = keys.createKey("busy", "").keyId().toString();
+            javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
+            c.init(javax.crypto.Cipher.WRAP_MODE, keys.findKey("busy").orElseThrow());
+            backend.failPuts = true;
+            for (int i = 0; i < 10; i++) {
+                c.wrap(LifecycleFixture.DATA_KEY); // exactly the threshold: the rotation the 10th wrap starts fails
+            }
+            backend.failPuts = false;
+            assertEquals(List.of(), keys.listKeyRotations(busy));
+
+            assertEquals(1, keys.runMaintenance().rotated(), "at the threshold, not only past it");
+            List<KeyRotation> rotations = keys.listKeyRotations(busy);
+            assertEquals(List.of(RotationReason.USAGE), rotations.stream().map(KeyRotation::reason).toList());
+            assertEquals(0, keys.runMaintenance().rotated(), "the new version has no wraps yet");
+        }
+    }
+
+    /** Maintenance writes a key's usage count once a version has 65,536 wraps not yet written, and not again until more. */
+    @Test
+    void maintenance_persistsUsageEvery65536Wraps() throws Exception {
+        f.keys.close();
+        f = new LifecycleFixture(java.nio.file.Files.createDirectories(dir.resolve("persist")), 1L << 31);
+        f.keys.createKey("busy", "");
+        javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
+        c.init(javax.crypto.Cipher.WRAP_MODE, f.keys.findKey("busy").orElseThrow());
+        for (int i = 0; i < KeyMaintenance.USAGE_PERSIST_STEP - 1; i++) {
+            c.wrap(LifecycleFixture.DATA_KEY);
+        }
+        assertEquals(0, f.keys.runMaintenance().usagePersisted(), "one wrap short of the step");
+        c.wrap(LifecycleFixture.DATA_KEY);
+        assertEquals(1, f.keys.runMaintenance().usagePersisted(), "exactly the step");
+        assertEquals(0, f.keys.runMaintenance().usagePersisted(), "written: nothing more to write");
+    }
+
     /** A store out of sync past its bound refuses key use: a key disabled elsewhere must not stay usable here. */
     @Test
     void aStoreOutOfSyncPastItsBoundRefusesKeyUse_untilItIsBackInSync() throws Exception {
