@@ -18,6 +18,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +55,36 @@ class AccessKeyRecordTest {
             ids.add(id);
         }
         assertEquals(1000, ids.size());
+    }
+
+    /** An id carries its 80 random bits: every one of its 16 characters takes each of the 32 base32 values. */
+    @Test
+    void everyCharacterOfAnIdTakesEveryBase32Value() {
+        List<Set<Character>> seen = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            seen.add(new HashSet<>());
+        }
+        for (int n = 0; n < 2000; n++) {
+            String id = AccessKeyRecord.newId();
+            for (int i = 0; i < 16; i++) {
+                seen.get(i).add(id.charAt(4 + i));
+            }
+        }
+        for (int i = 0; i < 16; i++) {
+            assertEquals(32, seen.get(i).size(), "character " + i + " took only " + seen.get(i));
+        }
+    }
+
+    /** Each sealing of a secret draws a fresh nonce: a reused slot (the same key) never seals under a nonce it used before. */
+    @Test
+    void sealingTheSameSecretInTheSameSlotTwiceDrawsAFreshNonce() throws Exception {
+        MasterKey slot = slot(0, KeyManagerType.PROVIDER_OWNED);
+        String first = AccessKeyRecord.holding(slot, INFO, SECRET).get(AccessKeyRecord.SECRET_TAG);
+        String second = AccessKeyRecord.holding(slot, INFO, SECRET).get(AccessKeyRecord.SECRET_TAG);
+        byte[] nonce1 = java.util.Arrays.copyOf(Base64.getDecoder().decode(first), 12);
+        byte[] nonce2 = java.util.Arrays.copyOf(Base64.getDecoder().decode(second), 12);
+        assertNotEquals(Base64.getEncoder().encodeToString(nonce1), Base64.getEncoder().encodeToString(nonce2));
+        assertNotEquals(first, second);
     }
 
     @Test

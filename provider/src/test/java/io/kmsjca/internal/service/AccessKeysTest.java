@@ -1,6 +1,7 @@
 package io.kmsjca.internal.service;
 
 import io.kmsjca.audit.KmsAuditContext;
+import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.internal.policy.PolicyDocument;
 import io.kmsjca.internal.sigv4.SigV4;
 import io.kmsjca.keys.AccessKeyInfo;
@@ -18,6 +19,7 @@ import io.kmsjca.keys.KmsCredential;
 import io.kmsjca.provider.KmsAdmin;
 import io.kmsjca.provider.KmsEncryptionContextSpec;
 import io.kmsjca.provider.KmsProvider;
+import io.kmsjca.spi.OutOfSyncException;
 import io.kmsjca.spi.audit.AuditEvent;
 import io.kmsjca.spi.audit.AuditOperation;
 import io.kmsjca.spi.audit.AuditOutcome;
@@ -33,6 +35,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStoreException;
 import java.security.Principal;
 import java.security.PrivilegedExceptionAction;
 import java.security.Provider;
@@ -50,6 +53,7 @@ import static io.kmsjca.internal.service.AsPrincipal.as;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -529,6 +533,210 @@ class AccessKeysTest {
                     "the policy names alice, not a principal called 'alice,zed'");
             assertEquals("alice,zed", refused.denial().principal());
         }
+    }
+
+    // ---------------------------------------------------------------- rules the mutation run found undefended
+
+    /** A store write that fails while making an access key is refused once (not re-wrapped), audited, and leaves no key. */
+    @Test
+    void aStoreWriteThatFailsWhileMakingAnAccessKey_isRefusedAuditedAndLeavesNoKey() throws Exception {
+        FailingPuts backend = new FailingPuts();
+        try (KeyService store = KmsAdmin.open(backend, ADMIN_PASSWORD, options())) {
+            backend.failPuts = true;
+            var failed = assertThrows(KeyStoreException.class, () -> store.createAccessKey("alice", false));
+            assertFalse(failed instanceof InvalidKeyRequestException, failed.toString());
+            assertInstanceOf(IOException.class, failed.getCause(), "the registry's own failure, passed on as it is");
+            AuditEvent event = last(AuditOperation.CREATE_ACCESS_KEY);
+            assertEquals(AuditOutcome.FAILED, event.outcome());
+            assertEquals(KeyStoreException.class.getName(), event.errorClass());
+            backend.failPuts = false;
+            assertEquals(List.of(), store.listAccessKeys(), "nothing was kept");
+            store.createAccessKey("alice", false);
+            assertEquals(1, store.listAccessKeys().size());
+        }
+    }
+
+    /** A store out of sync past its bound refuses access-key lookups: a key deleted elsewhere must not stay usable here. */
+    @Test
+    void aStoreOutOfSyncPastItsBoundRefusesAccessKeyLookups() throws Exception {
+        OutOfSyncAtWill backend = new OutOfSyncAtWill();
+        try (KeyService store = KmsAdmin.open(backend, ADMIN_PASSWORD, options())) {
+            String id = store.createAccessKey("alice", false).info().accessKeyId();
+            assertTrue(store.accessKey(id).isPresent());
+            backend.outOfSync = true;
+            var refused = assertThrows(KeyStoreException.class, () -> store.accessKey(id));
+            assertInstanceOf(OutOfSyncException.class, refused.getCause());
+            backend.outOfSync = false;
+            assertTrue(store.accessKey(id).isPresent(), "found again once the store is back in sync");
+        }
+    }
+
+    /** Closing the service wipes the secret of every access key it handed out, and none acts again. */
+    @Test
+    void closingTheServiceWipesEveryAccessKeyItFound_andNoneActsAgain() throws Exception {
+        String id = admin().createAccessKey("ops", false).info().accessKeyId();
+        KeyService server = server();
+        AccessKeySigner ops = server.accessKey(id).orElseThrow();
+        byte[] sts = "string to sign".getBytes(StandardCharsets.US_ASCII);
+        ops.signature("20150830", "us-east-1", "kms", sts);
+
+        server.close();
+        assertThrows(IllegalStateException.class, () -> ops.signature("20150830", "us-east-1", "kms", sts),
+                "its secret was wiped");
+        assertThrows(IllegalStateException.class, () -> ops.signature("20150831", "us-east-1", "kms", sts),
+                "and no signing key is derived from it again");
+        var refused = assertThrows(KeyAccessDeniedException.class, () -> ops.actAs("10.0.0.11"));
+        assertTrue(refused.getMessage().contains("deleted"), refused.getMessage());
+    }
+
+    /** The events of making and deleting an access key name it as ID:PRINCIPAL, and :administrator for an administrator's. */
+    @Test
+    void accessKeyEventsNameTheKeyItsPrincipal_andWhetherItIsAnAdministrators() throws Exception {
+        KeyService admin = admin();
+        String ops = admin.createAccessKey("ops", true).info().accessKeyId();
+        assertEquals(ops + ":ops:administrator", last(AuditOperation.CREATE_ACCESS_KEY).alias());
+        String bob = admin.createAccessKey("bob", false).info().accessKeyId();
+        assertEquals(bob + ":bob", last(AuditOperation.CREATE_ACCESS_KEY).alias());
+        admin.deleteAccessKey(ops);
+        assertEquals(ops + ":ops:administrator", last(AuditOperation.DELETE_ACCESS_KEY).alias());
+        admin.deleteAccessKey(bob);
+        assertEquals(bob + ":bob", last(AuditOperation.DELETE_ACCESS_KEY).alias());
+    }
+
+    /** Access keys are listed oldest first, and those made in the same millisecond by id. */
+    @Test
+    void accessKeysAreListedOldestFirst_thenById() throws Exception {
+        TestClock clock = new TestClock(java.time.Instant.parse("2026-12-06T00:00:00Z"));
+        try (KeyService store = KmsAdmin.open(new io.kmsjca.spi.MemoryKeyRecordStore(), ADMIN_PASSWORD,
+                options().withClock(clock))) {
+            List<String> made = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                clock.advance(Duration.ofSeconds(1));
+                made.add(store.createAccessKey("p" + i, false).info().accessKeyId());
+            }
+            clock.advance(Duration.ofSeconds(1));
+            List<String> sameMoment = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                sameMoment.add(store.createAccessKey("q" + i, false).info().accessKeyId());
+            }
+            sameMoment.sort(null);
+            made.addAll(sameMoment);
+            assertEquals(made, store.listAccessKeys().stream().map(AccessKeyInfo::accessKeyId).toList());
+        }
+    }
+
+    /** A new access key takes the lowest free slot, so the slots in use stay packed from slot 0. */
+    @Test
+    void aNewAccessKeyTakesTheLowestFreeSlot() throws Exception {
+        EmbeddedKeyService admin = EmbeddedKeyService.of(admin());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ids.add(admin.createAccessKey("p" + i, false).info().accessKeyId());
+        }
+        admin.deleteAccessKey(ids.get(1));
+        admin.deleteAccessKey(ids.get(3));
+        String next = admin.createAccessKey("next", false).info().accessKeyId();
+        var slots = admin.registry().snapshot().byId();
+        assertEquals(next, AccessKeyRecord.idIn(slots.get(AccessKeyRecord.slotId(1))));
+        assertEquals(null, AccessKeyRecord.idIn(slots.get(AccessKeyRecord.slotId(3))), "slot 3 stays free");
+    }
+
+    /** A slot whose sealed secret does not open signs nothing, and the other access keys are still found. */
+    @Test
+    void aSlotWhoseSecretDoesNotOpenSignsNothing_andTheOthersAreStillFound() throws Exception {
+        EmbeddedKeyService admin = EmbeddedKeyService.of(admin());
+        String alice = admin.createAccessKey("alice", false).info().accessKeyId();
+        String bob = admin.createAccessKey("bob", false).info().accessKeyId();
+        KeyRegistry registry = admin.registry();
+        MasterKey bobsSlot = registry.snapshot().byId().values().stream()
+                .filter(k -> bob.equals(AccessKeyRecord.idIn(k))).findFirst().orElseThrow();
+        registry.change(bobsSlot, k -> {
+            Map<String, String> tags = new java.util.HashMap<>(k.tags());
+            char[] sealed = tags.get(AccessKeyRecord.SECRET_TAG).toCharArray();
+            sealed[20] = sealed[20] == 'A' ? 'B' : 'A'; // a ciphertext character: the GCM tag no longer matches
+            tags.put(AccessKeyRecord.SECRET_TAG, new String(sealed));
+            return k.withTags(tags);
+        });
+
+        assertTrue(admin.accessKey(bob).isEmpty(), "its secret does not open");
+        assertTrue(admin.accessKey(alice).isPresent());
+        assertEquals(2, admin.listAccessKeys().size(), "still listed, so an administrator can delete it");
+        admin.deleteAccessKey(bob);
+        assertEquals(List.of(alice), admin.listAccessKeys().stream().map(AccessKeyInfo::accessKeyId).toList());
+    }
+
+    /** The cached signing key serves its own date, region and service alone: another region or service gets its own key. */
+    @Test
+    void theCachedSigningKeyServesItsOwnDateRegionAndServiceAlone() throws Exception {
+        CreatedAccessKey created = admin().createAccessKey("alice", false);
+        byte[] secret = secretOf(created).getBytes(StandardCharsets.US_ASCII);
+        byte[] sts = "string to sign".getBytes(StandardCharsets.US_ASCII);
+        AccessKeySigner signer = server().accessKey(created.info().accessKeyId()).orElseThrow();
+        String[][] scopes = {{"20150830", "us-east-1", "kms"}, {"20150830", "eu-west-1", "kms"},
+                {"20150830", "eu-west-1", "s3"}, {"20150830", "us-east-1", "kms"}};
+        for (String[] scope : scopes) {
+            assertArrayEquals(SigV4.hmac(SigV4.signingKey(secret, scope[0], scope[1], scope[2]), sts),
+                    signer.signature(scope[0], scope[1], scope[2], sts), String.join("/", scope));
+        }
+    }
+
+    /** A string to sign of exactly the most bytes is signed; the bound refuses only what is longer. */
+    @Test
+    void aStringToSignOfExactlyTheMostBytesIsSigned() throws Exception {
+        String id = admin().createAccessKey("alice", false).info().accessKeyId();
+        AccessKeySigner signer = server().accessKey(id).orElseThrow();
+        assertEquals(32, signer.signature("20150830", "us-east-1", "kms", new byte[StoredAccessKey.MAX_STRING_TO_SIGN]).length);
+        assertThrows(IllegalArgumentException.class,
+                () -> signer.signature("20150830", "us-east-1", "kms", new byte[StoredAccessKey.MAX_STRING_TO_SIGN + 1]));
+    }
+
+    /** A signing key replaced by one of another day is wiped; a signer whose cached key was wiped meanwhile derives its own. */
+    @Test
+    void aReplacedSigningKeyIsWiped_andASignerWhoseKeyWasWipedMeanwhileDerivesItsOwn() throws Exception {
+        CreatedAccessKey created = admin().createAccessKey("alice", false);
+        byte[] secret = secretOf(created).getBytes(StandardCharsets.US_ASCII);
+        byte[] sts = "string to sign".getBytes(StandardCharsets.US_ASCII);
+        AccessKeySigner signer = server().accessKey(created.info().accessKeyId()).orElseThrow();
+        signer.signature("20150830", "us-east-1", "kms", sts);
+        io.kmsjca.internal.crypto.SecretBytes first = cachedSigningKey(signer);
+        signer.signature("20150831", "us-east-1", "kms", sts);
+        assertTrue(first.isDestroyed(), "the day before's signing key was wiped when the new day's replaced it");
+
+        cachedSigningKey(signer).destroy(); // as another thread replacing it between this one's read and its use would
+        assertArrayEquals(SigV4.hmac(SigV4.signingKey(secret, "20150831", "us-east-1", "kms"), sts),
+                signer.signature("20150831", "us-east-1", "kms", sts));
+    }
+
+    private static io.kmsjca.internal.crypto.SecretBytes cachedSigningKey(AccessKeySigner signer) throws Exception {
+        var last = StoredAccessKey.class.getDeclaredField("last");
+        last.setAccessible(true);
+        Object signingKey = last.get(signer);
+        var key = signingKey.getClass().getDeclaredMethod("key");
+        key.setAccessible(true);
+        return (io.kmsjca.internal.crypto.SecretBytes) key.invoke(signingKey);
+    }
+
+    /** An actAs scope's source is kept printable and bounded in the audit trail; none given reads "unknown". */
+    @Test
+    void theSourceOfAnActAsScopeIsAuditedPrintableAndBounded() throws Exception {
+        KeyService admin = admin();
+        String id = admin.createAccessKey("alice", false).info().accessKeyId();
+        KeyService server = server();
+        AccessKeySigner alice = server.accessKey(id).orElseThrow();
+        assertTrue(alice.toString().contains(id) && alice.toString().contains("alice"), alice.toString());
+        try (var scope = alice.actAs(null)) {
+            wrap(server, "orders");
+        }
+        assertEquals("access-key " + id + " from unknown", last(AuditOperation.WRAP_KEY).principalSource());
+        try (var scope = alice.actAs("")) {
+            wrap(server, "orders");
+        }
+        assertEquals("access-key " + id + " from unknown", last(AuditOperation.WRAP_KEY).principalSource());
+        try (var scope = alice.actAs("10.0.0.1\n" + "x".repeat(300))) {
+            wrap(server, "orders");
+        }
+        assertEquals("access-key " + id + " from 10.0.0.1?" + "x".repeat(StoredAccessKey.MAX_SOURCE_CHARS - 9),
+                last(AuditOperation.WRAP_KEY).principalSource());
     }
 
     static int indexOf(byte[] haystack, byte[] needle) {

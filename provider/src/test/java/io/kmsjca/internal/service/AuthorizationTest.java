@@ -285,6 +285,58 @@ class AuthorizationTest {
         assertEquals(2, as("alice", () -> f.keys.listGrants("orders")).size());
     }
 
+    /** A grantee whose grant holds EncryptionContextEquals passes on only grants with that very constraint. */
+    @Test
+    void aGranteeBoundToAnExactContextPassesOnOnlyThatExactContext() throws Exception {
+        putKeyPolicyAs("alice", "orders", ALICE_ONLY);
+        as("alice", () -> f.keys.createGrant("orders", GrantRequest.to("svc",
+                Set.of(GrantOperation.Decrypt, GrantOperation.CreateGrant)).contextEquals(Map.of("tenant", "42"))));
+        as("svc", () -> f.keys.createGrant("orders", GrantRequest.to("worker", Set.of(GrantOperation.Decrypt))
+                .contextEquals(Map.of("tenant", "42"))));
+        for (GrantRequest wider : List.of(
+                GrantRequest.to("worker", Set.of(GrantOperation.Decrypt)).contextEquals(Map.of("tenant", "7")),
+                GrantRequest.to("worker", Set.of(GrantOperation.Decrypt)).contextSubset(Map.of("tenant", "42")),
+                GrantRequest.to("worker", Set.of(GrantOperation.Decrypt)))) {
+            assertThrows(KeyAccessDeniedException.class, () -> as("svc", () -> f.keys.createGrant("orders", wider)),
+                    wider.toString());
+        }
+        assertEquals(2, as("alice", () -> f.keys.listGrants("orders")).size());
+    }
+
+    /** Grant principals and constraints of exactly the most bytes are accepted; the bounds refuse only what is longer. */
+    @Test
+    void grantPrincipalsAndConstraintsOfExactlyTheMostBytesAreAccepted() throws Exception {
+        f.keys.createGrant("orders", GrantRequest.to("a".repeat(256), Set.of(GrantOperation.Decrypt)));
+        f.keys.createGrant("orders", GrantRequest.to("app", Set.of(GrantOperation.Decrypt)).retiringPrincipal("r".repeat(256)));
+        f.keys.createGrant("orders", GrantRequest.to("app", Set.of(GrantOperation.Encrypt))
+                .contextSubset(Map.of("k", "v".repeat(1023))));
+        assertEquals(3, f.reopen().listGrants("orders").size(), "and kept in the record");
+    }
+
+    /** ListRetirableGrants is a store operation the store policy decides: a principal it does not allow is refused. */
+    @Test
+    void listingRetirableGrantsNeedsTheStorePolicysLeave() throws Exception {
+        f.keys.createGrant("orders", GrantRequest.to("app", Set.of(GrantOperation.Decrypt)).retiringPrincipal("ops"));
+        as("alice", () -> f.keys.putStorePolicy("""
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": {"AWS": "alice"}, "Action": "kms:*", "Resource": "*"}]}""", false));
+        var refused = assertThrows(KeyAccessDeniedException.class, () -> as("bob", () -> f.keys.listRetirableGrants("ops")));
+        assertEquals("kms:ListRetirableGrants", refused.denial().action());
+        assertEquals(1, as("alice", () -> f.keys.listRetirableGrants("ops")).size());
+    }
+
+    /** Retirable grants are listed oldest first, whichever keys they are on. */
+    @Test
+    void retirableGrantsAreListedOldestFirst_acrossKeys() throws Exception {
+        f.keys.createKey("billing", "");
+        KeyGrant first = f.keys.createGrant("orders", GrantRequest.to("app", Set.of(GrantOperation.Decrypt)).retiringPrincipal("ops"));
+        f.clock.advance(java.time.Duration.ofSeconds(1));
+        KeyGrant second = f.keys.createGrant("billing", GrantRequest.to("app", Set.of(GrantOperation.Decrypt)).retiringPrincipal("ops"));
+        f.clock.advance(java.time.Duration.ofSeconds(1));
+        KeyGrant third = f.keys.createGrant("orders", GrantRequest.to("app", Set.of(GrantOperation.Encrypt)).retiringPrincipal("ops"));
+        assertEquals(List.of(first, second, third), f.keys.listRetirableGrants("ops"));
+    }
+
     @Test
     void revokingAGrantNeedsThePolicyAndAnUnknownGrantIsNotFound() throws Exception {
         KeyGrant grant = f.keys.createGrant("orders", GrantRequest.to("app", Set.of(GrantOperation.Decrypt)));
@@ -363,6 +415,21 @@ class AuthorizationTest {
         assertEquals("kms:ScheduleKeyDeletion", refused.denial().action());
         assertEquals(KeyState.ENABLED, as("alice", () -> f.keys.describeKey("orders")).state());
         assertTrue(f.keys.hasAlias("orders"));
+    }
+
+    /** Deleting an alias that is not the key's last needs kms:DeleteAlias itself: the right to schedule deletion is not it. */
+    @Test
+    void deletingAnAliasNeedsTheRightToDeleteAliases_evenWhenItIsNotTheKeysLast() throws Exception {
+        f.keys.createAlias("orders-2", "orders");
+        putKeyPolicyAs("alice", "orders", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Principal": "alice", "Action": "kms:*", "Resource": "*"},
+                  {"Effect": "Allow", "Principal": "bob", "Action": "kms:ScheduleKeyDeletion", "Resource": "*"}]}""");
+        var refused = assertThrows(KeyAccessDeniedException.class, () -> as("bob", () -> f.keys.deleteAlias("orders-2")));
+        assertEquals("kms:DeleteAlias", refused.denial().action());
+        assertEquals(AuditOutcome.DENIED, lastEvent(AuditOperation.DELETE_ALIAS).outcome());
+        assertTrue(f.keys.hasAlias("orders-2"));
+        assertTrue(as("alice", () -> f.keys.deleteAlias("orders-2")), "alice may");
     }
 
     @Test

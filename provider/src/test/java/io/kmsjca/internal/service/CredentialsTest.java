@@ -35,6 +35,7 @@ import java.security.Provider;
 import java.security.UnrecoverableKeyException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -377,6 +378,63 @@ class CredentialsTest {
                 io.kmsjca.keys.GrantRequest.to("x", java.util.Set.of(io.kmsjca.keys.GrantOperation.Encrypt)))));
         assertEquals("dave", refused.denial().principal(), "a credential acting for others is the principal its caller names");
         assertEquals("run-as", last(AuditOperation.CREATE_GRANT).principalSource());
+    }
+
+    // ---------------------------------------------------------------- rules the mutation run found undefended
+
+    /** Every key file's secret is drawn afresh: the same principal's key file made again is another secret. */
+    @Test
+    void aKeyFilesSecretIsDrawnAfresh_soRemakingACredentialGivesAnotherSecret() throws Exception {
+        KeyService admin = admin();
+        CreatedCredential first = admin.createCredential(CredentialRequest.withKeyFile("svc"));
+        String firstText = new String(first.keyFile().orElseThrow(), StandardCharsets.UTF_8);
+        admin.deleteCredential("svc");
+        CreatedCredential second = admin.createCredential(CredentialRequest.withKeyFile("svc"));
+        String secondText = new String(second.keyFile().orElseThrow(), StandardCharsets.UTF_8);
+        String secret = firstText.substring(firstText.indexOf("secret ") + 7).strip();
+        assertFalse(Arrays.equals(new byte[32], Base64.getDecoder().decode(secret)), "not all zeros");
+        assertFalse(firstText.equals(secondText), "the same principal's two key files differ");
+        Path old = dir.resolve("old.key");
+        first.writeKeyFile(old);
+        assertThrows(IOException.class, () -> openWith(KmsCredential.keyFile(old)), "the deleted key file opens nothing");
+    }
+
+    /** A credential's principal out of its grammar is refused as an invalid request, audited, and nothing is added. */
+    @Test
+    void aBadPrincipalIsRefusedAsAnInvalidRequest_auditedAndNothingAdded() throws Exception {
+        KeyService admin = admin();
+        for (String bad : List.of("", " alice", "a\nb", "x".repeat(257))) {
+            assertThrows(InvalidKeyRequestException.class, () -> admin.createCredential(CredentialRequest.withKeyFile(bad)), bad);
+            assertEquals(AuditOutcome.FAILED, last(AuditOperation.CREATE_CREDENTIAL).outcome(), bad);
+        }
+        assertEquals(List.of("admin", "app"), admin.listCredentials().stream().map(CredentialInfo::principal).toList());
+    }
+
+    /** Making a credential is audited as a success once it is in the header. */
+    @Test
+    void makingACredentialIsAuditedAsASuccess() throws Exception {
+        KeyService admin = admin();
+        audit.clear();
+        admin.createCredential(CredentialRequest.withPassword("bob", "bob-pw".toCharArray()));
+        List<AuditEvent> events = audit.stream().filter(e -> e.operation() == AuditOperation.CREATE_CREDENTIAL).toList();
+        assertEquals(1, events.size(), events.toString());
+        assertEquals(AuditOutcome.SUCCESS, events.get(0).outcome());
+    }
+
+    /** A store in memory (a stream image) has no credentials to manage: each request is refused as invalid, audited. */
+    @Test
+    void aStoreInMemoryManagesNoCredentials() throws Exception {
+        try (KeyService memory = KmsAdmin.open(new io.kmsjca.spi.MemoryKeyRecordStore(), ADMIN_PASSWORD, options())) {
+            var create = assertThrows(InvalidKeyRequestException.class,
+                    () -> memory.createCredential(CredentialRequest.withKeyFile("svc")));
+            assertTrue(create.getMessage().contains("live stores"), create.getMessage());
+            assertEquals(AuditOutcome.FAILED, last(AuditOperation.CREATE_CREDENTIAL).outcome());
+            var list = assertThrows(InvalidKeyRequestException.class, memory::listCredentials);
+            assertTrue(list.getMessage().contains("live stores"), list.getMessage());
+            var delete = assertThrows(InvalidKeyRequestException.class, () -> memory.deleteCredential("app"));
+            assertTrue(delete.getMessage().contains("live stores"), delete.getMessage());
+            assertEquals(AuditOutcome.FAILED, last(AuditOperation.DELETE_CREDENTIAL).outcome());
+        }
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

@@ -154,6 +154,7 @@ class KeyManagementTest {
                 () -> f.keys.disableKey(id), () -> f.keys.scheduleKeyDeletion(id), () -> f.keys.enableKeyRotation(id, 90),
                 () -> f.keys.disableKeyRotation(id), () -> f.keys.rotateKeyOnDemand(id),
                 () -> f.keys.deleteAlias("kms/managed/orders"), () -> f.keys.revokeKeyVersion(id, 1),
+                () -> f.keys.putKeyPolicy(id, io.kmsjca.internal.policy.PolicyDocument.defaultKeyPolicy(KeyAccess.ACCOUNT), true),
                 () -> f.keys.importKeyMaterial("kms/managed/orders", new byte[32]))) {
             var e = assertThrows(KeyStateException.class, refused::run);
             assertTrue(e.getMessage().contains("provider-managed"), e.getMessage());

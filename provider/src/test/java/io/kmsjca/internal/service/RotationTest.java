@@ -98,6 +98,90 @@ class RotationTest {
         assertEquals(4, f.keys.listKeyRotations(key).size(), "the count went on from 5 after the restart");
     }
 
+    /** A usage rotation whose write failed at the threshold is not retried at every wrap, but is made at twice the threshold. */
+    @Test
+    void usageRotation_thatFailedAtTheThreshold_isMadeAtTwiceTheThreshold() throws Exception {
+        FailingPuts backend = new FailingPuts();
+        try (EmbeddedKeyService keys = KeyStores.open(backend, LifecycleFixture.PASSWORD, f.options(10))) {
+            String busy = keys.createKey("busy", "").keyId().toString();
+            javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
+            c.init(javax.crypto.Cipher.WRAP_MODE, keys.findKey("busy").orElseThrow());
+            backend.failPuts = true;
+            for (int i = 0; i < 10; i++) {
+                c.wrap(LifecycleFixture.DATA_KEY); // the 10th reaches the threshold: its rotation's write fails
+            }
+            backend.failPuts = false;
+            for (int i = 10; i < 19; i++) {
+                c.wrap(LifecycleFixture.DATA_KEY);
+            }
+            assertEquals(List.of(), keys.listKeyRotations(busy), "tried once at the threshold, not at every wrap after it");
+            c.wrap(LifecycleFixture.DATA_KEY); // the 20th: twice the threshold
+            List<KeyRotation> rotations = keys.listKeyRotations(busy);
+            assertEquals(1, rotations.size(), "rotated at once at twice the threshold");
+            assertEquals(RotationReason.USAGE, rotations.get(0).reason());
+        }
+    }
+
+    /** A version past its usage threshold whose rotation on wrap failed is rotated by the next maintenance run. */
+    @Test
+    void maintenance_rotatesAVersionAtItsUsageThreshold_thatTheWrapCouldNotRotate() throws Exception {
+        FailingPuts backend = new FailingPuts();
+        try (EmbeddedKeyService keys = KeyStores.open(backend, LifecycleFixture.PASSWORD, f.options(10))) {
+            String busy = keys.createKey("busy", "").keyId().toString();
+            javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
+            c.init(javax.crypto.Cipher.WRAP_MODE, keys.findKey("busy").orElseThrow());
+            backend.failPuts = true;
+            for (int i = 0; i < 10; i++) {
+                c.wrap(LifecycleFixture.DATA_KEY); // exactly the threshold: the rotation the 10th wrap starts fails
+            }
+            backend.failPuts = false;
+            assertEquals(List.of(), keys.listKeyRotations(busy));
+
+            assertEquals(1, keys.runMaintenance().rotated(), "at the threshold, not only past it");
+            List<KeyRotation> rotations = keys.listKeyRotations(busy);
+            assertEquals(List.of(RotationReason.USAGE), rotations.stream().map(KeyRotation::reason).toList());
+            assertEquals(0, keys.runMaintenance().rotated(), "the new version has no wraps yet");
+        }
+    }
+
+    /** Maintenance writes a key's usage count once a version has 65,536 wraps not yet written, and not again until more. */
+    @Test
+    void maintenance_persistsUsageEvery65536Wraps() throws Exception {
+        f.keys.close();
+        f = new LifecycleFixture(java.nio.file.Files.createDirectories(dir.resolve("persist")), 1L << 31);
+        f.keys.createKey("busy", "");
+        javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
+        c.init(javax.crypto.Cipher.WRAP_MODE, f.keys.findKey("busy").orElseThrow());
+        for (int i = 0; i < KeyMaintenance.USAGE_PERSIST_STEP - 1; i++) {
+            c.wrap(LifecycleFixture.DATA_KEY);
+        }
+        assertEquals(0, f.keys.runMaintenance().usagePersisted(), "one wrap short of the step");
+        c.wrap(LifecycleFixture.DATA_KEY);
+        assertEquals(1, f.keys.runMaintenance().usagePersisted(), "exactly the step");
+        assertEquals(0, f.keys.runMaintenance().usagePersisted(), "written: nothing more to write");
+    }
+
+    /** A store out of sync past its bound refuses key use: a key disabled elsewhere must not stay usable here. */
+    @Test
+    void aStoreOutOfSyncPastItsBoundRefusesKeyUse_untilItIsBackInSync() throws Exception {
+        OutOfSyncAtWill backend = new OutOfSyncAtWill();
+        try (EmbeddedKeyService keys = KeyStores.open(backend, LifecycleFixture.PASSWORD, f.options(1000))) {
+            keys.createKey("lagging", "");
+            javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("KMSWrap", LifecycleFixture.PROVIDER);
+            c.init(javax.crypto.Cipher.WRAP_MODE, keys.findKey("lagging").orElseThrow());
+            byte[] blob = c.wrap(LifecycleFixture.DATA_KEY);
+            backend.outOfSync = true;
+            var refused = assertThrows(io.kmsjca.keys.KeyUnavailableException.class,
+                    () -> c.init(javax.crypto.Cipher.UNWRAP_MODE, keys.findKey("lagging").orElseThrow()));
+            assertInstanceOf(io.kmsjca.spi.OutOfSyncException.class, refused.getCause());
+            assertThrows(io.kmsjca.keys.KeyUnavailableException.class, () -> keys.reEncrypt(blob, Map.of(), null, Map.of()),
+                    "nor is a blob re-encrypted");
+            backend.outOfSync = false;
+            c.init(javax.crypto.Cipher.UNWRAP_MODE, keys.findKey("lagging").orElseThrow());
+            assertArrayEquals(LifecycleFixture.DATA_KEY.getEncoded(), c.unwrap(blob, "AES", javax.crypto.Cipher.SECRET_KEY).getEncoded());
+        }
+    }
+
     @Test
     void usageRotation_aboveTwoToThe20_isCheckedEvery1024Wraps_andStillRotatesOnce_whicheverThreadWraps() throws Exception {
         long threshold = (1L << 20) + 5; // counted in a LongAdder, summed once every 256 wraps of a nonce stripe

@@ -287,6 +287,25 @@ class SignedAuditLogTest {
         }
     }
 
+    /** Each maintenance run signs a quiet log's end once the interval has passed, as checkpointAuditLog does. */
+    @Test
+    void aMaintenanceRunSignsAQuietLogsEnd() throws Exception {
+        Path store = dir.resolve("keys.kms");
+        try (EmbeddedKeyService keys = KeyStores.openFile(store, LifecycleFixture.PASSWORD, options(store, log(), 1000, 1 << 20))) {
+            keys.createKey("a", "");
+            String pem = keys.auditLogVerificationKey().toPem();
+            assertEquals(Problem.UNSIGNED, auditor(pem, log()).problem());
+
+            clock.advance(Duration.ofSeconds(60));
+            keys.runMaintenance();
+            Report signed = auditor(pem, log());
+            assertTrue(signed.intact(), signed.detail());
+            assertEquals(4, signed.lastSignedSeq(), "the three records so far and the signature the run wrote after them");
+            assertEquals(0, signed.unsignedRecords());
+            assertEquals("time", AuditSignatureRecords.parse(lines().get(3)).reason());
+        }
+    }
+
     @Test
     void everyRotatedFile_endsInASignature_andTheAuditorVerifiesAcrossFiles() throws Exception {
         Path store = dir.resolve("keys.kms");
