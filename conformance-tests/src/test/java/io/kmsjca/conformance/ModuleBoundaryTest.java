@@ -49,7 +49,7 @@ class ModuleBoundaryTest {
                         + "io.kmsjca.internal.format to [io.kmsjca.server], io.kmsjca.internal.json to [io.kmsjca.server], "
                         + "io.kmsjca.internal.sigv4 to [io.kmsjca.server], io.kmsjca.keys, io.kmsjca.provider]",
                 "spi-exports=[io.kmsjca.spi, io.kmsjca.spi.audit, io.kmsjca.spi.file to [io.kmsjca.cli, io.kmsjca.provider], "
-                        + "io.kmsjca.spi.internal to [io.kmsjca.cli, io.kmsjca.postgres, io.kmsjca.provider]]",
+                        + "io.kmsjca.spi.internal to [io.kmsjca.cli, io.kmsjca.postgres, io.kmsjca.provider, io.kmsjca.spring]]",
                 "roundtrip=true cipher-provider=KMS",
                 "internal-module=io.kmsjca.provider",
                 "internal=refused",
