@@ -145,10 +145,6 @@ final class CredentialChanges {
         }
     }
 
-    void delete(String principal) throws KeyStoreException {
-        delete(principal, false);
-    }
-
     /**
      * Deletes {@code principal}'s credential; with {@code acceptKeyLoss}, even when it is the only
      * credential some key's material is sealed to (a compromised key user's): that material is

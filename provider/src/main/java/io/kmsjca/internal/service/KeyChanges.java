@@ -265,10 +265,6 @@ public final class KeyChanges {
 
     // ---------------------------------------------------------------- lookups and checks
 
-    MasterKey find(String key) throws KeyStoreException {
-        return registry.lookup(key).orElseThrow(() -> new KeyNotFoundException(key));
-    }
-
     /** The key a request names, not yet authorized (the caller decides how); not found is audited. */
     MasterKey lookup(String key, AuditOperation op) throws KeyStoreException {
         Optional<MasterKey> found = registry.lookup(key);
