@@ -292,18 +292,13 @@ public final class KeyStores {
         } catch (IllegalArgumentException e) {
             throw new CorruptStoreException("key store header is invalid: " + e.getMessage(), e);
         }
-        CredentialIdentity caller = service.caller();
-        KeySlot own = slots.find(caller.principal()).orElseThrow(() -> new IOException("the credential of principal '"
-                + caller.principal() + "' this store was opened with was deleted"));
+        KeySlot own = ownSlot(service, slots);
         if (own.kind().isPassword()) {
             throw new IOException("this store was opened with a password: change it with changePassword");
         }
-        // the very credential this process opened: not one made since under the same name (a revoked
-        // credential's process must not take over its successor's slot)
-        if (service.keyPair() == null || !own.holdsKeyPair() || !service.keyPair().hasPublicKey(own.publicKey())) {
-            throw new IOException("the credential of principal '" + caller.principal() + "' is not the one this store was"
-                    + " opened with (it was deleted" + (own.holdsKeyPair() ? " and created again" : "")
-                    + ", or has no key pair: delete it and create it again)");
+        if (service.keyPair() == null) {
+            throw new IOException("the credential of principal '" + own.principal() + "' has no key pair: delete it and"
+                    + " create it again");
         }
         byte[] secret = new byte[CredentialSecret.KEY_FILE_SECRET_BYTES];
         KmsRandom.nextBytes(secret);
@@ -342,10 +337,27 @@ public final class KeyStores {
         return failure;
     }
 
+    /**
+     * The slot of the very credential this process opened the store with, as {@code slots} hold it
+     * now: refused if it was deleted, or deleted and created again under the same name (a revoked
+     * credential's process must not take over its successor's slot). The key pair tells them apart;
+     * a slot from before credentials held key pairs is taken as the caller's, as it always was.
+     */
+    private static KeySlot ownSlot(EmbeddedKeyService service, KeySlots slots) throws IOException {
+        String principal = service.caller().principal();
+        KeySlot own = slots.find(principal).orElseThrow(() -> new IOException("the credential of principal '"
+                + principal + "' this store was opened with was deleted"));
+        boolean opened = service.keyPair() == null ? !own.holdsKeyPair()
+                : own.holdsKeyPair() && service.keyPair().hasPublicKey(own.publicKey());
+        if (!opened) {
+            throw new IOException("the credential of principal '" + principal + "' is not the one this store was"
+                    + " opened with (it was deleted and created again)");
+        }
+        return own;
+    }
+
     private static byte[] rewrapped(EmbeddedKeyService service, KeySlots slots, char[] newPassword) throws IOException {
-        CredentialIdentity caller = service.caller();
-        KeySlot own = slots.find(caller.principal()).orElseThrow(() -> new IOException("the credential of principal '"
-                + caller.principal() + "' this store was opened with was deleted"));
+        KeySlot own = ownSlot(service, slots);
         if (!own.kind().isPassword()) {
             throw new IOException("this store was opened with a key file: it has no password to change");
         }

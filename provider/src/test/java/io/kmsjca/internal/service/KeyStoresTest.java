@@ -123,6 +123,27 @@ class KeyStoresTest {
                 options())));
     }
 
+    /**
+     * A process whose password credential was deleted and created again under the same name cannot
+     * change the password: it must not take over its successor's slot (as for a key file, below).
+     */
+    @Test
+    void aProcessWhosePasswordCredentialWasMadeAgainCannotChangeItsSuccessorsPassword() throws Exception {
+        Path file = dir.resolve("keys.kms");
+        KeyService admin = opened(KmsAdmin.open(file, PASSWORD, options()));
+        admin.createCredential(CredentialRequest.withPassword("alice", "alice-pw-1".toCharArray()));
+        KeyService revoked = opened(KmsAdmin.open(file, KmsCredential.password("alice", "alice-pw-1".toCharArray()), options()));
+        admin.deleteCredential("alice");
+        admin.createCredential(CredentialRequest.withPassword("alice", "alice-pw-2".toCharArray()));
+        revoked.refresh();
+        var madeAgain = assertThrows(IOException.class, () -> KmsAdmin.changePassword(revoked, "taken-over".toCharArray()));
+        assertTrue(madeAgain.getMessage().contains("not the one this store was opened with"), madeAgain.getMessage());
+        assertThrows(IOException.class, () -> opened(KmsAdmin.open(file,
+                KmsCredential.password("alice", "taken-over".toCharArray()), options())));
+        assertEquals("alice", opened(KmsAdmin.open(file, KmsCredential.password("alice", "alice-pw-2".toCharArray()),
+                options())).credential().principal(), "the successor's password still opens the store");
+    }
+
     /** A replaced key file holds a fresh random secret: not zeros, not the old one; the old file opens nothing. */
     @Test
     void aReplacedKeyFileHoldsAFreshSecret() throws Exception {
