@@ -227,6 +227,12 @@ final class RemoteAsymmetricKeys {
      * {@code spec} (null: only the key's id is known, so under the longest modulus).
      */
     byte[] decrypt(String ref, KeySpec spec, byte[] ciphertext, EncryptionAlgorithm algorithm) throws GeneralSecurityException {
+        // as the embedded store: RSA-OAEP alone, checked before the server decrypts (the size check needs it)
+        if (algorithm != EncryptionAlgorithm.RSAES_OAEP_SHA_1 && algorithm != EncryptionAlgorithm.RSAES_OAEP_SHA_256
+                || spec != null && spec.family() != KeySpec.Family.RSA) {
+            throw new java.security.InvalidAlgorithmParameterException(algorithm + " is not an encryption algorithm of "
+                    + (spec != null ? spec : "asymmetric") + " keys: RSA keys decrypt with RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256");
+        }
         JsonBody body = new JsonBody().string("KeyId", ref).blob("CiphertextBlob", ciphertext, 0, ciphertext.length)
                 .string("EncryptionAlgorithm", algorithm.name());
         byte[] plaintext = null;
@@ -260,6 +266,9 @@ final class RemoteAsymmetricKeys {
      */
     byte[] deriveSharedSecret(String ref, KeySpec spec, KeyAgreementAlgorithm algorithm, byte[] peerPublicKey)
             throws GeneralSecurityException {
+        if (spec != null && spec.family() != KeySpec.Family.EC) { // before the server answers (the size check needs it)
+            throw new InvalidKeyException("a " + spec + " key does no key agreement");
+        }
         JsonBody body = new JsonBody().string("KeyId", ref).string("KeyAgreementAlgorithm", algorithm.name())
                 .blob("PublicKey", peerPublicKey, 0, peerPublicKey.length);
         byte[] secret = null;

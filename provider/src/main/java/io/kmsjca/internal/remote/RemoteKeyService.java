@@ -131,10 +131,16 @@ public final class RemoteKeyService extends RemoteRefusals {
         refuseTakenAlias(request.alias());
         UUID id = metadataId(call("CreateKey", JsonBody.createKey(request), "kms:CreateKey", null));
         if (request.alias() != null) {
-            forTheNewKey(id, "CreateAlias " + aliasName(request.alias()), () -> createAlias(request.alias(), id.toString()));
+            forTheNewKey(id, "CreateAlias " + aliasName(request.alias()), () -> {
+                createAlias(request.alias(), id.toString());
+                return null;
+            });
         }
         if (request.rotationPeriodDays() > 0) {
-            forTheNewKey(id, "EnableKeyRotation", () -> enableKeyRotation(id.toString(), request.rotationPeriodDays()));
+            forTheNewKey(id, "EnableKeyRotation", () -> {
+                enableKeyRotation(id.toString(), request.rotationPeriodDays());
+                return null;
+            });
         }
         return new RemoteKeyHandle(operations, id, request.alias() == null ? null : bareAlias(request.alias()),
                 request.keySpec());
@@ -508,9 +514,9 @@ public final class RemoteKeyService extends RemoteRefusals {
     }
 
     /** A request that completes a key CreateKey made: refused, it says which key now exists without it. */
-    private static void forTheNewKey(UUID id, String step, ManagementCall call) throws KeyStoreException {
+    private static <T> T forTheNewKey(UUID id, String step, ManagementCall<T> call) throws KeyStoreException {
         try {
-            call.run();
+            return call.run();
         } catch (KeyStoreException e) {
             throw (KeyStoreException) new KeyStoreException("key " + id + " was created, but " + step + " failed: "
                     + e.getMessage() + "; the key exists without it: retry the step, or delete the key with"
@@ -519,8 +525,8 @@ public final class RemoteKeyService extends RemoteRefusals {
     }
 
     @FunctionalInterface
-    private interface ManagementCall {
-        void run() throws KeyStoreException;
+    private interface ManagementCall<T> {
+        T run() throws KeyStoreException;
     }
 
     private Fields call(String operation, JsonBody body, String action, String key) throws KeyStoreException {
@@ -568,9 +574,13 @@ public final class RemoteKeyService extends RemoteRefusals {
         refuseTakenAlias(request.alias());
         UUID id = asymmetric.createKey(request);
         if (request.alias() != null) {
-            forTheNewKey(id, "CreateAlias " + aliasName(request.alias()), () -> createAlias(request.alias(), id.toString()));
+            forTheNewKey(id, "CreateAlias " + aliasName(request.alias()), () -> {
+                createAlias(request.alias(), id.toString());
+                return null;
+            });
         }
-        return asymmetric.handle(id.toString(), request.alias() == null ? null : bareAlias(request.alias()));
+        return forTheNewKey(id, "GetPublicKey",
+                () -> asymmetric.handle(id.toString(), request.alias() == null ? null : bareAlias(request.alias())));
     }
 
     /** DescribeKey, then GetPublicKey for an asymmetric key: a handle carrying its public key; empty for a symmetric key. */
