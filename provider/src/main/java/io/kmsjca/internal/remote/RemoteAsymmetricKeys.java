@@ -227,11 +227,14 @@ final class RemoteAsymmetricKeys {
      * {@code spec} (null: only the key's id is known, so under the longest modulus).
      */
     byte[] decrypt(String ref, KeySpec spec, byte[] ciphertext, EncryptionAlgorithm algorithm) throws GeneralSecurityException {
-        // as the embedded store: RSA-OAEP alone, checked before the server decrypts (the size check needs it)
-        if (algorithm != EncryptionAlgorithm.RSAES_OAEP_SHA_1 && algorithm != EncryptionAlgorithm.RSAES_OAEP_SHA_256
-                || spec != null && spec.family() != KeySpec.Family.RSA) {
+        // the algorithms AWS lists for the key (any RSA key's when only its id is known), as the embedded store
+        // refuses the others, before the server decrypts (the size check needs an RSA-OAEP algorithm)
+        java.util.List<EncryptionAlgorithm> allowed = EncryptionAlgorithm.forKey(spec != null ? spec : KeySpec.RSA_2048,
+                KeyUsage.ENCRYPT_DECRYPT);
+        if (spec != null && spec.family() != KeySpec.Family.RSA || !allowed.contains(algorithm)) {
             throw new java.security.InvalidAlgorithmParameterException(algorithm + " is not an encryption algorithm of "
-                    + (spec != null ? spec : "asymmetric") + " keys: RSA keys decrypt with RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256");
+                    + (spec != null ? spec : "asymmetric") + " keys; RSA keys decrypt with one of "
+                    + EncryptionAlgorithm.forKey(KeySpec.RSA_2048, KeyUsage.ENCRYPT_DECRYPT));
         }
         JsonBody body = new JsonBody().string("KeyId", ref).blob("CiphertextBlob", ciphertext, 0, ciphertext.length)
                 .string("EncryptionAlgorithm", algorithm.name());
