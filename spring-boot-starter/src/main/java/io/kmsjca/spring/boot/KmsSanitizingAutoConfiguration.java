@@ -12,8 +12,10 @@ import org.springframework.context.annotation.Configuration;
  * Masks the store password {@code kms.password.value} in Actuator's {@code /env} and
  * {@code /configprops}. Spring Boot 3 keeps no list of sensitive keys: with {@code show-values}
  * {@code always} or {@code when-authorized}, every value a {@code SanitizingFunction} leaves alone
- * is shown, and this one opens every key of the store. Actuator's types appear only in the nested
- * class, read once the outer condition found them.
+ * is shown, and this one opens every key of the store. A value that carries the password under
+ * another property is masked too: the {@code SPRING_APPLICATION_JSON} variable,
+ * {@code sun.java.command} with {@code --kms.password.value=...}, {@code JAVA_TOOL_OPTIONS}.
+ * Actuator's types appear only in the nested class, read once the outer condition found them.
  */
 @AutoConfiguration
 @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
@@ -26,17 +28,35 @@ public class KmsSanitizingAutoConfiguration {
      * here (a key that merely looks like it is masked too, which hides nothing that is needed).
      */
     static boolean isStorePassword(String key) {
-        if (key == null) {
+        return key != null && lettersAndDigits(key).equals("kmspasswordvalue");
+    }
+
+    /**
+     * Whether a value may carry the store password under a key of its own: it names kms, then
+     * password, then value, in that order, as a JSON document or a command line setting
+     * {@code kms.password.value} in any spelling does. Decided on the names alone, never on the
+     * password, so which values are masked says nothing about it.
+     */
+    static boolean mayCarryStorePassword(Object value) {
+        if (!(value instanceof CharSequence text)) {
             return false;
         }
-        StringBuilder letters = new StringBuilder(key.length());
-        for (int i = 0; i < key.length(); i++) {
-            char c = Character.toLowerCase(key.charAt(i)); // as ConfigurationPropertyName compares: ASCII letters and digits
+        String letters = lettersAndDigits(text);
+        int kms = letters.indexOf("kms");
+        int password = kms < 0 ? -1 : letters.indexOf("password", kms + 3);
+        return password >= 0 && letters.indexOf("value", password + 8) >= 0;
+    }
+
+    /** As {@code ConfigurationPropertyName} compares: ASCII letters, lower case, and digits. */
+    private static String lettersAndDigits(CharSequence text) {
+        StringBuilder letters = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = Character.toLowerCase(text.charAt(i));
             if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
                 letters.append(c);
             }
         }
-        return letters.toString().equals("kmspasswordvalue");
+        return letters.toString();
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -45,7 +65,8 @@ public class KmsSanitizingAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "kmsSanitizingFunction")
         SanitizingFunction kmsSanitizingFunction() {
-            return (SanitizableData data) -> isStorePassword(data.getKey()) ? data.withSanitizedValue() : data;
+            return (SanitizableData data) -> isStorePassword(data.getKey()) || mayCarryStorePassword(data.getValue())
+                    ? data.withSanitizedValue() : data;
         }
     }
 }

@@ -49,12 +49,48 @@ class KmsSanitizingSpellingsTest {
                 });
     }
 
+    /**
+     * The password can reach the environment inside another property's value: the JSON of
+     * {@code SPRING_APPLICATION_JSON}, the command line in {@code sun.java.command}, the options in
+     * {@code JAVA_TOOL_OPTIONS}. Each such value is masked; a value naming only the password's file is not.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"kms\":{\"store\":{\"file\":\"k.kms\"},\"password\":{\"value\":\"%s\"}}}",
+            "app.jar --server.port=8080 --kms.password.value=%s", "-Xmx1g -DKMS_PASSWORD_VALUE=%s"})
+    void aValueCarryingTheStorePasswordUnderAnotherKey_isMaskedInEnv(String carrier) {
+        String value = carrier.formatted(SECRET);
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(KmsAutoConfiguration.class, KmsSanitizingAutoConfiguration.class,
+                        EndpointAutoConfiguration.class, EnvironmentEndpointAutoConfiguration.class))
+                .withSystemProperties("sun.java.command=" + value)
+                .withPropertyValues("kms.password.value=" + SECRET, "SPRING_APPLICATION_JSON=" + value,
+                        "JAVA_TOOL_OPTIONS=" + value, "kms.maintenance-interval=0s", "app.note=kms.password.file=/run/k",
+                        "kms.store.file=" + dir.resolve("keys.kms"), "kms.kdf.insecure-for-tests=true",
+                        "management.endpoints.web.exposure.include=env", "management.endpoint.env.show-values=always")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(KeyService.class);
+                    String env = new ObjectMapper().findAndRegisterModules()
+                            .writeValueAsString(context.getBean(EnvironmentEndpoint.class).environment(null));
+                    assertThat(env).contains("kms.password.file=/run/k").doesNotContain(SECRET);
+                });
+    }
+
     /** The environment's spelling binds only from the system environment: the rule is checked on its own. */
     @org.junit.jupiter.api.Test
     void theEnvironmentVariableSpelling_isTheStorePassword() {
         assertThat(KmsSanitizingAutoConfiguration.isStorePassword("KMS_PASSWORD_VALUE")).isTrue();
         assertThat(KmsSanitizingAutoConfiguration.isStorePassword("kms.password.file")).isFalse();
         assertThat(KmsSanitizingAutoConfiguration.isStorePassword(null)).isFalse();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aValueMayCarryTheStorePassword_whenItNamesKmsPasswordAndValueInThatOrder() {
+        assertThat(KmsSanitizingAutoConfiguration.mayCarryStorePassword("--kms.password.value=x")).isTrue();
+        assertThat(KmsSanitizingAutoConfiguration.mayCarryStorePassword("{\"kms\":{\"password\":{\"value\":1}}}")).isTrue();
+        assertThat(KmsSanitizingAutoConfiguration.mayCarryStorePassword("--value=x --password=y --kms.store.file=f")).isFalse();
+        assertThat(KmsSanitizingAutoConfiguration.mayCarryStorePassword("--kms.password.file=f")).isFalse();
+        assertThat(KmsSanitizingAutoConfiguration.mayCarryStorePassword(42)).isFalse();
+        assertThat(KmsSanitizingAutoConfiguration.mayCarryStorePassword(null)).isFalse();
     }
 
     /** Without Actuator on the class path the masking configuration stays out, and the starter starts. */
