@@ -42,13 +42,18 @@ class CliWalkthroughIT {
     @TempDir
     Path dir;
 
+    private static String command(boolean fullJit) {
+        return Kms.javaCommand(fullJit).stream().map(CliWalkthroughIT::quoted).collect(Collectors.joining(" ")) + " \"$@\"";
+    }
+
     @Test
     void everyExampleOfCliMd_isWhatTheWalkthroughPrints() throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path work = Files.createDirectories(dir.resolve("work"));
         Path kms = bin.resolve("kms");
-        Files.writeString(kms, "#!/usr/bin/env bash\nexec " + Kms.javaCommand().stream().map(CliWalkthroughIT::quoted)
-                .collect(Collectors.joining(" ")) + " \"$@\"\n");
+        Files.writeString(kms, "#!/usr/bin/env bash\ncase \" $* \" in\n"
+                + Kms.LARGE_RSA.stream().map(spec -> "  *\" " + spec + " \"*) exec " + command(true) + ";;\n").collect(Collectors.joining())
+                + "esac\nexec " + command(false) + "\n");
         assertTrue(kms.toFile().setExecutable(true));
         Kms.withStore(work); // the walkthrough's store, with a cheap KDF: its seventy commands each open it
         Path out = Path.of("target/cli-walkthrough.out").toAbsolutePath();

@@ -144,9 +144,22 @@ final class Kms {
         return start(environment, new File("/dev/null"), args);
     }
 
-    /** The command that runs the jar, without its arguments: java with the options for a quicker start-up. */
-    static List<String> javaCommand() {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    /**
+     * Key sizes whose generation wants the full JIT: C1 alone, which starts the short runs quicker,
+     * lacks C2's {@code BigInteger} intrinsics, and finding the primes of an RSA-4096 key then takes
+     * from a few seconds to most of a minute instead of about two.
+     */
+    static final List<String> LARGE_RSA = List.of("RSA_3072", "RSA_4096");
+
+    /**
+     * The command that runs the jar, without its arguments: java with the options for a quicker
+     * start-up, or with the full JIT when {@code fullJit} (a run that generates a large RSA key).
+     */
+    static List<String> javaCommand(boolean fullJit) {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:+UseSerialGC"));
+        if (!fullJit) {
+            command.add(1, "-XX:TieredStopAtLevel=1");
+        }
         Path archive = ClassArchive.path();
         if (archive != null) {
             command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:disable"));
@@ -156,7 +169,7 @@ final class Kms {
     }
 
     private Process start(Map<String, String> environment, File stdin, String... args) throws IOException {
-        List<String> command = javaCommand();
+        List<String> command = javaCommand(List.of(args).stream().anyMatch(LARGE_RSA::contains));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectInput(stdin)
