@@ -8,6 +8,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * Masks the store password {@code kms.password.value} in Actuator's {@code /env} and
  * {@code /configprops}. Spring Boot 3 keeps no list of sensitive keys: with {@code show-values}
@@ -34,18 +37,22 @@ public class KmsSanitizingAutoConfiguration {
     /**
      * Whether a value may carry the store password under a key of its own: it names kms, then
      * password, then value, in that order, as a JSON document or a command line setting
-     * {@code kms.password.value} in any spelling does. Decided on the names alone, never on the
-     * password, so which values are masked says nothing about it.
+     * {@code kms.password.value} in any spelling does (JSON's unicode escapes read as the
+     * letters they stand for). Decided on the names alone, never on the password, so which values
+     * are masked says nothing about it.
      */
     static boolean mayCarryStorePassword(Object value) {
         if (!(value instanceof CharSequence text)) {
             return false;
         }
-        String letters = lettersAndDigits(text);
+        String letters = lettersAndDigits(JSON_ESCAPE.matcher(text)
+                .replaceAll(m -> Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(m.group(1), 16)))));
         int kms = letters.indexOf("kms");
         int password = kms < 0 ? -1 : letters.indexOf("password", kms + 3);
         return password >= 0 && letters.indexOf("value", password + 8) >= 0;
     }
+
+    private static final Pattern JSON_ESCAPE = Pattern.compile("\\\\u([0-9a-fA-F]{4})");
 
     /** As {@code ConfigurationPropertyName} compares: ASCII letters, lower case, and digits. */
     private static String lettersAndDigits(CharSequence text) {

@@ -87,8 +87,10 @@ class KmsSanitizingSpellingsTest {
     void aValueMayCarryTheStorePassword_whenItNamesKmsPasswordAndValueInThatOrder() {
         assertThat(KmsSanitizingAutoConfiguration.mayCarryStorePassword("--kms.password.value=x")).isTrue();
         assertThat(KmsSanitizingAutoConfiguration.mayCarryStorePassword("{\"kms\":{\"password\":{\"value\":1}}}")).isTrue();
+        assertThat(KmsSanitizingAutoConfiguration.mayCarryStorePassword("{\"kms\":{\"pass\\u0077ord\":{\"value\":1}}}")).isTrue();
         assertThat(KmsSanitizingAutoConfiguration.mayCarryStorePassword("--value=x --password=y --kms.store.file=f")).isFalse();
         assertThat(KmsSanitizingAutoConfiguration.mayCarryStorePassword("--kms.password.file=f")).isFalse();
+        assertThat(KmsSanitizingAutoConfiguration.mayCarryStorePassword("{\"price\":\"\\u0024 5\",\"path\":\"C:\\u005c\"}")).isFalse();
         assertThat(KmsSanitizingAutoConfiguration.mayCarryStorePassword(42)).isFalse();
         assertThat(KmsSanitizingAutoConfiguration.mayCarryStorePassword(null)).isFalse();
     }
