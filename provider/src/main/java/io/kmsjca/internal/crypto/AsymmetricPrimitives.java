@@ -235,11 +235,11 @@ public final class AsymmetricPrimitives {
         if (!(peer instanceof ECPublicKey ecPeer)) {
             throw new InvalidKeyException("the peer's key must be an EC public key of " + spec);
         }
-        KeySpec peerSpec = KeyPairs.specOf(peer);
+        KeySpec peerSpec = KeySpecs.of(peer);
         if (peerSpec != spec) {
             throw new InvalidKeyException("the peer's key is " + peerSpec + ", not " + spec + " as this key");
         }
-        KeyPairs.checkOnCurve(spec, ecPeer.getW());
+        NamedCurves.checkOnCurve(spec, ecPeer.getW());
         KeyAgreement ka = spec == KeySpec.ECC_SECG_P256K1 ? ecdhBc() : ecdhJdk();
         ka.init(key);
         ka.doPhase(peer, true);

@@ -1,6 +1,7 @@
 package io.kmsjca.internal.service;
 
 import io.kmsjca.internal.crypto.KeyPairs;
+import io.kmsjca.internal.crypto.KeySpecs;
 import io.kmsjca.internal.model.CertificateChain;
 import io.kmsjca.internal.model.KeyNames;
 import io.kmsjca.internal.model.KeyPairMaterial;
@@ -147,7 +148,7 @@ public final class KeyCreation {
         PublicKey publicKey;
         CertificateChain certificates;
         try {
-            spec = KeyPairs.specOf(privateKey);
+            spec = KeySpecs.of(privateKey);
             publicKey = KeyPairs.publicOf(spec, privateKey);
         } catch (InvalidKeyException e) {
             throw changes.audited(op, null, alias, new InvalidKeyRequestException(e.getMessage(), e));

@@ -3,6 +3,7 @@ package io.kmsjca.internal.service;
 import io.kmsjca.internal.audit.AuditDispatcher;
 import io.kmsjca.internal.crypto.ImportUnwrap;
 import io.kmsjca.internal.crypto.KeyPairs;
+import io.kmsjca.internal.crypto.KeySpecs;
 import io.kmsjca.internal.crypto.SecretBytes;
 import io.kmsjca.internal.format.EncryptionContext;
 import io.kmsjca.internal.format.ImportToken;
@@ -266,7 +267,7 @@ final class KeyImports {
         try {
             if (spec.isAsymmetric()) {
                 PrivateKey privateKey = KeyPairs.decodePrivate(spec, material);
-                if (KeyPairs.specOf(privateKey) != spec) {
+                if (KeySpecs.of(privateKey) != spec) {
                     throw new InvalidKeyException("not a " + spec + " private key");
                 }
                 KeyPairMaterial pair = new KeyPairMaterial(spec, material, privateKey, KeyPairs.publicOf(spec, privateKey));

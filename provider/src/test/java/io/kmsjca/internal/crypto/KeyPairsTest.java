@@ -29,8 +29,8 @@ class KeyPairsTest {
     @MethodSource("io.kmsjca.internal.crypto.TestKeyPairs#asymmetricSpecs")
     void everySpec_generates_encodes_decodes_andIsRecognised(KeySpec spec) throws Exception {
         KeyPair pair = TestKeyPairs.of(spec);
-        assertEquals(spec, KeyPairs.specOf(pair.getPrivate()));
-        assertEquals(spec, KeyPairs.specOf(pair.getPublic()));
+        assertEquals(spec, KeySpecs.of(pair.getPrivate()));
+        assertEquals(spec, KeySpecs.of(pair.getPublic()));
         byte[] pkcs8 = pair.getPrivate().getEncoded();
         byte[] x509 = pair.getPublic().getEncoded();
         assertEquals("PKCS#8", pair.getPrivate().getFormat());
@@ -94,19 +94,19 @@ class KeyPairsTest {
     void specOf_unsupportedKeys_isRejected_namingThem() throws Exception {
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(1024);
-        var e = assertThrows(InvalidKeyException.class, () -> KeyPairs.specOf(rsa.generateKeyPair().getPublic()));
+        var e = assertThrows(InvalidKeyException.class, () -> KeySpecs.of(rsa.generateKeyPair().getPublic()));
         assertTrue(e.getMessage().contains("RSA-1024"), e.getMessage());
 
         KeyPairGenerator p224 = KeyPairGenerator.getInstance("EC", AsymmetricProviders.BC);
         p224.initialize(new ECGenParameterSpec("secp224r1"));
         KeyPair k224 = p224.generateKeyPair();
-        assertThrows(InvalidKeyException.class, () -> KeyPairs.specOf(k224.getPublic()));
-        assertThrows(InvalidKeyException.class, () -> KeyPairs.specOf(k224.getPrivate()));
+        assertThrows(InvalidKeyException.class, () -> KeySpecs.of(k224.getPublic()));
+        assertThrows(InvalidKeyException.class, () -> KeySpecs.of(k224.getPrivate()));
 
         KeyPair ed448 = KeyPairGenerator.getInstance("Ed448").generateKeyPair();
-        e = assertThrows(InvalidKeyException.class, () -> KeyPairs.specOf(ed448.getPublic()));
+        e = assertThrows(InvalidKeyException.class, () -> KeySpecs.of(ed448.getPublic()));
         assertTrue(e.getMessage().contains("Ed448"), e.getMessage());
-        assertThrows(InvalidKeyException.class, () -> KeyPairs.specOf(ed448.getPrivate()));
+        assertThrows(InvalidKeyException.class, () -> KeySpecs.of(ed448.getPrivate()));
     }
 
     @Test
@@ -115,8 +115,8 @@ class KeyPairsTest {
         KeyPairGenerator bc = KeyPairGenerator.getInstance("EC", AsymmetricProviders.BC);
         bc.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair pair = bc.generateKeyPair();
-        assertEquals(KeySpec.ECC_NIST_P256, KeyPairs.specOf(pair.getPublic()));
-        assertEquals(KeySpec.ECC_NIST_P256, KeyPairs.specOf(pair.getPrivate()));
+        assertEquals(KeySpec.ECC_NIST_P256, KeySpecs.of(pair.getPublic()));
+        assertEquals(KeySpec.ECC_NIST_P256, KeySpecs.of(pair.getPrivate()));
     }
 
     @Test
@@ -161,13 +161,13 @@ class KeyPairsTest {
     @Test
     void checkOnCurve_pointOfAnotherCurve_orOutOfRange_isRejected() throws Exception {
         ECPoint k1 = ((ECPublicKey) TestKeyPairs.of(KeySpec.ECC_SECG_P256K1).getPublic()).getW();
-        assertThrows(InvalidKeyException.class, () -> KeyPairs.checkOnCurve(KeySpec.ECC_NIST_P256, k1));
-        assertThrows(InvalidKeyException.class, () -> KeyPairs.checkOnCurve(KeySpec.ECC_NIST_P256, ECPoint.POINT_INFINITY));
+        assertThrows(InvalidKeyException.class, () -> NamedCurves.checkOnCurve(KeySpec.ECC_NIST_P256, k1));
+        assertThrows(InvalidKeyException.class, () -> NamedCurves.checkOnCurve(KeySpec.ECC_NIST_P256, ECPoint.POINT_INFINITY));
         ECPoint w = ((ECPublicKey) TestKeyPairs.of(KeySpec.ECC_NIST_P256).getPublic()).getW();
-        KeyPairs.checkOnCurve(KeySpec.ECC_NIST_P256, w);
-        BigInteger p = ((java.security.spec.ECFieldFp) KeyPairs.ecParameters(KeySpec.ECC_NIST_P256).getCurve().getField()).getP();
+        NamedCurves.checkOnCurve(KeySpec.ECC_NIST_P256, w);
+        BigInteger p = ((java.security.spec.ECFieldFp) NamedCurves.parameters(KeySpec.ECC_NIST_P256).getCurve().getField()).getP();
         // x + p is the same point modulo p, but not a canonical coordinate
-        assertThrows(InvalidKeyException.class, () -> KeyPairs.checkOnCurve(KeySpec.ECC_NIST_P256,
+        assertThrows(InvalidKeyException.class, () -> NamedCurves.checkOnCurve(KeySpec.ECC_NIST_P256,
                 new ECPoint(w.getAffineX().add(p), w.getAffineY())));
     }
 
@@ -203,7 +203,7 @@ class KeyPairsTest {
             mutated[i] ^= 0x01;
             try {
                 PublicKey k = KeyPairs.decodePublic(spec, mutated);
-                assertEquals(spec, KeyPairs.specOf(k));
+                assertEquals(spec, KeySpecs.of(k));
                 assertArrayEquals(mutated, k.getEncoded());
             } catch (InvalidKeyException expected) {
                 refused++;
@@ -261,7 +261,7 @@ class KeyPairsTest {
         int curvesWithSuchAPoint = 0;
         for (KeySpec spec : new KeySpec[] {KeySpec.ECC_NIST_P256, KeySpec.ECC_NIST_P384, KeySpec.ECC_NIST_P521,
                 KeySpec.ECC_SECG_P256K1}) {
-            var curve = KeyPairs.ecParameters(spec).getCurve();
+            var curve = NamedCurves.parameters(spec).getCurve();
             BigInteger p = ((java.security.spec.ECFieldFp) curve.getField()).getP();
             BigInteger b = curve.getB();
             assertEquals(3, p.mod(BigInteger.valueOf(4)).intValue()); // so b^((p+1)/4) is a square root when there is one
@@ -270,8 +270,8 @@ class KeyPairsTest {
                 continue; // b is not a square: x = 0 is on no point of this curve
             }
             curvesWithSuchAPoint++;
-            KeyPairs.checkOnCurve(spec, new ECPoint(BigInteger.ZERO, y));
-            var e = assertThrows(InvalidKeyException.class, () -> KeyPairs.checkOnCurve(spec, new ECPoint(p, y)));
+            NamedCurves.checkOnCurve(spec, new ECPoint(BigInteger.ZERO, y));
+            var e = assertThrows(InvalidKeyException.class, () -> NamedCurves.checkOnCurve(spec, new ECPoint(p, y)));
             assertTrue(e.getMessage().contains("out of range"), e.getMessage());
         }
         assertTrue(curvesWithSuchAPoint > 0, "no curve here has a point with x = 0");
@@ -281,7 +281,7 @@ class KeyPairsTest {
     @ParameterizedTest
     @EnumSource(value = KeySpec.class, names = {"ECC_NIST_P256", "ECC_SECG_P256K1"})
     void decodePrivate_scalarZeroOrTheOrder_isRefused_oneAndOrderMinusOneAreKeys(KeySpec spec) throws Exception {
-        BigInteger n = KeyPairs.ecParameters(spec).getOrder();
+        BigInteger n = NamedCurves.parameters(spec).getOrder();
         assertNotNull(KeyPairs.decodePrivate(spec, ecPkcs8(spec, BigInteger.ONE)));
         assertNotNull(KeyPairs.decodePrivate(spec, ecPkcs8(spec, n.subtract(BigInteger.ONE))));
         assertThrows(InvalidKeyException.class, () -> KeyPairs.decodePrivate(spec, ecPkcs8(spec, n)));
