@@ -1,5 +1,6 @@
 package io.kmsjca.spring.boot;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -7,6 +8,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,8 +19,10 @@ import java.util.regex.Pattern;
  * {@code /configprops}. Spring Boot 3 keeps no list of sensitive keys: with {@code show-values}
  * {@code always} or {@code when-authorized}, every value a {@code SanitizingFunction} leaves alone
  * is shown, and this one opens every key of the store. A value that carries the password under
- * another property is masked too: the {@code SPRING_APPLICATION_JSON} variable,
- * {@code sun.java.command} with {@code --kms.password.value=...}, {@code JAVA_TOOL_OPTIONS}.
+ * another property is masked too: one that sets it by name (the {@code SPRING_APPLICATION_JSON}
+ * variable, {@code sun.java.command} with {@code --kms.password.value=...}, {@code JAVA_TOOL_OPTIONS}),
+ * and one that holds a copy of it ({@link StorePasswordCopies}). The function runs before any
+ * other, and masks a value it could not check.
  * Actuator's types appear only in the nested class, read once the outer condition found them.
  */
 @AutoConfiguration
@@ -69,11 +74,20 @@ public class KmsSanitizingAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     static class Sanitizing {
 
+        /** First of all functions: Actuator's Sanitizer stops at the first one that changes a value. */
         @Bean
+        @Order(Ordered.HIGHEST_PRECEDENCE)
         @ConditionalOnMissingBean(name = "kmsSanitizingFunction")
-        SanitizingFunction kmsSanitizingFunction() {
-            return (SanitizableData data) -> isStorePassword(data.getKey()) || mayCarryStorePassword(data.getValue())
-                    ? data.withSanitizedValue() : data;
+        SanitizingFunction kmsSanitizingFunction(ObjectProvider<KmsProperties> kms) {
+            StorePasswordCopies copies = new StorePasswordCopies(kms);
+            return (SanitizableData data) -> {
+                try {
+                    return isStorePassword(data.getKey()) || mayCarryStorePassword(data.getValue())
+                            || copies.appearIn(data.getValue()) ? data.withSanitizedValue() : data;
+                } catch (RuntimeException e) {
+                    return data.withSanitizedValue(); // never break the endpoint, never show what could not be checked
+                }
+            };
         }
     }
 }
