@@ -32,8 +32,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Proofs of the review of the Actuator masking of the store password: each test shows {@code /env}
- * or {@code /configprops} (with {@code show-values=always}) still giving the password away.
+ * The review of the Actuator masking of the store password (stop 41): each case is a way
+ * {@code /env} or {@code /configprops} (with {@code show-values=always}) gave the password away
+ * before {@link StorePasswordCopies} and the function's order, and each failed then.
  */
 class KmsSanitizingReviewTest {
 
