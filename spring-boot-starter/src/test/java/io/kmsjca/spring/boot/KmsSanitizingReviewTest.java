@@ -105,8 +105,7 @@ class KmsSanitizingReviewTest {
 
     /**
      * R2: the README's {@code kms.password.value=${a secret Spring resolves}}: the property the
-     * placeholder names holds the store password itself, and is shown. Its name is known from the
-     * raw value of {@code kms.password.value} (names only, no look at the password).
+     * placeholder names holds the store password itself, and was shown.
      */
     @Test
     void r2_thePropertyKmsPasswordValueRefersTo_isMaskedInEnv() {
