@@ -6,7 +6,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -39,11 +38,11 @@ public final class CertificateChain {
         if (certificates == null || certificates.isEmpty()) {
             return EMPTY;
         }
-        checkCount(certificates.size());
+        checkCount(certificates.size()); // before encoding each of a long list
         List<byte[]> der = new ArrayList<>(certificates.size());
         for (X509Certificate c : certificates) {
             try {
-                der.add(checkLength(c.getEncoded()));
+                der.add(c.getEncoded()); // decode bounds its length
             } catch (CertificateEncodingException e) {
                 throw new IllegalArgumentException("a certificate of the chain cannot be encoded: " + e.getMessage(), e);
             }
@@ -51,7 +50,7 @@ public final class CertificateChain {
         return decode(der);
     }
 
-    /** The chain of DER certificates read from a record (each already bounded by the reader). */
+    /** The chain of DER certificates: a record's, or {@link #of}'s; each is bounded here and copied. */
     public static CertificateChain decode(List<byte[]> der) {
         if (der.isEmpty()) {
             return EMPTY;
@@ -103,28 +102,6 @@ public final class CertificateChain {
     /** The DER of certificate {@code i}: a copy. */
     public byte[] der(int i) {
         return der.get(i).clone();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof CertificateChain other) || other.der.size() != der.size()) {
-            return false;
-        }
-        for (int i = 0; i < der.size(); i++) {
-            if (!Arrays.equals(der.get(i), other.der.get(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    @Override
-    public int hashCode() {
-        int h = 1;
-        for (byte[] d : der) {
-            h = 31 * h + Arrays.hashCode(d);
-        }
-        return h;
     }
 
     @Override
