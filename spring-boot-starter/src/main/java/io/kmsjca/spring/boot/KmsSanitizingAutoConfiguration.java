@@ -82,8 +82,10 @@ public class KmsSanitizingAutoConfiguration {
             StorePasswordCopies copies = new StorePasswordCopies(kms);
             return (SanitizableData data) -> {
                 try {
-                    return isStorePassword(data.getKey()) || mayCarryStorePassword(data.getValue())
-                            || copies.appearIn(data.getValue()) ? data.withSanitizedValue() : data;
+                    // a config tree entry is a CharSequence whose every charAt decodes (or reads) its file again
+                    Object value = data.getValue() instanceof CharSequence text ? text.toString() : data.getValue();
+                    return isStorePassword(data.getKey()) || mayCarryStorePassword(value)
+                            || copies.appearIn(value) ? data.withSanitizedValue() : data;
                 } catch (RuntimeException e) {
                     return data.withSanitizedValue(); // never break the endpoint, never show what could not be checked
                 }
