@@ -11,9 +11,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /**
  * Masks the store password {@code kms.password.value} in Actuator's {@code /env} and
  * {@code /configprops}. Spring Boot 3 keeps no list of sensitive keys: with {@code show-values}
@@ -50,14 +47,12 @@ public class KmsSanitizingAutoConfiguration {
         if (!(value instanceof CharSequence text)) {
             return false;
         }
-        String letters = lettersAndDigits(JSON_ESCAPE.matcher(text)
-                .replaceAll(m -> Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(m.group(1), 16)))));
+        String raw = text.toString();
+        String letters = lettersAndDigits(raw.indexOf('\\') >= 0 ? StorePasswordCopies.jsonUnescaped(raw) : raw);
         int kms = letters.indexOf("kms");
         int password = kms < 0 ? -1 : letters.indexOf("password", kms + 3);
         return password >= 0 && letters.indexOf("value", password + 8) >= 0;
     }
-
-    private static final Pattern JSON_ESCAPE = Pattern.compile("\\\\u([0-9a-fA-F]{4})");
 
     /** As {@code ConfigurationPropertyName} compares: ASCII letters, lower case, and digits. */
     private static String lettersAndDigits(CharSequence text) {
