@@ -37,13 +37,16 @@ import static org.junit.jupiter.api.Assertions.*;
  *       message: no header tag, the body's commitment over SHA-256 of the header authenticates it.</li>
  *   <li>{@code envelope-v4}: as envelope-v3, plus {@code envelope-cached-0.bin} and {@code envelope-cached-1.bin}:
  *       two KMSEnvelope version 4 messages of one cached data key, numbered 0 and 1.</li>
+ *   <li>{@code wrap-v2}: as envelope-v4, every KMSWrap blob in it version 2 (the header bound by the derived key,
+ *       not the GCM AAD): {@code wrapped-key.bin} with a context, {@code encrypted.bin} with none (no AAD at all),
+ *       and the data keys inside the envelopes.</li>
  * </ul>
  */
 class GoldenFilesTest {
 
     static java.util.stream.Stream<Path> generations() {
         return java.util.stream.Stream.of("v1", "v1-payload2", "envelope-v1", "audit-v1", "envelope-v2", "record-v2",
-                        "audit-v2", "access-v3", "audit-v3", "envelope-v3", "envelope-v4")
+                        "audit-v2", "access-v3", "audit-v3", "envelope-v3", "envelope-v4", "wrap-v2")
                 .map(g -> Path.of("src/test/resources/golden", g));
     }
 
@@ -63,7 +66,7 @@ class GoldenFilesTest {
         byte[] blob = Files.readAllBytes(dir.resolve("wrapped-key.bin"));
         assertEquals(key.keyId(), WrappedKeyBlob.keyId(blob));
         assertEquals(1, WrappedKeyBlob.keyVersion(blob));
-        assertEquals(WrappedKeyBlob.VERSION, blob[4]);
+        assertEquals(dir.endsWith("wrap-v2") ? 2 : 1, blob[4], "the version its generation wrote");
         Cipher c = Cipher.getInstance("KMSWrap", new KmsProvider());
         c.init(Cipher.UNWRAP_MODE, key, new KmsEncryptionContextSpec(GoldenFileWriter.CONTEXT));
         assertArrayEquals(GoldenFileWriter.DATA_KEY, c.unwrap(blob, "AES", Cipher.SECRET_KEY).getEncoded());
@@ -81,7 +84,7 @@ class GoldenFilesTest {
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v1", "record-v2", "audit-v2", "audit-v3", "envelope-v3",
-            "envelope-v4"})
+            "envelope-v4", "wrap-v2"})
     void auditLog_verifiesWithItsStoresKey(String generation) throws Exception {
         Path dir = Path.of("src/test/resources/golden", generation);
         var keys = io.kmsjca.provider.KmsKeyStores.keyService(store(dir), GoldenFileWriter.PASSWORD.toCharArray());
@@ -106,7 +109,7 @@ class GoldenFilesTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v2", "audit-v3", "envelope-v3", "envelope-v4"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"audit-v2", "audit-v3", "envelope-v3", "envelope-v4", "wrap-v2"})
     void signedAuditLog_verifiesWithTheFrozenPublicKeyAlone(String generation) throws Exception {
         Path dir = Path.of("src/test/resources/golden", generation);
         var key = io.kmsjca.audit.AuditVerificationKey.fromPem(Files.readString(dir.resolve("audit-key.pem")));
@@ -120,7 +123,7 @@ class GoldenFilesTest {
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"envelope-v1", "audit-v1", "record-v2", "audit-v2", "audit-v3",
-            "envelope-v3", "envelope-v4"})
+            "envelope-v3", "envelope-v4", "wrap-v2"})
     void envelope_decrypts(String generation) throws Exception {
         Path dir = Path.of("src/test/resources/golden", generation);
         KmsKeyHandle key = (KmsKeyHandle) store(dir).getKey(GoldenFileWriter.ALIAS, null);
@@ -128,7 +131,7 @@ class GoldenFilesTest {
         c.init(Cipher.DECRYPT_MODE, key, io.kmsjca.provider.KmsEnvelopeSpec.withContext(GoldenFileWriter.CONTEXT));
         byte[] message = Files.readAllBytes(dir.resolve("envelope.bin"));
         assertArrayEquals("KMSE".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(message, 4));
-        assertEquals(generation.startsWith("envelope-v") && !generation.equals("envelope-v1") ? 3 : 1, message[4],
+        assertEquals(generation.matches("envelope-v[34]|wrap-v2") ? 3 : 1, message[4],
                 "the version its generation wrote");
         assertArrayEquals(GoldenFileWriter.envelopePayload(), c.doFinal(message));
     }
@@ -151,6 +154,36 @@ class GoldenFilesTest {
         int h = io.kmsjca.internal.format.EnvelopeHeader.length(messages[0], messages[0].length);
         assertArrayEquals(Arrays.copyOf(messages[0], h + 56), Arrays.copyOf(messages[1], h + 56),
                 "one header, salt and commitment for the cached key");
+    }
+
+    /**
+     * KMSWrap version 2: the ciphertext of no context and no AAD, and the envelopes' data keys, are
+     * version-2 blobs and read; each, relabelled as version 1, is refused (another label, so
+     * another derived key and commitment).
+     */
+    @org.junit.jupiter.api.Test
+    void wrapV2_blobsRead_andRelabelledAsVersion1_areRefused() throws Exception {
+        Path dir = Path.of("src/test/resources/golden/wrap-v2");
+        KmsKeyHandle key = (KmsKeyHandle) store(dir).getKey(GoldenFileWriter.ALIAS, null);
+        byte[] encrypted = Files.readAllBytes(dir.resolve("encrypted.bin"));
+        assertEquals(2, encrypted[4]);
+        Cipher c = Cipher.getInstance("KMSWrap", new KmsProvider());
+        c.init(Cipher.DECRYPT_MODE, key);
+        assertEquals(GoldenFileWriter.PAYLOAD, new String(c.doFinal(encrypted), StandardCharsets.UTF_8));
+        encrypted[4] = 1;
+        assertThrows(javax.crypto.AEADBadTagException.class, () -> c.doFinal(encrypted));
+        byte[] message = Files.readAllBytes(dir.resolve("envelope.bin"));
+        int wrapped = indexOf(message, WrappedKeyBlob.MAGIC);
+        assertEquals(2, message[wrapped + 4], "the envelope's data key is wrapped in version 2");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
     }
 
     /** A version 1 message with its tag cut off and its version byte set to 3 does not pass as version 3. */
@@ -203,7 +236,7 @@ class GoldenFilesTest {
                 .records();
         assertFalse(records.isEmpty());
         boolean v2 = dir.endsWith("record-v2") || dir.endsWith("audit-v2") || dir.endsWith("access-v3")
-                || dir.endsWith("audit-v3") || dir.endsWith("envelope-v3") || dir.endsWith("envelope-v4"); // from record-v2 on
+                || dir.endsWith("audit-v3") || dir.endsWith("envelope-v3") || dir.endsWith("envelope-v4") || dir.endsWith("wrap-v2"); // from record-v2 on
         for (var r : records) {
             boolean magic = Arrays.equals("KMSS".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(r.sealed(), 4));
             assertEquals(v2, magic && r.sealed()[4] == 2, r.keyId() + " in " + dir);

@@ -116,7 +116,7 @@ class RemoteStoreConfigTest {
         int before = server.requests().size();
         byte[] dataKey = new byte[32];
         java.util.Arrays.fill(dataKey, (byte) 0x3C);
-        byte[] blob = WrappedKeyBlob.newBlob(KEY, 1, new byte[32], new byte[32], new byte[12], 32);
+        byte[] blob = WrappedKeyBlob.newBlob(KEY, 1, new byte[32], new byte[32], 0L, 32);
         String b64Key = Base64.getEncoder().encodeToString(dataKey);
         server.answer(200, "{\"CiphertextBlob\":\"" + Base64.getEncoder().encodeToString(blob) + "\",\"Plaintext\":\"" + b64Key + "\"}");
         DataKeyCache cache = new DataKeyCache(100, 1 << 20, Duration.ofMinutes(5));

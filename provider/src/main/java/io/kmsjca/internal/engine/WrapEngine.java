@@ -22,7 +22,6 @@ import javax.crypto.Cipher;
 import javax.crypto.IllegalBlockSizeException;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.util.UUID;
@@ -38,7 +37,7 @@ public final class WrapEngine implements MasterKeyOperations {
 
     private final Cipher gcm = Primitives.aesGcm();
     private final Mac mac = Primitives.mac("HmacSHA256");
-    /** Header and context as one AAD update: the JDK's GCM buffers each update separately. */
+    /** The whole AAD as one update: the JDK's GCM buffers each update separately. */
     private byte[] aadScratch = new byte[WrappedKeyBlob.HEADER_BYTES + 2];
 
     /**
@@ -145,11 +144,10 @@ public final class WrapEngine implements MasterKeyOperations {
         }
         KeyVersion version = key.current();
         KeyVersion.Lease lease = version.lease(key.id(), mac);
-        byte[] nonce = ByteBuffer.allocate(WrappedKeyBlob.NONCE_BYTES).putLong(4, lease.counter()).array();
         byte[] blob = WrappedKeyBlob.newBlob(key.id(), version.number(), lease.key().salt,
-                lease.key().commitment, nonce, len);
+                lease.key().commitment, lease.counter(), len);
         try {
-            keyGcm(gcm, version, lease.key(), Cipher.ENCRYPT_MODE, new GCMParameterSpec(TAG_BITS, nonce));
+            keyGcm(gcm, version, lease.key(), Cipher.ENCRYPT_MODE, new GCMParameterSpec(TAG_BITS, blob, WrappedKeyBlob.NONCE_OFFSET, WrappedKeyBlob.NONCE_BYTES));
             authenticate(blob, context, aad, aadLen);
             gcm.doFinal(plaintext, off, len, blob, WrappedKeyBlob.HEADER_BYTES);
         } catch (InvalidKeyException e) {
@@ -192,14 +190,22 @@ public final class WrapEngine implements MasterKeyOperations {
         version.refuseIfWiped();
     }
 
-    /** GCM AAD = blob header | canonical encryption context | caller's AAD (docs/FORMAT.md). */
+    /**
+     * The GCM AAD (docs/FORMAT.md): version 2, the canonical encryption context and the caller's
+     * AAD, or none at all when the context is empty and there is no caller's AAD (the header is
+     * bound by the derived key and the commitment); version 1, the blob header before them.
+     */
     private void authenticate(byte[] blob, EncryptionContext context, byte[] aad, int aadLen) {
-        int n = WrappedKeyBlob.HEADER_BYTES + context.encodedLength() + aadLen;
+        int header = WrappedKeyBlob.version(blob) == WrappedKeyBlob.VERSION_1 ? WrappedKeyBlob.HEADER_BYTES : 0;
+        if (header == 0 && context.isEmpty() && aadLen == 0) {
+            return; // the JDK's GCM would buffer even an empty context's two bytes: a fifth of a wrap + unwrap
+        }
+        int n = header + context.encodedLength() + aadLen;
         if (aadScratch.length < n) {
             aadScratch = new byte[n];
         }
-        System.arraycopy(blob, 0, aadScratch, 0, WrappedKeyBlob.HEADER_BYTES);
-        int end = context.copyEncodedTo(aadScratch, WrappedKeyBlob.HEADER_BYTES);
+        System.arraycopy(blob, 0, aadScratch, 0, header);
+        int end = context.copyEncodedTo(aadScratch, header);
         if (aadLen > 0) {
             System.arraycopy(aad, 0, aadScratch, end, aadLen);
         }

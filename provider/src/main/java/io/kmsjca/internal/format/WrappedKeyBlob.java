@@ -7,11 +7,12 @@ import java.util.Arrays;
 import java.util.UUID;
 
 /**
- * The KMSWrap blob, version 1 (docs/FORMAT.md, "Wrapped key"). All integers big-endian.
+ * The KMSWrap blob, versions 2 (written) and 1 (read) (docs/FORMAT.md, "Wrapped key"). The two
+ * share this layout; all integers big-endian.
  * <pre>
  *  offset size
  *     0     4  magic "KMSW"
- *     4     1  version 0x01
+ *     4     1  version 0x02 (0x01)
  *     5    16  master key id (UUID, most significant half first)
  *    21     4  master key version, 1 .. 2^31-1
  *    25    32  salt: picks the derived key (HKDF info, see docs/decisions.md)
@@ -20,12 +21,18 @@ import java.util.UUID;
  *   101     n  AES-256-GCM ciphertext, n = plaintext length, 0 .. 4096
  *  101+n   16  GCM tag
  * </pre>
- * The 101 header bytes, then the encryption context and the caller's AAD, are the GCM AAD.
+ * The version names the derived key's label and the GCM AAD: version 1 authenticates the 101
+ * header bytes, the encryption context and the caller's AAD; version 2 binds the header through
+ * the derived key alone and authenticates the context and the caller's AAD, nothing when both
+ * are empty ({@code WrapEngine}).
  */
 public final class WrappedKeyBlob {
 
     public static final byte[] MAGIC = {'K', 'M', 'S', 'W'};
-    public static final int VERSION = 1;
+    /** The version written. */
+    public static final int VERSION = 2;
+    /** The first version, still read. */
+    public static final int VERSION_1 = 1;
     public static final int SALT_BYTES = 32;
     public static final int COMMITMENT_BYTES = 32;
     public static final int NONCE_BYTES = 12;
@@ -45,14 +52,17 @@ public final class WrappedKeyBlob {
     private WrappedKeyBlob() {
     }
 
-    /** Writes a header for a blob of {@code plaintextLength} into a new array sized for the whole blob. */
-    public static byte[] newBlob(UUID keyId, int keyVersion, byte[] salt, byte[] commitment, byte[] nonce,
+    /**
+     * Writes a header for a blob of {@code plaintextLength} into a new array sized for the whole
+     * blob, the nonce being 4 zero bytes and {@code counter} (docs/FORMAT.md, "Nonce").
+     */
+    public static byte[] newBlob(UUID keyId, int keyVersion, byte[] salt, byte[] commitment, long counter,
                                  int plaintextLength) {
         byte[] blob = new byte[plaintextLength + OVERHEAD];
         ByteBuffer b = ByteBuffer.wrap(blob);
         b.put(MAGIC).put((byte) VERSION)
                 .putLong(keyId.getMostSignificantBits()).putLong(keyId.getLeastSignificantBits())
-                .putInt(keyVersion).put(salt).put(commitment).put(nonce);
+                .putInt(keyVersion).put(salt).put(commitment).putInt(0).putLong(counter);
         return blob;
     }
 
@@ -61,7 +71,7 @@ public final class WrappedKeyBlob {
      *
      * @throws IllegalBlockSizeException the blob is shorter than a header and tag, or longer than
      *                                   {@link #MAX_BLOB_BYTES}
-     * @throws BadPaddingException       the magic, version or key version is not one this code writes
+     * @throws BadPaddingException       the magic, version or key version is not one this code reads
      */
     public static void check(byte[] blob) throws IllegalBlockSizeException, BadPaddingException {
         if (blob.length < OVERHEAD) {
@@ -75,12 +85,17 @@ public final class WrappedKeyBlob {
         if (!Arrays.equals(blob, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new BadPaddingException("not a KMSWrap blob (bad magic)");
         }
-        if (blob[4] != VERSION) {
+        if (blob[4] != VERSION && blob[4] != VERSION_1) {
             throw new BadPaddingException("unsupported KMSWrap blob version " + (blob[4] & 0xFF));
         }
         if (keyVersion(blob) < 1) {
             throw new BadPaddingException("KMSWrap blob names key version " + keyVersion(blob) + ", not 1 or more");
         }
+    }
+
+    /** The format version of a checked blob: {@link #VERSION} or {@link #VERSION_1}. */
+    public static int version(byte[] blob) {
+        return blob[4];
     }
 
     public static UUID keyId(byte[] blob) {

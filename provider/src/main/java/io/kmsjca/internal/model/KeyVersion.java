@@ -376,7 +376,7 @@ public final class KeyVersion {
             int epoch = KmsRandom.sessionEpoch();
             byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
             KmsRandom.nextBytes(salt);
-            WrapSession fresh = new WrapSession(derive(keyId, salt, mac), epoch, sessionLimit);
+            WrapSession fresh = new WrapSession(derive(WrappedKeyBlob.VERSION, keyId, salt, mac), epoch, sessionLimit);
             if (session.compareAndSet(s, fresh)) {
                 remember(fresh.key);
                 if (material.isDestroyed()) { // wiped meanwhile: its sweep may have missed this key, so wipe it here
@@ -390,16 +390,16 @@ public final class KeyVersion {
         }
     }
 
-    /** The derived key a blob's salt selects, from the cache or derived now. */
+    /** The derived key a blob's format version and salt select, from the cache or derived now. */
     public DerivedKey forBlob(UUID keyId, byte[] blob, Mac mac) throws InvalidKeyException {
         int slot = blob[WrappedKeyBlob.SALT_OFFSET] & (UNWRAP_CACHE_SLOTS - 1);
         DerivedKey cached = unwrapCache.get(slot);
-        if (cached != null && cached.hasSalt(blob)) {
+        if (cached != null && cached.opens(blob)) {
             return cached;
         }
         byte[] salt = Arrays.copyOfRange(blob, WrappedKeyBlob.SALT_OFFSET,
                 WrappedKeyBlob.SALT_OFFSET + WrappedKeyBlob.SALT_BYTES);
-        DerivedKey derived = derive(keyId, salt, mac);
+        DerivedKey derived = derive(WrappedKeyBlob.version(blob), keyId, salt, mac);
         unwrapCache.set(slot, derived);
         if (material.isDestroyed()) { // wiped meanwhile: its sweep of the cache may have missed this key
             forget(derived);
@@ -408,11 +408,14 @@ public final class KeyVersion {
         return derived;
     }
 
-    /** The derived key {@code salt} selects; a wipe that lands while the material is read refuses it. */
-    private DerivedKey derive(UUID keyId, byte[] salt, Mac mac) throws InvalidKeyException {
+    /**
+     * The derived key {@code salt} selects for blobs of {@code format}; a wipe that lands while
+     * the material is read refuses it.
+     */
+    private DerivedKey derive(int format, UUID keyId, byte[] salt, Mac mac) throws InvalidKeyException {
         SecretBytes live = liveMaterial();
         try {
-            return DerivedKey.derive(live, keyId, number, salt, mac);
+            return DerivedKey.derive(live, format, keyId, number, salt, mac);
         } catch (IllegalStateException e) { // the JDK's Mac read the material as the wipe zeroed it
             if (live.isDestroyed()) {
                 throw (InvalidKeyException) wipedException().initCause(e);

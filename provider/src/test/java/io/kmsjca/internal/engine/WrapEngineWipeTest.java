@@ -78,6 +78,7 @@ class WrapEngineWipeTest {
         KmsRandom.nextBytes(salt);
         salt[0] = first;
         System.arraycopy(salt, 0, blob, WrappedKeyBlob.SALT_OFFSET, salt.length);
+        blob[4] = WrappedKeyBlob.VERSION;
         return blob;
     }
 }

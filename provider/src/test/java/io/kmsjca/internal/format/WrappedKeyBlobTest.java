@@ -17,7 +17,7 @@ class WrappedKeyBlobTest {
 
     private static byte[] blob(int plaintextLength) {
         return WrappedKeyBlob.newBlob(new UUID(1, 2), 7, new byte[WrappedKeyBlob.SALT_BYTES],
-                new byte[WrappedKeyBlob.COMMITMENT_BYTES], new byte[WrappedKeyBlob.NONCE_BYTES], plaintextLength);
+                new byte[WrappedKeyBlob.COMMITMENT_BYTES], 0L, plaintextLength);
     }
 
     @Test
@@ -45,5 +45,28 @@ class WrappedKeyBlobTest {
         WrappedKeyBlob.check(b);
         assertEquals(new UUID(1, 2), WrappedKeyBlob.keyId(b));
         assertEquals(7, WrappedKeyBlob.keyVersion(b));
+    }
+
+    @Test
+    void theNonce_isFourZeroBytesThenTheCounter() {
+        byte[] b = WrappedKeyBlob.newBlob(new UUID(1, 2), 7, new byte[WrappedKeyBlob.SALT_BYTES],
+                new byte[WrappedKeyBlob.COMMITMENT_BYTES], 0x0102030405060708L, 0);
+        assertArrayEquals(new byte[] {0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8}, Arrays.copyOfRange(b,
+                WrappedKeyBlob.NONCE_OFFSET, WrappedKeyBlob.NONCE_OFFSET + WrappedKeyBlob.NONCE_BYTES));
+    }
+
+    @Test
+    void versions2And1_areRead_andNoOther() throws Exception {
+        byte[] b = blob(5);
+        assertEquals(2, b[4], "version 2 is written");
+        assertEquals(2, WrappedKeyBlob.version(b));
+        b[4] = 1;
+        WrappedKeyBlob.check(b);
+        assertEquals(1, WrappedKeyBlob.version(b));
+        for (int other : new int[] {0, 3, 0x81}) {
+            b[4] = (byte) other;
+            var e = assertThrows(javax.crypto.BadPaddingException.class, () -> WrappedKeyBlob.check(b));
+            assertEquals("unsupported KMSWrap blob version " + other, e.getMessage());
+        }
     }
 }

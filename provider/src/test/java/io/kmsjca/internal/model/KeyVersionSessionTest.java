@@ -77,6 +77,7 @@ class KeyVersionSessionTest {
         byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
         KmsRandom.nextBytes(salt);
         System.arraycopy(salt, 0, blob, WrappedKeyBlob.SALT_OFFSET, salt.length);
+        blob[4] = WrappedKeyBlob.VERSION;
         DerivedKey forUnwrap = version.forBlob(KEY_ID, blob, mac);
         assertSame(forUnwrap, version.forBlob(KEY_ID, blob, mac), "cached");
 
@@ -130,5 +131,24 @@ class KeyVersionSessionTest {
         assertEquals(2, version.unpersistedWraps());
         assertTrue(version.firstToReachUsageThreshold());
         assertFalse(version.firstToReachUsageThreshold(), "reported once");
+    }
+
+    /** One salt selects a key per blob version (the label differs): the unwrap cache never hands one version's key to the other's blob. */
+    @Test
+    void theUnwrapCache_selectsByVersionAndSalt() throws Exception {
+        KeyVersion version = newVersion();
+        Mac mac = Mac.getInstance("HmacSHA256");
+        byte[] v2 = KeyVersionWipeTest.blobWithNewSalt();
+        byte[] v1 = v2.clone();
+        v1[4] = WrappedKeyBlob.VERSION_1;
+
+        DerivedKey forV2 = version.forBlob(KEY_ID, v2, mac);
+        DerivedKey forV1 = version.forBlob(KEY_ID, v1, mac);
+
+        assertEquals(WrappedKeyBlob.VERSION, forV2.format);
+        assertEquals(WrappedKeyBlob.VERSION_1, forV1.format);
+        assertFalse(java.util.Arrays.equals(forV1.commitment, forV2.commitment));
+        assertSame(forV1, version.forBlob(KEY_ID, v1, mac), "the last one derived is cached");
+        assertNotSame(forV1, version.forBlob(KEY_ID, v2, mac));
     }
 }

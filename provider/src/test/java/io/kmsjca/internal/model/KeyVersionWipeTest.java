@@ -56,7 +56,7 @@ class KeyVersionWipeTest {
         KmsRandom.nextBytes(material);
         byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
         Mac mac = Mac.getInstance("HmacSHA256");
-        DerivedKey.derive(new SecretBytes(material, "HmacSHA256"), KEY_ID, 1, salt, mac);
+        DerivedKey.derive(new SecretBytes(material, "HmacSHA256"), WrappedKeyBlob.VERSION, KEY_ID, 1, salt, mac);
 
         Mac zeroKeyed = Mac.getInstance("HmacSHA256");
         zeroKeyed.init(new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256"));
@@ -74,6 +74,7 @@ class KeyVersionWipeTest {
         byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
         KmsRandom.nextBytes(salt);
         System.arraycopy(salt, 0, blob, WrappedKeyBlob.SALT_OFFSET, salt.length);
+        blob[4] = WrappedKeyBlob.VERSION;
         return blob;
     }
 }

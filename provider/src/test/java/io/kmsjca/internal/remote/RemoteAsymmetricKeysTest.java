@@ -176,11 +176,11 @@ class RemoteAsymmetricKeysTest {
     @Test
     void aDataKeyPairSealedUnderAnotherKey_orOfAnotherSpec_isRefused() throws Exception {
         byte[] publicKey = ecPublicKey("secp256r1").getEncoded();
-        byte[] sealedUnderOther = WrappedKeyBlob.newBlob(OTHER, 1, new byte[32], new byte[32], new byte[12], 138);
+        byte[] sealedUnderOther = WrappedKeyBlob.newBlob(OTHER, 1, new byte[32], new byte[32], 0L, 138);
         server.answer(200, "{\"KeyId\":\"" + KEY + "\",\"KeyPairSpec\":\"ECC_NIST_P256\",\"PublicKey\":\"" + b64(publicKey)
                 + "\",\"PrivateKeyCiphertextBlob\":\"" + b64(sealedUnderOther) + "\"}");
         assertThrows(InvalidKeyException.class, () -> service.generateDataKeyPair(KEY.toString(), KeySpec.ECC_NIST_P256, Map.of(), false));
-        byte[] sealed = WrappedKeyBlob.newBlob(KEY, 1, new byte[32], new byte[32], new byte[12], 138);
+        byte[] sealed = WrappedKeyBlob.newBlob(KEY, 1, new byte[32], new byte[32], 0L, 138);
         server.answer(200, "{\"KeyId\":\"" + KEY + "\",\"KeyPairSpec\":\"ECC_NIST_P384\",\"PublicKey\":\"" + b64(publicKey)
                 + "\",\"PrivateKeyCiphertextBlob\":\"" + b64(sealed) + "\"}");
         assertThrows(InvalidKeyException.class, () -> service.generateDataKeyPair(KEY.toString(), KeySpec.ECC_NIST_P256, Map.of(), false));
@@ -199,7 +199,7 @@ class RemoteAsymmetricKeysTest {
         g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
         java.security.KeyPair mine = g.generateKeyPair();
         java.security.KeyPair other = g.generateKeyPair();
-        byte[] sealed = WrappedKeyBlob.newBlob(KEY, 1, new byte[32], new byte[32], new byte[12], 138);
+        byte[] sealed = WrappedKeyBlob.newBlob(KEY, 1, new byte[32], new byte[32], 0L, 138);
         String answer = "{\"KeyId\":\"" + KEY + "\",\"KeyPairSpec\":\"ECC_NIST_P256\",\"PublicKey\":\"%s\","
                 + "\"PrivateKeyPlaintext\":\"" + b64(mine.getPrivate().getEncoded()) + "\",\"PrivateKeyCiphertextBlob\":\""
                 + b64(sealed) + "\"}";

@@ -67,7 +67,7 @@ class RemoteClientReviewTest {
     }
 
     private static byte[] blob(UUID id, int plaintextLength) {
-        byte[] b = WrappedKeyBlob.newBlob(id, 1, new byte[32], new byte[32], new byte[12], plaintextLength);
+        byte[] b = WrappedKeyBlob.newBlob(id, 1, new byte[32], new byte[32], 0L, plaintextLength);
         b[b.length - 1] = 7;
         return b;
     }

@@ -52,7 +52,8 @@ class FormatFingerprintTest {
 
     /** format -> "version:sha256 of the fixed encoding" */
     private static final Map<String, String> EXPECTED = with(with(with(Map.of(
-            "wrapped-key", "1:19f9c5725a681774510b37d60f3769e9b50c77a9ecee08973499756ca8fbb8ff",
+            // version 2: a label of its own, and the header out of the GCM AAD (the derived key binds it); version 1 is still read
+            "wrapped-key", "2:b3591f8e2bef21dd07e9badc12bfc8978545b064f46e89e349f060eefc05570b",
             "store-image", "1:3e196d6bddc0c0c616484645e68cf488fc6358a50d7b852f2f9ba7bd1ebd2b37",
             "root-key-header", "1:e1472f97bcdea1f33d5607a5a8c24d7d6f72f5feed1d5a28a4124aa7898430d3",
             "root-key-header-slots", "2:bd92f1750b4ad6bf063084568e562d392a259f265cb3858884b516515be22a5b",
@@ -85,8 +86,8 @@ class FormatFingerprintTest {
         var ctx = EncryptionContext.of(Map.of("tenant", "acme", "file", "a.txt"));
         // wrapped key: the layout and the derivation of its GCM key and commitment
         Mac mac = Primitives.mac("HmacSHA256");
-        DerivedKey d = DerivedKey.derive(new SecretBytes(MATERIAL, "HmacSHA256"), ID, 3, new byte[32], mac);
-        byte[] blob = WrappedKeyBlob.newBlob(ID, 3, d.salt, d.commitment, new byte[12], 0);
+        DerivedKey d = DerivedKey.derive(new SecretBytes(MATERIAL, "HmacSHA256"), WrappedKeyBlob.VERSION, ID, 3, new byte[32], mac);
+        byte[] blob = WrappedKeyBlob.newBlob(ID, 3, d.salt, d.commitment, 0L, 0);
         byte[] wrapped = concat(blob, d.gcmKey.getEncoded());
 
         var record = new KeyRecord(ID.toString(), 7, new byte[] {1, 2, 3});
@@ -136,7 +137,7 @@ class FormatFingerprintTest {
         byte[] pairBytes = withPair.encode();
         byte[] pairAad = withPair.slots().get(1).aad();
         return with(with(with(Map.of(
-                "wrapped-key", WrappedKeyBlob.VERSION + ":" + sha(wrapped),
+                "wrapped-key", blob[4] + ":" + sha(wrapped),
                 "store-image", image[STORE_IMAGE_VERSION_OFFSET] + ":" + sha(image),
                 "root-key-header", root[ROOT_KEY_HEADER_VERSION_OFFSET] + ":" + sha(root),
                 "root-key-header-slots", slotBytes[ROOT_KEY_HEADER_VERSION_OFFSET] + ":" + sha(concat(slotBytes, slotAads)),
