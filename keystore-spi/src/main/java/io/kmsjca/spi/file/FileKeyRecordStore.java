@@ -13,7 +13,6 @@ import io.kmsjca.spi.internal.PersistentMap;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The embedded default backend: a checkpoint image of the whole store ({@link StoreImage}) in
@@ -50,7 +47,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
 
     private final Path file;
-    private final Path lockFile;
+    private final StoreWriterLock writers;
     private final Path journalFile;
     private final ImageAuthenticator authenticator;
     /** The image the snapshot was built on, as last read or written (under the lock); null: re-read all. */
@@ -71,7 +68,7 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
     private FileKeyRecordStore(Path file, ImageAuthenticator authenticator, Snapshot initial, OnDisk disk) {
         super(initial);
         this.file = file.toAbsolutePath();
-        this.lockFile = lockFileOf(this.file);
+        this.writers = StoreWriterLock.of(this.file);
         this.journalFile = StoreJournal.of(this.file);
         this.authenticator = authenticator;
         this.disk = disk;
@@ -84,34 +81,17 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
      */
     public static FileKeyRecordStore open(Path file, ImageAuthenticator.Factory factory) throws IOException {
         Path absolute = file.toAbsolutePath();
-        try {
-            return withWriterLock(lockFileOf(absolute), () -> {
-                removeOrphanTemporaryFiles(absolute);
-                byte[] image = StoreFiles.read(absolute);
-                ImageAuthenticator authenticator = Objects.requireNonNull(factory.forHeader(StoreImage.readHeader(image)));
-                Loaded loaded = load(absolute, image, authenticator);
-                return new FileKeyRecordStore(absolute, authenticator, loaded.snapshot(), loaded.disk());
-            });
-        } catch (StaleRecordException e) {
-            throw new IllegalStateException(e);
-        }
+        return StoreWriterLock.of(absolute).runUnconditional(() -> {
+            StoreFiles.removeOrphanTemporaryFiles(absolute);
+            byte[] image = StoreFiles.read(absolute);
+            ImageAuthenticator authenticator = Objects.requireNonNull(factory.forHeader(StoreImage.readHeader(image)));
+            Loaded loaded = load(absolute, image, authenticator);
+            return new FileKeyRecordStore(absolute, authenticator, loaded.snapshot(), loaded.disk());
+        });
     }
 
     /** A snapshot and the files it was read from. */
     private record Loaded(Snapshot snapshot, OnDisk disk) {
-    }
-
-    /** Removes {@code .NAME.*.tmp} files: never renamed, so never part of the store. Under the lock only. */
-    private static void removeOrphanTemporaryFiles(Path file) throws IOException {
-        String prefix = "." + file.getFileName() + ".";
-        try (var files = Files.list(file.getParent())) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(prefix) && n.endsWith(".tmp")) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
     }
 
     /** Creates a new store holding only {@code header}; fails if {@code file} exists. */
@@ -122,17 +102,13 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
         }
         Snapshot empty = new Snapshot(header, Map.of());
         var store = new FileKeyRecordStore(file, authenticator, empty, null);
-        try {
-            store.exclusively(() -> {
-                if (Files.exists(file)) {
-                    throw new FileAlreadyExistsException(file.toString()); // another process won the race
-                }
-                store.compact(null, empty, true);
-                return null;
-            });
-        } catch (StaleRecordException e) {
-            throw new IllegalStateException(e);
-        }
+        store.writers.runUnconditional(() -> {
+            if (Files.exists(file)) {
+                throw new FileAlreadyExistsException(file.toString()); // another process won the race
+            }
+            store.compact(null, empty, true);
+            return null;
+        });
         return store;
     }
 
@@ -165,14 +141,10 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
      */
     public static void restorePrevious(Path file, ImageAuthenticator.Factory factory) throws IOException {
         Path absolute = file.toAbsolutePath();
-        try {
-            withWriterLock(lockFileOf(absolute), () -> {
-                StoreRestore.restore(absolute, factory);
-                return null;
-            });
-        } catch (StaleRecordException e) {
-            throw new IllegalStateException(e); // a restore compares nothing
-        }
+        StoreWriterLock.of(absolute).runUnconditional(() -> {
+            StoreRestore.restore(absolute, factory);
+            return null;
+        });
     }
 
     /** The file this store lives in. */
@@ -180,35 +152,9 @@ public final class FileKeyRecordStore extends SnapshotKeyRecordStore {
         return file;
     }
 
-    /** File locks are held per JVM: stores of this JVM on one file also queue on this lock first. */
-    private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
-
     @Override
     protected <T> T exclusively(IoSupplier<T> change) throws IOException, StaleRecordException {
-        return withWriterLock(lockFile, change);
-    }
-
-    private static Path lockFileOf(Path absoluteFile) {
-        return absoluteFile.resolveSibling(absoluteFile.getFileName() + ".lock");
-    }
-
-    /** The writers' lock of one store: this JVM's lock on the path first, then the file lock other processes see. */
-    private static <T> T withWriterLock(Path lockFile, IoSupplier<T> change) throws IOException, StaleRecordException {
-        var local = IN_PROCESS.computeIfAbsent(lockFile, p -> new ReentrantLock());
-        local.lock();
-        try (FileChannel ch = openLockFile(lockFile); FileLock lock = ch.lock()) {
-            return change.get();
-        } finally {
-            local.unlock();
-        }
-    }
-
-    private static FileChannel openLockFile(Path lockFile) throws IOException {
-        try {
-            return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw new IOException("cannot lock key store: lock file " + lockFile + " (" + e + ")", e);
-        }
+        return writers.run(change::get);
     }
 
     // ------------------------------------------------------------------ reading (under the lock)

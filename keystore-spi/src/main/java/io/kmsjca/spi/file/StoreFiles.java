@@ -5,10 +5,14 @@ import io.kmsjca.spi.CorruptStoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Where a file store's files are, and reading them whole, each size bounded before it is read. */
+/**
+ * Where a file store's files are, reading them whole, each size bounded before it is read, and
+ * removing what a killed writer left.
+ */
 final class StoreFiles {
 
     private StoreFiles() {
@@ -17,6 +21,19 @@ final class StoreFiles {
     /** Where the generation before the last compaction's change is kept: {@code NAME.prev}. */
     static Path previousGeneration(Path file) {
         return file.toAbsolutePath().resolveSibling(file.getFileName() + ".prev");
+    }
+
+    /** Removes {@code .NAME.*.tmp} files: never renamed, so never part of the store. Under the writers' lock only. */
+    static void removeOrphanTemporaryFiles(Path file) throws IOException {
+        String prefix = "." + file.getFileName() + ".";
+        try (var files = Files.list(file.getParent())) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(prefix) && n.endsWith(".tmp")) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     /**
