@@ -65,7 +65,10 @@ public final class DerivedKey {
         }
     }
 
-    /** Whether this is the key a checked blob's version and salt select. */
+    /**
+     * Whether this is the key a checked blob's version and salt select. Key id and key version
+     * are not compared: each {@code KeyVersion} keeps its own derived keys, one key's one version.
+     */
     public boolean opens(byte[] blob) {
         return format == WrappedKeyBlob.version(blob) && Arrays.equals(salt, 0, salt.length, blob, WrappedKeyBlob.SALT_OFFSET,
                 WrappedKeyBlob.SALT_OFFSET + WrappedKeyBlob.SALT_BYTES);

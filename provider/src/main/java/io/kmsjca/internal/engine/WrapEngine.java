@@ -148,7 +148,7 @@ public final class WrapEngine implements MasterKeyOperations {
                 lease.key().commitment, lease.counter(), len);
         try {
             keyGcm(gcm, version, lease.key(), Cipher.ENCRYPT_MODE, new GCMParameterSpec(TAG_BITS, blob, WrappedKeyBlob.NONCE_OFFSET, WrappedKeyBlob.NONCE_BYTES));
-            authenticate(blob, context, aad, aadLen);
+            authenticate(lease.key().format, blob, context, aad, aadLen);
             gcm.doFinal(plaintext, off, len, blob, WrappedKeyBlob.HEADER_BYTES);
         } catch (InvalidKeyException e) {
             throw e;
@@ -170,7 +170,7 @@ public final class WrapEngine implements MasterKeyOperations {
         }
         keyGcm(gcm, version, derived, Cipher.DECRYPT_MODE,
                 new GCMParameterSpec(TAG_BITS, blob, WrappedKeyBlob.NONCE_OFFSET, WrappedKeyBlob.NONCE_BYTES));
-        authenticate(blob, context, aad, aadLen);
+        authenticate(derived.format, blob, context, aad, aadLen);
         return gcm.doFinal(blob, WrappedKeyBlob.HEADER_BYTES, blob.length - WrappedKeyBlob.HEADER_BYTES);
     }
 
@@ -193,10 +193,11 @@ public final class WrapEngine implements MasterKeyOperations {
     /**
      * The GCM AAD (docs/FORMAT.md): version 2, the canonical encryption context and the caller's
      * AAD, or none at all when the context is empty and there is no caller's AAD (the header is
-     * bound by the derived key and the commitment); version 1, the blob header before them.
+     * bound by the derived key and the commitment); version 1, the blob header before them. The
+     * layout follows {@code format}, the derived key's, not a second read of the caller's array.
      */
-    private void authenticate(byte[] blob, EncryptionContext context, byte[] aad, int aadLen) {
-        int header = WrappedKeyBlob.version(blob) == WrappedKeyBlob.VERSION_1 ? WrappedKeyBlob.HEADER_BYTES : 0;
+    private void authenticate(int format, byte[] blob, EncryptionContext context, byte[] aad, int aadLen) {
+        int header = format == WrappedKeyBlob.VERSION_1 ? WrappedKeyBlob.HEADER_BYTES : 0;
         if (header == 0 && context.isEmpty() && aadLen == 0) {
             return; // the JDK's GCM would buffer even an empty context's two bytes: a fifth of a wrap + unwrap
         }
