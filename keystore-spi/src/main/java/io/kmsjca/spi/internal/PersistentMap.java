@@ -3,7 +3,6 @@ package io.kmsjca.spi.internal;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -21,13 +20,12 @@ import java.util.Set;
  */
 public final class PersistentMap<K, V> extends AbstractMap<K, V> {
 
-    private static final int BITS = 5;
-    private static final PersistentMap<?, ?> EMPTY = new PersistentMap<>(new Node(0, new Object[0]), 0);
+    private static final PersistentMap<?, ?> EMPTY = new PersistentMap<>(new TrieNode(0, new Object[0]), 0);
 
-    private final Node root;
+    private final TrieNode root;
     private final int size;
 
-    private PersistentMap(Node root, int size) {
+    private PersistentMap(TrieNode root, int size) {
         this.root = root;
         this.size = size;
     }
@@ -47,34 +45,34 @@ public final class PersistentMap<K, V> extends AbstractMap<K, V> {
         if (map.isEmpty()) {
             return empty();
         }
-        List<Leaf> leaves = new ArrayList<>(map.size());
+        List<TrieLeaf> leaves = new ArrayList<>(map.size());
         for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
             Object key = Objects.requireNonNull(e.getKey(), "key");
-            leaves.add(new Leaf(key, Objects.requireNonNull(e.getValue(), "value"), hash(key)));
+            leaves.add(new TrieLeaf(key, Objects.requireNonNull(e.getValue(), "value"), hash(key)));
         }
         Object root = build(leaves, 0);
-        Node node = root instanceof Node n ? n : new Node(1 << (leaves.get(0).hash & 31), new Object[] {root});
+        TrieNode node = root instanceof TrieNode n ? n : new TrieNode(1 << (leaves.get(0).hash() & 31), new Object[] {root});
         return new PersistentMap<>(node, leaves.size());
     }
 
     /**
      * The trie of {@code leaves} (distinct keys) below {@code shift}, built in one pass instead of
      * one copying insert per key: the same shape {@link #with} makes (a slot of one key is its
-     * leaf, keys whose whole hash collides share a {@code Leaf[]}, others split into a node).
+     * leaf, keys whose whole hash collides share a {@code TrieLeaf[]}, others split into a node).
      */
-    private static Object build(List<Leaf> leaves, int shift) {
+    private static Object build(List<TrieLeaf> leaves, int shift) {
         if (leaves.size() == 1) {
             return leaves.get(0);
         }
-        int first = leaves.get(0).hash;
-        if (shift > 0 && leaves.stream().allMatch(l -> l.hash == first)) {
-            return leaves.toArray(new Leaf[0]);
+        int first = leaves.get(0).hash();
+        if (shift > 0 && leaves.stream().allMatch(l -> l.hash() == first)) {
+            return leaves.toArray(new TrieLeaf[0]);
         }
         @SuppressWarnings("unchecked")
-        List<Leaf>[] buckets = new List[32];
+        List<TrieLeaf>[] buckets = new List[32];
         int bitmap = 0;
-        for (Leaf l : leaves) {
-            int i = (l.hash >>> shift) & 31;
+        for (TrieLeaf l : leaves) {
+            int i = (l.hash() >>> shift) & 31;
             if (buckets[i] == null) {
                 buckets[i] = new ArrayList<>();
                 bitmap |= 1 << i;
@@ -85,10 +83,10 @@ public final class PersistentMap<K, V> extends AbstractMap<K, V> {
         int at = 0;
         for (int i = 0; i < 32; i++) {
             if (buckets[i] != null) {
-                slots[at++] = build(buckets[i], shift + BITS);
+                slots[at++] = build(buckets[i], shift + TrieNode.BITS);
             }
         }
-        return new Node(bitmap, slots);
+        return new TrieNode(bitmap, slots);
     }
 
     /** This map with {@code key} mapped to {@code value}. */
@@ -96,7 +94,7 @@ public final class PersistentMap<K, V> extends AbstractMap<K, V> {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         boolean[] added = new boolean[1];
-        Node next = root.with(0, hash(key), new Leaf(key, value, hash(key)), added);
+        TrieNode next = root.with(0, hash(key), new TrieLeaf(key, value, hash(key)), added);
         return next == root ? this : new PersistentMap<>(next, added[0] ? size + 1 : size);
     }
 
@@ -105,11 +103,11 @@ public final class PersistentMap<K, V> extends AbstractMap<K, V> {
         if (key == null) {
             return this;
         }
-        Node next = root.without(0, hash(key), key);
+        TrieNode next = root.without(0, hash(key), key);
         if (next == root) {
             return this;
         }
-        return new PersistentMap<>(next == null ? new Node(0, new Object[0]) : next, size - 1);
+        return new PersistentMap<>(next == null ? new TrieNode(0, new Object[0]) : next, size - 1);
     }
 
     @Override
@@ -119,24 +117,24 @@ public final class PersistentMap<K, V> extends AbstractMap<K, V> {
             return null;
         }
         int h = hash(key);
-        Node node = root;
-        for (int shift = 0; ; shift += BITS) {
+        TrieNode node = root;
+        for (int shift = 0; ; shift += TrieNode.BITS) {
             Object slot = node.slot(h, shift);
             if (slot == null) {
                 return null;
             }
-            if (slot instanceof Leaf leaf) {
-                return leaf.key.equals(key) ? (V) leaf.value : null;
+            if (slot instanceof TrieLeaf leaf) {
+                return leaf.key().equals(key) ? (V) leaf.value() : null;
             }
-            if (slot instanceof Leaf[] collision) {
-                for (Leaf leaf : collision) {
-                    if (leaf.key.equals(key)) {
-                        return (V) leaf.value;
+            if (slot instanceof TrieLeaf[] collision) {
+                for (TrieLeaf leaf : collision) {
+                    if (leaf.key().equals(key)) {
+                        return (V) leaf.value();
                     }
                 }
                 return null;
             }
-            node = (Node) slot;
+            node = (TrieNode) slot;
         }
     }
 
@@ -183,7 +181,7 @@ public final class PersistentMap<K, V> extends AbstractMap<K, V> {
         if (a == b) {
             return;
         }
-        if (a instanceof Node na && b instanceof Node nb) {
+        if (a instanceof TrieNode na && b instanceof TrieNode nb) {
             int all = na.bitmap | nb.bitmap;
             while (all != 0) {
                 int bit = Integer.lowestOneBit(all);
@@ -207,10 +205,10 @@ public final class PersistentMap<K, V> extends AbstractMap<K, V> {
         Map<Object, Object> entries = new HashMap<>();
         if (subtree != null) {
             List<Object> leaves = new ArrayList<>();
-            Node.collectSlot(subtree, leaves);
+            TrieNode.collectSlot(subtree, leaves);
             for (Object o : leaves) {
-                Leaf leaf = (Leaf) o;
-                entries.put(leaf.key, leaf.value);
+                TrieLeaf leaf = (TrieLeaf) o;
+                entries.put(leaf.key(), leaf.value());
             }
         }
         return entries;
@@ -219,180 +217,6 @@ public final class PersistentMap<K, V> extends AbstractMap<K, V> {
     private static int hash(Object key) {
         int h = key.hashCode();
         return h ^ (h >>> 16);
-    }
-
-    /** One key and its value. */
-    private record Leaf(Object key, Object value, int hash) implements Map.Entry<Object, Object> {
-        @Override
-        public Object getKey() {
-            return key;
-        }
-
-        @Override
-        public Object getValue() {
-            return value;
-        }
-
-        @Override
-        public Object setValue(Object v) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Map.Entry<?, ?> e && key.equals(e.getKey()) && value.equals(e.getValue());
-        }
-
-        @Override
-        public int hashCode() {
-            return key.hashCode() ^ value.hashCode();
-        }
-    }
-
-    /**
-     * A trie node: {@code bitmap} says which of the 32 slots of this level are used; {@code slots}
-     * holds them in order, each a {@link Leaf}, a {@code Leaf[]} (keys whose whole hash collides)
-     * or a deeper {@link Node}.
-     */
-    private static final class Node {
-        final int bitmap;
-        final Object[] slots;
-
-        Node(int bitmap, Object[] slots) {
-            this.bitmap = bitmap;
-            this.slots = slots;
-        }
-
-        Object slot(int hash, int shift) {
-            return child(1 << ((hash >>> shift) & 31));
-        }
-
-        Object child(int bit) {
-            return (bitmap & bit) == 0 ? null : slots[Integer.bitCount(bitmap & (bit - 1))];
-        }
-
-        private Node replaced(int index, Object slot) {
-            Object[] copy = slots.clone();
-            copy[index] = slot;
-            return new Node(bitmap, copy);
-        }
-
-        Node with(int shift, int hash, Leaf leaf, boolean[] added) {
-            int bit = 1 << ((hash >>> shift) & 31);
-            int index = Integer.bitCount(bitmap & (bit - 1));
-            if ((bitmap & bit) == 0) {
-                Object[] copy = new Object[slots.length + 1];
-                System.arraycopy(slots, 0, copy, 0, index);
-                copy[index] = leaf;
-                System.arraycopy(slots, index, copy, index + 1, slots.length - index);
-                added[0] = true;
-                return new Node(bitmap | bit, copy);
-            }
-            Object slot = slots[index];
-            if (slot instanceof Node child) {
-                Node next = child.with(shift + BITS, hash, leaf, added);
-                return next == child ? this : replaced(index, next);
-            }
-            if (slot instanceof Leaf old) {
-                if (old.key.equals(leaf.key)) {
-                    return old.value == leaf.value ? this : replaced(index, leaf);
-                }
-                added[0] = true;
-                if (old.hash == hash) {
-                    return replaced(index, new Leaf[] {old, leaf});
-                }
-                return replaced(index, split(shift + BITS, old, old.hash, leaf, hash));
-            }
-            Leaf[] collision = (Leaf[]) slot;
-            if (collision[0].hash != hash) {
-                added[0] = true;
-                return replaced(index, split(shift + BITS, collision, collision[0].hash, leaf, hash));
-            }
-            for (int i = 0; i < collision.length; i++) {
-                if (collision[i].key.equals(leaf.key)) {
-                    Leaf[] copy = collision.clone();
-                    copy[i] = leaf;
-                    return replaced(index, copy);
-                }
-            }
-            Leaf[] copy = Arrays.copyOf(collision, collision.length + 1);
-            copy[collision.length] = leaf;
-            added[0] = true;
-            return replaced(index, copy);
-        }
-
-        /** A node holding two slots whose (different) hashes agree below {@code shift}. */
-        private static Node split(int shift, Object a, int hashA, Object b, int hashB) {
-            int bitA = 1 << ((hashA >>> shift) & 31);
-            int bitB = 1 << ((hashB >>> shift) & 31);
-            if (bitA == bitB) {
-                return new Node(bitA, new Object[] {split(shift + BITS, a, hashA, b, hashB)});
-            }
-            return new Node(bitA | bitB, Integer.compareUnsigned(bitA, bitB) < 0 ? new Object[] {a, b} : new Object[] {b, a});
-        }
-
-        /** This node without {@code key}: itself if absent, null if it became empty. */
-        Node without(int shift, int hash, Object key) {
-            int bit = 1 << ((hash >>> shift) & 31);
-            if ((bitmap & bit) == 0) {
-                return this;
-            }
-            int index = Integer.bitCount(bitmap & (bit - 1));
-            Object slot = slots[index];
-            Object next;
-            if (slot instanceof Node child) {
-                next = child.without(shift + BITS, hash, key);
-                if (next == child) {
-                    return this;
-                }
-            } else if (slot instanceof Leaf leaf) {
-                if (!leaf.key.equals(key)) {
-                    return this;
-                }
-                next = null;
-            } else {
-                Leaf[] collision = (Leaf[]) slot;
-                int at = -1;
-                for (int i = 0; i < collision.length; i++) {
-                    if (collision[i].key.equals(key)) {
-                        at = i;
-                    }
-                }
-                if (at < 0) {
-                    return this;
-                }
-                Leaf[] rest = new Leaf[collision.length - 1];
-                System.arraycopy(collision, 0, rest, 0, at);
-                System.arraycopy(collision, at + 1, rest, at, rest.length - at);
-                next = rest.length == 1 ? rest[0] : rest;
-            }
-            if (next != null) {
-                return replaced(index, next);
-            }
-            if (slots.length == 1) {
-                return null;
-            }
-            Object[] copy = new Object[slots.length - 1];
-            System.arraycopy(slots, 0, copy, 0, index);
-            System.arraycopy(slots, index + 1, copy, index, copy.length - index);
-            return new Node(bitmap & ~bit, copy);
-        }
-
-        void collect(List<Object> out) {
-            for (Object slot : slots) {
-                collectSlot(slot, out);
-            }
-        }
-
-        static void collectSlot(Object slot, List<Object> out) {
-            if (slot instanceof Node n) {
-                n.collect(out);
-            } else if (slot instanceof Leaf[] collision) {
-                out.addAll(Arrays.asList(collision));
-            } else {
-                out.add(slot);
-            }
-        }
     }
 
     /** Unsupported: the map is immutable. */
