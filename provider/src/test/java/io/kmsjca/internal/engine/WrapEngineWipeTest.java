@@ -1,7 +1,6 @@
 package io.kmsjca.internal.engine;
 
 import io.kmsjca.internal.crypto.KmsRandom;
-import io.kmsjca.internal.format.WrappedKeyBlob;
 import io.kmsjca.internal.model.KeyVersion;
 import io.kmsjca.keys.KeyOrigin;
 import io.kmsjca.keys.RotationReason;
@@ -47,9 +46,9 @@ class WrapEngineWipeTest {
     void aKeyThatEscapedTheWipesSweep_isRefusedOnceTheCipherIsKeyed() throws Exception {
         KeyVersion version = newVersion();
         Mac mac = Mac.getInstance("HmacSHA256");
-        byte[] first = blobWithSalt((byte) 7);
+        byte[] first = io.kmsjca.internal.model.KeyVersionWipeTest.blobWithSalt((byte) 7);
         DerivedKey evicted = version.forBlob(KEY_ID, first, mac);
-        version.forBlob(KEY_ID, blobWithSalt((byte) 7), mac); // another salt takes the same cache slot
+        version.forBlob(KEY_ID, io.kmsjca.internal.model.KeyVersionWipeTest.blobWithSalt((byte) 7), mac); // another salt takes the same cache slot
 
         version.wipe();
 
@@ -72,13 +71,4 @@ class WrapEngineWipeTest {
     }
 
     /** The start of a KMSWrap blob whose salt begins with {@code first} (which picks its cache slot). */
-    private static byte[] blobWithSalt(byte first) {
-        byte[] blob = new byte[WrappedKeyBlob.HEADER_BYTES + 48];
-        byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
-        KmsRandom.nextBytes(salt);
-        salt[0] = first;
-        System.arraycopy(salt, 0, blob, WrappedKeyBlob.SALT_OFFSET, salt.length);
-        blob[4] = WrappedKeyBlob.VERSION;
-        return blob;
-    }
 }

@@ -73,11 +73,7 @@ class KeyVersionSessionTest {
     void wipe_destroysAKeyOnlyTheUnwrapCacheHolds() throws Exception {
         KeyVersion version = newVersion();
         Mac mac = Mac.getInstance("HmacSHA256");
-        byte[] blob = new byte[WrappedKeyBlob.HEADER_BYTES + 48];
-        byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
-        KmsRandom.nextBytes(salt);
-        System.arraycopy(salt, 0, blob, WrappedKeyBlob.SALT_OFFSET, salt.length);
-        blob[4] = WrappedKeyBlob.VERSION;
+        byte[] blob = KeyVersionWipeTest.blobWithNewSalt();
         DerivedKey forUnwrap = version.forBlob(KEY_ID, blob, mac);
         assertSame(forUnwrap, version.forBlob(KEY_ID, blob, mac), "cached");
 

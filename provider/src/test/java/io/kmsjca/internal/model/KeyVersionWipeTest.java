@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * request that took such a key before the wipe and keys its cipher after it is refused with an
  * {@code InvalidKeyException}, never a runtime error.
  */
-class KeyVersionWipeTest {
+public class KeyVersionWipeTest {
 
     private static final UUID KEY_ID = UUID.randomUUID();
 
@@ -68,13 +68,18 @@ class KeyVersionWipeTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(zeroKeyed.doFinal(probe), left, "the Mac was keyed again with zeros");
     }
 
-    /** The start of a KMSWrap blob whose salt is new: what {@code forBlob} reads. */
-    static byte[] blobWithNewSalt() {
-        byte[] blob = new byte[WrappedKeyBlob.HEADER_BYTES + 48];
+    /** A KMSWrap blob header (version 2) of a new salt, written by the format's own writer: what {@code forBlob} reads. */
+    public static byte[] blobWithNewSalt() {
+        return blobWithSalt(null);
+    }
+
+    /** The same, the salt's first byte (its unwrap-cache slot) {@code first} unless null. */
+    public static byte[] blobWithSalt(Byte first) {
         byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
         KmsRandom.nextBytes(salt);
-        System.arraycopy(salt, 0, blob, WrappedKeyBlob.SALT_OFFSET, salt.length);
-        blob[4] = WrappedKeyBlob.VERSION;
-        return blob;
+        if (first != null) {
+            salt[0] = first;
+        }
+        return WrappedKeyBlob.newBlob(KEY_ID, 1, salt, new byte[WrappedKeyBlob.COMMITMENT_BYTES], 0L, 32);
     }
 }
