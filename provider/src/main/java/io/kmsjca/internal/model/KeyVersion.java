@@ -11,21 +11,14 @@ import io.kmsjca.keys.VersionState;
 import io.kmsjca.internal.crypto.KmsRandom;
 import io.kmsjca.internal.crypto.SecretBytes;
 import io.kmsjca.internal.store.SealGroup;
-import io.kmsjca.internal.format.WrappedKeyBlob;
 
 import javax.crypto.Mac;
 import java.security.InvalidKeyException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -38,7 +31,7 @@ public final class KeyVersion {
 
     /**
      * Wraps per derived key at most before a fresh salt is drawn: a session ends when one stripe
-     * of its nonce counter ({@link WrapSession}) has handed out a quarter of it, so one thread alone
+     * of its nonce counter ({@link DerivedKeys}) has handed out a quarter of it, so one thread alone
      * draws a new salt every 2^18 wraps. Nonces are a per-session counter, so they never repeat;
      * the cap bounds what one derived key protects (docs/decisions.md).
      * Salts come from the provider's generator, and a restore from a snapshot ends every session
@@ -49,7 +42,6 @@ public final class KeyVersion {
     public static final int NONCE_STRIPES = 4;
     /** The limit sessions opened from now on take; lowered only by tests, to reach rollovers quickly. */
     private static volatile long sessionLimit = MAX_WRAPS_PER_SESSION;
-    private static final int UNWRAP_CACHE_SLOTS = 16;
 
     private final int number;
     private final Instant created;
@@ -73,8 +65,7 @@ public final class KeyVersion {
      * record itself. A version this process holds no seal of has only this, no material.
      */
     private volatile Sealed sealed;
-    private final AtomicReference<WrapSession> session = new AtomicReference<>();
-    private final AtomicReferenceArray<DerivedKey> unwrapCache = new AtomicReferenceArray<>(UNWRAP_CACHE_SLOTS);
+    private final DerivedKeys derivedKeys = new DerivedKeys(this);
 
     /** An active version holding {@code material} (copied; the caller wipes its own). */
     public KeyVersion(int number, Instant created, KeyOrigin origin, RotationReason reason, byte[] material, long wraps) {
@@ -363,68 +354,16 @@ public final class KeyVersion {
      * up or was opened before the last restore from a snapshot.
      */
     public Lease lease(UUID keyId, Mac mac) throws InvalidKeyException {
-        while (true) {
-            WrapSession s = session.get();
-            if (s != null && s.epoch == KmsRandom.epoch()) {
-                Lease lease = s.next();
-                if (lease != null) {
-                    return lease;
-                }
-            }
-            // the epoch is read before the salt is drawn: a session opened across a restore is never used;
-            // during a checkpoint (an odd epoch, which no session has) this waits for the restore
-            int epoch = KmsRandom.sessionEpoch();
-            byte[] salt = new byte[WrappedKeyBlob.SALT_BYTES];
-            KmsRandom.nextBytes(salt);
-            WrapSession fresh = new WrapSession(derive(WrappedKeyBlob.VERSION, keyId, salt, mac), epoch, sessionLimit);
-            if (session.compareAndSet(s, fresh)) {
-                remember(fresh.key);
-                if (material.isDestroyed()) { // wiped meanwhile: its sweep may have missed this key, so wipe it here
-                    session.compareAndSet(fresh, null);
-                    forget(fresh.key);
-                    throw wipedException();
-                }
-            } else {
-                fresh.key.destroy(); // another thread's session won: this key was never handed out
-            }
-        }
+        return derivedKeys.lease(keyId, mac, sessionLimit);
     }
 
     /** The derived key a blob's format version and salt select, from the cache or derived now. */
     public DerivedKey forBlob(UUID keyId, byte[] blob, Mac mac) throws InvalidKeyException {
-        int slot = blob[WrappedKeyBlob.SALT_OFFSET] & (UNWRAP_CACHE_SLOTS - 1);
-        DerivedKey cached = unwrapCache.get(slot);
-        if (cached != null && cached.opens(blob)) {
-            return cached;
-        }
-        byte[] salt = Arrays.copyOfRange(blob, WrappedKeyBlob.SALT_OFFSET,
-                WrappedKeyBlob.SALT_OFFSET + WrappedKeyBlob.SALT_BYTES);
-        DerivedKey derived = derive(WrappedKeyBlob.version(blob), keyId, salt, mac);
-        unwrapCache.set(slot, derived);
-        if (material.isDestroyed()) { // wiped meanwhile: its sweep of the cache may have missed this key
-            forget(derived);
-            throw wipedException();
-        }
-        return derived;
+        return derivedKeys.forBlob(keyId, blob, mac);
     }
 
-    /**
-     * The derived key {@code salt} selects for blobs of {@code format}; a wipe that lands while
-     * the material is read refuses it.
-     */
-    private DerivedKey derive(int format, UUID keyId, byte[] salt, Mac mac) throws InvalidKeyException {
-        SecretBytes live = liveMaterial();
-        try {
-            return DerivedKey.derive(live, format, keyId, number, salt, mac);
-        } catch (IllegalStateException e) { // the JDK's Mac read the material as the wipe zeroed it
-            if (live.isDestroyed()) {
-                throw (InvalidKeyException) wipedException().initCause(e);
-            }
-            throw e;
-        }
-    }
-
-    private SecretBytes liveMaterial() throws InvalidKeyException {
+    /** The AES material KMSWrap keys are derived from, refused if this version holds none (now). */
+    SecretBytes liveAesMaterial() throws InvalidKeyException {
         if (isSealedAway()) {
             throw sealedAwayException();
         }
@@ -435,14 +374,9 @@ public final class KeyVersion {
         return material;
     }
 
-    private void remember(DerivedKey key) {
-        unwrapCache.set(key.salt[0] & (UNWRAP_CACHE_SLOTS - 1), key);
-    }
-
-    /** Wipes {@code key} and takes it out of the unwrap cache if it is still there. */
-    private void forget(DerivedKey key) {
-        unwrapCache.compareAndSet(key.salt[0] & (UNWRAP_CACHE_SLOTS - 1), key, null);
-        key.destroy();
+    /** Whether this version's secret material was wiped. */
+    boolean wiped() {
+        return material != null && material.isDestroyed();
     }
 
     /**
@@ -452,28 +386,18 @@ public final class KeyVersion {
      * once the cipher is keyed, or failed to be; a request past it finishes.
      */
     public void refuseIfWiped() throws InvalidKeyException {
-        if (material != null && material.isDestroyed()) {
+        if (wiped()) {
             throw wipedException();
         }
     }
 
     /** Tests only: the derived keys this version holds now (its session's and the unwrap cache's). */
     List<DerivedKey> derivedKeysHeld() {
-        List<DerivedKey> held = new ArrayList<>();
-        WrapSession open = session.get();
-        if (open != null) {
-            held.add(open.key);
-        }
-        for (int i = 0; i < UNWRAP_CACHE_SLOTS; i++) {
-            DerivedKey cached = unwrapCache.get(i);
-            if (cached != null) {
-                held.add(cached);
-            }
-        }
-        return held;
+        return derivedKeys.held();
     }
 
-    private InvalidKeyException wipedException() {
+    /** What a request refused by a wipe that landed while it used this version throws. */
+    InvalidKeyException wipedException() {
         return new InvalidKeyException("key version " + number + " was wiped (revoked, destroyed, or its store closed)"
                 + " while this request used it");
     }
@@ -498,50 +422,6 @@ public final class KeyVersion {
         if (where != null) {
             where.group().destroy(); // the key's other versions seal again under a new group if written
         }
-        WrapSession open = session.getAndSet(null);
-        if (open != null) {
-            open.key.destroy();
-        }
-        for (int i = 0; i < UNWRAP_CACHE_SLOTS; i++) {
-            DerivedKey cached = unwrapCache.getAndSet(i, null);
-            if (cached != null) {
-                cached.destroy();
-            }
-        }
-    }
-
-    /**
-     * One derived key, the epoch it was opened in, and its nonce counters up to its limit. The
-     * counter values are striped: stripe {@code i} of {@code S} hands out {@code i}, {@code i + S},
-     * {@code i + 2S}, ..., so no value is handed out twice. Threads take stripes round robin in the
-     * order they first wrap in this JVM, so up to S threads that start wrapping together get
-     * different stripes (others may share one, which costs speed, never uniqueness). Each
-     * stripe's counter sits alone in its cache line: two threads wrapping under one version on
-     * two cores each increment their own, where one shared counter (and whatever the heap put in
-     * its line) was passed between the cores on every wrap.
-     */
-    private static final class WrapSession {
-        private static final int STRIPES = NONCE_STRIPES;
-        private static final int SPACING = 16; // longs: 128 bytes between two stripes' counters
-        // a thread's stripe, round robin in the order threads first wrap in this JVM
-        private static final AtomicInteger THREADS = new AtomicInteger();
-        private static final ThreadLocal<Integer> STRIPE = ThreadLocal.withInitial(() -> THREADS.getAndIncrement() & (STRIPES - 1));
-        final DerivedKey key;
-        final int epoch;
-        private final long perStripe;
-        private final AtomicLongArray counters = new AtomicLongArray((STRIPES + 1) * SPACING);
-
-        WrapSession(DerivedKey key, int epoch, long limit) {
-            this.key = key;
-            this.epoch = epoch;
-            this.perStripe = Math.max(1, limit / STRIPES); // at most max(limit, STRIPES) wraps in all
-        }
-
-        /** The next counter value of this thread's stripe, or null when that stripe is used up. */
-        Lease next() {
-            int stripe = STRIPE.get();
-            long k = counters.getAndIncrement((stripe + 1) * SPACING);
-            return k < perStripe ? new Lease(key, k * STRIPES + stripe, k) : null;
-        }
+        derivedKeys.wipe();
     }
 }
