@@ -13,9 +13,13 @@ import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import java.security.InvalidKeyException;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +43,7 @@ public class KeyVersionWipeTest {
         DerivedKey otherSession = version.forBlob(KEY_ID, blobWithNewSalt(), mac); // a blob of an earlier session
         assertFalse(lease.key().isDestroyed());
         assertFalse(otherSession.isDestroyed());
+        assertTrue(version.derivedKeysHeld().containsAll(List.of(lease.key(), otherSession)), "both are held");
 
         version.wipe();
 
@@ -47,6 +52,39 @@ public class KeyVersionWipeTest {
         assertThrows(IllegalStateException.class, () -> lease.key().gcmKey.getEncoded());
         assertThrows(InvalidKeyException.class, () -> version.lease(KEY_ID, mac), "nothing new starts");
         assertThrows(InvalidKeyException.class, () -> version.forBlob(KEY_ID, blobWithNewSalt(), mac));
+    }
+
+    /** The session's key is wiped through the session, not only through the unwrap cache, which another salt can take from it. */
+    @Test
+    void wipe_destroysTheSessionsKey_afterAnotherSaltTookItsUnwrapCacheSlot() throws Exception {
+        byte[] material = new byte[32];
+        KmsRandom.nextBytes(material);
+        KeyVersion version = new KeyVersion(1, Instant.EPOCH, KeyOrigin.GENERATED, RotationReason.CREATED, material, 0);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        DerivedKey session = version.lease(KEY_ID, mac).key();
+        DerivedKey sameSlot = version.forBlob(KEY_ID, blobWithSalt(session.salt[0]), mac);
+        assertNotSame(session, sameSlot);
+        assertEquals(1, version.derivedKeysHeld().stream().filter(k -> k == session).count(),
+                "the session's key left the cache: only the session holds it now");
+
+        version.wipe();
+
+        assertTrue(session.isDestroyed(), "the wrap session's derived key is wiped");
+        assertTrue(sameSlot.isDestroyed());
+        assertEquals(List.of(), version.derivedKeysHeld());
+    }
+
+    /** A blob this version's session just sealed opens with the session's own key: no second derivation, one key to wipe. */
+    @Test
+    void aBlobOfTheOpenSession_opensWithTheSessionsOwnKey() throws Exception {
+        byte[] material = new byte[32];
+        KmsRandom.nextBytes(material);
+        KeyVersion version = new KeyVersion(1, Instant.EPOCH, KeyOrigin.GENERATED, RotationReason.CREATED, material, 0);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        KeyVersion.Lease lease = version.lease(KEY_ID, mac);
+        byte[] blob = WrappedKeyBlob.newBlob(KEY_ID, 1, lease.key().salt, lease.key().commitment, lease.counter(), 32);
+
+        assertSame(lease.key(), version.forBlob(KEY_ID, blob, mac));
     }
 
     /** The JDK's Mac keeps the pads of the last key it was keyed with: a derivation leaves the master key's in none. */
