@@ -421,6 +421,11 @@ public final class MasterKey {
         return withImports(imports.withWrapping(null), state, versions);
     }
 
+    /** When its imported material expires (KEY_MATERIAL_EXPIRES), or null: not imported, or no expiry. */
+    public Instant materialExpiry() {
+        return imports == null ? null : imports.validTo();
+    }
+
     /** Whether its imported material is due to expire at {@code now} (KEY_MATERIAL_EXPIRES). */
     public boolean materialExpiryDue(Instant now) {
         return imports != null && (state == KeyState.ENABLED || state == KeyState.DISABLED) && imports.expiryDue(now);

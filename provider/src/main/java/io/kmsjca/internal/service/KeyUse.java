@@ -16,6 +16,7 @@ import io.kmsjca.spi.OutOfSyncException;
 import io.kmsjca.spi.audit.AuditOperation;
 
 import java.security.InvalidKeyException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -237,6 +238,12 @@ public final class KeyUse {
             String why = key.state() == KeyState.DESTROYED ? "; its material was destroyed on "
                     + key.deletionDate().orElseThrow() + " and its blobs can no longer be decrypted" : "";
             throw new KeyUnavailableException("key " + nameOf(key, alias) + " is " + key.state().displayName() + why);
+        }
+        Instant expiry = key.materialExpiry(); // only keys of imported material that expires read the clock
+        if (expiry != null && !options.clock().instant().isBefore(expiry)) {
+            // as in AWS KMS, unusable from its ValidTo on, whether or not maintenance has emptied the key yet
+            throw new KeyUnavailableException("key " + nameOf(key, alias) + ": its imported material expired at "
+                    + expiry + "; import it again to use the key");
         }
         try {
             registry.backend().checkInSync(); // a key disabled elsewhere must not stay usable here past the bound
