@@ -62,7 +62,7 @@ abstract class MessageSignatureSpi extends KmsSignatureSpi {
         requireKey();
         if (tooLong) {
             resetMessage();
-            throw new SignatureException(name + ": the message was longer than " + MAX_MESSAGE_BYTES + " bytes");
+            throw refusedTooLong();
         }
         byte[] raw = message.toByteArray();
         try {
@@ -71,6 +71,22 @@ abstract class MessageSignatureSpi extends KmsSignatureSpi {
             java.util.Arrays.fill(raw, (byte) 0);
             resetMessage();
         }
+    }
+
+    /**
+     * The refusal of a message longer than any the key signs, made by the key's owner (the key
+     * service, or a server), so the refused Sign is audited as {@code KeyService.sign} audits it: the
+     * owner is sent a stand-in of one byte over the bound, as the refusal depends on the length alone.
+     */
+    private SignatureException refusedTooLong() {
+        SignatureException refused = new SignatureException(name + ": the message was longer than "
+                + MAX_MESSAGE_BYTES + " bytes");
+        try {
+            sign(new byte[MAX_MESSAGE_BYTES + 1], MessageType.RAW); // refused by every owner: nothing is signed
+        } catch (SignatureException audited) {
+            refused.initCause(audited);
+        }
+        return refused;
     }
 
     /** {@code Ed25519} and its alias {@code EdDSA}: pure Ed25519 (RFC 8032), AWS's ED25519_SHA_512. */

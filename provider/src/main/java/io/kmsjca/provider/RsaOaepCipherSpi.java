@@ -224,8 +224,7 @@ abstract class RsaOaepCipherSpi extends CipherSpi {
         buffer(in, off, len);
         try {
             if (tooLong) {
-                throw new IllegalBlockSizeException(name + ": a ciphertext of " + key.keySpec() + " is "
-                        + modulusBytes(key.keySpec()) + " bytes, the input was longer");
+                throw refusedTooLong();
             }
             byte[] ciphertext = input.toByteArray();
             return decrypt(ciphertext);
@@ -247,6 +246,23 @@ abstract class RsaOaepCipherSpi extends CipherSpi {
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
+    }
+
+    /**
+     * The refusal of an input longer than any RSA ciphertext, made by the key's owner (the key
+     * service, or a server), so the refused Decrypt is audited as {@code KeyService.decrypt} audits
+     * it: the owner is sent a stand-in of one byte over the bound, as the refusal depends on the
+     * length alone (the input past the bound was never kept).
+     */
+    private IllegalBlockSizeException refusedTooLong() {
+        IllegalBlockSizeException refused = new IllegalBlockSizeException(name + ": a ciphertext of " + key.keySpec()
+                + " is " + modulusBytes(key.keySpec()) + " bytes, the input was longer");
+        try {
+            Arrays.fill(decrypt(new byte[MAX_CIPHERTEXT_BYTES + 1]), (byte) 0); // refused by every owner
+        } catch (BadPaddingException | IllegalBlockSizeException audited) {
+            refused.initCause(audited);
+        }
+        return refused;
     }
 
     /** KMS Decrypt; every failure of the ciphertext is one {@code BadPaddingException}, as in the JDK. */
@@ -272,7 +288,7 @@ abstract class RsaOaepCipherSpi extends CipherSpi {
             throws InvalidKeyException, NoSuchAlgorithmException {
         requireMode(Cipher.UNWRAP_MODE);
         if (wrapped.length > MAX_CIPHERTEXT_BYTES) {
-            throw new InvalidKeyException(name + ": the wrapped key is longer than any RSA ciphertext");
+            throw new InvalidKeyException(name + ": the wrapped key is longer than any RSA ciphertext", refusedTooLong());
         }
         byte[] encoded;
         try {
