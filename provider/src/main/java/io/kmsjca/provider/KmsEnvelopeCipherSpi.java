@@ -192,8 +192,20 @@ final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
         }
     }
 
-    /** The prefix once, then chunks; {@code last} also seals the final chunk. */
+    /**
+     * The prefix once, then chunks; {@code last} also seals the final chunk. Copy-safe, as the JCA
+     * requires: when the output overlaps the input in one array, the input is copied first (and
+     * the copy wiped), since the prefix and each sealed chunk are longer than what they replace.
+     */
     private int encrypt(byte[] in, int off, int len, byte[] out, int outOff, boolean last) {
+        if (in == out && len > 0 && outOff < off + len && off < outOff + engineGetOutputSize(len)) {
+            byte[] copy = Arrays.copyOfRange(in, off, off + len);
+            try {
+                return encrypt(copy, 0, len, out, outOff, last);
+            } finally {
+                Arrays.fill(copy, (byte) 0);
+            }
+        }
         try {
             if (sealing == null) {
                 sealing = engine.seal(ring, context, cache, signed);
