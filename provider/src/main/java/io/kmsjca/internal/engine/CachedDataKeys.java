@@ -185,7 +185,8 @@ public final class CachedDataKeys {
      * the entry's age is unknown, so it is not trusted to be younger than {@code maxAge}.
      */
     private boolean expired(Entry e, Instant now) {
-        return now.isBefore(e.created) || !now.isBefore(e.created.plus(maxAge));
+        // the age, not created + maxAge, is compared: a maxAge as long as Duration allows cannot overflow
+        return now.isBefore(e.created) || Duration.between(e.created, now).compareTo(maxAge) >= 0;
     }
 
     /**
