@@ -136,9 +136,14 @@ final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
         }
     }
 
-    /** {@code out} when it was sized exactly, as it is unless a message fails: no second copy. */
+    /** {@code out} when it was sized exactly, as it is unless a message fails: no second copy (else the original is wiped). */
     private static byte[] exactly(byte[] out, int length) {
-        return length == out.length ? out : Arrays.copyOf(out, length);
+        if (length == out.length) {
+            return out;
+        }
+        byte[] result = Arrays.copyOf(out, length);
+        Arrays.fill(out, (byte) 0);
+        return result;
     }
 
     @Override
@@ -245,6 +250,9 @@ final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
             }
             return last ? body.doFinal(in, off, len, out, outOff) : body.update(in, off, len, out, outOff);
         } catch (GeneralSecurityException e) {
+            // a call that fails returns nothing: chunks it opened before the failing one are wiped from
+            // the output too (decryption writes at most its input's length), as the JDK's GCM wipes its output
+            Arrays.fill(out, outOff, outOff + Math.max(0, Math.min(len, out.length - outOff)), (byte) 0);
             fail(e);
             return 0;
         }
