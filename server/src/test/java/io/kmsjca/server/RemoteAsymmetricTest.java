@@ -176,6 +176,39 @@ class RemoteAsymmetricTest {
     }
 
     /**
+     * An input the JCA object refuses for its length alone (an Ed25519 message over 4096 bytes, an
+     * RSA-OAEP input over 512) goes to the server as a request one byte over the bound, which the
+     * server refuses: the caller gets the JCA exception of that refusal, with the server's as its
+     * cause. (The server refuses it at its API's bounds, before its key service, so it audits it no
+     * more than any other request past those bounds: docs/server.md.)
+     */
+    @Test
+    void anInputRefusedForItsLength_isRefusedByTheServer() throws Exception {
+        KmsPrivateKeyHandle ed = createKeyPair("ed", KeySpec.ECC_NIST_EDWARDS25519, KeyUsage.SIGN_VERIFY);
+        KmsPrivateKeyHandle inbox = createKeyPair("inbox", KeySpec.RSA_2048, KeyUsage.ENCRYPT_DECRYPT);
+        Provider kms = new KmsProvider();
+
+        Signature ed25519 = Signature.getInstance("Ed25519", kms);
+        ed25519.initSign(ed);
+        assertThrows(SignatureException.class, () -> ed25519.update(new byte[4097]));
+        SignatureException signRefused = assertThrows(SignatureException.class, ed25519::sign);
+        assertTrue(String.valueOf(signRefused.getCause()).contains(fixture.server.endpoint().toString()),
+                "the server's refusal is the cause: " + signRefused.getCause());
+
+        Cipher oaep = Cipher.getInstance("RSA/ECB/OAEPWithSHA-256AndMGF1Padding", kms);
+        oaep.init(Cipher.DECRYPT_MODE, inbox);
+        javax.crypto.IllegalBlockSizeException decryptRefused =
+                assertThrows(javax.crypto.IllegalBlockSizeException.class, () -> oaep.doFinal(new byte[513]));
+        assertTrue(String.valueOf(decryptRefused.getCause()).contains(fixture.server.endpoint().toString()),
+                "the server's refusal is the cause: " + decryptRefused.getCause());
+        // the cipher is ready for the next message
+        Cipher toInbox = Cipher.getInstance("RSA/ECB/OAEPWithSHA-256AndMGF1Padding", "SunJCE");
+        toInbox.init(Cipher.ENCRYPT_MODE, inbox.publicKey(), new OAEPParameterSpec("SHA-256", "MGF1",
+                MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+        assertArrayEquals(MESSAGE, oaep.doFinal(toInbox.doFinal(MESSAGE)));
+    }
+
+    /**
      * The standard JCA names with no provider named: delayed provider selection passes the server's
      * handle to KMS (the JDK's providers refuse it), whose services send Sign, Decrypt and
      * DeriveSharedSecret; the JDK checks every result with the public key.
