@@ -110,6 +110,7 @@ final class AccessChanges {
             authorizeCreateGrant(op, principal, key, request);
             for (KeyGrant g : key.access().grants()) {
                 if (sameGrant(g, request)) {
+                    changes.unchanged(op, key, null); // a request all the same, audited like the first
                     return g; // CreateGrant with a name is idempotent, as in AWS
                 }
             }
@@ -139,9 +140,13 @@ final class AccessChanges {
             return;
         }
         Map<String, List<String>> keys = RequestKeys.plus(RequestKeys.onKey(key), RequestKeys.createGrant(request));
+        // as in AWS, kms:EncryptionContext:KEY and kms:EncryptionContextKeys of a CreateGrant are the new
+        // grant's constraint pairs (none without a constraint)
+        Map<String, String> constraint = new java.util.TreeMap<>(request.encryptionContextSubset());
+        constraint.putAll(request.encryptionContextEquals());
         KeyAccess.Decision byPolicy;
         try {
-            byPolicy = access.decide(principal, "kms:CreateGrant", key, Map.of(), keys, access.storePolicy(), false);
+            byPolicy = access.decide(principal, "kms:CreateGrant", key, constraint, keys, access.storePolicy(), false);
         } catch (MalformedPolicyException e) {
             byPolicy = new KeyAccess.Decision(false, "unreadable policy: " + e.getMessage(), "store policy");
         }

@@ -242,6 +242,11 @@ public final class KeyChanges {
         });
     }
 
+    /** Audits a request that succeeded without a change to {@code key}: a repeat that finds its effect in place. */
+    void unchanged(AuditOperation op, MasterKey key, String alias) {
+        audit.record(op, key.id(), key.current().number(), alias, null, EncryptionContext.EMPTY);
+    }
+
     KeyVersion newVersion(MasterKey key, RotationReason reason, byte[] material) {
         int number = key.current().number() + 1;
         return material != null ? new KeyVersion(number, now(), KeyOrigin.IMPORTED, reason, material, 0)
