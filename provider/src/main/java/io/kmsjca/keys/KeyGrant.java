@@ -44,8 +44,8 @@ public record KeyGrant(String grantId, UUID keyId, String name, String granteePr
 
     /**
      * Whether this grant lets {@code principal} perform {@code operation} with {@code context}:
-     * the grantee, one of the operations, and every constraint met (AWS compares context keys and
-     * values exactly, case-sensitively).
+     * the grantee, one of the operations, and every constraint met, context keys and values
+     * compared exactly (AWS compares the keys ignoring case: docs/decisions.md).
      */
     public boolean allows(String principal, GrantOperation operation, Map<String, String> context) {
         if (!granteePrincipal.equals(principal) || !operations.contains(operation)) {
