@@ -478,8 +478,9 @@ public final class KeyRegistry {
      * (so a changed key's derived-key caches start again, and wraps counted here since its last
      * write are not carried over). Versions the other writer ended (revoked, destroyed) are
      * wiped here once the newer key is published ({@link #publishedOver}). A record changed
-     * outside kms-jca is refused after the others are published, so one bad row does not hide
-     * the legitimate changes of every other key.
+     * outside kms-jca (rolled back, altered, or gone while this process holds its key, which then
+     * stays as held) is refused after the others are published, so one bad row does not hide the
+     * legitimate changes of every other key.
      *
      * @return how many keys changed
      * @throws CorruptStoreException a record was refused (the others were published)
@@ -495,18 +496,20 @@ public final class KeyRegistry {
         var byId = new HashMap<>(snapshot.byId());
         int changed = 0;
         CorruptStoreException refused = null;
-        for (Map.Entry<String, Long> stored : backend.revisions().entrySet()) {
+        Map<String, Long> revisions = backend.revisions();
+        for (UUID held : snapshot.byId().keySet()) {
+            if (!revisions.containsKey(held.toString())) { // the key stays as this process holds it
+                refused = collect(refused, disappeared(held));
+            }
+        }
+        for (Map.Entry<String, Long> stored : revisions.entrySet()) {
             UUID id = UUID.fromString(stored.getKey());
             MasterKey mine = byId.get(id);
             MasterKey newer;
             try {
                 newer = mine == null || mine.revision() != stored.getValue() ? newer(id, mine) : null;
             } catch (CorruptStoreException e) {
-                if (refused == null) {
-                    refused = e;
-                } else {
-                    refused.addSuppressed(e);
-                }
+                refused = collect(refused, e);
                 continue;
             }
             if (newer != null) {
@@ -529,27 +532,20 @@ public final class KeyRegistry {
      * {@link #refreshLocked} for a backend that says which records its re-read found changed (a
      * file store): only those are compared and unsealed again, so {@link #reread}, which every
      * rotation starts with, costs what changed rather than every key (the periodic
-     * {@link #refresh} still compares every record). As the full comparison, it
-     * visits only records the store holds, and refuses a record changed outside kms-jca after
-     * taking in the others.
+     * {@link #refresh} still compares every record). As the full comparison, it refuses a
+     * record changed outside kms-jca, or gone from the store while this process holds its key,
+     * after taking in the others.
      */
     private int refreshChangedLocked(Set<String> ids) throws IOException {
         Snapshot before = snapshot;
         CorruptStoreException refused = null;
         for (String keyId : ids) {
-            if (backend.get(keyId).isEmpty()) {
-                continue;
-            }
             UUID id = UUID.fromString(keyId);
             MasterKey newer;
             try {
-                newer = newer(id, snapshot.byId().get(id));
+                newer = newer(id, snapshot.byId().get(id)); // a record gone that this process holds is refused
             } catch (CorruptStoreException e) {
-                if (refused == null) {
-                    refused = e;
-                } else {
-                    refused.addSuppressed(e);
-                }
+                refused = collect(refused, e);
                 continue;
             }
             if (newer != null) {
@@ -604,6 +600,20 @@ public final class KeyRegistry {
         }
     }
 
+    private static CorruptStoreException disappeared(UUID id) {
+        return new CorruptStoreException("the record of key " + id + " disappeared from the store; keys are never "
+                + "deleted, so it was removed outside kms-jca");
+    }
+
+    /** {@code next} added to the refusals of one re-read: the first is thrown, the others suppressed in it. */
+    private static CorruptStoreException collect(CorruptStoreException refused, CorruptStoreException next) {
+        if (refused == null) {
+            return next;
+        }
+        refused.addSuppressed(next);
+        return refused;
+    }
+
     /**
      * The stored key if it is newer than {@code mine}, else null. A record whose revision went
      * back, or that disappeared, was changed outside kms-jca and is refused.
@@ -612,8 +622,7 @@ public final class KeyRegistry {
         Optional<KeyRecord> stored = backend.get(id.toString());
         if (stored.isEmpty()) {
             if (mine != null) {
-                throw new CorruptStoreException("the record of key " + id + " disappeared from the store; keys are never "
-                        + "deleted, so it was removed outside kms-jca");
+                throw disappeared(id);
             }
             return null;
         }
