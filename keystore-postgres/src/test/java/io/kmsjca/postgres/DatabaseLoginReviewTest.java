@@ -183,7 +183,6 @@ class DatabaseLoginReviewTest {
      * second is newer and is taken in. The disable the running JVM kept is undone fleet-wide.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("a known limit, not fixed yet: docs/scaling.md, a record must name the one before it")
     void aRolledBackDisable_isNotLaunderedIntoTheRunningJvm_byAFreshJvmsWrites() throws Exception {
         try (KeyService a = open(settings)) {
             String id = a.createKey("laundered", "").keyId().toString();

@@ -122,6 +122,13 @@ public final class KeyRegistry {
     private final Object lock = new Object();
     private volatile Snapshot snapshot = Snapshot.of(List.of());
     private Writing writing; // guarded by lock
+    /**
+     * Keys whose record this process found changed outside kms-jca (rolled back, or gone): it keeps
+     * each as it held it and takes in no later record of it until it restarts, for a process that
+     * started after the change cannot tell, and its writes would carry the forged state past the
+     * revision held here. Guarded by lock.
+     */
+    private final Set<UUID> tampered = new java.util.HashSet<>();
 
     private KeyRegistry(KeyRecordStore backend, RootKey root, PrincipalKeyPair me) {
         this.backend = backend;
@@ -600,7 +607,9 @@ public final class KeyRegistry {
         }
     }
 
-    private static CorruptStoreException disappeared(UUID id) {
+    /** Refuses the record of key {@code id}, gone from the store; from now on the key is held as it is. */
+    private CorruptStoreException disappeared(UUID id) {
+        tampered.add(id);
         return new CorruptStoreException("the record of key " + id + " disappeared from the store; keys are never "
                 + "deleted, so it was removed outside kms-jca");
     }
@@ -628,10 +637,18 @@ public final class KeyRegistry {
         }
         long revision = stored.get().revision();
         if (mine != null && revision < mine.revision()) {
+            tampered.add(id);
             throw new CorruptStoreException("the record of key " + id + " went back from revision " + mine.revision()
                     + " to " + revision + ": it was rolled back outside kms-jca");
         }
-        return mine != null && revision == mine.revision() ? null : unseal(stored.get());
+        if (mine != null && revision == mine.revision()) {
+            return null;
+        }
+        if (mine != null && tampered.contains(id)) {
+            throw new CorruptStoreException("the record of key " + id + " was changed outside kms-jca before; this"
+                    + " process keeps revision " + mine.revision() + " of it, and none written since, until it restarts");
+        }
+        return unseal(stored.get());
     }
 
     /**

@@ -145,7 +145,6 @@ class FileCopyReviewTest {
      * undoing the disable in the service that had refused the rollback.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("a known limit, not fixed yet: docs/scaling.md, a record must name the one before it")
     void anOldCopyPutBack_isNotLaunderedIntoTheRunningService_byALaterProcesssWrites() throws Exception {
         Path file = dir.resolve("keys.kms");
         try (KeyService a = KeyStores.openFile(file, PASSWORD, OPTIONS)) {
