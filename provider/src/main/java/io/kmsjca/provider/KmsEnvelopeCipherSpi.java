@@ -238,6 +238,11 @@ final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
         if (failure != null) {
             return 0;
         }
+        if (in == out && outOff > off && outOff < off + len) {
+            // output ahead of the input in one array: a chunk's plaintext would land on input not yet read
+            return decrypt(Arrays.copyOfRange(in, off, off + len), 0, len, out, outOff, last);
+        }
+        int written = outOff; // the end of what this call may have written, wiped if it fails
         try {
             if (body == null) {
                 // copy only the header's bytes; the chunks after it are decrypted from the input in place
@@ -248,11 +253,14 @@ final class KmsEnvelopeCipherSpi extends KmsCipherSpi {
                 off += taken;
                 len -= taken;
             }
+            // chunks buffered by earlier calls included, never past what the caller's output was sized for
+            int bound = body.finalOutputSize(len); // what update writes, at most, too
+            written = outOff + Math.max(0, Math.min(bound, out.length - outOff));
             return last ? body.doFinal(in, off, len, out, outOff) : body.update(in, off, len, out, outOff);
         } catch (GeneralSecurityException e) {
             // a call that fails returns nothing: chunks it opened before the failing one are wiped from
-            // the output too (decryption writes at most its input's length), as the JDK's GCM wipes its output
-            Arrays.fill(out, outOff, outOff + Math.max(0, Math.min(len, out.length - outOff)), (byte) 0);
+            // the output too, as the JDK's GCM wipes its output
+            Arrays.fill(out, outOff, written, (byte) 0);
             fail(e);
             return 0;
         }
