@@ -795,11 +795,16 @@ public final class MasterKey {
 
     /** A new grant: only on a customer key that is Enabled or Disabled. */
     public MasterKey withGrant(KeyGrant grant) {
-        requireCustomerManaged("given a grant");
-        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "given a grant", "");
+        requireGrantable();
         var next = new ArrayList<>(access.grants());
         next.add(grant);
         return withAccess(access.withGrants(next), "given a grant");
+    }
+
+    /** Refuses a grant, new or repeated, unless this is a customer-managed key, Enabled or Disabled (as AWS). */
+    public void requireGrantable() {
+        requireCustomerManaged("given a grant");
+        refuseUnless(state == KeyState.ENABLED || state == KeyState.DISABLED, "given a grant", "");
     }
 
     /** Provider-managed keys belong to the provider: their users cannot change their life. */

@@ -108,6 +108,11 @@ final class AccessChanges {
             MasterKey key = changes.lookup(keyRef, op);
             String principal = access.principal();
             authorizeCreateGrant(op, principal, key, request);
+            try {
+                key.requireGrantable(); // a repeated request too, as AWS refuses it on a key pending deletion
+            } catch (TransitionRefused e) {
+                throw changes.audited(op, key.id(), null, new KeyStateException(e.getMessage(), e));
+            }
             for (KeyGrant g : key.access().grants()) {
                 if (sameGrant(g, request)) {
                     changes.unchanged(op, key, null); // a request all the same, audited like the first
