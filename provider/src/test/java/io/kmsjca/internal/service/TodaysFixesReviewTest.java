@@ -118,7 +118,7 @@ class TodaysFixesReviewTest {
      * forged final chunk. Chunk 0's 16,384 bytes are written, the wipe clears 4,032 of them.
      */
     @Test
-    void finding_aFailedDoFinal_leavesPlaintextOfAChunkAnEarlierUpdateBuffered() throws Exception {
+    void aFailedDoFinal_wipesTheChunkAnEarlierUpdateBuffered() throws Exception {
         byte[] forged = withLastByteFlipped(envelope(Cipher.ENCRYPT_MODE).doFinal(plaintext()));
         int split = chunksAt(forged) + 16_000;
         Cipher dec = envelope(Cipher.DECRYPT_MODE);
@@ -137,7 +137,7 @@ class TodaysFixesReviewTest {
      * bytes past the output buffer's limit: data of the caller that is no part of the output.
      */
     @Test
-    void finding_aFailedDoFinal_zeroesCallerBytesPastTheOutputBuffersLimit() throws Exception {
+    void aFailedDoFinal_leavesTheCallersBytesPastTheOutputBuffersLimit() throws Exception {
         byte[] forged = withLastByteFlipped(envelope(Cipher.ENCRYPT_MODE).doFinal(plaintext()));
         int header = chunksAt(forged);
         Cipher dec = envelope(Cipher.DECRYPT_MODE);
@@ -161,7 +161,7 @@ class TodaysFixesReviewTest {
      * area zeroed).
      */
     @Test
-    void finding_decryptionIsNotCopySafe_whenTheOutputFollowsTheInputInOneArray() throws Exception {
+    void decryptionIsCopySafe_whenTheOutputFollowsTheInputInOneArray() throws Exception {
         byte[] p = plaintext();
         byte[] message = envelope(Cipher.ENCRYPT_MODE).doFinal(p);
         int shift = chunksAt(message) + 100;
@@ -179,7 +179,7 @@ class TodaysFixesReviewTest {
      * same request repeated is not.
      */
     @Test
-    void finding_aRepeatedNamedCreateGrant_onAKeyPendingDeletion_isRefusedAsANewOneIs() throws Exception {
+    void aRepeatedNamedCreateGrant_onAKeyPendingDeletion_isRefusedAsANewOneIs() throws Exception {
         GrantRequest req = GrantRequest.to("app", Set.of(GrantOperation.Decrypt)).name("app-decrypt");
         f.keys.createGrant("orders", req);
         f.keys.scheduleKeyDeletion("orders", 7);
