@@ -41,9 +41,9 @@ import static io.kmsjca.internal.service.ImportKeyMaterialTest.encrypt;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Review of the fixes of stop 43's security reviews (c0578cd..main). Tests named
- * {@code finding_...} fail on the code as reviewed; the others are bypasses of a fix that the
- * code refuses, kept as a regression net.
+ * Review of the fixes of stop 43's security reviews. The first four tests failed on the code as
+ * reviewed (73d10af and fed26ff fix them); the others are bypasses of a fix that the code
+ * refuses, kept as a regression net.
  */
 class TodaysFixesReviewTest {
 
@@ -108,7 +108,7 @@ class TodaysFixesReviewTest {
         return f.audit.stream().filter(e -> e.operation() == op).count();
     }
 
-    // ================================================================ findings (fail on the reviewed code)
+    // ================================================================ findings (failed on the reviewed code)
 
     /**
      * FINDING (fix 3, low/medium): "a failed decryption call leaves nothing in its output" (README,
