@@ -35,9 +35,7 @@ public class KeyVersionWipeTest {
 
     @Test
     void wipe_destroysTheSessionsAndTheUnwrapCachesDerivedKeys() throws Exception {
-        byte[] material = new byte[32];
-        KmsRandom.nextBytes(material);
-        KeyVersion version = new KeyVersion(1, Instant.EPOCH, KeyOrigin.GENERATED, RotationReason.CREATED, material, 0);
+        KeyVersion version = newVersion();
         Mac mac = Mac.getInstance("HmacSHA256");
         KeyVersion.Lease lease = version.lease(KEY_ID, mac);
         DerivedKey otherSession = version.forBlob(KEY_ID, blobWithNewSalt(), mac); // a blob of an earlier session
@@ -57,9 +55,7 @@ public class KeyVersionWipeTest {
     /** The session's key is wiped through the session, not only through the unwrap cache, which another salt can take from it. */
     @Test
     void wipe_destroysTheSessionsKey_afterAnotherSaltTookItsUnwrapCacheSlot() throws Exception {
-        byte[] material = new byte[32];
-        KmsRandom.nextBytes(material);
-        KeyVersion version = new KeyVersion(1, Instant.EPOCH, KeyOrigin.GENERATED, RotationReason.CREATED, material, 0);
+        KeyVersion version = newVersion();
         Mac mac = Mac.getInstance("HmacSHA256");
         DerivedKey session = version.lease(KEY_ID, mac).key();
         DerivedKey sameSlot = version.forBlob(KEY_ID, blobWithSalt(session.salt[0]), mac);
@@ -77,9 +73,7 @@ public class KeyVersionWipeTest {
     /** A blob this version's session just sealed opens with the session's own key: no second derivation, one key to wipe. */
     @Test
     void aBlobOfTheOpenSession_opensWithTheSessionsOwnKey() throws Exception {
-        byte[] material = new byte[32];
-        KmsRandom.nextBytes(material);
-        KeyVersion version = new KeyVersion(1, Instant.EPOCH, KeyOrigin.GENERATED, RotationReason.CREATED, material, 0);
+        KeyVersion version = newVersion();
         Mac mac = Mac.getInstance("HmacSHA256");
         KeyVersion.Lease lease = version.lease(KEY_ID, mac);
         byte[] blob = WrappedKeyBlob.newBlob(KEY_ID, 1, lease.key().salt, lease.key().commitment, lease.counter(), 32);
@@ -104,6 +98,12 @@ public class KeyVersionWipeTest {
         byte[] left = mac.doFinal(probe);
         assertFalse(java.util.Arrays.equals(masterKeyed.doFinal(probe), left), "the Mac still MACs with the master key");
         org.junit.jupiter.api.Assertions.assertArrayEquals(zeroKeyed.doFinal(probe), left, "the Mac was keyed again with zeros");
+    }
+
+    private static KeyVersion newVersion() {
+        byte[] material = new byte[32];
+        KmsRandom.nextBytes(material);
+        return new KeyVersion(1, Instant.EPOCH, KeyOrigin.GENERATED, RotationReason.CREATED, material, 0);
     }
 
     /** A KMSWrap blob header (version 2) of a new salt, written by the format's own writer: what {@code forBlob} reads. */
