@@ -36,7 +36,7 @@ final class AliasOperations {
                 // the service refuses a taken alias as an invalid request; AWS names it AlreadyExistsException
                 if (kms.service().hasAlias(alias)) {
                     throw new KmsError("AlreadyExistsException", 400, "An alias with the name "
-                            + kms.ids().aliasArn(alias) + " already exists");
+                            + kms.ids().requestedAliasArn(alias) + " already exists");
                 }
                 throw e;
             }
@@ -50,7 +50,7 @@ final class AliasOperations {
         table.put("DeleteAlias", r -> {
             String alias = KeyIds.requireAliasName(r.requiredString("AliasName", MAX_ALIAS_CHARS));
             if (!kms.service().deleteAlias(alias)) {
-                throw KmsError.notFound("Alias " + kms.ids().aliasArn(alias) + " is not found.");
+                throw KmsError.notFound("Alias " + kms.ids().requestedAliasArn(alias) + " is not found.");
             }
             return Map.of();
         });

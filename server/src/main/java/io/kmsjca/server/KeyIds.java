@@ -26,11 +26,17 @@ final class KeyIds {
 
     /** {@code alias/NAME} as AWS spells it, from the provider's name (kept without the prefix). */
     static String aliasName(String alias) {
-        return alias.startsWith("alias/") ? alias : "alias/" + alias;
+        return "alias/" + alias; // the provider's names never carry the prefix (Aliases.normalize)
     }
 
+    /** The ARN of the provider's alias {@code alias} (kept without the prefix). */
     String aliasArn(String alias) {
         return prefix + aliasName(alias);
+    }
+
+    /** The ARN of an alias as a request names it, {@code alias/NAME} ({@link #requireAliasName}). */
+    String requestedAliasArn(String aliasName) {
+        return prefix + aliasName;
     }
 
     /**

@@ -35,6 +35,10 @@ public final class Aliases {
             throw new IllegalArgumentException("invalid alias '" + alias + "': use 1.." + MAX_LENGTH
                     + " letters, digits or : / _ . -");
         }
+        if (a.startsWith(KMS_PREFIX)) {
+            // alias/alias/x would be the alias 'alias/x', which lists as the AWS spelling of the alias x
+            throw new IllegalArgumentException("invalid alias '" + alias + "': a name cannot start with alias/ twice");
+        }
         return a;
     }
 }

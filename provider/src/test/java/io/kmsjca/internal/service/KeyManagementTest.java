@@ -93,6 +93,17 @@ class KeyManagementTest {
         assertThrows(KeyStoreException.class, () -> f.keys.createKey("alias/kms/x", ""));
     }
 
+    /** alias/alias/x would be the alias 'alias/x', which lists as the AWS spelling of the alias x (server review). */
+    @Test
+    void anAliasSpelledWithTheAliasPrefixTwice_isRefused_andNamesNoOtherAlias() throws Exception {
+        String orders = f.keys.createKey("orders", "").keyId().toString();
+        String other = f.keys.createKey("other", "").keyId().toString();
+        assertThrows(io.kmsjca.keys.InvalidKeyRequestException.class, () -> f.keys.createAlias("alias/alias/orders", other));
+        assertThrows(io.kmsjca.keys.InvalidKeyRequestException.class, () -> f.keys.createKey("ALIAS/alias/orders", ""));
+        assertEquals(orders, f.keys.describeKey("alias/orders").keyId().toString());
+        assertEquals(java.util.List.of("orders", "other"), f.keys.listAliases().stream().map(a -> a.alias()).sorted().toList());
+    }
+
     @Test
     void tags_addReplaceRemove_andAreBounded() throws Exception {
         String id = f.keys.createKey("orders", "").keyId().toString();
