@@ -4,6 +4,7 @@ import io.kmsjca.internal.model.KeyNames;
 import io.kmsjca.internal.model.MasterKey;
 import io.kmsjca.keys.InvalidKeyRequestException;
 import io.kmsjca.keys.KeyServiceOptions;
+import io.kmsjca.keys.KeyNotFoundException;
 import io.kmsjca.keys.KeyState;
 
 import io.kmsjca.spi.audit.AuditOperation;
@@ -85,6 +86,7 @@ public final class AliasChanges {
         return registry.atomically(() -> {
             Optional<MasterKey> key = registry.lookup(name).filter(k -> k.aliases().contains(name));
             if (key.isEmpty()) {
+                changes.audited(op, null, name, new KeyNotFoundException("alias/" + name)); // a request too
                 return false;
             }
             changes.authorize(op, key.get(), name);
