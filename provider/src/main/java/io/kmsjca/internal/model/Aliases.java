@@ -18,6 +18,20 @@ public final class Aliases {
     }
 
     /**
+     * An alias as a record stores it, already canonical: checked, never changed, so that reading a
+     * store again cannot turn one alias into another (a name written as {@code alias/x} before the
+     * rule below refused it stays {@code alias/x}, and does not become {@code x}).
+     *
+     * @throws IllegalArgumentException the stored name is empty, too long, or not canonical
+     */
+    public static String stored(String alias) {
+        if (alias == null || !VALID.matcher(alias).matches()) {
+            throw new IllegalArgumentException("stored alias is not a canonical alias name");
+        }
+        return alias;
+    }
+
+    /**
      * The canonical form of an alias.
      *
      * @throws IllegalArgumentException the alias is empty, too long, or has a character outside

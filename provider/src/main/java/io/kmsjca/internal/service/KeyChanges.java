@@ -309,6 +309,9 @@ public final class KeyChanges {
     }
 
 
+    private static final java.util.regex.Pattern KEY_ID_FORM =
+            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
     String normalize(String alias, AuditOperation op) throws KeyStoreException {
         try {
             return Aliases.normalize(alias);
@@ -323,6 +326,9 @@ public final class KeyChanges {
         if (name.startsWith(KeyNames.RESERVED_ALIAS_PREFIX)) {
             throw audited(op, null, name, new InvalidKeyRequestException("aliases under " + KeyNames.RESERVED_ALIAS_PREFIX
                     + " are reserved for provider-managed keys"));
+        }
+        if (KEY_ID_FORM.matcher(name).matches()) { // a lookup by this name finds the key of that id, never the alias
+            throw audited(op, null, name, new InvalidKeyRequestException("an alias cannot have the form of a key id"));
         }
         return name;
     }

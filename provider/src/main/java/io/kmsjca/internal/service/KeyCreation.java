@@ -207,7 +207,9 @@ public final class KeyCreation {
         }
         String name = alias == null ? null : changes.normalize(alias, op);
         return registry.atomically(() -> {
-            Optional<MasterKey> existing = name == null ? Optional.empty() : registry.lookup(name);
+            // by its alias only: a key id is no alias, and keytool's "exists, overwrite?" asks by alias
+            Optional<MasterKey> existing = name == null ? Optional.empty()
+                    : registry.lookup(name).filter(k -> k.aliases().contains(name));
             if (existing.isEmpty()) {
                 changes.authorize(AuditOperation.CREATE_KEY, "kms:CreateKey", null, name, RequestKeys.createKey(KeyOrigin.IMPORTED));
                 String newAlias = name == null ? null : changes.customerAlias(name, op);

@@ -307,7 +307,7 @@ public final class MasterKeyCodec {
             int aliasCount = bound(in.getShort() & 0xFFFF, MAX_ALIASES, "alias count");
             List<String> aliases = new ArrayList<>(aliasCount);
             for (int i = 0; i < aliasCount; i++) {
-                aliases.add(Aliases.normalize(readString(in, Aliases.MAX_LENGTH)));
+                aliases.add(Aliases.stored(readString(in, Aliases.MAX_LENGTH)));
             }
             Map<String, String> tags = new LinkedHashMap<>();
             int tagCount = version >= 2 ? bound(in.getShort() & 0xFFFF, MAX_TAGS, "tag count") : 0;
