@@ -5,6 +5,8 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -132,12 +134,7 @@ public final class Argon2Params {
      */
     public byte[] derive(char[] password, byte[] salt, int length) throws InsufficientHeapException {
         InsufficientHeapException.check(heapBytesNeeded(), "Argon2id of the key store (" + memoryKiB + " KiB)");
-        ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
-        byte[] pw = new byte[encoded.remaining()];
-        encoded.get(pw);
-        if (encoded.hasArray()) {
-            Arrays.fill(encoded.array(), (byte) 0);
-        }
+        byte[] pw = passwordBytes(password);
         try {
             var generator = new Argon2BytesGenerator();
             generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
@@ -153,6 +150,34 @@ public final class Argon2Params {
         } finally {
             Arrays.fill(pw, (byte) 0);
         }
+    }
+
+    /**
+     * The bytes Argon2id takes for {@code password}: its UTF-8; or, for a password that is not valid
+     * Unicode (an unpaired surrogate, for which UTF-8 would write '?', so that another password
+     * matched), the byte 0xFF, which UTF-8 never writes, then its UTF-16 code units: a derivation of
+     * that password alone. The caller wipes the result.
+     */
+    private static byte[] passwordBytes(char[] password) {
+        ByteBuffer encoded;
+        try {
+            encoded = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(password));
+        } catch (CharacterCodingException notUnicode) {
+            byte[] units = new byte[1 + 2 * password.length];
+            units[0] = (byte) 0xFF;
+            for (int i = 0; i < password.length; i++) {
+                units[1 + 2 * i] = (byte) (password[i] >> 8);
+                units[2 + 2 * i] = (byte) password[i];
+            }
+            return units;
+        }
+        byte[] pw = new byte[encoded.remaining()];
+        encoded.get(pw);
+        if (encoded.hasArray()) {
+            Arrays.fill(encoded.array(), (byte) 0);
+        }
+        return pw;
     }
 
     /** Equal when they derive alike: the test marker is a permission, not a parameter. */
