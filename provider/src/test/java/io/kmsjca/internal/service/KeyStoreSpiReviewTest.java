@@ -57,8 +57,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Security review of {@code KeyStore "KMS"} ({@code KmsKeyStoreSpi}, {@code KeyStoreAccess}): an
  * attacker holding a KeyStore loaded without the password (a keys-only view), or loaded with a
- * credential of its own. The {@code finding_*} tests fail on the code they were written against
- * (each proves a problem); the others are the attacks that are refused, kept as a regression net.
+ * credential of its own. The four tests under "findings (fixed)" failed on the code they were
+ * written against; the others are the attacks that are refused, kept as a regression net.
  */
 class KeyStoreSpiReviewTest {
 
@@ -300,30 +300,26 @@ class KeyStoreSpiReviewTest {
         assertEquals(tls.keyId(), ((KmsPrivateKeyHandle) ks.getKey("tls", null)).keyId());
     }
 
-    // ------------------------------------------------------------------ findings
+    // ------------------------------------------------------------------ findings (fixed)
 
     /**
-     * {@code Aliases.normalize} strips one {@code alias/}, so {@code alias/alias/payments} is stored
-     * as {@code alias/payments}; but every later reading of the record normalizes it again, to
-     * {@code payments}. Here the attacker's key (anyone allowed to add a key: the store password, or
-     * a credential the store policy gives kms:CreateKey) claims {@code alias/alias/payments} first;
-     * the administrator then creates {@code payments}, which is not taken in this process. After a
-     * restart (or in any other process) both keys hold {@code payments} and the older one, the
-     * attacker's, wins: TLS, jarsigner and KMSWrap callers of {@code payments} get the attacker's key.
+     * Finding (fixed): {@code Aliases.normalize} stripped one {@code alias/}, so
+     * {@code alias/alias/payments} was stored as {@code alias/payments}, and every later reading of
+     * the record normalized it again, to {@code payments}: after a restart the attacker's key (anyone
+     * allowed to add a key) and the administrator's later {@code payments} both held that alias, and
+     * the older, the attacker's, won. Such a name is now refused, and records keep their aliases as
+     * stored.
      */
     @Test
-    void finding_anAliasAliasName_takesOverTheRealAliasWhenTheStoreIsReadAgain() throws Exception {
+    void anAliasSpelledWithTheAliasPrefixTwice_isRefused_andTheRealAliasSurvivesARestart() throws Exception {
         KeyService service = admin();
         KeyStore ks = KeyStore.getInstance("KMS", PROVIDER);
         ks.load(KmsLoadParameter.managing(service));
         KeyPair mine = p256();
-        ks.setKeyEntry("alias/alias/payments", mine.getPrivate(), null,
-                new Certificate[] {issue(mine.getPublic(), "payments.example", mine, "payments.example")});
-        KmsPrivateKeyHandle attackers = (KmsPrivateKeyHandle) ks.getKey("alias/alias/payments", null);
-        Thread.sleep(5); // the real key is created later: the older key keeps a duplicate alias
+        assertThrows(KeyStoreException.class, () -> ks.setKeyEntry("alias/alias/payments", mine.getPrivate(), null,
+                new Certificate[] {issue(mine.getPublic(), "payments.example", mine, "payments.example")}));
         KmsPrivateKeyHandle real = service.createKeyPair(CreateKeyRequest.withAlias("payments")
                 .keySpec(KeySpec.ECC_NIST_P256).keyUsage(KeyUsage.SIGN_VERIFY));
-        assertEquals(real.keyId(), ((KmsPrivateKeyHandle) ks.getKey("payments", null)).keyId(), "before the restart");
         for (KeyService s : open) {
             s.close();
         }
@@ -331,25 +327,23 @@ class KeyStoreSpiReviewTest {
 
         KeyStore restarted = KeyStore.getInstance("KMS", PROVIDER);
         restarted.load(KmsLoadParameter.of(admin()));
-        KmsPrivateKeyHandle resolved = (KmsPrivateKeyHandle) restarted.getKey("payments", null);
-        assertNotEquals(attackers.keyId(), resolved.keyId(),
-                "after a restart, alias 'payments' names the key stored as alias/alias/payments");
-        assertEquals(real.keyId(), resolved.keyId());
+        assertEquals(real.keyId(), ((KmsPrivateKeyHandle) restarted.getKey("payments", null)).keyId());
+        assertEquals(List.of("orders", "payments", "tls"), Collections.list(restarted.aliases()).stream().sorted().toList());
     }
 
     /**
-     * The same name in one process: a private key imported as {@code alias/alias/tls2} is listed by
-     * aliases() as {@code alias/tls2}, which containsAlias, getKey and getCertificateChain do not find
-     * (keytool -list shows an entry that keytool -delete cannot name; an AES key under the same
-     * name is stored as {@code tls2} instead).
+     * Finding (fixed): a private key imported as {@code alias/alias/tls2} was listed by aliases() as
+     * {@code alias/tls2}, which containsAlias, getKey and getCertificateChain did not find. Now the
+     * name is refused, and every listed alias is found.
      */
     @Test
-    void finding_anAliasAliasName_isListedUnderAnAliasThatContainsAliasDenies() throws Exception {
+    void everyListedAlias_isFoundByContainsAliasAndGetKey() throws Exception {
         KeyStore ks = administrator();
         KeyPair mine = p256();
-        ks.setKeyEntry("alias/alias/tls2", mine.getPrivate(), null,
-                new Certificate[] {issue(mine.getPublic(), "tls2", mine, "tls2")});
+        assertThrows(KeyStoreException.class, () -> ks.setKeyEntry("alias/alias/tls2", mine.getPrivate(), null,
+                new Certificate[] {issue(mine.getPublic(), "tls2", mine, "tls2")}));
         List<String> listed = Collections.list(ks.aliases());
+        assertFalse(listed.isEmpty());
         for (String alias : listed) {
             assertTrue(ks.containsAlias(alias), "aliases() lists " + alias + " " + listed + ", containsAlias says it is absent");
             assertTrue(ks.getKey(alias, null) != null, "getKey(" + alias + ") is null for a listed alias");
@@ -357,30 +351,31 @@ class KeyStoreSpiReviewTest {
     }
 
     /**
-     * keytool (and any caller) asks containsAlias before it writes, to confirm an overwrite. For
-     * {@code alias/alias/orders} and for the key id of {@code orders}, containsAlias says absent,
-     * yet setKeyEntry adds the given material as the new current version of {@code orders}.
+     * Finding (fixed): keytool asks containsAlias before it writes, to confirm an overwrite. For
+     * {@code alias/alias/orders} and for the key id of {@code orders}, containsAlias said absent,
+     * yet setKeyEntry added the given material as the new current version of {@code orders}. An
+     * import now finds its key by alias only, and neither name is an alias a key can take.
      */
     @Test
-    void finding_setKeyEntryUnderANameContainsAliasDenies_addsAVersionToAnExistingKey() throws Exception {
+    void setKeyEntryUnderANameThatIsNoAlias_addsNoVersionToAnExistingKey() throws Exception {
         KeyService service = admin();
         KeyStore ks = KeyStore.getInstance("KMS", PROVIDER);
         ks.load(KmsLoadParameter.managing(service));
         String ordersId = ((KmsKeyHandle) ks.getKey("orders", null)).keyId().toString();
-        for (String name : List.of("alias/alias/orders", ordersId)) {
+        for (String name : List.of("alias/alias/orders", ordersId, ordersId.toUpperCase(java.util.Locale.ROOT))) {
             assertFalse(ks.containsAlias(name), name);
-            ks.setKeyEntry(name, aes(9), null, null);
+            assertThrows(KeyStoreException.class, () -> ks.setKeyEntry(name, aes(9), null, null), name);
             assertEquals(1, service.describeKey("orders").currentVersion(),
-                    "setKeyEntry(" + name + ") made attacker-chosen material the current version of orders");
+                    "setKeyEntry(" + name + ") made caller-chosen material the current version of orders");
         }
     }
 
     /**
-     * Passwords are encoded with {@code StandardCharsets.UTF_8.encode}, which replaces an unpaired
-     * surrogate with {@code ?}: distinct passwords open the same store.
+     * Finding (fixed): passwords were encoded with {@code StandardCharsets.UTF_8.encode}, which
+     * replaces an unpaired surrogate with {@code ?}: distinct passwords opened the same store.
      */
     @Test
-    void finding_aPasswordWithAnUnpairedSurrogate_isOpenedByQuestionMark() throws Exception {
+    void aPasswordWithAnUnpairedSurrogate_isNotOpenedByQuestionMark() throws Exception {
         Path other = dir.resolve("surrogate.kms");
         char[] password = "pw\uD800rest".toCharArray();
         KeyStore ks = KeyStore.getInstance("KMS", PROVIDER);
