@@ -240,7 +240,7 @@ public final class KeyUse {
             throw new KeyUnavailableException("key " + nameOf(key, alias) + " is " + key.state().displayName() + why);
         }
         Instant expiry = key.materialExpiry(); // only keys of imported material that expires read the clock
-        if (expiry != null && !options.clock().instant().isBefore(expiry)) {
+        if (expiry != null && key.materialExpiryDue(options.clock().instant())) { // the one rule of expiry
             // as in AWS KMS, unusable from its ValidTo on, whether or not maintenance has emptied the key yet
             throw new KeyUnavailableException("key " + nameOf(key, alias) + ": its imported material expired at "
                     + expiry + "; import it again to use the key");
